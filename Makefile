@@ -1,0 +1,27 @@
+# Switchboard: the two commands of the README.
+#   make run   builds the host and starts it on the embedded default (SQLite, config/).
+#   make test  builds everything and runs every test; .ci/run calls exactly this.
+SWIFT ?= swift
+
+.PHONY: run test build release deps clean
+
+deps:
+	@scripts/deps.sh run
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+run: release
+	@mkdir -p data
+	.build/release/switchboard serve --config config/switchboard.yaml
+
+test:
+	@scripts/deps.sh test
+	$(SWIFT) build -c release --product switchboard
+	SWITCHBOARD_BIN=$(CURDIR)/.build/release/switchboard $(SWIFT) test
+
+clean:
+	rm -rf .build

@@ -1,0 +1,1 @@
+// SwitchboardChannels: see DESIGN.md.

@@ -1,0 +1,1 @@
+// SwitchboardConfig: see DESIGN.md.

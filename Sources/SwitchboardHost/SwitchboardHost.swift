@@ -1,0 +1,1 @@
+// SwitchboardHost: see DESIGN.md.

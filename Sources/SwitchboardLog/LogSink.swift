@@ -1,0 +1,137 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Where log lines go: a file descriptor (stderr by default, or an append-only file), in
+/// JSON or text, above a level. Registered secrets are replaced by `[redacted]` in the
+/// message and every metadata value before a line is written, and so are the values of
+/// keys that name a secret (`token`, `secret`, `password`, `authorization`).
+///
+/// Thread-safe: one `write(2)` per line under a lock, so lines never interleave.
+public final class LogSink: @unchecked Sendable {
+    public let level: LogLevel
+    public let format: LogFormat
+    private let fd: Int32
+    private let ownsFD: Bool
+    private let secrets = Mutex<[String]>([])
+
+    public init(level: LogLevel = .info, format: LogFormat = .json, fd: Int32 = 2) {
+        self.level = level
+        self.format = format
+        self.fd = fd
+        self.ownsFD = false
+    }
+
+    /// Opens `path` for appending (creating it with mode 0640).
+    public init(level: LogLevel, format: LogFormat, path: String) throws {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        guard fd >= 0 else {
+            throw LogSinkError(message: "cannot open log file \(path): \(String(cString: strerror(errno)))")
+        }
+        self.level = level
+        self.format = format
+        self.fd = fd
+        self.ownsFD = true
+    }
+
+    deinit { if ownsFD { close(fd) } }
+
+    /// Values that must never appear in a log line (tokens, app secrets, passwords).
+    /// Values shorter than 4 characters are ignored: redacting them would mangle text.
+    public func registerSecret(_ value: String) {
+        guard value.count >= 4 else { return }
+        secrets.withLock { list in
+            if !list.contains(value) { list.append(value) }
+            list.sort { $0.count > $1.count }
+        }
+    }
+
+    static let secretKeyWords = ["token", "secret", "password", "authorization", "passwd"]
+
+    func redact(_ s: String) -> String {
+        let list = secrets.withLock { $0 }
+        var out = s
+        for secret in list where out.contains(secret) {
+            out = out.replacingOccurrences(of: secret, with: "[redacted]")
+        }
+        return out
+    }
+
+    public func write(level: LogLevel, message: String, metadata: [String: String]) {
+        let now = Date()
+        var line: String
+        let keys = metadata.keys.sorted()
+        func value(_ k: String) -> String {
+            let lower = k.lowercased()
+            if LogSink.secretKeyWords.contains(where: { lower.contains($0) }) { return "[redacted]" }
+            return redact(metadata[k]!)
+        }
+        switch format {
+        case .json:
+            line = "{\"time\":\"\(LogSink.timestamp(now))\",\"level\":\"\(level)\",\"message\":\(LogSink.jsonString(redact(message)))"
+            for k in keys where k != "time" && k != "level" && k != "message" {
+                line += ",\(LogSink.jsonString(k)):\(LogSink.jsonString(value(k)))"
+            }
+            line += "}\n"
+        case .text:
+            line = "\(LogSink.timestamp(now)) \(level.description.uppercased().padding(toLength: 5, withPad: " ", startingAt: 0)) \(redact(message))"
+            for k in keys {
+                let v = value(k)
+                line += v.contains(" ") || v.isEmpty ? " \(k)=\(LogSink.jsonString(v))" : " \(k)=\(v)"
+            }
+            line += "\n"
+        }
+        var bytes = Array(line.utf8)
+        secrets.withLock { _ in
+            bytes.withUnsafeMutableBytes { buf in
+                var off = 0
+                while off < buf.count {
+                    let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                    if n <= 0 { if errno == EINTR { continue }; break }
+                    off += n
+                }
+            }
+        }
+    }
+
+    /// RFC 3339 UTC with milliseconds.
+    static func timestamp(_ d: Date) -> String {
+        var t = time_t(d.timeIntervalSince1970.rounded(.down))
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        let ms = Int((d.timeIntervalSince1970 - Double(t)) * 1000)
+        func p(_ v: Int32, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        return "\(p(tm.tm_year + 1900, 4))-\(p(tm.tm_mon + 1, 2))-\(p(tm.tm_mday, 2))T\(p(tm.tm_hour, 2)):\(p(tm.tm_min, 2)):\(p(tm.tm_sec, 2)).\(p(Int32(ms), 3))Z"
+    }
+
+    /// A JSON string literal for `s`, escaping quotes, backslashes and control characters.
+    public static func jsonString(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+        return out
+    }
+}
+
+public struct LogSinkError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,1 @@
+// SwitchboardPhone: see DESIGN.md.

@@ -1,0 +1,1 @@
+// SwitchboardPlugins: see DESIGN.md.

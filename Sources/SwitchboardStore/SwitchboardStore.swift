@@ -1,0 +1,1 @@
+// SwitchboardStore: see DESIGN.md.

@@ -1,0 +1,2 @@
+import SwitchboardHost
+print("switchboard")

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The one list of Debian packages Switchboard needs. `make run` and `make test` (and so
+# .ci/run) call this first; it installs only what is missing.
+#   run: the C libraries the host links against.
+#   test: the same, plus what the test suite drives (cc for the C plugin example,
+#         chromium and its driver for the browser tests, python3 for Selenium).
+set -euo pipefail
+want=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libyaml-dev libmicrohttpd-dev libphonenumber-dev pkg-config)
+if [ "${1:-run}" = test ]; then
+  want+=(gcc make python3 curl)
+fi
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}" >&2
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-upgrade "${missing[@]}" >/dev/null
+fi
