@@ -24,3 +24,45 @@ public struct ChannelID: Hashable, Sendable, Codable, CustomStringConvertible, E
     public init(stringLiteral value: String) { self.rawValue = value }
     public var description: String { rawValue }
 }
+
+/// Ids the host generates for its own rows: a prefix, then 26 characters of a
+/// time-ordered ULID (48-bit milliseconds, 80 random bits, Crockford base 32), so that
+/// ids sort by creation time and are unique across processes sharing a database.
+public enum IDGenerator {
+    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+
+    public static func ulid(milliseconds: UInt64, random: inout some RandomNumberGenerator) -> String {
+        var bytes = [UInt8](repeating: 0, count: 26)
+        var t = milliseconds
+        for i in stride(from: 9, through: 0, by: -1) { bytes[i] = alphabet[Int(t & 31)]; t >>= 5 }
+        for i in 10..<26 { bytes[i] = alphabet[Int(random.next() & 31)] }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public static func make(_ prefix: String, milliseconds: UInt64) -> String {
+        var rng = SystemRandomNumberGenerator()
+        return prefix + "_" + ulid(milliseconds: milliseconds, random: &rng)
+    }
+}
+
+/// A contact of a workspace: one customer, keyed by E.164 number on phone channels.
+public struct ContactID: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+}
+
+/// A conversation: (workspace, channel, contact).
+public struct ConversationID: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+}
+
+/// A message the host stored (inbound or outbound). Not the provider's id (`wamid...`),
+/// which is kept beside it as `providerMessageID`.
+public struct MessageID: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+}

@@ -1,0 +1,21 @@
+/// The steps of the journal. Every step a message takes appends one event (and writes
+/// one log line) carrying the workspace, conversation, message and channel ids.
+public enum EventKind: String, Sendable, Codable, CaseIterable {
+    case received
+    case duplicate
+    case routed
+    case unrouted
+    case stateChanged = "state_changed"
+    case verdict
+    case pluginError = "plugin_error"
+    case queued
+    case attempt
+    case retryScheduled = "retry_scheduled"
+    case sent
+    case delivered
+    case read
+    case failed
+    case assigned
+    case note
+    case workspaceSynced = "workspace_synced"
+}
