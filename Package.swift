@@ -47,6 +47,7 @@ let package = Package(
         .testTarget(name: "SwitchboardConfigTests", dependencies: ["SwitchboardConfig"]),
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
         .testTarget(name: "SwitchboardHTTPTests", dependencies: ["SwitchboardHTTP"]),
+        .testTarget(name: "SwitchboardHostTests", dependencies: ["SwitchboardHost"]),
         .testTarget(name: "SwitchboardIntegrationTests", dependencies: ["SwitchboardCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,2 +1,6 @@
+// switchboard: the executable. Everything happens in SwitchboardHost; this file only hands
+// it the arguments and exits with its status.
+import Foundation
 import SwitchboardHost
-print("switchboard")
+
+exit(SwitchboardCLI.run(CommandLine.arguments))

@@ -1,1 +1,0 @@
-// SwitchboardHost: see DESIGN.md.

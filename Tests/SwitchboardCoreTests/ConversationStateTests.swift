@@ -1,0 +1,20 @@
+import Testing
+@testable import SwitchboardCore
+
+@Suite struct ConversationStateTests {
+    @Test func handoffAndBack() throws {
+        #expect(try ConversationState.bot.applying(.handoff) == .human)
+        #expect(try ConversationState.human.applying(.handBack) == .bot)
+    }
+
+    @Test func resolvedReopensAsBotOnInbound() throws {
+        #expect(try ConversationState.resolved.applying(.inbound) == .bot)
+        #expect(try ConversationState.human.applying(.inbound) == .human)
+    }
+
+    @Test func invalidTransitionsAreRefused() {
+        #expect(throws: InvalidTransition(from: .bot, trigger: .handBack)) { try ConversationState.bot.applying(.handBack) }
+        #expect(throws: InvalidTransition(from: .resolved, trigger: .resolve)) { try ConversationState.resolved.applying(.resolve) }
+        #expect(throws: InvalidTransition(from: .resolved, trigger: .handoff)) { try ConversationState.resolved.applying(.handoff) }
+    }
+}
