@@ -1,0 +1,131 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Runs the real `switchboard` binary for a test: a temporary folder with a host config,
+/// workspace files and a database, the process started on port 0, its stderr log lines
+/// collected, and the port read back from the "listening" line.
+final class TestHost: @unchecked Sendable {
+    static let repoRoot: URL = {
+        var u = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { u.deleteLastPathComponent() }
+        return u
+    }()
+
+    static var binary: String {
+        if let b = ProcessInfo.processInfo.environment["SWITCHBOARD_BIN"], !b.isEmpty { return b }
+        return repoRoot.appendingPathComponent(".build/debug/switchboard").path
+    }
+
+    let dir: URL
+    let process = Process()
+    private let lines = Mutex<[String]>([])
+    private let stdoutText = Mutex<String>("")
+    private(set) var port: UInt16 = 0
+
+    var configPath: String { dir.appendingPathComponent("switchboard.yaml").path }
+
+    /// A folder with `switchboard.yaml` (from `hostYAML`, where `$DIR` stands for the
+    /// folder) and one file per workspace.
+    init(hostYAML: String, workspaces: [String: String] = [:]) throws {
+        dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("sb-it-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("workspaces"), withIntermediateDirectories: true)
+        try hostYAML.replacingOccurrences(of: "$DIR", with: dir.path).write(toFile: configPath, atomically: true, encoding: .utf8)
+        for (id, text) in workspaces {
+            try text.write(to: dir.appendingPathComponent("workspaces/\(id).yaml"), atomically: true, encoding: .utf8)
+        }
+    }
+
+    static func minimalHostYAML(extra: String = "") -> String {
+        """
+        server:
+          listen: 127.0.0.1:0
+        storage:
+          sqlite: $DIR/switchboard.db
+        log:
+          level: debug
+          format: json
+        workspaces:
+          dir: $DIR/workspaces
+        \(extra)
+        """
+    }
+
+    /// Starts `switchboard ARGS --config <configPath>` and, for `serve`, waits for the
+    /// listening line.
+    func start(_ args: [String] = ["serve"], environment: [String: String] = [:], waitForListening: Bool = true) throws {
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = args + ["--config", configPath]
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        process.currentDirectoryURL = dir
+        let err = Pipe(), out = Pipe()
+        process.standardError = err
+        process.standardOutput = out
+        err.fileHandleForReading.readabilityHandler = { [weak self] h in
+            let d = h.availableData
+            guard !d.isEmpty, let self else { return }
+            let s = String(decoding: d, as: UTF8.self)
+            self.lines.withLock { l in
+                if let last = l.last, !last.hasSuffix("\n") { l[l.count - 1] += s } else { l.append(s) }
+            }
+        }
+        out.fileHandleForReading.readabilityHandler = { [weak self] h in
+            let d = h.availableData
+            guard !d.isEmpty, let self else { return }
+            self.stdoutText.withLock { $0 += String(decoding: d, as: UTF8.self) }
+        }
+        try process.run()
+        if waitForListening {
+            let line = try waitForLog(timeout: 30) { $0["message"] as? String == "listening" }
+            guard let p = line["port"] as? String, let port = UInt16(p) else { throw HTTPClient.Failure(description: "no port in listening line") }
+            self.port = port
+        }
+    }
+
+    var client: HTTPClient { HTTPClient(port: port) }
+
+    /// Every complete stderr line so far.
+    var logText: String { lines.withLock { $0.joined() } }
+    var stdout: String { stdoutText.withLock { $0 } }
+
+    /// The JSON log lines so far (lines that are not JSON are skipped).
+    var logLines: [[String: Any]] {
+        logText.split(separator: "\n").compactMap { l in
+            (try? JSONSerialization.jsonObject(with: Data(l.utf8))) as? [String: Any]
+        }
+    }
+
+    func waitForLog(timeout: Double, _ match: ([String: Any]) -> Bool) throws -> [String: Any] {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if let l = logLines.first(where: match) { return l }
+            if !process.isRunning {
+                usleep(50_000)
+                if let l = logLines.first(where: match) { return l }
+                throw HTTPClient.Failure(description: "switchboard exited with \(process.terminationStatus) before the expected log line; log:\n\(logText)")
+            }
+            usleep(20_000)
+        }
+        throw HTTPClient.Failure(description: "timed out waiting for a log line; log:\n\(logText)")
+    }
+
+    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    /// Waits for the process to exit and returns its status, or nil after `timeout`.
+    func waitForExit(timeout: Double) -> Int32? {
+        let end = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < end { usleep(20_000) }
+        if process.isRunning { return nil }
+        usleep(50_000) // let the readability handlers drain
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
