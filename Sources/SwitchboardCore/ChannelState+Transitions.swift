@@ -1,0 +1,26 @@
+/// What happened on a channel, driving its state.
+public enum ChannelSignal: String, Sendable, CaseIterable {
+    case callSucceeded, retryableFailure, authFailure, credentialsReplaced, shutdown
+}
+
+extension ChannelState {
+    /// The one table of channel transitions. Once stopped, a channel stays stopped; once
+    /// its credentials were refused it stays `authFailed` until they are replaced, whatever
+    /// else happens (a success with the old token is impossible, a retryable error does
+    /// not hide the auth problem).
+    public func applying(_ signal: ChannelSignal) -> ChannelState {
+        switch (self, signal) {
+        case (.stopped, _): return .stopped
+        case (_, .shutdown): return .stopped
+        case (.authFailed, .credentialsReplaced): return .starting
+        case (.authFailed, _): return .authFailed
+        case (_, .authFailure): return .authFailed
+        case (_, .callSucceeded): return .connected
+        case (_, .retryableFailure): return .degraded
+        case (_, .credentialsReplaced): return self
+        }
+    }
+
+    /// Whether the channel's sender may call the provider.
+    public var maySend: Bool { self == .starting || self == .connected || self == .degraded }
+}
