@@ -55,6 +55,7 @@ public enum PhoneNumbers {
         case CPHONENUMBER_INVALID_COUNTRY_CODE: return fail(.invalidCountryCode, "invalid country code")
         case CPHONENUMBER_NOT_A_NUMBER: return fail(.notANumber, "not a number")
         case CPHONENUMBER_TOO_SHORT_AFTER_IDD, CPHONENUMBER_TOO_SHORT_NSN: return fail(.tooShort, "too short")
+        // INVALID_ARGUMENT: Swift never passes NULL, so the input was over CPHONENUMBER_MAX_INPUT bytes.
         case CPHONENUMBER_TOO_LONG, CPHONENUMBER_INVALID_ARGUMENT: return fail(.tooLong, "too long")
         case CPHONENUMBER_UNKNOWN_REGION: return fail(.unknownRegion, "unknown region \(regionCode ?? "")")
         default: return fail(.internalError, "phone number library error (status \(status.rawValue))")
@@ -77,8 +78,8 @@ public enum PhoneNumbers {
         guard let number = PhoneNumber(e164: e164) else {
             // Only reachable with requireValid == false: libphonenumber parses numbers with
             // up to 17 national digits, more than E.164 allows.
-            return fail(e164.count - 1 > PhoneNumber.digitCount.upperBound ? .tooLong : .tooShort,
-                        e164.count - 1 > PhoneNumber.digitCount.upperBound ? "too long" : "too short")
+            return e164.utf8.count - 1 > PhoneNumber.digitCount.upperBound
+                ? fail(.tooLong, "too long") : fail(.tooShort, "too short")
         }
         return .success(ParsedPhoneNumber(
             number: number,
