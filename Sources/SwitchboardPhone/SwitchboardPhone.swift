@@ -1,1 +1,0 @@
-// SwitchboardPhone: see DESIGN.md.
