@@ -23,3 +23,24 @@ import Testing
         #expect(o.stderr.contains("unknown option '--colour'"))
     }
 }
+
+@Suite struct PhoneCommandTests {
+    @Test func normalizePrintsOneLinePerInputInOrder() throws {
+        let r = try runSwitchboard(["phone", "normalize", "--region", "NG", "0803 123 4567", "+44 20 7946 0958", "hello"])
+        #expect(r.status == 1)
+        #expect(r.stdout == "+2348031234567\n+442079460958\ninvalid: not a number\n")
+    }
+
+    @Test func waIDDigitsWithoutRegionAreInternational() throws {
+        let r = try runSwitchboard(["phone", "normalize", "2348031234567"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "+2348031234567\n")
+    }
+
+    @Test func badRegionIsAUsageError() throws {
+        let r = try runSwitchboard(["phone", "normalize", "--region", "XX", "123"])
+        #expect(r.status == 2)
+        #expect(!r.stderr.isEmpty)
+        #expect(r.stdout.isEmpty)
+    }
+}

@@ -28,8 +28,7 @@ public enum SwitchboardCLI {
                     options: [configOption], run: CheckCommand.run),
             Command(name: "phone", summary: "Phone number tools: `phone normalize [--region CC] NUMBER...`.",
                     usage: "switchboard phone normalize [--region CC] NUMBER...",
-                    options: [CommandOptions.Option("region", value: "CC", help: "Default region for national numbers (ISO 3166, e.g. NG).")],
-                    run: PhoneCommand.run),
+                    options: [], run: { _ in 0 }),
             Command(name: "events", summary: "Print the journal of a workspace.",
                     usage: "switchboard events [--config PATH] --workspace ID [--conversation ID] [--follow] [--limit N]",
                     options: [configOption,
@@ -58,6 +57,7 @@ public enum SwitchboardCLI {
             return 0
         }
         if name == "--version" { print("switchboard \(version)"); return 0 }
+        if name == "phone" { return PhoneCommand.run(args) }
         guard let cmd = commands.first(where: { $0.name == name }) else {
             printErr("switchboard: unknown command '\(name)'. Run 'switchboard --help' for the list.")
             return 2
