@@ -28,6 +28,6 @@ func runSwitchboard(_ args: [String], cwd: URL? = nil, stdin: String? = nil, env
     group.enter(); DispatchQueue.global().async { o = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     group.enter(); DispatchQueue.global().async { e = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     group.wait()
-    p.waitUntilExit()
+    while p.isRunning { usleep(2_000) }  // waitUntilExit spins a run loop with coarse ticks
     return CommandResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
 }
