@@ -70,6 +70,7 @@ final class SQLitePool: @unchecked Sendable {
 
     /// Runs `body` in a write transaction on the writer connection (or, if this thread
     /// is already in one, as a savepoint inside it).
+    @discardableResult
     func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         let me = Self.currentThread
         if writerOwner.load(ordering: .acquiring) == me {
@@ -96,6 +97,7 @@ final class SQLitePool: @unchecked Sendable {
 
     /// Runs `body` on a reader in a read transaction (one consistent snapshot), or on the
     /// writer if this thread is inside `write`.
+    @discardableResult
     func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         if writerOwner.load(ordering: .acquiring) == Self.currentThread {
             return try body(writer)
