@@ -53,6 +53,14 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func workspaceOwning(channel: ChannelID, providerMessageID: String) throws -> WorkspaceID? {
+        try pool.read { db in
+            try db.queryOne(
+                "SELECT workspace_id FROM messages WHERE channel_id = ? AND provider_message_id = ?",
+                [channel, providerMessageID]) { WorkspaceID($0.string(0)) }
+        }
+    }
+
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try pool.write { _ in try body() }
     }

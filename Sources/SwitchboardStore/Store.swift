@@ -16,6 +16,12 @@ public protocol Store: AnyObject, Sendable {
     /// journalled as a `workspace_synced` event of that workspace, in one transaction.
     func syncWorkspaces(_ configured: [WorkspaceDefinition]) throws -> SyncReport
 
+    /// Routing of delivery reports: which workspace holds the message with this provider
+    /// id on this channel (a status webhook names only the channel and the provider id,
+    /// and a shared channel serves several workspaces). Returns only the workspace id;
+    /// the message itself is then read through that workspace.
+    func workspaceOwning(channel: ChannelID, providerMessageID: String) throws -> WorkspaceID?
+
     /// Every stored workspace, active or not, by id.
     func workspaces() throws -> [Workspace]
 

@@ -112,6 +112,20 @@ import SwitchboardCore
         #expect(try b.messages.insertInbound(inbound(theirsOnThree, "wamid.X", "hello")).inserted != nil)
     }
 
+    /// A status webhook on a shared channel is routed to the workspace that sent the message.
+    @Test func deliveryReportsAreRoutedToTheOwningWorkspace() throws {
+        let ca = try makeConversation(a, channel: "wa-shared")
+        let cb = try makeConversation(b, phone: "+2348030000002", channel: "wa-shared")
+        for (ws, conversation, wamid) in [(a, ca, "wamid.A"), (b, cb, "wamid.B")] {
+            let reply = try ws.messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text, text: "hi"))
+            _ = try ws.messages.recordSend(reply.id, status: .sent, providerMessageID: wamid, errorCode: nil, errorTitle: nil)
+        }
+        #expect(try store.workspaceOwning(channel: "wa-shared", providerMessageID: "wamid.A") == "a")
+        #expect(try store.workspaceOwning(channel: "wa-shared", providerMessageID: "wamid.B") == "b")
+        #expect(try store.workspaceOwning(channel: "wa-other", providerMessageID: "wamid.A") == nil)
+        #expect(try store.workspaceOwning(channel: "wa-shared", providerMessageID: "wamid.C") == nil)
+    }
+
     @Test func anUnsyncedWorkspaceCannotBeWritten() throws {
         let ghost = store.workspace("ghost")
         let error = storeError { _ = try ghost.contacts.upsert(e164: "+2348031234567", rawPhone: nil, profileName: nil) }
