@@ -92,6 +92,22 @@ import SwitchboardCore
         #expect(violations.isEmpty)
     }
 
+    /// Two hosts starting at once on a new file: each migration runs once.
+    @Test func concurrentOpeningMigratesOnce() throws {
+        for round in 0..<5 {
+            let dir = TempDir()
+            let path = dir.file("race\(round).db")
+            let errors = LockedBox<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                do { try SQLiteStore(path: path, options: testOptions()).close() } catch { errors.update { $0.append("\(error)") } }
+            }
+            #expect(errors.get() == [])
+            let store = try SQLiteStore(path: path, options: testOptions())
+            let versions = try store.pool.read { db in try db.query("SELECT version FROM schema_migrations ORDER BY version") { $0.int64(0) } }
+            #expect(versions == SQLiteSchema.migrations.map { Int64($0.version) })
+        }
+    }
+
     @Test func aNewerSchemaIsRefusedWithAClearError() throws {
         let dir = TempDir()
         let path = dir.file("future.db")

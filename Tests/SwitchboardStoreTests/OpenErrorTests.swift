@@ -84,4 +84,15 @@ import SwitchboardCore
         #expect(error?.code == .misuse)
         #expect(storeError { _ = try store.workspace("a").events.append(NewEvent(.note)) }?.code == .misuse)
     }
+
+    @Test func closingInsideATransactionDoesNotHang() throws {
+        let store = try makeStore(dir)
+        try store.transaction {
+            _ = try store.workspace("a").events.append(NewEvent(.note))
+            store.close()
+        }
+        #expect(storeError { _ = try store.workspace("a").events.append(NewEvent(.note)) }?.code == .misuse)
+        let reopened = try SQLiteStore(path: dir.file("switchboard.db"), options: testOptions())
+        #expect(try reopened.workspace("a").events.tail(conversation: nil, limit: 1).first?.kind == .note)
+    }
 }

@@ -24,6 +24,8 @@ final class SQLitePool: @unchecked Sendable {
     private let writerLock = NSLock()
     /// The thread inside `write`, as `pthread_self()`, or 0.
     private let writerOwner = Atomic<UInt>(0)
+    /// Set by `close()` called inside a write on the writer's own thread; guarded by `writerLock`.
+    private var closeWriterAfterTransaction = false
 
     private let readersCondition = NSCondition()
     private var idleReaders: [SQLiteConnection] = []
@@ -79,6 +81,7 @@ final class SQLitePool: @unchecked Sendable {
         writerLock.lock()
         writerOwner.store(me, ordering: .releasing)
         defer {
+            if closeWriterAfterTransaction { writer.close() }
             writerOwner.store(0, ordering: .releasing)
             writerLock.unlock()
         }
@@ -139,7 +142,8 @@ final class SQLitePool: @unchecked Sendable {
     }
 
     /// Closes every connection; calls made afterwards fail with `misuse`. Waits for a
-    /// write in progress on another thread to finish.
+    /// write in progress on another thread to finish; called inside a write on this
+    /// thread, the writer closes once that transaction ends.
     func close() {
         readersCondition.lock()
         closed = true
@@ -148,6 +152,10 @@ final class SQLitePool: @unchecked Sendable {
         idleReaders.removeAll()
         readersCondition.broadcast()
         readersCondition.unlock()
+        if writerOwner.load(ordering: .acquiring) == Self.currentThread {
+            closeWriterAfterTransaction = true
+            return
+        }
         writerLock.lock()
         writer.close()
         writerLock.unlock()
