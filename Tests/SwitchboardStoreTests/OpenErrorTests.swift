@@ -23,7 +23,7 @@ import SwitchboardCore
 
     @Test func anEmptyFileIsANewDatabase() throws {
         let path = dir.file("empty.db")
-        FileManager.default.createFile(atPath: path, contents: Data())
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
         let store = try SQLiteStore(path: path, options: testOptions())
         #expect(try store.schemaVersion == SQLiteSchema.latestVersion)
     }
