@@ -67,4 +67,15 @@ import SwitchboardCore
         let event = try ws.events.append(NewEvent(.note, detail: ["n": "1"]))
         #expect(try follower.workspace("a").events.list(conversation: nil, after: before, limit: 10) == [event])
     }
+
+    /// A row written by a newer switchboard (an event kind this one does not know) is a
+    /// clear error, not a crash.
+    @Test func anUnknownKindIsAClearError() throws {
+        try store.pool.write { db in
+            try db.run("INSERT INTO events (workspace_id, kind, detail_json, created_at) VALUES ('a', 'teleported', '{}', 0)")
+        }
+        let error = storeError { _ = try ws.events.tail(conversation: nil, limit: 5) }
+        #expect(error?.code == .unreadable)
+        #expect(error?.message == "unknown value 'teleported' in kind (EventKind); written by a newer switchboard?")
+    }
 }
