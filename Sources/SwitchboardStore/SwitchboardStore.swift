@@ -1,1 +1,34 @@
-// SwitchboardStore: see DESIGN.md.
+// SwitchboardStore: workspace-scoped storage (DESIGN.md, "Storage").
+//
+// What callers see: the protocols `Store`, `WorkspaceStore` and the repositories
+// (`ContactRepository`, `ConversationRepository`, `MessageRepository`,
+// `EventRepository`, `PluginStateRepository`), their small input/result types, the
+// records of SwitchboardCore, and `StoreError`. No SQL. `SQLiteStore` is the embedded
+// implementation; PostgreSQL will be a second implementation of the same protocols.
+//
+// Isolation. There is no call that reads or writes workspace data without naming the
+// workspace: every repository is reached through `store.workspace(id)`, and every query
+// it runs binds that id. The schema backs this up (SQLiteSchema.swift): `workspace_id
+// NOT NULL` on every row, composite foreign keys so that a row can only point at rows
+// of its own workspace, indexes that lead with `workspace_id`.
+//
+// Durability. Writes commit with `synchronous=FULL` by default (`StoreOptions.durability`):
+// the host acknowledges a webhook only after the commit, so a commit must survive a power
+// cut, not only a crash of the process. `NORMAL` is offered for tests and benchmarks.
+//
+// Threads. One `SQLiteStore` is shared by all threads: one writer connection behind a
+// lock (SQLite has one writer at a time anyway) and a small pool of reader connections
+// (WAL lets them read beside the writer). Other processes on the same file are waited
+// for up to the busy timeout (5 s), after which a write fails with code `busy`.
+//
+// Transactions. Each repository call is its own transaction. `Store.transaction` and
+// `WorkspaceStore.transaction` group calls: every store call made on the same thread
+// inside the body joins the transaction (nested ones as savepoints, so a failed step
+// that is caught undoes only itself). The body is synchronous and must not wait for
+// other threads that use the store.
+//
+// Extending (the pipeline's queue and outbox): add files here, append migrations to
+// `SQLiteSchema.migrations` (never edit a released one), run SQL through
+// `SQLitePool.write`/`read`, and build workspace-bound work on `SQLiteScope` so that
+// queries keep binding `workspace_id`. Put the operations behind a protocol, as the
+// repositories are, so that PostgreSQL can implement them too.

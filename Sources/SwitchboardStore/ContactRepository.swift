@@ -1,0 +1,19 @@
+import SwitchboardCore
+
+/// The contacts of one workspace.
+public protocol ContactRepository: Sendable {
+    /// Finds the contact with this E.164 number, or creates it. An existing contact's
+    /// profile name is updated when a different non-nil one is given (customers rename
+    /// themselves); `rawPhone` is kept from the first time the contact was seen.
+    func upsert(e164: String, rawPhone: String?, profileName: String?) throws -> ContactUpsert
+    func get(_ id: ContactID) throws -> Contact?
+    func find(e164: String) throws -> Contact?
+    /// Newest first.
+    func list(limit: Int) throws -> [Contact]
+}
+
+public struct ContactUpsert: Sendable, Equatable {
+    public let contact: Contact
+    /// True when this call created the contact.
+    public let created: Bool
+}

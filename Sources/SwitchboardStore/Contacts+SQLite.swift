@@ -1,0 +1,63 @@
+import Foundation
+import SwitchboardCore
+
+struct SQLiteContactRepository: ContactRepository {
+    let scope: SQLiteScope
+
+    static let columns = "id, workspace_id, e164, raw_phone, profile_name, created_at"
+
+    static func read(_ r: SQLiteRow) -> Contact {
+        Contact(
+            id: ContactID(r.string(0)), workspaceID: WorkspaceID(r.string(1)), e164: r.string(2),
+            rawPhone: r.optionalString(3), profileName: r.optionalString(4), createdAt: r.date(5))
+    }
+
+    func upsert(e164: String, rawPhone: String?, profileName: String?) throws -> ContactUpsert {
+        try scope.write { db in
+            if var existing = try db.queryOne(
+                "SELECT \(Self.columns) FROM contacts WHERE workspace_id = ? AND e164 = ?",
+                [scope.workspaceID, e164], Self.read)
+            {
+                if let profileName, profileName != existing.profileName {
+                    try db.run(
+                        "UPDATE contacts SET profile_name = ? WHERE workspace_id = ? AND id = ?",
+                        [profileName, scope.workspaceID, existing.id])
+                    existing.profileName = profileName
+                }
+                return ContactUpsert(contact: existing, created: false)
+            }
+            let now = scope.now()
+            let contact = Contact(
+                id: ContactID(scope.newID("ct", now)), workspaceID: scope.workspaceID, e164: e164,
+                rawPhone: rawPhone, profileName: profileName, createdAt: now)
+            try db.run(
+                "INSERT INTO contacts (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?)",
+                [contact.id, contact.workspaceID, contact.e164, contact.rawPhone, contact.profileName, contact.createdAt])
+            return ContactUpsert(contact: contact, created: true)
+        }
+    }
+
+    func get(_ id: ContactID) throws -> Contact? {
+        try scope.read { db in
+            try db.queryOne(
+                "SELECT \(Self.columns) FROM contacts WHERE workspace_id = ? AND id = ?",
+                [scope.workspaceID, id], Self.read)
+        }
+    }
+
+    func find(e164: String) throws -> Contact? {
+        try scope.read { db in
+            try db.queryOne(
+                "SELECT \(Self.columns) FROM contacts WHERE workspace_id = ? AND e164 = ?",
+                [scope.workspaceID, e164], Self.read)
+        }
+    }
+
+    func list(limit: Int) throws -> [Contact] {
+        try scope.read { db in
+            try db.query(
+                "SELECT \(Self.columns) FROM contacts WHERE workspace_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+                [scope.workspaceID, max(0, limit)], Self.read)
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import SwitchboardCore
+
+struct SQLiteMessageRepository: MessageRepository {
+    let scope: SQLiteScope
+
+    static let fields = [
+        "id", "workspace_id", "conversation_id", "channel_id", "direction", "kind", "text", "provider_message_id",
+        "status", "error_code", "error_title", "payload_json", "created_at", "updated_at",
+    ]
+    static let columns = fields.joined(separator: ", ")
+    static let qualifiedColumns = fields.map { "m." + $0 }.joined(separator: ", ")
+
+    static func read(_ r: SQLiteRow) throws(StoreError) -> Message {
+        Message(
+            id: MessageID(r.string(0)), workspaceID: WorkspaceID(r.string(1)),
+            conversationID: ConversationID(r.string(2)), channelID: ChannelID(r.string(3)),
+            direction: try r.enumValue(4, MessageDirection.self), kind: try r.enumValue(5, MessageKind.self),
+            text: r.optionalString(6), providerMessageID: r.optionalString(7),
+            status: try r.optionalEnumValue(8, DeliveryStatus.self),
+            errorCode: r.optionalString(9), errorTitle: r.optionalString(10), payloadJSON: r.optionalString(11),
+            createdAt: r.date(12), updatedAt: r.date(13))
+    }
+
+    private static func insert(_ db: SQLiteConnection, _ m: Message) throws {
+        try db.run(
+            "INSERT INTO messages (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [m.id, m.workspaceID, m.conversationID, m.channelID, m.direction, m.kind, m.text, m.providerMessageID,
+             m.status, m.errorCode, m.errorTitle, m.payloadJSON, m.createdAt, m.updatedAt])
+    }
+
+    func insertInbound(_ new: NewInboundMessage) throws -> InboundInsert {
+        try scope.write { db in
+            let conversation = try SQLiteConversationRepository.load(db, scope, new.conversationID)
+            // The dedup key is global per channel; the owner's workspace decides the answer.
+            if let (id, owner) = try db.queryOne(
+                "SELECT id, workspace_id FROM messages WHERE channel_id = ? AND provider_message_id = ?",
+                [conversation.channelID, new.providerMessageID], { (MessageID($0.string(0)), $0.string(1)) })
+            {
+                guard owner == scope.workspaceID.rawValue else {
+                    throw StoreError(
+                        .conflict,
+                        "provider message \(new.providerMessageID) on channel \(conversation.channelID) is already stored in another workspace",
+                        path: scope.path)
+                }
+                return .duplicate(id)
+            }
+            let now = scope.now()
+            let message = Message(
+                id: MessageID(scope.newID("msg", now)), workspaceID: scope.workspaceID,
+                conversationID: conversation.id, channelID: conversation.channelID, direction: .inbound,
+                kind: new.kind, text: new.text, providerMessageID: new.providerMessageID, status: nil,
+                errorCode: nil, errorTitle: nil, payloadJSON: new.payloadJSON, createdAt: now, updatedAt: now)
+            try Self.insert(db, message)
+            try db.run(
+                "UPDATE conversations SET last_inbound_at = ?, updated_at = ? WHERE workspace_id = ? AND id = ?",
+                [now, now, scope.workspaceID, conversation.id])
+            return .inserted(message)
+        }
+    }
+
+    func insertOutbound(_ new: NewOutboundMessage) throws -> Message {
+        try scope.write { db in
+            let conversation = try SQLiteConversationRepository.load(db, scope, new.conversationID)
+            let now = scope.now()
+            let message = Message(
+                id: MessageID(scope.newID("msg", now)), workspaceID: scope.workspaceID,
+                conversationID: conversation.id, channelID: conversation.channelID, direction: .outbound,
+                kind: new.kind, text: new.text, providerMessageID: nil,
+                status: new.kind == .note ? nil : .queued,
+                errorCode: nil, errorTitle: nil, payloadJSON: new.payloadJSON, createdAt: now, updatedAt: now)
+            try Self.insert(db, message)
+            try db.run(
+                "UPDATE conversations SET updated_at = ? WHERE workspace_id = ? AND id = ?",
+                [now, scope.workspaceID, conversation.id])
+            return message
+        }
+    }
+
+    func get(_ id: MessageID) throws -> Message? {
+        try scope.read { db in
+            try db.queryOne(
+                "SELECT \(Self.columns) FROM messages WHERE workspace_id = ? AND id = ?",
+                [scope.workspaceID, id], Self.read)
+        }
+    }
+
+    func find(channel: ChannelID, providerMessageID: String) throws -> Message? {
+        try scope.read { db in
+            try db.queryOne(
+                "SELECT \(Self.columns) FROM messages WHERE workspace_id = ? AND channel_id = ? AND provider_message_id = ?",
+                [scope.workspaceID, channel, providerMessageID], Self.read)
+        }
+    }
+
+    /// Moves `message` to `requested` through `advanced(to:)` and stores the result.
+    /// Inbound messages and notes have no delivery status and are left as they are.
+    private func apply(
+        _ db: SQLiteConnection, _ message: Message, _ requested: DeliveryStatus,
+        providerMessageID: String?, errorCode: String?, errorTitle: String?
+    ) throws -> StatusUpdate {
+        guard let current = message.status else {
+            return StatusUpdate(message: message, previous: nil)
+        }
+        var updated = message
+        updated.status = current.advanced(to: requested)
+        if updated.status == .failed, current != .failed {
+            updated.errorCode = errorCode ?? message.errorCode
+            updated.errorTitle = errorTitle ?? message.errorTitle
+        }
+        if let providerMessageID, message.providerMessageID == nil {
+            updated.providerMessageID = providerMessageID
+        }
+        guard updated != message else { return StatusUpdate(message: message, previous: current) }
+        updated.updatedAt = scope.now()
+        try db.run(
+            """
+            UPDATE messages SET status = ?, provider_message_id = ?, error_code = ?, error_title = ?, updated_at = ?
+            WHERE workspace_id = ? AND id = ?
+            """,
+            [updated.status, updated.providerMessageID, updated.errorCode, updated.errorTitle, updated.updatedAt,
+             scope.workspaceID, message.id])
+        return StatusUpdate(message: updated, previous: current)
+    }
+
+    func updateStatus(
+        channel: ChannelID, providerMessageID: String, to status: DeliveryStatus, errorCode: String?, errorTitle: String?
+    ) throws -> StatusUpdate? {
+        try scope.write { db in
+            guard let message = try db.queryOne(
+                "SELECT \(Self.columns) FROM messages WHERE workspace_id = ? AND channel_id = ? AND provider_message_id = ?",
+                [scope.workspaceID, channel, providerMessageID], Self.read)
+            else { return nil }
+            return try apply(db, message, status, providerMessageID: nil, errorCode: errorCode, errorTitle: errorTitle)
+        }
+    }
+
+    func recordSend(
+        _ id: MessageID, status: DeliveryStatus, providerMessageID: String?, errorCode: String?, errorTitle: String?
+    ) throws -> StatusUpdate {
+        try scope.write { db in
+            guard let message = try db.queryOne(
+                "SELECT \(Self.columns) FROM messages WHERE workspace_id = ? AND id = ?",
+                [scope.workspaceID, id], Self.read)
+            else { throw scope.notFound("message", id) }
+            return try apply(db, message, status, providerMessageID: providerMessageID, errorCode: errorCode, errorTitle: errorTitle)
+        }
+    }
+
+    func list(conversation: ConversationID, after: MessageID?, limit: Int) throws -> [Message] {
+        try scope.read { db in
+            var cursor: Int64 = 0
+            if let after {
+                guard let seq = try db.queryOne(
+                    "SELECT seq FROM messages WHERE workspace_id = ? AND id = ?", [scope.workspaceID, after], { $0.int64(0) })
+                else { throw scope.notFound("message", after) }
+                cursor = seq
+            }
+            return try db.query(
+                """
+                SELECT \(Self.columns) FROM messages
+                WHERE workspace_id = ? AND conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?
+                """,
+                [scope.workspaceID, conversation, cursor, max(0, limit)], Self.read)
+        }
+    }
+
+    func search(_ query: String, limit: Int) throws -> [Message] {
+        guard let match = Self.ftsQuery(query) else { return [] }
+        return try scope.read { db in
+            try db.query(
+                """
+                SELECT \(Self.qualifiedColumns) FROM messages_fts
+                JOIN messages m ON m.seq = messages_fts.rowid
+                WHERE messages_fts MATCH ? AND m.workspace_id = ?
+                ORDER BY bm25(messages_fts), m.seq DESC LIMIT ?
+                """,
+                [match, scope.workspaceID, max(0, limit)], Self.read)
+        }
+    }
+
+    /// Plain words as an FTS5 query: each word quoted as a string (so `AND`, `*`, `"`,
+    /// `:` and parentheses are text, not syntax), all of them required.
+    static func ftsQuery(_ text: String) -> String? {
+        let words = text.split(whereSeparator: { $0.isWhitespace })
+        guard !words.isEmpty else { return nil }
+        return words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " ")
+    }
+}

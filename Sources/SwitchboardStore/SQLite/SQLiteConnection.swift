@@ -1,0 +1,230 @@
+import CSQLite
+import Foundation
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// One SQLite connection with a cache of prepared statements.
+///
+/// Not thread-safe by itself: `SQLitePool` hands each connection to one thread at a time
+/// (the writer under a lock, readers checked out of a pool).
+final class SQLiteConnection {
+    let path: String
+    private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+    private var savepointDepth = 0
+
+    /// Opens (creating if needed, unless `readOnly`) the database at `path` and applies the
+    /// connection settings. Every failure is a `StoreError` naming `path`.
+    init(path: String, readOnly: Bool, options: StoreOptions) throws(StoreError) {
+        self.path = path
+        let flags = readOnly
+            ? SQLITE_OPEN_READONLY
+            : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
+        handle = db
+        guard rc == SQLITE_OK else {
+            let error = Self.describe(rc, db: db, path: path)
+            sqlite3_close_v2(db)
+            handle = nil
+            throw error
+        }
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
+        do throws(StoreError) {
+            if !readOnly {
+                if sqlite3_db_readonly(db, "main") == 1 {
+                    throw StoreError(.readOnly, "database file is read-only", path: path)
+                }
+                // The first statement reads the header: a file that is not SQLite fails here.
+                let mode = try queryOne("PRAGMA journal_mode=WAL") { $0.string(0) }
+                guard mode?.lowercased() == "wal" else {
+                    throw StoreError(.sqlite, "could not switch to WAL mode (journal_mode is \(mode ?? "unknown"))", path: path)
+                }
+                try execute("PRAGMA synchronous=\(options.durability == .full ? "FULL" : "NORMAL")")
+            } else {
+                _ = try queryOne("SELECT count(*) FROM sqlite_schema") { $0.int64(0) }
+            }
+            try execute("PRAGMA foreign_keys=ON")
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    func close() {
+        for (_, statement) in statements { sqlite3_finalize(statement) }
+        statements.removeAll()
+        if let handle { sqlite3_close_v2(handle) }
+        handle = nil
+    }
+
+    var isOpen: Bool { handle != nil }
+    var isInTransaction: Bool { handle.map { sqlite3_get_autocommit($0) == 0 } ?? false }
+    var lastInsertRowID: Int64 { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
+    var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
+
+    // MARK: - Running SQL
+
+    /// Runs one or more statements without parameters (migrations, pragmas).
+    func execute(_ sql: String) throws(StoreError) {
+        let db = try open()
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(db, sql, nil, nil, &message)
+        if rc != SQLITE_OK {
+            let text = message.map { String(cString: $0) }
+            sqlite3_free(message)
+            throw Self.describe(rc, db: db, path: path, message: text)
+        }
+    }
+
+    /// Runs a statement that returns no rows; returns the number of rows it changed.
+    @discardableResult
+    func run(_ sql: String, _ values: [any SQLiteBindable] = []) throws(StoreError) -> Int {
+        let statement = try prepare(sql)
+        defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
+        try bind(values, to: statement)
+        let rc = sqlite3_step(statement)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw error(rc) }
+        return changes
+    }
+
+    /// Runs a query and maps every row.
+    func query<T>(
+        _ sql: String, _ values: [any SQLiteBindable] = [], _ map: (SQLiteRow) throws(StoreError) -> T
+    ) throws(StoreError) -> [T] {
+        let statement = try prepare(sql)
+        defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
+        try bind(values, to: statement)
+        var rows: [T] = []
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw error(rc) }
+            rows.append(try map(SQLiteRow(statement: statement, connection: self)))
+        }
+        return rows
+    }
+
+    /// Runs a query and maps its first row, if any.
+    func queryOne<T>(
+        _ sql: String, _ values: [any SQLiteBindable] = [], _ map: (SQLiteRow) throws(StoreError) -> T
+    ) throws(StoreError) -> T? {
+        let statement = try prepare(sql)
+        defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
+        try bind(values, to: statement)
+        let rc = sqlite3_step(statement)
+        if rc == SQLITE_DONE { return nil }
+        guard rc == SQLITE_ROW else { throw error(rc) }
+        return try map(SQLiteRow(statement: statement, connection: self))
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in a transaction: `BEGIN IMMEDIATE` (takes the write lock at once, so
+    /// the busy timeout applies up front instead of failing on upgrade) for writes,
+    /// `BEGIN` for reads. Commits if `body` returns, rolls back if it throws.
+    func transaction<T>(immediate: Bool, _ body: () throws -> T) throws -> T {
+        try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+        do {
+            try execute("COMMIT")
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+        return result
+    }
+
+    /// Runs `body` inside the current transaction as a savepoint: if it throws, its
+    /// writes are undone and the surrounding transaction carries on.
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        savepointDepth += 1
+        let name = "sp\(savepointDepth)"
+        defer { savepointDepth -= 1 }
+        try execute("SAVEPOINT \(name)")
+        do {
+            let result = try body()
+            try execute("RELEASE \(name)")
+            return result
+        } catch {
+            try? execute("ROLLBACK TO \(name)")
+            try? execute("RELEASE \(name)")
+            throw error
+        }
+    }
+
+    // MARK: - Internals
+
+    private func open() throws(StoreError) -> OpaquePointer {
+        guard let handle else { throw StoreError(.misuse, "database connection is closed", path: path) }
+        return handle
+    }
+
+    private func prepare(_ sql: String) throws(StoreError) -> OpaquePointer {
+        if let cached = statements[sql] { return cached }
+        let db = try open()
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw error(rc) }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func bind(_ values: [any SQLiteBindable], to statement: OpaquePointer) throws(StoreError) {
+        for (offset, value) in values.enumerated() {
+            let i = Int32(offset + 1)
+            let rc: Int32
+            switch value.sqliteValue {
+            case .null:
+                rc = sqlite3_bind_null(statement, i)
+            case .integer(let v):
+                rc = sqlite3_bind_int64(statement, i, v)
+            case .real(let v):
+                rc = sqlite3_bind_double(statement, i, v)
+            case .text(let v):
+                rc = v.withCString { sqlite3_bind_text(statement, i, $0, Int32(v.utf8.count), CSQLite_TRANSIENT()) }
+            case .blob(let v):
+                if v.isEmpty {
+                    rc = sqlite3_bind_zeroblob(statement, i, 0)
+                } else {
+                    rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, i, $0.baseAddress, Int32($0.count), CSQLite_TRANSIENT()) }
+                }
+            }
+            guard rc == SQLITE_OK else { throw error(rc) }
+        }
+    }
+
+    func error(_ rc: Int32) -> StoreError { Self.describe(rc, db: handle, path: path) }
+
+    /// Turns an SQLite result code into a `StoreError` with a code a caller can act on
+    /// and SQLite's own message (`file is not a database`, `database is locked`, ...).
+    static func describe(_ rc: Int32, db: OpaquePointer?, path: String, message: String? = nil) -> StoreError {
+        let extended = db.map { sqlite3_extended_errcode($0) } ?? rc
+        var text = message ?? db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+        let code: StoreError.Code
+        switch rc & 0xff {
+        case SQLITE_CANTOPEN: code = .cannotOpen
+        case SQLITE_NOTADB: code = .notADatabase
+        case SQLITE_READONLY: code = .readOnly
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            code = .busy
+            text += " (another process held the write lock past the busy timeout)"
+        case SQLITE_CONSTRAINT: code = .constraint
+        case SQLITE_CORRUPT: code = .corrupt
+        case SQLITE_IOERR, SQLITE_FULL: code = .io
+        case SQLITE_MISUSE: code = .misuse
+        default: code = .sqlite
+        }
+        return StoreError(code, text, path: path, sqliteCode: extended)
+    }
+}

@@ -1,0 +1,134 @@
+/// The SQLite schema as numbered migrations. A migration is never edited once released:
+/// changes are new migrations appended at the end. `schema_migrations` records what ran
+/// (and `PRAGMA user_version` mirrors the latest, for `sqlite3` users).
+///
+/// Isolation is in the schema as well as in the API: every domain row carries a
+/// `workspace_id NOT NULL` referencing `workspaces`, and rows that point at other rows
+/// do so through composite keys `(workspace_id, id)`, so that a conversation cannot
+/// name another workspace's contact, nor a message another workspace's conversation.
+/// Indexes used by queries lead with `workspace_id`. The only indexes that do not are
+/// the global identities: primary keys, and `UNIQUE(channel_id, provider_message_id)`,
+/// which deduplicates a provider's message across workspaces (a redelivered webhook
+/// routed elsewhere after a config change must still be recognised).
+enum SQLiteSchema {
+    struct Migration: Sendable {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    static var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "base tables", sql: """
+            CREATE TABLE workspaces (
+                id          TEXT PRIMARY KEY,
+                name        TEXT NOT NULL,
+                region      TEXT NOT NULL,
+                timezone    TEXT NOT NULL,
+                active      INTEGER NOT NULL DEFAULT 1,
+                config_hash TEXT NOT NULL,
+                created_at  INTEGER NOT NULL,
+                updated_at  INTEGER NOT NULL
+            );
+
+            CREATE TABLE contacts (
+                id           TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                e164         TEXT NOT NULL,
+                raw_phone    TEXT,
+                profile_name TEXT,
+                created_at   INTEGER NOT NULL,
+                UNIQUE (workspace_id, e164),
+                UNIQUE (workspace_id, id)
+            );
+
+            CREATE TABLE conversations (
+                id              TEXT PRIMARY KEY,
+                workspace_id    TEXT NOT NULL REFERENCES workspaces(id),
+                channel_id      TEXT NOT NULL,
+                contact_id      TEXT NOT NULL,
+                state           TEXT NOT NULL,
+                assigned_to     TEXT,
+                last_inbound_at INTEGER,
+                created_at      INTEGER NOT NULL,
+                updated_at      INTEGER NOT NULL,
+                UNIQUE (workspace_id, channel_id, contact_id),
+                UNIQUE (workspace_id, id),
+                FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts(workspace_id, id)
+            );
+
+            CREATE TABLE messages (
+                seq                 INTEGER PRIMARY KEY,
+                id                  TEXT NOT NULL UNIQUE,
+                workspace_id        TEXT NOT NULL REFERENCES workspaces(id),
+                conversation_id     TEXT NOT NULL,
+                channel_id          TEXT NOT NULL,
+                direction           TEXT NOT NULL,
+                kind                TEXT NOT NULL,
+                text                TEXT,
+                provider_message_id TEXT,
+                status              TEXT,
+                error_code          TEXT,
+                error_title         TEXT,
+                payload_json        TEXT,
+                created_at          INTEGER NOT NULL,
+                updated_at          INTEGER NOT NULL,
+                UNIQUE (channel_id, provider_message_id),
+                UNIQUE (workspace_id, id),
+                FOREIGN KEY (workspace_id, conversation_id) REFERENCES conversations(workspace_id, id)
+            );
+
+            CREATE TABLE events (
+                id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                workspace_id    TEXT NOT NULL REFERENCES workspaces(id),
+                conversation_id TEXT,
+                message_id      TEXT,
+                channel_id      TEXT,
+                kind            TEXT NOT NULL,
+                detail_json     TEXT NOT NULL DEFAULT '{}',
+                created_at      INTEGER NOT NULL
+            );
+
+            CREATE TABLE plugin_state (
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                plugin       TEXT NOT NULL,
+                key          TEXT NOT NULL,
+                value        BLOB NOT NULL,
+                updated_at   INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, plugin, key)
+            );
+            """),
+
+        Migration(version: 2, name: "workspace-leading indexes", sql: """
+            CREATE INDEX contacts_by_workspace ON contacts (workspace_id, created_at);
+            CREATE INDEX conversations_by_activity ON conversations (workspace_id, updated_at DESC, id DESC);
+            CREATE INDEX conversations_by_state ON conversations (workspace_id, state, updated_at DESC, id DESC);
+            CREATE INDEX messages_by_conversation ON messages (workspace_id, conversation_id, seq);
+            CREATE INDEX messages_by_provider_id ON messages (workspace_id, channel_id, provider_message_id);
+            CREATE INDEX events_by_workspace ON events (workspace_id, id);
+            CREATE INDEX events_by_conversation ON events (workspace_id, conversation_id, id);
+            """),
+
+        // External-content FTS5 over messages.text, keyed by messages.seq (an integer
+        // primary key, so VACUUM cannot renumber it), kept in sync by triggers. The
+        // 'rebuild' indexes messages stored before this migration.
+        Migration(version: 3, name: "message full-text search", sql: """
+            CREATE VIRTUAL TABLE messages_fts USING fts5(
+                text, content='messages', content_rowid='seq',
+                tokenize='unicode61 remove_diacritics 2'
+            );
+            CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+                INSERT INTO messages_fts (rowid, text) VALUES (new.seq, new.text);
+            END;
+            CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+                INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+            END;
+            CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+                INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+                INSERT INTO messages_fts (rowid, text) VALUES (new.seq, new.text);
+            END;
+            INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+            """),
+    ]
+}

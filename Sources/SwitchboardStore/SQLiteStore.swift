@@ -1,0 +1,69 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardLog
+
+/// The embedded store: one SQLite file in WAL mode, migrated to the latest schema when
+/// opened. Thread-safe (see `SQLitePool` for how connections are shared).
+public final class SQLiteStore: Store {
+    public let path: String
+    let pool: SQLitePool
+    let options: StoreOptions
+
+    /// Opens or creates the database at `path` and migrates it. Fails with a one-line
+    /// `StoreError` for a missing directory, an unwritable file or directory, a file that
+    /// is not a database, or a schema newer than this program.
+    public convenience init(path: String, options: StoreOptions = StoreOptions()) throws(StoreError) {
+        try self.init(path: path, options: options, schemaVersion: SQLiteSchema.latestVersion)
+    }
+
+    /// Opens the database migrated only up to `schemaVersion` (tests of old versions).
+    init(path: String, options: StoreOptions, schemaVersion: Int) throws(StoreError) {
+        self.path = path
+        self.options = options
+        pool = try SQLitePool(path: path, options: options)
+        let clock = options.clock
+        let logger = options.logger?.with("database", path)
+        do {
+            _ = try pool.withWriter { db in
+                try SQLiteMigrator.migrate(db, to: schemaVersion, now: clock, logger: logger)
+            }
+        } catch let error as StoreError {
+            pool.close()
+            throw error
+        } catch {
+            pool.close()
+            throw StoreError(.migration, "\(error)", path: path)
+        }
+    }
+
+    /// The schema version the database is at.
+    var schemaVersion: Int {
+        get throws { try pool.read { db in try SQLiteMigrator.currentVersion(db) } }
+    }
+
+    func now() -> Date { options.clock().truncatedToMilliseconds }
+
+    public func workspace(_ id: WorkspaceID) -> any WorkspaceStore {
+        SQLiteWorkspaceStore(scope: SQLiteScope(workspaceID: id, store: self))
+    }
+
+    public func workspaces() throws -> [Workspace] {
+        try pool.read { db in
+            try db.query("SELECT \(SQLiteWorkspaceStore.columns) FROM workspaces ORDER BY id", [], SQLiteWorkspaceStore.read)
+        }
+    }
+
+    public func workspaceOwning(channel: ChannelID, providerMessageID: String) throws -> WorkspaceID? {
+        try pool.read { db in
+            try db.queryOne(
+                "SELECT workspace_id FROM messages WHERE channel_id = ? AND provider_message_id = ?",
+                [channel, providerMessageID]) { WorkspaceID($0.string(0)) }
+        }
+    }
+
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try pool.write { _ in try body() }
+    }
+
+    public func close() { pool.close() }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import SwitchboardCore
+
+/// `WorkspaceStore` on SQLite: the repositories of one workspace.
+struct SQLiteWorkspaceStore: WorkspaceStore {
+    let scope: SQLiteScope
+
+    var workspaceID: WorkspaceID { scope.workspaceID }
+    var contacts: any ContactRepository { SQLiteContactRepository(scope: scope) }
+    var conversations: any ConversationRepository { SQLiteConversationRepository(scope: scope) }
+    var messages: any MessageRepository { SQLiteMessageRepository(scope: scope) }
+    var events: any EventRepository { SQLiteEventRepository(scope: scope) }
+    var pluginState: any PluginStateRepository { SQLitePluginStateRepository(scope: scope) }
+
+    func record() throws -> Workspace? {
+        try scope.read { db in
+            try db.queryOne("SELECT \(Self.columns) FROM workspaces WHERE id = ?", [scope.workspaceID], Self.read)
+        }
+    }
+
+    func transaction<T>(_ body: (any WorkspaceStore) throws -> T) throws -> T {
+        try scope.write { _ in try body(self) }
+    }
+
+    static let columns = "id, name, region, timezone, active, config_hash, created_at, updated_at"
+
+    static func read(_ r: SQLiteRow) -> Workspace {
+        Workspace(
+            id: WorkspaceID(r.string(0)), name: r.string(1), region: r.string(2), timezone: r.string(3),
+            active: r.bool(4), configHash: r.string(5), createdAt: r.date(6), updatedAt: r.date(7))
+    }
+}

@@ -1,0 +1,35 @@
+import SwitchboardCore
+
+/// The storage of one host: the workspaces and, through `workspace(_:)`, everything
+/// that belongs to one of them. Implementations are thread-safe.
+///
+/// Every method may throw `StoreError`.
+public protocol Store: AnyObject, Sendable {
+    /// The data of one workspace. Cheap: no I/O until a repository is used. A workspace
+    /// that was never synced exists for reads (everything is empty) but writes fail
+    /// with `StoreError.Code.constraint`.
+    func workspace(_ id: WorkspaceID) -> any WorkspaceStore
+
+    /// Makes stored workspaces match the configured ones: creates new ones, updates
+    /// changed ones (name, region, time zone, config hash), reactivates returning ones,
+    /// and marks those no longer configured inactive. Nothing is deleted. Each change is
+    /// journalled as a `workspace_synced` event of that workspace, in one transaction.
+    func syncWorkspaces(_ configured: [WorkspaceDefinition]) throws -> SyncReport
+
+    /// Routing of delivery reports: which workspace holds the message with this provider
+    /// id on this channel (a status webhook names only the channel and the provider id,
+    /// and a shared channel serves several workspaces). Returns only the workspace id;
+    /// the message itself is then read through that workspace.
+    func workspaceOwning(channel: ChannelID, providerMessageID: String) throws -> WorkspaceID?
+
+    /// Every stored workspace, active or not, by id.
+    func workspaces() throws -> [Workspace]
+
+    /// Runs `body` as one transaction: every store call it makes on this thread, through
+    /// any workspace, commits together or not at all. Nested calls join it (as
+    /// savepoints). The body must not hand work to other threads and wait for it.
+    func transaction<T>(_ body: () throws -> T) throws -> T
+
+    /// Closes the database; later calls fail with `StoreError.Code.misuse`.
+    func close()
+}

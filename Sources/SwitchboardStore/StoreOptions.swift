@@ -1,0 +1,32 @@
+import Foundation
+import SwitchboardLog
+
+/// How a store is opened. The defaults are the ones `switchboard serve` uses.
+public struct StoreOptions: Sendable {
+    /// How long a write waits for another process holding the database's write lock
+    /// before failing with `StoreError.Code.busy`.
+    public var busyTimeoutMilliseconds: Int32 = 5_000
+    /// What a commit waits for; see `Durability`.
+    public var durability: Durability = .full
+    /// Connections used for reads outside a transaction (the writer is separate).
+    public var maxReaders: Int = 4
+    /// The time stamped on rows; tests pass a fixed or stepping clock.
+    public var clock: @Sendable () -> Date = { Date() }
+    /// Where migrations and workspace sync are logged; nil for silence.
+    public var logger: Logger? = nil
+
+    public init() {}
+
+    /// What a commit waits for before it returns.
+    ///
+    /// The host answers a webhook 200 only after what it carried is committed, and the
+    /// provider then never sends it again. A commit that a power cut or kernel crash can
+    /// undo would lose a message the provider believes delivered, so the default is
+    /// `.full`: SQLite's `synchronous=FULL`, which in WAL mode syncs the log on every
+    /// commit. `.normal` (`synchronous=NORMAL`) still survives a crash of the process,
+    /// but the last commits before a power loss may roll back; it is faster on slow disks
+    /// and fine for tests and benchmarks.
+    public enum Durability: String, Sendable {
+        case full, normal
+    }
+}

@@ -1,0 +1,19 @@
+import SwitchboardCore
+
+/// Everything stored for one workspace. Every query of every repository is bound to
+/// `workspaceID`: rows of other workspaces are invisible, as if they did not exist.
+public protocol WorkspaceStore: Sendable {
+    var workspaceID: WorkspaceID { get }
+    var contacts: any ContactRepository { get }
+    var conversations: any ConversationRepository { get }
+    var messages: any MessageRepository { get }
+    var events: any EventRepository { get }
+    var pluginState: any PluginStateRepository { get }
+
+    /// The workspace's own row, or nil if it was never synced.
+    func record() throws -> Workspace?
+
+    /// Runs `body` as one transaction (see `Store.transaction`); `body` receives this
+    /// workspace.
+    func transaction<T>(_ body: (any WorkspaceStore) throws -> T) throws -> T
+}

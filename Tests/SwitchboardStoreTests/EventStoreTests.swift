@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import SwitchboardCore
+@testable import SwitchboardStore
+
+@Suite struct EventStoreTests {
+    let dir = TempDir()
+    let store: SQLiteStore
+    let ws: any WorkspaceStore
+
+    init() throws {
+        store = try makeStore(dir)
+        ws = store.workspace("a")
+    }
+
+    @Test func appendReturnsTheStoredEvent() throws {
+        let conversation = try makeConversation(ws)
+        let event = try ws.events.append(NewEvent(
+            .received, conversation: conversation.id, message: MessageID("msg_1"), channel: "wa-main",
+            detail: ["provider_id": "wamid.1"]))
+        #expect(event.workspaceID == "a")
+        #expect(event.detailJSON == #"{"provider_id":"wamid.1"}"#)
+        #expect(try ws.events.tail(conversation: nil, limit: 1) == [event])
+        let raw = try ws.events.append(NewEvent(.verdict, detailJSON: #"{"plugin":"faq","score":0.92}"#))
+        #expect(raw.detail == nil) // not a flat object of strings, kept as written
+        #expect(try ws.events.tail(conversation: nil, limit: 1).first?.detailJSON == #"{"plugin":"faq","score":0.92}"#)
+    }
+
+    /// What `switchboard events --follow` does: start at the tail, then ask for what
+    /// came after the last id seen.
+    @Test func cursorFollowsTheJournal() throws {
+        let conversation = try makeConversation(ws)
+        let other = try makeConversation(ws, phone: "+2348030000002")
+        let b = store.workspace("b")
+        var appended: [Event] = []
+        for i in 0..<6 {
+            appended.append(try ws.events.append(NewEvent(.note, conversation: i.isMultiple(of: 2) ? conversation.id : other.id, detail: ["n": "\(i)"])))
+            _ = try b.events.append(NewEvent(.note, detail: ["n": "b\(i)"])) // interleaved ids of another workspace
+        }
+        #expect(zip(appended, appended.dropFirst()).allSatisfy { $0.id < $1.id })
+
+        let tail = try ws.events.tail(conversation: nil, limit: 2)
+        #expect(tail == Array(appended.suffix(2)))
+        var cursor = try #require(tail.last?.id)
+        #expect(try ws.events.list(conversation: nil, after: cursor, limit: 100).isEmpty)
+        let later = try ws.events.append(NewEvent(.note, conversation: conversation.id, detail: ["n": "later"]))
+        let next = try ws.events.list(conversation: nil, after: cursor, limit: 100)
+        #expect(next == [later])
+        cursor = later.id
+
+        let all = try ws.events.list(conversation: nil, after: nil, limit: 100).filter { $0.kind == .note }
+        #expect(all == appended + [later])
+        let page = try ws.events.list(conversation: nil, after: appended[1].id, limit: 2)
+        #expect(page == Array(appended[2..<4]))
+        let ofConversation = try ws.events.list(conversation: conversation.id, after: nil, limit: 100)
+        #expect(ofConversation.compactMap { $0.detail?["n"] } == ["0", "2", "4", "later"])
+        let ofConversationAfter = try ws.events.list(conversation: conversation.id, after: appended[2].id, limit: 100)
+        #expect(ofConversationAfter.compactMap { $0.detail?["n"] } == ["4", "later"])
+        #expect(try ws.events.tail(conversation: other.id, limit: 2).compactMap { $0.detail?["n"] } == ["3", "5"])
+    }
+
+    /// A reader on another store (another process, like `events --follow`) sees events
+    /// as soon as they are committed.
+    @Test func anotherConnectionSeesCommittedEvents() throws {
+        let follower = try SQLiteStore(path: dir.file("switchboard.db"), options: testOptions())
+        let before = try follower.workspace("a").events.tail(conversation: nil, limit: 1).last?.id
+        let event = try ws.events.append(NewEvent(.note, detail: ["n": "1"]))
+        #expect(try follower.workspace("a").events.list(conversation: nil, after: before, limit: 10) == [event])
+    }
+
+    /// A row written by a newer switchboard (an event kind this one does not know) is a
+    /// clear error, not a crash.
+    @Test func anUnknownKindIsAClearError() throws {
+        try store.pool.write { db in
+            try db.run("INSERT INTO events (workspace_id, kind, detail_json, created_at) VALUES ('a', 'teleported', '{}', 0)")
+        }
+        let error = storeError { _ = try ws.events.tail(conversation: nil, limit: 5) }
+        #expect(error?.code == .unreadable)
+        #expect(error?.message == "unknown value 'teleported' in kind (EventKind); written by a newer switchboard?")
+    }
+}
