@@ -47,6 +47,8 @@ public final class SQLiteStore: Store {
         SQLiteWorkspaceStore(scope: SQLiteScope(workspaceID: id, store: self))
     }
 
+    public var queue: any QueueStore { SQLiteQueueStore(store: self) }
+
     public func workspaces() throws -> [Workspace] {
         try pool.read { db in
             try db.query("SELECT \(SQLiteWorkspaceStore.columns) FROM workspaces ORDER BY id", [], SQLiteWorkspaceStore.read)

@@ -11,6 +11,7 @@ struct SQLiteWorkspaceStore: WorkspaceStore {
     var messages: any MessageRepository { SQLiteMessageRepository(scope: scope) }
     var events: any EventRepository { SQLiteEventRepository(scope: scope) }
     var pluginState: any PluginStateRepository { SQLitePluginStateRepository(scope: scope) }
+    var queue: any QueueRepository { SQLiteQueueRepository(scope: scope) }
 
     func record() throws -> Workspace? {
         try scope.read { db in

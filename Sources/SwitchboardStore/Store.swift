@@ -22,6 +22,9 @@ public protocol Store: AnyObject, Sendable {
     /// the message itself is then read through that workspace.
     func workspaceOwning(channel: ChannelID, providerMessageID: String) throws -> WorkspaceID?
 
+    /// The pipeline's queues across workspaces (claims by workers and channel senders).
+    var queue: any QueueStore { get }
+
     /// Every stored workspace, active or not, by id.
     func workspaces() throws -> [Workspace]
 

@@ -9,6 +9,7 @@ public protocol WorkspaceStore: Sendable {
     var messages: any MessageRepository { get }
     var events: any EventRepository { get }
     var pluginState: any PluginStateRepository { get }
+    var queue: any QueueRepository { get }
 
     /// The workspace's own row, or nil if it was never synced.
     func record() throws -> Workspace?

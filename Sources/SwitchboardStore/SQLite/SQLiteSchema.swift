@@ -130,5 +130,55 @@ enum SQLiteSchema {
             END;
             INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
             """),
+
+        // The pipeline's durable queues. Rows live only while work is pending: a job is
+        // deleted with its outcome, an outbox entry once sent or failed for good (the
+        // message keeps the result). Claims read by channel, across workspaces (a shared
+        // channel's sender serves several), so the claim index leads with channel_id; the
+        // per-conversation order check leads with workspace_id.
+        Migration(version: 4, name: "inbound jobs, outbox, unrouted messages", sql: """
+            CREATE TABLE inbound_jobs (
+                id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                workspace_id    TEXT NOT NULL REFERENCES workspaces(id),
+                conversation_id TEXT NOT NULL,
+                message_id      TEXT NOT NULL,
+                received_at     INTEGER NOT NULL,
+                created_at      INTEGER NOT NULL,
+                FOREIGN KEY (workspace_id, message_id) REFERENCES messages(workspace_id, id)
+            );
+            CREATE INDEX inbound_jobs_by_workspace ON inbound_jobs (workspace_id, conversation_id, id);
+
+            CREATE TABLE outbox (
+                id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                workspace_id    TEXT NOT NULL REFERENCES workspaces(id),
+                conversation_id TEXT NOT NULL,
+                message_id      TEXT NOT NULL,
+                channel_id      TEXT NOT NULL,
+                recipient       TEXT NOT NULL,
+                kind            TEXT NOT NULL,
+                body_json       TEXT NOT NULL,
+                state           TEXT NOT NULL,
+                attempts        INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                last_error      TEXT,
+                received_at     INTEGER,
+                created_at      INTEGER NOT NULL,
+                FOREIGN KEY (workspace_id, message_id) REFERENCES messages(workspace_id, id)
+            );
+            CREATE INDEX outbox_claim ON outbox (channel_id, state, next_attempt_at, id);
+            CREATE INDEX outbox_by_conversation ON outbox (workspace_id, conversation_id, id);
+
+            CREATE TABLE unrouted (
+                id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+                channel_id          TEXT,
+                provider_address    TEXT NOT NULL,
+                provider_message_id TEXT NOT NULL,
+                sender              TEXT,
+                reason              TEXT NOT NULL,
+                payload_json        TEXT NOT NULL,
+                created_at          INTEGER NOT NULL,
+                UNIQUE (provider_address, provider_message_id)
+            );
+            """),
     ]
 }

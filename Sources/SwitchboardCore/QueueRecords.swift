@@ -1,0 +1,82 @@
+import Foundation
+
+/// A committed inbound message waiting for the responder chain. Created in the same
+/// transaction as the message (so acknowledging a webhook means the work is durable) and
+/// deleted in the same transaction as the chain's outcome.
+public struct InboundJob: Sendable, Equatable {
+    public var id: Int64
+    public var workspaceID: WorkspaceID
+    public var conversationID: ConversationID
+    public var messageID: MessageID
+    /// When the webhook carrying the message arrived: the start of webhook-to-reply latency.
+    public var receivedAt: Date
+
+    public init(id: Int64, workspaceID: WorkspaceID, conversationID: ConversationID, messageID: MessageID, receivedAt: Date) {
+        self.id = id; self.workspaceID = workspaceID; self.conversationID = conversationID
+        self.messageID = messageID; self.receivedAt = receivedAt
+    }
+}
+
+/// What an outbox entry asks the provider to do.
+public enum OutboxKind: String, Sendable, Codable {
+    /// Send the message `messageID` (its text and buttons are in `bodyJSON`).
+    case send
+    /// Mark the inbound message `messageID` as read.
+    case markRead = "mark_read"
+}
+
+/// An entry of the durable outbox: one call to the provider, retried until it is sent or
+/// fails for good. Entries of one conversation go out in id order.
+public struct OutboxItem: Sendable, Equatable {
+    public enum State: String, Sendable, Codable { case queued, sending }
+
+    public var id: Int64
+    public var workspaceID: WorkspaceID
+    public var conversationID: ConversationID
+    public var messageID: MessageID
+    public var channelID: ChannelID
+    /// The provider's address of the customer (WhatsApp: `wa_id` digits).
+    public var recipient: String
+    public var kind: OutboxKind
+    /// What the sender needs to build the provider call (channel-specific JSON).
+    public var bodyJSON: String
+    public var state: State
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var lastError: String?
+    /// When the inbound message this answers arrived, if it answers one.
+    public var receivedAt: Date?
+    public var createdAt: Date
+
+    public init(id: Int64, workspaceID: WorkspaceID, conversationID: ConversationID, messageID: MessageID,
+                channelID: ChannelID, recipient: String, kind: OutboxKind, bodyJSON: String, state: State,
+                attempts: Int, nextAttemptAt: Date, lastError: String?, receivedAt: Date?, createdAt: Date) {
+        self.id = id; self.workspaceID = workspaceID; self.conversationID = conversationID
+        self.messageID = messageID; self.channelID = channelID; self.recipient = recipient; self.kind = kind
+        self.bodyJSON = bodyJSON; self.state = state; self.attempts = attempts; self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError; self.receivedAt = receivedAt; self.createdAt = createdAt
+    }
+}
+
+/// A message no workspace could take: its channel is unknown (a `phone_number_id` no
+/// channel has) or, on a shared channel, its sender is nobody's and there is no fallback.
+/// Held for an admin, never dropped.
+public struct UnroutedMessage: Sendable, Equatable {
+    public var id: Int64
+    /// The channel, when it is known.
+    public var channelID: ChannelID?
+    /// The provider's address of our side (WhatsApp: `phone_number_id`).
+    public var providerAddress: String
+    public var providerMessageID: String
+    public var sender: String?
+    public var reason: String
+    public var payloadJSON: String
+    public var createdAt: Date
+
+    public init(id: Int64, channelID: ChannelID?, providerAddress: String, providerMessageID: String,
+                sender: String?, reason: String, payloadJSON: String, createdAt: Date) {
+        self.id = id; self.channelID = channelID; self.providerAddress = providerAddress
+        self.providerMessageID = providerMessageID; self.sender = sender; self.reason = reason
+        self.payloadJSON = payloadJSON; self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import SwitchboardCore
+
+extension OutboxKind: SQLiteBindable {}
+extension OutboxItem.State: SQLiteBindable {}
+
+/// `QueueRepository` on SQLite: one workspace's inbound jobs and outbox entries.
+struct SQLiteQueueRepository: QueueRepository {
+    let scope: SQLiteScope
+
+    func enqueueInbound(conversation: ConversationID, message: MessageID, receivedAt: Date) throws -> InboundJob {
+        try scope.write { db in
+            try db.run(
+                """
+                INSERT INTO inbound_jobs (workspace_id, conversation_id, message_id, received_at, created_at)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+                [scope.workspaceID, conversation, message, receivedAt, scope.now()])
+            return InboundJob(id: db.lastInsertRowID, workspaceID: scope.workspaceID, conversationID: conversation,
+                              messageID: message, receivedAt: receivedAt.truncatedToMilliseconds)
+        }
+    }
+
+    func completeInbound(_ jobID: Int64) throws {
+        try scope.write { db in
+            _ = try db.run("DELETE FROM inbound_jobs WHERE workspace_id = ? AND id = ?", [scope.workspaceID, jobID])
+        }
+    }
+
+    func enqueueOutbox(_ new: NewOutboxItem) throws -> OutboxItem {
+        try scope.write { db in
+            let now = scope.now()
+            try db.run(
+                """
+                INSERT INTO outbox (workspace_id, conversation_id, message_id, channel_id, recipient, kind, body_json,
+                                    state, attempts, next_attempt_at, received_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
+                """,
+                [scope.workspaceID, new.conversationID, new.messageID, new.channelID, new.recipient, new.kind,
+                 new.bodyJSON, now, new.receivedAt, now])
+            return OutboxItem(
+                id: db.lastInsertRowID, workspaceID: scope.workspaceID, conversationID: new.conversationID,
+                messageID: new.messageID, channelID: new.channelID, recipient: new.recipient, kind: new.kind,
+                bodyJSON: new.bodyJSON, state: .queued, attempts: 0, nextAttemptAt: now, lastError: nil,
+                receivedAt: new.receivedAt?.truncatedToMilliseconds, createdAt: now)
+        }
+    }
+
+    func finishOutbox(_ id: Int64) throws {
+        try scope.write { db in
+            _ = try db.run("DELETE FROM outbox WHERE workspace_id = ? AND id = ?", [scope.workspaceID, id])
+        }
+    }
+
+    func retryOutbox(_ id: Int64, attempts: Int, nextAttemptAt: Date, error: String) throws {
+        try scope.write { db in
+            _ = try db.run(
+                """
+                UPDATE outbox SET state = 'queued', attempts = ?, next_attempt_at = ?, last_error = ?
+                WHERE workspace_id = ? AND id = ?
+                """,
+                [attempts, nextAttemptAt, error, scope.workspaceID, id])
+        }
+    }
+}
+
+/// `QueueStore` on SQLite.
+struct SQLiteQueueStore: QueueStore {
+    let store: SQLiteStore
+
+    static let outboxColumns = """
+        o.id, o.workspace_id, o.conversation_id, o.message_id, o.channel_id, o.recipient, o.kind, o.body_json,
+        o.state, o.attempts, o.next_attempt_at, o.last_error, o.received_at, o.created_at
+        """
+
+    static func readOutbox(_ r: SQLiteRow) throws(StoreError) -> OutboxItem {
+        OutboxItem(
+            id: r.int64(0), workspaceID: WorkspaceID(r.string(1)), conversationID: ConversationID(r.string(2)),
+            messageID: MessageID(r.string(3)), channelID: ChannelID(r.string(4)), recipient: r.string(5),
+            kind: try r.enumValue(6, OutboxKind.self), bodyJSON: r.string(7),
+            state: try r.enumValue(8, OutboxItem.State.self), attempts: Int(r.int64(9)),
+            nextAttemptAt: r.date(10), lastError: r.optionalString(11), receivedAt: r.optionalDate(12),
+            createdAt: r.date(13))
+    }
+
+    func pendingInbound(limit: Int) throws -> [InboundJob] {
+        try store.pool.read { db in
+            try db.query(
+                "SELECT id, workspace_id, conversation_id, message_id, received_at FROM inbound_jobs ORDER BY id LIMIT ?",
+                [max(0, limit)]) { r in
+                InboundJob(id: r.int64(0), workspaceID: WorkspaceID(r.string(1)),
+                           conversationID: ConversationID(r.string(2)), messageID: MessageID(r.string(3)),
+                           receivedAt: r.date(4))
+            }
+        }
+    }
+
+    func claimOutbox(channel: ChannelID, now: Date, limit: Int) throws -> [OutboxItem] {
+        try store.pool.write { db in
+            let items = try db.query(
+                """
+                SELECT \(Self.outboxColumns) FROM outbox o
+                WHERE o.channel_id = ? AND o.state = 'queued' AND o.next_attempt_at <= ?
+                  AND NOT EXISTS (
+                    SELECT 1 FROM outbox p
+                    WHERE p.workspace_id = o.workspace_id AND p.conversation_id = o.conversation_id AND p.id < o.id)
+                ORDER BY o.id LIMIT ?
+                """,
+                [channel, now, max(0, limit)], Self.readOutbox)
+            for item in items {
+                _ = try db.run("UPDATE outbox SET state = 'sending' WHERE id = ?", [item.id])
+            }
+            return items.map { var i = $0; i.state = .sending; return i }
+        }
+    }
+
+    func nextOutboxDue(channel: ChannelID) throws -> Date? {
+        try store.pool.read { db in
+            try db.queryOne(
+                """
+                SELECT MIN(o.next_attempt_at) FROM outbox o
+                WHERE o.channel_id = ? AND o.state = 'queued'
+                  AND NOT EXISTS (
+                    SELECT 1 FROM outbox p
+                    WHERE p.workspace_id = o.workspace_id AND p.conversation_id = o.conversation_id AND p.id < o.id)
+                """,
+                [channel]) { $0.optionalDate(0) } ?? nil
+        }
+    }
+
+    func resetInFlightOutbox() throws -> Int {
+        try store.pool.write { db in
+            try db.run("UPDATE outbox SET state = 'queued' WHERE state = 'sending'")
+        }
+    }
+
+    func outboxDepth() throws -> [ChannelID: Int] {
+        try store.pool.read { db in
+            let rows = try db.query("SELECT channel_id, COUNT(*) FROM outbox GROUP BY channel_id", []) {
+                (ChannelID($0.string(0)), Int($0.int64(1)))
+            }
+            return Dictionary(rows, uniquingKeysWith: +)
+        }
+    }
+
+    func holdUnrouted(channel: ChannelID?, providerAddress: String, providerMessageID: String, sender: String?,
+                      reason: String, payloadJSON: String) throws -> Bool {
+        try store.pool.write { db in
+            try db.run(
+                """
+                INSERT OR IGNORE INTO unrouted (channel_id, provider_address, provider_message_id, sender, reason,
+                                                payload_json, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [channel, providerAddress, providerMessageID, sender, reason, payloadJSON, store.now()]) > 0
+        }
+    }
+
+    func unrouted(limit: Int) throws -> [UnroutedMessage] {
+        try store.pool.read { db in
+            try db.query(
+                """
+                SELECT id, channel_id, provider_address, provider_message_id, sender, reason, payload_json, created_at
+                FROM unrouted ORDER BY id DESC LIMIT ?
+                """, [max(0, limit)]) { r in
+                UnroutedMessage(id: r.int64(0), channelID: r.optionalString(1).map { ChannelID($0) },
+                                providerAddress: r.string(2), providerMessageID: r.string(3),
+                                sender: r.optionalString(4), reason: r.string(5), payloadJSON: r.string(6),
+                                createdAt: r.date(7))
+            }
+        }
+    }
+}

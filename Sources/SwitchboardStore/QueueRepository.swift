@@ -1,0 +1,56 @@
+import Foundation
+import SwitchboardCore
+
+/// The pipeline's durable work of one workspace: inbound jobs and the outbox.
+public protocol QueueRepository: Sendable {
+    /// Queues the chain's work for a stored inbound message.
+    func enqueueInbound(conversation: ConversationID, message: MessageID, receivedAt: Date) throws -> InboundJob
+    /// Removes a job once its outcome is stored (call inside the outcome's transaction).
+    func completeInbound(_ jobID: Int64) throws
+    /// Adds a provider call to the outbox, due now.
+    func enqueueOutbox(_ new: NewOutboxItem) throws -> OutboxItem
+    /// The call went through (or failed for good): the entry leaves the outbox. The
+    /// message row keeps the outcome.
+    func finishOutbox(_ id: Int64) throws
+    /// The call failed in a retryable way: back to `queued`, due at `nextAttemptAt`.
+    func retryOutbox(_ id: Int64, attempts: Int, nextAttemptAt: Date, error: String) throws
+}
+
+public struct NewOutboxItem: Sendable, Equatable {
+    public var conversationID: ConversationID
+    public var messageID: MessageID
+    public var channelID: ChannelID
+    public var recipient: String
+    public var kind: OutboxKind
+    public var bodyJSON: String
+    public var receivedAt: Date?
+
+    public init(conversationID: ConversationID, messageID: MessageID, channelID: ChannelID, recipient: String,
+                kind: OutboxKind, bodyJSON: String, receivedAt: Date?) {
+        self.conversationID = conversationID; self.messageID = messageID; self.channelID = channelID
+        self.recipient = recipient; self.kind = kind; self.bodyJSON = bodyJSON; self.receivedAt = receivedAt
+    }
+}
+
+/// The host's view of the queues across workspaces: what workers and channel senders
+/// claim. Claims name workspaces in what they return; everything done with a claimed
+/// item goes through that workspace's `QueueRepository`.
+public protocol QueueStore: Sendable {
+    /// Inbound jobs not yet done, oldest first (reloaded at start-up).
+    func pendingInbound(limit: Int) throws -> [InboundJob]
+    /// Claims up to `limit` due outbox entries of `channel` (state `sending`), oldest
+    /// first, taking for each conversation only its oldest unfinished entry, so that a
+    /// conversation's messages leave in order even across retries.
+    func claimOutbox(channel: ChannelID, now: Date, limit: Int) throws -> [OutboxItem]
+    /// When the next claimable entry of `channel` (the oldest of its conversation) is due.
+    func nextOutboxDue(channel: ChannelID) throws -> Date?
+    /// Puts entries left `sending` by a process that died back to `queued`. Returns how
+    /// many. Run at start-up (single host on SQLite).
+    func resetInFlightOutbox() throws -> Int
+    /// Outbox entries per channel (queued or sending).
+    func outboxDepth() throws -> [ChannelID: Int]
+    /// Holds a message no workspace takes; false when it was already held (a redelivery).
+    func holdUnrouted(channel: ChannelID?, providerAddress: String, providerMessageID: String, sender: String?,
+                      reason: String, payloadJSON: String) throws -> Bool
+    func unrouted(limit: Int) throws -> [UnroutedMessage]
+}
