@@ -1,0 +1,142 @@
+/// A handler: called on one of the server's threads with the complete request. It may
+/// block briefly (a SQLite commit before acknowledging a webhook), but everything slow
+/// belongs on a queue: while it runs, its thread serves no other connection.
+public typealias HTTPHandler = @Sendable (HTTPRequest) -> HTTPResponse
+
+/// Maps method and path to a handler. Patterns are paths whose segments are literals or
+/// `{name}` (one segment); the last segment may be `{name...}` (the rest of the path,
+/// possibly empty). Literal segments win over parameters, so `/api/v1/me` beats
+/// `/api/v1/{id}` whatever the order of registration.
+///
+///     var router = HTTPRouter()
+///     router.get("/webhooks/whatsapp/{app}") { req in ... req.parameter("app") ... }
+///     router.post("/webhooks/whatsapp/{app}") { req in ... }
+///
+/// An unknown path gets 404; a known path with another method gets 405 with `Allow`.
+/// `HEAD` is served by the `GET` handler (the server sends no body).
+public struct HTTPRouter: Sendable {
+    struct Route: Sendable {
+        let method: String
+        let pattern: RoutePattern
+        let handler: HTTPHandler
+    }
+    private(set) var routes: [Route] = []
+
+    public init() {}
+
+    /// Adds a route. A pattern that does not start with `/` is a programming error.
+    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
+        routes.append(Route(method: method.uppercased(), pattern: RoutePattern(pattern), handler: handler))
+    }
+
+    public mutating func get(_ pattern: String, _ handler: @escaping HTTPHandler) { add("GET", pattern, handler) }
+    public mutating func post(_ pattern: String, _ handler: @escaping HTTPHandler) { add("POST", pattern, handler) }
+    public mutating func put(_ pattern: String, _ handler: @escaping HTTPHandler) { add("PUT", pattern, handler) }
+    public mutating func patch(_ pattern: String, _ handler: @escaping HTTPHandler) { add("PATCH", pattern, handler) }
+    public mutating func delete(_ pattern: String, _ handler: @escaping HTTPHandler) { add("DELETE", pattern, handler) }
+
+    /// The patterns registered, in order (for documentation and tests).
+    public var patterns: [(method: String, pattern: String)] { routes.map { ($0.method, $0.pattern.text) } }
+
+    /// What the router decides for a method and a raw (still percent-encoded) path.
+    public enum Resolution: Sendable {
+        case matched(pattern: String, parameters: [String: String], handler: HTTPHandler)
+        case methodNotAllowed(pattern: String, allowed: [String])
+        case notFound
+    }
+
+    public func resolve(method: String, rawPath: Substring) -> Resolution {
+        let segments = RoutePattern.split(rawPath)
+        var best: (route: Route, params: [String: String])?
+        var pathMatches: [(Route, [String: String])] = []
+        for route in routes {
+            guard let params = route.pattern.match(segments) else { continue }
+            pathMatches.append((route, params))
+        }
+        guard !pathMatches.isEmpty else { return .notFound }
+        let wanted = method == "HEAD" ? ["HEAD", "GET"] : [method]
+        for w in wanted {
+            for (route, params) in pathMatches where route.method == w {
+                if best == nil || route.pattern.outranks(best!.route.pattern) { best = (route, params) }
+            }
+            if best != nil { break }
+        }
+        if let best {
+            return .matched(pattern: best.route.pattern.text, parameters: best.params, handler: best.route.handler)
+        }
+        // Allow lists the methods of the most specific matching pattern.
+        let top = pathMatches.max { $1.0.pattern.outranks($0.0.pattern) }!.0.pattern
+        var allowed = pathMatches.filter { $0.0.pattern.rank == top.rank }.map(\.0.method)
+        if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }
+        return .methodNotAllowed(pattern: top.text, allowed: Array(Set(allowed)).sorted())
+    }
+}
+
+/// A parsed route pattern.
+struct RoutePattern: Sendable {
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+        case rest(String)
+    }
+    let text: String
+    let segments: [Segment]
+    /// Specificity: literal segments first, then parameters, rest last.
+    let rank: [Int]
+
+    init(_ text: String) {
+        precondition(text.hasPrefix("/"), "route pattern must start with /: \(text)")
+        self.text = text
+        var segs: [Segment] = []
+        for part in RoutePattern.split(Substring(text)) {
+            if part.hasPrefix("{") && part.hasSuffix("...}") {
+                segs.append(.rest(String(part.dropFirst().dropLast(4))))
+            } else if part.hasPrefix("{") && part.hasSuffix("}") {
+                segs.append(.parameter(String(part.dropFirst().dropLast())))
+            } else {
+                segs.append(.literal(part))
+            }
+        }
+        segments = segs
+        rank = segs.map { s in
+            switch s {
+            case .literal: 2
+            case .parameter: 1
+            case .rest: 0
+            }
+        }
+    }
+
+    func outranks(_ other: RoutePattern) -> Bool { other.rank.lexicographicallyPrecedes(rank) }
+
+    /// Path segments: `/a/b/` gives `["a", "b", ""]`, `/` gives `[]`... except that a
+    /// trailing slash is kept as an empty last segment so `/inbox/` differs from `/inbox`.
+    static func split(_ path: Substring) -> [String] {
+        var p = path
+        if p.hasPrefix("/") { p = p.dropFirst() }
+        if p.isEmpty { return [] }
+        return p.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// Parameters when `raw` (encoded segments) matches; segments are decoded one by
+    /// one, so `%2F` inside a parameter stays within it.
+    func match(_ raw: [String]) -> [String: String]? {
+        var params: [String: String] = [:]
+        var i = 0
+        for seg in segments {
+            switch seg {
+            case .literal(let lit):
+                guard i < raw.count, URLCoding.decode(Substring(raw[i])) == lit else { return nil }
+                i += 1
+            case .parameter(let name):
+                guard i < raw.count, !raw[i].isEmpty else { return nil }
+                params[name] = URLCoding.decode(Substring(raw[i]))
+                i += 1
+            case .rest(let name):
+                params[name] = raw[i...].map { URLCoding.decode(Substring($0)) }.joined(separator: "/")
+                i = raw.count
+            }
+        }
+        return i == raw.count ? params : nil
+    }
+}
