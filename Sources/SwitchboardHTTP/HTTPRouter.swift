@@ -24,7 +24,7 @@ public struct HTTPRouter: Sendable {
 
     public init() {}
 
-    /// Adds a route. A pattern that does not start with `/` is a programming error.
+    /// Adds a route; method `*` matches any method not routed otherwise. A pattern that does not start with `/` is a programming error.
     public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
         routes.append(Route(method: method.uppercased(), pattern: RoutePattern(pattern), handler: handler))
     }
@@ -54,7 +54,7 @@ public struct HTTPRouter: Sendable {
             pathMatches.append((route, params))
         }
         guard !pathMatches.isEmpty else { return .notFound }
-        let wanted = method == "HEAD" ? ["HEAD", "GET"] : [method]
+        let wanted = method == "HEAD" ? ["HEAD", "GET", "*"] : [method, "*"]
         for w in wanted {
             for (route, params) in pathMatches where route.method == w {
                 if best == nil || route.pattern.outranks(best!.route.pattern) { best = (route, params) }

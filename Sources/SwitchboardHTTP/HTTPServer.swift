@@ -37,7 +37,7 @@ public final class HTTPServer: Sendable {
     private let state = Mutex<State>(.idle)
 
     /// A server answering every request with `handler` (no routing: every path and
-    /// method reaches it; the metrics route label is `*`).
+    /// method reaches it; the metrics route label is `/{path...}`).
     public convenience init(configuration: HTTPServerConfiguration, metrics: MetricsRegistry = MetricsRegistry(),
                             logger: Logger? = nil, handler: @escaping HTTPHandler) {
         var router = HTTPRouter()
