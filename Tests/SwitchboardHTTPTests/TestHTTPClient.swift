@@ -11,7 +11,7 @@ struct TestClientError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-struct TestResponse {
+struct TestResponse: Sendable {
     let status: Int
     let headers: [(name: String, value: String)]
     let body: [UInt8]
