@@ -69,3 +69,13 @@ func fnv1a(_ bytes: [UInt8]) -> UInt64 {
     for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
     return h
 }
+
+/// Polls `condition` every few milliseconds until true or `seconds` pass.
+func eventually(seconds: Double = 5, _ condition: () -> Bool) -> Bool {
+    let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < end {
+        if condition() { return true }
+        usleep(2_000)
+    }
+    return condition()
+}
