@@ -48,10 +48,11 @@ static inline struct MHD_Daemon *CMicroHTTPD_start(int listen_fd,
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC
         | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     struct MHD_OptionItem ops[] = {
+        // The logger comes first, or MHD warns that earlier options may log elsewhere.
+        { MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)&CMicroHTTPD_log_trampoline, log_target },
         { MHD_OPTION_LISTEN_SOCKET, (intptr_t)listen_fd, NULL },
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, completed_cls },
         { MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_log, uri_log_cls },
-        { MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)&CMicroHTTPD_log_trampoline, log_target },
         { MHD_OPTION_CONNECTION_LIMIT, (intptr_t)connection_limit, NULL },
         { MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)timeout_seconds, NULL },
         { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)connection_memory_limit, NULL },

@@ -45,6 +45,25 @@ public struct HTTPRouter: Sendable {
         case notFound
     }
 
+    /// Dispatches a complete request as the server does (404, 405 with `Allow`, or the
+    /// matched handler with `route` and `pathParameters` set): for testing handlers and
+    /// routes without a socket.
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        switch resolve(method: request.method, rawPath: URLCoding.rawPath(request.target)) {
+        case .notFound:
+            return .error(404, "no route for \(request.path)")
+        case .methodNotAllowed(let pattern, let allowed):
+            return .error(405, "method \(request.method) not allowed on \(pattern)",
+                          headers: ["Allow": allowed.joined(separator: ", ")])
+        case .matched(let pattern, let parameters, let handler):
+            var r = request
+            r.route = pattern
+            r.pathParameters = parameters
+            return handler(r)
+        }
+    }
+
+    /// Decides for a method and a raw (still percent-encoded) path, without calling anything.
     public func resolve(method: String, rawPath: Substring) -> Resolution {
         let segments = RoutePattern.split(rawPath)
         var best: (route: Route, params: [String: String])?
@@ -66,7 +85,7 @@ public struct HTTPRouter: Sendable {
         }
         // Allow lists the methods of the most specific matching pattern.
         let top = pathMatches.max { $1.0.pattern.outranks($0.0.pattern) }!.0.pattern
-        var allowed = pathMatches.filter { $0.0.pattern.rank == top.rank }.map(\.0.method)
+        var allowed = pathMatches.filter { $0.0.pattern.rank == top.rank && $0.0.method != "*" }.map(\.0.method)
         if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }
         return .methodNotAllowed(pattern: top.text, allowed: Array(Set(allowed)).sorted())
     }

@@ -71,7 +71,7 @@ public final class HTTPServer: Sendable {
     public func start() throws(HTTPServerError) {
         let result: Result<UInt16, HTTPServerError> = state.withLock { state in
             guard case .idle = state else {
-                return .failure(HTTPServerError(.invalidState, "HTTP server on \(configuration.listen) was already started"))
+                return .failure(HTTPServerError(.invalidState, "HTTP server on \(configuration.listen) cannot start: it was started before (a server starts once)"))
             }
             do {
                 let address = try ListenAddress(configuration.listen)

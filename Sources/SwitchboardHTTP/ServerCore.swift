@@ -43,11 +43,16 @@ final class ServerCore: Sendable {
             if let logger, logger.isEnabled(.debug) {
                 let d = ContinuousClock.now - ctx.start
                 logger.debug("http request", [LogKey.route: ctx.route, LogKey.status: String(status),
-                                              "method": method, "duration_ms": String(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000),
+                                              "method": method, "duration_ms": ServerCore.milliseconds(d),
                                               "completed": ok ? "true" : "false"])
             }
         }
         inFlight.subtract(1, ordering: .releasing)
+    }
+
+    static func milliseconds(_ d: Duration) -> String {
+        let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        return String((ms * 1000).rounded() / 1000)
     }
 
     /// Methods outside the usual set are counted as `other`, so a client cannot create
@@ -59,10 +64,16 @@ final class ServerCore: Sendable {
         }
     }
 
+    /// libmicrohttpd's own messages. Those about a client going away mid-request are
+    /// everyday events on the Internet, logged at debug; the rest at warn.
     func mhdLog(_ message: String) {
+        guard let logger else { return }
         var m = message
         while m.hasSuffix("\n") { m.removeLast() }
-        logger?.warn("libmicrohttpd: \(m)")
+        let lower = m.lowercased()
+        let clientSide = ["failed to send", "failed to receive", "connection reset", "no longer available",
+                          "closed by remote", "broken pipe", "timed out"].contains { lower.contains($0) }
+        logger.log(clientSide ? .debug : .warn, "libmicrohttpd: \(m)")
     }
 
     /// Ends every open stream (at shutdown): suspended connections must be resumed
@@ -95,8 +106,9 @@ final class ServerCore: Sendable {
                 ctx.handler = handler
             }
             if let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
-               let length = UInt64(String(cString: declared)), length > UInt64(maxBodySize) {
-                return respond(connection, ctx, tooLarge())
+               let length = UInt64(String(cString: declared)) {
+                if length > UInt64(maxBodySize) { return respond(connection, ctx, tooLarge()) }
+                ctx.body.reserveCapacity(Int(length))
             }
             return .YES
         }
@@ -141,7 +153,13 @@ final class ServerCore: Sendable {
         .error(413, "request body larger than \(maxBodySize) bytes", headers: ["Connection": "close"])
     }
 
-    private func respond(_ connection: OpaquePointer, _ ctx: RequestContext, _ response: HTTPResponse) -> MHD_Result {
+    private func respond(_ connection: OpaquePointer, _ ctx: RequestContext, _ given: HTTPResponse) -> MHD_Result {
+        var response = given
+        if !(100...599).contains(response.status) {
+            logger?.error("handler returned an invalid HTTP status; sending 500",
+                          [LogKey.route: ctx.route, LogKey.status: String(response.status)])
+            response = .error(500, "internal error")
+        }
         let mhdResponse: OpaquePointer?
         if let stream = response.stream {
             mhdResponse = MHD_create_response_from_callback(CMicroHTTPD_SIZE_UNKNOWN(), 16 << 10, contentReaderCallback,
@@ -177,7 +195,7 @@ final class ServerCore: Sendable {
         if stopping.load(ordering: .relaxed) {
             _ = MHD_add_response_header(mhdResponse, "Connection", "close")
         }
-        let result = MHD_queue_response(connection, UInt32(clamping: response.status), mhdResponse)
+        let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
         if result == .YES { ctx.status = response.status }
         return result
     }

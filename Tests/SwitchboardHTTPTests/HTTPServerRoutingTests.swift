@@ -1,6 +1,7 @@
 import Testing
 import SwitchboardHTTP
 import SwitchboardLog
+import Foundation
 
 @Suite struct HTTPServerRoutingTests {
     static func router(_ recorder: Recorder) -> HTTPRouter {
@@ -127,5 +128,31 @@ import SwitchboardLog
         #expect(r6.text == "PUT /any/where")
         let r7 = try request(port, "GET", "/")
         #expect(r7.text == "GET /")
+    }
+}
+
+@Suite struct HTTPServerLoggingTests {
+    @Test func eachRequestWritesOneDebugLineWithRouteAndStatus() throws {
+        let path = "/tmp/switchboard-http-log-\(UInt64.random(in: 0...UInt64.max)).log"
+        defer { unlink(path) }
+        let sink = try LogSink(level: .debug, format: .json, path: path)
+        var router = HTTPRouter()
+        router.get("/things/{id}") { _ in .text("ok") }
+        router.get("/broken") { _ in HTTPResponse(status: 42) }
+        try withServer(router, logger: Logger(sink: sink)) { _, port in
+            _ = try request(port, "GET", "/things/secret-looking-id")
+            let broken = try request(port, "GET", "/broken")
+            #expect(broken.status == 500)
+            #expect(eventually {
+                let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+                return text.components(separatedBy: "\"message\":\"http request\"").count == 3
+            })
+        }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("\"route\":\"/things/{id}\""))
+        #expect(text.contains("\"status\":\"200\""))
+        #expect(text.contains("\"message\":\"handler returned an invalid HTTP status; sending 500\""))
+        #expect(text.contains("\"message\":\"http server listening\""))
+        #expect(!text.contains("secret-looking-id"))
     }
 }

@@ -7,9 +7,9 @@ import SwitchboardLog
 
 /// Starts a server on 127.0.0.1 port 0, runs `body` with its port, stops it.
 func withServer<T>(_ router: HTTPRouter, configuration: HTTPServerConfiguration = HTTPServerConfiguration(listen: "127.0.0.1:0"),
-                   metrics: MetricsRegistry = MetricsRegistry(),
+                   metrics: MetricsRegistry = MetricsRegistry(), logger: Logger? = nil,
                    _ body: (HTTPServer, Int) throws -> T) throws -> T {
-    let server = HTTPServer(configuration: configuration, router: router, metrics: metrics)
+    let server = HTTPServer(configuration: configuration, router: router, metrics: metrics, logger: logger)
     try server.start()
     defer { server.stop(deadline: .seconds(2)) }
     guard let port = server.boundPort else { throw TestClientError("server has no bound port after start") }
