@@ -13,6 +13,8 @@ final class RequestContext: @unchecked Sendable {
     var route = "unmatched"
     var parameters: [String: String] = [:]
     var handler: HTTPHandler?
+    /// A 404/405 decided from the headers, sent once the (empty) request is complete.
+    var pending: HTTPResponse?
     /// The status queued, once a response is.
     var status: Int?
     var stream: HTTPResponseStream?

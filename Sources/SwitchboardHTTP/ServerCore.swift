@@ -91,22 +91,32 @@ final class ServerCore: Sendable {
             // First call: request line and headers are in; no body yet.
             ctx.headersSeen = true
             ctx.method = method.map { String(cString: $0) } ?? "GET"
+            let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length")
+                .flatMap { UInt64(String(cString: $0)) }
+            let chunked = MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding") != nil
+            let hasBody = chunked || (declared ?? 0) > 0
+            // An error answered now means the body is never read, and MHD closes the
+            // connection after it; without a body, answer at the end and keep it alive.
+            func refuse(_ response: HTTPResponse) -> MHD_Result {
+                if hasBody { return respond(connection, ctx, response) }
+                ctx.pending = response
+                return .YES
+            }
             switch router.resolve(method: ctx.method, rawPath: URLCoding.rawPath(ctx.target)) {
             case .notFound:
                 ctx.route = "unmatched"
                 let path = URLCoding.splitTarget(ctx.target).path
-                return respond(connection, ctx, .error(404, "no route for \(path)"))
+                return refuse(.error(404, "no route for \(path)"))
             case .methodNotAllowed(let pattern, let allowed):
                 ctx.route = pattern
-                return respond(connection, ctx, .error(405, "method \(ctx.method) not allowed on \(pattern)",
-                                                       headers: ["Allow": allowed.joined(separator: ", ")]))
+                return refuse(.error(405, "method \(ctx.method) not allowed on \(pattern)",
+                                     headers: ["Allow": allowed.joined(separator: ", ")]))
             case .matched(let pattern, let parameters, let handler):
                 ctx.route = pattern
                 ctx.parameters = parameters
                 ctx.handler = handler
             }
-            if let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
-               let length = UInt64(String(cString: declared)) {
+            if let length = declared {
                 if length > UInt64(maxBodySize) { return respond(connection, ctx, tooLarge()) }
                 ctx.body.reserveCapacity(Int(length))
             }
@@ -133,6 +143,7 @@ final class ServerCore: Sendable {
         }
 
         // The request is complete.
+        if let pending = ctx.pending { return respond(connection, ctx, pending) }
         if ctx.tooLarge { return respond(connection, ctx, tooLarge()) }
         guard let handler = ctx.handler else { return .NO }
         let box = HeaderBox()

@@ -117,6 +117,29 @@ import Foundation
         }
     }
 
+    @Test func aBodilessRequestAnswered404KeepsTheConnectionOpen() throws {
+        try withServer(Self.router(Recorder())) { _, port in
+            let c = try TestConnection(port: port)
+            try c.send(requestBytes("GET", "/nope", close: false))
+            let first = try c.readResponse()
+            #expect(first.status == 404)
+            #expect(first.header("Connection") == nil)
+            try c.send(requestBytes("GET", "/hello", close: false))
+            #expect(try c.readResponse().status == 200)
+        }
+    }
+
+    @Test func a404WithABodyIsAnsweredWithoutReadingTheBody() throws {
+        try withServer(Self.router(Recorder())) { _, port in
+            let c = try TestConnection(port: port, timeoutSeconds: 5)
+            // The announced body is never sent: the answer must not wait for it.
+            try c.send("POST /nope HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+            let r = try c.readResponse()
+            #expect(r.status == 404)
+            #expect(r.header("Connection")?.lowercased() == "close")
+        }
+    }
+
     @Test func plainHandlerServerSeesEveryPath() throws {
         let server = HTTPServer(configuration: .init(listen: "127.0.0.1:0")) { req in
             .text("\(req.method) \(req.path)")
