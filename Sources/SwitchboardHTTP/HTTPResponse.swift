@@ -85,3 +85,12 @@ public struct HTTPResponse: Sendable {
         return out + "\""
     }
 }
+
+import SwitchboardLog
+
+extension HTTPResponse {
+    /// The Prometheus text exposition of `registry`, for `GET /metrics`.
+    public static func metrics(_ registry: MetricsRegistry) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: ["Content-Type": MetricsRegistry.contentType], body: Array(registry.render().utf8))
+    }
+}

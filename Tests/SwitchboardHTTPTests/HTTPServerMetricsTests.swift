@@ -40,4 +40,17 @@ import SwitchboardLog
             #expect(!text.contains("/no/such/path"))
         }
     }
+
+    @Test func metricsResponseServesTheRegistry() throws {
+        let metrics = MetricsRegistry()
+        metrics.computedGauge("switchboard_up", help: "Always 1.") { 1 }
+        var router = HTTPRouter()
+        router.get("/metrics") { _ in .metrics(metrics) }
+        try withServer(router, metrics: metrics) { _, port in
+            let r = try request(port, "GET", "/metrics")
+            #expect(r.status == 200)
+            #expect(r.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
+            #expect(r.text.hasPrefix("# HELP switchboard_up Always 1.\n# TYPE switchboard_up gauge\nswitchboard_up 1\n"))
+        }
+    }
 }
