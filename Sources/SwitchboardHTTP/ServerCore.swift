@@ -139,6 +139,9 @@ final class ServerCore: Sendable {
                 }
             }
             uploadSize.pointee = 0
+            // A sender that keeps going far past the limit is cut off rather than read
+            // to the end (it gets no answer: the connection is closed).
+            if ctx.tooLarge && ctx.received > maxBodySize + ServerCore.discardAllowance { return .NO }
             return .YES
         }
 
@@ -159,6 +162,10 @@ final class ServerCore: Sendable {
         let response = handler(request)
         return respond(connection, ctx, response)
     }
+
+    /// How much of an oversized chunked body is read and dropped, past the limit, to
+    /// answer 413 politely before giving up on the connection.
+    static let discardAllowance = 8 << 20
 
     private func tooLarge() -> HTTPResponse {
         .error(413, "request body larger than \(maxBodySize) bytes", headers: ["Connection": "close"])
