@@ -129,4 +129,27 @@ import SwitchboardHTTP
             #expect(rec.count == 0)
         }
     }
+
+    @Test func aChunkedSenderThatNeverStopsIsCutOff() throws {
+        let rec = Recorder()
+        var config = HTTPServerConfiguration(listen: "127.0.0.1:0")
+        config.maxBodySize = 1024
+        try withServer(Self.echoRouter(rec), configuration: config) { _, port in
+            let c = try TestConnection(port: port)
+            try c.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n")
+            let piece = [UInt8](repeating: 0x62, count: 64 << 10)
+            let chunk = Array(String(piece.count, radix: 16).utf8) + [13, 10] + piece + [13, 10]
+            var sent = 0
+            var refused = false
+            while sent < 64 << 20 {
+                do { try c.send(chunk) } catch { refused = true; break }
+                sent += piece.count
+            }
+            // The server stops reading a little past the limit plus its 8 MiB allowance.
+            #expect(refused)
+            #expect(sent > 8 << 20)
+            #expect(sent < 24 << 20)
+            #expect(rec.count == 0)
+        }
+    }
 }
