@@ -28,7 +28,7 @@ public final class LogSink: @unchecked Sendable {
     public init(level: LogLevel, format: LogFormat, path: String) throws {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
-            throw LogSinkError(message: "cannot open log file \(path): \(String(cString: strerror(errno)))")
+            throw LogSinkError(message: "cannot open log file \(path): \(String(cString: strerror(errno)).lowercased())")
         }
         self.level = level
         self.format = format
@@ -62,7 +62,7 @@ public final class LogSink: @unchecked Sendable {
     public func write(level: LogLevel, message: String, metadata: [String: String]) {
         let now = Date()
         var line: String
-        let keys = metadata.keys.sorted()
+        let keys = metadata.keys.sorted { LogSink.outputKey($0) < LogSink.outputKey($1) }
         func value(_ k: String) -> String {
             let lower = k.lowercased()
             if LogSink.secretKeyWords.contains(where: { lower.contains($0) }) { return "[redacted]" }
@@ -71,15 +71,17 @@ public final class LogSink: @unchecked Sendable {
         switch format {
         case .json:
             line = "{\"time\":\"\(LogSink.timestamp(now))\",\"level\":\"\(level)\",\"message\":\(LogSink.jsonString(redact(message)))"
-            for k in keys where k != "time" && k != "level" && k != "message" {
-                line += ",\(LogSink.jsonString(k)):\(LogSink.jsonString(value(k)))"
+            for k in keys {
+                line += ",\(LogSink.jsonString(LogSink.outputKey(k))):\(LogSink.jsonString(value(k)))"
             }
             line += "}\n"
         case .text:
-            line = "\(LogSink.timestamp(now)) \(level.description.uppercased().padding(toLength: 5, withPad: " ", startingAt: 0)) \(redact(message))"
+            line = "\(LogSink.timestamp(now)) \(level.description.uppercased().padding(toLength: 5, withPad: " ", startingAt: 0)) \(LogSink.oneLine(redact(message)))"
             for k in keys {
                 let v = value(k)
-                line += v.contains(" ") || v.isEmpty ? " \(k)=\(LogSink.jsonString(v))" : " \(k)=\(v)"
+                let name = LogSink.outputKey(k)
+                line += v.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) || v.isEmpty
+                    ? " \(name)=\(LogSink.jsonString(v))" : " \(name)=\(v)"
             }
             line += "\n"
         }
@@ -94,6 +96,23 @@ public final class LogSink: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// The name a metadata key is written under. Keys that collide with a line's own
+    /// fields are renamed rather than dropped: `message` (a message id, `LogKey.message`)
+    /// becomes `message_id`; `time` and `level` become `meta_time` and `meta_level`.
+    static func outputKey(_ k: String) -> String {
+        switch k {
+        case "message": "message_id"
+        case "time", "level": "meta_" + k
+        default: k
+        }
+    }
+
+    /// Text lines stay one line: CR and LF in a message are written as `\r` and `\n`.
+    static func oneLine(_ s: String) -> String {
+        guard s.contains(where: \.isNewline) else { return s }
+        return s.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
     }
 
     /// RFC 3339 UTC with milliseconds.

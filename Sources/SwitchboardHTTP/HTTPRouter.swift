@@ -1,0 +1,92 @@
+/// A handler: called on one of the server's threads with the complete request. It may
+/// block briefly (a SQLite commit before acknowledging a webhook), but everything slow
+/// belongs on a queue: while it runs, its thread serves no other connection.
+public typealias HTTPHandler = @Sendable (HTTPRequest) -> HTTPResponse
+
+/// Maps method and path to a handler. Patterns are paths whose segments are literals or
+/// `{name}` (one segment); the last segment may be `{name...}` (the rest of the path,
+/// possibly empty). Literal segments win over parameters, so `/api/v1/me` beats
+/// `/api/v1/{id}` whatever the order of registration.
+///
+///     var router = HTTPRouter()
+///     router.get("/webhooks/whatsapp/{app}") { req in ... req.parameter("app") ... }
+///     router.post("/webhooks/whatsapp/{app}") { req in ... }
+///
+/// An unknown path gets 404; a known path with another method gets 405 with `Allow`.
+/// `HEAD` is served by the `GET` handler (the server sends no body).
+public struct HTTPRouter: Sendable {
+    struct Route: Sendable {
+        let method: String
+        let pattern: RoutePattern
+        let handler: HTTPHandler
+    }
+    private(set) var routes: [Route] = []
+
+    public init() {}
+
+    /// Adds a route; method `*` matches any method not routed otherwise. A pattern that does not start with `/` is a programming error.
+    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
+        routes.append(Route(method: method.uppercased(), pattern: RoutePattern(pattern), handler: handler))
+    }
+
+    public mutating func get(_ pattern: String, _ handler: @escaping HTTPHandler) { add("GET", pattern, handler) }
+    public mutating func post(_ pattern: String, _ handler: @escaping HTTPHandler) { add("POST", pattern, handler) }
+    public mutating func put(_ pattern: String, _ handler: @escaping HTTPHandler) { add("PUT", pattern, handler) }
+    public mutating func patch(_ pattern: String, _ handler: @escaping HTTPHandler) { add("PATCH", pattern, handler) }
+    public mutating func delete(_ pattern: String, _ handler: @escaping HTTPHandler) { add("DELETE", pattern, handler) }
+
+    /// The patterns registered, in order (for documentation and tests).
+    public var patterns: [(method: String, pattern: String)] { routes.map { ($0.method, $0.pattern.text) } }
+
+    /// What the router decides for a method and a raw (still percent-encoded) path.
+    public enum Resolution: Sendable {
+        case matched(pattern: String, parameters: [String: String], handler: HTTPHandler)
+        case methodNotAllowed(pattern: String, allowed: [String])
+        case notFound
+    }
+
+    /// Dispatches a complete request as the server does (404, 405 with `Allow`, or the
+    /// matched handler with `route` and `pathParameters` set): for testing handlers and
+    /// routes without a socket.
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        switch resolve(method: request.method, rawPath: URLCoding.rawPath(request.target)) {
+        case .notFound:
+            return .error(404, "no route for \(request.path)")
+        case .methodNotAllowed(let pattern, let allowed):
+            return .error(405, "method \(request.method) not allowed on \(pattern)",
+                          headers: ["Allow": allowed.joined(separator: ", ")])
+        case .matched(let pattern, let parameters, let handler):
+            var r = request
+            r.route = pattern
+            r.pathParameters = parameters
+            return handler(r)
+        }
+    }
+
+    /// Decides for a method and a raw (still percent-encoded) path, without calling anything.
+    public func resolve(method: String, rawPath: Substring) -> Resolution {
+        let segments = RoutePattern.split(rawPath)
+        var best: (route: Route, params: [String: String])?
+        var pathMatches: [(Route, [String: String])] = []
+        for route in routes {
+            guard let params = route.pattern.match(segments) else { continue }
+            pathMatches.append((route, params))
+        }
+        guard !pathMatches.isEmpty else { return .notFound }
+        let wanted = method == "HEAD" ? ["HEAD", "GET", "*"] : [method, "*"]
+        for w in wanted {
+            for (route, params) in pathMatches where route.method == w {
+                if best == nil || route.pattern.outranks(best!.route.pattern) { best = (route, params) }
+            }
+            if best != nil { break }
+        }
+        if let best {
+            return .matched(pattern: best.route.pattern.text, parameters: best.params, handler: best.route.handler)
+        }
+        // Allow lists the methods of the most specific matching pattern.
+        let top = pathMatches.max { $1.0.pattern.outranks($0.0.pattern) }!.0.pattern
+        var allowed = pathMatches.filter { $0.0.pattern.rank == top.rank && $0.0.method != "*" }.map(\.0.method)
+        if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }
+        return .methodNotAllowed(pattern: top.text, allowed: Array(Set(allowed)).sorted())
+    }
+}

@@ -1,0 +1,59 @@
+import CMicroHTTPD
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+// libmicrohttpd's C callbacks. They cannot capture, so the server's core travels as
+// `cls` (unretained: the daemon is stopped before the core is released) and each
+// request's context as `*con_cls` (retained by the URI-log callback, released by the
+// completed callback).
+
+let uriLogCallback: CMicroHTTPD_URILogCallback = { cls, uri, _ in
+    guard let cls else { return nil }
+    let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
+    let ctx = RequestContext(target: uri.map { String(cString: $0) } ?? "/")
+    core.requestBegan()
+    return Unmanaged.passRetained(ctx).toOpaque()
+}
+
+let accessHandlerCallback: MHD_AccessHandlerCallback = { cls, connection, _, method, _, uploadData, uploadSize, conCls in
+    guard let cls, let connection, let conCls, let raw = conCls.pointee, let uploadSize else { return .NO }
+    let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
+    let ctx = Unmanaged<RequestContext>.fromOpaque(raw).takeUnretainedValue()
+    return core.handle(connection: connection, context: ctx, method: method,
+                       uploadData: uploadData, uploadSize: uploadSize)
+}
+
+let requestCompletedCallback: MHD_RequestCompletedCallback = { cls, _, conCls, code in
+    guard let cls, let conCls, let raw = conCls.pointee else { return }
+    conCls.pointee = nil
+    let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
+    let ctx = Unmanaged<RequestContext>.fromOpaque(raw).takeRetainedValue()
+    core.requestEnded(ctx, ok: code == .REQUEST_TERMINATED_COMPLETED_OK)
+}
+
+let contentReaderCallback: MHD_ContentReaderCallback = { cls, _, buf, max in
+    guard let cls, let buf else { return CMicroHTTPD_CONTENT_READER_END_WITH_ERROR() }
+    return Unmanaged<HTTPResponseStream>.fromOpaque(cls).takeUnretainedValue().read(into: buf, max: max)
+}
+
+let contentReaderFreeCallback: MHD_ContentReaderFreeCallback = { cls in
+    guard let cls else { return }
+    Unmanaged<HTTPResponseStream>.fromOpaque(cls).takeRetainedValue().detach()
+}
+
+let headerIteratorCallback: MHD_KeyValueIterator = { cls, _, key, value in
+    guard let cls else { return .NO }
+    let box = Unmanaged<HeaderBox>.fromOpaque(cls).takeUnretainedValue()
+    box.fields.append((name: key.map { String(cString: $0) } ?? "", value: value.map { String(cString: $0) } ?? ""))
+    return .YES
+}
+
+let mhdLogCallback: CMicroHTTPD_LogFunction = { cls, message in
+    guard let cls, let message else { return }
+    Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue().mhdLog(String(cString: message))
+}
+
+final class HeaderBox {
+    var fields: [(name: String, value: String)] = []
+}

@@ -1,0 +1,220 @@
+import CMicroHTTPD
+import SwitchboardLog
+import Synchronization
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// What the C callbacks reach: the router, limits, metrics and the count of requests in
+/// flight. Lives as long as its `HTTPServer`, which stops the daemon before releasing it.
+final class ServerCore: Sendable {
+    let router: HTTPRouter
+    let maxBodySize: Int
+    let logger: Logger?
+    let requests: MetricsCounterFamily
+    let durations: MetricsHistogramFamily
+    let inFlight = Atomic<Int>(0)
+    let stopping = Atomic<Bool>(false)
+    private let streams = Mutex<[ObjectIdentifier: HTTPResponseStream]>([:])
+
+    init(router: HTTPRouter, maxBodySize: Int, metrics: MetricsRegistry, logger: Logger?) {
+        self.router = router
+        self.maxBodySize = maxBodySize
+        self.logger = logger
+        self.requests = metrics.counter("switchboard_http_requests_total",
+                                        help: "HTTP requests answered, by route pattern, method and status.",
+                                        labelNames: ["route", "method", "status"])
+        self.durations = metrics.histogram("switchboard_http_request_duration_seconds",
+                                           help: "Time from request line to response sent, by route pattern.",
+                                           labelNames: ["route"])
+    }
+
+    func requestBegan() { inFlight.add(1, ordering: .relaxed) }
+
+    func requestEnded(_ ctx: RequestContext, ok: Bool) {
+        if let stream = ctx.stream {
+            streams.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(stream)) }
+            stream.detach()
+        }
+        if let status = ctx.status {
+            let method = ServerCore.methodLabel(ctx.method)
+            requests.labels(ctx.route, method, String(status)).increment()
+            durations.labels(ctx.route).observe(since: ctx.start)
+            if let logger, logger.isEnabled(.debug) {
+                let d = ContinuousClock.now - ctx.start
+                logger.debug("http request", [LogKey.route: ctx.route, LogKey.status: String(status),
+                                              "method": method, "duration_ms": ServerCore.milliseconds(d),
+                                              "completed": ok ? "true" : "false"])
+            }
+        }
+        inFlight.subtract(1, ordering: .releasing)
+    }
+
+    static func milliseconds(_ d: Duration) -> String {
+        let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        return String((ms * 1000).rounded() / 1000)
+    }
+
+    /// Methods outside the usual set are counted as `other`, so a client cannot create
+    /// metric series at will.
+    static func methodLabel(_ m: String) -> String {
+        switch m {
+        case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS": m
+        default: "other"
+        }
+    }
+
+    /// libmicrohttpd's own messages. Those about a client going away mid-request are
+    /// everyday events on the Internet, logged at debug; the rest at warn.
+    func mhdLog(_ message: String) {
+        guard let logger else { return }
+        var m = message
+        while m.hasSuffix("\n") { m.removeLast() }
+        let lower = m.lowercased()
+        let clientSide = ["failed to send", "failed to receive", "connection reset", "no longer available",
+                          "closed by remote", "broken pipe", "timed out"].contains { lower.contains($0) }
+        logger.log(clientSide ? .debug : .warn, "libmicrohttpd: \(m)")
+    }
+
+    /// Ends every open stream (at shutdown): suspended connections must be resumed
+    /// before the daemon stops.
+    func finishStreams() {
+        let open = streams.withLock { Array($0.values) }
+        for s in open { s.finish() }
+    }
+
+    // ---- the access handler
+
+    func handle(connection: OpaquePointer, context ctx: RequestContext, method: UnsafePointer<CChar>?,
+                uploadData: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>) -> MHD_Result {
+        if !ctx.headersSeen {
+            // First call: request line and headers are in; no body yet.
+            ctx.headersSeen = true
+            ctx.method = method.map { String(cString: $0) } ?? "GET"
+            let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length")
+                .flatMap { UInt64(String(cString: $0)) }
+            let chunked = MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding") != nil
+            let hasBody = chunked || (declared ?? 0) > 0
+            // An error answered now means the body is never read, and MHD closes the
+            // connection after it; without a body, answer at the end and keep it alive.
+            func refuse(_ response: HTTPResponse) -> MHD_Result {
+                if hasBody { return respond(connection, ctx, response) }
+                ctx.pending = response
+                return .YES
+            }
+            switch router.resolve(method: ctx.method, rawPath: URLCoding.rawPath(ctx.target)) {
+            case .notFound:
+                ctx.route = "unmatched"
+                let path = URLCoding.splitTarget(ctx.target).path
+                return refuse(.error(404, "no route for \(path)"))
+            case .methodNotAllowed(let pattern, let allowed):
+                ctx.route = pattern
+                return refuse(.error(405, "method \(ctx.method) not allowed on \(pattern)",
+                                     headers: ["Allow": allowed.joined(separator: ", ")]))
+            case .matched(let pattern, let parameters, let handler):
+                ctx.route = pattern
+                ctx.parameters = parameters
+                ctx.handler = handler
+            }
+            if let length = declared {
+                if length > UInt64(maxBodySize) { return respond(connection, ctx, tooLarge()) }
+                ctx.body.reserveCapacity(Int(length))
+            }
+            return .YES
+        }
+
+        if uploadSize.pointee > 0 {
+            let n = uploadSize.pointee
+            ctx.received += n
+            if !ctx.tooLarge {
+                if ctx.body.count + n > maxBodySize {
+                    // Chunked bodies declare no length: stop buffering, drop the rest,
+                    // and answer 413 once the request is read.
+                    ctx.tooLarge = true
+                    ctx.body = []
+                } else if let uploadData {
+                    UnsafeRawPointer(uploadData).withMemoryRebound(to: UInt8.self, capacity: n) { p in
+                        ctx.body.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+                    }
+                }
+            }
+            uploadSize.pointee = 0
+            // A sender that keeps going far past the limit is cut off rather than read
+            // to the end (it gets no answer: the connection is closed).
+            if ctx.tooLarge && ctx.received > maxBodySize + ServerCore.discardAllowance { return .NO }
+            return .YES
+        }
+
+        // The request is complete.
+        if let pending = ctx.pending { return respond(connection, ctx, pending) }
+        if ctx.tooLarge { return respond(connection, ctx, tooLarge()) }
+        guard let handler = ctx.handler else { return .NO }
+        let box = HeaderBox()
+        _ = MHD_get_connection_values(connection, .HEADER_KIND, headerIteratorCallback,
+                                      Unmanaged.passUnretained(box).toOpaque())
+        var request = withExtendedLifetime(box) {
+            HTTPRequest(method: ctx.method, target: ctx.target, headers: HTTPHeaders(box.fields), body: ctx.body,
+                        remoteAddress: ListenAddress.ipString(CMicroHTTPD_client_address(connection)))
+        }
+        ctx.body = []
+        request.route = ctx.route
+        request.pathParameters = ctx.parameters
+        let response = handler(request)
+        return respond(connection, ctx, response)
+    }
+
+    /// How much of an oversized chunked body is read and dropped, past the limit, to
+    /// answer 413 politely before giving up on the connection.
+    static let discardAllowance = 8 << 20
+
+    private func tooLarge() -> HTTPResponse {
+        .error(413, "request body larger than \(maxBodySize) bytes", headers: ["Connection": "close"])
+    }
+
+    private func respond(_ connection: OpaquePointer, _ ctx: RequestContext, _ given: HTTPResponse) -> MHD_Result {
+        var response = given
+        if !(100...599).contains(response.status) {
+            logger?.error("handler returned an invalid HTTP status; sending 500",
+                          [LogKey.route: ctx.route, LogKey.status: String(response.status)])
+            response = .error(500, "internal error")
+        }
+        let mhdResponse: OpaquePointer?
+        if let stream = response.stream {
+            mhdResponse = MHD_create_response_from_callback(CMicroHTTPD_SIZE_UNKNOWN(), 16 << 10, contentReaderCallback,
+                                                            Unmanaged.passRetained(stream).toOpaque(),
+                                                            contentReaderFreeCallback)
+            if mhdResponse == nil {
+                Unmanaged.passUnretained(stream).release()
+            } else {
+                stream.attach(connection)
+                ctx.stream = stream
+                streams.withLock { $0[ObjectIdentifier(stream)] = stream }
+                if stopping.load(ordering: .relaxed) { stream.finish() }
+            }
+        } else {
+            mhdResponse = response.body.withUnsafeBytes { raw in
+                MHD_create_response_from_buffer(raw.count, UnsafeMutableRawPointer(mutating: raw.baseAddress),
+                                                .RESPMEM_MUST_COPY)
+            }
+        }
+        guard let mhdResponse else {
+            logger?.error("cannot create HTTP response", [LogKey.route: ctx.route])
+            return .NO
+        }
+        defer { MHD_destroy_response(mhdResponse) }
+        for field in response.headers {
+            let lower = field.name.lowercased()
+            if lower == "content-length" || lower == "transfer-encoding" { continue }
+            if lower == "connection" && stopping.load(ordering: .relaxed) { continue }
+            if MHD_add_response_header(mhdResponse, field.name, field.value) != .YES {
+                logger?.warn("HTTP response header refused", [LogKey.route: ctx.route, "header": field.name])
+            }
+        }
+        if stopping.load(ordering: .relaxed) {
+            _ = MHD_add_response_header(mhdResponse, "Connection", "close")
+        }
+        let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+        if result == .YES { ctx.status = response.status }
+        return result
+    }
+}

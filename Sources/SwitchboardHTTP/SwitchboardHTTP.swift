@@ -1,1 +1,0 @@
-// SwitchboardHTTP: see DESIGN.md.
