@@ -3,7 +3,7 @@
 public enum LogKey {
     public static let workspace = "workspace"
     public static let conversation = "conversation"
-    public static let message = "message"
+    public static let message = "message_id"
     public static let channel = "channel"
     public static let plugin = "plugin"
     public static let contact = "contact"
