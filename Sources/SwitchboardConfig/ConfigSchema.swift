@@ -1,0 +1,141 @@
+/// The tables of every config key: one per section, for the host config
+/// (`config/switchboard.yaml`) and for workspace files (`config/workspaces/ID.yaml`).
+/// Parsing, validation and `documentation()` all read these tables.
+public enum ConfigSchema {
+    public static let server = ConfigSection(path: "server", doc: "The HTTP server: webhooks, API, inbox, metrics.", options: [
+        ConfigOption("listen", .listenAddress, .value("127.0.0.1:8080"),
+                     "Address and port to listen on: an IPv4 address, an IPv6 address in brackets, or localhost; port 0 picks a free port. Anything but loopback is reachable from the network (a warning): put a TLS proxy in front."),
+        ConfigOption("max_body_bytes", .integer(1...1_073_741_824), .value("1048576"),
+                     "Largest request body accepted, in bytes; larger requests are refused with 413."),
+    ])
+
+    public static let storage = ConfigSection(path: "storage", doc: "Where messages, conversations and the journal are stored: set sqlite or postgres, not both.", options: [
+        ConfigOption("sqlite", .text, .value("data/switchboard.db"),
+                     "SQLite database file, the embedded default; a relative path is relative to the current working directory. Used unless postgres is set."),
+        ConfigOption("postgres", .postgresURL, .optional("not used"),
+                     "PostgreSQL connection URL, for several hosts sharing one database."),
+    ])
+
+    public static let log = ConfigSection(path: "log", doc: "Structured logging.", options: [
+        ConfigOption("level", .choice(["debug", "info", "warn", "error"]), .value("info"),
+                     "Lines below this level are not written."),
+        ConfigOption("format", .choice(["json", "text"]), .value("json"),
+                     "One JSON object per line, or readable text for terminals."),
+        ConfigOption("file", .text, .optional("stderr"),
+                     "File to append log lines to; a relative path is relative to the current working directory."),
+    ])
+
+    public static let plugins = ConfigSection(path: "plugins", doc: "Responder plugins (shared libraries).", options: [
+        ConfigOption("path", .textList, .value("[.build/release, /usr/lib/switchboard/plugins]"),
+                     "Folders searched, in order, for a plugin named in a workspace (libNAME.so)."),
+    ])
+
+    public static let workspaces = ConfigSection(path: "workspaces", doc: "The businesses served: one YAML file per workspace.", options: [
+        ConfigOption("dir", .text, .value("config/workspaces"),
+                     "Folder of workspace files (*.yaml, *.yml), each named after its workspace id; a relative path is relative to the current working directory."),
+    ])
+
+    public static let whatsAppApp = ConfigSection(path: "whatsapp.apps[]", doc: "A Meta app; its webhooks arrive at /webhooks/whatsapp/ID.", options: [
+        ConfigOption("id", .identifier, .required, "Name of the app, used in the webhook URL and by channels' app key."),
+        ConfigOption("app_secret", .text, .required, "The app secret that signs webhooks (X-Hub-Signature-256). A secret: use ${VAR}."),
+        ConfigOption("verify_token", .text, .required, "The token Meta echoes in the webhook verification handshake. A secret: use ${VAR}."),
+        ConfigOption("graph_url", .httpURL, .value("https://graph.facebook.com/v21.0"),
+                     "Base URL of the Graph API, with its version; tests point it at a local fake server."),
+    ])
+
+    public static let whatsApp = ConfigSection(path: "whatsapp", doc: "WhatsApp Cloud API.", options: [
+        ConfigOption("apps", .sectionList(whatsAppApp), .value("[]"), "The Meta apps whose webhooks this host receives."),
+    ])
+
+    public static let channel = ConfigSection(path: "channels[]", doc: "A connection to a messaging provider: a WhatsApp number or a web chat.", options: [
+        ConfigOption("id", .identifier, .required, "Name of the channel, unique in the host, used in logs and the journal."),
+        ConfigOption("type", .choice(["whatsapp", "webchat"]), .required, "The provider."),
+        ConfigOption("app", .identifier, .optional("required for whatsapp"), "whatsapp: the id of the app in whatsapp.apps that receives this number's webhooks."),
+        ConfigOption("phone_number_id", .digits, .optional("required for whatsapp"), "whatsapp: the number's id in the Cloud API (not the phone number); quote it."),
+        ConfigOption("access_token", .text, .optional("required for whatsapp"), "whatsapp: the token used to send. A secret: use ${VAR}."),
+        ConfigOption("workspace", .identifier, .optional("shared: routed by sender"),
+                     "The workspace that owns this channel (recipient routing). Leave it out on a shared number: messages then go to the workspace whose senders list holds the sender. Required for webchat."),
+        ConfigOption("fallback_workspace", .identifier, .optional("unknown senders are held as unrouted"),
+                     "Shared channels: the workspace that gets senders no workspace lists."),
+        ConfigOption("rate_limit", .number(greaterThan: 0), .value("80"), "Messages per second the channel's sender may send."),
+    ])
+
+    /// The top level of `config/switchboard.yaml`.
+    public static let host = ConfigSection(path: "", doc: "Host config (config/switchboard.yaml).", options: [
+        ConfigOption("server", .section(server), .value("{}"), server.doc),
+        ConfigOption("storage", .section(storage), .value("{}"), storage.doc),
+        ConfigOption("log", .section(log), .value("{}"), log.doc),
+        ConfigOption("plugins", .section(plugins), .value("{}"), plugins.doc),
+        ConfigOption("workspaces", .section(workspaces), .value("{}"), workspaces.doc),
+        ConfigOption("whatsapp", .section(whatsApp), .value("{}"), whatsApp.doc),
+        ConfigOption("channels", .sectionList(channel), .value("[]"), "The channels this host runs."),
+    ])
+
+    public static let plugin = ConfigSection(path: "plugins[]", doc: "One responder of the workspace's chain.", options: [
+        ConfigOption("name", .identifier, .required, "The plugin, loaded from libNAME.so in plugins.path."),
+        ConfigOption("file", .text, .optional("libNAME.so found in plugins.path"), "An explicit path to the plugin's shared library."),
+        ConfigOption("deadline_ms", .integer(1...600_000), .value("2000"), "How long the plugin may take to answer one message, in milliseconds."),
+        ConfigOption("config", .anyYAML, .value("{}"), "The plugin's own settings, handed to it as JSON: plain scalars are typed (null, true, 3, 2.5), quoted ones are strings."),
+    ])
+
+    /// The top level of a workspace file, `config/workspaces/ID.yaml`.
+    public static let workspace = ConfigSection(path: "", doc: "Workspace config (config/workspaces/ID.yaml).", options: [
+        ConfigOption("id", .identifier, .required, "The workspace id; must equal the file's base name."),
+        ConfigOption("name", .text, .required, "The business's name, shown to agents."),
+        ConfigOption("region", .region, .required, "Default region for phone numbers written without a country code (NG, KE, GB)."),
+        ConfigOption("timezone", .timeZone, .required, "The business's time zone (Africa/Lagos)."),
+        ConfigOption("senders", .textList, .value("[]"),
+                     "Shared channels: the phone numbers whose messages belong to this workspace; normalised to E.164 with region."),
+        ConfigOption("fallback", .text, .optional("no reply"), "Sent when no responder answers."),
+        ConfigOption("mark_read", .boolean, .value("false"), "Mark inbound messages as read (blue ticks) when they are processed."),
+        ConfigOption("plugins", .sectionList(plugin), .value("[]"), "The responder chain, in order: the first plugin that replies wins."),
+    ])
+
+    /// Every documented key of both files, one per entry, with type, default and sentence:
+    /// what `switchboard check --keys` (or similar) can print.
+    public static func documentation() -> String {
+        var lines: [String] = []
+        for root in [host, workspace] {
+            lines.append("# " + root.doc)
+            lines.append("")
+            document(root, prefix: "", into: &lines)
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func document(_ section: ConfigSection, prefix: String, into lines: inout [String]) {
+        for option in section.options {
+            let key = prefix + option.key
+            let dflt: String = switch option.defaultValue {
+            case .required: "required"
+            case .optional(let meaning): "optional; if unset: \(meaning)"
+            case .value(let yaml): "default: \(yaml)"
+            }
+            lines.append("\(key)  [\(option.type.documentation); \(dflt)]")
+            lines.append("    \(option.doc)")
+            switch option.type {
+            case .section(let nested): document(nested, prefix: key + ".", into: &lines)
+            case .sectionList(let nested): document(nested, prefix: key + "[].", into: &lines)
+            default: break
+            }
+        }
+    }
+
+    /// Every documented key path (`server.listen`, `channels[].id`) of a root section.
+    public static func keyPaths(_ root: ConfigSection) -> [String] {
+        var out: [String] = []
+        func walk(_ section: ConfigSection, _ prefix: String) {
+            for option in section.options {
+                out.append(prefix + option.key)
+                switch option.type {
+                case .section(let nested): walk(nested, prefix + option.key + ".")
+                case .sectionList(let nested): walk(nested, prefix + option.key + "[].")
+                default: break
+                }
+            }
+        }
+        walk(root, "")
+        return out
+    }
+}

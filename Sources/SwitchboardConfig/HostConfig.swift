@@ -1,0 +1,41 @@
+/// The host config, `config/switchboard.yaml`: server, storage, logging, plugin folders,
+/// where workspace files live, WhatsApp apps and channels. See `ConfigSchema` for every key.
+public struct HostConfig: Sendable {
+    public struct Server: Sendable {
+        public var listen: ListenAddress
+        public var maxBodyBytes: Int
+    }
+
+    public enum Storage: Sendable, Equatable {
+        /// A SQLite file; a relative path is relative to the current working directory.
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    public enum LogLevel: String, Sendable, CaseIterable {
+        case debug, info, warn, error
+    }
+
+    public enum LogFormat: String, Sendable, CaseIterable {
+        case json, text
+    }
+
+    public struct Log: Sendable {
+        public var level: LogLevel
+        public var format: LogFormat
+        /// A file to append to; nil means stderr.
+        public var file: String?
+    }
+
+    /// The config file this was read from, as the caller named it.
+    public var file: String
+    public var server: Server
+    public var storage: Storage
+    public var log: Log
+    /// Folders searched, in order, for plugins.
+    public var pluginPaths: [String]
+    /// Folder of workspace files, as written (relative to the working directory).
+    public var workspacesDirectory: String
+    public var whatsAppApps: [WhatsAppAppConfig]
+    public var channels: [ChannelConfig]
+}

@@ -1,0 +1,310 @@
+import Foundation
+import SwitchboardCore
+
+/// One load: the files read so far, their parsed values (with nodes, for cross-file
+/// errors) and the diagnostics collected. `ConfigLoader` drives it.
+final class Loader {
+    struct HostParse {
+        var config: HostConfig
+        var values: ConfigValues
+        var apps: [ConfigValues]
+        var channels: [ConfigValues]
+    }
+
+    struct WorkspaceParse {
+        var config: WorkspaceConfig
+        var values: ConfigValues
+        /// Normalised senders with the node each was written at.
+        var senders: [(e164: String, node: YAMLNode)]
+    }
+
+    let diagnostics = DiagnosticCollector()
+    let environment: [String: String]
+    let senderNormalizer: ConfigLoader.SenderNormalizer
+    let parser: SectionParser
+    private(set) var workspaces: [WorkspaceParse] = []
+    /// Ids of every workspace file read, even those with errors (their id, or the file's
+    /// base name), so that one broken file does not make every channel's reference fail.
+    private(set) var knownWorkspaceIDs: [String] = []
+
+    init(environment: [String: String], regionValidator: @escaping ConfigLoader.RegionValidator,
+         senderNormalizer: @escaping ConfigLoader.SenderNormalizer) {
+        self.environment = environment
+        self.senderNormalizer = senderNormalizer
+        self.parser = SectionParser(diagnostics: diagnostics, regionValidator: regionValidator)
+    }
+
+    /// Reads a YAML file into a tree with `${VAR}` expanded; nil when it is not YAML.
+    private func tree(text: String, file: String) -> YAMLNode? {
+        diagnostics.begin(file: file)
+        do {
+            let node = try YAMLReader.parse(text, file: file)
+            return Interpolation.apply(to: node, environment: environment, diagnostics: diagnostics)
+        } catch {
+            diagnostics.add(error)
+            return nil
+        }
+    }
+
+    /// An empty mapping at `node`, parsed against `section`: the defaults, for a section
+    /// that was not a mapping (its error is already reported).
+    private func defaults(_ section: ConfigSection, at node: YAMLNode) -> ConfigValues {
+        let quiet = SectionParser(diagnostics: DiagnosticCollector(), regionValidator: parser.regionValidator)
+        return quiet.parse(section, YAMLNode(.mapping([]), file: node.file, line: node.line, column: node.column))
+    }
+
+    // MARK: host
+
+    func host(text: String, file: String) -> HostParse? {
+        guard let root = tree(text: text, file: file) else { return nil }
+        let values = parser.parse(ConfigSchema.host, root)
+        func section(_ key: String, _ schema: ConfigSection) -> ConfigValues {
+            values.section(key) ?? defaults(schema, at: values.node(key))
+        }
+
+        let server = section("server", ConfigSchema.server)
+        let listen = server.listen("listen") ?? ListenAddress(host: "127.0.0.1", port: 8080, isLoopback: true)
+        if server.isSet("listen"), !listen.isLoopback {
+            diagnostics.warning("listening on \(listen) makes the server reachable from the network; unless that is meant, use 127.0.0.1 and put a TLS proxy in front", at: server.node("listen"))
+        }
+
+        let storageValues = section("storage", ConfigSchema.storage)
+        let storage: HostConfig.Storage
+        if let url = storageValues.text("postgres") {
+            if storageValues.isSet("sqlite") {
+                diagnostics.error("set either 'sqlite' or 'postgres' in 'storage', not both", at: storageValues.node)
+            }
+            storage = .postgres(url: url)
+        } else {
+            storage = .sqlite(path: storageValues.text("sqlite") ?? "data/switchboard.db")
+        }
+
+        let logValues = section("log", ConfigSchema.log)
+        let log = HostConfig.Log(
+            level: logValues.text("level").flatMap(HostConfig.LogLevel.init(rawValue:)) ?? .info,
+            format: logValues.text("format").flatMap(HostConfig.LogFormat.init(rawValue:)) ?? .json,
+            file: logValues.text("file"))
+
+        let whatsApp = section("whatsapp", ConfigSchema.whatsApp)
+        let appValues = whatsApp.sections("apps")
+        let apps = appValues.map { app -> WhatsAppAppConfig in
+            let graph = app.text("graph_url") ?? "https://graph.facebook.com/v21.0"
+            if app.isSet("graph_url"), let url = URLComponents(string: graph), url.scheme == "http",
+               let h = url.host, !ListenAddress.isLoopbackHost(h.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))) {
+                diagnostics.warning("graph_url '\(graph)' is plain http to another machine: access tokens would travel unencrypted", at: app.node("graph_url"))
+            }
+            return WhatsAppAppConfig(id: app.text("id") ?? "", appSecret: app.text("app_secret") ?? "",
+                                     verifyToken: app.text("verify_token") ?? "", graphURL: graph)
+        }
+
+        let channelValues = values.sections("channels")
+        let channels = channelValues.map(channel)
+
+        let config = HostConfig(
+            file: file,
+            server: .init(listen: listen, maxBodyBytes: server.integer("max_body_bytes") ?? 1_048_576),
+            storage: storage,
+            log: log,
+            pluginPaths: section("plugins", ConfigSchema.plugins).textList("path").map(\.text),
+            workspacesDirectory: section("workspaces", ConfigSchema.workspaces).text("dir") ?? "config/workspaces",
+            whatsAppApps: apps,
+            channels: channels)
+        return HostParse(config: config, values: values, apps: appValues, channels: channelValues)
+    }
+
+    private func channel(_ v: ConfigValues) -> ChannelConfig {
+        let kind = v.text("type").flatMap(ChannelConfig.Kind.init(rawValue:))
+        let whatsAppKeys = ["app", "phone_number_id", "access_token"]
+        switch kind {
+        case .whatsapp:
+            for key in whatsAppKeys where v.keyNodes[key] == nil {
+                diagnostics.error("missing required key '\(key)' in 'channels[]' (whatsapp channels need it)", at: v.node)
+            }
+        case .webchat:
+            for key in whatsAppKeys {
+                if let keyNode = v.keyNodes[key] {
+                    diagnostics.error("'\(key)' applies only to whatsapp channels", at: keyNode)
+                }
+            }
+            if v.keyNodes["workspace"] == nil {
+                diagnostics.error("missing required key 'workspace' in 'channels[]' (webchat channels need it)", at: v.node)
+            }
+        case nil:
+            break
+        }
+        if let w = v.text("workspace"), v.isSet("fallback_workspace") {
+            diagnostics.warning("'fallback_workspace' has no effect: the channel belongs to workspace '\(w)'", at: v.keyNodes["fallback_workspace"] ?? v.node)
+        }
+        return ChannelConfig(
+            id: ChannelID(v.text("id") ?? ""),
+            type: kind ?? .whatsapp,
+            app: v.text("app"),
+            phoneNumberID: v.text("phone_number_id"),
+            accessToken: v.text("access_token"),
+            workspace: v.text("workspace").map { WorkspaceID($0) },
+            fallbackWorkspace: v.text("fallback_workspace").map { WorkspaceID($0) },
+            rateLimit: v.number("rate_limit") ?? 80)
+    }
+
+    // MARK: workspaces
+
+    /// Reads every `*.yaml` / `*.yml` of the host's `workspaces.dir`, in name order.
+    func loadWorkspaceFolder(_ host: HostParse, workingDirectory cwd: String) {
+        let dir = host.config.workspacesDirectory
+        let dirNode = (host.values.section("workspaces")?.node("dir")) ?? host.values.node("workspaces")
+        let full = dir.hasPrefix("/") ? dir : cwd + "/" + dir
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue else {
+            let relative = dir.hasPrefix("/") ? "" : " (relative to the working directory)"
+            diagnostics.error("workspaces folder '\(dir)' does not exist\(relative)", at: dirNode)
+            return
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: full)
+                .filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }
+                .sorted()
+        } catch {
+            diagnostics.error("cannot list workspaces folder '\(dir)': \(error.localizedDescription)", at: dirNode)
+            return
+        }
+        if names.isEmpty {
+            diagnostics.warning("no workspace files (*.yaml) in '\(dir)'", at: dirNode)
+        }
+        let shown = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
+        for name in names {
+            let file = shown + "/" + name
+            if let text = ConfigLoader.readFile(full + "/" + name, relativeTo: cwd, diagnostics: diagnostics) {
+                workspace(text: text, file: file)
+            }
+        }
+    }
+
+    static func baseName(_ file: String) -> String {
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        for ext in [".yaml", ".yml"] where name.hasSuffix(ext) { return String(name.dropLast(ext.count)) }
+        return name
+    }
+
+    @discardableResult
+    func workspace(text: String, file: String) -> WorkspaceParse? {
+        let base = Loader.baseName(file)
+        guard let root = tree(text: text, file: file) else {
+            knownWorkspaceIDs.append(base)
+            return nil
+        }
+        let v = parser.parse(ConfigSchema.workspace, root)
+        let id = v.text("id") ?? base
+        knownWorkspaceIDs.append(id)
+        if let written = v.text("id"), written != base {
+            diagnostics.error("workspace id '\(written)' does not match the file name '\(file.split(separator: "/").last ?? "")'; name the file '\(written).yaml' or change the id", at: v.node("id"))
+        }
+        let region = v.text("region")
+        var senders: [(e164: String, node: YAMLNode)] = []
+        for (raw, node) in v.textList("senders") {
+            guard let region else { break } // the region's own error is reported
+            switch senderNormalizer(raw, region) {
+            case .success(let e164):
+                if let first = senders.first(where: { $0.e164 == e164 }) {
+                    diagnostics.warning("sender '\(e164)' is listed twice (first at line \(first.node.line), column \(first.node.column))", at: node)
+                } else {
+                    senders.append((e164, node))
+                }
+            case .failure(let error):
+                let why = (error as? ConfigProblem)?.message ?? String(describing: error)
+                diagnostics.error("invalid sender '\(raw)': \(why)", at: node)
+            }
+        }
+        let plugins = v.sections("plugins").map { p in
+            PluginConfig(name: p.text("name") ?? "", file: p.text("file"),
+                         deadlineMilliseconds: p.integer("deadline_ms") ?? 2000,
+                         configJSON: p.json("config") ?? "{}")
+        }
+        let config = WorkspaceConfig(
+            id: WorkspaceID(id),
+            name: v.text("name") ?? "",
+            region: region ?? "",
+            timeZone: v.text("timezone").flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!,
+            rawSenders: v.textList("senders").map(\.text),
+            senders: senders.map(\.e164),
+            fallback: v.text("fallback"),
+            markRead: v.boolean("mark_read") ?? false,
+            plugins: plugins,
+            file: file)
+        let parse = WorkspaceParse(config: config, values: v, senders: senders)
+        workspaces.append(parse)
+        return parse
+    }
+
+    // MARK: checks across files
+
+    func finish(_ host: HostParse) throws(ConfigError) -> LoadedConfig {
+        crossCheck(host)
+        let sorted = diagnostics.sorted()
+        if diagnostics.hasErrors { throw ConfigError(sorted) }
+        var secrets: [String] = []
+        for s in host.config.whatsAppApps.flatMap({ [$0.appSecret, $0.verifyToken] })
+            + host.config.channels.compactMap(\.accessToken) where !s.isEmpty && !secrets.contains(s) {
+            secrets.append(s)
+        }
+        return LoadedConfig(host: host.config, workspaces: workspaces.map(\.config), warnings: sorted, secrets: secrets)
+    }
+
+    /// Reports the second of two equal values of `key` among `sections`.
+    private func duplicates(_ sections: [ConfigValues], _ key: String, _ what: String) {
+        var seen: [String: YAMLNode] = [:]
+        for s in sections {
+            guard let value = s.text(key), s.isSet(key) else { continue }
+            let node = s.node(key)
+            if let first = seen[value] {
+                diagnostics.error("duplicate \(what) '\(value)' (first defined at \(where_(first, from: node)))", at: node)
+            } else {
+                seen[value] = node
+            }
+        }
+    }
+
+    /// "line 3, column 5" in the same file, or "FILE:3:5" in another.
+    private func where_(_ node: YAMLNode, from other: YAMLNode) -> String {
+        node.file == other.file ? "line \(node.line), column \(node.column)" : node.location
+    }
+
+    private func crossCheck(_ host: HostParse) {
+        duplicates(host.apps, "id", "app id")
+        duplicates(host.channels, "id", "channel id")
+        duplicates(host.channels.filter { $0.text("type") == "whatsapp" }, "phone_number_id", "phone_number_id")
+        duplicates(workspaces.map(\.values), "id", "workspace id")
+
+        let appIDs = host.apps.compactMap { $0.text("id") }
+        for c in host.channels {
+            if c.text("type") == "whatsapp", let app = c.text("app"), !appIDs.contains(app) {
+                let known = appIDs.isEmpty ? "; no apps are defined in 'whatsapp.apps'" : Suggestion.closest(to: app, in: appIDs).map { "; did you mean '\($0)'?" } ?? "; known apps: " + appIDs.joined(separator: ", ")
+                diagnostics.error("unknown app '\(app)'\(known)", at: c.node("app"))
+            }
+            for key in ["workspace", "fallback_workspace"] {
+                guard let w = c.text(key), c.isSet(key), !knownWorkspaceIDs.contains(w) else { continue }
+                let known = knownWorkspaceIDs.isEmpty
+                    ? "; there are no workspace files in '\(host.config.workspacesDirectory)'"
+                    : Suggestion.closest(to: w, in: knownWorkspaceIDs).map { "; did you mean '\($0)'?" }
+                        ?? "; known workspaces: " + knownWorkspaceIDs.joined(separator: ", ")
+                diagnostics.error("unknown workspace '\(w)'\(known)", at: c.node(key))
+            }
+        }
+
+        // On a shared channel a sender routes to the workspace that lists it: two
+        // workspaces listing the same number would make routing ambiguous.
+        let shared = host.config.channels.filter { $0.isShared && $0.type == .whatsapp }.map(\.id.rawValue)
+        guard !shared.isEmpty else { return }
+        let channelsText = shared.count == 1 ? "shared channel '\(shared[0])'" : "shared channels " + shared.map { "'\($0)'" }.joined(separator: ", ")
+        var owner: [String: (workspace: String, node: YAMLNode)] = [:]
+        for w in workspaces {
+            for (e164, node) in w.senders {
+                if let first = owner[e164], first.workspace != w.config.id.rawValue {
+                    diagnostics.error("sender '\(e164)' is also claimed by workspace '\(first.workspace)' (\(first.node.location)); \(channelsText) cannot tell which workspace it belongs to", at: node)
+                } else if owner[e164] == nil {
+                    owner[e164] = (w.config.id.rawValue, node)
+                }
+            }
+        }
+    }
+}

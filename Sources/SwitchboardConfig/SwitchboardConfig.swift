@@ -1,1 +1,0 @@
-// SwitchboardConfig: see DESIGN.md.

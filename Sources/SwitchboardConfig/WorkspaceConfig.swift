@@ -1,0 +1,22 @@
+import Foundation
+import SwitchboardCore
+
+/// One workspace file, `config/workspaces/ID.yaml`: one business.
+public struct WorkspaceConfig: Sendable {
+    public var id: WorkspaceID
+    public var name: String
+    /// ISO 3166 alpha-2 default region for phone numbers.
+    public var region: String
+    public var timeZone: TimeZone
+    /// Senders as written in the file.
+    public var rawSenders: [String]
+    /// Senders normalised to E.164 by the loader's sender normaliser, in file order.
+    public var senders: [String]
+    /// Sent when no responder answers; nil for no reply.
+    public var fallback: String?
+    public var markRead: Bool
+    /// The responder chain, in order.
+    public var plugins: [PluginConfig]
+    /// The file this was read from.
+    public var file: String
+}
