@@ -48,6 +48,13 @@ let package = Package(
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
         .testTarget(name: "SwitchboardHTTPTests", dependencies: ["SwitchboardHTTP"]),
         .testTarget(name: "SwitchboardIntegrationTests", dependencies: ["SwitchboardCore"]),
+        // Fakes of external services (Graph API) and test helpers, shared by test targets.
+        .target(
+            name: "SwitchboardTestSupport",
+            dependencies: ["SwitchboardCore", "CMicroHTTPD", "CCurl", "CCrypto"],
+            path: "Tests/SwitchboardTestSupport"
+        ),
+        .testTarget(name: "SwitchboardChannelsTests", dependencies: ["SwitchboardChannels", "SwitchboardTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
