@@ -8,6 +8,11 @@ public struct WhatsAppHandshake: Sendable, Equatable {
     /// The response body (`text/plain`): the challenge on 200, empty on 403.
     public let body: String
 
+    public init(status: Int, body: String) {
+        self.status = status
+        self.body = body
+    }
+
     public static func respond(mode: String?, token: String?, challenge: String?, expectedToken: String) -> WhatsAppHandshake {
         guard mode == "subscribe", let token, let challenge, !expectedToken.isEmpty,
               constantTimeEqual(token, expectedToken) else {
