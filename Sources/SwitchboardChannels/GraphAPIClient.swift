@@ -47,6 +47,15 @@ public final class GraphAPIClient: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer?
     private let jsonHeaders: UnsafeMutablePointer<curl_slist>?
     private let downloadHeaders: UnsafeMutablePointer<curl_slist>?
+    private var opened = 0
+
+    /// How many connections this client has opened so far (keep-alive keeps it at 1
+    /// while the provider keeps the connection open).
+    public var connectionsOpened: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return opened
+    }
 
     private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
@@ -252,6 +261,9 @@ public final class GraphAPIClient: @unchecked Sendable {
         }
         var status = 0
         _ = CCurl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
+        var connects = 0
+        _ = CCurl_getinfo_long(h, CURLINFO_NUM_CONNECTS, &connects)
+        opened += connects
         var retryAfterSeconds: curl_off_t = 0
         _ = CCurl_getinfo_off(h, CURLINFO_RETRY_AFTER, &retryAfterSeconds)
         logger?.debug("graph api call", ["method": method, LogKey.status: "\(status)", "ms": GraphAPIClient.ms(elapsed)])
