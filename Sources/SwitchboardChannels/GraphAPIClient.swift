@@ -1,3 +1,4 @@
+import CCrypto
 import CCurl
 import Foundation
 import SwitchboardCore
@@ -141,10 +142,30 @@ public final class GraphAPIClient: @unchecked Sendable {
         return response.body
     }
 
-    /// Looks up a media id and downloads it at once (the URL expires in minutes).
+    /// Looks up a media id and downloads it at once (the URL expires in minutes), then
+    /// checks the bytes against the reported SHA-256 (hex or base64; skipped when the
+    /// provider gave none). A mismatch is retryable: the download was damaged.
     public func downloadMedia(id: String) throws(GraphError) -> (info: GraphMediaInfo, bytes: [UInt8]) {
         let info = try mediaInfo(id: id)
-        return (info, try downloadMedia(url: info.url))
+        let bytes = try downloadMedia(url: info.url)
+        if let expected = info.sha256, let digest = GraphAPIClient.sha256Digest(expected),
+           digest != GraphAPIClient.sha256(bytes) {
+            throw GraphError(kind: .retryable, title: "media \(id): downloaded bytes do not match the reported sha256")
+        }
+        return (info, bytes)
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        var md = [UInt8](repeating: 0, count: 32)
+        _ = SHA256(bytes, bytes.count, &md)
+        return md
+    }
+
+    /// A reported digest as 32 bytes: 64 hex digits or base64; nil for anything else.
+    static func sha256Digest(_ s: String) -> [UInt8]? {
+        if s.utf8.count == 64, let d = WhatsAppSignature.decodeHex(s.utf8) { return d }
+        if let d = Data(base64Encoded: s), d.count == 32 { return Array(d) }
+        return nil
     }
 
     // MARK: - Bodies

@@ -62,6 +62,24 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
         kind == .retryable || kind == .rateLimited || kind == .pairRateLimited
     }
 
+    /// The shortest wait before retrying, to pass as `RetryPolicy.delay(attempt:floor:random:)`'s
+    /// floor: the provider's `Retry-After` when it gave one, and at least 6 s after a
+    /// pair rate limit and 1 s after a throughput limit (Meta's guidance). Nil when the
+    /// backoff alone decides.
+    public var retryFloor: Duration? {
+        let minimum: Duration? = switch kind {
+        case .pairRateLimited: .seconds(6)
+        case .rateLimited: .seconds(1)
+        default: nil
+        }
+        switch (minimum, retryAfter) {
+        case (nil, nil): return nil
+        case (let m?, nil): return m
+        case (nil, let r?): return r
+        case (let m?, let r?): return max(m, r)
+        }
+    }
+
     public var description: String {
         var s = "graph api \(kind.rawValue)"
         if let httpStatus { s += " (HTTP \(httpStatus))" }

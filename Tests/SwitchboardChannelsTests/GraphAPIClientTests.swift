@@ -215,6 +215,17 @@ import Testing
         #expect(missing?.code == 100)
     }
 
+    @Test func corruptDownloadIsDetectedBySHA256() throws {
+        fake.addMedia(id: "m1", bytes: [1, 2, 3], mimeType: "image/png", reportedSHA256: String(repeating: "ab", count: 32))
+        let error = #expect(throws: GraphError.self) { try client.downloadMedia(id: "m1") }
+        #expect(error?.kind == .retryable)
+        #expect(error?.title.contains("sha256") == true)
+        // A base64 digest (as webhooks carry) of the right bytes passes.
+        fake.addMedia(id: "m2", bytes: [1, 2, 3], mimeType: "image/png",
+                      reportedSHA256: "A5BYxvLAy0ksUzsKTRTvd8wPeKvMztUofYShogEc+4E=")
+        #expect(try client.downloadMedia(id: "m2").bytes == [1, 2, 3])
+    }
+
     @Test func tooLargeDownloadIsRefused() throws {
         fake.addMedia(id: "big", bytes: [UInt8](repeating: 7, count: 100_000), mimeType: "video/mp4")
         let small = GraphAPIClient(configuration: .init(graphURL: fake.graphURL, phoneNumberID: "1", accessToken: "token-abc",

@@ -56,6 +56,14 @@ import Testing
         }
     }
 
+    @Test func retryFloor() {
+        #expect(GraphError(kind: .pairRateLimited, title: "").retryFloor == .seconds(6))
+        #expect(GraphError(kind: .pairRateLimited, title: "", retryAfter: .seconds(30)).retryFloor == .seconds(30))
+        #expect(GraphError(kind: .rateLimited, title: "").retryFloor == .seconds(1))
+        #expect(GraphError(kind: .retryable, title: "").retryFloor == nil)
+        #expect(GraphError(kind: .retryable, title: "", retryAfter: .seconds(3)).retryFloor == .seconds(3))
+    }
+
     @Test func descriptionNamesKindStatusCodeAndDetails() {
         let e = GraphError(kind: .pairRateLimited, httpStatus: 400, code: 131056, title: "(#131056) pair rate limit hit",
                            details: "too many messages")

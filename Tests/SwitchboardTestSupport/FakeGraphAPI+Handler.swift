@@ -205,7 +205,7 @@ extension FakeGraphAPI {
                 if let m = s.media[parts[0]] {
                     answer = Answer(status: 200, body: """
                     {"messaging_product":"whatsapp","url":"\(baseURL)/media-download/\(parts[0])","mime_type":"\(m.mime)",\
-                    "sha256":"\(FakeGraphAPI.sha256Hex(m.bytes))","file_size":\(m.bytes.count),"id":"\(parts[0])"}
+                    "sha256":"\(m.sha256 ?? FakeGraphAPI.sha256Hex(m.bytes))","file_size":\(m.bytes.count),"id":"\(parts[0])"}
                     """)
                 } else {
                     answer = FakeGraphAPI.graphError(400, code: 100, message: "Unsupported get request",

@@ -24,7 +24,7 @@ public final class FakeGraphAPI: @unchecked Sendable {
         var sends: [RecordedSend] = []
         var failures: [FakeGraphFailure] = []
         var delay: Duration = .zero
-        var media: [String: (bytes: [UInt8], mime: String)] = [:]
+        var media: [String: (bytes: [UInt8], mime: String, sha256: String?)] = [:]
         var mediaURLsExpired = false
         var callback: (url: String, secret: String, statuses: [String])?
         var statusPosts: [WebhookPoster.Answer] = []
@@ -103,9 +103,10 @@ public final class FakeGraphAPI: @unchecked Sendable {
         state.withLock { $0.delay = d }
     }
 
-    /// Media the fake serves: `GET /{id}` then the download URL.
-    public func addMedia(id: String, bytes: [UInt8], mimeType: String) {
-        state.withLock { $0.media[id] = (bytes, mimeType) }
+    /// Media the fake serves: `GET /{id}` then the download URL. The lookup reports the
+    /// bytes' hex SHA-256, or `reportedSHA256` when given (to script a corrupt download).
+    public func addMedia(id: String, bytes: [UInt8], mimeType: String, reportedSHA256: String? = nil) {
+        state.withLock { $0.media[id] = (bytes, mimeType, reportedSHA256) }
     }
 
     /// Download URLs handed out so far (and later) answer 404, like Meta's after 5 minutes.
