@@ -8,7 +8,7 @@ import Foundation
 /// `text` is the one line a responder or an agent reads first: the body of a text, the
 /// caption of a photo, video or document, the title of a chosen button or list row, the
 /// text of a template button, the emoji of a reaction.
-public struct InboundMessage: Sendable, Equatable {
+public struct InboundMessage: Sendable, Equatable, Codable {
     /// The channel (a configured WhatsApp number) the message arrived on.
     public var channel: ChannelID
     /// The provider's id of the message (`wamid...`): the deduplication key.

@@ -258,4 +258,18 @@ import Testing
         #expect(payloads.flatMap(\.statuses).map(\.status) == [.sent, .delivered, .read])
         #expect(payloads.flatMap(\.statuses).allSatisfy { $0.providerMessageID == receipt.providerMessageID })
     }
+
+    @Test func scriptedOutOfOrderStatusesArriveInTheGivenOrder() throws {
+        let receiver = try FakeGraphAPI(accessToken: "unused")
+        let url = receiver.baseURL + "/webhooks/whatsapp/main"
+        let answers = fake.postStatuses([FixtureStatus(messageID: "wamid.X", status: "read"),
+                                         FixtureStatus(messageID: "wamid.X", status: "delivered")],
+                                        to: url, appSecret: "s3cret")
+        #expect(answers.map(\.status) == [404, 404]) // the receiver is a fake Graph API: no such route
+        let posts = receiver.requests.filter { $0.path == "/webhooks/whatsapp/main" }
+        let statuses = try posts.flatMap {
+            try WhatsAppWebhook.parse(body: Data($0.body.utf8), channelFor: { _ in "wa-main" }).statuses.map(\.providerStatus)
+        }
+        #expect(statuses == ["read", "delivered"])
+    }
 }
