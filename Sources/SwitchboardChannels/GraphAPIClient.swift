@@ -13,6 +13,11 @@ import SwitchboardLog
 ///
 /// Errors come back as `GraphError`, already classified (retryable, rate limited, pair
 /// rate limited, re-engagement, auth, permanent).
+///
+/// Note: when a kept-alive connection dies before any byte of the answer arrives,
+/// libcurl resends the request once on a new connection by itself. That is what makes
+/// keep-alive safe against idle closes, and it is one more place where the provider may
+/// see a send twice (the outbox is at-least-once anyway).
 public final class GraphAPIClient: @unchecked Sendable {
     public struct Configuration: Sendable {
         /// `https://graph.facebook.com/v21.0` (the version is part of it).
@@ -77,6 +82,9 @@ public final class GraphAPIClient: @unchecked Sendable {
             _ = CCurl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
             _ = CCurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, GraphAPIClient.milliseconds(configuration.connectTimeout))
             _ = CCurl_setopt_string(h, CURLOPT_USERAGENT, "switchboard")
+            // Only HTTP(S), also after a redirect of a media download.
+            _ = CCurl_setopt_string(h, CURLOPT_PROTOCOLS_STR, "http,https")
+            _ = CCurl_setopt_string(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
             _ = CCurl_setopt_write(h, CURLOPT_WRITEFUNCTION, graphWriteCallback)
         }
     }
@@ -277,7 +285,7 @@ public final class GraphAPIClient: @unchecked Sendable {
                 throw GraphError(kind: .permanent, title: "response larger than \(maxBytes) bytes", curlCode: Int(code.rawValue))
             }
             let message = String(cString: curl_easy_strerror(code))
-            logger?.debug("graph api call failed", ["method": method, "curl": "\(code.rawValue)", "ms": GraphAPIClient.ms(elapsed)])
+            logger?.debug("graph api \(method) failed", [LogKey.error: "curl \(code.rawValue)", "duration_ms": GraphAPIClient.ms(elapsed)])
             throw GraphError.transport(curlCode: Int(code.rawValue), message: message)
         }
         var status = 0
@@ -287,7 +295,7 @@ public final class GraphAPIClient: @unchecked Sendable {
         opened += connects
         var retryAfterSeconds: curl_off_t = 0
         _ = CCurl_getinfo_off(h, CURLINFO_RETRY_AFTER, &retryAfterSeconds)
-        logger?.debug("graph api call", ["method": method, LogKey.status: "\(status)", "ms": GraphAPIClient.ms(elapsed)])
+        logger?.debug("graph api \(method) answered", [LogKey.status: "\(status)", "duration_ms": GraphAPIClient.ms(elapsed)])
         return HTTPResponse(status: status, body: sink.bytes,
                             retryAfter: retryAfterSeconds > 0 ? .seconds(Int64(retryAfterSeconds)) : nil)
     }

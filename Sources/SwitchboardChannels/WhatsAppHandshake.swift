@@ -21,6 +21,12 @@ public struct WhatsAppHandshake: Sendable, Equatable {
         return WhatsAppHandshake(status: 200, body: challenge)
     }
 
+    /// The same, from the parsed query string (`hub.mode`, `hub.verify_token`, `hub.challenge`).
+    public static func respond(query: [String: String], expectedToken: String) -> WhatsAppHandshake {
+        respond(mode: query["hub.mode"], token: query["hub.verify_token"], challenge: query["hub.challenge"],
+                expectedToken: expectedToken)
+    }
+
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }

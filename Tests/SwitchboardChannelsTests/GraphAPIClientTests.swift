@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardChannels
+import SwitchboardLog
 import SwitchboardTestSupport
 import Testing
 
@@ -172,6 +173,17 @@ import Testing
         #expect(fake.wait { $0.sends.count == 1 })
     }
 
+    /// On a kept-alive connection libcurl itself resends a request whose connection died
+    /// before any answer byte (the provider may have closed it as idle): the caller sees
+    /// the answer of the resend. Two requests reach the provider.
+    @Test func resetOnAReusedConnectionIsResentByCurl() throws {
+        _ = try sendHello()
+        fake.failNext(with: .reset)
+        _ = try sendHello()
+        #expect(fake.sends.map(\.answeredStatus) == [200, 0, 200])
+        #expect(client.connectionsOpened == 2)
+    }
+
     @Test func connectionClosedWithoutAnswerIsRetryable() {
         fake.failNext(with: .reset)
         let error = #expect(throws: GraphError.self) { try sendHello() }
@@ -271,5 +283,21 @@ import Testing
             try WhatsAppWebhook.parse(body: Data($0.body.utf8), channelFor: { _ in "wa-main" }).statuses.map(\.providerStatus)
         }
         #expect(statuses == ["read", "delivered"])
+    }
+
+    @Test func logsOneDebugLinePerCallWithoutTheToken() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("graph-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let logger = Logger(sink: try LogSink(level: .debug, format: .json, path: path)).with(LogKey.channel, "wa-main")
+        let logged = GraphAPIClient(configuration: .init(graphURL: fake.graphURL, phoneNumberID: "1", accessToken: "token-abc"),
+                                    logger: logger)
+        fake.failNext(with: .reset)
+        _ = try? logged.sendText(to: .phone("1"), body: "hi")
+        _ = try logged.sendText(to: .phone("1"), body: "hi")
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0].contains("curl 52"))
+        #expect(lines[1].contains("\"status\":\"200\""))
+        #expect(lines.allSatisfy { $0.contains("\"channel\":\"wa-main\"") && !$0.contains("token-abc") })
     }
 }

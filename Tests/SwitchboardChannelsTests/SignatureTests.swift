@@ -96,5 +96,7 @@ import Testing
         #expect(WhatsAppHandshake.respond(mode: "subscribe", token: nil, challenge: "1", expectedToken: "verify-me").status == 403)
         #expect(WhatsAppHandshake.respond(mode: "subscribe", token: "", challenge: "1", expectedToken: "").status == 403)
         #expect(WhatsAppHandshake.respond(mode: "subscribe", token: "verify-me", challenge: nil, expectedToken: "verify-me").status == 403)
+        let query = ["hub.mode": "subscribe", "hub.verify_token": "verify-me", "hub.challenge": "42"]
+        #expect(WhatsAppHandshake.respond(query: query, expectedToken: "verify-me").body == "42")
     }
 }
