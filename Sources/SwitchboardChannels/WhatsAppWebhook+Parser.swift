@@ -7,8 +7,8 @@ extension WhatsAppWebhook {
         let receivedAt: Date
         var payload = WhatsAppWebhookPayload()
         private var batchIndex: [String: Int] = [:]
-        private var unknown: [String: (messageIDs: [String], statuses: Int, values: [Any])] = [:]
-        private var unknownOrder: [String] = []
+        private var unknownIndex: [String: Int] = [:]
+        private var unknown: [(number: String, messageIDs: [String], statuses: Int, values: [Any])] = []
 
         init(receivedAt: Date) {
             self.receivedAt = receivedAt
@@ -62,10 +62,14 @@ extension WhatsAppWebhook {
             let errors = WhatsAppWebhook.providerErrors(value["errors"])
 
             guard let channel else {
-                if unknown[number] == nil { unknownOrder.append(number); unknown[number] = ([], 0, []) }
-                unknown[number]!.messageIDs += messages.map(\.providerMessageID)
-                unknown[number]!.statuses += statuses.count
-                unknown[number]!.values.append(value)
+                let i = unknownIndex[number] ?? unknown.count
+                if i == unknown.count {
+                    unknownIndex[number] = i
+                    unknown.append((number, [], 0, []))
+                }
+                unknown[i].messageIDs += messages.map(\.providerMessageID)
+                unknown[i].statuses += statuses.count
+                unknown[i].values.append(value)
                 return
             }
             if let i = batchIndex[number] {
@@ -83,10 +87,9 @@ extension WhatsAppWebhook {
 
         func finish() -> WhatsAppWebhookPayload {
             var p = payload
-            for number in unknownOrder {
-                let u = unknown[number]!
+            for u in unknown {
                 p.unknownNumbers.append(WhatsAppUnknownNumber(
-                    phoneNumberID: number, messageIDs: u.messageIDs, statusCount: u.statuses,
+                    phoneNumberID: u.number, messageIDs: u.messageIDs, statusCount: u.statuses,
                     rawJSON: JSONObject.text(u.values)))
             }
             return p
