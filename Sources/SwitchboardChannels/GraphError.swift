@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// A failed Graph API call, classified for the sender: retry it, slow down, hold one
 /// recipient, switch to a template, stop the channel, or record the failure.
@@ -7,24 +8,13 @@ import Foundation
 /// throttling errors varies between 400 and 429), then by the HTTP status, then by the
 /// transport error. See `classify(httpStatus:body:retryAfter:)`.
 public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Equatable, CaseIterable {
-        /// 5xx, timeouts, connection errors, 131000, 131016: retry with backoff.
-        case retryable
-        /// 130429 (throughput), 4 (app call limit), 80007 (WABA limit), HTTP 429:
-        /// retry with backoff and slow the channel's sender.
-        case rateLimited = "rate_limited"
-        /// 131056: too many messages to this one recipient; retry after ≥ 6 s for that
-        /// recipient only, keep the others flowing.
-        case pairRateLimited = "pair_rate_limited"
-        /// 131047: more than 24 h since the customer last wrote; free-form text is not
-        /// allowed, only an approved template. Not retryable as is.
-        case reengagement
-        /// 190, 0, HTTP 401: the access token is invalid or expired. Stop the channel's
-        /// sender, hold its messages, alert.
-        case auth
-        /// Anything else: this message will never be accepted as is. Record it.
-        case permanent
-    }
+    /// retryable: 5xx, timeouts, connection errors, 131000, 131016.
+    /// rateLimited: 130429 (throughput), 4 (app call limit), 80007 (WABA limit), HTTP 429.
+    /// pairRateLimited: 131056, this recipient only, after ≥ 6 s.
+    /// reengagement: 131047, more than 24 h since the customer wrote.
+    /// auth: 190, 0, HTTP 401.
+    /// permanent: anything else.
+    public typealias Kind = SendFailureKind
 
     public var kind: Kind
     /// The HTTP status, nil when no HTTP answer came (connection refused, timeout).
@@ -58,9 +48,7 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether the sender should try the same call again later.
-    public var isRetryable: Bool {
-        kind == .retryable || kind == .rateLimited || kind == .pairRateLimited
-    }
+    public var isRetryable: Bool { kind.isRetryable }
 
     /// The shortest wait before retrying, to pass as `RetryPolicy.delay(attempt:floor:random:)`'s
     /// floor: the provider's `Retry-After` when it gave one, and at least 6 s after a
