@@ -45,7 +45,7 @@ extension WhatsAppWebhook {
                     messages.append(msg)
                 }
             }
-            var statuses: [StatusUpdate] = []
+            var statuses: [DeliveryReceipt] = []
             if let list = value["statuses"] {
                 guard let list = list as? [Any] else {
                     throw WhatsAppWebhookError(.malformed, "\(path).statuses is not an array")
@@ -195,16 +195,16 @@ extension WhatsAppWebhook {
             return msg
         }
 
-        mutating func status(_ s: [String: Any], channel: ChannelID, path: String) throws(WhatsAppWebhookError) -> StatusUpdate? {
+        mutating func status(_ s: [String: Any], channel: ChannelID, path: String) throws(WhatsAppWebhookError) -> DeliveryReceipt? {
             guard let id = JSONObject.string(s["id"]), !id.isEmpty else {
                 throw WhatsAppWebhookError(.malformed, "\(path).id is missing")
             }
             let word = JSONObject.string(s["status"]) ?? ""
-            guard let status = StatusUpdate.deliveryStatus(forProviderStatus: word) else {
+            guard let status = DeliveryReceipt.deliveryStatus(forProviderStatus: word) else {
                 payload.warnings.append("\(path): unknown status \"\(word)\" ignored")
                 return nil
             }
-            return StatusUpdate(
+            return DeliveryReceipt(
                 channel: channel, providerMessageID: id, status: status, providerStatus: word,
                 timestamp: timestamp(s["timestamp"], path: path),
                 recipientID: JSONObject.stringOrNumber(s["recipient_id"]) ?? "",

@@ -2,7 +2,7 @@ import Foundation
 import SwitchboardCore
 
 /// Meta's webhook POSTs for WhatsApp: signature check, then parsing into
-/// channel-neutral `InboundMessage`s and `StatusUpdate`s, grouped by business number.
+/// channel-neutral `InboundMessage`s and `DeliveryReceipt`s, grouped by business number.
 ///
 ///     let payload = try WhatsAppWebhook.verifyAndParse(
 ///         body: rawBody, signatureHeader: request.header("X-Hub-Signature-256"),

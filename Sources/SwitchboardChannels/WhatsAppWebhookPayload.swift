@@ -24,7 +24,7 @@ public struct WhatsAppWebhookPayload: Sendable {
     /// Every inbound message of every batch.
     public var messages: [InboundMessage] { batches.flatMap(\.messages) }
     /// Every status of every batch.
-    public var statuses: [StatusUpdate] { batches.flatMap(\.statuses) }
+    public var statuses: [DeliveryReceipt] { batches.flatMap(\.statuses) }
 }
 
 /// What one business number received in one POST.
@@ -38,13 +38,13 @@ public struct WhatsAppWebhookBatch: Sendable {
     /// `entry[].id`, the WhatsApp Business Account.
     public var businessAccountID: String?
     public var messages: [InboundMessage]
-    public var statuses: [StatusUpdate]
+    public var statuses: [DeliveryReceipt]
     /// Account- or app-level errors (`value.errors[]`).
     public var errors: [ProviderError]
 
     public init(channel: ChannelID, phoneNumberID: String, displayPhoneNumber: String? = nil,
                 businessAccountID: String? = nil, messages: [InboundMessage] = [],
-                statuses: [StatusUpdate] = [], errors: [ProviderError] = []) {
+                statuses: [DeliveryReceipt] = [], errors: [ProviderError] = []) {
         self.channel = channel
         self.phoneNumberID = phoneNumberID
         self.displayPhoneNumber = displayPhoneNumber

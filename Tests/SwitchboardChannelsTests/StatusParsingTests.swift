@@ -5,7 +5,7 @@ import SwitchboardTestSupport
 import Testing
 
 @Suite struct StatusParsingTests {
-    func parse(_ statuses: [FixtureStatus]) throws -> [StatusUpdate] {
+    func parse(_ statuses: [FixtureStatus]) throws -> [DeliveryReceipt] {
         let payload = try WhatsAppWebhook.parse(body: Data(WhatsAppFixtures.statusBody(statuses)), channelFor: { _ in "wa-main" })
         #expect(payload.messages.isEmpty)
         return payload.statuses

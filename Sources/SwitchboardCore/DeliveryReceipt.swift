@@ -3,7 +3,7 @@ import Foundation
 /// A delivery receipt for one of our outbound messages, parsed from a provider's webhook.
 /// Receipts arrive late, twice and out of order: apply them with
 /// `DeliveryStatus.advanced(to:)` and deduplicate on `(providerMessageID, providerStatus)`.
-public struct StatusUpdate: Sendable, Equatable, Codable {
+public struct DeliveryReceipt: Sendable, Equatable, Codable {
     public var channel: ChannelID
     /// The provider's id of OUR message (`wamid...`), as returned when it was sent.
     public var providerMessageID: String
