@@ -45,11 +45,17 @@ extension FakeGraphAPI {
         var bytes: [UInt8]?
     }
 
+    static func json(_ object: [String: Any]) -> String {
+        guard let d = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
+        return String(decoding: d, as: UTF8.self)
+    }
+
     static func graphError(_ status: Int, code: Int, message: String, details: String, retryAfter: Int? = nil) -> Answer {
-        let body = """
-        {"error":{"message":"(#\(code)) \(message)","type":"OAuthException","code":\(code),\
-        "error_data":{"messaging_product":"whatsapp","details":"\(details)"},"fbtrace_id":"AFakeTrace\(code)"}}
-        """
+        let body = json(["error": [
+            "message": "(#\(code)) \(message)", "type": "OAuthException", "code": code,
+            "error_data": ["messaging_product": "whatsapp", "details": details],
+            "fbtrace_id": "AFakeTrace\(code)",
+        ] as [String: Any]])
         var a = Answer(status: status, body: body)
         if let retryAfter { a.headers.append(("Retry-After", String(retryAfter))) }
         return a
@@ -180,9 +186,11 @@ extension FakeGraphAPI {
                 let id = "wamid.FAKE" + Data("\(port)-\(s.counter)-\(UUID().uuidString)".utf8).base64EncodedString()
                 wamid = id
                 let waID = to.hasPrefix("+") ? String(to.dropFirst()) : to
-                answer = Answer(status: 200, body: """
-                {"messaging_product":"whatsapp","contacts":[{"input":"\(to)","wa_id":"\(waID)"}],"messages":[{"id":"\(id)"}]}
-                """)
+                answer = Answer(status: 200, body: FakeGraphAPI.json([
+                    "messaging_product": "whatsapp",
+                    "contacts": [["input": to, "wa_id": waID]],
+                    "messages": [["id": id]],
+                ]))
                 if let cb = s.callback {
                     s.pendingStatusPosts += 1
                     let recipient = waID
@@ -203,10 +211,11 @@ extension FakeGraphAPI {
             }
             if method == "GET", parts.count == 1 {
                 if let m = s.media[parts[0]] {
-                    answer = Answer(status: 200, body: """
-                    {"messaging_product":"whatsapp","url":"\(baseURL)/media-download/\(parts[0])","mime_type":"\(m.mime)",\
-                    "sha256":"\(m.sha256 ?? FakeGraphAPI.sha256Hex(m.bytes))","file_size":\(m.bytes.count),"id":"\(parts[0])"}
-                    """)
+                    answer = Answer(status: 200, body: FakeGraphAPI.json([
+                        "messaging_product": "whatsapp", "url": "\(baseURL)/media-download/\(parts[0])",
+                        "mime_type": m.mime, "sha256": m.sha256 ?? FakeGraphAPI.sha256Hex(m.bytes),
+                        "file_size": m.bytes.count, "id": parts[0],
+                    ]))
                 } else {
                     answer = FakeGraphAPI.graphError(400, code: 100, message: "Unsupported get request",
                                                      details: "Object with ID '\(parts[0])' does not exist")
