@@ -49,6 +49,13 @@ let package = Package(
         .testTarget(name: "SwitchboardHTTPTests", dependencies: ["SwitchboardHTTP"]),
         .testTarget(name: "SwitchboardHostTests", dependencies: ["SwitchboardHost"]),
         .testTarget(name: "SwitchboardIntegrationTests", dependencies: ["SwitchboardCore"]),
+        // Fakes of external services (Graph API) and test helpers, shared by test targets.
+        .target(
+            name: "SwitchboardTestSupport",
+            dependencies: ["SwitchboardCore", "CMicroHTTPD", "CCurl", "CCrypto"],
+            path: "Tests/SwitchboardTestSupport"
+        ),
+        .testTarget(name: "SwitchboardChannelsTests", dependencies: ["SwitchboardChannels", "SwitchboardTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

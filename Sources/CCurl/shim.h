@@ -14,3 +14,4 @@ typedef size_t (*CCurl_write_callback)(char *ptr, size_t size, size_t nmemb, voi
 static inline CURLcode CCurl_setopt_write(CURL *h, CURLoption o, CCurl_write_callback v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode CCurl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode CCurl_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode CCurl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }

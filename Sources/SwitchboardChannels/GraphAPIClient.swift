@@ -1,0 +1,341 @@
+import CCrypto
+import CCurl
+import Foundation
+import SwitchboardCore
+import SwitchboardLog
+
+/// The WhatsApp Cloud API (Meta Graph API) for one business number, over libcurl.
+///
+/// One easy handle per client, reused for every call so the TLS connection stays open
+/// (keep-alive); calls are serialised by a lock, so a client may be shared, but a
+/// channel's sender normally owns one. Every call blocks until the answer or the
+/// timeout: call from a sender thread, never from the HTTP server's threads.
+///
+/// Errors come back as `GraphError`, already classified (retryable, rate limited, pair
+/// rate limited, re-engagement, auth, permanent).
+///
+/// Note: when a kept-alive connection dies before any byte of the answer arrives,
+/// libcurl resends the request once on a new connection by itself. That is what makes
+/// keep-alive safe against idle closes, and it is one more place where the provider may
+/// see a send twice (the outbox is at-least-once anyway).
+public final class GraphAPIClient: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        /// `https://graph.facebook.com/v21.0` (the version is part of it).
+        public var graphURL: String
+        public var phoneNumberID: String
+        public var accessToken: String
+        public var connectTimeout: Duration
+        /// The whole call, connection included, for API calls.
+        public var requestTimeout: Duration
+        /// The whole call for media downloads.
+        public var downloadTimeout: Duration
+        /// Media larger than this is refused (WhatsApp's limit is 100 MB).
+        public var maxDownloadBytes: Int
+
+        public init(graphURL: String, phoneNumberID: String, accessToken: String,
+                    connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(30),
+                    downloadTimeout: Duration = .seconds(120), maxDownloadBytes: Int = 100 * 1024 * 1024) {
+            var url = graphURL
+            while url.hasSuffix("/") { url.removeLast() }
+            self.graphURL = url
+            self.phoneNumberID = phoneNumberID
+            self.accessToken = accessToken
+            self.connectTimeout = connectTimeout
+            self.requestTimeout = requestTimeout
+            self.downloadTimeout = downloadTimeout
+            self.maxDownloadBytes = maxDownloadBytes
+        }
+    }
+
+    public let configuration: Configuration
+    private let logger: Logger?
+    private let lock = NSLock()
+    private let handle: UnsafeMutableRawPointer?
+    private let jsonHeaders: UnsafeMutablePointer<curl_slist>?
+    private let downloadHeaders: UnsafeMutablePointer<curl_slist>?
+    private var opened = 0
+
+    /// How many connections this client has opened so far (keep-alive keeps it at 1
+    /// while the provider keeps the connection open).
+    public var connectionsOpened: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return opened
+    }
+
+    private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    public init(configuration: Configuration, logger: Logger? = nil) {
+        _ = GraphAPIClient.globalInit
+        self.configuration = configuration
+        self.logger = logger
+        let auth = "Authorization: Bearer \(configuration.accessToken)"
+        var json = curl_slist_append(nil, auth)
+        json = curl_slist_append(json, "Content-Type: application/json")
+        json = curl_slist_append(json, "Accept: application/json")
+        json = curl_slist_append(json, "Expect:") // no 100-continue round trip
+        jsonHeaders = json
+        downloadHeaders = curl_slist_append(nil, auth)
+        handle = curl_easy_init()
+        if let h = handle {
+            _ = CCurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+            _ = CCurl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+            _ = CCurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, GraphAPIClient.milliseconds(configuration.connectTimeout))
+            _ = CCurl_setopt_string(h, CURLOPT_USERAGENT, "switchboard")
+            // Only HTTP(S), also after a redirect of a media download.
+            _ = CCurl_setopt_string(h, CURLOPT_PROTOCOLS_STR, "http,https")
+            _ = CCurl_setopt_string(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+            _ = CCurl_setopt_write(h, CURLOPT_WRITEFUNCTION, graphWriteCallback)
+        }
+    }
+
+    deinit {
+        if let handle { curl_easy_cleanup(handle) }
+        curl_slist_free_all(jsonHeaders)
+        curl_slist_free_all(downloadHeaders)
+    }
+
+    // MARK: - Calls
+
+    /// Sends a text, as a reply to `replyTo` (a `wamid`) when given, with up to three
+    /// quick-reply buttons when given (then as an interactive button message).
+    public func sendText(to recipient: WhatsAppRecipient, body: String, replyTo: String? = nil,
+                         buttons: [WhatsAppReplyButton] = [], previewURL: Bool = false) throws(GraphError) -> GraphSendReceipt {
+        let message = try GraphAPIClient.textMessage(to: recipient, body: body, replyTo: replyTo,
+                                                     buttons: buttons, previewURL: previewURL)
+        let answer = try postJSON(message)
+        guard let object = answer as? [String: Any],
+              let first = (object["messages"] as? [Any])?.first as? [String: Any],
+              let id = JSONObject.string(first["id"]), !id.isEmpty else {
+            throw GraphError(kind: .permanent, httpStatus: 200,
+                             title: "the provider answered 200 without messages[0].id", ambiguous: true)
+        }
+        let waID = ((object["contacts"] as? [Any])?.first as? [String: Any]).flatMap { JSONObject.stringOrNumber($0["wa_id"]) }
+        return GraphSendReceipt(providerMessageID: id, waID: waID, messageStatus: JSONObject.string(first["message_status"]))
+    }
+
+    /// Marks an inbound message as read (blue ticks), optionally showing "typing…".
+    public func markRead(messageID: String, typingIndicator: Bool = false) throws(GraphError) {
+        var message: [String: Any] = ["messaging_product": "whatsapp", "status": "read", "message_id": messageID]
+        if typingIndicator { message["typing_indicator"] = ["type": "text"] }
+        let answer = try postJSON(message)
+        guard let object = answer as? [String: Any], JSONObject.bool(object["success"]) == true else {
+            throw GraphError(kind: .permanent, httpStatus: 200, title: "the provider answered 200 without success: true")
+        }
+    }
+
+    /// Looks up a media id: its short-lived download URL, type, hash and size.
+    public func mediaInfo(id: String) throws(GraphError) -> GraphMediaInfo {
+        let url = "\(configuration.graphURL)/\(GraphAPIClient.pathEscape(id))"
+        let response = try perform(url: url, body: nil, headers: jsonHeaders, timeout: configuration.requestTimeout,
+                                   maxBytes: 1 << 20, followRedirects: false)
+        let object = try GraphAPIClient.decodeSuccess(response) as? [String: Any]
+        guard let object, let mediaURL = JSONObject.string(object["url"]) else {
+            throw GraphError(kind: .permanent, httpStatus: response.status, title: "media lookup answered without a url")
+        }
+        return GraphMediaInfo(id: JSONObject.stringOrNumber(object["id"]) ?? id, url: mediaURL,
+                              mimeType: JSONObject.string(object["mime_type"]),
+                              sha256: JSONObject.string(object["sha256"]),
+                              fileSize: JSONObject.int(object["file_size"]))
+    }
+
+    /// Downloads media from a URL `mediaInfo` returned, with the bearer token, following
+    /// redirects (curl drops the token on a redirect to another host).
+    public func downloadMedia(url: String) throws(GraphError) -> [UInt8] {
+        let response = try perform(url: url, body: nil, headers: downloadHeaders, timeout: configuration.downloadTimeout,
+                                   maxBytes: configuration.maxDownloadBytes, followRedirects: true)
+        guard (200..<300).contains(response.status) else {
+            throw GraphError.classify(httpStatus: response.status, body: response.body, retryAfter: response.retryAfter)
+        }
+        return response.body
+    }
+
+    /// Looks up a media id and downloads it at once (the URL expires in minutes), then
+    /// checks the bytes against the reported SHA-256 (hex or base64; skipped when the
+    /// provider gave none). A mismatch is retryable: the download was damaged.
+    public func downloadMedia(id: String) throws(GraphError) -> (info: GraphMediaInfo, bytes: [UInt8]) {
+        let info = try mediaInfo(id: id)
+        let bytes = try downloadMedia(url: info.url)
+        if let expected = info.sha256, let digest = GraphAPIClient.sha256Digest(expected),
+           digest != GraphAPIClient.sha256(bytes) {
+            throw GraphError(kind: .retryable, title: "media \(id): downloaded bytes do not match the reported sha256")
+        }
+        return (info, bytes)
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        var md = [UInt8](repeating: 0, count: 32)
+        _ = SHA256(bytes, bytes.count, &md)
+        return md
+    }
+
+    /// A reported digest as 32 bytes: 64 hex digits or base64; nil for anything else.
+    static func sha256Digest(_ s: String) -> [UInt8]? {
+        if s.utf8.count == 64, let d = WhatsAppSignature.decodeHex(s.utf8) { return d }
+        if let d = Data(base64Encoded: s), d.count == 32 { return Array(d) }
+        return nil
+    }
+
+    // MARK: - Bodies
+
+    /// The JSON body of a text send (wire-formats 1.8), checked against WhatsApp's limits.
+    public static func textMessage(to recipient: WhatsAppRecipient, body: String, replyTo: String? = nil,
+                                   buttons: [WhatsAppReplyButton] = [], previewURL: Bool = false) throws(GraphError) -> [String: Any] {
+        func invalid(_ why: String) -> GraphError {
+            GraphError(kind: .permanent, title: "message not sent: \(why)")
+        }
+        guard !body.isEmpty else { throw invalid("the text is empty") }
+        var message: [String: Any] = ["messaging_product": "whatsapp", "recipient_type": "individual"]
+        switch recipient {
+        case .phone(let number): message["to"] = number
+        case .userID(let id): message["recipient"] = id
+        }
+        if buttons.isEmpty {
+            guard body.count <= WhatsAppLimits.textBody else {
+                throw invalid("the text has \(body.count) characters, WhatsApp allows \(WhatsAppLimits.textBody)")
+            }
+            message["type"] = "text"
+            message["text"] = ["body": body, "preview_url": previewURL]
+        } else {
+            guard buttons.count <= WhatsAppLimits.buttons else {
+                throw invalid("\(buttons.count) reply buttons, WhatsApp allows \(WhatsAppLimits.buttons)")
+            }
+            guard body.count <= WhatsAppLimits.interactiveBody else {
+                throw invalid("the text has \(body.count) characters, WhatsApp allows \(WhatsAppLimits.interactiveBody) with buttons")
+            }
+            var ids = Set<String>()
+            for b in buttons {
+                guard !b.title.isEmpty, b.title.count <= WhatsAppLimits.buttonTitle else {
+                    throw invalid("button title \"\(b.title)\" must have 1 to \(WhatsAppLimits.buttonTitle) characters")
+                }
+                guard !b.id.isEmpty, b.id.count <= WhatsAppLimits.buttonID, ids.insert(b.id).inserted else {
+                    throw invalid("button id \"\(b.id)\" must be unique and have 1 to \(WhatsAppLimits.buttonID) characters")
+                }
+            }
+            message["type"] = "interactive"
+            message["interactive"] = [
+                "type": "button",
+                "body": ["text": body],
+                "action": ["buttons": buttons.map { ["type": "reply", "reply": ["id": $0.id, "title": $0.title]] }],
+            ] as [String: Any]
+        }
+        if let replyTo, !replyTo.isEmpty { message["context"] = ["message_id": replyTo] }
+        return message
+    }
+
+    // MARK: - Transport
+
+    struct HTTPResponse {
+        var status: Int
+        var body: [UInt8]
+        var retryAfter: Duration?
+    }
+
+    private func postJSON(_ message: [String: Any]) throws(GraphError) -> Any {
+        let body = Array(JSONObject.text(message).utf8)
+        let url = "\(configuration.graphURL)/\(GraphAPIClient.pathEscape(configuration.phoneNumberID))/messages"
+        let response = try perform(url: url, body: body, headers: jsonHeaders, timeout: configuration.requestTimeout,
+                                   maxBytes: 1 << 20, followRedirects: false)
+        return try GraphAPIClient.decodeSuccess(response)
+    }
+
+    /// A 2xx JSON body, or the classified error.
+    static func decodeSuccess(_ response: HTTPResponse) throws(GraphError) -> Any {
+        guard (200..<300).contains(response.status) else {
+            throw GraphError.classify(httpStatus: response.status, body: response.body, retryAfter: response.retryAfter)
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) else {
+            throw GraphError(kind: .permanent, httpStatus: response.status,
+                             title: "the provider answered \(response.status) with a body that is not JSON", ambiguous: true)
+        }
+        return object
+    }
+
+    private func perform(url: String, body: [UInt8]?, headers: UnsafeMutablePointer<curl_slist>?, timeout: Duration,
+                         maxBytes: Int, followRedirects: Bool) throws(GraphError) -> HTTPResponse {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let h = handle else {
+            throw GraphError(kind: .retryable, title: "libcurl could not create a handle")
+        }
+        let sink = ResponseSink(limit: maxBytes)
+        let started = ContinuousClock.now
+        let code: CURLcode = withExtendedLifetime(sink) {
+            _ = CCurl_setopt_string(h, CURLOPT_URL, url)
+            _ = CCurl_setopt_slist(h, CURLOPT_HTTPHEADER, headers)
+            _ = CCurl_setopt_long(h, CURLOPT_TIMEOUT_MS, GraphAPIClient.milliseconds(timeout))
+            _ = CCurl_setopt_long(h, CURLOPT_FOLLOWLOCATION, followRedirects ? 1 : 0)
+            _ = CCurl_setopt_long(h, CURLOPT_MAXREDIRS, 5)
+            _ = CCurl_setopt_pointer(h, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
+            if let body {
+                _ = CCurl_setopt_long(h, CURLOPT_POST, 1)
+                _ = CCurl_setopt_long(h, CURLOPT_POSTFIELDSIZE, body.count)
+                _ = body.withUnsafeBytes { CCurl_setopt_pointer(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+            } else {
+                _ = CCurl_setopt_long(h, CURLOPT_HTTPGET, 1)
+            }
+            return curl_easy_perform(h)
+        }
+        _ = CCurl_setopt_pointer(h, CURLOPT_WRITEDATA, nil)
+        let elapsed = started.duration(to: .now)
+        let method = body == nil ? "GET" : "POST"
+
+        guard code == CURLE_OK else {
+            if sink.overflow {
+                throw GraphError(kind: .permanent, title: "response larger than \(maxBytes) bytes", curlCode: Int(code.rawValue))
+            }
+            let message = String(cString: curl_easy_strerror(code))
+            logger?.debug("graph api \(method) failed", [LogKey.error: "curl \(code.rawValue)", "duration_ms": GraphAPIClient.ms(elapsed)])
+            throw GraphError.transport(curlCode: Int(code.rawValue), message: message)
+        }
+        var status = 0
+        _ = CCurl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
+        var connects = 0
+        _ = CCurl_getinfo_long(h, CURLINFO_NUM_CONNECTS, &connects)
+        opened += connects
+        var retryAfterSeconds: curl_off_t = 0
+        _ = CCurl_getinfo_off(h, CURLINFO_RETRY_AFTER, &retryAfterSeconds)
+        logger?.debug("graph api \(method) answered", [LogKey.status: "\(status)", "duration_ms": GraphAPIClient.ms(elapsed)])
+        return HTTPResponse(status: status, body: sink.bytes,
+                            retryAfter: retryAfterSeconds > 0 ? .seconds(Int64(retryAfterSeconds)) : nil)
+    }
+
+    static func milliseconds(_ d: Duration) -> Int {
+        max(1, Int(RetryPolicy.seconds(d) * 1000))
+    }
+
+    static func ms(_ d: Duration) -> String {
+        String(Int(RetryPolicy.seconds(d) * 1000))
+    }
+
+    /// Ids go into URL paths: keep unreserved characters, percent-encode the rest.
+    static func pathEscape(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+}
+
+/// Collects a response body; refuses more than `limit` bytes.
+final class ResponseSink {
+    var bytes: [UInt8] = []
+    let limit: Int
+    var overflow = false
+    init(limit: Int) { self.limit = limit }
+}
+
+/// libcurl's write callback: appends to the `ResponseSink` passed as WRITEDATA.
+/// Returning less than it was given makes curl abort the transfer (error 23).
+let graphWriteCallback: CCurl_write_callback = { pointer, size, count, userdata in
+    guard let userdata else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
+    let n = size * count
+    if sink.bytes.count + n > sink.limit {
+        sink.overflow = true
+        return 0
+    }
+    if let pointer, n > 0 {
+        sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: n))
+    }
+    return n
+}

@@ -1,1 +1,0 @@
-// SwitchboardChannels: see DESIGN.md.

@@ -1,0 +1,71 @@
+import Foundation
+import SwitchboardCore
+
+/// Meta's webhook POSTs for WhatsApp: signature check, then parsing into
+/// channel-neutral `InboundMessage`s and `DeliveryReceipt`s, grouped by business number.
+///
+///     let payload = try WhatsAppWebhook.verifyAndParse(
+///         body: rawBody, signatureHeader: request.header("X-Hub-Signature-256"),
+///         appSecret: app.secret, channelFor: { phoneNumberID in channels[phoneNumberID] })
+///
+/// Pure apart from the HMAC: no I/O, no clock unless a timestamp is missing.
+public enum WhatsAppWebhook {
+    /// Verifies the signature over the raw bytes first, then parses.
+    public static func verifyAndParse(
+        body: Data, signatureHeader: String?, appSecret: String,
+        channelFor: (_ phoneNumberID: String) -> ChannelID?, receivedAt: Date = Date()
+    ) throws(WhatsAppWebhookError) -> WhatsAppWebhookPayload {
+        try WhatsAppSignature.verify(body: body, header: signatureHeader, appSecret: appSecret)
+        return try parse(body: body, channelFor: channelFor, receivedAt: receivedAt)
+    }
+
+    /// Parses a body whose signature was already checked. `channelFor` maps a
+    /// `phone_number_id` to the channel configured for it; `receivedAt` stands in for a
+    /// missing or unreadable timestamp (with a warning).
+    public static func parse(
+        body: Data, channelFor: (_ phoneNumberID: String) -> ChannelID?, receivedAt: Date = Date()
+    ) throws(WhatsAppWebhookError) -> WhatsAppWebhookPayload {
+        let root: Any
+        do {
+            root = try JSONSerialization.jsonObject(with: body, options: [])
+        } catch {
+            throw WhatsAppWebhookError(.malformed, "body is not JSON")
+        }
+        guard let top = root as? [String: Any] else {
+            throw WhatsAppWebhookError(.malformed, "body is not a JSON object")
+        }
+        if let object = top["object"] as? String, object != "whatsapp_business_account" {
+            throw WhatsAppWebhookError(.malformed, "object is \"\(object)\", expected \"whatsapp_business_account\"")
+        }
+        guard let entries = top["entry"] as? [Any] else {
+            throw WhatsAppWebhookError(.malformed, "no entry array")
+        }
+
+        var parser = Parser(receivedAt: receivedAt)
+        for (i, e) in entries.enumerated() {
+            guard let entry = e as? [String: Any] else {
+                throw WhatsAppWebhookError(.malformed, "entry[\(i)] is not an object")
+            }
+            guard let changes = entry["changes"] as? [Any] else {
+                throw WhatsAppWebhookError(.malformed, "entry[\(i)] has no changes array")
+            }
+            let waba = JSONObject.stringOrNumber(entry["id"])
+            for (j, c) in changes.enumerated() {
+                let path = "entry[\(i)].changes[\(j)]"
+                guard let change = c as? [String: Any] else {
+                    throw WhatsAppWebhookError(.malformed, "\(path) is not an object")
+                }
+                let field = JSONObject.string(change["field"]) ?? ""
+                guard field == "messages" else {
+                    parser.payload.ignoredFields.append(field)
+                    continue
+                }
+                guard let value = change["value"] as? [String: Any] else {
+                    throw WhatsAppWebhookError(.malformed, "\(path).value is not an object")
+                }
+                try parser.change(value, waba: waba, path: path + ".value", channelFor: channelFor)
+            }
+        }
+        return parser.finish()
+    }
+}
