@@ -48,6 +48,11 @@ let package = Package(
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
         .testTarget(name: "SwitchboardHTTPTests", dependencies: ["SwitchboardHTTP"]),
         .testTarget(name: "SwitchboardIntegrationTests", dependencies: ["SwitchboardCore"]),
+
+        // ---- FAQ matcher (pure Swift; wrapped by the FAQ responder plugin)
+        .target(name: "FAQMatcher", path: "Sources/FAQMatcher"),
+        .testTarget(name: "FAQMatcherTests", dependencies: ["FAQMatcher"], path: "Tests/FAQMatcherTests"),
+        .executableTarget(name: "faq-bench", dependencies: ["FAQMatcher"], path: "bench/faq"),
     ],
     swiftLanguageModes: [.v6]
 )
