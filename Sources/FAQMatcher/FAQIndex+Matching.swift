@@ -11,7 +11,7 @@ extension FAQIndex {
     struct Candidate {
         var entry: Int
         var score: Double
-        /// Whether the entry shares a full-weight word with one of its questions.
+        /// Whether the entry shares a word (not only a number) with one of its questions.
         var hasQuestionMatch: Bool
         /// Whether `match` answers with this entry (only ever the first candidate).
         var isAnswer: Bool
@@ -34,7 +34,12 @@ extension FAQIndex {
 
         for term in terms {
             let expansions = self.expansions(of: term)
-            let reference = expansions.isEmpty ? unknownTermIDF : expansions.map { idf[Int($0.term)] }.max()!
+            // A word the FAQ has never seen counts as unexplained at the weight of the
+            // rarest word; days, times and numbers the FAQ never mentions do not count,
+            // since they cannot change what the message is about.
+            let reference = expansions.isEmpty
+                ? (term.weight >= 1 ? unknownTermIDF : 0)
+                : expansions.map { idf[Int($0.term)] }.max()!
             queryMass += term.weight * reference
             for expansion in expansions {
                 let base = term.weight * expansion.quality * idf[Int(expansion.term)]
@@ -44,7 +49,7 @@ extension FAQIndex {
                     if !docIsAnswer[d] {
                         if termDocBest[d] == 0 { termDocs.append(posting.doc) }
                         termDocBest[d] = max(termDocBest[d], contribution)
-                        if term.weight >= 1 { questionMatch[e] = true }
+                        if term.weight >= TermAnalyzer.lowWeight { questionMatch[e] = true }
                     }
                     if termEntryBest[e] == 0 { termEntries.append(Int32(e)) }
                     termEntryBest[e] = max(termEntryBest[e], contribution)

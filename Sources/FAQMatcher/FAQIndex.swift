@@ -18,14 +18,14 @@ import Foundation
 /// count as unexplained, at the weight of the rarest word), and `questionCoverage` is
 /// the best share of one of the entry's questions that the message covers. A message
 /// is answered only when the best entry scores at least `threshold`, beats the next
-/// entry by `margin`, and shares at least one full-weight word with one of its
+/// entry by `margin`, and shares at least one word (not only numbers) with one of its
 /// questions. Greetings, thanks and filler are stopwords, so they never match.
 ///
 /// Immutable after `init`; `match` allocates its own scratch space, so one index can be
 /// used from any number of threads.
 public final class FAQIndex: Sendable {
     /// The default minimum confidence for an answer.
-    public static let defaultThreshold = 0.5
+    public static let defaultThreshold = 0.4
     /// The default lead the best entry needs over the second.
     public static let defaultMargin = 0.1
 

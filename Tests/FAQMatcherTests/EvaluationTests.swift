@@ -11,6 +11,10 @@ import Foundation
         for (text, expected) in LabelledQuestions.all {
             let match = index.match(text)
             if expected != nil { answerable += 1 }
+            if ProcessInfo.processInfo.environment["FAQ_DEBUG"] != nil {
+                let r = index.rank(text).prefix(2).map { "\(index.entryIDs[$0.entry]) \(score($0.score)) q=\($0.hasQuestionMatch)" }
+                print("DBG \(expected ?? "PASS") | \(text) | \(r)")
+            }
             if let match {
                 answered += 1
                 if match.entryID == expected {
