@@ -45,3 +45,31 @@ import Foundation
         String(format: "%.3f", x)
     }
 }
+
+/// The same defaults on a FAQ they were not calibrated on; reported, and held to
+/// precision only, since recall depends on how well one business's FAQ is written.
+@Suite struct HeldOutEvaluationTests {
+    @Test func repairShopPrecision() {
+        let index = FAQIndex(entries: HeldOutRepairShop.entries)
+        var answered = 0, correct = 0, answerable = 0
+        var misses: [String] = []
+        for (text, expected) in HeldOutRepairShop.labelled {
+            let match = index.match(text)
+            if expected != nil { answerable += 1 }
+            if let match {
+                answered += 1
+                if match.entryID == expected { correct += 1 } else {
+                    misses.append("WRONG  \(text.debugDescription): expected \(expected ?? "pass"), got \(match.entryID)")
+                }
+            } else if let expected {
+                misses.append("PASSED \(text.debugDescription): expected \(expected)")
+            }
+        }
+        let precision = answered == 0 ? 1 : Double(correct) / Double(answered)
+        let recall = Double(correct) / Double(answerable)
+        print("Held-out repair shop FAQ, \(HeldOutRepairShop.labelled.count) messages (\(answerable) answerable):")
+        print(String(format: "  precision %.3f (%d/%d), recall %.3f (%d/%d)", precision, correct, answered, recall, correct, answerable))
+        for miss in misses { print("  " + miss) }
+        #expect(precision >= 0.9, "precision \(precision)")
+    }
+}
