@@ -6,7 +6,8 @@
 /// hashes of its own deletions, and each candidate found is confirmed with the real
 /// (optimal string alignment) Damerau-Levenshtein distance. Two words are allowed
 /// distance 1 when the shorter has 4-7 characters, 2 when it has 8 or more, and none
-/// below 4. Hash collisions only cost a verification, never a wrong match.
+/// below 4, and the first letter must be kept (see `sameStart`). Hash collisions only
+/// cost a verification, never a wrong match.
 struct FuzzyIndex: Sendable {
     static let maxWordLength = 24
 
@@ -60,12 +61,21 @@ struct FuzzyIndex: Sendable {
             for candidate in list where checked.insert(candidate).inserted {
                 let word = words[Int(candidate)]
                 let allowed = Self.maxDistance(length: min(q.count, word.count))
-                guard allowed > 0, abs(q.count - word.count) <= allowed else { continue }
+                guard allowed > 0, abs(q.count - word.count) <= allowed,
+                      Self.sameStart(q, word) else { continue }
                 let d = Self.distance(q, word, limit: allowed)
                 if d > 0 && d <= allowed { found.append((Int(candidate), d)) }
             }
         }
         return found
+    }
+
+    /// Typing errors rarely touch the first letter: a neighbour must start with the
+    /// same letter, or with the first two letters swapped ("oepn" for "open").
+    /// This keeps "rain" from finding "drain" and "cars" from finding "scars".
+    static func sameStart(_ a: [UInt32], _ b: [UInt32]) -> Bool {
+        if a[0] == b[0] { return true }
+        return a.count > 1 && b.count > 1 && a[0] == b[1] && a[1] == b[0]
     }
 
     /// Calls `body` with the hash of `word` and of every string obtained by deleting one
