@@ -36,10 +36,17 @@ extension FAQIndex {
             let expansions = self.expansions(of: term)
             // A word the FAQ has never seen counts as unexplained at the weight of the
             // rarest word; days, times and numbers the FAQ never mentions do not count,
-            // since they cannot change what the message is about.
-            let reference = expansions.isEmpty
-                ? (term.weight >= 1 ? unknownTermIDF : 0)
-                : expansions.map { idf[Int($0.term)] }.max()!
+            // since they cannot change what the message is about. An unknown character
+            // bigram counts half: in a script without spaces every other bigram spans
+            // two words, and such a bigram is an artefact, not something asked about.
+            let reference: Double
+            if let best = expansions.map({ idf[Int($0.term)] }).max() {
+                reference = best
+            } else if term.weight < 1 {
+                reference = 0
+            } else {
+                reference = term.isCharacterGram ? unknownTermIDF / 2 : unknownTermIDF
+            }
             queryMass += term.weight * reference
             for expansion in expansions {
                 let base = term.weight * expansion.quality * idf[Int(expansion.term)]

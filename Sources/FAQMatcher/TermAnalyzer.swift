@@ -5,6 +5,11 @@ struct AnalyzedTerm: Equatable {
     var term: String
     var weight: Double
     var surface: String
+
+    /// Whether the term is a character bigram (or unigram) of a script without spaces.
+    var isCharacterGram: Bool {
+        term.unicodeScalars.first.map { Tokenizer.isUnspacedScript($0.value) } ?? false
+    }
 }
 
 /// Turns tokens into index terms, the same way for FAQ text and for messages:
