@@ -3,7 +3,18 @@ extension FAQIndex {
     /// (greetings, thanks, other topics, or two entries too close to call).
     /// Work is bounded by the tokenizer's limits, whatever the length of `text`.
     public func match(_ text: String) -> FAQMatch? {
-        guard let best = rank(text).first(where: \.isAnswer) else { return nil }
+        // The best two by a linear scan; `rank` sorts everything, `match` need not.
+        var best: Candidate?
+        var runnerUp = 0.0
+        for candidate in score(text) {
+            if let current = best, !Self.precedes(candidate, current) {
+                runnerUp = max(runnerUp, candidate.score)
+            } else {
+                runnerUp = max(runnerUp, best?.score ?? 0)
+                best = candidate
+            }
+        }
+        guard let best, accepts(best, runnerUp: runnerUp) else { return nil }
         return FAQMatch(entryID: entryIDs[best.entry], answer: answers[best.entry], score: best.score)
     }
 
@@ -17,8 +28,29 @@ extension FAQIndex {
         var isAnswer: Bool
     }
 
-    /// All entries the message touches, best first, with the decision of `match`.
+    /// All entries the message touches, best first, with the decision of `match`
+    /// (for tests and diagnostics).
     func rank(_ text: String) -> [Candidate] {
+        var candidates = score(text)
+        candidates.sort(by: Self.precedes)
+        if !candidates.isEmpty,
+           accepts(candidates[0], runnerUp: candidates.count > 1 ? candidates[1].score : 0) {
+            candidates[0].isAnswer = true
+        }
+        return candidates
+    }
+
+    /// Higher score first; on a tie, the entry listed first in the FAQ.
+    private static func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
+        a.score != b.score ? a.score > b.score : a.entry < b.entry
+    }
+
+    private func accepts(_ best: Candidate, runnerUp: Double) -> Bool {
+        best.hasQuestionMatch && best.score >= threshold && best.score - runnerUp >= margin
+    }
+
+    /// Every entry the message touches, scored, in no particular order.
+    private func score(_ text: String) -> [Candidate] {
         let terms = Self.uniqueTerms(TermAnalyzer.analyze(text))
         guard !terms.isEmpty, !entryIDs.isEmpty else { return [] }
 
@@ -85,20 +117,12 @@ extension FAQIndex {
             termEntryBest[e] = max(termEntryBest[e], min(1, docCoverage[Int(d)] / mass))
         }
         let base = Self.questionCoverageBase
-        var candidates = touchedEntries.map { e -> Candidate in
+        return touchedEntries.map { e -> Candidate in
             let i = Int(e)
             let coverage = min(1, entryCoverage[i] / queryMass)
             let score = coverage * (base + (1 - base) * termEntryBest[i])
             return Candidate(entry: i, score: score, hasQuestionMatch: questionMatch[i], isAnswer: false)
         }
-        candidates.sort { $0.score != $1.score ? $0.score > $1.score : $0.entry < $1.entry }
-
-        let top = candidates[0]
-        let runnerUp = candidates.count > 1 ? candidates[1].score : 0
-        if top.hasQuestionMatch, top.score >= threshold, top.score - runnerUp >= margin {
-            candidates[0].isAnswer = true
-        }
-        return candidates
     }
 
     /// The index terms a message term stands for: itself when the index has it,

@@ -56,7 +56,8 @@ enum TermAnalyzer {
 
     static func weight(of term: String) -> Double {
         if Lexicon.lowWeight.contains(term) { return lowWeight }
-        if term.unicodeScalars.contains(where: { $0.properties.numericType != nil }) {
+        if term.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 })
+            || term.unicodeScalars.contains(where: { $0.value >= 0x80 && $0.properties.numericType != nil }) {
             return numberWeight
         }
         return 1
