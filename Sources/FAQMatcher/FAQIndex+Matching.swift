@@ -64,8 +64,9 @@ extension FAQIndex {
         var termDocs: [Int32] = [], termEntries: [Int32] = []
         var queryMass = 0.0
 
+        var fuzzyLookups = 0
         for term in terms {
-            let expansions = self.expansions(of: term)
+            let expansions = self.expansions(of: term, fuzzyLookups: &fuzzyLookups)
             // A word the FAQ has never seen counts as unexplained at the weight of the
             // rarest word; days, times and numbers the FAQ never mentions do not count,
             // since they cannot change what the message is about. An unknown character
@@ -127,8 +128,14 @@ extension FAQIndex {
 
     /// The index terms a message term stands for: itself when the index has it,
     /// otherwise the terms of FAQ words within edit distance, with a lower quality.
-    private func expansions(of term: AnalyzedTerm) -> [(term: Int32, quality: Double)] {
+    /// At most `maxFuzzyLookups` words of a message are looked up in the fuzzy index;
+    /// a message with more unknown words than that is not about the FAQ anyway.
+    private func expansions(
+        of term: AnalyzedTerm, fuzzyLookups: inout Int
+    ) -> [(term: Int32, quality: Double)] {
         if let id = termIDs[term.term] { return [(id, 1)] }
+        guard fuzzyLookups < Self.maxFuzzyLookups else { return [] }
+        fuzzyLookups += 1
         var found: [(term: Int32, quality: Double)] = []
         func add(_ word: String) {
             for neighbour in fuzzy.neighbours(of: word) {

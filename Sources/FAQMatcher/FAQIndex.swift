@@ -38,6 +38,7 @@ public final class FAQIndex: Sendable {
     static let answerWeight = 0.3
     static let questionCoverageBase = 0.6
     static let fuzzyQuality = [1.0, 0.8, 0.6] // by edit distance
+    static let maxFuzzyLookups = 12
 
     let entryIDs: [String]
     let answers: [String]
@@ -62,9 +63,14 @@ public final class FAQIndex: Sendable {
         var weight: Double
     }
 
-    /// Builds the index. `threshold` (default `defaultThreshold`) and `margin` (default
-    /// `defaultMargin`) are clamped to `0...1`.
-    public init(entries: [FAQEntry], threshold: Double? = nil, margin: Double? = nil) {
+    /// Builds the index. `threshold` (`nil`: `defaultThreshold`) is clamped to `0...1`.
+    public convenience init(entries: [FAQEntry], threshold: Double? = nil) {
+        self.init(entries: entries, threshold: threshold, margin: nil)
+    }
+
+    /// Builds the index with a margin too. `threshold` (`nil`: `defaultThreshold`) and
+    /// `margin` (`nil`: `defaultMargin`) are clamped to `0...1`.
+    public init(entries: [FAQEntry], threshold: Double?, margin: Double?) {
         self.threshold = Self.clamp(threshold ?? Self.defaultThreshold)
         self.margin = Self.clamp(margin ?? Self.defaultMargin)
         entryIDs = entries.map(\.id)

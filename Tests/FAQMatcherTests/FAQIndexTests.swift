@@ -108,6 +108,8 @@ import Testing
         #expect(FAQIndex(entries: [], threshold: 7).threshold == 1)
         #expect(FAQIndex(entries: [], threshold: -1).threshold == 0)
         #expect(FAQIndex(entries: []).threshold == FAQIndex.defaultThreshold)
+        #expect(FAQIndex(entries: [], threshold: nil, margin: 5).margin == 1)
+        #expect(FAQIndex(entries: [], threshold: .nan).threshold == 0)
     }
 
     @Test func twoEntriesTooCloseToCallPass() {
@@ -117,7 +119,7 @@ import Testing
         ]
         #expect(FAQIndex(entries: entries).match("sourdough?") == nil)
         // With no margin the tie is broken by FAQ order instead.
-        #expect(FAQIndex(entries: entries, margin: 0).match("sourdough?")?.entryID == "a")
+        #expect(FAQIndex(entries: entries, threshold: nil, margin: 0).match("sourdough?")?.entryID == "a")
         #expect(FAQIndex(entries: entries).match("sourdough loaves")?.entryID == "b")
     }
 

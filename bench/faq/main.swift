@@ -117,6 +117,16 @@ func runBenchmark() {
     }
     samples.sort()
 
+    // Worst case: 1,000-character messages of long words the FAQ does not have, each
+    // looked up in the fuzzy index (the tokenizer reads at most 1,000 characters).
+    let longMessages = (0..<200).map { _ in
+        (0..<60).map { _ in foreignWords.randomElement(using: &rng)! + foreignWords.randomElement(using: &rng)! }
+            .joined(separator: " ").prefix(1_000)
+    }.map(String.init)
+    let longStart = clock.now
+    for i in 0..<2_000 { _ = index.match(longMessages[i % longMessages.count]) }
+    let longTotal = clock.now - longStart
+
     func microseconds(_ d: Duration) -> Double {
         Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12
     }
@@ -129,6 +139,7 @@ func runBenchmark() {
     print("synthetic messages: \(correct)/\(answerable) reworded questions answered correctly, \(wrong) wrongly; \(offTopicAnswered)/\(messages.count - answerable) off-topic answered")
     print("\(matchCount) matches in \(format(microseconds(total) / 1e6)) s (\(answered) answered)")
     print("per match: mean \(format(microseconds(total) / Double(matchCount))) µs, p50 \(format(microseconds(samples[samples.count / 2]))) µs, p99 \(format(microseconds(samples[samples.count * 99 / 100]))) µs")
+    print("worst case, 1,000-character messages of unknown long words: mean \(format(microseconds(longTotal) / 2_000)) µs per match")
 }
 
 runBenchmark()
