@@ -22,7 +22,8 @@ extension FAQIndex {
     struct Candidate {
         var entry: Int
         var score: Double
-        /// Whether the entry shares a word (not only a number) with one of its questions.
+        /// Whether one of the entry's questions shares a word with the message that can
+        /// carry a match (`AnalyzedTerm.canCarryMatch`).
         var hasQuestionMatch: Bool
         /// Whether `match` answers with this entry (only ever the first candidate).
         var isAnswer: Bool
@@ -89,7 +90,7 @@ extension FAQIndex {
                     if !docIsAnswer[d] {
                         if termDocBest[d] == 0 { termDocs.append(posting.doc) }
                         termDocBest[d] = max(termDocBest[d], contribution)
-                        if term.weight >= TermAnalyzer.lowWeight { questionMatch[e] = true }
+                        if term.canCarryMatch { questionMatch[e] = true }
                     }
                     if termEntryBest[e] == 0 { termEntries.append(Int32(e)) }
                     termEntryBest[e] = max(termEntryBest[e], contribution)

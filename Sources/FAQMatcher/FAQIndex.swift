@@ -18,8 +18,8 @@ import Foundation
 /// count as unexplained, at the weight of the rarest word), and `questionCoverage` is
 /// the best share of one of the entry's questions that the message covers. A message
 /// is answered only when the best entry scores at least `threshold`, beats the next
-/// entry by `margin`, and shares at least one word (not only numbers) with one of its
-/// questions. Greetings, thanks and filler are stopwords, so they never match.
+/// entry by `margin`, and shares with one of its questions a topic word or an
+/// interrogative ("where r u"), not only days, times, numbers or "free". Greetings, thanks and filler are stopwords, so they never match.
 ///
 /// Immutable after `init`; `match` allocates its own scratch space, so one index can be
 /// used from any number of threads.

@@ -199,7 +199,7 @@ enum Lexicon {
 
     /// Words that say something but too little to carry a match alone: when, where,
     /// times and days, numbers (weighted in `TermAnalyzer`). A message made only of
-    /// these never matches.
+    /// these never matches, except through an interrogative.
     static let lowWeight: Set<String> = [
         "when", "where", "quando", "onde", "cuando", "donde", "time", "times", "today",
         "tomorrow", "tonight", "now", "morning", "afternoon", "evening", "night", "day",
@@ -207,4 +207,9 @@ enum Lexicon {
         "thursday", "friday", "saturday", "sunday", "hoy", "manana", "hoje", "amanha",
         "people", "place", "free",
     ]
+
+    /// The low-weight words that ask for a topic by themselves: "where r u" asks for the
+    /// address, "when?" for the hours. They may carry a match alone, unlike days,
+    /// times and numbers ("tomorrow?" answers nothing).
+    static let interrogatives: Set<String> = ["when", "where", "quando", "onde", "cuando", "donde"]
 }

@@ -6,6 +6,12 @@ struct AnalyzedTerm: Equatable {
     var weight: Double
     var surface: String
 
+    /// Whether the term can by itself tie a message to a question: a full-weight word
+    /// or an interrogative ("where"), not a day, a time or a number.
+    var canCarryMatch: Bool {
+        weight >= 1 || Lexicon.interrogatives.contains(term)
+    }
+
     /// Whether the term is a character bigram (or unigram) of a script without spaces.
     var isCharacterGram: Bool {
         term.unicodeScalars.first.map { Tokenizer.isUnspacedScript($0.value) } ?? false

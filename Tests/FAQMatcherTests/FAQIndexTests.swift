@@ -68,6 +68,16 @@ import Testing
         #expect(empty.match("what is it") == nil)
     }
 
+    @Test func daysTimesAndVagueWordsAloneNeverMatch() {
+        // Each is in some question ("for tomorrow", "on Sundays", "gluten-free",
+        // "for people with allergies") but says too little on its own.
+        for text in ["tomorrow?", "sunday?", "free?", "people", "8am", "today"] {
+            #expect(index.match(text) == nil, "\(text)")
+        }
+        // An interrogative may: "when?" asks for the hours.
+        #expect(index.match("when?")?.entryID == "hours")
+    }
+
     @Test func emptyAndEmojiOnlyInputsPass() {
         #expect(index.match("") == nil)
         #expect(index.match("   \n") == nil)
