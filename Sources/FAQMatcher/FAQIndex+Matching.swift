@@ -138,8 +138,10 @@ extension FAQIndex {
         guard fuzzyLookups < Self.maxFuzzyLookups else { return [] }
         fuzzyLookups += 1
         var found: [(term: Int32, quality: Double)] = []
+        // A real word is not a typing error: only its own longer or shorter forms.
+        let endingsOnly = CommonWords.contains(term.surface) || CommonWords.contains(term.term)
         func add(_ word: String) {
-            for neighbour in fuzzy.neighbours(of: word) {
+            for neighbour in fuzzy.neighbours(of: word, endingsOnly: endingsOnly) {
                 let quality = Self.fuzzyQuality[neighbour.distance]
                 for id in fuzzyKeyTerms[neighbour.index] {
                     if let i = found.firstIndex(where: { $0.term == id }) {

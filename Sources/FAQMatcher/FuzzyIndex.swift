@@ -50,8 +50,9 @@ struct FuzzyIndex: Sendable {
     }
 
     /// Indices (into the vocabulary given to `init`) and distances of the words within
-    /// the allowed distance of `query`, the query itself excluded.
-    func neighbours(of query: String) -> [(index: Int, distance: Int)] {
+    /// the allowed distance of `query`, the query itself excluded. With `endingsOnly`,
+    /// only words that extend or shorten the query at its end ("baker", "bakery").
+    func neighbours(of query: String, endingsOnly: Bool = false) -> [(index: Int, distance: Int)] {
         let q = query.unicodeScalars.map(\.value)
         guard q.count >= 4, q.count <= Self.maxWordLength else { return [] }
         var found: [(index: Int, distance: Int)] = []
@@ -62,7 +63,9 @@ struct FuzzyIndex: Sendable {
                 let word = words[Int(candidate)]
                 let allowed = Self.maxDistance(length: min(q.count, word.count))
                 guard allowed > 0, abs(q.count - word.count) <= allowed,
-                      Self.sameStart(q, word) else { continue }
+                      Self.sameStart(q, word),
+                      !endingsOnly || Self.isPrefix(q, of: word) || Self.isPrefix(word, of: q)
+                else { continue }
                 let d = Self.distance(q, word, limit: allowed)
                 if d > 0 && d <= allowed { found.append((Int(candidate), d)) }
             }
@@ -76,6 +79,10 @@ struct FuzzyIndex: Sendable {
     static func sameStart(_ a: [UInt32], _ b: [UInt32]) -> Bool {
         if a[0] == b[0] { return true }
         return a.count > 1 && b.count > 1 && a[0] == b[1] && a[1] == b[0]
+    }
+
+    private static func isPrefix(_ a: [UInt32], of b: [UInt32]) -> Bool {
+        a.count <= b.count && b.starts(with: a)
     }
 
     /// Calls `body` with the hash of `word` and of every string obtained by deleting one

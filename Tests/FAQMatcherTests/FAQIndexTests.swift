@@ -50,6 +50,16 @@ import Testing
         #expect(index.match("谢谢") == nil)
     }
 
+    @Test func realWordsAreNotTreatedAsTypos() {
+        // "last" is one letter from "list" (price list), "cars" from "card"; both are
+        // ordinary words, not typing errors, so they do not match those entries.
+        #expect(index.match("same as last time") == nil)
+        #expect(index.match("cars?") == nil)
+        #expect(CommonWords.contains("last") && !CommonWords.contains("adress"))
+        // A misspelling that is not a word still is corrected.
+        #expect(index.match("adress?")?.entryID == "location")
+    }
+
     @Test func passesOnGreetingsThanksAndOtherTopics() {
         for text in ["hi", "hello there", "good morning", "thanks!", "ok thx", "see you soon",
                      "do you sell bicycles", "can i speak to a human", "what is the capital of france"] {

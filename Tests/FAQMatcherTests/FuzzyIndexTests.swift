@@ -33,6 +33,14 @@ import Testing
         #expect(neighbours(String(repeating: "x", count: 500)).isEmpty)
     }
 
+    @Test func endingsOnlyKeepsRealWordsFromBeingCorrected() {
+        let index = FuzzyIndex(words: ["list", "baker", "card"])
+        #expect(index.neighbours(of: "last").count == 1)
+        #expect(index.neighbours(of: "last", endingsOnly: true).isEmpty)
+        #expect(index.neighbours(of: "cars", endingsOnly: true).isEmpty)
+        #expect(index.neighbours(of: "bakery", endingsOnly: true).map(\.distance) == [1])
+    }
+
     @Test func distanceIsOptimalStringAlignment() {
         func d(_ a: String, _ b: String) -> Int {
             FuzzyIndex.distance(a.unicodeScalars.map(\.value), b.unicodeScalars.map(\.value), limit: 10)
