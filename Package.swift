@@ -56,6 +56,11 @@ let package = Package(
             path: "Tests/SwitchboardTestSupport"
         ),
         .testTarget(name: "SwitchboardChannelsTests", dependencies: ["SwitchboardChannels", "SwitchboardTestSupport"]),
+
+        // ---- FAQ matcher (pure Swift; wrapped by the FAQ responder plugin)
+        .target(name: "FAQMatcher", path: "Sources/FAQMatcher"),
+        .testTarget(name: "FAQMatcherTests", dependencies: ["FAQMatcher"], path: "Tests/FAQMatcherTests"),
+        .executableTarget(name: "faq-bench", dependencies: ["FAQMatcher"], path: "bench/faq"),
     ],
     swiftLanguageModes: [.v6]
 )

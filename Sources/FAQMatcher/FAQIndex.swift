@@ -1,0 +1,158 @@
+import Foundation
+
+/// The matching engine of the FAQ responder: an inverted index over a workspace's FAQ
+/// that finds the entry a customer's message asks about, or nothing.
+///
+/// Each question of an entry is a document, and so is its answer (weighted
+/// `answerWeight`, so that words found only in answers count less). Text goes through
+/// `Tokenizer` (Unicode-aware, accents folded, bigrams for scripts without spaces) and
+/// `TermAnalyzer` (phrases, abbreviations, synonyms, stopwords, light English stemming).
+/// Each term carries a BM25 weight: its inverse document frequency over entries times
+/// the BM25 term-frequency and length factor of the document, capped at 1. A message
+/// word that is not in the index is looked up in `FuzzyIndex` (edit distance 1 for
+/// words of 4-7 letters, 2 from 8), so "delivr" finds "deliver".
+///
+/// The score of an entry is a confidence in `0...1`:
+/// `coverage * (base + (1 - base) * questionCoverage)`, where `coverage` is the share of
+/// the message's own BM25 weight that the entry explains (words the FAQ has never seen
+/// count as unexplained, at the weight of the rarest word), and `questionCoverage` is
+/// the best share of one of the entry's questions that the message covers. A message
+/// is answered only when the best entry scores at least `threshold`, beats the next
+/// entry by `margin`, and shares with one of its questions a topic word or an
+/// interrogative ("where r u"), not only days, times, numbers or "free". Greetings, thanks and filler are stopwords, so they never match.
+///
+/// Immutable after `init`; `match` allocates its own scratch space, so one index can be
+/// used from any number of threads.
+public final class FAQIndex: Sendable {
+    /// The default minimum confidence for an answer.
+    public static let defaultThreshold = 0.4
+    /// The default lead the best entry needs over the second.
+    public static let defaultMargin = 0.1
+
+    public let threshold: Double
+    public let margin: Double
+
+    // BM25 and scoring parameters.
+    static let k1 = 1.2
+    static let b = 0.75
+    static let answerWeight = 0.3
+    static let questionCoverageBase = 0.6
+    static let fuzzyQuality = [1.0, 0.8, 0.6] // by edit distance
+    static let maxFuzzyLookups = 12
+
+    let entryIDs: [String]
+    let answers: [String]
+    /// Term -> id; `idf`, `postings` are indexed by term id.
+    let termIDs: [String: Int32]
+    let idf: [Double]
+    let postings: [[Posting]]
+    /// The weight of a message word the index has never seen.
+    let unknownTermIDF: Double
+    /// Per document: its entry, whether it is an answer, and (for questions) the sum of
+    /// its own term weights, the most a message can cover of it.
+    let docEntry: [Int32]
+    let docIsAnswer: [Bool]
+    let docSelfMass: [Double]
+    /// Fuzzy keys are the surface words and terms of the FAQ; each maps to its terms.
+    let fuzzy: FuzzyIndex
+    let fuzzyKeyTerms: [[Int32]]
+
+    struct Posting: Sendable {
+        var doc: Int32
+        /// min(1, BM25 tf-and-length factor), times `answerWeight` for answers.
+        var weight: Double
+    }
+
+    /// Builds the index. `threshold` (`nil`: `defaultThreshold`) is clamped to `0...1`.
+    public convenience init(entries: [FAQEntry], threshold: Double? = nil) {
+        self.init(entries: entries, threshold: threshold, margin: nil)
+    }
+
+    /// Builds the index with a margin too. `threshold` (`nil`: `defaultThreshold`) and
+    /// `margin` (`nil`: `defaultMargin`) are clamped to `0...1`.
+    public init(entries: [FAQEntry], threshold: Double?, margin: Double?) {
+        self.threshold = Self.clamp(threshold ?? Self.defaultThreshold)
+        self.margin = Self.clamp(margin ?? Self.defaultMargin)
+        entryIDs = entries.map(\.id)
+        answers = entries.map(\.answer)
+
+        // Analyse every document.
+        struct Doc { var entry: Int32; var isAnswer: Bool; var terms: [AnalyzedTerm] }
+        var docs: [Doc] = []
+        for (e, entry) in entries.enumerated() {
+            for question in entry.questions {
+                docs.append(Doc(entry: Int32(e), isAnswer: false, terms: TermAnalyzer.analyze(question)))
+            }
+            docs.append(Doc(entry: Int32(e), isAnswer: true, terms: TermAnalyzer.analyze(entry.answer)))
+        }
+
+        // Vocabulary, entry-level document frequencies, surface forms for fuzzy lookup.
+        var termIDs: [String: Int32] = [:]
+        var entriesOfTerm: [Set<Int32>] = []
+        var fuzzyKeys: [String: Set<Int32>] = [:]
+        for doc in docs {
+            for t in doc.terms {
+                let id: Int32
+                if let existing = termIDs[t.term] {
+                    id = existing
+                } else {
+                    id = Int32(entriesOfTerm.count)
+                    termIDs[t.term] = id
+                    entriesOfTerm.append([])
+                }
+                entriesOfTerm[Int(id)].insert(doc.entry)
+                fuzzyKeys[t.term, default: []].insert(id)
+                fuzzyKeys[t.surface, default: []].insert(id)
+            }
+        }
+        let n = Double(max(entries.count, 1))
+        idf = entriesOfTerm.map { Self.idf(documentFrequency: Double($0.count), count: n) }
+        unknownTermIDF = Self.idf(documentFrequency: 1, count: n)
+
+        // Average lengths per field, then postings.
+        func average(_ isAnswer: Bool) -> Double {
+            let lengths = docs.filter { $0.isAnswer == isAnswer }.map { Double($0.terms.count) }
+            return lengths.isEmpty ? 1 : max(1, lengths.reduce(0, +) / Double(lengths.count))
+        }
+        let averageQuestion = average(false), averageAnswer = average(true)
+        var postings = [[Posting]](repeating: [], count: entriesOfTerm.count)
+        var selfMass: [Double] = []
+        for (d, doc) in docs.enumerated() {
+            var frequency: [Int32: Int] = [:]
+            var weightOfTerm: [Int32: Double] = [:]
+            for t in doc.terms {
+                let id = termIDs[t.term]!
+                frequency[id, default: 0] += 1
+                weightOfTerm[id] = max(weightOfTerm[id] ?? 0, t.weight)
+            }
+            let length = Double(doc.terms.count)
+            let averageLength = doc.isAnswer ? averageAnswer : averageQuestion
+            var mass = 0.0
+            for (id, tf) in frequency.sorted(by: { $0.key < $1.key }) {
+                let f = Double(tf)
+                let bm25 = f * (Self.k1 + 1) / (f + Self.k1 * (1 - Self.b + Self.b * length / averageLength))
+                let weight = min(1, bm25) * (doc.isAnswer ? Self.answerWeight : 1)
+                postings[Int(id)].append(Posting(doc: Int32(d), weight: weight))
+                mass += weightOfTerm[id]! * idf[Int(id)] * weight
+            }
+            selfMass.append(mass)
+        }
+        self.termIDs = termIDs
+        self.postings = postings
+        docEntry = docs.map(\.entry)
+        docIsAnswer = docs.map(\.isAnswer)
+        docSelfMass = selfMass
+
+        let keys = fuzzyKeys.keys.sorted()
+        fuzzy = FuzzyIndex(words: keys)
+        fuzzyKeyTerms = keys.map { fuzzyKeys[$0]!.sorted() }
+    }
+
+    static func idf(documentFrequency df: Double, count n: Double) -> Double {
+        log(1 + (n - df + 0.5) / (df + 0.5))
+    }
+
+    private static func clamp(_ x: Double) -> Double {
+        x.isNaN ? 0 : min(1, max(0, x))
+    }
+}
