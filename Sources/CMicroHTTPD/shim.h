@@ -65,6 +65,30 @@ static inline struct MHD_Daemon *CMicroHTTPD_start(int listen_fd,
 }
 
 /// The client's address of a connection, or NULL.
+/// Starts a daemon that binds `bind_addr` itself (test fakes that need a fixed port
+/// again after being "down"), with thread-per-connection or a pool.
+static inline struct MHD_Daemon *CMicroHTTPD_start_bound(unsigned int flags, uint16_t port,
+        MHD_AccessHandlerCallback handler, void *handler_cls,
+        MHD_RequestCompletedCallback completed, void *completed_cls,
+        const struct sockaddr *bind_addr,
+        unsigned int connection_limit, unsigned int timeout_seconds, unsigned int thread_pool_size) {
+    struct MHD_OptionItem ops[] = {
+        { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, completed_cls },
+        { MHD_OPTION_CONNECTION_LIMIT, (intptr_t)connection_limit, NULL },
+        { MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)timeout_seconds, NULL },
+        { bind_addr ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END, 0, (void *)bind_addr },
+        { MHD_OPTION_END, 0, NULL },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    if (thread_pool_size > 1 && bind_addr) {
+        ops[4].option = MHD_OPTION_THREAD_POOL_SIZE; ops[4].value = (intptr_t)thread_pool_size;
+    } else if (thread_pool_size > 1) {
+        ops[3].option = MHD_OPTION_THREAD_POOL_SIZE; ops[3].value = (intptr_t)thread_pool_size;
+    }
+    return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
+                            MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+}
+
 static inline const struct sockaddr *CMicroHTTPD_client_address(struct MHD_Connection *c) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     return info ? info->client_addr : NULL;

@@ -81,7 +81,7 @@ public final class FakeGraphAPI: @unchecked Sendable {
         let me = Unmanaged.passUnretained(self).toOpaque()
         let d = withUnsafePointer(to: &addr) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-                CMicroHTTPD_start(flags, wanted, fakeGraphAccess, me, fakeGraphCompleted, nil, sa, 256, 30, 0)
+                CMicroHTTPD_start_bound(flags, wanted, fakeGraphAccess, me, fakeGraphCompleted, nil, sa, 256, 30, 0)
             }
         }
         guard let d else {
