@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
         .testTarget(name: "SwitchboardHTTPTests", dependencies: ["SwitchboardHTTP"]),
         .testTarget(name: "SwitchboardHostTests", dependencies: ["SwitchboardHost"]),
-        .testTarget(name: "SwitchboardIntegrationTests", dependencies: ["SwitchboardCore"]),
+        .testTarget(name: "SwitchboardIntegrationTests", dependencies: ["SwitchboardCore", "SwitchboardTestSupport"]),
         // Fakes of external services (Graph API) and test helpers, shared by test targets.
         .target(
             name: "SwitchboardTestSupport",

@@ -80,7 +80,7 @@ final class TestHost: @unchecked Sendable {
         }
         try process.run()
         if waitForListening {
-            let line = try waitForLog(timeout: 30) { $0["message"] as? String == "listening" }
+            let line = try waitForLog(timeout: 30) { $0["message"] as? String == "http server listening" }
             guard let p = line["port"] as? String, let port = UInt16(p) else { throw HTTPClient.Failure(description: "no port in listening line") }
             self.port = port
         }

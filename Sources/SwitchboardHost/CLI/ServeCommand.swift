@@ -1,0 +1,65 @@
+import Foundation
+import SwitchboardConfig
+import SwitchboardLog
+
+/// `switchboard serve [--config PATH]`: loads and checks the config (refusing to start
+/// on any error, with the same messages as `check`), builds the host, starts its
+/// services, and runs until SIGTERM or SIGINT, then stops gracefully and exits 0.
+enum ServeCommand {
+    static func run(_ options: CommandOptions) throws -> Int32 {
+        let path = ConfigLoading.path(options)
+        ServiceGroup.blockShutdownSignals()
+        let config: LoadedConfig
+        do {
+            config = try ConfigLoading.load(path)
+        } catch {
+            printErr(error.description)
+            printErr("switchboard serve: \(path): invalid config, not starting (\(error.errors.count) error\(error.errors.count == 1 ? "" : "s"))")
+            return 1
+        }
+        let sink: LogSink
+        do {
+            let level = LogLevel(name: config.host.log.level.rawValue) ?? .info
+            let format = LogFormat(rawValue: config.host.log.format.rawValue) ?? .json
+            if let file = config.host.log.file {
+                sink = try LogSink(level: level, format: format, path: file)
+            } else {
+                sink = LogSink(level: level, format: format)
+            }
+        } catch {
+            printErr("switchboard serve: \(error)")
+            return 1
+        }
+        for s in config.secrets { sink.registerSecret(s) }
+        let logger = Logger(sink: sink)
+        for w in config.warnings { logger.warn("config warning", ["diagnostic": w.description]) }
+
+        let host: Host
+        do {
+            host = try Host(config: config, logger: logger)
+        } catch {
+            logger.error("cannot start", [LogKey.error: "\(error)"])
+            printErr("switchboard serve: \(error)")
+            return 1
+        }
+        let group = ServiceGroup(services: host.services, logger: logger)
+        do {
+            try group.start()
+        } catch {
+            logger.error("cannot start", [LogKey.error: "\(error)"])
+            printErr("switchboard serve: \(error)")
+            host.store.close()
+            return 1
+        }
+        host.setReady(true)
+        logger.info("switchboard started", ["version": SwitchboardCLI.version, "workspaces": String(config.workspaces.count),
+                                             "channels": String(config.host.channels.count)])
+        let signal = group.waitForShutdownSignal()
+        logger.info("shutting down", ["signal": signal])
+        host.setReady(false)
+        group.stop()
+        host.store.close()
+        logger.info("stopped")
+        return 0
+    }
+}

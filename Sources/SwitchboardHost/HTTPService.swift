@@ -1,0 +1,26 @@
+import SwitchboardHTTP
+import SwitchboardLog
+
+/// The HTTP server as a lifecycle service. The server logs `http server listening` with
+/// the bound port (tests and operators read it when the config says port 0).
+final class HTTPService: Service {
+    let name = "http"
+    let server: HTTPServer
+    let logger: Logger
+    let listen: String
+
+    init(server: HTTPServer, listen: String, logger: Logger) {
+        self.server = server
+        self.listen = listen
+        self.logger = logger
+    }
+
+    func start() throws {
+        try server.start()
+    }
+
+    func stop(deadline: ContinuousClock.Instant) {
+        let left = deadline - ContinuousClock.now
+        server.stop(deadline: left > .zero ? left : .milliseconds(1))
+    }
+}

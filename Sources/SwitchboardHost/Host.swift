@@ -1,0 +1,115 @@
+import Foundation
+import Synchronization
+import SwitchboardConfig
+import SwitchboardCore
+import SwitchboardHTTP
+import SwitchboardLog
+import SwitchboardStore
+
+/// The assembled host: what `switchboard serve` runs. Built from a loaded config, it
+/// opens the store, synchronises the workspaces, wires the HTTP routes and the pipeline,
+/// and lists the services in start order (stopped in reverse).
+final class Host: @unchecked Sendable {
+    let config: LoadedConfig
+    let logger: Logger
+    let metrics: MetricsRegistry
+    let store: any Store
+    let router: HTTPRouter
+    let services: [any Service]
+    private let readiness = Readiness()
+    private let started = ContinuousClock.now
+
+    struct StartupError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    init(config: LoadedConfig, logger: Logger) throws {
+        self.config = config
+        self.logger = logger
+        let metrics = MetricsRegistry()
+        self.metrics = metrics
+
+        store = try Self.openStore(config.host, logger: logger)
+        let report = try store.syncWorkspaces(config.workspaces.map(Self.definition))
+        logger.info("workspaces synchronised", [
+            "created": report.created.map(\.rawValue).joined(separator: ","),
+            "updated": report.updated.map(\.rawValue).joined(separator: ","),
+            "deactivated": report.deactivated.map(\.rawValue).joined(separator: ","),
+            "active": String(config.workspaces.count),
+        ])
+
+        var router = HTTPRouter()
+        var services: [any Service] = []
+        let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics)
+        pipeline.addRoutes(to: &router)
+        services += pipeline.services
+        Self.addHealthRoutes(&router, readiness: readiness, metrics: metrics)
+
+        let http = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                listen: config.host.server.listen.description,
+                maxBodySize: config.host.server.maxBodyBytes),
+            router: router, metrics: metrics, logger: logger)
+        services.append(HTTPService(server: http, listen: config.host.server.listen.description, logger: logger))
+        self.router = router
+        self.services = services
+        registerHostMetrics()
+    }
+
+    static func openStore(_ host: HostConfig, logger: Logger?) throws -> any Store {
+        switch host.storage {
+        case .sqlite(let path):
+            do {
+                var options = StoreOptions()
+                options.logger = logger
+                return try SQLiteStore(path: path, options: options)
+            } catch {
+                throw StartupError(description: "storage: \(error.description)")
+            }
+        case .postgres:
+            throw StartupError(description: "\(host.file): storage.postgres: PostgreSQL storage is not available in this version; use storage.sqlite")
+        }
+    }
+
+    static func definition(_ w: WorkspaceConfig) -> WorkspaceDefinition {
+        WorkspaceDefinition(id: w.id, name: w.name, region: w.region, timezone: w.timeZone.identifier,
+                            configHash: configHash(w))
+    }
+
+    /// A stable fingerprint of a workspace's file (FNV-1a, 64 bits): a changed file shows
+    /// as `updated` in the sync report and journal.
+    static func configHash(_ w: WorkspaceConfig) -> String {
+        let bytes = FileManager.default.contents(atPath: w.file) ?? Data("\(w.id)|\(w.name)|\(w.region)".utf8)
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return String(h, radix: 16)
+    }
+
+    func setReady(_ value: Bool) { readiness.ready.store(value, ordering: .relaxed) }
+
+    private func registerHostMetrics() {
+        let info = metrics.gauge("switchboard_build_info", help: "Build information; always 1.", labelNames: ["version"])
+        info.labels(SwitchboardCLI.version).set(1)
+        let start = started
+        metrics.computedGauge("switchboard_uptime_seconds", help: "Seconds since the host started.") {
+            let d = ContinuousClock.now - start
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+    }
+
+    /// `/healthz`: the process answers (liveness). `/readyz`: 200 once storage is open,
+    /// migrated and every service started; 503 before that and while shutting down.
+    /// `/metrics`: Prometheus text exposition.
+    static func addHealthRoutes(_ router: inout HTTPRouter, readiness: Readiness, metrics: MetricsRegistry) {
+        router.get("/healthz") { _ in .text("ok\n") }
+        router.get("/readyz") { _ in
+            readiness.ready.load(ordering: .relaxed) ? .text("ready\n") : .text("not ready\n", status: 503)
+        }
+        router.get("/metrics") { _ in .metrics(metrics) }
+    }
+}
+
+/// Whether the host serves traffic: set once every service started, cleared at shutdown.
+final class Readiness: Sendable {
+    let ready = Atomic<Bool>(false)
+}

@@ -1,0 +1,340 @@
+import Foundation
+import SwitchboardChannels
+import SwitchboardConfig
+import SwitchboardCore
+import SwitchboardLog
+import SwitchboardStore
+
+/// Drains one WhatsApp channel's outbox: claims due entries (a conversation's in order),
+/// honours the channel's rate limit and WhatsApp's pair rate limit, calls the Graph API,
+/// and records every outcome with the journal. Retryable failures go back with backoff
+/// and full jitter; credentials refused (190, 401) pause the sender in `auth_failed`,
+/// holding its messages until the token is replaced (restart with a fixed config); a
+/// circuit breaker stops hammering a provider that fails every call and probes before
+/// resuming. Nothing is dropped: an entry leaves the outbox only sent or failed for good.
+///
+/// One thread per channel, calls one at a time on one kept-alive connection.
+final class ChannelSender: Service, @unchecked Sendable {
+    let name: String
+    let channel: ChannelID
+    private let store: any Store
+    private let client: GraphAPIClient
+    private let logger: Logger
+    private let metrics: PipelineMetrics
+    private let policy = DeliveryPolicy()
+    /// WhatsApp's customer-service window: free-form messages only within 24 hours of
+    /// the customer's last message.
+    static let serviceWindow: TimeInterval = 24 * 3600
+
+    private let cond = NSCondition()
+    private var wakeups = 0
+    private var stopping = false
+    private var thread: Thread?
+    private var finished = false
+    private var limiter: RateLimiter
+    private var breaker = CircuitBreaker()
+    private(set) var state: ChannelState = .starting
+    private var rng = SystemRandomNumberGenerator()
+
+    init(channel: ChannelConfig, app: WhatsAppAppConfig, store: any Store, logger: Logger, metrics: PipelineMetrics) {
+        self.channel = channel.id
+        self.name = "sender-\(channel.id)"
+        self.store = store
+        self.logger = logger.with(LogKey.channel, channel.id.rawValue)
+        self.metrics = metrics
+        self.client = GraphAPIClient(
+            configuration: .init(graphURL: app.graphURL, phoneNumberID: channel.phoneNumberID ?? "",
+                                 accessToken: channel.accessToken ?? ""),
+            logger: self.logger)
+        self.limiter = RateLimiter(messagesPerSecond: channel.rateLimit)
+        publishState()
+    }
+
+    func start() throws {
+        let reset = try store.queue.resetInFlightOutbox()
+        if reset > 0 { logger.warn("outbox entries in flight at the last stop are queued again", ["entries": String(reset)]) }
+        let t = Thread { [self] in self.loop() }
+        t.name = name
+        thread = t
+        t.start()
+    }
+
+    /// New entries were committed for this channel.
+    func notify() {
+        cond.lock()
+        wakeups += 1
+        cond.signal()
+        cond.unlock()
+    }
+
+    func stop(deadline: ContinuousClock.Instant) {
+        cond.lock()
+        stopping = true
+        cond.broadcast()
+        while !finished && ContinuousClock.now < deadline {
+            _ = cond.wait(until: Date(timeIntervalSinceNow: 0.05))
+        }
+        cond.unlock()
+        setState(.shutdown)
+    }
+
+    private var isStopping: Bool {
+        cond.lock(); defer { cond.unlock() }
+        return stopping
+    }
+
+    /// Sleeps until `date`, a notification, or a stop.
+    private func wait(until date: Date) {
+        cond.lock()
+        if !stopping && wakeups == 0 { _ = cond.wait(until: date) }
+        wakeups = 0
+        cond.unlock()
+    }
+
+    private func loop() {
+        while !isStopping {
+            if !state.maySend {
+                wait(until: Date(timeIntervalSinceNow: 5))
+                continue
+            }
+            var limit = 32
+            switch breaker.decide(now: .now) {
+            case .reject(let until):
+                wait(until: Date(timeIntervalSinceNow: Self.seconds(until - .now)))
+                continue
+            case .probe:
+                limit = 1
+            case .allow:
+                break
+            }
+            let items: [OutboxItem]
+            do {
+                items = try store.queue.claimOutbox(channel: channel, now: Date(), limit: limit)
+            } catch {
+                logger.error("cannot read the outbox", [LogKey.error: "\(error)"])
+                wait(until: Date(timeIntervalSinceNow: 1))
+                continue
+            }
+            if items.isEmpty {
+                let next = (try? store.queue.nextOutboxDue(channel: channel)) ?? nil
+                wait(until: min(next ?? .distantFuture, Date(timeIntervalSinceNow: 1)))
+                continue
+            }
+            for (i, item) in items.enumerated() {
+                if isStopping || !state.maySend {
+                    // Leave the rest for later (or the next start): back to queued, untouched.
+                    release(Array(items[i...]))
+                    break
+                }
+                handle(item)
+            }
+        }
+        cond.lock()
+        finished = true
+        cond.broadcast()
+        cond.unlock()
+    }
+
+    private func release(_ items: [OutboxItem]) {
+        for item in items {
+            try? store.workspace(item.workspaceID).queue.retryOutbox(
+                item.id, attempts: item.attempts, nextAttemptAt: Date(), error: item.lastError ?? "")
+        }
+    }
+
+    // MARK: - One entry
+
+    private func handle(_ item: OutboxItem) {
+        let ws = store.workspace(item.workspaceID)
+        // Rate limits: wait our turn (short waits; a pair-limited recipient is requeued).
+        while true {
+            switch limiter.acquire(recipient: item.recipient, now: .now) {
+            case .now: break
+            case .waitUntil(let t):
+                let wait = Self.seconds(t - .now)
+                if wait > 1 {
+                    try? ws.queue.retryOutbox(item.id, attempts: item.attempts,
+                                              nextAttemptAt: Date(timeIntervalSinceNow: wait), error: item.lastError ?? "")
+                    return
+                }
+                Thread.sleep(forTimeInterval: max(0, wait))
+                continue
+            }
+            break
+        }
+        switch item.kind {
+        case .send: send(item, ws)
+        case .markRead: markRead(item, ws)
+        }
+    }
+
+    private func send(_ item: OutboxItem, _ ws: any WorkspaceStore) {
+        guard let body = OutboxBody.decode(OutboxBody.Send.self, item.bodyJSON) else {
+            fail(item, ws, code: nil, title: "outbox entry is not readable", reason: "outbox body is not valid JSON")
+            return
+        }
+        // The 24-hour window is checked before calling the provider.
+        if let conversation = try? ws.conversations.get(item.conversationID) {
+            let last = conversation.lastInboundAt ?? .distantPast
+            if Date().timeIntervalSince(last) > Self.serviceWindow {
+                fail(item, ws, code: "131047", title: "outside the 24-hour customer service window",
+                     reason: "the customer last wrote more than 24 hours ago; only an approved template may be sent",
+                     reengagement: true, calledProvider: false)
+                return
+            }
+        }
+        let recipient = Self.recipient(item.recipient)
+        let buttons = (body.buttons ?? []).enumerated().map { WhatsAppReplyButton(id: "b\($0.offset + 1)", title: $0.element) }
+        let attempt = item.attempts + 1
+        do {
+            let receipt = try client.sendText(to: recipient, body: body.text, replyTo: body.replyTo, buttons: buttons)
+            succeeded()
+            var journal = Journal(logger: logger)
+            do {
+                try store.transaction {
+                    _ = try ws.messages.recordSend(item.messageID, status: .sent, providerMessageID: receipt.providerMessageID,
+                                                   errorCode: nil, errorTitle: nil)
+                    try ws.queue.finishOutbox(item.id)
+                    try journal.record(ws, .sent, conversation: item.conversationID, message: item.messageID,
+                                       channel: channel, ["attempt": String(attempt),
+                                                          "provider_message_id": receipt.providerMessageID])
+                }
+                journal.flush()
+            } catch {
+                // The provider has the message but we could not record it: this is the
+                // documented duplicate window (the entry is sent again after a restart).
+                journal.discard()
+                logger.error("message sent but not recorded; it may be sent again", [
+                    LogKey.workspace: item.workspaceID.rawValue, LogKey.message: item.messageID.rawValue,
+                    LogKey.error: "\(error)"])
+                return
+            }
+            metrics.sent.labels(channel.rawValue, item.workspaceID.rawValue).increment()
+            if let received = item.receivedAt {
+                metrics.replyLatency.labels(channel.rawValue).observe(Date().timeIntervalSince(received))
+            }
+        } catch {
+            failed(item, ws, error, attempt: attempt)
+        }
+    }
+
+    private func markRead(_ item: OutboxItem, _ ws: any WorkspaceStore) {
+        guard let body = OutboxBody.decode(OutboxBody.MarkRead.self, item.bodyJSON) else {
+            try? ws.queue.finishOutbox(item.id)
+            return
+        }
+        do {
+            try client.markRead(messageID: body.providerMessageID)
+            succeeded()
+            try? ws.queue.finishOutbox(item.id)
+        } catch {
+            if error.kind.countsAsChannelFailure { breaker.recordFailure(now: .now) }
+            if error.kind == .auth { holdChannel(item, ws, reason: error.description); return }
+            let attempt = item.attempts + 1
+            if error.isRetryable, attempt < 5 {
+                let delay = policy.retry.delay(attempt: attempt, floor: error.retryFloor, random: &rng)
+                try? ws.queue.retryOutbox(item.id, attempts: attempt, nextAttemptAt: Date(timeIntervalSinceNow: Self.seconds(delay)),
+                                          error: error.description)
+            } else {
+                logger.warn("mark as read failed; not retried", [LogKey.workspace: item.workspaceID.rawValue,
+                                                                 LogKey.error: error.description])
+                try? ws.queue.finishOutbox(item.id)
+            }
+        }
+    }
+
+    private func failed(_ item: OutboxItem, _ ws: any WorkspaceStore, _ error: GraphError, attempt: Int) {
+        if error.kind.countsAsChannelFailure {
+            breaker.recordFailure(now: .now)
+            setState(.retryableFailure)
+        }
+        if error.kind == .pairRateLimited {
+            limiter.pairRateLimitHit(recipient: item.recipient, now: .now, retryAfter: error.retryAfter)
+        }
+        switch policy.decide(kind: error.kind, attempt: attempt, floor: error.retryFloor, reason: error.description, random: &rng) {
+        case .retry(let after):
+            var journal = Journal(logger: logger)
+            do {
+                try store.transaction {
+                    try ws.queue.retryOutbox(item.id, attempts: attempt, nextAttemptAt: Date(timeIntervalSinceNow: Self.seconds(after)),
+                                             error: error.description)
+                    try journal.record(ws, .retryScheduled, conversation: item.conversationID, message: item.messageID,
+                                       channel: channel, level: .warn, [
+                                        "attempt": String(attempt), "error": error.description,
+                                        "retry_in_ms": String(Int(Self.seconds(after) * 1000))])
+                }
+                journal.flush()
+            } catch {
+                journal.discard()
+                logger.error("cannot record a retry", [LogKey.error: "\(error)"])
+            }
+            metrics.retries.labels(channel.rawValue, item.workspaceID.rawValue).increment()
+        case .fail(let reason):
+            fail(item, ws, code: error.code.map(String.init), title: error.title, reason: reason,
+                 reengagement: error.kind == .reengagement)
+        case .holdChannel(let reason):
+            holdChannel(item, ws, reason: reason)
+        }
+    }
+
+    private func fail(_ item: OutboxItem, _ ws: any WorkspaceStore, code: String?, title: String, reason: String,
+                      reengagement: Bool = false, calledProvider: Bool = true) {
+        var journal = Journal(logger: logger)
+        do {
+            try store.transaction {
+                _ = try ws.messages.recordSend(item.messageID, status: .failed, providerMessageID: nil,
+                                               errorCode: code, errorTitle: title)
+                try ws.queue.finishOutbox(item.id)
+                var detail = ["reason": reason]
+                if let code { detail["error_code"] = code }
+                if reengagement { detail["reengagement"] = "true" }
+                if !calledProvider { detail["provider_called"] = "false" }
+                try journal.record(ws, .failed, conversation: item.conversationID, message: item.messageID,
+                                   channel: channel, level: .warn, detail)
+            }
+            journal.flush()
+        } catch {
+            journal.discard()
+            logger.error("cannot record a failed send", [LogKey.error: "\(error)"])
+        }
+        metrics.failed.labels(channel.rawValue, item.workspaceID.rawValue).increment()
+    }
+
+    private func holdChannel(_ item: OutboxItem, _ ws: any WorkspaceStore, reason: String) {
+        try? ws.queue.retryOutbox(item.id, attempts: item.attempts, nextAttemptAt: Date(), error: reason)
+        if state != .authFailed {
+            logger.error("channel credentials refused; sending paused, messages held until the access token is replaced",
+                         ["reason": reason])
+        }
+        setState(.authFailure)
+    }
+
+    private func succeeded() {
+        breaker.recordSuccess()
+        setState(.callSucceeded)
+    }
+
+    private func setState(_ signal: ChannelSignal) {
+        let next = state.applying(signal)
+        guard next != state else { return }
+        let previous = state
+        state = next
+        publishState()
+        logger.log(next == .connected || next == .stopped ? .info : .warn, "channel state changed",
+                   ["from": previous.rawValue, "to": next.rawValue])
+    }
+
+    private func publishState() {
+        for s in ChannelState.allCases {
+            metrics.channelState.labels(channel.rawValue, s.rawValue).set(s == state ? 1 : 0)
+        }
+    }
+
+    static func recipient(_ address: String) -> WhatsAppRecipient {
+        address.allSatisfy(\.isNumber) ? .phone(address) : .userID(address)
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,65 @@
+import SwitchboardCore
+import SwitchboardLog
+import SwitchboardStore
+
+/// Writes a step of a message's path twice: as an event in the workspace's journal
+/// (inside the caller's transaction) and as one structured log line (written once the
+/// transaction committed, so the log never tells of a step that was rolled back).
+///
+///     var journal = Journal(logger: log)
+///     try store.transaction {
+///         try journal.record(ws, .received, conversation: c, message: m, channel: ch, ["kind": "text"])
+///     }
+///     journal.flush()
+struct Journal {
+    let logger: Logger
+    private var pending: [(LogLevel, String, [String: String])] = []
+
+    init(logger: Logger) { self.logger = logger }
+
+    mutating func record(
+        _ ws: any WorkspaceStore, _ kind: EventKind, conversation: ConversationID? = nil, message: MessageID? = nil,
+        channel: ChannelID? = nil, level: LogLevel = .info, _ detail: [String: String] = [:]
+    ) throws {
+        _ = try ws.events.append(NewEvent(kind, conversation: conversation, message: message, channel: channel, detail: detail))
+        guard logger.isEnabled(level) else { return }
+        var fields = detail
+        fields[LogKey.workspace] = ws.workspaceID.rawValue
+        fields[LogKey.event] = kind.rawValue
+        if let conversation { fields[LogKey.conversation] = conversation.rawValue }
+        if let message { fields[LogKey.message] = message.rawValue }
+        if let channel { fields[LogKey.channel] = channel.rawValue }
+        pending.append((level, Self.sentence(kind), fields))
+    }
+
+    /// Writes the log lines of the steps recorded so far.
+    mutating func flush() {
+        for (level, text, fields) in pending { logger.log(level, text, fields) }
+        pending.removeAll()
+    }
+
+    /// Drops the log lines of a transaction that rolled back.
+    mutating func discard() { pending.removeAll() }
+
+    static func sentence(_ kind: EventKind) -> String {
+        switch kind {
+        case .received: "message received"
+        case .duplicate: "duplicate message ignored"
+        case .routed: "message routed"
+        case .unrouted: "message held as unrouted"
+        case .stateChanged: "conversation state changed"
+        case .verdict: "responder verdict"
+        case .pluginError: "responder plugin failed"
+        case .queued: "reply queued"
+        case .attempt: "send attempted"
+        case .retryScheduled: "send retry scheduled"
+        case .sent: "message sent"
+        case .delivered: "message delivered"
+        case .read: "message read"
+        case .failed: "message failed"
+        case .assigned: "conversation assigned"
+        case .note: "note added"
+        case .workspaceSynced: "workspace synchronised"
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import SwitchboardConfig
+import SwitchboardCore
+import SwitchboardHTTP
+import SwitchboardLog
+import SwitchboardStore
+
+/// The path of a message (DESIGN.md), assembled: the WhatsApp ingress commits and
+/// acknowledges, the responder workers answer, one sender per channel delivers.
+final class Pipeline: @unchecked Sendable {
+    let ingress: WhatsAppIngress
+    let workers: ResponderWorkers
+    let senders: [ChannelID: ChannelSender]
+
+    init(host config: LoadedConfig, store: any Store, logger: Logger, metrics registry: MetricsRegistry,
+         responders: [WorkspaceID: any Responders] = [:], workerCount: Int = 8) throws {
+        let metrics = PipelineMetrics(registry)
+        let routing = RoutingTable(
+            channels: config.host.channels.map {
+                RoutingTable.ChannelRoute(channel: $0.id, workspace: $0.workspace, fallback: $0.fallbackWorkspace)
+            },
+            senders: Dictionary(config.workspaces.map { ($0.id, $0.senders) }, uniquingKeysWith: { a, _ in a }))
+
+        var senders: [ChannelID: ChannelSender] = [:]
+        let apps = Dictionary(config.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for c in config.host.channels where c.type == .whatsapp {
+            guard let appID = c.app, let app = apps[appID] else { continue }
+            senders[c.id] = ChannelSender(channel: c, app: app, store: store, logger: logger, metrics: metrics)
+        }
+        self.senders = senders
+        let allSenders = senders
+        let notify: @Sendable (ChannelID) -> Void = { allSenders[$0]?.notify() }
+        workers = ResponderWorkers(store: store, logger: logger, workspaces: config.workspaces, responders: responders,
+                                   workers: workerCount, onOutbox: notify)
+        let workers = self.workers
+        ingress = WhatsAppIngress(config: config, routing: routing, store: store, logger: logger, metrics: metrics) { jobs, channels in
+            workers.submit(jobs)
+            for c in channels { notify(c) }
+        }
+
+        registry.computedGauge("switchboard_outbox_depth", help: "Outbox entries waiting or in flight, per channel.",
+                               labelNames: ["channel"]) { [store] in
+            let depth = (try? store.queue.outboxDepth()) ?? [:]
+            return allSenders.keys.sorted { $0.rawValue < $1.rawValue }.map { (labels: [$0.rawValue], value: Double(depth[$0] ?? 0)) }
+        }
+        registry.computedGauge("switchboard_inbound_queue_depth", help: "Inbound messages waiting for or in the responder chain.") {
+            Double(workers.depth)
+        }
+    }
+
+    func addRoutes(to router: inout HTTPRouter) {
+        ingress.addRoutes(to: &router)
+    }
+
+    /// In start order: senders, then workers (stopped in reverse: workers finish their
+    /// replies before the senders stop).
+    var services: [any Service] {
+        senders.keys.sorted { $0.rawValue < $1.rawValue }.map { senders[$0]! } + [workers]
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import SwitchboardConfig
+import SwitchboardCore
+import SwitchboardLog
+import SwitchboardStore
+
+/// The workers that run each committed inbound message through its workspace's
+/// responder chain: in order within a conversation, in parallel across conversations,
+/// on a bounded pool. The chain runs outside any transaction; its outcome (replies into
+/// the outbox, a handoff, the journal) commits together with the job's removal, so a crash
+/// between the two runs the chain again and never answers twice.
+final class ResponderWorkers: Service, @unchecked Sendable {
+    let name = "responder-workers"
+    private let store: any Store
+    private let logger: Logger
+    private let workspaces: [WorkspaceID: WorkspaceConfig]
+    private let responders: [WorkspaceID: any Responders]
+    private let onOutbox: @Sendable (ChannelID) -> Void
+    private var queue: KeyedWorkQueue<ConversationID, InboundJob>!
+
+    init(store: any Store, logger: Logger, workspaces: [WorkspaceConfig], responders: [WorkspaceID: any Responders],
+         workers: Int, onOutbox: @escaping @Sendable (ChannelID) -> Void) {
+        self.store = store
+        self.logger = logger
+        var byID: [WorkspaceID: WorkspaceConfig] = [:]
+        for w in workspaces { byID[w.id] = w }
+        self.workspaces = byID
+        self.responders = responders
+        self.onOutbox = onOutbox
+        queue = KeyedWorkQueue(workers: workers, name: "worker") { [unowned self] _, job in self.process(job) }
+    }
+
+    /// Jobs waiting or running.
+    var depth: Int { queue.depth }
+
+    func start() throws {
+        queue.start()
+        // Work committed before a stop or crash, in commit order.
+        var after: Int64 = 0
+        var reloaded = 0
+        while true {
+            let jobs = try store.queue.pendingInbound(limit: 10_000).filter { $0.id > after }
+            if jobs.isEmpty { break }
+            for j in jobs { queue.submit(j.conversationID, j) }
+            reloaded += jobs.count
+            after = jobs.last!.id
+            if jobs.count < 10_000 { break }
+        }
+        if reloaded > 0 { logger.info("reloaded pending inbound work", ["jobs": String(reloaded)]) }
+    }
+
+    func submit(_ jobs: [InboundJob]) {
+        for j in jobs { queue.submit(j.conversationID, j) }
+    }
+
+    func stop(deadline: ContinuousClock.Instant) { queue.stop(deadline: deadline) }
+
+    func process(_ job: InboundJob) {
+        let ws = store.workspace(job.workspaceID)
+        let log = logger.with([LogKey.workspace: job.workspaceID.rawValue, LogKey.conversation: job.conversationID.rawValue,
+                               LogKey.message: job.messageID.rawValue])
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try run(job, ws, log)
+                return
+            } catch {
+                // The store failed (disk full, busy past the timeout): the job stays
+                // pending; try again with a growing pause rather than dropping it.
+                log.error("processing failed; will retry", [LogKey.error: "\(error)", "attempt": String(attempt)])
+                Thread.sleep(forTimeInterval: min(30, 0.1 * pow(2, Double(min(attempt, 9)))))
+            }
+        }
+    }
+
+    private func run(_ job: InboundJob, _ ws: any WorkspaceStore, _ log: Logger) throws {
+        guard let message = try ws.messages.get(job.messageID),
+              var conversation = try ws.conversations.get(job.conversationID) else {
+            log.error("queued message is gone; dropping its job")
+            try ws.queue.completeInbound(job.id)
+            return
+        }
+        var journal = Journal(logger: log)
+        if conversation.state == .resolved {
+            try store.transaction {
+                conversation = try ws.conversations.transition(conversation.id, .inbound, extraDetail: ["message": message.id.rawValue]).conversation
+            }
+        }
+        let config = workspaces[job.workspaceID]
+        if conversation.state == .human || config == nil {
+            let why = config == nil ? "workspace is not configured" : "conversation is with a human"
+            try store.transaction {
+                try journal.record(ws, .verdict, conversation: conversation.id, message: message.id,
+                                   channel: conversation.channelID, ["verdict": "none", "reason": why])
+                try ws.queue.completeInbound(job.id)
+            }
+            journal.flush()
+            return
+        }
+        let contact = try ws.contacts.get(conversation.contactID)
+        let responders = self.responders[job.workspaceID] ?? NoResponders()
+        let outcome = responders.respond(ResponderInput(workspace: job.workspaceID, channel: conversation.channelID,
+                                                        conversation: conversation, message: message, contact: contact))
+        var queuedOn: ChannelID?
+        do {
+            try store.transaction {
+                for f in outcome.failures {
+                    try journal.record(ws, .pluginError, conversation: conversation.id, message: message.id,
+                                       channel: conversation.channelID, level: .warn,
+                                       ["plugin": f.plugin, "error": f.error])
+                }
+                var detail = ["verdict": outcome.verdict.name]
+                if let p = outcome.plugin { detail["plugin"] = p }
+                var replyText: String?
+                var buttons: [String] = []
+                switch outcome.verdict {
+                case .reply(let text, let b):
+                    replyText = text
+                    buttons = b
+                case .handoff(let reason, let text):
+                    detail["reason"] = reason
+                    replyText = text
+                    _ = try ws.conversations.transition(conversation.id, .handoff, extraDetail: ["reason": reason])
+                case .pass:
+                    if let fallback = config?.fallback, !fallback.isEmpty {
+                        replyText = fallback
+                        detail["fallback"] = "true"
+                    }
+                }
+                try journal.record(ws, .verdict, conversation: conversation.id, message: message.id,
+                                   channel: conversation.channelID, detail)
+                if let text = replyText, let contact {
+                    let reply = try ws.messages.insertOutbound(NewOutboundMessage(
+                        conversationID: conversation.id, kind: .text, text: text,
+                        payloadJSON: buttons.isEmpty ? nil : OutboxBody.encode(buttons)))
+                    _ = try ws.queue.enqueueOutbox(NewOutboxItem(
+                        conversationID: conversation.id, messageID: reply.id, channelID: conversation.channelID,
+                        recipient: Self.recipient(contact), kind: .send,
+                        bodyJSON: OutboxBody.send(text: text, buttons: buttons), receivedAt: job.receivedAt))
+                    try journal.record(ws, .queued, conversation: conversation.id, message: reply.id,
+                                       channel: conversation.channelID, ["in_reply_to": message.id.rawValue])
+                    queuedOn = conversation.channelID
+                }
+                try ws.queue.completeInbound(job.id)
+            }
+        } catch {
+            journal.discard()
+            throw error
+        }
+        journal.flush()
+        if let channel = queuedOn { onOutbox(channel) }
+    }
+
+    /// The provider's address of a contact: WhatsApp's `to` is the number's digits, or
+    /// the business-scoped user id of a customer without a shared number.
+    static func recipient(_ contact: Contact) -> String {
+        if contact.e164.hasPrefix("+") { return String(contact.e164.dropFirst()) }
+        if contact.e164.hasPrefix("user:") { return String(contact.e164.dropFirst(5)) }
+        return contact.e164
+    }
+}

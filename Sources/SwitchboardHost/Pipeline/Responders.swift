@@ -1,0 +1,45 @@
+import SwitchboardCore
+
+/// What the pipeline hands a workspace's responder chain for one inbound message.
+struct ResponderInput: Sendable {
+    let workspace: WorkspaceID
+    let channel: ChannelID
+    let conversation: Conversation
+    let message: Message
+    let contact: Contact?
+}
+
+/// The chain's answer. `reply` and `handoff` may carry text for the customer.
+enum ResponderVerdict: Sendable, Equatable {
+    case pass
+    case reply(text: String, buttons: [String])
+    case handoff(reason: String, text: String?)
+
+    var name: String {
+        switch self {
+        case .pass: "pass"
+        case .reply: "reply"
+        case .handoff: "handoff"
+        }
+    }
+}
+
+struct ResponderOutcome: Sendable {
+    var verdict: ResponderVerdict
+    /// The plugin whose verdict won, if any.
+    var plugin: String?
+    /// Plugins that failed or overran their deadline; the chain went on without them.
+    var failures: [(plugin: String, error: String)] = []
+}
+
+/// A workspace's responders, as the pipeline sees them. Called on a worker thread, never
+/// concurrently for the same conversation.
+protocol Responders: Sendable {
+    func respond(_ input: ResponderInput) -> ResponderOutcome
+}
+
+/// A workspace without plugins: every message passes (and the workspace's fallback, if
+/// any, answers).
+struct NoResponders: Responders {
+    func respond(_ input: ResponderInput) -> ResponderOutcome { ResponderOutcome(verdict: .pass) }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import SwitchboardChannels
+import SwitchboardConfig
+import SwitchboardCore
+import SwitchboardHTTP
+import SwitchboardLog
+import SwitchboardPhone
+import SwitchboardStore
+
+/// The WhatsApp webhook endpoints of every configured Meta app:
+/// `GET /webhooks/whatsapp/{app}` (the verification handshake) and
+/// `POST /webhooks/whatsapp/{app}` (signed notifications of every number of the app).
+///
+/// A POST is answered 200 only after everything it carried is committed: each message
+/// routed, stored (deduplicated on the provider's id), journalled and queued for the
+/// responder chain, each status applied. If the commit fails the answer is 500 and Meta
+/// delivers the webhook again; nothing is acknowledged that is not stored.
+final class WhatsAppIngress: @unchecked Sendable {
+    private let apps: [String: WhatsAppAppConfig]
+    /// (app id, phone_number_id) → channel.
+    private let numbers: [String: [String: ChannelID]]
+    private let routing: RoutingTable
+    private let store: any Store
+    private let logger: Logger
+    private let metrics: PipelineMetrics
+    private let phones = CachedPhoneNormalizer(capacity: 100_000)
+    private let markRead: Set<WorkspaceID>
+    private let onCommitted: @Sendable ([InboundJob], Set<ChannelID>) -> Void
+
+    init(config: LoadedConfig, routing: RoutingTable, store: any Store, logger: Logger, metrics: PipelineMetrics,
+         onCommitted: @escaping @Sendable ([InboundJob], Set<ChannelID>) -> Void) {
+        var apps: [String: WhatsAppAppConfig] = [:]
+        for a in config.host.whatsAppApps { apps[a.id] = a }
+        var numbers: [String: [String: ChannelID]] = [:]
+        for c in config.host.channels where c.type == .whatsapp {
+            if let app = c.app, let number = c.phoneNumberID { numbers[app, default: [:]][number] = c.id }
+        }
+        self.apps = apps
+        self.numbers = numbers
+        self.routing = routing
+        self.store = store
+        self.logger = logger
+        self.metrics = metrics
+        self.markRead = Set(config.workspaces.filter(\.markRead).map(\.id))
+        self.onCommitted = onCommitted
+    }
+
+    func addRoutes(to router: inout HTTPRouter) {
+        router.get("/webhooks/whatsapp/{app}") { [self] in verify($0) }
+        router.post("/webhooks/whatsapp/{app}") { [self] in receive($0) }
+    }
+
+    // MARK: - GET: verification handshake
+
+    func verify(_ request: HTTPRequest) -> HTTPResponse {
+        let appID = request.parameter("app") ?? ""
+        guard let app = apps[appID] else { return .error(404, "unknown WhatsApp app '\(appID)'") }
+        let answer = WhatsAppHandshake.respond(query: request.query, expectedToken: app.verifyToken)
+        if answer.status != 200 {
+            logger.warn("webhook verification refused", [LogKey.app: appID, "mode": request.query["hub.mode"] ?? ""])
+        } else {
+            logger.info("webhook verified", [LogKey.app: appID])
+        }
+        return .text(answer.body, status: answer.status)
+    }
+
+    // MARK: - POST: notifications
+
+    func receive(_ request: HTTPRequest) -> HTTPResponse {
+        let appID = request.parameter("app") ?? ""
+        guard let app = apps[appID] else {
+            metrics.webhooks.labels(appID.isEmpty ? "-" : "unknown", "unknown_app").increment()
+            return .error(404, "unknown WhatsApp app '\(appID)'")
+        }
+        let receivedAt = Date()
+        let payload: WhatsAppWebhookPayload
+        do {
+            let numbers = self.numbers[appID] ?? [:]
+            payload = try WhatsAppWebhook.verifyAndParse(
+                body: Data(request.body), signatureHeader: request.headers["X-Hub-Signature-256"],
+                appSecret: app.appSecret, channelFor: { numbers[$0] }, receivedAt: receivedAt)
+        } catch {
+            switch error.code {
+            case .missingSignature, .badSignature:
+                metrics.webhooks.labels(appID, "bad_signature").increment()
+                logger.warn("webhook signature refused; nothing stored", [LogKey.app: appID, "reason": error.reason])
+                return .error(401, "invalid signature")
+            default:
+                metrics.webhooks.labels(appID, "malformed").increment()
+                logger.warn("malformed webhook refused", [LogKey.app: appID, "reason": error.reason])
+                return .error(400, error.reason)
+            }
+        }
+        for w in payload.warnings { logger.warn("webhook parsed with a warning", [LogKey.app: appID, "warning": w]) }
+        do {
+            let (jobs, channels) = try commit(payload, appID: appID, receivedAt: receivedAt)
+            metrics.webhooks.labels(appID, "accepted").increment()
+            onCommitted(jobs, channels)
+            return .json("{\"ok\":true}")
+        } catch {
+            metrics.webhooks.labels(appID, "store_error").increment()
+            logger.error("webhook not stored; answering 500 so the provider delivers it again",
+                         [LogKey.app: appID, LogKey.error: "\(error)"])
+            return .error(500, "not stored, please retry")
+        }
+    }
+
+    /// Commits everything the payload carried in one transaction; returns the queued jobs
+    /// and the channels whose outbox gained entries.
+    private func commit(_ payload: WhatsAppWebhookPayload, appID: String, receivedAt: Date) throws -> ([InboundJob], Set<ChannelID>) {
+        var journal = Journal(logger: logger)
+        var jobs: [InboundJob] = []
+        var outboxChannels: Set<ChannelID> = []
+        var counts: [(MetricsCounterFamily, [String])] = []
+        do {
+            try store.transaction {
+                for unknown in payload.unknownNumbers {
+                    for id in unknown.messageIDs {
+                        if try store.queue.holdUnrouted(
+                            channel: nil, providerAddress: unknown.phoneNumberID, providerMessageID: id, sender: nil,
+                            reason: "no channel has phone_number_id \(unknown.phoneNumberID)", payloadJSON: unknown.rawJSON) {
+                            counts.append((metrics.unrouted, ["-"]))
+                        }
+                    }
+                    logger.warn("webhook for a number no channel has; held as unrouted", [
+                        LogKey.app: appID, "phone_number_id": unknown.phoneNumberID,
+                        "messages": String(unknown.messageIDs.count), "statuses": String(unknown.statusCount)])
+                }
+                for batch in payload.batches {
+                    for message in batch.messages {
+                        try commitMessage(message, phoneNumberID: batch.phoneNumberID, receivedAt: receivedAt,
+                                          journal: &journal, jobs: &jobs, outboxChannels: &outboxChannels, counts: &counts)
+                    }
+                    for receipt in batch.statuses {
+                        try applyStatus(receipt, channel: batch.channel, journal: &journal, counts: &counts)
+                    }
+                }
+            }
+        } catch {
+            journal.discard()
+            throw error
+        }
+        journal.flush()
+        for (family, labels) in counts { family.labels(labels).increment() }
+        return (jobs, outboxChannels)
+    }
+
+    private func commitMessage(
+        _ message: InboundMessage, phoneNumberID: String, receivedAt: Date, journal: inout Journal,
+        jobs: inout [InboundJob], outboxChannels: inout Set<ChannelID>, counts: inout [(MetricsCounterFamily, [String])]
+    ) throws {
+        let channel = message.channel
+        // A wa_id is international digits: normalised without a region, cached.
+        let e164: String?
+        if !message.from.isEmpty, case .success(let number) = phones.normalize(message.from, region: nil) {
+            e164 = number.e164
+        } else {
+            e164 = nil
+        }
+        switch routing.route(channel: channel, senderE164: e164) {
+        case .unrouted(let reason):
+            if try store.queue.holdUnrouted(channel: channel, providerAddress: phoneNumberID,
+                                            providerMessageID: message.providerMessageID,
+                                            sender: message.senderAddress, reason: reason, payloadJSON: message.rawJSON) {
+                counts.append((metrics.unrouted, [channel.rawValue]))
+                logger.warn("message held as unrouted", [LogKey.channel: channel.rawValue, "reason": reason,
+                                                         "provider_message_id": message.providerMessageID])
+            }
+        case .workspace(let workspaceID, let reason):
+            let ws = store.workspace(workspaceID)
+            // Customers without a shared phone number (WhatsApp usernames) are keyed by their
+            // business-scoped user id.
+            let contactKey = e164 ?? "user:\(message.senderAddress)"
+            let contact = try ws.contacts.upsert(e164: contactKey, rawPhone: message.from.isEmpty ? nil : message.from,
+                                                 profileName: message.profileName).contact
+            let conversation = try ws.conversations.findOrCreate(channel: channel, contact: contact.id).conversation
+            let insert = try ws.messages.insertInbound(NewInboundMessage(
+                conversationID: conversation.id, providerMessageID: message.providerMessageID, kind: message.kind,
+                text: message.text, payloadJSON: message.kind == .text && message.context == nil ? nil : message.rawJSON))
+            switch insert {
+            case .duplicate(let existing):
+                try journal.record(ws, .duplicate, conversation: conversation.id, message: existing, channel: channel,
+                                   level: .debug, ["provider_message_id": message.providerMessageID])
+                counts.append((metrics.duplicates, [channel.rawValue, workspaceID.rawValue]))
+            case .inserted(let stored):
+                try journal.record(ws, .received, conversation: conversation.id, message: stored.id, channel: channel,
+                                   ["kind": message.kind.rawValue, "provider_message_id": message.providerMessageID])
+                try journal.record(ws, .routed, conversation: conversation.id, message: stored.id, channel: channel,
+                                   level: .debug, ["by": reason.rawValue])
+                jobs.append(try ws.queue.enqueueInbound(conversation: conversation.id, message: stored.id, receivedAt: receivedAt))
+                if markRead.contains(workspaceID) {
+                    _ = try ws.queue.enqueueOutbox(NewOutboxItem(
+                        conversationID: conversation.id, messageID: stored.id, channelID: channel,
+                        recipient: message.senderAddress, kind: .markRead,
+                        bodyJSON: OutboxBody.markRead(providerMessageID: message.providerMessageID), receivedAt: nil))
+                    outboxChannels.insert(channel)
+                }
+                counts.append((metrics.received, [channel.rawValue, workspaceID.rawValue]))
+            }
+        }
+    }
+
+    private func applyStatus(_ receipt: DeliveryReceipt, channel: ChannelID, journal: inout Journal,
+                             counts: inout [(MetricsCounterFamily, [String])]) throws {
+        guard let workspaceID = try store.workspaceOwning(channel: channel, providerMessageID: receipt.providerMessageID) else {
+            logger.debug("status for a message this host did not send", [LogKey.channel: channel.rawValue,
+                                                                          "provider_message_id": receipt.providerMessageID])
+            return
+        }
+        let ws = store.workspace(workspaceID)
+        let error = receipt.errors.first
+        guard let update = try ws.messages.updateStatus(
+            channel: channel, providerMessageID: receipt.providerMessageID, to: receipt.status,
+            errorCode: error.map { String($0.code) }, errorTitle: error?.title), update.changed else { return }
+        let kind: EventKind = switch update.message.status {
+        case .delivered: .delivered
+        case .read: .read
+        case .failed: .failed
+        default: .sent
+        }
+        var detail = ["status": receipt.providerStatus]
+        if let error {
+            detail["error_code"] = String(error.code)
+            detail["error_title"] = error.title
+            if error.code == 131047 { detail["reengagement"] = "true" }
+        }
+        try journal.record(ws, kind, conversation: update.message.conversationID, message: update.message.id,
+                           channel: channel, level: kind == .failed ? .warn : .info, detail)
+        counts.append((metrics.statuses, [channel.rawValue, update.message.status?.rawValue ?? "-"]))
+        if kind == .failed { counts.append((metrics.failed, [channel.rawValue, workspaceID.rawValue])) }
+    }
+}
