@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// `switchboard serve` as an operator runs it: endpoints, graceful stop, refusals.
+@Suite(.serialized) struct ServeTests {
+    @Test func healthReadyMetricsThenSIGTERM() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": TestWorkspaces.demo])
+        try host.start()
+        let c = host.client
+        let health = try c.get("/healthz")
+        #expect(health.status == 200)
+        let ready = try c.get("/readyz")
+        #expect(ready.status == 200)
+        _ = try c.get("/nope")
+        let metrics = try c.get("/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.headers["content-type"]?.hasPrefix("text/plain") == true)
+        #expect(metrics.text.contains("switchboard_build_info{version=\""))
+        #expect(metrics.text.contains("# TYPE switchboard_uptime_seconds gauge"))
+        #expect(metrics.text.contains("switchboard_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"))
+        #expect(metrics.text.contains("switchboard_http_request_duration_seconds_bucket{route=\"/readyz\""))
+        #expect(metrics.text.contains("status=\"404\""))
+
+        let t0 = Date()
+        host.signal(SIGTERM)
+        let status = host.waitForExit(timeout: 15)
+        #expect(status == 0)
+        #expect(Date().timeIntervalSince(t0) < 12)
+        #expect(host.logLines.contains { $0["message"] as? String == "stopped" })
+    }
+
+    @Test func invalidConfigIsRefusedWithFileLineColumn() throws {
+        let host = try TestHost(hostYAML: """
+            server:
+              listen: 127.0.0.1:0
+              lisen: 1
+            storage:
+              sqlite: $DIR/x.db
+            workspaces:
+              dir: $DIR/workspaces
+            """)
+        try host.start(waitForListening: false)
+        let status = host.waitForExit(timeout: 10)
+        #expect(status == 1)
+        #expect(host.logText.contains("switchboard.yaml:3:3: error: unknown key 'lisen'"))
+        #expect(!host.logText.contains("Fatal error"))
+    }
+
+    @Test func portInUseIsOneClearLine() throws {
+        let blocker = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": TestWorkspaces.demo])
+        try blocker.start()
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML().replacingOccurrences(of: "127.0.0.1:0", with: "127.0.0.1:\(blocker.port)"),
+                                workspaces: ["demo": TestWorkspaces.demo])
+        try host.start(waitForListening: false)
+        #expect(host.waitForExit(timeout: 10) == 1)
+        #expect(host.logText.contains("cannot listen on 127.0.0.1:\(blocker.port): address already in use"))
+        #expect(!host.logText.contains("Fatal error"))
+    }
+
+    @Test func aFileThatIsNotSQLiteIsOneClearLine() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": TestWorkspaces.demo])
+        try "this is not a database, it is a text file long enough to have a header".write(
+            toFile: host.dir.appendingPathComponent("switchboard.db").path, atomically: true, encoding: .utf8)
+        try host.start(waitForListening: false)
+        #expect(host.waitForExit(timeout: 10) == 1)
+        #expect(host.logText.contains("switchboard.db: file is not a database"))
+        #expect(!host.logText.contains("Fatal error"))
+    }
+
+    @Test func aMissingWorkspacesFolderIsAConfigError() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML().replacingOccurrences(of: "$DIR/workspaces", with: "$DIR/nowhere"))
+        try host.start(waitForListening: false)
+        #expect(host.waitForExit(timeout: 10) == 1)
+        #expect(host.logText.contains("switchboard.yaml:9:8: error:"))
+        #expect(host.logText.contains("nowhere"))
+    }
+}
+
+@Suite struct CheckCommandTests {
+    @Test func theShippedDefaultConfigPasses() throws {
+        let r = try runSwitchboard(["check", "--config", "config/switchboard.yaml"], cwd: TestHost.repoRoot)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("ok"))
+    }
+
+    @Test func everyProblemIsPrintedAtOnce() throws {
+        let host = try TestHost(hostYAML: """
+            server:
+              listen: 127.0.0.1:99999
+            storage:
+              sqlite: $DIR/x.db
+            log:
+              levl: debug
+            workspaces:
+              dir: $DIR/workspaces
+            """, workspaces: ["shop": """
+            id: shop
+            name: Shop
+            region: XX
+            timezone: Mars/Olympus
+            """])
+        let r = try runSwitchboard(["check", "--config", host.configPath], cwd: host.dir)
+        #expect(r.status == 1)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("\(host.configPath):2:11: error:") && $0.contains("port") })
+        #expect(lines.contains { $0.hasPrefix("\(host.configPath):6:3: error: unknown key 'levl'") && $0.contains("did you mean 'level'") })
+        #expect(lines.contains { $0.contains("shop.yaml:3:9: error:") })
+        #expect(lines.contains { $0.contains("shop.yaml:4:11: error:") })
+    }
+}
+
+enum TestWorkspaces {
+    static let demo = """
+        id: demo
+        name: Demo Bakery
+        region: NG
+        timezone: Africa/Lagos
+        fallback: "Thanks! We will get back to you shortly."
+        """
+}
