@@ -1,0 +1,74 @@
+import Foundation
+import SwitchboardTestSupport
+
+/// A running host wired to a fake Graph API: one Meta app (`main`), one number
+/// (`WhatsAppFixtures.phoneNumberID`) on channel `wa-main`, plus whatever else the test
+/// adds. Webhooks are posted signed with the app secret.
+final class PipelineHarness: @unchecked Sendable {
+    static let appSecret = "test-app-secret-5f2c"
+    static let verifyToken = "test-verify-token-9a1"
+    static let accessToken = "fake-access-token-77"
+
+    let graph: FakeGraphAPI
+    let host: TestHost
+
+    /// `channels` defaults to one number routed to workspace `demo`.
+    init(channels: String? = nil, workspaces: [String: String] = ["demo": TestWorkspaces.demo],
+         extraHostYAML: String = "", accessToken: String = PipelineHarness.accessToken) throws {
+        graph = try FakeGraphAPI(accessToken: Self.accessToken)
+        let channelsYAML = channels ?? """
+            channels:
+              - id: wa-main
+                type: whatsapp
+                app: main
+                phone_number_id: "\(WhatsAppFixtures.phoneNumberID)"
+                access_token: \(accessToken)
+                workspace: demo
+            """
+        host = try TestHost(hostYAML: TestHost.minimalHostYAML(extra: """
+            whatsapp:
+              apps:
+                - id: main
+                  app_secret: \(Self.appSecret)
+                  verify_token: \(Self.verifyToken)
+                  graph_url: \(graph.graphURL)
+            \(channelsYAML)
+            \(extraHostYAML)
+            """), workspaces: workspaces)
+    }
+
+    func start() throws {
+        try host.start()
+        graph.setStatusCallback(url: webhookURL, appSecret: Self.appSecret, statuses: ["sent", "delivered", "read"])
+    }
+
+    var webhookURL: String { "http://127.0.0.1:\(host.port)/webhooks/whatsapp/main" }
+
+    /// Posts signed inbound messages; returns the HTTP status.
+    @discardableResult
+    func post(_ messages: [FixtureMessage], phoneNumberID: String = WhatsAppFixtures.phoneNumberID) throws -> HTTPClient.Response {
+        let signed = WhatsAppFixtures.signedInbound(messages, phoneNumberID: phoneNumberID, appSecret: Self.appSecret)
+        return try host.client.post("/webhooks/whatsapp/main", body: signed.body,
+                                    headers: ["X-Hub-Signature-256": signed.signature, "Content-Type": "application/json"])
+    }
+
+    func text(_ body: String, from: String = "2348031234567", id: String = WhatsAppFixtures.newMessageID()) -> FixtureMessage {
+        FixtureMessage(id: id, from: from, name: "Titi", timestamp: Int(Date().timeIntervalSince1970), content: .text(body))
+    }
+
+    /// Accepted sends (not mark-read) so far.
+    var replies: [RecordedSend] { graph.acceptedSends }
+
+    @discardableResult
+    func waitForReplies(_ n: Int, timeout: Duration = .seconds(10)) -> Bool {
+        graph.wait(timeout: timeout) { $0.acceptedSends.count >= n }
+    }
+
+    /// The journal of a workspace, as `switchboard events` prints it.
+    func events(workspace: String = "demo", conversation: String? = nil) throws -> [String] {
+        var args = ["events", "--config", host.configPath, "--workspace", workspace, "--limit", "1000"]
+        if let conversation { args += ["--conversation", conversation] }
+        let r = try runSwitchboard(args, cwd: host.dir)
+        return r.stdout.split(separator: "\n").map(String.init)
+    }
+}
