@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "SwitchboardConfigTests", dependencies: ["SwitchboardConfig"]),
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
         .testTarget(name: "SwitchboardHTTPTests", dependencies: ["SwitchboardHTTP"]),
-        .testTarget(name: "SwitchboardHostTests", dependencies: ["SwitchboardHost"]),
+        .testTarget(name: "SwitchboardHostTests", dependencies: ["SwitchboardHost", "SwitchboardTestSupport", "SwitchboardStore", "SwitchboardConfig", "SwitchboardLog"]),
         .testTarget(name: "SwitchboardIntegrationTests", dependencies: ["SwitchboardCore", "SwitchboardTestSupport"]),
         // Fakes of external services (Graph API) and test helpers, shared by test targets.
         .target(
