@@ -10,6 +10,9 @@ let package = Package(
     name: "switchboard",
     products: [
         .executable(name: "switchboard", targets: ["switchboard"]),
+        // Responder plugins: shared libraries the host dlopen()s (libfaq.so, libhandoff.so).
+        .library(name: "faq", type: .dynamic, targets: ["FAQPlugin"]),
+        .library(name: "handoff", type: .dynamic, targets: ["HandoffPlugin"]),
     ],
     targets: [
         // ---- Debian C libraries
@@ -33,12 +36,31 @@ let package = Package(
         .target(name: "SwitchboardStore", dependencies: ["SwitchboardCore", "SwitchboardLog", "CSQLite"]),
         .target(name: "SwitchboardHTTP", dependencies: ["SwitchboardCore", "SwitchboardLog", "CMicroHTTPD"]),
         .target(name: "SwitchboardChannels", dependencies: ["SwitchboardCore", "SwitchboardLog", "SwitchboardPhone", "CCurl", "CCrypto"]),
-        .target(name: "SwitchboardPlugins", dependencies: ["SwitchboardCore", "SwitchboardLog"]),
+        .target(name: "SwitchboardPlugins", dependencies: ["SwitchboardCore", "SwitchboardLog", "CSwitchboardPlugin"]),
         .target(name: "SwitchboardHost", dependencies: [
             "SwitchboardCore", "SwitchboardLog", "SwitchboardConfig", "SwitchboardPhone",
             "SwitchboardStore", "SwitchboardHTTP", "SwitchboardChannels", "SwitchboardPlugins",
         ]),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardHost"]),
+
+        // ---- Plugins: the C ABI, the Swift kit over it, and the bundled responders
+        // The plugin ABI: its public header is plugin-sdk/include/switchboard_plugin.h.
+        .target(
+            name: "CSwitchboardPlugin",
+            path: "plugin-sdk",
+            exclude: ["Sources", "examples", "README.md"],
+            sources: ["src"],
+            publicHeadersPath: "include"
+        ),
+        .target(name: "SwitchboardPluginKit", dependencies: ["CSwitchboardPlugin"], path: "plugin-sdk/Sources/SwitchboardPluginKit"),
+        // FAQ matching engine (pure Swift), used by the FAQ plugin.
+        .target(name: "FAQMatcher", path: "Sources/FAQMatcher"),
+        // Every target under Plugins/ has an explicit path: SwiftPM reserves Plugins/ for
+        // package plugins otherwise. Module names are unique per plugin (Swift runtime).
+        .target(name: "FAQPlugin", dependencies: ["SwitchboardPluginKit", "FAQMatcher"], path: "Plugins/FAQ"),
+        .target(name: "HandoffPlugin", dependencies: ["SwitchboardPluginKit"], path: "Plugins/Handoff"),
+        // Plugin boundary micro-benchmark: swift run -c release switchboard-plugin-bench
+        .executableTarget(name: "switchboard-plugin-bench", dependencies: ["SwitchboardPlugins"], path: "bench/plugin-boundary"),
 
         // ---- Tests
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
@@ -48,6 +70,7 @@ let package = Package(
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
         .testTarget(name: "SwitchboardHTTPTests", dependencies: ["SwitchboardHTTP"]),
         .testTarget(name: "SwitchboardIntegrationTests", dependencies: ["SwitchboardCore"]),
+        .testTarget(name: "SwitchboardPluginsTests", dependencies: ["SwitchboardPlugins"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
