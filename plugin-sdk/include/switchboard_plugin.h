@@ -45,8 +45,8 @@
  *     }
  *
  *     static const sb_plugin_descriptor hello = SWITCHBOARD_PLUGIN_DESCRIPTOR_INIT(
- *         .id = SB_STR("hello"), .name = SB_STR("Hello"), .version = SB_STR("1.0.0"),
- *         .description = SB_STR("Answers hello."),
+ *         .id = SB_STR_INIT("hello"), .name = SB_STR_INIT("Hello"),
+ *         .version = SB_STR_INIT("1.0.0"), .description = SB_STR_INIT("Answers hello."),
  *         .create = hello_create, .handle = hello_handle);
  *
  *     SB_EXPORT const sb_plugin_descriptor *switchboard_plugin_entry(uint32_t host_abi) {
@@ -197,8 +197,10 @@ typedef struct sb_str {
     size_t len;
 } sb_str;
 
-/* An sb_str from a string literal (usable in static initializers). */
+/* An sb_str from a string literal, as an expression: host->reply(call, SB_STR("Hi")). */
 #define SB_STR(literal) ((sb_str){ (literal), sizeof(literal) - 1 })
+/* The same for static initializers (the descriptor): .id = SB_STR_INIT("faq"). */
+#define SB_STR_INIT(literal) { (literal), sizeof(literal) - 1 }
 
 /* 1 if `s` holds exactly the NUL-terminated `cstr`. */
 static inline int sb_str_eq_cstr(sb_str s, const char *cstr) {
@@ -392,7 +394,7 @@ typedef struct sb_plugin_descriptor {
 /* Declares a descriptor: zeroes every field, fills struct_size and the ABI version,
  * then applies the designated initializers given:
  *   static const sb_plugin_descriptor d = SWITCHBOARD_PLUGIN_DESCRIPTOR_INIT(
- *       .id = SB_STR("faq"), .create = faq_create, .handle = faq_handle); */
+ *       .id = SB_STR_INIT("faq"), .create = faq_create, .handle = faq_handle); */
 #define SWITCHBOARD_PLUGIN_DESCRIPTOR_INIT(...)                 \
     {                                                           \
         .struct_size = sizeof(sb_plugin_descriptor),            \
