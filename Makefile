@@ -21,6 +21,9 @@ run: release
 test:
 	@scripts/deps.sh test
 	$(SWIFT) build -c release --product switchboard
+	# swift test does not link .dynamic products; the plugin tests load these two.
+	$(SWIFT) build --product faq
+	$(SWIFT) build --product handoff
 	SWITCHBOARD_BIN=$(CURDIR)/.build/release/switchboard $(SWIFT) test
 
 clean:

@@ -74,7 +74,7 @@ final class CallSlot: @unchecked Sendable {
 
     /// Suspends until the call returns (its outcome) or `deadline` passes (nil).
     func wait(until deadline: DispatchTime) async -> PluginCallOutcome? {
-        DispatchQueue.global().asyncAfter(deadline: deadline) { [self] in expire() }
+        DeadlineTimer.shared.schedule(self, at: deadline)
         return await withCheckedContinuation { (c: CheckedContinuation<PluginCallOutcome?, Never>) in
             let ready = inner.withLock { i -> PluginCallOutcome?? in
                 switch i.state {

@@ -61,6 +61,17 @@ public final class ResponderChain: Sendable {
         return finish(run, ChainResult(verdict: .pass, plugin: nil, errors: run.errors))
     }
 
+    /// Forgets the conversation's count of unanswered messages: call it when an agent
+    /// answers or the conversation goes back to the bot, so an old count does not
+    /// trigger a handoff.
+    public func resetUnansweredTurns(conversation: ConversationID) {
+        do {
+            try store.delete(workspace: workspace, plugin: Self.statePlugin, key: counterKey(conversation))
+        } catch {
+            logger.warn("unanswered-turns counter not reset", [LogKey.conversation: conversation.rawValue, LogKey.error: "\(error)"])
+        }
+    }
+
     /// Destroys the instances (at shutdown). An instance with a call still running past
     /// its deadline is left alone and logged.
     public func shutdown() {

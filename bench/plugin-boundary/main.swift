@@ -58,5 +58,8 @@ func bench(_ name: String, config: String, passText: String) throws {
 print("Switchboard plugin ABI \(PluginHost.abiVersion)")
 try bench("hello", config: "{}", passText: "what time do you open?")
 if swiftDir != nil {
-    try bench("faq", config: #"{"entries": [{"id": "h", "questions": ["When are you open?"], "answer": "8 to 7."}]}"#, passText: "do you sell bread")
+    let faq = #"{"entries": [{"id": "h", "questions": ["When are you open?"], "answer": "8 to 7."}]}"#
+    // Empty text: the FAQ passes at once, so this is the Swift kit's own overhead.
+    try bench("faq", config: faq, passText: "")
+    try bench("faq", config: faq, passText: "do you sell bread")
 }
