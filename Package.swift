@@ -13,6 +13,8 @@ let package = Package(
         // Responder plugins: shared libraries the host dlopen()s (libfaq.so, libhandoff.so).
         .library(name: "faq", type: .dynamic, targets: ["FAQPlugin"]),
         .library(name: "handoff", type: .dynamic, targets: ["HandoffPlugin"]),
+        // The SDK's Swift example (plugin-sdk/examples/hello-swift), built and tested.
+        .library(name: "hello-swift", type: .dynamic, targets: ["HelloSwiftPlugin"]),
     ],
     targets: [
         // ---- Debian C libraries
@@ -59,6 +61,7 @@ let package = Package(
         // package plugins otherwise. Module names are unique per plugin (Swift runtime).
         .target(name: "FAQPlugin", dependencies: ["SwitchboardPluginKit", "FAQMatcher"], path: "Plugins/FAQ"),
         .target(name: "HandoffPlugin", dependencies: ["SwitchboardPluginKit"], path: "Plugins/Handoff"),
+        .target(name: "HelloSwiftPlugin", dependencies: ["SwitchboardPluginKit"], path: "plugin-sdk/examples/hello-swift"),
         // Plugin boundary micro-benchmark: swift run -c release switchboard-plugin-bench
         .executableTarget(name: "switchboard-plugin-bench", dependencies: ["SwitchboardPlugins"], path: "bench/plugin-boundary"),
 

@@ -53,4 +53,45 @@ import SwitchboardCore
         #expect(chain.runBlocking(message: TestSupport.message("hello")).verdict == .reply(text: "Hello! How can we help?", buttons: []))
         #expect(chain.runBlocking(message: TestSupport.message("bye")).verdict == .pass)
     }
+
+    @Test func helloSwiftRunsBesideTheOtherSwiftPluginsWithItsOwnStatePerWorkspace() throws {
+        let lib = TestSupport.buildDir + "/libhello-swift.so"
+        guard FileManager.default.fileExists(atPath: lib) else {
+            throw TestSupport.CommandFailed(description: "\(lib) missing: build the plugin products first (swift build)")
+        }
+        let logDir = TestSupport.tempDir()
+        let (logger, logPath) = try TestSupport.fileLogger(logDir)
+        let host = PluginHost(searchPaths: [TestSupport.buildDir], logger: logger, stateStore: store)
+        func chain(_ ws: WorkspaceID, _ greeting: String) throws -> ResponderChain {
+            try host.load(workspace: ws, specs: [
+                PluginSpec(name: "hello-swift", configJSON: #"{"greeting": "\#(greeting)"}"#),
+                PluginSpec(name: "faq", configJSON: #"{"entries": [{"id": "a", "questions": ["Do you deliver?"], "answer": "Yes."}]}"#),
+                PluginSpec(name: "handoff"),
+            ])
+        }
+        let a = try chain("ws-a", "Hi from A")
+        let b = try chain("ws-b", "Hi from B")
+        let t = Date(timeIntervalSince1970: 1_780_000_000)
+        let withHistory = TestSupport.message("hello", workspace: "ws-a") { _ in
+            [PluginHistoryEntry(direction: .inbound, text: "is the shop open?", timestamp: t)]
+        }
+        #expect(a.runBlocking(message: withHistory).verdict
+            == .reply(text: "Hi from A (You last wrote: is the shop open?)", buttons: ["Opening hours", "Talk to a person"]))
+        #expect(a.runBlocking(message: TestSupport.message("hello", workspace: "ws-a")).verdict
+            == .reply(text: "Hi from A", buttons: ["Opening hours", "Talk to a person"]))
+        #expect(b.runBlocking(message: TestSupport.message("HELLO ", workspace: "ws-b")).verdict
+            == .reply(text: "Hi from B", buttons: ["Opening hours", "Talk to a person"]))
+        #expect(a.runBlocking(message: TestSupport.message("Do you deliver?", workspace: "ws-a")).plugin == "faq")
+        #expect(try store.get(workspace: "ws-a", plugin: "hello-swift", key: "greetings") == Array("2".utf8))
+        #expect(try store.get(workspace: "ws-b", plugin: "hello-swift", key: "greetings") == Array("1".utf8))
+        let line = try #require(TestSupport.lines(logPath).last { $0["message"] == "greeted a customer" && $0["workspace"] == "ws-b" })
+        #expect(line["plugin"] == "hello-swift" && line["greetings"] == "1" && line["level"] == "info")
+
+        // A config typo is refused with the key named.
+        #expect(throws: PluginLoadError.self) {
+            try host.load(workspace: "ws-c", specs: [PluginSpec(name: "hello-swift", configJSON: #"{"greting": "x"}"#)])
+        }
+        a.shutdown()
+        b.shutdown()
+    }
 }

@@ -84,7 +84,8 @@
  *     }
  *
  * Give each Swift plugin its own module name (two plugins with the same module name
- * confuse the Swift runtime's type lookup).
+ * confuse the Swift runtime's type lookup). plugin-sdk/examples/hello-swift/ is this
+ * plugin grown a little (state, logging, history), built as the product `hello-swift`.
  *
  * ==== THE THREE MEMORY RULES ====
  *
