@@ -77,8 +77,30 @@ public final class PluginHost: Sendable {
 
     func library(name: String, file: String?) throws -> PluginLibrary {
         let path = try resolve(name: name, file: file)
-        let lib = try PluginLibrary.open(name: name, path: path)
+        let (lib, opened) = try PluginLibrary.open(name: name, path: path)
+        if opened {
+            logger.info("plugin library loaded", [
+                LogKey.plugin: name, "plugin_id": lib.info.id, "plugin_version": lib.info.version,
+                "abi": lib.info.abi, "file": lib.info.file,
+            ])
+        }
         return lib
+    }
+
+    /// The `libNAME.so` files on the search paths, by name (the first of a name wins, as
+    /// in loading), without opening them.
+    public func filesOnSearchPath() -> [(name: String, file: String)] {
+        var seen: Set<String> = []
+        var out: [(name: String, file: String)] = []
+        for dir in searchPaths {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            for f in entries.sorted() where f.hasPrefix("lib") && f.hasSuffix(".so") {
+                let name = String(f.dropFirst(3).dropLast(3))
+                guard PluginSpec.isValidName(name), seen.insert(name).inserted else { continue }
+                out.append((name, (dir as NSString).appendingPathComponent(f)))
+            }
+        }
+        return out
     }
 
     /// Instantiates `specs`, in order, for `workspace` and returns its chain. Fails on the

@@ -29,14 +29,15 @@ final class PluginLibrary: @unchecked Sendable {
         opened.withLock { Array($0.values) }.sorted { $0.info.file < $1.info.file }
     }
 
-    /// Opens (or returns the already opened) library at `path` for plugin `name`.
-    static func open(name: String, path: String) throws -> PluginLibrary {
+    /// Opens (or returns the already opened) library at `path` for plugin `name`;
+    /// `opened` is true when this call opened it.
+    static func open(name: String, path: String) throws -> (library: PluginLibrary, opened: Bool) {
         let resolved = realpath(path, nil).map { p in defer { free(p) }; return String(cString: p) } ?? path
         return try opened.withLock { libs in
-            if let lib = libs[resolved] { return lib }
+            if let lib = libs[resolved] { return (lib, false) }
             let lib = try load(name: name, path: resolved)
             libs[resolved] = lib
-            return lib
+            return (lib, true)
         }
     }
 

@@ -109,6 +109,14 @@ import SwitchboardCore
         #expect(e.workspace == "bakery")
     }
 
+    @Test func listsLibraryFilesOnTheSearchPath() throws {
+        try TestSupport.buildTestPlugin("listed", in: dir)
+        try "x".write(toFile: dir + "/notes.txt", atomically: true, encoding: .utf8)
+        let files = host().filesOnSearchPath()
+        #expect(files.map(\.name) == ["listed"])
+        #expect(files.first?.file == dir + "/liblisted.so")
+    }
+
     @Test func inspectDescribesWithoutInstantiating() throws {
         try TestSupport.buildTestPlugin("inspected", in: dir, defines: [#"TEST_ID="inspected""#])
         let info = try host().inspect(name: "inspected")
