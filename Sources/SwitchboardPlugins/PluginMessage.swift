@@ -17,8 +17,9 @@ public struct PluginMessage: Sendable {
     /// When the customer sent it.
     public var timestamp: Date
     public var conversationState: ConversationState
-    /// Earlier messages of the conversation, oldest first, at most the given number;
-    /// called only if a plugin asks. Nil: the conversation has no history to give.
+    /// Earlier messages of the conversation (not this one), oldest first, at most the
+    /// given number; called on a plugin-pool thread, only if a plugin asks. Nil: no
+    /// history to give.
     public var history: (@Sendable (Int) throws -> [PluginHistoryEntry])?
 
     public init(
