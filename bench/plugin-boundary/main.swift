@@ -48,7 +48,7 @@ func measure(_ label: String, _ n: Int, _ body: () -> Void) {
     let t0 = DispatchTime.now().uptimeNanoseconds
     for _ in 0..<n { body() }
     let ns = Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(n)
-    print(String(format: "%-66@ %10.0f ns/call", label as NSString, ns))
+    print(label.padding(toLength: max(label.count, 88), withPad: " ", startingAt: 0) + String(format: "%8.0f ns/call", ns))
 }
 
 func bench(_ name: String, _ label: String, config: String, passText: String) throws {
