@@ -80,7 +80,7 @@ public final class PluginInstance: @unchecked Sendable {
         tracking.withLock { t in
             if t.destroyed { return "the instance was shut down" }
             if t.running[conversation, default: 0] > 0 {
-                return "a previous call for this conversation is still running past its deadline"
+                return "a previous call for this conversation is still running"
             }
             if t.overrunning >= PluginInstance.maxOverrunning {
                 return "\(t.overrunning) calls are still running past their deadline"
