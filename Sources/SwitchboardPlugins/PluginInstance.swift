@@ -53,6 +53,10 @@ public final class PluginInstance: @unchecked Sendable {
                 code: .createFailed, plugin: spec.name, file: library.info.file, workspace: workspace.rawValue,
                 message: "plugin \(spec.name) (\(library.info.file)) failed to start for workspace \(workspace): \(why)")
         }
+        // The context is what the plugin's `sb_host_ctx` points to: keep it alive until
+        // the plugin's destroy has returned, even if this object goes away first (a
+        // plugin may keep threads of its own that log).
+        _ = Unmanaged.passRetained(context)
         return PluginInstance(spec: spec, workspace: workspace, library: library, context: context, instance: out)
     }
 
@@ -113,6 +117,7 @@ public final class PluginInstance: @unchecked Sendable {
             return false
         }
         library.descriptor.destroy?(instance)
+        Unmanaged.passUnretained(context).release()
         return true
     }
 }
