@@ -119,6 +119,23 @@ import SwitchboardCore
         #expect(run(try chain(handoff: utc, at: Self.lagos(27, 17, 30)), "agent").verdict.handoffMessage == "Thanks for your patience. An agent will reply shortly.")
     }
 
+    @Test(arguments: [
+        // hours, now (Lagos), expected {next_open}
+        ("daily 08:00-20:00", SwiftPluginTests.lagos(27, 21), "8:00 tomorrow"),
+        ("sun 10:00-11:00", SwiftPluginTests.lagos(25, 12), "10:00 on Sunday"),
+        // Only Wednesdays, and this one's window is over: a week ahead, by date.
+        ("wed 09:00-10:00", SwiftPluginTests.lagos(27, 11), "9:00 on 3 June"),
+        // Ranges of days wrap over the weekend; several ranges in a clause.
+        ("fri-mon 09:00-12:00 14:00-16:00", SwiftPluginTests.lagos(29, 12, 30), "14:00 today"),
+        ("fri-mon 09:00-12:00", SwiftPluginTests.lagos(31, 13), "9:00 tomorrow"),
+        ("mon-fri 09:00-24:00; sat 10:00-14:00", SwiftPluginTests.lagos(29, 8), "9:00 today"),
+    ])
+    func nextOpeningIsDescribedInTheBusinessTimezone(_ hours: String, _ now: Date, _ expected: String) throws {
+        let config = #"{"hours": "\#(hours)", "message_closed": "{next_open}"}"#
+        let r = run(try chain(handoff: config, at: now), "human")
+        #expect(r.verdict.handoffMessage == expected)
+    }
+
     @Test func handoffStaysSilentWhileAHumanHasTheConversation() throws {
         let c = try chain()
         let r = c.runBlocking(message: TestSupport.message("I want a human", conversation: "h", state: .human))
