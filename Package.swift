@@ -13,6 +13,8 @@ let package = Package(
         // Responder plugins: shared libraries the host dlopen()s (libfaq.so, libhandoff.so).
         .library(name: "faq", type: .dynamic, targets: ["FAQPlugin"]),
         .library(name: "handoff", type: .dynamic, targets: ["HandoffPlugin"]),
+        // For plugins built in other packages: .product(name: "SwitchboardPluginKit", package: "switchboard").
+        .library(name: "SwitchboardPluginKit", targets: ["SwitchboardPluginKit"]),
         // The SDK's Swift example (plugin-sdk/examples/hello-swift), built and tested.
         .library(name: "hello-swift", type: .dynamic, targets: ["HelloSwiftPlugin"]),
     ],

@@ -62,9 +62,12 @@
  * SwitchboardPluginKit (plugin-sdk/Sources/SwitchboardPluginKit) wraps this header: a
  * Swift error never crosses the boundary, strings arrive as `String`.
  *
- *     // Package.swift: .library(name: "hello", type: .dynamic, targets: ["HelloPlugin"])
- *     //                .target(name: "HelloPlugin", dependencies: ["SwitchboardPluginKit"],
- *     //                        path: "Plugins/Hello")
+ *     // Package.swift of your own package:
+ *     //   products: [.library(name: "hello", type: .dynamic, targets: ["HelloPlugin"])],
+ *     //   dependencies: [.package(url: <switchboard's repository>, ...)],
+ *     //   targets: [.target(name: "HelloPlugin", dependencies: [
+ *     //       .product(name: "SwitchboardPluginKit", package: "switchboard")])]
+ *     // `swift build` then gives .build/debug/libhello.so.
  *     import SwitchboardPluginKit
  *
  *     struct Hello: Responder {
