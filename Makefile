@@ -21,6 +21,8 @@ run: release
 test:
 	@scripts/deps.sh test
 	$(SWIFT) build -c release --product switchboard
+	# swift test does not link .dynamic products (the plugins the tests load): build all.
+	$(SWIFT) build
 	SWITCHBOARD_BIN=$(CURDIR)/.build/release/switchboard $(SWIFT) test
 
 clean:

@@ -10,6 +10,13 @@ let package = Package(
     name: "switchboard",
     products: [
         .executable(name: "switchboard", targets: ["switchboard"]),
+        // Responder plugins: shared libraries the host dlopen()s (libfaq.so, libhandoff.so).
+        .library(name: "faq", type: .dynamic, targets: ["FAQPlugin"]),
+        .library(name: "handoff", type: .dynamic, targets: ["HandoffPlugin"]),
+        // For plugins built in other packages: .product(name: "SwitchboardPluginKit", package: "switchboard").
+        .library(name: "SwitchboardPluginKit", targets: ["SwitchboardPluginKit"]),
+        // The SDK's Swift example (plugin-sdk/examples/hello-swift), built and tested.
+        .library(name: "hello-swift", type: .dynamic, targets: ["HelloSwiftPlugin"]),
     ],
     targets: [
         // ---- Debian C libraries
@@ -33,12 +40,31 @@ let package = Package(
         .target(name: "SwitchboardStore", dependencies: ["SwitchboardCore", "SwitchboardLog", "CSQLite"]),
         .target(name: "SwitchboardHTTP", dependencies: ["SwitchboardCore", "SwitchboardLog", "CMicroHTTPD"]),
         .target(name: "SwitchboardChannels", dependencies: ["SwitchboardCore", "SwitchboardLog", "SwitchboardPhone", "CCurl", "CCrypto"]),
-        .target(name: "SwitchboardPlugins", dependencies: ["SwitchboardCore", "SwitchboardLog"]),
+        .target(name: "SwitchboardPlugins", dependencies: ["SwitchboardCore", "SwitchboardLog", "CSwitchboardPlugin"]),
         .target(name: "SwitchboardHost", dependencies: [
             "SwitchboardCore", "SwitchboardLog", "SwitchboardConfig", "SwitchboardPhone",
             "SwitchboardStore", "SwitchboardHTTP", "SwitchboardChannels", "SwitchboardPlugins",
         ]),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardHost"]),
+
+        // ---- Plugins: the C ABI, the Swift kit over it, and the bundled responders
+        // The plugin ABI: its public header is plugin-sdk/include/switchboard_plugin.h.
+        .target(
+            name: "CSwitchboardPlugin",
+            path: "plugin-sdk",
+            exclude: ["Sources", "examples", "README.md"],
+            sources: ["src"],
+            publicHeadersPath: "include"
+        ),
+        .target(name: "SwitchboardPluginKit", dependencies: ["CSwitchboardPlugin"], path: "plugin-sdk/Sources/SwitchboardPluginKit"),
+        // FAQ matching engine (pure Swift), used by the FAQ plugin.
+        // Every target under Plugins/ has an explicit path: SwiftPM reserves Plugins/ for
+        // package plugins otherwise. Module names are unique per plugin (Swift runtime).
+        .target(name: "FAQPlugin", dependencies: ["SwitchboardPluginKit", "FAQMatcher"], path: "Plugins/FAQ"),
+        .target(name: "HandoffPlugin", dependencies: ["SwitchboardPluginKit"], path: "Plugins/Handoff"),
+        .target(name: "HelloSwiftPlugin", dependencies: ["SwitchboardPluginKit"], path: "plugin-sdk/examples/hello-swift"),
+        // Plugin boundary micro-benchmark: swift run -c release switchboard-plugin-bench
+        .executableTarget(name: "switchboard-plugin-bench", dependencies: ["SwitchboardPlugins"], path: "bench/plugin-boundary"),
 
         // ---- Tests
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
@@ -61,6 +87,7 @@ let package = Package(
         .target(name: "FAQMatcher", path: "Sources/FAQMatcher"),
         .testTarget(name: "FAQMatcherTests", dependencies: ["FAQMatcher"], path: "Tests/FAQMatcherTests"),
         .executableTarget(name: "faq-bench", dependencies: ["FAQMatcher"], path: "bench/faq"),
+        .testTarget(name: "SwitchboardPluginsTests", dependencies: ["SwitchboardPlugins"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

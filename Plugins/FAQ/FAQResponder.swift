@@ -1,0 +1,29 @@
+import FAQMatcher
+import SwitchboardPluginKit
+
+/// Answers questions from the workspace's FAQ: the best matching entry's answer, or
+/// pass when nothing matches well enough.
+struct FAQResponder: Responder {
+    let index: FAQIndex
+    let context: PluginContext
+
+    init(context: PluginContext, config: PluginConfig) throws {
+        let c = try FAQConfig(config)
+        index = FAQIndex(entries: c.entries, threshold: c.threshold)
+        self.context = context
+        context.debug("faq loaded", ["entries": String(c.entries.count)])
+    }
+
+    func handle(_ message: IncomingMessage) throws -> Verdict {
+        let text = message.text
+        guard !text.isEmpty, let match = index.match(text) else { return .pass }
+        context.debug("faq matched", ["conversation": message.conversationID, "entry": match.entryID, "score": String(match.score)])
+        return .reply(match.answer)
+    }
+}
+
+@_cdecl("switchboard_plugin_entry")
+public func switchboardPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
+    exportResponder(FAQResponder.self, id: "faq", name: "FAQ", version: "1.0.0",
+                    description: "Answers the questions of the workspace's FAQ.")
+}

@@ -1,0 +1,17 @@
+/// A loaded plugin library, as `switchboard plugins` lists it.
+public struct PluginInfo: Sendable, Equatable {
+    /// The name it was loaded under (`faq` for libfaq.so).
+    public var name: String
+    /// The id, display name, version and description from its descriptor.
+    public var id: String
+    public var displayName: String
+    public var version: String
+    public var summary: String
+    /// The ABI version it was built for.
+    public var abiMajor: Int
+    public var abiMinor: Int
+    /// The library file (resolved path).
+    public var file: String
+
+    public var abi: String { "\(abiMajor).\(abiMinor)" }
+}

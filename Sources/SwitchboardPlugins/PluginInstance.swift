@@ -1,0 +1,139 @@
+import CSwitchboardPlugin
+import Foundation
+import Synchronization
+import SwitchboardCore
+import SwitchboardLog
+
+/// One plugin instantiated for one workspace, with that workspace's config.
+///
+/// Thread-safe. Tracks the calls in flight so that a conversation never has two calls of
+/// the same instance at once (the header's promise), and so that an instance whose calls
+/// keep overrunning their deadline stops taking new ones.
+public final class PluginInstance: @unchecked Sendable {
+    public let spec: PluginSpec
+    public let workspace: WorkspaceID
+    public var info: PluginInfo { library.info }
+
+    let library: PluginLibrary
+    let context: InstanceContext
+    private let instance: UnsafeMutableRawPointer?
+
+    /// Calls past their deadline that may still run at once before new calls are skipped.
+    static let maxOverrunning = 4
+
+    struct Tracking {
+        var running: [ConversationID: Int] = [:]
+        var runningTotal = 0
+        var overrunning = 0
+        var destroyed = false
+    }
+    let tracking = Mutex(Tracking())
+
+    init(spec: PluginSpec, workspace: WorkspaceID, library: PluginLibrary, context: InstanceContext, instance: UnsafeMutableRawPointer?) {
+        self.spec = spec
+        self.workspace = workspace
+        self.library = library
+        self.context = context
+        self.instance = instance
+    }
+
+    /// Creates an instance of `library` for `workspace`; the plugin's `create` error, if
+    /// any, becomes a `PluginLoadError` naming plugin, file and workspace.
+    static func create(spec: PluginSpec, workspace: WorkspaceID, library: PluginLibrary, context: InstanceContext) throws -> PluginInstance {
+        var out: UnsafeMutableRawPointer?
+        var message = ""
+        let status = withErrorBuffer { err in
+            let s = library.descriptor.create!(UnsafePointer(context.info), &out, err)
+            message = String(errorIn: err.pointee)
+            return s
+        }
+        guard status == SB_OK else {
+            let why = message.isEmpty ? "status \(status)" : message
+            throw PluginLoadError(
+                code: .createFailed, plugin: spec.name, file: library.info.file, workspace: workspace.rawValue,
+                message: "plugin \(spec.name) (\(library.info.file)) failed to start for workspace \(workspace): \(why)")
+        }
+        // The context is what the plugin's `sb_host_ctx` points to: keep it alive until
+        // the plugin's destroy has returned, even if this object goes away first (a
+        // plugin may keep threads of its own that log).
+        _ = Unmanaged.passRetained(context)
+        return PluginInstance(spec: spec, workspace: workspace, library: library, context: context, instance: out)
+    }
+
+    /// Calls the plugin's `handle` on the calling thread, without a deadline: the chain
+    /// calls this on its pool; tools and benchmarks may call it directly.
+    public func invoke(_ prepared: PreparedPluginMessage) -> PluginCallOutcome {
+        let call = CallContext(instance: context, history: prepared.message.history)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var message = ""
+        let status = withErrorBuffer { err in
+            let s = library.descriptor.handle!(instance, prepared.view, call.pointer, err)
+            if s != SB_OK { message = String(errorIn: err.pointee) }
+            return s
+        }
+        let collected = call.close()
+        let elapsed = DispatchTime.now().uptimeNanoseconds - start
+        return PluginCallOutcome(
+            status: status, errorMessage: status == SB_OK ? "" : (message.isEmpty ? "status \(status), no message" : message),
+            reply: collected.reply, buttons: collected.buttons, handoffReason: collected.handoffReason,
+            elapsedNanoseconds: elapsed)
+    }
+
+    /// Reserves the conversation for one call; nil when it must be skipped, with why.
+    func begin(_ conversation: ConversationID) -> String? {
+        tracking.withLock { t in
+            if t.destroyed { return "the instance was shut down" }
+            if t.running[conversation, default: 0] > 0 {
+                return "a previous call for this conversation is still running"
+            }
+            if t.overrunning >= PluginInstance.maxOverrunning {
+                return "\(t.overrunning) calls are still running past their deadline"
+            }
+            t.running[conversation, default: 0] += 1
+            t.runningTotal += 1
+            return nil
+        }
+    }
+
+    func end(_ conversation: ConversationID) {
+        tracking.withLock { t in
+            t.running[conversation, default: 1] -= 1
+            if t.running[conversation] == 0 { t.running[conversation] = nil }
+            t.runningTotal -= 1
+        }
+    }
+
+    /// Calls the plugin's `destroy` unless a call is still running (then the instance is
+    /// left alone, and logged). Returns whether it was destroyed.
+    @discardableResult
+    func destroy() -> Bool {
+        let ok = tracking.withLock { t -> Bool in
+            if t.destroyed || t.runningTotal > 0 { return false }
+            t.destroyed = true
+            return true
+        }
+        guard ok else {
+            context.logger.warn("plugin instance not destroyed: calls still running")
+            return false
+        }
+        library.descriptor.destroy?(instance)
+        Unmanaged.passUnretained(context).release()
+        return true
+    }
+}
+
+/// Runs `body` with a caller-owned `sb_error` over a stack buffer.
+func withErrorBuffer<R>(_ body: (UnsafeMutablePointer<sb_error>) -> R) -> R {
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 1024) { buf in
+        var err = sb_error(struct_size: UInt32(MemoryLayout<sb_error>.size), code: 0, message: buf.baseAddress, capacity: buf.count, length: 0)
+        return body(&err)
+    }
+}
+
+extension String {
+    /// The message a plugin wrote into an `sb_error`.
+    init(errorIn e: sb_error) {
+        guard let p = e.message, e.length > 0 else { self = ""; return }
+        self = String(decoding: UnsafeRawBufferPointer(start: p, count: Swift.min(e.length, e.capacity)), as: UTF8.self)
+    }
+}

@@ -1,0 +1,200 @@
+import CSwitchboardPlugin
+import Dispatch
+import Foundation
+import SwitchboardCore
+import SwitchboardLog
+
+/// A workspace's responders, in configured order.
+///
+/// `run` asks each plugin in turn: the first reply wins, a handoff ends the chain with
+/// `.handoff`, and if none answers the verdict is `.pass`. A plugin that fails, or does
+/// not return within its deadline, is reported in `ChainResult.errors` and the chain
+/// goes on. Each call runs on the host's plugin pool, so a blocking plugin holds only
+/// its own call: the chain waits at most the plugin's deadline.
+///
+/// The chain also counts, per conversation, the inbound messages in a row that no
+/// responder answered, and gives that count to plugins (`sb_message.unanswered_turns`),
+/// in the host's state under the reserved plugin name `switchboard.chain`.
+///
+/// Thread-safe. Run the messages of one conversation one at a time (the host's workers
+/// do); different conversations may run at once.
+public final class ResponderChain: Sendable {
+    public let workspace: WorkspaceID
+    public let instances: [PluginInstance]
+    private let pool: PluginPool
+    private let store: any PluginStateStore
+    private let logger: Logger
+
+    static let statePlugin = "switchboard.chain"
+
+    init(workspace: WorkspaceID, instances: [PluginInstance], pool: PluginPool, store: any PluginStateStore, logger: Logger) {
+        self.workspace = workspace
+        self.instances = instances
+        self.pool = pool
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Runs the chain for one inbound message, suspending (not blocking) while plugins
+    /// work.
+    public func run(message: PluginMessage) async -> ChainResult {
+        var run = Run(chain: self, message: message)
+        if let refused = run.refusal { return refused }
+        for instance in instances {
+            guard let slot = run.start(instance) else { continue }
+            let outcome = await slot.wait(until: run.deadline(instance))
+            if let done = run.conclude(instance, outcome) { return finish(run, done) }
+        }
+        return finish(run, ChainResult(verdict: .pass, plugin: nil, errors: run.errors))
+    }
+
+    /// Runs the chain for one inbound message, blocking the calling thread (commands,
+    /// tests, threads of the host's own).
+    public func runBlocking(message: PluginMessage) -> ChainResult {
+        var run = Run(chain: self, message: message)
+        if let refused = run.refusal { return refused }
+        for instance in instances {
+            guard let slot = run.start(instance) else { continue }
+            let outcome = slot.wait(until: run.deadline(instance))
+            if let done = run.conclude(instance, outcome) { return finish(run, done) }
+        }
+        return finish(run, ChainResult(verdict: .pass, plugin: nil, errors: run.errors))
+    }
+
+    /// Forgets the conversation's count of unanswered messages: call it when an agent
+    /// answers or the conversation goes back to the bot, so an old count does not
+    /// trigger a handoff.
+    public func resetUnansweredTurns(conversation: ConversationID) {
+        do {
+            try store.delete(workspace: workspace, plugin: Self.statePlugin, key: counterKey(conversation))
+        } catch {
+            logger.warn("unanswered-turns counter not reset", [LogKey.conversation: conversation.rawValue, LogKey.error: "\(error)"])
+        }
+    }
+
+    /// Destroys the instances (at shutdown). An instance with a call still running past
+    /// its deadline is left alone and logged.
+    public func shutdown() {
+        for instance in instances { instance.destroy() }
+    }
+
+    // MARK: the steps of one run
+
+    private func counterKey(_ c: ConversationID) -> String { "unanswered:" + c.rawValue }
+
+    private func finish(_ run: Run, _ result: ChainResult) -> ChainResult {
+        let key = counterKey(run.message.conversation)
+        do {
+            if case .pass = result.verdict {
+                try store.set(workspace: workspace, plugin: Self.statePlugin, key: key, value: Array(String(run.unanswered + 1).utf8))
+            } else if run.unanswered > 0 {
+                try store.delete(workspace: workspace, plugin: Self.statePlugin, key: key)
+            }
+        } catch {
+            logger.warn("unanswered-turns counter not saved", [LogKey.conversation: run.message.conversation.rawValue, LogKey.error: "\(error)"])
+        }
+        return result
+    }
+
+    fileprivate func unansweredTurns(_ c: ConversationID) -> Int {
+        do {
+            guard let bytes = try store.get(workspace: workspace, plugin: Self.statePlugin, key: counterKey(c)) else { return 0 }
+            return Int(String(decoding: bytes, as: UTF8.self)) ?? 0
+        } catch {
+            logger.warn("unanswered-turns counter not read", [LogKey.conversation: c.rawValue, LogKey.error: "\(error)"])
+            return 0
+        }
+    }
+
+    /// The state of one run, shared by the blocking and the async variant.
+    private struct Run {
+        let chain: ResponderChain
+        let message: PluginMessage
+        var refusal: ChainResult?
+        var unanswered = 0
+        var prepared: PreparedPluginMessage?
+        var errors: [PluginFailure] = []
+        var started: UInt64 = 0
+
+        init(chain: ResponderChain, message: PluginMessage) {
+            self.chain = chain
+            self.message = message
+            guard message.workspace == chain.workspace else {
+                // A routing bug upstream: never show one workspace's message to another's plugins.
+                chain.logger.error("message of another workspace given to a responder chain", [
+                    LogKey.message: message.message.rawValue, "message_workspace": message.workspace.rawValue,
+                ])
+                refusal = ChainResult(verdict: .pass, plugin: nil, errors: [PluginFailure(
+                    plugin: "", workspace: chain.workspace.rawValue, kind: .skipped,
+                    message: "message of workspace \(message.workspace) given to the chain of workspace \(chain.workspace)",
+                    status: 0, elapsedMilliseconds: 0)])
+                return
+            }
+            unanswered = chain.unansweredTurns(message.conversation)
+            prepared = PreparedPluginMessage(message, unansweredTurns: unanswered)
+        }
+
+        func deadline(_ instance: PluginInstance) -> DispatchTime {
+            DispatchTime(uptimeNanoseconds: started + UInt64(max(1, instance.spec.deadlineMilliseconds)) * 1_000_000)
+        }
+
+        /// Submits the call of `instance`, or records why it is skipped (nil).
+        mutating func start(_ instance: PluginInstance) -> CallSlot? {
+            let conversation = message.conversation
+            if let why = instance.begin(conversation) {
+                fail(instance, .skipped, why, status: 0, elapsedNs: 0)
+                return nil
+            }
+            let pool = chain.pool
+            let slot = CallSlot(onExpire: {
+                instance.tracking.withLock { $0.overrunning += 1 }
+                pool.lend()
+            })
+            let prepared = self.prepared!
+            let logger = chain.logger
+            started = DispatchTime.now().uptimeNanoseconds
+            pool.submit {
+                let outcome = instance.invoke(prepared)
+                instance.end(conversation)
+                if !slot.finish(outcome) {
+                    instance.tracking.withLock { $0.overrunning -= 1 }
+                    pool.giveBack()
+                    logger.warn("late plugin call returned; its outcome was discarded", [
+                        LogKey.plugin: instance.spec.name, LogKey.workspace: instance.workspace.rawValue,
+                        LogKey.conversation: conversation.rawValue, "elapsed_ms": String(outcome.elapsedNanoseconds / 1_000_000),
+                    ])
+                }
+            }
+            return slot
+        }
+
+        /// Reads one call's outcome; returns the chain's result when it ends the chain.
+        mutating func conclude(_ instance: PluginInstance, _ outcome: PluginCallOutcome?) -> ChainResult? {
+            guard let outcome else {
+                let elapsed = DispatchTime.now().uptimeNanoseconds - started
+                fail(instance, .deadlineExceeded, "no answer within \(instance.spec.deadlineMilliseconds) ms", status: 0, elapsedNs: elapsed)
+                return nil
+            }
+            guard outcome.succeeded else {
+                fail(instance, outcome.failureKind, outcome.errorMessage, status: outcome.status, elapsedNs: outcome.elapsedNanoseconds)
+                return nil
+            }
+            switch outcome.verdict {
+            case .pass: return nil
+            case let v: return ChainResult(verdict: v, plugin: instance.spec.name, errors: errors)
+            }
+        }
+
+        mutating func fail(_ instance: PluginInstance, _ kind: PluginFailure.Kind, _ why: String, status: Int32, elapsedNs: UInt64) {
+            let f = PluginFailure(
+                plugin: instance.spec.name, workspace: instance.workspace.rawValue, kind: kind,
+                message: why, status: status, elapsedMilliseconds: Int(elapsedNs / 1_000_000))
+            errors.append(f)
+            chain.logger.warn("plugin call failed", [
+                LogKey.plugin: f.plugin, LogKey.workspace: f.workspace, LogKey.conversation: message.conversation.rawValue,
+                LogKey.message: message.message.rawValue, "failure": kind.rawValue, LogKey.error: why,
+                "elapsed_ms": String(f.elapsedMilliseconds),
+            ])
+        }
+    }
+}

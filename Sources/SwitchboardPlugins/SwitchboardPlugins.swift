@@ -1,1 +1,0 @@
-// SwitchboardPlugins: see DESIGN.md.

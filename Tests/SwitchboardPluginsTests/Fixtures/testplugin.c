@@ -1,0 +1,176 @@
+/*
+ * A C plugin the tests build with cc, in several variants (-D flags):
+ *   TEST_ID="name"        descriptor id (default "testplugin")
+ *   TEST_ABI_MAJOR/MINOR  the ABI version it claims (default: the header's)
+ *   TEST_NO_ENTRY         export no entry function (not a Switchboard plugin)
+ *   TEST_SHORT_DESCRIPTOR claim a descriptor without the reserved slots (an older,
+ *                         smaller layout; the host must read only struct_size bytes)
+ *   TEST_NULL_DESCRIPTOR  the entry returns NULL
+ * What it does is driven by the message text:
+ *   reply:TEXT      reply TEXT            handoff:REASON  hand off
+ *   buttons:N       reply with N buttons  fail-retry / fail-perm  fail with a message
+ *   sleep:MS        sleep, then reply "slept"
+ *   set:KEY=VALUE   store state, reply "ok"      get:KEY  reply the value or "none"
+ *   whoami          reply "<workspace>|<timezone>|<config>"
+ *   history         reply "<n> <first text>"
+ *   log             log a line with a field named "workspace" (which must not win)
+ *   late-reply      sleep 300 ms, then reply "too late"
+ *   turns           reply "turns=<unanswered_turns>"
+ *   anything else   pass
+ * Config {"fail_create": true} makes create fail.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "switchboard_plugin.h"
+
+#ifndef TEST_ID
+#define TEST_ID "testplugin"
+#endif
+#ifndef TEST_ABI_MAJOR
+#define TEST_ABI_MAJOR SWITCHBOARD_PLUGIN_ABI_MAJOR
+#endif
+#ifndef TEST_ABI_MINOR
+#define TEST_ABI_MINOR SWITCHBOARD_PLUGIN_ABI_MINOR
+#endif
+
+static int starts(sb_str s, const char *prefix, sb_str *rest) {
+    size_t n = strlen(prefix);
+    if (s.len < n || memcmp(s.ptr, prefix, n) != 0) return 0;
+    rest->ptr = s.ptr + n;
+    rest->len = s.len - n;
+    return 1;
+}
+
+static sb_status t_create(const sb_instance_info *info, void **out, sb_error *err) {
+    const char *bad = "\"fail_create\":true";
+    size_t n = strlen(bad);
+    for (size_t i = 0; i + n <= info->config_json.len; i++) {
+        if (memcmp(info->config_json.ptr + i, bad, n) == 0) {
+            sb_error_set(err, "fail_create is set", 18);
+            return SB_ERR_INVALID;
+        }
+    }
+    *out = (void *)info;
+    return SB_OK;
+}
+
+typedef struct { int n; char first[128]; size_t first_len; } hist;
+
+static int32_t visit(void *user, const sb_history_entry *e) {
+    hist *h = user;
+    if (h->n == 0) {
+        h->first_len = e->text.len < sizeof h->first ? e->text.len : sizeof h->first;
+        memcpy(h->first, e->text.ptr, h->first_len);
+    }
+    h->n++;
+    return 0;
+}
+
+static sb_status t_handle(void *instance, const sb_message *m, sb_call *call, sb_error *err) {
+    const sb_instance_info *info = instance;
+    const sb_host *host = info->host;
+    sb_host_ctx *ctx = info->host_ctx;
+    sb_str rest;
+    char buf[1024];
+
+    if (starts(m->text, "reply:", &rest)) {
+        return host->reply(call, rest);
+    }
+    if (starts(m->text, "handoff:", &rest)) {
+        return host->handoff(call, rest);
+    }
+    if (starts(m->text, "buttons:", &rest)) {
+        int n = atoi(rest.ptr);
+        host->reply(call, SB_STR("choose"));
+        for (int i = 0; i < n; i++) {
+            int len = snprintf(buf, sizeof buf, "b%d", i);
+            sb_status s = host->add_button(call, (sb_str){buf, (size_t)len});
+            if (s != SB_OK) {
+                sb_error_set(err, "too many buttons", 16);
+                return SB_ERR_PERMANENT;
+            }
+        }
+        return SB_OK;
+    }
+    if (sb_str_eq_cstr(m->text, "fail-retry")) {
+        sb_error_set(err, "upstream timed out", 18);
+        return SB_ERR_RETRYABLE;
+    }
+    if (sb_str_eq_cstr(m->text, "fail-perm")) {
+        sb_error_set(err, "cannot handle this", 18);
+        return SB_ERR_PERMANENT;
+    }
+    if (starts(m->text, "sleep:", &rest)) {
+        int ms = atoi(rest.ptr);
+        usleep((useconds_t)ms * 1000);
+        return host->reply(call, SB_STR("slept"));
+    }
+    if (sb_str_eq_cstr(m->text, "late-reply")) {
+        usleep(300 * 1000);
+        return host->reply(call, SB_STR("too late"));
+    }
+    if (starts(m->text, "set:", &rest)) {
+        const char *eq = memchr(rest.ptr, '=', rest.len);
+        if (eq == NULL) return SB_ERR_INVALID;
+        sb_str key = {rest.ptr, (size_t)(eq - rest.ptr)};
+        sb_status s = host->state_set(ctx, key, eq + 1, rest.len - key.len - 1);
+        if (s != SB_OK) return s;
+        return host->reply(call, SB_STR("ok"));
+    }
+    if (starts(m->text, "get:", &rest)) {
+        size_t len = 0;
+        sb_status s = host->state_get(ctx, rest, buf, sizeof buf, &len);
+        if (s == SB_ERR_NOT_FOUND) return host->reply(call, SB_STR("none"));
+        if (s != SB_OK) return s;
+        return host->reply(call, (sb_str){buf, len});
+    }
+    if (sb_str_eq_cstr(m->text, "whoami")) {
+        int len = snprintf(buf, sizeof buf, "%.*s|%.*s|%.*s",
+                           (int)m->workspace_id.len, m->workspace_id.ptr,
+                           (int)info->workspace_timezone.len, info->workspace_timezone.ptr,
+                           (int)host->config(ctx).len, host->config(ctx).ptr);
+        return host->reply(call, (sb_str){buf, (size_t)len});
+    }
+    if (sb_str_eq_cstr(m->text, "history")) {
+        hist h = {0};
+        sb_status s = host->history(call, 10, visit, &h);
+        if (s != SB_OK) return s;
+        int len = snprintf(buf, sizeof buf, "%d %.*s", h.n, (int)h.first_len, h.first);
+        return host->reply(call, (sb_str){buf, (size_t)len});
+    }
+    if (sb_str_eq_cstr(m->text, "log")) {
+        sb_field f[] = {{SB_STR("workspace"), SB_STR("someone-else")}, {SB_STR("detail"), SB_STR("x1")}};
+        host->log(ctx, SB_LOG_WARN, SB_STR("test plugin line"), f, 2);
+        return SB_OK;
+    }
+    if (sb_str_eq_cstr(m->text, "turns")) {
+        int len = snprintf(buf, sizeof buf, "turns=%u", m->unanswered_turns);
+        return host->reply(call, (sb_str){buf, (size_t)len});
+    }
+    return SB_OK;
+}
+
+static sb_plugin_descriptor descriptor = SWITCHBOARD_PLUGIN_DESCRIPTOR_INIT(
+    .id = SB_STR_INIT(TEST_ID), .name = SB_STR_INIT("Test"), .version = SB_STR_INIT("0.1.0"),
+    .description = SB_STR_INIT("Test plugin."),
+    .create = t_create, .handle = t_handle);
+
+#ifndef TEST_NO_ENTRY
+SB_EXPORT const sb_plugin_descriptor *switchboard_plugin_entry(uint32_t host_abi) {
+    (void)host_abi;
+#ifdef TEST_NULL_DESCRIPTOR
+    return NULL;
+#endif
+    descriptor.abi_major = TEST_ABI_MAJOR;
+    descriptor.abi_minor = TEST_ABI_MINOR;
+#ifdef TEST_SHORT_DESCRIPTOR
+    descriptor.struct_size = (uint32_t)offsetof(sb_plugin_descriptor, reserved);
+#endif
+    return &descriptor;
+}
+#else
+SB_EXPORT int some_other_function(void) { return 42; }
+#endif

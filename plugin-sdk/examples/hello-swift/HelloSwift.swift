@@ -1,0 +1,41 @@
+// hello-swift: the Swift twin of examples/hello-c, built with SwitchboardPluginKit.
+//
+// Replies to "hello" with the configured greeting and two quick-reply buttons, counts
+// greetings in the workspace's state, and mentions the customer's last message when
+// the conversation has one. Everything else passes.
+//
+// Package.swift declares it as the dynamic library product `hello-swift`
+// (libhello-swift.so), module HelloSwiftPlugin: every Swift plugin needs its own module
+// name. Build: swift build --product hello-swift
+import Foundation
+import SwitchboardPluginKit
+
+struct HelloSwift: Responder {
+    let context: PluginContext
+    let greeting: String
+
+    init(context: PluginContext, config: PluginConfig) throws {
+        try config.rejectUnknownKeys(["greeting"])
+        self.context = context
+        greeting = try config.string("greeting") ?? "Hello! How can we help?"
+    }
+
+    func handle(_ message: IncomingMessage) throws -> Verdict {
+        guard message.text.trimmingCharacters(in: .whitespaces).lowercased() == "hello" else { return .pass }
+        // State is this workspace's only: the host bound the workspace at creation.
+        let count = (try context.stateString("greetings")).flatMap { Int($0) } ?? 0
+        try context.setState("greetings", String(count + 1))
+        context.info("greeted a customer", ["conversation": message.conversationID, "greetings": String(count + 1)])
+        var text = greeting
+        if let last = try message.history(limit: 1).last, last.inbound {
+            text += " (You last wrote: \(last.text))"
+        }
+        return .reply(text, buttons: ["Opening hours", "Talk to a person"])
+    }
+}
+
+@_cdecl("switchboard_plugin_entry")
+public func switchboardPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
+    exportResponder(HelloSwift.self, id: "hello-swift", name: "Hello (Swift)", version: "1.0.0",
+                    description: "Replies to hello, in Swift.")
+}

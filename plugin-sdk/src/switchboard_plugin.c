@@ -1,0 +1,19 @@
+/*
+ * The C module CSwitchboardPlugin exists so Swift (the host and SwitchboardPluginKit)
+ * can import plugin-sdk/include/switchboard_plugin.h. SwiftPM needs a source file for a
+ * C target; this one pins the layout of the structs that cross the boundary, so a
+ * change that would move a field (instead of appending one) fails the build.
+ */
+#include "switchboard_plugin.h"
+
+_Static_assert(offsetof(sb_plugin_descriptor, struct_size) == 0, "struct_size first");
+_Static_assert(offsetof(sb_plugin_descriptor, abi_major) == 4, "ABI version at a fixed offset");
+_Static_assert(offsetof(sb_plugin_descriptor, abi_minor) == 6, "ABI version at a fixed offset");
+_Static_assert(sizeof(sb_str) == 2 * sizeof(void *), "sb_str is pointer + length");
+_Static_assert(offsetof(sb_message, unanswered_turns) == 4, "ABI 1.0 layout");
+_Static_assert(offsetof(sb_host, log) == 8, "ABI 1.0 layout");
+
+/* The ABI version this copy of the header describes (major << 16 | minor). */
+uint32_t switchboard_plugin_header_abi(void) {
+    return SWITCHBOARD_PLUGIN_ABI_VERSION;
+}
