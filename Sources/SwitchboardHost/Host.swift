@@ -4,6 +4,7 @@ import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardLog
+import SwitchboardPlugins
 import SwitchboardStore
 
 /// The assembled host: what `switchboard serve` runs. Built from a loaded config, it
@@ -16,6 +17,7 @@ final class Host: @unchecked Sendable {
     let store: any Store
     let router: HTTPRouter
     let services: [any Service]
+    let chains: [ResponderChain]
     private let readiness = Readiness()
     private let started = ContinuousClock.now
 
@@ -29,7 +31,8 @@ final class Host: @unchecked Sendable {
         let metrics = MetricsRegistry()
         self.metrics = metrics
 
-        store = try Self.openStore(config.host, logger: logger)
+        let store = try Self.openStore(config.host, logger: logger)
+        self.store = store
         let report = try store.syncWorkspaces(config.workspaces.map(Self.definition))
         logger.info("workspaces synchronised", [
             "created": report.created.map(\.rawValue).joined(separator: ","),
@@ -40,7 +43,15 @@ final class Host: @unchecked Sendable {
 
         var router = HTTPRouter()
         var services: [any Service] = []
-        let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics)
+        let plugins = PluginHost(searchPaths: config.host.pluginPaths, logger: logger, stateStore: StorePluginState(store: store))
+        let (chains, problems) = PluginLoading.chains(config, host: plugins)
+        guard problems.isEmpty else {
+            store.close()
+            throw StartupError(description: problems.joined(separator: "\n"))
+        }
+        self.chains = Array(chains.values)
+        let responders = chains.mapValues { ChainResponders(chain: $0, store: store) as any Responders }
+        let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics, responders: responders)
         pipeline.addRoutes(to: &router)
         services += pipeline.services
         Self.addHealthRoutes(&router, readiness: readiness, metrics: metrics)
@@ -83,6 +94,11 @@ final class Host: @unchecked Sendable {
         var h: UInt64 = 0xcbf29ce484222325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
         return String(h, radix: 16)
+    }
+
+    /// Tells every plugin instance to stop (after the services stopped).
+    func shutdownPlugins() {
+        for c in chains { c.shutdown() }
     }
 
     func setReady(_ value: Bool) { readiness.ready.store(value, ordering: .relaxed) }

@@ -1,5 +1,7 @@
 import Foundation
 import SwitchboardConfig
+import SwitchboardLog
+import SwitchboardPlugins
 
 /// `switchboard check [--config PATH]`: validates the host config and every workspace
 /// file; prints each problem as `FILE:LINE:COLUMN: error: MESSAGE` and exits 1, or prints
@@ -25,7 +27,14 @@ enum CheckCommand {
     }
 }
 
-/// Plugin problems `check` reports without starting (filled in once plugins load).
+/// Plugin problems `check` reports without starting: every workspace's chain is loaded
+/// and instantiated with its config (with throwaway in-memory state), then shut down.
 enum PluginCheck {
-    static func problems(_ loaded: LoadedConfig) -> [String] { [] }
+    static func problems(_ loaded: LoadedConfig) -> [String] {
+        let host = PluginHost(searchPaths: loaded.host.pluginPaths, logger: Logger(sink: LogSink(level: .error)),
+                              stateStore: InMemoryPluginStateStore())
+        let (chains, problems) = PluginLoading.chains(loaded, host: host)
+        for c in chains.values { c.shutdown() }
+        return problems
+    }
 }

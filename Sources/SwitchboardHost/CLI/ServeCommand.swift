@@ -58,6 +58,7 @@ enum ServeCommand {
         logger.info("shutting down", ["signal": signal])
         host.setReady(false)
         group.stop()
+        host.shutdownPlugins()
         host.store.close()
         logger.info("stopped")
         return 0

@@ -43,7 +43,18 @@ public enum SwitchboardCLI {
     }
 
     /// Commands contributed by other files (ask, plugins, ...).
-    static var extraCommands: [Command] { [] }
+    static var extraCommands: [Command] {
+        [
+            Command(name: "ask", summary: "Run a workspace's responder chain once, offline, and print the verdict.",
+                    usage: "switchboard ask [--config PATH] --workspace ID [--json] TEXT",
+                    options: [configOption,
+                              CommandOptions.Option("workspace", value: "ID", help: "Workspace whose chain answers (required)."),
+                              CommandOptions.Option("json", help: "Print exactly one JSON object.")],
+                    run: AskCommand.run),
+            Command(name: "plugins", summary: "List the plugins found, their versions and ABI, and who uses them.",
+                    usage: "switchboard plugins [--config PATH]", options: [configOption], run: PluginsCommand.run),
+        ]
+    }
 
     public static func run(_ argv: [String]) -> Int32 {
         var args = Array(argv.dropFirst())

@@ -1,0 +1,108 @@
+import Foundation
+import SwitchboardConfig
+import SwitchboardCore
+import SwitchboardLog
+import SwitchboardPlugins
+
+/// `switchboard ask [--config PATH] --workspace ID [--json] TEXT`: runs the workspace's
+/// responder chain once, offline (no database, no provider: plugin state lives in memory
+/// for this run), and prints the verdict. With `--json`, exactly one JSON object:
+/// `{"verdict":"reply"|"handoff"|"pass","plugin":NAME,"text":...,"reason":...}`.
+enum AskCommand {
+    static func run(_ options: CommandOptions) throws -> Int32 {
+        guard let wsName = options.value("workspace") else { throw UsageError("switchboard ask: --workspace ID is required") }
+        let text = options.positional.joined(separator: " ")
+        guard !text.isEmpty else { throw UsageError("switchboard ask: give the customer's message as TEXT") }
+        let path = ConfigLoading.path(options)
+        let config: LoadedConfig
+        do { config = try ConfigLoading.load(path) } catch {
+            printErr(error.description)
+            return 1
+        }
+        guard let ws = config.workspaces.first(where: { $0.id.rawValue == wsName }) else {
+            printErr("switchboard ask: no workspace '\(wsName)' in \(config.host.workspacesDirectory) (have: \(config.workspaces.map(\.id.rawValue).sorted().joined(separator: ", ")))")
+            return 1
+        }
+        let host = PluginHost(searchPaths: config.host.pluginPaths, logger: Logger(sink: LogSink(level: .warn)),
+                              stateStore: InMemoryPluginStateStore())
+        let chain: ResponderChain
+        do {
+            chain = try host.load(workspace: ws.id, timezone: ws.timeZone.identifier, specs: PluginLoading.specs(ws))
+        } catch {
+            printErr("switchboard ask: \(error)")
+            return 1
+        }
+        defer { chain.shutdown() }
+        let result = chain.runBlocking(message: PluginMessage(
+            workspace: ws.id, channel: ChannelID("ask"), conversation: ConversationID("ask"), message: MessageID("ask"),
+            senderE164: "", senderName: "", text: text, kind: .text, timestamp: Date()))
+        var verdict = "pass", reply: String?, reason: String?
+        var buttons: [String] = []
+        switch result.verdict {
+        case .pass:
+            if let fb = ws.fallback { reply = fb; reason = "no responder answered; the workspace fallback applies" }
+        case .reply(let t, let b): verdict = "reply"; reply = t; buttons = b
+        case .handoff(let r, let m): verdict = "handoff"; reason = r; reply = m
+        }
+        if options.has("json") {
+            var fields = ["\"verdict\":\(LogSink.jsonString(verdict))"]
+            fields.append("\"plugin\":" + (result.plugin.map(LogSink.jsonString) ?? "null"))
+            fields.append("\"text\":" + (reply.map(LogSink.jsonString) ?? "null"))
+            fields.append("\"reason\":" + (reason.map(LogSink.jsonString) ?? "null"))
+            if !buttons.isEmpty { fields.append("\"buttons\":[" + buttons.map(LogSink.jsonString).joined(separator: ",") + "]") }
+            if !result.errors.isEmpty {
+                fields.append("\"errors\":[" + result.errors.map { LogSink.jsonString($0.description) }.joined(separator: ",") + "]")
+            }
+            print("{" + fields.joined(separator: ",") + "}")
+        } else {
+            print("verdict: \(verdict)" + (result.plugin.map { " (\($0))" } ?? ""))
+            if let reply { print("text: \(reply)") }
+            if !buttons.isEmpty { print("buttons: \(buttons.joined(separator: " | "))") }
+            if let reason { print("reason: \(reason)") }
+            for e in result.errors { print("plugin error: \(e)") }
+        }
+        return 0
+    }
+}
+
+/// `switchboard plugins [--config PATH]`: the plugins found on `plugins.path`, their
+/// version and ABI, and which workspaces use them; plugins a workspace names that cannot
+/// be loaded are listed with the reason.
+enum PluginsCommand {
+    static func run(_ options: CommandOptions) throws -> Int32 {
+        let path = ConfigLoading.path(options)
+        let config: LoadedConfig
+        do { config = try ConfigLoading.load(path) } catch {
+            printErr(error.description)
+            return 1
+        }
+        let host = PluginHost(searchPaths: config.host.pluginPaths, logger: Logger(sink: LogSink(level: .error)),
+                              stateStore: InMemoryPluginStateStore())
+        var users: [String: [String]] = [:]
+        for w in config.workspaces { for p in w.plugins { users[p.name, default: []].append(w.id.rawValue) } }
+        var rows: [[String]] = [["NAME", "VERSION", "ABI", "WORKSPACES", "FILE"]]
+        var named = Set<String>()
+        var failed = false
+        for (name, _) in host.filesOnSearchPath() {
+            guard let info = try? host.inspect(name: name) else { continue }   // a library that is not a plugin
+            named.insert(name)
+            rows.append([name, info.version, info.abi, (users[name] ?? []).sorted().joined(separator: ","), info.file])
+        }
+        for (name, ws) in users.sorted(by: { $0.key < $1.key }) where !named.contains(name) {
+            let file = config.workspaces.flatMap(\.plugins).first { $0.name == name }?.file
+            do {
+                let info = try host.inspect(name: name, file: file)
+                rows.append([name, info.version, info.abi, ws.sorted().joined(separator: ","), info.file])
+            } catch {
+                failed = true
+                rows.append([name, "-", "-", ws.sorted().joined(separator: ","), "error: \(error)"])
+            }
+        }
+        let widths = (0..<4).map { i in rows.map { $0[i].count }.max() ?? 0 }
+        for r in rows {
+            print((0..<4).map { r[$0].padding(toLength: widths[$0] + 2, withPad: " ", startingAt: 0) }.joined() + r[4])
+        }
+        print("host plugin ABI: \(PluginHost.abiVersion)")
+        return failed ? 1 : 0
+    }
+}

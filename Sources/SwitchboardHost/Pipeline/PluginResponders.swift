@@ -1,0 +1,73 @@
+import Foundation
+import SwitchboardConfig
+import SwitchboardCore
+import SwitchboardPlugins
+import SwitchboardStore
+
+/// Plugins' per-workspace state in the host's store (the `plugin_state` table), through
+/// the workspace scope: a plugin's instance is bound to one workspace and can never name
+/// another.
+struct StorePluginState: PluginStateStore {
+    let store: any Store
+
+    func get(workspace: WorkspaceID, plugin: String, key: String) throws -> [UInt8]? {
+        try store.workspace(workspace).pluginState.get(plugin: plugin, key: key)
+    }
+    func set(workspace: WorkspaceID, plugin: String, key: String, value: [UInt8]) throws {
+        try store.workspace(workspace).pluginState.set(plugin: plugin, key: key, value: value)
+    }
+    func delete(workspace: WorkspaceID, plugin: String, key: String) throws {
+        _ = try store.workspace(workspace).pluginState.delete(plugin: plugin, key: key)
+    }
+}
+
+/// A workspace's plugin chain as the pipeline's `Responders`.
+struct ChainResponders: Responders {
+    let chain: ResponderChain
+    let store: any Store
+
+    func respond(_ input: ResponderInput) -> ResponderOutcome {
+        let ws = store.workspace(input.workspace)
+        let conversation = input.conversation.id
+        let result = chain.runBlocking(message: PluginMessage(
+            workspace: input.workspace, channel: input.channel, conversation: conversation, message: input.message.id,
+            senderE164: input.contact?.e164 ?? "", senderName: input.contact?.profileName ?? "",
+            text: input.message.text ?? "", kind: input.message.kind, timestamp: input.message.createdAt,
+            conversationState: input.conversation.state,
+            history: { n in
+                try ws.messages.list(conversation: conversation, after: nil, limit: 10_000).suffix(max(0, n)).map {
+                    PluginHistoryEntry(direction: $0.direction, kind: $0.kind, text: $0.text ?? "", timestamp: $0.createdAt)
+                }
+            }))
+        let verdict: ResponderVerdict = switch result.verdict {
+        case .pass: .pass
+        case .reply(let text, let buttons): .reply(text: text, buttons: buttons)
+        case .handoff(let reason, let message): .handoff(reason: reason, text: message)
+        }
+        return ResponderOutcome(verdict: verdict, plugin: result.plugin,
+                                failures: result.errors.map { (plugin: $0.plugin, error: $0.description) })
+    }
+}
+
+/// Loads every workspace's plugin chain: each library once per process, one instance per
+/// workspace with that workspace's config.
+enum PluginLoading {
+    static func specs(_ w: WorkspaceConfig) -> [PluginSpec] {
+        w.plugins.map { PluginSpec(name: $0.name, file: $0.file, deadlineMilliseconds: $0.deadlineMilliseconds, configJSON: $0.configJSON) }
+    }
+
+    /// One chain per workspace that lists plugins, or every loading problem (each naming
+    /// the plugin, the file and the workspace).
+    static func chains(_ config: LoadedConfig, host: PluginHost) -> (chains: [WorkspaceID: ResponderChain], problems: [String]) {
+        var chains: [WorkspaceID: ResponderChain] = [:]
+        var problems: [String] = []
+        for w in config.workspaces where !w.plugins.isEmpty {
+            do {
+                chains[w.id] = try host.load(workspace: w.id, timezone: w.timeZone.identifier, specs: specs(w))
+            } catch {
+                problems.append("\(w.file): error: \(error)")
+            }
+        }
+        return (chains, problems)
+    }
+}
