@@ -20,10 +20,9 @@ run: release
 
 test:
 	@scripts/deps.sh test
-	$(SWIFT) build -c release --product switchboard
-	# swift test does not link .dynamic products (the plugins the tests load): build all.
-	$(SWIFT) build
-	SWITCHBOARD_BIN=$(CURDIR)/.build/release/switchboard $(SWIFT) test
+	# Builds every product too (the plugins the tests load, the binary they run).
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
 
 clean:
 	rm -rf .build

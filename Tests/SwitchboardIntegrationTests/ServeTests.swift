@@ -81,7 +81,16 @@ import Testing
 
 @Suite struct CheckCommandTests {
     @Test func theShippedDefaultConfigPasses() throws {
-        let r = try runSwitchboard(["check", "--config", "config/switchboard.yaml"], cwd: TestHost.repoRoot)
+        // The shipped files as they are, but with plugins searched where this test's build
+        // put them (the default path is the release build folder `make run` fills).
+        let shipped = try String(contentsOf: TestHost.repoRoot.appendingPathComponent("config/switchboard.yaml"), encoding: .utf8)
+        let config = shipped.replacingOccurrences(of: "path: [.build/release, /usr/lib/switchboard/plugins]",
+                                                  with: "path: [\(TestHost.pluginDirectory)]")
+        #expect(config != shipped)
+        let file = NSTemporaryDirectory() + "shipped-\(UUID().uuidString).yaml"
+        try config.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let r = try runSwitchboard(["check", "--config", file], cwd: TestHost.repoRoot)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("ok"))
     }

@@ -19,6 +19,9 @@ final class TestHost: @unchecked Sendable {
         return repoRoot.appendingPathComponent(".build/debug/switchboard").path
     }
 
+    /// Plugins built beside the binary under test.
+    static var pluginDirectory: String { URL(fileURLWithPath: binary).deletingLastPathComponent().path }
+
     let dir: URL
     let process = Process()
     private let lines = Mutex<[String]>([])
@@ -49,6 +52,8 @@ final class TestHost: @unchecked Sendable {
           format: json
         workspaces:
           dir: $DIR/workspaces
+        plugins:
+          path: [\(TestHost.pluginDirectory)]
         \(extra)
         """
     }

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import SwitchboardTestSupport
+
+/// The responder chain in the running host: the FAQ answers, the handoff hands over and
+/// the bot then stays silent; `ask` gives the same verdicts offline.
+@Suite(.serialized) struct ResponderPipelineTests {
+    static var bakery: String {
+        (try? String(contentsOf: TestHost.repoRoot.appendingPathComponent("config/workspaces/demo.yaml"), encoding: .utf8)) ?? ""
+    }
+
+    @Test func faqAnswersThenHandoffThenSilence() throws {
+        let h = try PipelineHarness(workspaces: ["demo": Self.bakery])
+        try h.start()
+        #expect(try h.post([h.text("wen r u open on saturday?")]).status == 200)
+        #expect(h.waitForReplies(1))
+        #expect(h.replies.last?.text == "We are open 8am to 7pm, Monday to Saturday. We are closed on Sundays.")
+
+        #expect(try h.post([h.text("I want to speak to a human please")]).status == 200)
+        #expect(h.waitForReplies(2))
+        #expect(h.replies.last?.text?.contains("agent") == true)
+
+        // Now the conversation is with a human: the bot answers nothing, not even the FAQ.
+        #expect(try h.post([h.text("when are you open?")]).status == 200)
+        var events: [String] = []
+        for _ in 0..<50 {
+            events = try h.events()
+            if events.filter({ $0.contains(" verdict ") }).count >= 3 { break }
+            usleep(100_000)
+        }
+        usleep(300_000)
+        #expect(h.replies.count == 2)
+        #expect(events.contains { $0.contains(" state_changed ") && $0.contains("\"to\":\"human\"") })
+        #expect(events.contains { $0.contains(" verdict ") && $0.contains("conversation is with a human") })
+        #expect(events.contains { $0.contains(" verdict ") && $0.contains("\"plugin\":\"faq\"") })
+    }
+
+    @Test func askPrintsExactlyOneJSONObject() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": Self.bakery])
+        let r = try runSwitchboard(["ask", "--config", host.configPath, "--workspace", "demo", "--json", "do u deliver to lekki pls"], cwd: host.dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["verdict"] as? String == "reply")
+        #expect(object["plugin"] as? String == "faq")
+        #expect((object["text"] as? String)?.contains("Lekki") == true)
+
+        let handoff = try runSwitchboard(["ask", "--config", host.configPath, "--workspace", "demo", "--json", "this is a complaint"], cwd: host.dir)
+        let h = try #require(try JSONSerialization.jsonObject(with: Data(handoff.stdout.utf8)) as? [String: Any])
+        #expect(h["verdict"] as? String == "handoff")
+        #expect(h["plugin"] as? String == "handoff")
+        #expect((h["reason"] as? String)?.isEmpty == false)
+
+        let unknown = try runSwitchboard(["ask", "--config", host.configPath, "--workspace", "nope", "hi"], cwd: host.dir)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no workspace 'nope'"))
+    }
+
+    @Test func aMissingPluginStopsCheckAndServeWithItsName() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": TestWorkspaces.demo + "\nplugins:\n  - name: nosuch\n"])
+        let r = try runSwitchboard(["check", "--config", host.configPath], cwd: host.dir)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("demo.yaml: error: plugin nosuch: libnosuch.so not found in"))
+        try host.start(waitForListening: false)
+        #expect(host.waitForExit(timeout: 10) == 1)
+        #expect(host.logText.contains("plugin nosuch: libnosuch.so not found"))
+    }
+}
