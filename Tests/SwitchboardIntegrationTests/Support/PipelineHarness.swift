@@ -66,7 +66,7 @@ final class PipelineHarness: @unchecked Sendable {
 
     /// The journal of a workspace, as `switchboard events` prints it.
     func events(workspace: String = "demo", conversation: String? = nil) throws -> [String] {
-        var args = ["events", "--config", host.configPath, "--workspace", workspace, "--limit", "1000"]
+        var args = ["events", "--config", host.configPath, "--workspace", workspace, "--limit", "1000000"]
         if let conversation { args += ["--conversation", conversation] }
         let r = try runSwitchboard(args, cwd: host.dir)
         return r.stdout.split(separator: "\n").map(String.init)

@@ -23,7 +23,7 @@ final class TestHost: @unchecked Sendable {
     static var pluginDirectory: String { URL(fileURLWithPath: binary).deletingLastPathComponent().path }
 
     let dir: URL
-    let process = Process()
+    private(set) var process = Process()
     private let lines = Mutex<[String]>([])
     private let stdoutText = Mutex<String>("")
     private(set) var port: UInt16 = 0
@@ -85,7 +85,9 @@ final class TestHost: @unchecked Sendable {
         }
         try process.run()
         if waitForListening {
-            let line = try waitForLog(timeout: 30) { $0["message"] as? String == "http server listening" }
+            let line = try waitForLog(timeout: 30, skipping: listeningLinesBefore) {
+                $0["message"] as? String == "http server listening"
+            }
             guard let p = line["port"] as? String, let port = UInt16(p) else { throw HTTPClient.Failure(description: "no port in listening line") }
             self.port = port
         }
@@ -104,19 +106,35 @@ final class TestHost: @unchecked Sendable {
         }
     }
 
-    func waitForLog(timeout: Double, _ match: ([String: Any]) -> Bool) throws -> [String: Any] {
+    /// Waits for a log line matching `match`, past the first `skipping` such lines.
+    func waitForLog(timeout: Double, skipping: Int = 0, _ match: ([String: Any]) -> Bool) throws -> [String: Any] {
         let end = Date().addingTimeInterval(timeout)
+        func found() -> [String: Any]? {
+            let all = logLines.filter(match)
+            return all.count > skipping ? all[skipping] : nil
+        }
         while Date() < end {
-            if let l = logLines.first(where: match) { return l }
+            if let l = found() { return l }
             if !process.isRunning {
                 usleep(50_000)
-                if let l = logLines.first(where: match) { return l }
+                if let l = found() { return l }
                 throw HTTPClient.Failure(description: "switchboard exited with \(process.terminationStatus) before the expected log line; log:\n\(logText)")
             }
             usleep(20_000)
         }
         throw HTTPClient.Failure(description: "timed out waiting for a log line; log:\n\(logText)")
     }
+
+    /// Starts the binary again on the same folder and database (after it exited or was
+    /// killed); the log collected so far is kept.
+    func restart(environment: [String: String] = [:]) throws {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        lines.withLock { $0.append("\n--- restart ---\n") }
+        listeningLinesBefore = logLines.filter { $0["message"] as? String == "http server listening" }.count
+        process = Process()
+        try start(environment: environment)
+    }
+    private var listeningLinesBefore = 0
 
     func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
