@@ -26,6 +26,9 @@ final class Loader {
     /// Ids of every workspace file read, even those with errors (their id, or the file's
     /// base name), so that one broken file does not make every channel's reference fail.
     private(set) var knownWorkspaceIDs: [String] = []
+    /// False when the workspaces folder could not be read: channels' references to
+    /// workspaces are then not checked (the folder's error says enough).
+    private(set) var workspacesKnown = true
 
     init(environment: [String: String], regionValidator: @escaping ConfigLoader.RegionValidator,
          senderNormalizer: @escaping ConfigLoader.SenderNormalizer) {
@@ -157,6 +160,7 @@ final class Loader {
         guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue else {
             let relative = dir.hasPrefix("/") ? "" : " (relative to the working directory)"
             diagnostics.error("workspaces folder '\(dir)' does not exist\(relative)", at: dirNode)
+            workspacesKnown = false
             return
         }
         let names: [String]
@@ -166,6 +170,7 @@ final class Loader {
                 .sorted()
         } catch {
             diagnostics.error("cannot list workspaces folder '\(dir)': \(error.localizedDescription)", at: dirNode)
+            workspacesKnown = false
             return
         }
         if names.isEmpty {
@@ -282,7 +287,7 @@ final class Loader {
                 diagnostics.error("unknown app '\(app)'\(known)", at: c.node("app"))
             }
             for key in ["workspace", "fallback_workspace"] {
-                guard let w = c.text(key), c.isSet(key), !knownWorkspaceIDs.contains(w) else { continue }
+                guard workspacesKnown, let w = c.text(key), c.isSet(key), !knownWorkspaceIDs.contains(w) else { continue }
                 let known = knownWorkspaceIDs.isEmpty
                     ? "; there are no workspace files in '\(host.config.workspacesDirectory)'"
                     : Suggestion.closest(to: w, in: knownWorkspaceIDs).map { "; did you mean '\($0)'?" }

@@ -41,7 +41,8 @@ import Testing
             PluginConfig(name: "faq", file: "/opt/plugins/libfaq.so", deadlineMilliseconds: 500, configJSON: "{}"),
             PluginConfig(name: "handoff", file: nil, deadlineMilliseconds: 2000, configJSON: #"{"keywords":["human"]}"#),
         ])
-        let minimal = try ConfigLoader.parseWorkspace("id: demo\nname: D\nregion: KE\ntimezone: UTC\n", file: "demo.yml")
+        // `fallback:` with nothing after it leaves the optional key unset.
+        let minimal = try ConfigLoader.parseWorkspace("id: demo\nname: D\nregion: KE\ntimezone: UTC\nfallback:\n", file: "demo.yml")
         #expect(minimal.senders.isEmpty && minimal.fallback == nil && !minimal.markRead && minimal.plugins.isEmpty)
     }
 

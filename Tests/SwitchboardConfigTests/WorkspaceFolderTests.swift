@@ -41,7 +41,8 @@ import Testing
     @Test func aMissingWorkspacesFolderIsAnErrorAtWorkspacesDir() throws {
         let tmp = try TempDir()
         defer { tmp.cleanup() }
-        try tmp.write("switchboard.yaml", host(dir: "nope"))
+        // The channel's workspace is not reported unknown: the folder's error says enough.
+        try tmp.write("switchboard.yaml", host(dir: "nope", channels: "  - {id: chat, type: webchat, workspace: demo}"))
         #expect(loadFailures(tmp) == [
             "switchboard.yaml:2:8: error: workspaces folder 'nope' does not exist (relative to the working directory)",
         ])
