@@ -248,8 +248,12 @@ final class Loader {
         let sorted = diagnostics.sorted()
         if diagnostics.hasErrors { throw ConfigError(sorted) }
         var secrets: [String] = []
+        var postgresPassword: [String] = []
+        if case .postgres(let url) = host.config.storage, let password = URLComponents(string: url)?.password {
+            postgresPassword = [password]
+        }
         for s in host.config.whatsAppApps.flatMap({ [$0.appSecret, $0.verifyToken] })
-            + host.config.channels.compactMap(\.accessToken) where !s.isEmpty && !secrets.contains(s) {
+            + host.config.channels.compactMap(\.accessToken) + postgresPassword where !s.isEmpty && !secrets.contains(s) {
             secrets.append(s)
         }
         return LoadedConfig(host: host.config, workspaces: workspaces.map(\.config), warnings: sorted, secrets: secrets)

@@ -12,7 +12,7 @@ import Testing
         #expect(doc.contains("server.listen  [host:port; default: 127.0.0.1:8080]"))
         #expect(doc.contains("channels[].rate_limit  [number > 0; default: 80]"))
         #expect(doc.contains("whatsapp.apps[].app_secret  [text; required]"))
-        #expect(doc.contains("log.file  [text; optional; if unset: stderr]"))
+        #expect(doc.contains("log.file  [text; optional; when unset: stderr]"))
         #expect(doc.contains("plugins[].deadline_ms  [integer 1..600000; default: 2000]"))
     }
 

@@ -79,6 +79,7 @@ import Testing
             "switchboard.yaml:2:3: error: set either 'sqlite' or 'postgres' in 'storage', not both",
         ])
         #expect(try ConfigLoader.parse(host: "storage:\n  postgres: postgres://u@h/db\n").host.storage == .postgres(url: "postgres://u@h/db"))
+        #expect(try ConfigLoader.parse(host: "storage:\n  postgres: postgres://u:pw-123@h/db\n").secrets == ["pw-123"])
         #expect(try ConfigLoader.parse(host: "storage: {}\n").host.storage == .sqlite(path: "data/switchboard.db"))
         #expect(failures(host: "storage:\n  postgres: mysql://h/db\n") == [
             "switchboard.yaml:2:13: error: 'postgres' must be a postgres:// or postgresql:// URL, got 'mysql://h/db'",
