@@ -50,9 +50,9 @@ public enum ConfigSchema {
     public static let channel = ConfigSection(path: "channels[]", doc: "A connection to a messaging provider: a WhatsApp number or a web chat.", options: [
         ConfigOption("id", .identifier, .required, "Name of the channel, unique in the host, used in logs and the journal."),
         ConfigOption("type", .choice(["whatsapp", "webchat"]), .required, "The provider."),
-        ConfigOption("app", .identifier, .optional("required for whatsapp"), "whatsapp: the id of the app in whatsapp.apps that receives this number's webhooks."),
-        ConfigOption("phone_number_id", .digits, .optional("required for whatsapp"), "whatsapp: the number's id in the Cloud API (not the phone number); quote it."),
-        ConfigOption("access_token", .text, .optional("required for whatsapp"), "whatsapp: the token used to send. A secret: use ${VAR}."),
+        ConfigOption("app", .identifier, .optional("an error on whatsapp channels"), "whatsapp: the id of the app in whatsapp.apps that receives this number's webhooks."),
+        ConfigOption("phone_number_id", .digits, .optional("an error on whatsapp channels"), "whatsapp: the number's id in the Cloud API (not the phone number); quote it."),
+        ConfigOption("access_token", .text, .optional("an error on whatsapp channels"), "whatsapp: the token used to send. A secret: use ${VAR}."),
         ConfigOption("workspace", .identifier, .optional("shared: routed by sender"),
                      "The workspace that owns this channel (recipient routing). Leave it out on a shared number: messages then go to the workspace whose senders list holds the sender. Required for webchat."),
         ConfigOption("fallback_workspace", .identifier, .optional("unknown senders are held as unrouted"),
@@ -109,7 +109,7 @@ public enum ConfigSchema {
             let key = prefix + option.key
             let dflt: String = switch option.defaultValue {
             case .required: "required"
-            case .optional(let meaning): "optional; if unset: \(meaning)"
+            case .optional(let meaning): "optional; when unset: \(meaning)"
             case .value(let yaml): "default: \(yaml)"
             }
             lines.append("\(key)  [\(option.type.documentation); \(dflt)]")

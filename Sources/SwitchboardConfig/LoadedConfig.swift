@@ -4,6 +4,7 @@ public struct LoadedConfig: Sendable {
     public var host: HostConfig
     public var workspaces: [WorkspaceConfig]
     public var warnings: [ConfigDiagnostic]
-    /// Every `app_secret`, `verify_token` and `access_token` value (non-empty, once each).
+    /// Every `app_secret`, `verify_token` and `access_token` value, and the password of a
+    /// `storage.postgres` URL (non-empty, once each).
     public var secrets: [String]
 }

@@ -26,6 +26,9 @@ final class Loader {
     /// Ids of every workspace file read, even those with errors (their id, or the file's
     /// base name), so that one broken file does not make every channel's reference fail.
     private(set) var knownWorkspaceIDs: [String] = []
+    /// False when the workspaces folder could not be read: channels' references to
+    /// workspaces are then not checked (the folder's error says enough).
+    private(set) var workspacesKnown = true
 
     init(environment: [String: String], regionValidator: @escaping ConfigLoader.RegionValidator,
          senderNormalizer: @escaping ConfigLoader.SenderNormalizer) {
@@ -157,6 +160,7 @@ final class Loader {
         guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue else {
             let relative = dir.hasPrefix("/") ? "" : " (relative to the working directory)"
             diagnostics.error("workspaces folder '\(dir)' does not exist\(relative)", at: dirNode)
+            workspacesKnown = false
             return
         }
         let names: [String]
@@ -166,6 +170,7 @@ final class Loader {
                 .sorted()
         } catch {
             diagnostics.error("cannot list workspaces folder '\(dir)': \(error.localizedDescription)", at: dirNode)
+            workspacesKnown = false
             return
         }
         if names.isEmpty {
@@ -243,8 +248,12 @@ final class Loader {
         let sorted = diagnostics.sorted()
         if diagnostics.hasErrors { throw ConfigError(sorted) }
         var secrets: [String] = []
+        var postgresPassword: [String] = []
+        if case .postgres(let url) = host.config.storage, let password = URLComponents(string: url)?.password {
+            postgresPassword = [password]
+        }
         for s in host.config.whatsAppApps.flatMap({ [$0.appSecret, $0.verifyToken] })
-            + host.config.channels.compactMap(\.accessToken) where !s.isEmpty && !secrets.contains(s) {
+            + host.config.channels.compactMap(\.accessToken) + postgresPassword where !s.isEmpty && !secrets.contains(s) {
             secrets.append(s)
         }
         return LoadedConfig(host: host.config, workspaces: workspaces.map(\.config), warnings: sorted, secrets: secrets)
@@ -282,7 +291,7 @@ final class Loader {
                 diagnostics.error("unknown app '\(app)'\(known)", at: c.node("app"))
             }
             for key in ["workspace", "fallback_workspace"] {
-                guard let w = c.text(key), c.isSet(key), !knownWorkspaceIDs.contains(w) else { continue }
+                guard workspacesKnown, let w = c.text(key), c.isSet(key), !knownWorkspaceIDs.contains(w) else { continue }
                 let known = knownWorkspaceIDs.isEmpty
                     ? "; there are no workspace files in '\(host.config.workspacesDirectory)'"
                     : Suggestion.closest(to: w, in: knownWorkspaceIDs).map { "; did you mean '\($0)'?" }

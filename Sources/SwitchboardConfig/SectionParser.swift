@@ -29,6 +29,8 @@ struct SectionParser {
                 diagnostics.error("unknown key '\(entry.name)'\(place)\(hint)", at: entry.key)
                 continue
             }
+            // `key:` with nothing after it leaves an optional key unset.
+            if entry.value.isNull, case .optional = option.defaultValue { continue }
             values.keyNodes[option.key] = entry.key
             if let value = parseValue(option, section, entry.value) {
                 values.items[option.key] = ConfigItem(value: value, node: entry.value)

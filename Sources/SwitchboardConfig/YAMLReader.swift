@@ -63,8 +63,8 @@ public enum YAMLReader {
 /// attached to the collection on top.
 private struct TreeBuilder {
     private enum Frame {
-        case mapping(YAMLNode, anchor: String?, entries: [YAMLNode.Entry], pendingKey: YAMLNode?, dropValue: Bool)
-        case sequence(YAMLNode, anchor: String?, items: [YAMLNode])
+        case mapping(YAMLNode, anchor: String?, entries: [YAMLNode.Entry], pendingKey: YAMLNode?, dropValue: Bool, size: Int)
+        case sequence(YAMLNode, anchor: String?, items: [YAMLNode], size: Int)
     }
 
     let file: String
@@ -72,7 +72,6 @@ private struct TreeBuilder {
     var diagnostics: [ConfigDiagnostic] = []
     private var stack: [Frame] = []
     private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
-    private var nodeCount = 0
     private var documents = 0
 
     init(file: String) { self.file = file }
@@ -117,20 +116,20 @@ private struct TreeBuilder {
         case YAML_SEQUENCE_START_EVENT:
             let s = event.data.sequence_start
             stack.append(.sequence(YAMLNode(.sequence([]), file: file, line: line, column: column, tag: string(s.tag)),
-                                   anchor: string(s.anchor), items: []))
+                                   anchor: string(s.anchor), items: [], size: 1))
         case YAML_MAPPING_START_EVENT:
             let m = event.data.mapping_start
             stack.append(.mapping(YAMLNode(.mapping([]), file: file, line: line, column: column, tag: string(m.tag)),
-                                  anchor: string(m.anchor), entries: [], pendingKey: nil, dropValue: false))
+                                  anchor: string(m.anchor), entries: [], pendingKey: nil, dropValue: false, size: 1))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return nil }
             switch frame {
-            case .sequence(var node, let anchor, let items):
+            case .sequence(var node, let anchor, let items, let size):
                 node.kind = .sequence(items)
-                return finish(node, anchor: anchor, size: 1 + items.count)
-            case .mapping(var node, let anchor, let entries, _, _):
+                return finish(node, anchor: anchor, size: size)
+            case .mapping(var node, let anchor, let entries, _, _, let size):
                 node.kind = .mapping(entries)
-                return finish(node, anchor: anchor, size: 1 + 2 * entries.count)
+                return finish(node, anchor: anchor, size: size)
             }
         default:
             break
@@ -138,10 +137,10 @@ private struct TreeBuilder {
         return nil
     }
 
-    /// Attaches a finished node to its parent (or makes it the root).
+    /// Attaches a finished node to its parent (or makes it the root). `size` counts the
+    /// nodes of the subtree with aliases expanded, as later passes will walk it.
     private mutating func finish(_ node: YAMLNode, anchor: String?, size: Int) -> ConfigDiagnostic? {
-        nodeCount += size
-        if nodeCount > YAMLReader.maxNodes {
+        if size > YAMLReader.maxNodes {
             return ConfigDiagnostic("the document expands to more than \(YAMLReader.maxNodes) nodes (too many aliases?)", at: node)
         }
         if let anchor { anchors[anchor] = (node, size) }
@@ -150,13 +149,13 @@ private struct TreeBuilder {
             return nil
         }
         switch top {
-        case .sequence(let seq, let a, var items):
+        case .sequence(let seq, let a, var items, let total):
             items.append(node)
-            stack.append(.sequence(seq, anchor: a, items: items))
-        case .mapping(let map, let a, var entries, let pendingKey, let dropValue):
+            stack.append(.sequence(seq, anchor: a, items: items, size: total + size))
+        case .mapping(let map, let a, var entries, let pendingKey, let dropValue, let total):
             if let key = pendingKey {
                 if !dropValue { entries.append(YAMLNode.Entry(key: key, value: node)) }
-                stack.append(.mapping(map, anchor: a, entries: entries, pendingKey: nil, dropValue: false))
+                stack.append(.mapping(map, anchor: a, entries: entries, pendingKey: nil, dropValue: false, size: total + size))
             } else {
                 var drop = false
                 if node.scalarValue == nil {
@@ -168,7 +167,7 @@ private struct TreeBuilder {
                         at: node))
                     drop = true
                 }
-                stack.append(.mapping(map, anchor: a, entries: entries, pendingKey: node, dropValue: drop))
+                stack.append(.mapping(map, anchor: a, entries: entries, pendingKey: node, dropValue: drop, size: total + size))
             }
         }
         return nil
