@@ -11,6 +11,8 @@ final class Pipeline: @unchecked Sendable {
     let ingress: WhatsAppIngress
     let workers: ResponderWorkers
     let senders: [ChannelID: ChannelSender]
+    /// Replies and notes from agents (the inbox API).
+    let agentReplies: AgentReplies
 
     init(host config: LoadedConfig, store: any Store, logger: Logger, metrics registry: MetricsRegistry,
          responders: [WorkspaceID: any Responders] = [:], workerCount: Int = 8) throws {
@@ -30,6 +32,7 @@ final class Pipeline: @unchecked Sendable {
         self.senders = senders
         let allSenders = senders
         let notify: @Sendable (ChannelID) -> Void = { allSenders[$0]?.notify() }
+        agentReplies = AgentReplies(store: store, logger: logger, notify: notify)
         workers = ResponderWorkers(store: store, logger: logger, workspaces: config.workspaces, responders: responders,
                                    workers: workerCount, onOutbox: notify)
         let workers = self.workers
