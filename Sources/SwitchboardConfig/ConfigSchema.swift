@@ -60,6 +60,21 @@ public enum ConfigSchema {
         ConfigOption("rate_limit", .number(greaterThan: 0), .value("80"), "Messages per second the channel's sender may send."),
     ])
 
+    public static let outbox = ConfigSection(path: "outbox", doc: "How channel senders retry and back off.", options: [
+        ConfigOption("retry_base_ms", .integer(1...3_600_000), .value("1000"),
+                     "First retry delay ceiling, in milliseconds; each retry doubles it (exponential backoff with full jitter)."),
+        ConfigOption("retry_cap_ms", .integer(1...86_400_000), .value("300000"),
+                     "Longest delay between two attempts, in milliseconds."),
+        ConfigOption("max_attempts", .integer(1...1000), .value("20"),
+                     "Attempts before a retryable failure is recorded as failed for good."),
+        ConfigOption("breaker_failures", .integer(1...1000), .value("5"),
+                     "Consecutive provider failures (5xx, timeouts, connection errors) that open a channel's circuit breaker."),
+        ConfigOption("breaker_cooldown_ms", .integer(1...3_600_000), .value("30000"),
+                     "How long an open breaker waits before letting one probe call through, in milliseconds."),
+        ConfigOption("pair_spacing_ms", .integer(0...60_000), .value("1000"),
+                     "Least time between two messages to the same customer (WhatsApp's pair rate limit), in milliseconds."),
+    ])
+
     /// The top level of `config/switchboard.yaml`.
     public static let host = ConfigSection(path: "", doc: "Host config (config/switchboard.yaml).", options: [
         ConfigOption("server", .section(server), .value("{}"), server.doc),
@@ -69,6 +84,7 @@ public enum ConfigSchema {
         ConfigOption("workspaces", .section(workspaces), .value("{}"), workspaces.doc),
         ConfigOption("whatsapp", .section(whatsApp), .value("{}"), whatsApp.doc),
         ConfigOption("channels", .sectionList(channel), .value("[]"), "The channels this host runs."),
+        ConfigOption("outbox", .section(outbox), .value("{}"), outbox.doc),
     ])
 
     public static let plugin = ConfigSection(path: "plugins[]", doc: "One responder of the workspace's chain.", options: [

@@ -27,6 +27,16 @@ public struct HostConfig: Sendable {
         public var file: String?
     }
 
+    /// Retry, backoff and circuit-breaker settings of the channel senders.
+    public struct Outbox: Sendable, Equatable {
+        public var retryBaseMilliseconds: Int
+        public var retryCapMilliseconds: Int
+        public var maxAttempts: Int
+        public var breakerFailures: Int
+        public var breakerCooldownMilliseconds: Int
+        public var pairSpacingMilliseconds: Int
+    }
+
     /// The config file this was read from, as the caller named it.
     public var file: String
     public var server: Server
@@ -38,4 +48,5 @@ public struct HostConfig: Sendable {
     public var workspacesDirectory: String
     public var whatsAppApps: [WhatsAppAppConfig]
     public var channels: [ChannelConfig]
+    public var outbox: Outbox
 }

@@ -103,6 +103,14 @@ final class Loader {
         let channelValues = values.sections("channels")
         let channels = channelValues.map(channel)
 
+        let outboxValues = section("outbox", ConfigSchema.outbox)
+        let outbox = HostConfig.Outbox(
+            retryBaseMilliseconds: outboxValues.integer("retry_base_ms") ?? 1000,
+            retryCapMilliseconds: outboxValues.integer("retry_cap_ms") ?? 300_000,
+            maxAttempts: outboxValues.integer("max_attempts") ?? 20,
+            breakerFailures: outboxValues.integer("breaker_failures") ?? 5,
+            breakerCooldownMilliseconds: outboxValues.integer("breaker_cooldown_ms") ?? 30_000,
+            pairSpacingMilliseconds: outboxValues.integer("pair_spacing_ms") ?? 1000)
         let config = HostConfig(
             file: file,
             server: .init(listen: listen, maxBodyBytes: server.integer("max_body_bytes") ?? 1_048_576),
@@ -111,7 +119,8 @@ final class Loader {
             pluginPaths: section("plugins", ConfigSchema.plugins).textList("path").map(\.text),
             workspacesDirectory: section("workspaces", ConfigSchema.workspaces).text("dir") ?? "config/workspaces",
             whatsAppApps: apps,
-            channels: channels)
+            channels: channels,
+            outbox: outbox)
         return HostParse(config: config, values: values, apps: appValues, channels: channelValues)
     }
 

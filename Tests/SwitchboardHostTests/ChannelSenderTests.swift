@@ -55,7 +55,7 @@ import SwitchboardTestSupport
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let (store, id) = try storeWithQueuedReply(dir, offset: offset)
         let cfg = try config(graph)
-        let sender = ChannelSender(channel: cfg.host.channels[0], app: cfg.host.whatsAppApps[0], store: store,
+        let sender = ChannelSender(channel: cfg.host.channels[0], app: cfg.host.whatsAppApps[0], outbox: cfg.host.outbox, store: store,
                                    logger: Logger(sink: LogSink(level: .error)), metrics: PipelineMetrics(MetricsRegistry()))
         try sender.start()
         var message: Message?

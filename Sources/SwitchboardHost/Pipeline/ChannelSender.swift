@@ -21,7 +21,7 @@ final class ChannelSender: Service, @unchecked Sendable {
     private let client: GraphAPIClient
     private let logger: Logger
     private let metrics: PipelineMetrics
-    private let policy = DeliveryPolicy()
+    private let policy: DeliveryPolicy
     /// WhatsApp's customer-service window: free-form messages only within 24 hours of
     /// the customer's last message.
     static let serviceWindow: TimeInterval = 24 * 3600
@@ -32,11 +32,17 @@ final class ChannelSender: Service, @unchecked Sendable {
     private var thread: Thread?
     private var finished = false
     private var limiter: RateLimiter
-    private var breaker = CircuitBreaker()
+    private var breaker: CircuitBreaker
     private(set) var state: ChannelState = .starting
     private var rng = SystemRandomNumberGenerator()
 
-    init(channel: ChannelConfig, app: WhatsAppAppConfig, store: any Store, logger: Logger, metrics: PipelineMetrics) {
+    init(channel: ChannelConfig, app: WhatsAppAppConfig, outbox: HostConfig.Outbox, store: any Store, logger: Logger,
+         metrics: PipelineMetrics) {
+        policy = DeliveryPolicy(retry: RetryPolicy(base: .milliseconds(outbox.retryBaseMilliseconds),
+                                                   cap: .milliseconds(outbox.retryCapMilliseconds),
+                                                   maxAttempts: outbox.maxAttempts))
+        breaker = CircuitBreaker(failureThreshold: outbox.breakerFailures,
+                                 coolDown: .milliseconds(outbox.breakerCooldownMilliseconds))
         self.channel = channel.id
         self.name = "sender-\(channel.id)"
         self.store = store
@@ -46,7 +52,8 @@ final class ChannelSender: Service, @unchecked Sendable {
             configuration: .init(graphURL: app.graphURL, phoneNumberID: channel.phoneNumberID ?? "",
                                  accessToken: channel.accessToken ?? ""),
             logger: self.logger)
-        self.limiter = RateLimiter(messagesPerSecond: channel.rateLimit)
+        self.limiter = RateLimiter(messagesPerSecond: channel.rateLimit,
+                                   pairSpacing: .milliseconds(outbox.pairSpacingMilliseconds))
         publishState()
     }
 

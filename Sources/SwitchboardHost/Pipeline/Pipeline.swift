@@ -27,7 +27,7 @@ final class Pipeline: @unchecked Sendable {
         let apps = Dictionary(config.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for c in config.host.channels where c.type == .whatsapp {
             guard let appID = c.app, let app = apps[appID] else { continue }
-            senders[c.id] = ChannelSender(channel: c, app: app, store: store, logger: logger, metrics: metrics)
+            senders[c.id] = ChannelSender(channel: c, app: app, outbox: config.host.outbox, store: store, logger: logger, metrics: metrics)
         }
         self.senders = senders
         let allSenders = senders
