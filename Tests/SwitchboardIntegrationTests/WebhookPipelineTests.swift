@@ -152,4 +152,24 @@ import SwitchboardTestSupport
         #expect(try h.events(workspace: "shop").contains { $0.contains(" routed ") && $0.contains("\"by\":\"sender\"") })
         #expect(try h.events(workspace: "front").contains { $0.contains(" routed ") && $0.contains("\"by\":\"fallback\"") })
     }
+
+    @Test func markReadIsAPerWorkspaceOption() throws {
+        let h = try PipelineHarness(workspaces: ["demo": TestWorkspaces.demo + "\nmark_read: true\n"])
+        try h.start()
+        let msg = h.text("hello")
+        #expect(try h.post([msg]).status == 200)
+        #expect(h.waitForReplies(1))
+        #expect(h.graph.wait { $0.sends.contains { $0.isMarkRead } })
+        let read = try #require(h.graph.sends.first { $0.isMarkRead })
+        #expect(read.json["message_id"] as? String == msg.id)
+        // Marked read before the reply went out.
+        let order = h.graph.sends.map(\.isMarkRead)
+        #expect(order.first == true)
+
+        let plain = try PipelineHarness()
+        try plain.start()
+        #expect(try plain.post([plain.text("hello")]).status == 200)
+        #expect(plain.waitForReplies(1))
+        #expect(!plain.graph.sends.contains { $0.isMarkRead })
+    }
 }

@@ -235,7 +235,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             succeeded()
             try? ws.queue.finishOutbox(item.id)
         } catch {
-            if error.kind.countsAsChannelFailure { breaker.recordFailure(now: .now) }
+            if error.kind.countsAsChannelFailure { recordBreakerFailure() }
             if error.kind == .auth { holdChannel(item, ws, reason: error.description); return }
             let attempt = item.attempts + 1
             if error.isRetryable, attempt < 5 {
@@ -252,7 +252,7 @@ final class ChannelSender: Service, @unchecked Sendable {
 
     private func failed(_ item: OutboxItem, _ ws: any WorkspaceStore, _ error: GraphError, attempt: Int) {
         if error.kind.countsAsChannelFailure {
-            breaker.recordFailure(now: .now)
+            recordBreakerFailure()
             setState(.retryableFailure)
         }
         if error.kind == .pairRateLimited {
@@ -316,7 +316,18 @@ final class ChannelSender: Service, @unchecked Sendable {
         setState(.authFailure)
     }
 
+    private func recordBreakerFailure() {
+        let before = breaker.state
+        breaker.recordFailure(now: .now)
+        if breaker.state == .open && before != .open {
+            logger.warn("circuit breaker opened: provider calls paused", [
+                "failures": String(breaker.consecutiveFailures),
+                "cooldown_ms": String(Int(Self.seconds(breaker.coolDown) * 1000))])
+        }
+    }
+
     private func succeeded() {
+        if breaker.state != .closed { logger.info("circuit breaker closed: provider answers again") }
         breaker.recordSuccess()
         setState(.callSucceeded)
     }

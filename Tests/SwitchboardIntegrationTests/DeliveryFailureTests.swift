@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import SwitchboardTestSupport
+
+/// How the host behaves when the Graph API fails: each error class, a provider down for
+/// a while, credentials refused. Retries are made fast through the outbox settings.
+@Suite(.serialized) struct DeliveryFailureTests {
+    static let fastOutbox = """
+        outbox:
+          retry_base_ms: 20
+          retry_cap_ms: 200
+          max_attempts: 8
+          breaker_failures: 3
+          breaker_cooldown_ms: 300
+          pair_spacing_ms: 0
+        """
+
+    /// A workspace whose FAQ answers "alpha", "bravo", "charlie" with distinct texts, so
+    /// the order of replies can be read at the provider.
+    static let ordered = """
+        id: demo
+        name: Demo
+        region: NG
+        timezone: Africa/Lagos
+        fallback: "Fallback"
+        plugins:
+          - name: faq
+            config:
+              entries:
+                - {id: a, questions: ["alpha"], answer: "Reply A"}
+                - {id: b, questions: ["bravo"], answer: "Reply B"}
+                - {id: c, questions: ["charlie"], answer: "Reply C"}
+        """
+
+    func harness(accessToken: String = PipelineHarness.accessToken) throws -> PipelineHarness {
+        try PipelineHarness(workspaces: ["demo": Self.ordered], extraHostYAML: Self.fastOutbox, accessToken: accessToken)
+    }
+
+    func kinds(_ h: PipelineHarness) throws -> [String] {
+        try h.events().map { String($0.split(separator: " ")[1]) }
+    }
+
+    func waitForEvent(_ h: PipelineHarness, _ kind: String, count: Int = 1) throws -> [String] {
+        var k: [String] = []
+        for _ in 0..<100 {
+            k = try kinds(h)
+            if k.filter({ $0 == kind }).count >= count { break }
+            usleep(100_000)
+        }
+        return k
+    }
+
+    @Test(arguments: [FakeGraphFailure.serverError, .htmlBadGateway, .throughputLimit, .reset])
+    func retryableFailuresAreRetriedUntilSent(_ failure: FakeGraphFailure) throws {
+        let h = try harness()
+        try h.start()
+        h.graph.failNext(2, with: failure)
+        #expect(try h.post([h.text("alpha")]).status == 200)
+        #expect(h.waitForReplies(1))
+        #expect(h.replies.map(\.text) == ["Reply A"])
+        let k = try waitForEvent(h, "sent")
+        #expect(k.filter { $0 == "retry_scheduled" }.count == 2)
+        #expect(k.filter { $0 == "sent" }.count == 1)
+        let metrics = try h.host.client.get("/metrics").text
+        #expect(metrics.contains("switchboard_send_retries_total{channel=\"wa-main\",workspace=\"demo\"} 2"))
+        #expect(metrics.contains("switchboard_messages_sent_total{channel=\"wa-main\",workspace=\"demo\"} 1"))
+    }
+
+    @Test func reengagementIsRecordedAsFailedAndNotRetried() throws {
+        let h = try harness()
+        try h.start()
+        h.graph.failNext(1, with: .reengagement)
+        #expect(try h.post([h.text("alpha")]).status == 200)
+        let events = try waitForEvent(h, "failed")
+        #expect(events.contains("failed"))
+        usleep(400_000)
+        #expect(h.graph.sends.count == 1)
+        let line = try #require(try h.events().first { $0.contains(" failed ") })
+        #expect(line.contains("\"reengagement\":\"true\""))
+        #expect(line.contains("131047"))
+    }
+
+    @Test func aPermanentErrorFailsTheMessageAndTheNextOneStillGoes() throws {
+        let h = try harness()
+        try h.start()
+        h.graph.failNext(1, with: .invalidParameter)
+        #expect(try h.post([h.text("alpha")]).status == 200)
+        _ = try waitForEvent(h, "failed")
+        #expect(try h.post([h.text("bravo")]).status == 200)
+        #expect(h.waitForReplies(1))
+        #expect(h.replies.map(\.text) == ["Reply B"])
+    }
+
+    @Test func theProviderDownForAWhileThenBackDeliversEverythingInOrder() throws {
+        let h = try harness()
+        try h.start()
+        try h.graph.setDown(true)
+        let customers = ["2348031110001", "2348031110002", "2348031110003"]
+        for word in ["alpha", "bravo", "charlie"] {
+            for c in customers { #expect(try h.post([h.text(word, from: c)]).status == 200) }
+        }
+        usleep(1_500_000)
+        try h.graph.setDown(false)
+        #expect(h.waitForReplies(9, timeout: .seconds(30)))
+        for c in customers {
+            #expect(h.replies.filter { $0.to == c }.map(\.text) == ["Reply A", "Reply B", "Reply C"], "order for \(c)")
+        }
+        #expect(h.replies.count == 9)
+        // The channel went degraded and its breaker opened while the provider was down,
+        // then closed again.
+        #expect(h.host.logLines.contains { $0["message"] as? String == "channel state changed" && $0["to"] as? String == "degraded" })
+        #expect(h.host.logLines.contains { $0["message"] as? String == "circuit breaker opened: provider calls paused" })
+        #expect(h.host.logLines.contains { $0["message"] as? String == "circuit breaker closed: provider answers again" })
+    }
+
+    @Test func refusedCredentialsHoldMessagesUntilTheTokenIsFixed() throws {
+        let h = try harness(accessToken: "an-expired-token-123")
+        try h.start()
+        #expect(try h.post([h.text("alpha")]).status == 200)
+        #expect(try h.post([h.text("bravo", from: "2348039990000")]).status == 200)
+        _ = try h.host.waitForLog(timeout: 10) { $0["message"] as? String == "channel credentials refused; sending paused, messages held until the access token is replaced" }
+        usleep(500_000)
+        let callsWhileHeld = h.graph.sends.count
+        #expect(callsWhileHeld == 1)   // one refused call, then the sender holds
+        #expect(h.replies.isEmpty)
+        let metrics = try h.host.client.get("/metrics").text
+        #expect(metrics.contains("switchboard_channel_state{channel=\"wa-main\",state=\"auth_failed\"} 1"))
+        #expect(metrics.contains("switchboard_outbox_depth{channel=\"wa-main\"} 2"))
+
+        // The admin fixes the token and restarts: the held messages go out.
+        let config = try String(contentsOfFile: h.host.configPath, encoding: .utf8)
+        try config.replacingOccurrences(of: "an-expired-token-123", with: PipelineHarness.accessToken)
+            .write(toFile: h.host.configPath, atomically: true, encoding: .utf8)
+        try h.host.restart()
+        #expect(h.waitForReplies(2))
+        #expect(Set(h.replies.compactMap(\.text)) == ["Reply A", "Reply B"])
+        #expect(!h.host.logText.contains("an-expired-token-123"))
+    }
+}
