@@ -24,8 +24,20 @@ public final class SQLiteStore: Store {
         let clock = options.clock
         let logger = options.logger?.with("database", path)
         do {
-            _ = try pool.withWriter { db in
-                try SQLiteMigrator.migrate(db, to: schemaVersion, now: clock, logger: logger)
+            // Several processes opening a new file at once queue for the migration lock;
+            // under load one may wait past the busy timeout: it tries again (the
+            // migrator re-reads the version inside the lock), for up to 6 timeouts.
+            var attempt = 0
+            while true {
+                do {
+                    _ = try pool.withWriter { db in
+                        try SQLiteMigrator.migrate(db, to: schemaVersion, now: clock, logger: logger)
+                    }
+                    break
+                } catch let error as StoreError where error.code == .busy && attempt < 5 {
+                    attempt += 1
+                    logger?.warn("database busy while migrating; trying again", ["attempt": String(attempt)])
+                }
             }
         } catch let error as StoreError {
             pool.close()
