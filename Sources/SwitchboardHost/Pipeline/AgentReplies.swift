@@ -8,6 +8,8 @@ import SwitchboardStore
 struct AgentReplies: Sendable {
     let store: any Store
     let logger: Logger
+    /// Channels with WhatsApp's 24-hour customer-service window.
+    let windowedChannels: Set<ChannelID>
     let notify: @Sendable (ChannelID) -> Void
 
     struct Refusal: Error, CustomStringConvertible, Equatable {
@@ -28,7 +30,7 @@ struct AgentReplies: Sendable {
             throw Refusal(code: .notFound, description: "conversation \(id) not found")
         }
         let last = conversation.lastInboundAt ?? .distantPast
-        if now.timeIntervalSince(last) > ChannelSender.serviceWindow {
+        if windowedChannels.contains(conversation.channelID), now.timeIntervalSince(last) > ChannelSender.serviceWindow {
             throw Refusal(code: .outsideWindow,
                           description: "the customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now")
         }

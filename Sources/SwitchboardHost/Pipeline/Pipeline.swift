@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardHTTP
@@ -13,6 +14,7 @@ final class Pipeline: @unchecked Sendable {
     let senders: [ChannelID: ChannelSender]
     /// Replies and notes from agents (the inbox API).
     let agentReplies: AgentReplies
+    let webChat: WebChat
 
     init(host config: LoadedConfig, store: any Store, logger: Logger, metrics registry: MetricsRegistry,
          responders: [WorkspaceID: any Responders] = [:], workerCount: Int = 8) throws {
@@ -31,11 +33,21 @@ final class Pipeline: @unchecked Sendable {
         }
         self.senders = senders
         let allSenders = senders
-        let notify: @Sendable (ChannelID) -> Void = { allSenders[$0]?.notify() }
-        agentReplies = AgentReplies(store: store, logger: logger, notify: notify)
+        let workersRef = Mutex<ResponderWorkers?>(nil)
+        let webChat = WebChat(config: config, store: store, logger: logger, metrics: metrics) { jobs in
+            workersRef.withLock { $0 }?.submit(jobs)
+        }
+        self.webChat = webChat
+        let webChannels = webChat.channelIDs
+        let notify: @Sendable (ChannelID) -> Void = { channel in
+            if webChannels.contains(channel) { webChat.notify() } else { allSenders[channel]?.notify() }
+        }
+        let whatsAppChannels = Set(senders.keys)
+        agentReplies = AgentReplies(store: store, logger: logger, windowedChannels: whatsAppChannels, notify: notify)
         workers = ResponderWorkers(store: store, logger: logger, workspaces: config.workspaces, responders: responders,
                                    workers: workerCount, onOutbox: notify)
         let workers = self.workers
+        workersRef.withLock { $0 = workers }
         ingress = WhatsAppIngress(config: config, routing: routing, store: store, logger: logger, metrics: metrics) { jobs, channels in
             workers.submit(jobs)
             for c in channels { notify(c) }
@@ -53,11 +65,12 @@ final class Pipeline: @unchecked Sendable {
 
     func addRoutes(to router: inout HTTPRouter) {
         ingress.addRoutes(to: &router)
+        webChat.addRoutes(to: &router)
     }
 
     /// In start order: senders, then workers (stopped in reverse: workers finish their
     /// replies before the senders stop).
     var services: [any Service] {
-        senders.keys.sorted { $0.rawValue < $1.rawValue }.map { senders[$0]! } + [workers]
+        senders.keys.sorted { $0.rawValue < $1.rawValue }.map { senders[$0]! } + [webChat, workers]
     }
 }

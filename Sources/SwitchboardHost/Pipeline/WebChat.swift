@@ -1,0 +1,264 @@
+import Foundation
+import Synchronization
+import SwitchboardConfig
+import SwitchboardCore
+import SwitchboardHTTP
+import SwitchboardLog
+import SwitchboardStore
+
+/// The web chat channel: a page a business links from its site (`/chat/{workspace}`,
+/// served by `WebPages`), where a visitor chats with the workspace through the same
+/// pipeline as WhatsApp (routing, responder chain, handoff, inbox).
+///
+/// - `POST /chat/{workspace}/messages` `{"visitor","text","id"?}`: commits the message
+///   (deduplicated on the optional client `id`, so a retried POST is stored once) and
+///   queues it for the responder chain; answered 202 only once committed.
+/// - `GET /chat/{workspace}/events?visitor=ID`: server-sent events, `event: message`
+///   with `{"id","direction","text","created_at"}`: the conversation so far, then every
+///   new message (the visitor's own and the replies) as it is stored or delivered.
+///
+/// Delivery: the channel's sender takes replies from the outbox, marks them sent and
+/// pushes them to the visitor's open streams. Streams live in this process: with several
+/// hosts behind a balancer, a visitor's stream must reach the host that sends (sticky
+/// sessions) — noted for the PostgreSQL issue.
+final class WebChat: Service, @unchecked Sendable {
+    let name = "webchat"
+    private let channels: [WorkspaceID: ChannelID]
+    private let store: any Store
+    private let logger: Logger
+    private let metrics: PipelineMetrics
+    private let onCommitted: @Sendable ([InboundJob]) -> Void
+    private let hub = Hub()
+
+    // The sender's thread.
+    private let cond = NSCondition()
+    private var wakeups = 0
+    private var stopping = false
+    private var finished = false
+
+    static let maxTextLength = 4096
+
+    init(config: LoadedConfig, store: any Store, logger: Logger, metrics: PipelineMetrics,
+         onCommitted: @escaping @Sendable ([InboundJob]) -> Void) {
+        var channels: [WorkspaceID: ChannelID] = [:]
+        for c in config.host.channels where c.type == .webchat {
+            if let ws = c.workspace, channels[ws] == nil { channels[ws] = c.id }
+        }
+        self.channels = channels
+        self.store = store
+        self.logger = logger
+        self.metrics = metrics
+        self.onCommitted = onCommitted
+    }
+
+    var channelIDs: Set<ChannelID> { Set(channels.values) }
+
+    func addRoutes(to router: inout HTTPRouter) {
+        router.post("/chat/{workspace}/messages") { [self] in receive($0) }
+        router.get("/chat/{workspace}/events") { [self] in events($0) }
+    }
+
+    static func isValidVisitor(_ v: String) -> Bool {
+        (8...64).contains(v.utf8.count) && v.utf8.allSatisfy { c in
+            (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 45 || c == 95
+        }
+    }
+
+    // MARK: - Inbound
+
+    func receive(_ request: HTTPRequest) -> HTTPResponse {
+        let wsName = request.parameter("workspace") ?? ""
+        guard let channel = channels[WorkspaceID(wsName)] else { return .error(404, "no web chat for '\(wsName)'") }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] else {
+            return .error(400, "body must be a JSON object {\"visitor\",\"text\"}")
+        }
+        guard let visitor = object["visitor"] as? String, Self.isValidVisitor(visitor) else {
+            return .error(400, "visitor must be 8 to 64 letters, digits, '-' or '_'")
+        }
+        guard let text = (object["text"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+            return .error(400, "text is empty")
+        }
+        guard text.count <= Self.maxTextLength else { return .error(400, "text is longer than \(Self.maxTextLength) characters") }
+        let clientID = (object["id"] as? String).flatMap { Self.isValidVisitor($0) ? $0 : nil } ?? UUID().uuidString
+        let workspace = WorkspaceID(wsName)
+        let ws = store.workspace(workspace)
+        let receivedAt = Date()
+        var journal = Journal(logger: logger)
+        do {
+            let (job, stored, conversation): (InboundJob?, Message?, ConversationID) = try store.transaction {
+                let contact = try ws.contacts.upsert(e164: "visitor:\(visitor)", rawPhone: nil, profileName: nil).contact
+                let conversation = try ws.conversations.findOrCreate(channel: channel, contact: contact.id).conversation
+                switch try ws.messages.insertInbound(NewInboundMessage(
+                    conversationID: conversation.id, providerMessageID: "web.\(visitor).\(clientID)", kind: .text, text: text)) {
+                case .duplicate(let id):
+                    try journal.record(ws, .duplicate, conversation: conversation.id, message: id, channel: channel, level: .debug)
+                    return (nil, nil, conversation.id)
+                case .inserted(let m):
+                    try journal.record(ws, .received, conversation: conversation.id, message: m.id, channel: channel, ["kind": "text"])
+                    try journal.record(ws, .routed, conversation: conversation.id, message: m.id, channel: channel,
+                                       level: .debug, ["by": "recipient"])
+                    let job = try ws.queue.enqueueInbound(conversation: conversation.id, message: m.id, receivedAt: receivedAt)
+                    return (job, m, conversation.id)
+                }
+            }
+            journal.flush()
+            if let job, let stored {
+                metrics.received.labels(channel.rawValue, wsName).increment()
+                hub.publish(conversation, stored)
+                onCommitted([job])
+                return .json("{\"id\":\(LogSink.jsonString(stored.id.rawValue))}", status: 202)
+            }
+            metrics.duplicates.labels(channel.rawValue, wsName).increment()
+            return .json("{\"duplicate\":true}", status: 202)
+        } catch {
+            journal.discard()
+            logger.error("web chat message not stored", [LogKey.workspace: wsName, LogKey.error: "\(error)"])
+            return .error(500, "not stored, please retry")
+        }
+    }
+
+    // MARK: - The visitor's stream
+
+    func events(_ request: HTTPRequest) -> HTTPResponse {
+        let wsName = request.parameter("workspace") ?? ""
+        guard let channel = channels[WorkspaceID(wsName)] else { return .error(404, "no web chat for '\(wsName)'") }
+        guard let visitor = request.query["visitor"], Self.isValidVisitor(visitor) else {
+            return .error(400, "visitor must be 8 to 64 letters, digits, '-' or '_'")
+        }
+        let ws = store.workspace(WorkspaceID(wsName))
+        let stream = HTTPResponseStream()
+        do {
+            // Subscribe first, then send the history: a message stored in between is sent
+            // twice at worst, and the page drops ids it has shown.
+            var conversation: ConversationID?
+            if let contact = try ws.contacts.find(e164: "visitor:\(visitor)") {
+                conversation = try ws.conversations.findOrCreate(channel: channel, contact: contact.id).conversation.id
+            } else {
+                let contact = try ws.contacts.upsert(e164: "visitor:\(visitor)", rawPhone: nil, profileName: nil).contact
+                conversation = try ws.conversations.findOrCreate(channel: channel, contact: contact.id).conversation.id
+            }
+            guard let conversation else { return .error(500, "no conversation") }
+            hub.subscribe(conversation, stream)
+            stream.comment("connected")
+            for m in try ws.messages.list(conversation: conversation, after: nil, limit: 10_000) where Self.visible(m) {
+                stream.send(event: "message", id: m.id.rawValue, data: Self.json(m))
+            }
+        } catch {
+            logger.error("web chat stream failed", [LogKey.workspace: wsName, LogKey.error: "\(error)"])
+            return .error(500, "cannot open the conversation")
+        }
+        return .eventStream(stream)
+    }
+
+    /// What the visitor sees: their messages and the replies that left the outbox
+    /// (never notes, never replies still queued).
+    static func visible(_ m: Message) -> Bool {
+        if m.kind == .note { return false }
+        if m.direction == .inbound { return true }
+        return m.status == .sent || m.status == .delivered || m.status == .read
+    }
+
+    static func json(_ m: Message) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return "{\"id\":\(LogSink.jsonString(m.id.rawValue)),\"direction\":\"\(m.direction.rawValue)\",\"text\":\(LogSink.jsonString(m.text ?? "")),\"created_at\":\"\(f.string(from: m.createdAt))\"}"
+    }
+
+    // MARK: - Sender
+
+    func start() throws {
+        let t = Thread { [self] in loop() }
+        t.name = "webchat-sender"
+        t.start()
+    }
+
+    func notify() {
+        cond.lock(); wakeups += 1; cond.signal(); cond.unlock()
+    }
+
+    func stop(deadline: ContinuousClock.Instant) {
+        cond.lock()
+        stopping = true
+        cond.broadcast()
+        while !finished && ContinuousClock.now < deadline { _ = cond.wait(until: Date(timeIntervalSinceNow: 0.05)) }
+        cond.unlock()
+        hub.finishAll()
+    }
+
+    private func loop() {
+        while true {
+            cond.lock()
+            if stopping { finished = true; cond.broadcast(); cond.unlock(); return }
+            if wakeups == 0 { _ = cond.wait(until: Date(timeIntervalSinceNow: 1)) }
+            wakeups = 0
+            cond.unlock()
+            for channel in channels.values { drain(channel) }
+        }
+    }
+
+    private func drain(_ channel: ChannelID) {
+        while true {
+            let items: [OutboxItem]
+            do { items = try store.queue.claimOutbox(channel: channel, now: Date(), limit: 64) } catch {
+                logger.error("cannot read the web chat outbox", [LogKey.channel: channel.rawValue, LogKey.error: "\(error)"])
+                return
+            }
+            if items.isEmpty { return }
+            for item in items { deliver(item) }
+        }
+    }
+
+    private func deliver(_ item: OutboxItem) {
+        let ws = store.workspace(item.workspaceID)
+        var journal = Journal(logger: logger)
+        do {
+            let sent: Message? = try store.transaction {
+                try ws.queue.finishOutbox(item.id)
+                guard item.kind == .send else { return nil }
+                let update = try ws.messages.recordSend(item.messageID, status: .sent, providerMessageID: "web.\(item.messageID)",
+                                                        errorCode: nil, errorTitle: nil)
+                try journal.record(ws, .sent, conversation: item.conversationID, message: item.messageID, channel: item.channelID)
+                return update.message
+            }
+            journal.flush()
+            if let sent {
+                metrics.sent.labels(item.channelID.rawValue, item.workspaceID.rawValue).increment()
+                if let received = item.receivedAt {
+                    metrics.replyLatency.labels(item.channelID.rawValue).observe(Date().timeIntervalSince(received))
+                }
+                hub.publish(item.conversationID, sent)
+            }
+        } catch {
+            journal.discard()
+            logger.error("web chat reply not recorded; retrying", [LogKey.workspace: item.workspaceID.rawValue,
+                                                                   LogKey.error: "\(error)"])
+            try? ws.queue.retryOutbox(item.id, attempts: item.attempts + 1, nextAttemptAt: Date(timeIntervalSinceNow: 1),
+                                      error: "\(error)")
+        }
+    }
+
+    /// Open visitor streams by conversation.
+    final class Hub: Sendable {
+        private let streams = Mutex<[ConversationID: [HTTPResponseStream]]>([:])
+
+        func subscribe(_ conversation: ConversationID, _ stream: HTTPResponseStream) {
+            streams.withLock { $0[conversation, default: []].append(stream) }
+            stream.onClose { [weak self] in
+                self?.streams.withLock { all in
+                    all[conversation]?.removeAll { $0 === stream }
+                    if all[conversation]?.isEmpty == true { all[conversation] = nil }
+                }
+            }
+        }
+
+        func publish(_ conversation: ConversationID, _ message: Message) {
+            let targets = streams.withLock { $0[conversation] ?? [] }
+            for s in targets { s.send(event: "message", id: message.id.rawValue, data: WebChat.json(message)) }
+        }
+
+        func finishAll() {
+            let all = streams.withLock { s in defer { s.removeAll() }; return s.values.flatMap { $0 } }
+            for s in all { s.finish() }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// The web chat channel through the running host: a visitor's message goes through the
+/// responder chain, and the reply reaches the visitor's event stream.
+@Suite(.serialized) struct WebChatTests {
+    static let hostExtra = """
+        channels:
+          - id: web-demo
+            type: webchat
+            workspace: demo
+        """
+
+    @Test func aVisitorAsksAndTheAnswerArrivesOnTheStream() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(extra: Self.hostExtra),
+                                workspaces: ["demo": ResponderPipelineTests.bakery])
+        try host.start()
+        let visitor = "visitor-\(UUID().uuidString.prefix(8))"
+        let stream = try SSEClient(port: host.port, path: "/chat/demo/events?visitor=\(visitor)")
+        let r = try host.client.post("/chat/demo/messages", body: Array("{\"visitor\":\"\(visitor)\",\"text\":\"wen r u open?\",\"id\":\"m0000001\"}".utf8),
+                                     headers: ["Content-Type": "application/json"])
+        #expect(r.status == 202)
+        let got = stream.read(timeout: 10) { lines in lines.contains { $0.contains("Monday to Saturday") } }
+        #expect(got, "stream: \(stream.text)")
+        let messages = stream.dataLines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(messages.contains { $0["direction"] as? String == "inbound" && $0["text"] as? String == "wen r u open?" })
+        #expect(messages.contains { $0["direction"] as? String == "outbound" && ($0["text"] as? String)?.contains("8am to 7pm") == true })
+
+        // A retried POST with the same id is stored once.
+        let again = try host.client.post("/chat/demo/messages", body: Array("{\"visitor\":\"\(visitor)\",\"text\":\"wen r u open?\",\"id\":\"m0000001\"}".utf8))
+        #expect(again.status == 202)
+        #expect(again.text.contains("duplicate"))
+
+        // A new stream for the same visitor starts with the history.
+        let later = try SSEClient(port: host.port, path: "/chat/demo/events?visitor=\(visitor)")
+        #expect(later.read(timeout: 5) { $0.count >= 2 })
+    }
+
+    @Test func badInputIsRefusedClearly() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(extra: Self.hostExtra), workspaces: ["demo": TestWorkspaces.demo])
+        try host.start()
+        let c = host.client
+        #expect(try c.post("/chat/nope/messages", body: Array("{}".utf8)).status == 404)
+        #expect(try c.post("/chat/demo/messages", body: Array("not json".utf8)).status == 400)
+        let short = try c.post("/chat/demo/messages", body: Array("{\"visitor\":\"x\",\"text\":\"hi\"}".utf8))
+        #expect(short.status == 400)
+        #expect(short.text.contains("visitor"))
+        #expect(try c.post("/chat/demo/messages", body: Array("{\"visitor\":\"abcdefgh12\",\"text\":\"   \"}".utf8)).status == 400)
+        #expect(try c.get("/chat/demo/events").status == 400)
+    }
+}
