@@ -87,6 +87,8 @@ let package = Package(
         .target(name: "FAQMatcher", path: "Sources/FAQMatcher"),
         .testTarget(name: "FAQMatcherTests", dependencies: ["FAQMatcher"], path: "Tests/FAQMatcherTests"),
         .executableTarget(name: "faq-bench", dependencies: ["FAQMatcher"], path: "bench/faq"),
+        // The pipeline benchmark: drives the real binary with signed webhooks (bench/README.md).
+        .executableTarget(name: "loadgen", dependencies: ["SwitchboardTestSupport"], path: "bench/loadgen"),
         .testTarget(name: "SwitchboardPluginsTests", dependencies: ["SwitchboardPlugins"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

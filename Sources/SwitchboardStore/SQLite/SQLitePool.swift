@@ -21,11 +21,24 @@ final class SQLitePool: @unchecked Sendable {
     let options: StoreOptions
 
     private let writer: SQLiteConnection
-    private let writerLock = NSLock()
+    /// Guards the writer's group-commit state below.
+    private let writerCondition = NSCondition()
+    /// A thread is using the writer connection.
+    private var writerBusy = false
+    /// Threads waiting for the writer.
+    private var writersWaiting = 0
+    /// A group transaction is open on the writer.
+    private var groupOpen = false
+    private var groupSequence = 0
+    private var groupMembers = 0
+    private var committedSequence = 0
+    private var commitFailures: [Int: StoreError] = [:]
     /// The thread inside `write`, as `pthread_self()`, or 0.
     private let writerOwner = Atomic<UInt>(0)
-    /// Set by `close()` called inside a write on the writer's own thread; guarded by `writerLock`.
+    /// Set by `close()` called inside a write on the writer's own thread.
     private var closeWriterAfterTransaction = false
+    /// Most writes one commit may carry.
+    static let maxGroupMembers = 64
 
     private let readersCondition = NSCondition()
     private var idleReaders: [SQLiteConnection] = []
@@ -71,29 +84,96 @@ final class SQLitePool: @unchecked Sendable {
     private static var currentThread: UInt { UInt(bitPattern: Int(bitPattern: pthread_self())) }
 
     /// Runs `body` in a write transaction on the writer connection (or, if this thread
-    /// is already in one, as a savepoint inside it).
+    /// is already in one, as a savepoint inside it), and returns once it is committed.
+    ///
+    /// Group commit: when other threads are waiting to write as a body finishes, the
+    /// transaction is handed to the next one instead of being committed, and the last of
+    /// the group commits for all (up to `maxGroupMembers`). Each body runs in its own
+    /// savepoint, so one that throws undoes only its own writes; every member returns
+    /// only after the shared COMMIT (and gets its error if that fails). With
+    /// `synchronous=FULL` this turns one fsync per write into one per group, under load.
     @discardableResult
     func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         let me = Self.currentThread
         if writerOwner.load(ordering: .acquiring) == me {
             return try writer.savepoint { try body(writer) }
         }
-        writerLock.lock()
-        writerOwner.store(me, ordering: .releasing)
-        defer {
-            if closeWriterAfterTransaction { writer.close() }
-            writerOwner.store(0, ordering: .releasing)
-            writerLock.unlock()
+        writerCondition.lock()
+        writersWaiting += 1
+        while writerBusy { writerCondition.wait() }
+        writersWaiting -= 1
+        writerBusy = true
+        guard writer.isOpen else {
+            writerBusy = false
+            writerCondition.broadcast()
+            writerCondition.unlock()
+            throw StoreError(.misuse, "store is closed", path: path)
         }
-        guard writer.isOpen else { throw StoreError(.misuse, "store is closed", path: path) }
-        return try writer.transaction(immediate: true) { try body(writer) }
+        if !groupOpen {
+            do {
+                try writer.execute("BEGIN IMMEDIATE")
+            } catch {
+                writerBusy = false
+                writerCondition.broadcast()
+                writerCondition.unlock()
+                throw error
+            }
+            groupOpen = true
+            groupSequence += 1
+            groupMembers = 0
+        }
+        let group = groupSequence
+        groupMembers += 1
+        writerCondition.unlock()
+
+        writerOwner.store(me, ordering: .releasing)
+        let result = Result<T, any Error> { try writer.savepoint { try body(writer) } }
+        writerOwner.store(0, ordering: .releasing)
+
+        writerCondition.lock()
+        defer { writerCondition.unlock() }
+        if writersWaiting > 0 && groupMembers < Self.maxGroupMembers && !closeWriterAfterTransaction {
+            // Hand the open transaction to the next writer; wait for the group's commit.
+            writerBusy = false
+            writerCondition.broadcast()
+            while committedSequence < group { writerCondition.wait() }
+            if let failure = commitFailures[group] { throw failure }
+            return try result.get()
+        }
+        // Commit the group (the writer stays busy: nobody else touches the connection).
+        writerCondition.unlock()
+        var failure: StoreError?
+        do {
+            try writer.execute("COMMIT")
+        } catch {
+            try? writer.execute("ROLLBACK")
+            failure = error
+        }
+        if closeWriterAfterTransaction { writer.close() }
+        writerCondition.lock()
+        groupOpen = false
+        committedSequence = group
+        if let failure { commitFailures[group] = failure }
+        commitFailures = commitFailures.filter { $0.key > group - 64 }
+        writerBusy = false
+        writerCondition.broadcast()
+        if let failure { throw failure }
+        return try result.get()
     }
 
-    /// Runs `body` on the writer connection under the lock but outside any transaction
-    /// (migrations, which manage their own transactions).
+    /// Runs `body` on the writer connection with exclusive use of it but outside any
+    /// transaction (migrations, which manage their own transactions).
     func withWriter<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        writerLock.lock()
-        defer { writerLock.unlock() }
+        writerCondition.lock()
+        while writerBusy { writerCondition.wait() }
+        writerBusy = true
+        writerCondition.unlock()
+        defer {
+            writerCondition.lock()
+            writerBusy = false
+            writerCondition.broadcast()
+            writerCondition.unlock()
+        }
         guard writer.isOpen else { throw StoreError(.misuse, "store is closed", path: path) }
         return try body(writer)
     }
@@ -156,8 +236,10 @@ final class SQLitePool: @unchecked Sendable {
             closeWriterAfterTransaction = true
             return
         }
-        writerLock.lock()
+        writerCondition.lock()
+        while writerBusy { writerCondition.wait() }
         writer.close()
-        writerLock.unlock()
+        writerCondition.broadcast()
+        writerCondition.unlock()
     }
 }

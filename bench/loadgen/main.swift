@@ -1,0 +1,262 @@
+// loadgen: the pipeline benchmark. Starts a fake Graph API and the real `switchboard`
+// binary (SQLite on disk, the bakery FAQ answering), then drives signed WhatsApp webhooks
+// at it, one text message each, from many senders:
+//   1. saturation: N messages as fast as C keep-alive connections can post them;
+//      reports acknowledgement throughput and end-to-end throughput (replies accepted by
+//      the fake Graph API per second);
+//   2. fixed rate: R messages per second for D seconds; reports webhook-to-reply latency
+//      p50/p90/p99 (from just before the POST to the fake receiving the reply);
+//   and the host's peak RSS (VmHWM).
+//
+// Run: swift build -c release && .build/release/loadgen [--messages N] [--connections C]
+//      [--rate R] [--seconds D] [--binary PATH]
+import Foundation
+import Synchronization
+import SwitchboardTestSupport
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+struct Options {
+    var messages = 20_000
+    var connections = 8
+    var rate = 1_000
+    var seconds = 10
+    var binary = ".build/release/switchboard"
+    var durability = "full"
+
+    init() {
+        var args = CommandLine.arguments.dropFirst().makeIterator()
+        while let a = args.next() {
+            switch a {
+            case "--messages": messages = Int(args.next() ?? "") ?? messages
+            case "--connections": connections = Int(args.next() ?? "") ?? connections
+            case "--rate": rate = Int(args.next() ?? "") ?? rate
+            case "--seconds": seconds = Int(args.next() ?? "") ?? seconds
+            case "--binary": binary = args.next() ?? binary
+            default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
+            }
+        }
+    }
+}
+
+/// A blocking HTTP/1.1 client on one kept-alive connection.
+final class KeepAliveClient {
+    let fd: Int32
+    var buffer: [UInt8] = []
+
+    init(port: UInt16) {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = port.bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        precondition(rc == 0, "connect failed")
+    }
+
+    deinit { close(fd) }
+
+    /// POSTs and returns the status code.
+    func post(_ path: String, body: [UInt8], signature: String) -> Int {
+        let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Hub-Signature-256: \(signature)\r\nContent-Length: \(body.count)\r\n\r\n"
+        let out = Array(head.utf8) + body
+        var off = 0
+        while off < out.count {
+            let n = out[off...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return -1 }
+            off += n
+        }
+        // Read the head, then Content-Length bytes.
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if let end = findHeadEnd() {
+                let head = String(decoding: buffer[0..<end], as: UTF8.self)
+                let status = Int(head.split(separator: " ")[1]) ?? -1
+                var length = 0
+                for line in head.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
+                    length = Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0
+                }
+                while buffer.count < end + 4 + length {
+                    let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                    if n <= 0 { return -1 }
+                    buffer.append(contentsOf: chunk[0..<n])
+                }
+                buffer.removeFirst(end + 4 + length)
+                return status
+            }
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return -1 }
+            buffer.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    private func findHeadEnd() -> Int? {
+        guard buffer.count >= 4 else { return nil }
+        for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i+1] == 10 && buffer[i+2] == 13 && buffer[i+3] == 10 { return i }
+        return nil
+    }
+}
+
+func log(_ s: String) { FileHandle.standardError.write((s + "\n").data(using: .utf8)!) }
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+}
+
+let options = Options()
+let appSecret = "bench-app-secret"
+let graph = try FakeGraphAPI(accessToken: "bench-token")
+let dir = NSTemporaryDirectory() + "switchboard-bench-\(getpid())"
+try FileManager.default.createDirectory(atPath: dir + "/workspaces", withIntermediateDirectories: true)
+let binary = URL(fileURLWithPath: options.binary).standardizedFileURL.path
+let pluginDir = URL(fileURLWithPath: binary).deletingLastPathComponent().path
+try """
+server:
+  listen: 127.0.0.1:0
+storage:
+  sqlite: \(dir)/bench.db
+log:
+  level: warn
+plugins:
+  path: [\(pluginDir)]
+workspaces:
+  dir: \(dir)/workspaces
+whatsapp:
+  apps:
+    - id: main
+      app_secret: \(appSecret)
+      verify_token: bench-verify
+      graph_url: \(graph.graphURL)
+channels:
+  - id: wa-bench
+    type: whatsapp
+    app: main
+    phone_number_id: "\(WhatsAppFixtures.phoneNumberID)"
+    access_token: bench-token
+    workspace: bakery
+    rate_limit: 100000
+outbox:
+  pair_spacing_ms: 0
+""".write(toFile: dir + "/switchboard.yaml", atomically: true, encoding: .utf8)
+let demo = try String(contentsOfFile: "config/workspaces/demo.yaml", encoding: .utf8)
+    .replacingOccurrences(of: "id: demo", with: "id: bakery")
+try demo.write(toFile: dir + "/workspaces/bakery.yaml", atomically: true, encoding: .utf8)
+
+// Start the host and read its port from the log.
+let host = Process()
+host.executableURL = URL(fileURLWithPath: binary)
+host.arguments = ["serve", "--config", dir + "/switchboard.yaml"]
+let errPipe = Pipe()
+host.standardError = errPipe
+try host.run()
+let stderrText = Mutex("")
+errPipe.fileHandleForReading.readabilityHandler = { h in
+    let d = h.availableData
+    stderrText.withLock { $0 += String(decoding: d, as: UTF8.self) }
+}
+// The listening line is at info level; the bench config logs warn and up, so read the
+// port from /proc instead: the host's listening socket.
+func listeningPort(pid: Int32) -> UInt16? {
+    guard let inodes = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { return nil }
+    var socketInodes = Set<String>()
+    for fd in inodes {
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"), target.hasPrefix("socket:[") {
+            socketInodes.insert(String(target.dropFirst(8).dropLast()))
+        }
+    }
+    guard let tcp = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return nil }
+    for line in tcp.split(separator: "\n").dropFirst() {
+        let f = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard f.count > 9, f[3] == "0A", socketInodes.contains(String(f[9])) else { continue }
+        return UInt16(f[1].split(separator: ":")[1], radix: 16)
+    }
+    return nil
+}
+var port: UInt16?
+for _ in 0..<300 where port == nil {
+    usleep(50_000)
+    port = listeningPort(pid: host.processIdentifier)
+}
+guard let port else { log("host did not start:\n" + stderrText.withLock { $0 }); exit(1) }
+log("host pid \(host.processIdentifier) on port \(port)")
+
+let questions = ["When are you open?", "wen r u open on saturday", "do u deliver to lekki", "where are you located",
+                 "how can I pay", "do you have agege bread today", "can I order a birthday cake"]
+func signedMessage(_ i: Int, from: String) -> SignedWebhook {
+    let m = FixtureMessage(id: "wamid.bench\(i)", from: from, name: "Bench", timestamp: Int(Date().timeIntervalSince1970),
+                           content: .text(questions[i % questions.count]))
+    return WhatsAppFixtures.signedInbound([m], appSecret: appSecret)
+}
+
+// ---- Phase 1: saturation
+let n = options.messages
+log("phase 1: \(n) messages, \(options.connections) connections")
+let bodies = (0..<n).map { signedMessage($0, from: String(2348000000000 + $0 % 5000)) }
+let next = Atomic<Int>(0)
+let failures = Atomic<Int>(0)
+let t0 = Date()
+DispatchQueue.concurrentPerform(iterations: options.connections) { _ in
+    let client = KeepAliveClient(port: port)
+    while true {
+        let i = next.add(1, ordering: .relaxed).oldValue
+        guard i < n else { return }
+        if client.post("/webhooks/whatsapp/main", body: bodies[i].body, signature: bodies[i].signature) != 200 {
+            failures.add(1, ordering: .relaxed)
+        }
+    }
+}
+let ackSeconds = Date().timeIntervalSince(t0)
+_ = graph.wait(timeout: .seconds(600)) { $0.acceptedSends.count >= n }
+let sends = graph.acceptedSends
+let lastReply = sends.map(\.time).max() ?? Date()
+let e2eSeconds = lastReply.timeIntervalSince(t0)
+print(String(format: "saturation: %d messages, %d connections: acknowledged in %.2f s = %.0f msg/s; %d replies by %.2f s = %.0f msg/s end to end; %d failed posts",
+             n, options.connections, ackSeconds, Double(n) / ackSeconds, sends.count, e2eSeconds, Double(sends.count) / e2eSeconds,
+             failures.load(ordering: .relaxed)))
+
+// ---- Phase 2: fixed rate, latency
+let total = options.rate * options.seconds
+log("phase 2: \(options.rate) msg/s for \(options.seconds) s")
+let base = n
+let recipients = (0..<total).map { String(2349000000000 + $0) }   // one message per sender: replies map back
+let phase2 = (0..<total).map { signedMessage(base + $0, from: recipients[$0]) }
+let sentAt = Mutex([String: Date]())
+let start = Date()
+let perConnection = max(1, options.connections)
+DispatchQueue.concurrentPerform(iterations: perConnection) { c in
+    let client = KeepAliveClient(port: port)
+    var i = c
+    while i < total {
+        let due = start.addingTimeInterval(Double(i) / Double(options.rate))
+        let wait = due.timeIntervalSinceNow
+        if wait > 0 { usleep(useconds_t(wait * 1_000_000)) }
+        let now = Date()
+        sentAt.withLock { $0[recipients[i]] = now }
+        _ = client.post("/webhooks/whatsapp/main", body: phase2[i].body, signature: phase2[i].signature)
+        i += perConnection
+    }
+}
+_ = graph.wait(timeout: .seconds(120)) { $0.acceptedSends.count >= n + total }
+let starts = sentAt.withLock { $0 }
+var latencies: [Double] = []
+for s in graph.acceptedSends.dropFirst(sends.count) {
+    if let to = s.to, let t = starts[to] { latencies.append(s.time.timeIntervalSince(t) * 1000) }
+}
+latencies.sort()
+print(String(format: "fixed rate: %d msg/s for %d s: %d replies; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
+             options.rate, options.seconds, latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.9),
+             percentile(latencies, 0.99), latencies.last ?? .nan))
+
+// ---- Peak memory
+let status = (try? String(contentsOfFile: "/proc/\(host.processIdentifier)/status", encoding: .utf8)) ?? ""
+let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM") }.map(String.init) ?? "VmHWM: ?"
+print("host peak RSS: \(hwm.replacingOccurrences(of: "VmHWM:", with: "").trimmingCharacters(in: .whitespaces))")
+kill(host.processIdentifier, SIGTERM)
+host.waitUntilExit()
+try? FileManager.default.removeItem(atPath: dir)
