@@ -60,9 +60,10 @@ import SwitchboardTestSupport
         for r in replies { perRecipient[r.to ?? "", default: 0] += 1 }
         // Every sender's every message answered: none lost.
         #expect(senders.allSatisfy { (perRecipient[$0] ?? 0) >= perSender })
-        // Duplicates only in the documented window: one send in flight when killed.
+        // Duplicates only in the documented window: a send in flight when killed, at
+        // most one per sender lane (4 per channel).
         let duplicates = replies.count - total
-        #expect(duplicates <= 1, "duplicates: \(duplicates)")
+        #expect(duplicates <= 4, "duplicates: \(duplicates)")
         let events = try h.events()
         #expect(events.filter { $0.contains(" received ") }.count == total)
     }

@@ -13,12 +13,17 @@ import SwitchboardStore
 /// circuit breaker stops hammering a provider that fails every call and probes before
 /// resuming. Nothing is dropped: an entry leaves the outbox only sent or failed for good.
 ///
-/// One thread per channel, calls one at a time on one kept-alive connection.
+/// `lanes` threads per channel (4 by default), each with its own kept-alive connection
+/// and one call in flight, so the commit of one result overlaps the next call. A
+/// conversation never has two messages in flight (the outbox claim takes only its oldest
+/// unfinished entry), so order holds; the duplicate window of a crash is one message per
+/// lane. Rate limits, the breaker and the channel state are shared by the lanes.
 final class ChannelSender: Service, @unchecked Sendable {
     let name: String
     let channel: ChannelID
     private let store: any Store
-    private let client: GraphAPIClient
+    private let clientConfiguration: GraphAPIClient.Configuration
+    private let lanes: Int
     private let logger: Logger
     private let metrics: PipelineMetrics
     private let policy: DeliveryPolicy
@@ -29,15 +34,19 @@ final class ChannelSender: Service, @unchecked Sendable {
     private let cond = NSCondition()
     private var wakeups = 0
     private var stopping = false
-    private var thread: Thread?
-    private var finished = false
+    private var running = 0
+    // Shared by the lanes, under `shared`.
+    private let shared = NSLock()
     private var limiter: RateLimiter
     private var breaker: CircuitBreaker
-    private(set) var state: ChannelState = .starting
+    private var _state: ChannelState = .starting
     private var rng = SystemRandomNumberGenerator()
 
+    var state: ChannelState { shared.withLock { _state } }
+
     init(channel: ChannelConfig, app: WhatsAppAppConfig, outbox: HostConfig.Outbox, store: any Store, logger: Logger,
-         metrics: PipelineMetrics) {
+         metrics: PipelineMetrics, lanes: Int = 4) {
+        self.lanes = max(1, lanes)
         policy = DeliveryPolicy(retry: RetryPolicy(base: .milliseconds(outbox.retryBaseMilliseconds),
                                                    cap: .milliseconds(outbox.retryCapMilliseconds),
                                                    maxAttempts: outbox.maxAttempts))
@@ -48,10 +57,8 @@ final class ChannelSender: Service, @unchecked Sendable {
         self.store = store
         self.logger = logger.with(LogKey.channel, channel.id.rawValue)
         self.metrics = metrics
-        self.client = GraphAPIClient(
-            configuration: .init(graphURL: app.graphURL, phoneNumberID: channel.phoneNumberID ?? "",
-                                 accessToken: channel.accessToken ?? ""),
-            logger: self.logger)
+        self.clientConfiguration = .init(graphURL: app.graphURL, phoneNumberID: channel.phoneNumberID ?? "",
+                                         accessToken: channel.accessToken ?? "")
         self.limiter = RateLimiter(messagesPerSecond: channel.rateLimit,
                                    pairSpacing: .milliseconds(outbox.pairSpacingMilliseconds))
         publishState()
@@ -60,10 +67,15 @@ final class ChannelSender: Service, @unchecked Sendable {
     func start() throws {
         let reset = try store.queue.resetInFlightOutbox()
         if reset > 0 { logger.warn("outbox entries in flight at the last stop are queued again", ["entries": String(reset)]) }
-        let t = Thread { [self] in self.loop() }
-        t.name = name
-        thread = t
-        t.start()
+        cond.lock()
+        running = lanes
+        cond.unlock()
+        for i in 0..<lanes {
+            let client = GraphAPIClient(configuration: clientConfiguration, logger: logger)
+            let t = Thread { [self] in self.loop(client) }
+            t.name = "\(name)-\(i)"
+            t.start()
+        }
     }
 
     /// New entries were committed for this channel.
@@ -78,7 +90,7 @@ final class ChannelSender: Service, @unchecked Sendable {
         cond.lock()
         stopping = true
         cond.broadcast()
-        while !finished && ContinuousClock.now < deadline {
+        while running > 0 && ContinuousClock.now < deadline {
             _ = cond.wait(until: Date(timeIntervalSinceNow: 0.05))
         }
         cond.unlock()
@@ -98,14 +110,14 @@ final class ChannelSender: Service, @unchecked Sendable {
         cond.unlock()
     }
 
-    private func loop() {
+    private func loop(_ client: GraphAPIClient) {
         while !isStopping {
             if !state.maySend {
                 wait(until: Date(timeIntervalSinceNow: 5))
                 continue
             }
-            var limit = 32
-            switch breaker.decide(now: .now) {
+            var limit = 8
+            switch shared.withLock({ breaker.decide(now: .now) }) {
             case .reject(let until):
                 wait(until: Date(timeIntervalSinceNow: Self.seconds(until - .now)))
                 continue
@@ -133,11 +145,11 @@ final class ChannelSender: Service, @unchecked Sendable {
                     release(Array(items[i...]))
                     break
                 }
-                handle(item)
+                handle(item, client)
             }
         }
         cond.lock()
-        finished = true
+        running -= 1
         cond.broadcast()
         cond.unlock()
     }
@@ -151,11 +163,11 @@ final class ChannelSender: Service, @unchecked Sendable {
 
     // MARK: - One entry
 
-    private func handle(_ item: OutboxItem) {
+    private func handle(_ item: OutboxItem, _ client: GraphAPIClient) {
         let ws = store.workspace(item.workspaceID)
         // Rate limits: wait our turn (short waits; a pair-limited recipient is requeued).
         while true {
-            switch limiter.acquire(recipient: item.recipient, now: .now) {
+            switch shared.withLock({ limiter.acquire(recipient: item.recipient, now: .now) }) {
             case .now: break
             case .waitUntil(let t):
                 let wait = Self.seconds(t - .now)
@@ -170,12 +182,12 @@ final class ChannelSender: Service, @unchecked Sendable {
             break
         }
         switch item.kind {
-        case .send: send(item, ws)
-        case .markRead: markRead(item, ws)
+        case .send: send(item, ws, client)
+        case .markRead: markRead(item, ws, client)
         }
     }
 
-    private func send(_ item: OutboxItem, _ ws: any WorkspaceStore) {
+    private func send(_ item: OutboxItem, _ ws: any WorkspaceStore, _ client: GraphAPIClient) {
         guard let body = OutboxBody.decode(OutboxBody.Send.self, item.bodyJSON) else {
             fail(item, ws, code: nil, title: "outbox entry is not readable", reason: "outbox body is not valid JSON")
             return
@@ -225,7 +237,7 @@ final class ChannelSender: Service, @unchecked Sendable {
         }
     }
 
-    private func markRead(_ item: OutboxItem, _ ws: any WorkspaceStore) {
+    private func markRead(_ item: OutboxItem, _ ws: any WorkspaceStore, _ client: GraphAPIClient) {
         guard let body = OutboxBody.decode(OutboxBody.MarkRead.self, item.bodyJSON) else {
             try? ws.queue.finishOutbox(item.id)
             return
@@ -239,7 +251,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             if error.kind == .auth { holdChannel(item, ws, reason: error.description); return }
             let attempt = item.attempts + 1
             if error.isRetryable, attempt < 5 {
-                let delay = policy.retry.delay(attempt: attempt, floor: error.retryFloor, random: &rng)
+                let delay = shared.withLock { policy.retry.delay(attempt: attempt, floor: error.retryFloor, random: &rng) }
                 try? ws.queue.retryOutbox(item.id, attempts: attempt, nextAttemptAt: Date(timeIntervalSinceNow: Self.seconds(delay)),
                                           error: error.description)
             } else {
@@ -256,9 +268,12 @@ final class ChannelSender: Service, @unchecked Sendable {
             setState(.retryableFailure)
         }
         if error.kind == .pairRateLimited {
-            limiter.pairRateLimitHit(recipient: item.recipient, now: .now, retryAfter: error.retryAfter)
+            shared.withLock { limiter.pairRateLimitHit(recipient: item.recipient, now: .now, retryAfter: error.retryAfter) }
         }
-        switch policy.decide(kind: error.kind, attempt: attempt, floor: error.retryFloor, reason: error.description, random: &rng) {
+        let decision = shared.withLock {
+            policy.decide(kind: error.kind, attempt: attempt, floor: error.retryFloor, reason: error.description, random: &rng)
+        }
+        switch decision {
         case .retry(let after):
             var journal = Journal(logger: logger)
             do {
@@ -317,32 +332,42 @@ final class ChannelSender: Service, @unchecked Sendable {
     }
 
     private func recordBreakerFailure() {
-        let before = breaker.state
-        breaker.recordFailure(now: .now)
-        if breaker.state == .open && before != .open {
+        let (opened, failures) = shared.withLock { () -> (Bool, Int) in
+            let before = breaker.state
+            breaker.recordFailure(now: .now)
+            return (breaker.state == .open && before != .open, breaker.consecutiveFailures)
+        }
+        if opened {
             logger.warn("circuit breaker opened: provider calls paused", [
-                "failures": String(breaker.consecutiveFailures),
-                "cooldown_ms": String(Int(Self.seconds(breaker.coolDown) * 1000))])
+                "failures": String(failures),
+                "cooldown_ms": String(Int(Self.seconds(shared.withLock { breaker.coolDown }) * 1000))])
         }
     }
 
     private func succeeded() {
-        if breaker.state != .closed { logger.info("circuit breaker closed: provider answers again") }
-        breaker.recordSuccess()
+        let wasOpen = shared.withLock { () -> Bool in
+            defer { breaker.recordSuccess() }
+            return breaker.state != .closed
+        }
+        if wasOpen { logger.info("circuit breaker closed: provider answers again") }
         setState(.callSucceeded)
     }
 
     private func setState(_ signal: ChannelSignal) {
-        let next = state.applying(signal)
-        guard next != state else { return }
-        let previous = state
-        state = next
+        let change = shared.withLock { () -> (ChannelState, ChannelState)? in
+            let next = _state.applying(signal)
+            guard next != _state else { return nil }
+            defer { _state = next }
+            return (_state, next)
+        }
+        guard let (previous, next) = change else { return }
         publishState()
         logger.log(next == .connected || next == .stopped ? .info : .warn, "channel state changed",
                    ["from": previous.rawValue, "to": next.rawValue])
     }
 
     private func publishState() {
+        let state = self.state
         for s in ChannelState.allCases {
             metrics.channelState.labels(channel.rawValue, s.rawValue).set(s == state ? 1 : 0)
         }
