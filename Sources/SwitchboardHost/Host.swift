@@ -53,6 +53,11 @@ final class Host: @unchecked Sendable {
         let responders = chains.mapValues { ChainResponders(chain: $0, store: store) as any Responders }
         let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics, responders: responders)
         pipeline.addRoutes(to: &router)
+        // The inbox API. TEMPORARY: until the authentication is merged, every request is
+        // answered 401 (Inbox/AuthPlaceholder.swift); replace the closure with the real
+        // authenticator.
+        InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger)
+            .addRoutes(to: &router, authenticate: placeholderAuthenticateRejectingEveryone)
         services += pipeline.services
         Self.addHealthRoutes(&router, readiness: readiness, metrics: metrics)
 
