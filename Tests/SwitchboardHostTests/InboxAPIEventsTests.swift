@@ -96,6 +96,16 @@ import SwitchboardStore
         }
     }
 
+    @Test func aClientThatLeavesStopsItsFeedAtTheNextHeartbeat() throws {
+        let f = try InboxFixture(pollInterval: .milliseconds(20), heartbeat: .milliseconds(100))
+        try serve(f, as: InboxFixture.agent("a")) { _, port in
+            let client = try SSEClient(port: port, path: "/api/v1/events")
+            #expect(eventually { f.api.openEventStreams.value == 1 })
+            client.disconnect()
+            #expect(eventually { f.api.openEventStreams.value == 0 })
+        }
+    }
+
     @Test func stoppingTheServerEndsTheStream() throws {
         let f = try InboxFixture(pollInterval: .milliseconds(20))
         let server = HTTPServer(configuration: HTTPServerConfiguration(listen: "127.0.0.1:0"),
@@ -106,5 +116,6 @@ import SwitchboardStore
         server.stop(deadline: .seconds(5))
         #expect(ContinuousClock.now - begin < .seconds(2))
         #expect(try client.next() == nil)
+        #expect(eventually { f.api.openEventStreams.value == 0 })
     }
 }

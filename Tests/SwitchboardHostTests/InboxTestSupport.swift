@@ -119,3 +119,13 @@ extension HTTPRouter {
                                           body: Array(json.utf8))))
     }
 }
+
+/// Polls `condition` every few milliseconds until true or `seconds` pass.
+func eventually(seconds: Double = 5, _ condition: () -> Bool) -> Bool {
+    let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < end {
+        if condition() { return true }
+        usleep(5_000)
+    }
+    return condition()
+}

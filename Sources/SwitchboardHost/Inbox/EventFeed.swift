@@ -38,18 +38,29 @@ final class EventFeed: Sendable {
         self.logger = logger
     }
 
-    /// Polls at once (a resuming client gets what it missed), then every `pollInterval`.
-    func start() {
-        DispatchQueue.global(qos: .utility).async { self.poll() }
+    /// Polls at once (a resuming client gets what it missed), then every `pollInterval`,
+    /// until the stream closes; `open` counts the feed while it runs.
+    func start(counting open: OpenStreams) {
+        open.count.add(1, ordering: .relaxed)
+        DispatchQueue.global(qos: .utility).async { self.run(open) }
     }
 
-    private func schedule() {
-        let seconds = Double(pollInterval.components.seconds) + Double(pollInterval.components.attoseconds) / 1e18
-        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + seconds) { self.poll() }
+    private func run(_ open: OpenStreams) {
+        switch poll() {
+        case .more:
+            DispatchQueue.global(qos: .utility).async { self.run(open) }
+        case .wait:
+            let seconds = Double(pollInterval.components.seconds) + Double(pollInterval.components.attoseconds) / 1e18
+            DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + seconds) { self.run(open) }
+        case .done:
+            open.count.subtract(1, ordering: .relaxed)
+        }
     }
 
-    private func poll() {
-        guard !stream.isClosed else { return }
+    private enum Next { case more, wait, done }
+
+    private func poll() -> Next {
+        guard !stream.isClosed else { return .done }
         let cursor = state.withLock { $0.cursor }
         let found: [SwitchboardCore.Event]
         do {
@@ -57,27 +68,27 @@ final class EventFeed: Sendable {
         } catch {
             logger.warn("event stream ended: the journal could not be read", [LogKey.error: "\(error)"])
             stream.finish()
-            return
+            return .done
         }
         let now = ContinuousClock.now
         if found.isEmpty {
-            let quiet = state.withLock { now - $0.lastWrite >= heartbeatInterval }
-            if quiet {
-                guard stream.comment("heartbeat") else { return }
+            if state.withLock({ now - $0.lastWrite >= heartbeatInterval }) {
+                guard stream.comment("heartbeat") else { return .done }
                 state.withLock { $0.lastWrite = now }
             }
-        } else {
-            for event in found {
-                guard stream.send(event: event.kind.rawValue, id: String(event.id),
-                                  data: InboxJSON.encode(InboxJSON.Event(event)))
-                else { return }
-            }
-            state.withLock { $0.cursor = found.last!.id; $0.lastWrite = now }
+            return .wait
         }
-        if found.count == Self.batch {
-            DispatchQueue.global(qos: .utility).async { self.poll() }
-        } else {
-            schedule()
+        for event in found {
+            guard stream.send(event: event.kind.rawValue, id: String(event.id), data: InboxJSON.encode(InboxJSON.Event(event)))
+            else { return .done }
         }
+        state.withLock { $0.cursor = found.last!.id; $0.lastWrite = now }
+        return found.count == Self.batch ? .more : .wait
     }
+}
+
+/// How many event streams are open (a feed counts until it notices its stream closed).
+final class OpenStreams: Sendable {
+    let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
 }

@@ -19,7 +19,7 @@ extension InboxAPI {
         let stream = HTTPResponseStream()
         EventFeed(stream: stream, events: events, after: start, pollInterval: eventPollInterval,
                   heartbeatInterval: heartbeatInterval,
-                  logger: logger.with(LogKey.workspace, context.workspace.rawValue)).start()
+                  logger: logger.with(LogKey.workspace, context.workspace.rawValue)).start(counting: openEventStreams)
         return .eventStream(stream, headers: ["X-Accel-Buffering": "no"])
     }
 }

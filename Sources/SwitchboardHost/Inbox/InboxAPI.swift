@@ -25,6 +25,8 @@ struct InboxAPI: Sendable {
     /// sends a comment so that proxies and clients see the connection alive.
     let eventPollInterval: Duration
     let heartbeatInterval: Duration
+    /// The event streams open now (for a gauge, and for tests that a stream stops).
+    let openEventStreams = OpenStreams()
 
     init(store: any Store, replies: AgentReplies, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
          eventPollInterval: Duration = .milliseconds(250), heartbeatInterval: Duration = .seconds(15)) {
