@@ -56,8 +56,11 @@ final class Host: @unchecked Sendable {
         // The inbox API. TEMPORARY: until the authentication is merged, every request is
         // answered 401 (Inbox/AuthPlaceholder.swift); replace the closure with the real
         // authenticator.
-        InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger)
-            .addRoutes(to: &router, authenticate: placeholderAuthenticateRejectingEveryone)
+        let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger)
+        inbox.addRoutes(to: &router, authenticate: placeholderAuthenticateRejectingEveryone)
+        metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
+            Double(inbox.openEventStreams.value)
+        }
         services += pipeline.services
         Self.addHealthRoutes(&router, readiness: readiness, metrics: metrics)
 
