@@ -53,6 +53,14 @@ final class Host: @unchecked Sendable {
         let responders = chains.mapValues { ChainResponders(chain: $0, store: store) as any Responders }
         let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics, responders: responders)
         pipeline.addRoutes(to: &router)
+        // The inbox API. TEMPORARY: until the authentication is merged, every request is
+        // answered 401 (Inbox/AuthPlaceholder.swift); replace the closure with the real
+        // authenticator.
+        let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger)
+        inbox.addRoutes(to: &router, authenticate: placeholderAuthenticateRejectingEveryone)
+        metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
+            Double(inbox.openEventStreams.value)
+        }
         services += pipeline.services
         Self.addHealthRoutes(&router, readiness: readiness, metrics: metrics)
 

@@ -10,6 +10,10 @@ public protocol ContactRepository: Sendable {
     func find(e164: String) throws -> Contact?
     /// Newest first.
     func list(limit: Int) throws -> [Contact]
+    /// One page of contacts, newest first (`createdAt` descending, then id descending),
+    /// starting after `cursor` (nil: from the newest); the last contact of a page, as
+    /// `ListCursor(at: createdAt, id:)`, is the cursor of the next one.
+    func list(after cursor: ListCursor?, limit: Int) throws -> [Contact]
 }
 
 public struct ContactUpsert: Sendable, Equatable {

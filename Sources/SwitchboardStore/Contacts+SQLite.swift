@@ -60,4 +60,17 @@ struct SQLiteContactRepository: ContactRepository {
                 [scope.workspaceID, max(0, limit)], Self.read)
         }
     }
+
+    func list(after cursor: ListCursor?, limit: Int) throws -> [Contact] {
+        guard let cursor else { return try list(limit: limit) }
+        return try scope.read { db in
+            try db.query(
+                """
+                SELECT \(Self.columns) FROM contacts
+                WHERE workspace_id = ? AND (created_at < ? OR (created_at = ? AND id < ?))
+                ORDER BY created_at DESC, id DESC LIMIT ?
+                """,
+                [scope.workspaceID, cursor.at, cursor.at, cursor.id, max(0, limit)], Self.read)
+        }
+    }
 }

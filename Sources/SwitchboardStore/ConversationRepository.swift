@@ -8,6 +8,11 @@ public protocol ConversationRepository: Sendable {
     func get(_ id: ConversationID) throws -> Conversation?
     /// Most recently active first (`updatedAt`), optionally only those in `state`.
     func list(state: ConversationState?, limit: Int) throws -> [Conversation]
+    /// One page of the conversations matching `filter`, most recently active first
+    /// (`updatedAt` descending, then id descending), starting after `cursor` (nil: from the
+    /// newest). The last conversation of a page, as `ListCursor(at: updatedAt, id:)`, is the
+    /// cursor of the next one.
+    func list(_ filter: ConversationFilter, after cursor: ListCursor?, limit: Int) throws -> [Conversation]
     /// Applies `trigger` through `ConversationState.applying`, stores the new state and,
     /// when the state changed, appends a `state_changed` event (detail: `from`, `to`,
     /// `trigger`, plus `extraDetail`) in the same transaction. A trigger the state machine

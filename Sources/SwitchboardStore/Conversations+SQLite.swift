@@ -71,6 +71,35 @@ struct SQLiteConversationRepository: ConversationRepository {
         }
     }
 
+    func list(_ filter: ConversationFilter, after cursor: ListCursor?, limit: Int) throws -> [Conversation] {
+        var sql = "SELECT \(Self.columns) FROM conversations WHERE workspace_id = ?"
+        var values: [any SQLiteBindable] = [scope.workspaceID]
+        if let state = filter.state {
+            sql += " AND state = ?"
+            values.append(state)
+        }
+        switch filter.assignment {
+        case .to(let agent)?:
+            sql += " AND assigned_to = ?"
+            values.append(agent)
+        case .nobody?:
+            sql += " AND assigned_to IS NULL"
+        case nil:
+            break
+        }
+        if let channel = filter.channel {
+            sql += " AND channel_id = ?"
+            values.append(channel)
+        }
+        if let cursor {
+            sql += " AND (updated_at < ? OR (updated_at = ? AND id < ?))"
+            values += [cursor.at, cursor.at, cursor.id]
+        }
+        sql += " ORDER BY updated_at DESC, id DESC LIMIT ?"
+        values.append(max(0, limit))
+        return try scope.read { db in try db.query(sql, values, Self.read) }
+    }
+
     func transition(_ id: ConversationID, _ trigger: ConversationTrigger, extraDetail: [String: String]) throws -> ConversationTransition {
         try scope.write { db in
             var conversation = try Self.load(db, scope, id)

@@ -30,6 +30,11 @@ public protocol MessageRepository: Sendable {
     /// Full-text search over message text, best match first. `query` is plain words
     /// (every word must occur, prefixes not expanded); no search syntax is interpreted.
     func search(_ query: String, limit: Int) throws -> [Message]
+    /// For each conversation, the number of inbound messages stored after its last
+    /// outbound message that is not a note (a note is never sent, so it answers nobody):
+    /// what the inbox shows as unread. Conversations with none, or not of this workspace,
+    /// are absent from the result.
+    func unreadCounts(_ conversations: [ConversationID]) throws -> [ConversationID: Int]
 }
 
 public struct NewInboundMessage: Sendable, Equatable {

@@ -179,6 +179,27 @@ struct SQLiteMessageRepository: MessageRepository {
         }
     }
 
+    func unreadCounts(_ conversations: [ConversationID]) throws -> [ConversationID: Int] {
+        guard !conversations.isEmpty else { return [:] }
+        return try scope.read { db in
+            var counts: [ConversationID: Int] = [:]
+            for id in Set(conversations) {
+                let n = try db.queryOne(
+                    """
+                    SELECT count(*) FROM messages
+                    WHERE workspace_id = ? AND conversation_id = ? AND direction = 'inbound'
+                      AND seq > coalesce((
+                        SELECT max(seq) FROM messages
+                        WHERE workspace_id = ? AND conversation_id = ? AND direction = 'outbound' AND kind <> 'note'
+                      ), 0)
+                    """,
+                    [scope.workspaceID, id, scope.workspaceID, id], { $0.int64(0) }) ?? 0
+                if n > 0 { counts[id] = Int(n) }
+            }
+            return counts
+        }
+    }
+
     /// Plain words as an FTS5 query: each word quoted as a string (so `AND`, `*`, `"`,
     /// `:` and parentheses are text, not syntax), all of them required.
     static func ftsQuery(_ text: String) -> String? {

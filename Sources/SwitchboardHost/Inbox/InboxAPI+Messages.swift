@@ -1,0 +1,49 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardHTTP
+import SwitchboardStore
+
+extension InboxAPI {
+    /// `POST /conversations/{id}/reply` `{"text"}`: 202 with the queued message, through
+    /// `AgentReplies` (24-hour window checked before anything is queued).
+    func reply(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
+        let text = try Self.text(request)
+        do {
+            let message = try replies.reply(workspace: context.workspace, conversation: Self.conversationID(request),
+                                            text: text, author: context.userID, now: clock())
+            return Self.json(InboxJSON.Message(message), status: 202)
+        } catch let refusal as AgentReplies.Refusal {
+            throw Self.error(refusal)
+        }
+    }
+
+    /// `POST /conversations/{id}/notes` `{"text"}`: 201 with the note; never sent.
+    func note(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
+        let text = try Self.text(request)
+        do {
+            let message = try replies.note(workspace: context.workspace, conversation: Self.conversationID(request),
+                                           text: text, author: context.userID)
+            return Self.json(InboxJSON.Message(message), status: 201)
+        } catch let refusal as AgentReplies.Refusal {
+            throw Self.error(refusal)
+        }
+    }
+
+    static func error(_ refusal: AgentReplies.Refusal) -> InboxAPIError {
+        switch refusal.code {
+        case .notFound: InboxAPIError(404, refusal.description)
+        case .outsideWindow: InboxAPIError(409, refusal.description, code: refusal.code.rawValue)
+        case .empty: InboxAPIError(400, refusal.description)
+        }
+    }
+
+    /// `GET /search?q=&limit=`: full-text search over the workspace's message text.
+    func search(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
+        guard let q = request.query["q"], !q.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw InboxAPIError.badRequest("q is required: the words to search for")
+        }
+        let limit = try Self.limit(request)
+        let found = try store.workspace(context.workspace).messages.search(q, limit: limit)
+        return Self.json(InboxJSON.Items(items: found.map(InboxJSON.Message.init)))
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import SwitchboardCore
+import SwitchboardHTTP
+import SwitchboardStore
+@testable import SwitchboardHost
+
+/// Every inbox route, called by an agent of workspace `b` with the ids of workspace `a`'s
+/// records: 404 for a record, an empty list for a listing, and `a`'s data unchanged.
+@Suite struct InboxAPIIsolationTests {
+    @Test func everyRouteOfAnotherWorkspaceAnswers404OrNothing() throws {
+        let f = try InboxFixture()
+        let c = try f.inbound("a", text: "secret chocolate order")
+        let a = f.router(as: InboxFixture.agent("a", "user-a"))
+        #expect(a.post("/api/v1/conversations/\(c.id)/assign", json: #"{"user_id":"user-b"}"#).status == 200)
+        let before = a.get("/api/v1/conversations/\(c.id)").text
+        let eventsBefore = try f.ws("a").events.tail(conversation: nil, limit: 1000).count
+
+        let b = f.router(as: InboxFixture.agent("b", "user-b"))
+        let id = c.id.rawValue
+        // Records: 404, for every method.
+        let recordRoutes: [(String, String, String)] = [
+            ("GET", "/api/v1/conversations/\(id)", ""),
+            ("POST", "/api/v1/conversations/\(id)/reply", #"{"text":"hi from b"}"#),
+            ("POST", "/api/v1/conversations/\(id)/notes", #"{"text":"note from b"}"#),
+            ("POST", "/api/v1/conversations/\(id)/assign", #"{"user_id":"user-b"}"#),
+            ("POST", "/api/v1/conversations/\(id)/assign", #"{"user_id":null}"#),
+            ("POST", "/api/v1/conversations/\(id)/resolve", ""),
+            ("POST", "/api/v1/conversations/\(id)/reopen", ""),
+            ("POST", "/api/v1/conversations/\(id)/handback", ""),
+        ]
+        for (method, path, body) in recordRoutes {
+            let r = method == "GET" ? b.get(path) : b.post(path, json: body)
+            #expect(r.status == 404, "\(method) \(path): \(r.status) \(r.text)")
+            #expect(!r.text.contains("chocolate"))
+        }
+        // Listings: empty, whatever the filter.
+        for path in ["/api/v1/conversations", "/api/v1/conversations?assigned=me", "/api/v1/conversations?assigned=none",
+                     "/api/v1/conversations?state=bot", "/api/v1/conversations?channel=wa-main", "/api/v1/contacts",
+                     "/api/v1/search?q=chocolate", "/api/v1/search?q=secret+chocolate+order"] {
+            let r = b.get(path)
+            #expect(r.status == 200, "\(path)")
+            #expect(r.items.isEmpty, "\(path): \(r.text)")
+        }
+        // A cursor made from a's listing reveals nothing of a's either.
+        _ = try f.inbound("a", phone: "+2348030000099")
+        let page = a.get("/api/v1/conversations?limit=1")
+        let cursor = try #require(page.object["next_cursor"] as? String)
+        #expect(b.get("/api/v1/conversations?cursor=\(cursor)").items.isEmpty)
+
+        // Nothing of a's changed, nothing was queued, nothing journalled in a by b.
+        let after = a.get("/api/v1/conversations/\(c.id)")
+        let conversation = after.object["conversation"] as? [String: Any]
+        #expect(conversation?["assigned_to"] as? String == "user-b")
+        #expect(conversation?["state"] as? String == "bot")
+        #expect((after.object["messages"] as? [Any])?.count == 1)
+        #expect(before.contains("secret chocolate order"))
+        #expect(try f.store.queue.outboxDepth().isEmpty)
+        #expect(try f.ws("a").events.tail(conversation: nil, limit: 1000).count == eventsBefore)
+        #expect(try f.ws("b").events.list(conversation: nil, after: nil, limit: 100).allSatisfy { $0.kind == .workspaceSynced })
+    }
+
+    @Test func theAuthenticatorsRefusalIsTheAnswerOnEveryRouteButTheDocument() throws {
+        let f = try InboxFixture()
+        let c = try f.inbound("a")
+        var router = HTTPRouter()
+        f.api.addRoutes(to: &router, authenticate: placeholderAuthenticateRejectingEveryone)
+        for (method, pattern) in router.patterns {
+            let path = pattern.replacingOccurrences(of: "{id}", with: c.id.rawValue)
+            let r = APIResult(router.respond(to: HTTPRequest(method: method, target: path, body: Array(#"{"text":"x"}"#.utf8))))
+            if pattern == "/api/v1/openapi.json" {
+                #expect(r.status == 200)
+            } else {
+                #expect(r.status == 401, "\(method) \(pattern)")
+                #expect(r.headers["WWW-Authenticate"] == "Bearer")
+                #expect(r.error?.contains("authentication") == true)
+            }
+        }
+        #expect(try f.store.queue.outboxDepth().isEmpty)
+        #expect(try f.ws("a").messages.list(conversation: c.id, after: nil, limit: 10).count == 1)
+    }
+}

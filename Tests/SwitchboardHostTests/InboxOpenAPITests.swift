@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+import SwitchboardCore
+import SwitchboardHTTP
+import SwitchboardStore
+@testable import SwitchboardHost
+
+/// The OpenAPI document against the routes the inbox API registers and the answers its
+/// real handlers give.
+@Suite struct InboxOpenAPITests {
+    /// Served by the authentication, documented here because the contract has them.
+    static let authRoutes: Set<String> = ["POST /api/v1/login", "POST /api/v1/logout", "GET /api/v1/me"]
+
+    func document() throws -> [String: Any] {
+        let f = try InboxFixture()
+        let r = f.router(as: InboxFixture.agent("a")).get("/api/v1/openapi.json")
+        #expect(r.status == 200)
+        #expect(r.headers["Content-Type"] == "application/json")
+        return try #require(r.json as? [String: Any], "the document is not a JSON object")
+    }
+
+    func operation(_ doc: [String: Any], _ method: String, _ pattern: String) -> [String: Any]? {
+        ((doc["paths"] as? [String: Any])?[pattern] as? [String: Any])?[method.lowercased()] as? [String: Any]
+    }
+
+    @Test func everyRouteIsDocumentedWithItsMethodPathAndParameters() throws {
+        let doc = try document()
+        #expect(doc["openapi"] as? String == "3.0.3")
+        let f = try InboxFixture()
+        let router = f.router(as: InboxFixture.agent("a"))
+        #expect(router.patterns.count == 12)
+        var routed: Set<String> = []
+        for (method, pattern) in router.patterns {
+            routed.insert("\(method) \(pattern)")
+            let op = try #require(operation(doc, method, pattern), "\(method) \(pattern) is not in the OpenAPI document")
+            #expect(op["responses"] is [String: Any], "\(method) \(pattern) has no responses")
+            let parameters = (op["parameters"] as? [[String: Any]]) ?? []
+            let documentedPath = Set(parameters.filter { $0["in"] as? String == "path" }.compactMap { $0["name"] as? String })
+            let inPattern = Set(pattern.matches(of: /\{(\w+)\}/).map { String($0.output.1) })
+            #expect(documentedPath == inPattern, "\(method) \(pattern): path parameters")
+            for p in parameters where p["in"] as? String == "path" { #expect(p["required"] as? Bool == true) }
+            if method == "POST", !pattern.hasSuffix("resolve"), !pattern.hasSuffix("reopen"), !pattern.hasSuffix("handback") {
+                #expect(op["requestBody"] != nil, "\(method) \(pattern) has no request body")
+            }
+        }
+        // And nothing is documented that is not served (but the auth routes).
+        var documented: Set<String> = []
+        for (path, item) in doc["paths"] as? [String: Any] ?? [:] {
+            for method in (item as? [String: Any] ?? [:]).keys { documented.insert("\(method.uppercased()) \(path)") }
+        }
+        #expect(documented.subtracting(Self.authRoutes) == routed)
+        #expect(Self.authRoutes.isSubset(of: documented))
+    }
+
+    @Test func documentedEnumsAreTheDomainsOwn() throws {
+        let doc = try document()
+        let checker = JSONSchemaSubset(document: doc)
+        func values(_ schema: String, _ property: String) -> [String] {
+            ((checker.resolve("#/components/schemas/\(schema)")?["properties"] as? [String: Any])?[property]
+                as? [String: Any])?["enum"] as? [String] ?? []
+        }
+        #expect(values("Conversation", "state") == ConversationState.allCases.map(\.rawValue))
+        #expect(values("Message", "kind") == MessageKind.allCases.map(\.rawValue))
+        #expect(values("Message", "status") == DeliveryStatus.allCases.map(\.rawValue))
+        #expect(values("Event", "kind") == EventKind.allCases.map(\.rawValue))
+        #expect(values("User", "role") == AuthContext.Role.allCases.map(\.rawValue))
+    }
+
+    /// Calls the real handler, then checks that the status is documented for the route and
+    /// that the body validates against the documented schema of that status.
+    func check(_ router: HTTPRouter, _ doc: [String: Any], _ method: String, _ target: String, body: String = "",
+               headers: HTTPHeaders = [:], expect status: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        let request = HTTPRequest(method: method, target: target, headers: headers, body: Array(body.utf8))
+        let response = router.respond(to: request)
+        #expect(response.status == status, "\(method) \(target): \(String(decoding: response.body, as: UTF8.self))",
+                sourceLocation: sourceLocation)
+        guard case .matched(let pattern, _, _) = router.resolve(method: method, rawPath: Substring(target.split(separator: "?")[0])),
+              let op = operation(doc, method, pattern)
+        else { Issue.record("\(method) \(target) is not routed or not documented", sourceLocation: sourceLocation); return }
+        guard let documented = (op["responses"] as? [String: Any])?[String(response.status)] as? [String: Any] else {
+            Issue.record("\(method) \(pattern): status \(response.status) is not documented", sourceLocation: sourceLocation)
+            return
+        }
+        guard let schema = ((documented["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"]
+            as? [String: Any] else { Issue.record("\(method) \(pattern) \(response.status): no JSON schema"); return }
+        guard let json = try? JSONSerialization.jsonObject(with: Data(response.body), options: [.fragmentsAllowed]) else {
+            Issue.record("\(method) \(target): the body is not JSON", sourceLocation: sourceLocation)
+            return
+        }
+        let problems = JSONSchemaSubset(document: doc).problems(json, schema)
+        #expect(problems.isEmpty, "\(method) \(target) \(response.status): \(problems)", sourceLocation: sourceLocation)
+    }
+
+    @Test func answersOfTheRealHandlersValidateAgainstTheDocument() throws {
+        let doc = try document()
+        let f = try InboxFixture()
+        let c = try f.inbound("a", text: "Is the chocolate cake ready?")
+        _ = try f.inbound("a", phone: "+2348030000002", name: nil, text: "hello")
+        let router = f.router(as: InboxFixture.agent("a"))
+        let id = c.id.rawValue
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/reply", body: #"{"text":"Yes, at 4."}"#, expect: 202)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/notes", body: #"{"text":"paid already"}"#, expect: 201)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/assign", body: #"{"user_id":"user-1"}"#, expect: 200)
+        check(router, doc, "GET", "/api/v1/conversations", expect: 200)
+        check(router, doc, "GET", "/api/v1/conversations?limit=1&assigned=me&state=bot", expect: 200)
+        check(router, doc, "GET", "/api/v1/conversations/\(id)", expect: 200)
+        check(router, doc, "GET", "/api/v1/contacts?limit=1", expect: 200)
+        check(router, doc, "GET", "/api/v1/search?q=chocolate", expect: 200)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/resolve", expect: 200)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/resolve", expect: 409)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/reopen", expect: 200)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/handback", expect: 200)
+        check(router, doc, "GET", "/api/v1/conversations/cv_nope", expect: 404)
+        check(router, doc, "GET", "/api/v1/conversations?state=open", expect: 400)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/reply", body: #"{"text":""}"#, expect: 400)
+        check(router, doc, "GET", "/api/v1/search", expect: 400)
+        check(router, doc, "GET", "/api/v1/events", headers: ["Last-Event-ID": "x"], expect: 400)
+        f.clock.advance(seconds: 25 * 3600)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/reply", body: #"{"text":"late"}"#, expect: 409)
+
+        var refusing = HTTPRouter()
+        f.api.addRoutes(to: &refusing, authenticate: placeholderAuthenticateRejectingEveryone)
+        check(refusing, doc, "GET", "/api/v1/conversations", expect: 401)
+        check(refusing, doc, "POST", "/api/v1/conversations/\(id)/reply", body: #"{"text":"x"}"#, expect: 401)
+    }
+
+    @Test func theDetailsEventsAndMessagesOfEveryKindValidate() throws {
+        let doc = try document()
+        let f = try InboxFixture()
+        let c = try f.inbound("a")
+        let ws = f.ws("a")
+        // One event of every kind, with the details the pipeline writes, and a failed message.
+        for kind in EventKind.allCases {
+            _ = try ws.events.append(NewEvent(kind, conversation: c.id, channel: "wa-main", detail: ["k": kind.rawValue]))
+        }
+        let m = try ws.messages.insertOutbound(NewOutboundMessage(conversationID: c.id, kind: .text, text: "hi",
+                                                                  payloadJSON: #"["Yes","No"]"#))
+        _ = try ws.messages.recordSend(m.id, status: .failed, providerMessageID: nil, errorCode: "131047", errorTitle: "Re-engagement message")
+        let router = f.router(as: InboxFixture.agent("a"))
+        check(router, doc, "GET", "/api/v1/conversations/\(c.id)", expect: 200)
+        let detail = router.get("/api/v1/conversations/\(c.id)").object
+        let messages = detail["messages"] as? [[String: Any]] ?? []
+        #expect(messages.last?["status"] as? String == "failed")
+        #expect(messages.last?["error_code"] as? String == "131047")
+        #expect(messages.last?["author"] is NSNull)  // a bot reply's payload holds its buttons, not an author
+        #expect((detail["events"] as? [Any])?.count == EventKind.allCases.count)
+    }
+}
