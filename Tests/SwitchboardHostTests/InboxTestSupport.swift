@@ -46,7 +46,7 @@ final class InboxFixture: @unchecked Sendable {
         ])
         let logger = Logger(sink: LogSink(level: .error))
         let notifications = self.notifications
-        let replies = AgentReplies(store: store, logger: logger, notify: { c in notifications.record(c) })
+        let replies = AgentReplies(store: store, logger: logger, windowedChannels: ["wa-main"], notify: { c in notifications.record(c) })
         api = InboxAPI(store: store, replies: replies, logger: logger, clock: { clock.next() },
                        eventPollInterval: pollInterval, heartbeatInterval: heartbeat)
     }
