@@ -18,6 +18,8 @@ final class Host: @unchecked Sendable {
     let router: HTTPRouter
     let services: [any Service]
     let chains: [ResponderChain]
+    /// Resolves API callers (bearer token or session cookie) for the inbox API routes.
+    let authenticator: Authenticator
     private let readiness = Readiness()
     private let started = ContinuousClock.now
 
@@ -55,6 +57,9 @@ final class Host: @unchecked Sendable {
         pipeline.addRoutes(to: &router)
         services += pipeline.services
         Self.addHealthRoutes(&router, readiness: readiness, metrics: metrics)
+        let authenticator = Authenticator(store: store, logger: logger)
+        self.authenticator = authenticator
+        authenticator.addAuthRoutes(to: &router)
 
         let http = HTTPServer(
             configuration: HTTPServerConfiguration(
