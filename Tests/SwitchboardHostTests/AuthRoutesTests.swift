@@ -9,7 +9,7 @@ import SwitchboardStore
 @testable import SwitchboardHost
 
 /// A wall clock that moves only when the test says so (sessions expire by date).
-final class TestWallClock: Sendable {
+final class AuthTestClock: Sendable {
     private let date = Mutex(Date(timeIntervalSince1970: 1_790_000_000))
     var now: Date { date.withLock { $0 } }
     func advance(_ seconds: TimeInterval) { date.withLock { $0 = $0.addingTimeInterval(seconds) } }
@@ -20,7 +20,7 @@ final class TestWallClock: Sendable {
 final class AuthFixture: @unchecked Sendable {
     let dir: String
     let store: SQLiteStore
-    let clock = TestWallClock()
+    let clock = AuthTestClock()
     let authenticator: Authenticator
     let router: HTTPRouter
     let logPath: String
@@ -79,22 +79,26 @@ final class AuthFixture: @unchecked Sendable {
         #expect(r.status == 200)
         let setCookie = try #require(r.headers["Set-Cookie"])
         let cookie = String(setCookie.split(separator: ";")[0])
-        let csrf = try #require(json(r)["csrf_token"] as? String)
+        let csrf = try #require(AuthFixture.json(r)["csrf_token"] as? String)
         return (cookie, csrf)
     }
 
     func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 }
 
-func json(_ r: HTTPResponse) throws -> [String: Any] {
-    try #require(try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])
+extension AuthFixture {
+    /// The response body as a JSON object.
+    static func json(_ r: HTTPResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])
+    }
+
+    /// The `error` sentence of a JSON error body.
+    static func errorText(_ r: HTTPResponse) -> String? {
+        (try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])?["error"] as? String
+    }
 }
 
-func errorText(_ r: HTTPResponse) -> String? {
-    (try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])?["error"] as? String
-}
-
-@Suite struct LoginTests {
+@Suite struct AuthLoginTests {
     let f: AuthFixture
     init() throws { f = try AuthFixture() }
 
@@ -102,7 +106,7 @@ func errorText(_ r: HTTPResponse) -> String? {
         let user = try f.addUser("Titi@Bakery.ng", role: .owner)
         let r = f.login("titi@bakery.ng")
         #expect(r.status == 200)
-        let body = try json(r)
+        let body = try AuthFixture.json(r)
         let u = try #require(body["user"] as? [String: Any])
         #expect(u["id"] as? String == user.id)
         #expect(u["email"] as? String == "titi@bakery.ng")
@@ -124,7 +128,7 @@ func errorText(_ r: HTTPResponse) -> String? {
 
         let me = f.request("GET", "/api/v1/me", headers: ["Cookie": "theme=dark; \(attributes[0])"])
         #expect(me.status == 200)
-        let meBody = try json(me)
+        let meBody = try AuthFixture.json(me)
         #expect((meBody["user"] as? [String: Any])?["id"] as? String == user.id)
         #expect((meBody["user"] as? [String: Any])?["role"] as? String == "owner")
         #expect(meBody["workspace"] as? String == "demo")
@@ -144,7 +148,7 @@ func errorText(_ r: HTTPResponse) -> String? {
         ]
         for r in answers {
             #expect(r.status == 401)
-            #expect(errorText(r) == "wrong e-mail, password or workspace")
+            #expect(AuthFixture.errorText(r) == "wrong e-mail, password or workspace")
             #expect(r.headers["Set-Cookie"] == nil)
         }
         #expect(f.login("ade@other.ng", workspace: "other").status == 200)
@@ -164,7 +168,7 @@ func errorText(_ r: HTTPResponse) -> String? {
         let missing = f.request("POST", "/api/v1/login", headers: ["Content-Type": "application/json; charset=utf-8"],
                                 body: "{\"email\":\"a@b.c\",\"workspace\":\"demo\"}")
         #expect(missing.status == 400)
-        #expect(errorText(missing) == "email, password and workspace are required")
+        #expect(AuthFixture.errorText(missing) == "email, password and workspace are required")
         #expect(f.request("GET", "/api/v1/login").status == 405)
     }
 
@@ -188,7 +192,7 @@ func errorText(_ r: HTTPResponse) -> String? {
     }
 }
 
-@Suite struct SessionTests {
+@Suite struct AuthSessionTests {
     let f: AuthFixture
     init() throws { f = try AuthFixture() }
 
@@ -202,8 +206,8 @@ func errorText(_ r: HTTPResponse) -> String? {
             #expect(wrong.status == 403, "\(method)")
             let right = f.request(method, "/api/v1/probe", headers: ["Cookie": cookie, "X-CSRF-Token": csrf])
             #expect(right.status == 200, "\(method)")
-            #expect(try json(right)["user"] as? String == user.id)
-            #expect(try json(right)["role"] as? String == "admin")
+            #expect(try AuthFixture.json(right)["user"] as? String == user.id)
+            #expect(try AuthFixture.json(right)["role"] as? String == "admin")
         }
         // Reads need no CSRF token.
         #expect(f.request("GET", "/api/v1/probe", headers: ["Cookie": cookie]).status == 200)
@@ -223,7 +227,7 @@ func errorText(_ r: HTTPResponse) -> String? {
         f.clock.advance(1)
         let expired = f.request("GET", "/api/v1/me", headers: ["Cookie": cookie])
         #expect(expired.status == 401)
-        #expect(errorText(expired) == "session expired; log in again")
+        #expect(AuthFixture.errorText(expired) == "session expired; log in again")
         #expect(expired.headers["Set-Cookie"]?.contains("Max-Age=0") == true)
         // And it is gone from the database.
         f.clock.advance(-100)
@@ -251,7 +255,7 @@ func errorText(_ r: HTTPResponse) -> String? {
     }
 }
 
-@Suite struct TokenAuthTests {
+@Suite struct AuthTokenTests {
     let f: AuthFixture
     init() throws { f = try AuthFixture() }
 
@@ -260,7 +264,7 @@ func errorText(_ r: HTTPResponse) -> String? {
         #expect(token.hasPrefix("sbt_"))
         let me = f.request("GET", "/api/v1/me", headers: ["Authorization": "Bearer \(token)"])
         #expect(me.status == 200)
-        let body = try json(me)
+        let body = try AuthFixture.json(me)
         let user = try #require(body["user"] as? [String: Any])
         #expect(user["id"] as? String == "token:\(record.id)")
         #expect(user["name"] as? String == "crm-sync")
@@ -272,7 +276,7 @@ func errorText(_ r: HTTPResponse) -> String? {
 
         let post = f.request("POST", "/api/v1/probe", headers: ["Authorization": "Bearer \(token)"])
         #expect(post.status == 200)
-        #expect(try json(post)["workspace"] as? String == "other")
+        #expect(try AuthFixture.json(post)["workspace"] as? String == "other")
         // Logging out with a token changes nothing: the token still works.
         #expect(f.request("POST", "/api/v1/logout", headers: ["Authorization": "Bearer \(token)"]).status == 204)
         #expect(f.request("GET", "/api/v1/me", headers: ["Authorization": "Bearer \(token)"]).status == 200)
@@ -305,7 +309,7 @@ func errorText(_ r: HTTPResponse) -> String? {
     }
 }
 
-@Suite struct LoginRateLimitTests {
+@Suite struct AuthRateLimitTests {
     let f: AuthFixture
     init() throws { f = try AuthFixture() }
 
@@ -316,7 +320,7 @@ func errorText(_ r: HTTPResponse) -> String? {
         let locked = f.login("titi@bakery.ng", from: "198.51.100.4")
         #expect(locked.status == 429)
         #expect(locked.headers["Retry-After"] == "900")
-        #expect(errorText(locked) == "too many failed logins; try again in 900 seconds")
+        #expect(AuthFixture.errorText(locked) == "too many failed logins; try again in 900 seconds")
         // Other accounts are not affected.
         try f.addUser("ade@bakery.ng")
         #expect(f.login("ade@bakery.ng").status == 200)

@@ -47,7 +47,7 @@ struct AccessAdmin {
         return (record, token)
     }
 
-    /// A password to hand to a new user: 18 random bytes, 24 URL-safe characters.
+    /// A password to hand to a new user: 24 URL-safe random characters (144 bits).
     static func generatePassword() throws -> String {
         try Secrets.token().prefix(24).description
     }

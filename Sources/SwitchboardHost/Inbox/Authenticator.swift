@@ -107,7 +107,7 @@ final class Authenticator: Sendable {
                 try store.workspace(workspace).tokens.markUsed(record.id, at: now)
             } catch {
                 logger.warn("could not record a token's last use", [LogKey.workspace: workspace.rawValue,
-                                                                    LogKey.tokenID: record.id, LogKey.error: "\(error)"])
+                                                                    LogKey.credentialID: record.id, LogKey.error: "\(error)"])
             }
         }
         let context = AuthContext(workspace: workspace, userID: "token:\(record.id)", name: record.name,
