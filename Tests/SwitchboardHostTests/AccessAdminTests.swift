@@ -21,7 +21,8 @@ import SwitchboardStore
     }
 
     @Test func theStoredUserHasAScryptHashNotThePassword() throws {
-        let user = try f.addUser("  Titi@Bakery.NG ", role: .admin, password: "a long pass phrase")
+        let user = try AccessAdmin(store: f.store).addUser(workspace: "demo", email: "  Titi@Bakery.NG ", role: .admin,
+                                                           password: "a long pass phrase")
         #expect(user.email == "titi@bakery.ng")
         let stored = try #require(try f.store.workspace("demo").users.get(user.id))
         #expect(stored.passwordHash.hasPrefix("scrypt$32768$8$1$"))

@@ -26,6 +26,11 @@ final class AuthFixture: @unchecked Sendable {
     let logPath: String
 
     static let password = "s3cret-bakery-pass"
+    /// Cheaper scrypt parameters than the standard ones (stored in each hash, so the same
+    /// code verifies them): these tests log in dozens of times, and Swift Testing runs
+    /// them on the two threads other tests need too. PasswordHasherTests and
+    /// AccessAdminTests cover the standard parameters.
+    static let hasher = PasswordHasher(n: 1 << 10, r: 8, p: 1)
 
     init() throws {
         dir = NSTemporaryDirectory() + "auth-\(UUID().uuidString)"
@@ -37,7 +42,7 @@ final class AuthFixture: @unchecked Sendable {
         logPath = dir + "/log.jsonl"
         let logger = Logger(sink: try LogSink(level: .debug, format: .json, path: logPath))
         let clock = self.clock
-        authenticator = Authenticator(store: store, logger: logger, now: { clock.now })
+        authenticator = Authenticator(store: store, logger: logger, hasher: Self.hasher, now: { clock.now })
         var router = HTTPRouter()
         authenticator.addAuthRoutes(to: &router)
         router.add("*", "/api/v1/probe", authenticator.authenticated { _, caller in
@@ -58,7 +63,7 @@ final class AuthFixture: @unchecked Sendable {
     @discardableResult
     func addUser(_ email: String, role: UserRole = .agent, workspace: WorkspaceID = "demo",
                  password: String = AuthFixture.password) throws -> UserRecord {
-        try AccessAdmin(store: store).addUser(workspace: workspace, email: email, role: role, password: password)
+        try AccessAdmin(store: store, hasher: Self.hasher).addUser(workspace: workspace, email: email, role: role, password: password)
     }
 
     func request(_ method: String, _ path: String, headers: HTTPHeaders = [:], body: String = "",
