@@ -44,7 +44,10 @@ let package = Package(
         .target(name: "SwitchboardHost", dependencies: [
             "SwitchboardCore", "SwitchboardLog", "SwitchboardConfig", "SwitchboardPhone",
             "SwitchboardStore", "SwitchboardHTTP", "SwitchboardChannels", "SwitchboardPlugins",
+            "SwitchboardAuth",
         ]),
+        // Passwords (scrypt), tokens, session ids and the login rate limiter.
+        .target(name: "SwitchboardAuth", dependencies: ["SwitchboardCore", "CCrypto"]),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardHost"]),
 
         // ---- Plugins: the C ABI, the Swift kit over it, and the bundled responders
@@ -73,7 +76,7 @@ let package = Package(
         .testTarget(name: "SwitchboardConfigTests", dependencies: ["SwitchboardConfig"]),
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
         .testTarget(name: "SwitchboardHTTPTests", dependencies: ["SwitchboardHTTP"]),
-        .testTarget(name: "SwitchboardHostTests", dependencies: ["SwitchboardHost", "SwitchboardTestSupport", "SwitchboardStore", "SwitchboardConfig", "SwitchboardLog"]),
+        .testTarget(name: "SwitchboardHostTests", dependencies: ["SwitchboardHost", "SwitchboardTestSupport", "SwitchboardStore", "SwitchboardConfig", "SwitchboardLog", "SwitchboardAuth", "SwitchboardHTTP"]),
         .testTarget(name: "SwitchboardIntegrationTests", dependencies: ["SwitchboardCore", "SwitchboardTestSupport"]),
         // Fakes of external services (Graph API) and test helpers, shared by test targets.
         .target(
@@ -89,6 +92,7 @@ let package = Package(
         .executableTarget(name: "faq-bench", dependencies: ["FAQMatcher"], path: "bench/faq"),
         // The pipeline benchmark: drives the real binary with signed webhooks (bench/README.md).
         .executableTarget(name: "loadgen", dependencies: ["SwitchboardTestSupport"], path: "bench/loadgen"),
+        .testTarget(name: "SwitchboardAuthTests", dependencies: ["SwitchboardAuth"]),
         .testTarget(name: "SwitchboardPluginsTests", dependencies: ["SwitchboardPlugins"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,4 @@
-/// A response can be the failure of a `Result`: an authenticator returns
-/// `Result<AuthContext, HTTPResponse>`, the failure being the answer to send as is
-/// (401, 403). It carries no error message of its own beyond its body.
+/// A response can be thrown or returned as a `Result` failure: a check that refuses a
+/// request (authentication, validation) hands back the exact response to send, e.g.
+/// `func authenticate(_:) -> Result<AuthContext, HTTPResponse>`.
 extension HTTPResponse: Error {}

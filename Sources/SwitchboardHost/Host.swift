@@ -18,6 +18,8 @@ final class Host: @unchecked Sendable {
     let router: HTTPRouter
     let services: [any Service]
     let chains: [ResponderChain]
+    /// Resolves API callers (bearer token or session cookie) for the inbox API routes.
+    let authenticator: Authenticator
     private let readiness = Readiness()
     private let started = ContinuousClock.now
 
@@ -53,11 +55,12 @@ final class Host: @unchecked Sendable {
         let responders = chains.mapValues { ChainResponders(chain: $0, store: store) as any Responders }
         let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics, responders: responders)
         pipeline.addRoutes(to: &router)
-        // The inbox API. TEMPORARY: until the authentication is merged, every request is
-        // answered 401 (Inbox/AuthPlaceholder.swift); replace the closure with the real
-        // authenticator.
+        // People and access (login, sessions, tokens), then the inbox API behind them.
+        let authenticator = Authenticator(store: store, logger: logger)
+        self.authenticator = authenticator
+        authenticator.addAuthRoutes(to: &router)
         let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger)
-        inbox.addRoutes(to: &router, authenticate: placeholderAuthenticateRejectingEveryone)
+        inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })
         metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
             Double(inbox.openEventStreams.value)
         }

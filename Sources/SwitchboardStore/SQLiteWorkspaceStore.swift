@@ -12,6 +12,9 @@ struct SQLiteWorkspaceStore: WorkspaceStore {
     var events: any EventRepository { SQLiteEventRepository(scope: scope) }
     var pluginState: any PluginStateRepository { SQLitePluginStateRepository(scope: scope) }
     var queue: any QueueRepository { SQLiteQueueRepository(scope: scope) }
+    var users: any UserRepository { SQLiteUserRepository(scope: scope) }
+    var tokens: any TokenRepository { SQLiteTokenRepository(scope: scope) }
+    var sessions: any SessionRepository { SQLiteSessionRepository(scope: scope) }
 
     func record() throws -> Workspace? {
         try scope.read { db in

@@ -35,4 +35,13 @@ public protocol Store: AnyObject, Sendable {
 
     /// Closes the database; later calls fail with `StoreError.Code.misuse`.
     func close()
+
+    /// Credential lookups: which workspace an API token belongs to, by the SHA-256 of the
+    /// token (SwitchboardAuth's `Secrets.hash`). Global by nature, since the credential
+    /// names the workspace; everything read after it goes through `workspace(_:)`.
+    func authenticate(tokenHash: String) throws -> (WorkspaceID, TokenRecord)?
+
+    /// Which workspace and user a browser session belongs to, by the SHA-256 of the
+    /// session id. Returns expired sessions too: the caller's clock decides.
+    func authenticate(sessionHash: String) throws -> (WorkspaceID, SessionRecord)?
 }

@@ -2,7 +2,8 @@
 //
 // What callers see: the protocols `Store`, `WorkspaceStore` and the repositories
 // (`ContactRepository`, `ConversationRepository`, `MessageRepository`,
-// `EventRepository`, `PluginStateRepository`), their small input/result types, the
+// `EventRepository`, `PluginStateRepository`, `UserRepository`, `TokenRepository`,
+// `SessionRepository`), their small input/result types, the
 // records of SwitchboardCore, and `StoreError`. No SQL. `SQLiteStore` is the embedded
 // implementation; PostgreSQL will be a second implementation of the same protocols.
 //

@@ -10,6 +10,10 @@ public protocol WorkspaceStore: Sendable {
     var events: any EventRepository { get }
     var pluginState: any PluginStateRepository { get }
     var queue: any QueueRepository { get }
+    /// People and access: inbox users, API tokens, browser sessions.
+    var users: any UserRepository { get }
+    var tokens: any TokenRepository { get }
+    var sessions: any SessionRepository { get }
 
     /// The workspace's own row, or nil if it was never synced.
     func record() throws -> Workspace?

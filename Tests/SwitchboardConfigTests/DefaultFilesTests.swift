@@ -15,7 +15,8 @@ import Testing
         #expect(host.whatsAppApps == [WhatsAppAppConfig(id: "demo", appSecret: "demo-app-secret",
                                                          verifyToken: "demo-verify-token",
                                                          graphURL: "https://graph.facebook.com/v21.0")])
-        #expect(host.channels.count == 1)
+        #expect(host.channels.map(\.id.rawValue) == ["wa-demo", "web-demo"])
+        #expect(host.channels.last?.type == .webchat && host.channels.last?.workspace?.rawValue == "demo")
         let channel = try #require(host.channels.first)
         #expect(channel.id.rawValue == "wa-demo" && channel.type == .whatsapp && channel.app == "demo")
         #expect(channel.phoneNumberID == "106540352242922")

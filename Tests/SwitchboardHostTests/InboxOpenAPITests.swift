@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SwitchboardLog
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardStore
@@ -119,7 +120,8 @@ import SwitchboardStore
         check(router, doc, "POST", "/api/v1/conversations/\(id)/reply", body: #"{"text":"late"}"#, expect: 409)
 
         var refusing = HTTPRouter()
-        f.api.addRoutes(to: &refusing, authenticate: placeholderAuthenticateRejectingEveryone)
+        let authenticator = Authenticator(store: f.store, logger: Logger(sink: LogSink(level: .error)))
+        f.api.addRoutes(to: &refusing, authenticate: { authenticator.authenticate($0) })
         check(refusing, doc, "GET", "/api/v1/conversations", expect: 401)
         check(refusing, doc, "POST", "/api/v1/conversations/\(id)/reply", body: #"{"text":"x"}"#, expect: 401)
     }

@@ -180,5 +180,47 @@ enum SQLiteSchema {
                 UNIQUE (provider_address, provider_message_id)
             );
             """),
+
+        // People and access: inbox users, API tokens and browser sessions, each row of
+        // one workspace. Tokens and session ids are stored as SHA-256 hashes; their
+        // UNIQUE/PRIMARY KEY on the hash is the one global lookup (the credential names
+        // its workspace). A session can only belong to a user of its own workspace, and
+        // goes with the user. Failed logins are counted in memory (LoginRateLimiter).
+        Migration(version: 5, name: "users, API tokens, sessions", sql: """
+            CREATE TABLE users (
+                id            TEXT PRIMARY KEY,
+                workspace_id  TEXT NOT NULL REFERENCES workspaces(id),
+                email         TEXT NOT NULL,
+                role          TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'agent')),
+                password_hash TEXT NOT NULL,
+                created_at    INTEGER NOT NULL,
+                UNIQUE (workspace_id, email),
+                UNIQUE (workspace_id, id)
+            );
+            CREATE INDEX users_by_workspace ON users (workspace_id, created_at, id);
+
+            CREATE TABLE api_tokens (
+                id           TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                name         TEXT NOT NULL,
+                token_hash   TEXT NOT NULL UNIQUE,
+                created_at   INTEGER NOT NULL,
+                last_used_at INTEGER,
+                UNIQUE (workspace_id, id)
+            );
+            CREATE INDEX api_tokens_by_workspace ON api_tokens (workspace_id, created_at, id);
+
+            CREATE TABLE sessions (
+                id_hash      TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                user_id      TEXT NOT NULL,
+                csrf_token   TEXT NOT NULL,
+                created_at   INTEGER NOT NULL,
+                expires_at   INTEGER NOT NULL,
+                FOREIGN KEY (workspace_id, user_id) REFERENCES users(workspace_id, id) ON DELETE CASCADE
+            );
+            CREATE INDEX sessions_by_user ON sessions (workspace_id, user_id, created_at);
+            CREATE INDEX sessions_by_expiry ON sessions (workspace_id, expires_at);
+            """),
     ]
 }

@@ -1,0 +1,20 @@
+import Foundation
+import SwitchboardCore
+
+extension SQLiteStore {
+    public func authenticate(tokenHash: String) throws -> (WorkspaceID, TokenRecord)? {
+        try pool.read { db in
+            try db.queryOne(
+                "SELECT \(SQLiteTokenRepository.columns) FROM api_tokens WHERE token_hash = ?",
+                [tokenHash], SQLiteTokenRepository.read)
+        }.map { ($0.workspaceID, $0) }
+    }
+
+    public func authenticate(sessionHash: String) throws -> (WorkspaceID, SessionRecord)? {
+        try pool.read { db in
+            try db.queryOne(
+                "SELECT \(SQLiteSessionRepository.columns) FROM sessions WHERE id_hash = ?",
+                [sessionHash], SQLiteSessionRepository.read)
+        }.map { ($0.workspaceID, $0) }
+    }
+}
