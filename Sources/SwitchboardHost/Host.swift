@@ -59,7 +59,7 @@ final class Host: @unchecked Sendable {
         let authenticator = Authenticator(store: store, logger: logger)
         self.authenticator = authenticator
         authenticator.addAuthRoutes(to: &router)
-        let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger)
+        let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: pipeline.media)
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })
         metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
             Double(inbox.openEventStreams.value)

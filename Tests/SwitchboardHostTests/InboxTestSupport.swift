@@ -32,7 +32,7 @@ final class InboxFixture: @unchecked Sendable {
     let notifications = Notifications()
     let api: InboxAPI
 
-    init(pollInterval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15)) throws {
+    init(pollInterval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15), media: MediaFetcher? = nil) throws {
         dir = NSTemporaryDirectory() + "inbox-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var options = StoreOptions()
@@ -47,7 +47,7 @@ final class InboxFixture: @unchecked Sendable {
         let logger = Logger(sink: LogSink(level: .error))
         let notifications = self.notifications
         let replies = AgentReplies(store: store, logger: logger, windowedChannels: ["wa-main"], notify: { c in notifications.record(c) })
-        api = InboxAPI(store: store, replies: replies, logger: logger, clock: { clock.next() },
+        api = InboxAPI(store: store, replies: replies, logger: logger, media: media, clock: { clock.next() },
                        eventPollInterval: pollInterval, heartbeatInterval: heartbeat)
     }
 

@@ -29,6 +29,30 @@ extension InboxAPI {
         }
     }
 
+    /// `GET /messages/{id}/media`: the bytes of an inbound image, audio, video, document
+    /// or sticker, downloaded from the provider now (its URLs expire after minutes, so
+    /// only the media id is stored). 404 for a message without media, 502 when the
+    /// provider cannot give it (expired after its 7 days, or unreachable).
+    func downloadMedia(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
+        let id = MessageID(request.parameter("id") ?? "")
+        guard let message = try store.workspace(context.workspace).messages.get(id) else {
+            throw InboxAPIError.notFound("message \(id) not found")
+        }
+        guard message.kind.hasMedia, let mediaID = MediaFetcher.mediaID(payloadJSON: message.payloadJSON) else {
+            throw InboxAPIError.notFound("message \(id) has no media")
+        }
+        guard let media else { throw InboxAPIError(502, "no channel of this host can download media") }
+        do {
+            let (mimeType, bytes) = try media.fetch(channel: message.channelID, mediaID: mediaID)
+            return HTTPResponse(status: 200, headers: ["Content-Type": mimeType, "Cache-Control": "private, max-age=300",
+                                                       "X-Content-Type-Options": "nosniff"], body: bytes)
+        } catch {
+            logger.warn("media download failed", ["workspace": context.workspace.rawValue, "message_id": id.rawValue,
+                                                  "error": "\(error)"])
+            throw InboxAPIError(502, "the provider did not give the media: \(error)")
+        }
+    }
+
     static func error(_ refusal: AgentReplies.Refusal) -> InboxAPIError {
         switch refusal.code {
         case .notFound: InboxAPIError(404, refusal.description)

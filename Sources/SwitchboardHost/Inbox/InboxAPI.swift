@@ -18,6 +18,8 @@ struct InboxAPI: Sendable {
 
     let store: any Store
     let replies: AgentReplies
+    /// Downloads inbound media for `GET /messages/{id}/media`; nil: no channel can.
+    let media: MediaFetcher?
     let logger: Logger
     /// The time the 24-hour window is checked against; tests share one with the store.
     let clock: @Sendable () -> Date
@@ -28,10 +30,12 @@ struct InboxAPI: Sendable {
     /// The event streams open now (for a gauge, and for tests that a stream stops).
     let openEventStreams = OpenStreams()
 
-    init(store: any Store, replies: AgentReplies, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
+    init(store: any Store, replies: AgentReplies, logger: Logger, media: MediaFetcher? = nil,
+         clock: @escaping @Sendable () -> Date = { Date() },
          eventPollInterval: Duration = .milliseconds(250), heartbeatInterval: Duration = .seconds(15)) {
         self.store = store
         self.replies = replies
+        self.media = media
         self.logger = logger
         self.clock = clock
         self.eventPollInterval = eventPollInterval
@@ -63,6 +67,7 @@ struct InboxAPI: Sendable {
         route("POST", "/conversations/{id}/handback") { try transition($0, $1, .handBack, action: "hand back") }
         route("GET", "/contacts", listContacts)
         route("GET", "/search", search)
+        route("GET", "/messages/{id}/media", downloadMedia)
         route("GET", "/events", events)
     }
 

@@ -22,7 +22,7 @@ final class ChannelSender: Service, @unchecked Sendable {
     let name: String
     let channel: ChannelID
     private let store: any Store
-    private let clientConfiguration: GraphAPIClient.Configuration
+    let clientConfiguration: GraphAPIClient.Configuration
     private let lanes: Int
     private let logger: Logger
     private let metrics: PipelineMetrics

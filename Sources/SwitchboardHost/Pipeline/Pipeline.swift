@@ -15,6 +15,8 @@ final class Pipeline: @unchecked Sendable {
     /// Replies and notes from agents (the inbox API).
     let agentReplies: AgentReplies
     let webChat: WebChat
+    /// Inbound media, downloaded when an agent asks.
+    var media: MediaFetcher { MediaFetcher(channels: senders.mapValues(\.clientConfiguration)) }
 
     init(host config: LoadedConfig, store: any Store, logger: Logger, metrics registry: MetricsRegistry,
          responders: [WorkspaceID: any Responders] = [:], workerCount: Int = 8) throws {

@@ -1,0 +1,39 @@
+import Foundation
+import SwitchboardChannels
+import SwitchboardCore
+
+/// Downloads the media of an inbound message lazily, when an agent asks: the message
+/// keeps only the provider's media id; the Graph API resolves it to a short-lived URL,
+/// which is fetched at once with the channel's token (never stored), and the bytes are
+/// checked against the reported SHA-256.
+struct MediaFetcher: Sendable {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The Graph API settings of each WhatsApp channel.
+    let channels: [ChannelID: GraphAPIClient.Configuration]
+
+    /// The provider's media id of a stored message's payload (`{"type":"image",
+    /// "image":{"id":...}}`), or nil.
+    static func mediaID(payloadJSON: String?) -> String? {
+        guard let payload = payloadJSON,
+              let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any],
+              let type = object["type"] as? String,
+              let media = object[type] as? [String: Any] else { return nil }
+        return media["id"] as? String
+    }
+
+    func fetch(channel: ChannelID, mediaID: String) throws -> (mimeType: String, bytes: [UInt8]) {
+        guard let configuration = channels[channel] else {
+            throw Failure(description: "channel \(channel) cannot download media")
+        }
+        let client = GraphAPIClient(configuration: configuration)
+        do {
+            let (info, bytes) = try client.downloadMedia(id: mediaID)
+            return (info.mimeType ?? "application/octet-stream", bytes)
+        } catch {
+            throw Failure(description: error.description)
+        }
+    }
+}
