@@ -1,3 +1,4 @@
+import SwitchboardCore
 import Foundation
 
 /// A YAML subtree as JSON text, for a plugin's `config`.
@@ -119,21 +120,5 @@ extension YAMLNode {
         return Double(normal).map { .float($0) } ?? .string
     }
 
-    static func writeJSONString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
+    static func writeJSONString(_ s: String, into out: inout String) { JSONText.appendQuoted(s, to: &out) }
 }

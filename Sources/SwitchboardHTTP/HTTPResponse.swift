@@ -1,3 +1,4 @@
+import SwitchboardCore
 import Foundation
 
 /// What a handler returns: a status, headers and a body. `Content-Length` is computed by
@@ -64,26 +65,7 @@ public struct HTTPResponse: Sendable {
         return r
     }
 
-    static func jsonQuoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonQuoted(_ s: String) -> String { JSONText.quoted(s) }
 }
 
 import SwitchboardLog

@@ -1,3 +1,4 @@
+import SwitchboardCore
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -126,28 +127,7 @@ public final class LogSink: @unchecked Sendable {
     }
 
     /// A JSON string literal for `s`, escaping quotes, backslashes and control characters.
-    public static func jsonString(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-        return out
-    }
+    public static func jsonString(_ s: String) -> String { JSONText.quoted(s) }
 }
 
 public struct LogSinkError: Error, CustomStringConvertible {
