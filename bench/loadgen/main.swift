@@ -194,6 +194,15 @@ func signedMessage(_ i: Int, from: String) -> SignedWebhook {
     return WhatsAppFixtures.signedInbound([m], appSecret: appSecret)
 }
 
+/// CPU seconds (user + system) the host has used so far, from /proc.
+func hostCPUSeconds() -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/\(host.processIdentifier)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return .nan }
+    let f = stat[stat.index(after: close)...].split(separator: " ")
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    return ((Double(f[11]) ?? 0) + (Double(f[12]) ?? 0)) / ticks
+}
+
 // ---- Phase 1: saturation
 let n = options.messages
 log("phase 1: \(n) messages, \(options.connections) connections")
@@ -201,6 +210,7 @@ let bodies = (0..<n).map { signedMessage($0, from: String(2348000000000 + $0 % 5
 let next = Atomic<Int>(0)
 let failures = Atomic<Int>(0)
 let t0 = Date()
+let cpu0 = hostCPUSeconds()
 DispatchQueue.concurrentPerform(iterations: options.connections) { _ in
     let client = KeepAliveClient(port: port)
     while true {
@@ -216,9 +226,10 @@ _ = graph.wait(timeout: .seconds(600)) { $0.acceptedSends.count >= n }
 let sends = graph.acceptedSends
 let lastReply = sends.map(\.time).max() ?? Date()
 let e2eSeconds = lastReply.timeIntervalSince(t0)
-print(String(format: "saturation: %d messages, %d connections: acknowledged in %.2f s = %.0f msg/s; %d replies by %.2f s = %.0f msg/s end to end; %d failed posts",
+let cpuPerMessage = (hostCPUSeconds() - cpu0) / Double(n) * 1e6
+print(String(format: "saturation: %d messages, %d connections: acknowledged in %.2f s = %.0f msg/s; %d replies by %.2f s = %.0f msg/s end to end; %d failed posts; host CPU %.0f µs per message",
              n, options.connections, ackSeconds, Double(n) / ackSeconds, sends.count, e2eSeconds, Double(sends.count) / e2eSeconds,
-             failures.load(ordering: .relaxed)))
+             failures.load(ordering: .relaxed), cpuPerMessage))
 
 // ---- Phase 2: fixed rate, latency
 let total = options.rate * options.seconds
