@@ -102,6 +102,11 @@ import SwitchboardTestSupport
         #expect(h.host.logLines.contains {
             $0["message"] as? String == "webhook for a number no channel has; held as unrouted" && $0["phone_number_id"] as? String == "999999999"
         })
+        // An admin sees it.
+        let held = try runSwitchboard(["unrouted", "--config", h.host.configPath], cwd: h.host.dir)
+        #expect(held.status == 0)
+        #expect(held.stdout.contains("to=999999999"))
+        #expect(held.stdout.contains("no channel has phone_number_id 999999999"))
     }
 
     @Test func everyMessageTypeIsKept() throws {

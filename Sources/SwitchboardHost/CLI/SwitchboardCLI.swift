@@ -51,6 +51,10 @@ public enum SwitchboardCLI {
                               CommandOptions.Option("workspace", value: "ID", help: "Workspace whose chain answers (required)."),
                               CommandOptions.Option("json", help: "Print exactly one JSON object.")],
                     run: AskCommand.run),
+            Command(name: "unrouted", summary: "List inbound messages no workspace took (held, never dropped).",
+                    usage: "switchboard unrouted [--config PATH] [--limit N]",
+                    options: [configOption, CommandOptions.Option("limit", value: "N", help: "Print at most N, newest first (default 100).")],
+                    run: UnroutedCommand.run),
             Command(name: "plugins", summary: "List the plugins found, their versions and ABI, and who uses them.",
                     usage: "switchboard plugins [--config PATH]", options: [configOption], run: PluginsCommand.run),
         ] + AccessCommands.commands
