@@ -55,6 +55,7 @@ final class Host: @unchecked Sendable {
         pipeline.addRoutes(to: &router)
         services += pipeline.services
         Self.addHealthRoutes(&router, readiness: readiness, metrics: metrics)
+        WebPages().addRoutes(to: &router, workspaces: Set(config.workspaces.map(\.id)))
 
         let http = HTTPServer(
             configuration: HTTPServerConfiguration(
