@@ -536,7 +536,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
 // The agents' inbox: plain JavaScript against the Inbox API v1 (docs/inbox-api.md).
 //
 // Rules kept throughout: data is only ever put into the page with textContent or as an
-// attribute value (never innerHTML), the CSRF token lives in memory only and goes with
+// attribute value (never parsed as HTML), the CSRF token lives in memory only and goes with
 // every state-changing request, and the page is driven by keyboard as well as by mouse
 // (Enter sends, Escape goes back to the list).
 (() => {
