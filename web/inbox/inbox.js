@@ -585,7 +585,9 @@
     updateComposerMode();
 
     api('GET', '/me').then(startSession, (e) => {
-      showLogin(e.status === 401 || e.status === 0 ? (e.status === 0 ? e.message : '') : e.message);
+      if (e.status === 401) showLogin('');
+      else if (e.status === 0) showLogin(e.message);
+      else showLogin(`Your session could not be checked: ${e.message}`);
     });
   }
 

@@ -368,7 +368,7 @@ button:disabled { opacity: 0.6; cursor: progress; }
     <p id="chat-error" class="error" role="alert"></p>
     <div class="composer-row">
       <label for="chat-text" class="visually-hidden">Your message</label>
-      <textarea id="chat-text" rows="1" maxlength="4096" placeholder="Type a message (Enter to send)" autocomplete="off"></textarea>
+      <textarea id="chat-text" rows="1" maxlength="4096" placeholder="Type a message" autocomplete="off"></textarea>
       <button id="chat-send" type="submit">Send</button>
     </div>
   </form>
@@ -1120,7 +1120,9 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     updateComposerMode();
 
     api('GET', '/me').then(startSession, (e) => {
-      showLogin(e.status === 401 || e.status === 0 ? (e.status === 0 ? e.message : '') : e.message);
+      if (e.status === 401) showLogin('');
+      else if (e.status === 0) showLogin(e.message);
+      else showLogin(`Your session could not be checked: ${e.message}`);
     });
   }
 
