@@ -27,7 +27,8 @@ HOSTILE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "backend: needs the inbox API, the auth routes and the web chat endpoints")
+    config.addinivalue_line("markers", "backend: needs the inbox API and the auth routes")
+    config.addinivalue_line("markers", "chat: needs the web chat endpoints (/chat/{workspace}/messages, /events)")
 
 
 @pytest.hookimpl(hookwrapper=True)

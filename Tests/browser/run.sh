@@ -2,12 +2,14 @@
 # Browser tests: the inbox and the web chat pages in headless Chromium, driven by Selenium
 # (Debian's chromium, chromium-driver, python3-selenium, python3-pytest; scripts/deps.sh test).
 #
-#   Tests/browser/run.sh                  every browser test
-#   Tests/browser/run.sh -m "not backend" only those that need no inbox API, auth or chat endpoints
-#   Tests/browser/run.sh -k walk -x       any pytest arguments
+#   Tests/browser/run.sh                   every browser test
+#   Tests/browser/run.sh -m "not backend"  only the pages: no inbox API, auth or chat endpoints
+#   Tests/browser/run.sh -m "not chat"     all but the web chat walk (needs the chat endpoints)
+#   Tests/browser/run.sh -k walk -x        any pytest arguments
 #
 # Starts the real `switchboard serve` ($SWITCHBOARD_BIN, default .build/debug/switchboard)
-# on port 0 with a temporary config (workspaces `demo`, the bakery of config/, and `other`),
+# on port 0 with a temporary config (workspaces `demo`, the bakery of config/, with a
+# WhatsApp number whose Graph API is a local fake, and `other`),
 # adds one agent per workspace with `switchboard user add`, runs pytest against it, stops
 # the server and exits with pytest's status. Screenshots and the server log go to
 # test-output/browser/.
@@ -22,7 +24,9 @@ out=$root/test-output/browser
 mkdir -p "$out"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sb-browser.XXXXXX")
 pid=""
+graph_pid=""
 stop() {
+  if [ -n "$graph_pid" ]; then kill -TERM "$graph_pid" 2>/dev/null || true; wait "$graph_pid" 2>/dev/null || true; fi
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -33,6 +37,17 @@ stop() {
   rm -rf "$tmp"
 }
 trap stop EXIT
+
+# A fake of the WhatsApp Cloud API for the demo workspace's number (Tests/browser/fake_graph.py).
+"$python" "$root/Tests/browser/fake_graph.py" > "$tmp/graph.out" 2>&1 &
+graph_pid=$!
+graph_port=""
+for _ in $(seq 1 100); do
+  graph_port=$(sed -nE 's/^fake graph listening ([0-9]+)$/\1/p' "$tmp/graph.out")
+  [ -n "$graph_port" ] && break
+  sleep 0.1
+done
+[ -n "$graph_port" ] || { echo "browser tests: the fake Graph API did not start: $(cat "$tmp/graph.out")" >&2; exit 2; }
 
 mkdir -p "$tmp/workspaces"
 cp "$root/config/workspaces/demo.yaml" "$tmp/workspaces/demo.yaml"
@@ -58,6 +73,19 @@ plugins:
   path: [$(dirname "$bin")]
 workspaces:
   dir: $tmp/workspaces
+whatsapp:
+  apps:
+    - id: browser
+      app_secret: browser-test-app-secret
+      verify_token: browser-test-verify-token
+      graph_url: http://127.0.0.1:$graph_port/v21.0
+channels:
+  - id: wa-demo
+    type: whatsapp
+    app: browser
+    phone_number_id: "106540352242922"
+    access_token: browser-test-access-token
+    workspace: demo
 YAML
 
 "$bin" serve --config "$tmp/switchboard.yaml" 2> "$tmp/server.log" > "$tmp/server.out" &
@@ -84,10 +112,12 @@ for ws in demo other; do
 done
 
 export SB_BASE_URL="http://127.0.0.1:$port" SB_OUTPUT="$out" SB_SERVER_LOG="$tmp/server.log"
+export SB_GRAPH_URL="http://127.0.0.1:$graph_port" SB_WA_APP=browser SB_WA_APP_SECRET=browser-test-app-secret
+export SB_WA_PHONE_NUMBER_ID=106540352242922
 echo "browser tests: switchboard on $SB_BASE_URL (pid $pid); output in $out" >&2
 set +e
 cd "$root"
-"$python" -m pytest -p no:cacheprovider -q -rfEs "$root/Tests/browser" "$@"
+"$python" -m pytest -p no:cacheprovider -q --tb=short -rfEs "$root/Tests/browser" "$@"
 status=$?
 set -e
 exit $status

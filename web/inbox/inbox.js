@@ -139,11 +139,10 @@
   }
 
   function authorLabel(message) {
-    if (message.kind === 'note') return message.author || 'Agent';
-    if (message.direction === 'inbound') return 'Customer';
-    if (!message.author) return 'Bot';
-    if (state.user && (message.author === state.user.id || message.author === state.user.email)) return 'You';
-    return message.author;
+    if (message.direction === 'inbound' && message.kind !== 'note') return 'Customer';
+    if (state.user && message.author && (message.author === state.user.id || message.author === state.user.email)) return 'You';
+    if (message.author) return message.author;
+    return message.kind === 'note' ? 'Agent' : 'Bot';
   }
 
   /** One message of a thread: inbound, outbound or an internal note, its text as text. */

@@ -454,8 +454,9 @@ h2:focus-visible { outline: 3px solid var(--focus); }
 .thread-pane { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
 
 /* ---- List */
-.filters { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem 0.5rem; padding: 0.6rem 0.75rem; border-bottom: 1px solid var(--line); }
-.filters label { font-size: 0.85rem; color: var(--muted); }
+.filters { display: grid; grid-template-columns: 1fr 1fr; gap: 0.5rem; padding: 0.6rem 0.75rem; border-bottom: 1px solid var(--line); }
+.filter { display: flex; flex-direction: column; gap: 0.15rem; min-width: 0; }
+.filter label { font-size: 0.8rem; color: var(--muted); }
 .conversation-list { list-style: none; margin: 0; padding: 0; }
 .conv {
   display: flex; flex-direction: column; gap: 0.2rem; width: 100%; text-align: left;
@@ -674,11 +675,10 @@ h2:focus-visible { outline: 3px solid var(--focus); }
   }
 
   function authorLabel(message) {
-    if (message.kind === 'note') return message.author || 'Agent';
-    if (message.direction === 'inbound') return 'Customer';
-    if (!message.author) return 'Bot';
-    if (state.user && (message.author === state.user.id || message.author === state.user.email)) return 'You';
-    return message.author;
+    if (message.direction === 'inbound' && message.kind !== 'note') return 'Customer';
+    if (state.user && message.author && (message.author === state.user.id || message.author === state.user.email)) return 'You';
+    if (message.author) return message.author;
+    return message.kind === 'note' ? 'Agent' : 'Bot';
   }
 
   /** One message of a thread: inbound, outbound or an internal note, its text as text. */
@@ -1174,19 +1174,23 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     <section id="list-pane" class="list-pane" aria-labelledby="list-heading">
       <h2 id="list-heading" class="visually-hidden">Conversations</h2>
       <form id="filters" class="filters">
-        <label for="filter-state">State</label>
-        <select id="filter-state" name="state">
-          <option value="">All</option>
-          <option value="bot">Bot</option>
-          <option value="human">Human</option>
-          <option value="resolved">Resolved</option>
-        </select>
-        <label for="filter-assigned">Assigned</label>
-        <select id="filter-assigned" name="assigned">
-          <option value="">Anyone</option>
-          <option value="me">To me</option>
-          <option value="none">Unassigned</option>
-        </select>
+        <div class="filter">
+          <label for="filter-state">State</label>
+          <select id="filter-state" name="state">
+            <option value="">All</option>
+            <option value="bot">Bot</option>
+            <option value="human">Human</option>
+            <option value="resolved">Resolved</option>
+          </select>
+        </div>
+        <div class="filter">
+          <label for="filter-assigned">Assigned</label>
+          <select id="filter-assigned" name="assigned">
+            <option value="">Anyone</option>
+            <option value="me">To me</option>
+            <option value="none">Unassigned</option>
+          </select>
+        </div>
       </form>
       <p id="list-error" class="error" role="alert"></p>
       <ul id="conversation-list" class="conversation-list"></ul>

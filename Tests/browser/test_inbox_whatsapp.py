@@ -1,0 +1,263 @@
+"""The inbox against the real API with WhatsApp conversations: customers' messages arrive
+as signed webhooks (Meta's wire format), replies go to a fake Graph API, and delivery
+receipts come back as webhooks. Live updates, ticks, actions, filters, the phone layout,
+escaping and workspace isolation, as an agent sees them.
+
+Needs the inbox API and the auth routes (marker `backend`), not the web chat."""
+import hashlib
+import hmac
+import json
+import os
+import random
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from conftest import (DEMO_EMAIL, DESKTOP, HOSTILE, OTHER_EMAIL, PHONE, conversation_buttons, login,
+                      no_reload_marker, open_conversation_id, thread_texts, visible, wait, was_not_reloaded)
+
+pytestmark = pytest.mark.backend
+
+APP = os.environ.get("SB_WA_APP", "browser")
+APP_SECRET = os.environ.get("SB_WA_APP_SECRET", "browser-test-app-secret")
+PHONE_NUMBER_ID = os.environ.get("SB_WA_PHONE_NUMBER_ID", "106540352242922")
+GRAPH = os.environ.get("SB_GRAPH_URL", "")
+
+
+def new_customer():
+    return "234803" + "".join(random.choice("0123456789") for _ in range(7))   # an MTN Nigeria mobile
+
+
+def post_webhook(base_url, value):
+    body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [
+        {"field": "messages", "value": dict({"messaging_product": "whatsapp", "metadata": {
+            "display_phone_number": "15550783881", "phone_number_id": PHONE_NUMBER_ID}}, **value)}]}]}).encode()
+    signature = "sha256=" + hmac.new(APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(f"{base_url}/webhooks/whatsapp/{APP}", data=body, method="POST", headers={
+        "Content-Type": "application/json", "X-Hub-Signature-256": signature})
+    with urllib.request.urlopen(request, timeout=10) as r:
+        assert r.status == 200
+
+
+def customer_writes(base_url, wa_id, name, text):
+    post_webhook(base_url, {
+        "contacts": [{"profile": {"name": name}, "wa_id": wa_id}],
+        "messages": [{"from": wa_id, "id": f"wamid.IN{random.getrandbits(64):016x}", "timestamp": str(int(time.time())),
+                      "type": "text", "text": {"body": text}}]})
+
+
+def receipt(base_url, wa_id, wamid, status, error=None):
+    s = {"id": wamid, "status": status, "timestamp": str(int(time.time())), "recipient_id": wa_id}
+    if error:
+        s["errors"] = [{"code": error[0], "title": error[1], "message": error[1],
+                        "error_data": {"details": "Message failed to send because more than 24 hours have passed."}}]
+    post_webhook(base_url, {"statuses": [s]})
+
+
+def sent_to(wa_id):
+    with urllib.request.urlopen(GRAPH + "/_sent", timeout=5) as r:
+        return [m for m in json.load(r) if m["to"] == wa_id]
+
+
+def wait_sent(wa_id, fragment, timeout=15):
+    end = time.time() + timeout
+    while time.time() < end:
+        for m in sent_to(wa_id):
+            if m["text"] and fragment in m["text"]:
+                return m
+        time.sleep(0.2)
+    raise AssertionError(f"the fake Graph API received no message to {wa_id} containing {fragment!r}: {sent_to(wa_id)}")
+
+
+def message_item(driver, fragment):
+    for li in driver.find_elements(By.CSS_SELECTOR, "#messages li.msg"):
+        texts = li.find_elements(By.CSS_SELECTOR, ".msg-text")
+        if texts and fragment in texts[0].text:
+            return li
+    return None
+
+
+def wait_status(driver, fragment, status, timeout=15):
+    return wait(driver, lambda d: (lambda li: li if li is not None and li.get_attribute("data-status") == status else None)(
+        message_item(d, fragment)), timeout, f"the message {fragment!r} never showed status {status}")
+
+
+def wait_new_conversation(driver, before, state=None, timeout=15):
+    def find(d):
+        for b in conversation_buttons(d):
+            if b.get_attribute("data-id") in before:
+                continue
+            if state is None or b.find_elements(By.CSS_SELECTOR, f".badge.state-{state}"):
+                return b
+        return None
+    return wait(driver, find, timeout, "the conversation did not appear live in the inbox")
+
+
+def test_whatsapp_conversation_live_reply_ticks_and_actions(browser, base_url, output_dir):
+    assert GRAPH, "SB_GRAPH_URL is not set: run Tests/browser/run.sh"
+    agent = browser(DESKTOP)
+    login(agent, base_url, DEMO_EMAIL, "demo")
+    no_reload_marker(agent)
+    before = {b.get_attribute("data-id") for b in conversation_buttons(agent)}
+
+    customer, name = new_customer(), 'Chioma <b>O.</b> "Cakes"'
+    customer_writes(base_url, customer, name, "Hello, I need to speak to a human")
+    button = wait_new_conversation(agent, before, "human")
+    assert was_not_reloaded(agent), "the inbox reloaded instead of updating live"
+    wait(agent, lambda d: name in button.find_element(By.CSS_SELECTOR, ".conv-name").text,
+         message="the customer's profile name is not shown as written")
+    assert not button.find_elements(By.CSS_SELECTOR, ".conv-name b")
+    conversation = button.get_attribute("data-id")
+
+    # The bot answered (the handoff message), so nothing is unread until the customer writes again.
+    wait_sent(customer, "agent will reply")
+    customer_writes(base_url, customer, name, "Are you there?")
+
+    def unread(d):
+        for b in conversation_buttons(d):
+            if b.get_attribute("data-id") == conversation:
+                badges = b.find_elements(By.CSS_SELECTOR, ".unread")
+                return badges[0].text.split()[0] if badges else None
+        return None
+    wait(agent, lambda d: unread(d) == "1", message="no unread count of 1 on the conversation")
+    button = next(b for b in conversation_buttons(agent) if b.get_attribute("data-id") == conversation)
+
+    button.click()
+    wait(agent, lambda d: "Are you there?" in thread_texts(d))
+    assert open_conversation_id(agent) == conversation
+    assert "Hello, I need to speak to a human" in thread_texts(agent)
+    assert name in agent.find_element(By.ID, "thread-title").text
+    assert [e.text for e in agent.find_elements(By.CSS_SELECTOR, "#messages .msg-in .msg-text")] == [
+        "Hello, I need to speak to a human", "Are you there?"]
+    handoff = wait_sent(customer, "agent will reply")
+    wait_status(agent, "agent will reply", "sent")
+
+    # Take it, answer with Enter, and follow the ticks as receipts arrive.
+    agent.find_element(By.ID, "action-assign-me").click()
+    wait(agent, lambda d: "Assigned to you" in d.find_element(By.ID, "thread-meta").text)
+    answer = "Hi Chioma, Ada here: what can I do for you?"
+    area = agent.find_element(By.ID, "composer-text")
+    area.send_keys(answer)
+    area.send_keys(Keys.ENTER)
+    wait(agent, lambda d: message_item(d, answer) is not None, message="the reply is not in the thread")
+    assert message_item(agent, answer).find_element(By.CSS_SELECTOR, ".tick").text in ("◷", "✓")
+    sent = wait_sent(customer, answer)
+    li = wait_status(agent, answer, "sent")
+    assert li.find_element(By.CSS_SELECTOR, ".tick").text == "✓"
+    receipt(base_url, customer, sent["id"], "delivered")
+    li = wait_status(agent, answer, "delivered")
+    assert li.find_element(By.CSS_SELECTOR, ".tick").text == "✓✓"
+    delivered_color = li.find_element(By.CSS_SELECTOR, ".tick").value_of_css_property("color")
+    receipt(base_url, customer, sent["id"], "read")
+    li = wait_status(agent, answer, "read")
+    tick = li.find_element(By.CSS_SELECTOR, ".tick")
+    assert tick.text == "✓✓" and tick.value_of_css_property("color") != delivered_color, "read ticks are not blue"
+    receipt(base_url, customer, handoff["id"], "failed", (131047, "Re-engagement message"))
+    li = wait_status(agent, "agent will reply", "failed")
+    assert li.find_element(By.CSS_SELECTOR, ".tick").text == "✗"
+    assert "Re-engagement message" in li.text
+
+    # A note is marked as one and never sent.
+    agent.find_element(By.ID, "note-toggle").click()
+    area.send_keys("VIP customer, birthday cake last month")
+    area.send_keys(Keys.ENTER)
+    wait(agent, lambda d: any("VIP customer" in e.text for e in d.find_elements(By.CSS_SELECTOR, "#messages .msg-note")))
+    agent.find_element(By.ID, "note-toggle").click()
+    time.sleep(0.5)
+    assert not [m for m in sent_to(customer) if m["text"] and "VIP customer" in m["text"]], "a note reached the customer"
+
+    # The customer's HTML arrives live and shows as text.
+    customer_writes(base_url, customer, name, HOSTILE)
+    wait(agent, lambda d: HOSTILE in thread_texts(d), 15, "the message did not arrive live in the open thread")
+    assert agent.execute_script("return window.__xss === undefined")
+    assert not agent.find_elements(By.CSS_SELECTOR, "#messages img, #messages script, #messages b")
+    agent.save_screenshot(str(output_dir / "inbox-whatsapp.png"))
+
+    # Filters: assigned to me, unassigned, state.
+    def listed(d):
+        return conversation in {b.get_attribute("data-id") for b in conversation_buttons(d)}
+    Select(agent.find_element(By.ID, "filter-assigned")).select_by_value("me")
+    wait(agent, listed, message="not listed under 'assigned to me'")
+    Select(agent.find_element(By.ID, "filter-assigned")).select_by_value("none")
+    wait(agent, lambda d: not listed(d), message="listed under 'unassigned' while assigned to me")
+    Select(agent.find_element(By.ID, "filter-assigned")).select_by_value("")
+    Select(agent.find_element(By.ID, "filter-state")).select_by_value("bot")
+    wait(agent, lambda d: not listed(d), message="a human conversation listed under 'bot'")
+    Select(agent.find_element(By.ID, "filter-state")).select_by_value("")
+    wait(agent, listed)
+
+    # Unassign, hand back to the bot, resolve, reopen.
+    agent.find_element(By.ID, "action-unassign").click()
+    wait(agent, lambda d: "Unassigned" in d.find_element(By.ID, "thread-meta").text)
+    agent.find_element(By.ID, "action-handback").click()
+    wait(agent, lambda d: "State: bot" in d.find_element(By.ID, "thread-meta").text)
+    assert not visible(agent, "#action-handback")
+    agent.find_element(By.ID, "action-resolve").click()
+    wait(agent, lambda d: "State: resolved" in d.find_element(By.ID, "thread-meta").text)
+    agent.find_element(By.ID, "action-reopen").click()
+    wait(agent, lambda d: "State: human" in d.find_element(By.ID, "thread-meta").text)
+
+    # Escape: back to the list, the focus on this conversation.
+    ActionChains(agent).send_keys(Keys.ESCAPE).perform()
+    wait(agent, lambda d: open_conversation_id(d) is None)
+    assert agent.switch_to.active_element.get_attribute("data-id") == conversation
+
+
+def test_inbox_at_phone_width(browser, base_url, output_dir):
+    agent = browser(PHONE)
+    login(agent, base_url, DEMO_EMAIL, "demo")
+    before = {b.get_attribute("data-id") for b in conversation_buttons(agent)}
+    customer = new_customer()
+    customer_writes(base_url, customer, "Bola", "Can I speak to a human about my order?")
+    button = wait_new_conversation(agent, before)
+    width = agent.execute_script("return window.innerWidth")
+    assert agent.execute_script("return document.documentElement.scrollWidth") <= width, "the list scrolls sideways"
+    agent.save_screenshot(str(output_dir / "inbox-phone-list.png"))
+
+    button.click()
+    wait(agent, lambda d: "Can I speak to a human about my order?" in thread_texts(d))
+    assert not visible(agent, "#list-pane"), "one column: the list hides while a thread is open"
+    assert visible(agent, "#back") and visible(agent, "#composer-text")
+    assert agent.execute_script("return document.documentElement.scrollWidth") <= width, "the thread scrolls sideways"
+    agent.save_screenshot(str(output_dir / "inbox-phone-thread.png"))
+
+    agent.find_element(By.ID, "back").click()
+    wait(agent, lambda d: visible(d, "#list-pane") and not visible(d, "#thread"))
+    agent.back()          # the browser's back button returns to the thread, and again to the list
+    wait(agent, lambda d: visible(d, "#thread") and not visible(d, "#list-pane"))
+    agent.back()
+    wait(agent, lambda d: visible(d, "#list-pane"))
+
+
+def test_other_workspace_sees_nothing_of_a_whatsapp_conversation(browser, base_url):
+    demo = browser(DESKTOP)
+    login(demo, base_url, DEMO_EMAIL, "demo")
+    before = {b.get_attribute("data-id") for b in conversation_buttons(demo)}
+    other = browser(DESKTOP)
+    login(other, base_url, OTHER_EMAIL, "other")
+    no_reload_marker(other)
+
+    customer = new_customer()
+    secret = "My card ends in 4471, please call me"
+    customer_writes(base_url, customer, "Private Person", secret)
+    button = wait_new_conversation(demo, before)
+    conversation = button.get_attribute("data-id")
+    time.sleep(1.0)   # the other inbox had every chance to refresh from its event stream
+    assert conversation not in {b.get_attribute("data-id") for b in conversation_buttons(other)}
+    assert secret not in other.find_element(By.TAG_NAME, "body").text
+    assert "Private Person" not in other.find_element(By.TAG_NAME, "body").text
+    status = other.execute_async_script("""
+        const [id, done] = arguments;
+        fetch('/api/v1/conversations/' + encodeURIComponent(id), {credentials: 'same-origin'})
+            .then((r) => done(r.status), () => done(-1));
+    """, conversation)
+    assert status == 404
+    other.get(base_url + "/inbox/#/c/" + urllib.parse.quote(conversation))
+    wait(other, lambda d: "does not exist in your workspace" in d.find_element(By.ID, "thread-error").text)
+    assert secret not in other.find_element(By.TAG_NAME, "body").text
