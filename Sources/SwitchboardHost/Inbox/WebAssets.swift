@@ -82,9 +82,12 @@ button:disabled { opacity: 0.6; cursor: progress; }
 //
 // A visitor id is generated once per workspace (crypto.getRandomValues) and kept in
 // localStorage; it is the visitor's only identity, so it is long and random. Messages go
-// out with POST /chat/{workspace}/messages {"visitor","text"} (202); replies arrive on
+// out with POST /chat/{workspace}/messages {"visitor","text","id"} (202; `id` is ours, so a
+// retried POST is stored once); the conversation arrives on
 // EventSource('/chat/{workspace}/events?visitor=ID') as `event: message` with
-// {"id","direction","text","created_at"}. Text is only ever shown with textContent.
+// {"id","direction","text","created_at"}: the history first, then each new message (the
+// visitor's own too), dropped when its id is already shown. Text is only ever shown with
+// textContent.
 (() => {
   'use strict';
 
@@ -229,6 +232,23 @@ button:disabled { opacity: 0.6; cursor: progress; }
 
   // ---- Sending
 
+  /** Posts once; null when the network failed. */
+  async function post(body) {
+    try {
+      return await fetch(`/chat/${encodeURIComponent(state.workspace)}/messages`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /** Sends a message, retried once on a network error or a 5xx with the same client id
+   *  (the server stores it once); false, with the reason shown, when it was not sent. */
   async function send(text) {
     const local = {
       id: `local:${++state.localSeq}`, local: true, pending: true,
@@ -236,26 +256,20 @@ button:disabled { opacity: 0.6; cursor: progress; }
     };
     state.messages.push(local);
     render();
-    let res;
-    try {
-      res = await fetch(`/chat/${encodeURIComponent(state.workspace)}/messages`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ visitor: state.visitor, text }),
-        credentials: 'omit',
-        cache: 'no-store',
-      });
-    } catch (e) {
-      res = null;
+    const body = { visitor: state.visitor, text, id: newVisitorId() };
+    let res = await post(body);
+    if (!res || res.status >= 500) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      res = await post(body);
     }
-    if (res && (res.status === 202 || res.ok)) {
+    if (res && res.ok) {
       local.pending = false;
       try {
-        const body = await res.json();
-        if (body && body.id != null && !state.messages.some((m) => m.id === String(body.id))) {
-          local.id = String(body.id);
+        const answer = await res.json();
+        if (answer && answer.id != null && !state.messages.some((m) => m.id === String(answer.id))) {
+          local.id = String(answer.id);
           local.local = false;
-          if (body.created_at) local.created_at = body.created_at;
+          if (answer.created_at) local.created_at = answer.created_at;
         }
       } catch (e) { /* 202 with no body */ }
       saveHistory();
@@ -265,12 +279,13 @@ button:disabled { opacity: 0.6; cursor: progress; }
     let why = 'The message could not be sent. Check your connection and try again.';
     if (res) {
       try {
-        const body = await res.json();
-        if (body && typeof body.error === 'string') why = `Not sent: ${body.error}`;
+        const answer = await res.json();
+        if (answer && typeof answer.error === 'string') why = `Not sent: ${answer.error}`;
       } catch (e) { /* keep the general sentence */ }
       if (res.status === 429) why = 'You are sending messages too fast. Wait a moment, then try again.';
     }
-    state.messages.splice(state.messages.indexOf(local), 1);
+    const i = state.messages.indexOf(local);
+    if (i >= 0) state.messages.splice(i, 1);
     render();
     $('chat-error').textContent = why;
     return false;
