@@ -75,17 +75,27 @@ def wait_sent(wa_id, fragment, timeout=15):
     raise AssertionError(f"the fake Graph API received no message to {wa_id} containing {fragment!r}: {sent_to(wa_id)}")
 
 
-def message_item(driver, fragment):
-    for li in driver.find_elements(By.CSS_SELECTOR, "#messages li.msg"):
-        texts = li.find_elements(By.CSS_SELECTOR, ".msg-text")
-        if texts and fragment in texts[0].text:
-            return li
-    return None
+def message_info(driver, fragment):
+    """What the thread shows of the message containing `fragment`, read in one go (the
+    thread is re-rendered on every event): status, tick mark and colour, meta text."""
+    return driver.execute_script("""
+        const fragment = arguments[0];
+        for (const li of document.querySelectorAll('#messages li.msg')) {
+            const text = li.querySelector('.msg-text');
+            if (!text || !text.textContent.includes(fragment)) continue;
+            const tick = li.querySelector('.tick');
+            return {status: li.dataset.status || null, tick: tick ? tick.textContent : null,
+                    color: tick ? getComputedStyle(tick).color : null, meta: li.querySelector('.msg-meta').textContent};
+        }
+        return null;
+    """, fragment)
 
 
 def wait_status(driver, fragment, status, timeout=15):
-    return wait(driver, lambda d: (lambda li: li if li is not None and li.get_attribute("data-status") == status else None)(
-        message_item(d, fragment)), timeout, f"the message {fragment!r} never showed status {status}")
+    def seen(d):
+        info = message_info(d, fragment)
+        return info if info and info["status"] == status else None
+    return wait(driver, seen, timeout, f"the message {fragment!r} never showed status {status}: {message_info(driver, fragment)}")
 
 
 def wait_new_conversation(driver, before, state=None, timeout=15):
@@ -145,23 +155,20 @@ def test_whatsapp_conversation_live_reply_ticks_and_actions(browser, base_url, o
     area = agent.find_element(By.ID, "composer-text")
     area.send_keys(answer)
     area.send_keys(Keys.ENTER)
-    wait(agent, lambda d: message_item(d, answer) is not None, message="the reply is not in the thread")
-    assert message_item(agent, answer).find_element(By.CSS_SELECTOR, ".tick").text in ("◷", "✓")
+    first = wait(agent, lambda d: message_info(d, answer), message="the reply is not in the thread")
+    assert first["tick"] in ("◷", "✓"), first
     sent = wait_sent(customer, answer)
-    li = wait_status(agent, answer, "sent")
-    assert li.find_element(By.CSS_SELECTOR, ".tick").text == "✓"
+    assert wait_status(agent, answer, "sent")["tick"] == "✓"
     receipt(base_url, customer, sent["id"], "delivered")
-    li = wait_status(agent, answer, "delivered")
-    assert li.find_element(By.CSS_SELECTOR, ".tick").text == "✓✓"
-    delivered_color = li.find_element(By.CSS_SELECTOR, ".tick").value_of_css_property("color")
+    delivered = wait_status(agent, answer, "delivered")
+    assert delivered["tick"] == "✓✓"
     receipt(base_url, customer, sent["id"], "read")
-    li = wait_status(agent, answer, "read")
-    tick = li.find_element(By.CSS_SELECTOR, ".tick")
-    assert tick.text == "✓✓" and tick.value_of_css_property("color") != delivered_color, "read ticks are not blue"
+    read = wait_status(agent, answer, "read")
+    assert read["tick"] == "✓✓" and read["color"] != delivered["color"], "read ticks are not blue"
     receipt(base_url, customer, handoff["id"], "failed", (131047, "Re-engagement message"))
-    li = wait_status(agent, "agent will reply", "failed")
-    assert li.find_element(By.CSS_SELECTOR, ".tick").text == "✗"
-    assert "Re-engagement message" in li.text
+    failed = wait_status(agent, "agent will reply", "failed")
+    assert failed["tick"] == "✗"
+    assert "Re-engagement message" in failed["meta"]
 
     # A note is marked as one and never sent.
     agent.find_element(By.ID, "note-toggle").click()

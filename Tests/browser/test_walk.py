@@ -60,8 +60,19 @@ def test_full_walk(browser, base_url, output_dir):
         return None
     button = wait(agent, new_human_conversation, 15, "the conversation did not appear live in the inbox")
     assert was_not_reloaded(agent), "the inbox reloaded instead of updating live"
-    assert button.find_elements(By.CSS_SELECTOR, ".unread"), "no unread count on the new conversation"
+    conversation = button.get_attribute("data-id")
 
+    # The handoff message answered; the visitor writing again makes one unread message.
+    chat_send(visitor, "Hello? Is anyone there?")
+
+    def unread(d):
+        for b in conversation_buttons(d):
+            if b.get_attribute("data-id") == conversation:
+                badges = b.find_elements(By.CSS_SELECTOR, ".unread")
+                return badges[0].text.split()[0] if badges else None
+        return None
+    wait(agent, lambda d: unread(d) == "1", message="no unread count of 1 on the conversation")
+    button = next(b for b in conversation_buttons(agent) if b.get_attribute("data-id") == conversation)
     button.click()
     wait(agent, lambda d: "I want to speak to a human please" in thread_texts(d))
     texts = thread_texts(agent)
@@ -111,7 +122,7 @@ def test_full_walk(browser, base_url, output_dir):
     ActionChains(agent).send_keys(Keys.ESCAPE).perform()
     wait(agent, lambda d: open_conversation_id(d) is None)
     focused = agent.switch_to.active_element
-    assert focused.get_attribute("data-id") == button.get_attribute("data-id")
+    assert focused.get_attribute("data-id") == conversation
 
 
 def test_other_workspace_sees_nothing(browser, base_url):
