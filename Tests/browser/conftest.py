@@ -8,7 +8,7 @@ import time
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -152,8 +152,16 @@ def conversation_buttons(driver):
     return driver.find_elements(By.CSS_SELECTOR, "#conversation-list button.conv")
 
 
+def texts(driver, css):
+    """The textContent of every element matching `css`, read in one script."""
+    return driver.execute_script("return Array.from(document.querySelectorAll(arguments[0]), (e) => e.textContent)", css)
+
+
 def thread_texts(driver):
-    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#messages .msg-text")]
+    """The texts of the open thread's messages, read in one script (the thread re-renders
+    on every event, so element references go stale)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#messages .msg-text'), (e) => e.textContent)")
 
 
 def open_conversation_id(driver):
@@ -171,13 +179,16 @@ def chat_send(driver, text):
 
 def chat_texts(driver, side):
     """The texts shown in the chat: side `visitor` (the visitor's own) or `business`."""
-    return [e.find_element(By.CSS_SELECTOR, ".msg-text").text
-            for e in driver.find_elements(By.CSS_SELECTOR, f"#messages .msg-{side}")]
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#messages .msg-' + arguments[0] + ' .msg-text'), (e) => e.textContent)",
+        side)
 
 
 def wait_for_chat_text(driver, side, fragment, timeout=15):
-    return wait(driver, lambda d: any(fragment in t for t in chat_texts(d, side)), timeout,
-                f"no {side} message containing {fragment!r} in the chat; shown: {chat_texts(driver, side)}")
+    try:
+        return wait(driver, lambda d: any(fragment in t for t in chat_texts(d, side)), timeout)
+    except TimeoutException:
+        raise AssertionError(f"no {side} message containing {fragment!r} in the chat; shown: {chat_texts(driver, side)}")
 
 
 def no_reload_marker(driver):

@@ -20,7 +20,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from conftest import (DEMO_EMAIL, DESKTOP, HOSTILE, OTHER_EMAIL, PHONE, conversation_buttons, login,
-                      no_reload_marker, open_conversation_id, thread_texts, visible, wait, was_not_reloaded)
+                      no_reload_marker, open_conversation_id, texts, thread_texts, visible, wait, was_not_reloaded)
 
 pytestmark = pytest.mark.backend
 
@@ -143,7 +143,7 @@ def test_whatsapp_conversation_live_reply_ticks_and_actions(browser, base_url, o
     assert open_conversation_id(agent) == conversation
     assert "Hello, I need to speak to a human" in thread_texts(agent)
     assert name in agent.find_element(By.ID, "thread-title").text
-    assert [e.text for e in agent.find_elements(By.CSS_SELECTOR, "#messages .msg-in .msg-text")] == [
+    assert texts(agent, "#messages .msg-in .msg-text") == [
         "Hello, I need to speak to a human", "Are you there?"]
     handoff = wait_sent(customer, "agent will reply")
     wait_status(agent, "agent will reply", "sent")
@@ -174,7 +174,7 @@ def test_whatsapp_conversation_live_reply_ticks_and_actions(browser, base_url, o
     agent.find_element(By.ID, "note-toggle").click()
     area.send_keys("VIP customer, birthday cake last month")
     area.send_keys(Keys.ENTER)
-    wait(agent, lambda d: any("VIP customer" in e.text for e in d.find_elements(By.CSS_SELECTOR, "#messages .msg-note")))
+    wait(agent, lambda d: any("VIP customer" in t for t in texts(d, "#messages .msg-note .msg-text")))
     agent.find_element(By.ID, "note-toggle").click()
     time.sleep(0.5)
     assert not [m for m in sent_to(customer) if m["text"] and "VIP customer" in m["text"]], "a note reached the customer"

@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from conftest import (DEMO_EMAIL, DESKTOP, HOSTILE, OTHER_EMAIL, PHONE, chat_send, chat_texts,
-                      conversation_buttons, login, no_reload_marker, open_conversation_id, thread_texts,
+                      conversation_buttons, login, no_reload_marker, open_conversation_id, texts, thread_texts,
                       visible, wait, wait_for_chat_text, was_not_reloaded)
 
 pytestmark = [pytest.mark.backend, pytest.mark.chat]
@@ -75,9 +75,9 @@ def test_full_walk(browser, base_url, output_dir):
     button = next(b for b in conversation_buttons(agent) if b.get_attribute("data-id") == conversation)
     button.click()
     wait(agent, lambda d: "I want to speak to a human please" in thread_texts(d))
-    texts = thread_texts(agent)
-    assert "What are your opening hours?" in texts
-    assert any("We are open 8am to 7pm" in t for t in texts), "the bot's FAQ answer is not in the thread"
+    shown = thread_texts(agent)
+    assert "What are your opening hours?" in shown
+    assert any("We are open 8am to 7pm" in t for t in shown), "the bot's FAQ answer is not in the thread"
     inbound = agent.find_elements(By.CSS_SELECTOR, "#messages .msg-in")
     outbound = agent.find_elements(By.CSS_SELECTOR, "#messages .msg-out")
     assert len(inbound) >= 2 and len(outbound) >= 2, "inbound and outbound messages are not told apart"
@@ -98,7 +98,7 @@ def test_full_walk(browser, base_url, output_dir):
     note = "Customer asked for a human after the hours question"
     area.send_keys(note)
     area.send_keys(Keys.ENTER)
-    wait(agent, lambda d: any(note == e.text for e in d.find_elements(By.CSS_SELECTOR, "#messages .msg-note .msg-text")),
+    wait(agent, lambda d: note in texts(d, "#messages .msg-note .msg-text"),
          message="the note is not shown as a note")
 
     # The visitor's HTML is text everywhere.
