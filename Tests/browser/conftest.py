@@ -152,6 +152,50 @@ def conversation_buttons(driver):
     return driver.find_elements(By.CSS_SELECTOR, "#conversation-list button.conv")
 
 
+def conversation_rows(driver):
+    """The conversation list as shown, read in one script (the list re-renders on every
+    event): id, name, state badge, unread count, and whether the name holds elements."""
+    return driver.execute_script("""
+        return Array.from(document.querySelectorAll('#conversation-list button.conv'), (b) => {
+            const name = b.querySelector('.conv-name');
+            const unread = b.querySelector('.unread');
+            const badge = b.querySelector('.badge');
+            return {id: b.dataset.id, name: name.textContent, nameElements: name.children.length,
+                    state: badge ? badge.textContent : null,
+                    unread: unread ? parseInt(unread.textContent, 10) : 0};
+        });
+    """)
+
+
+def conversation_ids(driver):
+    return {row["id"] for row in conversation_rows(driver)}
+
+
+def wait_new_conversation(driver, before, state=None, timeout=15):
+    """The id of a conversation not in `before` (and in `state`), once it is listed."""
+    def find(d):
+        for row in conversation_rows(d):
+            if row["id"] not in before and (state is None or row["state"] == state):
+                return row["id"]
+        return None
+    return wait(driver, find, timeout, "the conversation did not appear live in the inbox")
+
+
+def conversation_row(driver, conversation_id):
+    return next((r for r in conversation_rows(driver) if r["id"] == conversation_id), None)
+
+
+def click_conversation(driver, conversation_id):
+    """Clicks the conversation's row, again if the list re-rendered under the click."""
+    def go(d):
+        for b in conversation_buttons(d):
+            if b.get_attribute("data-id") == conversation_id:
+                b.click()
+                return True
+        return False
+    wait(driver, go, message=f"conversation {conversation_id} is not listed")
+
+
 def texts(driver, css):
     """The textContent of every element matching `css`, read in one script."""
     return driver.execute_script("return Array.from(document.querySelectorAll(arguments[0]), (e) => e.textContent)", css)

@@ -19,8 +19,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from conftest import (DEMO_EMAIL, DESKTOP, HOSTILE, OTHER_EMAIL, PHONE, conversation_buttons, login,
-                      no_reload_marker, open_conversation_id, texts, thread_texts, visible, wait, was_not_reloaded)
+from conftest import (DEMO_EMAIL, DESKTOP, HOSTILE, OTHER_EMAIL, PHONE, click_conversation, conversation_ids,
+                      conversation_row, login, no_reload_marker, open_conversation_id, texts, thread_texts, visible,
+                      wait, wait_new_conversation, was_not_reloaded)
 
 pytestmark = pytest.mark.backend
 
@@ -98,47 +99,27 @@ def wait_status(driver, fragment, status, timeout=15):
     return wait(driver, seen, timeout, f"the message {fragment!r} never showed status {status}: {message_info(driver, fragment)}")
 
 
-def wait_new_conversation(driver, before, state=None, timeout=15):
-    def find(d):
-        for b in conversation_buttons(d):
-            if b.get_attribute("data-id") in before:
-                continue
-            if state is None or b.find_elements(By.CSS_SELECTOR, f".badge.state-{state}"):
-                return b
-        return None
-    return wait(driver, find, timeout, "the conversation did not appear live in the inbox")
-
-
 def test_whatsapp_conversation_live_reply_ticks_and_actions(browser, base_url, output_dir):
     assert GRAPH, "SB_GRAPH_URL is not set: run Tests/browser/run.sh"
     agent = browser(DESKTOP)
     login(agent, base_url, DEMO_EMAIL, "demo")
     no_reload_marker(agent)
-    before = {b.get_attribute("data-id") for b in conversation_buttons(agent)}
+    before = conversation_ids(agent)
 
     customer, name = new_customer(), 'Chioma <b>O.</b> "Cakes"'
     customer_writes(base_url, customer, name, "Hello, I need to speak to a human")
-    button = wait_new_conversation(agent, before, "human")
+    conversation = wait_new_conversation(agent, before, "human")
     assert was_not_reloaded(agent), "the inbox reloaded instead of updating live"
-    wait(agent, lambda d: name in button.find_element(By.CSS_SELECTOR, ".conv-name").text,
+    wait(agent, lambda d: (conversation_row(d, conversation) or {}).get("name") == name,
          message="the customer's profile name is not shown as written")
-    assert not button.find_elements(By.CSS_SELECTOR, ".conv-name b")
-    conversation = button.get_attribute("data-id")
+    assert conversation_row(agent, conversation)["nameElements"] == 0
 
     # The bot answered (the handoff message), so nothing is unread until the customer writes again.
     wait_sent(customer, "agent will reply")
     customer_writes(base_url, customer, name, "Are you there?")
-
-    def unread(d):
-        for b in conversation_buttons(d):
-            if b.get_attribute("data-id") == conversation:
-                badges = b.find_elements(By.CSS_SELECTOR, ".unread")
-                return badges[0].text.split()[0] if badges else None
-        return None
-    wait(agent, lambda d: unread(d) == "1", message="no unread count of 1 on the conversation")
-    button = next(b for b in conversation_buttons(agent) if b.get_attribute("data-id") == conversation)
-
-    button.click()
+    wait(agent, lambda d: (conversation_row(d, conversation) or {}).get("unread") == 1,
+         message="no unread count of 1 on the conversation")
+    click_conversation(agent, conversation)
     wait(agent, lambda d: "Are you there?" in thread_texts(d))
     assert open_conversation_id(agent) == conversation
     assert "Hello, I need to speak to a human" in thread_texts(agent)
@@ -188,7 +169,7 @@ def test_whatsapp_conversation_live_reply_ticks_and_actions(browser, base_url, o
 
     # Filters: assigned to me, unassigned, state.
     def listed(d):
-        return conversation in {b.get_attribute("data-id") for b in conversation_buttons(d)}
+        return conversation in conversation_ids(d)
     Select(agent.find_element(By.ID, "filter-assigned")).select_by_value("me")
     wait(agent, listed, message="not listed under 'assigned to me'")
     Select(agent.find_element(By.ID, "filter-assigned")).select_by_value("none")
@@ -213,21 +194,22 @@ def test_whatsapp_conversation_live_reply_ticks_and_actions(browser, base_url, o
     # Escape: back to the list, the focus on this conversation.
     ActionChains(agent).send_keys(Keys.ESCAPE).perform()
     wait(agent, lambda d: open_conversation_id(d) is None)
-    assert agent.switch_to.active_element.get_attribute("data-id") == conversation
+    wait(agent, lambda d: d.execute_script("return document.activeElement.dataset.id") == conversation,
+         message="the focus is not on the conversation just left")
 
 
 def test_inbox_at_phone_width(browser, base_url, output_dir):
     agent = browser(PHONE)
     login(agent, base_url, DEMO_EMAIL, "demo")
-    before = {b.get_attribute("data-id") for b in conversation_buttons(agent)}
+    before = conversation_ids(agent)
     customer = new_customer()
     customer_writes(base_url, customer, "Bola", "Can I speak to a human about my order?")
-    button = wait_new_conversation(agent, before)
+    conversation = wait_new_conversation(agent, before)
     width = agent.execute_script("return window.innerWidth")
     assert agent.execute_script("return document.documentElement.scrollWidth") <= width, "the list scrolls sideways"
     agent.save_screenshot(str(output_dir / "inbox-phone-list.png"))
 
-    button.click()
+    click_conversation(agent, conversation)
     wait(agent, lambda d: "Can I speak to a human about my order?" in thread_texts(d))
     assert not visible(agent, "#list-pane"), "one column: the list hides while a thread is open"
     assert visible(agent, "#back") and visible(agent, "#composer-text")
@@ -245,7 +227,7 @@ def test_inbox_at_phone_width(browser, base_url, output_dir):
 def test_other_workspace_sees_nothing_of_a_whatsapp_conversation(browser, base_url):
     demo = browser(DESKTOP)
     login(demo, base_url, DEMO_EMAIL, "demo")
-    before = {b.get_attribute("data-id") for b in conversation_buttons(demo)}
+    before = conversation_ids(demo)
     other = browser(DESKTOP)
     login(other, base_url, OTHER_EMAIL, "other")
     no_reload_marker(other)
@@ -253,10 +235,9 @@ def test_other_workspace_sees_nothing_of_a_whatsapp_conversation(browser, base_u
     customer = new_customer()
     secret = "My card ends in 4471, please call me"
     customer_writes(base_url, customer, "Private Person", secret)
-    button = wait_new_conversation(demo, before)
-    conversation = button.get_attribute("data-id")
+    conversation = wait_new_conversation(demo, before)
     time.sleep(1.0)   # the other inbox had every chance to refresh from its event stream
-    assert conversation not in {b.get_attribute("data-id") for b in conversation_buttons(other)}
+    assert conversation not in conversation_ids(other)
     assert secret not in other.find_element(By.TAG_NAME, "body").text
     assert "Private Person" not in other.find_element(By.TAG_NAME, "body").text
     status = other.execute_async_script("""

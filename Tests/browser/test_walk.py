@@ -10,33 +10,33 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import (DEMO_EMAIL, DESKTOP, HOSTILE, OTHER_EMAIL, PHONE, chat_send, chat_texts,
-                      conversation_buttons, login, no_reload_marker, open_conversation_id, texts, thread_texts,
-                      visible, wait, wait_for_chat_text, was_not_reloaded)
+from conftest import (DEMO_EMAIL, DESKTOP, HOSTILE, OTHER_EMAIL, PHONE, chat_send, chat_texts, click_conversation,
+                      conversation_ids, conversation_row, conversation_rows, login, no_reload_marker,
+                      open_conversation_id, texts, thread_texts, visible, wait, wait_for_chat_text,
+                      wait_new_conversation, was_not_reloaded)
 
 pytestmark = [pytest.mark.backend, pytest.mark.chat]
 
 
 def open_conversation_with(driver, fragment, timeout=15):
-    """Waits for a conversation whose thread holds `fragment`, trying the newest first."""
+    """Opens the conversation whose thread holds `fragment`, trying each listed one."""
     def find(d):
-        for button in conversation_buttons(d):
-            button.click()
+        for conversation in [r["id"] for r in conversation_rows(d)]:
+            click_conversation(d, conversation)
             try:
-                wait(d, lambda dd: any(fragment in t for t in thread_texts(dd)), timeout=2)
-                return True
+                wait(d, lambda dd: open_conversation_id(dd) == conversation and any(fragment in t for t in thread_texts(dd)), timeout=2)
+                return conversation
             except Exception:
                 continue
-        return False
-    wait(driver, find, timeout, f"no conversation in the inbox holds {fragment!r}")
-    return open_conversation_id(driver)
+        return None
+    return wait(driver, find, timeout, f"no conversation in the inbox holds {fragment!r}")
 
 
 def test_full_walk(browser, base_url, output_dir):
     agent = browser(DESKTOP)
     login(agent, base_url, DEMO_EMAIL, "demo")
     no_reload_marker(agent)
-    before = {b.get_attribute("data-id") for b in conversation_buttons(agent)}
+    before = conversation_ids(agent)
 
     visitor = browser(PHONE)
     visitor.get(base_url + "/chat/demo")
@@ -52,28 +52,15 @@ def test_full_walk(browser, base_url, output_dir):
     chat_send(visitor, "I want to speak to a human please")
     wait_for_chat_text(visitor, "business", "An agent will reply shortly")
 
-    # It appears in the agent's inbox without a reload, as a human conversation with unread messages.
-    def new_human_conversation(d):
-        for b in conversation_buttons(d):
-            if b.get_attribute("data-id") not in before and b.find_elements(By.CSS_SELECTOR, ".badge.state-human"):
-                return b
-        return None
-    button = wait(agent, new_human_conversation, 15, "the conversation did not appear live in the inbox")
+    # It appears in the agent's inbox without a reload, as a human conversation.
+    conversation = wait_new_conversation(agent, before, "human")
     assert was_not_reloaded(agent), "the inbox reloaded instead of updating live"
-    conversation = button.get_attribute("data-id")
 
     # The handoff message answered; the visitor writing again makes one unread message.
     chat_send(visitor, "Hello? Is anyone there?")
-
-    def unread(d):
-        for b in conversation_buttons(d):
-            if b.get_attribute("data-id") == conversation:
-                badges = b.find_elements(By.CSS_SELECTOR, ".unread")
-                return badges[0].text.split()[0] if badges else None
-        return None
-    wait(agent, lambda d: unread(d) == "1", message="no unread count of 1 on the conversation")
-    button = next(b for b in conversation_buttons(agent) if b.get_attribute("data-id") == conversation)
-    button.click()
+    wait(agent, lambda d: (conversation_row(d, conversation) or {}).get("unread") == 1,
+         message="no unread count of 1 on the conversation")
+    click_conversation(agent, conversation)
     wait(agent, lambda d: "I want to speak to a human please" in thread_texts(d))
     shown = thread_texts(agent)
     assert "What are your opening hours?" in shown
@@ -121,8 +108,8 @@ def test_full_walk(browser, base_url, output_dir):
     # Escape goes back to the list, with the focus on the conversation.
     ActionChains(agent).send_keys(Keys.ESCAPE).perform()
     wait(agent, lambda d: open_conversation_id(d) is None)
-    focused = agent.switch_to.active_element
-    assert focused.get_attribute("data-id") == conversation
+    wait(agent, lambda d: d.execute_script("return document.activeElement.dataset.id") == conversation,
+         message="the focus is not on the conversation just left")
 
 
 def test_other_workspace_sees_nothing(browser, base_url):
@@ -142,8 +129,7 @@ def test_other_workspace_sees_nothing(browser, base_url):
     login(other, base_url, OTHER_EMAIL, "other")
     chat_send(visitor, "and one more message while the other agent watches")
     wait(demo, lambda d: "and one more message while the other agent watches" in thread_texts(d), 15)
-    ids = {b.get_attribute("data-id") for b in conversation_buttons(other)}
-    assert conversation not in ids
+    assert conversation not in conversation_ids(other)
     assert secret not in other.find_element(By.TAG_NAME, "body").text
     status = other.execute_async_script("""
         const [id, done] = arguments;
