@@ -249,3 +249,24 @@ def test_other_workspace_sees_nothing_of_a_whatsapp_conversation(browser, base_u
     other.get(base_url + "/inbox/#/c/" + urllib.parse.quote(conversation))
     wait(other, lambda d: "does not exist in your workspace" in d.find_element(By.ID, "thread-error").text)
     assert secret not in other.find_element(By.TAG_NAME, "body").text
+
+
+def test_a_draft_stays_with_its_conversation(browser, base_url):
+    agent = browser(DESKTOP)
+    login(agent, base_url, DEMO_EMAIL, "demo")
+    before = conversation_ids(agent)
+    first, second = new_customer(), new_customer()
+    customer_writes(base_url, first, "Ngozi", "I want a human for my wedding cake")
+    a = wait_new_conversation(agent, before)
+    customer_writes(base_url, second, "Tunde", "human please, about bread")
+    b = wait_new_conversation(agent, before | {a})
+
+    click_conversation(agent, a)
+    wait(agent, lambda d: open_conversation_id(d) == a and "I want a human for my wedding cake" in thread_texts(d))
+    agent.find_element(By.ID, "composer-text").send_keys("Draft for Ngozi")
+    click_conversation(agent, b)
+    wait(agent, lambda d: open_conversation_id(d) == b and "human please, about bread" in thread_texts(d))
+    assert agent.find_element(By.ID, "composer-text").get_attribute("value") == "", "a draft followed the agent to another customer"
+    click_conversation(agent, a)
+    wait(agent, lambda d: open_conversation_id(d) == a)
+    assert agent.find_element(By.ID, "composer-text").get_attribute("value") == "Draft for Ngozi"

@@ -28,6 +28,7 @@
     refreshThread: false,
     listSeq: 0,
     threadSeq: 0,
+    drafts: new Map(),     // conversation id -> unsent composer text
   };
 
   // ---- DOM helpers: text only, never HTML
@@ -159,10 +160,18 @@
     return li;
   }
 
+  /** How a contact is named: the profile name, else the number; a web chat visitor
+   *  (`visitor:<id>`) by a short prefix of the id, which stays private. */
+  function contactLabel(contact) {
+    if (!contact) return 'Customer';
+    if (contact.profile_name) return contact.profile_name;
+    const id = contact.e164 || '';
+    if (id.startsWith('visitor:')) return `Web visitor ${id.slice(8, 14)}`;
+    return id || 'Customer';
+  }
+
   function contactName(contactId) {
-    const c = state.contacts.get(contactId);
-    if (!c) return 'Customer';
-    return c.profile_name || c.e164 || 'Customer';
+    return contactLabel(state.contacts.get(contactId));
   }
 
   function assignedLabel(conversation) {
@@ -173,7 +182,7 @@
 
   /** One row of the conversation list: a button naming the customer, state and unread count. */
   function renderConversationItem(conversation, contact) {
-    const name = contact ? (contact.profile_name || contact.e164 || 'Customer') : contactName(conversation.contact_id);
+    const name = contact ? contactLabel(contact) : contactName(conversation.contact_id);
     const unread = Number(conversation.unread) || 0;
     const button = el('button', {
       type: 'button',
@@ -210,6 +219,8 @@
     state.contacts.clear();
     state.openId = null;
     state.thread = null;
+    state.drafts.clear();
+    $('composer-text').value = '';
     $('conversation-list').replaceChildren();
     $('messages').replaceChildren();
     show('login');
@@ -396,8 +407,17 @@
     }
   }
 
+  /** Keeps the composer's text with its conversation, so a draft never goes to another. */
+  function stashDraft() {
+    if (!state.openId) return;
+    const text = $('composer-text').value;
+    if (text) state.drafts.set(state.openId, text);
+    else state.drafts.delete(state.openId);
+  }
+
   function openThread(id) {
     const changed = state.openId !== id;
+    if (changed) stashDraft();
     state.openId = id;
     document.body.classList.add('thread-open');
     $('thread-placeholder').hidden = true;
@@ -409,12 +429,14 @@
       setText('thread-meta', '');
       setText('thread-error', '');
       setText('composer-error', '');
+      $('composer-text').value = state.drafts.get(id) || '';
     }
     markCurrent();
     loadThread(id, { focus: true });
   }
 
   function closeThread() {
+    stashDraft();
     const was = state.openId;
     state.openId = null;
     state.thread = null;
@@ -459,10 +481,10 @@
   function renderThread(answer) {
     const c = answer.conversation;
     const contact = answer.contact || state.contacts.get(c.contact_id);
-    const name = contact ? (contact.profile_name || contact.e164 || 'Customer') : 'Customer';
+    const name = contactLabel(contact);
     setText('thread-title', name);
     const meta = [];
-    if (contact && contact.e164 && contact.e164 !== name) meta.push(contact.e164);
+    if (contact && contact.e164 && contact.e164.startsWith('+') && contact.e164 !== name) meta.push(contact.e164);
     meta.push(`State: ${c.state}`, assignedLabel(c), c.channel || '');
     setText('thread-meta', meta.filter(Boolean).join(' · '));
 
@@ -516,7 +538,8 @@
     $('composer-send').disabled = true;
     try {
       await api('POST', `/conversations/${encodeURIComponent(id)}/${asNote ? 'notes' : 'reply'}`, { text });
-      if (area.value === text) area.value = '';
+      if (area.value === text && state.openId === id) area.value = '';
+      state.drafts.delete(id);
       loadThread(id);
       loadList();
     } catch (e) {
