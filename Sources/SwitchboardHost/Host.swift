@@ -55,7 +55,7 @@ final class Host: @unchecked Sendable {
         pipeline.addRoutes(to: &router)
         services += pipeline.services
         Self.addHealthRoutes(&router, readiness: readiness, metrics: metrics)
-        WebPages().addRoutes(to: &router, workspaces: Set(config.workspaces.map(\.id)))
+        WebPages().addRoutes(to: &router, workspaces: WebPages.chatWorkspaces(config))
 
         let http = HTTPServer(
             configuration: HTTPServerConfiguration(

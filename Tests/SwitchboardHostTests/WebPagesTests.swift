@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardHTTP
 @testable import SwitchboardHost
@@ -90,6 +91,35 @@ import SwitchboardHTTP
         }
         let other = router(workspaces: ["demo", "other"]).respond(to: HTTPRequest(method: "GET", target: "/chat/other"))
         #expect(other.status == 200)
+    }
+
+    @Test func chatPagesOnlyForWorkspacesWithAWebChatChannel() throws {
+        let ws = { (id: String) in (file: "\(id).yaml", text: "id: \(id)\nname: \(id)\nregion: NG\ntimezone: Africa/Lagos\n") }
+        let config = try ConfigLoader.parse(host: """
+            storage:
+              sqlite: unused.db
+            whatsapp:
+              apps:
+                - id: main
+                  app_secret: s3cret-app
+                  verify_token: v3rify
+            channels:
+              - id: wa-shop
+                type: whatsapp
+                app: main
+                phone_number_id: "106540352242922"
+                access_token: t0ken
+                workspace: shop
+              - id: web-bakery
+                type: webchat
+                workspace: bakery
+            """, workspaces: [ws("bakery"), ws("shop"), ws("quiet")])
+        let workspaces = WebPages.chatWorkspaces(config)
+        #expect(workspaces == ["bakery"])
+        let r = router(workspaces: workspaces)
+        #expect(r.respond(to: HTTPRequest(method: "GET", target: "/chat/bakery")).status == 200)
+        #expect(r.respond(to: HTTPRequest(method: "GET", target: "/chat/shop")).status == 404)
+        #expect(r.respond(to: HTTPRequest(method: "GET", target: "/chat/quiet")).status == 404)
     }
 
     @Test func etagGivesNotModified() throws {

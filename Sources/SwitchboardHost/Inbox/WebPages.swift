@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardHTTP
 
@@ -9,7 +10,8 @@ import SwitchboardHTTP
 ///     GET /inbox              308 to /inbox/
 ///     GET /inbox/             web/inbox/index.html
 ///     GET /inbox/{file}       web/inbox/{file}: inbox.css, inbox.js
-///     GET /chat/{workspace}   web/chat/index.html for a configured workspace, else 404;
+///     GET /chat/{workspace}   web/chat/index.html for a workspace with a webchat channel,
+///                             else 404;
 ///                             the page reads the workspace id from its address
 ///     GET /chat/chat.css, /chat/chat.js   the chat page's assets (an id has no dot)
 ///
@@ -54,6 +56,12 @@ struct WebPages: Sendable {
             files[asset.path] = File(contentType: Self.contentType(of: asset.path), body: body, etag: Self.etag(body))
         }
         self.files = files
+    }
+
+    /// The workspaces with a chat page: those that own a `webchat` channel (the others'
+    /// chat endpoints answer 404, so a page there could only fail).
+    static func chatWorkspaces(_ config: LoadedConfig) -> Set<WorkspaceID> {
+        Set(config.host.channels.filter { $0.type == .webchat }.compactMap(\.workspace))
     }
 
     /// Registers the routes above. `workspaces`: the ids with a chat page.
