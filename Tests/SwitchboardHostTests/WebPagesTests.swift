@@ -151,6 +151,15 @@ import SwitchboardHTTP
         }
     }
 
+    /// The inbox listens to each event kind by name (an EventSource hears only the names it
+    /// asks for): a kind missing from its list would never refresh the page.
+    @Test func inboxListensToEveryEventKind() throws {
+        let script = try #require(WebAssets.files.first { $0.path == "inbox/inbox.js" }?.text)
+        for kind in EventKind.allCases {
+            #expect(script.contains("'\(kind.rawValue)'"), "inbox.js does not listen to '\(kind.rawValue)' events")
+        }
+    }
+
     static func matches(_ pattern: String, in text: String) -> [String] {
         guard let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return ["bad pattern \(pattern)"] }
         let ns = text as NSString

@@ -8,6 +8,8 @@
   'use strict';
 
   const API = '/api/v1';
+  // Every EventKind of SwitchboardCore (WebPagesTests checks): an EventSource hears only
+  // the event names it listens to.
   const EVENT_KINDS = [
     'received', 'duplicate', 'routed', 'unrouted', 'state_changed', 'verdict', 'plugin_error',
     'queued', 'attempt', 'retry_scheduled', 'sent', 'delivered', 'read', 'failed', 'assigned',

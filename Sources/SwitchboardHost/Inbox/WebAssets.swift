@@ -559,6 +559,8 @@ h2:focus-visible { outline: 3px solid var(--focus); }
   'use strict';
 
   const API = '/api/v1';
+  // Every EventKind of SwitchboardCore (WebPagesTests checks): an EventSource hears only
+  // the event names it listens to.
   const EVENT_KINDS = [
     'received', 'duplicate', 'routed', 'unrouted', 'state_changed', 'verdict', 'plugin_error',
     'queued', 'attempt', 'retry_scheduled', 'sent', 'delivered', 'read', 'failed', 'assigned',
