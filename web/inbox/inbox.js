@@ -334,13 +334,15 @@
 
   // ---- The conversation list
 
+  /** The list's query; a refresh asks for as many rows as are shown (up to 100), so
+   *  rows loaded with "Load more" do not vanish at the next event. */
   function listQuery(cursor) {
     const q = new URLSearchParams();
     const st = $('filter-state').value;
     const assigned = $('filter-assigned').value;
     if (st) q.set('state', st);
     if (assigned) q.set('assigned', assigned);
-    q.set('limit', '50');
+    q.set('limit', String(cursor ? 50 : Math.min(100, Math.max(50, state.conversations.length))));
     if (cursor) q.set('cursor', cursor);
     return '?' + q.toString();
   }
@@ -575,7 +577,7 @@
   function init() {
     $('login-form').addEventListener('submit', onLogin);
     $('logout').addEventListener('click', onLogout);
-    $('filters').addEventListener('change', () => loadList());
+    $('filters').addEventListener('change', () => { state.conversations = []; loadList(); });
     $('filters').addEventListener('submit', (e) => e.preventDefault());
     $('list-more').addEventListener('click', () => loadList(true));
     $('conversation-list').addEventListener('click', (e) => {
