@@ -120,6 +120,7 @@ for ws in demo other; do
   fi
 done
 
+export PYTHONDONTWRITEBYTECODE=1
 export SB_BASE_URL="http://127.0.0.1:$port" SB_OUTPUT="$out" SB_SERVER_LOG="$tmp/server.log"
 export SB_GRAPH_URL="http://127.0.0.1:$graph_port" SB_WA_APP=browser SB_WA_APP_SECRET=browser-test-app-secret
 export SB_WA_PHONE_NUMBER_ID=106540352242922
