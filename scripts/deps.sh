@@ -7,7 +7,7 @@
 set -euo pipefail
 want=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libyaml-dev libmicrohttpd-dev libphonenumber-dev pkg-config)
 if [ "${1:-run}" = test ]; then
-  want+=(gcc make python3 curl)
+  want+=(gcc make python3 curl chromium chromium-driver python3-selenium python3-pytest)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -66,6 +66,7 @@ final class Host: @unchecked Sendable {
         }
         services += pipeline.services
         Self.addHealthRoutes(&router, readiness: readiness, metrics: metrics)
+        WebPages().addRoutes(to: &router, workspaces: WebPages.chatWorkspaces(config))
 
         let http = HTTPServer(
             configuration: HTTPServerConfiguration(

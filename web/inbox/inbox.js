@@ -1,0 +1,625 @@
+// The agents' inbox: plain JavaScript against the Inbox API v1 (docs/inbox-api.md).
+//
+// Rules kept throughout: data is only ever put into the page with textContent or as an
+// attribute value (never parsed as HTML), the CSRF token lives in memory only and goes with
+// every state-changing request, and the page is driven by keyboard as well as by mouse
+// (Enter sends, Escape goes back to the list).
+(() => {
+  'use strict';
+
+  const API = '/api/v1';
+  // Every EventKind of SwitchboardCore (WebPagesTests checks): an EventSource hears only
+  // the event names it listens to.
+  const EVENT_KINDS = [
+    'received', 'duplicate', 'routed', 'unrouted', 'state_changed', 'verdict', 'plugin_error',
+    'queued', 'attempt', 'retry_scheduled', 'sent', 'delivered', 'read', 'failed', 'assigned',
+    'note', 'workspace_synced', 'message',
+  ];
+
+  const state = {
+    user: null,            // {id, email, role}
+    workspace: null,
+    csrf: null,            // kept in memory only
+    conversations: [],
+    nextCursor: null,
+    contacts: new Map(),   // contact id -> Contact
+    openId: null,
+    thread: null,          // the last GET /conversations/{id} answer
+    events: null,          // the EventSource
+    refreshTimer: null,
+    refreshThread: false,
+    listSeq: 0,
+    threadSeq: 0,
+    drafts: new Map(),     // conversation id -> unsent composer text
+  };
+
+  // ---- DOM helpers: text only, never HTML
+
+  /** An element with attributes (set as values, never parsed) and children (nodes or text). */
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (/^on/i.test(name)) throw new Error('event handler attributes are not allowed: ' + name);
+      if (name === 'class') e.className = value;
+      else if (name === 'text') e.textContent = String(value);
+      else e.setAttribute(name, value === true ? '' : String(value));
+    }
+    for (const c of children) {
+      if (c === null || c === undefined || c === false) continue;
+      e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return e;
+  }
+
+  const $ = (id) => document.getElementById(id);
+
+  function setText(id, text) { $(id).textContent = text || ''; }
+
+  function formatTime(iso) {
+    if (!iso) return '';
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return String(iso);
+    const now = new Date();
+    const sameDay = d.toDateString() === now.toDateString();
+    return sameDay
+      ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+      : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  }
+
+  function timeElement(iso) {
+    return el('time', { datetime: iso || null, title: iso || null }, formatTime(iso));
+  }
+
+  // ---- The API
+
+  class ApiError extends Error {
+    constructor(status, message, code) {
+      super(message);
+      this.status = status;
+      this.code = code || null;
+    }
+  }
+
+  async function api(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (method !== 'GET' && method !== 'HEAD' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+    let res;
+    try {
+      res = await fetch(API + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+    } catch (e) {
+      throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.');
+    }
+    const text = await res.text();
+    let data = null;
+    if (text) {
+      try { data = JSON.parse(text); } catch (e) { data = null; }
+    }
+    if (!res.ok) {
+      const message = (data && typeof data.error === 'string' && data.error) || `The server answered ${res.status}.`;
+      const err = new ApiError(res.status, message, data && data.code);
+      if (res.status === 401 && path !== '/login' && state.user) sessionEnded('Your session ended. Please sign in again.');
+      throw err;
+    }
+    return data;
+  }
+
+  // ---- Rendering (pure: data in, nodes out; exported for tests)
+
+  const STATUS = {
+    queued: { mark: '◷', label: 'Queued' },
+    sending: { mark: '◷', label: 'Sending' },
+    sent: { mark: '✓', label: 'Sent' },
+    delivered: { mark: '✓✓', label: 'Delivered' },
+    read: { mark: '✓✓', label: 'Read' },
+    failed: { mark: '✗', label: 'Failed' },
+  };
+
+  /** The delivery ticks of an outbound message: ◷ ✓ ✓✓ (blue when read) ✗ with the error. */
+  function renderStatus(message) {
+    const s = STATUS[message.status] || { mark: '?', label: String(message.status || 'unknown') };
+    const wrap = el('span', { class: `status status-${message.status || 'unknown'}` });
+    let label = s.label;
+    if (message.status === 'failed') {
+      const why = message.error_title || 'not delivered';
+      label = `Failed: ${why}`;
+    }
+    wrap.append(el('span', { class: 'tick', 'aria-hidden': 'true', title: label }, s.mark));
+    if (message.status === 'failed') {
+      const code = message.error_code ? ` (${message.error_code})` : '';
+      wrap.append(el('span', { class: 'status-error' }, `${label}${code}`));
+    } else {
+      wrap.append(el('span', { class: 'visually-hidden' }, label));
+    }
+    return wrap;
+  }
+
+  function authorLabel(message) {
+    if (message.direction === 'inbound' && message.kind !== 'note') return 'Customer';
+    if (state.user && message.author && (message.author === state.user.id || message.author === state.user.email)) return 'You';
+    if (message.author) return message.author;
+    return message.kind === 'note' ? 'Agent' : 'Bot';
+  }
+
+  /** One message of a thread: inbound, outbound or an internal note, its text as text. */
+  function renderMessage(message) {
+    const isNote = message.kind === 'note';
+    const side = isNote ? 'note' : (message.direction === 'inbound' ? 'in' : 'out');
+    const li = el('li', { class: `msg msg-${side}`, 'data-id': message.id, 'data-status': message.status || null });
+    if (isNote) li.append(el('span', { class: 'msg-label' }, 'Internal note'));
+    const hasText = typeof message.text === 'string' && message.text.length > 0;
+    li.append(el('p', { class: hasText ? 'msg-text' : 'msg-text msg-kind' }, hasText ? message.text : `[${message.kind || 'message'}]`));
+    const footer = el('p', { class: 'msg-meta' }, el('span', { class: 'msg-author' }, authorLabel(message)), ' · ', timeElement(message.created_at));
+    if (side === 'out') footer.append(' ', renderStatus(message));
+    li.append(footer);
+    return li;
+  }
+
+  /** How a contact is named: the profile name, else the number; a web chat visitor
+   *  (`visitor:<id>`) by a short prefix of the id, which stays private. */
+  function contactLabel(contact) {
+    if (!contact) return 'Customer';
+    if (contact.profile_name) return contact.profile_name;
+    const id = contact.e164 || '';
+    if (id.startsWith('visitor:')) return `Web visitor ${id.slice(8, 14)}`;
+    return id || 'Customer';
+  }
+
+  function contactName(contactId) {
+    return contactLabel(state.contacts.get(contactId));
+  }
+
+  function assignedLabel(conversation) {
+    if (!conversation.assigned_to) return 'Unassigned';
+    if (state.user && conversation.assigned_to === state.user.id) return 'Assigned to you';
+    return `Assigned to ${conversation.assigned_to}`;
+  }
+
+  /** One row of the conversation list: a button naming the customer, state and unread count. */
+  function renderConversationItem(conversation, contact) {
+    const name = contact ? contactLabel(contact) : contactName(conversation.contact_id);
+    const unread = Number(conversation.unread) || 0;
+    const button = el('button', {
+      type: 'button',
+      class: 'conv',
+      'data-id': conversation.id,
+      'aria-current': state.openId === conversation.id ? 'true' : null,
+    });
+    const top = el('span', { class: 'conv-top' },
+      el('span', { class: 'conv-name' }, name),
+      el('span', { class: `badge state-${conversation.state}` }, conversation.state));
+    if (unread > 0) top.append(el('span', { class: 'unread', title: `${unread} unread` }, String(unread), el('span', { class: 'visually-hidden' }, ' unread')));
+    const bottom = el('span', { class: 'conv-meta' },
+      el('span', {}, assignedLabel(conversation)),
+      el('span', {}, ` · ${conversation.channel || ''} · `),
+      timeElement(conversation.updated_at || conversation.created_at));
+    button.append(top, bottom);
+    return el('li', {}, button);
+  }
+
+  // ---- Views
+
+  function show(view) {
+    $('loading').hidden = true;
+    $('login-view').hidden = view !== 'login';
+    $('app-view').hidden = view !== 'app';
+  }
+
+  function showLogin(message) {
+    closeEvents();
+    state.user = null;
+    state.csrf = null;
+    state.workspace = null;
+    state.conversations = [];
+    state.contacts.clear();
+    state.openId = null;
+    state.thread = null;
+    state.drafts.clear();
+    $('composer-text').value = '';
+    $('conversation-list').replaceChildren();
+    $('messages').replaceChildren();
+    show('login');
+    setText('login-error', message || '');
+    const email = $('login-email');
+    (email.value ? $('login-password') : email).focus();
+  }
+
+  function sessionEnded(message) {
+    if (!state.user) return;
+    showLogin(message);
+  }
+
+  function startSession(answer) {
+    state.user = answer.user;
+    state.workspace = answer.workspace;
+    state.csrf = answer.csrf_token;
+    setText('who', `${answer.user.email} · ${answer.workspace}`);
+    show('app');
+    openEvents();
+    loadList();
+    route();
+  }
+
+  // ---- Login and logout
+
+  async function onLogin(event) {
+    event.preventDefault();
+    const form = event.target;
+    const body = {
+      email: form.email.value.trim(),
+      password: form.password.value,
+      workspace: form.workspace.value.trim(),
+    };
+    if (!body.email || !body.password || !body.workspace) {
+      setText('login-error', 'Enter your email, password and workspace.');
+      return;
+    }
+    setText('login-error', '');
+    $('login-submit').disabled = true;
+    try {
+      const answer = await api('POST', '/login', body);
+      form.password.value = '';
+      startSession(answer);
+      $('filter-state').focus();
+    } catch (e) {
+      if (e.status === 401) setText('login-error', 'Wrong email, password or workspace.');
+      else if (e.status === 429) setText('login-error', 'Too many attempts. Wait a few minutes, then try again.');
+      else setText('login-error', e.message);
+      form.password.focus();
+    } finally {
+      $('login-submit').disabled = false;
+    }
+  }
+
+  async function onLogout() {
+    try { await api('POST', '/logout'); } catch (e) { /* the session is gone either way */ }
+    history.replaceState(null, '', location.pathname);
+    showLogin('You are signed out.');
+  }
+
+  // ---- Live updates
+
+  function openEvents() {
+    closeEvents();
+    const es = new EventSource(API + '/events');
+    state.events = es;
+    const live = $('live');
+    es.onopen = () => { live.dataset.state = 'on'; live.textContent = 'Live'; };
+    es.onerror = () => {
+      live.dataset.state = 'off';
+      live.textContent = 'Reconnecting…';
+      if (es.readyState === EventSource.CLOSED) {
+        // The browser gave up (a 401 or a server that is gone): check the session, retry.
+        setTimeout(async () => {
+          if (state.events !== es || !state.user) return;
+          try { await api('GET', '/me'); openEvents(); } catch (e) { /* a 401 showed the login */ }
+        }, 3000);
+      }
+    };
+    const onEvent = (e) => {
+      let data = null;
+      try { data = JSON.parse(e.data); } catch (err) { data = null; }
+      scheduleRefresh(data && data.conversation_id);
+    };
+    for (const kind of EVENT_KINDS) es.addEventListener(kind, onEvent);
+  }
+
+  function closeEvents() {
+    if (state.events) state.events.close();
+    state.events = null;
+    const live = $('live');
+    live.dataset.state = 'off';
+    live.textContent = 'Offline';
+  }
+
+  /** Coalesces a burst of events into one refresh of the list (and of the open thread). */
+  function scheduleRefresh(conversationId) {
+    if (state.openId && (!conversationId || conversationId === state.openId)) state.refreshThread = true;
+    if (state.refreshTimer) return;
+    state.refreshTimer = setTimeout(() => {
+      state.refreshTimer = null;
+      const thread = state.refreshThread;
+      state.refreshThread = false;
+      loadList();
+      if (thread && state.openId) loadThread(state.openId, { keepFocus: true });
+    }, 150);
+  }
+
+  // ---- The conversation list
+
+  /** The list's query; a refresh asks for as many rows as are shown (up to 100), so
+   *  rows loaded with "Load more" do not vanish at the next event. */
+  function listQuery(cursor) {
+    const q = new URLSearchParams();
+    const st = $('filter-state').value;
+    const assigned = $('filter-assigned').value;
+    if (st) q.set('state', st);
+    if (assigned) q.set('assigned', assigned);
+    q.set('limit', String(cursor ? 50 : Math.min(100, Math.max(50, state.conversations.length))));
+    if (cursor) q.set('cursor', cursor);
+    return '?' + q.toString();
+  }
+
+  async function loadList(more) {
+    const seq = ++state.listSeq;
+    try {
+      const page = await api('GET', '/conversations' + listQuery(more ? state.nextCursor : null));
+      if (seq !== state.listSeq) return;
+      state.conversations = more ? state.conversations.concat(page.items) : page.items;
+      state.nextCursor = page.next_cursor || null;
+      setText('list-error', '');
+      renderList();
+      await ensureContacts(state.conversations.map((c) => c.contact_id));
+      if (seq === state.listSeq) renderList();
+    } catch (e) {
+      if (seq === state.listSeq && e.status !== 401) setText('list-error', `Conversations could not be loaded: ${e.message}`);
+    }
+  }
+
+  let contactsLoading = null;
+  /** Fills the contact cache for names in the list: pages through /contacts until found. */
+  async function ensureContacts(ids) {
+    const missing = () => ids.filter((id) => id && !state.contacts.has(id));
+    if (missing().length === 0) return;
+    if (contactsLoading) { await contactsLoading; if (missing().length === 0) return; }
+    contactsLoading = (async () => {
+      let cursor = null;
+      for (let page = 0; page < 20; page++) {
+        const q = new URLSearchParams({ limit: '100' });
+        if (cursor) q.set('cursor', cursor);
+        const answer = await api('GET', '/contacts?' + q.toString());
+        for (const c of answer.items) state.contacts.set(c.id, c);
+        cursor = answer.next_cursor;
+        if (!cursor || missing().length === 0) break;
+      }
+    })();
+    try { await contactsLoading; } catch (e) { /* names fall back to "Customer" */ } finally { contactsLoading = null; }
+  }
+
+  function renderList() {
+    const list = $('conversation-list');
+    const focusedId = document.activeElement && document.activeElement.closest && document.activeElement.closest('#conversation-list')
+      ? document.activeElement.dataset.id : null;
+    list.replaceChildren(...state.conversations.map((c) => renderConversationItem(c)));
+    $('list-empty').hidden = state.conversations.length > 0;
+    $('list-more').hidden = !state.nextCursor;
+    if (focusedId) {
+      const again = list.querySelector(`button[data-id="${CSS.escape(focusedId)}"]`);
+      if (again) again.focus();
+    }
+    const unread = state.conversations.reduce((n, c) => n + (Number(c.unread) || 0), 0);
+    document.title = unread > 0 ? `(${unread}) Inbox · Switchboard` : 'Inbox · Switchboard';
+  }
+
+  // ---- The thread
+
+  function route() {
+    const m = /^#\/c\/(.+)$/.exec(location.hash);
+    const id = m ? decodeURIComponent(m[1]) : null;
+    if (!state.user) return;
+    if (id) {
+      if (id !== state.openId) openThread(id);
+    } else {
+      closeThread();
+    }
+  }
+
+  /** Keeps the composer's text with its conversation, so a draft never goes to another. */
+  function stashDraft() {
+    if (!state.openId) return;
+    const text = $('composer-text').value;
+    if (text) state.drafts.set(state.openId, text);
+    else state.drafts.delete(state.openId);
+  }
+
+  function openThread(id) {
+    const changed = state.openId !== id;
+    if (changed) stashDraft();
+    state.openId = id;
+    document.body.classList.add('thread-open');
+    $('thread-placeholder').hidden = true;
+    $('thread').hidden = false;
+    if (changed) {
+      state.thread = null;
+      $('messages').replaceChildren();
+      setText('thread-title', contactName((state.conversations.find((c) => c.id === id) || {}).contact_id));
+      setText('thread-meta', '');
+      setText('thread-error', '');
+      setText('composer-error', '');
+      $('composer-text').value = state.drafts.get(id) || '';
+    }
+    markCurrent();
+    loadThread(id, { focus: true });
+  }
+
+  function closeThread() {
+    stashDraft();
+    const was = state.openId;
+    state.openId = null;
+    state.thread = null;
+    document.body.classList.remove('thread-open');
+    $('thread').hidden = true;
+    $('thread-placeholder').hidden = false;
+    markCurrent();
+    if (was) {
+      const button = $('conversation-list').querySelector(`button[data-id="${CSS.escape(was)}"]`);
+      if (button) button.focus();
+    }
+  }
+
+  function markCurrent() {
+    for (const b of $('conversation-list').querySelectorAll('button.conv')) {
+      if (b.dataset.id === state.openId) b.setAttribute('aria-current', 'true');
+      else b.removeAttribute('aria-current');
+    }
+  }
+
+  async function loadThread(id, options) {
+    const seq = ++state.threadSeq;
+    try {
+      const answer = await api('GET', '/conversations/' + encodeURIComponent(id));
+      if (seq !== state.threadSeq || state.openId !== id) return;
+      state.thread = answer;
+      if (answer.contact) state.contacts.set(answer.contact.id, answer.contact);
+      renderThread(answer);
+      if (options && options.focus) focusThread();
+    } catch (e) {
+      if (seq !== state.threadSeq || state.openId !== id) return;
+      if (e.status === 404) setText('thread-error', 'This conversation does not exist in your workspace.');
+      else if (e.status !== 401) setText('thread-error', `The conversation could not be loaded: ${e.message}`);
+    }
+  }
+
+  function focusThread() {
+    if (window.matchMedia('(min-width: 760px)').matches) $('composer-text').focus();
+    else $('thread-title').focus();
+  }
+
+  function renderThread(answer) {
+    const c = answer.conversation;
+    const contact = answer.contact || state.contacts.get(c.contact_id);
+    const name = contactLabel(contact);
+    setText('thread-title', name);
+    const meta = [];
+    if (contact && contact.e164 && contact.e164.startsWith('+') && contact.e164 !== name) meta.push(contact.e164);
+    meta.push(`State: ${c.state}`, assignedLabel(c), c.channel || '');
+    setText('thread-meta', meta.filter(Boolean).join(' · '));
+
+    const mine = state.user && c.assigned_to === state.user.id;
+    $('action-assign-me').hidden = mine;
+    $('action-unassign').hidden = !c.assigned_to;
+    $('action-handback').hidden = c.state !== 'human';
+    $('action-resolve').hidden = c.state === 'resolved';
+    $('action-reopen').hidden = c.state !== 'resolved';
+
+    const list = $('messages');
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    list.replaceChildren(...answer.messages.map(renderMessage));
+    if (atBottom || !list.dataset.rendered || list.dataset.rendered !== c.id) list.scrollTop = list.scrollHeight;
+    list.dataset.rendered = c.id;
+  }
+
+  // ---- Actions
+
+  async function conversationAction(path, body) {
+    const id = state.openId;
+    if (!id) return;
+    setText('thread-error', '');
+    try {
+      const conversation = await api('POST', `/conversations/${encodeURIComponent(id)}/${path}`, body);
+      if (state.thread && state.openId === id && conversation && conversation.id === id) {
+        state.thread.conversation = conversation;
+        renderThread(state.thread);
+      }
+      loadList();
+    } catch (e) {
+      if (e.status === 404) setText('thread-error', 'This conversation does not exist in your workspace.');
+      else if (e.status !== 401) setText('thread-error', e.message);
+    }
+  }
+
+  async function onSend(event) {
+    event.preventDefault();
+    const id = state.openId;
+    const area = $('composer-text');
+    const text = area.value;
+    const asNote = $('note-toggle').checked;
+    if (!id) return;
+    if (!text.trim()) {
+      setText('composer-error', asNote ? 'Write the note first.' : 'Write a reply first.');
+      area.focus();
+      return;
+    }
+    setText('composer-error', '');
+    $('composer-error').classList.remove('window-error');
+    $('composer-send').disabled = true;
+    try {
+      await api('POST', `/conversations/${encodeURIComponent(id)}/${asNote ? 'notes' : 'reply'}`, { text });
+      if (area.value === text && state.openId === id) area.value = '';
+      state.drafts.delete(id);
+      loadThread(id);
+      loadList();
+    } catch (e) {
+      if (e.status === 409 && e.code === 'outside_window') {
+        $('composer-error').classList.add('window-error');
+        setText('composer-error', `Not sent: the 24-hour window is closed. WhatsApp only allows a free-form reply within 24 hours of the customer's last message; they must write again first. Your text is kept, and you can still save it as an internal note. (${e.message})`);
+      } else if (e.status === 400) {
+        setText('composer-error', `Not sent: ${e.message}`);
+      } else if (e.status === 404) {
+        setText('composer-error', 'Not sent: this conversation does not exist in your workspace.');
+      } else if (e.status !== 401) {
+        setText('composer-error', `Not sent: ${e.message}`);
+      }
+    } finally {
+      $('composer-send').disabled = false;
+      area.focus();
+    }
+  }
+
+  function updateComposerMode() {
+    const note = $('note-toggle').checked;
+    $('composer').classList.toggle('composer-note', note);
+    $('composer-text').placeholder = note
+      ? 'Internal note: only your team sees it (Enter to save)'
+      : 'Reply to the customer (Enter to send, Shift+Enter for a new line)';
+    $('composer-send').textContent = note ? 'Add note' : 'Send';
+  }
+
+  // ---- Wiring
+
+  function init() {
+    $('login-form').addEventListener('submit', onLogin);
+    $('logout').addEventListener('click', onLogout);
+    $('filters').addEventListener('change', () => { state.conversations = []; loadList(); });
+    $('filters').addEventListener('submit', (e) => e.preventDefault());
+    $('list-more').addEventListener('click', () => loadList(true));
+    $('conversation-list').addEventListener('click', (e) => {
+      const button = e.target.closest('button.conv');
+      if (!button) return;
+      const target = '#/c/' + encodeURIComponent(button.dataset.id);
+      if (location.hash === target) openThread(button.dataset.id);
+      else location.hash = target;
+    });
+    $('back').addEventListener('click', () => { location.hash = '#/'; });
+    $('action-assign-me').addEventListener('click', () => conversationAction('assign', { user_id: state.user.id }));
+    $('action-unassign').addEventListener('click', () => conversationAction('assign', { user_id: null }));
+    $('action-resolve').addEventListener('click', () => conversationAction('resolve'));
+    $('action-reopen').addEventListener('click', () => conversationAction('reopen'));
+    $('action-handback').addEventListener('click', () => conversationAction('handback'));
+    $('composer').addEventListener('submit', onSend);
+    $('note-toggle').addEventListener('change', updateComposerMode);
+    $('composer-text').addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        $('composer').requestSubmit();
+      }
+    });
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && state.openId && !$('app-view').hidden) {
+        e.preventDefault();
+        location.hash = '#/';
+      }
+    });
+    window.addEventListener('hashchange', route);
+    updateComposerMode();
+
+    api('GET', '/me').then(startSession, (e) => {
+      if (e.status === 401) showLogin('');
+      else if (e.status === 0) showLogin(e.message);
+      else showLogin(`Your session could not be checked: ${e.message}`);
+    });
+  }
+
+  // For tests and for the curious: the rendering functions (pure, text only).
+  window.SwitchboardInbox = Object.freeze({ renderMessage, renderStatus, renderConversationItem });
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
