@@ -23,6 +23,8 @@ test:
 	# Builds every product too (the plugins the tests load, the binary they run).
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	# The inbox and web chat pages in headless Chromium (Selenium), against the real binary.
+	Tests/browser/run.sh
 
 clean:
 	rm -rf .build
