@@ -15,8 +15,7 @@ release: deps
 	$(SWIFT) build -c release
 
 run: release
-	@mkdir -p data
-	.build/release/switchboard serve --config config/switchboard.yaml
+	@scripts/run-demo.sh
 
 test:
 	@scripts/deps.sh test
