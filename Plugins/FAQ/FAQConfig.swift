@@ -15,7 +15,12 @@ import SwitchboardPluginKit
 ///                                        # one row per question, rows of one id share its answer)
 ///         threshold: 0.6                 # optional: the matcher's minimum score
 ///
-/// A relative `file` is read from the host's working directory.
+/// A relative `file` is read from the host's working directory. For entries in a YAML
+/// file, use the workspace's generic `config_file:` beside `config:` (the host reads the
+/// YAML and hands its `entries` to the plugin as part of the JSON config):
+///
+///     - name: faq
+///       config_file: config/faq/bakery.yaml   # entries: [{id, questions, answer}, ...]
 struct FAQConfig {
     var entries: [FAQEntry] = []
     var threshold: Double?

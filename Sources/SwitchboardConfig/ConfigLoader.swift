@@ -46,6 +46,7 @@ public enum ConfigLoader {
     ) throws(ConfigError) -> LoadedConfig {
         let loader = Loader(environment: environment, regionValidator: regionValidator, senderNormalizer: senderNormalizer)
         let cwd = workingDirectory ?? FileManager.default.currentDirectoryPath
+        loader.workingDirectory = cwd
         guard let text = readFile(path, relativeTo: cwd, diagnostics: loader.diagnostics) else {
             throw ConfigError(loader.diagnostics.sorted())
         }

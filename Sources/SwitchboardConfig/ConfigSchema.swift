@@ -92,6 +92,7 @@ public enum ConfigSchema {
         ConfigOption("file", .text, .optional("libNAME.so found in plugins.path"), "An explicit path to the plugin's shared library."),
         ConfigOption("deadline_ms", .integer(1...600_000), .value("2000"), "How long the plugin may take to answer one message, in milliseconds."),
         ConfigOption("config", .anyYAML, .value("{}"), "The plugin's own settings, handed to it as JSON: plain scalars are typed (null, true, 3, 2.5), quoted ones are strings."),
+        ConfigOption("config_file", .text, .optional("none"), "A YAML (or JSON) file with more of the plugin's settings (a mapping), e.g. a long FAQ; its keys join those of config (a key in both is an error). A relative path is relative to the current working directory."),
     ])
 
     /// The top level of a workspace file, `config/workspaces/ID.yaml`.

@@ -37,6 +37,51 @@ final class Loader {
         self.parser = SectionParser(diagnostics: diagnostics, regionValidator: regionValidator)
     }
 
+    /// The folder relative paths are read from (the process's working directory).
+    var workingDirectory = FileManager.default.currentDirectoryPath
+
+    /// A plugin's settings as JSON: `config`, joined with the mapping of `config_file`
+    /// when there is one. Problems in the file are reported at their line and column in
+    /// it; a missing file, one that is not a mapping, or a key set in both places, at the
+    /// `config_file` value.
+    private func pluginConfigJSON(_ p: ConfigValues) -> String {
+        let inline = p.json("config") ?? "{}"
+        guard let path = p.text("config_file") else { return inline }
+        let at = p.node("config_file")
+        let full = path.hasPrefix("/") ? path : workingDirectory + "/" + path
+        guard let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8) else {
+            diagnostics.error("plugin config file '\(path)' cannot be read (missing, a folder, not UTF-8 text?)", at: at)
+            return inline
+        }
+        let root: YAMLNode
+        do {
+            root = Interpolation.apply(to: try YAMLReader.parse(text, file: path), environment: environment, diagnostics: diagnostics)
+        } catch {
+            diagnostics.add(error)
+            return inline
+        }
+        guard case .mapping = root.kind else {
+            diagnostics.error("plugin config file '\(path)' must hold a mapping of settings", at: at)
+            return inline
+        }
+        switch root.jsonText() {
+        case .failure(let problem):
+            diagnostics.add(problem)
+            return inline
+        case .success(let fileJSON):
+            guard var merged = (try? JSONSerialization.jsonObject(with: Data(inline.utf8))) as? [String: Any],
+                  let extra = (try? JSONSerialization.jsonObject(with: Data(fileJSON.utf8))) as? [String: Any] else { return inline }
+            for (key, value) in extra {
+                if merged[key] != nil {
+                    diagnostics.error("'\(key)' is set both in config and in config_file '\(path)'", at: at)
+                }
+                merged[key] = value
+            }
+            guard let out = try? JSONSerialization.data(withJSONObject: merged, options: [.sortedKeys, .withoutEscapingSlashes]) else { return inline }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
     /// Reads a YAML file into a tree with `${VAR}` expanded; nil when it is not YAML.
     private func tree(text: String, file: String) -> YAMLNode? {
         diagnostics.begin(file: file)
@@ -232,7 +277,7 @@ final class Loader {
         let plugins = v.sections("plugins").map { p in
             PluginConfig(name: p.text("name") ?? "", file: p.text("file"),
                          deadlineMilliseconds: p.integer("deadline_ms") ?? 2000,
-                         configJSON: p.json("config") ?? "{}")
+                         configJSON: pluginConfigJSON(p))
         }
         let config = WorkspaceConfig(
             id: WorkspaceID(id),

@@ -67,3 +67,30 @@ import SwitchboardTestSupport
         #expect(host.logText.contains("plugin nosuch: libnosuch.so not found"))
     }
 }
+
+@Suite struct FAQFromYAMLFileTests {
+    @Test func theFAQAnswersFromEntriesInAYAMLFile() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["shop": """
+            id: shop
+            name: Shop
+            region: NG
+            timezone: Africa/Lagos
+            plugins:
+              - name: faq
+                config_file: $DIR/faq.yaml
+            """.replacingOccurrences(of: "$DIR", with: "faq-placeholder")])
+        // The workspace file names the FAQ file by absolute path.
+        let ws = host.dir.appendingPathComponent("workspaces/shop.yaml")
+        try String(contentsOf: ws, encoding: .utf8).replacingOccurrences(of: "faq-placeholder", with: host.dir.path)
+            .write(to: ws, atomically: true, encoding: .utf8)
+        try """
+            entries:
+              - id: returns
+                questions: ["Can I return an item?", "What is your refund policy?"]
+                answer: "Returns within 14 days with the receipt."
+            """.write(to: host.dir.appendingPathComponent("faq.yaml"), atomically: true, encoding: .utf8)
+        let r = try runSwitchboard(["ask", "--config", host.configPath, "--workspace", "shop", "--json", "can i return smth pls"], cwd: host.dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Returns within 14 days"))
+    }
+}
