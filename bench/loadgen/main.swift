@@ -1,15 +1,16 @@
 // loadgen: the pipeline benchmark. Starts a fake Graph API and the real `switchboard`
 // binary (SQLite on disk, the bakery FAQ answering), then drives signed WhatsApp webhooks
 // at it, one text message each, from many senders:
-//   1. saturation: N messages as fast as C keep-alive connections can post them;
+//   1. saturation: N messages from S senders (round robin) as fast as C keep-alive
+//      connections can post them;
 //      reports acknowledgement throughput and end-to-end throughput (replies accepted by
 //      the fake Graph API per second);
 //   2. fixed rate: R messages per second for D seconds; reports webhook-to-reply latency
 //      p50/p90/p99 (from just before the POST to the fake receiving the reply);
 //   and the host's peak RSS (VmHWM).
 //
-// Run: swift build -c release && .build/release/loadgen [--messages N] [--connections C]
-//      [--rate R] [--seconds D] [--binary PATH]
+// Run: swift build -c release && .build/release/loadgen [--messages N] [--senders S]
+//      [--connections C] [--rate R] [--seconds D] [--binary PATH]
 import Foundation
 import Synchronization
 import SwitchboardTestSupport
@@ -23,7 +24,7 @@ struct Options {
     var rate = 1_000
     var seconds = 10
     var binary = ".build/release/switchboard"
-    var durability = "full"
+    var senders = 5000
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -34,6 +35,7 @@ struct Options {
             case "--rate": rate = Int(args.next() ?? "") ?? rate
             case "--seconds": seconds = Int(args.next() ?? "") ?? seconds
             case "--binary": binary = args.next() ?? binary
+            case "--senders": senders = Int(args.next() ?? "") ?? senders
             default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
             }
         }
@@ -103,6 +105,19 @@ final class KeepAliveClient {
 }
 
 func log(_ s: String) { FileHandle.standardError.write((s + "\n").data(using: .utf8)!) }
+
+/// Runs `body(i)` for i in 0..<count on `count` threads of their own at once
+/// (`DispatchQueue.concurrentPerform` would run only as many as there are cores).
+func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let group = DispatchGroup()
+    for i in 0..<count {
+        group.enter()
+        let t = Thread { body(i); group.leave() }
+        t.stackSize = 1 << 20
+        t.start()
+    }
+    group.wait()
+}
 
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
     guard !sorted.isEmpty else { return .nan }
@@ -205,13 +220,14 @@ func hostCPUSeconds() -> Double {
 
 // ---- Phase 1: saturation
 let n = options.messages
-log("phase 1: \(n) messages, \(options.connections) connections")
-let bodies = (0..<n).map { signedMessage($0, from: String(2348000000000 + $0 % 5000)) }
+let senders = max(1, options.senders)
+log("phase 1: \(n) messages from \(senders) senders, \(options.connections) connections")
+let bodies = (0..<n).map { signedMessage($0, from: String(2348000000000 + $0 % senders)) }
 let next = Atomic<Int>(0)
 let failures = Atomic<Int>(0)
 let t0 = Date()
 let cpu0 = hostCPUSeconds()
-DispatchQueue.concurrentPerform(iterations: options.connections) { _ in
+onThreads(options.connections) { _ in
     let client = KeepAliveClient(port: port)
     while true {
         let i = next.add(1, ordering: .relaxed).oldValue
@@ -227,8 +243,8 @@ let sends = graph.acceptedSends
 let lastReply = sends.map(\.time).max() ?? Date()
 let e2eSeconds = lastReply.timeIntervalSince(t0)
 let cpuPerMessage = (hostCPUSeconds() - cpu0) / Double(n) * 1e6
-print(String(format: "saturation: %d messages, %d connections: acknowledged in %.2f s = %.0f msg/s; %d replies by %.2f s = %.0f msg/s end to end; %d failed posts; host CPU %.0f µs per message",
-             n, options.connections, ackSeconds, Double(n) / ackSeconds, sends.count, e2eSeconds, Double(sends.count) / e2eSeconds,
+print(String(format: "saturation: %d messages from %d senders, %d connections: acknowledged in %.2f s = %.0f msg/s; %d replies by %.2f s = %.0f msg/s end to end; %d failed posts; host CPU %.0f µs per message",
+             n, senders, options.connections, ackSeconds, Double(n) / ackSeconds, sends.count, e2eSeconds, Double(sends.count) / e2eSeconds,
              failures.load(ordering: .relaxed), cpuPerMessage))
 
 // ---- Phase 2: fixed rate, latency
@@ -240,7 +256,7 @@ let phase2 = (0..<total).map { signedMessage(base + $0, from: recipients[$0]) }
 let sentAt = Mutex([String: Date]())
 let start = Date()
 let perConnection = max(1, options.connections)
-DispatchQueue.concurrentPerform(iterations: perConnection) { c in
+onThreads(perConnection) { c in
     let client = KeepAliveClient(port: port)
     var i = c
     while i < total {

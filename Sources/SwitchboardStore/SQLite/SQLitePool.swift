@@ -22,7 +22,7 @@ final class SQLitePool: @unchecked Sendable {
 
     private let writer: SQLiteConnection
     /// Guards the writer's group-commit state below.
-    private let writerCondition = NSCondition()
+    private let writerCondition = WriterGate()
     /// A thread is using the writer connection.
     private var writerBusy = false
     /// Threads waiting for the writer.
@@ -100,12 +100,12 @@ final class SQLitePool: @unchecked Sendable {
         }
         writerCondition.lock()
         writersWaiting += 1
-        while writerBusy { writerCondition.wait() }
+        while writerBusy { writerCondition.waitAvailable() }
         writersWaiting -= 1
         writerBusy = true
         guard writer.isOpen else {
             writerBusy = false
-            writerCondition.broadcast()
+            writerCondition.signalAvailable()
             writerCondition.unlock()
             throw StoreError(.misuse, "store is closed", path: path)
         }
@@ -114,7 +114,7 @@ final class SQLitePool: @unchecked Sendable {
                 try writer.execute("BEGIN IMMEDIATE")
             } catch {
                 writerBusy = false
-                writerCondition.broadcast()
+                writerCondition.signalAvailable()
                 writerCondition.unlock()
                 throw error
             }
@@ -135,8 +135,8 @@ final class SQLitePool: @unchecked Sendable {
         if writersWaiting > 0 && groupMembers < Self.maxGroupMembers && !closeWriterAfterTransaction {
             // Hand the open transaction to the next writer; wait for the group's commit.
             writerBusy = false
-            writerCondition.broadcast()
-            while committedSequence < group { writerCondition.wait() }
+            writerCondition.signalAvailable()
+            while committedSequence < group { writerCondition.waitCommitted() }
             if let failure = commitFailures[group] { throw failure }
             return try result.get()
         }
@@ -156,7 +156,8 @@ final class SQLitePool: @unchecked Sendable {
         if let failure { commitFailures[group] = failure }
         commitFailures = commitFailures.filter { $0.key > group - 64 }
         writerBusy = false
-        writerCondition.broadcast()
+        writerCondition.signalAvailable()
+        writerCondition.broadcastCommitted()
         if let failure { throw failure }
         return try result.get()
     }
@@ -165,13 +166,13 @@ final class SQLitePool: @unchecked Sendable {
     /// transaction (migrations, which manage their own transactions).
     func withWriter<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         writerCondition.lock()
-        while writerBusy { writerCondition.wait() }
+        while writerBusy { writerCondition.waitAvailable() }
         writerBusy = true
         writerCondition.unlock()
         defer {
             writerCondition.lock()
             writerBusy = false
-            writerCondition.broadcast()
+            writerCondition.signalAvailable()
             writerCondition.unlock()
         }
         guard writer.isOpen else { throw StoreError(.misuse, "store is closed", path: path) }
@@ -237,9 +238,9 @@ final class SQLitePool: @unchecked Sendable {
             return
         }
         writerCondition.lock()
-        while writerBusy { writerCondition.wait() }
+        while writerBusy { writerCondition.waitAvailable() }
         writer.close()
-        writerCondition.broadcast()
+        writerCondition.signalAvailable()
         writerCondition.unlock()
     }
 }

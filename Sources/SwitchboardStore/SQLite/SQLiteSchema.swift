@@ -222,5 +222,14 @@ enum SQLiteSchema {
             CREATE INDEX sessions_by_user ON sessions (workspace_id, user_id, created_at);
             CREATE INDEX sessions_by_expiry ON sessions (workspace_id, expires_at);
             """),
+
+        // Claims walk a channel's queued entries in id order and stop at the first few
+        // that are due and first in their conversation: an index in that order makes a
+        // claim cost the entries it looks at, not a sort of the whole backlog (which,
+        // inside the writer's transaction, held every other write back under load).
+        Migration(version: 6, name: "outbox claims in id order", sql: """
+            DROP INDEX outbox_claim;
+            CREATE INDEX outbox_claim ON outbox (channel_id, state, id);
+            """),
     ]
 }
