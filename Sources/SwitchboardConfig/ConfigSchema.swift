@@ -14,6 +14,8 @@ public enum ConfigSchema {
                      "SQLite database file, the embedded default; a relative path is relative to the current working directory. Used unless postgres is set."),
         ConfigOption("postgres", .postgresURL, .optional("not used"),
                      "PostgreSQL connection URL, for several hosts sharing one database."),
+        ConfigOption("durability", .choice(["full", "normal"]), .value("full"),
+                     "SQLite: full syncs the log at every commit, so an acknowledged message survives a power cut; normal survives a crash of the process but may lose the last commits on a power cut or kernel crash, and is faster on slow disks."),
     ])
 
     public static let log = ConfigSection(path: "log", doc: "Structured logging.", options: [

@@ -8,7 +8,7 @@ public struct HostConfig: Sendable {
 
     public enum Storage: Sendable, Equatable {
         /// A SQLite file; a relative path is relative to the current working directory.
-        case sqlite(path: String)
+        case sqlite(path: String, durability: String = "full")
         case postgres(url: String)
     }
 

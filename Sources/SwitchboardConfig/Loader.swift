@@ -124,7 +124,8 @@ final class Loader {
             }
             storage = .postgres(url: url)
         } else {
-            storage = .sqlite(path: storageValues.text("sqlite") ?? "data/switchboard.db")
+            storage = .sqlite(path: storageValues.text("sqlite") ?? "data/switchboard.db",
+                              durability: storageValues.text("durability") ?? "full")
         }
 
         let logValues = section("log", ConfigSchema.log)

@@ -81,10 +81,11 @@ final class Host: @unchecked Sendable {
 
     static func openStore(_ host: HostConfig, logger: Logger?) throws -> any Store {
         switch host.storage {
-        case .sqlite(let path):
+        case .sqlite(let path, let durability):
             do {
                 var options = StoreOptions()
                 options.logger = logger
+                options.durability = StoreOptions.Durability(rawValue: durability) ?? .full
                 return try SQLiteStore(path: path, options: options)
             } catch {
                 throw StartupError(description: "storage: \(error.description)")

@@ -10,7 +10,7 @@
 //   and the host's peak RSS (VmHWM).
 //
 // Run: swift build -c release && .build/release/loadgen [--messages N] [--senders S]
-//      [--connections C] [--rate R] [--seconds D] [--binary PATH]
+//      [--connections C] [--rate R] [--seconds D] [--durability full|normal] [--binary PATH]
 import Foundation
 import Synchronization
 import SwitchboardTestSupport
@@ -25,6 +25,7 @@ struct Options {
     var seconds = 10
     var binary = ".build/release/switchboard"
     var senders = 5000
+    var durability = "full"
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -36,6 +37,7 @@ struct Options {
             case "--seconds": seconds = Int(args.next() ?? "") ?? seconds
             case "--binary": binary = args.next() ?? binary
             case "--senders": senders = Int(args.next() ?? "") ?? senders
+            case "--durability": durability = args.next() ?? durability
             default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
             }
         }
@@ -136,6 +138,7 @@ server:
   listen: 127.0.0.1:0
 storage:
   sqlite: \(dir)/bench.db
+  durability: \(options.durability)
 log:
   level: warn
 plugins:
