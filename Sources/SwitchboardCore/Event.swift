@@ -39,9 +39,13 @@ public struct Event: Sendable, Codable, Equatable {
 /// the same text.
 public enum EventDetail {
     public static func json(_ fields: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(fields) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        var out = "{"
+        for (i, key) in fields.keys.sorted().enumerated() {
+            if i > 0 { out += "," }
+            JSONText.appendQuoted(key, to: &out)
+            out += ":"
+            JSONText.appendQuoted(fields[key]!, to: &out)
+        }
+        return out + "}"
     }
 }
