@@ -28,7 +28,9 @@ public enum SwitchboardCLI {
                     options: [configOption], run: CheckCommand.run),
             Command(name: "phone", summary: "Phone number tools: `phone normalize [--region CC] NUMBER...`.",
                     usage: "switchboard phone normalize [--region CC] NUMBER...",
-                    options: [], run: { _ in 0 }),
+                    // Listed for --help only: `run` dispatches `phone` before option parsing,
+                    // since PhoneNormalizeCommand parses its own arguments.
+                    options: [], run: { _ in PhoneCommand.run(["--help"]) }),
             Command(name: "events", summary: "Print the journal of a workspace.",
                     usage: "switchboard events [--config PATH] --workspace ID [--conversation ID] [--follow] [--limit N]",
                     options: [configOption,
