@@ -18,6 +18,7 @@ final class Host: @unchecked Sendable {
     let router: HTTPRouter
     let services: [any Service]
     let chains: [ResponderChain]
+    let pipeline: Pipeline
     /// Resolves API callers (bearer token or session cookie) for the inbox API routes.
     let authenticator: Authenticator
     private let readiness = Readiness()
@@ -54,6 +55,7 @@ final class Host: @unchecked Sendable {
         self.chains = Array(chains.values)
         let responders = chains.mapValues { ChainResponders(chain: $0, store: store) as any Responders }
         let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics, responders: responders)
+        self.pipeline = pipeline
         pipeline.addRoutes(to: &router)
         // People and access (login, sessions, tokens), then the inbox API behind them.
         let authenticator = Authenticator(store: store, logger: logger)
@@ -107,6 +109,24 @@ final class Host: @unchecked Sendable {
         var h: UInt64 = 0xcbf29ce484222325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
         return String(h, radix: 16)
+    }
+
+    /// Applies a reloaded config (SIGHUP): new access tokens and Graph URLs of WhatsApp
+    /// channels take effect at once (a channel paused on refused credentials resumes);
+    /// other changes are logged as needing a restart.
+    func reload(_ fresh: LoadedConfig) {
+        let apps = Dictionary(fresh.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var replaced: [String] = []
+        for c in fresh.host.channels where c.type == .whatsapp {
+            guard let sender = pipeline.senders[c.id], let app = c.app.flatMap({ apps[$0] }) else { continue }
+            if sender.replaceCredentials(accessToken: c.accessToken ?? "", graphURL: app.graphURL) {
+                replaced.append(c.id.rawValue)
+            }
+        }
+        logger.info("config reloaded", [
+            "credentials_replaced": replaced.joined(separator: ","),
+            "note": "workspaces, plugins, routing and server settings change on restart",
+        ])
     }
 
     /// Tells every plugin instance to stop (after the services stopped).

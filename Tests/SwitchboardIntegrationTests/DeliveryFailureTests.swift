@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 import SwitchboardTestSupport
 
 /// How the host behaves when the Graph API fails: each error class, a provider down for
@@ -138,5 +141,30 @@ import SwitchboardTestSupport
         #expect(h.waitForReplies(2))
         #expect(Set(h.replies.compactMap(\.text)) == ["Reply A", "Reply B"])
         #expect(!h.host.logText.contains("an-expired-token-123"))
+    }
+
+    @Test func aConfigReloadWithTheFixedTokenSendsTheHeldMessages() throws {
+        let h = try harness(accessToken: "an-expired-token-456")
+        try h.start()
+        #expect(try h.post([h.text("alpha")]).status == 200)
+        _ = try h.host.waitForLog(timeout: 10) { $0["message"] as? String == "channel credentials refused; sending paused, messages held until the access token is replaced" }
+        #expect(h.replies.isEmpty)
+
+        // A broken config is refused and changes nothing.
+        let good = try String(contentsOfFile: h.host.configPath, encoding: .utf8)
+        try (good + "\nbogus: 1\n").write(toFile: h.host.configPath, atomically: true, encoding: .utf8)
+        h.host.signal(SIGHUP)
+        _ = try h.host.waitForLog(timeout: 10) { $0["message"] as? String == "config reload refused; the running config stays" }
+        #expect(h.replies.isEmpty)
+
+        // The admin fixes the token and sends SIGHUP: the held reply goes out, no restart.
+        try good.replacingOccurrences(of: "an-expired-token-456", with: PipelineHarness.accessToken)
+            .write(toFile: h.host.configPath, atomically: true, encoding: .utf8)
+        h.host.signal(SIGHUP)
+        #expect(h.waitForReplies(1))
+        #expect(h.replies.map(\.text) == ["Reply A"])
+        #expect(h.host.process.isRunning)
+        #expect(h.host.logLines.contains { $0["message"] as? String == "config reloaded" && $0["credentials_replaced"] as? String == "wa-main" })
+        #expect(!h.host.logText.contains("an-expired-token-456"))
     }
 }

@@ -54,7 +54,17 @@ enum ServeCommand {
         host.setReady(true)
         logger.info("switchboard started", ["version": SwitchboardCLI.version, "workspaces": String(config.workspaces.count),
                                              "channels": String(config.host.channels.count)])
-        let signal = group.waitForShutdownSignal()
+        let signal = group.waitForShutdownSignal(reload: {
+            // SIGHUP: re-read the config; what can change live (channels' access tokens and
+            // Graph URLs) is applied, anything else needs a restart.
+            do {
+                let fresh = try ConfigLoading.load(path)
+                for s in fresh.secrets { sink.registerSecret(s) }
+                host.reload(fresh)
+            } catch {
+                logger.error("config reload refused; the running config stays", ["diagnostics": "\(error)"])
+            }
+        })
         logger.info("shutting down", ["signal": signal])
         host.setReady(false)
         group.stop()

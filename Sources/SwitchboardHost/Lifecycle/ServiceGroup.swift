@@ -26,6 +26,7 @@ public final class ServiceGroup: @unchecked Sendable {
         sigemptyset(&set)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &set, nil)
         signal(SIGPIPE, SIG_IGN)
     }
@@ -47,15 +48,23 @@ public final class ServiceGroup: @unchecked Sendable {
         }
     }
 
-    /// Waits for SIGTERM or SIGINT and returns the signal's name.
-    public func waitForShutdownSignal() -> String {
+    /// Waits for SIGTERM or SIGINT and returns the signal's name; calls `reload` for each
+    /// SIGHUP meanwhile.
+    public func waitForShutdownSignal(reload: () -> Void = {}) -> String {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGINT)
-        var sig: Int32 = 0
-        while sigwait(&set, &sig) != 0 {}
-        return sig == SIGTERM ? "SIGTERM" : "SIGINT"
+        sigaddset(&set, SIGHUP)
+        while true {
+            var sig: Int32 = 0
+            guard sigwait(&set, &sig) == 0 else { continue }
+            if sig == SIGHUP {
+                reload()
+                continue
+            }
+            return sig == SIGTERM ? "SIGTERM" : "SIGINT"
+        }
     }
 
     /// Stops services in reverse order within the graceful window.

@@ -22,7 +22,10 @@ final class ChannelSender: Service, @unchecked Sendable {
     let name: String
     let channel: ChannelID
     private let store: any Store
-    let clientConfiguration: GraphAPIClient.Configuration
+    /// The Graph API settings, replaced by a config reload (`replaceCredentials`); lanes
+    /// rebuild their client when the generation changes.
+    private var credentials: (configuration: GraphAPIClient.Configuration, generation: Int)
+    var clientConfiguration: GraphAPIClient.Configuration { shared.withLock { credentials.configuration } }
     private let lanes: Int
     private let logger: Logger
     private let metrics: PipelineMetrics
@@ -57,8 +60,8 @@ final class ChannelSender: Service, @unchecked Sendable {
         self.store = store
         self.logger = logger.with(LogKey.channel, channel.id.rawValue)
         self.metrics = metrics
-        self.clientConfiguration = .init(graphURL: app.graphURL, phoneNumberID: channel.phoneNumberID ?? "",
-                                         accessToken: channel.accessToken ?? "")
+        self.credentials = (.init(graphURL: app.graphURL, phoneNumberID: channel.phoneNumberID ?? "",
+                                  accessToken: channel.accessToken ?? ""), 0)
         self.limiter = RateLimiter(messagesPerSecond: channel.rateLimit,
                                    pairSpacing: .milliseconds(outbox.pairSpacingMilliseconds))
         publishState()
@@ -71,8 +74,7 @@ final class ChannelSender: Service, @unchecked Sendable {
         running = lanes
         cond.unlock()
         for i in 0..<lanes {
-            let client = GraphAPIClient(configuration: clientConfiguration, logger: logger)
-            let t = Thread { [self] in self.loop(client) }
+            let t = Thread { [self] in self.loop() }
             t.name = "\(name)-\(i)"
             t.start()
         }
@@ -110,8 +112,37 @@ final class ChannelSender: Service, @unchecked Sendable {
         cond.unlock()
     }
 
-    private func loop(_ client: GraphAPIClient) {
+    /// A config reload: new Graph API settings for this channel. A channel paused in
+    /// `auth_failed` resumes with them, and its held messages go out. Returns false when
+    /// nothing changed.
+    @discardableResult
+    func replaceCredentials(accessToken: String, graphURL: String) -> Bool {
+        let changed = shared.withLock { () -> Bool in
+            let old = credentials.configuration
+            guard old.accessToken != accessToken || old.graphURL != graphURL else { return false }
+            credentials = (.init(graphURL: graphURL, phoneNumberID: old.phoneNumberID, accessToken: accessToken),
+                           credentials.generation + 1)
+            return true
+        }
+        guard changed else { return false }
+        logger.info("channel credentials replaced by a config reload")
+        setState(.credentialsReplaced)
+        cond.lock()
+        wakeups += lanes
+        cond.broadcast()
+        cond.unlock()
+        return true
+    }
+
+    private func loop() {
+        var (configuration, generation) = shared.withLock { credentials }
+        var client = GraphAPIClient(configuration: configuration, logger: logger)
         while !isStopping {
+            let current = shared.withLock { credentials }
+            if current.generation != generation {
+                (configuration, generation) = current
+                client = GraphAPIClient(configuration: configuration, logger: logger)
+            }
             if !state.maySend {
                 wait(until: Date(timeIntervalSinceNow: 5))
                 continue
