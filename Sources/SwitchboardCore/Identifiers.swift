@@ -35,7 +35,11 @@ public enum IDGenerator {
         var bytes = [UInt8](repeating: 0, count: 26)
         var t = milliseconds
         for i in stride(from: 9, through: 0, by: -1) { bytes[i] = alphabet[Int(t & 31)]; t >>= 5 }
-        for i in 10..<26 { bytes[i] = alphabet[Int(random.next() & 31)] }
+        // 80 random bits from two draws (each draw of the system generator is a syscall).
+        var r = random.next()
+        for i in 10..<22 { bytes[i] = alphabet[Int(r & 31)]; r >>= 5 }
+        r = random.next()
+        for i in 22..<26 { bytes[i] = alphabet[Int(r & 31)]; r >>= 5 }
         return String(decoding: bytes, as: UTF8.self)
     }
 

@@ -47,6 +47,9 @@ final class SQLiteConnection {
                 _ = try queryOne("SELECT count(*) FROM sqlite_schema") { $0.int64(0) }
             }
             try execute("PRAGMA foreign_keys=ON")
+            // Statement journals (savepoints, multi-row statements) and sorts in memory:
+            // a temporary file per savepoint cost an open, a write and an unlink each.
+            try execute("PRAGMA temp_store=MEMORY")
         } catch {
             close()
             throw error
