@@ -6,6 +6,8 @@ public protocol ConversationRepository: Sendable {
     /// is none. Fails with `notFound` if the contact is not one of this workspace's.
     func findOrCreate(channel: ChannelID, contact: ContactID) throws -> ConversationLookup
     func get(_ id: ConversationID) throws -> Conversation?
+    /// The conversation of this contact on this channel, if there is one (creates nothing).
+    func find(channel: ChannelID, contact: ContactID) throws -> Conversation?
     /// Most recently active first (`updatedAt`), optionally only those in `state`.
     func list(state: ConversationState?, limit: Int) throws -> [Conversation]
     /// One page of the conversations matching `filter`, most recently active first

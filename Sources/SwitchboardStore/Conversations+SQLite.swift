@@ -23,6 +23,14 @@ struct SQLiteConversationRepository: ConversationRepository {
         return conversation
     }
 
+    func find(channel: ChannelID, contact: ContactID) throws -> Conversation? {
+        try scope.read { db in
+            try db.queryOne(
+                "SELECT \(Self.columns) FROM conversations WHERE workspace_id = ? AND channel_id = ? AND contact_id = ?",
+                [scope.workspaceID, channel, contact], Self.read)
+        }
+    }
+
     func findOrCreate(channel: ChannelID, contact: ContactID) throws -> ConversationLookup {
         try scope.write { db in
             if let existing = try db.queryOne(

@@ -48,4 +48,16 @@ import Testing
         #expect(try c.post("/chat/demo/messages", body: Array("{\"visitor\":\"abcdefgh12\",\"text\":\"   \"}".utf8)).status == 400)
         #expect(try c.get("/chat/demo/events").status == 400)
     }
+
+    @Test func openingAStreamStoresNothing() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(extra: Self.hostExtra), workspaces: ["demo": TestWorkspaces.demo])
+        try host.start()
+        let token = try runSwitchboard(["token", "create", "--workspace", "demo", "--name", "t", "--config", host.configPath], cwd: host.dir)
+        let bearer = try #require(token.stdout.split(separator: "\n").last.map(String.init))
+        let stream = try SSEClient(port: host.port, path: "/chat/demo/events?visitor=crawler-12345678")
+        #expect(stream.read(timeout: 2) { _ in stream.text.contains("connected") })
+        let contacts = try host.client.get("/api/v1/contacts", headers: ["Authorization": "Bearer \(bearer)"])
+        #expect(contacts.status == 200)
+        #expect(((try contacts.json() as? [String: Any])?["items"] as? [Any])?.isEmpty == true)
+    }
 }

@@ -86,7 +86,7 @@ final class WebChat: Service, @unchecked Sendable {
         var journal = Journal(logger: logger)
         do {
             let (job, stored, conversation): (InboundJob?, Message?, ConversationID) = try store.transaction {
-                let contact = try ws.contacts.upsert(e164: "visitor:\(visitor)", rawPhone: nil, profileName: nil).contact
+                let contact = try ws.contacts.upsert(e164: Self.contactKey(visitor), rawPhone: nil, profileName: nil).contact
                 let conversation = try ws.conversations.findOrCreate(channel: channel, contact: contact.id).conversation
                 switch try ws.messages.insertInbound(NewInboundMessage(
                     conversationID: conversation.id, providerMessageID: "web.\(visitor).\(clientID)", kind: .text, text: text)) {
@@ -104,7 +104,7 @@ final class WebChat: Service, @unchecked Sendable {
             journal.flush()
             if let job, let stored {
                 metrics.received.labels(channel.rawValue, wsName).increment()
-                hub.publish(conversation, stored)
+                hub.publish(Hub.key(workspace, visitor: visitor), stored)
                 onCommitted([job])
                 return .json("{\"id\":\(LogSink.jsonString(stored.id.rawValue))}", status: 202)
             }
@@ -125,29 +125,34 @@ final class WebChat: Service, @unchecked Sendable {
         guard let visitor = request.query["visitor"], Self.isValidVisitor(visitor) else {
             return .error(400, "visitor must be 8 to 64 letters, digits, '-' or '_'")
         }
-        let ws = store.workspace(WorkspaceID(wsName))
+        let workspace = WorkspaceID(wsName)
+        let ws = store.workspace(workspace)
         let stream = HTTPResponseStream()
         do {
             // Subscribe first, then send the history: a message stored in between is sent
-            // twice at worst, and the page drops ids it has shown.
-            var conversation: ConversationID?
-            if let contact = try ws.contacts.find(e164: "visitor:\(visitor)") {
-                conversation = try ws.conversations.findOrCreate(channel: channel, contact: contact.id).conversation.id
-            } else {
-                let contact = try ws.contacts.upsert(e164: "visitor:\(visitor)", rawPhone: nil, profileName: nil).contact
-                conversation = try ws.conversations.findOrCreate(channel: channel, contact: contact.id).conversation.id
-            }
-            guard let conversation else { return .error(500, "no conversation") }
-            hub.subscribe(conversation, stream)
+            // twice at worst, and the page drops ids it has shown. Opening the stream
+            // stores nothing: a visitor who never writes leaves no contact behind.
+            hub.subscribe(Hub.key(workspace, visitor: visitor), stream)
             stream.comment("connected")
-            for m in try ws.messages.list(conversation: conversation, after: nil, limit: 10_000) where Self.visible(m) {
-                stream.send(event: "message", id: m.id.rawValue, data: Self.json(m))
+            if let contact = try ws.contacts.find(e164: Self.contactKey(visitor)),
+               let conversation = try ws.conversations.find(channel: channel, contact: contact.id) {
+                for m in try ws.messages.list(conversation: conversation.id, after: nil, limit: 10_000) where Self.visible(m) {
+                    stream.send(event: "message", id: m.id.rawValue, data: Self.json(m))
+                }
             }
         } catch {
             logger.error("web chat stream failed", [LogKey.workspace: wsName, LogKey.error: "\(error)"])
             return .error(500, "cannot open the conversation")
         }
         return .eventStream(stream)
+    }
+
+    /// A visitor's contact key (contacts of phone channels are keyed by E.164).
+    static func contactKey(_ visitor: String) -> String { "visitor:\(visitor)" }
+
+    /// The visitor of an outbox entry: its recipient is the contact key.
+    static func visitor(recipient: String) -> String? {
+        recipient.hasPrefix("visitor:") ? String(recipient.dropFirst(8)) : nil
     }
 
     /// What the visitor sees: their messages and the replies that left the outbox
@@ -226,7 +231,9 @@ final class WebChat: Service, @unchecked Sendable {
                 if let received = item.receivedAt {
                     metrics.replyLatency.labels(item.channelID.rawValue).observe(Date().timeIntervalSince(received))
                 }
-                hub.publish(item.conversationID, sent)
+                if let visitor = Self.visitor(recipient: item.recipient) {
+                    hub.publish(Hub.key(item.workspaceID, visitor: visitor), sent)
+                }
             }
         } catch {
             journal.discard()
@@ -237,11 +244,13 @@ final class WebChat: Service, @unchecked Sendable {
         }
     }
 
-    /// Open visitor streams by conversation.
+    /// Open visitor streams by workspace and visitor.
     final class Hub: Sendable {
-        private let streams = Mutex<[ConversationID: [HTTPResponseStream]]>([:])
+        private let streams = Mutex<[String: [HTTPResponseStream]]>([:])
 
-        func subscribe(_ conversation: ConversationID, _ stream: HTTPResponseStream) {
+        static func key(_ workspace: WorkspaceID, visitor: String) -> String { "\(workspace.rawValue)|\(visitor)" }
+
+        func subscribe(_ conversation: String, _ stream: HTTPResponseStream) {
             streams.withLock { $0[conversation, default: []].append(stream) }
             stream.onClose { [weak self] in
                 self?.streams.withLock { all in
@@ -251,7 +260,7 @@ final class WebChat: Service, @unchecked Sendable {
             }
         }
 
-        func publish(_ conversation: ConversationID, _ message: Message) {
+        func publish(_ conversation: String, _ message: Message) {
             let targets = streams.withLock { $0[conversation] ?? [] }
             for s in targets { s.send(event: "message", id: message.id.rawValue, data: WebChat.json(message)) }
         }
