@@ -60,4 +60,20 @@ import Testing
         #expect(contacts.status == 200)
         #expect(((try contacts.json() as? [String: Any])?["items"] as? [Any])?.isEmpty == true)
     }
+
+    @Test func oneAddressCannotFloodTheChat() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(extra: Self.hostExtra), workspaces: ["demo": TestWorkspaces.demo])
+        try host.start()
+        var statuses: [Int] = []
+        for i in 0..<40 {
+            let body = Array("{\"visitor\":\"flooder-0001\",\"text\":\"spam \(i)\"}".utf8)
+            statuses.append(try host.client.post("/chat/demo/messages", body: body, headers: ["X-Forwarded-For": "203.0.113.9"]).status)
+        }
+        #expect(statuses.prefix(20).allSatisfy { $0 == 202 })
+        #expect(statuses.contains(429))
+        // Another client address is not affected.
+        let other = try host.client.post("/chat/demo/messages", body: Array("{\"visitor\":\"visitor-0002\",\"text\":\"hi\"}".utf8),
+                                         headers: ["X-Forwarded-For": "198.51.100.7"])
+        #expect(other.status == 202)
+    }
 }

@@ -29,6 +29,11 @@ final class WebChat: Service, @unchecked Sendable {
     private let metrics: PipelineMetrics
     private let onCommitted: @Sendable ([InboundJob]) -> Void
     private let hub = Hub()
+    /// The chat is public: each client address may post `postsPerSecond`, in bursts of
+    /// `postBurst` (answered 429 beyond), so one abuser cannot fill the database.
+    private let limits = Mutex<[String: TokenBucket]>([:])
+    static let postsPerSecond = 2.0
+    static let postBurst = 20.0
 
     // The sender's thread.
     private let cond = NSCondition()
@@ -69,6 +74,10 @@ final class WebChat: Service, @unchecked Sendable {
     func receive(_ request: HTTPRequest) -> HTTPResponse {
         let wsName = request.parameter("workspace") ?? ""
         guard let channel = channels[WorkspaceID(wsName)] else { return .error(404, "no web chat for '\(wsName)'") }
+        if case .waitUntil(let t) = admit(Authenticator.clientAddress(request)) {
+            let seconds = max(1, Int((Double((t - .now).components.seconds)).rounded(.up)))
+            return .error(429, "too many messages; wait a moment", headers: ["Retry-After": String(seconds)])
+        }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] else {
             return .error(400, "body must be a JSON object {\"visitor\",\"text\"}")
         }
@@ -114,6 +123,20 @@ final class WebChat: Service, @unchecked Sendable {
             journal.discard()
             logger.error("web chat message not stored", [LogKey.workspace: wsName, LogKey.error: "\(error)"])
             return .error(500, "not stored, please retry")
+        }
+    }
+
+    /// Takes one post from the address's bucket (behind a proxy on loopback, the address
+    /// it forwarded). The table is emptied when it passes 10,000 addresses, so it stays
+    /// bounded; that gives everyone a fresh burst, which is acceptable.
+    private func admit(_ address: String) -> RateDecision {
+        let now = ContinuousClock.now
+        return limits.withLock { table in
+            if table.count > 10_000 { table.removeAll() }
+            var bucket = table[address] ?? TokenBucket(ratePerSecond: Self.postsPerSecond, burst: Self.postBurst)
+            let decision = bucket.take(now: now)
+            table[address] = bucket
+            return decision
         }
     }
 
