@@ -21,18 +21,11 @@ final class SQLitePool: @unchecked Sendable {
     let options: StoreOptions
 
     private let writer: SQLiteConnection
-    /// Guards the writer's group-commit state below.
+    /// Exclusive use of the writer connection: the writer thread's groups, migrations,
+    /// and close take it in turn.
     private let writerCondition = WriterGate()
     /// A thread is using the writer connection.
     private var writerBusy = false
-    /// Threads waiting for the writer.
-    private var writersWaiting = 0
-    /// A group transaction is open on the writer.
-    private var groupOpen = false
-    private var groupSequence = 0
-    private var groupMembers = 0
-    private var committedSequence = 0
-    private var commitFailures: [Int: StoreError] = [:]
     /// The thread inside `write`, as `pthread_self()`, or 0.
     private let writerOwner = Atomic<UInt>(0)
     /// Set by `close()` called inside a write on the writer's own thread.
@@ -86,80 +79,117 @@ final class SQLitePool: @unchecked Sendable {
     /// Runs `body` in a write transaction on the writer connection (or, if this thread
     /// is already in one, as a savepoint inside it), and returns once it is committed.
     ///
-    /// Group commit: when other threads are waiting to write as a body finishes, the
-    /// transaction is handed to the next one instead of being committed, and the last of
-    /// the group commits for all (up to `maxGroupMembers`). Each body runs in its own
-    /// savepoint, so one that throws undoes only its own writes; every member returns
-    /// only after the shared COMMIT (and gets its error if that fails). With
-    /// `synchronous=FULL` this turns one fsync per write into one per group, under load.
+    /// Group commit through one writer thread: callers queue their bodies and wait; the
+    /// writer thread takes everything queued (up to `maxGroupMembers`), runs each body in
+    /// its own savepoint inside one transaction, commits once and wakes the callers. One
+    /// that throws undoes only its own writes; every caller returns only after the shared
+    /// COMMIT (and gets its error if that fails). The body runs on the writer thread: the
+    /// store calls it makes join the transaction as usual (they are on that thread), and
+    /// the caller is blocked meanwhile, so the body may use the caller's variables.
     @discardableResult
     func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        let me = Self.currentThread
-        if writerOwner.load(ordering: .acquiring) == me {
+        if writerOwner.load(ordering: .acquiring) == Self.currentThread {
             return try writer.savepoint { try body(writer) }
         }
+        return try withoutActuallyEscaping(body) { body in
+            let box = ResultBox<T>()
+            let writer = self.writer
+            let unit = WriteUnit { box.result = Result { try writer.savepoint { try body(writer) } } }
+            try enqueue(unit)
+            unit.done.wait()
+            if let failure = unit.commitFailure { throw failure }
+            return try box.result!.get()
+        }
+    }
+
+    private final class ResultBox<T>: @unchecked Sendable {
+        var result: Result<T, any Error>?
+    }
+
+    /// One caller's body, queued for the writer thread.
+    private final class WriteUnit: @unchecked Sendable {
+        /// The caller's body; dropped (on the writer thread) before `done` is signalled,
+        /// since the caller's non-escaping closure must not outlive its call.
+        var run: (() -> Void)?
+        let done = DispatchSemaphore(value: 0)
+        var commitFailure: StoreError?
+        init(_ run: @escaping () -> Void) { self.run = run }
+    }
+
+    private let queueCondition = NSCondition()
+    private var queuedUnits: [WriteUnit] = []
+    private var writerThreadStarted = false
+    private var writerThreadStopping = false
+    private var writerThreadRunning = false
+
+    private func enqueue(_ unit: WriteUnit) throws(StoreError) {
+        queueCondition.lock()
+        defer { queueCondition.unlock() }
+        guard !writerThreadStopping else { throw StoreError(.misuse, "store is closed", path: path) }
+        queuedUnits.append(unit)
+        if !writerThreadStarted {
+            writerThreadStarted = true
+            writerThreadRunning = true
+            let t = Thread { [self] in writerLoop() }
+            t.name = "sqlite-writer"
+            t.start()
+        }
+        queueCondition.signal()
+    }
+
+    private func writerLoop() {
+        while true {
+            queueCondition.lock()
+            while queuedUnits.isEmpty && !writerThreadStopping { queueCondition.wait() }
+            if queuedUnits.isEmpty {
+                writerThreadRunning = false
+                queueCondition.broadcast()
+                queueCondition.unlock()
+                return
+            }
+            let batch = Array(queuedUnits.prefix(Self.maxGroupMembers))
+            queuedUnits.removeFirst(batch.count)
+            queueCondition.unlock()
+            runGroup(batch)
+            for unit in batch { unit.run = nil }
+            for unit in batch { unit.done.signal() }
+        }
+    }
+
+    /// Runs a batch of bodies in one transaction with exclusive use of the writer.
+    private func runGroup(_ batch: [WriteUnit]) {
         writerCondition.lock()
-        writersWaiting += 1
         while writerBusy { writerCondition.waitAvailable() }
-        writersWaiting -= 1
         writerBusy = true
-        guard writer.isOpen else {
+        writerCondition.unlock()
+        defer {
+            writerCondition.lock()
             writerBusy = false
             writerCondition.signalAvailable()
             writerCondition.unlock()
-            throw StoreError(.misuse, "store is closed", path: path)
         }
-        if !groupOpen {
-            do {
-                try writer.execute("BEGIN IMMEDIATE")
-            } catch {
-                writerBusy = false
-                writerCondition.signalAvailable()
-                writerCondition.unlock()
-                throw error
-            }
-            groupOpen = true
-            groupSequence += 1
-            groupMembers = 0
+        func failAll(_ error: StoreError) { for unit in batch { unit.commitFailure = error } }
+        guard writer.isOpen else { return failAll(StoreError(.misuse, "store is closed", path: path)) }
+        do {
+            try writer.execute("BEGIN IMMEDIATE")
+        } catch {
+            return failAll(error)
         }
-        let group = groupSequence
-        groupMembers += 1
-        writerCondition.unlock()
-
-        writerOwner.store(me, ordering: .releasing)
-        let result = Result<T, any Error> { try writer.savepoint { try body(writer) } }
+        writerOwner.store(Self.currentThread, ordering: .releasing)
+        for unit in batch { unit.run?() }
         writerOwner.store(0, ordering: .releasing)
-
-        writerCondition.lock()
-        defer { writerCondition.unlock() }
-        if writersWaiting > 0 && groupMembers < Self.maxGroupMembers && !closeWriterAfterTransaction {
-            // Hand the open transaction to the next writer; wait for the group's commit.
-            writerBusy = false
-            writerCondition.signalAvailable()
-            while committedSequence < group { writerCondition.waitCommitted() }
-            if let failure = commitFailures[group] { throw failure }
-            return try result.get()
-        }
-        // Commit the group (the writer stays busy: nobody else touches the connection).
-        writerCondition.unlock()
-        var failure: StoreError?
         do {
             try writer.execute("COMMIT")
         } catch {
             try? writer.execute("ROLLBACK")
-            failure = error
+            failAll(error)
         }
-        if closeWriterAfterTransaction { writer.close() }
-        writerCondition.lock()
-        groupOpen = false
-        committedSequence = group
-        if let failure { commitFailures[group] = failure }
-        commitFailures = commitFailures.filter { $0.key > group - 64 }
-        writerBusy = false
-        writerCondition.signalAvailable()
-        writerCondition.broadcastCommitted()
-        if let failure { throw failure }
-        return try result.get()
+        if closeWriterAfterTransaction {
+            writer.close()
+            queueCondition.lock()
+            writerThreadStopping = true
+            queueCondition.unlock()
+        }
     }
 
     /// Runs `body` on the writer connection with exclusive use of it but outside any
@@ -226,6 +256,14 @@ final class SQLitePool: @unchecked Sendable {
     /// write in progress on another thread to finish; called inside a write on this
     /// thread, the writer closes once that transaction ends.
     func close() {
+        if writerOwner.load(ordering: .acquiring) != Self.currentThread {
+            // Let queued writes finish, then stop the writer thread.
+            queueCondition.lock()
+            writerThreadStopping = true
+            queueCondition.broadcast()
+            while writerThreadRunning { queueCondition.wait() }
+            queueCondition.unlock()
+        }
         readersCondition.lock()
         closed = true
         for reader in idleReaders { reader.close() }
