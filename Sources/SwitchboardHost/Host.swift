@@ -73,6 +73,9 @@ final class Host: @unchecked Sendable {
         let http = HTTPServer(
             configuration: HTTPServerConfiguration(
                 listen: config.host.server.listen.description,
+                // A webhook's thread waits for its commit (a few ms with fsync): enough
+                // threads that waiting requests do not queue behind each other.
+                threadPoolSize: 16,
                 maxBodySize: config.host.server.maxBodyBytes),
             router: router, metrics: metrics, logger: logger)
         services.append(HTTPService(server: http, listen: config.host.server.listen.description, logger: logger))

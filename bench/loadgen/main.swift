@@ -26,6 +26,7 @@ struct Options {
     var binary = ".build/release/switchboard"
     var senders = 5000
     var durability = "full"
+    var keep = false
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -38,6 +39,7 @@ struct Options {
             case "--binary": binary = args.next() ?? binary
             case "--senders": senders = Int(args.next() ?? "") ?? senders
             case "--durability": durability = args.next() ?? durability
+            case "--keep": keep = true
             default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
             }
         }
@@ -289,4 +291,4 @@ let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM") }.map(Stri
 print("host peak RSS: \(hwm.replacingOccurrences(of: "VmHWM:", with: "").trimmingCharacters(in: .whitespaces))")
 kill(host.processIdentifier, SIGTERM)
 host.waitUntilExit()
-try? FileManager.default.removeItem(atPath: dir)
+if options.keep { log("kept \(dir)") } else { try? FileManager.default.removeItem(atPath: dir) }

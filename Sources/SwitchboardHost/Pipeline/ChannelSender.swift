@@ -13,7 +13,7 @@ import SwitchboardStore
 /// circuit breaker stops hammering a provider that fails every call and probes before
 /// resuming. Nothing is dropped: an entry leaves the outbox only sent or failed for good.
 ///
-/// `lanes` threads per channel (4 by default), each with its own kept-alive connection
+/// `lanes` threads per channel (8 by default), each with its own kept-alive connection
 /// and one call in flight, so the commit of one result overlaps the next call. A
 /// conversation never has two messages in flight (the outbox claim takes only its oldest
 /// unfinished entry), so order holds; the duplicate window of a crash is one message per
@@ -48,7 +48,7 @@ final class ChannelSender: Service, @unchecked Sendable {
     var state: ChannelState { shared.withLock { _state } }
 
     init(channel: ChannelConfig, app: WhatsAppAppConfig, outbox: HostConfig.Outbox, store: any Store, logger: Logger,
-         metrics: PipelineMetrics, lanes: Int = 4) {
+         metrics: PipelineMetrics, lanes: Int = 8) {
         self.lanes = max(1, lanes)
         policy = DeliveryPolicy(retry: RetryPolicy(base: .milliseconds(outbox.retryBaseMilliseconds),
                                                    cap: .milliseconds(outbox.retryCapMilliseconds),
