@@ -1,18 +1,13 @@
 import SwitchboardHTTP
-import SwitchboardLog
 
 /// The HTTP server as a lifecycle service. The server logs `http server listening` with
 /// the bound port (tests and operators read it when the config says port 0).
 final class HTTPService: Service {
     let name = "http"
     let server: HTTPServer
-    let logger: Logger
-    let listen: String
 
-    init(server: HTTPServer, listen: String, logger: Logger) {
+    init(server: HTTPServer) {
         self.server = server
-        self.listen = listen
-        self.logger = logger
     }
 
     func start() throws {

@@ -78,7 +78,7 @@ final class Host: @unchecked Sendable {
                 threadPoolSize: 16,
                 maxBodySize: config.host.server.maxBodyBytes),
             router: router, metrics: metrics, logger: logger)
-        services.append(HTTPService(server: http, listen: config.host.server.listen.description, logger: logger))
+        services.append(HTTPService(server: http))
         self.router = router
         self.services = services
         registerHostMetrics()

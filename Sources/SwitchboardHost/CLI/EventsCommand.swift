@@ -17,16 +17,16 @@ enum EventsCommand {
             limit = n
         }
         let path = ConfigLoading.path(options)
-        let config: SwitchboardConfigLoaded
+        let config: LoadedConfig
         do {
-            config = try SwitchboardConfigLoaded(path)
+            config = try ConfigLoading.load(path)
         } catch {
             printErr(error.description)
             return 1
         }
         let store: any Store
         do {
-            store = try Host.openStore(config.loaded.host, logger: nil)
+            store = try Host.openStore(config.host, logger: nil)
         } catch {
             printErr("switchboard events: \(error)")
             return 1
@@ -66,10 +66,4 @@ enum EventsCommand {
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return f.string(from: d)
     }
-}
-
-/// The config as `events` needs it (errors printed as `check` prints them).
-struct SwitchboardConfigLoaded {
-    let loaded: SwitchboardConfig.LoadedConfig
-    init(_ path: String) throws(SwitchboardConfig.ConfigError) { loaded = try ConfigLoading.load(path) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardConfig
 import SwitchboardStore
 
 /// `switchboard unrouted [--config PATH] [--limit N]`: the inbound messages no workspace
@@ -14,13 +15,13 @@ enum UnroutedCommand {
             limit = n
         }
         let path = ConfigLoading.path(options)
-        let config: SwitchboardConfigLoaded
-        do { config = try SwitchboardConfigLoaded(path) } catch {
+        let config: LoadedConfig
+        do { config = try ConfigLoading.load(path) } catch {
             printErr(error.description)
             return 1
         }
         let store: any Store
-        do { store = try Host.openStore(config.loaded.host, logger: nil) } catch {
+        do { store = try Host.openStore(config.host, logger: nil) } catch {
             printErr("switchboard unrouted: \(error)")
             return 1
         }
