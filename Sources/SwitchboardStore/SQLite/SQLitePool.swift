@@ -23,7 +23,7 @@ final class SQLitePool: @unchecked Sendable {
     private let writer: SQLiteConnection
     /// Exclusive use of the writer connection: the writer thread's groups, migrations,
     /// and close take it in turn.
-    private let writerCondition = WriterGate()
+    private let writerCondition = NSCondition()
     /// A thread is using the writer connection.
     private var writerBusy = false
     /// The thread inside `write`, as `pthread_self()`, or 0.
@@ -156,18 +156,28 @@ final class SQLitePool: @unchecked Sendable {
         }
     }
 
-    /// Runs a batch of bodies in one transaction with exclusive use of the writer.
-    private func runGroup(_ batch: [WriteUnit]) {
+    /// Runs `body` with exclusive use of the writer connection (the writer thread's
+    /// groups, migrations and `close` take it in turn).
+    private func exclusively<T>(_ body: () throws -> T) rethrows -> T {
         writerCondition.lock()
-        while writerBusy { writerCondition.waitAvailable() }
+        while writerBusy { writerCondition.wait() }
         writerBusy = true
         writerCondition.unlock()
         defer {
             writerCondition.lock()
             writerBusy = false
-            writerCondition.signalAvailable()
+            writerCondition.signal()
             writerCondition.unlock()
         }
+        return try body()
+    }
+
+    /// Runs a batch of bodies in one transaction with exclusive use of the writer.
+    private func runGroup(_ batch: [WriteUnit]) {
+        exclusively { runGroupExclusively(batch) }
+    }
+
+    private func runGroupExclusively(_ batch: [WriteUnit]) {
         func failAll(_ error: StoreError) { for unit in batch { unit.commitFailure = error } }
         guard writer.isOpen else { return failAll(StoreError(.misuse, "store is closed", path: path)) }
         do {
@@ -195,18 +205,10 @@ final class SQLitePool: @unchecked Sendable {
     /// Runs `body` on the writer connection with exclusive use of it but outside any
     /// transaction (migrations, which manage their own transactions).
     func withWriter<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        writerCondition.lock()
-        while writerBusy { writerCondition.waitAvailable() }
-        writerBusy = true
-        writerCondition.unlock()
-        defer {
-            writerCondition.lock()
-            writerBusy = false
-            writerCondition.signalAvailable()
-            writerCondition.unlock()
+        try exclusively {
+            guard writer.isOpen else { throw StoreError(.misuse, "store is closed", path: path) }
+            return try body(writer)
         }
-        guard writer.isOpen else { throw StoreError(.misuse, "store is closed", path: path) }
-        return try body(writer)
     }
 
     /// Runs `body` on a reader in a read transaction (one consistent snapshot), or on the
@@ -275,10 +277,6 @@ final class SQLitePool: @unchecked Sendable {
             closeWriterAfterTransaction = true
             return
         }
-        writerCondition.lock()
-        while writerBusy { writerCondition.waitAvailable() }
-        writer.close()
-        writerCondition.signalAvailable()
-        writerCondition.unlock()
+        exclusively { writer.close() }
     }
 }
