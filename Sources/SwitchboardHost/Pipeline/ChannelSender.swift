@@ -237,7 +237,7 @@ final class ChannelSender: Service, @unchecked Sendable {
         let buttons = (body.buttons ?? []).enumerated().map { WhatsAppReplyButton(id: "b\($0.offset + 1)", title: $0.element) }
         let attempt = item.attempts + 1
         do {
-            let receipt = try client.sendText(to: recipient, body: body.text, replyTo: body.replyTo, buttons: buttons)
+            let receipt = try client.sendText(to: recipient, body: body.text, buttons: buttons)
             succeeded()
             var journal = Journal(logger: logger)
             do {

@@ -6,8 +6,6 @@ enum OutboxBody {
     struct Send: Codable, Equatable {
         var text: String
         var buttons: [String]?
-        /// The provider id of the message this answers, to quote it (unused for bot replies).
-        var replyTo: String?
     }
 
     struct MarkRead: Codable, Equatable {
@@ -15,7 +13,7 @@ enum OutboxBody {
     }
 
     static func send(text: String, buttons: [String]) -> String {
-        encode(Send(text: text, buttons: buttons.isEmpty ? nil : buttons, replyTo: nil))
+        encode(Send(text: text, buttons: buttons.isEmpty ? nil : buttons))
     }
 
     static func markRead(providerMessageID: String) -> String {
