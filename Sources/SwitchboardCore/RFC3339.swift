@@ -1,11 +1,11 @@
 import Foundation
 
-/// Times in the inbox API: RFC 3339 in UTC with milliseconds, `2026-11-28T02:41:11.123Z`.
+/// Times as the host writes them (logs, the journal, the APIs): RFC 3339 in UTC with milliseconds, `2026-11-28T02:41:11.123Z`.
 /// The store keeps whole milliseconds, so a time written by one call and read back by
 /// another prints the same. Integer arithmetic only (no formatter, no locale, no rounding
 /// surprises): days to a civil date after Howard Hinnant's `civil_from_days`.
-enum RFC3339 {
-    static func string(_ date: Date) -> String {
+public enum RFC3339 {
+    public static func string(_ date: Date) -> String {
         let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         let msPerDay: Int64 = 86_400_000
         let days = ms >= 0 ? ms / msPerDay : (ms - (msPerDay - 1)) / msPerDay

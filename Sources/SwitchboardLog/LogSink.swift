@@ -117,14 +117,7 @@ public final class LogSink: @unchecked Sendable {
     }
 
     /// RFC 3339 UTC with milliseconds.
-    static func timestamp(_ d: Date) -> String {
-        var t = time_t(d.timeIntervalSince1970.rounded(.down))
-        var tm = tm()
-        gmtime_r(&t, &tm)
-        let ms = Int((d.timeIntervalSince1970 - Double(t)) * 1000)
-        func p(_ v: Int32, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
-        return "\(p(tm.tm_year + 1900, 4))-\(p(tm.tm_mon + 1, 2))-\(p(tm.tm_mday, 2))T\(p(tm.tm_hour, 2)):\(p(tm.tm_min, 2)):\(p(tm.tm_sec, 2)).\(p(Int32(ms), 3))Z"
-    }
+    static func timestamp(_ d: Date) -> String { RFC3339.string(d) }
 
     /// A JSON string literal for `s`, escaping quotes, backslashes and control characters.
     public static func jsonString(_ s: String) -> String { JSONText.quoted(s) }

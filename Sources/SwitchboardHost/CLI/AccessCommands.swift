@@ -82,25 +82,13 @@ enum AccessCommands {
     /// workspaces as `serve` does at start. Refusals print one line and exit 1.
     static func withStore(_ options: CommandOptions, _ workspace: WorkspaceID, _ command: String,
                           _ body: (any Store) throws -> Void) throws -> Int32 {
-        let config: LoadedConfig
-        do {
-            config = try ConfigLoading.load(ConfigLoading.path(options))
-        } catch {
-            printErr(error.description)
-            return 1
-        }
+        guard let config = ConfigLoading.forCommand(options) else { return 1 }
         guard config.workspaces.contains(where: { $0.id == workspace }) else {
             let known = config.workspaces.map(\.id.rawValue).sorted().joined(separator: ", ")
             printErr("\(command): workspace '\(workspace)' is not configured (configured: \(known.isEmpty ? "none" : known))")
             return 1
         }
-        let store: any Store
-        do {
-            store = try Host.openStore(config.host, logger: nil)
-        } catch {
-            printErr("\(command): \(error)")
-            return 1
-        }
+        guard let store = ConfigLoading.openStore(config, command: command) else { return 1 }
         defer { store.close() }
         do {
             if try store.workspace(workspace).record()?.active != true {

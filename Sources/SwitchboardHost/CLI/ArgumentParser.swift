@@ -18,6 +18,13 @@ public struct CommandOptions {
     public func value(_ name: String) -> String? { values[name] }
     public func has(_ name: String) -> Bool { flags.contains(name) }
 
+    /// A positive whole number given as `--name N`, or `defaultValue` when absent.
+    public func positiveInt(_ name: String, default defaultValue: Int, command: String) throws(UsageError) -> Int {
+        guard let text = values[name] else { return defaultValue }
+        guard let n = Int(text), n > 0 else { throw UsageError("\(command): --\(name) needs a positive number, got '\(text)'") }
+        return n
+    }
+
     public static func parse(_ args: [String], options: [Option], command: String) throws(UsageError) -> CommandOptions {
         var out = CommandOptions()
         var i = 0

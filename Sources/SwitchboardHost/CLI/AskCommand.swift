@@ -13,12 +13,7 @@ enum AskCommand {
         guard let wsName = options.value("workspace") else { throw UsageError("switchboard ask: --workspace ID is required") }
         let text = options.positional.joined(separator: " ")
         guard !text.isEmpty else { throw UsageError("switchboard ask: give the customer's message as TEXT") }
-        let path = ConfigLoading.path(options)
-        let config: LoadedConfig
-        do { config = try ConfigLoading.load(path) } catch {
-            printErr(error.description)
-            return 1
-        }
+        guard let config = ConfigLoading.forCommand(options) else { return 1 }
         guard let ws = config.workspaces.first(where: { $0.id.rawValue == wsName }) else {
             printErr("switchboard ask: no workspace '\(wsName)' in \(config.host.workspacesDirectory) (have: \(config.workspaces.map(\.id.rawValue).sorted().joined(separator: ", ")))")
             return 1
@@ -45,13 +40,13 @@ enum AskCommand {
         case .handoff(let r, let m): verdict = "handoff"; reason = r; reply = m
         }
         if options.has("json") {
-            var fields = ["\"verdict\":\(LogSink.jsonString(verdict))"]
-            fields.append("\"plugin\":" + (result.plugin.map(LogSink.jsonString) ?? "null"))
-            fields.append("\"text\":" + (reply.map(LogSink.jsonString) ?? "null"))
-            fields.append("\"reason\":" + (reason.map(LogSink.jsonString) ?? "null"))
-            if !buttons.isEmpty { fields.append("\"buttons\":[" + buttons.map(LogSink.jsonString).joined(separator: ",") + "]") }
+            var fields = ["\"verdict\":\(JSONText.quoted(verdict))"]
+            fields.append("\"plugin\":" + (result.plugin.map(JSONText.quoted) ?? "null"))
+            fields.append("\"text\":" + (reply.map(JSONText.quoted) ?? "null"))
+            fields.append("\"reason\":" + (reason.map(JSONText.quoted) ?? "null"))
+            if !buttons.isEmpty { fields.append("\"buttons\":[" + buttons.map(JSONText.quoted).joined(separator: ",") + "]") }
             if !result.errors.isEmpty {
-                fields.append("\"errors\":[" + result.errors.map { LogSink.jsonString($0.description) }.joined(separator: ",") + "]")
+                fields.append("\"errors\":[" + result.errors.map { JSONText.quoted($0.description) }.joined(separator: ",") + "]")
             }
             print("{" + fields.joined(separator: ",") + "}")
         } else {
@@ -70,12 +65,7 @@ enum AskCommand {
 /// be loaded are listed with the reason.
 enum PluginsCommand {
     static func run(_ options: CommandOptions) throws -> Int32 {
-        let path = ConfigLoading.path(options)
-        let config: LoadedConfig
-        do { config = try ConfigLoading.load(path) } catch {
-            printErr(error.description)
-            return 1
-        }
+        guard let config = ConfigLoading.forCommand(options) else { return 1 }
         let host = PluginHost(searchPaths: config.host.pluginPaths, logger: Logger(sink: LogSink(level: .error)),
                               stateStore: InMemoryPluginStateStore())
         var users: [String: [String]] = [:]

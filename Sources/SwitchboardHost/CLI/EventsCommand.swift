@@ -11,26 +11,9 @@ enum EventsCommand {
     static func run(_ options: CommandOptions) throws -> Int32 {
         guard let wsName = options.value("workspace") else { throw UsageError("switchboard events: --workspace ID is required") }
         guard WorkspaceID.isValid(wsName) else { throw UsageError("switchboard events: '\(wsName)' is not a workspace id") }
-        var limit = 100
-        if let l = options.value("limit") {
-            guard let n = Int(l), n > 0 else { throw UsageError("switchboard events: --limit needs a positive number, got '\(l)'") }
-            limit = n
-        }
-        let path = ConfigLoading.path(options)
-        let config: LoadedConfig
-        do {
-            config = try ConfigLoading.load(path)
-        } catch {
-            printErr(error.description)
-            return 1
-        }
-        let store: any Store
-        do {
-            store = try Host.openStore(config.host, logger: nil)
-        } catch {
-            printErr("switchboard events: \(error)")
-            return 1
-        }
+        let limit = try options.positiveInt("limit", default: 100, command: "switchboard events")
+        guard let config = ConfigLoading.forCommand(options),
+              let store = ConfigLoading.openStore(config, command: "switchboard events") else { return 1 }
         defer { store.close() }
         let ws = store.workspace(WorkspaceID(wsName))
         guard try ws.record() != nil else {
@@ -61,9 +44,5 @@ enum EventsCommand {
         return s
     }
 
-    static func timestamp(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: d)
-    }
+    static func timestamp(_ d: Date) -> String { RFC3339.string(d) }
 }

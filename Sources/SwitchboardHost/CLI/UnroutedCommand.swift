@@ -9,22 +9,9 @@ import SwitchboardStore
 /// then routes them).
 enum UnroutedCommand {
     static func run(_ options: CommandOptions) throws -> Int32 {
-        var limit = 100
-        if let l = options.value("limit") {
-            guard let n = Int(l), n > 0 else { throw UsageError("switchboard unrouted: --limit needs a positive number, got '\(l)'") }
-            limit = n
-        }
-        let path = ConfigLoading.path(options)
-        let config: LoadedConfig
-        do { config = try ConfigLoading.load(path) } catch {
-            printErr(error.description)
-            return 1
-        }
-        let store: any Store
-        do { store = try Host.openStore(config.host, logger: nil) } catch {
-            printErr("switchboard unrouted: \(error)")
-            return 1
-        }
+        let limit = try options.positiveInt("limit", default: 100, command: "switchboard unrouted")
+        guard let config = ConfigLoading.forCommand(options),
+              let store = ConfigLoading.openStore(config, command: "switchboard unrouted") else { return 1 }
         defer { store.close() }
         let held = try store.queue.unrouted(limit: limit)
         if held.isEmpty {

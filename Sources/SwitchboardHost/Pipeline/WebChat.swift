@@ -115,7 +115,7 @@ final class WebChat: Service, @unchecked Sendable {
                 metrics.received.labels(channel.rawValue, wsName).increment()
                 hub.publish(Hub.key(workspace, visitor: visitor), stored)
                 onCommitted([job])
-                return .json("{\"id\":\(LogSink.jsonString(stored.id.rawValue))}", status: 202)
+                return .json("{\"id\":\(JSONText.quoted(stored.id.rawValue))}", status: 202)
             }
             metrics.duplicates.labels(channel.rawValue, wsName).increment()
             return .json("{\"duplicate\":true}", status: 202)
@@ -187,9 +187,7 @@ final class WebChat: Service, @unchecked Sendable {
     }
 
     static func json(_ m: Message) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return "{\"id\":\(LogSink.jsonString(m.id.rawValue)),\"direction\":\"\(m.direction.rawValue)\",\"text\":\(LogSink.jsonString(m.text ?? "")),\"created_at\":\"\(f.string(from: m.createdAt))\"}"
+        "{\"id\":\(JSONText.quoted(m.id.rawValue)),\"direction\":\"\(m.direction.rawValue)\",\"text\":\(JSONText.quoted(m.text ?? "")),\"created_at\":\"\(RFC3339.string(m.createdAt))\"}"
     }
 
     // MARK: - Sender
