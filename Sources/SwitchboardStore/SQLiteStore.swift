@@ -79,5 +79,10 @@ public final class SQLiteStore: Store {
         try pool.write { _ in try body() }
     }
 
+    public func transactionAsync(_ body: @escaping @Sendable () throws -> Void,
+                                 completion: @escaping @Sendable ((any Error)?) -> Void) {
+        pool.writeAsync({ _ in try body() }, completion: completion)
+    }
+
     public func close() { pool.close() }
 }

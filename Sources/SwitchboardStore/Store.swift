@@ -33,6 +33,16 @@ public protocol Store: AnyObject, Sendable {
     /// savepoints). The body must not hand work to other threads and wait for it.
     func transaction<T>(_ body: () throws -> T) throws -> T
 
+    /// Queues `body` as one transaction like `transaction`, without waiting for it:
+    /// returns at once, and `completion` is called (on the store's writer thread, so it
+    /// must be quick and must not call the store and wait) once the body's writes are
+    /// committed (nil) or undone (the error). Transactions, queued or not, commit in the
+    /// order they were queued, so whatever the caller writes or reads after
+    /// `completion` sees these writes. For work whose caller has nothing to do with the
+    /// result but record it: the thread goes on instead of sleeping through an fsync.
+    func transactionAsync(_ body: @escaping @Sendable () throws -> Void,
+                          completion: @escaping @Sendable ((any Error)?) -> Void)
+
     /// Closes the database; later calls fail with `StoreError.Code.misuse`.
     func close()
 

@@ -42,4 +42,30 @@ import Testing
         release.signal(); release.signal()
         q.stop(deadline: .now + .seconds(2))
     }
+
+    @Test func aKeyWaitsForItsJobToFinishWhileTheWorkerGoesOn() {
+        // One worker: "a"'s first job returns without finishing; "b" runs on the same
+        // thread meanwhile, and "a"'s second job waits until the first one finishes.
+        let started = Mutex<[String]>([])
+        let finishFirst = Mutex<(@Sendable () -> Void)?>(nil)
+        let ran = DispatchSemaphore(value: 0)
+        let q = KeyedWorkQueue<String, Int>(workers: 1, name: "t") { key, n, finished in
+            started.withLock { $0.append("\(key)\(n)") }
+            if key == "a" && n == 1 { finishFirst.withLock { $0 = finished } } else { finished() }
+            ran.signal()
+        }
+        q.start()
+        q.submit("a", 1)
+        q.submit("a", 2)
+        q.submit("b", 1)
+        #expect(ran.wait(timeout: .now() + 5) == .success)
+        #expect(ran.wait(timeout: .now() + 5) == .success)
+        #expect(ran.wait(timeout: .now() + 0.2) == .timedOut)
+        #expect(started.withLock { $0 } == ["a1", "b1"])
+        #expect(q.depth == 2)
+        finishFirst.withLock { $0 }?()
+        #expect(ran.wait(timeout: .now() + 5) == .success)
+        #expect(started.withLock { $0 } == ["a1", "b1", "a2"])
+        q.stop(deadline: .now + .seconds(2))
+    }
 }

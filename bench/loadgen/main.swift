@@ -215,12 +215,28 @@ func signedMessage(_ i: Int, from: String) -> SignedWebhook {
 }
 
 /// CPU seconds (user + system) the host has used so far, from /proc.
-func hostCPUSeconds() -> Double {
-    guard let stat = try? String(contentsOfFile: "/proc/\(host.processIdentifier)/stat", encoding: .utf8),
+func hostCPUSeconds() -> Double { cpuSeconds(pid: host.processIdentifier) }
+
+/// CPU seconds (user + system) a process has used so far, from /proc.
+func cpuSeconds(pid: Int32) -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
           let close = stat.lastIndex(of: ")") else { return .nan }
     let f = stat[stat.index(after: close)...].split(separator: " ")
     let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
     return ((Double(f[11]) ?? 0) + (Double(f[12]) ?? 0)) / ticks
+}
+
+/// Context switches (voluntary + involuntary) of all the host's threads so far, from /proc.
+func hostContextSwitches() -> Int {
+    let taskDir = "/proc/\(host.processIdentifier)/task"
+    var total = 0
+    for task in (try? FileManager.default.contentsOfDirectory(atPath: taskDir)) ?? [] {
+        guard let status = try? String(contentsOfFile: "\(taskDir)/\(task)/status", encoding: .utf8) else { continue }
+        for line in status.split(separator: "\n") where line.contains("ctxt_switches") {
+            total += Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0
+        }
+    }
+    return total
 }
 
 // ---- Phase 1: saturation
@@ -232,6 +248,8 @@ let next = Atomic<Int>(0)
 let failures = Atomic<Int>(0)
 let t0 = Date()
 let cpu0 = hostCPUSeconds()
+let switches0 = hostContextSwitches()
+let ownCPU0 = cpuSeconds(pid: getpid())
 onThreads(options.connections) { _ in
     let client = KeepAliveClient(port: port)
     while true {
@@ -248,9 +266,11 @@ let sends = graph.acceptedSends
 let lastReply = sends.map(\.time).max() ?? Date()
 let e2eSeconds = lastReply.timeIntervalSince(t0)
 let cpuPerMessage = (hostCPUSeconds() - cpu0) / Double(n) * 1e6
-print(String(format: "saturation: %d messages from %d senders, %d connections: acknowledged in %.2f s = %.0f msg/s; %d replies by %.2f s = %.0f msg/s end to end; %d failed posts; host CPU %.0f µs per message",
+let switchesPerMessage = Double(hostContextSwitches() - switches0) / Double(n)
+let ownCPUPerMessage = (cpuSeconds(pid: getpid()) - ownCPU0) / Double(n) * 1e6
+print(String(format: "saturation: %d messages from %d senders, %d connections: acknowledged in %.2f s = %.0f msg/s; %d replies by %.2f s = %.0f msg/s end to end; %d failed posts; host CPU %.0f µs per message; %.1f context switches per message; load generator and fake Graph API CPU %.0f µs per message",
              n, senders, options.connections, ackSeconds, Double(n) / ackSeconds, sends.count, e2eSeconds, Double(sends.count) / e2eSeconds,
-             failures.load(ordering: .relaxed), cpuPerMessage))
+             failures.load(ordering: .relaxed), cpuPerMessage, switchesPerMessage, ownCPUPerMessage))
 
 // ---- Phase 2: fixed rate, latency
 let total = options.rate * options.seconds

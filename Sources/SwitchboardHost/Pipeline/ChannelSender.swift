@@ -239,33 +239,45 @@ final class ChannelSender: Service, @unchecked Sendable {
         do {
             let receipt = try client.sendText(to: recipient, body: body.text, buttons: buttons)
             succeeded()
-            var journal = Journal(logger: logger)
-            do {
-                try store.transaction {
-                    _ = try ws.messages.recordSend(item.messageID, status: .sent, providerMessageID: receipt.providerMessageID,
-                                                   errorCode: nil, errorTitle: nil)
-                    try ws.queue.finishOutbox(item.id)
-                    try journal.record(ws, .sent, conversation: item.conversationID, message: item.messageID,
-                                       channel: channel, ["attempt": String(attempt),
-                                                          "provider_message_id": receipt.providerMessageID])
-                }
-                journal.flush()
-            } catch {
+            recordSent(item, ws, providerMessageID: receipt.providerMessageID, attempt: attempt)
+        } catch {
+            failed(item, ws, error, attempt: attempt)
+        }
+    }
+
+    /// Records a send the provider accepted, without waiting for the commit: the lane
+    /// goes on with its next call. Its later claims are queued after this write, so the
+    /// conversation's next message is claimed only once this one has left the outbox.
+    private func recordSent(_ item: OutboxItem, _ ws: any WorkspaceStore, providerMessageID: String, attempt: Int) {
+        let journal = JournalBox(Journal(logger: logger))
+        let channel = self.channel
+        store.transactionAsync({
+            _ = try ws.messages.recordSend(item.messageID, status: .sent, providerMessageID: providerMessageID,
+                                           errorCode: nil, errorTitle: nil)
+            try ws.queue.finishOutbox(item.id)
+            try journal.value.record(ws, .sent, conversation: item.conversationID, message: item.messageID,
+                                     channel: channel, ["attempt": String(attempt), "provider_message_id": providerMessageID])
+        }, completion: { [logger, metrics] error in
+            if let error {
                 // The provider has the message but we could not record it: this is the
                 // documented duplicate window (the entry is sent again after a restart).
-                journal.discard()
+                journal.value.discard()
                 logger.error("message sent but not recorded; it may be sent again", [
                     LogKey.workspace: item.workspaceID.rawValue, LogKey.message: item.messageID.rawValue,
                     LogKey.error: "\(error)"])
                 return
             }
+            journal.value.flush()
             metrics.sent.labels(channel.rawValue, item.workspaceID.rawValue).increment()
             if let received = item.receivedAt {
                 metrics.replyLatency.labels(channel.rawValue).observe(Date().timeIntervalSince(received))
             }
-        } catch {
-            failed(item, ws, error, attempt: attempt)
-        }
+        })
+    }
+
+    private final class JournalBox: @unchecked Sendable {
+        var value: Journal
+        init(_ value: Journal) { self.value = value }
     }
 
     private func markRead(_ item: OutboxItem, _ ws: any WorkspaceStore, _ client: GraphAPIClient) {

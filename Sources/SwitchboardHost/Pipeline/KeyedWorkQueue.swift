@@ -19,11 +19,23 @@ final class KeyedWorkQueue<Key: Hashable & Sendable, Job: Sendable>: @unchecked 
     private var stopping = false
     private var threads: [Thread] = []
     private var alive = 0
-    private let handler: @Sendable (Key, Job) -> Void
+    private let handler: @Sendable (Key, Job, @escaping @Sendable () -> Void) -> Void
     private let workers: Int
     private let name: String
 
-    init(workers: Int, name: String, handler: @escaping @Sendable (Key, Job) -> Void) {
+    /// A job is finished when `handler` returns.
+    convenience init(workers: Int, name: String, handler: @escaping @Sendable (Key, Job) -> Void) {
+        self.init(workers: workers, name: name) { key, job, finished in
+            handler(key, job)
+            finished()
+        }
+    }
+
+    /// A job is finished when its handler calls `finished` (exactly once, from any
+    /// thread, during or after the handler): the key's next job waits for that, while
+    /// the worker thread goes on with other keys as soon as the handler returns. For work
+    /// whose last step completes elsewhere (a commit on the store's writer thread).
+    init(workers: Int, name: String, handler: @escaping @Sendable (Key, Job, _ finished: @escaping @Sendable () -> Void) -> Void) {
         self.workers = max(1, workers)
         self.name = name
         self.handler = handler
@@ -73,6 +85,13 @@ final class KeyedWorkQueue<Key: Hashable & Sendable, Job: Sendable>: @unchecked 
         cond.unlock()
     }
 
+    private func finish(_ key: Key) {
+        cond.lock()
+        defer { cond.unlock() }
+        running.remove(key)
+        if pending[key] != nil { ready.append(key); cond.signal() }
+    }
+
     private func loop() {
         cond.lock()
         while true {
@@ -88,10 +107,8 @@ final class KeyedWorkQueue<Key: Hashable & Sendable, Job: Sendable>: @unchecked 
             if !queue.isEmpty { pending[key] = queue }
             running.insert(key)
             cond.unlock()
-            handler(key, job)
+            handler(key, job) { [self] in finish(key) }
             cond.lock()
-            running.remove(key)
-            if pending[key] != nil { ready.append(key); cond.signal() }
         }
         alive -= 1
         cond.broadcast()

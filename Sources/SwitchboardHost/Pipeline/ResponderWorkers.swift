@@ -8,7 +8,9 @@ import SwitchboardStore
 /// responder chain: in order within a conversation, in parallel across conversations,
 /// on a bounded pool. The chain runs outside any transaction; its outcome (replies into
 /// the outbox, a handoff, the journal) commits together with the job's removal, so a crash
-/// between the two runs the chain again and never answers twice.
+/// between the two runs the chain again and never answers twice. The worker does not wait
+/// for that commit: it goes on with other conversations, and the conversation's next
+/// message waits until the commit is done.
 final class ResponderWorkers: Service, @unchecked Sendable {
     let name = "responder-workers"
     private let store: any Store
@@ -27,7 +29,9 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         self.workspaces = byID
         self.responders = responders
         self.onOutbox = onOutbox
-        queue = KeyedWorkQueue(workers: workers, name: "worker") { [unowned self] _, job in self.process(job) }
+        queue = KeyedWorkQueue(workers: workers, name: "worker") { [unowned self] _, job, finished in
+            self.process(job, finished: finished)
+        }
     }
 
     /// Jobs waiting or running.
@@ -55,33 +59,71 @@ final class ResponderWorkers: Service, @unchecked Sendable {
 
     func stop(deadline: ContinuousClock.Instant) { queue.stop(deadline: deadline) }
 
-    func process(_ job: InboundJob) {
+    /// Runs one job: reads, the chain, then its outcome queued as one transaction. The
+    /// worker thread goes on with other conversations while that commits; the
+    /// conversation's next job waits for `finished`, called once the outcome is committed.
+    func process(_ job: InboundJob, attempt: Int = 1, finished: @escaping @Sendable () -> Void) {
         let ws = store.workspace(job.workspaceID)
         let log = logger.with([LogKey.workspace: job.workspaceID.rawValue, LogKey.conversation: job.conversationID.rawValue,
                                LogKey.message: job.messageID.rawValue])
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                try run(job, ws, log)
-                return
-            } catch {
-                // The store failed (disk full, busy past the timeout): the job stays
-                // pending; try again with a growing pause rather than dropping it.
-                log.error("processing failed; will retry", [LogKey.error: "\(error)", "attempt": String(attempt)])
-                Thread.sleep(forTimeInterval: min(30, 0.1 * pow(2, Double(min(attempt, 9)))))
+        do {
+            try run(job, ws, log) { [self] error in
+                if let error { retry(job, log, attempt: attempt, error: error, finished: finished) } else { finished() }
             }
+        } catch {
+            retry(job, log, attempt: attempt, error: error, finished: finished)
         }
     }
 
-    private func run(_ job: InboundJob, _ ws: any WorkspaceStore, _ log: Logger) throws {
+    /// The store failed (disk full, busy past the timeout): the job stays pending (its
+    /// outcome was not committed); it runs again after a growing pause rather than being
+    /// dropped, and the conversation's later jobs wait for it.
+    private func retry(_ job: InboundJob, _ log: Logger, attempt: Int, error: any Error,
+                       finished: @escaping @Sendable () -> Void) {
+        log.error("processing failed; will retry", [LogKey.error: "\(error)", "attempt": String(attempt)])
+        let pause = min(30, 0.1 * pow(2, Double(min(attempt, 9))))
+        DispatchQueue.global().asyncAfter(deadline: .now() + pause) { [self] in
+            process(job, attempt: attempt + 1, finished: finished)
+        }
+    }
+
+    /// Queues `body` as one transaction; once it is committed, writes its journal lines,
+    /// tells the sender of the channel it returns, and calls `done(nil)`; `done(error)`
+    /// if it was not.
+    private func commit(_ log: Logger, done: @escaping @Sendable ((any Error)?) -> Void,
+                        _ body: @escaping @Sendable (inout Journal) throws -> ChannelID?) {
+        let outcome = CommitOutcome(journal: Journal(logger: log))
+        store.transactionAsync({
+            outcome.channel = try body(&outcome.journal)
+        }, completion: { [onOutbox] error in
+            if let error {
+                outcome.journal.discard()
+                done(error)
+                return
+            }
+            outcome.journal.flush()
+            if let channel = outcome.channel { onOutbox(channel) }
+            done(nil)
+        })
+    }
+
+    /// What a queued transaction leaves for its completion (both run on the store's
+    /// writer thread, one after the other).
+    private final class CommitOutcome: @unchecked Sendable {
+        var journal: Journal
+        var channel: ChannelID?
+        init(journal: Journal) { self.journal = journal }
+    }
+
+    private func run(_ job: InboundJob, _ ws: any WorkspaceStore, _ log: Logger,
+                     done: @escaping @Sendable ((any Error)?) -> Void) throws {
         guard let message = try ws.messages.get(job.messageID),
               var conversation = try ws.conversations.get(job.conversationID) else {
             log.error("queued message is gone; dropping its job")
             try ws.queue.completeInbound(job.id)
+            done(nil)
             return
         }
-        var journal = Journal(logger: log)
         if conversation.state == .resolved {
             try store.transaction {
                 conversation = try ws.conversations.transition(conversation.id, .inbound, extraDetail: ["message": message.id.rawValue]).conversation
@@ -90,66 +132,61 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         let config = workspaces[job.workspaceID]
         if conversation.state == .human || config == nil {
             let why = config == nil ? "workspace is not configured" : "conversation is with a human"
-            try store.transaction {
+            let conversation = conversation
+            commit(log, done: done) { journal in
                 try journal.record(ws, .verdict, conversation: conversation.id, message: message.id,
                                    channel: conversation.channelID, ["verdict": "none", "reason": why])
                 try ws.queue.completeInbound(job.id)
+                return nil
             }
-            journal.flush()
             return
         }
         let contact = try ws.contacts.get(conversation.contactID)
         let responders = self.responders[job.workspaceID] ?? NoResponders()
         let outcome = responders.respond(ResponderInput(workspace: job.workspaceID, channel: conversation.channelID,
                                                         conversation: conversation, message: message, contact: contact))
-        var queuedOn: ChannelID?
-        do {
-            try store.transaction {
-                for f in outcome.failures {
-                    try journal.record(ws, .pluginError, conversation: conversation.id, message: message.id,
-                                       channel: conversation.channelID, level: .warn,
-                                       ["plugin": f.plugin, "error": f.error])
-                }
-                var detail = ["verdict": outcome.verdict.name]
-                if let p = outcome.plugin { detail["plugin"] = p }
-                var replyText: String?
-                var buttons: [String] = []
-                switch outcome.verdict {
-                case .reply(let text, let b):
-                    replyText = text
-                    buttons = b
-                case .handoff(let reason, let text):
-                    detail["reason"] = reason
-                    replyText = text
-                    _ = try ws.conversations.transition(conversation.id, .handoff, extraDetail: ["reason": reason])
-                case .pass:
-                    if let fallback = config?.fallback, !fallback.isEmpty {
-                        replyText = fallback
-                        detail["fallback"] = "true"
-                    }
-                }
-                try journal.record(ws, .verdict, conversation: conversation.id, message: message.id,
-                                   channel: conversation.channelID, detail)
-                if let text = replyText, let contact {
-                    let reply = try ws.messages.insertOutbound(NewOutboundMessage(
-                        conversationID: conversation.id, kind: .text, text: text,
-                        payloadJSON: buttons.isEmpty ? nil : OutboxBody.encode(buttons)))
-                    _ = try ws.queue.enqueueOutbox(NewOutboxItem(
-                        conversationID: conversation.id, messageID: reply.id, channelID: conversation.channelID,
-                        recipient: Self.recipient(contact), kind: .send,
-                        bodyJSON: OutboxBody.send(text: text, buttons: buttons), receivedAt: job.receivedAt))
-                    try journal.record(ws, .queued, conversation: conversation.id, message: reply.id,
-                                       channel: conversation.channelID, ["in_reply_to": message.id.rawValue])
-                    queuedOn = conversation.channelID
-                }
-                try ws.queue.completeInbound(job.id)
+        let fallback = config?.fallback
+        let conversationID = conversation.id, channelID = conversation.channelID
+        commit(log, done: done) { journal in
+            for f in outcome.failures {
+                try journal.record(ws, .pluginError, conversation: conversationID, message: message.id,
+                                   channel: channelID, level: .warn, ["plugin": f.plugin, "error": f.error])
             }
-        } catch {
-            journal.discard()
-            throw error
+            var detail = ["verdict": outcome.verdict.name]
+            if let p = outcome.plugin { detail["plugin"] = p }
+            var replyText: String?
+            var buttons: [String] = []
+            switch outcome.verdict {
+            case .reply(let text, let b):
+                replyText = text
+                buttons = b
+            case .handoff(let reason, let text):
+                detail["reason"] = reason
+                replyText = text
+                _ = try ws.conversations.transition(conversationID, .handoff, extraDetail: ["reason": reason])
+            case .pass:
+                if let fallback, !fallback.isEmpty {
+                    replyText = fallback
+                    detail["fallback"] = "true"
+                }
+            }
+            try journal.record(ws, .verdict, conversation: conversationID, message: message.id, channel: channelID, detail)
+            var queuedOn: ChannelID?
+            if let text = replyText, let contact {
+                let reply = try ws.messages.insertOutbound(NewOutboundMessage(
+                    conversationID: conversationID, kind: .text, text: text,
+                    payloadJSON: buttons.isEmpty ? nil : OutboxBody.encode(buttons)))
+                _ = try ws.queue.enqueueOutbox(NewOutboxItem(
+                    conversationID: conversationID, messageID: reply.id, channelID: channelID,
+                    recipient: Self.recipient(contact), kind: .send,
+                    bodyJSON: OutboxBody.send(text: text, buttons: buttons), receivedAt: job.receivedAt))
+                try journal.record(ws, .queued, conversation: conversationID, message: reply.id,
+                                   channel: channelID, ["in_reply_to": message.id.rawValue])
+                queuedOn = channelID
+            }
+            try ws.queue.completeInbound(job.id)
+            return queuedOn
         }
-        journal.flush()
-        if let channel = queuedOn { onOutbox(channel) }
     }
 
     /// The provider's address of a contact: WhatsApp's `to` is the number's digits, or

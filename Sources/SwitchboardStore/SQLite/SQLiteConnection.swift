@@ -127,22 +127,32 @@ final class SQLiteConnection {
 
     // MARK: - Transactions
 
+    /// Runs one transaction-control statement (`BEGIN`, `COMMIT`, `SAVEPOINT sp1`, ...)
+    /// through the statement cache: `execute` would parse it again every time, and a
+    /// write transaction runs several per store call.
+    func control(_ sql: String) throws(StoreError) {
+        let statement = try prepare(sql)
+        let rc = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw error(rc) }
+    }
+
     /// Runs `body` in a transaction: `BEGIN IMMEDIATE` (takes the write lock at once, so
     /// the busy timeout applies up front instead of failing on upgrade) for writes,
     /// `BEGIN` for reads. Commits if `body` returns, rolls back if it throws.
     func transaction<T>(immediate: Bool, _ body: () throws -> T) throws -> T {
-        try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
+        try control(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
         let result: T
         do {
             result = try body()
         } catch {
-            try? execute("ROLLBACK")
+            try? control("ROLLBACK")
             throw error
         }
         do {
-            try execute("COMMIT")
+            try control("COMMIT")
         } catch {
-            try? execute("ROLLBACK")
+            try? control("ROLLBACK")
             throw error
         }
         return result
@@ -152,19 +162,27 @@ final class SQLiteConnection {
     /// writes are undone and the surrounding transaction carries on.
     func savepoint<T>(_ body: () throws -> T) throws -> T {
         savepointDepth += 1
-        let name = "sp\(savepointDepth)"
+        let names = Self.savepointNames(savepointDepth)
         defer { savepointDepth -= 1 }
-        try execute("SAVEPOINT \(name)")
+        try control(names.begin)
         do {
             let result = try body()
-            try execute("RELEASE \(name)")
+            try control(names.release)
             return result
         } catch {
-            try? execute("ROLLBACK TO \(name)")
-            try? execute("RELEASE \(name)")
+            try? control(names.rollback)
+            try? control(names.release)
             throw error
         }
     }
+
+    /// The statements of the savepoint at `depth`, made once per depth.
+    private static func savepointNames(_ depth: Int) -> (begin: String, release: String, rollback: String) {
+        if depth < savepointStatements.count { return savepointStatements[depth] }
+        return ("SAVEPOINT sp\(depth)", "RELEASE sp\(depth)", "ROLLBACK TO sp\(depth)")
+    }
+
+    private static let savepointStatements = (0..<16).map { ("SAVEPOINT sp\($0)", "RELEASE sp\($0)", "ROLLBACK TO sp\($0)") }
 
     // MARK: - Internals
 

@@ -102,6 +102,27 @@ final class SQLitePool: @unchecked Sendable {
         }
     }
 
+    /// Queues `body` for the writer thread like `write`, but returns at once: the body
+    /// runs in its own savepoint inside the writer's next group, and `completion` is
+    /// called on the writer thread once that group is committed (nil) or failed (the
+    /// body's error, or the commit's). The writer thread takes units in the order they
+    /// were queued, so a later `write` or `writeAsync` from any thread sees this one's
+    /// writes. `completion` must be quick and must not wait for the store.
+    func writeAsync(_ body: @escaping @Sendable (SQLiteConnection) throws -> Void,
+                    completion: @escaping @Sendable ((any Error)?) -> Void) {
+        let writer = self.writer
+        let unit = WriteUnit(nil)
+        unit.run = { [unowned unit] in
+            do { try writer.savepoint { try body(writer) } } catch { unit.bodyFailure = error }
+        }
+        unit.completion = completion
+        do {
+            try enqueue(unit)
+        } catch {
+            completion(error)
+        }
+    }
+
     private final class ResultBox<T>: @unchecked Sendable {
         var result: Result<T, any Error>?
     }
@@ -113,7 +134,10 @@ final class SQLitePool: @unchecked Sendable {
         var run: (() -> Void)?
         let done = DispatchSemaphore(value: 0)
         var commitFailure: StoreError?
-        init(_ run: @escaping () -> Void) { self.run = run }
+        /// Set for `writeAsync` units: called after the group instead of `done`.
+        var completion: (@Sendable ((any Error)?) -> Void)?
+        var bodyFailure: (any Error)?
+        init(_ run: (() -> Void)?) { self.run = run }
     }
 
     private let queueCondition = NSCondition()
@@ -152,7 +176,14 @@ final class SQLitePool: @unchecked Sendable {
             queueCondition.unlock()
             runGroup(batch)
             for unit in batch { unit.run = nil }
-            for unit in batch { unit.done.signal() }
+            for unit in batch {
+                if let completion = unit.completion {
+                    unit.completion = nil
+                    completion(unit.commitFailure ?? unit.bodyFailure)
+                } else {
+                    unit.done.signal()
+                }
+            }
         }
     }
 
@@ -181,7 +212,7 @@ final class SQLitePool: @unchecked Sendable {
         func failAll(_ error: StoreError) { for unit in batch { unit.commitFailure = error } }
         guard writer.isOpen else { return failAll(StoreError(.misuse, "store is closed", path: path)) }
         do {
-            try writer.execute("BEGIN IMMEDIATE")
+            try writer.control("BEGIN IMMEDIATE")
         } catch {
             return failAll(error)
         }
@@ -189,9 +220,9 @@ final class SQLitePool: @unchecked Sendable {
         for unit in batch { unit.run?() }
         writerOwner.store(0, ordering: .releasing)
         do {
-            try writer.execute("COMMIT")
+            try writer.control("COMMIT")
         } catch {
-            try? writer.execute("ROLLBACK")
+            try? writer.control("ROLLBACK")
             failAll(error)
         }
         if closeWriterAfterTransaction {
