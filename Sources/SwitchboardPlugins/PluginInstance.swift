@@ -63,7 +63,8 @@ public final class PluginInstance: @unchecked Sendable {
     /// Calls the plugin's `handle` on the calling thread, without a deadline: the chain
     /// calls this on its pool; tools and benchmarks may call it directly.
     public func invoke(_ prepared: PreparedPluginMessage) -> PluginCallOutcome {
-        let call = CallContext(instance: context, history: prepared.message.history)
+        let call = CallContext(instance: context, message: prepared.message.message, history: prepared.message.history,
+                               media: prepared.media)
         let start = DispatchTime.now().uptimeNanoseconds
         var message = ""
         let status = withErrorBuffer { err in
@@ -73,8 +74,11 @@ public final class PluginInstance: @unchecked Sendable {
         }
         let collected = call.close()
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
+        if status != SB_OK, message.isEmpty {
+            message = "status \(status), no message" + (collected.hostFailure.map { " (after host->\($0))" } ?? "")
+        }
         return PluginCallOutcome(
-            status: status, errorMessage: status == SB_OK ? "" : (message.isEmpty ? "status \(status), no message" : message),
+            status: status, errorMessage: status == SB_OK ? "" : message,
             reply: collected.reply, buttons: collected.buttons, handoffReason: collected.handoffReason,
             elapsedNanoseconds: elapsed)
     }
