@@ -87,6 +87,18 @@ import SwitchboardCore
         let line = try #require(TestSupport.lines(logPath).last { $0["message"] == "greeted a customer" && $0["workspace"] == "ws-b" })
         #expect(line["plugin"] == "hello-swift" && line["greetings"] == "1" && line["level"] == "info")
 
+        // A picture: the kit's message.media() downloads it through host->media.
+        var picture = TestSupport.message("", workspace: "ws-a", conversation: "pic")
+        picture.kind = .image
+        picture.media = { _ in PluginMedia(mimeType: "image/jpeg", bytes: [UInt8](repeating: 1, count: 2048)) }
+        #expect(a.runBlocking(message: picture).verdict == .reply(text: "Thanks for the picture (2048 bytes, image/jpeg).", buttons: []))
+        picture.media = { _ in throw PluginMediaError(retryable: true, message: "curl error 28: Timeout was reached") }
+        let failed = a.runBlocking(message: picture)
+        #expect(failed.errors.first?.plugin == "hello-swift" && failed.errors.first?.kind == .retryable)
+        #expect(failed.errors.first?.message.hasPrefix("media: the provider could not give it for now") == true)
+        picture.media = nil
+        #expect(a.runBlocking(message: picture).errors.isEmpty)
+
         // A config typo is refused with the key named.
         #expect(throws: PluginLoadError.self) {
             try host.load(workspace: "ws-c", specs: [PluginSpec(name: "hello-swift", configJSON: #"{"greting": "x"}"#)])
