@@ -12,7 +12,7 @@ final class CallContext: @unchecked Sendable {
         var buttons: [String] = []
         var handoffReason: String?
         /// The last host function that failed on this call, and why: added to the
-        /// journal's message when the plugin then fails without a message of its own.
+        /// journal's message when the plugin then fails.
         var hostFailure: String?
     }
 

@@ -74,8 +74,11 @@ public final class PluginInstance: @unchecked Sendable {
         }
         let collected = call.close()
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
-        if status != SB_OK, message.isEmpty {
-            message = "status \(status), no message" + (collected.hostFailure.map { " (after host->\($0))" } ?? "")
+        if status != SB_OK {
+            // The host's reason for a failed host function (the plugin cannot read it)
+            // goes with the plugin's message into the journal.
+            if message.isEmpty { message = "status \(status), no message" }
+            if let host = collected.hostFailure { message += " (after host->\(host))" }
         }
         return PluginCallOutcome(
             status: status, errorMessage: status == SB_OK ? "" : message,

@@ -54,6 +54,42 @@ import SwitchboardCore
         #expect(chain.runBlocking(message: TestSupport.message("bye")).verdict == .pass)
     }
 
+    @Test func theMediaHandleInTheHeaderCommentCompilesAndAnswers() throws {
+        let header = try String(contentsOfFile: TestSupport.include + "/switchboard_plugin.h", encoding: .utf8)
+        let lines = header.components(separatedBy: "\n")
+        let section = try #require(lines.firstIndex { $0.contains("==== MEDIA (ABI 1.1) ====") })
+        let start = try #require(lines[section...].firstIndex { $0.hasPrefix(" *     typedef struct") })
+        let end = try #require(lines[start...].firstIndex { $0.hasPrefix(" * The download blocks") })
+        let snippet = lines[start..<end].map { String($0.dropFirst(2)) }.joined(separator: "\n")
+        let source = """
+            #include <stdio.h>
+            #include "switchboard_plugin.h"
+            \(snippet)
+            static sb_status look_create(const sb_instance_info *info, void **out, sb_error *err) {
+                *out = (void *)info;
+                return SB_OK;
+            }
+            static const sb_plugin_descriptor look = SWITCHBOARD_PLUGIN_DESCRIPTOR_INIT(
+                .id = SB_STR_INIT("look"), .create = look_create, .handle = look_handle);
+            SB_EXPORT const sb_plugin_descriptor *switchboard_plugin_entry(uint32_t host_abi) { return &look; }
+            """
+        let dir = TestSupport.tempDir()
+        try source.write(toFile: dir + "/look.c", atomically: true, encoding: .utf8)
+        try TestSupport.run(["cc", "-std=c11", "-Wall", "-Werror", "-Wno-unused-parameter", "-shared", "-fPIC", "-I", TestSupport.include, "-o", dir + "/liblook.so", dir + "/look.c"])
+        let host = PluginHost(searchPaths: [dir], logger: TestSupport.quietLogger, stateStore: store)
+        let chain = try host.load(workspace: "ws-a", specs: [PluginSpec(name: "look")])
+        var picture = TestSupport.message("")
+        picture.kind = .image
+        picture.media = { _ in PluginMedia(mimeType: "image/png", bytes: [1, 2, 3, 4, 5]) }
+        #expect(chain.runBlocking(message: picture).verdict == .reply(text: "Got your image/png (5 bytes).", buttons: []))
+        #expect(chain.runBlocking(message: TestSupport.message("hello")).verdict == .pass)
+        picture.media = { _ in throw PluginMediaError(retryable: true, message: "HTTP 503") }
+        let failed = chain.runBlocking(message: picture)
+        #expect(failed.errors.first?.kind == .retryable)
+        #expect(failed.errors.first?.message == "no picture (after host->media failed: HTTP 503)")
+        chain.shutdown()
+    }
+
     @Test func helloSwiftRunsBesideTheOtherSwiftPluginsWithItsOwnStatePerWorkspace() throws {
         let lib = TestSupport.buildDir + "/libhello-swift.so"
         guard FileManager.default.fileExists(atPath: lib) else {

@@ -97,7 +97,8 @@
  * For an image, audio, video, document or sticker, `sb_message.text` holds only the
  * caption. The bytes stay with the provider until a plugin asks: `host->media` downloads
  * them (WhatsApp: a Graph API lookup, then the download) and hands them to a visitor,
- * borrowed for the duration of that visitor call:
+ * borrowed for the duration of that visitor call. The `handle` of a plugin that
+ * acknowledges pictures:
  *
  *     typedef struct { size_t len; char mime[64]; } got;
  *
@@ -107,19 +108,26 @@
  *         snprintf(g->mime, sizeof g->mime, "%.*s", (int)m->mime_type.len, m->mime_type.ptr);
  *     }
  *
- *     // in handle:
- *     got g = {0};
- *     if (host->abi_minor < 1) return SB_OK;   // a 1.0 host: no media (see VERSIONING)
- *     sb_status s = host->media(call, on_media, &g);
- *     if (s == SB_ERR_NOT_FOUND) return SB_OK;  // a text message: nothing to look at
- *     if (s != SB_OK) { sb_error_set(err, "media download failed", 21); return s; }
+ *     static sb_status look_handle(void *instance, const sb_message *msg,
+ *                                  sb_call *call, sb_error *err) {
+ *         const sb_host *host = ((const sb_instance_info *)instance)->host;
+ *         if (host->abi_minor < 1) return SB_OK;   // a 1.0 host: no media (VERSIONING)
+ *         got g = {0};
+ *         sb_status s = host->media(call, on_media, &g);
+ *         if (s == SB_ERR_NOT_FOUND) return SB_OK;  // a text message: nothing to see
+ *         if (s != SB_OK) { sb_error_set(err, "no picture", 10); return s; }
+ *         char text[128];
+ *         int n = snprintf(text, sizeof text, "Got your %s (%zu bytes).", g.mime, g.len);
+ *         return host->reply(call, (sb_str){ text, (size_t)n });
+ *     }
  *
  * The download blocks the calling thread and counts against the plugin's deadline:
  * give a plugin that reads media a `deadline_ms` of several seconds. Once downloaded,
  * the bytes are kept for the rest of the chain run: another call, or the next plugin of
  * the chain, gets them without a second download. Media over SB_MAX_MEDIA_BYTES is
- * refused (SB_ERR_PERMANENT). The host logs failures with the plugin, workspace and
- * message.
+ * refused (SB_ERR_PERMANENT). The host logs a failed download with the plugin,
+ * workspace, message and the provider's reason, and when `handle` then fails, it adds
+ * that reason to your error message in the journal.
  *
  * ==== THE THREE MEMORY RULES ====
  *
@@ -392,8 +400,8 @@ typedef struct sb_host {
      * a damaged download), SB_ERR_PERMANENT (the provider refused: media expired after
      * its 7 days or deleted, a channel that cannot download media, or more than
      * SB_MAX_MEDIA_BYTES), SB_ERR_INVALID (`visit` is NULL) or SB_ERR_OUTSIDE_CALL
-     * (after `handle` returned). The host logs every failure with the plugin,
-     * workspace and message. */
+     * (after `handle` returned). The host logs every failure with its reason, and
+     * adds the reason to the journal's entry when `handle` then fails. */
     sb_status (*media)(sb_call *call, sb_media_visitor visit, void *user);
 
     void *reserved[7];         /* zero; future host functions */

@@ -79,7 +79,8 @@ public struct IncomingMessage {
     /// plugin's deadline: give a plugin that reads media a `deadline_ms` of several
     /// seconds. A second call in the same `handle` gets the bytes the host kept.
     /// Throws a retryable `PluginError` when the provider fails for now, a permanent one
-    /// when it refuses (expired, too large) or the host is older than ABI 1.1.
+    /// when it refuses (expired, too large) or the host is older than ABI 1.1; the host
+    /// adds its reason when it journals the failure.
     public func media() throws -> Media? {
         guard host.pointee.abi_minor >= 1, let fetch = host.pointee.media else {
             throw PluginError.permanent("media: this host (ABI \(host.pointee.abi_major).\(host.pointee.abi_minor)) cannot give media; it needs ABI 1.1")
@@ -97,8 +98,8 @@ public struct IncomingMessage {
         switch status {
         case SB_OK: return sink.media
         case SB_ERR_NOT_FOUND: return nil
-        case SB_ERR_RETRYABLE: throw PluginError.retryable("media: the provider could not give it for now (the host's log says why)")
-        case SB_ERR_PERMANENT: throw PluginError.permanent("media: the provider refused it or it is too large (the host's log says why)")
+        case SB_ERR_RETRYABLE: throw PluginError.retryable("media: the provider could not give it for now")
+        case SB_ERR_PERMANENT: throw PluginError.permanent("media: the provider refused it, or it is over 16 MiB")
         default: throw PluginError.host(status, "media")
         }
     }
