@@ -42,5 +42,15 @@ import SwitchboardTestSupport
         #expect(failure.contains("host->media failed"))
         #expect(failure.contains("880404"))
         #expect(h.host.logText.contains("message media download failed"))
+
+        // The provider failing for now (500, 131000): journalled as retryable.
+        h.graph.failNext(1, with: .serverError)
+        #expect(try h.post([image("880001")]).status == 200)
+        #expect(h.waitForReplies(3))
+        #expect(h.replies.last?.text == "Thanks! We will get back to you shortly.")
+        let retryable = try h.events().filter { $0.contains(" plugin_error ") }
+        #expect(retryable.count == 2)
+        #expect(retryable.last?.contains("plugin hello-swift (workspace demo) retryable") == true)
+        #expect(retryable.last?.contains("code 131000") == true)
     }
 }
