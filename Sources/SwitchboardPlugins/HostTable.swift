@@ -147,6 +147,7 @@ private let hostHistory: @convention(c) (OpaquePointer?, UInt32, sb_history_visi
         entries = try source(Int(max))
     } catch {
         c.instance.logger.warn("conversation history read failed", [LogKey.error: "\(error)"])
+        c.noteHostFailure("history failed: \(error)")
         return SB_ERR_RETRYABLE
     }
     for e in entries.suffix(Int(max)) {
