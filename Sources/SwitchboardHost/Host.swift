@@ -53,8 +53,13 @@ final class Host: @unchecked Sendable {
             throw StartupError(description: problems.joined(separator: "\n"))
         }
         self.chains = Array(chains.values)
-        let responders = chains.mapValues { ChainResponders(chain: $0, store: store) as any Responders }
+        // Plugins download media through the pipeline's channels, built after the chains.
+        let pipelineRef = Mutex<Pipeline?>(nil)
+        let responders = chains.mapValues {
+            ChainResponders(chain: $0, store: store, media: { pipelineRef.withLock { $0 }?.media }) as any Responders
+        }
         let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics, responders: responders)
+        pipelineRef.withLock { $0 = pipeline }
         self.pipeline = pipeline
         pipeline.addRoutes(to: &router)
         // People and access (login, sessions, tokens), then the inbox API behind them.

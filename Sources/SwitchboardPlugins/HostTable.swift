@@ -22,6 +22,7 @@ nonisolated(unsafe) let hostTable: UnsafeMutablePointer<sb_host> = {
     t.pointee.add_button = hostAddButton
     t.pointee.handoff = hostHandoff
     t.pointee.history = hostHistory
+    t.pointee.media = hostMedia
     return t
 }()
 
@@ -146,6 +147,7 @@ private let hostHistory: @convention(c) (OpaquePointer?, UInt32, sb_history_visi
         entries = try source(Int(max))
     } catch {
         c.instance.logger.warn("conversation history read failed", [LogKey.error: "\(error)"])
+        c.noteHostFailure("history failed: \(error)")
         return SB_ERR_RETRYABLE
     }
     for e in entries.suffix(Int(max)) {
@@ -159,6 +161,32 @@ private let hostHistory: @convention(c) (OpaquePointer?, UInt32, sb_history_visi
         entry.timestamp_ms = Int64((e.timestamp.timeIntervalSince1970 * 1000).rounded(.down))
         let stop = withExtendedLifetime(arena) { visit(user, &entry) }
         if stop != 0 { break }
+    }
+    return SB_OK
+}
+
+private let hostMedia: @convention(c) (OpaquePointer?, sb_media_visitor?, UnsafeMutableRawPointer?) -> sb_status = { call, visit, user in
+    guard let c = CallContext.from(call), let visit else { return SB_ERR_INVALID }
+    guard c.state.withLock({ $0.open }) else { return SB_ERR_OUTSIDE_CALL }
+    guard let source = c.media else { return SB_ERR_NOT_FOUND }
+    let media: PluginMedia
+    do throws(PluginMediaError) {
+        media = try source.get()
+    } catch {
+        c.instance.logger.warn("message media download failed", [
+            LogKey.message: c.message.rawValue, "retryable": String(error.retryable), LogKey.error: error.message,
+        ])
+        c.noteHostFailure("media failed: \(error.message)")
+        return error.retryable ? SB_ERR_RETRYABLE : SB_ERR_PERMANENT
+    }
+    let mime = StringArena([media.mimeType])
+    media.bytes.withUnsafeBufferPointer { bytes in
+        var view = sb_media()
+        view.struct_size = UInt32(MemoryLayout<sb_media>.size)
+        view.mime_type = mime.views[0]
+        view.bytes = bytes.isEmpty ? nil : bytes.baseAddress
+        view.len = bytes.count
+        withExtendedLifetime(mime) { visit(user, &view) }
     }
     return SB_OK
 }

@@ -63,7 +63,8 @@ public final class PluginInstance: @unchecked Sendable {
     /// Calls the plugin's `handle` on the calling thread, without a deadline: the chain
     /// calls this on its pool; tools and benchmarks may call it directly.
     public func invoke(_ prepared: PreparedPluginMessage) -> PluginCallOutcome {
-        let call = CallContext(instance: context, history: prepared.message.history)
+        let call = CallContext(instance: context, message: prepared.message.message, history: prepared.message.history,
+                               media: prepared.media)
         let start = DispatchTime.now().uptimeNanoseconds
         var message = ""
         let status = withErrorBuffer { err in
@@ -73,8 +74,14 @@ public final class PluginInstance: @unchecked Sendable {
         }
         let collected = call.close()
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
+        if status != SB_OK {
+            // The host's reason for a failed host function (the plugin cannot read it)
+            // goes with the plugin's message into the journal.
+            if message.isEmpty { message = "status \(status), no message" }
+            if let host = collected.hostFailure { message += " (after host->\(host))" }
+        }
         return PluginCallOutcome(
-            status: status, errorMessage: status == SB_OK ? "" : (message.isEmpty ? "status \(status), no message" : message),
+            status: status, errorMessage: status == SB_OK ? "" : message,
             reply: collected.reply, buttons: collected.buttons, handoffReason: collected.handoffReason,
             elapsedNanoseconds: elapsed)
     }

@@ -21,12 +21,17 @@ public struct PluginMessage: Sendable {
     /// given number; called on a plugin-pool thread, only if a plugin asks. Nil: no
     /// history to give.
     public var history: (@Sendable (Int) throws -> [PluginHistoryEntry])?
+    /// Downloads the message's media (image, audio, video, document, sticker) for
+    /// `host->media`; called on a plugin-pool thread, only if a plugin asks, at most once
+    /// per chain run while it succeeds. Nil: the message has no media.
+    public var media: PluginMediaSource?
 
     public init(
         workspace: WorkspaceID, channel: ChannelID, conversation: ConversationID, message: MessageID,
         senderE164: String = "", senderName: String = "", text: String, kind: MessageKind = .text,
         timestamp: Date, conversationState: ConversationState = .bot,
-        history: (@Sendable (Int) throws -> [PluginHistoryEntry])? = nil
+        history: (@Sendable (Int) throws -> [PluginHistoryEntry])? = nil,
+        media: PluginMediaSource? = nil
     ) {
         self.workspace = workspace
         self.channel = channel
@@ -39,6 +44,7 @@ public struct PluginMessage: Sendable {
         self.timestamp = timestamp
         self.conversationState = conversationState
         self.history = history
+        self.media = media
     }
 }
 

@@ -9,9 +9,12 @@ public final class PreparedPluginMessage: @unchecked Sendable {
     public let message: PluginMessage
     private let arena: StringArena
     let view: UnsafeMutablePointer<sb_message>
+    /// The message's media, downloaded once for all the calls of the run; nil: none.
+    let media: MessageMedia?
 
     public init(_ message: PluginMessage, unansweredTurns: Int = 0) {
         self.message = message
+        media = message.media.map(MessageMedia.init)
         arena = StringArena([
             message.workspace.rawValue, message.channel.rawValue, message.conversation.rawValue,
             message.message.rawValue, message.senderE164, message.senderName, message.text,

@@ -54,6 +54,42 @@ import SwitchboardCore
         #expect(chain.runBlocking(message: TestSupport.message("bye")).verdict == .pass)
     }
 
+    @Test func theMediaHandleInTheHeaderCommentCompilesAndAnswers() throws {
+        let header = try String(contentsOfFile: TestSupport.include + "/switchboard_plugin.h", encoding: .utf8)
+        let lines = header.components(separatedBy: "\n")
+        let section = try #require(lines.firstIndex { $0.contains("==== MEDIA (ABI 1.1) ====") })
+        let start = try #require(lines[section...].firstIndex { $0.hasPrefix(" *     typedef struct") })
+        let end = try #require(lines[start...].firstIndex { $0.hasPrefix(" * The download blocks") })
+        let snippet = lines[start..<end].map { String($0.dropFirst(2)) }.joined(separator: "\n")
+        let source = """
+            #include <stdio.h>
+            #include "switchboard_plugin.h"
+            \(snippet)
+            static sb_status look_create(const sb_instance_info *info, void **out, sb_error *err) {
+                *out = (void *)info;
+                return SB_OK;
+            }
+            static const sb_plugin_descriptor look = SWITCHBOARD_PLUGIN_DESCRIPTOR_INIT(
+                .id = SB_STR_INIT("look"), .create = look_create, .handle = look_handle);
+            SB_EXPORT const sb_plugin_descriptor *switchboard_plugin_entry(uint32_t host_abi) { return &look; }
+            """
+        let dir = TestSupport.tempDir()
+        try source.write(toFile: dir + "/look.c", atomically: true, encoding: .utf8)
+        try TestSupport.run(["cc", "-std=c11", "-Wall", "-Werror", "-Wno-unused-parameter", "-shared", "-fPIC", "-I", TestSupport.include, "-o", dir + "/liblook.so", dir + "/look.c"])
+        let host = PluginHost(searchPaths: [dir], logger: TestSupport.quietLogger, stateStore: store)
+        let chain = try host.load(workspace: "ws-a", specs: [PluginSpec(name: "look")])
+        var picture = TestSupport.message("")
+        picture.kind = .image
+        picture.media = { _ in PluginMedia(mimeType: "image/png", bytes: [1, 2, 3, 4, 5]) }
+        #expect(chain.runBlocking(message: picture).verdict == .reply(text: "Got your image/png (5 bytes).", buttons: []))
+        #expect(chain.runBlocking(message: TestSupport.message("hello")).verdict == .pass)
+        picture.media = { _ in throw PluginMediaError(retryable: true, message: "HTTP 503") }
+        let failed = chain.runBlocking(message: picture)
+        #expect(failed.errors.first?.kind == .retryable)
+        #expect(failed.errors.first?.message == "no picture (after host->media failed: HTTP 503)")
+        chain.shutdown()
+    }
+
     @Test func helloSwiftRunsBesideTheOtherSwiftPluginsWithItsOwnStatePerWorkspace() throws {
         let lib = TestSupport.buildDir + "/libhello-swift.so"
         guard FileManager.default.fileExists(atPath: lib) else {
@@ -86,6 +122,18 @@ import SwitchboardCore
         #expect(try store.get(workspace: "ws-b", plugin: "hello-swift", key: "greetings") == Array("1".utf8))
         let line = try #require(TestSupport.lines(logPath).last { $0["message"] == "greeted a customer" && $0["workspace"] == "ws-b" })
         #expect(line["plugin"] == "hello-swift" && line["greetings"] == "1" && line["level"] == "info")
+
+        // A picture: the kit's message.media() downloads it through host->media.
+        var picture = TestSupport.message("", workspace: "ws-a", conversation: "pic")
+        picture.kind = .image
+        picture.media = { _ in PluginMedia(mimeType: "image/jpeg", bytes: [UInt8](repeating: 1, count: 2048)) }
+        #expect(a.runBlocking(message: picture).verdict == .reply(text: "Thanks for the picture (2048 bytes, image/jpeg).", buttons: []))
+        picture.media = { _ in throw PluginMediaError(retryable: true, message: "curl error 28: Timeout was reached") }
+        let failed = a.runBlocking(message: picture)
+        #expect(failed.errors.first?.plugin == "hello-swift" && failed.errors.first?.kind == .retryable)
+        #expect(failed.errors.first?.message.hasPrefix("media: the provider could not give it for now") == true)
+        picture.media = nil
+        #expect(a.runBlocking(message: picture).errors.isEmpty)
 
         // A config typo is refused with the key named.
         #expect(throws: PluginLoadError.self) {

@@ -23,7 +23,9 @@
  * A plugin answers through the per-call handle `sb_call`: `host->reply(call, ...)` to
  * answer (with up to 3 quick-reply buttons), `host->handoff(call, ...)` to hand the
  * conversation to a human, or nothing at all to pass ("I have no answer" is a normal
- * outcome, not an error).
+ * outcome, not an error). Through the same handle it may read the conversation's
+ * earlier messages (`host->history`) and, since ABI 1.1, download the picture, voice
+ * note, video, document or sticker the customer sent (`host->media`, see MEDIA below).
  *
  * ==== A COMPLETE PLUGIN IN C ====
  *
@@ -90,12 +92,50 @@
  * confuse the Swift runtime's type lookup). plugin-sdk/examples/hello-swift/ is this
  * plugin grown a little (state, logging, history), built as the product `hello-swift`.
  *
+ * ==== MEDIA (ABI 1.1) ====
+ *
+ * For an image, audio, video, document or sticker, `sb_message.text` holds only the
+ * caption. The bytes stay with the provider until a plugin asks: `host->media` downloads
+ * them (WhatsApp: a Graph API lookup, then the download) and hands them to a visitor,
+ * borrowed for the duration of that visitor call. The `handle` of a plugin that
+ * acknowledges pictures:
+ *
+ *     typedef struct { size_t len; char mime[64]; } got;
+ *
+ *     static void on_media(void *user, const sb_media *m) {
+ *         got *g = user;                        // copy what you need: m is borrowed
+ *         g->len = m->len;
+ *         snprintf(g->mime, sizeof g->mime, "%.*s", (int)m->mime_type.len, m->mime_type.ptr);
+ *     }
+ *
+ *     static sb_status look_handle(void *instance, const sb_message *msg,
+ *                                  sb_call *call, sb_error *err) {
+ *         const sb_host *host = ((const sb_instance_info *)instance)->host;
+ *         if (host->abi_minor < 1) return SB_OK;   // a 1.0 host: no media (VERSIONING)
+ *         got g = {0};
+ *         sb_status s = host->media(call, on_media, &g);
+ *         if (s == SB_ERR_NOT_FOUND) return SB_OK;  // a text message: nothing to see
+ *         if (s != SB_OK) { sb_error_set(err, "no picture", 10); return s; }
+ *         char text[128];
+ *         int n = snprintf(text, sizeof text, "Got your %s (%zu bytes).", g.mime, g.len);
+ *         return host->reply(call, (sb_str){ text, (size_t)n });
+ *     }
+ *
+ * The download blocks the calling thread and counts against the plugin's deadline:
+ * give a plugin that reads media a `deadline_ms` of several seconds. Once downloaded,
+ * the bytes are kept for the rest of the chain run: another call, or the next plugin of
+ * the chain, gets them without a second download. Media over SB_MAX_MEDIA_BYTES is
+ * refused (SB_ERR_PERMANENT). The host logs a failed download with the plugin,
+ * workspace, message and the provider's reason, and when `handle` then fails, it adds
+ * that reason to your error message in the journal.
+ *
  * ==== THE THREE MEMORY RULES ====
  *
  *   BORROWED IN   Everything the host passes (sb_instance_info, sb_message, history
- *                 entries, the sb_call handle) is owned by the host. sb_instance_info
+ *                 entries, media, the sb_call handle) is owned by the host. sb_instance_info
  *                 and what it points to live until `destroy` returns; everything else
- *                 only until the callback it was passed to returns. Copy to keep.
+ *                 only until the callback (or visitor) it was passed to returns. Copy
+ *                 to keep.
  *   COPIED OUT    Everything a plugin passes to a host function (reply text, log lines,
  *                 state values) is copied before that function returns. Pass stack
  *                 buffers freely.
@@ -139,6 +179,18 @@
  * min(struct_size, sizeof) bytes of the descriptor into a zeroed one). New fields bump
  * the minor. The descriptor ends with reserved slots, which must be zero (the INIT
  * macro does that).
+ *
+ * New host functions take the first free reserved slot of `sb_host` (so its size does
+ * not change); a host of an older minor leaves that slot NULL. Before calling a function
+ * added in minor N, check `host->abi_minor >= N`:
+ *
+ *   1.0  log, state_get/set/delete, now_ms, config, reply, add_button, handoff, history
+ *   1.1  media
+ *
+ * A plugin built with this header declares ABI 1.1 (the INIT macro fills it in) and is
+ * refused by a 1.0 host. A plugin that wants to load on 1.0 hosts as well declares
+ * `.abi_minor = 0` in its descriptor and calls `media` only when `host->abi_minor >= 1`.
+ * Plugins built with the 1.0 header keep working unchanged on a 1.1 host.
  */
 #ifndef SWITCHBOARD_PLUGIN_H
 #define SWITCHBOARD_PLUGIN_H
@@ -153,7 +205,7 @@ extern "C" {
 /* ---- Versions and entry point ------------------------------------------------------ */
 
 #define SWITCHBOARD_PLUGIN_ABI_MAJOR 1
-#define SWITCHBOARD_PLUGIN_ABI_MINOR 0
+#define SWITCHBOARD_PLUGIN_ABI_MINOR 1
 /* major << 16 | minor: what the host passes to the entry function. */
 #define SWITCHBOARD_PLUGIN_ABI_VERSION ((SWITCHBOARD_PLUGIN_ABI_MAJOR << 16) | SWITCHBOARD_PLUGIN_ABI_MINOR)
 /* The one symbol the host looks up. */
@@ -174,7 +226,7 @@ typedef int32_t sb_status;
 #define SB_ERR_RETRYABLE        1   /* temporary: timeout, provider down, rate limited */
 #define SB_ERR_PERMANENT        2   /* will fail again with the same input and config   */
 #define SB_ERR_INVALID          3   /* bad argument or config (permanent)               */
-#define SB_ERR_NOT_FOUND        4   /* host: no value under that key                    */
+#define SB_ERR_NOT_FOUND        4   /* host: no value under that key; no media          */
 #define SB_ERR_BUFFER_TOO_SMALL 5   /* host: *len_out holds the size needed             */
 #define SB_ERR_UNSUPPORTED      6   /* host: this host does not offer the function      */
 #define SB_ERR_OUTSIDE_CALL     7   /* host: sb_call used after its handle returned     */
@@ -191,6 +243,7 @@ typedef int32_t sb_status;
 #define SB_MAX_REPLY_TEXT       4096   /* bytes of UTF-8 per reply                */
 #define SB_MAX_STATE_KEY        256    /* bytes per state key                     */
 #define SB_MAX_STATE_VALUE      65536  /* bytes per state value                   */
+#define SB_MAX_MEDIA_BYTES      16777216 /* 16 MiB: bytes of media host->media gives */
 
 /* ---- Strings ----------------------------------------------------------------------- */
 
@@ -267,6 +320,21 @@ typedef struct sb_history_entry {
 /* Called once per history entry; return 0 to continue, non-zero to stop. */
 typedef int32_t (*sb_history_visitor)(void *user, const sb_history_entry *entry);
 
+/* The media of the message being handled (ABI 1.1). Borrowed: the struct, the MIME type
+ * and the bytes are valid only inside the visitor call they are passed to. */
+typedef struct sb_media {
+    uint32_t struct_size;      /* host: sizeof(sb_media) this host knows          */
+    uint32_t reserved0;
+    sb_str mime_type;          /* as the provider reported it ("image/jpeg",
+                                  "audio/ogg; codecs=opus"); "application/octet-stream"
+                                  when it gave none                               */
+    const uint8_t *bytes;      /* `len` bytes (not NUL-terminated); NULL if len is 0 */
+    size_t len;                /* at most SB_MAX_MEDIA_BYTES                      */
+} sb_media;
+
+/* Called once, on the calling thread, before host->media returns SB_OK. */
+typedef void (*sb_media_visitor)(void *user, const sb_media *media);
+
 /* The host's services. OWNERSHIP: host-owned, static, valid for the life of the
  * process. Every function is thread-safe (see THREADING). Check `struct_size` before
  * using a function added in a later minor version. */
@@ -320,7 +388,23 @@ typedef struct sb_host {
     sb_status (*history)(sb_call *call, uint32_t max_entries, sb_history_visitor visit,
                          void *user);
 
-    void *reserved[8];         /* zero; future host functions */
+    /* ABI 1.1 (check host->abi_minor >= 1 first; NULL on a 1.0 host). Downloads the
+     * media of the message being handled (kind "image", "audio", "video", "document"
+     * or "sticker") and calls `visit` once with its bytes and MIME type, borrowed for
+     * that call only (copy what you keep). Blocks while it downloads; the time counts
+     * against the plugin's deadline. A successful download is kept for the chain run
+     * (later calls get the same bytes); a failed one is tried again on the next call.
+     * Returns SB_OK after `visit` returned; otherwise `visit` is not called and it
+     * returns SB_ERR_NOT_FOUND (the message has no media: text, location, ...),
+     * SB_ERR_RETRYABLE (the provider failed for now: a timeout, a 5xx, rate limited,
+     * a damaged download), SB_ERR_PERMANENT (the provider refused: media expired after
+     * its 7 days or deleted, a channel that cannot download media, or more than
+     * SB_MAX_MEDIA_BYTES), SB_ERR_INVALID (`visit` is NULL) or SB_ERR_OUTSIDE_CALL
+     * (after `handle` returned). The host logs every failure with its reason, and
+     * adds the reason to the journal's entry when `handle` then fails. */
+    sb_status (*media)(sb_call *call, sb_media_visitor visit, void *user);
+
+    void *reserved[7];         /* zero; future host functions */
 } sb_host;
 
 /* ---- What `create` receives --------------------------------------------------------- */

@@ -12,6 +12,10 @@ _Static_assert(offsetof(sb_plugin_descriptor, abi_minor) == 6, "ABI version at a
 _Static_assert(sizeof(sb_str) == 2 * sizeof(void *), "sb_str is pointer + length");
 _Static_assert(offsetof(sb_message, unanswered_turns) == 4, "ABI 1.0 layout");
 _Static_assert(offsetof(sb_host, log) == 8, "ABI 1.0 layout");
+/* ABI 1.1 took the first reserved slot of sb_host: same size, same offsets. */
+_Static_assert(offsetof(sb_host, media) == offsetof(sb_host, history) + sizeof(void *), "ABI 1.1: media follows history");
+_Static_assert(offsetof(sb_host, reserved) == offsetof(sb_host, media) + sizeof(void *), "ABI 1.1: media took reserved[0]");
+_Static_assert(sizeof(sb_host) == 8 + 18 * sizeof(void *), "sb_host keeps its ABI 1.0 size");
 
 /* The ABI version this copy of the header describes (major << 16 | minor). */
 uint32_t switchboard_plugin_header_abi(void) {

@@ -2,13 +2,15 @@ import Foundation
 import SwitchboardChannels
 import SwitchboardCore
 
-/// Downloads the media of an inbound message lazily, when an agent asks: the message
+/// Downloads the media of an inbound message lazily, when an agent or a plugin asks: the message
 /// keeps only the provider's media id; the Graph API resolves it to a short-lived URL,
 /// which is fetched at once with the channel's token (never stored), and the bytes are
 /// checked against the reported SHA-256.
 struct MediaFetcher: Sendable {
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        /// The provider failed for now (timeout, 5xx, rate limited, damaged download).
+        var retryable = false
     }
 
     /// The Graph API settings of each WhatsApp channel.
@@ -24,16 +26,18 @@ struct MediaFetcher: Sendable {
         return media["id"] as? String
     }
 
-    func fetch(channel: ChannelID, mediaID: String) throws -> (mimeType: String, bytes: [UInt8]) {
-        guard let configuration = channels[channel] else {
+    /// - Parameter maxBytes: refuse media larger than this (below the channel's own limit).
+    func fetch(channel: ChannelID, mediaID: String, maxBytes: Int? = nil) throws -> (mimeType: String, bytes: [UInt8]) {
+        guard var configuration = channels[channel] else {
             throw Failure(description: "channel \(channel) cannot download media")
         }
+        if let maxBytes { configuration.maxDownloadBytes = min(configuration.maxDownloadBytes, maxBytes) }
         let client = GraphAPIClient(configuration: configuration)
         do {
             let (info, bytes) = try client.downloadMedia(id: mediaID)
             return (info.mimeType ?? "application/octet-stream", bytes)
         } catch {
-            throw Failure(description: error.description)
+            throw Failure(description: error.description, retryable: error.isRetryable)
         }
     }
 }

@@ -25,6 +25,9 @@ struct StorePluginState: PluginStateStore {
 struct ChainResponders: Responders {
     let chain: ResponderChain
     let store: any Store
+    /// Downloads inbound media for plugins (`host->media`); nil when no channel can.
+    /// Asked at each download, so reloaded credentials apply.
+    var media: @Sendable () -> MediaFetcher? = { nil }
 
     func respond(_ input: ResponderInput) -> ResponderOutcome {
         let ws = store.workspace(input.workspace)
@@ -38,7 +41,8 @@ struct ChainResponders: Responders {
                 try ws.messages.list(conversation: conversation, after: nil, limit: 10_000).suffix(max(0, n)).map {
                     PluginHistoryEntry(direction: $0.direction, kind: $0.kind, text: $0.text ?? "", timestamp: $0.createdAt)
                 }
-            }))
+            },
+            media: mediaSource(input)))
         let verdict: ResponderVerdict = switch result.verdict {
         case .pass: .pass
         case .reply(let text, let buttons): .reply(text: text, buttons: buttons)
@@ -46,6 +50,26 @@ struct ChainResponders: Responders {
         }
         return ResponderOutcome(verdict: verdict, plugin: result.plugin,
                                 failures: result.errors.map { (plugin: $0.plugin, error: $0.description) })
+    }
+
+    /// The download of the message's media, for plugins that ask; nil when it has none.
+    func mediaSource(_ input: ResponderInput) -> PluginMediaSource? {
+        guard input.message.kind.hasMedia, let mediaID = MediaFetcher.mediaID(payloadJSON: input.message.payloadJSON) else {
+            return nil
+        }
+        let channel = input.message.channelID
+        let fetcher = media
+        return { maxBytes in
+            guard let media = fetcher() else {
+                throw PluginMediaError(retryable: false, message: "no channel of this host can download media")
+            }
+            do {
+                let (mimeType, bytes) = try media.fetch(channel: channel, mediaID: mediaID, maxBytes: maxBytes)
+                return PluginMedia(mimeType: mimeType, bytes: bytes)
+            } catch let failure as MediaFetcher.Failure {
+                throw PluginMediaError(retryable: failure.retryable, message: failure.description)
+            }
+        }
     }
 }
 

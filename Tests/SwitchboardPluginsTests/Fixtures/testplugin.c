@@ -16,6 +16,12 @@
  *   log             log a line with a field named "workspace" (which must not win)
  *   late-reply      sleep 300 ms, then reply "too late"
  *   turns           reply "turns=<unanswered_turns>"
+ *   media           host->media: reply "got <n> bytes of <mime> (sum <byte sum>)",
+ *                   "no media" on SB_ERR_NOT_FOUND, or return the failure status
+ *                   without a message; on a host older than 1.1 reply "host has no
+ *                   media"; built with a 1.0 header, reply "built without media"
+ *   media-twice     host->media twice: reply "<n1>+<n2> bytes"
+ *   media-null      host->media with a NULL visitor: reply "status=<status>"
  *   anything else   pass
  * Config {"fail_create": true} makes create fail.
  */
@@ -58,6 +64,19 @@ static sb_status t_create(const sb_instance_info *info, void **out, sb_error *er
 }
 
 typedef struct { int n; char first[128]; size_t first_len; } hist;
+
+#if SWITCHBOARD_PLUGIN_ABI_MINOR >= 1
+typedef struct { int visits; size_t len; unsigned sum; char mime[128]; } got_media;
+
+static void on_media(void *user, const sb_media *m) {
+    got_media *g = user;
+    g->visits++;
+    g->len = m->len;
+    g->sum = 0;
+    for (size_t i = 0; i < m->len; i++) g->sum += m->bytes[i];
+    snprintf(g->mime, sizeof g->mime, "%.*s", (int)m->mime_type.len, m->mime_type.ptr);
+}
+#endif
 
 static int32_t visit(void *user, const sb_history_entry *e) {
     hist *h = user;
@@ -146,6 +165,34 @@ static sb_status t_handle(void *instance, const sb_message *m, sb_call *call, sb
         host->log(ctx, SB_LOG_WARN, SB_STR("test plugin line"), f, 2);
         return SB_OK;
     }
+    if (sb_str_eq_cstr(m->text, "media")) {
+#if SWITCHBOARD_PLUGIN_ABI_MINOR >= 1
+        if (host->abi_minor < 1 || host->media == NULL) return host->reply(call, SB_STR("host has no media"));
+        got_media g = {0};
+        sb_status s = host->media(call, on_media, &g);
+        if (s == SB_ERR_NOT_FOUND) return host->reply(call, SB_STR("no media"));
+        if (s != SB_OK) return s;
+        int len = snprintf(buf, sizeof buf, "got %zu bytes of %s (sum %u)", g.len, g.mime, g.sum);
+        if (g.visits != 1) len = snprintf(buf, sizeof buf, "visited %d times", g.visits);
+        return host->reply(call, (sb_str){buf, (size_t)len});
+#else
+        return host->reply(call, SB_STR("built without media"));
+#endif
+    }
+#if SWITCHBOARD_PLUGIN_ABI_MINOR >= 1
+    if (sb_str_eq_cstr(m->text, "media-twice")) {
+        got_media a = {0}, b = {0};
+        sb_status s = host->media(call, on_media, &a);
+        if (s == SB_OK) s = host->media(call, on_media, &b);
+        if (s != SB_OK) return s;
+        int len = snprintf(buf, sizeof buf, "%zu+%zu bytes", a.len, b.len);
+        return host->reply(call, (sb_str){buf, (size_t)len});
+    }
+    if (sb_str_eq_cstr(m->text, "media-null")) {
+        int len = snprintf(buf, sizeof buf, "status=%d", host->media(call, NULL, NULL));
+        return host->reply(call, (sb_str){buf, (size_t)len});
+    }
+#endif
     if (sb_str_eq_cstr(m->text, "turns")) {
         int len = snprintf(buf, sizeof buf, "turns=%u", m->unanswered_turns);
         return host->reply(call, (sb_str){buf, (size_t)len});

@@ -66,4 +66,41 @@ public struct IncomingMessage {
         if status != SB_OK { throw PluginError.host(status, "history") }
         return sink.entries
     }
+
+    /// The media of a message (image, audio, video, document, sticker).
+    public struct Media: Sendable, Equatable {
+        /// As the provider reported it ("image/jpeg", "audio/ogg; codecs=opus").
+        public var mimeType: String
+        public var bytes: [UInt8]
+    }
+
+    /// Downloads the message's media (at most 16 MiB), or nil when the message has none
+    /// (a text, a location). Blocks while it downloads, and the time counts against the
+    /// plugin's deadline: give a plugin that reads media a `deadline_ms` of several
+    /// seconds. A second call in the same `handle` gets the bytes the host kept.
+    /// Throws a retryable `PluginError` when the provider fails for now, a permanent one
+    /// when it refuses (expired, too large) or the host is older than ABI 1.1; the host
+    /// adds its reason when it journals the failure.
+    public func media() throws -> Media? {
+        guard host.pointee.abi_minor >= 1, let fetch = host.pointee.media else {
+            throw PluginError.permanent("media: this host (ABI \(host.pointee.abi_major).\(host.pointee.abi_minor)) cannot give media; it needs ABI 1.1")
+        }
+        final class Sink { var media: Media? }
+        let sink = Sink()
+        let visitor: sb_media_visitor = { user, media in
+            guard let user, let m = media else { return }
+            let bytes = m.pointee.bytes.map { Array(UnsafeBufferPointer(start: $0, count: m.pointee.len)) } ?? []
+            Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue().media = Media(mimeType: String(m.pointee.mime_type), bytes: bytes)
+        }
+        let status = withExtendedLifetime(sink) {
+            fetch(call, visitor, Unmanaged.passUnretained(sink).toOpaque())
+        }
+        switch status {
+        case SB_OK: return sink.media
+        case SB_ERR_NOT_FOUND: return nil
+        case SB_ERR_RETRYABLE: throw PluginError.retryable("media: the provider could not give it for now")
+        case SB_ERR_PERMANENT: throw PluginError.permanent("media: the provider refused it, or it is over 16 MiB")
+        default: throw PluginError.host(status, "media")
+        }
+    }
 }

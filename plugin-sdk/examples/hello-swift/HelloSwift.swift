@@ -2,7 +2,8 @@
 //
 // Replies to "hello" with the configured greeting and two quick-reply buttons, counts
 // greetings in the workspace's state, and mentions the customer's last message when
-// the conversation has one. Everything else passes.
+// the conversation has one. Thanks the customer for a picture, with its size and type
+// (downloaded through the host: ABI 1.1). Everything else passes.
 //
 // Package.swift declares it as the dynamic library product `hello-swift`
 // (libhello-swift.so), module HelloSwiftPlugin: every Swift plugin needs its own module
@@ -21,6 +22,11 @@ struct HelloSwift: Responder {
     }
 
     func handle(_ message: IncomingMessage) throws -> Verdict {
+        if message.kind == "image" {
+            // Downloaded only now, when asked; nil if the message carried none after all.
+            guard let picture = try message.media() else { return .pass }
+            return .reply("Thanks for the picture (\(picture.bytes.count) bytes, \(picture.mimeType)).")
+        }
         guard message.text.trimmingCharacters(in: .whitespaces).lowercased() == "hello" else { return .pass }
         // State is this workspace's only: the host bound the workspace at creation.
         let count = (try context.stateString("greetings")).flatMap { Int($0) } ?? 0

@@ -1,0 +1,420 @@
+/*
+ * switchboard_plugin.h: the contract between Switchboard and its responder plugins.
+ *
+ * This header is the only thing a plugin needs. It is plain C11, has no dependencies
+ * beyond <stddef.h> and <stdint.h>, and is the tutorial: read this comment, copy one of
+ * the two plugins below, build it, and name it in a workspace's config.
+ *
+ * ==== WHAT A PLUGIN IS ====
+ *
+ * A responder plugin is a shared library (`libNAME.so`) that exports ONE function,
+ * `switchboard_plugin_entry`, returning a pointer to a static descriptor: the plugin's
+ * id, name, version, and three callbacks. The host:
+ *
+ *   1. dlopen()s the library once per process (RTLD_NOW | RTLD_LOCAL) and never
+ *      dlclose()s it;
+ *   2. calls `switchboard_plugin_entry` and checks the ABI version in the descriptor;
+ *   3. calls `create` once per workspace that lists the plugin, with that workspace's
+ *      id, timezone and config (JSON), and the host services table;
+ *   4. calls `handle` for each inbound message of a conversation in state `bot`, in the
+ *      order of the workspace's chain, until a plugin replies or hands off;
+ *   5. calls `destroy` at shutdown, when no `handle` call of that instance is running.
+ *
+ * A plugin answers through the per-call handle `sb_call`: `host->reply(call, ...)` to
+ * answer (with up to 3 quick-reply buttons), `host->handoff(call, ...)` to hand the
+ * conversation to a human, or nothing at all to pass ("I have no answer" is a normal
+ * outcome, not an error).
+ *
+ * ==== A COMPLETE PLUGIN IN C ====
+ *
+ *     #include <string.h>
+ *     #include "switchboard_plugin.h"
+ *
+ *     static sb_status hello_create(const sb_instance_info *info, void **instance,
+ *                                   sb_error *err) {
+ *         *instance = (void *)info;            // info lives until destroy
+ *         return SB_OK;
+ *     }
+ *
+ *     static sb_status hello_handle(void *instance, const sb_message *msg,
+ *                                   sb_call *call, sb_error *err) {
+ *         const sb_instance_info *info = instance;
+ *         if (!sb_str_eq_cstr(msg->text, "hello")) return SB_OK;     // pass
+ *         info->host->reply(call, SB_STR("Hello! How can we help?"));
+ *         return SB_OK;
+ *     }
+ *
+ *     static const sb_plugin_descriptor hello = SWITCHBOARD_PLUGIN_DESCRIPTOR_INIT(
+ *         .id = SB_STR_INIT("hello"), .name = SB_STR_INIT("Hello"),
+ *         .version = SB_STR_INIT("1.0.0"), .description = SB_STR_INIT("Answers hello."),
+ *         .create = hello_create, .handle = hello_handle);
+ *
+ *     SB_EXPORT const sb_plugin_descriptor *switchboard_plugin_entry(uint32_t host_abi) {
+ *         return &hello;
+ *     }
+ *
+ *   Build:  cc -shared -fPIC -I plugin-sdk/include -o libhello.so hello.c
+ *   Config: plugins: [{ name: hello }]   (the host looks for libhello.so on plugins.path)
+ *   See plugin-sdk/examples/hello-c/ for this plugin with its Makefile and README.
+ *
+ * ==== A COMPLETE PLUGIN IN SWIFT ====
+ *
+ * SwitchboardPluginKit (plugin-sdk/Sources/SwitchboardPluginKit) wraps this header: a
+ * Swift error never crosses the boundary, strings arrive as `String`.
+ *
+ *     // Package.swift of your own package:
+ *     //   products: [.library(name: "hello", type: .dynamic, targets: ["HelloPlugin"])],
+ *     //   dependencies: [.package(url: <switchboard's repository>, ...)],
+ *     //   targets: [.target(name: "HelloPlugin", dependencies: [
+ *     //       .product(name: "SwitchboardPluginKit", package: "switchboard")])]
+ *     // `swift build` then gives .build/debug/libhello.so.
+ *     import SwitchboardPluginKit
+ *
+ *     struct Hello: Responder {
+ *         let greeting: String
+ *         init(context: PluginContext, config: PluginConfig) throws {
+ *             greeting = try config.string("greeting") ?? "Hello! How can we help?"
+ *         }
+ *         func handle(_ message: IncomingMessage) throws -> Verdict {
+ *             message.text.lowercased() == "hello" ? .reply(greeting) : .pass
+ *         }
+ *     }
+ *
+ *     @_cdecl("switchboard_plugin_entry")
+ *     public func switchboardPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
+ *         exportResponder(Hello.self, id: "hello", name: "Hello", version: "1.0.0",
+ *                         description: "Answers hello.")
+ *     }
+ *
+ * Give each Swift plugin its own module name (two plugins with the same module name
+ * confuse the Swift runtime's type lookup). plugin-sdk/examples/hello-swift/ is this
+ * plugin grown a little (state, logging, history), built as the product `hello-swift`.
+ *
+ * ==== THE THREE MEMORY RULES ====
+ *
+ *   BORROWED IN   Everything the host passes (sb_instance_info, sb_message, history
+ *                 entries, the sb_call handle) is owned by the host. sb_instance_info
+ *                 and what it points to live until `destroy` returns; everything else
+ *                 only until the callback it was passed to returns. Copy to keep.
+ *   COPIED OUT    Everything a plugin passes to a host function (reply text, log lines,
+ *                 state values) is copied before that function returns. Pass stack
+ *                 buffers freely.
+ *   NO CROSS-FREE Nothing is ever freed across the boundary. The host never frees what
+ *                 a plugin allocated, and a plugin never frees what the host passed.
+ *
+ * Strings cross as `sb_str` (pointer + length, UTF-8, NOT NUL-terminated; `ptr` may be
+ * NULL when `len` is 0).
+ *
+ * ==== THREADING ====
+ *
+ *   - `create` and `destroy` are called from a host thread, never concurrently with
+ *     each other for the same instance.
+ *   - `handle` runs on a thread of the host's plugin pool. Calls for ONE conversation
+ *     are never concurrent; calls for DIFFERENT conversations of the same instance may
+ *     run concurrently, so an instance's shared state needs its own locking.
+ *   - `handle` may block (an LLM call). The host enforces a per-plugin deadline (2 s by
+ *     default, `deadline_ms` in config): past it, the chain moves on without this
+ *     plugin and whatever the late call does with `call` is discarded. The late call
+ *     still runs to completion on its own thread; it never stalls other conversations.
+ *   - Every host function is thread-safe. Functions taking `sb_host_ctx *` may be called
+ *     from any thread between `create` and the start of `destroy`; functions taking
+ *     `sb_call *` only during the `handle` call that received it.
+ *
+ * ==== ERRORS ====
+ *
+ * Callbacks return `sb_status`. No exception, Swift error, C++ exception or longjmp may
+ * leave a callback. On failure write a short, human-readable message into the caller's
+ * `sb_error` buffer (`sb_error_set`) and return SB_ERR_RETRYABLE (a temporary
+ * condition: a timeout, a provider's 5xx; the same input may work later) or
+ * SB_ERR_PERMANENT / SB_ERR_INVALID (it will fail again: bad config, bad input). The
+ * host logs and journals the failure with the plugin and workspace and moves on to the
+ * next responder of the chain.
+ *
+ * ==== VERSIONING ====
+ *
+ * The ABI has a major and a minor version. The host refuses a plugin whose major
+ * differs from its own or whose minor is newer, and says so with both versions.
+ * Structs only ever grow at the end; every struct that crosses the boundary starts with
+ * `struct_size`, so each side reads only the fields the other knows (the host copies
+ * min(struct_size, sizeof) bytes of the descriptor into a zeroed one). New fields bump
+ * the minor. The descriptor ends with reserved slots, which must be zero (the INIT
+ * macro does that).
+ */
+#ifndef SWITCHBOARD_PLUGIN_H
+#define SWITCHBOARD_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Versions and entry point ------------------------------------------------------ */
+
+#define SWITCHBOARD_PLUGIN_ABI_MAJOR 1
+#define SWITCHBOARD_PLUGIN_ABI_MINOR 0
+/* major << 16 | minor: what the host passes to the entry function. */
+#define SWITCHBOARD_PLUGIN_ABI_VERSION ((SWITCHBOARD_PLUGIN_ABI_MAJOR << 16) | SWITCHBOARD_PLUGIN_ABI_MINOR)
+/* The one symbol the host looks up. */
+#define SWITCHBOARD_PLUGIN_ENTRY_SYMBOL "switchboard_plugin_entry"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SB_EXPORT __attribute__((visibility("default")))
+#else
+#define SB_EXPORT
+#endif
+
+/* ---- Status codes ------------------------------------------------------------------ */
+
+/* What every callback and host function returns. 0 is success; a failure is retryable
+ * (a temporary condition) or permanent (the same call will fail again). */
+typedef int32_t sb_status;
+#define SB_OK                   0
+#define SB_ERR_RETRYABLE        1   /* temporary: timeout, provider down, rate limited */
+#define SB_ERR_PERMANENT        2   /* will fail again with the same input and config   */
+#define SB_ERR_INVALID          3   /* bad argument or config (permanent)               */
+#define SB_ERR_NOT_FOUND        4   /* host: no value under that key                    */
+#define SB_ERR_BUFFER_TOO_SMALL 5   /* host: *len_out holds the size needed             */
+#define SB_ERR_UNSUPPORTED      6   /* host: this host does not offer the function      */
+#define SB_ERR_OUTSIDE_CALL     7   /* host: sb_call used after its handle returned     */
+
+/* Log levels for host->log. */
+#define SB_LOG_DEBUG 0
+#define SB_LOG_INFO  1
+#define SB_LOG_WARN  2
+#define SB_LOG_ERROR 3
+
+/* Limits the host enforces. */
+#define SB_MAX_BUTTONS          3      /* quick-reply buttons per reply           */
+#define SB_MAX_BUTTON_TITLE     20     /* bytes of UTF-8 per button title         */
+#define SB_MAX_REPLY_TEXT       4096   /* bytes of UTF-8 per reply                */
+#define SB_MAX_STATE_KEY        256    /* bytes per state key                     */
+#define SB_MAX_STATE_VALUE      65536  /* bytes per state value                   */
+
+/* ---- Strings ----------------------------------------------------------------------- */
+
+/* A borrowed UTF-8 string: `len` bytes at `ptr`, not NUL-terminated. Ownership is
+ * that of the struct or call it appears in (see the three memory rules above). */
+typedef struct sb_str {
+    const char *ptr;
+    size_t len;
+} sb_str;
+
+/* An sb_str from a string literal, as an expression: host->reply(call, SB_STR("Hi")). */
+#define SB_STR(literal) ((sb_str){ (literal), sizeof(literal) - 1 })
+/* The same for static initializers (the descriptor): .id = SB_STR_INIT("faq"). */
+#define SB_STR_INIT(literal) { (literal), sizeof(literal) - 1 }
+
+/* 1 if `s` holds exactly the NUL-terminated `cstr`. */
+static inline int sb_str_eq_cstr(sb_str s, const char *cstr) {
+    size_t i = 0;
+    for (; i < s.len; i++) {
+        if (cstr[i] == '\0' || cstr[i] != s.ptr[i]) return 0;
+    }
+    return cstr[i] == '\0';
+}
+
+/* ---- The caller-owned error buffer ------------------------------------------------- */
+
+/* Passed by the host to `create` and `handle`. OWNERSHIP: the host owns the struct and
+ * the `message` buffer; the plugin writes at most `capacity` bytes of UTF-8 into
+ * `message` and sets `length`. Use sb_error_set. Valid until the callback returns. */
+typedef struct sb_error {
+    uint32_t struct_size;  /* host: sizeof(sb_error) */
+    int32_t code;          /* plugin: optional, a plugin-specific code for the journal */
+    char *message;         /* host-owned buffer of `capacity` bytes                    */
+    size_t capacity;       /* host: size of `message`                                 */
+    size_t length;         /* plugin: bytes written (the host ignores bytes past it)  */
+} sb_error;
+
+/* Copies `len` bytes of `text` into the error buffer, truncating to its capacity. */
+static inline void sb_error_set(sb_error *err, const char *text, size_t len) {
+    if (err == NULL || err->message == NULL) return;
+    if (len > err->capacity) len = err->capacity;
+    for (size_t i = 0; i < len; i++) err->message[i] = text[i];
+    err->length = len;
+}
+
+/* ---- Host services ----------------------------------------------------------------- */
+
+/* Opaque: one plugin instance of one workspace. The workspace is bound to it when the
+ * instance is created; no host function takes a workspace id, so a plugin can only
+ * reach the state and logs of the workspace it was created for. */
+typedef struct sb_host_ctx sb_host_ctx;
+
+/* Opaque: one `handle` call. Valid only until that `handle` returns. */
+typedef struct sb_call sb_call;
+
+/* A structured log field. Borrowed for the duration of host->log. */
+typedef struct sb_field {
+    sb_str key;
+    sb_str value;
+} sb_field;
+
+/* One earlier message of the conversation, oldest first. Borrowed: valid only inside
+ * the visitor call it is passed to. */
+typedef struct sb_history_entry {
+    uint32_t struct_size;      /* host: sizeof(sb_history_entry) this host knows */
+    uint32_t reserved0;
+    sb_str direction;          /* "inbound" (from the customer) or "outbound"    */
+    sb_str kind;               /* message kind, as in sb_message.kind            */
+    sb_str text;               /* text, or the caption of media; may be empty    */
+    sb_str author;             /* outbound: "bot", "agent:<id>"; inbound: ""     */
+    int64_t timestamp_ms;      /* Unix time, milliseconds                        */
+} sb_history_entry;
+
+/* Called once per history entry; return 0 to continue, non-zero to stop. */
+typedef int32_t (*sb_history_visitor)(void *user, const sb_history_entry *entry);
+
+/* The host's services. OWNERSHIP: host-owned, static, valid for the life of the
+ * process. Every function is thread-safe (see THREADING). Check `struct_size` before
+ * using a function added in a later minor version. */
+typedef struct sb_host {
+    uint32_t struct_size;      /* sizeof(sb_host) of this host */
+    uint16_t abi_major;        /* the host's ABI version        */
+    uint16_t abi_minor;
+
+    /* Writes one structured log line into the host's log, with the plugin id and the
+     * workspace added by the host (a plugin cannot override those two keys). `level`
+     * is SB_LOG_*. Copies everything before returning. */
+    void (*log)(sb_host_ctx *ctx, int32_t level, sb_str message,
+                const sb_field *fields, size_t field_count);
+
+    /* Per-workspace, per-plugin key/value state, kept by the host's store (it survives
+     * restarts). Keys: at most SB_MAX_STATE_KEY bytes; values at most
+     * SB_MAX_STATE_VALUE bytes, any bytes.
+     * state_get copies the value into `buf` (capacity `cap`) and sets *len_out.
+     * Returns SB_ERR_NOT_FOUND when absent, SB_ERR_BUFFER_TOO_SMALL (with *len_out set
+     * to the size needed) when `cap` is too small, SB_ERR_RETRYABLE when the store is
+     * temporarily unavailable. */
+    sb_status (*state_get)(sb_host_ctx *ctx, sb_str key, void *buf, size_t cap,
+                           size_t *len_out);
+    /* Stores a copy of `len` bytes at `value` under `key`, replacing any old value. */
+    sb_status (*state_set)(sb_host_ctx *ctx, sb_str key, const void *value, size_t len);
+    /* Removes `key`; SB_OK also when it was absent. */
+    sb_status (*state_delete)(sb_host_ctx *ctx, sb_str key);
+
+    /* The host's clock: Unix time in milliseconds. Use it rather than time(): tests and
+     * `switchboard ask` may fix the time. */
+    int64_t (*now_ms)(sb_host_ctx *ctx);
+
+    /* The instance's config as JSON (an object, "{}" when the workspace gave none).
+     * Host-owned; valid until `destroy` returns. Same as sb_instance_info.config_json. */
+    sb_str (*config)(sb_host_ctx *ctx);
+
+    /* -- functions taking sb_call: only during the `handle` call that received it -- */
+
+    /* Answers the message: `text` (at most SB_MAX_REPLY_TEXT bytes) is copied. Calling
+     * it again replaces the text. Returns SB_ERR_INVALID for empty or oversized text. */
+    sb_status (*reply)(sb_call *call, sb_str text);
+    /* Adds a quick-reply button to the reply (at most SB_MAX_BUTTONS, each title at
+     * most SB_MAX_BUTTON_TITLE bytes); SB_ERR_INVALID beyond that. */
+    sb_status (*add_button)(sb_call *call, sb_str title);
+    /* Hands the conversation to a human, with a reason for the agents and the journal.
+     * If `reply` was also called, its text is sent to the customer as the last bot
+     * message ("An agent will reply at 9:00"). */
+    sb_status (*handoff)(sb_call *call, sb_str reason);
+    /* Visits up to `max_entries` earlier messages of the conversation (not including the
+     * current one), oldest first. Costs a store read: ask only when needed. */
+    sb_status (*history)(sb_call *call, uint32_t max_entries, sb_history_visitor visit,
+                         void *user);
+
+    void *reserved[8];         /* zero; future host functions */
+} sb_host;
+
+/* ---- What `create` receives --------------------------------------------------------- */
+
+/* OWNERSHIP: host-owned; the struct and every string in it stay valid until `destroy`
+ * returns, so a plugin may keep the pointer as its instance (the C example does). */
+typedef struct sb_instance_info {
+    uint32_t struct_size;      /* sizeof(sb_instance_info) of this host             */
+    uint32_t reserved0;
+    sb_str plugin_name;        /* the name in the workspace's chain ("faq")          */
+    sb_str workspace_id;       /* the workspace this instance serves                 */
+    sb_str workspace_timezone; /* IANA name ("Africa/Lagos"); empty when not set     */
+    sb_str config_json;        /* this workspace's config for the plugin, "{}" if none */
+    const sb_host *host;       /* the host services                                   */
+    sb_host_ctx *host_ctx;     /* this instance's context for host functions          */
+} sb_instance_info;
+
+/* ---- What `handle` receives ---------------------------------------------------------- */
+
+/* One inbound message. OWNERSHIP: host-owned, borrowed until `handle` returns. */
+typedef struct sb_message {
+    uint32_t struct_size;      /* sizeof(sb_message) of this host: fields past it are absent */
+    uint32_t unanswered_turns; /* earlier inbound messages in a row, in this conversation,
+                                  that no responder answered (0 after any reply)         */
+    sb_str workspace_id;       /* always the instance's workspace                        */
+    sb_str channel_id;         /* the channel it arrived on ("wa-main")                  */
+    sb_str conversation_id;
+    sb_str message_id;         /* the host's id of this message                          */
+    sb_str sender_e164;        /* "+2348031234567"; empty on channels without numbers   */
+    sb_str sender_name;        /* the profile name the customer set; may be empty        */
+    sb_str text;               /* text, or the caption of media; may be empty            */
+    sb_str kind;               /* "text", "image", "audio", "video", "document",
+                                  "sticker", "location", "contacts", "interactive",
+                                  "button", "reaction", "order", "unsupported", ...      */
+    sb_str conversation_state; /* "bot", "human" or "resolved"                           */
+    int64_t timestamp_ms;      /* when the customer sent it, Unix milliseconds           */
+} sb_message;
+
+/* ---- The descriptor ---------------------------------------------------------------- */
+
+/* What `switchboard_plugin_entry` returns. OWNERSHIP: plugin-owned, static: it and
+ * every string in it must stay valid for the life of the process. Declare it with
+ * SWITCHBOARD_PLUGIN_DESCRIPTOR_INIT. */
+typedef struct sb_plugin_descriptor {
+    uint32_t struct_size;      /* sizeof(sb_plugin_descriptor) the plugin was built with */
+    uint16_t abi_major;        /* SWITCHBOARD_PLUGIN_ABI_MAJOR the plugin was built with */
+    uint16_t abi_minor;        /* SWITCHBOARD_PLUGIN_ABI_MINOR                           */
+    sb_str id;                 /* stable id, lower case ("faq"); required                 */
+    sb_str name;               /* human name ("FAQ")                                      */
+    sb_str version;            /* the plugin's own version ("1.2.0")                      */
+    sb_str description;        /* one sentence, shown by `switchboard plugins`            */
+
+    /* Required. Creates the instance for one workspace. Validate the config here: a
+     * config error fails the workspace's load with your message. Store the instance in
+     * *instance_out (the host passes it back to handle and destroy; it may be NULL).
+     * THREADING: a host thread, once per workspace, before any handle. May block
+     * briefly (reading a file named in the config). */
+    sb_status (*create)(const sb_instance_info *info, void **instance_out, sb_error *err);
+
+    /* Required. Handles one inbound message: call host->reply / host->handoff on `call`
+     * to answer, or nothing to pass. Return SB_OK unless something failed.
+     * THREADING: a plugin-pool thread; never concurrently for one conversation,
+     * possibly concurrently for different ones. Past the deadline, the outcome is
+     * discarded. */
+    sb_status (*handle)(void *instance, const sb_message *message, sb_call *call,
+                        sb_error *err);
+
+    /* Optional. Frees the instance. THREADING: a host thread, after every handle call of
+     * the instance has returned; the instance is never used again. */
+    void (*destroy)(void *instance);
+
+    void *reserved[8];         /* must be zero; future callbacks */
+} sb_plugin_descriptor;
+
+/* Declares a descriptor: zeroes every field, fills struct_size and the ABI version,
+ * then applies the designated initializers given:
+ *   static const sb_plugin_descriptor d = SWITCHBOARD_PLUGIN_DESCRIPTOR_INIT(
+ *       .id = SB_STR_INIT("faq"), .create = faq_create, .handle = faq_handle); */
+#define SWITCHBOARD_PLUGIN_DESCRIPTOR_INIT(...)                 \
+    {                                                           \
+        .struct_size = sizeof(sb_plugin_descriptor),            \
+        .abi_major = SWITCHBOARD_PLUGIN_ABI_MAJOR,              \
+        .abi_minor = SWITCHBOARD_PLUGIN_ABI_MINOR,              \
+        __VA_ARGS__                                             \
+    }
+
+/* The entry function every plugin exports (name: SWITCHBOARD_PLUGIN_ENTRY_SYMBOL).
+ * `host_abi` is SWITCHBOARD_PLUGIN_ABI_VERSION of the host (major << 16 | minor).
+ * Returns the static descriptor; NULL refuses to load (log why to stderr).
+ * THREADING: called once, from a host thread, before anything else. */
+typedef const sb_plugin_descriptor *(*switchboard_plugin_entry_fn)(uint32_t host_abi);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWITCHBOARD_PLUGIN_H */
