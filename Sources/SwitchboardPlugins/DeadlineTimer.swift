@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SwitchboardLog
 
 /// Expires call slots at their deadlines, on a thread of its own: timers on Dispatch's
 /// global queues would share threads with Swift concurrency and could fire late when
@@ -17,7 +18,7 @@ final class DeadlineTimer: @unchecked Sendable {
         cond.lock()
         if !started {
             started = true
-            let t = Thread { [self] in loop() }
+            let t = Thread { [self] in setCurrentThreadName("plugin-deadline"); loop() }
             t.name = "switchboard-plugin-deadlines"
             t.start()
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardLog
 
 /// The threads plugin calls run on. `target` threads at most work the queue; a call
 /// that overruns its deadline is written off by `lend()`, which lets one more thread
@@ -50,7 +51,7 @@ final class PluginPool: @unchecked Sendable {
 
     private func spawn() {
         live += 1
-        let t = Thread { [self] in work() }
+        let t = Thread { [self] in setCurrentThreadName("plugin"); work() }
         t.name = "switchboard-plugin"
         t.stackSize = 1 << 20
         t.start()

@@ -239,6 +239,26 @@ func hostContextSwitches() -> Int {
     return total
 }
 
+/// CPU seconds of the host's threads so far, by thread name with a trailing "-N" cut
+/// (the host names its threads: sqlite-writer, worker-N, sender-N, plugin, MHD-worker).
+func hostThreadCPU() -> [String: Double] {
+    let taskDir = "/proc/\(host.processIdentifier)/task"
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    var byName: [String: Double] = [:]
+    for task in (try? FileManager.default.contentsOfDirectory(atPath: taskDir)) ?? [] {
+        guard let stat = try? String(contentsOfFile: "\(taskDir)/\(task)/stat", encoding: .utf8),
+              let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
+        var name = String(stat[stat.index(after: open)..<close])
+        if let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].allSatisfy(\.isNumber),
+           dash < name.index(before: name.endIndex) {
+            name = String(name[..<dash])
+        }
+        let f = stat[stat.index(after: close)...].split(separator: " ")
+        byName[name, default: 0] += ((Double(f[11]) ?? 0) + (Double(f[12]) ?? 0)) / ticks
+    }
+    return byName
+}
+
 // ---- Phase 1: saturation
 let n = options.messages
 let senders = max(1, options.senders)
@@ -250,6 +270,7 @@ let t0 = Date()
 let cpu0 = hostCPUSeconds()
 let switches0 = hostContextSwitches()
 let ownCPU0 = cpuSeconds(pid: getpid())
+let threads0 = hostThreadCPU()
 onThreads(options.connections) { _ in
     let client = KeepAliveClient(port: port)
     while true {
@@ -271,6 +292,11 @@ let ownCPUPerMessage = (cpuSeconds(pid: getpid()) - ownCPU0) / Double(n) * 1e6
 print(String(format: "saturation: %d messages from %d senders, %d connections: acknowledged in %.2f s = %.0f msg/s; %d replies by %.2f s = %.0f msg/s end to end; %d failed posts; host CPU %.0f µs per message; %.1f context switches per message; load generator and fake Graph API CPU %.0f µs per message",
              n, senders, options.connections, ackSeconds, Double(n) / ackSeconds, sends.count, e2eSeconds, Double(sends.count) / e2eSeconds,
              failures.load(ordering: .relaxed), cpuPerMessage, switchesPerMessage, ownCPUPerMessage))
+
+var threadShares = hostThreadCPU().map { ($0.key, ($0.value - (threads0[$0.key] ?? 0)) / Double(n) * 1e6) }
+threadShares.sort { $0.1 > $1.1 }
+print("host CPU per message by thread: " + threadShares.filter { $0.1 >= 1 }
+    .map { String(format: "%@ %.0f µs", $0.0, $0.1) }.joined(separator: ", "))
 
 // ---- Phase 2: fixed rate, latency
 let total = options.rate * options.seconds

@@ -74,7 +74,7 @@ final class ChannelSender: Service, @unchecked Sendable {
         running = lanes
         cond.unlock()
         for i in 0..<lanes {
-            let t = Thread { [self] in self.loop() }
+            let t = Thread { [self] in setCurrentThreadName("sender-\(i)"); self.loop() }
             t.name = "\(name)-\(i)"
             t.start()
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardLog
 
 /// A bounded pool of worker threads that runs jobs in submission order per key and in
 /// parallel across keys: the shape of "messages of one conversation are processed in
@@ -45,7 +46,7 @@ final class KeyedWorkQueue<Key: Hashable & Sendable, Job: Sendable>: @unchecked 
         cond.lock()
         defer { cond.unlock() }
         for i in 0..<workers {
-            let t = Thread { [self] in self.loop() }
+            let t = Thread { [self] in setCurrentThreadName("\(name)-\(i)"); self.loop() }
             t.name = "\(name)-\(i)"
             t.stackSize = 1 << 20
             threads.append(t)

@@ -193,7 +193,7 @@ final class WebChat: Service, @unchecked Sendable {
     // MARK: - Sender
 
     func start() throws {
-        let t = Thread { [self] in loop() }
+        let t = Thread { [self] in setCurrentThreadName("webchat-sender"); loop() }
         t.name = "webchat-sender"
         t.start()
     }

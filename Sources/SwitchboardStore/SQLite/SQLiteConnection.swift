@@ -50,6 +50,12 @@ final class SQLiteConnection {
             // Statement journals (savepoints, multi-row statements) and sorts in memory:
             // a temporary file per savepoint cost an open, a write and an unlink each.
             try execute("PRAGMA temp_store=MEMORY")
+            // Pages of the database file are read through a memory map rather than a
+            // pread each: a reader's page cache is dropped whenever the writer commits,
+            // so under load nearly every read went back to the file. (Address space
+            // only; the kernel's page cache backs it. Pages still in the WAL are read
+            // from it as before.)
+            try execute("PRAGMA mmap_size=268435456")
         } catch {
             close()
             throw error

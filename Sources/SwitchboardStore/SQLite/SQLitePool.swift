@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardLog
 import Synchronization
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -154,7 +155,7 @@ final class SQLitePool: @unchecked Sendable {
         if !writerThreadStarted {
             writerThreadStarted = true
             writerThreadRunning = true
-            let t = Thread { [self] in writerLoop() }
+            let t = Thread { [self] in setCurrentThreadName("sqlite-writer"); writerLoop() }
             t.name = "sqlite-writer"
             t.start()
         }

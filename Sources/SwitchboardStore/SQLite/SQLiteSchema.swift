@@ -9,7 +9,8 @@
 /// Indexes used by queries lead with `workspace_id`. The only indexes that do not are
 /// the global identities: primary keys, and `UNIQUE(channel_id, provider_message_id)`,
 /// which deduplicates a provider's message across workspaces (a redelivered webhook
-/// routed elsewhere after a config change must still be recognised).
+/// routed elsewhere after a config change must still be recognised) and also finds a
+/// workspace's message by provider id (the workspace then filters the one row).
 enum SQLiteSchema {
     struct Migration: Sendable {
         let version: Int
@@ -230,6 +231,16 @@ enum SQLiteSchema {
         Migration(version: 6, name: "outbox claims in id order", sql: """
             DROP INDEX outbox_claim;
             CREATE INDEX outbox_claim ON outbox (channel_id, state, id);
+            """),
+
+        // Every message costs a write to each of its indexes, most of them on a page of
+        // their own (provider ids and conversations are scattered): indexes no query
+        // needs go. A provider id is looked up through UNIQUE(channel_id,
+        // provider_message_id) (workspace_id then filters the one row); inbound jobs are
+        // read and deleted by id only.
+        Migration(version: 7, name: "fewer indexes per message", sql: """
+            DROP INDEX messages_by_provider_id;
+            DROP INDEX inbound_jobs_by_workspace;
             """),
     ]
 }
