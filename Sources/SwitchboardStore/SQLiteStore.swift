@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 import SwitchboardCore
 import SwitchboardLog
 
@@ -20,24 +23,39 @@ public final class SQLiteStore: Store {
     init(path: String, options: StoreOptions, schemaVersion: Int) throws(StoreError) {
         self.path = path
         self.options = options
-        pool = try SQLitePool(path: path, options: options)
-        let clock = options.clock
         let logger = options.logger?.with("database", path)
+        // Several processes opening a new file at once queue for the migration lock;
+        // under load one may wait past the busy timeout, and SQLite answers "busy" without
+        // waiting at all while another connection is switching a new file to WAL or
+        // closing the last connection: it tries again after a growing pause (the migrator
+        // re-reads the version inside the lock), up to 8 times.
+        var attempt = 0
+        func retry(_ error: StoreError) -> Bool {
+            guard error.code == .busy && attempt < 8 else { return false }
+            attempt += 1
+            logger?.warn("database busy while opening; trying again", ["attempt": String(attempt)])
+            usleep(useconds_t(10_000 * attempt))
+            return true
+        }
+        var opened: SQLitePool?
+        while opened == nil {
+            do {
+                opened = try SQLitePool(path: path, options: options)
+            } catch where retry(error) {}
+        }
+        pool = opened!
+        let clock = options.clock
         do {
-            // Several processes opening a new file at once queue for the migration lock;
-            // under load one may wait past the busy timeout: it tries again (the
-            // migrator re-reads the version inside the lock), for up to 6 timeouts.
-            var attempt = 0
             while true {
                 do {
                     _ = try pool.withWriter { db in
                         try SQLiteMigrator.migrate(db, to: schemaVersion, now: clock, logger: logger)
                     }
                     break
-                } catch let error as StoreError where error.code == .busy && attempt < 5 {
-                    attempt += 1
-                    logger?.warn("database busy while migrating; trying again", ["attempt": String(attempt)])
-                }
+                } catch let error as StoreError where retry(error) {}
+            }
+            if schemaVersion >= Self.searchProgressVersion {
+                pool.beforeCommit = { (db: SQLiteConnection) throws(StoreError) in try Self.indexNewMessages(db) }
             }
         } catch let error as StoreError {
             pool.close()
@@ -46,6 +64,21 @@ public final class SQLiteStore: Store {
             pool.close()
             throw StoreError(.migration, "\(error)", path: path)
         }
+    }
+
+    /// The migration that moved full-text indexing from a trigger to `indexNewMessages`.
+    static let searchProgressVersion = 7
+
+    /// Adds the messages stored since the last commit to the full-text index, in the
+    /// committing transaction: one FTS5 write per commit instead of one per message (see
+    /// migration 7). Costs a lookup of the newest `seq` when nothing is new.
+    static func indexNewMessages(_ db: SQLiteConnection) throws(StoreError) {
+        guard let indexed = try db.queryOne("SELECT indexed_seq FROM search_progress WHERE id = 1", [], { $0.int64(0) }),
+              let newest = try db.queryOne("SELECT max(seq) FROM messages", [], { $0.optionalInt64(0) }) ?? nil,
+              newest > indexed else { return }
+        try db.run("INSERT INTO messages_fts (rowid, text) SELECT seq, text FROM messages WHERE seq > ? AND seq <= ?",
+                   [indexed, newest])
+        try db.run("UPDATE search_progress SET indexed_seq = ? WHERE id = 1", [newest])
     }
 
     /// The schema version the database is at.

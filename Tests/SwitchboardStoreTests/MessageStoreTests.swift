@@ -133,4 +133,49 @@ import SwitchboardCore
         }
         #expect(try ws.messages.search("   ", limit: 10).isEmpty)
     }
+
+    /// Messages are indexed for search once per commit (migration 7): what a transaction
+    /// stored is found after it commits, what it rolled back is not, and the index stays
+    /// consistent through commits that share a group with a failing write.
+    @Test func searchIndexesWhatEachCommitStoredAndNothingRolledBack() throws {
+        let conversation = try makeConversation(ws)
+        try store.transaction {
+            for i in 0..<5 {
+                _ = try ws.messages.insertInbound(inbound(conversation, "wamid.t\(i)", "sourdough loaf \(i)"))
+            }
+        }
+        #expect(try ws.messages.search("sourdough", limit: 10).count == 5)
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try store.transaction {
+                _ = try ws.messages.insertInbound(inbound(conversation, "wamid.gone", "baguette"))
+                throw Refused()
+            }
+        }
+        // Writers on several threads at once: their bodies share commits.
+        let done = DispatchGroup()
+        let w = self.ws, st = self.store
+        for t in 0..<4 {
+            done.enter()
+            Thread.detachNewThread {
+                for i in 0..<10 {
+                    _ = try? w.messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text,
+                                                                          text: "croissant \(t)-\(i)"))
+                    try? st.transaction {
+                        _ = try w.messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text,
+                                                                              text: "brioche"))
+                        throw Refused()
+                    }
+                }
+                done.leave()
+            }
+        }
+        done.wait()
+        #expect(try ws.messages.search("baguette", limit: 10).isEmpty)
+        #expect(try ws.messages.search("brioche", limit: 10).isEmpty)
+        #expect(try ws.messages.search("croissant", limit: 100).count == 40)
+        let reply = try ws.messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text, text: "rye"))
+        #expect(try ws.messages.search("rye", limit: 10).map(\.id) == [reply.id])
+        try store.pool.write { db in try db.run("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')") }
+    }
 }

@@ -31,6 +31,11 @@ final class SQLitePool: @unchecked Sendable {
     private let writerOwner = Atomic<UInt>(0)
     /// Set by `close()` called inside a write on the writer's own thread.
     private var closeWriterAfterTransaction = false
+    /// Runs on the writer connection after a group's bodies and before its COMMIT, in
+    /// the same transaction (the store's full-text indexing of new messages). Set once,
+    /// before the first write. If it throws, the group rolls back and every member gets
+    /// the error.
+    var beforeCommit: ((SQLiteConnection) throws(StoreError) -> Void)?
     /// Most writes one commit may carry.
     static let maxGroupMembers = 64
 
@@ -221,6 +226,7 @@ final class SQLitePool: @unchecked Sendable {
         for unit in batch { unit.run?() }
         writerOwner.store(0, ordering: .releasing)
         do {
+            try beforeCommit?(writer)
             try writer.control("COMMIT")
         } catch {
             try? writer.control("ROLLBACK")

@@ -238,9 +238,34 @@ enum SQLiteSchema {
         // needs go. A provider id is looked up through UNIQUE(channel_id,
         // provider_message_id) (workspace_id then filters the one row); inbound jobs are
         // read and deleted by id only.
-        Migration(version: 7, name: "fewer indexes per message", sql: """
+        //
+        // New messages are added to the full-text index once per commit, not by a
+        // trigger per row: FTS5 writes its pending terms out at every savepoint, and each
+        // store call inside a transaction is one, so the trigger made a tiny index segment
+        // (and merge work) per message. `search_progress` holds the last `seq` indexed; the
+        // store's writer indexes the rows after it just before each COMMIT
+        // (`SQLiteStore.indexNewMessages`), in the same transaction. The update and delete
+        // triggers stay, for rows already indexed.
+        Migration(version: 7, name: "fewer indexes per message; full-text indexing per commit", sql: """
             DROP INDEX messages_by_provider_id;
             DROP INDEX inbound_jobs_by_workspace;
+            DROP TRIGGER messages_fts_insert;
+            DROP TRIGGER messages_fts_delete;
+            DROP TRIGGER messages_fts_update;
+            CREATE TABLE search_progress (
+                id          INTEGER PRIMARY KEY CHECK (id = 1),
+                indexed_seq INTEGER NOT NULL
+            );
+            INSERT INTO search_progress (id, indexed_seq) VALUES (1, (SELECT coalesce(max(seq), 0) FROM messages));
+            CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+            WHEN old.seq <= (SELECT indexed_seq FROM search_progress) BEGIN
+                INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+            END;
+            CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages
+            WHEN old.seq <= (SELECT indexed_seq FROM search_progress) BEGIN
+                INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+                INSERT INTO messages_fts (rowid, text) VALUES (new.seq, new.text);
+            END;
             """),
     ]
 }
