@@ -53,6 +53,8 @@ public final class GraphAPIClient: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer?
     private let jsonHeaders: UnsafeMutablePointer<curl_slist>?
     private let downloadHeaders: UnsafeMutablePointer<curl_slist>?
+    /// `{graph_url}/{phone_number_id}/messages`, escaped once.
+    private let messagesURL: String
     private var opened = 0
 
     /// How many connections this client has opened so far (keep-alive keeps it at 1
@@ -69,6 +71,7 @@ public final class GraphAPIClient: @unchecked Sendable {
         _ = GraphAPIClient.globalInit
         self.configuration = configuration
         self.logger = logger
+        messagesURL = "\(configuration.graphURL)/\(GraphAPIClient.pathEscape(configuration.phoneNumberID))/messages"
         let auth = "Authorization: Bearer \(configuration.accessToken)"
         var json = curl_slist_append(nil, auth)
         json = curl_slist_append(json, "Content-Type: application/json")
@@ -233,8 +236,7 @@ public final class GraphAPIClient: @unchecked Sendable {
 
     private func postJSON(_ message: [String: Any]) throws(GraphError) -> Any {
         let body = Array(JSONObject.text(message).utf8)
-        let url = "\(configuration.graphURL)/\(GraphAPIClient.pathEscape(configuration.phoneNumberID))/messages"
-        let response = try perform(url: url, body: body, headers: jsonHeaders, timeout: configuration.requestTimeout,
+        let response = try perform(url: messagesURL, body: body, headers: jsonHeaders, timeout: configuration.requestTimeout,
                                    maxBytes: 1 << 20, followRedirects: false)
         return try GraphAPIClient.decodeSuccess(response)
     }

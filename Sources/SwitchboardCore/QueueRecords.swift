@@ -47,14 +47,20 @@ public struct OutboxItem: Sendable, Equatable {
     /// When the inbound message this answers arrived, if it answers one.
     public var receivedAt: Date?
     public var createdAt: Date
+    /// The customer's last message in the conversation, read with the entry when it is
+    /// claimed (the 24-hour window is checked before the provider is called); nil when
+    /// the customer never wrote, or the entry was not read by a claim.
+    public var conversationLastInboundAt: Date?
 
     public init(id: Int64, workspaceID: WorkspaceID, conversationID: ConversationID, messageID: MessageID,
                 channelID: ChannelID, recipient: String, kind: OutboxKind, bodyJSON: String, state: State,
-                attempts: Int, nextAttemptAt: Date, lastError: String?, receivedAt: Date?, createdAt: Date) {
+                attempts: Int, nextAttemptAt: Date, lastError: String?, receivedAt: Date?, createdAt: Date,
+                conversationLastInboundAt: Date? = nil) {
         self.id = id; self.workspaceID = workspaceID; self.conversationID = conversationID
         self.messageID = messageID; self.channelID = channelID; self.recipient = recipient; self.kind = kind
         self.bodyJSON = bodyJSON; self.state = state; self.attempts = attempts; self.nextAttemptAt = nextAttemptAt
         self.lastError = lastError; self.receivedAt = receivedAt; self.createdAt = createdAt
+        self.conversationLastInboundAt = conversationLastInboundAt
     }
 }
 

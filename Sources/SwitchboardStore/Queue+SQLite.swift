@@ -70,7 +70,7 @@ struct SQLiteQueueStore: QueueStore {
 
     static let outboxColumns = """
         o.id, o.workspace_id, o.conversation_id, o.message_id, o.channel_id, o.recipient, o.kind, o.body_json,
-        o.state, o.attempts, o.next_attempt_at, o.last_error, o.received_at, o.created_at
+        o.state, o.attempts, o.next_attempt_at, o.last_error, o.received_at, o.created_at, c.last_inbound_at
         """
 
     static func readOutbox(_ r: SQLiteRow) throws(StoreError) -> OutboxItem {
@@ -80,7 +80,7 @@ struct SQLiteQueueStore: QueueStore {
             kind: try r.enumValue(6, OutboxKind.self), bodyJSON: r.string(7),
             state: try r.enumValue(8, OutboxItem.State.self), attempts: Int(r.int64(9)),
             nextAttemptAt: r.date(10), lastError: r.optionalString(11), receivedAt: r.optionalDate(12),
-            createdAt: r.date(13))
+            createdAt: r.date(13), conversationLastInboundAt: r.optionalDate(14))
     }
 
     func pendingInbound(limit: Int) throws -> [InboundJob] {
@@ -100,6 +100,7 @@ struct SQLiteQueueStore: QueueStore {
             let items = try db.query(
                 """
                 SELECT \(Self.outboxColumns) FROM outbox o
+                JOIN conversations c ON c.workspace_id = o.workspace_id AND c.id = o.conversation_id
                 WHERE o.channel_id = ? AND o.state = 'queued' AND o.next_attempt_at <= ?
                   AND NOT EXISTS (
                     SELECT 1 FROM outbox p

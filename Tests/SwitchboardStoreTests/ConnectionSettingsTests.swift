@@ -14,10 +14,12 @@ import SwitchboardCore
         options.busyTimeoutMilliseconds = 1234
         let store = try SQLiteStore(path: dir.file("x.db"), options: options)
         let writer = try store.pool.write { db in
-            try ["journal_mode", "synchronous", "foreign_keys", "busy_timeout"].map { try pragma(db, $0) }
+            try ["journal_mode", "synchronous", "foreign_keys", "busy_timeout", "page_size", "wal_autocheckpoint", "mmap_size"]
+                .map { try pragma(db, $0) }
         }
-        // synchronous 2 is FULL: the default, see StoreOptions.Durability.
-        #expect(writer == ["wal", "2", "1", "1234"])
+        // synchronous 2 is FULL: the default, see StoreOptions.Durability. A new file has
+        // 1 KiB pages (see SQLiteConnection.init).
+        #expect(writer == ["wal", "2", "1", "1234", "1024", "4096", "268435456"])
         let reader = try store.pool.read { db in
             try ["foreign_keys", "busy_timeout"].map { try pragma(db, $0) }
         }

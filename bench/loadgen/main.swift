@@ -239,6 +239,16 @@ func hostContextSwitches() -> Int {
     return total
 }
 
+/// Bytes the host has had written to disk so far (`write_bytes` of /proc/PID/io: the WAL,
+/// checkpoints into the database file).
+func hostWriteBytes() -> Double {
+    guard let io = try? String(contentsOfFile: "/proc/\(host.processIdentifier)/io", encoding: .utf8) else { return .nan }
+    for line in io.split(separator: "\n") where line.hasPrefix("write_bytes:") {
+        return Double(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? .nan
+    }
+    return .nan
+}
+
 /// CPU seconds of the host's threads so far, by thread name with a trailing "-N" cut
 /// (the host names its threads: sqlite-writer, worker-N, sender-N, plugin, MHD-worker).
 func hostThreadCPU() -> [String: Double] {
@@ -271,6 +281,7 @@ let cpu0 = hostCPUSeconds()
 let switches0 = hostContextSwitches()
 let ownCPU0 = cpuSeconds(pid: getpid())
 let threads0 = hostThreadCPU()
+let written0 = hostWriteBytes()
 onThreads(options.connections) { _ in
     let client = KeepAliveClient(port: port)
     while true {
@@ -295,6 +306,7 @@ print(String(format: "saturation: %d messages from %d senders, %d connections: a
 
 var threadShares = hostThreadCPU().map { ($0.key, ($0.value - (threads0[$0.key] ?? 0)) / Double(n) * 1e6) }
 threadShares.sort { $0.1 > $1.1 }
+print(String(format: "host wrote %.1f KB to disk per message", (hostWriteBytes() - written0) / Double(n) / 1024))
 print("host CPU per message by thread: " + threadShares.filter { $0.1 >= 1 }
     .map { String(format: "%@ %.0f µs", $0.0, $0.1) }.joined(separator: ", "))
 

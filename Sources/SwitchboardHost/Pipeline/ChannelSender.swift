@@ -223,9 +223,10 @@ final class ChannelSender: Service, @unchecked Sendable {
             fail(item, ws, code: nil, title: "outbox entry is not readable", reason: "outbox body is not valid JSON")
             return
         }
-        // The 24-hour window is checked before calling the provider.
-        if let conversation = try? ws.conversations.get(item.conversationID) {
-            let last = conversation.lastInboundAt ?? .distantPast
+        // The 24-hour window is checked before calling the provider (the claim read the
+        // conversation's last inbound time with the entry).
+        do {
+            let last = item.conversationLastInboundAt ?? .distantPast
             if Date().timeIntervalSince(last) > Self.serviceWindow {
                 fail(item, ws, code: "131047", title: "outside the 24-hour customer service window",
                      reason: "the customer last wrote more than 24 hours ago; only an approved template may be sent",

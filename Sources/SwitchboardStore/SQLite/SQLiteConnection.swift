@@ -37,11 +37,21 @@ final class SQLiteConnection {
                 if sqlite3_db_readonly(db, "main") == 1 {
                     throw StoreError(.readOnly, "database file is read-only", path: path)
                 }
+                // A new file gets 1 KiB pages (an existing one keeps its size). A message
+                // changes one entry in each of several indexes whose entries are scattered
+                // (by conversation, by provider id): each costs a whole page in the WAL and
+                // again at the checkpoint, so smaller pages halve the bytes written per
+                // message (measured with bench/loadgen: 74-103 KB at 4 KiB, 38-54 KB at 1 KiB).
+                try execute("PRAGMA page_size=1024")
                 // The first statement reads the header: a file that is not SQLite fails here.
                 let mode = try queryOne("PRAGMA journal_mode=WAL") { $0.string(0) }
                 guard mode?.lowercased() == "wal" else {
                     throw StoreError(.sqlite, "could not switch to WAL mode (journal_mode is \(mode ?? "unknown"))", path: path)
                 }
+                // Checkpoint at 4 MiB of WAL, as SQLite's default of 1,000 pages does with
+                // 4 KiB pages: a page changed often is copied into the database once per
+                // checkpoint, not once per 1,000 small pages.
+                try execute("PRAGMA wal_autocheckpoint=4096")
                 try execute("PRAGMA synchronous=\(options.durability == .full ? "FULL" : "NORMAL")")
             } else {
                 _ = try queryOne("SELECT count(*) FROM sqlite_schema") { $0.int64(0) }
