@@ -29,8 +29,10 @@ public protocol Store: AnyObject, Sendable {
     func workspaces() throws -> [Workspace]
 
     /// Runs `body` as one transaction: every store call it makes on this thread, through
-    /// any workspace, commits together or not at all. Nested calls join it (as
-    /// savepoints). The body must not hand work to other threads and wait for it.
+    /// any workspace, commits together or not at all. Nested calls join it; a call that
+    /// fails after changing rows undoes the whole transaction, even if the body catches
+    /// the error (one that fails before changing anything can be caught). The body must
+    /// not hand work to other threads and wait for it.
     func transaction<T>(_ body: () throws -> T) throws -> T
 
     /// Queues `body` as one transaction like `transaction`, without waiting for it:

@@ -24,9 +24,12 @@
 //
 // Transactions. Each repository call is its own transaction. `Store.transaction` and
 // `WorkspaceStore.transaction` group calls: every store call made on the same thread
-// inside the body joins the transaction (nested ones as savepoints, so a failed step
-// that is caught undoes only itself). The body is synchronous and must not wait for
-// other threads that use the store.
+// inside the body joins the transaction. A store call that fails before changing a row
+// (a refused transition) can be caught and the body carry on; one that fails after
+// changing rows undoes the whole transaction, even if the body catches the error (nested
+// calls have no savepoint of their own: one per call was half the statements of a
+// message). The body is synchronous and must not wait for other threads that use the
+// store.
 //
 // Extending (the pipeline's queue and outbox): add files here, append migrations to
 // `SQLiteSchema.migrations` (never edit a released one), run SQL through

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import SwitchboardCore
 @testable import SwitchboardStore
@@ -51,6 +52,30 @@ struct Boom: Error {}
         }
         #expect(try ws.conversations.get(conversation.id)?.state == .human)
         #expect(try ws.events.list(conversation: conversation.id, after: nil, limit: 10).map(\.kind) == [.note, .stateChanged])
+    }
+
+    /// A store call that fails after changing rows cannot leave them behind: the whole
+    /// transaction is undone and fails, even when the body catches the error.
+    @Test func aStepFailingAfterWritingUndoesTheWholeTransaction() throws {
+        let conversation = try makeConversation(ws)
+        // One call writes a row, then fails (a foreign key) on its second.
+        let before = try ws.events.list(conversation: nil, after: nil, limit: 100)
+        let caught = Mutex(false)
+        #expect(throws: StoreError.self) {
+            try ws.transaction { tx in
+                _ = try tx.events.append(NewEvent(.note, conversation: conversation.id))
+                do {
+                    try store.pool.write { db in
+                        try db.run("INSERT INTO events (workspace_id, kind, created_at) VALUES ('a', 'note', 1)")
+                        try db.run("INSERT INTO events (workspace_id, kind, created_at) VALUES ('no-such-workspace', 'note', 1)")
+                    }
+                } catch {
+                    caught.withLock { $0 = true }
+                }
+            }
+        }
+        #expect(caught.withLock { $0 })
+        #expect(try ws.events.list(conversation: nil, after: nil, limit: 100) == before)
     }
 
     @Test func oneTransactionAcrossWorkspaces() throws {

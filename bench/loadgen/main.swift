@@ -317,6 +317,8 @@ let base = n
 let recipients = (0..<total).map { String(2349000000000 + $0) }   // one message per sender: replies map back
 let phase2 = (0..<total).map { signedMessage(base + $0, from: recipients[$0]) }
 let sentAt = Mutex([String: Date]())
+let fixedCPU0 = hostCPUSeconds()
+let fixedThreads0 = hostThreadCPU()
 let start = Date()
 let perConnection = max(1, options.connections)
 onThreads(perConnection) { c in
@@ -339,9 +341,14 @@ for s in graph.acceptedSends.dropFirst(sends.count) {
     if let to = s.to, let t = starts[to] { latencies.append(s.time.timeIntervalSince(t) * 1000) }
 }
 latencies.sort()
+let fixedCPUPerMessage = (hostCPUSeconds() - fixedCPU0) / Double(total) * 1e6
+var fixedShares = hostThreadCPU().map { ($0.key, ($0.value - (fixedThreads0[$0.key] ?? 0)) / Double(total) * 1e6) }
+fixedShares.sort { $0.1 > $1.1 }
 print(String(format: "fixed rate: %d msg/s for %d s: %d replies; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
              options.rate, options.seconds, latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.9),
              percentile(latencies, 0.99), latencies.last ?? .nan))
+print(String(format: "fixed rate: host CPU %.0f µs per message; by thread: ", fixedCPUPerMessage)
+    + fixedShares.filter { $0.1 >= 1 }.map { String(format: "%@ %.0f µs", $0.0, $0.1) }.joined(separator: ", "))
 
 // ---- Peak memory
 let status = (try? String(contentsOfFile: "/proc/\(host.processIdentifier)/status", encoding: .utf8)) ?? ""

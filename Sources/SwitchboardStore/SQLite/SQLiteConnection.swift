@@ -85,6 +85,9 @@ final class SQLiteConnection {
     var isInTransaction: Bool { handle.map { sqlite3_get_autocommit($0) == 0 } ?? false }
     var lastInsertRowID: Int64 { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
     var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
+    /// Rows inserted, updated or deleted by statements completed on this connection so far
+    /// (triggers included; a failed statement's are undone and not counted).
+    var totalChanges: Int64 { handle.map { sqlite3_total_changes64($0) } ?? 0 }
 
     // MARK: - Running SQL
 

@@ -14,9 +14,14 @@ import Synchronization
 /// timeout and `BEGIN IMMEDIATE`.
 ///
 /// Transactions belong to the thread that opened them: while a thread is inside
-/// `write`, every `write` or `read` it makes joins that transaction (a nested write runs
-/// as a savepoint; a read uses the writer, so it sees the transaction's own writes).
-/// Bodies are synchronous, so they cannot hop threads.
+/// `write`, every `write` or `read` it makes joins that transaction (a read uses the
+/// writer, so it sees the transaction's own writes). A nested write runs without a
+/// savepoint of its own (one per store call was half the statements of a message): if it
+/// throws before changing any row (a refused transition, a missing row), the body may
+/// catch that and carry on; if it throws after changing rows, the whole outer write is
+/// undone and fails with that error even if the body caught it, so a failed store call
+/// never leaves half its writes behind. Bodies are synchronous, so they cannot hop
+/// threads.
 final class SQLitePool: @unchecked Sendable {
     let path: String
     let options: StoreOptions
@@ -95,16 +100,37 @@ final class SQLitePool: @unchecked Sendable {
     @discardableResult
     func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         if writerOwner.load(ordering: .acquiring) == Self.currentThread {
-            return try writer.savepoint { try body(writer) }
+            let changesBefore = writer.totalChanges
+            do {
+                return try body(writer)
+            } catch {
+                if nestedFailure == nil && writer.totalChanges != changesBefore { nestedFailure = error }
+                throw error
+            }
         }
         return try withoutActuallyEscaping(body) { body in
             let box = ResultBox<T>()
-            let writer = self.writer
-            let unit = WriteUnit { box.result = Result { try writer.savepoint { try body(writer) } } }
+            let unit = WriteUnit { [unowned self] in box.result = Result { try unitSavepoint { try body(writer) } } }
             try enqueue(unit)
             unit.done.wait()
             if let failure = unit.commitFailure { throw failure }
             return try box.result!.get()
+        }
+    }
+
+    /// The first error a nested write threw after changing rows, inside the unit running
+    /// now (writer thread only).
+    private var nestedFailure: (any Error)?
+
+    /// Runs one caller's body in its own savepoint of the group's transaction: undone
+    /// alone if it throws, or if a nested write inside it threw (see the type's comment).
+    private func unitSavepoint<T>(_ body: () throws -> T) throws -> T {
+        nestedFailure = nil
+        defer { nestedFailure = nil }
+        return try writer.savepoint {
+            let result = try body()
+            if let failure = nestedFailure { throw failure }
+            return result
         }
     }
 
@@ -118,8 +144,8 @@ final class SQLitePool: @unchecked Sendable {
                     completion: @escaping @Sendable ((any Error)?) -> Void) {
         let writer = self.writer
         let unit = WriteUnit(nil)
-        unit.run = { [unowned unit] in
-            do { try writer.savepoint { try body(writer) } } catch { unit.bodyFailure = error }
+        unit.run = { [unowned self, unowned unit] in
+            do { try unitSavepoint { try body(writer) } } catch { unit.bodyFailure = error }
         }
         unit.completion = completion
         do {
