@@ -10,10 +10,21 @@ public struct InboundJob: Sendable, Equatable {
     public var messageID: MessageID
     /// When the webhook carrying the message arrived: the start of webhook-to-reply latency.
     public var receivedAt: Date
+    /// The message and its sender as the ingress stored them, handed to the worker in
+    /// memory so that it need not read them back (an inbound message never changes). Nil
+    /// for jobs reloaded from the store after a restart: the worker reads them.
+    public var stored: (message: Message, contact: Contact)?
 
-    public init(id: Int64, workspaceID: WorkspaceID, conversationID: ConversationID, messageID: MessageID, receivedAt: Date) {
+    public init(id: Int64, workspaceID: WorkspaceID, conversationID: ConversationID, messageID: MessageID, receivedAt: Date,
+                stored: (message: Message, contact: Contact)? = nil) {
         self.id = id; self.workspaceID = workspaceID; self.conversationID = conversationID
-        self.messageID = messageID; self.receivedAt = receivedAt
+        self.messageID = messageID; self.receivedAt = receivedAt; self.stored = stored
+    }
+
+    public static func == (a: InboundJob, b: InboundJob) -> Bool {
+        a.id == b.id && a.workspaceID == b.workspaceID && a.conversationID == b.conversationID
+            && a.messageID == b.messageID && a.receivedAt == b.receivedAt
+            && a.stored?.message == b.stored?.message && a.stored?.contact == b.stored?.contact
     }
 }
 

@@ -65,7 +65,7 @@ public struct HTTPRouter: Sendable {
 
     /// Decides for a method and a raw (still percent-encoded) path, without calling anything.
     public func resolve(method: String, rawPath: Substring) -> Resolution {
-        let segments = RoutePattern.split(rawPath)
+        let segments = RoutePattern.split(rawPath).map { URLCoding.decode(Substring($0)) }
         var best: (route: Route, params: [String: String])?
         var pathMatches: [(Route, [String: String])] = []
         for route in routes {

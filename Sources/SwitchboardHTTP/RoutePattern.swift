@@ -44,25 +44,26 @@ struct RoutePattern: Sendable {
         return p.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     }
 
-    /// Parameters when `raw` (encoded segments) matches; segments are decoded one by
-    /// one, so `%2F` inside a parameter stays within it.
-    func match(_ raw: [String]) -> [String: String]? {
+    /// Parameters when the path's segments match. They come percent-decoded one by one
+    /// (the router decodes once, not once per route), so `%2F` inside a parameter stays
+    /// within it.
+    func match(_ decoded: [String]) -> [String: String]? {
         var params: [String: String] = [:]
         var i = 0
         for seg in segments {
             switch seg {
             case .literal(let lit):
-                guard i < raw.count, URLCoding.decode(Substring(raw[i])) == lit else { return nil }
+                guard i < decoded.count, decoded[i] == lit else { return nil }
                 i += 1
             case .parameter(let name):
-                guard i < raw.count, !raw[i].isEmpty else { return nil }
-                params[name] = URLCoding.decode(Substring(raw[i]))
+                guard i < decoded.count, !decoded[i].isEmpty else { return nil }
+                params[name] = decoded[i]
                 i += 1
             case .rest(let name):
-                params[name] = raw[i...].map { URLCoding.decode(Substring($0)) }.joined(separator: "/")
-                i = raw.count
+                params[name] = decoded[i...].joined(separator: "/")
+                i = decoded.count
             }
         }
-        return i == raw.count ? params : nil
+        return i == decoded.count ? params : nil
     }
 }

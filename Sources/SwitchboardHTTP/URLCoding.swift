@@ -30,7 +30,7 @@ enum URLCoding {
     /// Decodes `%XX` escapes (invalid escapes are kept as written) and, in query strings,
     /// `+` as a space. Bytes that are not UTF-8 become U+FFFD.
     static func decode(_ s: Substring, plusAsSpace: Bool = false) -> String {
-        if !s.contains("%") && !(plusAsSpace && s.contains("+")) { return String(s) }
+        if !s.utf8.contains(UInt8(ascii: "%")) && !(plusAsSpace && s.utf8.contains(UInt8(ascii: "+"))) { return String(s) }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count)
         let bytes = Array(s.utf8)

@@ -1,6 +1,7 @@
 import CMicroHTTPD
 import Foundation
 import Glibc
+import SwitchboardCore
 
 /// One request's body, collected across libmicrohttpd's calls.
 final class FakeRequestBox {
@@ -122,11 +123,13 @@ extension FakeGraphAPI {
         let path = "/" + parts.joined(separator: "/")
         let bodyText = String(decoding: body, as: UTF8.self)
         let authorized = authorization == "Bearer \(accessToken)"
+        let isSend = method == "POST" && parts.count == 2 && parts[1] == "messages" && !version.isEmpty
+        // Parsed before taking the state lock: the benchmark's sender lanes post at once.
+        let sendJSON = isSend ? (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] : nil
 
         return state.withLock { s -> (Duration, Answer?) in
             var answer: Answer?
             var wamid: String?
-            let isSend = method == "POST" && parts.count == 2 && parts[1] == "messages" && !version.isEmpty
             defer {
                 s.requests.append(RecordedRequest(time: Date(), method: method, path: path, version: version,
                                                   authorization: authorization, body: bodyText,
@@ -167,8 +170,7 @@ extension FakeGraphAPI {
                 return (s.delay, answer)
             }
             if isSend {
-                guard let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
-                      json["messaging_product"] as? String == "whatsapp" else {
+                guard let json = sendJSON, json["messaging_product"] as? String == "whatsapp" else {
                     answer = FakeGraphAPI.graphError(400, code: 100, message: "Invalid parameter",
                                                      details: "messaging_product must be whatsapp")
                     return (s.delay, answer)
@@ -186,11 +188,15 @@ extension FakeGraphAPI {
                 let id = "wamid.FAKE" + Data("\(port)-\(s.counter)-\(UUID().uuidString)".utf8).base64EncodedString()
                 wamid = id
                 let waID = to.hasPrefix("+") ? String(to.dropFirst()) : to
-                answer = Answer(status: 200, body: FakeGraphAPI.json([
-                    "messaging_product": "whatsapp",
-                    "contacts": [["input": to, "wa_id": waID]],
-                    "messages": [["id": id]],
-                ]))
+                // What JSONSerialization writes with sorted keys, written directly.
+                var text = "{\"contacts\":[{\"input\":"
+                JSONText.appendQuoted(to, to: &text)
+                text += ",\"wa_id\":"
+                JSONText.appendQuoted(waID, to: &text)
+                text += "}],\"messages\":[{\"id\":"
+                JSONText.appendQuoted(id, to: &text)
+                text += "}],\"messaging_product\":\"whatsapp\"}"
+                answer = Answer(status: 200, body: text)
                 if let cb = s.callback {
                     s.pendingStatusPosts += 1
                     let recipient = waID

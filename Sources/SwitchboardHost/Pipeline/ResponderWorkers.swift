@@ -117,7 +117,7 @@ final class ResponderWorkers: Service, @unchecked Sendable {
 
     private func run(_ job: InboundJob, _ ws: any WorkspaceStore, _ log: Logger,
                      done: @escaping @Sendable ((any Error)?) -> Void) throws {
-        guard let message = try ws.messages.get(job.messageID),
+        guard let message = try job.stored?.message ?? ws.messages.get(job.messageID),
               var conversation = try ws.conversations.get(job.conversationID) else {
             log.error("queued message is gone; dropping its job")
             try ws.queue.completeInbound(job.id)
@@ -141,7 +141,7 @@ final class ResponderWorkers: Service, @unchecked Sendable {
             }
             return
         }
-        let contact = try ws.contacts.get(conversation.contactID)
+        let contact = try job.stored.map(\.contact) ?? ws.contacts.get(conversation.contactID)
         let responders = self.responders[job.workspaceID] ?? NoResponders()
         let outcome = responders.respond(ResponderInput(workspace: job.workspaceID, channel: conversation.channelID,
                                                         conversation: conversation, message: message, contact: contact))

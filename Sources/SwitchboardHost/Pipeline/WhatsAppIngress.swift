@@ -187,7 +187,9 @@ final class WhatsAppIngress: @unchecked Sendable {
                                    ["kind": message.kind.rawValue, "provider_message_id": message.providerMessageID])
                 try journal.record(ws, .routed, conversation: conversation.id, message: stored.id, channel: channel,
                                    level: .debug, ["by": reason.rawValue])
-                jobs.append(try ws.queue.enqueueInbound(conversation: conversation.id, message: stored.id, receivedAt: receivedAt))
+                var job = try ws.queue.enqueueInbound(conversation: conversation.id, message: stored.id, receivedAt: receivedAt)
+                job.stored = (stored, contact)
+                jobs.append(job)
                 if markRead.contains(workspaceID) {
                     _ = try ws.queue.enqueueOutbox(NewOutboxItem(
                         conversationID: conversation.id, messageID: stored.id, channelID: channel,
