@@ -219,7 +219,7 @@ final class ChannelSender: Service, @unchecked Sendable {
     }
 
     private func send(_ item: OutboxItem, _ ws: any WorkspaceStore, _ client: GraphAPIClient) {
-        guard let body = OutboxBody.decode(OutboxBody.Send.self, item.bodyJSON) else {
+        guard let body = OutboxBody.decodeSend(item.bodyJSON) else {
             fail(item, ws, code: nil, title: "outbox entry is not readable", reason: "outbox body is not valid JSON")
             return
         }
@@ -282,7 +282,7 @@ final class ChannelSender: Service, @unchecked Sendable {
     }
 
     private func markRead(_ item: OutboxItem, _ ws: any WorkspaceStore, _ client: GraphAPIClient) {
-        guard let body = OutboxBody.decode(OutboxBody.MarkRead.self, item.bodyJSON) else {
+        guard let body = OutboxBody.decodeMarkRead(item.bodyJSON) else {
             try? ws.queue.finishOutbox(item.id)
             return
         }

@@ -1,32 +1,83 @@
 import Foundation
+import SwitchboardCore
 
 /// The JSON an outbox entry carries for its sender: what to send, not how the provider
 /// wants it (the channel's client builds the provider's body at send time).
+///
+/// Written and read on every message, so by hand (`JSONText`, `JSONSerialization`)
+/// rather than with Foundation's Codable coders, which cost tens of microseconds each
+/// on Linux. The text is what `JSONEncoder` wrote with sorted keys (`{"buttons":[...],
+/// "text":"..."}`, `{"providerMessageID":"..."}`), so entries queued by earlier
+/// versions read the same.
 enum OutboxBody {
-    struct Send: Codable, Equatable {
+    struct Send: Equatable {
         var text: String
         var buttons: [String]?
     }
 
-    struct MarkRead: Codable, Equatable {
+    struct MarkRead: Equatable {
         var providerMessageID: String
     }
 
     static func send(text: String, buttons: [String]) -> String {
-        encode(Send(text: text, buttons: buttons.isEmpty ? nil : buttons))
+        var out = "{"
+        if !buttons.isEmpty {
+            out += "\"buttons\":"
+            appendArray(buttons, to: &out)
+            out += ","
+        }
+        out += "\"text\":"
+        JSONText.appendQuoted(text, to: &out)
+        return out + "}"
     }
 
     static func markRead(providerMessageID: String) -> String {
-        encode(MarkRead(providerMessageID: providerMessageID))
+        var out = "{\"providerMessageID\":"
+        JSONText.appendQuoted(providerMessageID, to: &out)
+        return out + "}"
     }
 
-    static func encode<T: Encodable>(_ value: T) -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? e.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+    /// A JSON array of strings (a reply's buttons, kept on the message).
+    static func encode(_ strings: [String]) -> String {
+        var out = ""
+        appendArray(strings, to: &out)
+        return out
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ json: String) -> T? {
-        try? JSONDecoder().decode(type, from: Data(json.utf8))
+    /// A JSON object of strings with sorted keys (`{"author":"agent:..."}`).
+    static func encode(_ object: [String: String]) -> String {
+        var out = "{"
+        for (i, key) in object.keys.sorted().enumerated() {
+            if i > 0 { out += "," }
+            JSONText.appendQuoted(key, to: &out)
+            out += ":"
+            JSONText.appendQuoted(object[key]!, to: &out)
+        }
+        return out + "}"
+    }
+
+    static func decodeSend(_ json: String) -> Send? {
+        guard let object = parse(json), let text = object["text"] as? String else { return nil }
+        guard let list = object["buttons"] else { return Send(text: text, buttons: nil) }
+        guard let buttons = list as? [String] else { return nil }
+        return Send(text: text, buttons: buttons)
+    }
+
+    static func decodeMarkRead(_ json: String) -> MarkRead? {
+        guard let id = parse(json)?["providerMessageID"] as? String else { return nil }
+        return MarkRead(providerMessageID: id)
+    }
+
+    private static func parse(_ json: String) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
+    }
+
+    private static func appendArray(_ strings: [String], to out: inout String) {
+        out += "["
+        for (i, s) in strings.enumerated() {
+            if i > 0 { out += "," }
+            JSONText.appendQuoted(s, to: &out)
+        }
+        out += "]"
     }
 }

@@ -145,42 +145,50 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         let responders = self.responders[job.workspaceID] ?? NoResponders()
         let outcome = responders.respond(ResponderInput(workspace: job.workspaceID, channel: conversation.channelID,
                                                         conversation: conversation, message: message, contact: contact))
-        let fallback = config?.fallback
-        let conversationID = conversation.id, channelID = conversation.channelID
+        // Everything but the store calls is worked out here, on the worker thread: the
+        // body runs on the store's writer thread, which every commit waits for.
+        var detail = ["verdict": outcome.verdict.name]
+        if let p = outcome.plugin { detail["plugin"] = p }
+        var replyText: String?
+        var buttons: [String] = []
+        var handoffReason: String?
+        switch outcome.verdict {
+        case .reply(let text, let b):
+            replyText = text
+            buttons = b
+        case .handoff(let reason, let text):
+            detail["reason"] = reason
+            replyText = text
+            handoffReason = reason
+        case .pass:
+            if let fallback = config?.fallback, !fallback.isEmpty {
+                replyText = fallback
+                detail["fallback"] = "true"
+            }
+        }
+        let reply = replyText.flatMap { text in contact.map { contact in (
+            message: NewOutboundMessage(conversationID: conversation.id, kind: .text, text: text,
+                                        payloadJSON: buttons.isEmpty ? nil : OutboxBody.encode(buttons)),
+            recipient: Self.recipient(contact), body: OutboxBody.send(text: text, buttons: buttons)) } }
+        let conversationID = conversation.id, channelID = conversation.channelID, verdictDetail = detail
+        let handoff = handoffReason
         commit(log, done: done) { journal in
             for f in outcome.failures {
                 try journal.record(ws, .pluginError, conversation: conversationID, message: message.id,
                                    channel: channelID, level: .warn, ["plugin": f.plugin, "error": f.error])
             }
-            var detail = ["verdict": outcome.verdict.name]
-            if let p = outcome.plugin { detail["plugin"] = p }
-            var replyText: String?
-            var buttons: [String] = []
-            switch outcome.verdict {
-            case .reply(let text, let b):
-                replyText = text
-                buttons = b
-            case .handoff(let reason, let text):
-                detail["reason"] = reason
-                replyText = text
+            if let reason = handoff {
                 _ = try ws.conversations.transition(conversationID, .handoff, extraDetail: ["reason": reason])
-            case .pass:
-                if let fallback, !fallback.isEmpty {
-                    replyText = fallback
-                    detail["fallback"] = "true"
-                }
             }
-            try journal.record(ws, .verdict, conversation: conversationID, message: message.id, channel: channelID, detail)
+            try journal.record(ws, .verdict, conversation: conversationID, message: message.id, channel: channelID,
+                               verdictDetail)
             var queuedOn: ChannelID?
-            if let text = replyText, let contact {
-                let reply = try ws.messages.insertOutbound(NewOutboundMessage(
-                    conversationID: conversationID, kind: .text, text: text,
-                    payloadJSON: buttons.isEmpty ? nil : OutboxBody.encode(buttons)))
+            if let reply {
+                let stored = try ws.messages.insertOutbound(reply.message)
                 _ = try ws.queue.enqueueOutbox(NewOutboxItem(
-                    conversationID: conversationID, messageID: reply.id, channelID: channelID,
-                    recipient: Self.recipient(contact), kind: .send,
-                    bodyJSON: OutboxBody.send(text: text, buttons: buttons), receivedAt: job.receivedAt))
-                try journal.record(ws, .queued, conversation: conversationID, message: reply.id,
+                    conversationID: conversationID, messageID: stored.id, channelID: channelID,
+                    recipient: reply.recipient, kind: .send, bodyJSON: reply.body, receivedAt: job.receivedAt))
+                try journal.record(ws, .queued, conversation: conversationID, message: stored.id,
                                    channel: channelID, ["in_reply_to": message.id.rawValue])
                 queuedOn = channelID
             }
