@@ -152,6 +152,15 @@ final class Host: @unchecked Sendable {
             let d = ContinuousClock.now - start
             return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         }
+        let store = self.store
+        metrics.computedCounter("switchboard_store_commits_total",
+                                help: "Commits of the store's writer (each one fsync with durability full).") {
+            Double(store.writeStatistics.commits)
+        }
+        metrics.computedCounter("switchboard_store_writes_total",
+                                help: "Writes (transactions and single store calls) those commits carried.") {
+            Double(store.writeStatistics.writes)
+        }
     }
 
     /// `/healthz`: the process answers (liveness). `/readyz`: 200 once storage is open,

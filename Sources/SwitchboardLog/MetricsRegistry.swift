@@ -43,6 +43,14 @@ public final class MetricsRegistry: Sendable {
         computedGauge(name, help: help, labelNames: []) { [(labels: [], value: value())] }
     }
 
+    /// A counter without labels that something else keeps (the store's commits), read
+    /// at scrape time; `value` must only ever grow.
+    public func computedCounter(_ name: String, help: String, value: @escaping @Sendable () -> Double) {
+        _ = register(name) {
+            MetricsComputedGauge(name: name, help: help, labelNames: [], type: "counter") { [(labels: [], value: value())] }
+        }
+    }
+
     /// Observations counted into cumulative buckets (`le` upper bounds, `+Inf` added),
     /// with their sum and count.
     public func histogram(_ name: String, help: String, labelNames: [String] = [],

@@ -117,5 +117,9 @@ public final class SQLiteStore: Store {
         pool.writeAsync({ _ in try body() }, completion: completion)
     }
 
+    public var writeStatistics: (commits: Int, writes: Int) {
+        (pool.commits.load(ordering: .relaxed), pool.committedWrites.load(ordering: .relaxed))
+    }
+
     public func close() { pool.close() }
 }

@@ -45,6 +45,10 @@ public protocol Store: AnyObject, Sendable {
     func transactionAsync(_ body: @escaping @Sendable () throws -> Void,
                           completion: @escaping @Sendable ((any Error)?) -> Void)
 
+    /// Commits of the writer so far, and the writes (transactions and single calls) they
+    /// carried: writes per commit is how well group commit is sharing the fsyncs.
+    var writeStatistics: (commits: Int, writes: Int) { get }
+
     /// Closes the database; later calls fail with `StoreError.Code.misuse`.
     func close()
 

@@ -50,6 +50,8 @@ struct Options {
 final class KeepAliveClient {
     let fd: Int32
     var buffer: [UInt8] = []
+    /// The body of the last answer.
+    var lastBody: [UInt8] = []
 
     init(port: UInt16) {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -97,6 +99,7 @@ final class KeepAliveClient {
                 while buffer.count < end + 4 + length {
                     guard receive() else { return -1 }
                 }
+                lastBody = Array(buffer[(end + 4)..<(end + 4 + length)])
                 buffer.removeFirst(end + 4 + length)
                 return status
             }
@@ -351,6 +354,20 @@ print(String(format: "saturation: %d messages from %d senders, %d connections: a
              n, senders, options.connections, ackSeconds, Double(n) / ackSeconds, sends.count, e2eSeconds, Double(sends.count) / e2eSeconds,
              failures.load(ordering: .relaxed), cpuPerMessage, switchesPerMessage, ownCPUPerMessage))
 
+/// A metric of the host's /metrics (a sample without labels).
+func hostMetric(_ name: String) -> Double {
+    let client = KeepAliveClient(port: port)
+    let request = Array("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+    guard client.send(request) == 200 else { return .nan }
+    let text = String(decoding: client.lastBody, as: UTF8.self)
+    for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
+        return Double(line.split(separator: " ")[1]) ?? .nan
+    }
+    return .nan
+}
+let commits = hostMetric("switchboard_store_commits_total"), writes = hostMetric("switchboard_store_writes_total")
+print(String(format: "store: %.0f commits, %.1f writes per commit, %.2f commits per message", commits, writes / commits,
+             commits / Double(n)))
 var threadShares = hostThreadCPU().map { ($0.key, ($0.value - (threads0[$0.key] ?? 0)) / Double(n) * 1e6) }
 threadShares.sort { $0.1 > $1.1 }
 print(String(format: "host wrote %.1f KB to disk per message", (hostWriteBytes() - written0) / Double(n) / 1024))

@@ -41,6 +41,9 @@ final class SQLitePool: @unchecked Sendable {
     /// before the first write. If it throws, the group rolls back and every member gets
     /// the error.
     var beforeCommit: ((SQLiteConnection) throws(StoreError) -> Void)?
+    /// Group commits so far, and the writes (callers' bodies) they carried.
+    let commits = Atomic<Int>(0)
+    let committedWrites = Atomic<Int>(0)
     /// Most writes one commit may carry.
     static let maxGroupMembers = 64
 
@@ -254,6 +257,8 @@ final class SQLitePool: @unchecked Sendable {
         do {
             try beforeCommit?(writer)
             try writer.control("COMMIT")
+            commits.add(1, ordering: .relaxed)
+            committedWrites.add(batch.count, ordering: .relaxed)
         } catch {
             try? writer.control("ROLLBACK")
             failAll(error)
