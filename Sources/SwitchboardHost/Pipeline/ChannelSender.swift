@@ -43,6 +43,13 @@ final class ChannelSender: Service, @unchecked Sendable {
     private var limiter: RateLimiter
     private var breaker: CircuitBreaker
     private var _state: ChannelState = .starting
+    /// Whether the outbox may hold entries scheduled for later (retries, pair-limited
+    /// requeues, anything left at the last stop): only then does a lane that found
+    /// nothing due read when the next one is due. Set whenever this sender schedules one;
+    /// cleared when that read finds none and nothing was scheduled meanwhile (the
+    /// generation counts schedulings). Lanes also claim at least once a second.
+    private var mayHaveScheduled = true
+    private var scheduledGeneration = 0
     private var rng = SystemRandomNumberGenerator()
 
     var state: ChannelState { shared.withLock { _state } }
@@ -166,7 +173,14 @@ final class ChannelSender: Service, @unchecked Sendable {
                 continue
             }
             if items.isEmpty {
-                let next = (try? store.queue.nextOutboxDue(channel: channel)) ?? nil
+                var next: Date?
+                let (look, generation) = shared.withLock { (mayHaveScheduled, scheduledGeneration) }
+                if look {
+                    next = (try? store.queue.nextOutboxDue(channel: channel)) ?? nil
+                    if next == nil {
+                        shared.withLock { if scheduledGeneration == generation { mayHaveScheduled = false } }
+                    }
+                }
                 wait(until: min(next ?? .distantFuture, Date(timeIntervalSinceNow: 1)))
                 continue
             }
@@ -183,6 +197,15 @@ final class ChannelSender: Service, @unchecked Sendable {
         running -= 1
         cond.broadcast()
         cond.unlock()
+    }
+
+    /// An entry is about to be scheduled for later (set before the write, so that a lane
+    /// finding nothing due after it commits reads the next due time).
+    private func markScheduled() {
+        shared.withLock {
+            mayHaveScheduled = true
+            scheduledGeneration += 1
+        }
     }
 
     private func release(_ items: [OutboxItem]) {
@@ -203,6 +226,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             case .waitUntil(let t):
                 let wait = Self.seconds(t - .now)
                 if wait > 1 {
+                    markScheduled()
                     try? ws.queue.retryOutbox(item.id, attempts: item.attempts,
                                               nextAttemptAt: Date(timeIntervalSinceNow: wait), error: item.lastError ?? "")
                     return
@@ -296,6 +320,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             let attempt = item.attempts + 1
             if error.isRetryable, attempt < 5 {
                 let delay = shared.withLock { policy.retry.delay(attempt: attempt, floor: error.retryFloor, random: &rng) }
+                markScheduled()
                 try? ws.queue.retryOutbox(item.id, attempts: attempt, nextAttemptAt: Date(timeIntervalSinceNow: Self.seconds(delay)),
                                           error: error.description)
             } else {
@@ -319,6 +344,7 @@ final class ChannelSender: Service, @unchecked Sendable {
         }
         switch decision {
         case .retry(let after):
+            markScheduled()
             var journal = Journal(logger: logger)
             do {
                 try store.transaction {
