@@ -167,6 +167,11 @@ struct SQLiteMessageRepository: MessageRepository {
 
     func search(_ query: String, limit: Int) throws -> [Message] {
         guard let match = Self.ftsQuery(query) else { return [] }
+        // Messages committed since the writer last indexed are indexed first (the
+        // writer indexes at most every SearchIndexPace.interval).
+        if scope.store.pool.beforeCommit != nil {
+            try scope.write { db in try SQLiteStore.indexNewMessages(db) }
+        }
         return try scope.read { db in
             try db.query(
                 """

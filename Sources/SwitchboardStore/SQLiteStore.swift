@@ -55,7 +55,10 @@ public final class SQLiteStore: Store {
                 } catch let error as StoreError where retry(error) {}
             }
             if schemaVersion >= Self.searchProgressVersion {
-                pool.beforeCommit = { (db: SQLiteConnection) throws(StoreError) in try Self.indexNewMessages(db) }
+                let pace = SearchIndexPace()
+                pool.beforeCommit = { (db: SQLiteConnection) throws(StoreError) in
+                    if pace.due() { try Self.indexNewMessages(db) }
+                }
             }
         } catch let error as StoreError {
             pool.close()
@@ -69,9 +72,11 @@ public final class SQLiteStore: Store {
     /// The migration that moved full-text indexing from a trigger to `indexNewMessages`.
     static let searchProgressVersion = 7
 
-    /// Adds the messages stored since the last commit to the full-text index, in the
-    /// committing transaction: one FTS5 write per commit instead of one per message (see
-    /// migration 7). Costs a lookup of the newest `seq` when nothing is new.
+    /// Adds the messages stored since the last indexing to the full-text index, in the
+    /// current transaction (see migration 7). The writer runs it before a commit at most
+    /// every `SearchIndexPace.interval` (each run writes a new FTS5 segment and its
+    /// bookkeeping pages), and a search runs it first, so a search always sees every
+    /// committed message. Costs a lookup of the newest `seq` when nothing is new.
     static func indexNewMessages(_ db: SQLiteConnection) throws(StoreError) {
         guard let indexed = try db.queryOne("SELECT indexed_seq FROM search_progress WHERE id = 1", [], { $0.int64(0) }),
               let newest = try db.queryOne("SELECT max(seq) FROM messages", [], { $0.optionalInt64(0) }) ?? nil,
@@ -122,4 +127,18 @@ public final class SQLiteStore: Store {
     }
 
     public func close() { pool.close() }
+}
+
+/// When the writer next indexes new messages for search: at most every `interval`
+/// (writer thread only).
+final class SearchIndexPace: @unchecked Sendable {
+    static let interval: Duration = .milliseconds(200)
+    private var last: ContinuousClock.Instant?
+
+    func due() -> Bool {
+        let now = ContinuousClock.now
+        if let last, now - last < Self.interval { return false }
+        last = now
+        return true
+    }
 }
