@@ -381,6 +381,7 @@ let base = n
 let recipients = (0..<total).map { String(2349000000000 + $0) }   // one message per sender: replies map back
 let phase2 = (0..<total).map { signedMessage(base + $0, from: recipients[$0]) }
 let sentAt = Mutex([String: Date]())
+let fixedCommits0 = hostMetric("switchboard_store_commits_total"), fixedWrites0 = hostMetric("switchboard_store_writes_total")
 let fixedCPU0 = hostCPUSeconds()
 let fixedThreads0 = hostThreadCPU()
 let start = Date()
@@ -411,6 +412,10 @@ fixedShares.sort { $0.1 > $1.1 }
 print(String(format: "fixed rate: %d msg/s for %d s: %d replies; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
              options.rate, options.seconds, latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.9),
              percentile(latencies, 0.99), latencies.last ?? .nan))
+let fixedCommits = hostMetric("switchboard_store_commits_total") - fixedCommits0
+let fixedWrites = hostMetric("switchboard_store_writes_total") - fixedWrites0
+print(String(format: "fixed rate: store: %.0f commits, %.1f writes per commit, %.2f commits per message",
+             fixedCommits, fixedWrites / fixedCommits, fixedCommits / Double(total)))
 print(String(format: "fixed rate: host CPU %.0f µs per message; by thread: ", fixedCPUPerMessage)
     + fixedShares.filter { $0.1 >= 1 }.map { String(format: "%@ %.0f µs", $0.0, $0.1) }.joined(separator: ", "))
 
