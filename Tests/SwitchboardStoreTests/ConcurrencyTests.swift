@@ -37,6 +37,33 @@ import SwitchboardCore
         print("[measure] \(threads) threads, one store: \(threads * perThread) inbound messages (one transaction each, synchronous=NORMAL) in \(String(format: "%.2f", seconds)) s = \(Int(Double(threads * perThread) / seconds)) inserts/s")
     }
 
+    /// Writes of many threads share commits (the writer starts a commit at most once per
+    /// `SQLitePool.commitInterval`), and a write to an idle store commits at once.
+    @Test func writesOfManyThreadsShareCommits() throws {
+        let dir = TempDir()
+        let store = try makeStore(dir)
+        let threads = 8, perThread = 40
+        let before = store.writeStatistics
+        let group = DispatchGroup()
+        for t in 0..<threads {
+            group.enter()
+            Thread.detachNewThread {
+                let ws = store.workspace("a")
+                for i in 0..<perThread { _ = try? ws.events.append(NewEvent(.note, detail: ["t": "\(t)", "i": "\(i)"])) }
+                group.leave()
+            }
+        }
+        group.wait()
+        let after = store.writeStatistics
+        #expect(after.writes - before.writes == threads * perThread)
+        #expect(after.commits - before.commits < threads * perThread / 2)
+        #expect(try store.workspace("a").events.list(conversation: nil, after: nil, limit: 1000).count >= threads * perThread)
+        Thread.sleep(forTimeInterval: 0.05)
+        let started = ContinuousClock.now
+        _ = try store.workspace("a").events.append(NewEvent(.note))
+        #expect(ContinuousClock.now - started < .milliseconds(500))
+    }
+
     /// Many threads racing to create the same contact and conversation end up with one.
     @Test func racingFindOrCreateMakesOne() throws {
         let dir = TempDir()
