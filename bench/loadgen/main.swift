@@ -286,6 +286,27 @@ func hostContextSwitches() -> Int {
     return total
 }
 
+/// Context switches of the host's threads so far, by thread name (as `hostThreadCPU`).
+func hostThreadSwitches() -> [String: Int] {
+    let taskDir = "/proc/\(host.processIdentifier)/task"
+    var byName: [String: Int] = [:]
+    for task in (try? FileManager.default.contentsOfDirectory(atPath: taskDir)) ?? [] {
+        guard let status = try? String(contentsOfFile: "\(taskDir)/\(task)/status", encoding: .utf8) else { continue }
+        var name = ""
+        var switches = 0
+        for line in status.split(separator: "\n") {
+            if line.hasPrefix("Name:") { name = line.dropFirst(5).trimmingCharacters(in: .whitespaces) }
+            if line.contains("ctxt_switches") { switches += Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0 }
+        }
+        if let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].allSatisfy(\.isNumber),
+           dash < name.index(before: name.endIndex) {
+            name = String(name[..<dash])
+        }
+        byName[name, default: 0] += switches
+    }
+    return byName
+}
+
 /// Bytes the host has had written to disk so far (`write_bytes` of /proc/PID/io: the WAL,
 /// checkpoints into the database file).
 func hostWriteBytes() -> Double {
@@ -331,6 +352,7 @@ let cpu0 = hostCPUSeconds()
 let switches0 = hostContextSwitches()
 let ownCPU0 = cpuSeconds(pid: getpid())
 let threads0 = hostThreadCPU()
+let threadSwitches0 = hostThreadSwitches()
 let written0 = hostWriteBytes()
 onThreads(options.connections) { _ in
     let client = KeepAliveClient(port: port)
@@ -370,6 +392,10 @@ print(String(format: "store: %.0f commits, %.1f writes per commit, %.2f commits 
              commits / Double(n)))
 var threadShares = hostThreadCPU().map { ($0.key, ($0.value - (threads0[$0.key] ?? 0)) / Double(n) * 1e6) }
 threadShares.sort { $0.1 > $1.1 }
+var switchShares = hostThreadSwitches().map { ($0.key, Double($0.value - (threadSwitches0[$0.key] ?? 0)) / Double(n)) }
+switchShares.sort { $0.1 > $1.1 }
+print("host context switches per message by thread: " + switchShares.filter { $0.1 >= 0.05 }
+    .map { String(format: "%@ %.2f", $0.0, $0.1) }.joined(separator: ", "))
 print(String(format: "host wrote %.1f KB to disk per message", (hostWriteBytes() - written0) / Double(n) / 1024))
 print("host CPU per message by thread: " + threadShares.filter { $0.1 >= 1 }
     .map { String(format: "%@ %.0f µs", $0.0, $0.1) }.joined(separator: ", "))
