@@ -10,7 +10,8 @@ import Synchronization
 /// message and every metadata value before a line is written, and so are the values of
 /// keys that name a secret (`token`, `secret`, `password`, `authorization`).
 ///
-/// Thread-safe: one `write(2)` per line under a lock, so lines never interleave.
+/// Thread-safe: one `write(2)` per line, which the kernel never interleaves with another
+/// for lines up to 4 KiB (PIPE_BUF); longer lines are written under a lock.
 public final class LogSink: @unchecked Sendable {
     public let level: LogLevel
     public let format: LogFormat
@@ -54,10 +55,36 @@ public final class LogSink: @unchecked Sendable {
     func redact(_ s: String) -> String {
         let list = secrets.withLock { $0 }
         var out = s
-        for secret in list where out.contains(secret) {
+        for secret in list where Self.contains(out, secret) {
             out = out.replacingOccurrences(of: secret, with: "[redacted]")
         }
         return out
+    }
+
+    /// Whether `needle` occurs in `haystack`, byte for byte (UTF-8). Foundation's
+    /// `contains` on Linux goes through a locale-aware search: run for every secret
+    /// against every value of every line, it was most of what a log line cost.
+    static func contains(_ haystack: String, _ needle: String) -> Bool {
+        var h = haystack, n = needle
+        return h.withUTF8 { hb in
+            n.withUTF8 { nb in
+                guard !nb.isEmpty else { return true }
+                guard hb.count >= nb.count, let hp = hb.baseAddress, let np = nb.baseAddress else { return false }
+                let first = nb[0], last = hb.count - nb.count
+                var i = 0
+                while i <= last {
+                    if hb[i] == first && memcmp(hp + i, np, nb.count) == 0 { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// Whether a metadata key names a secret (`access_token`, `Authorization`, ...).
+    static func isSecretKey(_ key: String) -> Bool {
+        let lower = key.lowercased()
+        return secretKeyWords.contains { contains(lower, $0) }
     }
 
     public func write(level: LogLevel, message: String, metadata: [String: String]) {
@@ -65,8 +92,7 @@ public final class LogSink: @unchecked Sendable {
         var line: String
         let keys = metadata.keys.sorted { LogSink.outputKey($0) < LogSink.outputKey($1) }
         func value(_ k: String) -> String {
-            let lower = k.lowercased()
-            if LogSink.secretKeyWords.contains(where: { lower.contains($0) }) { return "[redacted]" }
+            if LogSink.isSecretKey(k) { return "[redacted]" }
             return redact(metadata[k]!)
         }
         switch format {
@@ -87,7 +113,7 @@ public final class LogSink: @unchecked Sendable {
             line += "\n"
         }
         var bytes = Array(line.utf8)
-        secrets.withLock { _ in
+        func writeAll() {
             bytes.withUnsafeMutableBytes { buf in
                 var off = 0
                 while off < buf.count {
@@ -97,7 +123,18 @@ public final class LogSink: @unchecked Sendable {
                 }
             }
         }
+        // One write(2) of at most PIPE_BUF bytes is never interleaved with another (a
+        // pipe, a terminal, or a file opened O_APPEND), so ordinary lines need no lock:
+        // under load, threads queueing on one for every line cost more than the lines.
+        if bytes.count <= Self.atomicWriteBytes {
+            writeAll()
+        } else {
+            secrets.withLock { _ in writeAll() }
+        }
     }
+
+    /// PIPE_BUF on Linux.
+    static let atomicWriteBytes = 4096
 
     /// The name a metadata key is written under. Keys that collide with a line's own
     /// fields are renamed rather than dropped: `message` (a message id, `LogKey.message`)

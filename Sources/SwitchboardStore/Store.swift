@@ -36,8 +36,9 @@ public protocol Store: AnyObject, Sendable {
     func transaction<T>(_ body: () throws -> T) throws -> T
 
     /// Queues `body` as one transaction like `transaction`, without waiting for it:
-    /// returns at once, and `completion` is called (on the store's writer thread, so it
-    /// must be quick and must not call the store and wait) once the body's writes are
+    /// returns at once, and `completion` is called (on the store's completion thread,
+    /// one for all callers in commit order, so it must be quick and must not call the
+    /// store and wait) once the body's writes are
     /// committed (nil) or undone (the error). Transactions, queued or not, commit in the
     /// order they were queued, so whatever the caller writes or reads after
     /// `completion` sees these writes. For work whose caller has nothing to do with the

@@ -6,6 +6,44 @@ import SwitchboardLog
 #endif
 
 @Suite struct LogSinkTests {
+    /// Threads logging at once never interleave their lines, short or long (long ones are
+    /// written under a lock, short ones in one write each).
+    @Test func linesOfManyThreadsStayWhole() throws {
+        let cap = try LogCapture()
+        defer { cap.remove() }
+        let logger = cap.logger
+        let long = String(repeating: "x", count: 6000)
+        let group = DispatchGroup()
+        for t in 0..<8 {
+            group.enter()
+            Thread.detachNewThread {
+                for i in 0..<200 {
+                    logger.info("line", ["thread": String(t), "i": String(i), "payload": i.isMultiple(of: 10) ? long : "short"])
+                }
+                group.leave()
+            }
+        }
+        group.wait()
+        let objs = try cap.objects()
+        #expect(objs.count == 1600)
+        #expect(Set(objs.compactMap { o in (o["thread"] as? String).map { "\($0)/\(o["i"] as? String ?? "")" } }).count == 1600)
+        #expect(objs.filter { ($0["payload"] as? String) == long }.count == 160)
+    }
+
+    @Test func secretsAreFoundAnywhereInAValue() throws {
+        let cap = try LogCapture()
+        defer { cap.remove() }
+        cap.sink.registerSecret("EAAG-sekrit-ü")
+        cap.logger.info("calling with EAAG-sekrit-ü now", ["url": "https://x/?t=EAAG-sekrit-ü&y=1", "X-Access-TOKEN": "abc",
+                                                          "note": "EAAG-sekrit", "ü": "EAAG-sekrit-üEAAG-sekrit-ü"])
+        let o = try #require(try cap.objects().first)
+        #expect(o["message"] as? String == "calling with [redacted] now")
+        #expect(o["url"] as? String == "https://x/?t=[redacted]&y=1")
+        #expect(o["X-Access-TOKEN"] as? String == "[redacted]")
+        #expect(o["note"] as? String == "EAAG-sekrit")
+        #expect(o["ü"] as? String == "[redacted][redacted]")
+    }
+
     @Test func jsonLinesCarryTimeLevelMessageAndMetadata() throws {
         let cap = try LogCapture()
         defer { cap.remove() }

@@ -78,6 +78,27 @@ struct Boom: Error {}
         #expect(try ws.events.list(conversation: nil, after: nil, limit: 100) == before)
     }
 
+    /// Queued transactions commit in the order they were queued; each completion says
+    /// whether its own writes were committed, and one that failed took only its own.
+    @Test func queuedTransactionsCommitInOrderAndReportTheirOwnFailure() throws {
+        let outcomes = Mutex<[(Int, Bool)]>([])
+        let done = DispatchSemaphore(value: 0)
+        for i in 0..<50 {
+            store.transactionAsync({ [ws] in
+                _ = try ws.events.append(NewEvent(.note, detail: ["i": String(i)]))
+                if i == 25 { throw Boom() }
+            }, completion: { error in
+                outcomes.withLock { $0.append((i, error is Boom)) }
+                done.signal()
+            })
+        }
+        for _ in 0..<50 { #expect(done.wait(timeout: .now() + 10) == .success) }
+        #expect(outcomes.withLock { $0.map(\.0) } == Array(0..<50))
+        #expect(outcomes.withLock { $0.filter(\.1).map(\.0) } == [25])
+        let stored = try ws.events.list(conversation: nil, after: nil, limit: 100).compactMap { $0.detail?["i"] }
+        #expect(stored.count == 49 && !stored.contains("25"))
+    }
+
     @Test func oneTransactionAcrossWorkspaces() throws {
         #expect(throws: Boom.self) {
             try store.transaction {

@@ -11,6 +11,7 @@
 //
 // Run: swift build -c release && .build/release/loadgen [--messages N] [--senders S]
 //      [--connections C] [--rate R] [--seconds D] [--durability full|normal] [--binary PATH]
+//      [--log-level warn|info|debug] (the host logs to a file in the run's directory)
 import Foundation
 import Synchronization
 import SwitchboardTestSupport
@@ -27,6 +28,7 @@ struct Options {
     var senders = 5000
     var durability = "full"
     var keep = false
+    var logLevel = "warn"
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -40,6 +42,7 @@ struct Options {
             case "--senders": senders = Int(args.next() ?? "") ?? senders
             case "--durability": durability = args.next() ?? durability
             case "--keep": keep = true
+            case "--log-level": logLevel = args.next() ?? logLevel
             default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
             }
         }
@@ -189,7 +192,8 @@ storage:
   sqlite: \(dir)/bench.db
   durability: \(options.durability)
 log:
-  level: warn
+  level: \(options.logLevel)
+  file: \(dir)/host.log
 plugins:
   path: [\(pluginDir)]
 workspaces:

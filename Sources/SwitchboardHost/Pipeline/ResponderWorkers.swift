@@ -107,8 +107,8 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         })
     }
 
-    /// What a queued transaction leaves for its completion (both run on the store's
-    /// writer thread, one after the other).
+    /// What a queued transaction leaves for its completion (the body runs on the store's
+    /// writer thread, the completion after it on the store's completion thread).
     private final class CommitOutcome: @unchecked Sendable {
         var journal: Journal
         var channel: ChannelID?

@@ -142,7 +142,7 @@ final class SQLitePool: @unchecked Sendable {
 
     /// Queues `body` for the writer thread like `write`, but returns at once: the body
     /// runs in its own savepoint inside the writer's next group, and `completion` is
-    /// called on the writer thread once that group is committed (nil) or failed (the
+    /// called on the completion thread once that group is committed (nil) or failed (the
     /// body's error, or the commit's). The writer thread takes units in the order they
     /// were queued, so a later `write` or `writeAsync` from any thread sees this one's
     /// writes. `completion` must be quick and must not wait for the store.
@@ -232,15 +232,72 @@ final class SQLitePool: @unchecked Sendable {
             lastCommit = ContinuousClock.now
             runGroup(batch)
             for unit in batch { unit.run = nil }
+            var completions: [Completion] = []
             for unit in batch {
                 if let completion = unit.completion {
                     unit.completion = nil
-                    completion(unit.commitFailure ?? unit.bodyFailure)
+                    completions.append(Completion(run: completion, error: unit.commitFailure ?? unit.bodyFailure))
                 } else {
                     unit.done.signal()
                 }
             }
+            deliver(completions)
         }
+    }
+
+    // MARK: - Completions of queued writes
+
+    /// A `writeAsync` caller's completion and its outcome.
+    private struct Completion {
+        let run: @Sendable ((any Error)?) -> Void
+        let error: (any Error)?
+    }
+
+    private let completionCondition = NSCondition()
+    private var pendingCompletions: [Completion] = []
+    private var completionThreadRunning = false
+    private var completionsStopping = false
+
+    /// Hands a group's completions to the completion thread (started on first use), which
+    /// runs them in commit order: what callers do once their writes are committed (log
+    /// their journal lines, wake the next stage) stays off the writer thread, which every
+    /// commit waits for.
+    private func deliver(_ completions: [Completion]) {
+        guard !completions.isEmpty else { return }
+        completionCondition.lock()
+        defer { completionCondition.unlock() }
+        pendingCompletions.append(contentsOf: completions)
+        if !completionThreadRunning {
+            completionThreadRunning = true
+            let t = Thread { [self] in setCurrentThreadName("sqlite-completed"); completionLoop() }
+            t.start()
+        }
+        completionCondition.signal()
+    }
+
+    private func completionLoop() {
+        completionCondition.lock()
+        while true {
+            while pendingCompletions.isEmpty && !completionsStopping { completionCondition.wait() }
+            if pendingCompletions.isEmpty { break }
+            let now = pendingCompletions
+            pendingCompletions.removeAll(keepingCapacity: true)
+            completionCondition.unlock()
+            for c in now { c.run(c.error) }
+            completionCondition.lock()
+        }
+        completionThreadRunning = false
+        completionCondition.broadcast()
+        completionCondition.unlock()
+    }
+
+    /// Runs what is pending and stops the completion thread.
+    private func stopCompletions() {
+        completionCondition.lock()
+        completionsStopping = true
+        completionCondition.broadcast()
+        while completionThreadRunning { completionCondition.wait() }
+        completionCondition.unlock()
     }
 
     /// Runs `body` with exclusive use of the writer connection (the writer thread's
@@ -355,6 +412,7 @@ final class SQLitePool: @unchecked Sendable {
             queueCondition.broadcast()
             while writerThreadRunning { queueCondition.wait() }
             queueCondition.unlock()
+            stopCompletions()
         }
         readersCondition.lock()
         closed = true
