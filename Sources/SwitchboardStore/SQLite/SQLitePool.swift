@@ -93,7 +93,8 @@ final class SQLitePool: @unchecked Sendable {
     private static var currentThread: UInt { UInt(bitPattern: Int(bitPattern: pthread_self())) }
 
     /// Runs `body` in a write transaction on the writer connection (or, if this thread
-    /// is already in one, as a savepoint inside it), and returns once it is committed.
+    /// is already in one, inside it: see the type's comment), and returns once it is
+    /// committed.
     ///
     /// Group commit through one writer thread: callers queue their bodies and wait; the
     /// writer thread takes everything queued (up to `maxGroupMembers`, starting a commit
