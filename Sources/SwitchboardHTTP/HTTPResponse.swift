@@ -9,12 +9,23 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// When set, the body is streamed from it instead of `body` (server-sent events).
     public var stream: HTTPResponseStream?
+    /// When set, the real response comes later through it (see `HTTPDeferredResponse`);
+    /// the rest of this value is not used.
+    public var deferred: HTTPDeferredResponse?
 
     public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
         self.stream = nil
+        self.deferred = nil
+    }
+
+    /// A response given later, from any thread, through `deferred`.
+    public static func deferred(_ deferred: HTTPDeferredResponse) -> HTTPResponse {
+        var r = HTTPResponse(status: 200)
+        r.deferred = deferred
+        return r
     }
 
     /// A response with no body (`204 No Content` by default).

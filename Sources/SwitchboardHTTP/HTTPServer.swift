@@ -145,6 +145,11 @@ public final class HTTPServer: Sendable {
                               ["in_flight": String(left), "listen": configuration.listen])
         }
         core.finishStreams()
+        if core.finishDeferred() > 0 {
+            // Let the server threads send those 503s before the connections close.
+            let grace = clock.now + .seconds(1)
+            while core.inFlight.load(ordering: .acquiring) > 0 && clock.now < grace { usleep(5_000) }
+        }
         MHD_stop_daemon(running.daemon)
         running.logTarget.deallocate()
         core.logger?.info("http server stopped", ["listen": configuration.listen])

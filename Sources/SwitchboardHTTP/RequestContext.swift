@@ -18,6 +18,8 @@ final class RequestContext: @unchecked Sendable {
     /// The status queued, once a response is.
     var status: Int?
     var stream: HTTPResponseStream?
+    /// A response the handler gives later; the connection is suspended until it does.
+    var deferred: HTTPDeferredResponse?
 
     init(target: String) { self.target = target }
 }

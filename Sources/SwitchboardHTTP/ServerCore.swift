@@ -16,6 +16,8 @@ final class ServerCore: Sendable {
     let inFlight = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
     private let streams = Mutex<[ObjectIdentifier: HTTPResponseStream]>([:])
+    /// Deferred responses whose connection is suspended, waiting for them.
+    private let deferreds = Mutex<[ObjectIdentifier: HTTPDeferredResponse]>([:])
 
     init(router: HTTPRouter, maxBodySize: Int, metrics: MetricsRegistry, logger: Logger?) {
         self.router = router
@@ -146,6 +148,11 @@ final class ServerCore: Sendable {
         }
 
         // The request is complete.
+        if let deferred = ctx.deferred {
+            // Resumed: the handler's response is there.
+            ctx.deferred = nil
+            return respond(connection, ctx, deferred.take())
+        }
         if let pending = ctx.pending { return respond(connection, ctx, pending) }
         if ctx.tooLarge { return respond(connection, ctx, tooLarge()) }
         guard let handler = ctx.handler else { return .NO }
@@ -160,7 +167,28 @@ final class ServerCore: Sendable {
         request.route = ctx.route
         request.pathParameters = ctx.parameters
         let response = handler(request)
+        if let deferred = response.deferred {
+            deferreds.withLock { $0[ObjectIdentifier(deferred)] = deferred }
+            let unregister: @Sendable (HTTPDeferredResponse) -> Void = { [weak self] d in
+                self?.deferreds.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(d)) }
+            }
+            if deferred.suspendUnlessComplete(connection, onComplete: unregister) {
+                ctx.deferred = deferred
+                return .YES
+            }
+            unregister(deferred)
+            return respond(connection, ctx, deferred.take())
+        }
         return respond(connection, ctx, response)
+    }
+
+    /// Answers every deferred response still open with 503 (at shutdown, past the
+    /// deadline): suspended connections must be resumed before the daemon stops.
+    @discardableResult
+    func finishDeferred() -> Int {
+        let open = deferreds.withLock { Array($0.values) }
+        for d in open { d.complete(.error(503, "server shutting down")) }
+        return open.count
     }
 
     /// How much of an oversized chunked body is read and dropped, past the limit, to

@@ -92,28 +92,44 @@ final class WhatsAppIngress: @unchecked Sendable {
             }
         }
         for w in payload.warnings { logger.warn("webhook parsed with a warning", [LogKey.app: appID, "warning": w]) }
-        do {
-            let (jobs, channels) = try commit(payload, appID: appID, receivedAt: receivedAt)
-            metrics.webhooks.labels(appID, "accepted").increment()
-            onCommitted(jobs, channels)
-            return .json("{\"ok\":true}")
-        } catch {
-            metrics.webhooks.labels(appID, "store_error").increment()
-            logger.error("webhook not stored; answering 500 so the provider delivers it again",
-                         [LogKey.app: appID, LogKey.error: "\(error)"])
-            return .error(500, "not stored, please retry")
+        // The answer waits for the commit, but the server thread does not: the
+        // connection is suspended until the store's completion gives the answer.
+        let answer = HTTPDeferredResponse()
+        commit(payload, appID: appID, receivedAt: receivedAt) { [self] outcome in
+            switch outcome {
+            case .success(let (jobs, channels)):
+                metrics.webhooks.labels(appID, "accepted").increment()
+                onCommitted(jobs, channels)
+                answer.complete(.json("{\"ok\":true}"))
+            case .failure(let error):
+                metrics.webhooks.labels(appID, "store_error").increment()
+                logger.error("webhook not stored; answering 500 so the provider delivers it again",
+                             [LogKey.app: appID, LogKey.error: "\(error)"])
+                answer.complete(.error(500, "not stored, please retry"))
+            }
         }
+        return .deferred(answer)
     }
 
-    /// Commits everything the payload carried in one transaction; returns the queued jobs
-    /// and the channels whose outbox gained entries.
-    private func commit(_ payload: WhatsAppWebhookPayload, appID: String, receivedAt: Date) throws -> ([InboundJob], Set<ChannelID>) {
-        var journal = Journal(logger: logger)
+    /// What one webhook's transaction leaves for its completion.
+    private final class Commit: @unchecked Sendable {
+        var journal: Journal
         var jobs: [InboundJob] = []
         var outboxChannels: Set<ChannelID> = []
         var counts: [(MetricsCounterFamily, [String])] = []
-        do {
-            try store.transaction {
+        init(journal: Journal) { self.journal = journal }
+    }
+
+    /// Queues everything the payload carried as one transaction; `done` gets the queued
+    /// jobs and the channels whose outbox gained entries once it is committed (on the
+    /// store's completion thread), or the error.
+    private func commit(_ payload: WhatsAppWebhookPayload, appID: String, receivedAt: Date,
+                        then done: @escaping @Sendable (Result<([InboundJob], Set<ChannelID>), any Error>) -> Void) {
+        let c = Commit(journal: Journal(logger: logger))
+        store.transactionAsync({ [self] in
+            var journal = c.journal, jobs = c.jobs, outboxChannels = c.outboxChannels, counts = c.counts
+            defer { (c.journal, c.jobs, c.outboxChannels, c.counts) = (journal, jobs, outboxChannels, counts) }
+            do {
                 for unknown in payload.unknownNumbers {
                     for id in unknown.messageIDs {
                         if try store.queue.holdUnrouted(
@@ -136,13 +152,16 @@ final class WhatsAppIngress: @unchecked Sendable {
                     }
                 }
             }
-        } catch {
-            journal.discard()
-            throw error
-        }
-        journal.flush()
-        for (family, labels) in counts { family.labels(labels).increment() }
-        return (jobs, outboxChannels)
+        }, completion: { error in
+            if let error {
+                c.journal.discard()
+                done(.failure(error))
+                return
+            }
+            c.journal.flush()
+            for (family, labels) in c.counts { family.labels(labels).increment() }
+            done(.success((c.jobs, c.outboxChannels)))
+        })
     }
 
     private func commitMessage(
