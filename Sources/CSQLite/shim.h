@@ -7,3 +7,10 @@
 static inline sqlite3_destructor_type CSQLite_TRANSIENT(void) {
     return (sqlite3_destructor_type)-1;
 }
+
+// sqlite3_config is variadic (Swift cannot call it). Turns off SQLite's memory
+// statistics: with them on, every allocation takes a process-wide mutex. Must run before
+// SQLite is first used; returns SQLITE_MISUSE (harmless) after.
+static inline int CSQLite_disable_memory_statistics(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}

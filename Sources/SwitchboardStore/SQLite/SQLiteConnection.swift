@@ -16,7 +16,15 @@ final class SQLiteConnection {
 
     /// Opens (creating if needed, unless `readOnly`) the database at `path` and applies the
     /// connection settings. Every failure is a `StoreError` naming `path`.
+    /// Process-wide SQLite settings, applied once before the first connection opens.
+    private static let configured: Bool = {
+        // Memory statistics take a global mutex around every allocation; nothing reads them.
+        _ = CSQLite_disable_memory_statistics()
+        return true
+    }()
+
     init(path: String, readOnly: Bool, options: StoreOptions) throws(StoreError) {
+        _ = Self.configured
         self.path = path
         let flags = readOnly
             ? SQLITE_OPEN_READONLY

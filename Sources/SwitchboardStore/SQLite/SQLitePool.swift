@@ -424,6 +424,12 @@ final class SQLitePool: @unchecked Sendable {
         readersCondition.unlock()
         if writerOwner.load(ordering: .acquiring) == Self.currentThread {
             closeWriterAfterTransaction = true
+            // The completion thread ends once it has run what is pending (this group's
+            // completions included: they are delivered after the group ends).
+            completionCondition.lock()
+            completionsStopping = true
+            completionCondition.broadcast()
+            completionCondition.unlock()
             return
         }
         exclusively { writer.close() }
