@@ -60,10 +60,12 @@ import SwitchboardTestSupport
         for r in replies { perRecipient[r.to ?? "", default: 0] += 1 }
         // Every sender's every message answered: none lost.
         #expect(senders.allSatisfy { (perRecipient[$0] ?? 0) >= perSender })
-        // Duplicates only in the documented window: a send in flight when killed, at
-        // most one per sender lane (8 per channel).
+        // Duplicates only in the documented window: sends the provider accepted whose
+        // record was not committed when killed, at most 4 per sender lane (32 per
+        // channel; ChannelSender.Lane.maxUnrecorded).
         let duplicates = replies.count - total
-        #expect(duplicates <= 8, "duplicates: \(duplicates)")
+        print("[measure] SIGKILL under load: \(duplicates) replies sent twice")
+        #expect(duplicates <= 32, "duplicates: \(duplicates)")
         let events = try h.events()
         #expect(events.filter { $0.contains(" received ") }.count == total)
     }

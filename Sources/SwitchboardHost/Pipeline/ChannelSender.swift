@@ -14,10 +14,13 @@ import SwitchboardStore
 /// resuming. Nothing is dropped: an entry leaves the outbox only sent or failed for good.
 ///
 /// `lanes` threads per channel (8 by default), each with its own kept-alive connection
-/// and one call in flight, so the commit of one result overlaps the next call. A
+/// and one call in flight, so one lane's commit overlaps the other lanes' calls. A
 /// conversation never has two messages in flight (the outbox claim takes only its oldest
-/// unfinished entry), so order holds; the duplicate window of a crash is one message per
-/// lane. Rate limits, the breaker and the channel state are shared by the lanes.
+/// unfinished entry), so order holds. A lane records each accepted send without waiting
+/// for the commit, and calls the provider again only while fewer than 4 of its records
+/// are uncommitted: the duplicate window of a crash is at most 4 messages per lane (32
+/// per channel), in practice one, since a Graph API call takes longer than a commit. Rate
+/// limits, the breaker and the channel state are shared by the lanes.
 final class ChannelSender: Service, @unchecked Sendable {
     let name: String
     let channel: ChannelID
@@ -141,7 +144,29 @@ final class ChannelSender: Service, @unchecked Sendable {
         return true
     }
 
+    /// One lane's state: the records of its accepted sends not yet committed. A lane calls
+    /// the provider again only while fewer than `maxUnrecorded` are pending, so a crash
+    /// can repeat at most that many accepted sends per lane (the documented window). With
+    /// a real provider it is one: a Graph API call takes longer than a commit.
+    private final class Lane: @unchecked Sendable {
+        static let maxUnrecorded = 4
+        private var unrecorded: [DispatchSemaphore] = []
+
+        func recorded(_ done: DispatchSemaphore) { unrecorded.append(done) }
+
+        /// Before a provider call: waits until fewer than `maxUnrecorded` are pending.
+        func waitForRoom() {
+            while unrecorded.count >= Self.maxUnrecorded { unrecorded.removeFirst().wait() }
+        }
+
+        func waitForRecords() {
+            for done in unrecorded { done.wait() }
+            unrecorded.removeAll()
+        }
+    }
+
     private func loop() {
+        let lane = Lane()
         var (configuration, generation) = shared.withLock { credentials }
         var client = GraphAPIClient(configuration: configuration, logger: logger)
         while !isStopping {
@@ -190,9 +215,11 @@ final class ChannelSender: Service, @unchecked Sendable {
                     release(Array(items[i...]))
                     break
                 }
-                handle(item, client)
+                lane.waitForRoom()
+                handle(item, client, lane)
             }
         }
+        lane.waitForRecords()
         cond.lock()
         running -= 1
         cond.broadcast()
@@ -217,7 +244,7 @@ final class ChannelSender: Service, @unchecked Sendable {
 
     // MARK: - One entry
 
-    private func handle(_ item: OutboxItem, _ client: GraphAPIClient) {
+    private func handle(_ item: OutboxItem, _ client: GraphAPIClient, _ lane: Lane) {
         let ws = store.workspace(item.workspaceID)
         // Rate limits: wait our turn (short waits; a pair-limited recipient is requeued).
         while true {
@@ -237,12 +264,12 @@ final class ChannelSender: Service, @unchecked Sendable {
             break
         }
         switch item.kind {
-        case .send: send(item, ws, client)
+        case .send: send(item, ws, client, lane)
         case .markRead: markRead(item, ws, client)
         }
     }
 
-    private func send(_ item: OutboxItem, _ ws: any WorkspaceStore, _ client: GraphAPIClient) {
+    private func send(_ item: OutboxItem, _ ws: any WorkspaceStore, _ client: GraphAPIClient, _ lane: Lane) {
         guard let body = OutboxBody.decodeSend(item.bodyJSON) else {
             fail(item, ws, code: nil, title: "outbox entry is not readable", reason: "outbox body is not valid JSON")
             return
@@ -264,18 +291,21 @@ final class ChannelSender: Service, @unchecked Sendable {
         do {
             let receipt = try client.sendText(to: recipient, body: body.text, buttons: buttons)
             succeeded()
-            recordSent(item, ws, providerMessageID: receipt.providerMessageID, attempt: attempt)
+            lane.recorded(recordSent(item, ws, providerMessageID: receipt.providerMessageID, attempt: attempt))
         } catch {
             failed(item, ws, error, attempt: attempt)
         }
     }
 
     /// Records a send the provider accepted, without waiting for the commit: the lane
-    /// goes on with its next call. Its later claims are queued after this write, so the
+    /// goes on (rate limits, its next entry) and waits for the returned semaphore only
+    /// before its next provider call. Its later claims are queued after this write, so the
     /// conversation's next message is claimed only once this one has left the outbox.
-    private func recordSent(_ item: OutboxItem, _ ws: any WorkspaceStore, providerMessageID: String, attempt: Int) {
+    private func recordSent(_ item: OutboxItem, _ ws: any WorkspaceStore, providerMessageID: String,
+                            attempt: Int) -> DispatchSemaphore {
         let journal = JournalBox(Journal(logger: logger))
         let channel = self.channel
+        let recorded = DispatchSemaphore(value: 0)
         store.transactionAsync({
             _ = try ws.messages.recordSend(item.messageID, status: .sent, providerMessageID: providerMessageID,
                                            errorCode: nil, errorTitle: nil)
@@ -283,6 +313,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             try journal.value.record(ws, .sent, conversation: item.conversationID, message: item.messageID,
                                      channel: channel, ["attempt": String(attempt), "provider_message_id": providerMessageID])
         }, completion: { [logger, metrics] error in
+            defer { recorded.signal() }
             if let error {
                 // The provider has the message but we could not record it: this is the
                 // documented duplicate window (the entry is sent again after a restart).
@@ -298,6 +329,7 @@ final class ChannelSender: Service, @unchecked Sendable {
                 metrics.replyLatency.labels(channel.rawValue).observe(Date().timeIntervalSince(received))
             }
         })
+        return recorded
     }
 
     private final class JournalBox: @unchecked Sendable {
