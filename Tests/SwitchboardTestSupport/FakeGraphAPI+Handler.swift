@@ -185,7 +185,9 @@ extension FakeGraphAPI {
                     return (s.delay, answer)
                 }
                 s.counter += 1
-                let id = "wamid.FAKE" + Data("\(port)-\(s.counter)-\(UUID().uuidString)".utf8).base64EncodedString()
+                // Unique across fakes (the instance's random nonce) and within one (the
+                // counter); a UUID per send opened /dev/urandom every time.
+                let id = "wamid.FAKE" + Data("\(port)-\(s.counter)-\(nonce)".utf8).base64EncodedString()
                 wamid = id
                 let waID = to.hasPrefix("+") ? String(to.dropFirst()) : to
                 // What JSONSerialization writes with sorted keys, written directly.

@@ -36,6 +36,8 @@ public final class FakeGraphAPI: @unchecked Sendable {
     private let daemonLock = NSLock()
     private var daemon: OpaquePointer?
     public private(set) var port: UInt16 = 0
+    /// Makes this fake's message ids differ from every other fake's.
+    let nonce = UUID().uuidString
 
     /// Starts listening on 127.0.0.1, on a free port.
     public init(accessToken: String = "fake-access-token") throws {
