@@ -39,9 +39,15 @@ public final class FakeGraphAPI: @unchecked Sendable {
     /// Makes this fake's message ids differ from every other fake's.
     let nonce = UUID().uuidString
 
+    /// Server threads: nil, one per connection (a scripted delay holds only its own
+    /// connection); a number, a pool of that many threads polling with epoll (cheaper per
+    /// request: what the load generator uses, with no delays scripted).
+    let poolThreads: Int?
+
     /// Starts listening on 127.0.0.1, on a free port.
-    public init(accessToken: String = "fake-access-token") throws {
+    public init(accessToken: String = "fake-access-token", poolThreads: Int? = nil) throws {
         self.accessToken = accessToken
+        self.poolThreads = poolThreads
         try start(port: 0)
     }
 
@@ -79,11 +85,14 @@ public final class FakeGraphAPI: @unchecked Sendable {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = wanted.bigEndian
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let flags = MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_INTERNAL_POLLING_THREAD.rawValue
+        let flags = poolThreads == nil
+            ? MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_INTERNAL_POLLING_THREAD.rawValue
+            : MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
+        let pool = UInt32(max(0, poolThreads ?? 0))
         let me = Unmanaged.passUnretained(self).toOpaque()
         let d = withUnsafePointer(to: &addr) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-                CMicroHTTPD_start_bound(flags, wanted, fakeGraphAccess, me, fakeGraphCompleted, nil, sa, 256, 30, 0)
+                CMicroHTTPD_start_bound(flags, wanted, fakeGraphAccess, me, fakeGraphCompleted, nil, sa, 256, 30, pool)
             }
         }
         guard let d else {

@@ -180,7 +180,7 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 
 let options = Options()
 let appSecret = "bench-app-secret"
-let graph = try FakeGraphAPI(accessToken: "bench-token")
+let graph = try FakeGraphAPI(accessToken: "bench-token", poolThreads: 4)
 let dir = NSTemporaryDirectory() + "switchboard-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: dir + "/workspaces", withIntermediateDirectories: true)
 let binary = URL(fileURLWithPath: options.binary).standardizedFileURL.path
