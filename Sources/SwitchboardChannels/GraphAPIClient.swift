@@ -303,11 +303,11 @@ public final class GraphAPIClient: @unchecked Sendable {
     }
 
     static func milliseconds(_ d: Duration) -> Int {
-        max(1, Int(RetryPolicy.seconds(d) * 1000))
+        max(1, Int(d.inSeconds * 1000))
     }
 
     static func ms(_ d: Duration) -> String {
-        String(Int(RetryPolicy.seconds(d) * 1000))
+        String(Int(d.inSeconds * 1000))
     }
 
     /// Ids go into URL paths: keep unreserved characters, percent-encode the rest.

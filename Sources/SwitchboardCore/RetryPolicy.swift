@@ -25,18 +25,18 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The upper bound of the delay after `attempt` failed attempts (`attempt >= 1`).
     public func ceiling(attempt: Int) -> Duration {
         let n = max(1, attempt)
-        let capSeconds = RetryPolicy.seconds(cap)
+        let capSeconds = cap.inSeconds
         // 2^62 overflows nothing in Double; beyond ~60 doublings every ceiling is the cap.
-        let grown = RetryPolicy.seconds(base) * Double(sign: .plus, exponent: min(n - 1, 62), significand: 1)
+        let grown = base.inSeconds * Double(sign: .plus, exponent: min(n - 1, 62), significand: 1)
         return .seconds(min(capSeconds, grown))
     }
 
     /// The delay before the next attempt, after `attempt` failed attempts (`attempt >= 1`):
     /// uniform in `0...ceiling(attempt)`, then raised to `floor` when one is given.
     public func delay(attempt: Int, floor: Duration? = nil, random: inout some RandomNumberGenerator) -> Duration {
-        let top = RetryPolicy.seconds(ceiling(attempt: attempt))
+        let top = ceiling(attempt: attempt).inSeconds
         let drawn = top > 0 ? Double.random(in: 0...top, using: &random) : 0
-        let floorSeconds = floor.map(RetryPolicy.seconds) ?? 0
+        let floorSeconds = floor.map(\.inSeconds) ?? 0
         return .seconds(max(drawn, floorSeconds))
     }
 
@@ -46,9 +46,4 @@ public struct RetryPolicy: Sendable, Equatable {
         return attempt < maxAttempts
     }
 
-    /// A duration in seconds, as a Double.
-    public static func seconds(_ d: Duration) -> Double {
-        let c = d.components
-        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
-    }
 }

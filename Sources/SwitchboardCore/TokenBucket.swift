@@ -35,7 +35,7 @@ public struct TokenBucket: Sendable {
     private mutating func refill(now: ContinuousClock.Instant) {
         guard let last else { self.last = now; return }
         guard now > last else { return }
-        tokens = min(burst, tokens + RetryPolicy.seconds(last.duration(to: now)) * ratePerSecond)
+        tokens = min(burst, tokens + last.duration(to: now).inSeconds * ratePerSecond)
         self.last = now
     }
 }

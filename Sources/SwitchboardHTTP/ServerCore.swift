@@ -1,3 +1,4 @@
+import SwitchboardCore
 import CMicroHTTPD
 import SwitchboardLog
 import Synchronization
@@ -53,7 +54,7 @@ final class ServerCore: Sendable {
     }
 
     static func milliseconds(_ d: Duration) -> String {
-        let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        let ms = d.inSeconds * 1000
         return String((ms * 1000).rounded() / 1000)
     }
 

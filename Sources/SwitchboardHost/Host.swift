@@ -150,7 +150,7 @@ final class Host: @unchecked Sendable {
         let start = started
         metrics.computedGauge("switchboard_uptime_seconds", help: "Seconds since the host started.") {
             let d = ContinuousClock.now - start
-            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            return d.inSeconds
         }
         let store = self.store
         metrics.computedCounter("switchboard_store_commits_total",

@@ -1,3 +1,4 @@
+import SwitchboardCore
 import Synchronization
 
 /// One histogram series: counts of observations per bucket, their sum and count.
@@ -29,9 +30,7 @@ public final class MetricsHistogram: Sendable {
 
     /// Observes the seconds elapsed since `start` on the continuous clock.
     public func observe(since start: ContinuousClock.Instant) {
-        let d = ContinuousClock.now - start
-        let c = d.components
-        observe(Double(c.seconds) + Double(c.attoseconds) / 1e18)
+        observe((ContinuousClock.now - start).inSeconds)
     }
 
     /// Cumulative bucket counts (last is `+Inf`), sum and count.

@@ -17,10 +17,12 @@
 // the host acknowledges a webhook only after the commit, so a commit must survive a power
 // cut, not only a crash of the process. `NORMAL` is offered for tests and benchmarks.
 //
-// Threads. One `SQLiteStore` is shared by all threads: one writer connection behind a
-// lock (SQLite has one writer at a time anyway) and a small pool of reader connections
-// (WAL lets them read beside the writer). Other processes on the same file are waited
-// for up to the busy timeout (5 s), after which a write fails with code `busy`.
+// Threads. One `SQLiteStore` is shared by all threads: one writer connection, used only
+// by the store's writer thread, which runs every queued write in group commits (SQLite
+// has one writer at a time anyway; see `SQLitePool`), a completion thread for
+// `transactionAsync`, and a small pool of reader connections (WAL lets them read beside
+// the writer). Other processes on the same file are waited for up to the busy timeout
+// (5 s), after which a write fails with code `busy`.
 //
 // Transactions. Each repository call is its own transaction. `Store.transaction` and
 // `WorkspaceStore.transaction` group calls: every store call made on the same thread

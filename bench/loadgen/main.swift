@@ -270,45 +270,49 @@ func hostCPUSeconds() -> Double { cpuSeconds(pid: host.processIdentifier) }
 
 /// CPU seconds (user + system) a process has used so far, from /proc.
 func cpuSeconds(pid: Int32) -> Double {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return .nan }
+    (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)).map(statCPUSeconds) ?? .nan
+}
+
+/// utime + stime of a /proc `stat` line, in seconds.
+func statCPUSeconds(_ stat: String) -> Double {
+    guard let close = stat.lastIndex(of: ")") else { return .nan }
     let f = stat[stat.index(after: close)...].split(separator: " ")
-    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-    return ((Double(f[11]) ?? 0) + (Double(f[12]) ?? 0)) / ticks
+    return ((Double(f[11]) ?? 0) + (Double(f[12]) ?? 0)) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-/// Context switches (voluntary + involuntary) of all the host's threads so far, from /proc.
-func hostContextSwitches() -> Int {
+/// CPU seconds and context switches (voluntary + involuntary) of the host's threads so
+/// far, by thread name with a trailing "-N" cut (the host names its threads:
+/// sqlite-writer, worker-N, sender-N, plugin, MHD-worker), from /proc.
+func hostThreads() -> [String: (cpu: Double, switches: Double)] {
     let taskDir = "/proc/\(host.processIdentifier)/task"
-    var total = 0
+    var byName: [String: (cpu: Double, switches: Double)] = [:]
     for task in (try? FileManager.default.contentsOfDirectory(atPath: taskDir)) ?? [] {
-        guard let status = try? String(contentsOfFile: "\(taskDir)/\(task)/status", encoding: .utf8) else { continue }
-        for line in status.split(separator: "\n") where line.contains("ctxt_switches") {
-            total += Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0
-        }
-    }
-    return total
-}
-
-/// Context switches of the host's threads so far, by thread name (as `hostThreadCPU`).
-func hostThreadSwitches() -> [String: Int] {
-    let taskDir = "/proc/\(host.processIdentifier)/task"
-    var byName: [String: Int] = [:]
-    for task in (try? FileManager.default.contentsOfDirectory(atPath: taskDir)) ?? [] {
-        guard let status = try? String(contentsOfFile: "\(taskDir)/\(task)/status", encoding: .utf8) else { continue }
-        var name = ""
-        var switches = 0
-        for line in status.split(separator: "\n") {
-            if line.hasPrefix("Name:") { name = line.dropFirst(5).trimmingCharacters(in: .whitespaces) }
-            if line.contains("ctxt_switches") { switches += Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0 }
-        }
-        if let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].allSatisfy(\.isNumber),
-           dash < name.index(before: name.endIndex) {
+        guard let stat = try? String(contentsOfFile: "\(taskDir)/\(task)/stat", encoding: .utf8),
+              let status = try? String(contentsOfFile: "\(taskDir)/\(task)/status", encoding: .utf8),
+              let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
+        var name = String(stat[stat.index(after: open)..<close])
+        if let dash = name.lastIndex(of: "-"), dash < name.index(before: name.endIndex),
+           name[name.index(after: dash)...].allSatisfy(\.isNumber) {
             name = String(name[..<dash])
         }
-        byName[name, default: 0] += switches
+        var switches = 0.0
+        for line in status.split(separator: "\n") where line.contains("ctxt_switches") {
+            switches += Double(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0
+        }
+        let old = byName[name] ?? (0, 0)
+        byName[name] = (old.cpu + statCPUSeconds(stat), old.switches + switches)
     }
     return byName
+}
+
+/// "name value, ...": per message, by thread, from two `hostThreads()` readings, largest
+/// first, leaving out values below `least`.
+func perThread(_ before: [String: (cpu: Double, switches: Double)], _ after: [String: (cpu: Double, switches: Double)],
+               messages: Int, _ value: KeyPath<(cpu: Double, switches: Double), Double>, scale: Double, least: Double,
+               format: String) -> String {
+    after.map { ($0.key, ($0.value[keyPath: value] - (before[$0.key]?[keyPath: value] ?? 0)) / Double(messages) * scale) }
+        .sorted { $0.1 > $1.1 }.filter { $0.1 >= least }
+        .map { String(format: "%@ " + format, $0.0, $0.1) }.joined(separator: ", ")
 }
 
 /// Bytes the host has had written to disk so far (`write_bytes` of /proc/PID/io: the WAL,
@@ -319,26 +323,6 @@ func hostWriteBytes() -> Double {
         return Double(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? .nan
     }
     return .nan
-}
-
-/// CPU seconds of the host's threads so far, by thread name with a trailing "-N" cut
-/// (the host names its threads: sqlite-writer, worker-N, sender-N, plugin, MHD-worker).
-func hostThreadCPU() -> [String: Double] {
-    let taskDir = "/proc/\(host.processIdentifier)/task"
-    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-    var byName: [String: Double] = [:]
-    for task in (try? FileManager.default.contentsOfDirectory(atPath: taskDir)) ?? [] {
-        guard let stat = try? String(contentsOfFile: "\(taskDir)/\(task)/stat", encoding: .utf8),
-              let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
-        var name = String(stat[stat.index(after: open)..<close])
-        if let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].allSatisfy(\.isNumber),
-           dash < name.index(before: name.endIndex) {
-            name = String(name[..<dash])
-        }
-        let f = stat[stat.index(after: close)...].split(separator: " ")
-        byName[name, default: 0] += ((Double(f[11]) ?? 0) + (Double(f[12]) ?? 0)) / ticks
-    }
-    return byName
 }
 
 // ---- Phase 1: saturation
@@ -353,10 +337,8 @@ let next = Atomic<Int>(0)
 let failures = Atomic<Int>(0)
 let t0 = Date()
 let cpu0 = hostCPUSeconds()
-let switches0 = hostContextSwitches()
 let ownCPU0 = cpuSeconds(pid: getpid())
-let threads0 = hostThreadCPU()
-let threadSwitches0 = hostThreadSwitches()
+let threads0 = hostThreads()
 let written0 = hostWriteBytes()
 onThreads(options.connections) { _ in
     let client = KeepAliveClient(port: port)
@@ -374,7 +356,9 @@ let sends = graph.acceptedSends
 let lastReply = sends.map(\.time).max() ?? Date()
 let e2eSeconds = lastReply.timeIntervalSince(t0)
 let cpuPerMessage = (hostCPUSeconds() - cpu0) / Double(n) * 1e6
-let switchesPerMessage = Double(hostContextSwitches() - switches0) / Double(n)
+let threads1 = hostThreads()
+let switchesPerMessage = (threads1.values.reduce(0) { $0 + $1.switches } - threads0.values.reduce(0) { $0 + $1.switches })
+    / Double(n)
 let ownCPUPerMessage = (cpuSeconds(pid: getpid()) - ownCPU0) / Double(n) * 1e6
 print(String(format: "saturation: %d messages from %d senders, %d connections: acknowledged in %.2f s = %.0f msg/s; %d replies by %.2f s = %.0f msg/s end to end; %d failed posts; host CPU %.0f µs per message; %.1f context switches per message; load generator and fake Graph API CPU %.0f µs per message",
              n, senders, options.connections, ackSeconds, Double(n) / ackSeconds, sends.count, e2eSeconds, Double(sends.count) / e2eSeconds,
@@ -394,15 +378,10 @@ func hostMetric(_ name: String) -> Double {
 let commits = hostMetric("switchboard_store_commits_total"), writes = hostMetric("switchboard_store_writes_total")
 print(String(format: "store: %.0f commits, %.1f writes per commit, %.2f commits per message", commits, writes / commits,
              commits / Double(n)))
-var threadShares = hostThreadCPU().map { ($0.key, ($0.value - (threads0[$0.key] ?? 0)) / Double(n) * 1e6) }
-threadShares.sort { $0.1 > $1.1 }
-var switchShares = hostThreadSwitches().map { ($0.key, Double($0.value - (threadSwitches0[$0.key] ?? 0)) / Double(n)) }
-switchShares.sort { $0.1 > $1.1 }
-print("host context switches per message by thread: " + switchShares.filter { $0.1 >= 0.05 }
-    .map { String(format: "%@ %.2f", $0.0, $0.1) }.joined(separator: ", "))
+print("host context switches per message by thread: "
+    + perThread(threads0, threads1, messages: n, \.switches, scale: 1, least: 0.05, format: "%.2f"))
 print(String(format: "host wrote %.1f KB to disk per message", (hostWriteBytes() - written0) / Double(n) / 1024))
-print("host CPU per message by thread: " + threadShares.filter { $0.1 >= 1 }
-    .map { String(format: "%@ %.0f µs", $0.0, $0.1) }.joined(separator: ", "))
+print("host CPU per message by thread: " + perThread(threads0, threads1, messages: n, \.cpu, scale: 1e6, least: 1, format: "%.0f µs"))
 
 // ---- Phase 2: fixed rate, latency
 let total = options.rate * options.seconds
@@ -413,7 +392,7 @@ let phase2 = (0..<total).map { signedMessage(base + $0, from: recipients[$0]) }
 let sentAt = Mutex([String: Date]())
 let fixedCommits0 = hostMetric("switchboard_store_commits_total"), fixedWrites0 = hostMetric("switchboard_store_writes_total")
 let fixedCPU0 = hostCPUSeconds()
-let fixedThreads0 = hostThreadCPU()
+let fixedThreads0 = hostThreads()
 let start = Date()
 let perConnection = max(1, options.connections)
 onThreads(perConnection) { c in
@@ -437,8 +416,7 @@ for s in graph.acceptedSends.dropFirst(sends.count) {
 }
 latencies.sort()
 let fixedCPUPerMessage = (hostCPUSeconds() - fixedCPU0) / Double(total) * 1e6
-var fixedShares = hostThreadCPU().map { ($0.key, ($0.value - (fixedThreads0[$0.key] ?? 0)) / Double(total) * 1e6) }
-fixedShares.sort { $0.1 > $1.1 }
+let fixedThreads1 = hostThreads()
 print(String(format: "fixed rate: %d msg/s for %d s: %d replies; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
              options.rate, options.seconds, latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.9),
              percentile(latencies, 0.99), latencies.last ?? .nan))
@@ -447,7 +425,7 @@ let fixedWrites = hostMetric("switchboard_store_writes_total") - fixedWrites0
 print(String(format: "fixed rate: store: %.0f commits, %.1f writes per commit, %.2f commits per message",
              fixedCommits, fixedWrites / fixedCommits, fixedCommits / Double(total)))
 print(String(format: "fixed rate: host CPU %.0f µs per message; by thread: ", fixedCPUPerMessage)
-    + fixedShares.filter { $0.1 >= 1 }.map { String(format: "%@ %.0f µs", $0.0, $0.1) }.joined(separator: ", "))
+    + perThread(fixedThreads0, fixedThreads1, messages: total, \.cpu, scale: 1e6, least: 1, format: "%.0f µs"))
 
 // ---- Peak memory
 let status = (try? String(contentsOfFile: "/proc/\(host.processIdentifier)/status", encoding: .utf8)) ?? ""

@@ -50,7 +50,7 @@ final class EventFeed: Sendable {
         case .more:
             DispatchQueue.global(qos: .utility).async { self.run(open) }
         case .wait:
-            let seconds = Double(pollInterval.components.seconds) + Double(pollInterval.components.attoseconds) / 1e18
+            let seconds = pollInterval.inSeconds
             DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + seconds) { self.run(open) }
         case .done:
             open.count.subtract(1, ordering: .relaxed)

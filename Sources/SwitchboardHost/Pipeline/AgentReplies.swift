@@ -34,7 +34,7 @@ struct AgentReplies: Sendable {
             throw Refusal(code: .outsideWindow,
                           description: "the customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now")
         }
-        var journal = Journal(logger: logger)
+        let journal = Journal(logger: logger)
         let message: Message
         do {
             message = try store.transaction {
@@ -65,7 +65,7 @@ struct AgentReplies: Sendable {
         guard let conversation = try ws.conversations.get(id) else {
             throw Refusal(code: .notFound, description: "conversation \(id) not found")
         }
-        var journal = Journal(logger: logger)
+        let journal = Journal(logger: logger)
         let m = try store.transaction {
             let m = try ws.messages.insertOutbound(NewOutboundMessage(
                 conversationID: id, kind: .note, text: trimmed, payloadJSON: OutboxBody.encode(["author": author])))

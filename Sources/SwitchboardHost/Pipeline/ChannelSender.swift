@@ -182,7 +182,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             var limit = 8
             switch shared.withLock({ breaker.decide(now: .now) }) {
             case .reject(let until):
-                wait(until: Date(timeIntervalSinceNow: Self.seconds(until - .now)))
+                wait(until: Date(timeIntervalSinceNow: (until - .now).inSeconds))
                 continue
             case .probe:
                 limit = 1
@@ -251,7 +251,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             switch shared.withLock({ limiter.acquire(recipient: item.recipient, now: .now) }) {
             case .now: break
             case .waitUntil(let t):
-                let wait = Self.seconds(t - .now)
+                let wait = (t - .now).inSeconds
                 if wait > 1 {
                     markScheduled()
                     try? ws.queue.retryOutbox(item.id, attempts: item.attempts,
@@ -303,27 +303,27 @@ final class ChannelSender: Service, @unchecked Sendable {
     /// conversation's next message is claimed only once this one has left the outbox.
     private func recordSent(_ item: OutboxItem, _ ws: any WorkspaceStore, providerMessageID: String,
                             attempt: Int) -> DispatchSemaphore {
-        let journal = JournalBox(Journal(logger: logger))
+        let journal = Journal(logger: logger)
         let channel = self.channel
         let recorded = DispatchSemaphore(value: 0)
         store.transactionAsync({
             _ = try ws.messages.recordSend(item.messageID, status: .sent, providerMessageID: providerMessageID,
                                            errorCode: nil, errorTitle: nil)
             try ws.queue.finishOutbox(item.id)
-            try journal.value.record(ws, .sent, conversation: item.conversationID, message: item.messageID,
+            try journal.record(ws, .sent, conversation: item.conversationID, message: item.messageID,
                                      channel: channel, ["attempt": String(attempt), "provider_message_id": providerMessageID])
         }, completion: { [logger, metrics] error in
             defer { recorded.signal() }
             if let error {
                 // The provider has the message but we could not record it: this is the
                 // documented duplicate window (the entry is sent again after a restart).
-                journal.value.discard()
+                journal.discard()
                 logger.error("message sent but not recorded; it may be sent again", [
                     LogKey.workspace: item.workspaceID.rawValue, LogKey.message: item.messageID.rawValue,
                     LogKey.error: "\(error)"])
                 return
             }
-            journal.value.flush()
+            journal.flush()
             metrics.sent.labels(channel.rawValue, item.workspaceID.rawValue).increment()
             if let received = item.receivedAt {
                 metrics.replyLatency.labels(channel.rawValue).observe(Date().timeIntervalSince(received))
@@ -332,10 +332,6 @@ final class ChannelSender: Service, @unchecked Sendable {
         return recorded
     }
 
-    private final class JournalBox: @unchecked Sendable {
-        var value: Journal
-        init(_ value: Journal) { self.value = value }
-    }
 
     private func markRead(_ item: OutboxItem, _ ws: any WorkspaceStore, _ client: GraphAPIClient) {
         guard let body = OutboxBody.decodeMarkRead(item.bodyJSON) else {
@@ -353,7 +349,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             if error.isRetryable, attempt < 5 {
                 let delay = shared.withLock { policy.retry.delay(attempt: attempt, floor: error.retryFloor, random: &rng) }
                 markScheduled()
-                try? ws.queue.retryOutbox(item.id, attempts: attempt, nextAttemptAt: Date(timeIntervalSinceNow: Self.seconds(delay)),
+                try? ws.queue.retryOutbox(item.id, attempts: attempt, nextAttemptAt: Date(timeIntervalSinceNow: delay.inSeconds),
                                           error: error.description)
             } else {
                 logger.warn("mark as read failed; not retried", [LogKey.workspace: item.workspaceID.rawValue,
@@ -377,15 +373,15 @@ final class ChannelSender: Service, @unchecked Sendable {
         switch decision {
         case .retry(let after):
             markScheduled()
-            var journal = Journal(logger: logger)
+            let journal = Journal(logger: logger)
             do {
                 try store.transaction {
-                    try ws.queue.retryOutbox(item.id, attempts: attempt, nextAttemptAt: Date(timeIntervalSinceNow: Self.seconds(after)),
+                    try ws.queue.retryOutbox(item.id, attempts: attempt, nextAttemptAt: Date(timeIntervalSinceNow: after.inSeconds),
                                              error: error.description)
                     try journal.record(ws, .retryScheduled, conversation: item.conversationID, message: item.messageID,
                                        channel: channel, level: .warn, [
                                         "attempt": String(attempt), "error": error.description,
-                                        "retry_in_ms": String(Int(Self.seconds(after) * 1000))])
+                                        "retry_in_ms": String(Int(after.inSeconds * 1000))])
                 }
                 journal.flush()
             } catch {
@@ -403,7 +399,7 @@ final class ChannelSender: Service, @unchecked Sendable {
 
     private func fail(_ item: OutboxItem, _ ws: any WorkspaceStore, code: String?, title: String, reason: String,
                       reengagement: Bool = false, calledProvider: Bool = true) {
-        var journal = Journal(logger: logger)
+        let journal = Journal(logger: logger)
         do {
             try store.transaction {
                 _ = try ws.messages.recordSend(item.messageID, status: .failed, providerMessageID: nil,
@@ -442,7 +438,7 @@ final class ChannelSender: Service, @unchecked Sendable {
         if opened {
             logger.warn("circuit breaker opened: provider calls paused", [
                 "failures": String(failures),
-                "cooldown_ms": String(Int(Self.seconds(shared.withLock { breaker.coolDown }) * 1000))])
+                "cooldown_ms": String(Int((shared.withLock { breaker.coolDown }).inSeconds * 1000))])
         }
     }
 
@@ -479,7 +475,4 @@ final class ChannelSender: Service, @unchecked Sendable {
         address.allSatisfy(\.isNumber) ? .phone(address) : .userID(address)
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
 }

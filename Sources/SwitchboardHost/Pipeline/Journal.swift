@@ -6,18 +6,22 @@ import SwitchboardStore
 /// (inside the caller's transaction) and as one structured log line (written once the
 /// transaction committed, so the log never tells of a step that was rolled back).
 ///
-///     var journal = Journal(logger: log)
+///     let journal = Journal(logger: log)
 ///     try store.transaction {
 ///         try journal.record(ws, .received, conversation: c, message: m, channel: ch, ["kind": "text"])
 ///     }
 ///     journal.flush()
-struct Journal {
+///
+/// A reference, so that a transaction queued with `Store.transactionAsync` records into it
+/// on the store's writer thread and its completion flushes it on the completion thread.
+/// One transaction's journal is used by one thread at a time: not thread-safe itself.
+final class Journal: @unchecked Sendable {
     let logger: Logger
     private var pending: [(LogLevel, String, [String: String])] = []
 
     init(logger: Logger) { self.logger = logger }
 
-    mutating func record(
+    func record(
         _ ws: any WorkspaceStore, _ kind: EventKind, conversation: ConversationID? = nil, message: MessageID? = nil,
         channel: ChannelID? = nil, level: LogLevel = .info, _ detail: [String: String] = [:]
     ) throws {
@@ -33,13 +37,13 @@ struct Journal {
     }
 
     /// Writes the log lines of the steps recorded so far.
-    mutating func flush() {
+    func flush() {
         for (level, text, fields) in pending { logger.log(level, text, fields) }
         pending.removeAll()
     }
 
     /// Drops the log lines of a transaction that rolled back.
-    mutating func discard() { pending.removeAll() }
+    func discard() { pending.removeAll() }
 
     static func sentence(_ kind: EventKind) -> String {
         switch kind {

@@ -1,3 +1,4 @@
+import SwitchboardCore
 import Foundation
 import SwitchboardLog
 
@@ -80,7 +81,7 @@ final class KeyedWorkQueue<Key: Hashable & Sendable, Job: Sendable>: @unchecked 
         cond.broadcast()
         while alive > 0 && ContinuousClock.now < deadline {
             let left = deadline - ContinuousClock.now
-            let secs = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
+            let secs = left.inSeconds
             _ = cond.wait(until: Date(timeIntervalSinceNow: max(0.001, min(secs, 0.1))))
         }
         cond.unlock()

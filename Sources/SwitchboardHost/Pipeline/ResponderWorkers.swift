@@ -91,28 +91,27 @@ final class ResponderWorkers: Service, @unchecked Sendable {
     /// tells the sender of the channel it returns, and calls `done(nil)`; `done(error)`
     /// if it was not.
     private func commit(_ log: Logger, done: @escaping @Sendable ((any Error)?) -> Void,
-                        _ body: @escaping @Sendable (inout Journal) throws -> ChannelID?) {
-        let outcome = CommitOutcome(journal: Journal(logger: log))
+                        _ body: @escaping @Sendable (Journal) throws -> ChannelID?) {
+        let journal = Journal(logger: log)
+        let outcome = CommitOutcome()
         store.transactionAsync({
-            outcome.channel = try body(&outcome.journal)
+            outcome.channel = try body(journal)
         }, completion: { [onOutbox] error in
             if let error {
-                outcome.journal.discard()
+                journal.discard()
                 done(error)
                 return
             }
-            outcome.journal.flush()
+            journal.flush()
             if let channel = outcome.channel { onOutbox(channel) }
             done(nil)
         })
     }
 
-    /// What a queued transaction leaves for its completion (the body runs on the store's
-    /// writer thread, the completion after it on the store's completion thread).
+    /// The channel a queued transaction queued a reply on, for its completion (the body
+    /// runs on the store's writer thread, the completion after it on the completion thread).
     private final class CommitOutcome: @unchecked Sendable {
-        var journal: Journal
         var channel: ChannelID?
-        init(journal: Journal) { self.journal = journal }
     }
 
     private func run(_ job: InboundJob, _ ws: any WorkspaceStore, _ log: Logger,

@@ -92,22 +92,22 @@ final class WebChat: Service, @unchecked Sendable {
         let workspace = WorkspaceID(wsName)
         let ws = store.workspace(workspace)
         let receivedAt = Date()
-        var journal = Journal(logger: logger)
+        let journal = Journal(logger: logger)
         do {
-            let (job, stored, conversation): (InboundJob?, Message?, ConversationID) = try store.transaction {
+            let (job, stored): (InboundJob?, Message?) = try store.transaction {
                 let contact = try ws.contacts.upsert(e164: Self.contactKey(visitor), rawPhone: nil, profileName: nil).contact
                 let conversation = try ws.conversations.findOrCreate(channel: channel, contact: contact.id).conversation
                 switch try ws.messages.insertInbound(NewInboundMessage(
                     conversationID: conversation.id, providerMessageID: "web.\(visitor).\(clientID)", kind: .text, text: text)) {
                 case .duplicate(let id):
                     try journal.record(ws, .duplicate, conversation: conversation.id, message: id, channel: channel, level: .debug)
-                    return (nil, nil, conversation.id)
+                    return (nil, nil)
                 case .inserted(let m):
                     try journal.record(ws, .received, conversation: conversation.id, message: m.id, channel: channel, ["kind": "text"])
                     try journal.record(ws, .routed, conversation: conversation.id, message: m.id, channel: channel,
                                        level: .debug, ["by": "recipient"])
                     let job = try ws.queue.enqueueInbound(conversation: conversation.id, message: m.id, receivedAt: receivedAt)
-                    return (job, m, conversation.id)
+                    return (job, m)
                 }
             }
             journal.flush()
@@ -236,7 +236,7 @@ final class WebChat: Service, @unchecked Sendable {
 
     private func deliver(_ item: OutboxItem) {
         let ws = store.workspace(item.workspaceID)
-        var journal = Journal(logger: logger)
+        let journal = Journal(logger: logger)
         do {
             let sent: Message? = try store.transaction {
                 try ws.queue.finishOutbox(item.id)

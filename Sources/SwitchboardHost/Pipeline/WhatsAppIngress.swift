@@ -113,7 +113,7 @@ final class WhatsAppIngress: @unchecked Sendable {
 
     /// What one webhook's transaction leaves for its completion.
     private final class Commit: @unchecked Sendable {
-        var journal: Journal
+        let journal: Journal
         var jobs: [InboundJob] = []
         var outboxChannels: Set<ChannelID> = []
         var counts: [(MetricsCounterFamily, [String])] = []
@@ -127,29 +127,25 @@ final class WhatsAppIngress: @unchecked Sendable {
                         then done: @escaping @Sendable (Result<([InboundJob], Set<ChannelID>), any Error>) -> Void) {
         let c = Commit(journal: Journal(logger: logger))
         store.transactionAsync({ [self] in
-            var journal = c.journal, jobs = c.jobs, outboxChannels = c.outboxChannels, counts = c.counts
-            defer { (c.journal, c.jobs, c.outboxChannels, c.counts) = (journal, jobs, outboxChannels, counts) }
-            do {
-                for unknown in payload.unknownNumbers {
-                    for id in unknown.messageIDs {
-                        if try store.queue.holdUnrouted(
-                            channel: nil, providerAddress: unknown.phoneNumberID, providerMessageID: id, sender: nil,
-                            reason: "no channel has phone_number_id \(unknown.phoneNumberID)", payloadJSON: unknown.rawJSON) {
-                            counts.append((metrics.unrouted, ["-"]))
-                        }
+            for unknown in payload.unknownNumbers {
+                for id in unknown.messageIDs {
+                    if try store.queue.holdUnrouted(
+                        channel: nil, providerAddress: unknown.phoneNumberID, providerMessageID: id, sender: nil,
+                        reason: "no channel has phone_number_id \(unknown.phoneNumberID)", payloadJSON: unknown.rawJSON) {
+                        c.counts.append((metrics.unrouted, ["-"]))
                     }
-                    logger.warn("webhook for a number no channel has; held as unrouted", [
-                        LogKey.app: appID, "phone_number_id": unknown.phoneNumberID,
-                        "messages": String(unknown.messageIDs.count), "statuses": String(unknown.statusCount)])
                 }
-                for batch in payload.batches {
-                    for message in batch.messages {
-                        try commitMessage(message, phoneNumberID: batch.phoneNumberID, receivedAt: receivedAt,
-                                          journal: &journal, jobs: &jobs, outboxChannels: &outboxChannels, counts: &counts)
-                    }
-                    for receipt in batch.statuses {
-                        try applyStatus(receipt, channel: batch.channel, journal: &journal, counts: &counts)
-                    }
+                logger.warn("webhook for a number no channel has; held as unrouted", [
+                    LogKey.app: appID, "phone_number_id": unknown.phoneNumberID,
+                    "messages": String(unknown.messageIDs.count), "statuses": String(unknown.statusCount)])
+            }
+            for batch in payload.batches {
+                for message in batch.messages {
+                    try commitMessage(message, phoneNumberID: batch.phoneNumberID, receivedAt: receivedAt,
+                                      journal: c.journal, jobs: &c.jobs, outboxChannels: &c.outboxChannels, counts: &c.counts)
+                }
+                for receipt in batch.statuses {
+                    try applyStatus(receipt, channel: batch.channel, journal: c.journal, counts: &c.counts)
                 }
             }
         }, completion: { error in
@@ -165,7 +161,7 @@ final class WhatsAppIngress: @unchecked Sendable {
     }
 
     private func commitMessage(
-        _ message: InboundMessage, phoneNumberID: String, receivedAt: Date, journal: inout Journal,
+        _ message: InboundMessage, phoneNumberID: String, receivedAt: Date, journal: Journal,
         jobs: inout [InboundJob], outboxChannels: inout Set<ChannelID>, counts: inout [(MetricsCounterFamily, [String])]
     ) throws {
         let channel = message.channel
@@ -221,7 +217,7 @@ final class WhatsAppIngress: @unchecked Sendable {
         }
     }
 
-    private func applyStatus(_ receipt: DeliveryReceipt, channel: ChannelID, journal: inout Journal,
+    private func applyStatus(_ receipt: DeliveryReceipt, channel: ChannelID, journal: Journal,
                              counts: inout [(MetricsCounterFamily, [String])]) throws {
         guard let workspaceID = try store.workspaceOwning(channel: channel, providerMessageID: receipt.providerMessageID) else {
             logger.debug("status for a message this host did not send", [LogKey.channel: channel.rawValue,

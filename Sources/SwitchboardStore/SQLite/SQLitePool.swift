@@ -1,3 +1,4 @@
+import SwitchboardCore
 import Foundation
 import SwitchboardLog
 import Synchronization
@@ -218,7 +219,7 @@ final class SQLitePool: @unchecked Sendable {
             if queuedUnits.count < Self.maxGroupMembers && !writerThreadStopping && ContinuousClock.now < next {
                 let wait = next - ContinuousClock.now
                 writerGathering = true
-                _ = queueCondition.wait(until: Date(timeIntervalSinceNow: Double(wait.components.attoseconds) / 1e18))
+                _ = queueCondition.wait(until: Date(timeIntervalSinceNow: wait.inSeconds))
                 writerGathering = false
             }
             if queuedUnits.isEmpty {
