@@ -45,16 +45,7 @@ enum OutboxBody {
     }
 
     /// A JSON object of strings with sorted keys (`{"author":"agent:..."}`).
-    static func encode(_ object: [String: String]) -> String {
-        var out = "{"
-        for (i, key) in object.keys.sorted().enumerated() {
-            if i > 0 { out += "," }
-            JSONText.appendQuoted(key, to: &out)
-            out += ":"
-            JSONText.appendQuoted(object[key]!, to: &out)
-        }
-        return out + "}"
-    }
+    static func encode(_ object: [String: String]) -> String { EventDetail.json(object) }
 
     static func decodeSend(_ json: String) -> Send? {
         guard let object = parse(json), let text = object["text"] as? String else { return nil }
