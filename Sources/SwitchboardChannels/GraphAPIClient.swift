@@ -226,6 +226,12 @@ public final class GraphAPIClient: @unchecked Sendable {
         return message
     }
 
+    /// The bytes `sendText` posts: `textMessage` as JSON text.
+    public static func textMessageBody(to recipient: WhatsAppRecipient, body: String, replyTo: String? = nil,
+                                       buttons: [WhatsAppReplyButton] = [], previewURL: Bool = false) throws(GraphError) -> [UInt8] {
+        Array(JSONObject.text(try textMessage(to: recipient, body: body, replyTo: replyTo, buttons: buttons, previewURL: previewURL)).utf8)
+    }
+
     // MARK: - Transport
 
     struct HTTPResponse {

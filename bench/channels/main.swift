@@ -1,0 +1,45 @@
+// Times the per-message pieces of SwitchboardChannels that sit on the hot path of the
+// webhook-to-reply pipeline, on the body the load generator sends (one text message):
+//
+//   swift build -c release --product channels-bench && .build/release/channels-bench
+//
+// Figures are printed, not judged.
+import Foundation
+import SwitchboardChannels
+import SwitchboardCore
+import SwitchboardTestSupport
+
+let appSecret = "bench-app-secret-0123456789abcdef"
+let m = FixtureMessage(id: "wamid.bench42", from: "2348000000042", name: "Bench", timestamp: 1_764_300_000,
+                       content: .text("do you have agege bread today"))
+let signed = WhatsAppFixtures.signedInbound([m], appSecret: appSecret)
+let body = Data(signed.body)
+let channelFor: (String) -> ChannelID? = { $0 == WhatsAppFixtures.phoneNumberID ? "wa-main" : nil }
+
+func measure(_ label: String, _ n: Int, _ body: () throws -> Void) rethrows {
+    for _ in 0..<(n / 10) { try body() }
+    var best = Double.infinity
+    for _ in 0..<5 {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<n { try body() }
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(n))
+    }
+    print(label.padding(toLength: 60, withPad: " ", startingAt: 0) + String(format: "%8.2f µs/call (best of 5)", best / 1000))
+}
+
+print("webhook body: \(body.count) bytes")
+let sample = try GraphAPIClient.textMessageBody(to: .phone("2348000000042"), body: "We bake agege bread every morning from 6am.",
+                                                replyTo: "wamid.bench42")
+print("request body: " + String(decoding: sample, as: UTF8.self))
+try measure("WhatsAppWebhook.parse", 20_000) {
+    let p = try WhatsAppWebhook.parse(body: body, channelFor: channelFor)
+    precondition(p.messages.count == 1)
+}
+try measure("WhatsAppSignature.verify (HMAC-SHA256 + compare)", 50_000) {
+    try WhatsAppSignature.verify(body: body, header: signed.signature, appSecret: appSecret)
+}
+try measure("GraphAPIClient text request body", 50_000) {
+    let b = try GraphAPIClient.textMessageBody(to: .phone("2348000000042"), body: "We bake agege bread every morning from 6am.",
+                                               replyTo: "wamid.bench42")
+    precondition(!b.isEmpty)
+}
