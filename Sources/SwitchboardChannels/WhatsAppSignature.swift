@@ -37,7 +37,12 @@ public enum WhatsAppSignature {
         "sha256=" + hmacSHA256(key: appSecret, body: body).map { hexDigit($0 >> 4) + hexDigit($0 & 15) }.joined()
     }
 
+    /// The HMAC with the app secret's key states made once and cached (see
+    /// `HMACSHA256Key`); libcrypto's one-shot HMAC only if those could not be made.
     static func hmacSHA256(key: String, body: some ContiguousBytes) -> [UInt8] {
+        if let keyed = HMACSHA256Key.cached(key), let mac = body.withUnsafeBytes({ keyed.authenticate($0) }) {
+            return mac
+        }
         var out = [UInt8](repeating: 0, count: 32)
         var outLength: UInt32 = 32
         let keyBytes = Array(key.utf8)
