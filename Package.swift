@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "SwitchboardAuthTests", dependencies: ["SwitchboardAuth"]),
         .testTarget(name: "SwitchboardPluginsTests", dependencies: ["SwitchboardPlugins"], exclude: ["Fixtures"]),
         // SwitchboardChannels hot-path micro-benchmark: swift run -c release channels-bench
-        .executableTarget(name: "channels-bench", dependencies: ["SwitchboardChannels", "SwitchboardTestSupport"], path: "bench/channels"),
+        .executableTarget(name: "channels-bench", dependencies: ["SwitchboardChannels", "SwitchboardTestSupport", "CCrypto"], path: "bench/channels"),
     ],
     swiftLanguageModes: [.v6]
 )

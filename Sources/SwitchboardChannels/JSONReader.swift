@@ -134,7 +134,7 @@ struct JSONReader {
             throw JSONReadError("expected ',' or '}' in an object, found \(describe(i - 1))", at: i - 1)
         }
         let members = Array(memberStack[base...])
-        memberStack.removeSubrange(base...)
+        memberStack.removeLast(memberStack.count - base)
         depth -= 1
         return .object(members, source: start..<i)
     }
@@ -162,7 +162,7 @@ struct JSONReader {
             throw JSONReadError("expected ',' or ']' in an array, found \(describe(i - 1))", at: i - 1)
         }
         let items = Array(valueStack[base...])
-        valueStack.removeSubrange(base...)
+        valueStack.removeLast(valueStack.count - base)
         depth -= 1
         return .array(items, source: start..<i)
     }

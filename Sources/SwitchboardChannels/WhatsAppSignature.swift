@@ -20,7 +20,9 @@ public enum WhatsAppSignature {
         guard header.hasPrefix(prefix) else {
             throw WhatsAppWebhookError(.badSignature, "\(headerName) does not start with \(prefix)")
         }
-        guard let given = decodeHex(header.utf8.dropFirst(prefix.utf8.count)), given.count == 32 else {
+        var utf8 = header
+        let digits = utf8.withUTF8 { decodeHex($0.dropFirst(prefix.utf8.count)) }
+        guard let given = digits, given.count == 32 else {
             throw WhatsAppWebhookError(.badSignature, "\(headerName) is not 64 hex digits")
         }
         let expected = hmacSHA256(key: appSecret, body: body)

@@ -31,7 +31,7 @@ extension WhatsAppWebhook {
             }
         }
 
-        mutating func change(_ value: JSONValue, waba: String?, path: String,
+        mutating func change(_ value: JSONValue, waba: String?, path: BodyPath,
                              channelFor: (String) -> ChannelID?) throws(WhatsAppWebhookError) {
             guard let metadata = value["metadata"], metadata.isObject,
                   let number = metadata["phone_number_id"]?.stringOrNumber, !number.isEmpty else {
@@ -54,9 +54,9 @@ extension WhatsAppWebhook {
                 }
                 for (k, object) in list.enumerated() {
                     guard object.isObject else {
-                        throw WhatsAppWebhookError(.malformed, "\(path).messages[\(k)] is not an object")
+                        throw WhatsAppWebhookError(.malformed, "\(path.at("messages", k)) is not an object")
                     }
-                    var msg = try message(object, channel: channel ?? ChannelID(number), path: "\(path).messages[\(k)]")
+                    var msg = try message(object, channel: channel ?? ChannelID(number), path: path.at("messages", k))
                     msg.profileName = names[msg.from] ?? msg.fromUserID.flatMap { namesByUserID[$0] }
                     messages.append(msg)
                 }
@@ -68,9 +68,9 @@ extension WhatsAppWebhook {
                 }
                 for (k, object) in list.enumerated() {
                     guard object.isObject else {
-                        throw WhatsAppWebhookError(.malformed, "\(path).statuses[\(k)] is not an object")
+                        throw WhatsAppWebhookError(.malformed, "\(path.at("statuses", k)) is not an object")
                     }
-                    if let st = try status(object, channel: channel ?? ChannelID(number), path: "\(path).statuses[\(k)]") {
+                    if let st = try status(object, channel: channel ?? ChannelID(number), path: path.at("statuses", k)) {
                         statuses.append(st)
                     }
                 }
@@ -111,7 +111,7 @@ extension WhatsAppWebhook {
             return p
         }
 
-        mutating func timestamp(_ v: JSONValue?, path: String) -> Date {
+        mutating func timestamp(_ v: JSONValue?, path: BodyPath) -> Date {
             if let s = v?.stringOrNumber, let seconds = Double(s) {
                 return Date(timeIntervalSince1970: seconds)
             }
@@ -119,7 +119,7 @@ extension WhatsAppWebhook {
             return receivedAt
         }
 
-        mutating func message(_ m: JSONValue, channel: ChannelID, path: String) throws(WhatsAppWebhookError) -> InboundMessage {
+        mutating func message(_ m: JSONValue, channel: ChannelID, path: BodyPath) throws(WhatsAppWebhookError) -> InboundMessage {
             guard let id = m["id"]?.string, !id.isEmpty else {
                 throw WhatsAppWebhookError(.malformed, "\(path).id is missing")
             }
@@ -211,7 +211,7 @@ extension WhatsAppWebhook {
             return msg
         }
 
-        mutating func status(_ s: JSONValue, channel: ChannelID, path: String) throws(WhatsAppWebhookError) -> DeliveryReceipt? {
+        mutating func status(_ s: JSONValue, channel: ChannelID, path: BodyPath) throws(WhatsAppWebhookError) -> DeliveryReceipt? {
             guard let id = s["id"]?.string, !id.isEmpty else {
                 throw WhatsAppWebhookError(.malformed, "\(path).id is missing")
             }
@@ -227,6 +227,34 @@ extension WhatsAppWebhook {
                 recipientUserID: s["recipient_user_id"]?.string,
                 errors: WhatsAppWebhook.providerErrors(s["errors"]),
                 rawJSON: raw(s))
+        }
+    }
+
+    /// Where in the body a value is (`entry[0].changes[1].value.messages[2]`), spelled
+    /// out only when an error or a warning names it.
+    struct BodyPath: CustomStringConvertible {
+        let entry: Int
+        let change: Int
+        var list: StaticString?
+        var index = 0
+
+        init(entry: Int, change: Int) {
+            self.entry = entry
+            self.change = change
+        }
+
+        /// Item `index` of the `list` array of the change's value.
+        func at(_ list: StaticString, _ index: Int) -> BodyPath {
+            var p = self
+            p.list = list
+            p.index = index
+            return p
+        }
+
+        var description: String {
+            let value = "entry[\(entry)].changes[\(change)].value"
+            guard let list else { return value }
+            return "\(value).\(list)[\(index)]"
         }
     }
 

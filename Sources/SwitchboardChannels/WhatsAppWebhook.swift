@@ -61,11 +61,10 @@ public enum WhatsAppWebhook {
                     parser.payload.ignoredFields.append(field)
                     continue
                 }
-                let path = "entry[\(i)].changes[\(j)]"
                 guard let value = change["value"], value.isObject else {
-                    throw WhatsAppWebhookError(.malformed, "\(path).value is not an object")
+                    throw WhatsAppWebhookError(.malformed, "entry[\(i)].changes[\(j)].value is not an object")
                 }
-                try parser.change(value, waba: waba, path: path + ".value", channelFor: channelFor)
+                try parser.change(value, waba: waba, path: BodyPath(entry: i, change: j), channelFor: channelFor)
             }
         }
         return parser.finish()

@@ -4,6 +4,7 @@
 //   swift build -c release --product channels-bench && .build/release/channels-bench
 //
 // Figures are printed, not judged.
+import CCrypto
 import Foundation
 import SwitchboardChannels
 import SwitchboardCore
@@ -42,4 +43,34 @@ try measure("GraphAPIClient text request body", 50_000) {
     let b = try GraphAPIClient.textMessageBody(to: .phone("2348000000042"), body: "We bake agege bread every morning from 6am.",
                                                replyTo: "wamid.bench42")
     precondition(!b.isEmpty)
+}
+
+// The one-shot HMAC the signature check used before (fetches SHA-256 and keys new
+// contexts on every call), for comparison, alone and on two threads at once.
+func oneShotHMAC() {
+    var out = [UInt8](repeating: 0, count: 32)
+    var length: UInt32 = 32
+    let key = Array(appSecret.utf8)
+    signed.body.withUnsafeBytes { data in
+        _ = HMAC(EVP_sha256(), key, Int32(key.count), data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count, &out, &length)
+    }
+}
+measure("one-shot HMAC(EVP_sha256(), ...) (before)", 50_000) { oneShotHMAC() }
+
+/// Wall time per call with `threads` threads calling at once (each does `n` calls).
+func measureThreads(_ label: String, threads: Int, _ n: Int, _ body: @escaping @Sendable () -> Void) {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    let group = DispatchGroup()
+    for _ in 0..<threads {
+        group.enter()
+        Thread { for _ in 0..<n { body() }; group.leave() }.start()
+    }
+    group.wait()
+    let ns = Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(n * threads)
+    print(label.padding(toLength: 60, withPad: " ", startingAt: 0) + String(format: "%8.2f µs/call (wall, %d threads)", ns / 1000, threads))
+}
+let signature = signed.signature
+measureThreads("one-shot HMAC (before)", threads: 2, 200_000) { oneShotHMAC() }
+measureThreads("WhatsAppSignature.verify", threads: 2, 200_000) {
+    try? WhatsAppSignature.verify(body: body, header: signature, appSecret: appSecret)
 }
