@@ -98,6 +98,8 @@ let package = Package(
         .executableTarget(name: "loadgen", dependencies: ["SwitchboardTestSupport"], path: "bench/loadgen"),
         .testTarget(name: "SwitchboardAuthTests", dependencies: ["SwitchboardAuth"]),
         .testTarget(name: "SwitchboardPluginsTests", dependencies: ["SwitchboardPlugins"], exclude: ["Fixtures"]),
+        // SwitchboardChannels hot-path micro-benchmark: swift run -c release channels-bench
+        .executableTarget(name: "channels-bench", dependencies: ["SwitchboardChannels", "SwitchboardTestSupport", "CCrypto"], path: "bench/channels"),
     ],
     swiftLanguageModes: [.v6]
 )

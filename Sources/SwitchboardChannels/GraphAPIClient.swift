@@ -104,25 +104,22 @@ public final class GraphAPIClient: @unchecked Sendable {
     /// quick-reply buttons when given (then as an interactive button message).
     public func sendText(to recipient: WhatsAppRecipient, body: String, replyTo: String? = nil,
                          buttons: [WhatsAppReplyButton] = [], previewURL: Bool = false) throws(GraphError) -> GraphSendReceipt {
-        let message = try GraphAPIClient.textMessage(to: recipient, body: body, replyTo: replyTo,
-                                                     buttons: buttons, previewURL: previewURL)
+        let message = try GraphAPIClient.textMessageBody(to: recipient, body: body, replyTo: replyTo,
+                                                         buttons: buttons, previewURL: previewURL)
         let answer = try postJSON(message)
-        guard let object = answer as? [String: Any],
-              let first = (object["messages"] as? [Any])?.first as? [String: Any],
-              let id = JSONObject.string(first["id"]), !id.isEmpty else {
+        guard let first = answer["messages"]?.array?.first,
+              let id = first["id"]?.string, !id.isEmpty else {
             throw GraphError(kind: .permanent, httpStatus: 200,
                              title: "the provider answered 200 without messages[0].id", ambiguous: true)
         }
-        let waID = ((object["contacts"] as? [Any])?.first as? [String: Any]).flatMap { JSONObject.stringOrNumber($0["wa_id"]) }
-        return GraphSendReceipt(providerMessageID: id, waID: waID, messageStatus: JSONObject.string(first["message_status"]))
+        let waID = answer["contacts"]?.array?.first?["wa_id"]?.stringOrNumber
+        return GraphSendReceipt(providerMessageID: id, waID: waID, messageStatus: first["message_status"]?.string)
     }
 
     /// Marks an inbound message as read (blue ticks), optionally showing "typing…".
     public func markRead(messageID: String, typingIndicator: Bool = false) throws(GraphError) {
-        var message: [String: Any] = ["messaging_product": "whatsapp", "status": "read", "message_id": messageID]
-        if typingIndicator { message["typing_indicator"] = ["type": "text"] }
-        let answer = try postJSON(message)
-        guard let object = answer as? [String: Any], JSONObject.bool(object["success"]) == true else {
+        let answer = try postJSON(GraphAPIClient.markReadBody(messageID: messageID, typingIndicator: typingIndicator))
+        guard answer["success"]?.bool == true else {
             throw GraphError(kind: .permanent, httpStatus: 200, title: "the provider answered 200 without success: true")
         }
     }
@@ -132,14 +129,14 @@ public final class GraphAPIClient: @unchecked Sendable {
         let url = "\(configuration.graphURL)/\(GraphAPIClient.pathEscape(id))"
         let response = try perform(url: url, body: nil, headers: jsonHeaders, timeout: configuration.requestTimeout,
                                    maxBytes: 1 << 20, followRedirects: false)
-        let object = try GraphAPIClient.decodeSuccess(response) as? [String: Any]
-        guard let object, let mediaURL = JSONObject.string(object["url"]) else {
+        let object = try GraphAPIClient.decodeSuccess(response)
+        guard let mediaURL = object["url"]?.string else {
             throw GraphError(kind: .permanent, httpStatus: response.status, title: "media lookup answered without a url")
         }
-        return GraphMediaInfo(id: JSONObject.stringOrNumber(object["id"]) ?? id, url: mediaURL,
-                              mimeType: JSONObject.string(object["mime_type"]),
-                              sha256: JSONObject.string(object["sha256"]),
-                              fileSize: JSONObject.int(object["file_size"]))
+        return GraphMediaInfo(id: object["id"]?.stringOrNumber ?? id, url: mediaURL,
+                              mimeType: object["mime_type"]?.string,
+                              sha256: object["sha256"]?.string,
+                              fileSize: object["file_size"]?.int)
     }
 
     /// Downloads media from a URL `mediaInfo` returned, with the bearer token, following
@@ -181,24 +178,18 @@ public final class GraphAPIClient: @unchecked Sendable {
 
     // MARK: - Bodies
 
-    /// The JSON body of a text send (wire-formats 1.8), checked against WhatsApp's limits.
-    public static func textMessage(to recipient: WhatsAppRecipient, body: String, replyTo: String? = nil,
-                                   buttons: [WhatsAppReplyButton] = [], previewURL: Bool = false) throws(GraphError) -> [String: Any] {
+    /// The JSON body of a text send (wire-formats 1.8), checked against WhatsApp's
+    /// limits, written directly as bytes (keys in sorted order).
+    public static func textMessageBody(to recipient: WhatsAppRecipient, body: String, replyTo: String? = nil,
+                                       buttons: [WhatsAppReplyButton] = [], previewURL: Bool = false) throws(GraphError) -> [UInt8] {
         func invalid(_ why: String) -> GraphError {
             GraphError(kind: .permanent, title: "message not sent: \(why)")
         }
         guard !body.isEmpty else { throw invalid("the text is empty") }
-        var message: [String: Any] = ["messaging_product": "whatsapp", "recipient_type": "individual"]
-        switch recipient {
-        case .phone(let number): message["to"] = number
-        case .userID(let id): message["recipient"] = id
-        }
         if buttons.isEmpty {
             guard body.count <= WhatsAppLimits.textBody else {
                 throw invalid("the text has \(body.count) characters, WhatsApp allows \(WhatsAppLimits.textBody)")
             }
-            message["type"] = "text"
-            message["text"] = ["body": body, "preview_url": previewURL]
         } else {
             guard buttons.count <= WhatsAppLimits.buttons else {
                 throw invalid("\(buttons.count) reply buttons, WhatsApp allows \(WhatsAppLimits.buttons)")
@@ -215,15 +206,60 @@ public final class GraphAPIClient: @unchecked Sendable {
                     throw invalid("button id \"\(b.id)\" must be unique and have 1 to \(WhatsAppLimits.buttonID) characters")
                 }
             }
-            message["type"] = "interactive"
-            message["interactive"] = [
-                "type": "button",
-                "body": ["text": body],
-                "action": ["buttons": buttons.map { ["type": "reply", "reply": ["id": $0.id, "title": $0.title]] }],
-            ] as [String: Any]
         }
-        if let replyTo, !replyTo.isEmpty { message["context"] = ["message_id": replyTo] }
-        return message
+
+        var w = JSONWriter(capacity: 160 + body.utf8.count + buttons.count * 64)
+        w.raw("{")
+        if let replyTo, !replyTo.isEmpty {
+            w.raw("\"context\":{\"message_id\":")
+            w.string(replyTo)
+            w.raw("},")
+        }
+        if !buttons.isEmpty {
+            w.raw("\"interactive\":{\"action\":{\"buttons\":[")
+            for (i, b) in buttons.enumerated() {
+                w.raw(i == 0 ? "{\"reply\":{\"id\":" : ",{\"reply\":{\"id\":")
+                w.string(b.id)
+                w.raw(",\"title\":")
+                w.string(b.title)
+                w.raw("},\"type\":\"reply\"}")
+            }
+            w.raw("]},\"body\":{\"text\":")
+            w.string(body)
+            w.raw("},\"type\":\"button\"},")
+        }
+        w.raw("\"messaging_product\":\"whatsapp\",")
+        if case .userID(let id) = recipient {
+            w.raw("\"recipient\":")
+            w.string(id)
+            w.raw(",")
+        }
+        w.raw("\"recipient_type\":\"individual\",")
+        if buttons.isEmpty {
+            w.raw("\"text\":{\"body\":")
+            w.string(body)
+            w.raw(",\"preview_url\":")
+            w.bool(previewURL)
+            w.raw("},")
+        }
+        if case .phone(let number) = recipient {
+            w.raw("\"to\":")
+            w.string(number)
+            w.raw(",")
+        }
+        w.raw(buttons.isEmpty ? "\"type\":\"text\"}" : "\"type\":\"interactive\"}")
+        return w.bytes
+    }
+
+    /// The JSON body of a read receipt, optionally with the typing indicator.
+    static func markReadBody(messageID: String, typingIndicator: Bool) -> [UInt8] {
+        var w = JSONWriter(capacity: 128 + messageID.utf8.count)
+        w.raw("{\"message_id\":")
+        w.string(messageID)
+        w.raw(",\"messaging_product\":\"whatsapp\",\"status\":\"read\"")
+        if typingIndicator { w.raw(",\"typing_indicator\":{\"type\":\"text\"}") }
+        w.raw("}")
+        return w.bytes
     }
 
     // MARK: - Transport
@@ -234,19 +270,18 @@ public final class GraphAPIClient: @unchecked Sendable {
         var retryAfter: Duration?
     }
 
-    private func postJSON(_ message: [String: Any]) throws(GraphError) -> Any {
-        let body = Array(JSONObject.text(message).utf8)
+    private func postJSON(_ body: [UInt8]) throws(GraphError) -> JSONValue {
         let response = try perform(url: messagesURL, body: body, headers: jsonHeaders, timeout: configuration.requestTimeout,
                                    maxBytes: 1 << 20, followRedirects: false)
         return try GraphAPIClient.decodeSuccess(response)
     }
 
     /// A 2xx JSON body, or the classified error.
-    static func decodeSuccess(_ response: HTTPResponse) throws(GraphError) -> Any {
+    static func decodeSuccess(_ response: HTTPResponse) throws(GraphError) -> JSONValue {
         guard (200..<300).contains(response.status) else {
             throw GraphError.classify(httpStatus: response.status, body: response.body, retryAfter: response.retryAfter)
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) else {
+        guard let object = try? JSONReader.read(response.body) else {
             throw GraphError(kind: .permanent, httpStatus: response.status,
                              title: "the provider answered \(response.status) with a body that is not JSON", ambiguous: true)
         }

@@ -103,24 +103,22 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
     /// instance, since the message may already be accepted), other 4xx permanent.
     /// `is_transient: true` on an unknown code makes it retryable.
     public static func classify(httpStatus: Int, body: [UInt8], retryAfter: Duration? = nil) -> GraphError {
-        let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
-        guard let error = object?["error"] as? [String: Any] else {
+        guard let error = (try? JSONReader.read(body))?["error"], error.isObject else {
             let snippet = String(decoding: body.prefix(120), as: UTF8.self)
                 .replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
             let title = "HTTP \(httpStatus) without a Graph error body" + (snippet.isEmpty ? "" : ": \(snippet)")
             return GraphError(kind: statusKind(httpStatus), httpStatus: httpStatus, title: title,
                               retryAfter: retryAfter, ambiguous: httpStatus >= 500)
         }
-        let code = JSONObject.int(error["code"])
-        let title = JSONObject.string(error["message"]) ?? JSONObject.string(error["error_user_title"]) ?? "HTTP \(httpStatus)"
-        let details = (error["error_data"] as? [String: Any]).flatMap { JSONObject.string($0["details"]) }
-            ?? JSONObject.string(error["error_user_msg"])
+        let code = error["code"]?.int
+        let title = error["message"]?.string ?? error["error_user_title"]?.string ?? "HTTP \(httpStatus)"
+        let details = error["error_data"]?["details"]?.string ?? error["error_user_msg"]?.string
         var kind: Kind
         if let code, let known = GraphError.kind(forCode: code) {
             kind = known
         } else if httpStatus == 401 {
             kind = .auth
-        } else if JSONObject.bool(error["is_transient"]) == true {
+        } else if error["is_transient"]?.bool == true {
             kind = .retryable
         } else {
             kind = statusKind(httpStatus)

@@ -20,7 +20,9 @@ public enum WhatsAppSignature {
         guard header.hasPrefix(prefix) else {
             throw WhatsAppWebhookError(.badSignature, "\(headerName) does not start with \(prefix)")
         }
-        guard let given = decodeHex(header.utf8.dropFirst(prefix.utf8.count)), given.count == 32 else {
+        var utf8 = header
+        let digits = utf8.withUTF8 { decodeHex($0.dropFirst(prefix.utf8.count)) }
+        guard let given = digits, given.count == 32 else {
             throw WhatsAppWebhookError(.badSignature, "\(headerName) is not 64 hex digits")
         }
         let expected = hmacSHA256(key: appSecret, body: body)
@@ -37,7 +39,12 @@ public enum WhatsAppSignature {
         "sha256=" + hmacSHA256(key: appSecret, body: body).map { hexDigit($0 >> 4) + hexDigit($0 & 15) }.joined()
     }
 
+    /// The HMAC with the app secret's key states made once and cached (see
+    /// `HMACSHA256Key`); libcrypto's one-shot HMAC only if those could not be made.
     static func hmacSHA256(key: String, body: some ContiguousBytes) -> [UInt8] {
+        if let keyed = HMACSHA256Key.cached(key), let mac = body.withUnsafeBytes({ keyed.authenticate($0) }) {
+            return mac
+        }
         var out = [UInt8](repeating: 0, count: 32)
         var outLength: UInt32 = 32
         let keyBytes = Array(key.utf8)

@@ -4,57 +4,73 @@ import SwitchboardCore
 extension WhatsAppWebhook {
     /// Accumulates one POST's changes into batches per number.
     struct Parser {
+        /// The body as received: raw JSON kept for a message, a status or an unknown
+        /// number is its exact slice of these bytes, never written again.
+        let body: [UInt8]
         let receivedAt: Date
         var payload = WhatsAppWebhookPayload()
         private var batchIndex: [String: Int] = [:]
         private var unknownIndex: [String: Int] = [:]
-        private var unknown: [(number: String, messageIDs: [String], statuses: Int, values: [Any])] = []
+        private var unknown: [(number: String, messageIDs: [String], statuses: Int, values: [String])] = []
 
-        init(receivedAt: Date) {
+        init(body: [UInt8], receivedAt: Date) {
+            self.body = body
             self.receivedAt = receivedAt
         }
 
-        mutating func change(_ value: [String: Any], waba: String?, path: String,
+        /// The JSON text of `value` as it was in the body (an object or an array); a
+        /// scalar, which has no slice of its own, written compactly.
+        func raw(_ value: JSONValue) -> String {
+            switch value {
+            case .object(_, let range), .array(_, let range):
+                return String(decoding: body[range], as: UTF8.self)
+            case .string(let s): return JSONText.quoted(s)
+            case .number(let literal): return literal
+            case .bool(let b): return b ? "true" : "false"
+            case .null: return "null"
+            }
+        }
+
+        mutating func change(_ value: JSONValue, waba: String?, path: BodyPath,
                              channelFor: (String) -> ChannelID?) throws(WhatsAppWebhookError) {
-            guard let metadata = value["metadata"] as? [String: Any],
-                  let number = JSONObject.stringOrNumber(metadata["phone_number_id"]), !number.isEmpty else {
+            guard let metadata = value["metadata"], metadata.isObject,
+                  let number = metadata["phone_number_id"]?.stringOrNumber, !number.isEmpty else {
                 throw WhatsAppWebhookError(.malformed, "\(path).metadata.phone_number_id is missing")
             }
             let channel = channelFor(number)
             // Display names by wa_id and by BSUID, to join onto messages.
             var names: [String: String] = [:]
             var namesByUserID: [String: String] = [:]
-            for c in value["contacts"] as? [Any] ?? [] {
-                guard let contact = c as? [String: Any],
-                      let name = (contact["profile"] as? [String: Any]).flatMap({ JSONObject.string($0["name"]) }) else { continue }
-                if let wa = JSONObject.stringOrNumber(contact["wa_id"]), !wa.isEmpty { names[wa] = name }
-                if let uid = JSONObject.string(contact["user_id"]), !uid.isEmpty { namesByUserID[uid] = name }
+            for contact in value["contacts"]?.array ?? [] {
+                guard let name = contact["profile"]?["name"]?.string else { continue }
+                if let wa = contact["wa_id"]?.stringOrNumber, !wa.isEmpty { names[wa] = name }
+                if let uid = contact["user_id"]?.string, !uid.isEmpty { namesByUserID[uid] = name }
             }
 
             var messages: [InboundMessage] = []
             if let list = value["messages"] {
-                guard let list = list as? [Any] else {
+                guard let list = list.array else {
                     throw WhatsAppWebhookError(.malformed, "\(path).messages is not an array")
                 }
-                for (k, m) in list.enumerated() {
-                    guard let object = m as? [String: Any] else {
-                        throw WhatsAppWebhookError(.malformed, "\(path).messages[\(k)] is not an object")
+                for (k, object) in list.enumerated() {
+                    guard object.isObject else {
+                        throw WhatsAppWebhookError(.malformed, "\(path.at("messages", k)) is not an object")
                     }
-                    var msg = try message(object, channel: channel ?? ChannelID(number), path: "\(path).messages[\(k)]")
+                    var msg = try message(object, channel: channel ?? ChannelID(number), path: path.at("messages", k))
                     msg.profileName = names[msg.from] ?? msg.fromUserID.flatMap { namesByUserID[$0] }
                     messages.append(msg)
                 }
             }
             var statuses: [DeliveryReceipt] = []
             if let list = value["statuses"] {
-                guard let list = list as? [Any] else {
+                guard let list = list.array else {
                     throw WhatsAppWebhookError(.malformed, "\(path).statuses is not an array")
                 }
-                for (k, s) in list.enumerated() {
-                    guard let object = s as? [String: Any] else {
-                        throw WhatsAppWebhookError(.malformed, "\(path).statuses[\(k)] is not an object")
+                for (k, object) in list.enumerated() {
+                    guard object.isObject else {
+                        throw WhatsAppWebhookError(.malformed, "\(path.at("statuses", k)) is not an object")
                     }
-                    if let st = try status(object, channel: channel ?? ChannelID(number), path: "\(path).statuses[\(k)]") {
+                    if let st = try status(object, channel: channel ?? ChannelID(number), path: path.at("statuses", k)) {
                         statuses.append(st)
                     }
                 }
@@ -69,7 +85,7 @@ extension WhatsAppWebhook {
                 }
                 unknown[i].messageIDs += messages.map(\.providerMessageID)
                 unknown[i].statuses += statuses.count
-                unknown[i].values.append(value)
+                unknown[i].values.append(raw(value))
                 return
             }
             if let i = batchIndex[number] {
@@ -80,7 +96,7 @@ extension WhatsAppWebhook {
                 batchIndex[number] = payload.batches.count
                 payload.batches.append(WhatsAppWebhookBatch(
                     channel: channel, phoneNumberID: number,
-                    displayPhoneNumber: JSONObject.stringOrNumber(metadata["display_phone_number"]),
+                    displayPhoneNumber: metadata["display_phone_number"]?.stringOrNumber,
                     businessAccountID: waba, messages: messages, statuses: statuses, errors: errors))
             }
         }
@@ -90,116 +106,116 @@ extension WhatsAppWebhook {
             for u in unknown {
                 p.unknownNumbers.append(WhatsAppUnknownNumber(
                     phoneNumberID: u.number, messageIDs: u.messageIDs, statusCount: u.statuses,
-                    rawJSON: JSONObject.text(u.values)))
+                    rawJSON: "[" + u.values.joined(separator: ",") + "]"))
             }
             return p
         }
 
-        mutating func timestamp(_ v: Any?, path: String) -> Date {
-            if let s = JSONObject.stringOrNumber(v), let seconds = Double(s) {
+        mutating func timestamp(_ v: JSONValue?, path: BodyPath) -> Date {
+            if let s = v?.stringOrNumber, let seconds = Double(s) {
                 return Date(timeIntervalSince1970: seconds)
             }
             payload.warnings.append("\(path).timestamp is missing or not a number; used the time of receipt")
             return receivedAt
         }
 
-        mutating func message(_ m: [String: Any], channel: ChannelID, path: String) throws(WhatsAppWebhookError) -> InboundMessage {
-            guard let id = JSONObject.string(m["id"]), !id.isEmpty else {
+        mutating func message(_ m: JSONValue, channel: ChannelID, path: BodyPath) throws(WhatsAppWebhookError) -> InboundMessage {
+            guard let id = m["id"]?.string, !id.isEmpty else {
                 throw WhatsAppWebhookError(.malformed, "\(path).id is missing")
             }
-            let from = JSONObject.stringOrNumber(m["from"]) ?? ""
-            let fromUserID = JSONObject.string(m["from_user_id"]).flatMap { $0.isEmpty ? nil : $0 }
+            let from = m["from"]?.stringOrNumber ?? ""
+            let fromUserID = m["from_user_id"]?.string.flatMap { $0.isEmpty ? nil : $0 }
             if from.isEmpty && fromUserID == nil {
                 throw WhatsAppWebhookError(.malformed, "\(path) has neither from nor from_user_id")
             }
-            let type = JSONObject.string(m["type"]) ?? ""
+            let type = m["type"]?.string ?? ""
             var msg = InboundMessage(
                 channel: channel, providerMessageID: id, from: from, fromUserID: fromUserID,
                 timestamp: timestamp(m["timestamp"], path: path),
                 kind: .unsupported, providerType: type,
                 errors: WhatsAppWebhook.providerErrors(m["errors"]),
-                rawJSON: JSONObject.text(m))
-            let body = m[type] as? [String: Any]
+                rawJSON: raw(m))
+            let body = m[type].flatMap { $0.isObject ? $0 : nil }
 
             switch type {
             case "text":
                 msg.kind = .text
-                msg.text = JSONObject.string(body?["body"])
+                msg.text = body?["body"]?.string
             case "image", "video", "document", "audio", "sticker":
                 msg.kind = MessageKind(rawValue: type) ?? .unsupported
-                if let body, let mediaID = JSONObject.stringOrNumber(body["id"]) {
+                if let body, let mediaID = body["id"]?.stringOrNumber {
                     msg.media = InboundMedia(
                         id: mediaID,
-                        mimeType: JSONObject.string(body["mime_type"]),
-                        sha256: JSONObject.string(body["sha256"]),
-                        caption: JSONObject.string(body["caption"]),
-                        filename: JSONObject.string(body["filename"]),
-                        voice: JSONObject.bool(body["voice"]) ?? false,
-                        animated: JSONObject.bool(body["animated"]) ?? false)
+                        mimeType: body["mime_type"]?.string,
+                        sha256: body["sha256"]?.string,
+                        caption: body["caption"]?.string,
+                        filename: body["filename"]?.string,
+                        voice: body["voice"]?.bool ?? false,
+                        animated: body["animated"]?.bool ?? false)
                     msg.text = msg.media?.caption
                 } else {
                     payload.warnings.append("\(path).\(type).id is missing; kept as \(type) without media")
                 }
             case "location":
                 msg.kind = .location
-                if let body, let lat = JSONObject.double(body["latitude"]), let lon = JSONObject.double(body["longitude"]) {
+                if let body, let lat = body["latitude"]?.double, let lon = body["longitude"]?.double {
                     msg.location = InboundLocation(latitude: lat, longitude: lon,
-                                                   name: JSONObject.string(body["name"]),
-                                                   address: JSONObject.string(body["address"]))
+                                                   name: body["name"]?.string,
+                                                   address: body["address"]?.string)
                     msg.text = msg.location?.name
                 } else {
                     payload.warnings.append("\(path).location has no latitude/longitude")
                 }
             case "contacts":
                 msg.kind = .contacts
-                if let cards = m["contacts"] { msg.contactsJSON = JSONObject.text(cards) }
+                if let cards = m["contacts"] { msg.contactsJSON = raw(cards) }
             case "interactive":
                 msg.kind = .interactive
-                let sub = JSONObject.string(body?["type"]) ?? ""
+                let sub = body?["type"]?.string ?? ""
                 if let replyType = InteractiveReply.ReplyType(rawValue: sub),
-                   let reply = body?[sub] as? [String: Any],
-                   let replyID = JSONObject.stringOrNumber(reply["id"]) {
-                    let title = JSONObject.string(reply["title"]) ?? ""
+                   let reply = body?[sub], reply.isObject,
+                   let replyID = reply["id"]?.stringOrNumber {
+                    let title = reply["title"]?.string ?? ""
                     msg.interactiveReply = InteractiveReply(type: replyType, id: replyID, title: title,
-                                                            description: JSONObject.string(reply["description"]))
+                                                            description: reply["description"]?.string)
                     msg.text = title
                 }
             case "button":
                 msg.kind = .button
-                let text = JSONObject.string(body?["text"]) ?? ""
-                msg.button = TemplateButtonReply(payload: JSONObject.string(body?["payload"]) ?? "", text: text)
+                let text = body?["text"]?.string ?? ""
+                msg.button = TemplateButtonReply(payload: body?["payload"]?.string ?? "", text: text)
                 msg.text = text
             case "reaction":
                 msg.kind = .reaction
-                let emoji = JSONObject.string(body?["emoji"]) ?? ""
-                msg.reaction = Reaction(targetMessageID: JSONObject.string(body?["message_id"]) ?? "", emoji: emoji)
+                let emoji = body?["emoji"]?.string ?? ""
+                msg.reaction = Reaction(targetMessageID: body?["message_id"]?.string ?? "", emoji: emoji)
                 msg.text = emoji.isEmpty ? nil : emoji
             case "system":
                 msg.kind = .system
-                msg.text = JSONObject.string(body?["body"])
+                msg.text = body?["body"]?.string
             case "order":
                 msg.kind = .order
-                msg.text = JSONObject.string(body?["text"])
+                msg.text = body?["text"]?.string
             default:
                 // `unsupported`, and any type this version does not know: kept, not dropped.
                 msg.kind = .unsupported
             }
 
-            if let ctx = m["context"] as? [String: Any] {
+            if let ctx = m["context"], ctx.isObject {
                 msg.context = MessageContext(
-                    repliedToMessageID: JSONObject.string(ctx["id"]),
-                    repliedToFrom: JSONObject.stringOrNumber(ctx["from"]),
-                    forwarded: JSONObject.bool(ctx["forwarded"]) ?? false,
-                    frequentlyForwarded: JSONObject.bool(ctx["frequently_forwarded"]) ?? false)
+                    repliedToMessageID: ctx["id"]?.string,
+                    repliedToFrom: ctx["from"]?.stringOrNumber,
+                    forwarded: ctx["forwarded"]?.bool ?? false,
+                    frequentlyForwarded: ctx["frequently_forwarded"]?.bool ?? false)
             }
             return msg
         }
 
-        mutating func status(_ s: [String: Any], channel: ChannelID, path: String) throws(WhatsAppWebhookError) -> DeliveryReceipt? {
-            guard let id = JSONObject.string(s["id"]), !id.isEmpty else {
+        mutating func status(_ s: JSONValue, channel: ChannelID, path: BodyPath) throws(WhatsAppWebhookError) -> DeliveryReceipt? {
+            guard let id = s["id"]?.string, !id.isEmpty else {
                 throw WhatsAppWebhookError(.malformed, "\(path).id is missing")
             }
-            let word = JSONObject.string(s["status"]) ?? ""
+            let word = s["status"]?.string ?? ""
             guard let status = DeliveryReceipt.deliveryStatus(forProviderStatus: word) else {
                 payload.warnings.append("\(path): unknown status \"\(word)\" ignored")
                 return nil
@@ -207,23 +223,51 @@ extension WhatsAppWebhook {
             return DeliveryReceipt(
                 channel: channel, providerMessageID: id, status: status, providerStatus: word,
                 timestamp: timestamp(s["timestamp"], path: path),
-                recipientID: JSONObject.stringOrNumber(s["recipient_id"]) ?? "",
-                recipientUserID: JSONObject.string(s["recipient_user_id"]),
+                recipientID: s["recipient_id"]?.stringOrNumber ?? "",
+                recipientUserID: s["recipient_user_id"]?.string,
                 errors: WhatsAppWebhook.providerErrors(s["errors"]),
-                rawJSON: JSONObject.text(s))
+                rawJSON: raw(s))
+        }
+    }
+
+    /// Where in the body a value is (`entry[0].changes[1].value.messages[2]`), spelled
+    /// out only when an error or a warning names it.
+    struct BodyPath: CustomStringConvertible {
+        let entry: Int
+        let change: Int
+        var list: StaticString?
+        var index = 0
+
+        init(entry: Int, change: Int) {
+            self.entry = entry
+            self.change = change
+        }
+
+        /// Item `index` of the `list` array of the change's value.
+        func at(_ list: StaticString, _ index: Int) -> BodyPath {
+            var p = self
+            p.list = list
+            p.index = index
+            return p
+        }
+
+        var description: String {
+            let value = "entry[\(entry)].changes[\(change)].value"
+            guard let list else { return value }
+            return "\(value).\(list)[\(index)]"
         }
     }
 
     /// `errors[]` objects: `{ code, title, message, error_data: { details } }`.
-    static func providerErrors(_ v: Any?) -> [ProviderError] {
-        guard let list = v as? [Any] else { return [] }
+    static func providerErrors(_ v: JSONValue?) -> [ProviderError] {
+        guard let list = v?.array else { return [] }
         return list.compactMap { e in
-            guard let e = e as? [String: Any] else { return nil }
+            guard e.isObject else { return nil }
             return ProviderError(
-                code: JSONObject.int(e["code"]) ?? 0,
-                title: JSONObject.string(e["title"]) ?? JSONObject.string(e["message"]) ?? "",
-                message: JSONObject.string(e["message"]),
-                details: (e["error_data"] as? [String: Any]).flatMap { JSONObject.string($0["details"]) })
+                code: e["code"]?.int ?? 0,
+                title: e["title"]?.string ?? e["message"]?.string ?? "",
+                message: e["message"]?.string,
+                details: e["error_data"]?["details"]?.string)
         }
     }
 }

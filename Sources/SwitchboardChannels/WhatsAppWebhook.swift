@@ -25,45 +25,46 @@ public enum WhatsAppWebhook {
     public static func parse(
         body: Data, channelFor: (_ phoneNumberID: String) -> ChannelID?, receivedAt: Date = Date()
     ) throws(WhatsAppWebhookError) -> WhatsAppWebhookPayload {
-        let root: Any
+        // One copy of the body, so the parser can slice each message's raw JSON out of it.
+        let bytes = [UInt8](body)
+        let root: JSONValue
         do {
-            root = try JSONSerialization.jsonObject(with: body, options: [])
+            root = try JSONReader.read(bytes)
         } catch {
-            throw WhatsAppWebhookError(.malformed, "body is not JSON")
+            throw WhatsAppWebhookError(.malformed, "body is not JSON (\(error))")
         }
-        guard let top = root as? [String: Any] else {
+        guard root.isObject else {
             throw WhatsAppWebhookError(.malformed, "body is not a JSON object")
         }
-        if let object = top["object"] as? String, object != "whatsapp_business_account" {
+        if let object = root["object"]?.string, object != "whatsapp_business_account" {
             throw WhatsAppWebhookError(.malformed, "object is \"\(object)\", expected \"whatsapp_business_account\"")
         }
-        guard let entries = top["entry"] as? [Any] else {
+        guard let entries = root["entry"]?.array else {
             throw WhatsAppWebhookError(.malformed, "no entry array")
         }
 
-        var parser = Parser(receivedAt: receivedAt)
-        for (i, e) in entries.enumerated() {
-            guard let entry = e as? [String: Any] else {
+        var parser = Parser(body: bytes, receivedAt: receivedAt)
+        for (i, entry) in entries.enumerated() {
+            guard entry.isObject else {
                 throw WhatsAppWebhookError(.malformed, "entry[\(i)] is not an object")
             }
-            guard let changes = entry["changes"] as? [Any] else {
+            guard let changes = entry["changes"]?.array else {
                 throw WhatsAppWebhookError(.malformed, "entry[\(i)] has no changes array")
             }
-            let waba = JSONObject.stringOrNumber(entry["id"])
-            for (j, c) in changes.enumerated() {
-                let path = "entry[\(i)].changes[\(j)]"
-                guard let change = c as? [String: Any] else {
-                    throw WhatsAppWebhookError(.malformed, "\(path) is not an object")
+            let waba = entry["id"]?.stringOrNumber
+            for (j, change) in changes.enumerated() {
+                guard change.isObject else {
+                    throw WhatsAppWebhookError(.malformed, "entry[\(i)].changes[\(j)] is not an object")
                 }
-                let field = JSONObject.string(change["field"]) ?? ""
+                let field = change["field"]?.string ?? ""
                 guard field == "messages" else {
                     parser.payload.ignoredFields.append(field)
                     continue
                 }
-                guard let value = change["value"] as? [String: Any] else {
-                    throw WhatsAppWebhookError(.malformed, "\(path).value is not an object")
+                guard let value = change["value"], value.isObject else {
+                    throw WhatsAppWebhookError(.malformed, "entry[\(i)].changes[\(j)].value is not an object")
                 }
-                try parser.change(value, waba: waba, path: path + ".value", channelFor: channelFor)
+                try parser.change(value, waba: waba, path: BodyPath(entry: i, change: j), channelFor: channelFor)
             }
         }
         return parser.finish()

@@ -61,6 +61,6 @@ public struct WhatsAppUnknownNumber: Sendable, Equatable {
     /// The provider ids of the inbound messages it carried.
     public var messageIDs: [String]
     public var statusCount: Int
-    /// The `value` objects of those changes, as a JSON array (sorted keys).
+    /// The `value` objects of those changes, as a JSON array of their exact bytes in the body.
     public var rawJSON: String
 }

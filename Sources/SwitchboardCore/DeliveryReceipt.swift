@@ -19,7 +19,7 @@ public struct DeliveryReceipt: Sendable, Equatable, Codable {
     public var recipientUserID: String?
     /// Why it failed (only on `failed`).
     public var errors: [ProviderError]
-    /// The provider's status object as JSON text (sorted keys).
+    /// The provider's status object as JSON text, exactly as it was in the webhook body.
     public var rawJSON: String
 
     public init(channel: ChannelID, providerMessageID: String, status: DeliveryStatus,

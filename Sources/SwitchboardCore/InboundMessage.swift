@@ -36,14 +36,14 @@ public struct InboundMessage: Sendable, Equatable, Codable {
     /// A quick-reply button of a template message.
     public var button: TemplateButtonReply?
     public var reaction: Reaction?
-    /// Shared contact cards: the provider's `contacts` array as JSON text (sorted keys).
+    /// Shared contact cards: the provider's `contacts` array as JSON text, as it was in the body.
     public var contactsJSON: String?
     /// The message this one replies to, and whether it was forwarded.
     public var context: MessageContext?
     /// Errors the provider attached (for `unsupported` messages: why it could not be shown).
     public var errors: [ProviderError]
-    /// The provider's message object as JSON text (re-serialised with sorted keys; the
-    /// signature was checked on the raw body before parsing).
+    /// The provider's message object as JSON text: its exact bytes in the webhook body
+    /// (key order and `\uXXXX` escapes as the provider wrote them).
     public var rawJSON: String
 
     public init(
