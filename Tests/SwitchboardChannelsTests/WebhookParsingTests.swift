@@ -32,7 +32,8 @@ import Testing
         #expect(m.context == nil)
         #expect(m.errors.isEmpty)
         #expect(m.senderAddress == "5511987654321")
-        // The raw JSON is the message object, re-serialised with sorted keys.
+        // The raw JSON is the message object exactly as the body carried it (the fixture
+        // writes "from" first).
         let raw = try #require(try JSONSerialization.jsonObject(with: Data(m.rawJSON.utf8)) as? [String: Any])
         #expect(raw["id"] as? String == "wamid.T1")
         #expect((raw["text"] as? [String: Any])?["body"] as? String == "Olá, preciso de ajuda")
