@@ -22,8 +22,10 @@ final class PluginPool: @unchecked Sendable {
         cond.lock()
         jobs.append(job)
         if jobs.count - head > idle && live < target { spawn() }
-        cond.signal()
+        let wake = idle > 0
         cond.unlock()
+        // After unlocking: a thread woken under the lock would only wake to wait for it.
+        if wake { cond.signal() }
     }
 
     /// A running call overran its deadline: allow one more thread while it runs.

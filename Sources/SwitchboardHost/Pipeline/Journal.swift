@@ -17,7 +17,20 @@ import SwitchboardStore
 /// One transaction's journal is used by one thread at a time: not thread-safe itself.
 final class Journal: @unchecked Sendable {
     let logger: Logger
-    private var pending: [(LogLevel, String, [String: String])] = []
+    /// Steps whose log lines wait for the commit. Their fields are assembled in `flush`,
+    /// not here: `record` runs inside the transaction, on the store's writer thread, which
+    /// every message goes through one at a time.
+    private var pending: [Step] = []
+
+    private struct Step {
+        let level: LogLevel
+        let kind: EventKind
+        let workspace: WorkspaceID
+        let conversation: ConversationID?
+        let message: MessageID?
+        let channel: ChannelID?
+        let detail: [String: String]
+    }
 
     init(logger: Logger) { self.logger = logger }
 
@@ -27,18 +40,21 @@ final class Journal: @unchecked Sendable {
     ) throws {
         _ = try ws.events.append(NewEvent(kind, conversation: conversation, message: message, channel: channel, detail: detail))
         guard logger.isEnabled(level) else { return }
-        var fields = detail
-        fields[LogKey.workspace] = ws.workspaceID.rawValue
-        fields[LogKey.event] = kind.rawValue
-        if let conversation { fields[LogKey.conversation] = conversation.rawValue }
-        if let message { fields[LogKey.message] = message.rawValue }
-        if let channel { fields[LogKey.channel] = channel.rawValue }
-        pending.append((level, Self.sentence(kind), fields))
+        pending.append(Step(level: level, kind: kind, workspace: ws.workspaceID, conversation: conversation,
+                            message: message, channel: channel, detail: detail))
     }
 
     /// Writes the log lines of the steps recorded so far.
     func flush() {
-        for (level, text, fields) in pending { logger.log(level, text, fields) }
+        for step in pending {
+            var fields = step.detail
+            fields[LogKey.workspace] = step.workspace.rawValue
+            fields[LogKey.event] = step.kind.rawValue
+            if let conversation = step.conversation { fields[LogKey.conversation] = conversation.rawValue }
+            if let message = step.message { fields[LogKey.message] = message.rawValue }
+            if let channel = step.channel { fields[LogKey.channel] = channel.rawValue }
+            logger.log(step.level, Self.sentence(step.kind), fields)
+        }
         pending.removeAll()
     }
 

@@ -58,13 +58,13 @@ final class KeyedWorkQueue<Key: Hashable & Sendable, Job: Sendable>: @unchecked 
 
     func submit(_ key: Key, _ job: Job) {
         cond.lock()
-        defer { cond.unlock() }
         let wasIdle = pending[key] == nil && !running.contains(key)
         pending[key, default: []].append(job)
-        if wasIdle {
-            ready.append(key)
-            cond.signal()
-        }
+        if wasIdle { ready.append(key) }
+        cond.unlock()
+        // Signalled after unlocking: a thread woken under the lock would only wake to
+        // wait for it.
+        if wasIdle { cond.signal() }
     }
 
     /// Jobs waiting or running.
@@ -89,9 +89,11 @@ final class KeyedWorkQueue<Key: Hashable & Sendable, Job: Sendable>: @unchecked 
 
     private func finish(_ key: Key) {
         cond.lock()
-        defer { cond.unlock() }
         running.remove(key)
-        if pending[key] != nil { ready.append(key); cond.signal() }
+        let more = pending[key] != nil
+        if more { ready.append(key) }
+        cond.unlock()
+        if more { cond.signal() }
     }
 
     private func loop() {
