@@ -38,10 +38,19 @@ struct SQLiteEventRepository: EventRepository {
     func list(conversation: ConversationID?, after: Int64?, limit: Int) throws -> [Event] {
         try scope.read { db in
             if let conversation {
+                // One statement, so one snapshot: the batched index (see migration 8) up
+                // to its progress mark, then the events after it, which it does not hold yet.
                 return try db.query(
                     """
+                    SELECT \(Self.columns) FROM events WHERE id IN (
+                        SELECT event_id FROM conversation_events
+                        WHERE workspace_id = ?1 AND conversation_id = ?2 AND event_id > ?3
+                        ORDER BY event_id LIMIT ?4)
+                    UNION ALL
                     SELECT \(Self.columns) FROM events
-                    WHERE workspace_id = ? AND conversation_id = ? AND id > ? ORDER BY id LIMIT ?
+                    WHERE workspace_id = ?1 AND conversation_id = ?2
+                      AND id > max(?3, (SELECT indexed_event_id FROM journal_progress WHERE id = 1))
+                    ORDER BY id LIMIT ?4
                     """,
                     [scope.workspaceID, conversation, after ?? 0, max(0, limit)], Self.read)
             }
@@ -54,10 +63,19 @@ struct SQLiteEventRepository: EventRepository {
     func tail(conversation: ConversationID?, limit: Int) throws -> [Event] {
         let newestFirst = try scope.read { db in
             if let conversation {
+                // As in `list`: the batched index, then the events it does not hold yet.
                 return try db.query(
                     """
-                    SELECT \(Self.columns) FROM events
-                    WHERE workspace_id = ? AND conversation_id = ? ORDER BY id DESC LIMIT ?
+                    SELECT \(Self.columns) FROM (
+                        SELECT \(Self.columns) FROM events WHERE id IN (
+                            SELECT event_id FROM conversation_events
+                            WHERE workspace_id = ?1 AND conversation_id = ?2
+                            ORDER BY event_id DESC LIMIT ?3)
+                        UNION ALL
+                        SELECT \(Self.columns) FROM events
+                        WHERE workspace_id = ?1 AND conversation_id = ?2
+                          AND id > (SELECT indexed_event_id FROM journal_progress WHERE id = 1))
+                    ORDER BY id DESC LIMIT ?3
                     """,
                     [scope.workspaceID, conversation, max(0, limit)], Self.read)
             }

@@ -168,7 +168,7 @@ struct SQLiteMessageRepository: MessageRepository {
     func search(_ query: String, limit: Int) throws -> [Message] {
         guard let match = Self.ftsQuery(query) else { return [] }
         // Messages committed since the writer last indexed are indexed first (the
-        // writer indexes at most every SearchIndexPace.interval).
+        // writer indexes at most every 200 ms, see `IndexPace`).
         if scope.store.pool.beforeCommit != nil {
             try scope.write { db in try SQLiteStore.indexNewMessages(db) }
         }

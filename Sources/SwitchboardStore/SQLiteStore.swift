@@ -55,9 +55,11 @@ public final class SQLiteStore: Store {
                 } catch let error as StoreError where retry(error) {}
             }
             if schemaVersion >= Self.searchProgressVersion {
-                let pace = SearchIndexPace()
+                let search = IndexPace(interval: .milliseconds(200))
+                let journal = schemaVersion >= Self.journalProgressVersion ? IndexPace(interval: .seconds(1)) : nil
                 pool.beforeCommit = { (db: SQLiteConnection) throws(StoreError) in
-                    if pace.due() { try Self.indexNewMessages(db) }
+                    if search.due() { try Self.indexNewMessages(db) }
+                    if let journal, journal.due() { try Self.indexConversationJournal(db) }
                 }
             }
         } catch let error as StoreError {
@@ -74,7 +76,7 @@ public final class SQLiteStore: Store {
 
     /// Adds the messages stored since the last indexing to the full-text index, in the
     /// current transaction (see migration 7). The writer runs it before a commit at most
-    /// every `SearchIndexPace.interval` (each run writes a new FTS5 segment and its
+    /// every 200 ms (each run writes a new FTS5 segment and its
     /// bookkeeping pages), and a search runs it first, so a search always sees every
     /// committed message. Costs a lookup of the newest `seq` when nothing is new.
     static func indexNewMessages(_ db: SQLiteConnection) throws(StoreError) {
@@ -84,6 +86,26 @@ public final class SQLiteStore: Store {
         try db.run("INSERT INTO messages_fts (rowid, text) SELECT seq, text FROM messages WHERE seq > ? AND seq <= ?",
                    [indexed, newest])
         try db.run("UPDATE search_progress SET indexed_seq = ? WHERE id = 1", [newest])
+    }
+
+    /// The migration that moved the conversation journal's index to `conversation_events`.
+    static let journalProgressVersion = 8
+
+    /// Copies the events journalled since the last run into `conversation_events`, in the
+    /// current transaction (see migration 8), in key order. The writer runs it before a
+    /// commit at most once a second; reads do not need it (they also look at the events
+    /// not yet copied).
+    static func indexConversationJournal(_ db: SQLiteConnection) throws(StoreError) {
+        guard let indexed = try db.queryOne("SELECT indexed_event_id FROM journal_progress WHERE id = 1", [], { $0.int64(0) }),
+              let newest = try db.queryOne("SELECT max(id) FROM events", [], { $0.optionalInt64(0) }) ?? nil,
+              newest > indexed else { return }
+        try db.run("""
+            INSERT INTO conversation_events (workspace_id, conversation_id, event_id)
+            SELECT workspace_id, conversation_id, id FROM events
+            WHERE id > ? AND id <= ? AND conversation_id IS NOT NULL
+            ORDER BY workspace_id, conversation_id, id
+            """, [indexed, newest])
+        try db.run("UPDATE journal_progress SET indexed_event_id = ? WHERE id = 1", [newest])
     }
 
     /// The schema version the database is at.
@@ -129,15 +151,17 @@ public final class SQLiteStore: Store {
     public func close() { pool.close() }
 }
 
-/// When the writer next indexes new messages for search: at most every `interval`
-/// (writer thread only).
-final class SearchIndexPace: @unchecked Sendable {
-    static let interval: Duration = .milliseconds(200)
+/// When the writer next runs a batched indexing step (search, the conversation journal):
+/// at most every `interval` (writer thread only).
+final class IndexPace: @unchecked Sendable {
+    let interval: Duration
     private var last: ContinuousClock.Instant?
+
+    init(interval: Duration) { self.interval = interval }
 
     func due() -> Bool {
         let now = ContinuousClock.now
-        if let last, now - last < Self.interval { return false }
+        if let last, now - last < interval { return false }
         last = now
         return true
     }

@@ -82,6 +82,9 @@ import SwitchboardCore
         let events = try ws.events.list(conversation: nil, after: nil, limit: 10)
         #expect(events.map(\.kind) == [.stateChanged])
         #expect(events.first?.detail?["to"] == "human")
+        // The conversation's journal, found through the lookup migration 8 filled.
+        #expect(try ws.events.list(conversation: conversation.id, after: nil, limit: 10) == events)
+        #expect(try ws.events.tail(conversation: conversation.id, limit: 10) == events)
         #expect(try ws.pluginState.get(plugin: "faq", key: "hits") == [1, 2])
         // The old data keeps working with the new code: dedup, transitions, new rows.
         #expect(try ws.messages.insertInbound(inbound(conversation, "wamid.OLD1", "again")).duplicateID == MessageID("msg_1"))
@@ -129,7 +132,7 @@ import SwitchboardCore
         let allowed: Set<[String]> = [["id"], ["channel_id", "provider_message_id"]]
         var checked = 0
         try store.pool.read { db in
-            for table in ["contacts", "conversations", "messages", "events", "plugin_state"] {
+            for table in ["contacts", "conversations", "messages", "events", "plugin_state", "conversation_events"] {
                 let indexes = try db.query("SELECT name FROM pragma_index_list(?)", [table]) { $0.string(0) }
                 for index in indexes {
                     let columns = try db.query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [index]) { $0.string(0) }
