@@ -75,12 +75,15 @@ final class SQLiteConnection {
             // Statement journals (savepoints, multi-row statements) and sorts in memory:
             // a temporary file per savepoint cost an open, a write and an unlink each.
             try execute("PRAGMA temp_store=MEMORY")
-            // Pages of the database file are read through a memory map rather than a
-            // pread each: a reader's page cache is dropped whenever the writer commits,
-            // so under load nearly every read went back to the file. (Address space
-            // only; the kernel's page cache backs it. Pages still in the WAL are read
-            // from it as before.)
-            try execute("PRAGMA mmap_size=268435456")
+            // The writer reads the database file through a memory map rather than a
+            // pread a page (address space only; the kernel's page cache backs it; pages
+            // still in the WAL are read from it as before). Readers do not: in WAL mode a
+            // connection unmaps the whole file whenever it starts a read after another
+            // connection committed (SQLite's pagerBeginReadTransaction), so under load
+            // every read paid a munmap, its TLB shootdown and the page faults of mapping
+            // again (~720 munmaps/s at 4,300 msg/s; a third of a worker's conversation
+            // read). A pread from the page cache costs less (bench/README).
+            if !readOnly { try execute("PRAGMA mmap_size=268435456") }
         } catch {
             close()
             throw error
