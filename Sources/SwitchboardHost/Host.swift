@@ -46,7 +46,11 @@ final class Host: @unchecked Sendable {
 
         var router = HTTPRouter()
         var services: [any Service] = []
-        let plugins = PluginHost(searchPaths: config.host.pluginPaths, logger: logger, stateStore: StorePluginState(store: store))
+        // One plugin thread per responder worker: a worker waits for its call, so more
+        // threads would only wait too (a call past its deadline lends the pool one more).
+        // 16 idle-prone threads on one condition cost ~5 % of throughput (bench/README).
+        let plugins = PluginHost(searchPaths: config.host.pluginPaths, logger: logger, stateStore: StorePluginState(store: store),
+                                 poolThreads: Pipeline.defaultWorkerCount)
         let (chains, problems) = PluginLoading.chains(config, host: plugins)
         guard problems.isEmpty else {
             store.close()

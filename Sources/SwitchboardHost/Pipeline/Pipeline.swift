@@ -10,6 +10,9 @@ import SwitchboardStore
 /// acknowledges, the responder workers answer, one sender per channel delivers.
 final class Pipeline: @unchecked Sendable {
     let ingress: WhatsAppIngress
+    /// Responder workers: conversations processed at once (each waits for its plugin
+    /// calls on the plugin pool, which has as many threads; see `Host`).
+    static let defaultWorkerCount = 8
     let workers: ResponderWorkers
     let senders: [ChannelID: ChannelSender]
     /// Replies and notes from agents (the inbox API).
@@ -19,7 +22,7 @@ final class Pipeline: @unchecked Sendable {
     var media: MediaFetcher { MediaFetcher(channels: senders.mapValues(\.clientConfiguration)) }
 
     init(host config: LoadedConfig, store: any Store, logger: Logger, metrics registry: MetricsRegistry,
-         responders: [WorkspaceID: any Responders] = [:], workerCount: Int = 8) throws {
+         responders: [WorkspaceID: any Responders] = [:], workerCount: Int = Pipeline.defaultWorkerCount) throws {
         let metrics = PipelineMetrics(registry)
         let routing = RoutingTable(
             channels: config.host.channels.map {
