@@ -21,12 +21,23 @@ public struct HTTPRouter: Sendable {
         let handler: HTTPHandler
     }
     private(set) var routes: [Route] = []
+    /// Indexes into `routes` by their first segment when it is a literal (`api`,
+    /// `webhooks`...), and the others (a parameter first, or `/`): a request is matched
+    /// against the routes that can match it, not against all of them.
+    private var byFirstLiteral: [String: [Int]] = [:]
+    private var notByLiteral: [Int] = []
 
     public init() {}
 
     /// Adds a route; method `*` matches any method not routed otherwise. A pattern that does not start with `/` is a programming error.
     public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
-        routes.append(Route(method: method.uppercased(), pattern: RoutePattern(pattern), handler: handler))
+        let route = Route(method: method.uppercased(), pattern: RoutePattern(pattern), handler: handler)
+        if case .literal(let first) = route.pattern.segments.first {
+            byFirstLiteral[first, default: []].append(routes.count)
+        } else {
+            notByLiteral.append(routes.count)
+        }
+        routes.append(route)
     }
 
     public mutating func get(_ pattern: String, _ handler: @escaping HTTPHandler) { add("GET", pattern, handler) }
@@ -68,7 +79,11 @@ public struct HTTPRouter: Sendable {
         let segments = RoutePattern.split(rawPath).map { URLCoding.decode(Substring($0)) }
         var best: (route: Route, params: [String: String])?
         var pathMatches: [(Route, [String: String])] = []
-        for route in routes {
+        // Candidates in registration order, as a scan of every route would meet them.
+        let literal = segments.first.flatMap { byFirstLiteral[$0] } ?? []
+        let candidates = notByLiteral.isEmpty ? literal : (literal + notByLiteral).sorted()
+        for index in candidates {
+            let route = routes[index]
             guard let params = route.pattern.match(segments) else { continue }
             pathMatches.append((route, params))
         }

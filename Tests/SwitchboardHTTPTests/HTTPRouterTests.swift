@@ -24,6 +24,24 @@ import SwitchboardHTTP
         #expect(na.headers["allow"] == "GET, HEAD, POST")
     }
 
+    /// Routes are looked up by their first literal segment; routes that start with a
+    /// parameter or a rest still compete with them, and literals still win.
+    @Test func routesStartingWithAParameterStillCompete() {
+        var r = HTTPRouter()
+        r.get("/{tenant}/status") { req in .text("tenant \(req.parameter("tenant")!)") }
+        r.get("/api/status") { _ in .text("api") }
+        r.get("/{all...}") { req in .text("rest \(req.parameter("all")!)") }
+        r.post("/api/{thing}") { req in .text("post \(req.parameter("thing")!)") }
+        #expect(r.respond(to: HTTPRequest(method: "GET", target: "/api/status")).bodyString == "api")
+        #expect(r.respond(to: HTTPRequest(method: "GET", target: "/shop/status")).bodyString == "tenant shop")
+        #expect(r.respond(to: HTTPRequest(method: "GET", target: "/api/other")).bodyString == "rest api/other")
+        #expect(r.respond(to: HTTPRequest(method: "GET", target: "/")).bodyString == "rest ")
+        #expect(r.respond(to: HTTPRequest(method: "POST", target: "/api/status")).bodyString == "post status")
+        let na = r.respond(to: HTTPRequest(method: "DELETE", target: "/api/status"))
+        #expect(na.status == 405)
+        #expect(na.headers["allow"] == "GET, HEAD")
+    }
+
     @Test func parametersAreDecodedPerSegment() {
         // %2F stays inside its segment: one parameter, not two segments.
         let resp = Self.router.respond(to: HTTPRequest(method: "GET", target: "/files/a%2Fb%20c+d"))
