@@ -125,7 +125,7 @@ extension FakeGraphAPI {
         let authorized = authorization == "Bearer \(accessToken)"
         let isSend = method == "POST" && parts.count == 2 && parts[1] == "messages" && !version.isEmpty
         // Parsed before taking the state lock: the benchmark's sender lanes post at once.
-        let sendJSON = isSend ? (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] : nil
+        let sendJSON = isSend ? (try? JSONReader.read(body)).flatMap { $0.isObject ? $0 : nil } : nil
 
         return state.withLock { s -> (Duration, Answer?) in
             var answer: Answer?
@@ -170,16 +170,16 @@ extension FakeGraphAPI {
                 return (s.delay, answer)
             }
             if isSend {
-                guard let json = sendJSON, json["messaging_product"] as? String == "whatsapp" else {
+                guard let json = sendJSON, json["messaging_product"]?.string == "whatsapp" else {
                     answer = FakeGraphAPI.graphError(400, code: 100, message: "Invalid parameter",
                                                      details: "messaging_product must be whatsapp")
                     return (s.delay, answer)
                 }
-                if json["status"] as? String == "read" {
+                if json["status"]?.string == "read" {
                     answer = Answer(status: 200, body: "{\"success\":true}")
                     return (s.delay, answer)
                 }
-                guard let to = (json["to"] as? String) ?? (json["recipient"] as? String), json["type"] is String else {
+                guard let to = json["to"]?.string ?? json["recipient"]?.string, json["type"]?.string != nil else {
                     answer = FakeGraphAPI.graphError(400, code: 131009, message: "Parameter value is not valid",
                                                      details: "to and type are required")
                     return (s.delay, answer)

@@ -111,7 +111,7 @@ enum InboxJSON {
         /// `author` counts.
         static func author(_ m: SwitchboardCore.Message) -> String? {
             guard m.direction == .outbound, let payload = m.payloadJSON,
-                  case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(payload.utf8)),
+                  case .object(let fields)? = try? JSONDecoder().decode(AnyJSON.self, from: Data(payload.utf8)),
                   case .string(let author)? = fields["author"]
             else { return nil }
             return author
@@ -143,7 +143,7 @@ enum InboxJSON {
         var conversationID: String?
         var messageID: String?
         var channel: String?
-        var detail: JSONValue
+        var detail: AnyJSON
         var createdAt: Date
 
         init(_ e: SwitchboardCore.Event) {
@@ -152,7 +152,7 @@ enum InboxJSON {
             conversationID = e.conversationID?.rawValue
             messageID = e.messageID?.rawValue
             channel = e.channelID?.rawValue
-            let parsed = try? JSONDecoder().decode(JSONValue.self, from: Data(e.detailJSON.utf8))
+            let parsed = try? JSONDecoder().decode(AnyJSON.self, from: Data(e.detailJSON.utf8))
             if case .object? = parsed { detail = parsed! } else { detail = .object([:]) }
             createdAt = e.createdAt
         }

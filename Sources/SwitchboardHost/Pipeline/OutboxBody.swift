@@ -4,7 +4,7 @@ import SwitchboardCore
 /// The JSON an outbox entry carries for its sender: what to send, not how the provider
 /// wants it (the channel's client builds the provider's body at send time).
 ///
-/// Written and read on every message, so by hand (`JSONText`, `JSONSerialization`)
+/// Written and read on every message, so by hand (`JSONText`, `JSONReader`)
 /// rather than with Foundation's Codable coders, which cost tens of microseconds each
 /// on Linux. The text is what `JSONEncoder` wrote with sorted keys (`{"buttons":[...],
 /// "text":"..."}`, `{"providerMessageID":"..."}`), so entries queued by earlier
@@ -48,19 +48,22 @@ enum OutboxBody {
     static func encode(_ object: [String: String]) -> String { EventDetail.json(object) }
 
     static func decodeSend(_ json: String) -> Send? {
-        guard let object = parse(json), let text = object["text"] as? String else { return nil }
+        guard let object = parse(json), let text = object["text"]?.string else { return nil }
         guard let list = object["buttons"] else { return Send(text: text, buttons: nil) }
-        guard let buttons = list as? [String] else { return nil }
+        guard let items = list.array else { return nil }
+        let buttons = items.compactMap(\.string)
+        guard buttons.count == items.count else { return nil }
         return Send(text: text, buttons: buttons)
     }
 
     static func decodeMarkRead(_ json: String) -> MarkRead? {
-        guard let id = parse(json)?["providerMessageID"] as? String else { return nil }
+        guard let id = parse(json)?["providerMessageID"]?.string else { return nil }
         return MarkRead(providerMessageID: id)
     }
 
-    private static func parse(_ json: String) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
+    private static func parse(_ json: String) -> JSONValue? {
+        guard let value = try? JSONReader.read(Array(json.utf8)), value.isObject else { return nil }
+        return value
     }
 
     private static func appendArray(_ strings: [String], to out: inout String) {

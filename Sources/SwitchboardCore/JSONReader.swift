@@ -1,5 +1,5 @@
-/// A strict RFC 8259 JSON reader over bytes, without Foundation, for the hot paths of
-/// this module (webhook bodies, Graph API answers).
+/// A strict RFC 8259 JSON reader over bytes, without Foundation, for the hot paths
+/// (webhook bodies, Graph API answers, outbox entries).
 ///
 ///     let value = try JSONReader.read(bytes)          // [UInt8]
 ///     let id = value["messages"]?.array?.first?["id"]?.string
@@ -13,12 +13,12 @@
 /// UTF-8 byte order mark at the very start is skipped. Every error names the byte offset.
 ///
 /// Never traps on hostile input: every read is checked against the end of the input.
-struct JSONReader {
-    static let defaultMaxDepth = 256
+public struct JSONReader {
+    public static let defaultMaxDepth = 256
 
     /// Reads one JSON value filling all of `bytes` (whitespace around it allowed).
     /// Offsets in errors and in `JSONValue.source` count from `bytes`' start.
-    static func read(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) throws(JSONReadError) -> JSONValue {
+    public static func read(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) throws(JSONReadError) -> JSONValue {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw JSONReadError("empty input, expected a JSON value", at: 0)
         }
@@ -26,7 +26,7 @@ struct JSONReader {
         return try reader.document()
     }
 
-    static func read(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONReadError) -> JSONValue {
+    public static func read(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONReadError) -> JSONValue {
         try bytes.withUnsafeBytes { buffer in
             Result { () throws(JSONReadError) -> JSONValue in try read(buffer, maxDepth: maxDepth) }
         }.get()

@@ -1,13 +1,13 @@
 /// Any JSON value, decoded and encoded again as it was: an event's `detail` is stored as
 /// JSON text and served as an object inside the event.
-enum JSONValue: Codable, Equatable, Sendable {
+enum AnyJSON: Codable, Equatable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([AnyJSON])
+    case object([String: AnyJSON])
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
@@ -16,8 +16,8 @@ enum JSONValue: Codable, Equatable, Sendable {
         else if let i = try? c.decode(Int64.self) { self = .integer(i) }
         else if let d = try? c.decode(Double.self) { self = .number(d) }
         else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        else if let a = try? c.decode([AnyJSON].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: AnyJSON].self)) }
     }
 
     func encode(to encoder: any Encoder) throws {

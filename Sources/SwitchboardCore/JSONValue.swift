@@ -5,7 +5,7 @@
 /// literal text, so an id sent as a number reads back as the digits that were sent.
 /// Objects and arrays remember where they were in the input (`source`), so a caller can
 /// keep a part of the body byte for byte instead of writing it again.
-enum JSONValue: Sendable {
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     /// The literal as written (`42`, `-1.5e3`): valid RFC 8259 number syntax.
@@ -15,7 +15,7 @@ enum JSONValue: Sendable {
     case object([JSONMember], source: Range<Int>)
 
     /// The value of the last member named `key`; nil when absent or when this is not an object.
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         guard case .object(let members, _) = self else { return nil }
         var i = members.count
         while i > 0 {
@@ -26,18 +26,18 @@ enum JSONValue: Sendable {
     }
 
     /// The items of an array, nil for anything else.
-    var array: [JSONValue]? {
+    public var array: [JSONValue]? {
         if case .array(let items, _) = self { return items }
         return nil
     }
 
-    var isObject: Bool {
+    public var isObject: Bool {
         if case .object = self { return true }
         return false
     }
 
     /// A string, nil for anything else (numbers included).
-    var string: String? {
+    public var string: String? {
         if case .string(let s) = self { return s }
         return nil
     }
@@ -46,7 +46,7 @@ enum JSONValue: Sendable {
     /// number as Swift writes the `Double` (`1.5`, `1000.0`, `3e-05`); what
     /// `NSNumber.stringValue` gave for what `JSONSerialization` read, except for
     /// integers with a fraction or exponent beyond 2^53.
-    var stringOrNumber: String? {
+    public var stringOrNumber: String? {
         switch self {
         case .string(let s): return s
         case .number(let literal):
@@ -58,7 +58,7 @@ enum JSONValue: Sendable {
 
     /// A number (truncated toward zero) or a string of an integer; nil for anything
     /// else, and for numbers outside `Int`.
-    var int: Int? {
+    public var int: Int? {
         switch self {
         case .number(let literal):
             if JSONValue.isInteger(literal), let i = Int(literal) { return i }
@@ -70,7 +70,7 @@ enum JSONValue: Sendable {
     }
 
     /// A number, or a string of one.
-    var double: Double? {
+    public var double: Double? {
         switch self {
         case .number(let literal): return Double(literal)
         case .string(let s): return Double(s)
@@ -79,7 +79,7 @@ enum JSONValue: Sendable {
     }
 
     /// true/false, or a number (true unless its integer part is 0, as `NSNumber.boolValue`).
-    var bool: Bool? {
+    public var bool: Bool? {
         switch self {
         case .bool(let b): return b
         case .number(let literal): return Double(literal).map { $0.rounded(.towardZero) != 0 }
@@ -88,7 +88,7 @@ enum JSONValue: Sendable {
     }
 
     /// Where an object or an array was in the input; nil for the other values.
-    var source: Range<Int>? {
+    public var source: Range<Int>? {
         switch self {
         case .array(_, let range), .object(_, let range): return range
         default: return nil
@@ -96,13 +96,13 @@ enum JSONValue: Sendable {
     }
 
     /// No fraction, no exponent.
-    static func isInteger(_ literal: String) -> Bool {
+    public static func isInteger(_ literal: String) -> Bool {
         !literal.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
     }
 }
 
 /// One `"key": value` of an object.
-struct JSONMember: Sendable {
-    let key: String
-    let value: JSONValue
+public struct JSONMember: Sendable {
+    public let key: String
+    public let value: JSONValue
 }
