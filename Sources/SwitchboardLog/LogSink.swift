@@ -11,7 +11,8 @@ import Synchronization
 /// keys that name a secret (`token`, `secret`, `password`, `authorization`).
 ///
 /// Thread-safe: one `write(2)` per line, which the kernel never interleaves with another
-/// for lines up to 4 KiB (PIPE_BUF); longer lines are written under a lock.
+/// for lines up to 4 KiB (PIPE_BUF); longer lines are written under a lock. Inside
+/// `LogBatch.collect`, a thread's lines are gathered and written a few KiB at a time.
 public final class LogSink: @unchecked Sendable {
     public let level: LogLevel
     public let format: LogFormat
@@ -112,24 +113,22 @@ public final class LogSink: @unchecked Sendable {
             }
             line += "\n"
         }
-        var bytes = Array(line.utf8)
-        func writeAll() {
-            bytes.withUnsafeMutableBytes { buf in
-                var off = 0
-                while off < buf.count {
-                    let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-                    if n <= 0 { if errno == EINTR { continue }; break }
-                    off += n
-                }
-            }
-        }
+        let bytes = Array(line.utf8)
+        let collector = LogBatch.Collector.current
         // One write(2) of at most PIPE_BUF bytes is never interleaved with another (a
         // pipe, a terminal, or a file opened O_APPEND), so ordinary lines need no lock:
         // under load, threads queueing on one for every line cost more than the lines.
+        // Inside `LogBatch.collect` they join this thread's buffer (written out in pieces
+        // of at most PIPE_BUF).
         if bytes.count <= Self.atomicWriteBytes {
-            writeAll()
+            if let collector {
+                collector.add(bytes, fd: fd, limit: Self.atomicWriteBytes)
+            } else {
+                LogBatch.writeAll(fd, bytes)
+            }
         } else {
-            secrets.withLock { _ in writeAll() }
+            collector?.flush(fd: fd)
+            secrets.withLock { _ in LogBatch.writeAll(fd, bytes) }
         }
     }
 

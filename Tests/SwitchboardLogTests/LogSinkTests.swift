@@ -176,6 +176,37 @@ import SwitchboardLog
         #expect(Set(objs.map { "\($0["thread"]!)-\($0["i"]!)" }).count == 1600)
     }
 
+    /// Inside `LogBatch.collect` a thread's lines are written in pieces of at most
+    /// PIPE_BUF and the rest when it returns: every line intact and in order, a long line
+    /// (past PIPE_BUF) included; other threads' lines are written meanwhile as usual.
+    @Test func collectedLinesAreWrittenWholeAndInOrder() throws {
+        let cap = try LogCapture(level: .info)
+        defer { cap.remove() }
+        let log = cap.logger
+        let long = String(repeating: "y", count: 6000)
+        var inside: [[String: Any]] = []
+        LogBatch.collect {
+            for i in 0..<100 { log.info("collected", ["i": String(i), "pad": String(repeating: "p", count: 90)]) }
+            log.info("long", ["i": "100", "body": long])
+            for i in 101..<150 { log.info("collected", ["i": String(i)]) }
+            LogBatch.collect { log.info("nested", ["i": "150"]) } // joins the outer batch
+            let other = Thread { log.info("other thread") }
+            other.start()
+            Thread.sleep(forTimeInterval: 0.2)
+            inside = (try? cap.objects()) ?? []
+        }
+        let numbers = { (objs: [[String: Any]]) in objs.compactMap { $0["i"] as? String } }
+        // Before the end: whole lines, a prefix of ours (the long line with everything
+        // before it), the other thread's line; the last lines still held.
+        #expect(numbers(inside) == (0..<numbers(inside).count).map(String.init))
+        #expect(numbers(inside).count > 100 && numbers(inside).count < 151)
+        #expect(inside.contains { $0["message"] as? String == "other thread" })
+        let objs = try cap.objects()
+        #expect(objs.count == 152)
+        #expect(numbers(objs) == (0..<151).map(String.init))
+        #expect(objs.first { $0["i"] as? String == "100" }?["body"] as? String == long)
+    }
+
     @Test func writesToAnyDescriptorSuchAsAPipe() throws {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)

@@ -291,7 +291,9 @@ final class SQLitePool: @unchecked Sendable {
             let now = pendingCompletions
             pendingCompletions.removeAll(keepingCapacity: true)
             completionCondition.unlock()
-            for c in now { c.run(c.error) }
+            // Completions write the journal's log lines of their commits: gathered and
+            // written a few KiB at a time, not one write(2) per line.
+            LogBatch.collect { for c in now { c.run(c.error) } }
             completionCondition.lock()
         }
         completionThreadRunning = false
