@@ -53,8 +53,9 @@ public final class LogSink: @unchecked Sendable {
 
     static let secretKeyWords = ["token", "secret", "password", "authorization", "passwd"]
 
-    func redact(_ s: String) -> String {
-        let list = secrets.withLock { $0 }
+    func redact(_ s: String) -> String { Self.redact(s, secrets.withLock { $0 }) }
+
+    static func redact(_ s: String, _ list: [String]) -> String {
         var out = s
         for secret in list where Self.contains(out, secret) {
             out = out.replacingOccurrences(of: secret, with: "[redacted]")
@@ -82,32 +83,54 @@ public final class LogSink: @unchecked Sendable {
         }
     }
 
-    /// Whether a metadata key names a secret (`access_token`, `Authorization`, ...).
+    /// Whether a metadata key names a secret (`access_token`, `Authorization`, ...):
+    /// one of `secretKeyWords` in it, ASCII letters compared without case (no lowercased
+    /// copy of every key of every line).
     static func isSecretKey(_ key: String) -> Bool {
-        let lower = key.lowercased()
-        return secretKeyWords.contains { contains(lower, $0) }
+        var k = key
+        return k.withUTF8 { kb in
+            secretKeyWordBytes.contains { word in
+                guard kb.count >= word.count else { return false }
+                for start in 0...(kb.count - word.count) {
+                    var i = 0
+                    while i < word.count {
+                        var c = kb[start + i]
+                        if c >= 65 && c <= 90 { c += 32 }
+                        if c != word[i] { break }
+                        i += 1
+                    }
+                    if i == word.count { return true }
+                }
+                return false
+            }
+        }
     }
+
+    private static let secretKeyWordBytes = secretKeyWords.map { Array($0.utf8) }
 
     public func write(level: LogLevel, message: String, metadata: [String: String]) {
         let now = Date()
         var line: String
-        let keys = metadata.keys.sorted { LogSink.outputKey($0) < LogSink.outputKey($1) }
-        func value(_ k: String) -> String {
-            if LogSink.isSecretKey(k) { return "[redacted]" }
-            return redact(metadata[k]!)
+        let list = secrets.withLock { $0 }
+        // Sorted by the names written (each key mapped once, not at every comparison).
+        let keys = metadata.map { (name: LogSink.outputKey($0.key), key: $0.key, value: $0.value) }
+            .sorted { $0.name < $1.name }
+        func value(_ k: (name: String, key: String, value: String)) -> String {
+            if LogSink.isSecretKey(k.key) { return "[redacted]" }
+            return LogSink.redact(k.value, list)
         }
         switch format {
         case .json:
-            line = "{\"time\":\"\(LogSink.timestamp(now))\",\"level\":\"\(level)\",\"message\":\(LogSink.jsonString(redact(message)))"
+            line = "{\"time\":\"\(LogSink.timestamp(now))\",\"level\":\"\(level)\",\"message\":\(LogSink.jsonString(LogSink.redact(message, list)))"
             for k in keys {
-                line += ",\(LogSink.jsonString(LogSink.outputKey(k))):\(LogSink.jsonString(value(k)))"
+                line += ",\(LogSink.jsonString(k.name)):\(LogSink.jsonString(value(k)))"
             }
             line += "}\n"
         case .text:
-            line = "\(LogSink.timestamp(now)) \(level.description.uppercased().padding(toLength: 5, withPad: " ", startingAt: 0)) \(LogSink.oneLine(redact(message)))"
+            line = "\(LogSink.timestamp(now)) \(level.description.uppercased().padding(toLength: 5, withPad: " ", startingAt: 0)) \(LogSink.oneLine(LogSink.redact(message, list)))"
             for k in keys {
                 let v = value(k)
-                let name = LogSink.outputKey(k)
+                let name = k.name
                 line += v.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) || v.isEmpty
                     ? " \(name)=\(LogSink.jsonString(v))" : " \(name)=\(v)"
             }
