@@ -109,11 +109,17 @@ public final class LogSink: @unchecked Sendable {
     private static let secretKeyWordBytes = secretKeyWords.map { Array($0.utf8) }
 
     public func write(level: LogLevel, message: String, metadata: [String: String]) {
+        write(level: level, message: message, fields: metadata.map { ($0.key, $0.value) })
+    }
+
+    /// The same line from key-value pairs whose keys are distinct (the caller merged
+    /// them): what a caller that logs a lot uses to avoid building a dictionary a line.
+    public func write(level: LogLevel, message: String, fields: [(key: String, value: String)]) {
         let now = Date()
         var line: String
         let list = secrets.withLock { $0 }
         // Sorted by the names written (each key mapped once, not at every comparison).
-        let keys = metadata.map { (name: LogSink.outputKey($0.key), key: $0.key, value: $0.value) }
+        let keys = fields.map { (name: LogSink.outputKey($0.key), key: $0.key, value: $0.value) }
             .sorted { $0.name < $1.name }
         func value(_ k: (name: String, key: String, value: String)) -> String {
             if LogSink.isSecretKey(k.key) { return "[redacted]" }

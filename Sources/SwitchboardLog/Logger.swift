@@ -34,6 +34,17 @@ public struct Logger: Sendable {
         sink.write(level: level, message: message, metadata: all)
     }
 
+    /// `log` from key-value pairs with distinct keys (no dictionary built for the line):
+    /// this logger's metadata is added for the keys `fields` does not have.
+    public func log(_ level: LogLevel, _ message: String, fields: [(key: String, value: String)]) {
+        guard level >= sink.level else { return }
+        var all = fields
+        for (key, value) in metadata where !fields.contains(where: { $0.key == key }) {
+            all.append((key, value))
+        }
+        sink.write(level: level, message: message, fields: all)
+    }
+
     public func debug(_ message: String, _ fields: [String: String] = [:]) { log(.debug, message, fields) }
     public func info(_ message: String, _ fields: [String: String] = [:]) { log(.info, message, fields) }
     public func warn(_ message: String, _ fields: [String: String] = [:]) { log(.warn, message, fields) }

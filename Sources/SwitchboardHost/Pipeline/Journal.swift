@@ -47,13 +47,19 @@ final class Journal: @unchecked Sendable {
     /// Writes the log lines of the steps recorded so far.
     func flush() {
         for step in pending {
-            var fields = step.detail
-            fields[LogKey.workspace] = step.workspace.rawValue
-            fields[LogKey.event] = step.kind.rawValue
-            if let conversation = step.conversation { fields[LogKey.conversation] = conversation.rawValue }
-            if let message = step.message { fields[LogKey.message] = message.rawValue }
-            if let channel = step.channel { fields[LogKey.channel] = channel.rawValue }
-            logger.log(step.level, Self.sentence(step.kind), fields)
+            // Pairs, not a dictionary: four lines a message at info, on one thread.
+            var fields: [(key: String, value: String)] = [
+                (LogKey.workspace, step.workspace.rawValue), (LogKey.event, step.kind.rawValue),
+            ]
+            fields.reserveCapacity(5 + step.detail.count)
+            if let conversation = step.conversation { fields.append((LogKey.conversation, conversation.rawValue)) }
+            if let message = step.message { fields.append((LogKey.message, message.rawValue)) }
+            if let channel = step.channel { fields.append((LogKey.channel, channel.rawValue)) }
+            // A detail may not repeat the step's own keys (as before, the step's win).
+            for (key, value) in step.detail where !fields.contains(where: { $0.key == key }) {
+                fields.append((key, value))
+            }
+            logger.log(step.level, Self.sentence(step.kind), fields: fields)
         }
         pending.removeAll()
     }
