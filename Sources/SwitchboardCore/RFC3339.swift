@@ -25,8 +25,29 @@ public enum RFC3339 {
         let minute = inDay / 60_000 % 60
         let second = inDay / 1000 % 60
         let milli = inDay % 1000
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(hour, 2) + ":" + pad(minute, 2) + ":"
-            + pad(second, 2) + "." + pad(milli, 3) + "Z"
+        // Years 0-9999 fit the fixed layout; others (never a log line's) take the slow path.
+        guard (0...9999).contains(year) else {
+            return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(hour, 2) + ":" + pad(minute, 2) + ":"
+                + pad(second, 2) + "." + pad(milli, 3) + "Z"
+        }
+        // Written into one buffer (every log line has a timestamp: no string per field).
+        return String(unsafeUninitializedCapacity: 24) { out in
+            func digits(_ n: Int64, _ width: Int, at start: Int) {
+                var v = n
+                for i in stride(from: start + width - 1, through: start, by: -1) {
+                    out[i] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+            }
+            digits(year, 4, at: 0); out[4] = 45 // -
+            digits(month, 2, at: 5); out[7] = 45
+            digits(day, 2, at: 8); out[10] = 84 // T
+            digits(hour, 2, at: 11); out[13] = 58 // :
+            digits(minute, 2, at: 14); out[16] = 58
+            digits(second, 2, at: 17); out[19] = 46 // .
+            digits(milli, 3, at: 20); out[23] = 90 // Z
+            return 24
+        }
     }
 
     private static func pad(_ n: Int64, _ width: Int) -> String {
