@@ -2,7 +2,8 @@ import FAQMatcher
 import SwitchboardPluginKit
 
 /// Answers questions from the workspace's FAQ: the best matching entry's answer, or
-/// pass when nothing matches well enough.
+/// pass when nothing matches well enough. `handle` only matches in memory, so it is
+/// exported for inline calls (SB_PLUGIN_FLAG_INLINE).
 struct FAQResponder: Responder {
     let index: FAQIndex
     let context: PluginContext
@@ -25,5 +26,5 @@ struct FAQResponder: Responder {
 @_cdecl("switchboard_plugin_entry")
 public func switchboardPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
     exportResponder(FAQResponder.self, id: "faq", name: "FAQ", version: "1.0.0",
-                    description: "Answers the questions of the workspace's FAQ.")
+                    description: "Answers the questions of the workspace's FAQ.", inline: true)
 }

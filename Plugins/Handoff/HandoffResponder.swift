@@ -6,6 +6,9 @@ import SwitchboardPluginKit
 /// row that no responder answered. Put it last in the chain: when it is reached, every
 /// earlier responder passed. Its message knows the business's hours: "An agent will
 /// reply at 9:00 tomorrow".
+///
+/// `handle` only computes (text folding, the business hours) and calls quick host
+/// functions (log, now), so it is exported for inline calls (SB_PLUGIN_FLAG_INLINE).
 struct HandoffResponder: Responder {
     let context: PluginContext
     let config: HandoffConfig
@@ -56,5 +59,6 @@ struct HandoffResponder: Responder {
 @_cdecl("switchboard_plugin_entry")
 public func switchboardPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
     exportResponder(HandoffResponder.self, id: "handoff", name: "Human handoff", version: "1.0.0",
-                    description: "Hands the conversation to a person on request, on keywords, or after unanswered messages.")
+                    description: "Hands the conversation to a person on request, on keywords, or after unanswered messages.",
+                    inline: true)
 }

@@ -12,6 +12,9 @@ public struct PluginInfo: Sendable, Equatable {
     public var abiMinor: Int
     /// The library file (resolved path).
     public var file: String
+    /// The plugin declares (ABI 1.2, SB_PLUGIN_FLAG_INLINE) that its `handle` only
+    /// computes, so the chain calls it on the calling thread instead of the plugin pool.
+    public var callsInline: Bool = false
 
     public var abi: String { "\(abiMajor).\(abiMinor)" }
 }

@@ -29,6 +29,21 @@ public final class PluginInstance: @unchecked Sendable {
     }
     let tracking = Mutex(Tracking())
 
+    /// Set once an inline call overran its deadline: the instance then runs on the pool.
+    private let demoted = Atomic<Bool>(false)
+
+    /// Whether the chain calls this instance on its own thread: the plugin declared
+    /// SB_PLUGIN_FLAG_INLINE (ABI 1.2) and no inline call of it has overrun its deadline.
+    public var callsInline: Bool {
+        library.info.callsInline && !demoted.load(ordering: .relaxed)
+    }
+
+    /// Sends the instance's calls to the pool from now on. True for the call that
+    /// demoted it (so the demotion is logged once).
+    func demoteToPool() -> Bool {
+        demoted.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged
+    }
+
     init(spec: PluginSpec, workspace: WorkspaceID, library: PluginLibrary, context: InstanceContext, instance: UnsafeMutableRawPointer?) {
         self.spec = spec
         self.workspace = workspace
@@ -61,7 +76,8 @@ public final class PluginInstance: @unchecked Sendable {
     }
 
     /// Calls the plugin's `handle` on the calling thread, without a deadline: the chain
-    /// calls this on its pool; tools and benchmarks may call it directly.
+    /// calls this on its pool, or on its own thread for an inline plugin; tools and
+    /// benchmarks may call it directly.
     public func invoke(_ prepared: PreparedPluginMessage) -> PluginCallOutcome {
         let call = CallContext(instance: context, message: prepared.message.message, history: prepared.message.history,
                                media: prepared.media)

@@ -81,8 +81,17 @@ final class PluginLibrary: @unchecked Sendable {
         }
         let info = PluginInfo(
             name: name, id: id, displayName: String(d.name), version: String(d.version),
-            summary: String(d.description), abiMajor: major, abiMinor: minor, file: path)
+            summary: String(d.description), abiMajor: major, abiMinor: minor, file: path,
+            callsInline: flags(d, minor: minor, size: size) & SB_PLUGIN_FLAG_INLINE != 0)
         return PluginLibrary(info: info, descriptor: d)
+    }
+
+    /// The descriptor's `flags`: only from a plugin of ABI 1.2 or later whose descriptor
+    /// covers the field (before 1.2 it was a reserved slot); 0 otherwise.
+    static func flags(_ d: sb_plugin_descriptor, minor: Int, size: Int) -> UInt64 {
+        let end = MemoryLayout<sb_plugin_descriptor>.offset(of: \.flags)! + MemoryLayout<UInt64>.size
+        guard minor >= 2, size >= end else { return 0 }
+        return d.flags
     }
 }
 

@@ -12,6 +12,11 @@ import SwitchboardLog
 /// goes on. Each call runs on the host's plugin pool, so a blocking plugin holds only
 /// its own call: the chain waits at most the plugin's deadline.
 ///
+/// A plugin that declares SB_PLUGIN_FLAG_INLINE (ABI 1.2: its `handle` only computes)
+/// is called on the chain's own thread instead, saving the hand-over to the pool. If
+/// such a call returns after its deadline, its outcome is discarded like a late pool
+/// call's, and that instance is called on the pool from then on (logged once).
+///
 /// The chain also counts, per conversation, the inbound messages in a row that no
 /// responder answered, and gives that count to plugins (`sb_message.unanswered_turns`),
 /// in the host's state under the reserved plugin name `switchboard.chain`.
@@ -41,8 +46,12 @@ public final class ResponderChain: Sendable {
         var run = Run(chain: self, message: message)
         if let refused = run.refusal { return refused }
         for instance in instances {
-            guard let slot = run.start(instance) else { continue }
-            let outcome = await slot.wait(until: run.deadline(instance))
+            let outcome: PluginCallOutcome?
+            switch run.start(instance) {
+            case .skipped: continue
+            case let .inline(o): outcome = o
+            case let .pool(slot): outcome = await slot.wait(until: run.deadline(instance))
+            }
             if let done = run.conclude(instance, outcome) { return finish(run, done) }
         }
         return finish(run, ChainResult(verdict: .pass, plugin: nil, errors: run.errors))
@@ -54,8 +63,12 @@ public final class ResponderChain: Sendable {
         var run = Run(chain: self, message: message)
         if let refused = run.refusal { return refused }
         for instance in instances {
-            guard let slot = run.start(instance) else { continue }
-            let outcome = slot.wait(until: run.deadline(instance))
+            let outcome: PluginCallOutcome?
+            switch run.start(instance) {
+            case .skipped: continue
+            case let .inline(o): outcome = o
+            case let .pool(slot): outcome = slot.wait(until: run.deadline(instance))
+            }
             if let done = run.conclude(instance, outcome) { return finish(run, done) }
         }
         return finish(run, ChainResult(verdict: .pass, plugin: nil, errors: run.errors))
@@ -106,6 +119,16 @@ public final class ResponderChain: Sendable {
         }
     }
 
+    /// How one plugin call of a run went out.
+    private enum Started {
+        /// Not called (the reason is in the run's errors).
+        case skipped
+        /// Called on this thread and done: its outcome, nil if it overran its deadline.
+        case inline(PluginCallOutcome?)
+        /// Submitted to the pool: wait on the slot.
+        case pool(CallSlot)
+    }
+
     /// The state of one run, shared by the blocking and the async variant.
     private struct Run {
         let chain: ResponderChain
@@ -138,13 +161,15 @@ public final class ResponderChain: Sendable {
             DispatchTime(uptimeNanoseconds: started + UInt64(max(1, instance.spec.deadlineMilliseconds)) * 1_000_000)
         }
 
-        /// Submits the call of `instance`, or records why it is skipped (nil).
-        mutating func start(_ instance: PluginInstance) -> CallSlot? {
+        /// Calls `instance` inline or submits its call to the pool, or records why it is
+        /// skipped.
+        mutating func start(_ instance: PluginInstance) -> Started {
             let conversation = message.conversation
             if let why = instance.begin(conversation) {
                 fail(instance, .skipped, why, status: 0, elapsedNs: 0)
-                return nil
+                return .skipped
             }
+            if instance.callsInline { return .inline(callInline(instance)) }
             let pool = chain.pool
             let slot = CallSlot(onExpire: {
                 instance.tracking.withLock { $0.overrunning += 1 }
@@ -165,7 +190,26 @@ public final class ResponderChain: Sendable {
                     ])
                 }
             }
-            return slot
+            return .pool(slot)
+        }
+
+        /// Runs the call of `instance` (already begun) on this thread. Past its deadline
+        /// the outcome is discarded (nil), as a late pool call's is, and the instance is
+        /// demoted to the pool for good.
+        mutating func callInline(_ instance: PluginInstance) -> PluginCallOutcome? {
+            started = DispatchTime.now().uptimeNanoseconds
+            let outcome = instance.invoke(prepared!)
+            instance.end(message.conversation)
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now > deadline(instance).uptimeNanoseconds else { return outcome }
+            if instance.demoteToPool() {
+                chain.logger.warn("inline plugin call overran its deadline; the plugin is called on the pool from now on", [
+                    LogKey.plugin: instance.spec.name, LogKey.workspace: instance.workspace.rawValue,
+                    LogKey.conversation: message.conversation.rawValue, "elapsed_ms": String((now - started) / 1_000_000),
+                    "deadline_ms": String(instance.spec.deadlineMilliseconds),
+                ])
+            }
+            return nil
         }
 
         /// Reads one call's outcome; returns the chain's result when it ends the chain.

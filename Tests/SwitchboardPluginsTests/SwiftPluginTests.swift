@@ -48,6 +48,9 @@ import SwitchboardCore
         let infos = c.instances.map(\.info)
         #expect(infos.map(\.id) == ["faq", "handoff"])
         #expect(infos.allSatisfy { $0.abi == PluginHost.abiVersion && $0.version == "1.0.0" })
+        // Both only compute in `handle`: they declare SB_PLUGIN_FLAG_INLINE.
+        #expect(infos.map(\.callsInline) == [true, true])
+        #expect(c.instances.map(\.callsInline) == [true, true])
         let r = run(c, "When are you open?")
         #expect(r.verdict == .reply(text: "We are open 8am to 7pm, Monday to Saturday.", buttons: []))
         #expect(r.plugin == "faq")

@@ -49,7 +49,8 @@
  *     static const sb_plugin_descriptor hello = SWITCHBOARD_PLUGIN_DESCRIPTOR_INIT(
  *         .id = SB_STR_INIT("hello"), .name = SB_STR_INIT("Hello"),
  *         .version = SB_STR_INIT("1.0.0"), .description = SB_STR_INIT("Answers hello."),
- *         .create = hello_create, .handle = hello_handle);
+ *         .create = hello_create, .handle = hello_handle,
+ *         .flags = SB_PLUGIN_FLAG_INLINE);   // handle only computes (THREADING)
  *
  *     SB_EXPORT const sb_plugin_descriptor *switchboard_plugin_entry(uint32_t host_abi) {
  *         return &hello;
@@ -85,8 +86,11 @@
  *     @_cdecl("switchboard_plugin_entry")
  *     public func switchboardPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
  *         exportResponder(Hello.self, id: "hello", name: "Hello", version: "1.0.0",
- *                         description: "Answers hello.")
+ *                         description: "Answers hello.", inline: true)
  *     }
+ *
+ * `inline: true` sets SB_PLUGIN_FLAG_INLINE: only for a `handle` that just computes,
+ * as this one does (see THREADING).
  *
  * Give each Swift plugin its own module name (two plugins with the same module name
  * confuse the Swift runtime's type lookup). plugin-sdk/examples/hello-swift/ is this
@@ -149,13 +153,29 @@
  *
  *   - `create` and `destroy` are called from a host thread, never concurrently with
  *     each other for the same instance.
- *   - `handle` runs on a thread of the host's plugin pool. Calls for ONE conversation
- *     are never concurrent; calls for DIFFERENT conversations of the same instance may
- *     run concurrently, so an instance's shared state needs its own locking.
- *   - `handle` may block (an LLM call). The host enforces a per-plugin deadline (2 s by
+ *   - `handle` runs on a thread of the host's plugin pool (a plugin that sets
+ *     SB_PLUGIN_FLAG_INLINE possibly on a host worker instead: INLINE below). Calls
+ *     for ONE conversation are never concurrent; calls for DIFFERENT conversations of
+ *     the same instance may run concurrently, so an instance's shared state needs its
+ *     own locking.
+ *   - `handle` may block (an LLM call), unless it sets SB_PLUGIN_FLAG_INLINE. The host enforces a per-plugin deadline (2 s by
  *     default, `deadline_ms` in config): past it, the chain moves on without this
  *     plugin and whatever the late call does with `call` is discarded. The late call
  *     still runs to completion on its own thread; it never stalls other conversations.
+ *   - INLINE (ABI 1.2): a plugin whose `handle` only computes may set
+ *     SB_PLUGIN_FLAG_INLINE in the descriptor's `flags`. The host may then call
+ *     `handle` directly on its own worker thread instead of handing it to the plugin
+ *     pool, which saves two thread switches per message. The promise: `handle` does no
+ *     I/O (no files, sockets, subprocesses), never sleeps, never waits on a lock held
+ *     by another thread for long, does not call `host->media`, and returns in well
+ *     under a millisecond. Quick host functions (reply, add_button, handoff, log,
+ *     state_*, now_ms, config, history) are fine. The deadline still holds: an inline
+ *     call that returns after its deadline has its outcome discarded (reported as
+ *     past the deadline, like a pool call), and the host calls that instance on the
+ *     pool from then on and logs a warning. While it runs late, though, it holds a
+ *     host worker: do not set the flag on a `handle` that can block. Everything else
+ *     above (one call per conversation at a time, concurrency across conversations)
+ *     holds for inline calls too.
  *   - Every host function is thread-safe. Functions taking `sb_host_ctx *` may be called
  *     from any thread between `create` and the start of `destroy`; functions taking
  *     `sb_call *` only during the `handle` call that received it.
@@ -186,11 +206,16 @@
  *
  *   1.0  log, state_get/set/delete, now_ms, config, reply, add_button, handoff, history
  *   1.1  media
+ *   1.2  (no new host function) the descriptor's `flags`, which took its first
+ *        reserved slot: SB_PLUGIN_FLAG_INLINE (see THREADING)
  *
- * A plugin built with this header declares ABI 1.1 (the INIT macro fills it in) and is
- * refused by a 1.0 host. A plugin that wants to load on 1.0 hosts as well declares
- * `.abi_minor = 0` in its descriptor and calls `media` only when `host->abi_minor >= 1`.
- * Plugins built with the 1.0 header keep working unchanged on a 1.1 host.
+ * The host reads `flags` only from a descriptor that declares abi_minor >= 2 and whose
+ * struct_size covers the field; for older plugins it is 0 (no flags). A plugin built
+ * with this header declares ABI 1.2 (the INIT macro fills it in) and is refused by a
+ * 1.1 or 1.0 host. A plugin that wants to load on older hosts as well declares a lower
+ * `.abi_minor` in its descriptor, sets no flags (an older host would not read them
+ * anyway), and calls `media` only when `host->abi_minor >= 1`. Plugins built with the
+ * 1.0 or 1.1 header keep working unchanged on a 1.2 host.
  */
 #ifndef SWITCHBOARD_PLUGIN_H
 #define SWITCHBOARD_PLUGIN_H
@@ -205,7 +230,7 @@ extern "C" {
 /* ---- Versions and entry point ------------------------------------------------------ */
 
 #define SWITCHBOARD_PLUGIN_ABI_MAJOR 1
-#define SWITCHBOARD_PLUGIN_ABI_MINOR 1
+#define SWITCHBOARD_PLUGIN_ABI_MINOR 2
 /* major << 16 | minor: what the host passes to the entry function. */
 #define SWITCHBOARD_PLUGIN_ABI_VERSION ((SWITCHBOARD_PLUGIN_ABI_MAJOR << 16) | SWITCHBOARD_PLUGIN_ABI_MINOR)
 /* The one symbol the host looks up. */
@@ -468,7 +493,8 @@ typedef struct sb_plugin_descriptor {
      * to answer, or nothing to pass. Return SB_OK unless something failed.
      * THREADING: a plugin-pool thread; never concurrently for one conversation,
      * possibly concurrently for different ones. Past the deadline, the outcome is
-     * discarded. */
+     * discarded. With SB_PLUGIN_FLAG_INLINE in `flags`, possibly a host worker thread
+     * instead (then it must only compute: see SB_PLUGIN_FLAG_INLINE). */
     sb_status (*handle)(void *instance, const sb_message *message, sb_call *call,
                         sb_error *err);
 
@@ -476,8 +502,27 @@ typedef struct sb_plugin_descriptor {
      * the instance has returned; the instance is never used again. */
     void (*destroy)(void *instance);
 
-    void *reserved[8];         /* must be zero; future callbacks */
+    /* ABI 1.2. SB_PLUGIN_FLAG_* bits, 0 for none. Read only when abi_minor >= 2 (it was
+     * reserved[0], zero, before). */
+    uint64_t flags;
+
+    void *reserved[7];         /* must be zero; future callbacks */
 } sb_plugin_descriptor;
+
+/* Flags for sb_plugin_descriptor.flags (ABI 1.2). Unknown bits are ignored by the host.
+ *
+ * SB_PLUGIN_FLAG_INLINE: `handle` only computes, so the host may call it on its own
+ * worker thread instead of the plugin pool (cheaper: no thread hand-over). Set it only
+ * when ALL of these hold for every call:
+ *   - no I/O: no files, sockets, pipes, subprocesses, no network client of any kind;
+ *   - no sleeping, and no waiting on a lock or condition another thread may hold for
+ *     long (a short mutex around the plugin's own in-memory data is fine);
+ *   - no host->media (it downloads); other host functions are quick and allowed;
+ *   - it returns in well under a millisecond.
+ * An inline call that still overruns its deadline has its outcome discarded (a
+ * deadline failure, as on the pool) and the host calls that instance on the pool from
+ * then on, with a warning in the log. */
+#define SB_PLUGIN_FLAG_INLINE ((uint64_t)1)
 
 /* Declares a descriptor: zeroes every field, fills struct_size and the ABI version,
  * then applies the designated initializers given:

@@ -16,6 +16,12 @@ _Static_assert(offsetof(sb_host, log) == 8, "ABI 1.0 layout");
 _Static_assert(offsetof(sb_host, media) == offsetof(sb_host, history) + sizeof(void *), "ABI 1.1: media follows history");
 _Static_assert(offsetof(sb_host, reserved) == offsetof(sb_host, media) + sizeof(void *), "ABI 1.1: media took reserved[0]");
 _Static_assert(sizeof(sb_host) == 8 + 18 * sizeof(void *), "sb_host keeps its ABI 1.0 size");
+/* ABI 1.2 took the first reserved slot of the descriptor for `flags`: same size, same
+ * offsets (LP64: a uint64_t where a pointer was). */
+_Static_assert(offsetof(sb_plugin_descriptor, flags) == offsetof(sb_plugin_descriptor, destroy) + sizeof(void *), "ABI 1.2: flags follows destroy");
+_Static_assert(sizeof(uint64_t) == sizeof(void *), "flags fills one reserved pointer slot (LP64)");
+_Static_assert(offsetof(sb_plugin_descriptor, reserved) == offsetof(sb_plugin_descriptor, flags) + sizeof(uint64_t), "ABI 1.2: flags took reserved[0]");
+_Static_assert(sizeof(sb_plugin_descriptor) == 8 + 4 * sizeof(sb_str) + 3 * sizeof(void *) + 8 * sizeof(void *), "sb_plugin_descriptor keeps its ABI 1.0 size");
 
 /* The ABI version this copy of the header describes (major << 16 | minor). */
 uint32_t switchboard_plugin_header_abi(void) {

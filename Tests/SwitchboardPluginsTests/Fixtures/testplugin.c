@@ -6,6 +6,9 @@
  *   TEST_SHORT_DESCRIPTOR claim a descriptor without the reserved slots (an older,
  *                         smaller layout; the host must read only struct_size bytes)
  *   TEST_NULL_DESCRIPTOR  the entry returns NULL
+ *   TEST_INLINE           set SB_PLUGIN_FLAG_INLINE in the descriptor's flags (ABI 1.2
+ *                         headers only; with TEST_ABI_MINOR or TEST_SHORT_DESCRIPTOR
+ *                         the host must not read it)
  * What it does is driven by the message text:
  *   reply:TEXT      reply TEXT            handoff:REASON  hand off
  *   buttons:N       reply with N buttons  fail-retry / fail-perm  fail with a message
@@ -16,6 +19,8 @@
  *   log             log a line with a field named "workspace" (which must not win)
  *   late-reply      sleep 300 ms, then reply "too late"
  *   turns           reply "turns=<unanswered_turns>"
+ *   thread          reply the calling thread's name (pthread_getname_np)
+ *   thread-sleep:MS sleep, then reply the calling thread's name
  *   media           host->media: reply "got <n> bytes of <mime> (sum <byte sum>)",
  *                   "no media" on SB_ERR_NOT_FOUND, or return the failure status
  *                   without a message; on a host older than 1.1 reply "host has no
@@ -25,6 +30,8 @@
  *   anything else   pass
  * Config {"fail_create": true} makes create fail.
  */
+#define _GNU_SOURCE
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +200,12 @@ static sb_status t_handle(void *instance, const sb_message *m, sb_call *call, sb
         return host->reply(call, (sb_str){buf, (size_t)len});
     }
 #endif
+    if (sb_str_eq_cstr(m->text, "thread") || starts(m->text, "thread-sleep:", &rest)) {
+        if (m->text.len > 6) usleep((useconds_t)atoi(rest.ptr) * 1000);
+        char name[64] = {0};
+        if (pthread_getname_np(pthread_self(), name, sizeof name) != 0) return SB_ERR_RETRYABLE;
+        return host->reply(call, (sb_str){name, strlen(name)});
+    }
     if (sb_str_eq_cstr(m->text, "turns")) {
         int len = snprintf(buf, sizeof buf, "turns=%u", m->unanswered_turns);
         return host->reply(call, (sb_str){buf, (size_t)len});
@@ -213,8 +226,16 @@ SB_EXPORT const sb_plugin_descriptor *switchboard_plugin_entry(uint32_t host_abi
 #endif
     descriptor.abi_major = TEST_ABI_MAJOR;
     descriptor.abi_minor = TEST_ABI_MINOR;
+#if defined(TEST_INLINE) && SWITCHBOARD_PLUGIN_ABI_MINOR >= 2
+    descriptor.flags = SB_PLUGIN_FLAG_INLINE;
+#endif
 #ifdef TEST_SHORT_DESCRIPTOR
+    /* The layout before ABI 1.2 without its reserved slots: no `flags` either. */
+#if SWITCHBOARD_PLUGIN_ABI_MINOR >= 2
+    descriptor.struct_size = (uint32_t)offsetof(sb_plugin_descriptor, flags);
+#else
     descriptor.struct_size = (uint32_t)offsetof(sb_plugin_descriptor, reserved);
+#endif
 #endif
     return &descriptor;
 }

@@ -12,8 +12,14 @@ import Synchronization
 ///
 /// One responder type per library. The descriptor and its strings live for the rest of
 /// the process, as the ABI requires.
+///
+/// `inline: true` sets SB_PLUGIN_FLAG_INLINE (ABI 1.2): a promise that `handle` only
+/// computes (no I/O, no sleeping or waiting on other threads, no `message.media()`)
+/// and returns in well under a millisecond, so the host may call it on its own worker
+/// thread instead of its plugin pool. Host functions other than media (replying,
+/// logging, state) are fine. See THREADING in switchboard_plugin.h.
 public func exportResponder<R: Responder>(
-    _ type: R.Type, id: String, name: String, version: String, description: String
+    _ type: R.Type, id: String, name: String, version: String, description: String, inline: Bool = false
 ) -> UnsafeRawPointer? {
     registration.withLock { reg -> UnsafeRawPointer? in
         if let reg { return UnsafeRawPointer(reg.descriptor) }
@@ -29,6 +35,7 @@ public func exportResponder<R: Responder>(
         d.pointee.create = kitCreate
         d.pointee.handle = kitHandle
         d.pointee.destroy = kitDestroy
+        d.pointee.flags = inline ? SB_PLUGIN_FLAG_INLINE : 0
         reg = Registration(make: { try R(context: $0, config: $1) }, descriptor: d)
         return UnsafeRawPointer(d)
     }

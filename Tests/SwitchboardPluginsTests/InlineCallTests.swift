@@ -1,0 +1,140 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+import SwitchboardCore
+import SwitchboardLog
+@testable import SwitchboardPlugins
+
+/// ABI 1.2's SB_PLUGIN_FLAG_INLINE: a plugin that declares it is called on the chain's
+/// own thread; one that overruns its deadline there loses that call's outcome and goes
+/// to the pool for good; plugins without the flag (or too old to have it) stay on the
+/// pool. The test plugin answers "thread" with the name of the thread it runs on; the
+/// pool's threads are named "plugin".
+@Suite struct InlineCallTests {
+    let dir = TestSupport.tempDir()
+    let store = InMemoryPluginStateStore()
+
+    func host(logger: Logger = TestSupport.quietLogger) -> PluginHost {
+        PluginHost(searchPaths: [dir], logger: logger, stateStore: store)
+    }
+
+    /// Runs `body` on a new thread named `name` (at most 15 bytes) and returns its result.
+    func onThread<T: Sendable>(named name: String, _ body: @escaping @Sendable () -> T) -> T {
+        let result = Mutex<T?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let t = Thread {
+            setCurrentThreadName(name)
+            let r = body()
+            result.withLock { $0 = r }
+            done.signal()
+        }
+        t.start()
+        done.wait()
+        return result.withLock { $0! }
+    }
+
+    func runOnCaller(_ chain: ResponderChain, _ text: String, conversation: String = "c1") -> ChainResult {
+        onThread(named: "sb-caller") { chain.runBlocking(message: TestSupport.message(text, conversation: conversation)) }
+    }
+
+    @Test func anInlinePluginRunsOnTheCallingThread() throws {
+        try TestSupport.buildTestPlugin("inliner", in: dir, defines: [#"TEST_ID="inliner""#, "TEST_INLINE"])
+        let c = try host().load(workspace: "ws-a", specs: [PluginSpec(name: "inliner")])
+        #expect(c.instances.first?.info.callsInline == true)
+        #expect(c.instances.first?.callsInline == true)
+        #expect(c.instances.first?.info.abi == "1.2")
+        let r = runOnCaller(c, "thread")
+        #expect(r.verdict == .reply(text: "sb-caller", buttons: []))
+        #expect(r.plugin == "inliner")
+        #expect(r.errors.isEmpty)
+        // Outcomes are handled as for pool calls: failures are reported, the chain goes on.
+        let f = runOnCaller(c, "fail-perm")
+        #expect(f.verdict == .pass)
+        #expect(f.errors.map(\.kind) == [.permanent])
+        #expect(f.errors.first?.message == "cannot handle this")
+        #expect(runOnCaller(c, "handoff:wants a person").verdict == .handoff(reason: "wants a person", message: nil))
+        // A failure is no reason to leave the caller's thread.
+        #expect(runOnCaller(c, "thread").verdict == .reply(text: "sb-caller", buttons: []))
+    }
+
+    @Test func aPluginWithoutTheFlagRunsOnThePool() throws {
+        try TestSupport.buildTestPlugin("pooled", in: dir, defines: [#"TEST_ID="pooled""#])
+        let c = try host().load(workspace: "ws-a", specs: [PluginSpec(name: "pooled")])
+        #expect(c.instances.first?.callsInline == false)
+        #expect(runOnCaller(c, "thread").verdict == .reply(text: "plugin", buttons: []))
+    }
+
+    @Test func anInlineOverrunIsDiscardedAndTheInstanceMovesToThePool() throws {
+        try TestSupport.buildTestPlugin("overrun", in: dir, defines: [#"TEST_ID="overrun""#, "TEST_INLINE"])
+        let logDir = TestSupport.tempDir()
+        let (logger, logPath) = try TestSupport.fileLogger(logDir)
+        let c = try host(logger: logger).load(workspace: "ws-a", specs: [
+            PluginSpec(name: "overrun", deadlineMilliseconds: 100),
+            PluginSpec(name: "overrun"),   // a second instance of it, still inline after
+        ])
+        let start = Date()
+        let r = runOnCaller(c, "thread-sleep:300")
+        // The call ran on the caller (it held it for 300 ms) and returned a reply past its
+        // deadline: that reply is discarded, as a late pool call's would be. The second
+        // instance, whose deadline is 2 s, answered from the same thread.
+        #expect(Date().timeIntervalSince(start) >= 0.6)
+        #expect(r.verdict == .reply(text: "sb-caller", buttons: []))
+        #expect(r.plugin == "overrun")
+        #expect(r.errors.map(\.kind) == [.deadlineExceeded])
+        #expect(r.errors.first?.message == "no answer within 100 ms")
+        #expect((r.errors.first?.elapsedMilliseconds ?? 0) >= 300)
+        // The first instance goes to the pool for good, the second stays inline.
+        #expect(c.instances.map(\.callsInline) == [false, true])
+        #expect(c.instances[0].info.callsInline)   // what the plugin declared has not changed
+        #expect(runOnCaller(c, "thread", conversation: "c2").verdict == .reply(text: "plugin", buttons: []))
+        // On the pool the deadline is kept by the chain: it no longer waits 300 ms.
+        let again = Date()
+        let late = runOnCaller(c, "thread-sleep:300", conversation: "c3")
+        #expect(late.errors.first?.kind == .deadlineExceeded)
+        #expect(Date().timeIntervalSince(again) < 0.6, "the pooled call blocked the caller")
+        #expect(late.verdict == .reply(text: "sb-caller", buttons: []))
+        // One warning names plugin, workspace and elapsed time, however many overruns follow.
+        let warnings = TestSupport.lines(logPath).filter { $0["message"]?.hasPrefix("inline plugin call overran its deadline") == true }
+        #expect(warnings.count == 1)
+        let w = try #require(warnings.first)
+        #expect(w["level"] == "warn")
+        #expect(w["plugin"] == "overrun")
+        #expect(w["workspace"] == "ws-a")
+        #expect(Int(w["elapsed_ms"] ?? "") ?? 0 >= 300)
+        #expect(w["deadline_ms"] == "100")
+    }
+
+    @Test func theAsyncRunCallsInlineAndDemotesToo() async throws {
+        try TestSupport.buildTestPlugin("asyncinline", in: dir, defines: [#"TEST_ID="asyncinline""#, "TEST_INLINE"])
+        let c = try host().load(workspace: "ws-a", specs: [PluginSpec(name: "asyncinline", deadlineMilliseconds: 100)])
+        // Called on the task's thread, whichever it is: not one of the pool's.
+        let r = await c.run(message: TestSupport.message("thread"))
+        guard case let .reply(name, _) = r.verdict else { Issue.record("expected a reply, got \(r.verdict)"); return }
+        #expect(name != "plugin")
+        let late = await c.run(message: TestSupport.message("thread-sleep:300"))
+        #expect(late.verdict == .pass)
+        #expect(late.errors.map(\.kind) == [.deadlineExceeded])
+        #expect(c.instances.first?.callsInline == false)
+        #expect(await c.run(message: TestSupport.message("thread", conversation: "c2")).verdict == .reply(text: "plugin", buttons: []))
+    }
+
+    @Test func theFlagIsReadOnlyFromPluginsThatKnowIt() throws {
+        // Claims ABI 1.1: the slot was reserved then, so the host ignores what is in it.
+        try TestSupport.buildTestPlugin("oldminor", in: dir, defines: [#"TEST_ID="oldminor""#, "TEST_INLINE", "TEST_ABI_MINOR=1"])
+        // ABI 1.2, but its struct_size ends before `flags`.
+        try TestSupport.buildTestPlugin("shortflags", in: dir, defines: [#"TEST_ID="shortflags""#, "TEST_INLINE", "TEST_SHORT_DESCRIPTOR"])
+        // Built with the frozen 1.0 header: no flags at all.
+        try TestSupport.run(["cc", "-shared", "-fPIC", "-I", TestSupport.fixtures + "/abi-1.0", "-DTEST_ID=\"oneoh\"", "-DTEST_INLINE",
+                             "-o", dir + "/liboneoh.so", TestSupport.fixtures + "/testplugin.c"])
+        let c = try host().load(workspace: "ws-a", specs: [
+            PluginSpec(name: "oldminor"), PluginSpec(name: "shortflags"), PluginSpec(name: "oneoh"),
+        ])
+        #expect(c.instances.map(\.info.abi) == ["1.1", "1.2", "1.0"])
+        #expect(c.instances.map(\.callsInline) == [false, false, false])
+        for name in ["oldminor", "shortflags", "oneoh"] {
+            let one = try host().load(workspace: "ws-a", specs: [PluginSpec(name: name)])
+            #expect(runOnCaller(one, "thread").verdict == .reply(text: "plugin", buttons: []), "\(name)")
+        }
+    }
+}
