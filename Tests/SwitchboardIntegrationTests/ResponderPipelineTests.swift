@@ -57,6 +57,20 @@ import SwitchboardTestSupport
         #expect(unknown.stderr.contains("no workspace 'nope'"))
     }
 
+    @Test func pluginsListsTheBundledPluginsWithTheirABIAndInlineFlag() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": Self.bakery])
+        let r = try runSwitchboard(["plugins", "--config", host.configPath], cwd: host.dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        // NAME VERSION ABI [inline] WORKSPACES FILE: faq and handoff only compute, so they
+        // declare SB_PLUGIN_FLAG_INLINE (ABI 1.2).
+        for name in ["faq", "handoff"] {
+            let row = try #require(rows.first { $0.first == name }, "\(r.stdout)")
+            #expect(Array(row.dropFirst().prefix(4)) == ["1.0.0", "1.2", "inline", "demo"], "\(row)")
+        }
+        #expect(r.stdout.contains("host plugin ABI: 1.2\n"))
+    }
+
     @Test func aMissingPluginStopsCheckAndServeWithItsName() throws {
         let host = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": TestWorkspaces.demo + "\nplugins:\n  - name: nosuch\n"])
         let r = try runSwitchboard(["check", "--config", host.configPath], cwd: host.dir)

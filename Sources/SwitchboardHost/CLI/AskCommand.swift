@@ -61,8 +61,9 @@ enum AskCommand {
 }
 
 /// `switchboard plugins [--config PATH]`: the plugins found on `plugins.path`, their
-/// version and ABI, and which workspaces use them; plugins a workspace names that cannot
-/// be loaded are listed with the reason.
+/// version and ABI ("1.2 inline" for a plugin that declares SB_PLUGIN_FLAG_INLINE), and
+/// which workspaces use them; plugins a workspace names that cannot be loaded are listed
+/// with the reason.
 enum PluginsCommand {
     static func run(_ options: CommandOptions) throws -> Int32 {
         guard let config = ConfigLoading.forCommand(options) else { return 1 }
@@ -76,13 +77,13 @@ enum PluginsCommand {
         for (name, _) in host.filesOnSearchPath() {
             guard let info = try? host.inspect(name: name) else { continue }   // a library that is not a plugin
             named.insert(name)
-            rows.append([name, info.version, info.abi, (users[name] ?? []).sorted().joined(separator: ","), info.file])
+            rows.append([name, info.version, abiColumn(info), (users[name] ?? []).sorted().joined(separator: ","), info.file])
         }
         for (name, ws) in users.sorted(by: { $0.key < $1.key }) where !named.contains(name) {
             let file = config.workspaces.flatMap(\.plugins).first { $0.name == name }?.file
             do {
                 let info = try host.inspect(name: name, file: file)
-                rows.append([name, info.version, info.abi, ws.sorted().joined(separator: ","), info.file])
+                rows.append([name, info.version, abiColumn(info), ws.sorted().joined(separator: ","), info.file])
             } catch {
                 failed = true
                 rows.append([name, "-", "-", ws.sorted().joined(separator: ","), "error: \(error)"])
@@ -94,5 +95,9 @@ enum PluginsCommand {
         }
         print("host plugin ABI: \(PluginHost.abiVersion)")
         return failed ? 1 : 0
+    }
+
+    static func abiColumn(_ info: PluginInfo) -> String {
+        info.callsInline ? info.abi + " inline" : info.abi
     }
 }
