@@ -158,7 +158,8 @@
  *     for ONE conversation are never concurrent; calls for DIFFERENT conversations of
  *     the same instance may run concurrently, so an instance's shared state needs its
  *     own locking.
- *   - `handle` may block (an LLM call), unless it sets SB_PLUGIN_FLAG_INLINE. The host enforces a per-plugin deadline (2 s by
+ *   - `handle` may block (an LLM call), unless it sets SB_PLUGIN_FLAG_INLINE. The
+ *     host enforces a per-plugin deadline (2 s by
  *     default, `deadline_ms` in config): past it, the chain moves on without this
  *     plugin and whatever the late call does with `call` is discarded. The late call
  *     still runs to completion on its own thread; it never stalls other conversations.
