@@ -273,9 +273,9 @@ enum SQLiteSchema {
         // message's five or so events wrote a page of its own, the largest share of the
         // pages a message wrote (28 % of WAL frames, measured). `conversation_events` is
         // the same lookup, filled in batches: the store's writer copies the events after
-        // `journal_progress.indexed_event_id` just before a commit at most once a second
+        // `journal_progress.indexed_event_id` just before a commit at most every 200 ms
         // (`SQLiteStore.indexConversationJournal`), so a conversation's events of that
-        // second share its page. Reads combine the table with the events not yet copied
+        // interval share its page. Reads combine the table with the events not yet copied
         // (a range of `events_by_workspace`). Events are never deleted.
         Migration(version: 8, name: "conversation journal indexed in batches", sql: """
             CREATE TABLE conversation_events (
