@@ -53,8 +53,6 @@ public final class LogSink: @unchecked Sendable {
 
     static let secretKeyWords = ["token", "secret", "password", "authorization", "passwd"]
 
-    func redact(_ s: String) -> String { Self.redact(s, secrets.withLock { $0 }) }
-
     static func redact(_ s: String, _ list: [String]) -> String {
         var out = s
         for secret in list where Self.contains(out, secret) {
