@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "SwitchboardHost", dependencies: [
             "SwitchboardCore", "SwitchboardLog", "SwitchboardConfig", "SwitchboardPhone",
             "SwitchboardStore", "SwitchboardHTTP", "SwitchboardChannels", "SwitchboardPlugins",
-            "SwitchboardAuth",
+            "SwitchboardAuth", "FAQMatcher",
         ]),
         // Passwords (scrypt), tokens, session ids and the login rate limiter.
         .target(name: "SwitchboardAuth", dependencies: ["SwitchboardCore", "CCrypto"]),

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// `switchboard eval`: a labelled question set through the workspace's real chain (the
+/// bundled faq and handoff plugins of the demo bakery), counted the way a business reads it.
+@Suite struct EvalCommandTests {
+    static let questions = """
+    # expected<TAB>question
+    hours\tWhen are you open?
+    delivery\tdo u deliver to lekki pls
+
+    none\tthis is a complaint
+    none\twhat is the capital of France
+    payment\tAre you open on Sunday?
+
+    """
+
+    func host() throws -> TestHost {
+        try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": ResponderPipelineTests.bakery])
+    }
+
+    @Test func countsEachTierAndTheTotals() throws {
+        let h = try host()
+        let file = h.dir.appendingPathComponent("q.tsv")
+        try Self.questions.write(to: file, atomically: true, encoding: .utf8)
+        let r = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "demo", "--json", file.path], cwd: h.dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(o["in_scope"] as? Int == 3)
+        #expect(o["out_of_scope"] as? Int == 2)
+        #expect(o["correct"] as? Int == 2)
+        #expect(o["wrong"] as? Int == 1)     // "open on Sunday" is the hours entry's, labelled payment
+        #expect(o["out_of_scope_answered"] as? Double == 0)
+        #expect(abs((o["precision"] as? Double ?? 0) - 2.0 / 3) < 0.001)
+        let tiers = try #require(o["tiers"] as? [[String: Any]])
+        func tier(_ name: String) -> [String: Any]? { tiers.first { $0["tier"] as? String == name } }
+        #expect(tier("faq")?["answered"] as? Int == 3)
+        #expect(tier("faq")?["correct"] as? Int == 2)
+        #expect(tier("handoff")?["not_answered"] as? Int == 1)   // "complaint" is a handoff keyword
+        #expect(tier("fallback")?["not_answered"] as? Int == 1)  // the demo has a fallback text
+
+        let text = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "demo", "--show-wrong", file.path], cwd: h.dir)
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("precision: 66.7 % (2 correct of 3 judged answers)"))
+        #expect(text.stdout.contains("line 7: expected payment, faq answered with hours | Are you open on Sunday?"))
+    }
+
+    @Test func badFilesAreRefusedWithTheirLine() throws {
+        let h = try host()
+        let noTab = h.dir.appendingPathComponent("notab.tsv")
+        try "hours\tWhen are you open?\nwhen do you close\n".write(to: noTab, atomically: true, encoding: .utf8)
+        let r1 = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "demo", noTab.path], cwd: h.dir)
+        #expect(r1.status == 1)
+        #expect(r1.stderr.contains("notab.tsv:2: expected ENTRY_ID<TAB>QUESTION"), "\(r1.stderr)")
+        #expect(r1.stdout.isEmpty)
+
+        let unknown = h.dir.appendingPathComponent("unknown.tsv")
+        try "openinghours\tWhen are you open?\n".write(to: unknown, atomically: true, encoding: .utf8)
+        let r2 = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "demo", unknown.path], cwd: h.dir)
+        #expect(r2.status == 1)
+        #expect(r2.stderr.contains("unknown.tsv:1: no FAQ entry 'openinghours' in this workspace"), "\(r2.stderr)")
+
+        let missing = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "demo", h.dir.appendingPathComponent("nope.tsv").path], cwd: h.dir)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("cannot read"))
+        let noArgs = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "demo"], cwd: h.dir)
+        #expect(noArgs.status == 2)
+    }
+}

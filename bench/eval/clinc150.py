@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Builds a Switchboard workspace and a `switchboard eval` question file from CLINC150.
+
+    bench/eval/clinc150.py [--data ../shared/data/clinc150/data_full.json]
+                           [--per-intent 10] [--split test|val] OUTDIR
+
+OUTDIR gets switchboard.yaml (no channels, plugins from .build/release then .build/debug),
+workspaces/clinc.yaml (one FAQ entry per intent: the first N training questions of that
+intent, the answer "answer: INTENT") and clinc-SPLIT.tsv (every in-scope question of the
+split with its intent, every out-of-scope one as `none`). Then:
+
+    switchboard eval --config OUTDIR/switchboard.yaml --workspace clinc OUTDIR/clinc-test.tsv
+
+CLINC150 (Larson et al., 2019) is CC BY 3.0; see its README beside the data.
+"""
+import argparse, json, os, sys
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    repo = os.path.dirname(os.path.dirname(here))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=os.path.join(repo, "..", "shared", "data", "clinc150", "data_full.json"))
+    ap.add_argument("--per-intent", type=int, default=10)
+    ap.add_argument("--split", choices=["test", "val"], default="test")
+    ap.add_argument("--extra-plugins", default="", help="YAML lines appended to the chain after faq (e.g. an llm plugin)")
+    ap.add_argument("outdir")
+    a = ap.parse_args()
+    try:
+        d = json.load(open(a.data))
+    except OSError as e:
+        sys.exit(f"clinc150.py: cannot read the data set: {e} (give --data PATH)")
+    examples = {}
+    for q, intent in d["train"]:
+        examples.setdefault(intent, [])
+        if len(examples[intent]) < a.per_intent:
+            examples[intent].append(q)
+    os.makedirs(os.path.join(a.outdir, "workspaces"), exist_ok=True)
+    plugin_paths = [os.path.join(repo, ".build", "release"), os.path.join(repo, ".build", "debug")]
+    with open(os.path.join(a.outdir, "switchboard.yaml"), "w") as f:
+        f.write("storage:\n  sqlite: %s\n" % json.dumps(os.path.join(a.outdir, "eval.db")))
+        f.write("plugins:\n  path: %s\n" % json.dumps(plugin_paths))
+        f.write("workspaces:\n  dir: %s\n" % json.dumps(os.path.join(a.outdir, "workspaces")))
+    with open(os.path.join(a.outdir, "workspaces", "clinc.yaml"), "w") as f:
+        f.write("id: clinc\nname: CLINC150 (%d questions per intent)\nregion: US\ntimezone: UTC\nplugins:\n  - name: faq\n    config:\n      entries:\n" % a.per_intent)
+        for intent in sorted(examples):
+            f.write("        - id: %s\n          questions: %s\n          answer: %s\n"
+                    % (intent, json.dumps(examples[intent]), json.dumps("answer: " + intent)))
+        if a.extra_plugins:
+            f.write(a.extra_plugins.rstrip("\n") + "\n")
+    split, oos = (d["test"], d["oos_test"]) if a.split == "test" else (d["val"], d["oos_val"])
+    with open(os.path.join(a.outdir, "clinc-%s.tsv" % a.split), "w") as f:
+        f.write("# CLINC150 %s split: %d in scope, %d out of scope (CC BY 3.0)\n" % (a.split, len(split), len(oos)))
+        for q, intent in split:
+            f.write("%s\t%s\n" % (intent, q.replace("\t", " ")))
+        for q, _ in oos:
+            f.write("none\t%s\n" % q.replace("\t", " "))
+    print(os.path.join(a.outdir, "clinc-%s.tsv" % a.split))
+
+if __name__ == "__main__":
+    main()
