@@ -43,6 +43,17 @@ import Testing
         #expect(text.status == 0)
         #expect(text.stdout.contains("precision: 66.7 % (2 correct of 3 judged answers)"))
         #expect(text.stdout.contains("line 7: expected payment, faq answered with hours | Are you open on Sunday?"))
+
+        let rows = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "demo", "--details", file.path], cwd: h.dir)
+        #expect(rows.status == 0)
+        #expect(rows.stdout.split(separator: "\n").map(String.init) == [
+            "LINE\tEXPECTED\tTIER\tANSWERED\tOUTCOME",
+            "2\thours\tfaq\thours\tcorrect",
+            "3\tdelivery\tfaq\tdelivery\tcorrect",
+            "5\tnone\thandoff\t-\tdeclined",
+            "6\tnone\tfallback\t-\tdeclined",
+            "7\tpayment\tfaq\thours\twrong",
+        ])
     }
 
     @Test func badFilesAreRefusedWithTheirLine() throws {

@@ -5,7 +5,7 @@ import SwitchboardCore
 import SwitchboardLog
 import SwitchboardPlugins
 
-/// `switchboard eval [--config PATH] --workspace ID [--json] [--show-wrong] FILE.tsv`: runs a
+/// `switchboard eval [--config PATH] --workspace ID [--json | --details] [--show-wrong] FILE.tsv`: runs a
 /// labelled question set through the workspace's whole responder chain, offline (like
 /// `ask`: no database, no channel; plugin state in memory for the run), and prints per tier
 /// what was answered, right and wrong, then precision, coverage and the share of
@@ -39,6 +39,9 @@ enum EvalCommand {
         var correct = 0, wrong = 0, unjudged = 0, outOfScopeAnswered = 0
         var pluginErrors = 0
         var wrongLines: [String] = []
+        /// One row per question: line, expected, tier, the entry whose answer was sent
+        /// ("-" for none, "text" for a reply that is no entry's answer), outcome.
+        var details: [String] = []
 
         var judged: Int { correct + wrong }
         var precision: Double { judged == 0 ? 1 : Double(correct) / Double(judged) }
@@ -115,22 +118,28 @@ enum EvalCommand {
             switch result.verdict {
             case .handoff:
                 r.decline("handoff")
+                r.details.append("\(c.line)\t\(c.expected ?? "none")\thandoff\t-\tdeclined")
             case .pass:
-                r.decline(ws.fallback == nil ? "none" : "fallback")
+                let tier = ws.fallback == nil ? "none" : "fallback"
+                r.decline(tier)
+                r.details.append("\(c.line)\t\(c.expected ?? "none")\t\(tier)\t-\tdeclined")
             case .reply(let text, _):
                 let tier = result.plugin ?? "?"
                 let ids = byAnswer[text] ?? []
                 if let expected = c.expected, ids.contains(expected) {
                     r.count(tier) { $0.answered += 1; $0.correct += 1 }
                     r.correct += 1
+                    r.details.append("\(c.line)\t\(expected)\t\(tier)\t\(expected)\tcorrect")
                 } else if c.expected == nil || !ids.isEmpty {
                     r.count(tier) { $0.answered += 1; $0.wrong += 1 }
                     r.wrong += 1
                     if c.expected == nil { r.outOfScopeAnswered += 1 }
                     r.wrongLines.append("line \(c.line): expected \(c.expected ?? "none"), \(tier) answered with \(ids.sorted().first ?? "text") | \(c.question)")
+                    r.details.append("\(c.line)\t\(c.expected ?? "none")\t\(tier)\t\(ids.sorted().first ?? "text")\twrong")
                 } else {
                     r.count(tier) { $0.answered += 1; $0.unjudged += 1 }
                     r.unjudged += 1
+                    r.details.append("\(c.line)\t\(c.expected ?? "none")\t\(tier)\ttext\tunjudged")
                 }
             }
         }
@@ -171,7 +180,12 @@ enum EvalCommand {
         }
         defer { chain.shutdown() }
         let report = evaluate(cases, chain: chain, workspace: ws, answers: entryAnswers)
-        print(options.has("json") ? json(report) : text(report, showWrong: options.has("show-wrong")))
+        if options.has("details") {
+            print("LINE\tEXPECTED\tTIER\tANSWERED\tOUTCOME")
+            print(report.details.joined(separator: "\n"))
+        } else {
+            print(options.has("json") ? json(report) : text(report, showWrong: options.has("show-wrong")))
+        }
         return 0
     }
 
