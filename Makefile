@@ -3,7 +3,7 @@
 #   make test  builds everything and runs every test; .ci/run calls exactly this.
 SWIFT ?= swift
 
-.PHONY: run test build release deps clean
+.PHONY: run test build release deps clean llm-local
 
 deps:
 	@scripts/deps.sh run
@@ -24,6 +24,12 @@ test:
 	$(SWIFT) test --skip-build
 	# The inbox and web chat pages in headless Chromium (Selenium), against the real binary.
 	Tests/browser/run.sh
+
+# Real models on loopback for the llm plugin (not part of make test; the first run builds
+# llama.cpp from source, minutes on 2 cores): llama.cpp's OpenAI-compatible server with
+# Gemma 3 270M on :8000, an embeddings server with all-MiniLM-L6-v2 on :8001.
+llm-local:
+	@scripts/llm/local.sh serve
 
 clean:
 	rm -rf .build
