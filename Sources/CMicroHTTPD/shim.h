@@ -43,7 +43,7 @@ static inline struct MHD_Daemon *CMicroHTTPD_start(int listen_fd,
         MHD_RequestCompletedCallback completed, void *completed_cls,
         CMicroHTTPD_URILogCallback uri_log, void *uri_log_cls,
         struct CMicroHTTPD_LogTarget *log_target,
-        unsigned int connection_limit, unsigned int timeout_seconds,
+        unsigned int connection_limit, unsigned int per_ip_connection_limit, unsigned int timeout_seconds,
         unsigned int thread_pool_size, size_t connection_memory_limit) {
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC
         | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
@@ -54,6 +54,8 @@ static inline struct MHD_Daemon *CMicroHTTPD_start(int listen_fd,
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, completed_cls },
         { MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_log, uri_log_cls },
         { MHD_OPTION_CONNECTION_LIMIT, (intptr_t)connection_limit, NULL },
+        // 0 = no per-address limit (MHD's own default).
+        { MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)per_ip_connection_limit, NULL },
         { MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)timeout_seconds, NULL },
         { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)connection_memory_limit, NULL },
         { thread_pool_size > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,

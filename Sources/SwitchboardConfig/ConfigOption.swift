@@ -44,6 +44,8 @@ public indirect enum ConfigValueType: Sendable {
     case choice([String])
     /// `host:port`: IPv4, IPv6 in brackets, or `localhost`.
     case listenAddress
+    /// `host:port` as `listenAddress`, or `off`.
+    case listenAddressOrOff
     /// Decimal digits only, kept as text (a WhatsApp phone number id).
     case digits
     /// An `http://` or `https://` URL.
@@ -73,6 +75,7 @@ public indirect enum ConfigValueType: Sendable {
         case .boolean: "true | false"
         case .choice(let names): names.joined(separator: " | ")
         case .listenAddress: "host:port"
+        case .listenAddressOrOff: "host:port | off"
         case .digits: "digits (quote them)"
         case .httpURL: "URL"
         case .postgresURL: "postgres:// URL"

@@ -7,6 +7,31 @@ public enum ConfigSchema {
                      "Address and port to listen on: an IPv4 address, an IPv6 address in brackets, or localhost; port 0 picks a free port. Anything but loopback is reachable from the network (a warning): put a TLS proxy in front."),
         ConfigOption("max_body_bytes", .integer(1...1_073_741_824), .value("1048576"),
                      "Largest request body accepted, in bytes; larger requests are refused with 413."),
+        ConfigOption("max_connections", .integer(16...1_000_000), .value("1024"),
+                     "Most simultaneous connections; past it a new connection is closed at once. Each takes a file descriptor: keep it below the process's open-file limit (ulimit -n)."),
+        ConfigOption("max_connections_per_address", .integer(0...1_000_000), .optional("64 when listen is not loopback; 0 (no limit) on loopback, where every peer is the local proxy"),
+                     "Most simultaneous connections from one client address; 0 means no limit. Behind a reverse proxy every connection comes from the proxy, so leave it 0 there and limit per client in the proxy."),
+        ConfigOption("idle_timeout_seconds", .integer(1...3600), .value("30"),
+                     "A connection that sends nothing for this long is closed: an idle keep-alive connection or a request sent too slowly. Open event streams are kept alive by heartbeats instead."),
+        ConfigOption("stream_heartbeat_seconds", .integer(1...300), .value("15"),
+                     "Event streams (web chat, inbox) get a heartbeat comment after this long without an event: a client that went away is noticed and its connection freed."),
+        ConfigOption("stream_max_seconds", .integer(1...604_800), .value("3600"),
+                     "An event stream ends after this long; browsers reconnect by themselves (the web chat and inbox pages do)."),
+        ConfigOption("stream_buffer_bytes", .integer(4096...1_073_741_824), .value("1048576"),
+                     "Most bytes an event stream may hold unsent; a client that reads slower than that is cut off (it reconnects and gets the history again)."),
+        ConfigOption("metrics_listen", .listenAddressOrOff, .value("127.0.0.1:9464"),
+                     "Address and port of the separate metrics listener (GET /metrics, Prometheus text), or off. /metrics is not served on listen: it names every workspace. Anything but loopback is reachable from the network (a warning unless metrics_token is set)."),
+        ConfigOption("metrics_token", .text, .optional("none: whoever reaches metrics_listen may read the metrics"),
+                     "When set, /metrics requires Authorization: Bearer TOKEN (Prometheus: authorization.credentials). A secret: use ${VAR}."),
+    ])
+
+    public static let webChat = ConfigSection(path: "webchat", doc: "Limits of the public web chat's event streams (GET /chat/WORKSPACE/events).", options: [
+        ConfigOption("max_streams", .integer(1...1_000_000), .value("512"),
+                     "Most web chat streams open at once in this host; past it a new stream is refused with 503 (keep it well below server.max_connections so webhooks and the inbox always find a connection)."),
+        ConfigOption("max_streams_per_address", .integer(1...1_000_000), .value("32"),
+                     "Most web chat streams open at once from one client address; past it 429."),
+        ConfigOption("max_streams_per_visitor", .integer(1...1000), .value("4"),
+                     "Most streams open at once for one visitor of a workspace (a few browser tabs); past it 429."),
     ])
 
     public static let storage = ConfigSection(path: "storage", doc: "Where messages, conversations and the journal are stored: set sqlite or postgres, not both.", options: [
@@ -87,6 +112,7 @@ public enum ConfigSchema {
         ConfigOption("whatsapp", .section(whatsApp), .value("{}"), whatsApp.doc),
         ConfigOption("channels", .sectionList(channel), .value("[]"), "The channels this host runs."),
         ConfigOption("outbox", .section(outbox), .value("{}"), outbox.doc),
+        ConfigOption("webchat", .section(webChat), .value("{}"), webChat.doc),
     ])
 
     public static let plugin = ConfigSection(path: "plugins[]", doc: "One responder of the workspace's chain.", options: [

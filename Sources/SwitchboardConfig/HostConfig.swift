@@ -4,6 +4,25 @@ public struct HostConfig: Sendable {
     public struct Server: Sendable {
         public var listen: ListenAddress
         public var maxBodyBytes: Int
+        public var maxConnections: Int = 1024
+        /// 0: no limit.
+        public var maxConnectionsPerAddress: Int = 0
+        public var idleTimeoutSeconds: Int = 30
+        public var streamHeartbeatSeconds: Int = 15
+        public var streamMaxSeconds: Int = 3600
+        public var streamBufferBytes: Int = 1 << 20
+        /// The metrics listener; nil when `metrics_listen: off`.
+        public var metricsListen: ListenAddress?
+        /// The bearer token `/metrics` requires, if any.
+        public var metricsToken: String?
+    }
+
+    /// Limits of the web chat's public event streams.
+    public struct WebChat: Sendable, Equatable {
+        public var maxStreams: Int = 512
+        public var maxStreamsPerAddress: Int = 32
+        public var maxStreamsPerVisitor: Int = 4
+        public init() {}
     }
 
     public enum Storage: Sendable, Equatable {
@@ -49,4 +68,5 @@ public struct HostConfig: Sendable {
     public var whatsAppApps: [WhatsAppAppConfig]
     public var channels: [ChannelConfig]
     public var outbox: Outbox
+    public var webChat = WebChat()
 }

@@ -115,6 +115,29 @@ final class Loader {
         if server.isSet("listen"), !listen.isLoopback {
             diagnostics.warning("listening on \(listen) makes the server reachable from the network; unless that is meant, use 127.0.0.1 and put a TLS proxy in front", at: server.node("listen"))
         }
+        let metricsListen = server.listen("metrics_listen")
+        let metricsToken = server.text("metrics_token")
+        if let m = metricsListen, !m.isLoopback, metricsToken == nil {
+            diagnostics.warning("metrics_listen \(m) shows every workspace's traffic to the network; set metrics_token or listen on 127.0.0.1", at: server.node("metrics_listen"))
+        }
+        if let m = metricsListen, m.port != 0, m.port == listen.port, m.host == listen.host {
+            diagnostics.error("metrics_listen must differ from listen (\(listen)); or set it to off", at: server.node("metrics_listen"))
+        }
+        var serverConfig = HostConfig.Server(listen: listen, maxBodyBytes: server.integer("max_body_bytes") ?? 1_048_576)
+        serverConfig.maxConnections = server.integer("max_connections") ?? 1024
+        serverConfig.maxConnectionsPerAddress = server.integer("max_connections_per_address") ?? (listen.isLoopback ? 0 : 64)
+        serverConfig.idleTimeoutSeconds = server.integer("idle_timeout_seconds") ?? 30
+        serverConfig.streamHeartbeatSeconds = server.integer("stream_heartbeat_seconds") ?? 15
+        serverConfig.streamMaxSeconds = server.integer("stream_max_seconds") ?? 3600
+        serverConfig.streamBufferBytes = server.integer("stream_buffer_bytes") ?? 1 << 20
+        serverConfig.metricsListen = metricsListen
+        serverConfig.metricsToken = metricsToken
+
+        let webChatValues = section("webchat", ConfigSchema.webChat)
+        var webChat = HostConfig.WebChat()
+        webChat.maxStreams = webChatValues.integer("max_streams") ?? 512
+        webChat.maxStreamsPerAddress = webChatValues.integer("max_streams_per_address") ?? 32
+        webChat.maxStreamsPerVisitor = webChatValues.integer("max_streams_per_visitor") ?? 4
 
         let storageValues = section("storage", ConfigSchema.storage)
         let storage: HostConfig.Storage
@@ -159,14 +182,15 @@ final class Loader {
             pairSpacingMilliseconds: outboxValues.integer("pair_spacing_ms") ?? 1000)
         let config = HostConfig(
             file: file,
-            server: .init(listen: listen, maxBodyBytes: server.integer("max_body_bytes") ?? 1_048_576),
+            server: serverConfig,
             storage: storage,
             log: log,
             pluginPaths: section("plugins", ConfigSchema.plugins).textList("path").map(\.text),
             workspacesDirectory: section("workspaces", ConfigSchema.workspaces).text("dir") ?? "config/workspaces",
             whatsAppApps: apps,
             channels: channels,
-            outbox: outbox)
+            outbox: outbox,
+            webChat: webChat)
         return HostParse(config: config, values: values, apps: appValues, channels: channelValues)
     }
 

@@ -116,6 +116,13 @@ struct SectionParser {
             case .success(let a): return .listen(a)
             case .failure(let p): return fail(p.message, node)
             }
+        case .listenAddressOrOff:
+            guard let s = scalar(option, node, expected: "host:port or off") else { return nil }
+            if s == "off" { return .text("off") }
+            switch ListenAddress.parse(s) {
+            case .success(let a): return .listen(a)
+            case .failure(let p): return fail(p.message + "; or off", node)
+            }
         case .digits:
             guard let s = scalar(option, node, expected: "digits") else { return nil }
             guard s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {

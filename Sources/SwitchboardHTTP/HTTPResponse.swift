@@ -12,6 +12,8 @@ public struct HTTPResponse: Sendable {
     /// When set, the real response comes later through it (see `HTTPDeferredResponse`);
     /// the rest of this value is not used.
     public var deferred: HTTPDeferredResponse?
+    /// Set by `eventStream`: the server's `EventStreamPolicy` applies to `stream`.
+    var isEventStream = false
 
     public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.status = status
@@ -66,13 +68,15 @@ public struct HTTPResponse: Sendable {
     }
 
     /// A server-sent events response (`text/event-stream`) whose events are written to
-    /// `stream` from any thread; the connection stays open until `stream.finish()`.
+    /// `stream` from any thread; the connection stays open until `stream.finish()`, the
+    /// client goes, or the server's `EventStreamPolicy` ends it (lifetime, buffer cap).
     public static func eventStream(_ stream: HTTPResponseStream, headers: HTTPHeaders = [:]) -> HTTPResponse {
         var h = headers
         if h["Content-Type"] == nil { h["Content-Type"] = "text/event-stream" }
         if h["Cache-Control"] == nil { h["Cache-Control"] = "no-cache" }
         var r = HTTPResponse(status: 200, headers: h)
         r.stream = stream
+        r.isEventStream = true
         return r
     }
 

@@ -6,7 +6,9 @@ import Synchronization
 ///
 /// While the buffer is empty the connection is suspended in libmicrohttpd (no thread is
 /// held, nothing polls); a write resumes it. The server finishes every open stream when
-/// it stops.
+/// it stops. On an event stream the server also sends heartbeats, ends the stream after
+/// its lifetime and cuts off a client whose unsent bytes pass the cap
+/// (`EventStreamPolicy`): a write then returns false, as for a client that has gone.
 ///
 ///     let stream = HTTPResponseStream()
 ///     inbox.subscribe(workspace) { event in stream.send(event: "message", data: event.json) }
@@ -20,6 +22,14 @@ public final class HTTPResponseStream: Sendable {
         var connection: OpaquePointer?
         var suspended = false
         var closed = false
+        /// Cut off (buffer cap): the connection is closed instead of ended cleanly.
+        var aborted = false
+        /// Most bytes waiting to be sent; set by the server for event streams.
+        var limit = Int.max
+        /// Heartbeats and lifetime apply (an event stream the server serves).
+        var policy: EventStreamPolicy?
+        var opened = ContinuousClock.now
+        var lastWrite = ContinuousClock.now
     }
     private let state = Mutex(State())
     private let closeHandlers = Mutex<[@Sendable () -> Void]>([])
@@ -32,7 +42,12 @@ public final class HTTPResponseStream: Sendable {
     public func write(_ bytes: [UInt8]) -> Bool {
         state.withLock { s in
             guard !s.finished, !s.closed else { return false }
+            if s.buffer.count - s.readOffset + bytes.count > s.limit {
+                abort(&s)
+                return false
+            }
             s.buffer.append(contentsOf: bytes)
+            s.lastWrite = .now
             wake(&s)
             return true
         }
@@ -66,6 +81,9 @@ public final class HTTPResponseStream: Sendable {
     /// True once the client has gone or the response has ended.
     public var isClosed: Bool { state.withLock { $0.closed } }
 
+    /// True once the stream was cut off because its client did not read fast enough.
+    public var wasCutOff: Bool { state.withLock { $0.aborted } }
+
     /// Runs `handler` (on a server thread) when the response ends, whether finished or
     /// because the client went away; at once if it already has.
     public func onClose(_ handler: @escaping @Sendable () -> Void) {
@@ -73,6 +91,16 @@ public final class HTTPResponseStream: Sendable {
         if already { handler(); return }
         closeHandlers.withLock { $0.append(handler) }
         if state.withLock({ $0.closed }) { runCloseHandlers() }
+    }
+
+    /// Drops what is buffered and ends the response with an error: libmicrohttpd closes
+    /// the connection without the final chunk, so the client sees a broken stream.
+    private func abort(_ s: inout State) {
+        s.aborted = true
+        s.finished = true
+        s.buffer = []
+        s.readOffset = 0
+        wake(&s)
     }
 
     private func wake(_ s: inout State) {
@@ -84,9 +112,46 @@ public final class HTTPResponseStream: Sendable {
 
     // ---- server side, called on MHD's threads
 
-    func attach(_ connection: OpaquePointer) {
-        state.withLock { $0.connection = connection }
+    /// The response is queued on `connection`. With a policy (an event stream), its
+    /// buffer cap applies from now on, to what is already buffered too.
+    func attach(_ connection: OpaquePointer, policy: EventStreamPolicy? = nil) {
+        state.withLock { s in
+            s.connection = connection
+            guard let policy else { return }
+            s.policy = policy
+            s.limit = max(1, policy.maxBufferedBytes)
+            s.opened = .now
+            s.lastWrite = .now
+            if s.buffer.count - s.readOffset > s.limit { abort(&s) }
+        }
     }
+
+    enum Tick { case idle, heartbeat, expired }
+
+    /// The server's periodic look at an event stream: ends it past its lifetime, or
+    /// writes a heartbeat when nothing was written for the heartbeat period.
+    func tick(now: ContinuousClock.Instant) -> Tick {
+        state.withLock { s in
+            guard let policy = s.policy, !s.finished, !s.closed else { return .idle }
+            if now - s.opened >= policy.maxLifetime {
+                s.finished = true
+                wake(&s)
+                return .expired
+            }
+            guard now - s.lastWrite >= policy.heartbeat else { return .idle }
+            let beat = Self.heartbeat
+            if s.buffer.count - s.readOffset + beat.count > s.limit {
+                abort(&s)
+                return .idle
+            }
+            s.buffer.append(contentsOf: beat)
+            s.lastWrite = now
+            wake(&s)
+            return .heartbeat
+        }
+    }
+
+    static let heartbeat = Array(": heartbeat\n\n".utf8)
 
     /// MHD's content reader: copies buffered bytes, ends the stream, or suspends the
     /// connection until the next write.
@@ -108,6 +173,7 @@ public final class HTTPResponseStream: Sendable {
                 }
                 return n
             }
+            if s.aborted { return CMicroHTTPD_CONTENT_READER_END_WITH_ERROR() }
             if s.finished { return CMicroHTTPD_CONTENT_READER_END_OF_STREAM() }
             if let c = s.connection {
                 s.suspended = true

@@ -57,3 +57,29 @@ let mhdLogCallback: CMicroHTTPD_LogFunction = { cls, message in
 final class HeaderBox {
     var fields: [(name: String, value: String)] = []
 }
+
+/// What `ServerCore.framingProblem` counts among a request's headers.
+struct FramingHeaders {
+    var contentLength = 0
+    var transferEncoding = 0
+    var badContentLength = false
+}
+
+let framingIteratorCallback: MHD_KeyValueIterator = { cls, _, key, value in
+    guard let cls, let key else { return .YES }
+    let counts = cls.assumingMemoryBound(to: FramingHeaders.self)
+    if strcasecmp(key, "Content-Length") == 0 {
+        counts.pointee.contentLength += 1
+        var p = value
+        var digits = 0
+        while let c = p?.pointee, c != 0 {
+            if c < 48 || c > 57 { counts.pointee.badContentLength = true; break }
+            digits += 1
+            p = p! + 1
+        }
+        if digits == 0 { counts.pointee.badContentLength = true }
+    } else if strcasecmp(key, "Transfer-Encoding") == 0 {
+        counts.pointee.transferEncoding += 1
+    }
+    return .YES
+}

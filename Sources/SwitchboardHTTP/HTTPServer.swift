@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import Dispatch
 import SwitchboardLog
 import Synchronization
 #if canImport(Glibc)
@@ -28,6 +29,8 @@ public final class HTTPServer: Sendable {
         let daemon: OpaquePointer
         let listenFD: Int32
         let logTarget: UnsafeMutablePointer<CMicroHTTPD_LogTarget>
+        /// Heartbeats and lifetimes of event streams (`EventStreamPolicy`).
+        let ticker: DispatchSourceTimer
     }
     private enum State: Sendable {
         case idle
@@ -51,12 +54,13 @@ public final class HTTPServer: Sendable {
                 metrics: MetricsRegistry = MetricsRegistry(), logger: Logger? = nil) {
         self.configuration = configuration
         self.core = ServerCore(router: router, maxBodySize: max(0, configuration.maxBodySize),
-                               metrics: metrics, logger: logger)
+                               eventStreams: configuration.eventStreams, metrics: metrics, logger: logger)
     }
 
     deinit {
         // A server dropped while running stops at once, without draining.
         if case .running(let r, _) = state.withLock({ $0 }) {
+            r.ticker.cancel()
             core.stopping.store(true, ordering: .relaxed)
             if MHD_quiesce_daemon(r.daemon) >= 0 { close(r.listenFD) }
             core.finishStreams()
@@ -82,6 +86,7 @@ public final class HTTPServer: Sendable {
                 let daemon = CMicroHTTPD_start(
                     fd, accessHandlerCallback, me, requestCompletedCallback, me, uriLogCallback, me, target,
                     UInt32(clamping: max(1, configuration.connectionLimit)),
+                    UInt32(clamping: max(0, configuration.perAddressConnectionLimit)),
                     UInt32(clamping: max(0, configuration.connectionTimeoutSeconds)),
                     UInt32(clamping: max(1, configuration.threadPoolSize)),
                     max(4096, configuration.connectionMemoryLimit))
@@ -91,7 +96,14 @@ public final class HTTPServer: Sendable {
                     return .failure(HTTPServerError(.startFailed,
                         "cannot listen on \(configuration.listen): libmicrohttpd refused to start (see its log line above)"))
                 }
-                state = .running(Running(daemon: daemon, listenFD: fd, logTarget: target), port: port)
+                let ticker = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "\(configuration.name)-streams"))
+                let interval = configuration.eventStreams.tickInterval
+                let core = self.core
+                ticker.schedule(deadline: .now(), repeating: .nanoseconds(Int(interval.components.seconds) * 1_000_000_000
+                                                                          + Int(interval.components.attoseconds / 1_000_000_000)))
+                ticker.setEventHandler { core.tickStreams() }
+                ticker.resume()
+                state = .running(Running(daemon: daemon, listenFD: fd, logTarget: target, ticker: ticker), port: port)
                 return .success(port)
             } catch let error as HTTPServerError {
                 return .failure(error)
@@ -100,8 +112,11 @@ public final class HTTPServer: Sendable {
             }
         }
         let port = try result.get()
-        core.logger?.info("http server listening", ["listen": configuration.listen, "port": String(port),
-                                                    "threads": String(configuration.threadPoolSize)])
+        core.logger?.info("\(configuration.name) server listening", [
+            "listen": configuration.listen, "port": String(port), "threads": String(configuration.threadPoolSize),
+            "max_connections": String(configuration.connectionLimit),
+            "max_connections_per_address": String(configuration.perAddressConnectionLimit),
+        ])
     }
 
     /// The port bound by `start()` (the real one when the configuration says port 0),
@@ -128,6 +143,7 @@ public final class HTTPServer: Sendable {
             return r
         }
         guard let running else { return }
+        running.ticker.cancel()
         let limit = deadline ?? configuration.shutdownDeadline
         core.stopping.store(true, ordering: .sequentiallyConsistent)
         let fd = MHD_quiesce_daemon(running.daemon)
@@ -152,6 +168,6 @@ public final class HTTPServer: Sendable {
         }
         MHD_stop_daemon(running.daemon)
         running.logTarget.deallocate()
-        core.logger?.info("http server stopped", ["listen": configuration.listen])
+        core.logger?.info("\(configuration.name) server stopped", ["listen": configuration.listen])
     }
 }

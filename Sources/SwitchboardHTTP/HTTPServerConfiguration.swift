@@ -8,9 +8,21 @@ public struct HTTPServerConfiguration: Sendable {
     public var threadPoolSize: Int
     /// Largest request body accepted; a larger one gets 413 without reaching a handler.
     public var maxBodySize: Int
-    /// Most simultaneous connections.
+    /// Most simultaneous connections; past it a new connection is closed at once.
     public var connectionLimit: Int
-    /// Seconds of inactivity after which a connection is closed.
+    /// Most simultaneous connections from one client address (libmicrohttpd's
+    /// `MHD_OPTION_PER_IP_CONNECTION_LIMIT`); 0 means no limit. Behind a proxy every
+    /// connection comes from the proxy's address.
+    public var perAddressConnectionLimit: Int
+    /// Heartbeat, lifetime and buffer cap of every event stream served.
+    public var eventStreams: EventStreamPolicy
+    /// What the log lines call this server: `http server listening`, `metrics server
+    /// listening`.
+    public var name: String
+    /// Seconds of inactivity after which a connection is closed (an idle keep-alive
+    /// connection, a request sent too slowly). A suspended connection (an event stream
+    /// waiting for its next write, a deferred response) is not timed out: the event
+    /// stream policy bounds those.
     public var connectionTimeoutSeconds: Int
     /// How long `stop()` waits for in-flight requests before closing everything.
     public var shutdownDeadline: Duration
@@ -19,7 +31,9 @@ public struct HTTPServerConfiguration: Sendable {
 
     public init(listen: String = "127.0.0.1:8080", threadPoolSize: Int = 4, maxBodySize: Int = 4 << 20,
                 connectionLimit: Int = 1024, connectionTimeoutSeconds: Int = 30,
-                shutdownDeadline: Duration = .seconds(10), connectionMemoryLimit: Int = 64 << 10) {
+                shutdownDeadline: Duration = .seconds(10), connectionMemoryLimit: Int = 64 << 10,
+                perAddressConnectionLimit: Int = 0, eventStreams: EventStreamPolicy = EventStreamPolicy(),
+                name: String = "http") {
         self.listen = listen
         self.threadPoolSize = threadPoolSize
         self.maxBodySize = maxBodySize
@@ -27,5 +41,8 @@ public struct HTTPServerConfiguration: Sendable {
         self.connectionTimeoutSeconds = connectionTimeoutSeconds
         self.shutdownDeadline = shutdownDeadline
         self.connectionMemoryLimit = connectionMemoryLimit
+        self.perAddressConnectionLimit = perAddressConnectionLimit
+        self.eventStreams = eventStreams
+        self.name = name
     }
 }

@@ -11,18 +11,22 @@ import Synchronization
 final class ServerCore: Sendable {
     let router: HTTPRouter
     let maxBodySize: Int
+    let eventStreams: EventStreamPolicy
     let logger: Logger?
     let requests: MetricsCounterFamily
     let durations: MetricsHistogramFamily
+    let streamsEnded: MetricsCounterFamily
     let inFlight = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
     private let streams = Mutex<[ObjectIdentifier: HTTPResponseStream]>([:])
     /// Deferred responses whose connection is suspended, waiting for them.
     private let deferreds = Mutex<[ObjectIdentifier: HTTPDeferredResponse]>([:])
 
-    init(router: HTTPRouter, maxBodySize: Int, metrics: MetricsRegistry, logger: Logger?) {
+    init(router: HTTPRouter, maxBodySize: Int, eventStreams: EventStreamPolicy = EventStreamPolicy(),
+         metrics: MetricsRegistry, logger: Logger?) {
         self.router = router
         self.maxBodySize = maxBodySize
+        self.eventStreams = eventStreams
         self.logger = logger
         self.requests = metrics.counter("switchboard_http_requests_total",
                                         help: "HTTP requests answered, by route pattern, method and status.",
@@ -30,6 +34,9 @@ final class ServerCore: Sendable {
         self.durations = metrics.histogram("switchboard_http_request_duration_seconds",
                                            help: "Time from request line to response sent, by route pattern.",
                                            labelNames: ["route"])
+        self.streamsEnded = metrics.counter("switchboard_http_event_streams_ended_total",
+                                            help: "Event streams the server ended: lifetime (reached its maximum age) or buffer_full (the client read too slowly and was cut off).",
+                                            labelNames: ["reason"])
     }
 
     func requestBegan() { inFlight.add(1, ordering: .relaxed) }
@@ -37,6 +44,11 @@ final class ServerCore: Sendable {
     func requestEnded(_ ctx: RequestContext, ok: Bool) {
         if let stream = ctx.stream {
             streams.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(stream)) }
+            if stream.wasCutOff {
+                streamsEnded.labels("buffer_full").increment()
+                logger?.info("event stream cut off: the client did not read fast enough",
+                             [LogKey.route: ctx.route, "max_buffered_bytes": String(eventStreams.maxBufferedBytes)])
+            }
             stream.detach()
         }
         if let status = ctx.status {
@@ -86,6 +98,33 @@ final class ServerCore: Sendable {
         for s in open { s.finish() }
     }
 
+    /// The periodic look at every open event stream (the server's timer): heartbeats,
+    /// so a client that has gone is noticed, and the end of streams past their lifetime.
+    func tickStreams() {
+        let open = streams.withLock { Array($0.values) }
+        let now = ContinuousClock.now
+        for s in open where s.tick(now: now) == .expired {
+            streamsEnded.labels("lifetime").increment()
+        }
+    }
+
+    /// Refuses a request whose body length is ambiguous (request smuggling through a
+    /// proxy that reads it another way): `Content-Length` more than once, not a plain
+    /// number, or together with `Transfer-Encoding`. libmicrohttpd would take the first
+    /// `Content-Length`.
+    static func framingProblem(_ connection: OpaquePointer) -> String? {
+        var count = FramingHeaders()
+        _ = withUnsafeMutablePointer(to: &count) { p in
+            MHD_get_connection_values(connection, .HEADER_KIND, framingIteratorCallback, UnsafeMutableRawPointer(p))
+        }
+        if count.contentLength > 1 { return "Content-Length is given more than once" }
+        if count.contentLength == 1 && count.transferEncoding > 0 {
+            return "Content-Length and Transfer-Encoding are both given"
+        }
+        if count.badContentLength { return "Content-Length must be a decimal number" }
+        return nil
+    }
+
     // ---- the access handler
 
     func handle(connection: OpaquePointer, context ctx: RequestContext, method: UnsafePointer<CChar>?,
@@ -94,6 +133,10 @@ final class ServerCore: Sendable {
             // First call: request line and headers are in; no body yet.
             ctx.headersSeen = true
             ctx.method = method.map { String(cString: $0) } ?? "GET"
+            if let problem = Self.framingProblem(connection) {
+                // The body cannot be read safely: answer now and close the connection.
+                return respond(connection, ctx, .error(400, problem, headers: ["Connection": "close"]))
+            }
             let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length")
                 .flatMap { UInt64(String(cString: $0)) }
             let chunked = MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding") != nil
@@ -214,8 +257,9 @@ final class ServerCore: Sendable {
                                                             contentReaderFreeCallback)
             if mhdResponse == nil {
                 Unmanaged.passUnretained(stream).release()
+                stream.detach()
             } else {
-                stream.attach(connection)
+                stream.attach(connection, policy: response.isEventStream ? eventStreams : nil)
                 ctx.stream = stream
                 streams.withLock { $0[ObjectIdentifier(stream)] = stream }
                 if stopping.load(ordering: .relaxed) { stream.finish() }

@@ -3,11 +3,12 @@ import SwitchboardHTTP
 /// The HTTP server as a lifecycle service. The server logs `http server listening` with
 /// the bound port (tests and operators read it when the config says port 0).
 final class HTTPService: Service {
-    let name = "http"
+    let name: String
     let server: HTTPServer
 
     init(server: HTTPServer) {
         self.server = server
+        self.name = server.configuration.name
     }
 
     func start() throws {

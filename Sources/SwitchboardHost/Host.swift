@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SwitchboardAuth
 import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardHTTP
@@ -75,18 +76,40 @@ final class Host: @unchecked Sendable {
         metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
             Double(inbox.openEventStreams.value)
         }
+        let webChatStreams = pipeline.webChat.streamLimits
+        metrics.computedGauge("switchboard_webchat_streams", help: "Open web chat streams (GET /chat/WORKSPACE/events).") {
+            Double(webChatStreams.open)
+        }
         services += pipeline.services
-        Self.addHealthRoutes(&router, readiness: readiness, metrics: metrics)
+        Self.addHealthRoutes(&router, readiness: readiness)
         WebPages().addRoutes(to: &router, workspaces: WebPages.chatWorkspaces(config))
 
+        let server = config.host.server
         let http = HTTPServer(
             configuration: HTTPServerConfiguration(
-                listen: config.host.server.listen.description,
+                listen: server.listen.description,
                 // A webhook's thread waits for its commit (a few ms with fsync): enough
                 // threads that waiting requests do not queue behind each other.
                 threadPoolSize: 16,
-                maxBodySize: config.host.server.maxBodyBytes),
+                maxBodySize: server.maxBodyBytes,
+                connectionLimit: server.maxConnections,
+                connectionTimeoutSeconds: server.idleTimeoutSeconds,
+                perAddressConnectionLimit: server.maxConnectionsPerAddress,
+                eventStreams: EventStreamPolicy(heartbeat: .seconds(server.streamHeartbeatSeconds),
+                                                maxLifetime: .seconds(server.streamMaxSeconds),
+                                                maxBufferedBytes: server.streamBufferBytes)),
             router: router, metrics: metrics, logger: logger)
+        // /metrics names every workspace with its traffic: it has its own listener
+        // (loopback by default), never the public one.
+        if let metricsListen = server.metricsListen {
+            var metricsRouter = HTTPRouter()
+            Self.addMetricsRoute(&metricsRouter, metrics: metrics, token: server.metricsToken)
+            let metricsServer = HTTPServer(
+                configuration: HTTPServerConfiguration(listen: metricsListen.description, threadPoolSize: 1,
+                                                       maxBodySize: 0, connectionLimit: 64, name: "metrics"),
+                router: metricsRouter, metrics: MetricsRegistry(), logger: logger)
+            services.append(HTTPService(server: metricsServer))
+        }
         services.append(HTTPService(server: http))
         self.router = router
         self.services = services
@@ -169,13 +192,27 @@ final class Host: @unchecked Sendable {
 
     /// `/healthz`: the process answers (liveness). `/readyz`: 200 once storage is open,
     /// migrated and every service started; 503 before that and while shutting down.
-    /// `/metrics`: Prometheus text exposition.
-    static func addHealthRoutes(_ router: inout HTTPRouter, readiness: Readiness, metrics: MetricsRegistry) {
+    static func addHealthRoutes(_ router: inout HTTPRouter, readiness: Readiness) {
         router.get("/healthz") { _ in .text("ok\n") }
         router.get("/readyz") { _ in
             readiness.ready.load(ordering: .relaxed) ? .text("ready\n") : .text("not ready\n", status: 503)
         }
-        router.get("/metrics") { _ in .metrics(metrics) }
+    }
+
+    /// `/metrics` (Prometheus text exposition), on the metrics listener only. With a
+    /// token, a request without `Authorization: Bearer TOKEN` gets 401 (compared in
+    /// constant time).
+    static func addMetricsRoute(_ router: inout HTTPRouter, metrics: MetricsRegistry, token: String?) {
+        router.get("/metrics") { request in
+            if let token {
+                let given = request.headers["Authorization"] ?? ""
+                guard Secrets.constantTimeEqual(given, "Bearer \(token)") else {
+                    return .error(401, "metrics need Authorization: Bearer TOKEN (server.metrics_token)",
+                                  headers: ["WWW-Authenticate": "Bearer"])
+                }
+            }
+            return .metrics(metrics)
+        }
     }
 }
 

@@ -27,6 +27,8 @@ public protocol MessageRepository: Sendable {
     /// Messages of a conversation, oldest first; `after` is a message id cursor
     /// (exclusive) to read further.
     func list(conversation: ConversationID, after: MessageID?, limit: Int) throws -> [Message]
+    /// The last `limit` messages of a conversation, oldest first (what a chat page shows).
+    func tail(conversation: ConversationID, limit: Int) throws -> [Message]
     /// Full-text search over message text, best match first. `query` is plain words
     /// (every word must occur, prefixes not expanded); no search syntax is interpreted.
     func search(_ query: String, limit: Int) throws -> [Message]

@@ -165,6 +165,18 @@ struct SQLiteMessageRepository: MessageRepository {
         }
     }
 
+    func tail(conversation: ConversationID, limit: Int) throws -> [Message] {
+        let newestFirst = try scope.read { db in
+            try db.query(
+                """
+                SELECT \(Self.columns) FROM messages
+                WHERE workspace_id = ? AND conversation_id = ? ORDER BY seq DESC LIMIT ?
+                """,
+                [scope.workspaceID, conversation, max(0, limit)], Self.read)
+        }
+        return newestFirst.reversed()
+    }
+
     func search(_ query: String, limit: Int) throws -> [Message] {
         guard let match = Self.ftsQuery(query) else { return [] }
         // Messages committed since the writer last indexed are indexed first (the

@@ -64,7 +64,7 @@ import SwitchboardTestSupport
         let k = try waitForEvent(h, "sent")
         #expect(k.filter { $0 == "retry_scheduled" }.count == 2)
         #expect(k.filter { $0 == "sent" }.count == 1)
-        let metrics = try h.host.client.get("/metrics").text
+        let metrics = try h.host.metricsClient.get("/metrics").text
         #expect(metrics.contains("switchboard_send_retries_total{channel=\"wa-main\",workspace=\"demo\"} 2"))
         #expect(metrics.contains("switchboard_messages_sent_total{channel=\"wa-main\",workspace=\"demo\"} 1"))
     }
@@ -129,7 +129,7 @@ import SwitchboardTestSupport
         usleep(700_000)
         #expect(h.graph.sends.count == callsWhileHeld)
         #expect(h.replies.isEmpty)
-        let metrics = try h.host.client.get("/metrics").text
+        let metrics = try h.host.metricsClient.get("/metrics").text
         #expect(metrics.contains("switchboard_channel_state{channel=\"wa-main\",state=\"auth_failed\"} 1"))
         #expect(metrics.contains("switchboard_outbox_depth{channel=\"wa-main\"} 2"))
 

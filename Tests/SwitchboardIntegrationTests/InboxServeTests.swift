@@ -18,7 +18,7 @@ import Testing
             #expect(r.status == 401, "\(path)")
             #expect(r.text.hasPrefix("{\"error\":"), "\(path)")
         }
-        #expect(try c.get("/metrics").text.contains("switchboard_inbox_event_streams 0"))
+        #expect(try host.metricsClient.get("/metrics").text.contains("switchboard_inbox_event_streams 0"))
         host.signal(SIGTERM)
         #expect(host.waitForExit(timeout: 15) == 0)
     }

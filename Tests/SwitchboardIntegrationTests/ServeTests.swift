@@ -15,7 +15,10 @@ import Testing
         let ready = try c.get("/readyz")
         #expect(ready.status == 200)
         _ = try c.get("/nope")
-        let metrics = try c.get("/metrics")
+        // /metrics names every workspace: never on the public listener, only on its own.
+        #expect(try c.get("/metrics").status == 404)
+        #expect(host.metricsPort != 0 && host.metricsPort != host.port)
+        let metrics = try host.metricsClient.get("/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.headers["content-type"]?.hasPrefix("text/plain") == true)
         #expect(metrics.text.contains("switchboard_build_info{version=\""))
@@ -30,6 +33,29 @@ import Testing
         #expect(status == 0)
         #expect(Date().timeIntervalSince(t0) < 12)
         #expect(host.logLines.contains { $0["message"] as? String == "stopped" })
+    }
+
+    @Test func theMetricsListenerCanRequireATokenOrBeOff() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML().replacingOccurrences(
+            of: "metrics_listen: localhost:0", with: "metrics_listen: localhost:0\n  metrics_token: s3cret-metrics"),
+            workspaces: ["demo": TestWorkspaces.demo])
+        try host.start()
+        let m = host.metricsClient
+        let refused = try m.get("/metrics")
+        #expect(refused.status == 401)
+        #expect(refused.text.contains("metrics_token"))
+        #expect(try m.get("/metrics", headers: ["Authorization": "Bearer wrong"]).status == 401)
+        let ok = try m.get("/metrics", headers: ["Authorization": "Bearer s3cret-metrics"])
+        #expect(ok.status == 200)
+        #expect(ok.text.contains("switchboard_build_info"))
+        #expect(try host.client.get("/metrics", headers: ["Authorization": "Bearer s3cret-metrics"]).status == 404)
+
+        let off = try TestHost(hostYAML: TestHost.minimalHostYAML().replacingOccurrences(
+            of: "metrics_listen: localhost:0", with: "metrics_listen: off"), workspaces: ["demo": TestWorkspaces.demo])
+        try off.start()
+        #expect(try off.client.get("/healthz").status == 200)
+        #expect(try off.client.get("/metrics").status == 404)
+        #expect(!off.logLines.contains { $0["message"] as? String == "metrics server listening" })
     }
 
     @Test func invalidConfigIsRefusedWithFileLineColumn() throws {
@@ -74,7 +100,7 @@ import Testing
         let host = try TestHost(hostYAML: TestHost.minimalHostYAML().replacingOccurrences(of: "$DIR/workspaces", with: "$DIR/nowhere"))
         try host.start(waitForListening: false)
         #expect(host.waitForExit(timeout: 10) == 1)
-        #expect(host.logText.contains("switchboard.yaml:9:8: error:"))
+        #expect(host.logText.contains("switchboard.yaml:10:8: error:"))
         #expect(host.logText.contains("nowhere"))
     }
 }

@@ -64,6 +64,7 @@ YAML
 cat > "$tmp/switchboard.yaml" <<YAML
 server:
   listen: 127.0.0.1:0
+  metrics_listen: off
 storage:
   sqlite: $tmp/switchboard.db
 log:

@@ -188,6 +188,7 @@ let pluginDir = URL(fileURLWithPath: binary).deletingLastPathComponent().path
 try """
 server:
   listen: 127.0.0.1:0
+  metrics_listen: 127.0.0.1:0
 storage:
   sqlite: \(dir)/bench.db
   durability: \(options.durability)
@@ -232,29 +233,37 @@ errPipe.fileHandleForReading.readabilityHandler = { h in
     stderrText.withLock { $0 += String(decoding: d, as: UTF8.self) }
 }
 // The listening line is at info level; the bench config logs warn and up, so read the
-// port from /proc instead: the host's listening socket.
-func listeningPort(pid: Int32) -> UInt16? {
-    guard let inodes = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { return nil }
+// ports from /proc instead: the host's two listening sockets, the main one (it answers
+// /healthz) and the metrics one.
+func listeningPorts(pid: Int32) -> [UInt16] {
+    guard let inodes = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { return [] }
     var socketInodes = Set<String>()
     for fd in inodes {
         if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"), target.hasPrefix("socket:[") {
             socketInodes.insert(String(target.dropFirst(8).dropLast()))
         }
     }
-    guard let tcp = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return nil }
+    guard let tcp = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return [] }
+    var ports: [UInt16] = []
     for line in tcp.split(separator: "\n").dropFirst() {
         let f = line.split(separator: " ", omittingEmptySubsequences: true)
         guard f.count > 9, f[3] == "0A", socketInodes.contains(String(f[9])) else { continue }
-        return UInt16(f[1].split(separator: ":")[1], radix: 16)
+        if let p = UInt16(f[1].split(separator: ":")[1], radix: 16) { ports.append(p) }
     }
-    return nil
+    return ports
 }
 var port: UInt16?
+var metricsPort: UInt16?
 for _ in 0..<300 where port == nil {
     usleep(50_000)
-    port = listeningPort(pid: host.processIdentifier)
+    let ports = listeningPorts(pid: host.processIdentifier)
+    guard ports.count >= 2 else { continue }
+    for p in ports {
+        let probe = KeepAliveClient(port: p)
+        if probe.send(Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)) == 200 { port = p } else { metricsPort = p }
+    }
 }
-guard let port else { log("host did not start:\n" + stderrText.withLock { $0 }); exit(1) }
+guard let port, let metricsPort else { log("host did not start:\n" + stderrText.withLock { $0 }); exit(1) }
 log("host pid \(host.processIdentifier) on port \(port)")
 
 let questions = ["When are you open?", "wen r u open on saturday", "do u deliver to lekki", "where are you located",
@@ -366,7 +375,7 @@ print(String(format: "saturation: %d messages from %d senders, %d connections: a
 
 /// A metric of the host's /metrics (a sample without labels).
 func hostMetric(_ name: String) -> Double {
-    let client = KeepAliveClient(port: port)
+    let client = KeepAliveClient(port: metricsPort)
     let request = Array("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
     guard client.send(request) == 200 else { return .nan }
     let text = String(decoding: client.lastBody, as: UTF8.self)

@@ -34,6 +34,8 @@ enum ServeCommand {
         let logger = Logger(sink: sink)
         for w in config.warnings { logger.warn("config warning", ["diagnostic": w.description]) }
 
+        Self.raiseOpenFileLimit(for: config.host.server.maxConnections, logger: logger)
+
         let host: Host
         do {
             host = try Host(config: config, logger: logger)
@@ -72,5 +74,25 @@ enum ServeCommand {
         host.store.close()
         logger.info("stopped")
         return 0
+    }
+
+    /// Every connection is a file descriptor, and so are the database, its log and the
+    /// plugins: raises the soft open-file limit (often 1024) towards the hard one so that
+    /// `server.max_connections` can be reached; warns when it cannot.
+    static func raiseOpenFileLimit(for connections: Int, logger: Logger) {
+        let needed = rlim_t(connections + 256)
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < needed else { return }
+        let wanted = min(needed, limit.rlim_max)
+        if wanted > limit.rlim_cur {
+            var raised = limit
+            raised.rlim_cur = wanted
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        if limit.rlim_cur < needed {
+            logger.warn("the open-file limit is below what server.max_connections needs; raise it (ulimit -n, LimitNOFILE=) or lower max_connections",
+                        ["open_file_limit": String(limit.rlim_cur), "needed": String(needed),
+                         "max_connections": String(connections)])
+        }
     }
 }

@@ -13,6 +13,7 @@ struct PipelineMetrics: Sendable {
     let webhooks: MetricsCounterFamily
     let replyLatency: MetricsHistogramFamily
     let channelState: MetricsGaugeFamily
+    let webChatStreamsRefused: MetricsCounterFamily
 
     init(_ registry: MetricsRegistry) {
         let cw = ["channel", "workspace"]
@@ -30,5 +31,8 @@ struct PipelineMetrics: Sendable {
             labelNames: ["channel"],
             buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60])
         channelState = registry.gauge("switchboard_channel_state", help: "1 for the state each channel is in.", labelNames: ["channel", "state"])
+        webChatStreamsRefused = registry.counter("switchboard_webchat_streams_refused_total",
+                                                 help: "Web chat streams refused by the limits (webchat.*): visitor, address (429) or total (503).",
+                                                 labelNames: ["limit"])
     }
 }

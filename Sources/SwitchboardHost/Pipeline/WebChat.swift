@@ -14,8 +14,12 @@ import SwitchboardStore
 ///   (deduplicated on the optional client `id`, so a retried POST is stored once) and
 ///   queues it for the responder chain; answered 202 only once committed.
 /// - `GET /chat/{workspace}/events?visitor=ID`: server-sent events, `event: message`
-///   with `{"id","direction","text","created_at"}`: the conversation so far, then every
-///   new message (the visitor's own and the replies) as it is stored or delivered.
+///   with `{"id","direction","text","created_at"}`: the last `historyLimit` messages of
+///   the conversation (what the page keeps), then every new message (the visitor's own
+///   and the replies) as it is stored or delivered. Streams are limited per visitor, per
+///   client address (429) and in total (503) by `webchat.*`; the HTTP server sends their
+///   heartbeats, ends them after `server.stream_max_seconds` and cuts off a client that
+///   does not read (`EventStreamPolicy`).
 ///
 /// Delivery: the channel's sender takes replies from the outbox, marks them sent and
 /// pushes them to the visitor's open streams. Streams live in this process: with several
@@ -34,6 +38,14 @@ final class WebChat: Service, @unchecked Sendable {
     private let limits = Mutex<[String: TokenBucket]>([:])
     static let postsPerSecond = 2.0
     static let postBurst = 20.0
+    /// Open visitor streams, counted against `webchat.*`.
+    let streamLimits: WebChatStreamLimits
+    /// The history a new stream replays fits in this many bytes (half the stream's
+    /// buffer cap, so the history never cuts a stream off by itself).
+    private let historyBytes: Int
+    /// Messages a new stream replays at most: what the page keeps (`HISTORY_LIMIT` in
+    /// web/chat/chat.js).
+    static let historyLimit = 200
 
     // The sender's thread.
     private let cond = NSCondition()
@@ -50,6 +62,8 @@ final class WebChat: Service, @unchecked Sendable {
             if let ws = c.workspace, channels[ws] == nil { channels[ws] = c.id }
         }
         self.channels = channels
+        self.streamLimits = WebChatStreamLimits(config.host.webChat)
+        self.historyBytes = max(1024, config.host.server.streamBufferBytes / 2)
         self.store = store
         self.logger = logger
         self.metrics = metrics
@@ -74,7 +88,7 @@ final class WebChat: Service, @unchecked Sendable {
     func receive(_ request: HTTPRequest) -> HTTPResponse {
         let wsName = request.parameter("workspace") ?? ""
         guard let channel = channels[WorkspaceID(wsName)] else { return .error(404, "no web chat for '\(wsName)'") }
-        if case .waitUntil(let t) = admit(Authenticator.clientAddress(request)) {
+        if case .waitUntil(let t) = admit(Self.clientAddress(request)) {
             let seconds = max(1, Int((Double((t - .now).components.seconds)).rounded(.up)))
             return .error(429, "too many messages; wait a moment", headers: ["Retry-After": String(seconds)])
         }
@@ -126,6 +140,13 @@ final class WebChat: Service, @unchecked Sendable {
         }
     }
 
+    /// The client address the chat's limits count against (posts and streams). Today
+    /// the login's rule (`Authenticator.clientAddress`); the one place to change when the
+    /// host learns which proxies to trust.
+    static func clientAddress(_ request: HTTPRequest) -> String {
+        Authenticator.clientAddress(request)
+    }
+
     /// Takes one post from the address's bucket (behind a proxy on loopback, the address
     /// it forwarded). The table is emptied when it passes 10,000 addresses, so it stays
     /// bounded; that gives everyone a fresh burst, which is acceptable.
@@ -149,8 +170,16 @@ final class WebChat: Service, @unchecked Sendable {
             return .error(400, "visitor must be 8 to 64 letters, digits, '-' or '_'")
         }
         let workspace = WorkspaceID(wsName)
+        let ticket: WebChatStreamLimits.Ticket
+        switch streamLimits.admit(visitor: Hub.key(workspace, visitor: visitor), address: Self.clientAddress(request)) {
+        case .success(let t): ticket = t
+        case .failure(let refused):
+            metrics.webChatStreamsRefused.labels(refused.refusal.rawValue).increment()
+            return Self.refusal(refused.refusal, streamLimits.limits)
+        }
         let ws = store.workspace(workspace)
         let stream = HTTPResponseStream()
+        stream.onClose { ticket.release() }
         do {
             // Subscribe first, then send the history: a message stored in between is sent
             // twice at worst, and the page drops ids it has shown. Opening the stream
@@ -159,15 +188,48 @@ final class WebChat: Service, @unchecked Sendable {
             stream.comment("connected")
             if let contact = try ws.contacts.find(e164: Self.contactKey(visitor)),
                let conversation = try ws.conversations.find(channel: channel, contact: contact.id) {
-                for m in try ws.messages.list(conversation: conversation.id, after: nil, limit: 10_000) where Self.visible(m) {
-                    stream.send(event: "message", id: m.id.rawValue, data: Self.json(m))
+                let shown = try ws.messages.tail(conversation: conversation.id, limit: Self.historyLimit).filter(Self.visible)
+                for event in Self.history(shown, maxBytes: historyBytes) {
+                    stream.write(event)
                 }
             }
         } catch {
+            hub.unsubscribe(Hub.key(workspace, visitor: visitor), stream)
+            ticket.release()
             logger.error("web chat stream failed", [LogKey.workspace: wsName, LogKey.error: "\(error)"])
             return .error(500, "cannot open the conversation")
         }
         return .eventStream(stream)
+    }
+
+    /// The answer to a stream the limits refuse: 429 for one visitor or address (the
+    /// page retries after Retry-After), 503 when the host has no stream left.
+    static func refusal(_ refusal: WebChatStreamLimits.Refusal, _ limits: HostConfig.WebChat) -> HTTPResponse {
+        switch refusal {
+        case .visitor:
+            .error(429, "this visitor already has \(limits.maxStreamsPerVisitor) open chat streams; close one",
+                   headers: ["Retry-After": "10"])
+        case .address:
+            .error(429, "too many open chat streams from this address (at most \(limits.maxStreamsPerAddress))",
+                   headers: ["Retry-After": "10"])
+        case .total:
+            .error(503, "the chat is busy (\(limits.maxStreams) open streams); try again shortly",
+                   headers: ["Retry-After": "10"])
+        }
+    }
+
+    /// The history events of `messages` (oldest first), newest kept first when they do
+    /// not all fit in `maxBytes`.
+    static func history(_ messages: [Message], maxBytes: Int) -> [[UInt8]] {
+        var events: [[UInt8]] = []
+        var total = 0
+        for m in messages.reversed() {
+            let event = Array("event: message\nid: \(m.id.rawValue)\ndata: \(json(m))\n\n".utf8)
+            if total + event.count > maxBytes { break }
+            total += event.count
+            events.append(event)
+        }
+        return events.reversed()
     }
 
     /// A visitor's contact key (contacts of phone channels are keyed by E.164).
@@ -273,11 +335,14 @@ final class WebChat: Service, @unchecked Sendable {
 
         func subscribe(_ conversation: String, _ stream: HTTPResponseStream) {
             streams.withLock { $0[conversation, default: []].append(stream) }
-            stream.onClose { [weak self] in
-                self?.streams.withLock { all in
-                    all[conversation]?.removeAll { $0 === stream }
-                    if all[conversation]?.isEmpty == true { all[conversation] = nil }
-                }
+            stream.onClose { [weak self] in self?.unsubscribe(conversation, stream) }
+        }
+
+        /// Forgets a stream that is not served after all.
+        func unsubscribe(_ conversation: String, _ stream: HTTPResponseStream) {
+            streams.withLock { all in
+                all[conversation]?.removeAll { $0 === stream }
+                if all[conversation]?.isEmpty == true { all[conversation] = nil }
             }
         }
 

@@ -45,6 +45,7 @@ final class TestHost: @unchecked Sendable {
         """
         server:
           listen: 127.0.0.1:0
+          metrics_listen: localhost:0
         storage:
           sqlite: $DIR/switchboard.db
         log:
@@ -90,10 +91,20 @@ final class TestHost: @unchecked Sendable {
             }
             guard let p = line["port"] as? String, let port = UInt16(p) else { throw HTTPClient.Failure(description: "no port in listening line") }
             self.port = port
+            // The metrics listener starts before the main one, so its line is there.
+            if let m = logLines.last(where: { $0["message"] as? String == "metrics server listening" }),
+               let p = m["port"] as? String, let mp = UInt16(p) {
+                metricsPort = mp
+            }
         }
     }
 
+    /// The port of the metrics listener (`server.metrics_listen`), 0 when it is off.
+    private(set) var metricsPort: UInt16 = 0
+
     var client: HTTPClient { HTTPClient(port: port) }
+    /// A client of the metrics listener.
+    var metricsClient: HTTPClient { HTTPClient(port: metricsPort) }
 
     /// Every complete stderr line so far.
     var logText: String { lines.withLock { $0.joined() } }
