@@ -7,6 +7,8 @@ public enum ConfigSchema {
                      "Address and port to listen on: an IPv4 address, an IPv6 address in brackets, or localhost; port 0 picks a free port. Anything but loopback is reachable from the network (a warning): put a TLS proxy in front."),
         ConfigOption("max_body_bytes", .integer(1...1_073_741_824), .value("1048576"),
                      "Largest request body accepted, in bytes; larger requests are refused with 413."),
+        ConfigOption("trusted_proxies", .addressRanges, .value("[]"),
+                     "Reverse proxies (IP addresses or CIDR blocks) whose X-Forwarded-For is believed: the client is the right-most address in it that is not a trusted proxy. Empty: the peer's address is the client (X-Forwarded-For is ignored). Login and web chat rate limits count per client address."),
     ])
 
     public static let storage = ConfigSection(path: "storage", doc: "Where messages, conversations and the journal are stored: set sqlite or postgres, not both.", options: [
@@ -109,6 +111,12 @@ public enum ConfigSchema {
         ConfigOption("mark_read", .boolean, .value("false"), "Mark inbound messages as read (blue ticks) when they are processed."),
         ConfigOption("plugins", .sectionList(plugin), .value("[]"), "The responder chain, in order: the first plugin that replies wins."),
     ])
+
+    /// The secrets the shipped config falls back to when the environment does not set
+    /// them (`${WA_APP_SECRET:-demo-app-secret}`): fine on loopback for the demo, refused
+    /// by `check` and `serve` on an address reachable from the network (anyone who has
+    /// read the README could sign webhooks).
+    public static let demoSecrets: Set<String> = ["demo-app-secret", "demo-verify-token", "demo-access-token"]
 
     /// Every documented key of both files, one per entry, with type, default and sentence:
     /// what `switchboard check --keys` (or similar) can print.

@@ -4,6 +4,8 @@ public struct HostConfig: Sendable {
     public struct Server: Sendable {
         public var listen: ListenAddress
         public var maxBodyBytes: Int
+        /// Peers whose `X-Forwarded-For` is believed (`server.trusted_proxies`).
+        public var trustedProxies: [IPAddressRange] = []
     }
 
     public enum Storage: Sendable, Equatable {

@@ -149,6 +149,11 @@ final class Loader {
         let channelValues = values.sections("channels")
         let channels = channelValues.map(channel)
 
+        if !listen.isLoopback {
+            refuseDemoSecrets(listen: listen, [("whatsapp.apps[]", appValues, ["app_secret", "verify_token"]),
+                                               ("channels[]", channelValues, ["access_token"])])
+        }
+
         let outboxValues = section("outbox", ConfigSchema.outbox)
         let outbox = HostConfig.Outbox(
             retryBaseMilliseconds: outboxValues.integer("retry_base_ms") ?? 1000,
@@ -159,7 +164,8 @@ final class Loader {
             pairSpacingMilliseconds: outboxValues.integer("pair_spacing_ms") ?? 1000)
         let config = HostConfig(
             file: file,
-            server: .init(listen: listen, maxBodyBytes: server.integer("max_body_bytes") ?? 1_048_576),
+            server: .init(listen: listen, maxBodyBytes: server.integer("max_body_bytes") ?? 1_048_576,
+                          trustedProxies: server.textList("trusted_proxies").compactMap { try? IPAddressRange.parse($0.text).get() }),
             storage: storage,
             log: log,
             pluginPaths: section("plugins", ConfigSchema.plugins).textList("path").map(\.text),
@@ -168,6 +174,18 @@ final class Loader {
             channels: channels,
             outbox: outbox)
         return HostParse(config: config, values: values, apps: appValues, channels: channelValues)
+    }
+
+    /// The demo's secrets on an address reachable from the network: an error per key.
+    private func refuseDemoSecrets(listen: ListenAddress, _ groups: [(path: String, sections: [ConfigValues], keys: [String])]) {
+        for (path, sections, keys) in groups {
+            for values in sections {
+                for key in keys {
+                    guard let value = values.text(key), ConfigSchema.demoSecrets.contains(value) else { continue }
+                    diagnostics.error("'\(path).\(key)' is the demo secret '\(value)' and server.listen \(listen) is reachable from the network: set a real secret (the config's ${VAR}) or listen on 127.0.0.1", at: values.node(key))
+                }
+            }
+        }
     }
 
     private func channel(_ v: ConfigValues) -> ChannelConfig {

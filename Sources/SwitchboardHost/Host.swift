@@ -67,7 +67,8 @@ final class Host: @unchecked Sendable {
         self.pipeline = pipeline
         pipeline.addRoutes(to: &router)
         // People and access (login, sessions, tokens), then the inbox API behind them.
-        let authenticator = Authenticator(store: store, logger: logger)
+        let authenticator = Authenticator(store: store, logger: logger,
+                                          clientAddress: ClientAddress(trustedProxies: config.host.server.trustedProxies))
         self.authenticator = authenticator
         authenticator.addAuthRoutes(to: &router)
         let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: pipeline.media)

@@ -30,8 +30,12 @@ final class WebChat: Service, @unchecked Sendable {
     private let onCommitted: @Sendable ([InboundJob]) -> Void
     private let hub = Hub()
     /// The chat is public: each client address may post `postsPerSecond`, in bursts of
-    /// `postBurst` (answered 429 beyond), so one abuser cannot fill the database.
-    private let limits = Mutex<[String: TokenBucket]>([:])
+    /// `postBurst` (answered 429 beyond), so one abuser cannot fill the database. The
+    /// table keeps the `maxTrackedAddresses` most recently seen addresses.
+    private let limits = Mutex(LRUTable<String, TokenBucket>(capacity: WebChat.maxTrackedAddresses))
+    static let maxTrackedAddresses = 10_000
+    /// Who is posting (`server.trusted_proxies`).
+    private let clientAddress: ClientAddress
     static let postsPerSecond = 2.0
     static let postBurst = 20.0
 
@@ -50,6 +54,7 @@ final class WebChat: Service, @unchecked Sendable {
             if let ws = c.workspace, channels[ws] == nil { channels[ws] = c.id }
         }
         self.channels = channels
+        self.clientAddress = ClientAddress(trustedProxies: config.host.server.trustedProxies)
         self.store = store
         self.logger = logger
         self.metrics = metrics
@@ -74,7 +79,7 @@ final class WebChat: Service, @unchecked Sendable {
     func receive(_ request: HTTPRequest) -> HTTPResponse {
         let wsName = request.parameter("workspace") ?? ""
         guard let channel = channels[WorkspaceID(wsName)] else { return .error(404, "no web chat for '\(wsName)'") }
-        if case .waitUntil(let t) = admit(Authenticator.clientAddress(request)) {
+        if case .waitUntil(let t) = admit(clientAddress.of(request)) {
             let seconds = max(1, Int((Double((t - .now).components.seconds)).rounded(.up)))
             return .error(429, "too many messages; wait a moment", headers: ["Retry-After": String(seconds)])
         }
@@ -126,17 +131,15 @@ final class WebChat: Service, @unchecked Sendable {
         }
     }
 
-    /// Takes one post from the address's bucket (behind a proxy on loopback, the address
-    /// it forwarded). The table is emptied when it passes 10,000 addresses, so it stays
-    /// bounded; that gives everyone a fresh burst, which is acceptable.
+    /// Takes one post from the client address's bucket (behind a trusted proxy, the
+    /// address it forwarded). A full table forgets the least recently seen address, so a
+    /// flood of new addresses never gives the others a fresh burst.
     private func admit(_ address: String) -> RateDecision {
         let now = ContinuousClock.now
         return limits.withLock { table in
-            if table.count > 10_000 { table.removeAll() }
-            var bucket = table[address] ?? TokenBucket(ratePerSecond: Self.postsPerSecond, burst: Self.postBurst)
-            let decision = bucket.take(now: now)
-            table[address] = bucket
-            return decision
+            table.update(address, default: TokenBucket(ratePerSecond: Self.postsPerSecond, burst: Self.postBurst)) {
+                $0.take(now: now)
+            }
         }
     }
 
