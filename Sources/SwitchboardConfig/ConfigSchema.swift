@@ -79,6 +79,15 @@ public enum ConfigSchema {
                      "Least time between two messages to the same customer (WhatsApp's pair rate limit), in milliseconds."),
     ])
 
+    public static let media = ConfigSection(path: "media", doc: "Inbound media downloads for agents (GET /api/v1/messages/{id}/media).", options: [
+        ConfigOption("downloads", .integer(1...64), .value("8"),
+                     "Downloads from the provider running at once, on their own threads (never the HTTP server's); up to 4 times as many more wait their turn, and past that requests are answered 503 with Retry-After."),
+        ConfigOption("downloads_per_workspace", .integer(1...64), .value("4"),
+                     "Downloads one workspace may have running or waiting; past that its requests are answered 429 with Retry-After, so one workspace cannot take every download thread."),
+        ConfigOption("max_bytes", .integer(1...104_857_600), .value("16777216"),
+                     "Largest media served, in bytes (16 MiB); larger media is refused with a clear error (502, code media_too_large) before anything is sent."),
+    ])
+
     /// The top level of `config/switchboard.yaml`.
     public static let host = ConfigSection(path: "", doc: "Host config (config/switchboard.yaml).", options: [
         ConfigOption("server", .section(server), .value("{}"), server.doc),
@@ -89,6 +98,7 @@ public enum ConfigSchema {
         ConfigOption("whatsapp", .section(whatsApp), .value("{}"), whatsApp.doc),
         ConfigOption("channels", .sectionList(channel), .value("[]"), "The channels this host runs."),
         ConfigOption("outbox", .section(outbox), .value("{}"), outbox.doc),
+        ConfigOption("media", .section(media), .value("{}"), media.doc),
     ])
 
     public static let plugin = ConfigSection(path: "plugins[]", doc: "One responder of the workspace's chain.", options: [

@@ -39,6 +39,18 @@ public struct HostConfig: Sendable {
         public var pairSpacingMilliseconds: Int
     }
 
+    /// Media downloads for agents (`media`).
+    public struct Media: Sendable, Equatable {
+        public var downloads = 8
+        public var downloadsPerWorkspace = 4
+        public var maxBytes = 16 << 20
+        public init(downloads: Int = 8, downloadsPerWorkspace: Int = 4, maxBytes: Int = 16 << 20) {
+            self.downloads = downloads
+            self.downloadsPerWorkspace = downloadsPerWorkspace
+            self.maxBytes = maxBytes
+        }
+    }
+
     /// The config file this was read from, as the caller named it.
     public var file: String
     public var server: Server
@@ -51,4 +63,5 @@ public struct HostConfig: Sendable {
     public var whatsAppApps: [WhatsAppAppConfig]
     public var channels: [ChannelConfig]
     public var outbox: Outbox
+    public var media = Media()
 }

@@ -162,6 +162,10 @@ final class Loader {
             breakerFailures: outboxValues.integer("breaker_failures") ?? 5,
             breakerCooldownMilliseconds: outboxValues.integer("breaker_cooldown_ms") ?? 30_000,
             pairSpacingMilliseconds: outboxValues.integer("pair_spacing_ms") ?? 1000)
+        let mediaValues = section("media", ConfigSchema.media)
+        let media = HostConfig.Media(downloads: mediaValues.integer("downloads") ?? 8,
+                                     downloadsPerWorkspace: mediaValues.integer("downloads_per_workspace") ?? 4,
+                                     maxBytes: mediaValues.integer("max_bytes") ?? 16 << 20)
         let config = HostConfig(
             file: file,
             server: .init(listen: listen, maxBodyBytes: server.integer("max_body_bytes") ?? 1_048_576,
@@ -172,7 +176,8 @@ final class Loader {
             workspacesDirectory: section("workspaces", ConfigSchema.workspaces).text("dir") ?? "config/workspaces",
             whatsAppApps: apps,
             channels: channels,
-            outbox: outbox)
+            outbox: outbox,
+            media: media)
         return HostParse(config: config, values: values, apps: appValues, channels: channelValues)
     }
 

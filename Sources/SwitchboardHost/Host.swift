@@ -71,12 +71,18 @@ final class Host: @unchecked Sendable {
                                           clientAddress: ClientAddress(trustedProxies: config.host.server.trustedProxies))
         self.authenticator = authenticator
         authenticator.addAuthRoutes(to: &router)
-        let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: pipeline.media)
+        // Media for agents, downloaded on threads of its own (never the server's).
+        let mediaDownloads = MediaDownloads(fetcher: pipeline.media, limits: config.host.media, logger: logger)
+        let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: mediaDownloads)
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })
         metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
             Double(inbox.openEventStreams.value)
         }
         services += pipeline.services
+        services.append(mediaDownloads)
+        metrics.computedGauge("switchboard_media_downloads", help: "Media downloads for agents running or waiting.") {
+            Double(mediaDownloads.inFlight)
+        }
         Self.addHealthRoutes(&router, readiness: readiness, metrics: metrics)
         WebPages().addRoutes(to: &router, workspaces: WebPages.chatWorkspaces(config))
 
