@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SwitchboardCore
 
 /// Limits failed logins, per account and per remote address, over a sliding window:
 /// after `maxFailures` failures within `window`, further attempts are refused until the
@@ -13,7 +14,8 @@ import Synchronization
 ///
 /// Clock-driven: every call takes `now`, so tests move time without sleeping. Memory is
 /// bounded: keys whose failures all left the window are dropped, and at most
-/// `maxTrackedKeys` keys are kept (the stalest are dropped first).
+/// `maxTrackedKeys` keys are kept per table; a full table forgets its least recently
+/// used key, one at a time (never the whole table).
 public final class LoginRateLimiter: Sendable {
     public struct Policy: Sendable, Equatable {
         public var maxFailures: Int
@@ -37,40 +39,54 @@ public final class LoginRateLimiter: Sendable {
     public let maxTrackedKeys: Int
 
     private struct State {
-        var accounts: [String: [Date]] = [:]
-        var addresses: [String: [Date]] = [:]
+        var accounts: LRUTable<String, [Date]>
+        var addresses: LRUTable<String, [Date]>
     }
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     public init(perAccount: Policy = .perAccount, perAddress: Policy = .perAddress, maxTrackedKeys: Int = 100_000) {
         accountPolicy = perAccount
         addressPolicy = perAddress
         self.maxTrackedKeys = max(1, maxTrackedKeys)
+        state = Mutex(State(accounts: LRUTable(capacity: self.maxTrackedKeys),
+                            addresses: LRUTable(capacity: self.maxTrackedKeys)))
     }
 
-    /// Whether a login for `account` from `address` may be tried now. An empty address
-    /// (unknown) is not limited by address.
-    public func check(account: String, address: String, now: Date) -> Decision {
+    /// One step, under one lock: whether a login for `account` from `address` may be
+    /// tried now, and if so the attempt is counted at once, as a failure until
+    /// `recordSuccess` (or `release`) takes it back. Checking and counting apart would let
+    /// parallel guesses all pass the check before any of them is counted. An empty
+    /// address (unknown) is not limited by address.
+    public func attempt(account: String, address: String, now: Date) -> Decision {
         state.withLock { s in
             let a = Self.wait(&s.accounts, account, accountPolicy, now)
             let b = address.isEmpty ? 0 : Self.wait(&s.addresses, address, addressPolicy, now)
             let wait = max(a, b)
-            return wait > 0 ? .refused(retryAfter: wait) : .allowed
+            if wait > 0 { return .refused(retryAfter: wait) }
+            Self.append(&s.accounts, account, accountPolicy, now)
+            if !address.isEmpty { Self.append(&s.addresses, address, addressPolicy, now) }
+            return .allowed
         }
     }
 
-    /// Counts a failed login.
-    public func recordFailure(account: String, address: String, now: Date) {
+    /// The login `attempt` allowed at `attemptedAt` succeeded: the account's failures are
+    /// forgotten, and this attempt no longer counts against the address (its earlier
+    /// failures do: one good password from an address does not excuse its guessing at
+    /// other accounts).
+    public func recordSuccess(account: String, address: String, attemptedAt: Date) {
         state.withLock { s in
-            Self.append(&s.accounts, account, accountPolicy, now, maxTrackedKeys)
-            if !address.isEmpty { Self.append(&s.addresses, address, addressPolicy, now, maxTrackedKeys) }
+            s.accounts.removeValue(forKey: account)
+            if !address.isEmpty { Self.takeBack(&s.addresses, address, attemptedAt) }
         }
     }
 
-    /// A successful login forgets the account's failures (not the address's: one good
-    /// password from an address does not excuse its guessing at other accounts).
-    public func recordSuccess(account: String, now: Date) {
-        _ = state.withLock { s in s.accounts.removeValue(forKey: account) }
+    /// The login `attempt` allowed at `attemptedAt` could not be checked (a storage
+    /// error): it counts neither for the account nor for the address.
+    public func release(account: String, address: String, attemptedAt: Date) {
+        state.withLock { s in
+            Self.takeBack(&s.accounts, account, attemptedAt)
+            if !address.isEmpty { Self.takeBack(&s.addresses, address, attemptedAt) }
+        }
     }
 
     /// Keys currently tracked (accounts, addresses): for tests of the memory bound.
@@ -79,14 +95,14 @@ public final class LoginRateLimiter: Sendable {
     }
 
     /// Seconds until `key` may try again (0: now), dropping failures that left the window.
-    private static func wait(_ table: inout [String: [Date]], _ key: String, _ policy: Policy, _ now: Date) -> Int {
-        guard var times = table[key] else { return 0 }
+    private static func wait(_ table: inout LRUTable<String, [Date]>, _ key: String, _ policy: Policy, _ now: Date) -> Int {
+        guard var times = table.peek(key) else { return 0 }
         times.removeAll { now.timeIntervalSince($0) >= policy.window }
         if times.isEmpty {
             table.removeValue(forKey: key)
             return 0
         }
-        table[key] = times
+        table.set(key, times)
         guard times.count >= policy.maxFailures else { return 0 }
         // The attempt is allowed again once enough failures have aged out of the window.
         let freeing = times[times.count - policy.maxFailures]
@@ -94,20 +110,20 @@ public final class LoginRateLimiter: Sendable {
         return max(1, Int(seconds.rounded(.up)))
     }
 
-    private static func append(_ table: inout [String: [Date]], _ key: String, _ policy: Policy, _ now: Date, _ limit: Int) {
-        var times = table[key] ?? []
-        times.removeAll { now.timeIntervalSince($0) >= policy.window }
-        times.append(now)
-        // Only the last maxFailures matter for the decision.
-        if times.count > policy.maxFailures { times.removeFirst(times.count - policy.maxFailures) }
-        table[key] = times
-        if table.count > limit { prune(&table, policy, now, limit) }
+    /// Counts a failure at `now`; a full table forgets its least recently used key.
+    private static func append(_ table: inout LRUTable<String, [Date]>, _ key: String, _ policy: Policy, _ now: Date) {
+        table.update(key, default: []) { times in
+            times.removeAll { now.timeIntervalSince($0) >= policy.window }
+            times.append(now)
+            // Only the last maxFailures matter for the decision.
+            if times.count > policy.maxFailures { times.removeFirst(times.count - policy.maxFailures) }
+        }
     }
 
-    private static func prune(_ table: inout [String: [Date]], _ policy: Policy, _ now: Date, _ limit: Int) {
-        table = table.filter { _, times in times.contains { now.timeIntervalSince($0) < policy.window } }
-        guard table.count > limit else { return }
-        let stalest = table.sorted { ($0.value.last ?? .distantPast) < ($1.value.last ?? .distantPast) }
-        for (key, _) in stalest.prefix(table.count - limit) { table.removeValue(forKey: key) }
+    /// Removes one failure counted at `time` (the attempt's own).
+    private static func takeBack(_ table: inout LRUTable<String, [Date]>, _ key: String, _ time: Date) {
+        guard var times = table.peek(key), let i = times.lastIndex(of: time) else { return }
+        times.remove(at: i)
+        if times.isEmpty { table.removeValue(forKey: key) } else { table.set(key, times) }
     }
 }

@@ -1,5 +1,6 @@
 import CCrypto
 import Foundation
+import Synchronization
 
 /// Password hashing with scrypt (OpenSSL's `EVP_PBE_scrypt`): memory-hard, so a stolen
 /// database costs an attacker 32 MiB and about 0.1 s per guess at the default
@@ -46,20 +47,32 @@ public struct PasswordHasher: Sendable, Equatable {
     /// Whether `password` is the one `encoded` was made from. Throws only when `encoded`
     /// is not a hash this program can read (`malformedHash`), or scrypt itself fails.
     public func verify(_ password: String, against encoded: String) throws(AuthError) -> Bool {
-        let parsed = try Self.parse(encoded)
+        try verifyLogin(password, storedHash: encoded)
+    }
+
+    /// A login's check, the same steps whether the account exists or not: with no stored
+    /// hash (an unknown e-mail) the password is checked against a placeholder hash with
+    /// this hasher's parameters, so the work, and the time, tell nothing about which
+    /// e-mails have accounts. An empty or over-long password is refused before scrypt on
+    /// both paths alike. Always false without a stored hash.
+    public func verifyLogin(_ password: String, storedHash: String?) throws(AuthError) -> Bool {
+        let parsed = try storedHash.map { (s: String) throws(AuthError) -> Parsed in try Self.parse(s) } ?? placeholder
         guard !password.isEmpty, password.utf8.count <= Self.maxPasswordBytes else { return false }
         let key = try Self.derive(password, salt: parsed.salt, n: parsed.n, r: parsed.r, p: parsed.p,
                                   length: parsed.key.count)
-        return Secrets.constantTimeEqual(key, parsed.key)
+        return storedHash != nil && Secrets.constantTimeEqual(key, parsed.key)
     }
 
-    /// Spends the time of a verification without a stored hash: a login for an unknown
-    /// e-mail must take as long as one with a wrong password, or timing tells which
-    /// e-mails have accounts.
-    public func simulateVerification(_ password: String) {
-        _ = try? Self.derive(password.isEmpty ? " " : password, salt: [UInt8](repeating: 0, count: Self.saltLength),
-                             n: n, r: r, p: p, length: Self.keyLength)
+    /// What an unknown account is checked against: this hasher's parameters, a fixed
+    /// salt, a key nothing derives to in practice.
+    private var placeholder: Parsed {
+        Parsed(n: n, r: r, p: p, salt: [UInt8](repeating: 0x5A, count: Self.saltLength),
+               key: [UInt8](repeating: 0, count: Self.keyLength))
     }
+
+    /// Counts key derivations (scrypt runs) in the current task, for tests that a path
+    /// does or does not run scrypt; nil (the default) counts nothing.
+    @TaskLocal public static var derivationCounter: DerivationCounter?
 
     static func check(_ password: String) throws(AuthError) {
         guard !password.isEmpty else { throw AuthError(.unacceptablePassword, "the password is empty") }
@@ -97,6 +110,7 @@ public struct PasswordHasher: Sendable, Equatable {
 
     static func derive(_ password: String, salt: [UInt8], n: UInt64, r: UInt64, p: UInt64,
                        length: Int) throws(AuthError) -> [UInt8] {
+        derivationCounter?.increment()
         let pass = Array(password.utf8)
         var key = [UInt8](repeating: 0, count: length)
         // scrypt needs 128·r·N bytes for V and 128·r·p for B, plus a little; OpenSSL's
@@ -112,4 +126,12 @@ public struct PasswordHasher: Sendable, Equatable {
         }
         return key
     }
+}
+
+/// Counts scrypt runs (see `PasswordHasher.derivationCounter`).
+public final class DerivationCounter: Sendable {
+    private let value = Mutex(0)
+    public init() {}
+    public var count: Int { value.withLock { $0 } }
+    func increment() { value.withLock { $0 += 1 } }
 }

@@ -126,6 +126,9 @@ public final class GraphAPIClient: @unchecked Sendable {
 
     /// Looks up a media id: its short-lived download URL, type, hash and size.
     public func mediaInfo(id: String) throws(GraphError) -> GraphMediaInfo {
+        guard GraphAPIClient.isMediaID(id) else {
+            throw GraphError(kind: .permanent, title: "'\(id)' is not a WhatsApp media id (digits only)")
+        }
         let url = "\(configuration.graphURL)/\(GraphAPIClient.pathEscape(id))"
         let response = try perform(url: url, body: nil, headers: jsonHeaders, timeout: configuration.requestTimeout,
                                    maxBytes: 1 << 20, followRedirects: false)
@@ -140,27 +143,90 @@ public final class GraphAPIClient: @unchecked Sendable {
     }
 
     /// Downloads media from a URL `mediaInfo` returned, with the bearer token, following
-    /// redirects (curl drops the token on a redirect to another host).
+    /// redirects (curl drops the token on a redirect to another host). Only a URL
+    /// `mayReceiveToken` allows is fetched.
     public func downloadMedia(url: String) throws(GraphError) -> [UInt8] {
-        let response = try perform(url: url, body: nil, headers: downloadHeaders, timeout: configuration.downloadTimeout,
-                                   maxBytes: configuration.maxDownloadBytes, followRedirects: true)
-        guard (200..<300).contains(response.status) else {
-            throw GraphError.classify(httpStatus: response.status, body: response.body, retryAfter: response.retryAfter)
-        }
-        return response.body
+        let sink = GraphMediaBuffer()
+        try streamMedia(url: url, maxBytes: configuration.maxDownloadBytes, to: sink)
+        return sink.bytes
     }
 
     /// Looks up a media id and downloads it at once (the URL expires in minutes), then
     /// checks the bytes against the reported SHA-256 (hex or base64; skipped when the
     /// provider gave none). A mismatch is retryable: the download was damaged.
     public func downloadMedia(id: String) throws(GraphError) -> (info: GraphMediaInfo, bytes: [UInt8]) {
+        let sink = GraphMediaBuffer()
+        let info = try streamMedia(id: id, maxBytes: configuration.maxDownloadBytes, to: sink)
+        return (info, sink.bytes)
+    }
+
+    /// Looks up a media id and streams its bytes to `sink` as they arrive: `begin` once
+    /// the provider has answered 2xx, then `write` per piece. Media the lookup or the
+    /// download reports as larger than `maxBytes` is refused before `begin`; a download
+    /// that grows past it anyway is stopped (an error after `begin`: the receiver must
+    /// not treat what it got as complete). The SHA-256 the lookup reported is checked at
+    /// the end (a mismatch is a retryable error, after `begin`).
+    @discardableResult
+    public func streamMedia(id: String, maxBytes: Int, to sink: some GraphMediaSink) throws(GraphError) -> GraphMediaInfo {
         let info = try mediaInfo(id: id)
-        let bytes = try downloadMedia(url: info.url)
-        if let expected = info.sha256, let digest = GraphAPIClient.sha256Digest(expected),
-           digest != GraphAPIClient.sha256(bytes) {
+        if let size = info.fileSize, size > maxBytes {
+            var e = GraphError(kind: .permanent, title: "media \(id) is \(size) bytes, more than the \(maxBytes) allowed")
+            e.tooLarge = true
+            throw e
+        }
+        let hasher = SHA256Stream()
+        let checking = ChecksumSink(inner: sink, hasher: hasher, mimeType: info.mimeType)
+        try streamMedia(url: info.url, maxBytes: maxBytes, to: checking)
+        if let expected = info.sha256, let digest = GraphAPIClient.sha256Digest(expected), digest != hasher.finish() {
             throw GraphError(kind: .retryable, title: "media \(id): downloaded bytes do not match the reported sha256")
         }
-        return (info, bytes)
+        return info
+    }
+
+    /// Streams the body of a media URL to `sink` (see `streamMedia(id:maxBytes:to:)`).
+    public func streamMedia(url: String, maxBytes: Int, to sink: some GraphMediaSink) throws(GraphError) {
+        guard GraphAPIClient.mayReceiveToken(mediaURL: url, graphURL: configuration.graphURL) else {
+            throw GraphError(kind: .permanent, title: "the media URL is not an https URL on Meta's hosts (nor the configured graph_url's); the token is not sent there: \(GraphAPIClient.originOf(url))")
+        }
+        let response = try perform(url: url, body: nil, headers: downloadHeaders, timeout: configuration.downloadTimeout,
+                                   maxBytes: maxBytes, followRedirects: true, stream: sink)
+        guard (200..<300).contains(response.status) else {
+            throw GraphError.classify(httpStatus: response.status, body: response.body, retryAfter: response.retryAfter)
+        }
+        if !response.streamed, !sink.begin(mimeType: nil, contentLength: 0) {
+            throw GraphError(kind: .permanent, title: "media download stopped by its receiver")
+        }
+    }
+
+    /// Meta's media ids are decimal digits; anything else (`..`, `a/b`) would change the
+    /// Graph API path it is put in.
+    public static func isMediaID(_ id: String) -> Bool {
+        (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+
+    /// Meta's hosts that serve media downloads (`lookaside.fbsbx.com` today); their
+    /// subdomains count too.
+    public static let metaMediaDomains = ["fbsbx.com", "facebook.com", "fbcdn.net", "whatsapp.net", "whatsapp.com"]
+
+    /// Whether a media URL the lookup returned may be fetched with the access token:
+    /// https on one of `metaMediaDomains`, or the same origin (scheme, host, port) as the
+    /// configured graph_url, which gets the token anyway (a local fake in tests, a
+    /// company's egress proxy). Anything else would hand the token to whoever the lookup
+    /// answer points at.
+    public static func mayReceiveToken(mediaURL: String, graphURL: String) -> Bool {
+        guard let url = URLComponents(string: mediaURL), let scheme = url.scheme?.lowercased(),
+              let host = url.host?.lowercased(), !host.isEmpty, url.user == nil, url.password == nil else { return false }
+        if scheme == "https", metaMediaDomains.contains(where: { host == $0 || host.hasSuffix("." + $0) }) { return true }
+        guard let graph = URLComponents(string: graphURL), let graphScheme = graph.scheme?.lowercased(),
+              let graphHost = graph.host?.lowercased() else { return false }
+        func port(_ c: URLComponents, _ scheme: String) -> Int { c.port ?? (scheme == "https" ? 443 : 80) }
+        return scheme == graphScheme && host == graphHost && port(url, scheme) == port(graph, graphScheme)
+    }
+
+    /// `scheme://host:port` of a URL, for messages (never the query: it may carry keys).
+    static func originOf(_ url: String) -> String {
+        guard let c = URLComponents(string: url), let scheme = c.scheme, let host = c.host else { return "(not a URL)" }
+        return "\(scheme)://\(host)" + (c.port.map { ":\($0)" } ?? "")
     }
 
     static func sha256(_ bytes: [UInt8]) -> [UInt8] {
@@ -268,6 +334,8 @@ public final class GraphAPIClient: @unchecked Sendable {
         var status: Int
         var body: [UInt8]
         var retryAfter: Duration?
+        /// The 2xx body went to a stream sink (`body` is empty then).
+        var streamed = false
     }
 
     private func postJSON(_ body: [UInt8]) throws(GraphError) -> JSONValue {
@@ -289,13 +357,15 @@ public final class GraphAPIClient: @unchecked Sendable {
     }
 
     private func perform(url: String, body: [UInt8]?, headers: UnsafeMutablePointer<curl_slist>?, timeout: Duration,
-                         maxBytes: Int, followRedirects: Bool) throws(GraphError) -> HTTPResponse {
+                         maxBytes: Int, followRedirects: Bool, stream: (any GraphMediaSink)? = nil) throws(GraphError) -> HTTPResponse {
         lock.lock()
         defer { lock.unlock() }
         guard let h = handle else {
             throw GraphError(kind: .retryable, title: "libcurl could not create a handle")
         }
-        let sink = ResponseSink(limit: maxBytes)
+        let sink = ResponseSink(limit: maxBytes, stream: stream, handle: h)
+        // A redirect from https never goes down to http (the token would travel in clear).
+        _ = CCurl_setopt_string(h, CURLOPT_REDIR_PROTOCOLS_STR, url.lowercased().hasPrefix("https:") ? "https" : "http,https")
         let started = ContinuousClock.now
         let code: CURLcode = withExtendedLifetime(sink) {
             _ = CCurl_setopt_string(h, CURLOPT_URL, url)
@@ -319,7 +389,12 @@ public final class GraphAPIClient: @unchecked Sendable {
 
         guard code == CURLE_OK else {
             if sink.overflow {
-                throw GraphError(kind: .permanent, title: "response larger than \(maxBytes) bytes", curlCode: Int(code.rawValue))
+                var e = GraphError(kind: .permanent, title: "response larger than \(maxBytes) bytes", curlCode: Int(code.rawValue))
+                e.tooLarge = true
+                throw e
+            }
+            if sink.stopped {
+                throw GraphError(kind: .permanent, title: "media download stopped by its receiver", curlCode: Int(code.rawValue))
             }
             let message = String(cString: curl_easy_strerror(code))
             logger?.debug("graph api \(method) failed", [LogKey.error: "curl \(code.rawValue)", "duration_ms": GraphAPIClient.ms(elapsed)])
@@ -334,7 +409,7 @@ public final class GraphAPIClient: @unchecked Sendable {
         _ = CCurl_getinfo_off(h, CURLINFO_RETRY_AFTER, &retryAfterSeconds)
         logger?.debug("graph api \(method) answered", [LogKey.status: "\(status)", "duration_ms": GraphAPIClient.ms(elapsed)])
         return HTTPResponse(status: status, body: sink.bytes,
-                            retryAfter: retryAfterSeconds > 0 ? .seconds(Int64(retryAfterSeconds)) : nil)
+                            retryAfter: retryAfterSeconds > 0 ? .seconds(Int64(retryAfterSeconds)) : nil, streamed: sink.started)
     }
 
     static func milliseconds(_ d: Duration) -> Int {
@@ -353,26 +428,123 @@ public final class GraphAPIClient: @unchecked Sendable {
     }
 }
 
-/// Collects a response body; refuses more than `limit` bytes.
+/// Collects a response body, or streams a 2xx body to a `GraphMediaSink`; refuses more
+/// than `limit` bytes.
 final class ResponseSink {
     var bytes: [UInt8] = []
     let limit: Int
     var overflow = false
-    init(limit: Int) { self.limit = limit }
+    /// Set: a 2xx body goes there instead of `bytes` (an error body is still collected).
+    let stream: (any GraphMediaSink)?
+    let handle: UnsafeMutableRawPointer
+    var started = false
+    var stopped = false
+    var streamedBytes = 0
+    init(limit: Int, stream: (any GraphMediaSink)? = nil, handle: UnsafeMutableRawPointer) {
+        self.limit = limit
+        self.stream = stream
+        self.handle = handle
+    }
+
+    /// One piece of the body; false stops the transfer.
+    func take(_ pointer: UnsafeMutablePointer<CChar>?, _ n: Int) -> Bool {
+        if let stream {
+            if !started {
+                var status = 0
+                _ = CCurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+                if (200..<300).contains(status) {
+                    var length: curl_off_t = -1
+                    _ = CCurl_getinfo_off(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
+                    if length > limit { overflow = true; return false }
+                    started = true
+                    guard stream.begin(mimeType: nil, contentLength: length >= 0 ? Int(length) : nil) else { stopped = true; return false }
+                }
+            }
+            if started {
+                streamedBytes += n
+                if streamedBytes > limit { overflow = true; return false }
+                guard let pointer, n > 0 else { return true }
+                guard stream.write(UnsafeRawBufferPointer(start: pointer, count: n)) else { stopped = true; return false }
+                return true
+            }
+        }
+        // A whole plain response, or an error body (kept to classify the error; its
+        // first 64 KiB are enough).
+        if bytes.count + n > (stream == nil ? limit : min(limit, 1 << 16)) {
+            if stream == nil { overflow = true; return false }
+            return true
+        }
+        if let pointer, n > 0 {
+            bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: n))
+        }
+        return true
+    }
 }
 
-/// libcurl's write callback: appends to the `ResponseSink` passed as WRITEDATA.
+/// libcurl's write callback: hands each piece to the `ResponseSink` passed as WRITEDATA.
 /// Returning less than it was given makes curl abort the transfer (error 23).
 let graphWriteCallback: CCurl_write_callback = { pointer, size, count, userdata in
     guard let userdata else { return 0 }
     let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
     let n = size * count
-    if sink.bytes.count + n > sink.limit {
-        sink.overflow = true
-        return 0
+    return sink.take(pointer, n) ? n : 0
+}
+
+/// Receives a media download as it arrives (`GraphAPIClient.streamMedia`). Called on
+/// the downloading thread.
+public protocol GraphMediaSink: AnyObject {
+    /// The provider answered 2xx; the body follows (`mimeType` as the media lookup
+    /// reported it, `contentLength` when the download said). Return false to stop.
+    func begin(mimeType: String?, contentLength: Int?) -> Bool
+    /// The next piece of the body, borrowed for the call. Return false to stop.
+    func write(_ bytes: UnsafeRawBufferPointer) -> Bool
+}
+
+/// Keeps a whole download in memory (plugins' `host->media`).
+public final class GraphMediaBuffer: GraphMediaSink {
+    public private(set) var bytes: [UInt8] = []
+    public init() {}
+    public func begin(mimeType: String?, contentLength: Int?) -> Bool {
+        if let contentLength { bytes.reserveCapacity(contentLength) }
+        return true
     }
-    if let pointer, n > 0 {
-        sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: n))
+    public func write(_ piece: UnsafeRawBufferPointer) -> Bool {
+        bytes.append(contentsOf: piece)
+        return true
     }
-    return n
+}
+
+/// Hashes what passes through to another sink, and gives it the looked-up media type.
+final class ChecksumSink<Inner: GraphMediaSink>: GraphMediaSink {
+    let inner: Inner
+    let hasher: SHA256Stream
+    let mimeType: String?
+    init(inner: Inner, hasher: SHA256Stream, mimeType: String?) {
+        self.inner = inner
+        self.hasher = hasher
+        self.mimeType = mimeType
+    }
+    func begin(mimeType: String?, contentLength: Int?) -> Bool {
+        inner.begin(mimeType: self.mimeType ?? mimeType, contentLength: contentLength)
+    }
+    func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        hasher.update(bytes)
+        return inner.write(bytes)
+    }
+}
+
+/// SHA-256 over pieces (OpenSSL's EVP digest).
+final class SHA256Stream {
+    private let ctx = EVP_MD_CTX_new()
+    init() { _ = EVP_DigestInit_ex(ctx, EVP_sha256(), nil) }
+    deinit { EVP_MD_CTX_free(ctx) }
+    func update(_ bytes: UnsafeRawBufferPointer) {
+        if let base = bytes.baseAddress, bytes.count > 0 { _ = EVP_DigestUpdate(ctx, base, bytes.count) }
+    }
+    func finish() -> [UInt8] {
+        var md = [UInt8](repeating: 0, count: 32)
+        var n: UInt32 = 0
+        _ = EVP_DigestFinal_ex(ctx, &md, &n)
+        return md
+    }
 }

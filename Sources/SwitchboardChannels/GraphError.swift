@@ -34,6 +34,8 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
     /// timeout after the request went out, a reset, an HTML 502): a retry can make a
     /// duplicate. The outbox retries anyway (at-least-once) and journals the ambiguity.
     public var ambiguous: Bool
+    /// A media download refused or stopped because it is larger than allowed.
+    public var tooLarge = false
 
     public init(kind: Kind, httpStatus: Int? = nil, code: Int? = nil, title: String, details: String? = nil,
                 retryAfter: Duration? = nil, curlCode: Int? = nil, ambiguous: Bool = false) {

@@ -58,6 +58,8 @@ public indirect enum ConfigValueType: Sendable {
     case timeZone
     /// A list of scalars.
     case textList
+    /// A list of IP addresses and CIDR blocks (`IPAddressRange`).
+    case addressRanges
     /// A nested mapping.
     case section(ConfigSection)
     /// A list of mappings.
@@ -82,6 +84,7 @@ public indirect enum ConfigValueType: Sendable {
         case .region: "region (ISO 3166 alpha-2)"
         case .timeZone: "IANA time zone"
         case .textList: "list of text"
+        case .addressRanges: "list of IP addresses or CIDR blocks"
         case .section: "mapping"
         case .sectionList: "list of mappings"
         case .anyYAML: "any YAML (passed as JSON)"

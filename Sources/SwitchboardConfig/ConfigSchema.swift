@@ -32,6 +32,8 @@ public enum ConfigSchema {
                      "Most web chat streams open at once from one client address; past it 429."),
         ConfigOption("max_streams_per_visitor", .integer(1...1000), .value("4"),
                      "Most streams open at once for one visitor of a workspace (a few browser tabs); past it 429."),
+        ConfigOption("trusted_proxies", .addressRanges, .value("[]"),
+                     "Reverse proxies (IP addresses or CIDR blocks) whose X-Forwarded-For is believed: the client is the right-most address in it that is not a trusted proxy. Empty: the peer's address is the client (X-Forwarded-For is ignored). Login and web chat rate limits count per client address."),
     ])
 
     public static let storage = ConfigSection(path: "storage", doc: "Where messages, conversations and the journal are stored: set sqlite or postgres, not both.", options: [
@@ -102,6 +104,15 @@ public enum ConfigSchema {
                      "Least time between two messages to the same customer (WhatsApp's pair rate limit), in milliseconds."),
     ])
 
+    public static let media = ConfigSection(path: "media", doc: "Inbound media downloads for agents (GET /api/v1/messages/{id}/media).", options: [
+        ConfigOption("downloads", .integer(1...64), .value("8"),
+                     "Downloads from the provider running at once, on their own threads (never the HTTP server's); up to 4 times as many more wait their turn, and past that requests are answered 503 with Retry-After."),
+        ConfigOption("downloads_per_workspace", .integer(1...64), .value("4"),
+                     "Downloads one workspace may have running or waiting; past that its requests are answered 429 with Retry-After, so one workspace cannot take every download thread."),
+        ConfigOption("max_bytes", .integer(1...104_857_600), .value("16777216"),
+                     "Largest media served, in bytes (16 MiB); larger media is refused with a clear error (502, code media_too_large) before anything is sent."),
+    ])
+
     /// The top level of `config/switchboard.yaml`.
     public static let host = ConfigSection(path: "", doc: "Host config (config/switchboard.yaml).", options: [
         ConfigOption("server", .section(server), .value("{}"), server.doc),
@@ -113,6 +124,7 @@ public enum ConfigSchema {
         ConfigOption("channels", .sectionList(channel), .value("[]"), "The channels this host runs."),
         ConfigOption("outbox", .section(outbox), .value("{}"), outbox.doc),
         ConfigOption("webchat", .section(webChat), .value("{}"), webChat.doc),
+        ConfigOption("media", .section(media), .value("{}"), media.doc),
     ])
 
     public static let plugin = ConfigSection(path: "plugins[]", doc: "One responder of the workspace's chain.", options: [
@@ -135,6 +147,12 @@ public enum ConfigSchema {
         ConfigOption("mark_read", .boolean, .value("false"), "Mark inbound messages as read (blue ticks) when they are processed."),
         ConfigOption("plugins", .sectionList(plugin), .value("[]"), "The responder chain, in order: the first plugin that replies wins."),
     ])
+
+    /// The secrets the shipped config falls back to when the environment does not set
+    /// them (`${WA_APP_SECRET:-demo-app-secret}`): fine on loopback for the demo, refused
+    /// by `check` and `serve` on an address reachable from the network (anyone who has
+    /// read the README could sign webhooks).
+    public static let demoSecrets: Set<String> = ["demo-app-secret", "demo-verify-token", "demo-access-token"]
 
     /// Every documented key of both files, one per entry, with type, default and sentence:
     /// what `switchboard check --keys` (or similar) can print.

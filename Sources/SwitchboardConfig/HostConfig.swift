@@ -4,6 +4,8 @@ public struct HostConfig: Sendable {
     public struct Server: Sendable {
         public var listen: ListenAddress
         public var maxBodyBytes: Int
+        /// Peers whose `X-Forwarded-For` is believed (`server.trusted_proxies`).
+        public var trustedProxies: [IPAddressRange] = []
         public var maxConnections: Int = 1024
         /// 0: no limit.
         public var maxConnectionsPerAddress: Int = 0
@@ -56,6 +58,18 @@ public struct HostConfig: Sendable {
         public var pairSpacingMilliseconds: Int
     }
 
+    /// Media downloads for agents (`media`).
+    public struct Media: Sendable, Equatable {
+        public var downloads = 8
+        public var downloadsPerWorkspace = 4
+        public var maxBytes = 16 << 20
+        public init(downloads: Int = 8, downloadsPerWorkspace: Int = 4, maxBytes: Int = 16 << 20) {
+            self.downloads = downloads
+            self.downloadsPerWorkspace = downloadsPerWorkspace
+            self.maxBytes = maxBytes
+        }
+    }
+
     /// The config file this was read from, as the caller named it.
     public var file: String
     public var server: Server
@@ -69,4 +83,5 @@ public struct HostConfig: Sendable {
     public var channels: [ChannelConfig]
     public var outbox: Outbox
     public var webChat = WebChat()
+    public var media = Media()
 }

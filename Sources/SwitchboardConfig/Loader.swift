@@ -132,6 +132,7 @@ final class Loader {
         serverConfig.streamBufferBytes = server.integer("stream_buffer_bytes") ?? 1 << 20
         serverConfig.metricsListen = metricsListen
         serverConfig.metricsToken = metricsToken
+        serverConfig.trustedProxies = server.textList("trusted_proxies").compactMap { try? IPAddressRange.parse($0.text).get() }
 
         let webChatValues = section("webchat", ConfigSchema.webChat)
         var webChat = HostConfig.WebChat()
@@ -172,6 +173,11 @@ final class Loader {
         let channelValues = values.sections("channels")
         let channels = channelValues.map(channel)
 
+        if !listen.isLoopback {
+            refuseDemoSecrets(listen: listen, [("whatsapp.apps[]", appValues, ["app_secret", "verify_token"]),
+                                               ("channels[]", channelValues, ["access_token"])])
+        }
+
         let outboxValues = section("outbox", ConfigSchema.outbox)
         let outbox = HostConfig.Outbox(
             retryBaseMilliseconds: outboxValues.integer("retry_base_ms") ?? 1000,
@@ -180,6 +186,10 @@ final class Loader {
             breakerFailures: outboxValues.integer("breaker_failures") ?? 5,
             breakerCooldownMilliseconds: outboxValues.integer("breaker_cooldown_ms") ?? 30_000,
             pairSpacingMilliseconds: outboxValues.integer("pair_spacing_ms") ?? 1000)
+        let mediaValues = section("media", ConfigSchema.media)
+        let media = HostConfig.Media(downloads: mediaValues.integer("downloads") ?? 8,
+                                     downloadsPerWorkspace: mediaValues.integer("downloads_per_workspace") ?? 4,
+                                     maxBytes: mediaValues.integer("max_bytes") ?? 16 << 20)
         let config = HostConfig(
             file: file,
             server: serverConfig,
@@ -190,8 +200,21 @@ final class Loader {
             whatsAppApps: apps,
             channels: channels,
             outbox: outbox,
-            webChat: webChat)
+            webChat: webChat,
+            media: media)
         return HostParse(config: config, values: values, apps: appValues, channels: channelValues)
+    }
+
+    /// The demo's secrets on an address reachable from the network: an error per key.
+    private func refuseDemoSecrets(listen: ListenAddress, _ groups: [(path: String, sections: [ConfigValues], keys: [String])]) {
+        for (path, sections, keys) in groups {
+            for values in sections {
+                for key in keys {
+                    guard let value = values.text(key), ConfigSchema.demoSecrets.contains(value) else { continue }
+                    diagnostics.error("'\(path).\(key)' is the demo secret '\(value)' and server.listen \(listen) is reachable from the network: set a real secret (the config's ${VAR}) or listen on 127.0.0.1", at: values.node(key))
+                }
+            }
+        }
     }
 
     private func channel(_ v: ConfigValues) -> ChannelConfig {

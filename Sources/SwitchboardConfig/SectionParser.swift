@@ -168,6 +168,23 @@ struct SectionParser {
                 out.append(ConfigItem(value: .text(s), node: item))
             }
             return .list(out)
+        case .addressRanges:
+            if node.isNull { return .list([]) }
+            guard let items = node.items else {
+                return fail("expected a list of IP addresses or CIDR blocks for '\(key)', got \(node.kindDescription)", node)
+            }
+            var out: [ConfigItem] = []
+            for item in items where !item.hasError {
+                guard let s = item.scalarValue, !item.isNull else {
+                    diagnostics.error("expected an IP address or CIDR block in '\(key)', got \(item.kindDescription)", at: item)
+                    continue
+                }
+                switch IPAddressRange.parse(s) {
+                case .success: out.append(ConfigItem(value: .text(s), node: item))
+                case .failure(let p): diagnostics.error(p.message, at: item)
+                }
+            }
+            return .list(out)
         case .section(let nested):
             if !node.isNull && node.entries == nil {
                 return fail("expected a mapping for '\(section.qualified(key))', got \(node.kindDescription)", node)

@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import Foundation
 import Synchronization
 
 /// The body of a streaming response (server-sent events, long downloads): written from
@@ -30,8 +31,13 @@ public final class HTTPResponseStream: Sendable {
         var policy: EventStreamPolicy?
         var opened = ContinuousClock.now
         var lastWrite = ContinuousClock.now
+        /// Ended by `abort()`: the body is cut off, not finished.
+        var failed = false
     }
     private let state = Mutex(State())
+    /// Writers waiting in `waitForRoom`, woken when the reader takes bytes.
+    private let room = NSCondition()
+    private let roomWaiters = Atomic<Int>(0)
     private let closeHandlers = Mutex<[@Sendable () -> Void]>([])
 
     public init() {}
@@ -76,6 +82,48 @@ public final class HTTPResponseStream: Sendable {
             s.finished = true
             wake(&s)
         }
+    }
+
+    /// Ends the response as failed: buffered bytes are dropped and the connection is
+    /// closed without the end of the body (no final chunk), so the client sees a broken
+    /// transfer, never a complete one. For a download that fails after its headers went.
+    public func abort() {
+        state.withLock { s in
+            guard !s.finished else { return }
+            s.finished = true
+            s.failed = true
+            s.buffer = []
+            s.readOffset = 0
+            wake(&s)
+        }
+        wakeWriters()
+    }
+
+    /// Bytes written and not yet taken by the connection.
+    public var bufferedByteCount: Int { state.withLock { $0.buffer.count - $0.readOffset } }
+
+    /// Blocks the calling (producer) thread until fewer than `limit` bytes wait to be
+    /// sent, so a fast source feeding a slow client holds at most about `limit` bytes.
+    /// Returns false, at once, when the client has gone or the stream has ended.
+    public func waitForRoom(below limit: Int) -> Bool {
+        room.lock()
+        defer { room.unlock() }
+        // Counted before looking, so a reader that takes bytes after the look wakes us.
+        roomWaiters.add(1, ordering: .sequentiallyConsistent)
+        defer { roomWaiters.subtract(1, ordering: .sequentiallyConsistent) }
+        while true {
+            let (buffered, over) = state.withLock { ($0.buffer.count - $0.readOffset, $0.closed || $0.finished) }
+            if over { return false }
+            if buffered < limit { return true }
+            _ = room.wait(until: Date(timeIntervalSinceNow: 1))
+        }
+    }
+
+    private func wakeWriters() {
+        guard roomWaiters.load(ordering: .sequentiallyConsistent) > 0 else { return }
+        room.lock()
+        room.broadcast()
+        room.unlock()
     }
 
     /// True once the client has gone or the response has ended.
@@ -156,7 +204,14 @@ public final class HTTPResponseStream: Sendable {
     /// MHD's content reader: copies buffered bytes, ends the stream, or suspends the
     /// connection until the next write.
     func read(into buf: UnsafeMutablePointer<CChar>, max: Int) -> Int {
+        let n = readLocked(into: buf, max: max)
+        if n > 0 { wakeWriters() }
+        return n
+    }
+
+    private func readLocked(into buf: UnsafeMutablePointer<CChar>, max: Int) -> Int {
         state.withLock { s in
+            if s.failed { return CMicroHTTPD_CONTENT_READER_END_WITH_ERROR() }
             let available = s.buffer.count - s.readOffset
             if available > 0 {
                 let n = min(available, max)
@@ -195,6 +250,7 @@ public final class HTTPResponseStream: Sendable {
             return !was
         }
         if first { runCloseHandlers() }
+        wakeWriters()
     }
 
     private func runCloseHandlers() {

@@ -68,10 +68,13 @@ final class Host: @unchecked Sendable {
         self.pipeline = pipeline
         pipeline.addRoutes(to: &router)
         // People and access (login, sessions, tokens), then the inbox API behind them.
-        let authenticator = Authenticator(store: store, logger: logger)
+        let authenticator = Authenticator(store: store, logger: logger,
+                                          clientAddress: ClientAddress(trustedProxies: config.host.server.trustedProxies))
         self.authenticator = authenticator
         authenticator.addAuthRoutes(to: &router)
-        let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: pipeline.media)
+        // Media for agents, downloaded on threads of its own (never the server's).
+        let mediaDownloads = MediaDownloads(fetcher: pipeline.media, limits: config.host.media, logger: logger)
+        let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: mediaDownloads)
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })
         metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
             Double(inbox.openEventStreams.value)
@@ -82,6 +85,10 @@ final class Host: @unchecked Sendable {
         }
         services += pipeline.services
         Self.addHealthRoutes(&router, readiness: readiness)
+        services.append(mediaDownloads)
+        metrics.computedGauge("switchboard_media_downloads", help: "Media downloads for agents running or waiting.") {
+            Double(mediaDownloads.inFlight)
+        }
         WebPages().addRoutes(to: &router, workspaces: WebPages.chatWorkspaces(config))
 
         let server = config.host.server

@@ -223,26 +223,64 @@ import Testing
         #expect(error?.kind == .permanent)
         #expect(error?.httpStatus == 404)
 
-        let missing = #expect(throws: GraphError.self) { try client.mediaInfo(id: "nope") }
+        let missing = #expect(throws: GraphError.self) { try client.mediaInfo(id: "404404") }
         #expect(missing?.code == 100)
     }
 
+    /// Media ids are digits: `..` or a slash would change the Graph API path they go in.
+    @Test(arguments: ["..", "nope", "1/2", "12%2F3", "", "1 2"])
+    func aMediaIDThatIsNotDigitsIsRefusedBeforeAnyRequest(bad: String) throws {
+        let error = #expect(throws: GraphError.self) { try client.downloadMedia(id: bad) }
+        #expect(error?.kind == .permanent)
+        #expect(error?.title.contains("not a WhatsApp media id (digits only)") == true)
+        #expect(fake.requests.isEmpty)
+    }
+
+    @Test func onlyHTTPSOnMetasHostsOrTheGraphURLsOriginGetsTheToken() {
+        let graph = "https://graph.facebook.com/v21.0"
+        for ok in ["https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1&ext=2&hash=3",
+                   "https://scontent.xx.fbcdn.net/v/t1/abc.jpg", "https://graph.facebook.com/v21.0/media/1",
+                   "https://mmg.whatsapp.net/x"] {
+            #expect(GraphAPIClient.mayReceiveToken(mediaURL: ok, graphURL: graph), "\(ok)")
+        }
+        for bad in ["http://lookaside.fbsbx.com/x", "https://evil.example/x", "https://fbsbx.com.evil.example/x",
+                    "https://evilfbsbx.com/x", "ftp://lookaside.fbsbx.com/x", "https://user:pw@lookaside.fbsbx.com/x",
+                    "file:///etc/passwd", "not a url", "http://127.0.0.1:8080/media"] {
+            #expect(!GraphAPIClient.mayReceiveToken(mediaURL: bad, graphURL: graph), "\(bad)")
+        }
+        // A local Graph API (tests, an egress proxy): its own origin, nothing else.
+        let local = "http://127.0.0.1:4567/v21.0"
+        #expect(GraphAPIClient.mayReceiveToken(mediaURL: "http://127.0.0.1:4567/media-download/1", graphURL: local))
+        #expect(!GraphAPIClient.mayReceiveToken(mediaURL: "http://127.0.0.1:4568/media-download/1", graphURL: local))
+        #expect(!GraphAPIClient.mayReceiveToken(mediaURL: "http://localhost:4567/media-download/1", graphURL: local))
+        #expect(!GraphAPIClient.mayReceiveToken(mediaURL: "https://127.0.0.1:4567/media-download/1", graphURL: local))
+    }
+
+    @Test func aLookupPointingOffMetasHostsIsNotFetched() throws {
+        fake.addMedia(id: "777", bytes: [1, 2, 3], mimeType: "image/png")
+        fake.setMediaURLBase("http://localhost:\(fake.port)")
+        let error = #expect(throws: GraphError.self) { try client.downloadMedia(id: "777") }
+        #expect(error?.kind == .permanent)
+        #expect(error?.title.contains("not an https URL on Meta's hosts") == true)
+        #expect(!fake.requests.contains { $0.path.hasPrefix("/media-download/") })
+    }
+
     @Test func corruptDownloadIsDetectedBySHA256() throws {
-        fake.addMedia(id: "m1", bytes: [1, 2, 3], mimeType: "image/png", reportedSHA256: String(repeating: "ab", count: 32))
-        let error = #expect(throws: GraphError.self) { try client.downloadMedia(id: "m1") }
+        fake.addMedia(id: "1001", bytes: [1, 2, 3], mimeType: "image/png", reportedSHA256: String(repeating: "ab", count: 32))
+        let error = #expect(throws: GraphError.self) { try client.downloadMedia(id: "1001") }
         #expect(error?.kind == .retryable)
         #expect(error?.title.contains("sha256") == true)
         // A base64 digest (as webhooks carry) of the right bytes passes.
-        fake.addMedia(id: "m2", bytes: [1, 2, 3], mimeType: "image/png",
+        fake.addMedia(id: "1002", bytes: [1, 2, 3], mimeType: "image/png",
                       reportedSHA256: "A5BYxvLAy0ksUzsKTRTvd8wPeKvMztUofYShogEc+4E=")
-        #expect(try client.downloadMedia(id: "m2").bytes == [1, 2, 3])
+        #expect(try client.downloadMedia(id: "1002").bytes == [1, 2, 3])
     }
 
     @Test func tooLargeDownloadIsRefused() throws {
-        fake.addMedia(id: "big", bytes: [UInt8](repeating: 7, count: 100_000), mimeType: "video/mp4")
+        fake.addMedia(id: "2001", bytes: [UInt8](repeating: 7, count: 100_000), mimeType: "video/mp4")
         let small = GraphAPIClient(configuration: .init(graphURL: fake.graphURL, phoneNumberID: "1", accessToken: "token-abc",
                                                         maxDownloadBytes: 10_000))
-        let error = #expect(throws: GraphError.self) { try small.downloadMedia(id: "big") }
+        let error = #expect(throws: GraphError.self) { try small.downloadMedia(id: "2001") }
         #expect(error?.kind == .permanent)
         #expect(error?.title.contains("10000") == true)
     }

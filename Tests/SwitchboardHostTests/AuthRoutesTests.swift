@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import SwitchboardAuth
+import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardLog
@@ -32,7 +33,7 @@ final class AuthFixture: @unchecked Sendable {
     /// AccessAdminTests cover the standard parameters.
     static let hasher = PasswordHasher(n: 1 << 10, r: 8, p: 1)
 
-    init() throws {
+    init(trustedProxies: [String] = []) throws {
         dir = NSTemporaryDirectory() + "auth-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var options = StoreOptions()
@@ -42,7 +43,9 @@ final class AuthFixture: @unchecked Sendable {
         logPath = dir + "/log.jsonl"
         let logger = Logger(sink: try LogSink(level: .debug, format: .json, path: logPath))
         let clock = self.clock
-        authenticator = Authenticator(store: store, logger: logger, hasher: Self.hasher, now: { clock.now })
+        let proxies = try trustedProxies.map { try IPAddressRange.parse($0).get() }
+        authenticator = Authenticator(store: store, logger: logger, hasher: Self.hasher,
+                                      clientAddress: ClientAddress(trustedProxies: proxies), now: { clock.now })
         var router = HTTPRouter()
         authenticator.addAuthRoutes(to: &router)
         router.add("*", "/api/v1/probe", authenticator.authenticated { _, caller in
@@ -345,16 +348,115 @@ extension AuthFixture {
         #expect(f.login("titi@bakery.ng", from: "203.0.113.10").status == 200)
     }
 
-    @Test func behindALocalProxyTheForwardedAddressCounts() throws {
+    /// X-Forwarded-For from a peer that is not a trusted proxy (none are by default) is
+    /// ignored: rotating it does not give a guesser fresh attempts.
+    @Test func withoutTrustedProxiesTheForwardedHeaderIsIgnored() throws {
         try f.addUser("titi@bakery.ng")
-        func viaProxy(_ client: String, _ email: String) -> HTTPResponse {
-            f.request("POST", "/api/v1/login",
-                      headers: ["Content-Type": "application/json", "X-Forwarded-For": "10.9.9.9, \(client)"],
-                      body: "{\"email\":\"\(email)\",\"password\":\"\(AuthFixture.password)\",\"workspace\":\"demo\"}",
-                      from: "127.0.0.1")
+        for i in 0..<20 {
+            let r = f.request("POST", "/api/v1/login",
+                              headers: ["Content-Type": "application/json", "X-Forwarded-For": "203.0.113.\(i)"],
+                              body: "{\"email\":\"user\(i)@bakery.ng\",\"password\":\"guess\",\"workspace\":\"demo\"}",
+                              from: "127.0.0.1")
+            #expect(r.status == 401)
         }
-        for i in 0..<20 { #expect(viaProxy("203.0.113.9", "user\(i)@bakery.ng").status == 401) }
+        let rotated = f.request("POST", "/api/v1/login",
+                                headers: ["Content-Type": "application/json", "X-Forwarded-For": "198.51.100.99"],
+                                body: "{\"email\":\"titi@bakery.ng\",\"password\":\"\(AuthFixture.password)\",\"workspace\":\"demo\"}",
+                                from: "127.0.0.1")
+        #expect(rotated.status == 429)
+    }
+}
+
+/// `server.trusted_proxies`: behind a trusted proxy, the right-most address in
+/// X-Forwarded-For that is not itself a trusted proxy is the client.
+@Suite struct AuthBehindProxyTests {
+    let f: AuthFixture
+    init() throws { f = try AuthFixture(trustedProxies: ["127.0.0.1", "10.0.0.0/8"]) }
+
+    func viaProxy(_ forwarded: String, _ email: String, password: String = AuthFixture.password,
+                  peer: String = "127.0.0.1") -> HTTPResponse {
+        f.request("POST", "/api/v1/login",
+                  headers: ["Content-Type": "application/json", "X-Forwarded-For": forwarded],
+                  body: "{\"email\":\"\(email)\",\"password\":\"\(password)\",\"workspace\":\"demo\"}",
+                  from: peer)
+    }
+
+    @Test func theForwardedClientCounts() throws {
+        try f.addUser("titi@bakery.ng")
+        for i in 0..<20 { #expect(viaProxy("10.9.9.9, 203.0.113.9", "user\(i)@bakery.ng").status == 401) }
         #expect(viaProxy("203.0.113.9", "titi@bakery.ng").status == 429)
         #expect(viaProxy("203.0.113.77", "titi@bakery.ng").status == 200)
+    }
+
+    /// What the client writes left of the address the proxy appended proves nothing.
+    @Test func rotatingTheClientWrittenPartGainsNothing() throws {
+        try f.addUser("titi@bakery.ng")
+        for i in 0..<20 { #expect(viaProxy("198.51.100.\(i), 203.0.113.9", "user\(i)@bakery.ng").status == 401) }
+        #expect(viaProxy("198.51.100.200, 203.0.113.9", "titi@bakery.ng").status == 429)
+    }
+
+    /// Through two trusted proxies (127.0.0.1 received it from 10.1.2.3, which received
+    /// it from the client), and with the header split over two lines.
+    @Test func aChainOfTrustedProxiesIsWalkedFromTheRight() throws {
+        try f.addUser("titi@bakery.ng")
+        for i in 0..<20 {
+            let r = f.request("POST", "/api/v1/login",
+                              headers: HTTPHeaders([(name: "Content-Type", value: "application/json"),
+                                                    (name: "X-Forwarded-For", value: "192.0.2.\(i), 203.0.113.9"),
+                                                    (name: "X-Forwarded-For", value: "10.1.2.3")]),
+                              body: "{\"email\":\"user\(i)@bakery.ng\",\"password\":\"x\",\"workspace\":\"demo\"}",
+                              from: "127.0.0.1")
+            #expect(r.status == 401)
+        }
+        #expect(viaProxy("203.0.113.9, 10.1.2.3", "titi@bakery.ng").status == 429)
+        #expect(viaProxy("203.0.113.10, 10.1.2.3", "titi@bakery.ng").status == 200)
+    }
+
+    /// A peer that is not a trusted proxy is the client, whatever it forwards.
+    @Test func anUntrustedPeersForwardedHeaderIsIgnored() throws {
+        try f.addUser("titi@bakery.ng")
+        for i in 0..<20 { #expect(viaProxy("203.0.113.\(i)", "user\(i)@bakery.ng", peer: "192.0.2.50").status == 401) }
+        #expect(viaProxy("203.0.113.200", "titi@bakery.ng", peer: "192.0.2.50").status == 429)
+    }
+}
+
+/// The no-oracle and atomicity guarantees of login, through the real `Authenticator`.
+@Suite struct AuthLoginHardeningTests {
+    let f: AuthFixture
+    init() throws { f = try AuthFixture() }
+
+    /// How many times scrypt runs for one login.
+    func derivations(_ login: () -> HTTPResponse) -> (status: Int, scrypt: Int) {
+        let counter = DerivationCounter()
+        let status = PasswordHasher.$derivationCounter.withValue(counter) { login().status }
+        return (status, counter.count)
+    }
+
+    /// An over-long password is refused before scrypt for an unknown e-mail exactly as
+    /// for a real account (scrypt for one and not the other tells which e-mails exist);
+    /// an ordinary wrong password runs scrypt once on both.
+    @Test func knownAndUnknownAccountsDoTheSameWork() throws {
+        try f.addUser("titi@bakery.ng")
+        let long = String(repeating: "p", count: PasswordHasher.maxPasswordBytes + 1)
+        #expect(derivations { f.login("titi@bakery.ng", long) } == (401, 0))
+        #expect(derivations { f.login("nobody@bakery.ng", long) } == (401, 0))
+        #expect(derivations { f.login("titi@bakery.ng", "wrong-pass") } == (401, 1))
+        #expect(derivations { f.login("nobody@bakery.ng", "wrong-pass") } == (401, 1))
+        #expect(derivations { f.login("nobody@bakery.ng", "wrong-pass", workspace: "no-such-ws") } == (401, 1))
+        #expect(derivations { f.login("titi@bakery.ng") } == (200, 1))
+    }
+
+    /// 16 wrong passwords at once: the account allows 5 failures, and no more than 5 are
+    /// even tried (the rest are refused before scrypt).
+    @Test func sixteenParallelGuessesGetNoMoreThanFiveTries() throws {
+        try f.addUser("titi@bakery.ng")
+        let statuses = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: 16) { i in
+            let s = f.login("titi@bakery.ng", "guess-\(i)", from: "198.51.100.\(i)").status
+            statuses.withLock { $0.append(s) }
+        }
+        let all = statuses.withLock { $0 }
+        #expect(all.filter { $0 == 401 }.count == 5, "\(all)")
+        #expect(all.filter { $0 == 429 }.count == 11, "\(all)")
     }
 }

@@ -32,7 +32,7 @@ final class InboxFixture: @unchecked Sendable {
     let notifications = Notifications()
     let api: InboxAPI
 
-    init(pollInterval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15), media: MediaFetcher? = nil) throws {
+    init(pollInterval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15), media: MediaDownloads? = nil) throws {
         dir = NSTemporaryDirectory() + "inbox-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var options = StoreOptions()

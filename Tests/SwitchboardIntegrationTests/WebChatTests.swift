@@ -61,17 +61,40 @@ import Testing
         #expect(((try contacts.json() as? [String: Any])?["items"] as? [Any])?.isEmpty == true)
     }
 
-    @Test func oneAddressCannotFloodTheChat() throws {
+    /// By default no proxy is trusted: X-Forwarded-For is ignored, so rotating it does not
+    /// get a flooder past the limit of its own address.
+    @Test func oneAddressCannotFloodTheChatByRotatingXForwardedFor() throws {
         let host = try TestHost(hostYAML: TestHost.minimalHostYAML(extra: Self.hostExtra), workspaces: ["demo": TestWorkspaces.demo])
         try host.start()
         var statuses: [Int] = []
         for i in 0..<40 {
             let body = Array("{\"visitor\":\"flooder-0001\",\"text\":\"spam \(i)\"}".utf8)
-            statuses.append(try host.client.post("/chat/demo/messages", body: body, headers: ["X-Forwarded-For": "203.0.113.9"]).status)
+            statuses.append(try host.client.post("/chat/demo/messages", body: body,
+                                                 headers: ["X-Forwarded-For": "203.0.113.\(i)"]).status)
         }
-        #expect(statuses.prefix(20).allSatisfy { $0 == 202 })
-        #expect(statuses.contains(429))
-        // Another client address is not affected.
+        #expect(statuses.prefix(20).allSatisfy { $0 == 202 }, "\(statuses)")
+        // 2 posts a second refill the bucket: 40 posts that take under 5 s see 10+ refused.
+        #expect(statuses.filter { $0 == 429 }.count >= 10, "\(statuses)")
+    }
+
+    /// Behind a trusted proxy (`server.trusted_proxies`) each forwarded client has its own
+    /// limit; what a client writes left of the proxy's entry does not count.
+    @Test func behindATrustedProxyEachForwardedClientHasItsOwnLimit() throws {
+        let yaml = TestHost.minimalHostYAML(extra: Self.hostExtra)
+            .replacingOccurrences(of: "  listen: 127.0.0.1:0\n", with: "  listen: 127.0.0.1:0\n  trusted_proxies: [127.0.0.1]\n")
+        #expect(yaml.contains("trusted_proxies"))
+        let host = try TestHost(hostYAML: yaml, workspaces: ["demo": TestWorkspaces.demo])
+        try host.start()
+        var statuses: [Int] = []
+        for i in 0..<40 {
+            let body = Array("{\"visitor\":\"flooder-0001\",\"text\":\"spam \(i)\"}".utf8)
+            statuses.append(try host.client.post("/chat/demo/messages", body: body,
+                                                 headers: ["X-Forwarded-For": "198.51.100.\(i), 203.0.113.9"]).status)
+        }
+        #expect(statuses.prefix(20).allSatisfy { $0 == 202 }, "\(statuses)")
+        // 2 posts a second refill the bucket: 40 posts that take under 5 s see 10+ refused.
+        #expect(statuses.filter { $0 == 429 }.count >= 10, "\(statuses)")
+        // Another client behind the same proxy is not affected.
         let other = try host.client.post("/chat/demo/messages", body: Array("{\"visitor\":\"visitor-0002\",\"text\":\"hi\"}".utf8),
                                          headers: ["X-Forwarded-For": "198.51.100.7"])
         #expect(other.status == 202)

@@ -92,6 +92,12 @@ extension FakeGraphAPI {
 
     func handle(connection: OpaquePointer?, url: String, method: String, body: [UInt8]) -> MHD_Result {
         let auth = MHD_lookup_connection_value(connection, .HEADER_KIND, "Authorization").map { String(cString: $0) }
+        if method == "GET", url.split(separator: "/").count == 2, !url.contains("media-download") {
+            // A media lookup: wait while the test holds media (one thread per connection).
+            state.withLock { $0.mediaLookupsWaiting += 1 }
+            while state.withLock({ $0.mediaHeld }) { usleep(2000) }
+            state.withLock { $0.mediaLookupsWaiting -= 1 }
+        }
         let (delay, answer) = route(url: url, method: method, body: body, authorization: auth)
         if delay > .zero { Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) * 1e-18) }
         guard let answer else { return MHD_NO } // close without answering
@@ -220,9 +226,9 @@ extension FakeGraphAPI {
             if method == "GET", parts.count == 1 {
                 if let m = s.media[parts[0]] {
                     answer = Answer(status: 200, body: FakeGraphAPI.json([
-                        "messaging_product": "whatsapp", "url": "\(baseURL)/media-download/\(parts[0])",
+                        "messaging_product": "whatsapp", "url": "\(s.mediaURLBase ?? baseURL)/media-download/\(parts[0])",
                         "mime_type": m.mime, "sha256": m.sha256 ?? FakeGraphAPI.sha256Hex(m.bytes),
-                        "file_size": m.bytes.count, "id": parts[0],
+                        "file_size": s.reportedFileSize ?? m.bytes.count, "id": parts[0],
                     ]))
                 } else {
                     answer = FakeGraphAPI.graphError(400, code: 100, message: "Unsupported get request",

@@ -26,6 +26,13 @@ public final class FakeGraphAPI: @unchecked Sendable {
         var delay: Duration = .zero
         var media: [String: (bytes: [UInt8], mime: String, sha256: String?)] = [:]
         var mediaURLsExpired = false
+        /// Set: lookups answer download URLs on this base instead of `baseURL`.
+        var mediaURLBase: String?
+        /// While true, media lookups wait (a provider that takes its time).
+        var mediaHeld = false
+        var mediaLookupsWaiting = 0
+        /// Set: lookups report this file_size instead of the real one.
+        var reportedFileSize: Int?
         var callback: (url: String, secret: String, statuses: [String])?
         var statusPosts: [WebhookPoster.Answer] = []
         var pendingStatusPosts = 0
@@ -124,6 +131,26 @@ public final class FakeGraphAPI: @unchecked Sendable {
     public func expireMediaURLs(_ expired: Bool = true) {
         state.withLock { $0.mediaURLsExpired = expired }
     }
+
+    /// Lookups answer download URLs on `base` (`http://localhost:PORT`, another origin
+    /// than `baseURL`) instead of this server's own address; nil: the default.
+    public func setMediaURLBase(_ base: String?) {
+        state.withLock { $0.mediaURLBase = base }
+    }
+
+    /// While held, every media lookup (`GET /{media-id}`) waits until `holdMedia(false)`:
+    /// a provider that answers in its own time, without a timer.
+    public func holdMedia(_ held: Bool) {
+        state.withLock { $0.mediaHeld = held }
+    }
+
+    /// Lookups report `size` as the file size (a provider that under-reports); nil: the truth.
+    public func setReportedFileSize(_ size: Int?) {
+        state.withLock { $0.reportedFileSize = size }
+    }
+
+    /// Media lookups waiting in `holdMedia`.
+    public var mediaLookupsWaiting: Int { state.withLock { $0.mediaLookupsWaiting } }
 
     /// After each accepted send, POST one signed status webhook per word in `statuses`
     /// (in that order) to `url`, like Meta does. Nil `url` turns it off.

@@ -73,12 +73,13 @@ extension Authenticator {
         }
         let email = EmailAddress.normalize(rawEmail)
         let workspace = WorkspaceID(rawWorkspace)
-        let address = Self.clientAddress(request)
+        let address = clientAddress.of(request)
         let account = "\(rawWorkspace)\n\(email ?? rawEmail)"
         let now = self.now()
         var fields = [LogKey.workspace: rawWorkspace, LogKey.remoteAddress: address]
 
-        if case .refused(let retryAfter) = limiter.check(account: account, address: address, now: now) {
+        // Checked and counted in one step: parallel guesses cannot all pass the check.
+        if case .refused(let retryAfter) = limiter.attempt(account: account, address: address, now: now) {
             logger.warn("login refused: too many failed attempts", fields)
             return .error(429, "too many failed logins; try again in \(retryAfter) seconds",
                           headers: ["Retry-After": String(retryAfter)])
@@ -88,24 +89,21 @@ extension Authenticator {
             if let email, WorkspaceID.isValid(rawWorkspace), try store.workspace(workspace).record()?.active == true {
                 user = try store.workspace(workspace).users.find(email: email)
             }
+            // One path for known and unknown e-mails (same checks, same scrypt work).
             var verified = false
-            if let user {
-                do {
-                    verified = try hasher.verify(password, against: user.passwordHash)
-                } catch {
-                    logger.error("stored password hash unreadable", [LogKey.workspace: rawWorkspace,
-                                                                     LogKey.userID: user.id, LogKey.error: "\(error)"])
-                }
-            } else {
-                hasher.simulateVerification(password)
+            do {
+                verified = try hasher.verifyLogin(password, storedHash: user?.passwordHash)
+            } catch {
+                logger.error("stored password hash unreadable", [LogKey.workspace: rawWorkspace,
+                                                                 LogKey.userID: user?.id ?? "", LogKey.error: "\(error)"])
             }
             guard let user, verified else {
-                limiter.recordFailure(account: account, address: address, now: now)
+                // Already counted by attempt.
                 fields["reason"] = user == nil ? "unknown account" : "wrong password"
                 logger.warn("login failed", fields)
                 return .error(401, Self.badCredentials)
             }
-            limiter.recordSuccess(account: account, now: now)
+            limiter.recordSuccess(account: account, address: address, attemptedAt: now)
 
             let sessionID = try Secrets.token()
             let csrf = try Secrets.token()
@@ -124,6 +122,7 @@ extension Authenticator {
                 "Cache-Control": "no-store",
             ])
         } catch {
+            limiter.release(account: account, address: address, attemptedAt: now)
             logger.error("login failed on a storage or random-generator error", [LogKey.workspace: rawWorkspace, LogKey.error: "\(error)"])
             return .error(503, "login is unavailable right now; try again")
         }
@@ -160,18 +159,5 @@ extension Authenticator {
                             credential: c.credential.rawValue)
             return .json(encoding: me, headers: ["Cache-Control": "no-store"])
         }
-    }
-
-    /// The address a login is counted against: the peer, or, when the peer is a proxy on
-    /// loopback, the last address it appended to `X-Forwarded-For` (the only one it
-    /// vouches for). Without this, every login behind a local proxy would share one
-    /// address and a guesser could lock everyone out.
-    static func clientAddress(_ request: HTTPRequest) -> String {
-        let peer = request.remoteAddress
-        guard peer == "127.0.0.1" || peer == "::1" || peer == "::ffff:127.0.0.1",
-              let forwarded = request.headers.values("X-Forwarded-For").last,
-              let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
-        else { return peer }
-        return last
     }
 }

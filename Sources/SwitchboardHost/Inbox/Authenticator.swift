@@ -32,11 +32,14 @@ final class Authenticator: Sendable {
     let limiter: LoginRateLimiter
     let hasher: PasswordHasher
     let sessionLifetime: TimeInterval
+    /// The address failed logins are counted against (`server.trusted_proxies`).
+    let clientAddress: ClientAddress
     let now: @Sendable () -> Date
 
     init(store: any Store, logger: Logger, limiter: LoginRateLimiter = LoginRateLimiter(),
          hasher: PasswordHasher = .standard, sessionLifetime: TimeInterval = Authenticator.defaultSessionLifetime,
-         now: @escaping @Sendable () -> Date = { Date() }) {
+         clientAddress: ClientAddress = ClientAddress(), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.clientAddress = clientAddress
         self.store = store
         self.logger = logger
         self.limiter = limiter

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardChannels
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardStore
@@ -31,8 +32,10 @@ extension InboxAPI {
 
     /// `GET /messages/{id}/media`: the bytes of an inbound image, audio, video, document
     /// or sticker, downloaded from the provider now (its URLs expire after minutes, so
-    /// only the media id is stored). 404 for a message without media, 502 when the
-    /// provider cannot give it (expired after its 7 days, or unreachable).
+    /// only the media id is stored), on a download thread and streamed (`MediaDownloads`:
+    /// limits, headers). 404 for a message without media, 400 when its media id is not
+    /// one (digits only), 429/503 when downloads are all taken, 502 when the provider
+    /// cannot give it (expired after its 7 days, unreachable, or too large).
     func downloadMedia(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
         let id = MessageID(request.parameter("id") ?? "")
         guard let message = try store.workspace(context.workspace).messages.get(id) else {
@@ -41,16 +44,11 @@ extension InboxAPI {
         guard message.kind.hasMedia, let mediaID = MediaFetcher.mediaID(payloadJSON: message.payloadJSON) else {
             throw InboxAPIError.notFound("message \(id) has no media")
         }
-        guard let media else { throw InboxAPIError(502, "no channel of this host can download media") }
-        do {
-            let (mimeType, bytes) = try media.fetch(channel: message.channelID, mediaID: mediaID)
-            return HTTPResponse(status: 200, headers: ["Content-Type": mimeType, "Cache-Control": "private, max-age=300",
-                                                       "X-Content-Type-Options": "nosniff"], body: bytes)
-        } catch {
-            logger.warn("media download failed", ["workspace": context.workspace.rawValue, "message_id": id.rawValue,
-                                                  "error": "\(error)"])
-            throw InboxAPIError(502, "the provider did not give the media: \(error)")
+        guard GraphAPIClient.isMediaID(mediaID) else {
+            throw InboxAPIError.badRequest("message \(id) carries the media id '\(mediaID)', which is not a WhatsApp media id (digits only)")
         }
+        guard let media else { throw InboxAPIError(502, "no channel of this host can download media") }
+        return media.serve(workspace: context.workspace, message: id, channel: message.channelID, mediaID: mediaID)
     }
 
     static func error(_ refusal: AgentReplies.Refusal) -> InboxAPIError {

@@ -19,7 +19,7 @@ struct InboxAPI: Sendable {
     let store: any Store
     let replies: AgentReplies
     /// Downloads inbound media for `GET /messages/{id}/media`; nil: no channel can.
-    let media: MediaFetcher?
+    let media: MediaDownloads?
     let logger: Logger
     /// The time the 24-hour window is checked against; tests share one with the store.
     let clock: @Sendable () -> Date
@@ -30,7 +30,7 @@ struct InboxAPI: Sendable {
     /// The event streams open now (for a gauge, and for tests that a stream stops).
     let openEventStreams = OpenStreams()
 
-    init(store: any Store, replies: AgentReplies, logger: Logger, media: MediaFetcher? = nil,
+    init(store: any Store, replies: AgentReplies, logger: Logger, media: MediaDownloads? = nil,
          clock: @escaping @Sendable () -> Date = { Date() },
          eventPollInterval: Duration = .milliseconds(250), heartbeatInterval: Duration = .seconds(15)) {
         self.store = store

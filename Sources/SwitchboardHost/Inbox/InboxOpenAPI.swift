@@ -835,7 +835,7 @@ enum InboxOpenAPI {
     "/api/v1/messages/{id}/media": {
       "get": {
         "operationId": "downloadMedia",
-        "summary": "The bytes of an inbound message's media, downloaded from the provider now",
+        "summary": "The bytes of an inbound message's media, downloaded from the provider now and streamed (CSP sandbox, nosniff, attachment unless a safe image or audio type)",
         "tags": [
           "messages"
         ],
@@ -882,8 +882,38 @@ enum InboxOpenAPI {
               }
             }
           },
+          "400": {
+            "description": "the message's stored media id is not a WhatsApp media id (digits only)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "this workspace has media.downloads_per_workspace downloads in progress (code too_many_downloads); Retry-After says when to try again",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "the host's download pool is full (code downloads_busy); Retry-After says when to try again",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "502": {
-            "description": "the provider did not give the media (expired, or unreachable)",
+            "description": "the provider did not give the media (expired, or unreachable), or it is larger than media.max_bytes (code media_too_large)",
             "content": {
               "application/json": {
                 "schema": {

@@ -11,6 +11,8 @@ struct MediaFetcher: Sendable {
         let description: String
         /// The provider failed for now (timeout, 5xx, rate limited, damaged download).
         var retryable = false
+        /// Larger than allowed (refused before any byte, or stopped).
+        var tooLarge = false
     }
 
     /// The Graph API settings of each WhatsApp channel.
@@ -26,6 +28,19 @@ struct MediaFetcher: Sendable {
         return media["id"] as? String
     }
 
+    /// Streams the media to `sink` as it arrives (the inbox's download route): the same
+    /// lookup, checks and download as `fetch`, without holding the whole file.
+    func stream(channel: ChannelID, mediaID: String, maxBytes: Int, to sink: some GraphMediaSink) throws(Failure) {
+        guard let configuration = channels[channel] else {
+            throw Failure(description: "channel \(channel) cannot download media")
+        }
+        do {
+            try GraphAPIClient(configuration: configuration).streamMedia(id: mediaID, maxBytes: maxBytes, to: sink)
+        } catch {
+            throw Failure(description: error.description, retryable: error.isRetryable, tooLarge: error.tooLarge)
+        }
+    }
+
     /// - Parameter maxBytes: refuse media larger than this (below the channel's own limit).
     func fetch(channel: ChannelID, mediaID: String, maxBytes: Int? = nil) throws -> (mimeType: String, bytes: [UInt8]) {
         guard var configuration = channels[channel] else {
@@ -37,7 +52,7 @@ struct MediaFetcher: Sendable {
             let (info, bytes) = try client.downloadMedia(id: mediaID)
             return (info.mimeType ?? "application/octet-stream", bytes)
         } catch {
-            throw Failure(description: error.description, retryable: error.isRetryable)
+            throw Failure(description: error.description, retryable: error.isRetryable, tooLarge: error.tooLarge)
         }
     }
 }

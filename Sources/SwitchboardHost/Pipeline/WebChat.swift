@@ -34,8 +34,12 @@ final class WebChat: Service, @unchecked Sendable {
     private let onCommitted: @Sendable ([InboundJob]) -> Void
     private let hub = Hub()
     /// The chat is public: each client address may post `postsPerSecond`, in bursts of
-    /// `postBurst` (answered 429 beyond), so one abuser cannot fill the database.
-    private let limits = Mutex<[String: TokenBucket]>([:])
+    /// `postBurst` (answered 429 beyond), so one abuser cannot fill the database. The
+    /// table keeps the `maxTrackedAddresses` most recently seen addresses.
+    private let limits = Mutex(LRUTable<String, TokenBucket>(capacity: WebChat.maxTrackedAddresses))
+    static let maxTrackedAddresses = 10_000
+    /// Who is posting (`server.trusted_proxies`).
+    private let clientAddress: ClientAddress
     static let postsPerSecond = 2.0
     static let postBurst = 20.0
     /// Open visitor streams, counted against `webchat.*`.
@@ -64,6 +68,7 @@ final class WebChat: Service, @unchecked Sendable {
         self.channels = channels
         self.streamLimits = WebChatStreamLimits(config.host.webChat)
         self.historyBytes = max(1024, config.host.server.streamBufferBytes / 2)
+        self.clientAddress = ClientAddress(trustedProxies: config.host.server.trustedProxies)
         self.store = store
         self.logger = logger
         self.metrics = metrics
@@ -88,7 +93,7 @@ final class WebChat: Service, @unchecked Sendable {
     func receive(_ request: HTTPRequest) -> HTTPResponse {
         let wsName = request.parameter("workspace") ?? ""
         guard let channel = channels[WorkspaceID(wsName)] else { return .error(404, "no web chat for '\(wsName)'") }
-        if case .waitUntil(let t) = admit(Self.clientAddress(request)) {
+        if case .waitUntil(let t) = admit(clientAddress.of(request)) {
             let seconds = max(1, Int((Double((t - .now).components.seconds)).rounded(.up)))
             return .error(429, "too many messages; wait a moment", headers: ["Retry-After": String(seconds)])
         }
@@ -140,24 +145,15 @@ final class WebChat: Service, @unchecked Sendable {
         }
     }
 
-    /// The client address the chat's limits count against (posts and streams). Today
-    /// the login's rule (`Authenticator.clientAddress`); the one place to change when the
-    /// host learns which proxies to trust.
-    static func clientAddress(_ request: HTTPRequest) -> String {
-        Authenticator.clientAddress(request)
-    }
-
-    /// Takes one post from the address's bucket (behind a proxy on loopback, the address
-    /// it forwarded). The table is emptied when it passes 10,000 addresses, so it stays
-    /// bounded; that gives everyone a fresh burst, which is acceptable.
+    /// Takes one post from the client address's bucket (behind a trusted proxy, the
+    /// address it forwarded). A full table forgets the least recently seen address, so a
+    /// flood of new addresses never gives the others a fresh burst.
     private func admit(_ address: String) -> RateDecision {
         let now = ContinuousClock.now
         return limits.withLock { table in
-            if table.count > 10_000 { table.removeAll() }
-            var bucket = table[address] ?? TokenBucket(ratePerSecond: Self.postsPerSecond, burst: Self.postBurst)
-            let decision = bucket.take(now: now)
-            table[address] = bucket
-            return decision
+            table.update(address, default: TokenBucket(ratePerSecond: Self.postsPerSecond, burst: Self.postBurst)) {
+                $0.take(now: now)
+            }
         }
     }
 
@@ -171,7 +167,7 @@ final class WebChat: Service, @unchecked Sendable {
         }
         let workspace = WorkspaceID(wsName)
         let ticket: WebChatStreamLimits.Ticket
-        switch streamLimits.admit(visitor: Hub.key(workspace, visitor: visitor), address: Self.clientAddress(request)) {
+        switch streamLimits.admit(visitor: Hub.key(workspace, visitor: visitor), address: clientAddress.of(request)) {
         case .success(let t): ticket = t
         case .failure(let refused):
             metrics.webChatStreamsRefused.labels(refused.refusal.rawValue).increment()
