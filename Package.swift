@@ -81,7 +81,9 @@ let package = Package(
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
         .testTarget(name: "SwitchboardHTTPTests", dependencies: ["SwitchboardHTTP"]),
         .testTarget(name: "SwitchboardHostTests", dependencies: ["SwitchboardHost", "SwitchboardTestSupport", "SwitchboardStore", "SwitchboardConfig", "SwitchboardLog", "SwitchboardAuth", "SwitchboardHTTP"]),
-        .testTarget(name: "SwitchboardIntegrationTests", dependencies: ["SwitchboardCore", "SwitchboardTestSupport"]),
+        // CSQLite: tests that reach into the running host's database as another process would
+        // (a second host's claim, a trigger that makes writes fail).
+        .testTarget(name: "SwitchboardIntegrationTests", dependencies: ["SwitchboardCore", "SwitchboardTestSupport", "CSQLite"]),
         // Fakes of external services (Graph API) and test helpers, shared by test targets.
         .target(
             name: "SwitchboardTestSupport",

@@ -102,6 +102,8 @@ public enum ConfigSchema {
                      "How long an open breaker waits before letting one probe call through, in milliseconds."),
         ConfigOption("pair_spacing_ms", .integer(0...60_000), .value("1000"),
                      "Least time between two messages to the same customer (WhatsApp's pair rate limit), in milliseconds."),
+        ConfigOption("lease_ms", .integer(1_000...86_400_000), .value("300000"),
+                     "How long a sender's claim holds an outbox entry, in milliseconds: an entry still being sent after that (its sender died, hung, or could not record the outcome) is taken again, and may be sent twice. Keep it well above the longest provider call."),
     ])
 
     public static let media = ConfigSection(path: "media", doc: "Inbound media downloads for agents (GET /api/v1/messages/{id}/media).", options: [

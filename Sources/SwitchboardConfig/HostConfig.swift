@@ -56,6 +56,8 @@ public struct HostConfig: Sendable {
         public var breakerFailures: Int
         public var breakerCooldownMilliseconds: Int
         public var pairSpacingMilliseconds: Int
+        /// How long a claim holds an outbox entry in `sending` (see `QueueStore.claimOutbox`).
+        public var leaseMilliseconds: Int = 300_000
     }
 
     /// Media downloads for agents (`media`).

@@ -185,7 +185,8 @@ final class Loader {
             maxAttempts: outboxValues.integer("max_attempts") ?? 20,
             breakerFailures: outboxValues.integer("breaker_failures") ?? 5,
             breakerCooldownMilliseconds: outboxValues.integer("breaker_cooldown_ms") ?? 30_000,
-            pairSpacingMilliseconds: outboxValues.integer("pair_spacing_ms") ?? 1000)
+            pairSpacingMilliseconds: outboxValues.integer("pair_spacing_ms") ?? 1000,
+            leaseMilliseconds: outboxValues.integer("lease_ms") ?? 300_000)
         let mediaValues = section("media", ConfigSchema.media)
         let media = HostConfig.Media(downloads: mediaValues.integer("downloads") ?? 8,
                                      downloadsPerWorkspace: mediaValues.integer("downloads_per_workspace") ?? 4,

@@ -62,16 +62,23 @@ public struct OutboxItem: Sendable, Equatable {
     /// claimed (the 24-hour window is checked before the provider is called); nil when
     /// the customer never wrote, or the entry was not read by a claim.
     public var conversationLastInboundAt: Date?
+    /// Which claim of the entry this is (1 for the first; 0 before any). A claim holds
+    /// the entry until `leaseUntil`; past that, another claim may take it again, and the
+    /// older claim's retries and releases no longer apply (`QueueRepository.retryOutbox`).
+    public var claim: Int64
+    /// When the current claim's lease runs out (nil while `queued`).
+    public var leaseUntil: Date?
 
     public init(id: Int64, workspaceID: WorkspaceID, conversationID: ConversationID, messageID: MessageID,
                 channelID: ChannelID, recipient: String, kind: OutboxKind, bodyJSON: String, state: State,
                 attempts: Int, nextAttemptAt: Date, lastError: String?, receivedAt: Date?, createdAt: Date,
-                conversationLastInboundAt: Date? = nil) {
+                conversationLastInboundAt: Date? = nil, claim: Int64 = 0, leaseUntil: Date? = nil) {
         self.id = id; self.workspaceID = workspaceID; self.conversationID = conversationID
         self.messageID = messageID; self.channelID = channelID; self.recipient = recipient; self.kind = kind
         self.bodyJSON = bodyJSON; self.state = state; self.attempts = attempts; self.nextAttemptAt = nextAttemptAt
         self.lastError = lastError; self.receivedAt = receivedAt; self.createdAt = createdAt
         self.conversationLastInboundAt = conversationLastInboundAt
+        self.claim = claim; self.leaseUntil = leaseUntil
     }
 }
 

@@ -4,7 +4,8 @@ import SwitchboardCore
 
 /// The `sb_call` of one `handle` call: collects the verdict the plugin gives through
 /// host->reply / add_button / handoff, and serves host->history and host->media. Closed
-/// when `handle` returns; a late use gets SB_ERR_OUTSIDE_CALL.
+/// when `handle` returns; a late use gets SB_ERR_OUTSIDE_CALL. Plugins hold a `CallTable`
+/// handle for it, never its address.
 final class CallContext: @unchecked Sendable {
     struct Collected {
         var open = true
@@ -36,12 +37,16 @@ final class CallContext: @unchecked Sendable {
         state.withLock { $0.hostFailure = what }
     }
 
-    var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
-
-    static func from(_ call: OpaquePointer?) -> CallContext? {
-        guard let call else { return nil }
-        return Unmanaged<CallContext>.fromOpaque(UnsafeRawPointer(call)).takeUnretainedValue()
+    /// The live call a plugin's `sb_call *` names, or the status that refuses it: NULL
+    /// is SB_ERR_INVALID; a handle whose call ended (or that was never one) is
+    /// SB_ERR_OUTSIDE_CALL (see `CallTable`).
+    static func from(_ call: OpaquePointer?) -> Result<CallContext, Refusal> {
+        guard let call else { return .failure(Refusal(status: SB_ERR_INVALID)) }
+        guard let c = CallTable.shared.lookup(call) else { return .failure(Refusal(status: SB_ERR_OUTSIDE_CALL)) }
+        return .success(c)
     }
+
+    struct Refusal: Error { let status: sb_status }
 
     /// Ends the call and returns what the plugin set.
     func close() -> Collected {

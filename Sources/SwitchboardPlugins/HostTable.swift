@@ -4,8 +4,9 @@ import SwitchboardCore
 import SwitchboardLog
 
 /// The one host services table every plugin instance receives. The functions find their
-/// workspace through the instance's `sb_host_ctx` (or the call's `sb_call`), copy what
-/// they are given before returning, and are thread-safe.
+/// workspace through the instance's `sb_host_ctx` (or the call's `sb_call`, looked up in
+/// the `CallTable`, so a stale one is refused with SB_ERR_OUTSIDE_CALL), copy what they
+/// are given before returning, and are thread-safe.
 nonisolated(unsafe) let hostTable: UnsafeMutablePointer<sb_host> = {
     let t = UnsafeMutablePointer<sb_host>.allocate(capacity: 1)
     t.initialize(to: sb_host())
@@ -105,7 +106,11 @@ private let hostConfig: @convention(c) (OpaquePointer?) -> sb_str = { ctx in
 }
 
 private let hostReply: @convention(c) (OpaquePointer?, sb_str) -> sb_status = { call, text in
-    guard let c = CallContext.from(call) else { return SB_ERR_INVALID }
+    let c: CallContext
+    switch CallContext.from(call) {
+    case .success(let found): c = found
+    case .failure(let refusal): return refusal.status
+    }
     guard text.len > 0, text.len <= Int(SB_MAX_REPLY_TEXT) else { return SB_ERR_INVALID }
     let s = String(text)
     return c.state.withLock { st in
@@ -116,7 +121,11 @@ private let hostReply: @convention(c) (OpaquePointer?, sb_str) -> sb_status = { 
 }
 
 private let hostAddButton: @convention(c) (OpaquePointer?, sb_str) -> sb_status = { call, title in
-    guard let c = CallContext.from(call) else { return SB_ERR_INVALID }
+    let c: CallContext
+    switch CallContext.from(call) {
+    case .success(let found): c = found
+    case .failure(let refusal): return refusal.status
+    }
     guard title.len > 0, title.len <= Int(SB_MAX_BUTTON_TITLE) else { return SB_ERR_INVALID }
     let s = String(title)
     return c.state.withLock { st in
@@ -128,7 +137,11 @@ private let hostAddButton: @convention(c) (OpaquePointer?, sb_str) -> sb_status 
 }
 
 private let hostHandoff: @convention(c) (OpaquePointer?, sb_str) -> sb_status = { call, reason in
-    guard let c = CallContext.from(call) else { return SB_ERR_INVALID }
+    let c: CallContext
+    switch CallContext.from(call) {
+    case .success(let found): c = found
+    case .failure(let refusal): return refusal.status
+    }
     guard reason.len <= Int(SB_MAX_REPLY_TEXT) else { return SB_ERR_INVALID }
     let s = String(reason)
     return c.state.withLock { st in
@@ -139,7 +152,12 @@ private let hostHandoff: @convention(c) (OpaquePointer?, sb_str) -> sb_status = 
 }
 
 private let hostHistory: @convention(c) (OpaquePointer?, UInt32, sb_history_visitor?, UnsafeMutableRawPointer?) -> sb_status = { call, max, visit, user in
-    guard let c = CallContext.from(call), let visit else { return SB_ERR_INVALID }
+    let c: CallContext
+    switch CallContext.from(call) {
+    case .success(let found): c = found
+    case .failure(let refusal): return refusal.status
+    }
+    guard let visit else { return SB_ERR_INVALID }
     guard c.state.withLock({ $0.open }) else { return SB_ERR_OUTSIDE_CALL }
     guard let source = c.history, max > 0 else { return SB_OK }
     let entries: [PluginHistoryEntry]
@@ -166,7 +184,12 @@ private let hostHistory: @convention(c) (OpaquePointer?, UInt32, sb_history_visi
 }
 
 private let hostMedia: @convention(c) (OpaquePointer?, sb_media_visitor?, UnsafeMutableRawPointer?) -> sb_status = { call, visit, user in
-    guard let c = CallContext.from(call), let visit else { return SB_ERR_INVALID }
+    let c: CallContext
+    switch CallContext.from(call) {
+    case .success(let found): c = found
+    case .failure(let refusal): return refusal.status
+    }
+    guard let visit else { return SB_ERR_INVALID }
     guard c.state.withLock({ $0.open }) else { return SB_ERR_OUTSIDE_CALL }
     guard let source = c.media else { return SB_ERR_NOT_FOUND }
     let media: PluginMedia

@@ -56,11 +56,8 @@ public final class PluginInstance: @unchecked Sendable {
     /// any, becomes a `PluginLoadError` naming plugin, file and workspace.
     static func create(spec: PluginSpec, workspace: WorkspaceID, library: PluginLibrary, context: InstanceContext) throws -> PluginInstance {
         var out: UnsafeMutableRawPointer?
-        var message = ""
-        let status = withErrorBuffer { err in
-            let s = library.descriptor.create!(UnsafePointer(context.info), &out, err)
-            message = String(errorIn: err.pointee)
-            return s
+        let (status, message) = withErrorBuffer { err in
+            library.descriptor.create!(UnsafePointer(context.info), &out, err)
         }
         guard status == SB_OK else {
             let why = message.isEmpty ? "status \(status)" : message
@@ -81,13 +78,14 @@ public final class PluginInstance: @unchecked Sendable {
     public func invoke(_ prepared: PreparedPluginMessage) -> PluginCallOutcome {
         let call = CallContext(instance: context, message: prepared.message.message, history: prepared.message.history,
                                media: prepared.media)
+        let handle = CallTable.shared.open(call)
         let start = DispatchTime.now().uptimeNanoseconds
-        var message = ""
-        let status = withErrorBuffer { err in
-            let s = library.descriptor.handle!(instance, prepared.view, call.pointer, err)
-            if s != SB_OK { message = String(errorIn: err.pointee) }
-            return s
+        let (status, written) = withErrorBuffer { err in
+            library.descriptor.handle!(instance, prepared.view, handle, err)
         }
+        var message = written
+        // From here the handle is refused (SB_ERR_OUTSIDE_CALL), from any thread.
+        CallTable.shared.release(handle)
         let collected = call.close()
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
         if status != SB_OK {
@@ -145,18 +143,24 @@ public final class PluginInstance: @unchecked Sendable {
     }
 }
 
-/// Runs `body` with a caller-owned `sb_error` over a stack buffer.
-func withErrorBuffer<R>(_ body: (UnsafeMutablePointer<sb_error>) -> R) -> R {
-    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 1024) { buf in
-        var err = sb_error(struct_size: UInt32(MemoryLayout<sb_error>.size), code: 0, message: buf.baseAddress, capacity: buf.count, length: 0)
-        return body(&err)
+/// Runs `body` with a caller-owned `sb_error` over a zeroed stack buffer, and returns its
+/// result with the message the plugin wrote. The message is read from the host's own
+/// buffer only: `length` bytes of it at most, capped at its size. `message` and
+/// `capacity` are never read back (the plugin can write the struct, and the host would
+/// otherwise read wherever they point); if the plugin changed `message`, its text is not
+/// read at all.
+func withErrorBuffer<R>(_ body: (UnsafeMutablePointer<sb_error>) -> R) -> (R, String) {
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: errorBufferSize) { buf in
+        buf.initialize(repeating: 0)
+        let own = buf.baseAddress!
+        var err = sb_error(struct_size: UInt32(MemoryLayout<sb_error>.size), code: 0, message: own, capacity: buf.count, length: 0)
+        let result = body(&err)
+        guard err.message == own else { return (result, "") }
+        // Up to `length`, capped, and to the first NUL (a length past what was written).
+        let bytes = UnsafeRawBufferPointer(start: own, count: min(err.length, buf.count))
+        return (result, String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self))
     }
 }
 
-extension String {
-    /// The message a plugin wrote into an `sb_error`.
-    init(errorIn e: sb_error) {
-        guard let p = e.message, e.length > 0 else { self = ""; return }
-        self = String(decoding: UnsafeRawBufferPointer(start: p, count: Swift.min(e.length, e.capacity)), as: UTF8.self)
-    }
-}
+/// Bytes of the error buffer given to `create` and `handle`.
+let errorBufferSize = 1024

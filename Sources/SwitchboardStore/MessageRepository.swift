@@ -22,7 +22,9 @@ public protocol MessageRepository: Sendable {
     func updateStatus(channel: ChannelID, providerMessageID: String, to status: DeliveryStatus, errorCode: String?, errorTitle: String?) throws -> StatusUpdate?
     /// Records an attempt's outcome by our id (the outbox sender): the new status
     /// (through `advanced(to:)`), the provider id once the provider accepted the message,
-    /// and the error of a failure. Fails with `notFound` for an unknown id.
+    /// and the error of a failure. Fails with `notFound` for an unknown id. A provider id
+    /// that another message of the channel already holds is not stored (the message keeps
+    /// its own id, and the status is recorded); the result's `collision` says so.
     func recordSend(_ id: MessageID, status: DeliveryStatus, providerMessageID: String?, errorCode: String?, errorTitle: String?) throws -> StatusUpdate
     /// Messages of a conversation, oldest first; `after` is a message id cursor
     /// (exclusive) to read further.
@@ -80,6 +82,24 @@ public struct StatusUpdate: Sendable, Equatable {
     /// The message after the update.
     public let message: Message
     public let previous: DeliveryStatus?
+    /// Set when the provider id given to `recordSend` was already another message's on
+    /// the channel: it was not stored on this one (delivery reports for it keep going to
+    /// the message that had it first).
+    public var collision: ProviderIDCollision? = nil
     /// False when the report was stale (e.g. `delivered` after `read`) and nothing changed.
     public var changed: Bool { previous != message.status }
+}
+
+/// A provider id that `recordSend` could not store because another message of the
+/// channel already holds it.
+public struct ProviderIDCollision: Sendable, Equatable {
+    public let providerMessageID: String
+    /// The message holding it, when it is of the same workspace (nil: another workspace's,
+    /// whose ids are not told).
+    public let heldBy: MessageID?
+
+    public init(providerMessageID: String, heldBy: MessageID?) {
+        self.providerMessageID = providerMessageID
+        self.heldBy = heldBy
+    }
 }

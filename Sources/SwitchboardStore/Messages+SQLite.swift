@@ -113,15 +113,43 @@ struct SQLiteMessageRepository: MessageRepository {
         }
         guard updated != message else { return StatusUpdate(message: message, previous: current) }
         updated.updatedAt = scope.now()
-        try db.run(
-            """
-            UPDATE messages SET status = ?, provider_message_id = ?, error_code = ?, error_title = ?, updated_at = ?
-            WHERE workspace_id = ? AND id = ?
-            """,
-            [updated.status, updated.providerMessageID, updated.errorCode, updated.errorTitle, updated.updatedAt,
-             scope.workspaceID, message.id])
+        func store(_ m: Message) -> StoreError? {
+            do {
+                try db.run(
+                    """
+                    UPDATE messages SET status = ?, provider_message_id = ?, error_code = ?, error_title = ?, updated_at = ?
+                    WHERE workspace_id = ? AND id = ?
+                    """,
+                    [m.status, m.providerMessageID, m.errorCode, m.errorTitle, m.updatedAt, scope.workspaceID, m.id])
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let error = store(updated) {
+            guard error.sqliteCode == Self.uniqueConstraint, updated.providerMessageID != message.providerMessageID else {
+                throw error
+            }
+            // The provider gave an id another message on this channel already has (a
+            // provider bug, or ids reused across numbers). The send happened: record it
+            // without the id, and say which message holds it, rather than fail (which
+            // left the outbox entry unsettled). The failed UPDATE changed nothing.
+            let id = updated.providerMessageID ?? ""
+            let holder = try db.queryOne(
+                "SELECT id, workspace_id FROM messages WHERE channel_id = ? AND provider_message_id = ?",
+                [message.channelID, id]) { (MessageID($0.string(0)), $0.string(1)) }
+            updated.providerMessageID = message.providerMessageID
+            if let error = store(updated) { throw error }
+            var result = StatusUpdate(message: updated, previous: current)
+            result.collision = ProviderIDCollision(
+                providerMessageID: id, heldBy: holder.flatMap { $0.1 == scope.workspaceID.rawValue ? $0.0 : nil })
+            return result
+        }
         return StatusUpdate(message: updated, previous: current)
     }
+
+    /// `SQLITE_CONSTRAINT_UNIQUE`, a macro Swift does not import.
+    static let uniqueConstraint: Int32 = 19 | (8 << 8)
 
     func updateStatus(
         channel: ChannelID, providerMessageID: String, to status: DeliveryStatus, errorCode: String?, errorTitle: String?

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SwitchboardCore
 
 extension OutboxKind: SQLiteBindable {}
@@ -52,14 +53,30 @@ struct SQLiteQueueRepository: QueueRepository {
         }
     }
 
-    func retryOutbox(_ id: Int64, attempts: Int, nextAttemptAt: Date, error: String) throws {
+    @discardableResult
+    func retryOutbox(_ id: Int64, claim: Int64?, attempts: Int, nextAttemptAt: Date, error: String) throws -> Bool {
         try scope.write { db in
-            _ = try db.run(
+            try db.run(
                 """
-                UPDATE outbox SET state = 'queued', attempts = ?, next_attempt_at = ?, last_error = ?
-                WHERE workspace_id = ? AND id = ?
-                """,
-                [attempts, nextAttemptAt, error, scope.workspaceID, id])
+                UPDATE outbox SET state = 'queued', attempts = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL
+                WHERE workspace_id = ? AND id = ? AND (?1 IS NULL OR claims = ?1)
+                """.replacingOccurrences(of: "?1", with: "?"),
+                [attempts, nextAttemptAt, error, scope.workspaceID, id, claim, claim]) > 0
+        }
+    }
+}
+
+/// When each channel's claims next look for expired leases: at most once a second (by
+/// the claims' own `now`, so a test's clock drives it), or at once if the clock went back.
+final class LeaseChecks: Sendable {
+    private let next = Mutex<[ChannelID: Date]>([:])
+    static let interval: TimeInterval = 1
+
+    func due(_ channel: ChannelID, now: Date) -> Bool {
+        next.withLock { table in
+            if let at = table[channel], now < at, at.timeIntervalSince(now) <= Self.interval { return false }
+            table[channel] = now.addingTimeInterval(Self.interval)
+            return true
         }
     }
 }
@@ -70,7 +87,8 @@ struct SQLiteQueueStore: QueueStore {
 
     static let outboxColumns = """
         o.id, o.workspace_id, o.conversation_id, o.message_id, o.channel_id, o.recipient, o.kind, o.body_json,
-        o.state, o.attempts, o.next_attempt_at, o.last_error, o.received_at, o.created_at, c.last_inbound_at
+        o.state, o.attempts, o.next_attempt_at, o.last_error, o.received_at, o.created_at, c.last_inbound_at,
+        o.claims, o.lease_until
         """
 
     static func readOutbox(_ r: SQLiteRow) throws(StoreError) -> OutboxItem {
@@ -80,7 +98,8 @@ struct SQLiteQueueStore: QueueStore {
             kind: try r.enumValue(6, OutboxKind.self), bodyJSON: r.string(7),
             state: try r.enumValue(8, OutboxItem.State.self), attempts: Int(r.int64(9)),
             nextAttemptAt: r.date(10), lastError: r.optionalString(11), receivedAt: r.optionalDate(12),
-            createdAt: r.date(13), conversationLastInboundAt: r.optionalDate(14))
+            createdAt: r.date(13), conversationLastInboundAt: r.optionalDate(14), claim: r.int64(15),
+            leaseUntil: r.optionalDate(16))
     }
 
     func pendingInbound(limit: Int) throws -> [InboundJob] {
@@ -95,9 +114,10 @@ struct SQLiteQueueStore: QueueStore {
         }
     }
 
-    func claimOutbox(channel: ChannelID, now: Date, limit: Int) throws -> [OutboxItem] {
-        try store.pool.write { db in
-            let items = try db.query(
+    func claimOutbox(channel: ChannelID, now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxItem] {
+        let lookForExpired = store.leaseChecks.due(channel, now: now)
+        return try store.pool.write { db in
+            var items = try db.query(
                 """
                 SELECT \(Self.outboxColumns) FROM outbox o
                 JOIN conversations c ON c.workspace_id = o.workspace_id AND c.id = o.conversation_id
@@ -108,10 +128,27 @@ struct SQLiteQueueStore: QueueStore {
                 ORDER BY o.id LIMIT ?
                 """,
                 [channel, now, max(0, limit)], Self.readOutbox)
-            for item in items {
-                _ = try db.run("UPDATE outbox SET state = 'sending' WHERE id = ?", [item.id])
+            if lookForExpired {
+                // Entries whose claim's lease ran out: each is the oldest of its
+                // conversation (it was when claimed, and nothing older can arrive).
+                let expired = try db.query(
+                    """
+                    SELECT \(Self.outboxColumns) FROM outbox o
+                    JOIN conversations c ON c.workspace_id = o.workspace_id AND c.id = o.conversation_id
+                    WHERE o.channel_id = ? AND o.state = 'sending' AND coalesce(o.lease_until, 0) <= ?
+                    ORDER BY o.id LIMIT ?
+                    """,
+                    [channel, now, max(0, limit)], Self.readOutbox)
+                if !expired.isEmpty {
+                    items = Array((items + expired).sorted { $0.id < $1.id }.prefix(max(0, limit)))
+                }
             }
-            return items.map { var i = $0; i.state = .sending; return i }
+            let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
+            for item in items {
+                _ = try db.run("UPDATE outbox SET state = 'sending', lease_until = ?, claims = claims + 1 WHERE id = ?",
+                               [until, item.id])
+            }
+            return items.map { var i = $0; i.state = .sending; i.claim += 1; i.leaseUntil = until; return i }
         }
     }
 
@@ -131,7 +168,7 @@ struct SQLiteQueueStore: QueueStore {
 
     func resetInFlightOutbox() throws -> Int {
         try store.pool.write { db in
-            try db.run("UPDATE outbox SET state = 'queued' WHERE state = 'sending'")
+            try db.run("UPDATE outbox SET state = 'queued', lease_until = NULL WHERE state = 'sending'")
         }
     }
 

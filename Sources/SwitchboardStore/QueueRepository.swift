@@ -9,11 +9,32 @@ public protocol QueueRepository: Sendable {
     func completeInbound(_ jobID: Int64) throws
     /// Adds a provider call to the outbox, due now.
     func enqueueOutbox(_ new: NewOutboxItem) throws -> OutboxItem
-    /// The call went through (or failed for good): the entry leaves the outbox. The
-    /// message row keeps the outcome.
+    /// The call went through (or failed for good): the entry leaves the outbox, whichever
+    /// claim holds it (the outcome is the message's, not the claim's). The message row
+    /// keeps the outcome.
     func finishOutbox(_ id: Int64) throws
-    /// The call failed in a retryable way: back to `queued`, due at `nextAttemptAt`.
-    func retryOutbox(_ id: Int64, attempts: Int, nextAttemptAt: Date, error: String) throws
+    /// The call failed in a retryable way, or the entry is handed back untried: back to
+    /// `queued`, due at `nextAttemptAt`, its lease dropped. With `claim` (the claimed
+    /// item's `claim`), only while that claim still holds the entry: returns false, and
+    /// changes nothing, when its lease ran out and another claim took it (or it left the
+    /// outbox). Nil applies to the entry whatever its claim.
+    @discardableResult
+    func retryOutbox(_ id: Int64, claim: Int64?, attempts: Int, nextAttemptAt: Date, error: String) throws -> Bool
+}
+
+extension QueueRepository {
+    /// `retryOutbox` whatever claim holds the entry.
+    public func retryOutbox(_ id: Int64, attempts: Int, nextAttemptAt: Date, error: String) throws {
+        try retryOutbox(id, claim: nil, attempts: attempts, nextAttemptAt: nextAttemptAt, error: error)
+    }
+}
+
+/// How long a claim holds an outbox entry in `sending` by default (`outbox.lease_ms`).
+public enum OutboxLease {
+    /// Five minutes: longer than anything a sender does with a claimed entry while it
+    /// works (a batch of provider calls of up to 30 s each, rate-limit waits, the
+    /// bookkeeping's own retries), so a working sender never loses an entry to another.
+    public static let defaultSeconds: TimeInterval = 300
 }
 
 public struct NewOutboxItem: Sendable, Equatable {
@@ -40,12 +61,18 @@ public protocol QueueStore: Sendable {
     func pendingInbound(limit: Int) throws -> [InboundJob]
     /// Claims up to `limit` due outbox entries of `channel` (state `sending`), oldest
     /// first, taking for each conversation only its oldest unfinished entry, so that a
-    /// conversation's messages leave in order even across retries.
-    func claimOutbox(channel: ChannelID, now: Date, limit: Int) throws -> [OutboxItem]
+    /// conversation's messages leave in order even across retries. Each claim holds its
+    /// entries for `lease` seconds from `now`: an entry still `sending` after its lease
+    /// ran out (its claimer died, hung, or could not record the outcome) is claimed
+    /// again, with the next `claim` number. Expired leases are looked for at most once a
+    /// second per channel (a claim's cost stays that of the due entries).
+    func claimOutbox(channel: ChannelID, now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxItem]
     /// When the next claimable entry of `channel` (the oldest of its conversation) is due.
     func nextOutboxDue(channel: ChannelID) throws -> Date?
     /// Puts entries left `sending` by a process that died back to `queued`. Returns how
-    /// many. Run at start-up (single host on SQLite).
+    /// many. Run at start-up by a host that is the only one on its database (SQLite), so
+    /// that a restart need not wait for the leases of the process that died; with
+    /// several hosts on one database, leases alone bring such entries back.
     func resetInFlightOutbox() throws -> Int
     /// Outbox entries per channel (queued or sending).
     func outboxDepth() throws -> [ChannelID: Int]
@@ -53,4 +80,11 @@ public protocol QueueStore: Sendable {
     func holdUnrouted(channel: ChannelID?, providerAddress: String, providerMessageID: String, sender: String?,
                       reason: String, payloadJSON: String) throws -> Bool
     func unrouted(limit: Int) throws -> [UnroutedMessage]
+}
+
+extension QueueStore {
+    /// `claimOutbox` with the default lease (`OutboxLease.defaultSeconds`).
+    public func claimOutbox(channel: ChannelID, now: Date, limit: Int) throws -> [OutboxItem] {
+        try claimOutbox(channel: channel, now: now, limit: limit, lease: OutboxLease.defaultSeconds)
+    }
 }

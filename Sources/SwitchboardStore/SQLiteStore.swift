@@ -11,6 +11,8 @@ public final class SQLiteStore: Store {
     public let path: String
     let pool: SQLitePool
     let options: StoreOptions
+    /// When claims next look for outbox entries whose lease ran out (`claimOutbox`).
+    let leaseChecks = LeaseChecks()
 
     /// Opens or creates the database at `path` and migrates it. Fails with a one-line
     /// `StoreError` for a missing directory, an unwritable file or directory, a file that

@@ -193,7 +193,8 @@ extension FakeGraphAPI {
                 s.counter += 1
                 // Unique across fakes (the instance's random nonce) and within one (the
                 // counter); a UUID per send opened /dev/urandom every time.
-                let id = "wamid.FAKE" + Data("\(port)-\(s.counter)-\(nonce)".utf8).base64EncodedString()
+                let serial = s.idCycle.map { s.counter % $0 } ?? s.counter
+                let id = "wamid.FAKE" + Data("\(port)-\(serial)-\(nonce)".utf8).base64EncodedString()
                 wamid = id
                 let waID = to.hasPrefix("+") ? String(to.dropFirst()) : to
                 // What JSONSerialization writes with sorted keys, written directly.

@@ -12,7 +12,8 @@ import Synchronization
 ///   answers a download URL on this server; `GET /media-download/{id}` needs the bearer.
 /// - Checks `Authorization: Bearer <accessToken>`: otherwise 401 with code 190.
 /// - Records every request and every send.
-/// - Scripted: `failNext(_:with:)`, `setDelay(_:)`, `setDown(_:)`.
+/// - Scripted: `failNext(_:with:)`, `setDelay(_:)`, `setDown(_:)`, and
+///   `repeatMessageIDs(every:)` (a provider that hands out an id it already gave).
 /// - Optionally POSTs signed status webhooks (`sent`, `delivered`, `read`) for every
 ///   accepted send to a callback URL: `setStatusCallback(url:appSecret:statuses:)`.
 public final class FakeGraphAPI: @unchecked Sendable {
@@ -37,6 +38,8 @@ public final class FakeGraphAPI: @unchecked Sendable {
         var statusPosts: [WebhookPoster.Answer] = []
         var pendingStatusPosts = 0
         var counter = 0
+        /// Message ids repeat every this many accepted sends (nil: every id is new).
+        var idCycle: Int?
     }
 
     let state = Mutex(State())
@@ -114,6 +117,13 @@ public final class FakeGraphAPI: @unchecked Sendable {
     /// The next `count` API calls answer `failure` instead of succeeding.
     public func failNext(_ count: Int = 1, with failure: FakeGraphFailure) {
         state.withLock { $0.failures += Array(repeating: failure, count: count) }
+    }
+
+    /// From now on, the id an accepted send is answered with repeats every `n` sends
+    /// (send k gets the same id as send k - n): a provider that hands out ids it already
+    /// gave, as seen in the field. Nil goes back to a new id per send.
+    public func repeatMessageIDs(every n: Int?) {
+        state.withLock { $0.idCycle = n.map { max(1, $0) } }
     }
 
     /// Every call waits this long before answering.

@@ -179,7 +179,11 @@
  *     holds for inline calls too.
  *   - Every host function is thread-safe. Functions taking `sb_host_ctx *` may be called
  *     from any thread between `create` and the start of `destroy`; functions taking
- *     `sb_call *` only during the `handle` call that received it.
+ *     `sb_call *` only during the `handle` call that received it (from any thread, while
+ *     it runs). After that `handle` returns, the same `sb_call *` is refused with
+ *     SB_ERR_OUTSIDE_CALL, from any thread and however late: the host looks every
+ *     handle up (it is a slot number and generation, not an address), so a stale or
+ *     made-up handle never reaches freed memory. Do not rely on it: it is a safety net.
  *
  * ==== ERRORS ====
  *
@@ -298,7 +302,10 @@ static inline int sb_str_eq_cstr(sb_str s, const char *cstr) {
 
 /* Passed by the host to `create` and `handle`. OWNERSHIP: the host owns the struct and
  * the `message` buffer; the plugin writes at most `capacity` bytes of UTF-8 into
- * `message` and sets `length`. Use sb_error_set. Valid until the callback returns. */
+ * `message` and sets `length`. Use sb_error_set. Valid until the callback returns.
+ * The host reads back only `length` (capped at the buffer's real size) and `code`, and
+ * the text only from its own buffer: it never follows a `message` or `capacity` the
+ * plugin changed (a changed `message` means no message). */
 typedef struct sb_error {
     uint32_t struct_size;  /* host: sizeof(sb_error) */
     int32_t code;          /* plugin: optional, a plugin-specific code for the journal */
@@ -322,7 +329,8 @@ static inline void sb_error_set(sb_error *err, const char *text, size_t len) {
  * reach the state and logs of the workspace it was created for. */
 typedef struct sb_host_ctx sb_host_ctx;
 
-/* Opaque: one `handle` call. Valid only until that `handle` returns. */
+/* Opaque: one `handle` call. Valid only until that `handle` returns; later uses are
+ * refused with SB_ERR_OUTSIDE_CALL (a handle, not a pointer: never dereference it). */
 typedef struct sb_call sb_call;
 
 /* A structured log field. Borrowed for the duration of host->log. */

@@ -12,6 +12,8 @@ import SwitchboardStore
 /// holding its messages until the token is replaced (restart with a fixed config); a
 /// circuit breaker stops hammering a provider that fails every call and probes before
 /// resuming. Nothing is dropped: an entry leaves the outbox only sent or failed for good.
+/// Every outcome is written by the `OutboxSettler` (which retries bookkeeping that could
+/// not be written); claims hold entries for `outbox.lease_ms`.
 ///
 /// `lanes` threads per channel (8 by default), each with its own kept-alive connection
 /// and one call in flight, so one lane's commit overlaps the other lanes' calls. A
@@ -33,6 +35,9 @@ final class ChannelSender: Service, @unchecked Sendable {
     private let logger: Logger
     private let metrics: PipelineMetrics
     private let policy: DeliveryPolicy
+    private let settler: OutboxSettler
+    /// How long a claim holds its entries (`outbox.lease_ms`), in seconds.
+    private let lease: TimeInterval
     /// WhatsApp's customer-service window: free-form messages only within 24 hours of
     /// the customer's last message.
     static let serviceWindow: TimeInterval = 24 * 3600
@@ -58,8 +63,11 @@ final class ChannelSender: Service, @unchecked Sendable {
     var state: ChannelState { shared.withLock { _state } }
 
     init(channel: ChannelConfig, app: WhatsAppAppConfig, outbox: HostConfig.Outbox, store: any Store, logger: Logger,
-         metrics: PipelineMetrics, lanes: Int = 8) {
+         metrics: PipelineMetrics, settler: OutboxSettler? = nil, lanes: Int = 8) {
         self.lanes = max(1, lanes)
+        // A sender on its own (tests) settles through a settler of its own.
+        self.settler = settler ?? OutboxSettler(store: store, logger: logger, metrics: metrics)
+        self.lease = Double(outbox.leaseMilliseconds) / 1000
         policy = DeliveryPolicy(retry: RetryPolicy(base: .milliseconds(outbox.retryBaseMilliseconds),
                                                    cap: .milliseconds(outbox.retryCapMilliseconds),
                                                    maxAttempts: outbox.maxAttempts))
@@ -191,7 +199,10 @@ final class ChannelSender: Service, @unchecked Sendable {
             }
             let items: [OutboxItem]
             do {
-                items = try store.queue.claimOutbox(channel: channel, now: Date(), limit: limit)
+                // An entry taken again after its lease ran out whose outcome the settler
+                // is still writing is not sent again.
+                items = try store.queue.claimOutbox(channel: channel, now: Date(), limit: limit, lease: lease)
+                    .filter { $0.claim == 1 || !settler.adopt($0) }
             } catch {
                 logger.error("cannot read the outbox", [LogKey.error: "\(error)"])
                 wait(until: Date(timeIntervalSinceNow: 1))
@@ -236,10 +247,7 @@ final class ChannelSender: Service, @unchecked Sendable {
     }
 
     private func release(_ items: [OutboxItem]) {
-        for item in items {
-            try? store.workspace(item.workspaceID).queue.retryOutbox(
-                item.id, attempts: item.attempts, nextAttemptAt: Date(), error: item.lastError ?? "")
-        }
+        for item in items { settler.settle(item, .requeue(at: Date(), error: nil)) }
     }
 
     // MARK: - One entry
@@ -254,8 +262,7 @@ final class ChannelSender: Service, @unchecked Sendable {
                 let wait = (t - .now).inSeconds
                 if wait > 1 {
                     markScheduled()
-                    try? ws.queue.retryOutbox(item.id, attempts: item.attempts,
-                                              nextAttemptAt: Date(timeIntervalSinceNow: wait), error: item.lastError ?? "")
+                    settler.settle(item, .requeue(at: Date(timeIntervalSinceNow: wait), error: nil))
                     return
                 }
                 Thread.sleep(forTimeInterval: max(0, wait))
@@ -291,57 +298,26 @@ final class ChannelSender: Service, @unchecked Sendable {
         do {
             let receipt = try client.sendText(to: recipient, body: body.text, buttons: buttons)
             succeeded()
-            lane.recorded(recordSent(item, ws, providerMessageID: receipt.providerMessageID, attempt: attempt))
+            // Recorded without waiting for the commit: the lane goes on (rate limits, its
+            // next entry) and waits for it only before its next provider call. Its later
+            // claims are queued after this write, so the conversation's next message is
+            // claimed only once this one has left the outbox.
+            lane.recorded(settler.settleQueued(item, .sent(providerMessageID: receipt.providerMessageID, detail: [
+                "attempt": String(attempt), "provider_message_id": receipt.providerMessageID])))
         } catch {
             failed(item, ws, error, attempt: attempt)
         }
     }
 
-    /// Records a send the provider accepted, without waiting for the commit: the lane
-    /// goes on (rate limits, its next entry) and waits for the returned semaphore only
-    /// before its next provider call. Its later claims are queued after this write, so the
-    /// conversation's next message is claimed only once this one has left the outbox.
-    private func recordSent(_ item: OutboxItem, _ ws: any WorkspaceStore, providerMessageID: String,
-                            attempt: Int) -> DispatchSemaphore {
-        let journal = Journal(logger: logger)
-        let channel = self.channel
-        let recorded = DispatchSemaphore(value: 0)
-        store.transactionAsync({
-            _ = try ws.messages.recordSend(item.messageID, status: .sent, providerMessageID: providerMessageID,
-                                           errorCode: nil, errorTitle: nil)
-            try ws.queue.finishOutbox(item.id)
-            try journal.record(ws, .sent, conversation: item.conversationID, message: item.messageID,
-                                     channel: channel, ["attempt": String(attempt), "provider_message_id": providerMessageID])
-        }, completion: { [logger, metrics] error in
-            defer { recorded.signal() }
-            if let error {
-                // The provider has the message but we could not record it: this is the
-                // documented duplicate window (the entry is sent again after a restart).
-                journal.discard()
-                logger.error("message sent but not recorded; it may be sent again", [
-                    LogKey.workspace: item.workspaceID.rawValue, LogKey.message: item.messageID.rawValue,
-                    LogKey.error: "\(error)"])
-                return
-            }
-            journal.flush()
-            metrics.sent.labels(channel.rawValue, item.workspaceID.rawValue).increment()
-            if let received = item.receivedAt {
-                metrics.replyLatency.labels(channel.rawValue).observe(Date().timeIntervalSince(received))
-            }
-        })
-        return recorded
-    }
-
-
     private func markRead(_ item: OutboxItem, _ ws: any WorkspaceStore, _ client: GraphAPIClient) {
         guard let body = OutboxBody.decodeMarkRead(item.bodyJSON) else {
-            try? ws.queue.finishOutbox(item.id)
+            settler.settle(item, .done)
             return
         }
         do {
             try client.markRead(messageID: body.providerMessageID)
             succeeded()
-            try? ws.queue.finishOutbox(item.id)
+            settler.settle(item, .done)
         } catch {
             if error.kind.countsAsChannelFailure { recordBreakerFailure() }
             if error.kind == .auth { holdChannel(item, ws, reason: error.description); return }
@@ -349,12 +325,12 @@ final class ChannelSender: Service, @unchecked Sendable {
             if error.isRetryable, attempt < 5 {
                 let delay = shared.withLock { policy.retry.delay(attempt: attempt, floor: error.retryFloor, random: &rng) }
                 markScheduled()
-                try? ws.queue.retryOutbox(item.id, attempts: attempt, nextAttemptAt: Date(timeIntervalSinceNow: delay.inSeconds),
-                                          error: error.description)
+                settler.settle(item, .retry(attempts: attempt, at: Date(timeIntervalSinceNow: delay.inSeconds),
+                                            error: error.description, detail: nil))
             } else {
                 logger.warn("mark as read failed; not retried", [LogKey.workspace: item.workspaceID.rawValue,
                                                                  LogKey.error: error.description])
-                try? ws.queue.finishOutbox(item.id)
+                settler.settle(item, .done)
             }
         }
     }
@@ -373,22 +349,10 @@ final class ChannelSender: Service, @unchecked Sendable {
         switch decision {
         case .retry(let after):
             markScheduled()
-            let journal = Journal(logger: logger)
-            do {
-                try store.transaction {
-                    try ws.queue.retryOutbox(item.id, attempts: attempt, nextAttemptAt: Date(timeIntervalSinceNow: after.inSeconds),
-                                             error: error.description)
-                    try journal.record(ws, .retryScheduled, conversation: item.conversationID, message: item.messageID,
-                                       channel: channel, level: .warn, [
-                                        "attempt": String(attempt), "error": error.description,
-                                        "retry_in_ms": String(Int(after.inSeconds * 1000))])
-                }
-                journal.flush()
-            } catch {
-                journal.discard()
-                logger.error("cannot record a retry", [LogKey.error: "\(error)"])
-            }
-            metrics.retries.labels(channel.rawValue, item.workspaceID.rawValue).increment()
+            settler.settle(item, .retry(attempts: attempt, at: Date(timeIntervalSinceNow: after.inSeconds),
+                                        error: error.description, detail: [
+                                            "attempt": String(attempt), "error": error.description,
+                                            "retry_in_ms": String(Int(after.inSeconds * 1000))]))
         case .fail(let reason):
             fail(item, ws, code: error.code.map(String.init), title: error.title, reason: reason,
                  reengagement: error.kind == .reengagement)
@@ -399,29 +363,15 @@ final class ChannelSender: Service, @unchecked Sendable {
 
     private func fail(_ item: OutboxItem, _ ws: any WorkspaceStore, code: String?, title: String, reason: String,
                       reengagement: Bool = false, calledProvider: Bool = true) {
-        let journal = Journal(logger: logger)
-        do {
-            try store.transaction {
-                _ = try ws.messages.recordSend(item.messageID, status: .failed, providerMessageID: nil,
-                                               errorCode: code, errorTitle: title)
-                try ws.queue.finishOutbox(item.id)
-                var detail = ["reason": reason]
-                if let code { detail["error_code"] = code }
-                if reengagement { detail["reengagement"] = "true" }
-                if !calledProvider { detail["provider_called"] = "false" }
-                try journal.record(ws, .failed, conversation: item.conversationID, message: item.messageID,
-                                   channel: channel, level: .warn, detail)
-            }
-            journal.flush()
-        } catch {
-            journal.discard()
-            logger.error("cannot record a failed send", [LogKey.error: "\(error)"])
-        }
-        metrics.failed.labels(channel.rawValue, item.workspaceID.rawValue).increment()
+        var detail = ["reason": reason]
+        if let code { detail["error_code"] = code }
+        if reengagement { detail["reengagement"] = "true" }
+        if !calledProvider { detail["provider_called"] = "false" }
+        settler.settle(item, .failed(code: code, title: title, detail: detail))
     }
 
     private func holdChannel(_ item: OutboxItem, _ ws: any WorkspaceStore, reason: String) {
-        try? ws.queue.retryOutbox(item.id, attempts: item.attempts, nextAttemptAt: Date(), error: reason)
+        settler.settle(item, .requeue(at: Date(), error: reason))
         if state != .authFailed {
             logger.error("channel credentials refused; sending paused, messages held until the access token is replaced",
                          ["reason": reason])

@@ -15,6 +15,8 @@ final class Pipeline: @unchecked Sendable {
     static let defaultWorkerCount = 8
     let workers: ResponderWorkers
     let senders: [ChannelID: ChannelSender]
+    /// Writes every outbox entry's outcome for the senders, retrying what fails.
+    let settler: OutboxSettler
     /// Replies and notes from agents (the inbox API).
     let agentReplies: AgentReplies
     let webChat: WebChat
@@ -30,16 +32,19 @@ final class Pipeline: @unchecked Sendable {
             },
             senders: Dictionary(config.workspaces.map { ($0.id, $0.senders) }, uniquingKeysWith: { a, _ in a }))
 
+        let settler = OutboxSettler(store: store, logger: logger, metrics: metrics)
+        self.settler = settler
         var senders: [ChannelID: ChannelSender] = [:]
         let apps = Dictionary(config.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for c in config.host.channels where c.type == .whatsapp {
             guard let appID = c.app, let app = apps[appID] else { continue }
-            senders[c.id] = ChannelSender(channel: c, app: app, outbox: config.host.outbox, store: store, logger: logger, metrics: metrics)
+            senders[c.id] = ChannelSender(channel: c, app: app, outbox: config.host.outbox, store: store, logger: logger, metrics: metrics,
+                                       settler: settler)
         }
         self.senders = senders
         let allSenders = senders
         let workersRef = Mutex<ResponderWorkers?>(nil)
-        let webChat = WebChat(config: config, store: store, logger: logger, metrics: metrics) { jobs in
+        let webChat = WebChat(config: config, store: store, logger: logger, metrics: metrics, settler: settler) { jobs in
             workersRef.withLock { $0 }?.submit(jobs)
         }
         self.webChat = webChat
@@ -73,9 +78,10 @@ final class Pipeline: @unchecked Sendable {
         webChat.addRoutes(to: &router)
     }
 
-    /// In start order: senders, then workers (stopped in reverse: workers finish their
-    /// replies before the senders stop).
+    /// In start order: the settler, senders, then workers (stopped in reverse: workers
+    /// finish their replies before the senders stop, and the settler writes what the
+    /// senders left to it last).
     var services: [any Service] {
-        senders.keys.sorted { $0.rawValue < $1.rawValue }.map { senders[$0]! } + [webChat, workers]
+        [settler] + senders.keys.sorted { $0.rawValue < $1.rawValue }.map { senders[$0]! } + [webChat, workers]
     }
 }

@@ -14,6 +14,8 @@ struct PipelineMetrics: Sendable {
     let replyLatency: MetricsHistogramFamily
     let channelState: MetricsGaugeFamily
     let webChatStreamsRefused: MetricsCounterFamily
+    let settleFailures: MetricsCounterFamily
+    let providerIDCollisions: MetricsCounterFamily
 
     init(_ registry: MetricsRegistry) {
         let cw = ["channel", "workspace"]
@@ -30,6 +32,14 @@ struct PipelineMetrics: Sendable {
             help: "From the webhook carrying a message to the provider accepting its reply.",
             labelNames: ["channel"],
             buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60])
+        settleFailures = registry.counter(
+            "switchboard_outbox_settle_failures_total",
+            help: "Attempts to record an outbox entry's outcome (sent, retry, failed, requeue, done) that could not be written; each is tried again.",
+            labelNames: ["channel", "outcome"])
+        providerIDCollisions = registry.counter(
+            "switchboard_provider_id_collisions_total",
+            help: "Sends the provider accepted under a message id another message already has (recorded without it).",
+            labelNames: cw)
         channelState = registry.gauge("switchboard_channel_state", help: "1 for the state each channel is in.", labelNames: ["channel", "state"])
         webChatStreamsRefused = registry.counter("switchboard_webchat_streams_refused_total",
                                                  help: "Web chat streams refused by the limits (webchat.*): visitor, address (429) or total (503).",

@@ -32,6 +32,9 @@ final class WebChat: Service, @unchecked Sendable {
     private let logger: Logger
     private let metrics: PipelineMetrics
     private let onCommitted: @Sendable ([InboundJob]) -> Void
+    private let settler: OutboxSettler
+    /// How long a claim holds its entries (`outbox.lease_ms`), in seconds.
+    private let lease: TimeInterval
     private let hub = Hub()
     /// The chat is public: each client address may post `postsPerSecond`, in bursts of
     /// `postBurst` (answered 429 beyond), so one abuser cannot fill the database. The
@@ -59,8 +62,10 @@ final class WebChat: Service, @unchecked Sendable {
 
     static let maxTextLength = 4096
 
-    init(config: LoadedConfig, store: any Store, logger: Logger, metrics: PipelineMetrics,
+    init(config: LoadedConfig, store: any Store, logger: Logger, metrics: PipelineMetrics, settler: OutboxSettler,
          onCommitted: @escaping @Sendable ([InboundJob]) -> Void) {
+        self.settler = settler
+        self.lease = Double(config.host.outbox.leaseMilliseconds) / 1000
         var channels: [WorkspaceID: ChannelID] = [:]
         for c in config.host.channels where c.type == .webchat {
             if let ws = c.workspace, channels[ws] == nil { channels[ws] = c.id }
@@ -283,7 +288,10 @@ final class WebChat: Service, @unchecked Sendable {
     private func drain(_ channel: ChannelID) {
         while true {
             let items: [OutboxItem]
-            do { items = try store.queue.claimOutbox(channel: channel, now: Date(), limit: 64) } catch {
+            do {
+                items = try store.queue.claimOutbox(channel: channel, now: Date(), limit: 64, lease: lease)
+                    .filter { $0.claim == 1 || !settler.adopt($0) }
+            } catch {
                 logger.error("cannot read the web chat outbox", [LogKey.channel: channel.rawValue, LogKey.error: "\(error)"])
                 return
             }
@@ -292,34 +300,16 @@ final class WebChat: Service, @unchecked Sendable {
         }
     }
 
+    /// Marks a reply sent and pushes it to the visitor's open streams, once the settler
+    /// has written it (if that fails, the settler retries, and the push waits for it).
     private func deliver(_ item: OutboxItem) {
-        let ws = store.workspace(item.workspaceID)
-        let journal = Journal(logger: logger)
-        do {
-            let sent: Message? = try store.transaction {
-                try ws.queue.finishOutbox(item.id)
-                guard item.kind == .send else { return nil }
-                let update = try ws.messages.recordSend(item.messageID, status: .sent, providerMessageID: "web.\(item.messageID)",
-                                                        errorCode: nil, errorTitle: nil)
-                try journal.record(ws, .sent, conversation: item.conversationID, message: item.messageID, channel: item.channelID)
-                return update.message
+        let outcome: OutboxSettler.Outcome = item.kind == .send
+            ? .sent(providerMessageID: "web.\(item.messageID)", detail: [:]) : .done
+        let hub = self.hub
+        settler.settle(item, outcome) { settled in
+            if let sent = settled.message, let visitor = WebChat.visitor(recipient: item.recipient) {
+                hub.publish(Hub.key(item.workspaceID, visitor: visitor), sent)
             }
-            journal.flush()
-            if let sent {
-                metrics.sent.labels(item.channelID.rawValue, item.workspaceID.rawValue).increment()
-                if let received = item.receivedAt {
-                    metrics.replyLatency.labels(item.channelID.rawValue).observe(Date().timeIntervalSince(received))
-                }
-                if let visitor = Self.visitor(recipient: item.recipient) {
-                    hub.publish(Hub.key(item.workspaceID, visitor: visitor), sent)
-                }
-            }
-        } catch {
-            journal.discard()
-            logger.error("web chat reply not recorded; retrying", [LogKey.workspace: item.workspaceID.rawValue,
-                                                                   LogKey.error: "\(error)"])
-            try? ws.queue.retryOutbox(item.id, attempts: item.attempts + 1, nextAttemptAt: Date(timeIntervalSinceNow: 1),
-                                      error: "\(error)")
         }
     }
 

@@ -293,5 +293,16 @@ enum SQLiteSchema {
             INSERT INTO journal_progress (id, indexed_event_id) VALUES (1, (SELECT coalesce(max(id), 0) FROM events));
             DROP INDEX events_by_conversation;
             """),
+
+        // Claims carry a lease: `lease_until` is when a claim's hold on a `sending` entry
+        // runs out, after which the next claim takes the entry again (a sender that died,
+        // a host that stopped answering, bookkeeping that never got written), without a
+        // restart and without assuming one process. `claims` numbers the claims of an
+        // entry, so a retry or release from a claim whose lease was taken over changes
+        // nothing. Entries left `sending` by an older binary have no lease: due at once.
+        Migration(version: 9, name: "outbox claims carry a lease", sql: """
+            ALTER TABLE outbox ADD COLUMN lease_until INTEGER;
+            ALTER TABLE outbox ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
+            """),
     ]
 }

@@ -27,6 +27,15 @@
  *                   media"; built with a 1.0 header, reply "built without media"
  *   media-twice     host->media twice: reply "<n1>+<n2> bytes"
  *   media-null      host->media with a NULL visitor: reply "status=<status>"
+ *   stash-call      keep this call's sb_call handle past the call, reply "stashed"
+ *   late-from-thread  on another thread, use the handle kept by stash-call (its call
+ *                   has returned) with every sb_call function, then reply
+ *                   "reply=<s> button=<s> handoff=<s> history=<s> media=<s>"
+ *   bogus-call      host->reply with a handle the host never gave: reply "status=<s>"
+ *   err-redirect    point err->message at the plugin's own memory with a huge capacity
+ *                   and length, and fail (the host must not read through them)
+ *   err-overlong    write "abc" with sb_error_set, then claim a length past the
+ *                   buffer's capacity, and fail
  *   anything else   pass
  * Config {"fail_create": true} makes create fail.
  */
@@ -84,6 +93,33 @@ static void on_media(void *user, const sb_media *m) {
     snprintf(g->mime, sizeof g->mime, "%.*s", (int)m->mime_type.len, m->mime_type.ptr);
 }
 #endif
+
+/* What late_thread did with a call handle whose `handle` had returned. */
+typedef struct {
+    const sb_host *host;
+    sb_call *call;
+    sb_status reply, button, handoff, history, media;
+} late_use;
+
+static sb_call *stashed_call;
+
+static int32_t ignore_entry(void *user, const sb_history_entry *e) { (void)user; (void)e; return 0; }
+#if SWITCHBOARD_PLUGIN_ABI_MINOR >= 1
+static void ignore_media(void *user, const sb_media *m) { (void)user; (void)m; }
+#endif
+
+static void *late_thread(void *p) {
+    late_use *u = p;
+    u->reply = u->host->reply(u->call, SB_STR("late"));
+    u->button = u->host->add_button(u->call, SB_STR("late"));
+    u->handoff = u->host->handoff(u->call, SB_STR("late"));
+    u->history = u->host->history(u->call, 5, ignore_entry, NULL);
+    u->media = -1;
+#if SWITCHBOARD_PLUGIN_ABI_MINOR >= 1
+    if (u->host->abi_minor >= 1 && u->host->media != NULL) u->media = u->host->media(u->call, ignore_media, NULL);
+#endif
+    return NULL;
+}
 
 static int32_t visit(void *user, const sb_history_entry *e) {
     hist *h = user;
@@ -205,6 +241,35 @@ static sb_status t_handle(void *instance, const sb_message *m, sb_call *call, sb
         char name[64] = {0};
         if (pthread_getname_np(pthread_self(), name, sizeof name) != 0) return SB_ERR_RETRYABLE;
         return host->reply(call, (sb_str){name, strlen(name)});
+    }
+    if (sb_str_eq_cstr(m->text, "stash-call")) {
+        stashed_call = call;
+        return host->reply(call, SB_STR("stashed"));
+    }
+    if (sb_str_eq_cstr(m->text, "late-from-thread")) {
+        late_use u = {.host = host, .call = stashed_call};
+        pthread_t t;
+        if (pthread_create(&t, NULL, late_thread, &u) != 0) return SB_ERR_RETRYABLE;
+        pthread_join(t, NULL);
+        int len = snprintf(buf, sizeof buf, "reply=%d button=%d handoff=%d history=%d media=%d",
+                           u.reply, u.button, u.handoff, u.history, u.media);
+        return host->reply(call, (sb_str){buf, (size_t)len});
+    }
+    if (sb_str_eq_cstr(m->text, "bogus-call")) {
+        int len = snprintf(buf, sizeof buf, "status=%d", host->reply((sb_call *)(uintptr_t)0xdeadbeef, SB_STR("x")));
+        return host->reply(call, (sb_str){buf, (size_t)len});
+    }
+    if (sb_str_eq_cstr(m->text, "err-redirect")) {
+        static char plugin_text[] = "read through the plugin's pointer";
+        err->message = plugin_text;
+        err->capacity = (size_t)-1;
+        err->length = (size_t)1 << 30;
+        return SB_ERR_PERMANENT;
+    }
+    if (sb_str_eq_cstr(m->text, "err-overlong")) {
+        sb_error_set(err, "abc", 3);
+        err->length = err->capacity + 100000;
+        return SB_ERR_PERMANENT;
     }
     if (sb_str_eq_cstr(m->text, "turns")) {
         int len = snprintf(buf, sizeof buf, "turns=%u", m->unanswered_turns);

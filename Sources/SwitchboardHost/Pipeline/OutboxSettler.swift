@@ -1,0 +1,280 @@
+import Foundation
+import Synchronization
+import SwitchboardCore
+import SwitchboardLog
+import SwitchboardStore
+
+/// The one place an outbox entry is settled: sent, scheduled again, failed for good,
+/// handed back untried, or done. Every channel's sender (WhatsApp lanes, the web chat)
+/// settles through it, so the bookkeeping of a provider call is written, journalled and
+/// counted the same way everywhere.
+///
+/// A settlement is one transaction: the message's outcome, the outbox entry, the journal.
+/// When it cannot be written (the disk, a lock held too long, a trigger, anything), the
+/// failure is logged, counted (`switchboard_outbox_settle_failures_total`) and the same
+/// settlement is tried again in the background, backing off from 50 ms to 5 s, until it
+/// is written or the host stops. Until then the entry stays `sending` under its claim, so
+/// the conversation's next messages wait behind it (order holds) and the provider is not
+/// called again for it. If the host stops first, the next start (or, with several hosts,
+/// the entry's lease running out) takes the entry again: the documented duplicate window.
+/// An entry claimed again by a lease takeover while its settlement is still being retried
+/// here is `adopt`ed, not sent again.
+///
+/// A provider id that another message already holds is not an error (the store records
+/// the send without it): the `sent` event carries `provider_id_collision` and the
+/// collision is counted (`switchboard_provider_id_collisions_total`).
+///
+/// Threading: `settle` from any thread; retries run on the settler's own queue.
+final class OutboxSettler: Service, @unchecked Sendable {
+    let name = "outbox-settler"
+
+    enum Outcome: Sendable {
+        /// The provider accepted the message under `providerMessageID`; `detail` goes
+        /// into the `sent` event.
+        case sent(providerMessageID: String, detail: [String: String])
+        /// A retryable failure of attempt `attempts`: queued again, due at `at`,
+        /// journalled as `retry_scheduled` with `detail` and counted (nil: neither, for a
+        /// mark-as-read).
+        case retry(attempts: Int, at: Date, error: String, detail: [String: String]?)
+        /// Failed for good: recorded on the message and journalled as `failed`.
+        case failed(code: String?, title: String, detail: [String: String])
+        /// Handed back untried (stopping, a rate-limit wait, the channel paused): queued
+        /// again, due at `at`, attempts unchanged.
+        case requeue(at: Date, error: String?)
+        /// Leaves the outbox with nothing to record on the message (a mark-as-read).
+        case done
+
+        var label: String {
+            switch self {
+            case .sent: "sent"
+            case .retry: "retry"
+            case .failed: "failed"
+            case .requeue: "requeue"
+            case .done: "done"
+            }
+        }
+    }
+
+    /// What a settled entry leaves behind for the caller's `then`.
+    struct Settled: Sendable {
+        /// The message after `sent` or `failed` (nil for the other outcomes).
+        let message: Message?
+        /// False for a requeue or retry whose claim had lost its lease (the entry is
+        /// another claim's now).
+        let applied: Bool
+    }
+
+    private let store: any Store
+    private let logger: Logger
+    private let metrics: PipelineMetrics
+    private let queue = DispatchQueue(label: "outbox-settler")
+
+    /// Settlements waiting for a retry, by outbox entry id.
+    private struct Pending {
+        var item: OutboxItem
+        let outcome: Outcome
+        let then: (@Sendable (Settled) -> Void)?
+        var attempt: Int
+    }
+    private let pending = Mutex<(entries: [Int64: Pending], stopping: Bool)>(([:], false))
+
+    static let firstRetry: Duration = .milliseconds(50)
+    static let longestRetry: Duration = .seconds(5)
+
+    init(store: any Store, logger: Logger, metrics: PipelineMetrics) {
+        self.store = store
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    func start() throws {}
+
+    /// Tries each settlement still waiting once more, then gives up on the rest (they
+    /// stay `sending`: see the type's comment).
+    func stop(deadline: ContinuousClock.Instant) {
+        let left = pending.withLock { p -> [Pending] in
+            p.stopping = true
+            return Array(p.entries.values)
+        }
+        var unsettled = 0
+        // On the retry queue, so that no scheduled retry runs beside these.
+        queue.sync {
+            for p in left.sorted(by: { $0.item.id < $1.item.id }) {
+                guard ContinuousClock.now < deadline else { unsettled += 1; continue }
+                if !attempt(p.item, p.outcome, attempt: p.attempt, then: p.then) { unsettled += 1 }
+            }
+        }
+        if unsettled > 0 {
+            logger.error("outbox entries left unsettled at shutdown; they are taken again at the next start",
+                         ["entries": String(unsettled)])
+        }
+    }
+
+    /// Settlements being retried (for tests and the metric).
+    var waiting: Int { pending.withLock { $0.entries.count } }
+
+    /// Whether `item`, just claimed again after its lease ran out, is one whose
+    /// settlement this settler is still retrying: then the settlement takes the new
+    /// claim and the caller must not send it again.
+    func adopt(_ item: OutboxItem) -> Bool {
+        pending.withLock { p in
+            guard p.entries[item.id] != nil else { return false }
+            p.entries[item.id]!.item.claim = item.claim
+            return true
+        }
+    }
+
+    /// Settles `item` now, on the calling thread (waits for the commit). Returns whether
+    /// it was written; if not, it is being retried.
+    @discardableResult
+    func settle(_ item: OutboxItem, _ outcome: Outcome, then: (@Sendable (Settled) -> Void)? = nil) -> Bool {
+        attempt(item, outcome, attempt: 1, then: then)
+    }
+
+    /// Queues the settlement of `item` without waiting for its commit; `written` is
+    /// signalled once the first attempt is committed or failed (a failed one is retried
+    /// in the background). For a sender that goes on to its next call meanwhile.
+    func settleQueued(_ item: OutboxItem, _ outcome: Outcome, then: (@Sendable (Settled) -> Void)? = nil) -> DispatchSemaphore {
+        let written = DispatchSemaphore(value: 0)
+        let journal = Journal(logger: logger)
+        let box = ResultBox()
+        store.transactionAsync({ [self] in
+            box.value = try write(item, outcome, journal)
+        }, completion: { [self] error in
+            defer { written.signal() }
+            if let error {
+                journal.discard()
+                failed(item, outcome, attempt: 1, error: error, then: then)
+            } else {
+                committed(item, outcome, journal, box.value, attempt: 1, then: then)
+            }
+        })
+        return written
+    }
+
+    private final class ResultBox: @unchecked Sendable {
+        var value: (Settled, ProviderIDCollision?) = (Settled(message: nil, applied: true), nil)
+    }
+
+    // MARK: - One attempt
+
+    /// One attempt on the calling thread; true when written.
+    private func attempt(_ item: OutboxItem, _ outcome: Outcome, attempt: Int, then: (@Sendable (Settled) -> Void)?) -> Bool {
+        let journal = Journal(logger: logger)
+        do {
+            let result = try store.transaction { try write(item, outcome, journal) }
+            committed(item, outcome, journal, result, attempt: attempt, then: then)
+            return true
+        } catch {
+            journal.discard()
+            failed(item, outcome, attempt: attempt, error: error, then: then)
+            return false
+        }
+    }
+
+    /// The writes of a settlement, inside the caller's transaction.
+    private func write(_ item: OutboxItem, _ outcome: Outcome, _ journal: Journal) throws -> (Settled, ProviderIDCollision?) {
+        let ws = store.workspace(item.workspaceID)
+        switch outcome {
+        case .sent(let providerMessageID, var detail):
+            let update = try ws.messages.recordSend(item.messageID, status: .sent, providerMessageID: providerMessageID,
+                                                    errorCode: nil, errorTitle: nil)
+            try ws.queue.finishOutbox(item.id)
+            if let collision = update.collision {
+                detail["provider_id_collision"] = collision.providerMessageID
+                if let holder = collision.heldBy { detail["provider_id_held_by"] = holder.rawValue }
+            }
+            try journal.record(ws, .sent, conversation: item.conversationID, message: item.messageID,
+                               channel: item.channelID, level: update.collision == nil ? .info : .warn, detail)
+            return (Settled(message: update.message, applied: true), update.collision)
+        case .retry(let attempts, let at, let error, let detail):
+            let applied = try ws.queue.retryOutbox(item.id, claim: item.claim, attempts: attempts, nextAttemptAt: at, error: error)
+            if applied, let detail {
+                try journal.record(ws, .retryScheduled, conversation: item.conversationID, message: item.messageID,
+                                   channel: item.channelID, level: .warn, detail)
+            }
+            return (Settled(message: nil, applied: applied), nil)
+        case .failed(let code, let title, let detail):
+            let update = try ws.messages.recordSend(item.messageID, status: .failed, providerMessageID: nil,
+                                                    errorCode: code, errorTitle: title)
+            try ws.queue.finishOutbox(item.id)
+            try journal.record(ws, .failed, conversation: item.conversationID, message: item.messageID,
+                               channel: item.channelID, level: .warn, detail)
+            return (Settled(message: update.message, applied: true), nil)
+        case .requeue(let at, let error):
+            let applied = try ws.queue.retryOutbox(item.id, claim: item.claim, attempts: item.attempts, nextAttemptAt: at,
+                                                   error: error ?? item.lastError ?? "")
+            return (Settled(message: nil, applied: applied), nil)
+        case .done:
+            try ws.queue.finishOutbox(item.id)
+            return (Settled(message: nil, applied: true), nil)
+        }
+    }
+
+    private func committed(_ item: OutboxItem, _ outcome: Outcome, _ journal: Journal,
+                           _ result: (Settled, ProviderIDCollision?), attempt: Int,
+                           then: (@Sendable (Settled) -> Void)?) {
+        journal.flush()
+        let channel = item.channelID.rawValue, workspace = item.workspaceID.rawValue
+        switch outcome {
+        case .sent:
+            metrics.sent.labels(channel, workspace).increment()
+            if let received = item.receivedAt {
+                metrics.replyLatency.labels(channel).observe(Date().timeIntervalSince(received))
+            }
+        case .failed: metrics.failed.labels(channel, workspace).increment()
+        case .retry(_, _, _, .some) where result.0.applied: metrics.retries.labels(channel, workspace).increment()
+        default: break
+        }
+        if let collision = result.1 {
+            metrics.providerIDCollisions.labels(channel, workspace).increment()
+            var fields = [LogKey.workspace: workspace, LogKey.message: item.messageID.rawValue, LogKey.channel: channel,
+                          "provider_message_id": collision.providerMessageID]
+            if let holder = collision.heldBy { fields["held_by"] = holder.rawValue }
+            logger.warn("the provider answered with a message id another message already has; recorded without it", fields)
+        }
+        if !result.0.applied {
+            logger.warn("outbox entry not requeued: its claim's lease ran out and another claim holds it", [
+                LogKey.workspace: workspace, LogKey.message: item.messageID.rawValue, LogKey.channel: channel,
+                "claim": String(item.claim), "outcome": outcome.label])
+        }
+        if attempt > 1 {
+            pending.withLock { _ = $0.entries.removeValue(forKey: item.id) }
+            logger.info("outbox entry settled after earlier attempts failed", [
+                LogKey.workspace: workspace, LogKey.message: item.messageID.rawValue, LogKey.channel: channel,
+                "outcome": outcome.label, "attempts": String(attempt)])
+        }
+        then?(result.0)
+    }
+
+    /// Logs and counts a failed attempt and schedules the next one.
+    private func failed(_ item: OutboxItem, _ outcome: Outcome, attempt: Int, error: any Error,
+                        then: (@Sendable (Settled) -> Void)?) {
+        let delay = Self.delay(after: attempt)
+        metrics.settleFailures.labels(item.channelID.rawValue, outcome.label).increment()
+        logger.error("outbox entry not settled; trying again", [
+            LogKey.workspace: item.workspaceID.rawValue, LogKey.conversation: item.conversationID.rawValue,
+            LogKey.message: item.messageID.rawValue, LogKey.channel: item.channelID.rawValue,
+            "outcome": outcome.label, "attempt": String(attempt), "retry_in_ms": String(Int(delay.inSeconds * 1000)),
+            LogKey.error: "\(error)"])
+        let scheduled = pending.withLock { p -> Bool in
+            guard !p.stopping else { return false }
+            // An adopted entry keeps the claim it was adopted with.
+            var entry = Pending(item: item, outcome: outcome, then: then, attempt: attempt + 1)
+            if let claim = p.entries[item.id]?.item.claim { entry.item.claim = claim }
+            p.entries[item.id] = entry
+            return true
+        }
+        guard scheduled else { return }
+        queue.asyncAfter(deadline: .now() + delay.inSeconds) { [self] in
+            guard let next = pending.withLock({ $0.stopping ? nil : $0.entries[item.id] }) else { return }
+            _ = self.attempt(next.item, next.outcome, attempt: next.attempt, then: next.then)
+        }
+    }
+
+    /// 50 ms, doubling, at most 5 s.
+    static func delay(after attempt: Int) -> Duration {
+        let factor = 1 << min(max(0, attempt - 1), 10)
+        return min(firstRetry * factor, longestRetry)
+    }
+}
