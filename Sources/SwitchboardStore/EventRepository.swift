@@ -9,6 +9,15 @@ public protocol EventRepository: Sendable {
     func list(conversation: ConversationID?, after: Int64?, limit: Int) throws -> [Event]
     /// The last `limit` events, in journal order: where `events --follow` starts.
     func tail(conversation: ConversationID?, limit: Int) throws -> [Event]
+    /// The last `limit` events before the id `before` (exclusive; nil: the newest), in
+    /// journal order: the journal read backwards, a page at a time.
+    func tail(conversation: ConversationID?, before: Int64?, limit: Int) throws -> [Event]
+}
+
+extension EventRepository {
+    public func tail(conversation: ConversationID?, limit: Int) throws -> [Event] {
+        try tail(conversation: conversation, before: nil, limit: limit)
+    }
 }
 
 public struct NewEvent: Sendable, Equatable {

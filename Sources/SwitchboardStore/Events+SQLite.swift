@@ -60,7 +60,8 @@ struct SQLiteEventRepository: EventRepository {
         }
     }
 
-    func tail(conversation: ConversationID?, limit: Int) throws -> [Event] {
+    func tail(conversation: ConversationID?, before: Int64?, limit: Int) throws -> [Event] {
+        let before = before ?? Int64.max
         let newestFirst = try scope.read { db in
             if let conversation {
                 // As in `list`: the batched index, then the events it does not hold yet.
@@ -69,19 +70,19 @@ struct SQLiteEventRepository: EventRepository {
                     SELECT \(Self.columns) FROM (
                         SELECT \(Self.columns) FROM events WHERE id IN (
                             SELECT event_id FROM conversation_events
-                            WHERE workspace_id = ?1 AND conversation_id = ?2
+                            WHERE workspace_id = ?1 AND conversation_id = ?2 AND event_id < ?4
                             ORDER BY event_id DESC LIMIT ?3)
                         UNION ALL
                         SELECT \(Self.columns) FROM events
-                        WHERE workspace_id = ?1 AND conversation_id = ?2
+                        WHERE workspace_id = ?1 AND conversation_id = ?2 AND id < ?4
                           AND id > (SELECT indexed_event_id FROM journal_progress WHERE id = 1))
                     ORDER BY id DESC LIMIT ?3
                     """,
-                    [scope.workspaceID, conversation, max(0, limit)], Self.read)
+                    [scope.workspaceID, conversation, max(0, limit), before], Self.read)
             }
             return try db.query(
-                "SELECT \(Self.columns) FROM events WHERE workspace_id = ? ORDER BY id DESC LIMIT ?",
-                [scope.workspaceID, max(0, limit)], Self.read)
+                "SELECT \(Self.columns) FROM events WHERE workspace_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                [scope.workspaceID, before, max(0, limit)], Self.read)
         }
         return newestFirst.reversed()
     }

@@ -29,10 +29,16 @@ public protocol MessageRepository: Sendable {
     /// Messages of a conversation, oldest first; `after` is a message id cursor
     /// (exclusive) to read further.
     func list(conversation: ConversationID, after: MessageID?, limit: Int) throws -> [Message]
-    /// The last `limit` messages of a conversation, oldest first (what a chat page shows).
-    func tail(conversation: ConversationID, limit: Int) throws -> [Message]
+    /// The newest `limit` messages of a conversation stored before the message `before`
+    /// (exclusive; nil: the newest of all), oldest first: a conversation read backwards,
+    /// a page at a time (the inbox's "older messages"). Fails with `notFound` when
+    /// `before` is not a message of this workspace.
+    func tail(conversation: ConversationID, before: MessageID?, limit: Int) throws -> [Message]
     /// Full-text search over message text, best match first. `query` is plain words
     /// (every word must occur, prefixes not expanded); no search syntax is interpreted.
+    /// A search only reads: the index is brought up to date in the background (see
+    /// `SQLiteStore.indexNewMessages`), so a message is found once that has run, at most
+    /// `SQLiteStore.indexInterval` (200 ms) plus one commit after it was stored.
     func search(_ query: String, limit: Int) throws -> [Message]
     /// For each conversation, the number of inbound messages stored after its last
     /// outbound message that is not a note (a note is never sent, so it answers nobody):

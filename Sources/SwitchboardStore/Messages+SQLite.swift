@@ -193,25 +193,29 @@ struct SQLiteMessageRepository: MessageRepository {
         }
     }
 
-    func tail(conversation: ConversationID, limit: Int) throws -> [Message] {
+    func tail(conversation: ConversationID, before: MessageID?, limit: Int) throws -> [Message] {
         let newestFirst = try scope.read { db in
-            try db.query(
+            var cursor = Int64.max
+            if let before {
+                guard let seq = try db.queryOne(
+                    "SELECT seq FROM messages WHERE workspace_id = ? AND id = ?", [scope.workspaceID, before], { $0.int64(0) })
+                else { throw scope.notFound("message", before) }
+                cursor = seq
+            }
+            return try db.query(
                 """
                 SELECT \(Self.columns) FROM messages
-                WHERE workspace_id = ? AND conversation_id = ? ORDER BY seq DESC LIMIT ?
+                WHERE workspace_id = ? AND conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?
                 """,
-                [scope.workspaceID, conversation, max(0, limit)], Self.read)
+                [scope.workspaceID, conversation, cursor, max(0, limit)], Self.read)
         }
         return newestFirst.reversed()
     }
 
     func search(_ query: String, limit: Int) throws -> [Message] {
         guard let match = Self.ftsQuery(query) else { return [] }
-        // Messages committed since the writer last indexed are indexed first (the
-        // writer indexes at most every 200 ms, see `IndexPace`).
-        if scope.store.pool.beforeCommit != nil {
-            try scope.write { db in try SQLiteStore.indexNewMessages(db) }
-        }
+        // Reads only: the writer indexes new messages in the background (see
+        // `SQLiteStore.indexNewMessages`).
         return try scope.read { db in
             try db.query(
                 """

@@ -57,12 +57,23 @@ public final class SQLiteStore: Store {
                 } catch let error as StoreError where retry(error) {}
             }
             if schemaVersion >= Self.searchProgressVersion {
-                let search = IndexPace(interval: .milliseconds(200))
-                let journal = schemaVersion >= Self.journalProgressVersion ? IndexPace(interval: .milliseconds(200)) : nil
-                pool.beforeCommit = { (db: SQLiteConnection) throws(StoreError) in
-                    if search.due() { try Self.indexNewMessages(db) }
-                    if let journal, journal.due() { try Self.indexConversationJournal(db) }
+                let search = IndexPace(interval: Self.indexInterval)
+                let journal = schemaVersion >= Self.journalProgressVersion ? IndexPace(interval: Self.indexInterval) : nil
+                pool.beforeCommit = { (db: SQLiteConnection) throws(StoreError) -> Duration? in
+                    var putOff: Duration?
+                    if search.due() { try Self.indexNewMessages(db) } else { putOff = search.untilDue() }
+                    if let journal {
+                        if journal.due() {
+                            try Self.indexConversationJournal(db)
+                        } else {
+                            putOff = min(putOff ?? journal.interval, journal.untilDue())
+                        }
+                    }
+                    return putOff
                 }
+                // Messages stored by a process that stopped before indexing them are
+                // indexed now, in the background (a search only reads).
+                if try !searchIndexIsCurrent() { pool.writeAsync({ _ in }, completion: { _ in }) }
             }
         } catch let error as StoreError {
             pool.close()
@@ -76,11 +87,17 @@ public final class SQLiteStore: Store {
     /// The migration that moved full-text indexing from a trigger to `indexNewMessages`.
     static let searchProgressVersion = 7
 
+    /// How often, at most, the writer runs a batched indexing step (each run of
+    /// `indexNewMessages` writes a new FTS5 segment and its bookkeeping pages).
+    static let indexInterval: Duration = .milliseconds(200)
+
     /// Adds the messages stored since the last indexing to the full-text index, in the
     /// current transaction (see migration 7). The writer runs it before a commit at most
-    /// every 200 ms (each run writes a new FTS5 segment and its
-    /// bookkeeping pages), and a search runs it first, so a search always sees every
-    /// committed message. Costs a lookup of the newest `seq` when nothing is new.
+    /// every `indexInterval` and, when it put a run off, once more on its own that long
+    /// after its last commit (`SQLitePool.beforeCommit`): indexing happens in the
+    /// background and a search only reads. Freshness: a search finds every message
+    /// committed at least `indexInterval` (200 ms) plus one commit earlier; a newer one
+    /// may be missing for that long. Costs a lookup of the newest `seq` when nothing is new.
     static func indexNewMessages(_ db: SQLiteConnection) throws(StoreError) {
         guard let indexed = try db.queryOne("SELECT indexed_seq FROM search_progress WHERE id = 1", [], { $0.int64(0) }),
               let newest = try db.queryOne("SELECT max(seq) FROM messages", [], { $0.optionalInt64(0) }) ?? nil,
@@ -88,6 +105,16 @@ public final class SQLiteStore: Store {
         try db.run("INSERT INTO messages_fts (rowid, text) SELECT seq, text FROM messages WHERE seq > ? AND seq <= ?",
                    [indexed, newest])
         try db.run("UPDATE search_progress SET indexed_seq = ? WHERE id = 1", [newest])
+    }
+
+    /// Whether the full-text index holds every committed message (the background
+    /// indexing has caught up); for tests and health checks.
+    public func searchIndexIsCurrent() throws -> Bool {
+        try pool.read { db in
+            try db.queryOne(
+                "SELECT (SELECT coalesce(max(seq), 0) FROM messages) <= (SELECT indexed_seq FROM search_progress WHERE id = 1)",
+                [], { $0.int64(0) != 0 }) ?? false
+        }
     }
 
     /// The migration that moved the conversation journal's index to `conversation_events`.
@@ -162,6 +189,12 @@ final class IndexPace: @unchecked Sendable {
     private var last: ContinuousClock.Instant?
 
     init(interval: Duration) { self.interval = interval }
+
+    /// How long until `due()` says yes (zero if it would now).
+    func untilDue() -> Duration {
+        guard let last else { return .zero }
+        return max(.zero, interval - (ContinuousClock.now - last))
+    }
 
     func due() -> Bool {
         let now = ContinuousClock.now

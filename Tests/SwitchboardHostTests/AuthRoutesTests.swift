@@ -82,8 +82,8 @@ final class AuthFixture: @unchecked Sendable {
     }
 
     /// Logs in and returns the cookie header value and the CSRF token.
-    func session(_ email: String) throws -> (cookie: String, csrf: String) {
-        let r = login(email)
+    func session(_ email: String, workspace: String = "demo") throws -> (cookie: String, csrf: String) {
+        let r = login(email, workspace: workspace)
         #expect(r.status == 200)
         let setCookie = try #require(r.headers["Set-Cookie"])
         let cookie = String(setCookie.split(separator: ";")[0])

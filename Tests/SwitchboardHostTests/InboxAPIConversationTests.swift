@@ -145,6 +145,68 @@ import SwitchboardStore
         #expect(events[0]["id"] is Int)
     }
 
+    /// The detail reads the history backwards a page at a time: the newest `limit`
+    /// messages and events first, `next_cursor` to the page before, each list on its own,
+    /// until null; every message and event exactly once, even while new ones arrive.
+    @Test func detailPagesBackwardsThroughMessagesAndEvents() throws {
+        let f = try InboxFixture()
+        let c = try f.inbound("a", text: "message 0")
+        let ws = f.ws("a")
+        for i in 1..<8 {
+            _ = try ws.messages.insertInbound(NewInboundMessage(conversationID: c.id, providerMessageID: "wamid.p\(i)",
+                                                                kind: .text, text: "message \(i)"))
+        }
+        for i in 0..<4 { _ = try ws.events.append(NewEvent(.note, conversation: c.id, detail: ["n": "\(i)"])) }
+        let allMessages = try ws.messages.list(conversation: c.id, after: nil, limit: 100).map(\.id.rawValue)
+        let allEvents = try ws.events.list(conversation: c.id, after: nil, limit: 100).map { Int($0.id) }
+        #expect(allMessages.count == 8)
+        let router = f.router(as: me)
+
+        var messagePages: [[String]] = [], eventPages: [[Int]] = []
+        var cursor: String?
+        repeat {
+            let r = router.get("/api/v1/conversations/\(c.id)?limit=3" + (cursor.map { "&cursor=\($0)" } ?? ""))
+            #expect(r.status == 200, "\(r.text)")
+            let messages = try #require(r.object["messages"] as? [[String: Any]])
+            let events = try #require(r.object["events"] as? [[String: Any]])
+            #expect(messages.count <= 3 && events.count <= 3)
+            messagePages.append(messages.compactMap { $0["id"] as? String })
+            eventPages.append(events.compactMap { $0["id"] as? Int })
+            cursor = r.object["next_cursor"] as? String
+            if messagePages.count == 1 {
+                // A message arriving meanwhile does not shift the older pages.
+                _ = try ws.messages.insertInbound(NewInboundMessage(conversationID: c.id, providerMessageID: "wamid.late",
+                                                                    kind: .text, text: "late"))
+            }
+        } while cursor != nil && messagePages.count < 10
+        #expect(cursor == nil)
+        // Newest page first, each oldest first: read back to front, the whole history once.
+        #expect(messagePages.reversed().flatMap { $0 } == allMessages)
+        #expect(eventPages.reversed().flatMap { $0 } == allEvents)
+        #expect(messagePages.first == Array(allMessages.suffix(3)))
+        #expect(messagePages.count == 3)
+        // The newest page shows the late message; without a limit, 50.
+        let newest = router.get("/api/v1/conversations/\(c.id)")
+        let texts = (newest.object["messages"] as? [[String: Any]])?.compactMap { $0["text"] as? String }
+        #expect(texts?.count == 9)
+        #expect(texts?.last == "late")
+        #expect(newest.object["next_cursor"] is NSNull)
+
+        // Bad cursors and limits: 400 with the reason; a cursor naming a message of
+        // another workspace reveals nothing.
+        for query in ["limit=0", "limit=101", "limit=x", "cursor=%%%", "cursor=bm9wZQ"] {
+            let r = router.get("/api/v1/conversations/\(c.id)?\(query)")
+            #expect(r.status == 400, "\(query): \(r.text)")
+            #expect(r.error?.isEmpty == false)
+        }
+        let other = try f.inbound("b", text: "b's")
+        let bMessage = try #require(try f.ws("b").messages.list(conversation: other.id, after: nil, limit: 1).first)
+        let foreign = DetailCursor(beforeMessage: bMessage.id, beforeEvent: nil).encoded
+        let r = router.get("/api/v1/conversations/\(c.id)?cursor=\(foreign)")
+        #expect(r.status == 400)
+        #expect(!r.text.contains("b's"))
+    }
+
     @Test func anUnknownConversationIs404() throws {
         let f = try InboxFixture()
         let r = f.router(as: me).get("/api/v1/conversations/cv_nope")

@@ -16,6 +16,9 @@ import SwitchboardStore
         #expect(a.post("/api/v1/conversations/\(c.id)/assign", json: #"{"user_id":"user-b"}"#).status == 200)
         let before = a.get("/api/v1/conversations/\(c.id)").text
         let eventsBefore = try f.ws("a").events.tail(conversation: nil, limit: 1000).count
+        // a finds its message (so b's empty search below is isolation, not a stale index).
+        #expect(f.searchIndexed())
+        #expect(a.get("/api/v1/search?q=chocolate").items.count == 1)
 
         let b = f.router(as: InboxFixture.agent("b", "user-b"))
         let id = c.id.rawValue

@@ -95,6 +95,7 @@ import SwitchboardStore
         let f = try InboxFixture()
         try f.inbound("a", phone: "+2348030000001", text: "Do you sell chocolate cake?")
         try f.inbound("a", phone: "+2348030000002", text: "Where is the shop?")
+        #expect(f.searchIndexed())
         let router = f.router(as: me)
         let r = router.get("/api/v1/search?q=chocolate+cake")
         #expect(r.status == 200)

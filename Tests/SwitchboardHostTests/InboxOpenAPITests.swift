@@ -97,6 +97,7 @@ import SwitchboardStore
         let f = try InboxFixture()
         let c = try f.inbound("a", text: "Is the chocolate cake ready?")
         _ = try f.inbound("a", phone: "+2348030000002", name: nil, text: "hello")
+        #expect(f.searchIndexed())
         let router = f.router(as: InboxFixture.agent("a"))
         let id = c.id.rawValue
         check(router, doc, "POST", "/api/v1/conversations/\(id)/reply", body: #"{"text":"Yes, at 4."}"#, expect: 202)
@@ -105,6 +106,9 @@ import SwitchboardStore
         check(router, doc, "GET", "/api/v1/conversations", expect: 200)
         check(router, doc, "GET", "/api/v1/conversations?limit=1&assigned=me&state=bot", expect: 200)
         check(router, doc, "GET", "/api/v1/conversations/\(id)", expect: 200)
+        check(router, doc, "GET", "/api/v1/conversations/\(id)?limit=1", expect: 200)
+        check(router, doc, "GET", "/api/v1/conversations/\(id)?cursor=nope", expect: 400)
+        check(router, doc, "GET", "/api/v1/conversations/\(id)?limit=0", expect: 400)
         check(router, doc, "GET", "/api/v1/contacts?limit=1", expect: 200)
         check(router, doc, "GET", "/api/v1/search?q=chocolate", expect: 200)
         check(router, doc, "POST", "/api/v1/conversations/\(id)/resolve", expect: 200)

@@ -69,6 +69,13 @@ final class InboxFixture: @unchecked Sendable {
 
     func ws(_ id: WorkspaceID) -> any WorkspaceStore { store.workspace(id) }
 
+    /// Waits until the store's background indexing has every message in the search
+    /// index (a search only reads); false after 10 s.
+    @discardableResult
+    func searchIndexed() -> Bool {
+        eventually(seconds: 10) { (try? store.searchIndexIsCurrent()) == true }
+    }
+
     /// A contact of `workspace` who wrote `text` on `channel` (through the repositories,
     /// as the ingress stores it).
     @discardableResult

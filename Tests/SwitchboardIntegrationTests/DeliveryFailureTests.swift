@@ -43,14 +43,26 @@ import SwitchboardTestSupport
         try h.events().map { String($0.split(separator: " ")[1]) }
     }
 
-    func waitForEvent(_ h: PipelineHarness, _ kind: String, count: Int = 1) throws -> [String] {
-        var k: [String] = []
-        for _ in 0..<100 {
-            k = try kinds(h)
-            if k.filter({ $0 == kind }).count >= count { break }
-            usleep(100_000)
+    /// Waits until the journal has `count` events of `kind` and returns every kind; a
+    /// timeout is a test failure, reported at the caller.
+    func waitForEvent(_ h: PipelineHarness, _ kind: String, count: Int = 1, timeout: Double = 15,
+                      sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
+        let end = Date().addingTimeInterval(timeout)
+        while true {
+            let k = try kinds(h)
+            if k.filter({ $0 == kind }).count >= count { return k }
+            if Date() >= end {
+                Issue.record("no \(count) '\(kind)' events in the journal after \(timeout) s; kinds: \(k)", sourceLocation: sourceLocation)
+                return k
+            }
+            usleep(50_000)
         }
-        return k
+    }
+
+    /// The metric line's value, if the host reports it.
+    func metric(_ h: PipelineHarness, _ line: String) -> String? {
+        guard let text = try? h.host.metricsClient.get("/metrics").text else { return nil }
+        return text.split(separator: "\n").first { $0.hasPrefix(line + " ") }.map { String($0.dropFirst(line.count + 1)) }
     }
 
     @Test(arguments: [FakeGraphFailure.serverError, .htmlBadGateway, .throughputLimit, .reset])
@@ -76,8 +88,11 @@ import SwitchboardTestSupport
         #expect(try h.post([h.text("alpha")]).status == 200)
         let events = try waitForEvent(h, "failed")
         #expect(events.contains("failed"))
-        usleep(400_000)
-        #expect(h.graph.sends.count == 1)
+        // A later reply in the same conversation is the barrier: replies of a conversation
+        // go out in order, so a retry of the failed one would reach the provider first.
+        #expect(try h.post([h.text("bravo")]).status == 200)
+        #expect(h.waitForReplies(1))
+        #expect(h.graph.sends.filter { !$0.isMarkRead }.map(\.text) == ["Reply A", "Reply B"])
         let line = try #require(try h.events().first { $0.contains(" failed ") })
         #expect(line.contains("\"reengagement\":\"true\""))
         #expect(line.contains("131047"))
@@ -102,7 +117,9 @@ import SwitchboardTestSupport
         for word in ["alpha", "bravo", "charlie"] {
             for c in customers { #expect(try h.post([h.text(word, from: c)]).status == 200) }
         }
-        usleep(1_500_000)
+        // Down until the sender has felt it: its breaker opened.
+        _ = try h.host.waitForLog(timeout: 20) { $0["message"] as? String == "circuit breaker opened: provider calls paused" }
+        #expect(h.replies.isEmpty)
         try h.graph.setDown(false)
         #expect(h.waitForReplies(9, timeout: .seconds(30)))
         for c in customers {
@@ -122,24 +139,34 @@ import SwitchboardTestSupport
         #expect(try h.post([h.text("alpha")]).status == 200)
         #expect(try h.post([h.text("bravo", from: "2348039990000")]).status == 200)
         _ = try h.host.waitForLog(timeout: 10) { $0["message"] as? String == "channel credentials refused; sending paused, messages held until the access token is replaced" }
-        usleep(300_000)
+        // Both replies are in the outbox, held.
+        #expect(h.graph.wait(timeout: .seconds(10)) { _ in
+            metric(h, "switchboard_outbox_depth{channel=\"wa-main\"}") == "2"
+        })
+        #expect(metric(h, "switchboard_channel_state{channel=\"wa-main\",state=\"auth_failed\"}") == "1")
         // A refused call per sender lane at most (they raced), then nothing: the sender holds.
         let callsWhileHeld = h.graph.sends.count
         #expect((1...8).contains(callsWhileHeld))
-        usleep(700_000)
+        // A third customer's reply is the barrier: once it is queued (the outbox holds 3),
+        // a sender that did not hold would have been woken for it; still no new call.
+        #expect(try h.post([h.text("charlie", from: "2348039990001")]).status == 200)
+        #expect(h.graph.wait(timeout: .seconds(10)) { _ in
+            metric(h, "switchboard_outbox_depth{channel=\"wa-main\"}") == "3"
+        })
+        _ = try waitForEvent(h, "queued", count: 3)
         #expect(h.graph.sends.count == callsWhileHeld)
         #expect(h.replies.isEmpty)
         let metrics = try h.host.metricsClient.get("/metrics").text
         #expect(metrics.contains("switchboard_channel_state{channel=\"wa-main\",state=\"auth_failed\"} 1"))
-        #expect(metrics.contains("switchboard_outbox_depth{channel=\"wa-main\"} 2"))
+        #expect(metrics.contains("switchboard_outbox_depth{channel=\"wa-main\"} 3"))
 
         // The admin fixes the token and restarts: the held messages go out.
         let config = try String(contentsOfFile: h.host.configPath, encoding: .utf8)
         try config.replacingOccurrences(of: "an-expired-token-123", with: PipelineHarness.accessToken)
             .write(toFile: h.host.configPath, atomically: true, encoding: .utf8)
         try h.host.restart()
-        #expect(h.waitForReplies(2))
-        #expect(Set(h.replies.compactMap(\.text)) == ["Reply A", "Reply B"])
+        #expect(h.waitForReplies(3))
+        #expect(Set(h.replies.compactMap(\.text)) == ["Reply A", "Reply B", "Reply C"])
         #expect(!h.host.logText.contains("an-expired-token-123"))
     }
 

@@ -2,9 +2,12 @@ import Foundation
 import Testing
 import SwitchboardTestSupport
 
-/// Every inbox API route, called through the running host with a real API token of
-/// workspace B against the data of workspace A: 404 (or an empty list), and A's data is
-/// unchanged. The same calls with A's token succeed, so the 404s are isolation, not breakage.
+/// Every inbox API route, called through the running host with a real API token (made by
+/// `switchboard token create`, checked by the host's own authentication) of workspace B
+/// against the data of workspace A: 404 (or an empty list), A's data unchanged, nothing
+/// sent, and B's event stream never carries A's events. The same routes with A's token
+/// answer A's data (every one of them, the media of a real image message and the event
+/// stream included), so the 404s are isolation, not breakage.
 @Suite(.serialized) struct InboxIsolationTests {
     static func workspace(_ id: String) -> String {
         """
@@ -16,21 +19,42 @@ import SwitchboardTestSupport
         """
     }
 
+    static let phoneB = "106540352249999"
+
     @Test func everyRouteWithAnotherWorkspacesTokenAnswersNotFound() throws {
-        let h = try PipelineHarness(workspaces: ["a": Self.workspace("a"), "b": Self.workspace("b")])
-        // The number belongs to workspace a.
-        let config = try String(contentsOfFile: h.host.configPath, encoding: .utf8)
-        try config.replacingOccurrences(of: "workspace: demo", with: "workspace: a")
-            .write(toFile: h.host.configPath, atomically: true, encoding: .utf8)
+        let h = try PipelineHarness(channels: """
+            channels:
+              - id: wa-a
+                type: whatsapp
+                app: main
+                phone_number_id: "\(WhatsAppFixtures.phoneNumberID)"
+                access_token: \(PipelineHarness.accessToken)
+                workspace: a
+              - id: wa-b
+                type: whatsapp
+                app: main
+                phone_number_id: "\(Self.phoneB)"
+                access_token: \(PipelineHarness.accessToken)
+                workspace: b
+            """, workspaces: ["a": Self.workspace("a"), "b": Self.workspace("b")])
         func token(_ ws: String) throws -> String {
             let r = try runSwitchboard(["token", "create", "--workspace", ws, "--name", "test", "--config", h.host.configPath], cwd: h.host.dir)
             #expect(r.status == 0, "\(r.stderr)")
             return try #require(r.stdout.split(separator: "\n").last.map(String.init))
         }
         let tokenA = try token("a"), tokenB = try token("b")
+        let picture: [UInt8] = Array("a picture only workspace a may see".utf8)
+        h.graph.addMedia(id: "880123", bytes: picture, mimeType: "image/jpeg")
         try h.start()
-        #expect(try h.post([h.text("a secret order for workspace a")]).status == 200)
-        #expect(h.waitForReplies(1))
+
+        // A customer of A writes a text and sends a picture; one of B writes to B.
+        let secret = h.text("a secret order for workspace a")
+        let image = FixtureMessage(from: "2348031234567", name: "Titi", timestamp: Int(Date().timeIntervalSince1970),
+                                   content: .image(mediaID: "880123", caption: "the cake"))
+        #expect(try h.post([secret]).status == 200)
+        #expect(try h.post([image]).status == 200)
+        #expect(try h.post([h.text("hello b", from: "2348039999999")], phoneNumberID: Self.phoneB).status == 200)
+        #expect(h.waitForReplies(3))
 
         let c = h.host.client
         func get(_ path: String, _ token: String) throws -> HTTPClient.Response {
@@ -39,20 +63,49 @@ import SwitchboardTestSupport
         func post(_ path: String, _ token: String, _ body: String = "{}") throws -> HTTPClient.Response {
             try c.post(path, body: Array(body.utf8), headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"])
         }
-        // A's own view: one conversation with the message.
+        func items(_ r: HTTPClient.Response) -> [[String: Any]]? {
+            (try? r.json() as? [String: Any])?["items"] as? [[String: Any]]
+        }
+
+        // Both event streams, from the start of the journal.
+        let streamA = try SSEClient(port: h.host.port, path: "/api/v1/events",
+                                    headers: ["Authorization": "Bearer \(tokenA)", "Last-Event-ID": "0"])
+        let streamB = try SSEClient(port: h.host.port, path: "/api/v1/events",
+                                    headers: ["Authorization": "Bearer \(tokenB)", "Last-Event-ID": "0"])
+
+        // A's own view, on every read route: the conversation, its messages, the contact,
+        // a search hit (indexed in the background: found within moments) and the picture.
         let list = try get("/api/v1/conversations", tokenA)
         #expect(list.status == 200)
-        let items = try #require((try list.json() as? [String: Any])?["items"] as? [[String: Any]])
-        let id = try #require(items.first?["id"] as? String)
+        let id = try #require(items(list)?.first?["id"] as? String)
         let detail = try get("/api/v1/conversations/\(id)", tokenA)
         #expect(detail.status == 200)
         #expect(detail.text.contains("a secret order"))
         let messages = try #require((try detail.json() as? [String: Any])?["messages"] as? [[String: Any]])
-        let messageID = try #require(messages.first?["id"] as? String)
+        let imageID = try #require(messages.first { $0["kind"] as? String == "image" }?["id"] as? String)
+        let contacts = try get("/api/v1/contacts", tokenA)
+        #expect(contacts.status == 200)
+        #expect(items(contacts)?.count == 1)
+        var hits = 0
+        for _ in 0..<100 where hits == 0 {
+            let r = try get("/api/v1/search?q=secret", tokenA)
+            #expect(r.status == 200)
+            hits = items(r)?.count ?? 0
+            if hits == 0 { usleep(50_000) } // the index catches up in the background
+        }
+        #expect(hits == 1)
+        let media = try get("/api/v1/messages/\(imageID)/media", tokenA)
+        #expect(media.status == 200)
+        #expect(media.body == picture)
+        #expect(streamA.read(timeout: 10) { lines in lines.contains { $0.contains(secret.id) } })
 
-        // B sees nothing of it, on every route.
-        for path in ["/api/v1/conversations/\(id)", "/api/v1/messages/\(messageID)/media"] {
-            #expect(try get(path, tokenB).status == 404, "GET \(path)")
+        // B sees nothing of it, on every route: the same 404 as for a missing id.
+        let missing = try get("/api/v1/conversations/cv_missing", tokenB)
+        #expect(missing.status == 404)
+        for path in ["/api/v1/conversations/\(id)", "/api/v1/messages/\(imageID)/media"] {
+            let r = try get(path, tokenB)
+            #expect(r.status == 404, "GET \(path)")
+            #expect(!r.text.contains("secret") && r.body != picture, "GET \(path) leaks")
         }
         for (path, body) in [("reply", #"{"text":"from b"}"#), ("notes", #"{"text":"b note"}"#), ("assign", #"{"user_id":"x"}"#),
                              ("resolve", "{}"), ("reopen", "{}"), ("handback", "{}")] {
@@ -61,14 +114,39 @@ import SwitchboardTestSupport
         for path in ["/api/v1/conversations", "/api/v1/contacts", "/api/v1/search?q=secret"] {
             let r = try get(path, tokenB)
             #expect(r.status == 200, "GET \(path)")
-            #expect((try r.json() as? [String: Any])?["items"] as? [Any] != nil)
-            #expect(((try r.json() as? [String: Any])?["items"] as? [Any])?.isEmpty == true, "GET \(path) leaks")
+            let found = items(r)
+            #expect(found != nil)
+            #expect(!(found ?? []).contains { "\($0)".contains(id) || "\($0)".contains("secret") || "\($0)".contains("2348031234567") },
+                    "GET \(path) leaks")
         }
-        // A's data is as it was: the conversation still bot, one reply sent, nothing queued by B.
+        // B's own conversation is there for B (so its empty answers are not breakage).
+        #expect(items(try get("/api/v1/conversations", tokenB))?.count == 1)
+
+        // A's data is as it was.
         let after = try get("/api/v1/conversations/\(id)", tokenA)
         #expect(!after.text.contains("from b") && !after.text.contains("b note"))
-        #expect(h.replies.count == 1)
-        // And A can act on it.
+        #expect((try after.json() as? [String: Any]).flatMap { $0["conversation"] as? [String: Any] }?["state"] as? String == "bot")
+        #expect(!after.text.contains("\"assigned_to\":\"x\""))
+
+        // A acts on it, on every write route.
+        #expect(try post("/api/v1/conversations/\(id)/reply", tokenA, #"{"text":"reply from a's agent"}"#).status == 202)
         #expect(try post("/api/v1/conversations/\(id)/notes", tokenA, #"{"text":"seen"}"#).status == 201)
+        #expect(try post("/api/v1/conversations/\(id)/assign", tokenA, #"{"user_id":"agent-a"}"#).status == 200)
+        #expect(try post("/api/v1/conversations/\(id)/resolve", tokenA).status == 200)
+        #expect(try post("/api/v1/conversations/\(id)/reopen", tokenA).status == 200)
+        #expect(try post("/api/v1/conversations/\(id)/handback", tokenA).status == 200)
+        #expect(h.graph.wait(timeout: .seconds(10)) { g in g.acceptedSends.contains { $0.text == "reply from a's agent" } })
+
+        // A barrier in B: once B's stream shows it, B's stream has had everything
+        // journalled before it, and none of it is A's.
+        let lastB = h.text("last one for b", from: "2348039999999")
+        #expect(try h.post([lastB], phoneNumberID: Self.phoneB).status == 200)
+        #expect(streamB.read(timeout: 10) { lines in lines.contains { $0.contains(lastB.id) } })
+        #expect(streamA.read(timeout: 10) { lines in lines.contains { $0.contains("\"assigned\"") || $0.contains("agent-a") } })
+        #expect(!streamB.dataLines.isEmpty)
+        #expect(!streamB.dataLines.contains { $0.contains(id) || $0.contains(secret.id) || $0.contains(image.id) || $0.contains("wa-a") })
+        #expect(!streamA.dataLines.contains { $0.contains(lastB.id) || $0.contains("wa-b") })
+        // Nothing B asked for went out.
+        #expect(!h.replies.contains { $0.text == "from b" })
     }
 }

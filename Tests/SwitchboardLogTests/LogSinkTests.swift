@@ -190,9 +190,10 @@ import SwitchboardLog
             log.info("long", ["i": "100", "body": long])
             for i in 101..<150 { log.info("collected", ["i": String(i)]) }
             LogBatch.collect { log.info("nested", ["i": "150"]) } // joins the outer batch
-            let other = Thread { log.info("other thread") }
+            let written = DispatchSemaphore(value: 0)
+            let other = Thread { log.info("other thread"); written.signal() }
             other.start()
-            Thread.sleep(forTimeInterval: 0.2)
+            #expect(written.wait(timeout: .now() + 10) == .success)
             inside = (try? cap.objects()) ?? []
         }
         let numbers = { (objs: [[String: Any]]) in objs.compactMap { $0["i"] as? String } }

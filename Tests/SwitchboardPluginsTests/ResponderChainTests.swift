@@ -76,72 +76,90 @@ import SwitchboardLog
 
     @Test func aCallPastItsDeadlineIsSkippedAndTheChainGoesOnInTime() async throws {
         let c = try chain(deadline: 200)
-        let start = Date()
-        let r = c.runBlocking(message: TestSupport.message("sleep:600", conversation: "slow"))
-        let elapsed = Date().timeIntervalSince(start)
-        // first overran (200 ms), second slept 0.6 s within its 2 s deadline and replied.
+        let gate = TestSupport.tempDir() + "/gate"
+        defer { FileManager.default.createFile(atPath: gate, contents: nil) }
+        // first blocks until the gate opens, which happens only after the chain answered:
+        // the chain gave up on it at its deadline and went on to second, which replied.
+        let r = c.runBlocking(message: TestSupport.message("block:first:\(gate)", conversation: "slow"))
+        #expect(!FileManager.default.fileExists(atPath: gate))
         #expect(r.verdict == .reply(text: "slept", buttons: []))
         #expect(r.plugin == "second")
         #expect(r.errors.count == 1)
         #expect(r.errors.first?.kind == .deadlineExceeded)
         #expect(r.errors.first?.plugin == "first")
-        #expect(elapsed < 0.6 + 0.2 + 1.0, "took \(elapsed) s")
+        #expect((r.errors.first?.elapsedMilliseconds ?? 0) >= 200)
     }
+
+    /// Opens a gate of the test plugin's `block:` command (the blocked calls return).
+    func open(_ gate: String) { FileManager.default.createFile(atPath: gate, contents: nil) }
 
     @Test func aBlockingPluginDoesNotStallOtherConversations() async throws {
         let c = try host(poolThreads: 2).load(workspace: "ws-a", specs: [PluginSpec(name: "first", deadlineMilliseconds: 150)])
-        // Occupy both pool threads with calls that block for 4 s.
-        let a = c.runBlocking(message: TestSupport.message("sleep:4000", conversation: "stuck-1"))
-        let b = c.runBlocking(message: TestSupport.message("sleep:4000", conversation: "stuck-2"))
+        let gate = TestSupport.tempDir() + "/gate"
+        defer { open(gate) }
+        // Occupy both pool threads with calls that block until the gate opens.
+        let a = c.runBlocking(message: TestSupport.message("block:first:\(gate)", conversation: "stuck-1"))
+        let b = c.runBlocking(message: TestSupport.message("block:first:\(gate)", conversation: "stuck-2"))
         #expect(a.errors.first?.kind == .deadlineExceeded)
         #expect(b.errors.first?.kind == .deadlineExceeded)
-        // Another conversation still gets an answer at once.
-        let start = Date()
+        // Another conversation still gets an answer, while both are still blocked.
         let r = c.runBlocking(message: TestSupport.message("reply:still here", conversation: "other"))
         #expect(r.verdict == .reply(text: "still here", buttons: []))
-        #expect(Date().timeIntervalSince(start) < 0.5)
+        #expect(!FileManager.default.fileExists(atPath: gate))
         // The stuck conversation's next message is not sent to the plugin while its
         // previous call still runs (never two calls for one conversation at once).
         let again = c.runBlocking(message: TestSupport.message("reply:x", conversation: "stuck-1"))
         #expect(again.verdict == .pass)
         #expect(again.errors.first?.kind == .skipped)
         // Once the late calls return, the conversation is served again.
-        try await Task.sleep(for: .milliseconds(4300))
-        let later = c.runBlocking(message: TestSupport.message("reply:back", conversation: "stuck-1"))
+        open(gate)
+        var later = ChainResult(verdict: .pass, plugin: nil, errors: [])
+        for _ in 0..<1000 where later.verdict == .pass {
+            later = c.runBlocking(message: TestSupport.message("reply:back", conversation: "stuck-1"))
+            if later.verdict == .pass { try await Task.sleep(for: .milliseconds(10)) } // until the late call returned
+        }
         #expect(later.verdict == .reply(text: "back", buttons: []))
     }
 
     @Test func differentConversationsRunInParallel() throws {
-        let c = try host(poolThreads: 4).load(workspace: "ws-a", specs: [PluginSpec(name: "first")])
-        let start = Date()
+        let c = try host(poolThreads: 4).load(workspace: "ws-a", specs: [PluginSpec(name: "first", deadlineMilliseconds: 20_000)])
+        let meeting = TestSupport.tempDir()
         let group = DispatchGroup()
         let results = Mutex<[ChainResult]>([])
         for conversation in ["p1", "p2", "p3"] {
             group.enter()
             Thread.detachNewThread {
-                let r = c.runBlocking(message: TestSupport.message("sleep:600", conversation: conversation))
+                // Each call waits until all three are in the plugin at once ("met"); one
+                // after the other, the first would wait alone and answer "alone".
+                let r = c.runBlocking(message: TestSupport.message("meet:3:\(meeting)", conversation: conversation))
                 results.withLock { $0.append(r) }
                 group.leave()
             }
         }
         group.wait()
-        #expect(results.withLock { $0.count == 3 && $0.allSatisfy { $0.verdict == .reply(text: "slept", buttons: []) } })
-        // One after the other would take 1.8 s.
-        #expect(Date().timeIntervalSince(start) < 1.5)
+        #expect(results.withLock { $0.map(\.verdict) } == Array(repeating: .reply(text: "met", buttons: []), count: 3))
     }
 
     @Test func anInstanceWithTooManyOverrunningCallsIsSkipped() async throws {
         let c = try host().load(workspace: "ws-a", specs: [PluginSpec(name: "first", deadlineMilliseconds: 50)])
+        let gate = TestSupport.tempDir() + "/gate"
+        defer { open(gate) }
         for i in 0..<PluginInstance.maxOverrunning {
-            let r = c.runBlocking(message: TestSupport.message("sleep:1500", conversation: "s\(i)"))
+            let r = c.runBlocking(message: TestSupport.message("block:first:\(gate)", conversation: "s\(i)"))
             #expect(r.errors.map(\.kind) == [.deadlineExceeded])
         }
         let r = c.runBlocking(message: TestSupport.message("reply:x", conversation: "fresh"))
         #expect(r.verdict == .pass)
         #expect(r.errors.first?.kind == .skipped)
         #expect(r.errors.first?.message == "4 calls are still running past their deadline")
-        try await Task.sleep(for: .milliseconds(1700))
-        #expect(c.runBlocking(message: TestSupport.message("reply:x", conversation: "fresh")).verdict == .reply(text: "x", buttons: []))
+        // Once they return, the instance is called again.
+        open(gate)
+        var again = r
+        for _ in 0..<1000 where again.verdict == .pass {
+            again = c.runBlocking(message: TestSupport.message("reply:x", conversation: "fresh"))
+            if again.verdict == .pass { try await Task.sleep(for: .milliseconds(10)) } // until the late calls returned
+        }
+        #expect(again.verdict == .reply(text: "x", buttons: []))
     }
 
     @Test func resettingTheUnansweredCount() throws {

@@ -55,8 +55,9 @@ import SwitchboardCore
         #expect(try b.messages.get(reply.id) == nil)
         #expect(try b.messages.list(conversation: conversation.id, after: nil, limit: 10).isEmpty)
         #expect(try b.messages.find(channel: "wa-main", providerMessageID: "wamid.A1") == nil)
-        #expect(try b.messages.search("secret", limit: 10).isEmpty)
+        waitForSearchIndex(store)
         #expect(try a.messages.search("secret", limit: 10).count == 2)
+        #expect(try b.messages.search("secret", limit: 10).isEmpty)
         // B cannot write into A's conversation nor touch A's messages.
         #expect(storeError { _ = try b.messages.insertInbound(inbound(conversation, "wamid.B1", "hi")) }?.code == .notFound)
         #expect(storeError { _ = try b.messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text, text: "x")) }?.code == .notFound)

@@ -118,11 +118,32 @@ import SwitchboardCore
         #expect(try ws.messages.list(conversation: conversation.id, after: ids[4], limit: 2).isEmpty)
     }
 
+    /// A conversation read backwards a page at a time: the newest first, each page oldest
+    /// first, every message once; a cursor of another workspace is not found.
+    @Test func tailBeforePagesBackwards() throws {
+        let conversation = try makeConversation(ws)
+        var ids: [MessageID] = []
+        for i in 0..<7 {
+            ids.append(try #require(try ws.messages.insertInbound(inbound(conversation, "wamid.tb\(i)", "m\(i)")).inserted).id)
+        }
+        let newest = try ws.messages.tail(conversation: conversation.id, before: nil, limit: 3)
+        #expect(newest.map(\.id) == Array(ids[4..<7]))
+        let middle = try ws.messages.tail(conversation: conversation.id, before: newest.first?.id, limit: 3)
+        #expect(middle.map(\.id) == Array(ids[1..<4]))
+        let oldest = try ws.messages.tail(conversation: conversation.id, before: middle.first?.id, limit: 3)
+        #expect(oldest.map(\.id) == [ids[0]])
+        #expect(try ws.messages.tail(conversation: conversation.id, before: ids[0], limit: 3).isEmpty)
+        let b = store.workspace("b")
+        #expect(storeError { _ = try b.messages.tail(conversation: conversation.id, before: ids[3], limit: 3) }?.code == .notFound)
+        #expect(try b.messages.tail(conversation: conversation.id, before: nil, limit: 3).isEmpty)
+    }
+
     @Test func searchTakesPlainWordsAndRanksMatches() throws {
         let conversation = try makeConversation(ws)
         let hours = try #require(try ws.messages.insertInbound(inbound(conversation, "wamid.1", "What are your opening hours?")).inserted)
         let price = try #require(try ws.messages.insertInbound(inbound(conversation, "wamid.2", "How much is the chocolate cake?")).inserted)
         _ = try ws.messages.insertInbound(inbound(conversation, "wamid.3", "Crème brûlée AND \"quotes\" (maybe) * NEAR"))
+        waitForSearchIndex(store)
         #expect(try ws.messages.search("opening hours", limit: 10).map(\.id) == [hours.id])
         #expect(try ws.messages.search("CHOCOLATE", limit: 10).map(\.id) == [price.id])
         #expect(try ws.messages.search("creme brulee", limit: 10).count == 1) // diacritics folded
@@ -134,7 +155,28 @@ import SwitchboardCore
         #expect(try ws.messages.search("   ", limit: 10).isEmpty)
     }
 
-    /// Messages are indexed for search once per commit (migration 7): what a transaction
+    /// A search only reads; new messages reach the index in the background, without
+    /// another write to carry them: a message is found shortly after it was stored.
+    @Test func searchReadsAndTheIndexCatchesUpInTheBackground() throws {
+        let conversation = try makeConversation(ws)
+        // Two writes in a row: the second commit comes before the index is due again, so
+        // the message it stored is left for the background run.
+        _ = try ws.messages.insertInbound(inbound(conversation, "wamid.bg1", "pumpernickel first"))
+        let second = try #require(try ws.messages.insertInbound(inbound(conversation, "wamid.bg2", "pumpernickel second")).inserted)
+        var found: [MessageID] = []
+        let end = ContinuousClock.now + .seconds(10)
+        while found.count < 2 && ContinuousClock.now < end {
+            let before = store.writeStatistics
+            found = try ws.messages.search("pumpernickel", limit: 10).map(\.id)
+            #expect(store.writeStatistics.writes == before.writes, "a search wrote")
+            if found.count < 2 { usleep(5_000) }
+        }
+        #expect(found.contains(second.id))
+        #expect(found.count == 2)
+        #expect(try store.searchIndexIsCurrent())
+    }
+
+    /// Messages are indexed for search in batches (migration 7): what a transaction
     /// stored is found after it commits, what it rolled back is not, and the index stays
     /// consistent through commits that share a group with a failing write.
     @Test func searchIndexesWhatEachCommitStoredAndNothingRolledBack() throws {
@@ -144,6 +186,7 @@ import SwitchboardCore
                 _ = try ws.messages.insertInbound(inbound(conversation, "wamid.t\(i)", "sourdough loaf \(i)"))
             }
         }
+        waitForSearchIndex(store)
         #expect(try ws.messages.search("sourdough", limit: 10).count == 5)
         struct Refused: Error {}
         #expect(throws: Refused.self) {
@@ -171,10 +214,12 @@ import SwitchboardCore
             }
         }
         done.wait()
+        waitForSearchIndex(store)
         #expect(try ws.messages.search("baguette", limit: 10).isEmpty)
         #expect(try ws.messages.search("brioche", limit: 10).isEmpty)
         #expect(try ws.messages.search("croissant", limit: 100).count == 40)
         let reply = try ws.messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text, text: "rye"))
+        waitForSearchIndex(store)
         #expect(try ws.messages.search("rye", limit: 10).map(\.id) == [reply.id])
         try store.pool.write { db in try db.run("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')") }
     }

@@ -77,6 +77,7 @@ import SwitchboardCore
         #expect(messages.map(\.id.rawValue) == ["msg_1", "msg_2"])
         #expect(messages.last?.status == .delivered)
         // Messages stored before full-text search existed are searchable after migrating.
+        waitForSearchIndex(store)
         #expect(try ws.messages.search("chapati westlands", limit: 5).map(\.id.rawValue) == ["msg_1"])
         #expect(try store.workspace("other").messages.search("chapati", limit: 5).isEmpty)
         let events = try ws.events.list(conversation: nil, after: nil, limit: 10)
@@ -90,6 +91,7 @@ import SwitchboardCore
         #expect(try ws.messages.insertInbound(inbound(conversation, "wamid.OLD1", "again")).duplicateID == MessageID("msg_1"))
         #expect(try ws.conversations.transition(conversation.id, .handBack).conversation.state == .bot)
         let reply = try ws.messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text, text: "Karibu tena"))
+        waitForSearchIndex(store)
         #expect(try ws.messages.search("karibu", limit: 5).map(\.id) == [reply.id])
         let violations = try store.pool.read { db in try db.query("PRAGMA foreign_key_check") { $0.string(0) } }
         #expect(violations.isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 import SwitchboardCore
 @testable import SwitchboardStore
 #if canImport(Glibc)
@@ -98,4 +99,15 @@ func storeError(_ body: () throws -> Void) -> StoreError? {
     } catch {
         return StoreError(.sqlite, "not a StoreError: \(error)", path: "?")
     }
+}
+
+/// Waits until the background indexing has put every committed message in the full-text
+/// index (a search only reads); a timeout is a test failure at the caller.
+func waitForSearchIndex(_ store: SQLiteStore, seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) {
+    let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < end {
+        if (try? store.searchIndexIsCurrent()) == true { return }
+        usleep(5_000)
+    }
+    Issue.record("the search index did not catch up within \(seconds) s", sourceLocation: sourceLocation)
 }

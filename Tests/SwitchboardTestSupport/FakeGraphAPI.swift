@@ -25,6 +25,8 @@ public final class FakeGraphAPI: @unchecked Sendable {
         var sends: [RecordedSend] = []
         var failures: [FakeGraphFailure] = []
         var delay: Duration = .zero
+        /// While true, every call waits (up to 30 s) before answering: a test's gate.
+        var held = false
         var media: [String: (bytes: [UInt8], mime: String, sha256: String?)] = [:]
         var mediaURLsExpired = false
         /// Set: lookups answer download URLs on this base instead of `baseURL`.
@@ -129,6 +131,12 @@ public final class FakeGraphAPI: @unchecked Sendable {
     /// Every call waits this long before answering.
     public func setDelay(_ d: Duration) {
         state.withLock { $0.delay = d }
+    }
+
+    /// While held, every call (recorded on arrival) waits before answering, until
+    /// released (at most 30 s): lets a test see what the client did before the answer.
+    public func setHeld(_ held: Bool) {
+        state.withLock { $0.held = held }
     }
 
     /// Media the fake serves: `GET /{id}` then the download URL. The lookup reports the

@@ -36,30 +36,43 @@ extension InboxAPI {
         return Self.json(InboxJSON.Page(items: items, nextCursor: next))
     }
 
-    /// `GET /conversations/{id}`: the conversation, its contact, every message (oldest
-    /// first) and every journal event of it (in journal order).
+    /// `GET /conversations/{id}?cursor=&limit=`: the conversation, its contact, and one
+    /// page of its history read backwards: the newest `limit` messages and the newest
+    /// `limit` journal events (each oldest first within the page). `next_cursor` reads
+    /// the page before (older messages and older events, each list from where its own
+    /// page ended; a list with nothing older comes back empty); null at the beginning.
     func conversationDetail(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
         let id = Self.conversationID(request)
+        let limit = try Self.limit(request)
+        let cursor = try Self.detailCursor(request)
         let ws = store.workspace(context.workspace)
         guard let conversation = try ws.conversations.get(id), let contact = try ws.contacts.get(conversation.contactID) else {
             throw InboxAPIError.notFound("conversation \(id) not found")
         }
-        let page = 500
         var messages: [Message] = []
-        while true {
-            let batch = try ws.messages.list(conversation: id, after: messages.last?.id, limit: page)
-            messages += batch
-            if batch.count < page { break }
+        if cursor?.messagesDone != true {
+            do {
+                messages = try ws.messages.tail(conversation: id, before: cursor?.beforeMessage, limit: limit + 1)
+            } catch let error as StoreError where error.code == .notFound {
+                throw InboxAPIError.badRequest("cursor is not one this API returned as next_cursor")
+            }
         }
         var events: [Event] = []
-        while true {
-            let batch = try ws.events.list(conversation: id, after: events.last?.id, limit: page)
-            events += batch
-            if batch.count < page { break }
+        if cursor?.eventsDone != true {
+            events = try ws.events.tail(conversation: id, before: cursor?.beforeEvent, limit: limit + 1)
+        }
+        let olderMessages = messages.count > limit, olderEvents = events.count > limit
+        if olderMessages { messages.removeFirst(messages.count - limit) }
+        if olderEvents { events.removeFirst(events.count - limit) }
+        var next: String?
+        if olderMessages || olderEvents {
+            next = DetailCursor(beforeMessage: olderMessages ? messages.first?.id : nil,
+                                beforeEvent: olderEvents ? events.first?.id : nil).encoded
         }
         return Self.json(InboxJSON.ConversationDetail(
             conversation: try present(conversation, in: ws), contact: InboxJSON.Contact(contact),
-            messages: messages.map(InboxJSON.Message.init), events: events.map(InboxJSON.Event.init)))
+            messages: messages.map(InboxJSON.Message.init), events: events.map(InboxJSON.Event.init),
+            nextCursor: next))
     }
 
     /// `POST /conversations/{id}/assign` `{"user_id": string|null}`.

@@ -117,6 +117,14 @@ struct InboxAPI: Sendable {
         return cursor
     }
 
+    static func detailCursor(_ request: HTTPRequest) throws(InboxAPIError) -> DetailCursor? {
+        guard let text = request.query["cursor"], !text.isEmpty else { return nil }
+        guard let cursor = DetailCursor(text) else {
+            throw .badRequest("cursor is not one this API returned as next_cursor")
+        }
+        return cursor
+    }
+
     /// The request body as a JSON object; 400 when it is anything else.
     static func jsonObject(_ request: HTTPRequest) throws(InboxAPIError) -> [String: Any] {
         guard let parsed = try? JSONSerialization.jsonObject(with: Data(request.body), options: [.fragmentsAllowed]),

@@ -198,5 +198,18 @@ enum InboxJSON {
         var contact: Contact
         var messages: [Message]
         var events: [Event]
+        /// Reads the page before; null at the beginning of the conversation.
+        var nextCursor: String?
+
+        enum CodingKeys: String, CodingKey { case conversation, contact, messages, events, nextCursor = "next_cursor" }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(conversation, forKey: .conversation)
+            try c.encode(contact, forKey: .contact)
+            try c.encode(messages, forKey: .messages)
+            try c.encode(events, forKey: .events)
+            try c.encode(nextCursor, forKey: .nextCursor)
+        }
     }
 }

@@ -247,7 +247,7 @@ enum InboxOpenAPI {
     "/api/v1/conversations/{id}": {
       "get": {
         "operationId": "getConversation",
-        "summary": "A conversation with its contact, messages and journal",
+        "summary": "A conversation with its contact and one page of its messages and journal, newest page first",
         "tags": [
           "conversations"
         ],
@@ -260,6 +260,27 @@ enum InboxOpenAPI {
             "schema": {
               "type": "string"
             }
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "required": false,
+            "description": "next_cursor of the previous answer: the page of older messages and events; absent for the newest page",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "at most this many messages and this many events per page, 1 to 100 (default 50)",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100,
+              "default": 50
+            }
           }
         ],
         "responses": {
@@ -269,6 +290,16 @@ enum InboxOpenAPI {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/ConversationDetail"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "a query parameter is not valid (a limit out of range, a cursor this API did not return)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
                 }
               }
             }
@@ -1400,7 +1431,8 @@ enum InboxOpenAPI {
           "conversation",
           "contact",
           "messages",
-          "events"
+          "events",
+          "next_cursor"
         ],
         "properties": {
           "conversation": {
@@ -1414,14 +1446,19 @@ enum InboxOpenAPI {
             "items": {
               "$ref": "#/components/schemas/Message"
             },
-            "description": "oldest first"
+            "description": "the newest messages before the cursor (at most limit), oldest first"
           },
           "events": {
             "type": "array",
             "items": {
               "$ref": "#/components/schemas/Event"
             },
-            "description": "the conversation's journal, in order"
+            "description": "the newest journal events of the conversation before the cursor (at most limit), in journal order; paged on their own, not aligned in time with the messages"
+          },
+          "next_cursor": {
+            "type": "string",
+            "nullable": true,
+            "description": "pass as cursor for the page before (older messages and events; a list with nothing older comes back empty); null when this page reaches the start of both"
           }
         },
         "additionalProperties": false

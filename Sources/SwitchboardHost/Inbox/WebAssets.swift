@@ -575,7 +575,8 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     nextCursor: null,
     contacts: new Map(),   // contact id -> Contact
     openId: null,
-    thread: null,          // the last GET /conversations/{id} answer
+    thread: null,          // the last GET /conversations/{id} answer, with the older pages loaded
+                           // since prepended to its messages and `older_cursor` (null: none older)
     events: null,          // the EventSource
     refreshTimer: null,
     refreshThread: false,
@@ -979,6 +980,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     $('thread').hidden = false;
     if (changed) {
       state.thread = null;
+      $('thread-older').hidden = true;
       $('messages').replaceChildren();
       setText('thread-title', contactName((state.conversations.find((c) => c.id === id) || {}).contact_id));
       setText('thread-meta', '');
@@ -1012,11 +1014,29 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     }
   }
 
+  // Messages per page of a thread: the newest page first, older ones on demand.
+  const THREAD_PAGE = 50;
+
+  /** Whether a page of a thread leaves older messages to load. */
+  function olderCursorOf(page) {
+    return page.next_cursor && page.messages.length >= THREAD_PAGE ? page.next_cursor : null;
+  }
+
   async function loadThread(id, options) {
     const seq = ++state.threadSeq;
     try {
-      const answer = await api('GET', '/conversations/' + encodeURIComponent(id));
+      const answer = await api('GET', `/conversations/${encodeURIComponent(id)}?limit=${THREAD_PAGE}`);
       if (seq !== state.threadSeq || state.openId !== id) return;
+      const prev = state.thread && state.thread.conversation && state.thread.conversation.id === id ? state.thread : null;
+      const first = answer.messages[0];
+      const at = prev && first ? prev.messages.findIndex((m) => m.id === first.id) : -1;
+      if (at > 0) {
+        // Older messages loaded before, still joined to the newest page: kept.
+        answer.messages = prev.messages.slice(0, at).concat(answer.messages);
+        answer.older_cursor = prev.older_cursor;
+      } else {
+        answer.older_cursor = olderCursorOf(answer);
+      }
       state.thread = answer;
       if (answer.contact) state.contacts.set(answer.contact.id, answer.contact);
       renderThread(answer);
@@ -1025,6 +1045,31 @@ h2:focus-visible { outline: 3px solid var(--focus); }
       if (seq !== state.threadSeq || state.openId !== id) return;
       if (e.status === 404) setText('thread-error', 'This conversation does not exist in your workspace.');
       else if (e.status !== 401) setText('thread-error', `The conversation could not be loaded: ${e.message}`);
+    }
+  }
+
+  /** Loads the page of messages before the oldest shown, keeping the reader's place. */
+  async function loadOlder() {
+    const id = state.openId;
+    const thread = state.thread;
+    if (!id || !thread || !thread.older_cursor) return;
+    const button = $('thread-older');
+    button.disabled = true;
+    setText('thread-error', '');
+    try {
+      const page = await api('GET', `/conversations/${encodeURIComponent(id)}?limit=${THREAD_PAGE}&cursor=${encodeURIComponent(thread.older_cursor)}`);
+      if (state.thread !== thread || state.openId !== id) return;
+      const known = new Set(thread.messages.map((m) => m.id));
+      thread.messages = page.messages.filter((m) => !known.has(m.id)).concat(thread.messages);
+      thread.older_cursor = olderCursorOf(page);
+      const list = $('messages');
+      const fromBottom = list.scrollHeight - list.scrollTop;
+      renderThread(thread);
+      list.scrollTop = list.scrollHeight - fromBottom;
+    } catch (e) {
+      if (e.status !== 401) setText('thread-error', `Older messages could not be loaded: ${e.message}`);
+    } finally {
+      button.disabled = false;
     }
   }
 
@@ -1050,6 +1095,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     $('action-resolve').hidden = c.state === 'resolved';
     $('action-reopen').hidden = c.state !== 'resolved';
 
+    $('thread-older').hidden = !answer.older_cursor;
     const list = $('messages');
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     list.replaceChildren(...answer.messages.map(renderMessage));
@@ -1131,6 +1177,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     $('filters').addEventListener('change', () => { state.conversations = []; loadList(); });
     $('filters').addEventListener('submit', (e) => e.preventDefault());
     $('list-more').addEventListener('click', () => loadList(true));
+    $('thread-older').addEventListener('click', () => loadOlder());
     $('conversation-list').addEventListener('click', (e) => {
       const button = e.target.closest('button.conv');
       if (!button) return;
@@ -1258,6 +1305,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
           </div>
         </header>
         <p id="thread-error" class="error banner" role="alert"></p>
+        <button id="thread-older" type="button" class="secondary more" hidden>Load older messages</button>
         <ol id="messages" class="messages" aria-label="Messages"></ol>
         <form id="composer" class="composer">
           <p id="composer-error" class="error" role="alert"></p>

@@ -189,7 +189,7 @@ final class WebChat: Service, @unchecked Sendable {
             stream.comment("connected")
             if let contact = try ws.contacts.find(e164: Self.contactKey(visitor)),
                let conversation = try ws.conversations.find(channel: channel, contact: contact.id) {
-                let shown = try ws.messages.tail(conversation: conversation.id, limit: Self.historyLimit).filter(Self.visible)
+                let shown = try ws.messages.tail(conversation: conversation.id, before: nil, limit: Self.historyLimit).filter(Self.visible)
                 for event in Self.history(shown, maxBytes: historyBytes) {
                     stream.write(event)
                 }

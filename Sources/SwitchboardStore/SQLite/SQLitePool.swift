@@ -40,8 +40,13 @@ final class SQLitePool: @unchecked Sendable {
     /// Runs on the writer connection after a group's bodies and before its COMMIT, in
     /// the same transaction (the store's full-text indexing of new messages). Set once,
     /// before the first write. If it throws, the group rolls back and every member gets
-    /// the error.
-    var beforeCommit: ((SQLiteConnection) throws(StoreError) -> Void)?
+    /// the error. It returns how long until work it put off is due (nil: nothing put
+    /// off); the writer, once idle, runs a group of its own that long after, so work put
+    /// off at the end of a burst is done without waiting for the next write.
+    var beforeCommit: ((SQLiteConnection) throws(StoreError) -> Duration?)?
+    /// When the writer runs a group without writes for what `beforeCommit` put off
+    /// (writer thread only).
+    private var catchUpAt: ContinuousClock.Instant?
     /// Group commits so far, and the writes (callers' bodies) they carried.
     let commits = Atomic<Int>(0)
     let committedWrites = Atomic<Int>(0)
@@ -219,20 +224,26 @@ final class SQLitePool: @unchecked Sendable {
         var lastCommit = ContinuousClock.now - Self.commitInterval
         while true {
             queueCondition.lock()
-            while queuedUnits.isEmpty && !writerThreadStopping { queueCondition.wait() }
+            var catchUp = false
+            while queuedUnits.isEmpty && !writerThreadStopping {
+                guard let at = catchUpAt else { queueCondition.wait(); continue }
+                let now = ContinuousClock.now
+                if now >= at { catchUp = true; break }
+                _ = queueCondition.wait(until: Date(timeIntervalSinceNow: (at - now).inSeconds))
+            }
             // Commits start at most once per `commitInterval`: writes arriving meanwhile
             // join the next one. A commit costs its fsync and every page it touches
             // (shared table and index pages are written once per commit), so at a
             // steady 1,000 messages/s, committing each write at once cost ~3 commits
             // per message. Idle, a write commits at once; a full group does not wait.
             let next = lastCommit + Self.commitInterval
-            if queuedUnits.count < Self.maxGroupMembers && !writerThreadStopping && ContinuousClock.now < next {
+            if !catchUp && queuedUnits.count < Self.maxGroupMembers && !writerThreadStopping && ContinuousClock.now < next {
                 let wait = next - ContinuousClock.now
                 writerGathering = true
                 _ = queueCondition.wait(until: Date(timeIntervalSinceNow: wait.inSeconds))
                 writerGathering = false
             }
-            if queuedUnits.isEmpty {
+            if queuedUnits.isEmpty && !catchUp {
                 writerThreadRunning = false
                 queueCondition.broadcast()
                 queueCondition.unlock()
@@ -347,8 +358,9 @@ final class SQLitePool: @unchecked Sendable {
         for unit in batch { unit.run?() }
         writerOwner.store(0, ordering: .releasing)
         do {
-            try beforeCommit?(writer)
+            let putOff = try beforeCommit?(writer)
             try writer.control("COMMIT")
+            catchUpAt = putOff.map { ContinuousClock.now + $0 }
             commits.add(1, ordering: .relaxed)
             committedWrites.add(batch.count, ordering: .relaxed)
         } catch {

@@ -13,6 +13,11 @@
  *   reply:TEXT      reply TEXT            handoff:REASON  hand off
  *   buttons:N       reply with N buttons  fail-retry / fail-perm  fail with a message
  *   sleep:MS        sleep, then reply "slept"
+ *   block:ID:PATH   the plugin whose id is ID creates PATH.entered, waits (up to 30 s)
+ *                   until PATH exists (the test's gate), then replies "unblocked";
+ *                   any other plugin replies "slept" at once
+ *   meet:N:DIR      create a file in DIR, wait (up to 10 s) until DIR holds N entries
+ *                   (N calls running at once), then reply "met"; "alone" on timeout
  *   set:KEY=VALUE   store state, reply "ok"      get:KEY  reply the value or "none"
  *   whoami          reply "<workspace>|<timezone>|<config>"
  *   history         reply "<n> <first text>"
@@ -40,6 +45,7 @@
  * Config {"fail_create": true} makes create fail.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +175,41 @@ static sb_status t_handle(void *instance, const sb_message *m, sb_call *call, sb
         int ms = atoi(rest.ptr);
         usleep((useconds_t)ms * 1000);
         return host->reply(call, SB_STR("slept"));
+    }
+    if (starts(m->text, "block:", &rest)) {
+        const char *colon = memchr(rest.ptr, ':', rest.len);
+        if (colon == NULL) return SB_ERR_INVALID;
+        size_t idlen = (size_t)(colon - rest.ptr);
+        if (idlen != strlen(TEST_ID) || memcmp(rest.ptr, TEST_ID, idlen) != 0) return host->reply(call, SB_STR("slept"));
+        char path[512], entered[600];
+        snprintf(path, sizeof path, "%.*s", (int)(rest.len - idlen - 1), colon + 1);
+        snprintf(entered, sizeof entered, "%s.entered.%lu", path, (unsigned long)pthread_self());
+        FILE *f = fopen(entered, "w");
+        if (f) fclose(f);
+        for (int i = 0; i < 30000 && access(path, F_OK) != 0; i++) usleep(1000);
+        return host->reply(call, SB_STR("unblocked"));
+    }
+    if (starts(m->text, "meet:", &rest)) {
+        int n = atoi(rest.ptr);
+        const char *colon = memchr(rest.ptr, ':', rest.len);
+        if (colon == NULL) return SB_ERR_INVALID;
+        char dir[512], mine[600];
+        snprintf(dir, sizeof dir, "%.*s", (int)(rest.len - (size_t)(colon - rest.ptr) - 1), colon + 1);
+        snprintf(mine, sizeof mine, "%s/XXXXXX", dir);
+        int fd = mkstemp(mine);
+        if (fd < 0) return SB_ERR_RETRYABLE;
+        close(fd);
+        for (int i = 0; i < 10000; i++) {
+            int count = 0;
+            DIR *d = opendir(dir);
+            if (d == NULL) return SB_ERR_RETRYABLE;
+            struct dirent *e;
+            while ((e = readdir(d)) != NULL) if (e->d_name[0] != '.') count++;
+            closedir(d);
+            if (count >= n) return host->reply(call, SB_STR("met"));
+            usleep(1000);
+        }
+        return host->reply(call, SB_STR("alone"));
     }
     if (sb_str_eq_cstr(m->text, "late-reply")) {
         usleep(300 * 1000);
