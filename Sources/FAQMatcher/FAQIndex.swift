@@ -101,6 +101,7 @@ public final class FAQIndex: Sendable {
                     entriesOfTerm.append([])
                 }
                 entriesOfTerm[Int(id)].insert(doc.entry)
+                if t.isFunctionWord { continue } // a typo is never corrected into a stopword
                 fuzzyKeys[t.term, default: []].insert(id)
                 fuzzyKeys[t.surface, default: []].insert(id)
             }
