@@ -77,7 +77,9 @@ extension FAQIndex {
     private func abstention(_ best: Candidate, runnerUp: Double, _ scored: Scored) -> FAQAbstention? {
         if !best.hasQuestionMatch { return .noTopicWord }
         if best.score < threshold { return .lowScore }
-        if best.score - runnerUp < margin { return .tooClose }
+        if best.matchedWords < 2, best.score < Self.singleWordThreshold { return .oneTopicWord }
+        if best.questionCoverage < Self.minQuestionCoverage { return .weakQuestionOverlap }
+        if runnerUp > (1 - margin) * best.score { return .tooClose }
         return nil
     }
 
@@ -133,7 +135,7 @@ extension FAQIndex {
                         if isTopicWord { termInQuestion[e] = true }
                     }
                     if termEntryBest[e] == 0 { termEntries.append(Int32(e)) }
-                    termEntryBest[e] = max(termEntryBest[e], contribution)
+                    termEntryBest[e] = max(termEntryBest[e], contribution * posting.entryShare)
                 }
             }
             for d in termDocs {

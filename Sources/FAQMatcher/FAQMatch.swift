@@ -61,11 +61,14 @@ public struct FAQSignals: Sendable, Equatable {
 public enum FAQAbstention: String, Sendable, Equatable {
     /// The best entry's score is under the threshold.
     case lowScore = "low_score"
+    /// The match rests on a single topic word and its score is under
+    /// `FAQIndex.singleWordThreshold`.
+    case oneTopicWord = "one_topic_word"
+    /// The message covers too little of any of the best entry's questions.
+    case weakQuestionOverlap = "weak_question_overlap"
     /// The runner-up is too close to the best entry to tell them apart.
     case tooClose = "too_close"
     /// No topic word of the message is in the best entry's questions (only days, times,
-    /// numbers or answer words matched).
+    /// numbers, stopwords or answer words matched).
     case noTopicWord = "no_topic_word"
-    /// The message has too many topic words that the best entry does not explain.
-    case unexplainedWords = "unexplained_words"
 }

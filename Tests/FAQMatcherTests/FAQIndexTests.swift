@@ -1,5 +1,6 @@
 import Testing
 @testable import FAQMatcher
+import FAQEvaluation
 
 @Suite struct FAQIndexTests {
     let index = FAQIndex(entries: BakeryFAQ.entries)

@@ -1,7 +1,7 @@
 // faq-bench: how long FAQIndex.match takes on a 1,000-entry FAQ.
 //
 //   swift run -c release faq-bench [entries] [matches]
-//   swift run -c release faq-bench clinc150 [dev|test]   (answer quality on CLINC150, see CLINC150Bench.swift)
+//   swift run -c release faq-bench quality clinc150 [dev|test]   (answer quality, see QualityBench.swift)
 //
 // The FAQ is synthetic and the same on every run (a seeded generator): made-up words
 // with a skewed frequency, three questions and one answer per entry. The messages are
@@ -144,9 +144,9 @@ func runBenchmark() {
     print("worst case, 1,000-character messages of unknown long words: mean \(format(microseconds(longTotal) / 2_000)) µs per match")
 }
 
-if CommandLine.arguments.dropFirst().first == "clinc150" {
+if CommandLine.arguments.dropFirst().first == "quality" {
     do {
-        try runCLINC150(Array(CommandLine.arguments.dropFirst(2)))
+        try runQuality(Array(CommandLine.arguments.dropFirst(2)))
     } catch {
         FileHandle.standardError.write(Data("faq-bench: \(error)\n".utf8))
         exit(1)
