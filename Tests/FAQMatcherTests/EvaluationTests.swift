@@ -53,12 +53,13 @@ import Foundation
         #expect(result.coverage >= CoverageFloor.repairShop, "\(result.summary)")
     }
 
-    /// Coverage floors: a little under what the calibrated defaults achieve.
+    /// Coverage floors: a little under what the calibrated defaults achieve
+    /// (CLINC150 test 21.6 %, bakery dev 57.9 %, bakery frozen 68.0 %, repair shop 52.2 %).
     enum CoverageFloor {
-        static let clinc150 = 0.0
-        static let bakeryDev = 0.0
-        static let bakeryFrozen = 0.0
-        static let repairShop = 0.0
+        static let clinc150 = 0.20
+        static let bakeryDev = 0.55
+        static let bakeryFrozen = 0.65
+        static let repairShop = 0.48
     }
 
     private func report(_ name: String, _ result: FAQEvaluation) {
