@@ -51,6 +51,7 @@ enum Lexicon {
         add(["wer", "whr", "whre"], ["where"])
         add(["hw"], ["how"])
         add(["abt", "bout"], ["about"])
+        add(["smth", "sth", "smthg", "smthn", "somethin"], ["something"])
         add(["k", "kk", "okk", "okey", "okie", "oki"], ["ok"])
         add(["im", "ive", "id", "ill"], ["i"])
         add(["dont", "doesnt", "didnt", "cant", "cannot", "wont", "isnt", "arent", "aint"], ["not"])
