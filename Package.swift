@@ -94,8 +94,10 @@ let package = Package(
 
         // ---- FAQ matcher (pure Swift; wrapped by the FAQ responder plugin)
         .target(name: "FAQMatcher", path: "Sources/FAQMatcher"),
-        .testTarget(name: "FAQMatcherTests", dependencies: ["FAQMatcher"], path: "Tests/FAQMatcherTests"),
-        .executableTarget(name: "faq-bench", dependencies: ["FAQMatcher"], path: "bench/faq"),
+        // Answer-quality evaluation on labelled sets (CLINC150 from ../shared/data): tests and faq-bench.
+        .target(name: "FAQEvaluation", dependencies: ["FAQMatcher"], path: "Sources/FAQEvaluation"),
+        .testTarget(name: "FAQMatcherTests", dependencies: ["FAQMatcher", "FAQEvaluation"], path: "Tests/FAQMatcherTests"),
+        .executableTarget(name: "faq-bench", dependencies: ["FAQMatcher", "FAQEvaluation"], path: "bench/faq"),
         // The pipeline benchmark: drives the real binary with signed webhooks (bench/README.md).
         .executableTarget(name: "loadgen", dependencies: ["SwitchboardTestSupport"], path: "bench/loadgen"),
         .testTarget(name: "SwitchboardAuthTests", dependencies: ["SwitchboardAuth"]),

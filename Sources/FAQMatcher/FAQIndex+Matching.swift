@@ -3,19 +3,35 @@ extension FAQIndex {
     /// (greetings, thanks, other topics, or two entries too close to call).
     /// Work is bounded by the tokenizer's limits, whatever the length of `text`.
     public func match(_ text: String) -> FAQMatch? {
-        // The best two by a linear scan; `rank` sorts everything, `match` need not.
+        guard let verdict = assess(text), verdict.isAnswer else { return nil }
+        return verdict
+    }
+
+    /// The best entry for `text` with the runner-up, the signals and the decision
+    /// (`abstention` says why the matcher would not answer), or `nil` when the message
+    /// touches no entry at all.
+    public func assess(_ text: String) -> FAQMatch? {
+        let scored = score(text)
+        // The best two by a linear scan; `rank` sorts everything, `assess` need not.
         var best: Candidate?
-        var runnerUp = 0.0
-        for candidate in score(text) {
+        var runnerUp: Candidate?
+        for candidate in scored.candidates {
             if let current = best, !Self.precedes(candidate, current) {
-                runnerUp = max(runnerUp, candidate.score)
+                if runnerUp.map({ Self.precedes(candidate, $0) }) ?? true { runnerUp = candidate }
             } else {
-                runnerUp = max(runnerUp, best?.score ?? 0)
+                runnerUp = best
                 best = candidate
             }
         }
-        guard let best, accepts(best, runnerUp: runnerUp) else { return nil }
-        return FAQMatch(entryID: entryIDs[best.entry], answer: answers[best.entry], score: best.score)
+        guard let best else { return nil }
+        let signals = FAQSignals(
+            coverage: best.coverage, questionCoverage: best.questionCoverage,
+            messageWords: scored.messageWords, matchedWords: best.matchedWords,
+            unknownWords: scored.unknownWords)
+        return FAQMatch(
+            entryID: entryIDs[best.entry], answer: answers[best.entry], score: best.score,
+            runnerUpEntryID: runnerUp.map { entryIDs[$0.entry] }, runnerUpScore: runnerUp?.score ?? 0,
+            signals: signals, abstention: abstention(best, runnerUp: runnerUp?.score ?? 0, scored))
     }
 
     /// A scored entry, as `rank` returns it.
@@ -27,15 +43,26 @@ extension FAQIndex {
         var hasQuestionMatch: Bool
         /// Whether `match` answers with this entry (only ever the first candidate).
         var isAnswer: Bool
+        var coverage: Double = 0
+        var questionCoverage: Double = 0
+        var matchedWords: Int = 0
+    }
+
+    /// The candidates of a message, with what the decision needs to know of the message.
+    struct Scored {
+        var candidates: [Candidate] = []
+        var messageWords = 0
+        var unknownWords = 0
     }
 
     /// All entries the message touches, best first, with the decision of `match`
     /// (for tests and diagnostics).
     func rank(_ text: String) -> [Candidate] {
-        var candidates = score(text)
+        let scored = score(text)
+        var candidates = scored.candidates
         candidates.sort(by: Self.precedes)
         if !candidates.isEmpty,
-           accepts(candidates[0], runnerUp: candidates.count > 1 ? candidates[1].score : 0) {
+           abstention(candidates[0], runnerUp: candidates.count > 1 ? candidates[1].score : 0, scored) == nil {
             candidates[0].isAnswer = true
         }
         return candidates
@@ -46,14 +73,21 @@ extension FAQIndex {
         a.score != b.score ? a.score > b.score : a.entry < b.entry
     }
 
-    private func accepts(_ best: Candidate, runnerUp: Double) -> Bool {
-        best.hasQuestionMatch && best.score >= threshold && best.score - runnerUp >= margin
+    /// Why the matcher does not answer with `best`, or `nil` when it does.
+    private func abstention(_ best: Candidate, runnerUp: Double, _ scored: Scored) -> FAQAbstention? {
+        if !best.hasQuestionMatch { return .noTopicWord }
+        if best.score < threshold { return .lowScore }
+        if best.matchedWords < 2, best.score < Self.singleWordThreshold { return .oneTopicWord }
+        if best.questionCoverage < Self.minQuestionCoverage { return .weakQuestionOverlap }
+        if runnerUp > (1 - margin) * best.score { return .tooClose }
+        return nil
     }
 
     /// Every entry the message touches, scored, in no particular order.
-    private func score(_ text: String) -> [Candidate] {
+    private func score(_ text: String) -> Scored {
         let terms = Self.uniqueTerms(TermAnalyzer.analyze(text))
-        guard !terms.isEmpty, !entryIDs.isEmpty else { return [] }
+        guard !terms.isEmpty, !entryIDs.isEmpty else { return Scored() }
+        var scored = Scored()
 
         let docCount = docEntry.count, entryCount = entryIDs.count
         var docCoverage = [Double](repeating: 0, count: docCount)
@@ -61,6 +95,8 @@ extension FAQIndex {
         var entryCoverage = [Double](repeating: 0, count: entryCount)
         var termEntryBest = [Double](repeating: 0, count: entryCount)
         var questionMatch = [Bool](repeating: false, count: entryCount)
+        var matchedWords = [Int](repeating: 0, count: entryCount)
+        var termInQuestion = [Bool](repeating: false, count: entryCount)
         var touchedDocs: [Int32] = [], touchedEntries: [Int32] = []
         var termDocs: [Int32] = [], termEntries: [Int32] = []
         var queryMass = 0.0
@@ -82,6 +118,11 @@ extension FAQIndex {
                 reference = term.isCharacterGram ? unknownTermIDF / 2 : unknownTermIDF
             }
             queryMass += term.weight * reference
+            let isTopicWord = term.weight >= 1
+            if isTopicWord {
+                scored.messageWords += 1
+                if expansions.isEmpty { scored.unknownWords += 1 }
+            }
             for expansion in expansions {
                 let base = term.weight * expansion.quality * idf[Int(expansion.term)]
                 for posting in postings[Int(expansion.term)] {
@@ -91,9 +132,10 @@ extension FAQIndex {
                         if termDocBest[d] == 0 { termDocs.append(posting.doc) }
                         termDocBest[d] = max(termDocBest[d], contribution)
                         if term.canCarryMatch { questionMatch[e] = true }
+                        if isTopicWord { termInQuestion[e] = true }
                     }
                     if termEntryBest[e] == 0 { termEntries.append(Int32(e)) }
-                    termEntryBest[e] = max(termEntryBest[e], contribution)
+                    termEntryBest[e] = max(termEntryBest[e], contribution * posting.entryShare)
                 }
             }
             for d in termDocs {
@@ -102,6 +144,7 @@ extension FAQIndex {
                 termDocBest[Int(d)] = 0
             }
             for e in termEntries {
+                if termInQuestion[Int(e)] { matchedWords[Int(e)] += 1; termInQuestion[Int(e)] = false }
                 if entryCoverage[Int(e)] == 0 { touchedEntries.append(e) }
                 entryCoverage[Int(e)] += termEntryBest[Int(e)]
                 termEntryBest[Int(e)] = 0
@@ -109,7 +152,7 @@ extension FAQIndex {
             termDocs.removeAll(keepingCapacity: true)
             termEntries.removeAll(keepingCapacity: true)
         }
-        guard queryMass > 0, !touchedEntries.isEmpty else { return [] }
+        guard queryMass > 0, !touchedEntries.isEmpty else { return scored }
 
         // Best share of a single question covered, per entry (reusing termEntryBest).
         for d in touchedDocs {
@@ -119,12 +162,14 @@ extension FAQIndex {
             termEntryBest[e] = max(termEntryBest[e], min(1, docCoverage[Int(d)] / mass))
         }
         let base = Self.questionCoverageBase
-        return touchedEntries.map { e -> Candidate in
+        scored.candidates = touchedEntries.map { e -> Candidate in
             let i = Int(e)
             let coverage = min(1, entryCoverage[i] / queryMass)
             let score = coverage * (base + (1 - base) * termEntryBest[i])
-            return Candidate(entry: i, score: score, hasQuestionMatch: questionMatch[i], isAnswer: false)
+            return Candidate(entry: i, score: score, hasQuestionMatch: questionMatch[i], isAnswer: false,
+                             coverage: coverage, questionCoverage: termEntryBest[i], matchedWords: matchedWords[i])
         }
+        return scored
     }
 
     /// The index terms a message term stands for: itself when the index has it,
@@ -135,7 +180,7 @@ extension FAQIndex {
         of term: AnalyzedTerm, fuzzyLookups: inout Int
     ) -> [(term: Int32, quality: Double)] {
         if let id = termIDs[term.term] { return [(id, 1)] }
-        guard fuzzyLookups < Self.maxFuzzyLookups else { return [] }
+        guard !term.isFunctionWord, fuzzyLookups < Self.maxFuzzyLookups else { return [] }
         fuzzyLookups += 1
         var found: [(term: Int32, quality: Double)] = []
         // A real word is not a typing error: only its own longer or shorter forms.

@@ -16,18 +16,34 @@ import Foundation
 /// `coverage * (base + (1 - base) * questionCoverage)`, where `coverage` is the share of
 /// the message's own BM25 weight that the entry explains (words the FAQ has never seen
 /// count as unexplained, at the weight of the rarest word), and `questionCoverage` is
-/// the best share of one of the entry's questions that the message covers. A message
-/// is answered only when the best entry scores at least `threshold`, beats the next
-/// entry by `margin`, and shares with one of its questions a topic word or an
-/// interrogative ("where r u"), not only days, times, numbers or "free". Greetings, thanks and filler are stopwords, so they never match.
+/// the best share of one of the entry's questions that the message covers. The
+/// entry-level part counts a word by how many of the entry's questions have it
+/// (`entryShareBase`): a word of every phrasing is the entry's topic, a word of one
+/// phrasing in ten is not. Stopwords count as function words, at a low weight.
+///
+/// Abstaining is the normal outcome for anything the FAQ does not clearly cover. A
+/// message is answered only when the best entry
+/// - shares with one of its questions a topic word or an interrogative ("where r u"),
+///   not only days, times, numbers, "free" or stopwords;
+/// - scores at least `threshold`, and at least `singleWordThreshold` when the match
+///   rests on one topic word (one shared word is weak evidence in a large FAQ);
+/// - covers at least `minQuestionCoverage` of one of its questions;
+/// - leads the runner-up by `margin` of its own score (the runner-up scores at most
+///   `(1 - margin) * score`).
+/// `assess` says which of these failed (`FAQAbstention`). The defaults were calibrated
+/// on the dev splits of CLINC150 and of the bakery set; see docs/faq-calibration.md.
 ///
 /// Immutable after `init`; `match` allocates its own scratch space, so one index can be
 /// used from any number of threads.
 public final class FAQIndex: Sendable {
     /// The default minimum confidence for an answer.
-    public static let defaultThreshold = 0.4
-    /// The default lead the best entry needs over the second.
-    public static let defaultMargin = 0.1
+    public static let defaultThreshold = 0.2
+    /// The default lead the best entry needs over the second, as a share of its score.
+    public static let defaultMargin = 0.55
+    /// The minimum score of a match that rests on a single topic word.
+    public static let singleWordThreshold = 0.52
+    /// The minimum share of one of the best entry's questions that the message covers.
+    static let minQuestionCoverage = 0.3
 
     public let threshold: Double
     public let margin: Double
@@ -39,6 +55,7 @@ public final class FAQIndex: Sendable {
     static let questionCoverageBase = 0.6
     static let fuzzyQuality = [1.0, 0.8, 0.6] // by edit distance
     static let maxFuzzyLookups = 12
+    static let entryShareBase = 0.5
 
     let entryIDs: [String]
     let answers: [String]
@@ -61,6 +78,11 @@ public final class FAQIndex: Sendable {
         var doc: Int32
         /// min(1, BM25 tf-and-length factor), times `answerWeight` for answers.
         var weight: Double
+        /// How much the term says about the entry as a whole: `entryShareBase` plus the
+        /// rest times the share of the entry's questions that have it. A word in every
+        /// phrasing of an entry is its topic; a word in one of ten is an accident of
+        /// that phrasing. Answers count as one question.
+        var entryShare: Double
     }
 
     /// Builds the index. `threshold` (`nil`: `defaultThreshold`) is clamped to `0...1`.
@@ -101,6 +123,7 @@ public final class FAQIndex: Sendable {
                     entriesOfTerm.append([])
                 }
                 entriesOfTerm[Int(id)].insert(doc.entry)
+                if t.isFunctionWord { continue } // a typo is never corrected into a stopword
                 fuzzyKeys[t.term, default: []].insert(id)
                 fuzzyKeys[t.surface, default: []].insert(id)
             }
@@ -115,6 +138,15 @@ public final class FAQIndex: Sendable {
             return lengths.isEmpty ? 1 : max(1, lengths.reduce(0, +) / Double(lengths.count))
         }
         let averageQuestion = average(false), averageAnswer = average(true)
+        // Per entry: its number of documents, and per term the number that have it.
+        var docsOfEntry = [Int](repeating: 0, count: entries.count)
+        var docsWithTerm: [Int64: Int] = [:] // (term << 32 | entry) -> documents
+        for doc in docs {
+            docsOfEntry[Int(doc.entry)] += 1
+            for id in Set(doc.terms.map { termIDs[$0.term]! }) {
+                docsWithTerm[Int64(id) << 32 | Int64(doc.entry), default: 0] += 1
+            }
+        }
         var postings = [[Posting]](repeating: [], count: entriesOfTerm.count)
         var selfMass: [Double] = []
         for (d, doc) in docs.enumerated() {
@@ -132,7 +164,9 @@ public final class FAQIndex: Sendable {
                 let f = Double(tf)
                 let bm25 = f * (Self.k1 + 1) / (f + Self.k1 * (1 - Self.b + Self.b * length / averageLength))
                 let weight = min(1, bm25) * (doc.isAnswer ? Self.answerWeight : 1)
-                postings[Int(id)].append(Posting(doc: Int32(d), weight: weight))
+                let share = Double(docsWithTerm[Int64(id) << 32 | Int64(doc.entry)]!) / Double(docsOfEntry[Int(doc.entry)])
+                let entryShare = Self.entryShareBase + (1 - Self.entryShareBase) * share
+                postings[Int(id)].append(Posting(doc: Int32(d), weight: weight, entryShare: entryShare))
                 mass += weightOfTerm[id]! * idf[Int(id)] * weight
             }
             selfMass.append(mass)

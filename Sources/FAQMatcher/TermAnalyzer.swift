@@ -5,11 +5,15 @@ struct AnalyzedTerm: Equatable {
     var term: String
     var weight: Double
     var surface: String
+    /// A stopword ("my", "your", "how", "make"): kept at `TermAnalyzer.functionWordWeight`,
+    /// since "what is my name" and "what is your name" are different questions, but never
+    /// looked up in the fuzzy index and never enough to carry a match.
+    var isFunctionWord = false
 
     /// Whether the term can by itself tie a message to a question: a full-weight word
     /// or an interrogative ("where"), not a day, a time or a number.
     var canCarryMatch: Bool {
-        weight >= 1 || Lexicon.interrogatives.contains(term)
+        !isFunctionWord && (weight >= 1 || Lexicon.interrogatives.contains(term))
     }
 
     /// Whether the term is a character bigram (or unigram) of a script without spaces.
@@ -24,6 +28,7 @@ struct AnalyzedTerm: Equatable {
 enum TermAnalyzer {
     static let lowWeight = 0.5
     static let numberWeight = 0.25
+    static let functionWordWeight = 0.2
 
     static func analyze(_ text: String) -> [AnalyzedTerm] {
         analyze(tokens: Tokenizer.tokens(text))
@@ -40,7 +45,7 @@ enum TermAnalyzer {
                 continue
             }
             i += 1
-            if Lexicon.stopwords.contains(token) { continue }
+            if Lexicon.stopwords.contains(token) { emit(token, surface: token, into: &out); continue }
             if let replacement = Lexicon.replacements[token] {
                 for term in replacement { emit(term, surface: token, into: &out) }
                 continue
@@ -56,7 +61,11 @@ enum TermAnalyzer {
     }
 
     private static func emit(_ term: String, surface: String, into out: inout [AnalyzedTerm]) {
-        if Lexicon.stopwords.contains(term) { return }
+        if Lexicon.stopwords.contains(term) {
+            guard functionWordWeight > 0 else { return }
+            out.append(AnalyzedTerm(term: term, weight: functionWordWeight, surface: term, isFunctionWord: true))
+            return
+        }
         out.append(AnalyzedTerm(term: term, weight: weight(of: term), surface: surface))
     }
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import FAQMatcher
+import FAQEvaluation
 
 @Suite struct FAQIndexTests {
     let index = FAQIndex(entries: BakeryFAQ.entries)
@@ -10,7 +11,8 @@ import Testing
         let match = try #require(index.match("What are your opening hours?"))
         #expect(match.entryID == "hours")
         #expect(match.answer == BakeryFAQ.entries[0].answer)
-        #expect(match.score > 0.9 && match.score <= 1)
+        #expect(match.score > 0.5 && match.score <= 1)
+        #expect(match.isAnswer && match.abstention == nil)
     }
 
     @Test func matchesTyposAbbreviationsAndWordOrder() {
@@ -86,8 +88,11 @@ import Testing
         for text in ["tomorrow?", "sunday?", "free?", "people", "8am", "today"] {
             #expect(index.match(text) == nil, "\(text)")
         }
-        // An interrogative may: "when?" asks for the hours.
-        #expect(index.match("when?")?.entryID == "hours")
+        // An interrogative may carry a match ("where r u"), but "when?" alone is one
+        // vague word: the hours entry is the best guess, not a confident answer.
+        #expect(index.assess("when?")?.entryID == "hours")
+        #expect(index.assess("when?")?.abstention == .oneTopicWord)
+        #expect(index.match("when are you open")?.entryID == "hours")
     }
 
     @Test func emptyAndEmojiOnlyInputsPass() {
@@ -116,8 +121,8 @@ import Testing
     }
 
     @Test func thresholdDecidesHowSureTheMatcherMustBe() throws {
-        // One word the FAQ knows (pay) and one it does not (phone): a partial match.
-        let text = "can i pay by phone"
+        // Words the FAQ knows (pay, card) and one it does not (counter): a partial match.
+        let text = "can i pay by card at the counter"
         let loose = FAQIndex(entries: BakeryFAQ.entries, threshold: 0.1)
         let partial = try #require(loose.match(text))
         #expect(partial.entryID == "payment")
@@ -139,9 +144,11 @@ import Testing
             FAQEntry(id: "a", questions: ["Do you sell sourdough bread?"], answer: "A"),
             FAQEntry(id: "b", questions: ["Do you sell sourdough loaves?"], answer: "B"),
         ]
-        #expect(FAQIndex(entries: entries).match("sourdough?") == nil)
+        let tie = FAQIndex(entries: entries).assess("do you sell sourdough")
+        #expect(tie?.isAnswer == false && tie?.abstention == .tooClose)
+        #expect(tie?.entryID == "a" && tie?.runnerUpEntryID == "b" && tie?.runnerUpScore == tie?.score)
         // With no margin the tie is broken by FAQ order instead.
-        #expect(FAQIndex(entries: entries, threshold: nil, margin: 0).match("sourdough?")?.entryID == "a")
+        #expect(FAQIndex(entries: entries, threshold: nil, margin: 0).match("do you sell sourdough")?.entryID == "a")
         #expect(FAQIndex(entries: entries).match("sourdough loaves")?.entryID == "b")
     }
 
@@ -150,6 +157,24 @@ import Testing
         #expect(index.match("market street") == nil)
         let scored = index.rank("market street")
         #expect(!scored.isEmpty && scored.allSatisfy { $0.score < index.threshold })
+    }
+
+    /// `assess` shows later tiers what the matcher saw, answered or not.
+    @Test func assessReportsRunnerUpSignalsAndWhyItAbstains() throws {
+        let answer = try #require(index.assess("do you deliver to my house"))
+        #expect(answer.isAnswer && answer.entryID == "delivery")
+        #expect(answer.runnerUpEntryID != nil && answer.runnerUpScore < answer.score)
+        #expect(answer.margin == answer.score - answer.runnerUpScore)
+        #expect(answer.signals.matchedWords >= 1 && answer.signals.coverage > 0 && answer.signals.questionCoverage > 0)
+        #expect(index.match("do you deliver to my house") == answer)
+
+        let unsure = try #require(index.assess("what about the tomorrow"))
+        #expect(!unsure.isAnswer && unsure.abstention == .noTopicWord)
+        #expect(index.match("what about the tomorrow") == nil)
+        #expect(index.assess("👍") == nil)
+
+        let foreign = try #require(index.assess("can i pay with bitcoin or ethereum tokens"))
+        #expect(foreign.signals.unknownWords >= 2 && foreign.signals.messageWords >= foreign.signals.unknownWords)
     }
 
     @Test func oneIndexServesConcurrentCallers() async {

@@ -60,6 +60,24 @@ import SwitchboardTestSupport
         #expect(unknown.stderr.contains("no workspace 'nope'"))
     }
 
+    /// The demo FAQ says nothing about gluten: "do you have gluten free bread?" is not
+    /// answered with the entry about which breads are baked (it was, score 0.42, before
+    /// the matcher learnt to abstain); the workspace fallback applies. Bread still is.
+    @Test func askAbstainsOnWhatTheDemoFAQDoesNotCover() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": Self.bakery])
+        let r = try runSwitchboard(["ask", "--config", host.configPath, "--workspace", "demo", "--json", "do you have gluten free bread?"], cwd: host.dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["verdict"] as? String == "pass", "\(r.stdout)")
+        #expect(object["plugin"] is NSNull, "\(r.stdout)")
+        #expect((object["text"] as? String)?.contains("bread") == false, "\(r.stdout)")
+
+        let bread = try runSwitchboard(["ask", "--config", host.configPath, "--workspace", "demo", "--json", "do you have bread today?"], cwd: host.dir)
+        let b = try #require(try JSONSerialization.jsonObject(with: Data(bread.stdout.utf8)) as? [String: Any])
+        #expect(b["verdict"] as? String == "reply" && b["plugin"] as? String == "faq")
+        #expect((b["text"] as? String)?.contains("agege") == true, "\(bread.stdout)")
+    }
+
     @Test func pluginsListsTheBundledPluginsWithTheirABIAndInlineFlag() throws {
         let host = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": Self.bakery])
         let r = try runSwitchboard(["plugins", "--config", host.configPath], cwd: host.dir)

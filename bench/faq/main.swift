@@ -1,6 +1,7 @@
 // faq-bench: how long FAQIndex.match takes on a 1,000-entry FAQ.
 //
 //   swift run -c release faq-bench [entries] [matches]
+//   swift run -c release faq-bench quality clinc150 [dev|test]   (answer quality, see QualityBench.swift)
 //
 // The FAQ is synthetic and the same on every run (a seeded generator): made-up words
 // with a skewed frequency, three questions and one answer per entry. The messages are
@@ -8,6 +9,7 @@
 // chat filler added) plus off-topic messages made of words the FAQ does not have.
 // The mean covers every call; percentiles come from a second pass timing each call.
 import FAQMatcher
+import Foundation
 
 struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
@@ -142,4 +144,13 @@ func runBenchmark() {
     print("worst case, 1,000-character messages of unknown long words: mean \(format(microseconds(longTotal) / 2_000)) µs per match")
 }
 
-runBenchmark()
+if CommandLine.arguments.dropFirst().first == "quality" {
+    do {
+        try runQuality(Array(CommandLine.arguments.dropFirst(2)))
+    } catch {
+        FileHandle.standardError.write(Data("faq-bench: \(error)\n".utf8))
+        exit(1)
+    }
+} else {
+    runBenchmark()
+}

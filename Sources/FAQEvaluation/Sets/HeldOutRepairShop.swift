@@ -3,8 +3,12 @@ import FAQMatcher
 /// A second FAQ, a phone repair shop, with its own labelled messages. Written after
 /// the default threshold was calibrated on the bakery set, and never used to tune
 /// anything: it shows how the defaults carry over to a business they were not tuned on.
-enum HeldOutRepairShop {
-    static let entries: [FAQEntry] = [
+/// (One change was made against it all the same: the fuzzy matcher's same-first-letter
+/// rule, after "rain" matched "drain"; docs/faq-calibration.md.) Frozen: only measured.
+public enum HeldOutRepairShop {
+    public static var frozen: [LabelledQuestion] { labelled.map { LabelledQuestion(text: $0.text, expected: $0.expected) } }
+
+    public static let entries: [FAQEntry] = [
         FAQEntry(id: "hours", questions: [
             "What are your opening hours?", "Are you open on weekends?", "¿A qué hora abren?",
         ], answer: "Monday to Friday 9am-6pm, Saturday 10am-4pm, closed Sundays."),
@@ -43,7 +47,7 @@ enum HeldOutRepairShop {
         ], answer: "Cash, cards and contactless payments."),
     ]
 
-    static let labelled: [(text: String, expected: String?)] = [
+    public static let labelled: [(text: String, expected: String?)] = [
         ("what time do u open", "hours"),
         ("open saturday?", "hours"),
         ("r u open on sundays", "hours"),

@@ -3,8 +3,8 @@ import FAQMatcher
 /// The FAQ of a small bakery-cafe, written the way an owner fills in the config: a few
 /// question phrasings per entry, some entries with Portuguese and Spanish variants
 /// because part of the clientele writes in those languages.
-enum BakeryFAQ {
-    static let entries: [FAQEntry] = [
+public enum BakeryFAQ {
+    public static let entries: [FAQEntry] = [
         FAQEntry(
             id: "hours",
             questions: [
