@@ -26,9 +26,13 @@ struct LLMResponder: Responder {
             throw PluginError.invalid(error.message)
         }
         self.config = c
-        let ledger = BudgetLedger(dailyUSD: c.dailyUSD, monthlyUSD: c.monthlyUSD, storage: StateStorage(context: context),
+        let storage = StateStorage(context: context)
+        let ledger = BudgetLedger(dailyUSD: c.dailyUSD, monthlyUSD: c.monthlyUSD, storage: storage,
                                   timeZone: context.timezone ?? TimeZone(identifier: "UTC")!)
-        orchestrator = Orchestrator(config: c, knowledge: knowledge, ledger: ledger, now: { [context] in context.now() })
+        let cache = c.cacheTTLSeconds > 0 ? AnswerCache(storage: storage, ttlSeconds: c.cacheTTLSeconds, knowledgeVersion: knowledge.version) : nil
+        let semantic = c.embeddings.map { SemanticIndex(knowledge: knowledge, model: $0.model, storage: storage) }
+        orchestrator = Orchestrator(config: c, knowledge: knowledge, ledger: ledger, now: { [context] in context.now() },
+                                    cache: cache, semantic: semantic)
         context.info("llm loaded", [
             "models": c.models.map(\.id).joined(separator: ","),
             "providers": c.providers.map { "\($0.id)=\($0.api.rawValue)" }.joined(separator: ","),
@@ -50,9 +54,9 @@ struct LLMResponder: Responder {
         var history: [ChatMessage] = []
         if config.historyMessages > 0 {
             do {
-                history = try message.history(limit: config.historyMessages).compactMap { h in
-                    h.text.isEmpty ? nil : ChatMessage(h.inbound ? .user : .assistant, h.text)
-                }
+                history = Self.earlier(try message.history(limit: config.historyMessages + 4), than: message, text: text)
+                    .suffix(config.historyMessages)
+                    .compactMap { h in h.text.isEmpty ? nil : ChatMessage(h.inbound ? .user : .assistant, h.text) }
             } catch {
                 context.warn("llm: history unavailable, answering without it", ["conversation": message.conversationID, "error": "\(error)"])
             }
@@ -87,6 +91,21 @@ struct LLMResponder: Responder {
             context.info("llm outcome", ["conversation": conversation, "outcome": "pass", "reason": reason, "latency_ms": String(total)])
             return .pass
         }
+    }
+}
+
+extension LLMResponder {
+    /// The history as the host gives it may hold the message being handled (and messages
+    /// stored after it); the prompt wants only what came before.
+    static func earlier(_ entries: [IncomingMessage.HistoryEntry], than message: IncomingMessage, text: String) -> [IncomingMessage.HistoryEntry] {
+        // Milliseconds on both sides, possibly rounded differently: a 2 ms tolerance.
+        let at = message.timestamp
+        var list = entries.filter { $0.timestamp.timeIntervalSince(at) < 0.002 }
+        if let last = list.last, last.inbound, abs(last.timestamp.timeIntervalSince(at)) < 0.002,
+           last.text.trimmingCharacters(in: .whitespacesAndNewlines) == text {
+            list.removeLast()
+        }
+        return list
     }
 }
 

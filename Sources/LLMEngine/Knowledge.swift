@@ -11,15 +11,34 @@ public struct Knowledge: Sendable, Equatable {
         let words: Set<String>
     }
 
+    /// One question-and-answer entry of an FAQ file (the semantic tier matches its questions).
+    public struct FAQItem: Sendable, Equatable {
+        public var id: String
+        public var questions: [String]
+        public var answer: String
+        public init(id: String, questions: [String], answer: String) {
+            self.id = id
+            self.questions = questions
+            self.answer = answer
+        }
+    }
+
     public var chunks: [Chunk]
-    /// Changes whenever the text changes (a cache of answers keys on it).
+    public var faq: [FAQItem]
+    /// Changes whenever the text changes (the answer cache and the FAQ's embeddings key on it).
     public var version: String
 
-    public init(chunks: [Chunk]) {
+    public init(chunks: [Chunk], faq: [FAQItem] = []) {
         self.chunks = chunks
+        self.faq = faq
         var hasher = FNV1a()
         for c in chunks { hasher.add(c.source); hasher.add(c.text) }
+        for e in faq { hasher.add(e.id); for q in e.questions { hasher.add(q) }; hasher.add(e.answer) }
         version = String(hasher.value, radix: 16)
+    }
+
+    static func chunk(_ source: String, _ item: FAQItem) -> Chunk {
+        chunk(source, "Q: " + item.questions.joined(separator: " / ") + "\nA: " + item.answer)
     }
 
     public static let supportedExtensions = ["md", "txt", "json", "csv"]
@@ -28,6 +47,7 @@ public struct Knowledge: Sendable, Equatable {
     /// unreadable file, or an unsupported kind, is an error naming it.
     public static func load(paths: [String]) throws(LLMConfigError) -> Knowledge {
         var chunks: [Chunk] = []
+        var faq: [FAQItem] = []
         for path in paths {
             let ext = (path as NSString).pathExtension.lowercased()
             guard supportedExtensions.contains(ext) else {
@@ -38,12 +58,18 @@ public struct Knowledge: Sendable, Equatable {
             }
             let text = String(decoding: data, as: UTF8.self)
             switch ext {
-            case "json": chunks += try faqChunks(json: data, source: path)
-            case "csv": chunks += csvChunks(text, source: path)
+            case "json":
+                let items = try faqItems(json: data, source: path)
+                faq += items
+                chunks += items.map { chunk(path, $0) }
+            case "csv":
+                let items = csvItems(text)
+                faq += items
+                chunks += items.map { chunk(path, $0) }
             default: chunks += textChunks(text, source: path)
             }
         }
-        return Knowledge(chunks: chunks)
+        return Knowledge(chunks: chunks, faq: faq)
     }
 
     static func chunk(_ source: String, _ text: String) -> Chunk {
@@ -78,29 +104,30 @@ public struct Knowledge: Sendable, Equatable {
         return out
     }
 
-    static func faqChunks(json data: Data, source: String) throws(LLMConfigError) -> [Chunk] {
+    static func faqItems(json data: Data, source: String) throws(LLMConfigError) -> [FAQItem] {
         let any = try? JSONSerialization.jsonObject(with: data)
         let list = (any as? [Any]) ?? ((any as? [String: Any])?["entries"] as? [Any])
         guard let list else { throw LLMConfigError("config: knowledge: \(source): expected a list of {id, questions, answer} or {\"entries\": [...]}") }
-        return list.compactMap { item in
-            guard let o = item as? [String: Any], let answer = o["answer"] as? String else { return nil }
+        return list.enumerated().compactMap { i, item in
+            guard let o = item as? [String: Any], let answer = o["answer"] as? String, !answer.isEmpty else { return nil }
             let questions = (o["questions"] as? [String]) ?? []
-            return chunk(source, "Q: " + questions.joined(separator: " / ") + "\nA: " + answer)
+            return FAQItem(id: o["id"] as? String ?? "entry-\(i + 1)", questions: questions, answer: answer)
         }
     }
 
-    static func csvChunks(_ text: String, source: String) -> [Chunk] {
+    static func csvItems(_ text: String) -> [FAQItem] {
         var order: [String] = []
-        var entries: [String: (questions: [String], answer: String)] = [:]
+        var entries: [String: FAQItem] = [:]
         for (i, line) in text.components(separatedBy: "\n").enumerated() where i > 0 {
             let fields = CSV.fields(line)
             guard fields.count >= 3 else { continue }
-            if entries[fields[0]] == nil { order.append(fields[0]); entries[fields[0]] = ([], fields[2]) }
+            if entries[fields[0]] == nil {
+                order.append(fields[0])
+                entries[fields[0]] = FAQItem(id: fields[0], questions: [], answer: fields[2])
+            }
             entries[fields[0]]?.questions.append(fields[1])
         }
-        return order.compactMap { id in
-            entries[id].map { chunk(source, "Q: " + $0.questions.joined(separator: " / ") + "\nA: " + $0.answer) }
-        }
+        return order.compactMap { entries[$0] }
     }
 
     /// The knowledge text for a prompt: all of it when it fits in `limit` characters,

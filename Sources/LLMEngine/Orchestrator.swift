@@ -85,6 +85,10 @@ public final class Orchestrator: @unchecked Sendable {
     public let config: LLMConfig
     public let knowledge: Knowledge
     public let ledger: BudgetLedger
+    /// Tier 1: answers given before (nil: no cache).
+    public let cache: AnswerCache?
+    /// Tier 2: the FAQ's questions by embedding (nil: no `embeddings` config).
+    public let semantic: SemanticIndex?
     let clients: [String: ProviderClient]
     let now: @Sendable () -> Date
     let sleep: @Sendable (Duration) -> Void
@@ -103,7 +107,10 @@ public final class Orchestrator: @unchecked Sendable {
                 sleep: @escaping @Sendable (Duration) -> Void = { d in
                     Thread.sleep(forTimeInterval: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
                 },
-                breakerThreshold: Int = 3, breakerCoolDown: Duration = .seconds(30)) {
+                breakerThreshold: Int = 3, breakerCoolDown: Duration = .seconds(30),
+                cache: AnswerCache? = nil, semantic: SemanticIndex? = nil) {
+        self.cache = cache
+        self.semantic = semantic
         self.config = config
         self.knowledge = knowledge
         self.ledger = ledger
@@ -158,6 +165,87 @@ public final class Orchestrator: @unchecked Sendable {
     /// joined), given the earlier messages, within `deadline`.
     public func respond(question: String, history: [ChatMessage], deadline: ContinuousClock.Instant) -> LLMDecision {
         var d = LLMDecision(outcome: .pass(reason: ""), events: [], alerts: [], fatal: [])
+        if let cache, let hit = cache.get(question, now: now()) {
+            d.events.append(DecisionEvent(tier: "cache", outcome: "answer"))
+            d.outcome = .answer(Self.fit(hit, config.maxReplyChars))
+            return d
+        }
+        if let answer = semanticAnswer(question, deadline: deadline, events: &d.events) {
+            cache?.put(question, answer: answer, now: now())
+            d.outcome = .answer(Self.fit(answer, config.maxReplyChars))
+            return d
+        }
+        generate(question: question, history: history, deadline: deadline, into: &d)
+        if case .answer(let text) = d.outcome { cache?.put(question, answer: text, now: now()) }
+        return d
+    }
+
+    /// Tier 2: the message's embedding against the FAQ questions' (computed once per
+    /// knowledge version); the entry's answer when the closest is similar enough.
+    func semanticAnswer(_ question: String, deadline: ContinuousClock.Instant, events: inout [DecisionEvent]) -> String? {
+        guard let semantic, !semantic.isEmpty, let e = config.embeddings, let client = clients[e.provider] else { return nil }
+        let started = ContinuousClock.now
+        func event(_ outcome: String, _ detail: String) {
+            events.append(DecisionEvent(tier: "semantic", model: e.model, provider: e.provider,
+                                        latencyMs: Self.ms(started.duration(to: .now)), outcome: outcome, detail: detail))
+        }
+        let got = semantic.vectors { (texts: [String]) throws(ProviderFailure) -> [[Float]] in
+            try embedCall(client, texts, model: e.model, deadline: deadline)
+        }
+        if let f = got.failure { event("failed", "embedding the FAQ questions: \(f.description)") }
+        if got.computed { event("indexed", "\(got.vectors?.count ?? 0) FAQ questions embedded for this knowledge version") }
+        guard let vectors = got.vectors else { return nil }
+        let vector: [Float]
+        do {
+            guard let v = try embedCall(client, [question], model: e.model, deadline: deadline).first else { return nil }
+            vector = v
+        } catch {
+            event("failed", error.description)
+            return nil
+        }
+        guard let m = semantic.best(vector, among: vectors) else { return nil }
+        let detail = "entry \(m.entry.id), similarity \(String(format: "%.3f", m.similarity))"
+        if m.similarity >= e.answerThreshold {
+            event("answer", detail)
+            return m.entry.answer
+        }
+        event("no_match", detail + " < \(e.answerThreshold)")
+        return nil
+    }
+
+    /// One embeddings call: the breaker, the deadline, no retries (the tier is an
+    /// optimisation: on failure, generation goes on).
+    func embedCall(_ client: ProviderClient, _ texts: [String], model: String,
+                   deadline: ContinuousClock.Instant) throws(ProviderFailure) -> [[Float]] {
+        let pid = client.provider.id
+        lock.lock()
+        let decision = breakers[pid]?.decide(now: .now) ?? .allow
+        lock.unlock()
+        if case .reject = decision {
+            throw ProviderFailure(kind: .retryable, status: 0, code: "circuit_open", message: "circuit breaker open after repeated failures")
+        }
+        let remaining = ContinuousClock.now.duration(to: deadline) - .milliseconds(50)
+        guard remaining > .milliseconds(30) else {
+            throw ProviderFailure(kind: .retryable, status: 0, code: "deadline", message: "no time left within deadline_ms")
+        }
+        do {
+            let v = try client.embed(texts, model: model, timeout: min(.milliseconds(client.provider.timeoutMs), remaining))
+            lock.lock()
+            breakers[pid]?.recordSuccess()
+            lock.unlock()
+            return v
+        } catch {
+            if error.kind == .retryable {
+                lock.lock()
+                breakers[pid]?.recordFailure(now: .now)
+                lock.unlock()
+            }
+            throw error
+        }
+    }
+
+    /// Tier 3: grounded generation, cheapest model first.
+    func generate(question: String, history: [ChatMessage], deadline: ContinuousClock.Instant, into d: inout LLMDecision) {
         var lastContract: (model: String, contract: Contract)?
         var providerFailures: [String] = []
         var budgetSkipped: [String] = []
@@ -230,14 +318,14 @@ public final class Orchestrator: @unchecked Sendable {
                 d.events[last].outcome = "answer"
                 d.events[last].detail = "confidence \(contract.confidence)"
                 d.outcome = .answer(Self.fit(contract.text, config.maxReplyChars))
-                return d
+                return
             case .answer:
                 d.events[last].outcome = "low_confidence"
                 d.events[last].detail = "confidence \(contract.confidence) < \(model.minConfidence)"
             case .handoff:
                 d.events[last].outcome = "handoff"
                 d.outcome = .handoff(reason: "llm: model \(model.id) asked for a human")
-                return d
+                return
             case .unknown:
                 d.events[last].outcome = "unknown"
                 d.events[last].detail = answer.finishReason == "length" || answer.finishReason == "max_tokens"
@@ -255,7 +343,6 @@ public final class Orchestrator: @unchecked Sendable {
         } else {
             d.outcome = .handoff(reason: "llm: no time left within deadline_ms")
         }
-        return d
     }
 
     /// One provider, with retries of retryable failures inside the deadline and the breaker.

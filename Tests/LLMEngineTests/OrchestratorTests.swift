@@ -267,3 +267,101 @@ struct Cascade {
         #expect(text.count <= 1_000)
     }
 }
+
+/// Tiers 1 and 2: the answer cache and the semantic match, before any generation.
+@Suite struct CacheAndSemanticTests {
+    static let faq = Knowledge(chunks: [], faq: [
+        Knowledge.FAQItem(id: "delivery", questions: ["Do you deliver?", "Can you deliver to Lekki?"], answer: "We deliver across Lagos Island and Lekki."),
+        Knowledge.FAQItem(id: "hours", questions: ["When are you open?"], answer: "8am to 7pm, Monday to Saturday."),
+    ])
+
+    static func orchestrator(_ fake: FakeLLMServer, storage: MemoryStorage, knowledge: Knowledge = faq,
+                             now: @escaping @Sendable () -> Date = { Date() }) throws -> Orchestrator {
+        var config = try LLMConfig(json: """
+        {"providers": [{"id": "local", "api": "openai", "base_url": "\(fake.openAIBaseURL)"}],
+         "models": [{"id": "small", "providers": ["local"], "model": "small-model", "input_usd_per_mtok": 0.05, "output_usd_per_mtok": 0.1}],
+         "embeddings": {"provider": "local", "model": "embed-model", "answer_threshold": 0.8},
+         "cache_ttl_s": 3600}
+        """)
+        config.deadlineMs = 5_000
+        return Orchestrator(config: config, knowledge: knowledge, ledger: BudgetLedger(dailyUSD: nil, monthlyUSD: nil, storage: storage),
+                            now: now,
+                            cache: AnswerCache(storage: storage, ttlSeconds: config.cacheTTLSeconds, knowledgeVersion: knowledge.version),
+                            semantic: SemanticIndex(knowledge: knowledge, model: "embed-model", storage: storage))
+    }
+
+    @Test func aCloseEnoughQuestionGetsTheEntrysAnswerWithoutGeneration() throws {
+        let fake = try FakeLLMServer()
+        fake.setEmbedding("Do you deliver?", [1, 0, 0])
+        fake.setEmbedding("Can you deliver to Lekki?", [0.9, 0.1, 0])
+        fake.setEmbedding("When are you open?", [0, 1, 0])
+        fake.setEmbedding("do u bring orders to lekki", [0.95, 0.05, 0.05])
+        fake.setEmbedding("what is your favourite colour", [0, 0, 1])
+        let storage = MemoryStorage()
+        let o = try Self.orchestrator(fake, storage: storage)
+        let d = o.respond(question: "do u bring orders to lekki", history: [], deadline: .now + .seconds(5))
+        #expect(d.outcome == .answer("We deliver across Lagos Island and Lekki."))
+        #expect(d.events.map(\.outcome) == ["indexed", "answer"])
+        #expect(fake.chatRequests.isEmpty)
+        let embeddingCalls = fake.requests.filter { $0.path == "/v1/embeddings" }
+        #expect(embeddingCalls.count == 2) // the FAQ's three questions at once, then the message
+
+        // A second instance on the same store (a restart): the FAQ's vectors are not computed again.
+        let again = try Self.orchestrator(fake, storage: storage)
+        let far = again.respond(question: "what is your favourite colour", history: [], deadline: .now + .seconds(5))
+        #expect(far.events.first?.outcome == "no_match")
+        #expect(fake.requests.filter { $0.path == "/v1/embeddings" }.count == 3) // only the message
+        #expect(fake.chatRequests.count == 1) // below the threshold: generation
+        guard case .answer = far.outcome else { Issue.record("no answer"); return }
+    }
+
+    @Test func theSameQuestionIsAnsweredFromTheCacheUntilTheKnowledgeChanges() throws {
+        let fake = try FakeLLMServer()
+        fake.setDefaultContent(answer("Yes, egg-free cakes on request.", 0.9))
+        let storage = MemoryStorage()
+        let clock = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+        let o = try Self.orchestrator(fake, storage: storage, now: { clock.withLock { $0 } })
+        #expect(o.respond(question: "Do you make egg free cakes?", history: [], deadline: .now + .seconds(5)).outcome
+                == .answer("Yes, egg-free cakes on request."))
+        #expect(fake.chatRequests.count == 1)
+        let hit = o.respond(question: "do you make EGG-FREE cakes??", history: [], deadline: .now + .seconds(5))
+        #expect(hit.outcome == .answer("Yes, egg-free cakes on request."))
+        #expect(hit.events.map(\.tier) == ["cache"])
+        #expect(fake.chatRequests.count == 1)
+        // Short questions depend on the conversation: never cached.
+        _ = o.respond(question: "how much?", history: [], deadline: .now + .seconds(5))
+        _ = o.respond(question: "how much?", history: [], deadline: .now + .seconds(5))
+        #expect(fake.chatRequests.count == 3)
+
+        // After the TTL: asked again.
+        clock.withLock { $0 += 3_601 }
+        _ = o.respond(question: "Do you make egg free cakes?", history: [], deadline: .now + .seconds(5))
+        #expect(fake.chatRequests.count == 4)
+
+        // New knowledge (another version): the cache is empty.
+        let changed = Knowledge(chunks: [Knowledge.chunk("k.md", "Egg-free cakes: yes.")], faq: Self.faq.faq)
+        let o2 = try Self.orchestrator(fake, storage: storage, knowledge: changed, now: { clock.withLock { $0 } })
+        _ = o2.respond(question: "Do you make egg free cakes?", history: [], deadline: .now + .seconds(5))
+        #expect(fake.chatRequests.count == 5)
+    }
+
+    @Test func anEmbeddingProviderThatFailsFallsThroughToGeneration() throws {
+        let fake = try FakeLLMServer()
+        let storage = MemoryStorage()
+        var config = try LLMConfig(json: """
+        {"providers": [{"id": "local", "api": "openai", "base_url": "\(fake.openAIBaseURL)"},
+                       {"id": "emb", "api": "openai", "base_url": "http://127.0.0.1:9/v1", "timeout_ms": 500}],
+         "models": [{"id": "small", "providers": ["local"], "model": "small-model", "input_usd_per_mtok": 0.05, "output_usd_per_mtok": 0.1}],
+         "embeddings": {"provider": "emb", "model": "embed-model"}}
+        """)
+        config.deadlineMs = 5_000
+        let o = Orchestrator(config: config, knowledge: Self.faq, ledger: BudgetLedger(dailyUSD: nil, monthlyUSD: nil, storage: storage),
+                             semantic: SemanticIndex(knowledge: Self.faq, model: "embed-model", storage: storage))
+        let d = o.respond(question: "do you deliver?", history: [], deadline: .now + .seconds(5))
+        #expect(d.events.first?.tier == "semantic" && d.events.first?.outcome == "failed")
+        #expect(d.outcome == .answer("Fake answer."))
+        // The FAQ's vectors are not asked for on every message after a failure.
+        let next = o.respond(question: "do you deliver?", history: [], deadline: .now + .seconds(5))
+        #expect(!next.events.contains { $0.tier == "semantic" })
+    }
+}

@@ -79,6 +79,7 @@ import SwitchboardTestSupport
         #expect(system.contains("Answer ONLY from the KNOWLEDGE"))
         #expect(system.contains("We do not bake gluten-free bread"))
         #expect(messages.last?["content"] as? String == "do you bake gluten free bread?")
+        #expect(messages.filter { $0["content"] as? String == "do you bake gluten free bread?" }.count == 1)
         #expect(messages.contains { $0["role"] as? String == "assistant" && $0["content"] as? String == "8am to 7pm, Monday to Saturday." })
 
         // The model hands off; from then on the conversation is human and no model is asked.
