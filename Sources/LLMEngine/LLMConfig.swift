@@ -94,12 +94,16 @@ public struct LLMConfig: Sendable, Equatable {
     public var maxKnowledgeChars: Int
     /// Longest reply sent (characters; WhatsApp allows 4,096).
     public var maxReplyChars: Int
+    /// Messages of this workspace at the providers at once; more wait up to 250 ms, then
+    /// are handed off (a slow provider never takes all of the host's plugin threads).
+    public var maxConcurrentCalls: Int
 
     public func provider(_ id: String) -> Provider? { providers.first { $0.id == id } }
 
     static let keys: Set<String> = [
         "providers", "models", "embeddings", "knowledge", "budget", "debounce_ms", "history_messages",
         "cache_ttl_s", "on_unknown", "deadline_ms", "handoff_message", "max_knowledge_chars", "max_reply_chars",
+        "max_concurrent_calls",
     ]
     static let providerKeys: Set<String> = ["id", "api", "base_url", "api_key", "timeout_ms", "max_retries", "stream", "max_tokens_field"]
     static let modelKeys: Set<String> = [
@@ -236,6 +240,7 @@ public struct LLMConfig: Sendable, Equatable {
         self.handoffMessage = handoffMessage
         self.maxKnowledgeChars = try r.int(o, "max_knowledge_chars", in: 0...1_000_000) ?? 6_000
         self.maxReplyChars = try r.int(o, "max_reply_chars", in: 1...4_096) ?? 4_096
+        self.maxConcurrentCalls = try r.int(o, "max_concurrent_calls", in: 1...256) ?? 4
     }
 }
 

@@ -93,6 +93,7 @@ public final class Orchestrator: @unchecked Sendable {
     let now: @Sendable () -> Date
     let sleep: @Sendable (Duration) -> Void
     private let lock = NSLock()
+    private let slots: DispatchSemaphore
     private var breakers: [String: CircuitBreaker] = [:]
     /// Providers that answered 401/403/quota, skipped until then.
     private var refusedUntil: [String: ContinuousClock.Instant] = [:]
@@ -111,6 +112,7 @@ public final class Orchestrator: @unchecked Sendable {
                 cache: AnswerCache? = nil, semantic: SemanticIndex? = nil) {
         self.cache = cache
         self.semantic = semantic
+        slots = DispatchSemaphore(value: config.maxConcurrentCalls)
         self.config = config
         self.knowledge = knowledge
         self.ledger = ledger
@@ -170,6 +172,15 @@ public final class Orchestrator: @unchecked Sendable {
             d.outcome = .answer(Self.fit(hit, config.maxReplyChars))
             return d
         }
+        // A slow provider must not take every plugin thread of the host: at most
+        // `max_concurrent_calls` messages of this workspace at the providers at once.
+        guard slots.wait(timeout: .now() + .milliseconds(250)) == .success else {
+            d.events.append(DecisionEvent(tier: "generate", outcome: "busy",
+                                          detail: "\(config.maxConcurrentCalls) messages of this workspace already at the providers"))
+            d.outcome = .handoff(reason: "llm: \(config.maxConcurrentCalls) calls already in flight for this workspace (a slow provider?)")
+            return d
+        }
+        defer { slots.signal() }
         if let answer = semanticAnswer(question, deadline: deadline, events: &d.events) {
             cache?.put(question, answer: answer, now: now())
             d.outcome = .answer(Self.fit(answer, config.maxReplyChars))

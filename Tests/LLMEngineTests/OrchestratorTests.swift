@@ -365,3 +365,40 @@ struct Cascade {
         #expect(!next.events.contains { $0.tier == "semantic" })
     }
 }
+
+@Suite struct ConcurrencyBoundTests {
+    @Test func aSlowProviderHoldsAtMostMaxConcurrentCallsOfAWorkspace() throws {
+        let fake = try FakeLLMServer()
+        var config = try LLMConfig(json: """
+        {"providers": [{"id": "local", "api": "openai", "base_url": "\(fake.openAIBaseURL)", "max_retries": 0}],
+         "models": [{"id": "small", "providers": ["local"], "model": "small-model", "input_usd_per_mtok": 0, "output_usd_per_mtok": 0}],
+         "max_concurrent_calls": 2, "cache_ttl_s": 0}
+        """)
+        config.deadlineMs = 3_000
+        fake.script(Array(repeating: .hang(.milliseconds(1_500), then: answer("Slow but sure.", 0.9)), count: 2))
+        let o = Orchestrator(config: config, knowledge: Knowledge(chunks: []),
+                             ledger: BudgetLedger(dailyUSD: nil, monthlyUSD: nil, storage: MemoryStorage()))
+        let outcomes = Mutex<[LLMOutcome]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            let d = o.respond(question: "question from a customer", history: [], deadline: .now + .seconds(3))
+            outcomes.withLock { $0.append(d.outcome) }
+        }
+        #expect(outcomes.withLock { $0 } == [.answer("Slow but sure."), .answer("Slow but sure.")])
+        // Two in flight again, then a third: it is handed off quickly, not queued.
+        fake.script(Array(repeating: .hang(.milliseconds(1_500), then: answer("Slow.", 0.9)), count: 2))
+        let third = Mutex<(LLMOutcome, Duration)?>(nil)
+        let group = DispatchGroup()
+        for _ in 0..<2 {
+            DispatchQueue.global().async(group: group) { _ = o.respond(question: "question from a customer", history: [], deadline: .now + .seconds(3)) }
+        }
+        #expect(fake.wait { $0.requestsStarted >= 4 })
+        let started = ContinuousClock.now
+        let d = o.respond(question: "another customer", history: [], deadline: .now + .seconds(3))
+        third.withLock { $0 = (d.outcome, started.duration(to: .now)) }
+        group.wait()
+        let (outcome, took) = try #require(third.withLock { $0 })
+        guard case .handoff(let reason) = outcome else { Issue.record("not handed off: \(outcome)"); return }
+        #expect(reason.contains("2 calls already in flight"))
+        #expect(took < .milliseconds(800))
+    }
+}

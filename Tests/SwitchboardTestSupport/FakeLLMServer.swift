@@ -63,6 +63,7 @@ public final class FakeLLMServer: @unchecked Sendable {
         var requests: [Request] = []
         var defaultContent = #"{"action": "answer", "text": "Fake answer.", "confidence": 0.9}"#
         var embeddings: [String: [Float]] = [:]
+        var started = 0
     }
     let state = Mutex(State())
     let stopping = Atomic<Bool>(false)
@@ -117,7 +118,10 @@ public final class FakeLLMServer: @unchecked Sendable {
     /// The vector `/v1/embeddings` gives for `text` (others get a vector derived from its hash).
     public func setEmbedding(_ text: String, _ vector: [Float]) { state.withLock { $0.embeddings[text] = vector } }
 
+    /// Requests answered (or dropped) so far; a hung one is recorded when it ends.
     public var requests: [Request] { state.withLock { $0.requests } }
+    /// Requests that have arrived, hung ones included.
+    public var requestsStarted: Int { state.withLock { $0.started } }
     public var chatRequests: [Request] { requests.filter { $0.path != "/v1/embeddings" } }
 
     /// Polls `condition` every 10 ms until it holds or `timeout` passes.
@@ -153,7 +157,7 @@ public final class FakeLLMServer: @unchecked Sendable {
             if let v = header(name) { headers[name.lowercased()] = v }
         }
         let text = String(decoding: body, as: UTF8.self)
-        let anthropic = url == "/v1/messages"
+        state.withLock { $0.started += 1 }
         var (wait, answer) = route(url: url, method: method, body: text, headers: headers)
         if wait > .zero {
             let until = ContinuousClock.now + wait
@@ -161,7 +165,6 @@ public final class FakeLLMServer: @unchecked Sendable {
             if stopping.load(ordering: .relaxed) { answer = nil }
         }
         state.withLock { $0.requests.append(Request(path: url, headers: headers, body: text, answeredStatus: answer?.status ?? 0)) }
-        _ = anthropic
         guard let answer else { return MHD_Result.NO }
         var bytes = Array(answer.body.utf8)
         let count = bytes.count
