@@ -13,6 +13,8 @@ let package = Package(
         // Responder plugins: shared libraries the host dlopen()s (libfaq.so, libhandoff.so).
         .library(name: "faq", type: .dynamic, targets: ["FAQPlugin"]),
         .library(name: "handoff", type: .dynamic, targets: ["HandoffPlugin"]),
+        // The AI tier: answers from the workspace's knowledge through LLM APIs (libllm.so).
+        .library(name: "llm", type: .dynamic, targets: ["LLMPlugin"]),
         // For plugins built in other packages: .product(name: "SwitchboardPluginKit", package: "switchboard").
         .library(name: "SwitchboardPluginKit", targets: ["SwitchboardPluginKit"]),
         // The SDK's Swift example (plugin-sdk/examples/hello-swift), built and tested.
@@ -69,6 +71,12 @@ let package = Package(
         // package plugins otherwise. Module names are unique per plugin (Swift runtime).
         .target(name: "FAQPlugin", dependencies: ["SwitchboardPluginKit", "FAQMatcher"], path: "Plugins/FAQ"),
         .target(name: "HandoffPlugin", dependencies: ["SwitchboardPluginKit"], path: "Plugins/Handoff"),
+        // The llm plugin: a thin Responder over LLMEngine (config, provider clients over
+        // libcurl, the cascade, the budget ledger), which is testable without a host.
+        // LLMEngine does not link SwitchboardCore (the host already has that module in the
+        // process); it compiles Core's CircuitBreaker.swift through a symlink instead.
+        .target(name: "LLMEngine", dependencies: ["CCurl"], path: "Sources/LLMEngine"),
+        .target(name: "LLMPlugin", dependencies: ["SwitchboardPluginKit", "LLMEngine"], path: "Plugins/LLM"),
         .target(name: "HelloSwiftPlugin", dependencies: ["SwitchboardPluginKit"], path: "plugin-sdk/examples/hello-swift"),
         // Plugin boundary micro-benchmark: swift run -c release switchboard-plugin-bench
         .executableTarget(name: "switchboard-plugin-bench", dependencies: ["SwitchboardPlugins"], path: "bench/plugin-boundary"),
@@ -101,6 +109,7 @@ let package = Package(
         // The pipeline benchmark: drives the real binary with signed webhooks (bench/README.md).
         .executableTarget(name: "loadgen", dependencies: ["SwitchboardTestSupport"], path: "bench/loadgen"),
         .testTarget(name: "SwitchboardAuthTests", dependencies: ["SwitchboardAuth"]),
+        .testTarget(name: "LLMEngineTests", dependencies: ["LLMEngine", "SwitchboardTestSupport"]),
         .testTarget(name: "SwitchboardPluginsTests", dependencies: ["SwitchboardPlugins"], exclude: ["Fixtures"]),
         // SwitchboardChannels hot-path micro-benchmark: swift run -c release channels-bench
         .executableTarget(name: "channels-bench", dependencies: ["SwitchboardChannels", "SwitchboardTestSupport", "CCrypto"], path: "bench/channels"),

@@ -30,13 +30,17 @@ import Testing
         #expect(demo.file == "config/workspaces/demo.yaml")
         #expect(demo.senders == ["+2348031234567"])
         #expect(demo.fallback == "Thanks! We will get back to you shortly.")
-        #expect(demo.plugins.map(\.name) == ["faq", "handoff"])
-        #expect(demo.plugins.allSatisfy { $0.deadlineMilliseconds == 2000 && $0.file == nil })
+        #expect(demo.plugins.map(\.name) == ["faq", "llm", "handoff"])
+        #expect(demo.plugins.map(\.deadlineMilliseconds) == [2000, 20000, 2000])
+        #expect(demo.plugins.allSatisfy { $0.file == nil })
+        let llm = try #require(try JSONSerialization.jsonObject(with: Data(demo.plugins[1].configJSON.utf8)) as? [String: Any])
+        #expect(llm["knowledge"] as? [String] == ["config/knowledge/demo.md"])
+        #expect(((llm["providers"] as? [[String: Any]])?.first?["base_url"] as? String) == "http://127.0.0.1:8000/v1")
         let faq = try JSONSerialization.jsonObject(with: Data(demo.plugins[0].configJSON.utf8)) as? [String: Any]
         let entries = try #require(faq?["entries"] as? [[String: Any]])
         #expect(entries.count >= 5)
         #expect(entries.first?["id"] as? String == "hours")
-        #expect(demo.plugins[1].configJSON == #"{"keywords":["human","agent","speak to someone","complaint","manager"]}"#)
+        #expect(demo.plugins[2].configJSON == #"{"keywords":["human","agent","speak to someone","complaint","manager"]}"#)
     }
 
     @Test func environmentOverridesTheDemoSecrets() throws {

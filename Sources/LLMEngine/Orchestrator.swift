@@ -1,0 +1,419 @@
+import Foundation
+
+/// One step of a decision, journalled by the plugin as one log line: which tier and
+/// model, which provider, tokens, cost, latency and how it ended.
+public struct DecisionEvent: Sendable, Equatable {
+    public var tier: String
+    public var model: String = ""
+    public var provider: String = ""
+    public var usage: TokenUsage = .zero
+    public var costUSD: Double = 0
+    public var latencyMs: Int = 0
+    /// `answer`, `handoff`, `unknown`, `low_confidence`, `failed`, `budget`, `circuit_open`, `deadline`...
+    public var outcome: String
+    /// The failure's classification and message, the confidence; never customer text.
+    public var detail: String = ""
+
+    public var fields: [String: String] {
+        var f = ["tier": tier, "outcome": outcome]
+        if !model.isEmpty { f["model"] = model }
+        if !provider.isEmpty { f["provider"] = provider }
+        if usage != .zero || !model.isEmpty {
+            f["tokens_in"] = String(usage.input + usage.cacheWrite)
+            f["tokens_cached"] = String(usage.cachedInput)
+            f["tokens_out"] = String(usage.output)
+            if usage.estimated { f["tokens_estimated"] = "true" }
+            f["cost_usd"] = String(format: "%.6f", costUSD)
+        }
+        f["latency_ms"] = String(latencyMs)
+        if !detail.isEmpty { f["detail"] = detail }
+        return f
+    }
+}
+
+/// What the plugin does with the message.
+public enum LLMOutcome: Sendable, Equatable {
+    case answer(String)
+    case handoff(reason: String)
+    /// No answer: the chain goes on (the workspace's fallback, if nothing else answers).
+    case pass(reason: String)
+}
+
+public struct LLMDecision: Sendable {
+    public var outcome: LLMOutcome
+    public var events: [DecisionEvent]
+    public var alerts: [BudgetLedger.Alert]
+    /// Providers that refused for good (401/403/quota): the admin must act.
+    public var fatal: [ProviderFailure]
+}
+
+/// The model's answer under the JSON contract.
+public struct Contract: Sendable, Equatable {
+    public enum Action: String, Sendable { case answer, handoff, unknown }
+    public var action: Action
+    public var text: String
+    public var confidence: Double
+
+    /// Anything but one JSON object with a known `action`, a string `text` (non-empty
+    /// for an answer) and a `confidence` from 0 to 1 is `unknown`.
+    public static func parse(_ raw: String) -> Contract {
+        let unknown = Contract(action: .unknown, text: "", confidence: 0)
+        var s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Models like to wrap it in a Markdown fence.
+        if s.hasPrefix("```") {
+            s = String(s.drop { $0 != "\n" }.dropFirst())
+            if let end = s.range(of: "```", options: .backwards) { s = String(s[..<end.lowerBound]) }
+            s = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard s.hasPrefix("{"), s.hasSuffix("}"),
+              let any = try? JSONSerialization.jsonObject(with: Data(s.utf8)), let o = any as? [String: Any],
+              let name = o["action"] as? String, let action = Action(rawValue: name.lowercased()) else { return unknown }
+        let text = (o["text"] as? String ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let n = o["confidence"] as? NSNumber, String(cString: n.objCType) != "c" else { return unknown }
+        let confidence = n.doubleValue
+        guard confidence.isFinite, (0...1).contains(confidence) else { return unknown }
+        if action == .answer, text.isEmpty { return unknown }
+        return Contract(action: action, text: text, confidence: confidence)
+    }
+}
+
+/// The grounded-generation cascade of one workspace: models cheapest first, each tried
+/// on its providers in order (retries, failover, prompt trimming, a circuit breaker per
+/// provider), every call inside the budget and the deadline. Thread-safe: calls for
+/// different conversations run at once.
+public final class Orchestrator: @unchecked Sendable {
+    public let config: LLMConfig
+    public let knowledge: Knowledge
+    public let ledger: BudgetLedger
+    /// Tier 1: answers given before (nil: no cache).
+    public let cache: AnswerCache?
+    /// Tier 2: the FAQ's questions by embedding (nil: no `embeddings` config).
+    public let semantic: SemanticIndex?
+    let clients: [String: ProviderClient]
+    let now: @Sendable () -> Date
+    let sleep: @Sendable (Duration) -> Void
+    private let lock = NSLock()
+    private let slots: DispatchSemaphore
+    private var breakers: [String: CircuitBreaker] = [:]
+    /// Providers that answered 401/403/quota, skipped until then.
+    private var refusedUntil: [String: ContinuousClock.Instant] = [:]
+
+    /// How long a provider that refused for good (401/403/quota) is left alone.
+    public var refusalCoolDown: Duration = .seconds(300)
+    /// The first retry's wait when the provider gave no retry-after; doubles each time.
+    public var initialBackoff: Duration = .milliseconds(250)
+
+    public init(config: LLMConfig, knowledge: Knowledge, ledger: BudgetLedger, transport: any HTTPTransport = CurlTransport(),
+                now: @escaping @Sendable () -> Date = { Date() },
+                sleep: @escaping @Sendable (Duration) -> Void = { d in
+                    Thread.sleep(forTimeInterval: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+                },
+                breakerThreshold: Int = 3, breakerCoolDown: Duration = .seconds(30),
+                cache: AnswerCache? = nil, semantic: SemanticIndex? = nil) {
+        self.cache = cache
+        self.semantic = semantic
+        slots = DispatchSemaphore(value: config.maxConcurrentCalls)
+        self.config = config
+        self.knowledge = knowledge
+        self.ledger = ledger
+        self.now = now
+        self.sleep = sleep
+        var clients: [String: ProviderClient] = [:]
+        for p in config.providers {
+            clients[p.id] = ProviderClient(provider: p, transport: transport)
+            breakers[p.id] = CircuitBreaker(failureThreshold: breakerThreshold, coolDown: breakerCoolDown)
+        }
+        self.clients = clients
+    }
+
+    public func breakerState(_ provider: String) -> CircuitBreaker.State? {
+        lock.lock()
+        defer { lock.unlock() }
+        return breakers[provider]?.state
+    }
+
+    // MARK: the prompt
+
+    public static let instructions = """
+    You answer customers of a business on WhatsApp, on the business's behalf.
+    Answer ONLY from the KNOWLEDGE below and the conversation. Never invent prices, dates, \
+    products or promises. If the knowledge does not contain the answer, use action "unknown". \
+    If the customer asks for a person, complains, or the matter needs a human, use action "handoff".
+    Reply with exactly one JSON object and nothing else:
+    {"action": "answer" | "handoff" | "unknown", "text": "<your reply to the customer: short, \
+    friendly, in the customer's language>", "confidence": <0.0 to 1.0: how sure you are that \
+    the knowledge supports your reply>}
+    """
+
+    public func request(model: LLMConfig.Model, question: String, history: [ChatMessage],
+                        historyLimit: Int, knowledgeLimit: Int) -> ChatRequest {
+        let recent = Array(history.suffix(historyLimit))
+        let query = ([question] + recent.suffix(2).map(\.content)).joined(separator: " ")
+        let facts = knowledge.text(for: query, limit: knowledgeLimit)
+        let system = Self.instructions + "\n\nKNOWLEDGE:\n" + (facts.isEmpty ? "(none)" : facts)
+        return ChatRequest(model: model.model, system: system, messages: recent + [ChatMessage(.user, question)],
+                           maxTokens: model.maxTokens)
+    }
+
+    /// The budget's worst case for a request: its prompt at the input price, its token
+    /// cap at the output price.
+    public static func worstCase(_ r: ChatRequest, _ m: LLMConfig.Model) -> Double {
+        TokenUsage(input: TokenUsage.estimate(request: r, outputCharacters: 0).input, output: r.maxTokens).cost(m)
+    }
+
+    // MARK: the cascade
+
+    /// Decides what to answer to `question` (the customer's message, or a burst of them
+    /// joined), given the earlier messages, within `deadline`.
+    public func respond(question: String, history: [ChatMessage], deadline: ContinuousClock.Instant) -> LLMDecision {
+        var d = LLMDecision(outcome: .pass(reason: ""), events: [], alerts: [], fatal: [])
+        if let cache, let hit = cache.get(question, now: now()) {
+            d.events.append(DecisionEvent(tier: "cache", outcome: "answer"))
+            d.outcome = .answer(Self.fit(hit, config.maxReplyChars))
+            return d
+        }
+        // A slow provider must not take every plugin thread of the host: at most
+        // `max_concurrent_calls` messages of this workspace at the providers at once.
+        guard slots.wait(timeout: .now() + .milliseconds(250)) == .success else {
+            d.events.append(DecisionEvent(tier: "generate", outcome: "busy",
+                                          detail: "\(config.maxConcurrentCalls) messages of this workspace already at the providers"))
+            d.outcome = .handoff(reason: "llm: \(config.maxConcurrentCalls) calls already in flight for this workspace (a slow provider?)")
+            return d
+        }
+        defer { slots.signal() }
+        if let answer = semanticAnswer(question, deadline: deadline, events: &d.events) {
+            cache?.put(question, answer: answer, now: now())
+            d.outcome = .answer(Self.fit(answer, config.maxReplyChars))
+            return d
+        }
+        generate(question: question, history: history, deadline: deadline, into: &d)
+        if case .answer(let text) = d.outcome { cache?.put(question, answer: text, now: now()) }
+        return d
+    }
+
+    /// Tier 2: the message's embedding against the FAQ questions' (computed once per
+    /// knowledge version); the entry's answer when the closest is similar enough.
+    func semanticAnswer(_ question: String, deadline: ContinuousClock.Instant, events: inout [DecisionEvent]) -> String? {
+        guard let semantic, !semantic.isEmpty, let e = config.embeddings, let client = clients[e.provider] else { return nil }
+        let started = ContinuousClock.now
+        func event(_ outcome: String, _ detail: String) {
+            events.append(DecisionEvent(tier: "semantic", model: e.model, provider: e.provider,
+                                        latencyMs: Self.ms(started.duration(to: .now)), outcome: outcome, detail: detail))
+        }
+        let got = semantic.vectors { (texts: [String]) throws(ProviderFailure) -> [[Float]] in
+            try embedCall(client, texts, model: e.model, deadline: deadline)
+        }
+        if let f = got.failure { event("failed", "embedding the FAQ questions: \(f.description)") }
+        if got.computed { event("indexed", "\(got.vectors?.count ?? 0) FAQ questions embedded for this knowledge version") }
+        guard let vectors = got.vectors else { return nil }
+        let vector: [Float]
+        do {
+            guard let v = try embedCall(client, [question], model: e.model, deadline: deadline).first else { return nil }
+            vector = v
+        } catch {
+            event("failed", error.description)
+            return nil
+        }
+        guard let m = semantic.best(vector, among: vectors) else { return nil }
+        let detail = "entry \(m.entry.id), similarity \(String(format: "%.3f", m.similarity))"
+        if m.similarity >= e.answerThreshold {
+            event("answer", detail)
+            return m.entry.answer
+        }
+        event("no_match", detail + " < \(e.answerThreshold)")
+        return nil
+    }
+
+    /// One embeddings call: the breaker, the deadline, no retries (the tier is an
+    /// optimisation: on failure, generation goes on).
+    func embedCall(_ client: ProviderClient, _ texts: [String], model: String,
+                   deadline: ContinuousClock.Instant) throws(ProviderFailure) -> [[Float]] {
+        let pid = client.provider.id
+        lock.lock()
+        let decision = breakers[pid]?.decide(now: .now) ?? .allow
+        lock.unlock()
+        if case .reject = decision {
+            throw ProviderFailure(kind: .retryable, status: 0, code: "circuit_open", message: "circuit breaker open after repeated failures")
+        }
+        let remaining = ContinuousClock.now.duration(to: deadline) - .milliseconds(50)
+        guard remaining > .milliseconds(30) else {
+            throw ProviderFailure(kind: .retryable, status: 0, code: "deadline", message: "no time left within deadline_ms")
+        }
+        do {
+            let v = try client.embed(texts, model: model, timeout: min(.milliseconds(client.provider.timeoutMs), remaining))
+            lock.lock()
+            breakers[pid]?.recordSuccess()
+            lock.unlock()
+            return v
+        } catch {
+            if error.kind == .retryable {
+                lock.lock()
+                breakers[pid]?.recordFailure(now: .now)
+                lock.unlock()
+            }
+            throw error
+        }
+    }
+
+    /// Tier 3: grounded generation, cheapest model first.
+    func generate(question: String, history: [ChatMessage], deadline: ContinuousClock.Instant, into d: inout LLMDecision) {
+        var lastContract: (model: String, contract: Contract)?
+        var providerFailures: [String] = []
+        var budgetSkipped: [String] = []
+
+        for model in config.models {
+            guard ContinuousClock.now + .milliseconds(50) < deadline else {
+                d.events.append(DecisionEvent(tier: "generate", model: model.id, outcome: "deadline",
+                                              detail: "no time left for this model"))
+                break
+            }
+            var historyLimit = config.historyMessages
+            var knowledgeLimit = config.maxKnowledgeChars
+            var req = request(model: model, question: question, history: history, historyLimit: historyLimit, knowledgeLimit: knowledgeLimit)
+            guard let reservation = ledger.reserve(Self.worstCase(req, model), now: now()) else {
+                d.events.append(DecisionEvent(tier: "generate", model: model.id, outcome: "budget",
+                                              detail: String(format: "a call could cost up to $%.6f and overrun the budget", Self.worstCase(req, model))))
+                budgetSkipped.append(model.id)
+                continue
+            }
+            var spent = 0.0
+            var answer: ChatAnswer?
+            providers: for pid in model.providers {
+                guard let client = clients[pid] else { continue }
+                var trims = 0
+                while true {
+                    let started = ContinuousClock.now
+                    let result = call(client, req, deadline: deadline)
+                    var event = DecisionEvent(tier: "generate", model: model.id, provider: pid,
+                                              latencyMs: Self.ms(started.duration(to: .now)), outcome: "")
+                    switch result {
+                    case .success(let a):
+                        event.usage = a.usage
+                        event.costUSD = a.usage.cost(model)
+                        spent += event.costUSD
+                        event.outcome = "answered"
+                        d.events.append(event)
+                        answer = a
+                        break providers
+                    case .failure(let f):
+                        if let billed = f.billed {
+                            event.usage = billed
+                            event.costUSD = billed.cost(model)
+                            spent += event.costUSD
+                        }
+                        event.outcome = f.code == "circuit_open" ? "circuit_open" : (f.code == "refused_earlier" ? "skipped" : "failed")
+                        event.detail = f.description
+                        d.events.append(event)
+                        if f.kind == .fatal, f.code != "refused_earlier" { d.fatal.append(f) }
+                        if f.kind == .contextLength, trims < 3 {
+                            trims += 1
+                            if historyLimit > 0 { historyLimit /= 2 } else { knowledgeLimit /= 2 }
+                            req = request(model: model, question: question, history: history,
+                                          historyLimit: historyLimit, knowledgeLimit: knowledgeLimit)
+                            continue
+                        }
+                        providerFailures.append("\(pid): \(f.description)")
+                        continue providers
+                    }
+                }
+            }
+            d.alerts += ledger.settle(reservation, actualUSD: spent, now: now())
+            guard let answer else { continue }
+
+            let contract = Contract.parse(answer.text)
+            lastContract = (model.id, contract)
+            var last = d.events.count - 1
+            if last < 0 { last = 0 }
+            switch contract.action {
+            case .answer where contract.confidence >= model.minConfidence:
+                d.events[last].outcome = "answer"
+                d.events[last].detail = "confidence \(contract.confidence)"
+                d.outcome = .answer(Self.fit(contract.text, config.maxReplyChars))
+                return
+            case .answer:
+                d.events[last].outcome = "low_confidence"
+                d.events[last].detail = "confidence \(contract.confidence) < \(model.minConfidence)"
+            case .handoff:
+                d.events[last].outcome = "handoff"
+                d.outcome = .handoff(reason: "llm: model \(model.id) asked for a human")
+                return
+            case .unknown:
+                d.events[last].outcome = "unknown"
+                d.events[last].detail = answer.finishReason == "length" || answer.finishReason == "max_tokens"
+                    ? "the answer was cut at max_tokens" : "no answer in the knowledge, or not the JSON contract"
+            }
+        }
+
+        if let lastContract {
+            let why = "llm: no confident answer (last model \(lastContract.model): \(lastContract.contract.action == .unknown ? "unknown" : "confidence \(lastContract.contract.confidence)"))"
+            d.outcome = config.onUnknown == .handoff ? .handoff(reason: why) : .pass(reason: why)
+        } else if !providerFailures.isEmpty {
+            d.outcome = .handoff(reason: "llm: no provider answered (\(providerFailures.prefix(2).joined(separator: "; ")))")
+        } else if !budgetSkipped.isEmpty {
+            d.outcome = .handoff(reason: "llm: budget reached, no model call made")
+        } else {
+            d.outcome = .handoff(reason: "llm: no time left within deadline_ms")
+        }
+    }
+
+    /// One provider, with retries of retryable failures inside the deadline and the breaker.
+    func call(_ client: ProviderClient, _ req: ChatRequest, deadline: ContinuousClock.Instant) -> Result<ChatAnswer, ProviderFailure> {
+        let pid = client.provider.id
+        var attempt = 0
+        while true {
+            let instant = ContinuousClock.now
+            lock.lock()
+            if let until = refusedUntil[pid], instant < until {
+                lock.unlock()
+                return .failure(ProviderFailure(kind: .fatal, status: 0, code: "refused_earlier",
+                                                message: "refused our key or quota earlier; not called until an admin fixes it or \(Int(refusalCoolDown.components.seconds)) s pass"))
+            }
+            let decision = breakers[pid]?.decide(now: instant) ?? .allow
+            lock.unlock()
+            if case .reject = decision {
+                return .failure(ProviderFailure(kind: .retryable, status: 0, code: "circuit_open",
+                                                message: "circuit breaker open after repeated failures"))
+            }
+            let remaining = instant.duration(to: deadline) - .milliseconds(20)
+            guard remaining > .milliseconds(30) else {
+                return .failure(ProviderFailure(kind: .retryable, status: 0, code: "deadline", message: "no time left within deadline_ms"))
+            }
+            let timeout = min(.milliseconds(client.provider.timeoutMs), remaining)
+            do {
+                let a = try client.chat(req, timeout: timeout)
+                lock.lock()
+                breakers[pid]?.recordSuccess()
+                lock.unlock()
+                return .success(a)
+            } catch {
+                lock.lock()
+                switch error.kind {
+                case .retryable: breakers[pid]?.recordFailure(now: .now)
+                case .fatal:
+                    refusedUntil[pid] = ContinuousClock.now + refusalCoolDown
+                    breakers[pid]?.recordSuccess()
+                case .rejected, .contextLength: breakers[pid]?.recordSuccess() // a healthy provider's answer
+                }
+                lock.unlock()
+                guard error.kind == .retryable, attempt < client.provider.maxRetries else { return .failure(error) }
+                let wait = error.retryAfter ?? initialBackoff * (1 << attempt)
+                // A wait that would not leave time for the call: fail over now.
+                guard ContinuousClock.now + wait + .milliseconds(100) < deadline else { return .failure(error) }
+                sleep(wait)
+                attempt += 1
+            }
+        }
+    }
+
+    public static func ms(_ d: Duration) -> Int { Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000) }
+
+    /// At most `limit` characters, cut at a word with an ellipsis.
+    public static func fit(_ text: String, _ limit: Int) -> String {
+        guard text.count > limit else { return text }
+        var cut = String(text.prefix(limit - 1))
+        if let space = cut.lastIndex(where: \.isWhitespace), cut.distance(from: cut.startIndex, to: space) > limit / 2 {
+            cut = String(cut[..<space])
+        }
+        return cut + "…"
+    }
+}

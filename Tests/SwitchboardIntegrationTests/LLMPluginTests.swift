@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import SwitchboardTestSupport
+
+/// The llm plugin in the running host (the real binary, libllm.so loaded from the build):
+/// with the demo workspace and no model server, the customer is handed to a person and
+/// the journal says why; with a fake OpenAI-compatible server, the model's grounded
+/// answer is sent.
+@Suite(.serialized) struct LLMPluginTests {
+    /// The demo workspace as shipped, its knowledge path made absolute (the test host
+    /// runs in a temporary folder).
+    static var demo: String {
+        let text = (try? String(contentsOf: TestHost.repoRoot.appendingPathComponent("config/workspaces/demo.yaml"), encoding: .utf8)) ?? ""
+        return text.replacingOccurrences(of: "config/knowledge/", with: TestHost.repoRoot.appendingPathComponent("config/knowledge").path + "/")
+    }
+
+    static func workspace(baseURL: String, extra: String = "") -> String {
+        TestWorkspaces.demo + """
+
+        plugins:
+          - name: faq
+            config:
+              entries:
+                - {id: hours, questions: ["When are you open?"], answer: "8am to 7pm, Monday to Saturday."}
+          - name: llm
+            deadline_ms: 10000
+            config:
+              providers:
+                - {id: local, api: openai, base_url: "\(baseURL)", timeout_ms: 5000}
+              models:
+                - {id: small, providers: [local], model: "small-model", input_usd_per_mtok: 0.05, output_usd_per_mtok: 0.10, min_confidence: 0.7}
+              knowledge: [\(TestHost.repoRoot.appendingPathComponent("config/knowledge/demo.md").path)]
+              deadline_ms: 8000
+              handoff_message: "An agent will reply shortly."
+        \(extra)
+          - name: handoff
+        """
+    }
+
+    @Test func theDemoWithNoModelServerHandsOffAndJournalsWhy() throws {
+        // Port 8000 must be free for this to mean anything: skip loudly when it is not.
+        let h = try PipelineHarness(workspaces: ["demo": Self.demo])
+        try h.start()
+        #expect(try h.post([h.text("do you bake gluten free bread?")]).status == 200)
+        #expect(h.waitForReplies(1, timeout: .seconds(20)))
+        #expect(h.replies.last?.text == "Thanks for your patience. An agent will reply shortly.")
+        var events: [String] = []
+        _ = h.graph.wait(timeout: .seconds(10)) { _ in
+            events = (try? h.events()) ?? []
+            return events.contains { $0.contains(" state_changed ") && $0.contains("\"to\":\"human\"") }
+        }
+        let verdict = events.first { $0.contains(" verdict ") && $0.contains("\"plugin\":\"llm\"") }
+        #expect(verdict?.contains("llm: no provider answered") == true, "\(events)")
+        #expect(verdict?.contains("connection") == true, "\(events)")
+        // The host's log has one line per decision step, without the customer's text.
+        let decisions = h.host.logLines.filter { $0["message"] as? String == "llm decision" }
+        #expect(decisions.contains { $0["provider"] as? String == "local" && $0["outcome"] as? String == "failed" }, "\(h.host.logText)")
+        #expect(!h.host.logText.contains("gluten free bread"))
+    }
+
+    @Test func aModelAnswersWhatTheFAQCannot() throws {
+        let fake = try FakeLLMServer()
+        fake.script(.text(#"{"action": "answer", "text": "We do not bake gluten-free bread, sorry.", "confidence": 0.9}"#, input: 900, output: 14))
+        let h = try PipelineHarness(workspaces: ["demo": Self.workspace(baseURL: fake.openAIBaseURL)])
+        try h.start()
+        #expect(try h.post([h.text("When are you open?")]).status == 200)
+        #expect(h.waitForReplies(1))
+        #expect(h.replies.last?.text == "8am to 7pm, Monday to Saturday.")
+        #expect(fake.chatRequests.isEmpty) // the FAQ answered: no model call
+
+        #expect(try h.post([h.text("do you bake gluten free bread?")]).status == 200)
+        #expect(h.waitForReplies(2))
+        #expect(h.replies.last?.text == "We do not bake gluten-free bread, sorry.")
+        let request = try #require(fake.chatRequests.first)
+        let messages = try #require(request.json["messages"] as? [[String: Any]])
+        // Grounded: the knowledge file is in the system prompt; the earlier exchange and
+        // the question follow.
+        let system = messages.first?["content"] as? String ?? ""
+        #expect(system.contains("Answer ONLY from the KNOWLEDGE"))
+        #expect(system.contains("We do not bake gluten-free bread"))
+        #expect(messages.last?["content"] as? String == "do you bake gluten free bread?")
+        #expect(messages.filter { $0["content"] as? String == "do you bake gluten free bread?" }.count == 1)
+        #expect(messages.contains { $0["role"] as? String == "assistant" && $0["content"] as? String == "8am to 7pm, Monday to Saturday." })
+
+        // The model hands off; from then on the conversation is human and no model is asked.
+        fake.script(.text(#"{"action": "handoff", "text": "", "confidence": 0.9}"#))
+        #expect(try h.post([h.text("this is not what I ordered, I am upset")]).status == 200)
+        #expect(h.waitForReplies(3))
+        #expect(h.replies.last?.text == "An agent will reply shortly.")
+        #expect(fake.chatRequests.count == 2)
+        #expect(try h.post([h.text("hello? anyone there about the bread?")]).status == 200)
+        var events: [String] = []
+        _ = h.graph.wait(timeout: .seconds(10)) { _ in
+            events = (try? h.events()) ?? []
+            return events.filter { $0.contains(" verdict ") }.count >= 4
+        }
+        #expect(events.contains { $0.contains(" verdict ") && $0.contains("llm: model small asked for a human") }, "\(events)")
+        #expect(fake.chatRequests.count == 2)
+        #expect(h.replies.count == 3)
+    }
+
+    @Test func theSpendSurvivesARestartAndTheBudgetStopsCalls() throws {
+        let fake = try FakeLLMServer()
+        // $0.05/Mtok in, $0.10 out: 1,000,000 input tokens is $0.05, over a $0.04 day.
+        let ws = Self.workspace(baseURL: fake.openAIBaseURL).replacingOccurrences(
+            of: "handoff_message:", with: "budget: {daily_usd: 0.04}\n      handoff_message:")
+        fake.script(.text(#"{"action": "answer", "text": "Yes.", "confidence": 0.9}"#, input: 1_000_000, output: 10))
+        let h = try PipelineHarness(workspaces: ["demo": ws])
+        try h.start()
+        #expect(try h.post([h.text("first question about cakes")]).status == 200)
+        #expect(h.waitForReplies(1))
+        #expect(fake.chatRequests.count == 1)
+        try h.host.restart()
+        #expect(try h.post([h.text("second question about cakes", from: "2348030000001")]).status == 200)
+        // (The outbox is at-least-once: the first reply may go out again after the kill.)
+        #expect(h.graph.wait(timeout: .seconds(20)) { $0.acceptedSends.contains { $0.text == "An agent will reply shortly." } })
+        // The ledger, kept in the store, says the day's budget is spent: no call.
+        #expect(fake.chatRequests.count == 1)
+        let events = try h.events()
+        #expect(events.contains { $0.contains(" verdict ") && $0.contains("budget reached") }, "\(events)")
+    }
+}
