@@ -7,6 +7,8 @@ public enum ConfigSchema {
                      "Address and port to listen on: an IPv4 address, an IPv6 address in brackets, or localhost; port 0 picks a free port. Anything but loopback is reachable from the network (a warning): put a TLS proxy in front."),
         ConfigOption("max_body_bytes", .integer(1...1_073_741_824), .value("1048576"),
                      "Largest request body accepted, in bytes; larger requests are refused with 413."),
+        ConfigOption("trusted_proxies", .addressRanges, .value("[]"),
+                     "Reverse proxies (IP addresses or CIDR blocks) whose X-Forwarded-For is believed: the client is the right-most address in it that is not a trusted proxy. Empty: the peer's address is the client (X-Forwarded-For is ignored). Login and web chat rate limits count per client address."),
         ConfigOption("max_connections", .integer(16...1_000_000), .value("1024"),
                      "Most simultaneous connections; past it a new connection is closed at once. Each takes a file descriptor: keep it below the process's open-file limit (ulimit -n)."),
         ConfigOption("max_connections_per_address", .integer(0...1_000_000), .optional("64 when listen is not loopback; 0 (no limit) on loopback, where every peer is the local proxy"),
@@ -32,8 +34,6 @@ public enum ConfigSchema {
                      "Most web chat streams open at once from one client address; past it 429."),
         ConfigOption("max_streams_per_visitor", .integer(1...1000), .value("4"),
                      "Most streams open at once for one visitor of a workspace (a few browser tabs); past it 429."),
-        ConfigOption("trusted_proxies", .addressRanges, .value("[]"),
-                     "Reverse proxies (IP addresses or CIDR blocks) whose X-Forwarded-For is believed: the client is the right-most address in it that is not a trusted proxy. Empty: the peer's address is the client (X-Forwarded-For is ignored). Login and web chat rate limits count per client address."),
     ])
 
     public static let storage = ConfigSection(path: "storage", doc: "Where messages, conversations and the journal are stored: set sqlite or postgres, not both.", options: [
