@@ -356,7 +356,8 @@ final class Loader {
             postgresPassword = [password]
         }
         for s in host.config.whatsAppApps.flatMap({ [$0.appSecret, $0.verifyToken] })
-            + host.config.channels.compactMap(\.accessToken) + postgresPassword where !s.isEmpty && !secrets.contains(s) {
+            + host.config.channels.compactMap(\.accessToken) + postgresPassword
+            + [host.config.server.metricsToken].compactMap({ $0 }) where !s.isEmpty && !secrets.contains(s) {
             secrets.append(s)
         }
         return LoadedConfig(host: host.config, workspaces: workspaces.map(\.config), warnings: sorted, secrets: secrets)

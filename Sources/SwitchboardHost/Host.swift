@@ -115,7 +115,7 @@ final class Host: @unchecked Sendable {
                 configuration: HTTPServerConfiguration(listen: metricsListen.description, threadPoolSize: 1,
                                                        maxBodySize: 0, connectionLimit: 64, name: "metrics"),
                 router: metricsRouter, metrics: MetricsRegistry(), logger: logger)
-            services.append(HTTPService(server: metricsServer))
+            services.append(HTTPService(server: metricsServer, auxiliaryLogger: logger))
         }
         services.append(HTTPService(server: http))
         self.router = router

@@ -58,6 +58,19 @@ import Testing
         #expect(!off.logLines.contains { $0["message"] as? String == "metrics server listening" })
     }
 
+    @Test func aTakenMetricsPortDoesNotKeepTheHostFromServing() throws {
+        let blocker = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": TestWorkspaces.demo])
+        try blocker.start()
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML().replacingOccurrences(
+            of: "metrics_listen: localhost:0", with: "metrics_listen: 127.0.0.1:\(blocker.port)"),
+            workspaces: ["demo": TestWorkspaces.demo])
+        try host.start()
+        #expect(try host.client.get("/healthz").status == 200)
+        let line = try host.waitForLog(timeout: 5) { $0["message"] as? String == "metrics server not started; the host runs without it" }
+        #expect((line["error"] as? String)?.contains("address already in use") == true)
+        #expect(line["level"] as? String == "error")
+    }
+
     @Test func invalidConfigIsRefusedWithFileLineColumn() throws {
         let host = try TestHost(hostYAML: """
             server:

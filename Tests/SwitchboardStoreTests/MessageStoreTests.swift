@@ -138,6 +138,20 @@ import SwitchboardCore
         #expect(try b.messages.tail(conversation: conversation.id, before: nil, limit: 3).isEmpty)
     }
 
+    @Test func tailIsTheLastMessagesOfOneConversationOldestFirst() throws {
+        let conversation = try makeConversation(ws)
+        let other = try makeConversation(ws, phone: "+2348030000009")
+        var ids: [MessageID] = []
+        for i in 0..<5 {
+            ids.append(try #require(try ws.messages.insertInbound(inbound(conversation, "wamid.\(i)", "message \(i)")).inserted).id)
+            _ = try ws.messages.insertInbound(inbound(other, "wamid.other.\(i)", "noise"))
+        }
+        #expect(try ws.messages.tail(conversation: conversation.id, before: nil, limit: 3).map(\.id) == Array(ids[2..<5]))
+        #expect(try ws.messages.tail(conversation: conversation.id, before: nil, limit: 50).map(\.id) == ids)
+        #expect(try ws.messages.tail(conversation: conversation.id, before: nil, limit: 0).isEmpty)
+        #expect(try store.workspace("b").messages.tail(conversation: conversation.id, before: nil, limit: 5).isEmpty)
+    }
+
     @Test func searchTakesPlainWordsAndRanksMatches() throws {
         let conversation = try makeConversation(ws)
         let hours = try #require(try ws.messages.insertInbound(inbound(conversation, "wamid.1", "What are your opening hours?")).inserted)
