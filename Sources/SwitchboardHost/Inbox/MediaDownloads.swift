@@ -188,7 +188,7 @@ final class MediaDownloads: Service, @unchecked Sendable {
         }
 
         func begin(mimeType: String?, contentLength: Int?) -> Bool {
-            let stream = HTTPResponseStream()
+            let stream = HTTPResponseStream(bounded: true)
             self.stream = stream
             var response = HTTPResponse(status: 200, headers: MediaDownloads.headers(mimeType: mimeType, message: job.message))
             response.stream = stream
