@@ -40,7 +40,14 @@ public final class HTTPResponseStream: Sendable {
     private let roomWaiters = Atomic<Int>(0)
     private let closeHandlers = Mutex<[@Sendable () -> Void]>([])
 
-    public init() {}
+    /// True for a body with an end of its own (a download): at shutdown the server waits
+    /// for it like any request in flight and cuts it off only at its deadline, never
+    /// ends it early as if complete. False (event streams): finished at once.
+    public let isBounded: Bool
+
+    public init(bounded: Bool = false) {
+        isBounded = bounded
+    }
 
     /// Appends bytes to send. Returns false once the stream is finished or the client
     /// has gone (the bytes are dropped).

@@ -63,7 +63,7 @@ public final class HTTPServer: Sendable {
             r.ticker.cancel()
             core.stopping.store(true, ordering: .relaxed)
             if MHD_quiesce_daemon(r.daemon) >= 0 { close(r.listenFD) }
-            core.finishStreams()
+            core.finishStreams(final: true)
             MHD_stop_daemon(r.daemon)
             r.logTarget.deallocate()
         }
@@ -160,7 +160,8 @@ public final class HTTPServer: Sendable {
             core.logger?.warn("http server stopping with requests still in flight",
                               ["in_flight": String(left), "listen": configuration.listen])
         }
-        core.finishStreams()
+        // Past the deadline: downloads still going are cut off, not ended as complete.
+        core.finishStreams(final: true)
         if core.finishDeferred() > 0 {
             // Let the server threads send those 503s before the connections close.
             let grace = clock.now + .seconds(1)

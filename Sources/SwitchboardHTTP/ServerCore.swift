@@ -91,11 +91,14 @@ final class ServerCore: Sendable {
         logger.log(clientSide ? .debug : .warn, "libmicrohttpd: \(m)")
     }
 
-    /// Ends every open stream (at shutdown): suspended connections must be resumed
-    /// before the daemon stops.
-    func finishStreams() {
+    /// Ends open streams (at shutdown): suspended connections must be resumed before the
+    /// daemon stops. Event streams are finished at once; downloads (`isBounded`) run on
+    /// like any request in flight, and are cut off (`abort`) only when `final`.
+    func finishStreams(final: Bool = false) {
         let open = streams.withLock { Array($0.values) }
-        for s in open { s.finish() }
+        for s in open {
+            if !s.isBounded { s.finish() } else if final { s.abort() }
+        }
     }
 
     /// The periodic look at every open event stream (the server's timer): heartbeats,

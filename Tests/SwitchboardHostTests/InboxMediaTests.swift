@@ -145,19 +145,34 @@ import SwitchboardTestSupport
         #expect(fits.status == 200 && fits.complete && fits.body.count == 4096)
     }
 
-    /// The lookup under-reports the size (or reports none): the download is stopped at
-    /// the limit and the response is cut off, never ended as if complete.
-    @Test func aDownloadThatGrowsPastTheLimitIsCutOffNotServedAsComplete() throws {
+    /// The lookup under-reports the size: the download's own Content-Length is checked
+    /// too, before anything is sent to the agent.
+    @Test func anUnderReportedSizeIsCaughtOnTheDownloadsLength() throws {
         let bytes = Array(repeating: UInt8(3), count: 2 << 20)
         let s = try Served(limits: HostConfig.Media(maxBytes: 1 << 20)) { $0.addMedia(id: "91", bytes: bytes, mimeType: "audio/ogg") }
         s.graph.setReportedFileSize(100)
         let r = try s.media(try s.storeMedia(mediaID: "91", kind: .audio))
-        if r.status == 200 {
-            #expect(!r.complete, "a truncated download was ended as a complete response")
-            #expect(r.body.count <= 1 << 20)
-        } else {
-            #expect(r.status == 502 && r.text.contains("media_too_large"))
-        }
+        #expect(r.status == 502)
+        #expect(r.text.contains("\"code\":\"media_too_large\""))
+        #expect(s.mediaRequests().count == 1)     // asked, and stopped at the headers
+    }
+
+    /// A provider that under-reports the size and sends no Content-Length: the headers
+    /// have gone when the limit is passed, so the response is cut off (no final chunk),
+    /// never ended as if it were the whole file.
+    @Test func aDownloadThatGrowsPastTheLimitIsCutOffNotServedAsComplete() throws {
+        let bytes = Array(repeating: UInt8(3), count: 3 << 20)
+        let s = try Served(limits: HostConfig.Media(maxBytes: 1 << 20)) { $0.addMedia(id: "93", bytes: bytes, mimeType: "audio/ogg") }
+        s.graph.setReportedFileSize(100)
+        s.graph.setMediaChunked(true)
+        let r = try s.media(try s.storeMedia(mediaID: "93", kind: .audio))
+        #expect(r.status == 200)
+        #expect(!r.complete, "a download stopped at the limit was ended as a complete response")
+        #expect(r.body.count <= 1 << 20)
+        // Within the limit, the same chunked provider serves the whole file.
+        s.graph.addMedia(id: "94", bytes: Array(bytes.prefix(200_000)), mimeType: "audio/ogg")
+        let ok = try s.media(try s.storeMedia(mediaID: "94", kind: .audio, wamid: "w94"))
+        #expect(ok.status == 200 && ok.complete && ok.body.count == 200_000)
     }
 
     /// A damaged download (bytes that do not match the reported SHA-256) is cut off.

@@ -44,6 +44,8 @@ extension FakeGraphAPI {
         var contentType = "application/json"
         var headers: [(String, String)] = []
         var bytes: [UInt8]?
+        /// Sent with chunked coding (no Content-Length).
+        var chunked = false
     }
 
     static func json(_ object: [String: Any]) -> String {
@@ -106,6 +108,15 @@ extension FakeGraphAPI {
     }
 
     func respond(_ connection: OpaquePointer?, _ a: Answer) -> MHD_Result {
+        if a.chunked, let body = a.bytes {
+            let source = ChunkedSource(body)
+            let response = MHD_create_response_from_callback(CMicroHTTPD_SIZE_UNKNOWN(), 16 << 10, chunkedReader,
+                                                             Unmanaged.passRetained(source).toOpaque(), chunkedFree)
+            _ = MHD_add_response_header(response, "Content-Type", a.contentType)
+            let r = MHD_queue_response(connection, UInt32(a.status), response)
+            MHD_destroy_response(response)
+            return r
+        }
         var bytes = a.bytes ?? Array(a.body.utf8)
         let count = bytes.count
         if bytes.isEmpty { bytes = [0] }
@@ -156,7 +167,7 @@ extension FakeGraphAPI {
                 if s.mediaURLsExpired {
                     answer = Answer(status: 404, body: "URL expired", contentType: "text/plain")
                 } else if let m = s.media[parts[1]] {
-                    answer = Answer(status: 200, body: "", contentType: m.mime, bytes: m.bytes)
+                    answer = Answer(status: 200, body: "", contentType: m.mime, bytes: m.bytes, chunked: s.mediaChunked)
                 } else {
                     answer = Answer(status: 404, body: "not found", contentType: "text/plain")
                 }
@@ -248,4 +259,28 @@ extension FakeGraphAPI {
         let nums = s.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
         return nums.count == 2 && nums.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
     }
+}
+
+/// A body handed out in pieces of at most 16 KiB, for chunked answers.
+final class ChunkedSource {
+    let bytes: [UInt8]
+    var offset = 0
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+}
+
+let chunkedReader: MHD_ContentReaderCallback = { cls, _, buf, max in
+    guard let cls, let buf else { return -1 }
+    let source = Unmanaged<ChunkedSource>.fromOpaque(cls).takeUnretainedValue()
+    let n = min(max, 16 << 10, source.bytes.count - source.offset)
+    if n <= 0 { return CMicroHTTPD_CONTENT_READER_END_OF_STREAM() }
+    source.bytes.withUnsafeBytes { raw in
+        UnsafeMutableRawPointer(buf).copyMemory(from: raw.baseAddress! + source.offset, byteCount: n)
+    }
+    source.offset += n
+    return n
+}
+
+let chunkedFree: MHD_ContentReaderFreeCallback = { cls in
+    guard let cls else { return }
+    Unmanaged<ChunkedSource>.fromOpaque(cls).release()
 }

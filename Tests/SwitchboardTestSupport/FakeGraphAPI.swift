@@ -36,6 +36,8 @@ public final class FakeGraphAPI: @unchecked Sendable {
         var mediaLookupsWaiting = 0
         /// Set: lookups report this file_size instead of the real one.
         var reportedFileSize: Int?
+        /// Downloads are sent chunked, without Content-Length.
+        var mediaChunked = false
         var callback: (url: String, secret: String, statuses: [String])?
         var statusPosts: [WebhookPoster.Answer] = []
         var pendingStatusPosts = 0
@@ -165,6 +167,12 @@ public final class FakeGraphAPI: @unchecked Sendable {
     /// Lookups report `size` as the file size (a provider that under-reports); nil: the truth.
     public func setReportedFileSize(_ size: Int?) {
         state.withLock { $0.reportedFileSize = size }
+    }
+
+    /// Downloads are sent with chunked coding and no Content-Length (the size is known
+    /// only at the end); combine with `setReportedFileSize` for a provider that lies.
+    public func setMediaChunked(_ chunked: Bool) {
+        state.withLock { $0.mediaChunked = chunked }
     }
 
     /// Media lookups waiting in `holdMedia`.

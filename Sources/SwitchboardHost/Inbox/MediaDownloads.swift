@@ -55,11 +55,11 @@ final class MediaDownloads: Service, @unchecked Sendable {
         self.fetcher = fetcher
         self.limits = limits
         self.logger = logger
-        let box = Mutex<MediaDownloads?>(nil)
+        let box = WeakBox()
         pool = KeyedWorkQueue(workers: limits.downloads, name: "media") { _, job in
-            box.withLock { $0 }?.run(job)
+            box.value?.run(job)
         }
-        box.withLock { $0 = self }
+        box.value = self
     }
 
     /// Running plus waiting: the threads, and 4 times as many waiting their turn.
@@ -188,7 +188,7 @@ final class MediaDownloads: Service, @unchecked Sendable {
         }
 
         func begin(mimeType: String?, contentLength: Int?) -> Bool {
-            let stream = HTTPResponseStream()
+            let stream = HTTPResponseStream(bounded: true)
             self.stream = stream
             var response = HTTPResponse(status: 200, headers: MediaDownloads.headers(mimeType: mimeType, message: job.message))
             response.stream = stream
@@ -208,6 +208,11 @@ final class MediaDownloads: Service, @unchecked Sendable {
 
         func abort() { stream?.abort() }
     }
+}
+
+/// The pool's handler reaches its owner without keeping it alive.
+private final class WeakBox: @unchecked Sendable {
+    weak var value: MediaDownloads?
 }
 
 extension HTTPResponse {
