@@ -15,8 +15,34 @@ import Testing
 
     """
 
+    /// The demo bakery's FAQ and handoff, without the demo's llm plugin (whose answers
+    /// depend on a model server), and its fallback text.
+    static let bakery = """
+    id: demo
+    name: Mama Titi Bakery
+    region: NG
+    timezone: Africa/Lagos
+    fallback: "Thanks! We will get back to you shortly."
+    plugins:
+      - name: faq
+        config:
+          entries:
+            - id: hours
+              questions: ["What are your opening hours?", "When are you open?", "Are you open on Sunday?"]
+              answer: "We are open 8am to 7pm, Monday to Saturday. We are closed on Sundays."
+            - id: delivery
+              questions: ["Do you deliver?", "How much is delivery?", "Can you deliver to Lekki?"]
+              answer: "Yes! We deliver across Lagos Island and Lekki for 1,500 naira."
+            - id: payment
+              questions: ["How can I pay?", "Do you accept transfer?", "Can I pay by card?"]
+              answer: "We accept cash, card and bank transfer."
+      - name: handoff
+        config:
+          keywords: ["human", "agent", "complaint"]
+    """
+
     func host() throws -> TestHost {
-        try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": ResponderPipelineTests.bakery])
+        try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": Self.bakery])
     }
 
     @Test func countsEachTierAndTheTotals() throws {

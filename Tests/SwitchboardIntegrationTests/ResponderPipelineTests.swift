@@ -64,15 +64,16 @@ import SwitchboardTestSupport
 
     /// The demo FAQ says nothing about gluten: "do you have gluten free bread?" is not
     /// answered with the entry about which breads are baked (it was, score 0.42, before
-    /// the matcher learnt to abstain); the workspace fallback applies. Bread still is.
+    /// the matcher learnt to abstain); the chain goes on past the FAQ (in the demo, to the
+    /// llm plugin, which hands off when no model server runs). Bread still is answered.
     @Test func askAbstainsOnWhatTheDemoFAQDoesNotCover() throws {
         let host = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": Self.bakery])
         let r = try runSwitchboard(["ask", "--config", host.configPath, "--workspace", "demo", "--json", "do you have gluten free bread?"], cwd: host.dir)
         #expect(r.status == 0, "\(r.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-        #expect(object["verdict"] as? String == "pass", "\(r.stdout)")
-        #expect(object["plugin"] is NSNull, "\(r.stdout)")
-        #expect((object["text"] as? String)?.contains("bread") == false, "\(r.stdout)")
+        #expect(["pass", "handoff"].contains(object["verdict"] as? String ?? ""), "\(r.stdout)")
+        #expect(object["plugin"] as? String != "faq", "\(r.stdout)")
+        #expect((object["text"] as? String)?.contains("agege") != true, "\(r.stdout)")
 
         let bread = try runSwitchboard(["ask", "--config", host.configPath, "--workspace", "demo", "--json", "do you have bread today?"], cwd: host.dir)
         let b = try #require(try JSONSerialization.jsonObject(with: Data(bread.stdout.utf8)) as? [String: Any])
