@@ -102,7 +102,7 @@ extension FAQIndex {
         var queryMass = 0.0
 
         var fuzzyLookups = 0
-        for term in terms {
+        for term in terms where !term.isFunctionWord {
             let expansions = self.expansions(of: term, fuzzyLookups: &fuzzyLookups)
             // A word the FAQ has never seen counts as unexplained at the weight of the
             // rarest word; days, times and numbers the FAQ never mentions do not count,
@@ -150,6 +150,28 @@ extension FAQIndex {
                 termEntryBest[Int(e)] = 0
             }
             termDocs.removeAll(keepingCapacity: true)
+            termEntries.removeAll(keepingCapacity: true)
+        }
+        // Function words only refine what the topic words found: each is looked up in
+        // the short function-word list of every question touched so far. One the FAQ
+        // does not have weighs nothing, like an unknown day or number.
+        for term in terms where term.isFunctionWord && !touchedDocs.isEmpty {
+            guard let id = termIDs[term.term] else { continue }
+            let base = term.weight * idf[Int(id)]
+            queryMass += base
+            for d in touchedDocs {
+                for word in docFunctionWords[Int(d)] where word.term == id {
+                    let contribution = base * word.weight
+                    docCoverage[Int(d)] += contribution
+                    let e = Int(docEntry[Int(d)])
+                    if termEntryBest[e] == 0 { termEntries.append(Int32(e)) }
+                    termEntryBest[e] = max(termEntryBest[e], contribution * word.entryShare)
+                }
+            }
+            for e in termEntries {
+                entryCoverage[Int(e)] += termEntryBest[Int(e)]
+                termEntryBest[Int(e)] = 0
+            }
             termEntries.removeAll(keepingCapacity: true)
         }
         guard queryMass > 0, !touchedEntries.isEmpty else { return scored }
