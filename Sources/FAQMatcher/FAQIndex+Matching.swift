@@ -31,7 +31,7 @@ extension FAQIndex {
         return FAQMatch(
             entryID: entryIDs[best.entry], answer: answers[best.entry], score: best.score,
             runnerUpEntryID: runnerUp.map { entryIDs[$0.entry] }, runnerUpScore: runnerUp?.score ?? 0,
-            signals: signals, abstention: abstention(best, runnerUp: runnerUp?.score ?? 0, scored))
+            signals: signals, abstention: abstention(best, runnerUp: runnerUp?.score ?? 0))
     }
 
     /// A scored entry, as `rank` returns it.
@@ -58,11 +58,10 @@ extension FAQIndex {
     /// All entries the message touches, best first, with the decision of `match`
     /// (for tests and diagnostics).
     func rank(_ text: String) -> [Candidate] {
-        let scored = score(text)
-        var candidates = scored.candidates
+        var candidates = score(text).candidates
         candidates.sort(by: Self.precedes)
         if !candidates.isEmpty,
-           abstention(candidates[0], runnerUp: candidates.count > 1 ? candidates[1].score : 0, scored) == nil {
+           abstention(candidates[0], runnerUp: candidates.count > 1 ? candidates[1].score : 0) == nil {
             candidates[0].isAnswer = true
         }
         return candidates
@@ -74,7 +73,7 @@ extension FAQIndex {
     }
 
     /// Why the matcher does not answer with `best`, or `nil` when it does.
-    private func abstention(_ best: Candidate, runnerUp: Double, _ scored: Scored) -> FAQAbstention? {
+    private func abstention(_ best: Candidate, runnerUp: Double) -> FAQAbstention? {
         if !best.hasQuestionMatch { return .noTopicWord }
         if best.score < threshold { return .lowScore }
         if best.matchedWords < 2, best.score < Self.singleWordThreshold { return .oneTopicWord }
