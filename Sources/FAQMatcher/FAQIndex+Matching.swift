@@ -95,7 +95,7 @@ extension FAQIndex {
         var termEntryBest = [Double](repeating: 0, count: entryCount)
         var questionMatch = [Bool](repeating: false, count: entryCount)
         var matchedWords = [Int](repeating: 0, count: entryCount)
-        var termInQuestion = [Bool](repeating: false, count: entryCount)
+        var termInEntry = [Bool](repeating: false, count: entryCount)
         var touchedDocs: [Int32] = [], touchedEntries: [Int32] = []
         var termDocs: [Int32] = [], termEntries: [Int32] = []
         var queryMass = 0.0
@@ -131,7 +131,9 @@ extension FAQIndex {
                         if termDocBest[d] == 0 { termDocs.append(posting.doc) }
                         termDocBest[d] = max(termDocBest[d], contribution)
                         if term.canCarryMatch { questionMatch[e] = true }
-                        if isTopicWord { termInQuestion[e] = true }
+                        if isTopicWord { termInEntry[e] = true }
+                    } else if isTopicWord {
+                        termInEntry[e] = true
                     }
                     if termEntryBest[e] == 0 { termEntries.append(Int32(e)) }
                     termEntryBest[e] = max(termEntryBest[e], contribution * posting.entryShare)
@@ -143,7 +145,7 @@ extension FAQIndex {
                 termDocBest[Int(d)] = 0
             }
             for e in termEntries {
-                if termInQuestion[Int(e)] { matchedWords[Int(e)] += 1; termInQuestion[Int(e)] = false }
+                if termInEntry[Int(e)] { matchedWords[Int(e)] += 1; termInEntry[Int(e)] = false }
                 if entryCoverage[Int(e)] == 0 { touchedEntries.append(e) }
                 entryCoverage[Int(e)] += termEntryBest[Int(e)]
                 termEntryBest[Int(e)] = 0

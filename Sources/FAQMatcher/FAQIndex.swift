@@ -26,7 +26,8 @@ import Foundation
 /// - shares with one of its questions a topic word or an interrogative ("where r u"),
 ///   not only days, times, numbers, "free" or stopwords;
 /// - scores at least `threshold`, and at least `singleWordThreshold` when the match
-///   rests on one topic word (one shared word is weak evidence in a large FAQ);
+///   rests on one topic word of the entry's questions and answer (one shared word is
+///   weak evidence in a large FAQ);
 /// - covers at least `minQuestionCoverage` of one of its questions;
 /// - leads the runner-up by `margin` of its own score (the runner-up scores at most
 ///   `(1 - margin) * score`).
