@@ -13,7 +13,10 @@ import SwitchboardPluginKit
 ///         file: config/faq/bakery.csv    # ...and/or a file: .json (a list of entries, or
 ///                                        # {"entries": [...]}) or .csv (header id,question,answer;
 ///                                        # one row per question, rows of one id share its answer)
-///         threshold: 0.6                 # optional: the matcher's minimum score
+///         threshold: 0.2                 # optional: the matcher's minimum score (default 0.2)
+///         margin: 0.55                   # optional: the best entry's lead over the runner-up,
+///                                        # as a share of its score (default 0.55: the
+///                                        # runner-up may score at most 45 % of the best)
 ///
 /// A relative `file` is read from the host's working directory. For entries in a YAML
 /// file, use the workspace's generic `config_file:` beside `config:` (the host reads the
@@ -24,8 +27,9 @@ import SwitchboardPluginKit
 struct FAQConfig {
     var entries: [FAQEntry] = []
     var threshold: Double?
+    var margin: Double?
 
-    static let keys: Set<String> = ["entries", "file", "threshold"]
+    static let keys: Set<String> = ["entries", "file", "threshold", "margin"]
 
     init(_ config: PluginConfig) throws {
         try config.rejectUnknownKeys(Self.keys)
@@ -42,6 +46,12 @@ struct FAQConfig {
                 throw PluginError.invalid("config: threshold must be a number between 0 and 1")
             }
             threshold = t
+        }
+        if let v = o["margin"] {
+            guard let m = v as? Double, m >= 0, m <= 1 else {
+                throw PluginError.invalid("config: margin must be a number between 0 and 1")
+            }
+            margin = m
         }
         guard !entries.isEmpty else { throw PluginError.invalid("config: no FAQ entries (give entries or file)") }
         var seen: Set<String> = []

@@ -2,7 +2,8 @@ import FAQMatcher
 import SwitchboardPluginKit
 
 /// Answers questions from the workspace's FAQ: the best matching entry's answer, or
-/// pass when nothing matches well enough. `handle` only matches in memory, so it is
+/// pass when nothing matches clearly enough (the matcher abstains; the reason and the
+/// scores are in the debug log). `handle` only matches in memory, so it is
 /// exported for inline calls (SB_PLUGIN_FLAG_INLINE).
 struct FAQResponder: Responder {
     let index: FAQIndex
@@ -10,16 +11,23 @@ struct FAQResponder: Responder {
 
     init(context: PluginContext, config: PluginConfig) throws {
         let c = try FAQConfig(config)
-        index = FAQIndex(entries: c.entries, threshold: c.threshold)
+        index = FAQIndex(entries: c.entries, threshold: c.threshold, margin: c.margin)
         self.context = context
         context.debug("faq loaded", ["entries": String(c.entries.count)])
     }
 
     func handle(_ message: IncomingMessage) throws -> Verdict {
         let text = message.text
-        guard !text.isEmpty, let match = index.match(text) else { return .pass }
-        context.debug("faq matched", ["conversation": message.conversationID, "entry": match.entryID, "score": String(match.score)])
-        return .reply(match.answer)
+        guard !text.isEmpty, let verdict = index.assess(text) else { return .pass }
+        guard verdict.isAnswer else {
+            context.debug("faq abstained", [
+                "conversation": message.conversationID, "entry": verdict.entryID, "score": String(verdict.score),
+                "runner_up_score": String(verdict.runnerUpScore), "reason": verdict.abstention?.rawValue ?? "",
+            ])
+            return .pass
+        }
+        context.debug("faq matched", ["conversation": message.conversationID, "entry": verdict.entryID, "score": String(verdict.score)])
+        return .reply(verdict.answer)
     }
 }
 

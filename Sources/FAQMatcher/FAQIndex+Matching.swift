@@ -31,7 +31,7 @@ extension FAQIndex {
         return FAQMatch(
             entryID: entryIDs[best.entry], answer: answers[best.entry], score: best.score,
             runnerUpEntryID: runnerUp.map { entryIDs[$0.entry] }, runnerUpScore: runnerUp?.score ?? 0,
-            signals: signals, abstention: abstention(best, runnerUp: runnerUp?.score ?? 0, scored))
+            signals: signals, abstention: abstention(best, runnerUp: runnerUp?.score ?? 0))
     }
 
     /// A scored entry, as `rank` returns it.
@@ -58,11 +58,10 @@ extension FAQIndex {
     /// All entries the message touches, best first, with the decision of `match`
     /// (for tests and diagnostics).
     func rank(_ text: String) -> [Candidate] {
-        let scored = score(text)
-        var candidates = scored.candidates
+        var candidates = score(text).candidates
         candidates.sort(by: Self.precedes)
         if !candidates.isEmpty,
-           abstention(candidates[0], runnerUp: candidates.count > 1 ? candidates[1].score : 0, scored) == nil {
+           abstention(candidates[0], runnerUp: candidates.count > 1 ? candidates[1].score : 0) == nil {
             candidates[0].isAnswer = true
         }
         return candidates
@@ -74,7 +73,7 @@ extension FAQIndex {
     }
 
     /// Why the matcher does not answer with `best`, or `nil` when it does.
-    private func abstention(_ best: Candidate, runnerUp: Double, _ scored: Scored) -> FAQAbstention? {
+    private func abstention(_ best: Candidate, runnerUp: Double) -> FAQAbstention? {
         if !best.hasQuestionMatch { return .noTopicWord }
         if best.score < threshold { return .lowScore }
         if best.matchedWords < 2, best.score < Self.singleWordThreshold { return .oneTopicWord }
@@ -96,13 +95,13 @@ extension FAQIndex {
         var termEntryBest = [Double](repeating: 0, count: entryCount)
         var questionMatch = [Bool](repeating: false, count: entryCount)
         var matchedWords = [Int](repeating: 0, count: entryCount)
-        var termInQuestion = [Bool](repeating: false, count: entryCount)
+        var termInEntry = [Bool](repeating: false, count: entryCount)
         var touchedDocs: [Int32] = [], touchedEntries: [Int32] = []
         var termDocs: [Int32] = [], termEntries: [Int32] = []
         var queryMass = 0.0
 
         var fuzzyLookups = 0
-        for term in terms {
+        for term in terms where !term.isFunctionWord {
             let expansions = self.expansions(of: term, fuzzyLookups: &fuzzyLookups)
             // A word the FAQ has never seen counts as unexplained at the weight of the
             // rarest word; days, times and numbers the FAQ never mentions do not count,
@@ -132,7 +131,9 @@ extension FAQIndex {
                         if termDocBest[d] == 0 { termDocs.append(posting.doc) }
                         termDocBest[d] = max(termDocBest[d], contribution)
                         if term.canCarryMatch { questionMatch[e] = true }
-                        if isTopicWord { termInQuestion[e] = true }
+                        if isTopicWord { termInEntry[e] = true }
+                    } else if isTopicWord {
+                        termInEntry[e] = true
                     }
                     if termEntryBest[e] == 0 { termEntries.append(Int32(e)) }
                     termEntryBest[e] = max(termEntryBest[e], contribution * posting.entryShare)
@@ -144,12 +145,34 @@ extension FAQIndex {
                 termDocBest[Int(d)] = 0
             }
             for e in termEntries {
-                if termInQuestion[Int(e)] { matchedWords[Int(e)] += 1; termInQuestion[Int(e)] = false }
+                if termInEntry[Int(e)] { matchedWords[Int(e)] += 1; termInEntry[Int(e)] = false }
                 if entryCoverage[Int(e)] == 0 { touchedEntries.append(e) }
                 entryCoverage[Int(e)] += termEntryBest[Int(e)]
                 termEntryBest[Int(e)] = 0
             }
             termDocs.removeAll(keepingCapacity: true)
+            termEntries.removeAll(keepingCapacity: true)
+        }
+        // Function words only refine what the topic words found: each is looked up in
+        // the short function-word list of every question touched so far. One the FAQ
+        // does not have weighs nothing, like an unknown day or number.
+        for term in terms where term.isFunctionWord && !touchedDocs.isEmpty {
+            guard let id = termIDs[term.term] else { continue }
+            let base = term.weight * idf[Int(id)]
+            queryMass += base
+            for d in touchedDocs {
+                for word in docFunctionWords[Int(d)] where word.term == id {
+                    let contribution = base * word.weight
+                    docCoverage[Int(d)] += contribution
+                    let e = Int(docEntry[Int(d)])
+                    if termEntryBest[e] == 0 { termEntries.append(Int32(e)) }
+                    termEntryBest[e] = max(termEntryBest[e], contribution * word.entryShare)
+                }
+            }
+            for e in termEntries {
+                entryCoverage[Int(e)] += termEntryBest[Int(e)]
+                termEntryBest[Int(e)] = 0
+            }
             termEntries.removeAll(keepingCapacity: true)
         }
         guard queryMass > 0, !touchedEntries.isEmpty else { return scored }

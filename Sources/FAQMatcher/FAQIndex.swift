@@ -26,7 +26,8 @@ import Foundation
 /// - shares with one of its questions a topic word or an interrogative ("where r u"),
 ///   not only days, times, numbers, "free" or stopwords;
 /// - scores at least `threshold`, and at least `singleWordThreshold` when the match
-///   rests on one topic word (one shared word is weak evidence in a large FAQ);
+///   rests on one topic word of the entry's questions and answer (one shared word is
+///   weak evidence in a large FAQ);
 /// - covers at least `minQuestionCoverage` of one of its questions;
 /// - leads the runner-up by `margin` of its own score (the runner-up scores at most
 ///   `(1 - margin) * score`).
@@ -70,9 +71,20 @@ public final class FAQIndex: Sendable {
     let docEntry: [Int32]
     let docIsAnswer: [Bool]
     let docSelfMass: [Double]
+    /// Per question document: its function words (stopwords). They are not in
+    /// `postings`: a function word is in nearly every question, and walking its posting
+    /// list for every message would cost more than the rest of the match. It is looked
+    /// up only in the documents the message's topic words found.
+    let docFunctionWords: [[FunctionWord]]
     /// Fuzzy keys are the surface words and terms of the FAQ; each maps to its terms.
     let fuzzy: FuzzyIndex
     let fuzzyKeyTerms: [[Int32]]
+
+    struct FunctionWord: Sendable {
+        var term: Int32
+        var weight: Double
+        var entryShare: Double
+    }
 
     struct Posting: Sendable {
         var doc: Int32
@@ -148,11 +160,14 @@ public final class FAQIndex: Sendable {
             }
         }
         var postings = [[Posting]](repeating: [], count: entriesOfTerm.count)
+        var functionWords = [[FunctionWord]](repeating: [], count: docs.count)
         var selfMass: [Double] = []
         for (d, doc) in docs.enumerated() {
             var frequency: [Int32: Int] = [:]
             var weightOfTerm: [Int32: Double] = [:]
+            var isFunctionWord: Set<Int32> = []
             for t in doc.terms {
+                if t.isFunctionWord { isFunctionWord.insert(termIDs[t.term]!) }
                 let id = termIDs[t.term]!
                 frequency[id, default: 0] += 1
                 weightOfTerm[id] = max(weightOfTerm[id] ?? 0, t.weight)
@@ -166,7 +181,11 @@ public final class FAQIndex: Sendable {
                 let weight = min(1, bm25) * (doc.isAnswer ? Self.answerWeight : 1)
                 let share = Double(docsWithTerm[Int64(id) << 32 | Int64(doc.entry)]!) / Double(docsOfEntry[Int(doc.entry)])
                 let entryShare = Self.entryShareBase + (1 - Self.entryShareBase) * share
-                postings[Int(id)].append(Posting(doc: Int32(d), weight: weight, entryShare: entryShare))
+                if isFunctionWord.contains(id) {
+                    if !doc.isAnswer { functionWords[d].append(FunctionWord(term: id, weight: weight, entryShare: entryShare)) }
+                } else {
+                    postings[Int(id)].append(Posting(doc: Int32(d), weight: weight, entryShare: entryShare))
+                }
                 mass += weightOfTerm[id]! * idf[Int(id)] * weight
             }
             selfMass.append(mass)
@@ -176,6 +195,7 @@ public final class FAQIndex: Sendable {
         docEntry = docs.map(\.entry)
         docIsAnswer = docs.map(\.isAnswer)
         docSelfMass = selfMass
+        docFunctionWords = functionWords
 
         let keys = fuzzyKeys.keys.sorted()
         fuzzy = FuzzyIndex(words: keys)

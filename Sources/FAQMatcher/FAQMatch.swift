@@ -42,7 +42,7 @@ public struct FAQSignals: Sendable, Equatable {
     public var questionCoverage: Double
     /// Topic words of the message (full weight, after stopwords), known to the FAQ or not.
     public var messageWords: Int
-    /// Topic words of the message found in one of the entry's questions.
+    /// Topic words of the message found in the entry (one of its questions or its answer).
     public var matchedWords: Int
     /// Topic words of the message that the FAQ has never seen (after fuzzy lookup).
     public var unknownWords: Int

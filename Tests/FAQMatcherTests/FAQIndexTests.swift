@@ -161,12 +161,15 @@ import FAQEvaluation
 
     /// `assess` shows later tiers what the matcher saw, answered or not.
     @Test func assessReportsRunnerUpSignalsAndWhyItAbstains() throws {
-        let answer = try #require(index.assess("do you deliver to my house"))
-        #expect(answer.isAnswer && answer.entryID == "delivery")
-        #expect(answer.runnerUpEntryID != nil && answer.runnerUpScore < answer.score)
+        let answer = try #require(index.assess("can i pay with card"))
+        #expect(answer.isAnswer && answer.entryID == "payment")
+        #expect(answer.runnerUpScore <= (1 - index.margin) * answer.score)
         #expect(answer.margin == answer.score - answer.runnerUpScore)
+        let two = try #require(index.assess("can i pay by card for delivery"))
+        #expect(two.entryID == "payment" && two.runnerUpEntryID == "delivery", "\(two)")
+        #expect(two.runnerUpScore > 0 && two.runnerUpScore < two.score)
         #expect(answer.signals.matchedWords >= 1 && answer.signals.coverage > 0 && answer.signals.questionCoverage > 0)
-        #expect(index.match("do you deliver to my house") == answer)
+        #expect(index.match("can i pay with card") == answer)
 
         let unsure = try #require(index.assess("what about the tomorrow"))
         #expect(!unsure.isAnswer && unsure.abstention == .noTopicWord)

@@ -163,6 +163,23 @@ import SwitchboardCore
         }
     }
 
+    /// `margin` is how far the best entry must lead the runner-up: two entries that
+    /// both fit pass by default, and the first listed answers with `margin: 0`.
+    @Test func faqMarginDecidesBetweenCloseEntries() throws {
+        let entries = #""entries": [{"id": "a", "questions": ["Do you sell sourdough bread?"], "answer": "A"}, {"id": "b", "questions": ["Do you sell sourdough loaves?"], "answer": "B"}]"#
+        let h = try host()
+        let cautious = try h.load(workspace: "ws-a", specs: [PluginSpec(name: "faq", configJSON: "{\(entries)}")])
+        #expect(run(cautious, "do you sell sourdough").verdict == .pass)
+        let eager = try h.load(workspace: "ws-a", specs: [PluginSpec(name: "faq", configJSON: "{\(entries), \"margin\": 0}")])
+        #expect(run(eager, "do you sell sourdough").verdict == .reply(text: "A", buttons: []))
+        do {
+            _ = try h.load(workspace: "ws-a", specs: [PluginSpec(name: "faq", configJSON: "{\(entries), \"margin\": 2}")])
+            Issue.record("margin 2 loaded")
+        } catch let e as PluginLoadError {
+            #expect(e.message.contains("margin must be a number between 0 and 1"), "\(e.message)")
+        }
+    }
+
     @Test func faqEntriesFromCSVAndJSONFiles() throws {
         let dir = TestSupport.tempDir()
         try """
