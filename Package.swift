@@ -75,7 +75,7 @@ let package = Package(
         // libcurl, the cascade, the budget ledger), which is testable without a host.
         // LLMEngine does not link SwitchboardCore (the host already has that module in the
         // process); it compiles Core's CircuitBreaker.swift through a symlink instead.
-        .target(name: "LLMEngine", dependencies: ["CCurl"], path: "Sources/LLMEngine"),
+        .target(name: "LLMEngine", dependencies: ["CCurl", "FAQMatcher"], path: "Sources/LLMEngine"),
         .target(name: "LLMPlugin", dependencies: ["SwitchboardPluginKit", "LLMEngine"], path: "Plugins/LLM"),
         .target(name: "HelloSwiftPlugin", dependencies: ["SwitchboardPluginKit"], path: "plugin-sdk/examples/hello-swift"),
         // Plugin boundary micro-benchmark: swift run -c release switchboard-plugin-bench

@@ -70,6 +70,8 @@ public struct LLMConfig: Sendable, Equatable {
         public var provider: String
         public var model: String
         public var answerThreshold: Double
+        /// How far the best entry's score must lead the second entry's.
+        public var answerMargin: Double
     }
 
     public enum OnUnknown: String, Sendable, Equatable { case handoff, fallback }
@@ -110,7 +112,7 @@ public struct LLMConfig: Sendable, Equatable {
         "id", "providers", "model", "input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok",
         "min_confidence", "max_tokens",
     ]
-    static let embeddingKeys: Set<String> = ["provider", "model", "answer_threshold"]
+    static let embeddingKeys: Set<String> = ["provider", "model", "answer_threshold", "answer_margin"]
     static let budgetKeys: Set<String> = ["daily_usd", "monthly_usd"]
 
     /// Parses the config's JSON text.
@@ -191,7 +193,7 @@ public struct LLMConfig: Sendable, Equatable {
         var embeddings: Embeddings?
         if let ev = o["embeddings"] {
             let er = r.child("embeddings")
-            guard let e = ev as? [String: Any] else { throw LLMConfigError("config: embeddings must be an object {provider, model, answer_threshold}") }
+            guard let e = ev as? [String: Any] else { throw LLMConfigError("config: embeddings must be an object {provider, model, answer_threshold, answer_margin}") }
             try er.rejectUnknown(e, Self.embeddingKeys)
             let pid = try er.requiredString(e, "provider")
             guard let p = providers.first(where: { $0.id == pid }) else {
@@ -201,7 +203,10 @@ public struct LLMConfig: Sendable, Equatable {
                 throw LLMConfigError("config: embeddings.provider: \"\(pid)\" speaks anthropic, which has no embeddings API; name an openai provider")
             }
             embeddings = Embeddings(provider: pid, model: try er.requiredString(e, "model"),
-                                    answerThreshold: try er.double(e, "answer_threshold", in: 0...1) ?? 0.80)
+                                    // Calibrated on CLINC150's dev split with all-MiniLM-L6-v2
+                                    // (bench/eval/semantic_calibration.py, docs/answer-quality.md).
+                                    answerThreshold: try er.double(e, "answer_threshold", in: 0...1) ?? 0.55,
+                                    answerMargin: try er.double(e, "answer_margin", in: 0...1) ?? 0.13)
         }
 
         var knowledge: [String] = []

@@ -1,3 +1,4 @@
+import FAQMatcher
 import Foundation
 
 /// One step of a decision, journalled by the plugin as one log line: which tier and
@@ -192,7 +193,8 @@ public final class Orchestrator: @unchecked Sendable {
     }
 
     /// Tier 2: the message's embedding against the FAQ questions' (computed once per
-    /// knowledge version); the entry's answer when the closest is similar enough.
+    /// knowledge version); the entry's answer when its score (the mean of its two closest
+    /// questions) reaches `answer_threshold` and leads the next entry by `answer_margin`.
     func semanticAnswer(_ question: String, deadline: ContinuousClock.Instant, events: inout [DecisionEvent]) -> String? {
         guard let semantic, !semantic.isEmpty, let e = config.embeddings, let client = clients[e.provider] else { return nil }
         let started = ContinuousClock.now
@@ -214,14 +216,24 @@ public final class Orchestrator: @unchecked Sendable {
             event("failed", error.description)
             return nil
         }
-        guard let m = semantic.best(vector, among: vectors) else { return nil }
-        let detail = "entry \(m.entry.id), similarity \(String(format: "%.3f", m.similarity))"
-        if m.similarity >= e.answerThreshold {
-            event("answer", detail)
-            return m.entry.answer
+        let decision: FAQEmbeddingIndex.Decision
+        do {
+            decision = try semantic.index(vectors).decide(vector, threshold: e.answerThreshold, margin: e.answerMargin)
+        } catch {
+            event("failed", "\(error)")
+            return nil
         }
-        event("no_match", detail + " < \(e.answerThreshold)")
-        return nil
+        func f(_ x: Double) -> String { String(format: "%.3f", x) }
+        switch decision {
+        case let .answer(id, score, margin):
+            guard let entry = semantic.entry(id) else { return nil }
+            event("answer", "entry \(id), score \(f(score)), margin \(f(margin))")
+            return entry.answer
+        case let .abstain(reason, best, score, margin):
+            let why = reason == .belowThreshold ? "score below \(f(e.answerThreshold))" : "margin below \(f(e.answerMargin))"
+            event("no_match", "closest entry \(best), score \(f(score)), margin \(f(margin)): \(why)")
+            return nil
+        }
     }
 
     /// One embeddings call: the breaker, the deadline, no retries (the tier is an

@@ -1,3 +1,4 @@
+import FAQMatcher
 import Foundation
 
 /// Normalises a question for the answer cache: lower case, accents folded, only letters
@@ -83,18 +84,13 @@ public final class AnswerCache: @unchecked Sendable {
 /// version and embedding model, kept in the plugin's state (one value per question:
 /// the floats as base64), loaded into memory at the first message that needs them.
 public final class SemanticIndex: @unchecked Sendable {
-    public struct Match: Sendable, Equatable {
-        public var entry: Knowledge.FAQItem
-        public var question: String
-        public var similarity: Double
-    }
-
     let items: [(entry: Int, question: String)]
     let faq: [Knowledge.FAQItem]
     let storage: any LedgerStorage
     let prefix: String
     private let lock = NSLock()
     private var vectors: [[Float]]?
+    private var built: FAQEmbeddingIndex?
     private var lastFailure: ContinuousClock.Instant?
     /// After a failed computation, the next try waits this long (not one call per message).
     public var retryAfterFailure: Duration = .seconds(60)
@@ -138,27 +134,22 @@ public final class SemanticIndex: @unchecked Sendable {
         }
     }
 
-    /// The FAQ question closest to `vector` (cosine similarity).
-    func best(_ vector: [Float], among vectors: [[Float]]) -> Match? {
-        var best: (Int, Double)?
-        for (i, v) in vectors.enumerated() {
-            let s = Self.cosine(vector, v)
-            if best == nil || s > best!.1 { best = (i, s) }
-        }
-        guard let (i, s) = best else { return nil }
-        return Match(entry: faq[items[i].entry], question: items[i].question, similarity: s)
+    /// The FAQ's vectors as an index (built once, the first time they are had): entries
+    /// scored as `FAQEmbeddingIndex` does (the mean of an entry's two closest questions).
+    func index(_ vectors: [[Float]]) throws -> FAQEmbeddingIndex {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built { return built }
+        var byEntry: [Int: [[Float]]] = [:]
+        for (i, v) in vectors.enumerated() where i < items.count { byEntry[items[i].entry, default: []].append(v) }
+        let entries = byEntry.keys.sorted().map { (id: faq[$0].id, vectors: byEntry[$0]!) }
+        let index = try FAQEmbeddingIndex(entries: entries)
+        built = index
+        return index
     }
 
-    static func cosine(_ a: [Float], _ b: [Float]) -> Double {
-        guard a.count == b.count, !a.isEmpty else { return 0 }
-        var dot = 0.0, na = 0.0, nb = 0.0
-        for i in a.indices {
-            dot += Double(a[i]) * Double(b[i])
-            na += Double(a[i]) * Double(a[i])
-            nb += Double(b[i]) * Double(b[i])
-        }
-        return na > 0 && nb > 0 ? dot / (na.squareRoot() * nb.squareRoot()) : 0
-    }
+    /// The FAQ entry with this id.
+    func entry(_ id: String) -> Knowledge.FAQItem? { faq.first { $0.id == id } }
 
     static func encode(_ v: [Float]) -> String {
         v.withUnsafeBytes { Data($0).base64EncodedString() }

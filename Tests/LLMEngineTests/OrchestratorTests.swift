@@ -315,6 +315,21 @@ struct Cascade {
         guard case .answer = far.outcome else { Issue.record("no answer"); return }
     }
 
+    /// A message as close to two entries is not answered by either: the best entry must
+    /// lead the next by answer_margin (0.13 by default), however high its score.
+    @Test func aMessageBetweenTwoEntriesIsLeftToGeneration() throws {
+        let fake = try FakeLLMServer()
+        fake.setEmbedding("Do you deliver?", [1, 0, 0])
+        fake.setEmbedding("Can you deliver to Lekki?", [1, 0.05, 0])
+        fake.setEmbedding("When are you open?", [0.9, 0.3, 0])
+        fake.setEmbedding("are you open to deliver", [1, 0.15, 0])
+        let o = try Self.orchestrator(fake, storage: MemoryStorage())
+        let d = o.respond(question: "are you open to deliver", history: [], deadline: .now + .seconds(5))
+        let semantic = try #require(d.events.first { $0.tier == "semantic" && $0.outcome == "no_match" })
+        #expect(semantic.detail.contains("margin below 0.130"), "\(semantic.detail)")
+        #expect(fake.chatRequests.count == 1)   // generation, not the delivery entry's answer
+    }
+
     @Test func theSameQuestionIsAnsweredFromTheCacheUntilTheKnowledgeChanges() throws {
         let fake = try FakeLLMServer()
         fake.setDefaultContent(answer("Yes, egg-free cakes on request.", 0.9))

@@ -26,7 +26,9 @@ import Testing
             #expect(r.stdout.contains("error: '\(key)' is the demo secret"), "\(key) not named: \(r.stdout)")
         }
         // With real secrets in the environment the same file passes.
-        let real = try runSwitchboard(["check", "--config", host.configPath], cwd: host.dir,
+        // (From the repository, as an operator runs it: the demo's llm plugin reads its
+        // knowledge file relative to the working directory.)
+        let real = try runSwitchboard(["check", "--config", host.configPath], cwd: TestHost.repoRoot,
                                       environment: ["WA_APP_SECRET": "s1", "WA_VERIFY_TOKEN": "s2", "WA_ACCESS_TOKEN": "s3"])
         #expect(real.status == 0, "\(real.stdout)\(real.stderr)")
     }

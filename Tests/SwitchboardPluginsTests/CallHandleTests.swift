@@ -37,7 +37,8 @@ import SwitchboardCore
                 == .reply(text: "ok", buttons: []))
         }
         // The late reply changed nothing: the stashed call's verdict was already given.
-        #expect(CallTable.shared.openCalls == 0)
+        // (No count of open calls here: other suites run chains in this process at the
+        // same time, so the table's count is theirs too.)
     }
 
     @Test func aHandleTheHostNeverGaveIsRefused() throws {

@@ -23,6 +23,10 @@ def main():
     ap.add_argument("--per-intent", type=int, default=10)
     ap.add_argument("--split", choices=["test", "val"], default="test")
     ap.add_argument("--extra-plugins", default="", help="YAML lines appended to the chain after faq (e.g. an llm plugin)")
+    ap.add_argument("--embeddings", metavar="URL", help="add the llm plugin after faq with only its semantic tier: "
+                    "FAQ embeddings from this OpenAI-compatible /v1 URL (e.g. http://127.0.0.1:8001/v1), no generation model reachable")
+    ap.add_argument("--answer-threshold", type=float, help="the llm plugin's embeddings.answer_threshold (default: the plugin's)")
+    ap.add_argument("--answer-margin", type=float, help="the llm plugin's embeddings.answer_margin (default: the plugin's)")
     ap.add_argument("outdir")
     a = ap.parse_args()
     try:
@@ -45,6 +49,19 @@ def main():
         for intent in sorted(examples):
             f.write("        - id: %s\n          questions: %s\n          answer: %s\n"
                     % (intent, json.dumps(examples[intent]), json.dumps("answer: " + intent)))
+        if a.embeddings:
+            faq_json = os.path.join(a.outdir, "clinc-faq.json")
+            json.dump([{"id": i, "questions": examples[i], "answer": "answer: " + i} for i in sorted(examples)], open(faq_json, "w"))
+            emb = {"provider": "emb", "model": "embed-model"}
+            if a.answer_threshold is not None: emb["answer_threshold"] = a.answer_threshold
+            if a.answer_margin is not None: emb["answer_margin"] = a.answer_margin
+            f.write("  - name: llm\n    deadline_ms: 20000\n    config:\n")
+            f.write("      providers:\n        - {id: emb, api: openai, base_url: %s, timeout_ms: 15000}\n" % json.dumps(a.embeddings))
+            # Generation is out of this measurement: the model's server is a closed port.
+            f.write("        - {id: none, api: openai, base_url: \"http://127.0.0.1:9/v1\", timeout_ms: 500, max_retries: 0}\n")
+            f.write("      models:\n        - {id: off, providers: [none], model: off, input_usd_per_mtok: 0, output_usd_per_mtok: 0}\n")
+            f.write("      embeddings: %s\n" % json.dumps(emb))
+            f.write("      knowledge: [%s]\n      cache_ttl_s: 0\n      on_unknown: fallback\n      deadline_ms: 18000\n" % json.dumps(faq_json))
         if a.extra_plugins:
             f.write(a.extra_plugins.rstrip("\n") + "\n")
     split, oos = (d["test"], d["oos_test"]) if a.split == "test" else (d["val"], d["oos_val"])
