@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Calibrates the llm plugin's semantic tier (FAQMatcher.SemanticIndex) on CLINC150.
+"""Calibrates the llm plugin's semantic tier (FAQMatcher.FAQEmbeddingIndex) on CLINC150.
 
     bench/eval/semantic_calibration.py [--url http://127.0.0.1:8001/v1] [--data PATH] [--per-intent 10]
 
