@@ -5,7 +5,7 @@
 
 Needs numpy and an OpenAI-compatible /v1/embeddings server (scripts/llm/embed_server.py,
 started by `make llm-local`). The FAQ: the first N training questions of each of the 150
-intents. Scoring is SemanticIndex's: an entry's score is the mean of its two closest
+intents. Scoring is FAQEmbeddingIndex's: an entry's score is the mean of its two closest
 questions' cosines; the tier answers when the best entry reaches THRESHOLD and beats the
 second by MARGIN.
 
