@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Calibrates the llm plugin's semantic tier (FAQMatcher.SemanticIndex) on CLINC150.
+"""Calibrates the llm plugin's semantic tier (FAQMatcher.FAQEmbeddingIndex) on CLINC150.
 
     bench/eval/semantic_calibration.py [--url http://127.0.0.1:8001/v1] [--data PATH] [--per-intent 10]
 
 Needs numpy and an OpenAI-compatible /v1/embeddings server (scripts/llm/embed_server.py,
 started by `make llm-local`). The FAQ: the first N training questions of each of the 150
-intents. Scoring is SemanticIndex's: an entry's score is the mean of its two closest
+intents. Scoring is FAQEmbeddingIndex's: an entry's score is the mean of its two closest
 questions' cosines; the tier answers when the best entry reaches THRESHOLD and beats the
 second by MARGIN.
 

@@ -10,7 +10,7 @@
 ///
 /// Vectors are L2-normalised at insertion, so a cosine is a dot product; they are kept in
 /// one contiguous buffer (entries * questions * dimensions floats), never per message.
-public struct SemanticIndex: Sendable {
+public struct FAQEmbeddingIndex: Sendable {
     public let dimensions: Int
     public let entryIDs: [String]
     /// Row r of `vectors` belongs to entry `owner[r]`.
@@ -23,20 +23,20 @@ public struct SemanticIndex: Sendable {
 
     /// `entries`: each entry's id and the embeddings of its questions (at least one).
     public init(entries: [(id: String, vectors: [[Float]])]) throws {
-        guard let first = entries.first?.vectors.first else { throw Error(description: "semantic index: no entries") }
+        guard let first = entries.first?.vectors.first else { throw Error(description: "embedding index: no entries") }
         let dims = first.count
-        guard dims > 0 else { throw Error(description: "semantic index: empty vectors") }
+        guard dims > 0 else { throw Error(description: "embedding index: empty vectors") }
         var ids: [String] = [], owner: [Int32] = [], flat: [Float] = []
         flat.reserveCapacity(entries.reduce(0) { $0 + $1.vectors.count } * dims)
         for (e, entry) in entries.enumerated() {
-            guard !entry.vectors.isEmpty else { throw Error(description: "semantic index: entry \(entry.id) has no vectors") }
+            guard !entry.vectors.isEmpty else { throw Error(description: "embedding index: entry \(entry.id) has no vectors") }
             ids.append(entry.id)
             for v in entry.vectors {
                 guard v.count == dims else {
-                    throw Error(description: "semantic index: entry \(entry.id) has a vector of \(v.count) dimensions, expected \(dims)")
+                    throw Error(description: "embedding index: entry \(entry.id) has a vector of \(v.count) dimensions, expected \(dims)")
                 }
                 let n = Self.norm(v)
-                guard n > 0, n.isFinite else { throw Error(description: "semantic index: entry \(entry.id) has a zero or non-finite vector") }
+                guard n > 0, n.isFinite else { throw Error(description: "embedding index: entry \(entry.id) has a zero or non-finite vector") }
                 flat.append(contentsOf: v.map { $0 / n })
                 owner.append(Int32(e))
             }
@@ -56,10 +56,10 @@ public struct SemanticIndex: Sendable {
     /// Every entry's score for the message's embedding, best first.
     public func rank(_ query: [Float]) throws -> [Score] {
         guard query.count == dimensions else {
-            throw Error(description: "semantic index: the message's vector has \(query.count) dimensions, the index \(dimensions)")
+            throw Error(description: "embedding index: the message's vector has \(query.count) dimensions, the index \(dimensions)")
         }
         let n = Self.norm(query)
-        guard n > 0, n.isFinite else { throw Error(description: "semantic index: the message's vector is zero or not finite") }
+        guard n > 0, n.isFinite else { throw Error(description: "embedding index: the message's vector is zero or not finite") }
         var best1 = [Float](repeating: -.infinity, count: entryIDs.count)
         var best2 = [Float](repeating: -.infinity, count: entryIDs.count)
         vectors.withUnsafeBufferPointer { m in

@@ -2,12 +2,12 @@ import Testing
 @testable import FAQMatcher
 
 /// The semantic tier's scoring and decision, on vectors whose cosines are known by hand.
-@Suite struct SemanticIndexTests {
+@Suite struct FAQEmbeddingIndexTests {
     // Unit vectors in 3 dimensions; cos(a, b) is their dot product.
     static let x: [Float] = [1, 0, 0], y: [Float] = [0, 1, 0], z: [Float] = [0, 0, 1]
 
     @Test func anEntryScoresTheMeanOfItsTwoClosestQuestions() throws {
-        let index = try SemanticIndex(entries: [
+        let index = try FAQEmbeddingIndex(entries: [
             (id: "hours", vectors: [Self.x, [0.6, 0.8, 0], Self.z]),   // cosines with x: 1, 0.6, 0
             (id: "cakes", vectors: [[0.8, 0.6, 0]]),                    // a single question: 0.8
         ])
@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func vectorsNeedNotBeNormalised() throws {
-        let index = try SemanticIndex(entries: [(id: "a", vectors: [[3, 4, 0]]), (id: "b", vectors: [[0, 0, 5]])])
+        let index = try FAQEmbeddingIndex(entries: [(id: "a", vectors: [[3, 4, 0]]), (id: "b", vectors: [[0, 0, 5]])])
         let r = try index.rank([10, 0, 0])
         #expect(r[0].id == "a")
         #expect(abs(r[0].score - 0.6) < 1e-6)
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func answersOnlyAboveTheThresholdAndClearOfTheNextEntry() throws {
-        let index = try SemanticIndex(entries: [(id: "a", vectors: [Self.x]), (id: "b", vectors: [[0.6, 0.8, 0]]), (id: "c", vectors: [Self.z])])
+        let index = try FAQEmbeddingIndex(entries: [(id: "a", vectors: [Self.x]), (id: "b", vectors: [[0.6, 0.8, 0]]), (id: "c", vectors: [Self.z])])
         // x: a 1.0, b 0.6 -> margin 0.4
         #expect(try index.decide(Self.x, threshold: 0.9, margin: 0.3) == .answer(id: "a", score: 1, margin: Double(Float(1) - Float(0.6))))
         if case let .abstain(reason, best, _, _) = try index.decide(Self.x, threshold: 0.9, margin: 0.5) {
@@ -42,12 +42,12 @@ import Testing
     }
 
     @Test func badVectorsAreRefusedWithAReason() {
-        #expect(throws: SemanticIndex.Error.self) { try SemanticIndex(entries: []) }
-        #expect(throws: SemanticIndex.Error.self) { try SemanticIndex(entries: [(id: "a", vectors: [Self.x, [1, 0]])]) }
-        #expect(throws: SemanticIndex.Error.self) { try SemanticIndex(entries: [(id: "a", vectors: [[0, 0, 0]])]) }
-        let index = try? SemanticIndex(entries: [(id: "a", vectors: [Self.x])])
-        #expect(throws: SemanticIndex.Error.self) { try index?.rank([1, 0]) }
-        #expect(throws: SemanticIndex.Error.self) { try index?.rank([0, 0, 0]) }
-        #expect(throws: SemanticIndex.Error.self) { try index?.rank([.nan, 0, 0]) }
+        #expect(throws: FAQEmbeddingIndex.Error.self) { try FAQEmbeddingIndex(entries: []) }
+        #expect(throws: FAQEmbeddingIndex.Error.self) { try FAQEmbeddingIndex(entries: [(id: "a", vectors: [Self.x, [1, 0]])]) }
+        #expect(throws: FAQEmbeddingIndex.Error.self) { try FAQEmbeddingIndex(entries: [(id: "a", vectors: [[0, 0, 0]])]) }
+        let index = try? FAQEmbeddingIndex(entries: [(id: "a", vectors: [Self.x])])
+        #expect(throws: FAQEmbeddingIndex.Error.self) { try index?.rank([1, 0]) }
+        #expect(throws: FAQEmbeddingIndex.Error.self) { try index?.rank([0, 0, 0]) }
+        #expect(throws: FAQEmbeddingIndex.Error.self) { try index?.rank([.nan, 0, 0]) }
     }
 }
