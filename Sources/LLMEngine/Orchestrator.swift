@@ -202,7 +202,7 @@ public final class Orchestrator: @unchecked Sendable {
             events.append(DecisionEvent(tier: "semantic", model: e.model, provider: e.provider,
                                         latencyMs: Self.ms(started.duration(to: .now)), outcome: outcome, detail: detail))
         }
-        let got = semantic.vectors { (texts: [String]) throws(ProviderFailure) -> [[Float]] in
+        let got = semantic.vectors(deadline: deadline) { (texts: [String]) throws(ProviderFailure) -> [[Float]] in
             try embedCall(client, texts, model: e.model, deadline: deadline)
         }
         if let f = got.failure { event("failed", "embedding the FAQ questions: \(f.description)") }

@@ -104,34 +104,53 @@ public final class SemanticIndex: @unchecked Sendable {
 
     public var isEmpty: Bool { items.isEmpty }
 
-    /// The stored vectors, or computed with `embed` (and stored) when there are none.
-    /// Nil when they cannot be had now (the embedding provider failed; tried again later).
-    func vectors(embed: ([String]) throws(ProviderFailure) -> [[Float]]) -> (vectors: [[Float]]?, computed: Bool, failure: ProviderFailure?) {
+    /// Questions embedded per request: a long FAQ is indexed in several calls, each stored
+    /// as it arrives, so a first message that runs out of time leaves the work done for
+    /// the next one instead of starting over.
+    public var batchSize = 64
+
+    /// The stored vectors, or computed with `embed` (and stored, a batch at a time) when
+    /// there are none. Nil when they cannot all be had now: the embedding provider failed
+    /// (tried again after `retryAfterFailure`) or `deadline` came first (the next message
+    /// goes on from the last stored batch).
+    func vectors(deadline: ContinuousClock.Instant = .now + .seconds(3600),
+                 embed: ([String]) throws(ProviderFailure) -> [[Float]]) -> (vectors: [[Float]]?, computed: Bool, failure: ProviderFailure?) {
         lock.lock()
         defer { lock.unlock() }
         if let vectors { return (vectors, false, nil) }
-        if let count = ((try? storage.get(prefix + "n")) ?? nil).flatMap({ Int($0) }), count == items.count {
-            var out: [[Float]] = []
-            for i in 0..<count {
-                guard let b64 = (try? storage.get(prefix + String(i))) ?? nil, let v = Self.decode(b64) else { break }
-                out.append(v)
-            }
-            if out.count == count {
-                vectors = out
-                return (out, false, nil)
-            }
+        var out: [[Float]] = []
+        for i in 0..<items.count {
+            guard let b64 = (try? storage.get(prefix + String(i))) ?? nil, let v = Self.decode(b64) else { break }
+            out.append(v)
+        }
+        if out.count == items.count {
+            vectors = out
+            return (out, false, nil)
         }
         if let lastFailure, ContinuousClock.now < lastFailure + retryAfterFailure { return (nil, false, nil) }
-        do {
-            let computed = try embed(items.map(\.question))
-            for (i, v) in computed.enumerated() { try? storage.set(prefix + String(i), Self.encode(v)) }
-            try? storage.set(prefix + "n", String(computed.count))
-            vectors = computed
-            return (computed, true, nil)
-        } catch {
-            lastFailure = .now
-            return (nil, false, error)
+        let questions = items.map(\.question)
+        while out.count < questions.count {
+            if ContinuousClock.now >= deadline { return (nil, false, nil) }
+            let batch = Array(questions[out.count..<min(out.count + max(1, batchSize), questions.count)])
+            do {
+                let got = try embed(batch)
+                guard got.count == batch.count else {
+                    lastFailure = .now
+                    return (nil, false, ProviderFailure(kind: .rejected, status: 200, code: "vector_count", message: "embeddings: \(got.count) vectors for \(batch.count) texts"))
+                }
+                for (k, v) in got.enumerated() { try? storage.set(prefix + String(out.count + k), Self.encode(v)) }
+                out += got
+            } catch {
+                // Out of this message's time (the batches stored so far are kept for the
+                // next one), or the provider failed (not asked again for a while).
+                if ContinuousClock.now >= deadline - .milliseconds(50) || error.code == "deadline" { return (nil, false, nil) }
+                lastFailure = .now
+                return (nil, false, error)
+            }
         }
+        try? storage.set(prefix + "n", String(out.count))
+        vectors = out
+        return (out, true, nil)
     }
 
     /// The FAQ's vectors as an index (built once, the first time they are had): entries

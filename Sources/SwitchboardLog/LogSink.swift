@@ -83,7 +83,7 @@ public final class LogSink: @unchecked Sendable {
 
     /// Whether a metadata key names a secret (`access_token`, `Authorization`, ...):
     /// one of `secretKeyWords` in it, ASCII letters compared without case (no lowercased
-    /// copy of every key of every line).
+    /// copy of every key of every line). `tokens` (a count: `tokens_in`) is not `token`.
     static func isSecretKey(_ key: String) -> Bool {
         var k = key
         return k.withUTF8 { kb in
@@ -97,7 +97,11 @@ public final class LogSink: @unchecked Sendable {
                         if c != word[i] { break }
                         i += 1
                     }
-                    if i == word.count { return true }
+                    if i == word.count {
+                        // "tokens" counts tokens (an LLM call's tokens_in, max_tokens): not a secret.
+                        let plural = word.count == 5 && word[0] == 116 && start + i < kb.count && kb[start + i] | 32 == 115
+                        if !plural { return true }
+                    }
                 }
                 return false
             }

@@ -44,6 +44,20 @@ import SwitchboardLog
         #expect(o["ü"] as? String == "[redacted][redacted]")
     }
 
+    /// Token counts of an LLM call are not secrets; a key that names a token still is.
+    @Test func tokenCountsAreNotRedacted() throws {
+        let cap = try LogCapture()
+        defer { cap.remove() }
+        cap.logger.info("llm decision", ["tokens_in": "120", "TOKENS_OUT": "8", "max_tokens": "400",
+                                         "bot_token": "123:abc", "token": "t", "tokenset": "x"])
+        let o = try #require(try cap.objects().first)
+        #expect(o["tokens_in"] as? String == "120")
+        #expect(o["TOKENS_OUT"] as? String == "8")
+        #expect(o["max_tokens"] as? String == "400")
+        #expect(o["bot_token"] as? String == "[redacted]")
+        #expect(o["token"] as? String == "[redacted]")
+    }
+
     @Test func jsonLinesCarryTimeLevelMessageAndMetadata() throws {
         let cap = try LogCapture()
         defer { cap.remove() }
