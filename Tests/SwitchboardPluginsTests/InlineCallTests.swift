@@ -88,12 +88,14 @@ import SwitchboardLog
         #expect(c.instances.map(\.callsInline) == [false, true])
         #expect(c.instances[0].info.callsInline)   // what the plugin declared has not changed
         #expect(runOnCaller(c, "thread", conversation: "c2").verdict == .reply(text: "plugin", buttons: []))
-        // On the pool the chain keeps the deadline: the caller waits 100 ms for the first
-        // instance (not its 1 s), then 1 s for the second, still inline.
-        let again = Date()
-        let late = runOnCaller(c, "thread-sleep:1000", conversation: "c3")
+        // On the pool the chain keeps the deadline: the first instance's call blocks until
+        // a gate opens, which happens only after the chain answered; the caller went on
+        // at the deadline to the second instance, still inline, which answered at once.
+        let gate = TestSupport.tempDir() + "/gate"
+        defer { FileManager.default.createFile(atPath: gate, contents: nil) }
+        let late = runOnCaller(c, "block-once:\(gate)", conversation: "c3")
+        #expect(!FileManager.default.fileExists(atPath: gate), "the pooled call blocked the caller")
         #expect(late.errors.map(\.kind) == [.deadlineExceeded])
-        #expect(Date().timeIntervalSince(again) < 1.7, "the pooled call blocked the caller")
         #expect(late.verdict == .reply(text: "sb-caller", buttons: []))
         // One warning names plugin, workspace and elapsed time, however many overruns follow.
         let warnings = TestSupport.lines(logPath).filter { $0["message"]?.hasPrefix("inline plugin call overran its deadline") == true }
