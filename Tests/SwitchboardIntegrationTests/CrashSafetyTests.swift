@@ -100,7 +100,7 @@ import SwitchboardTestSupport
 
         // Every reply the provider accepted before this moment was sent before the crash.
         let restartedAt = Date()
-        try host.restart()
+        try h.restart()
 
         func answers(_ i: Int) -> [RecordedSend] {
             h.replies.filter { $0.to == sent[i].sender && $0.text == Self.rounds[sent[i].round].answer }

@@ -164,7 +164,7 @@ import SwitchboardTestSupport
         let config = try String(contentsOfFile: h.host.configPath, encoding: .utf8)
         try config.replacingOccurrences(of: "an-expired-token-123", with: PipelineHarness.accessToken)
             .write(toFile: h.host.configPath, atomically: true, encoding: .utf8)
-        try h.host.restart()
+        try h.restart()
         #expect(h.waitForReplies(3))
         #expect(Set(h.replies.compactMap(\.text)) == ["Reply A", "Reply B", "Reply C"])
         #expect(!h.host.logText.contains("an-expired-token-123"))

@@ -61,7 +61,7 @@ import SwitchboardTestSupport
         #expect(waitForCounts(h, a: ["1", "2"], b: ["1"]))
 
         // The state is in the database: after a restart a's count goes on, b's too.
-        try h.host.restart()
+        try h.restart()
         #expect(try h.post([h.text("hello", from: "2348031110003")]).status == 200)
         #expect(h.waitForReplies(4))
         #expect(try h.post([h.text("hello", from: "2348039990002")], phoneNumberID: Self.phoneB).status == 200)

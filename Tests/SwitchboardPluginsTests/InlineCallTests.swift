@@ -70,30 +70,34 @@ import SwitchboardLog
         let logDir = TestSupport.tempDir()
         let (logger, logPath) = try TestSupport.fileLogger(logDir)
         let c = try host(logger: logger).load(workspace: "ws-a", specs: [
-            PluginSpec(name: "overrun", deadlineMilliseconds: 100),
-            PluginSpec(name: "overrun"),   // a second instance of it, still inline after
+            // Deadlines with room to spare on a loaded machine: the pooled calls below must
+            // answer within the first's, the inline ones within the second's.
+            PluginSpec(name: "overrun", deadlineMilliseconds: 1000),
+            PluginSpec(name: "overrun", deadlineMilliseconds: 5000),   // a second instance of it, still inline after
         ])
         let start = Date()
-        let r = runOnCaller(c, "thread-sleep:300")
-        // The call ran on the caller (it held it for 300 ms) and returned a reply past its
+        let r = runOnCaller(c, "thread-sleep:1300")
+        // The call ran on the caller (it held it for 1.3 s) and returned a reply past its
         // deadline: that reply is discarded, as a late pool call's would be. The second
-        // instance, whose deadline is 2 s, answered from the same thread.
-        #expect(Date().timeIntervalSince(start) >= 0.6)
+        // instance, whose deadline is 5 s, answered from the same thread.
+        #expect(Date().timeIntervalSince(start) >= 2.6)
         #expect(r.verdict == .reply(text: "sb-caller", buttons: []))
         #expect(r.plugin == "overrun")
         #expect(r.errors.map(\.kind) == [.deadlineExceeded])
-        #expect(r.errors.first?.message == "no answer within 100 ms")
-        #expect((r.errors.first?.elapsedMilliseconds ?? 0) >= 300)
+        #expect(r.errors.first?.message == "no answer within 1000 ms")
+        #expect((r.errors.first?.elapsedMilliseconds ?? 0) >= 1300)
         // The first instance goes to the pool for good, the second stays inline.
         #expect(c.instances.map(\.callsInline) == [false, true])
         #expect(c.instances[0].info.callsInline)   // what the plugin declared has not changed
         #expect(runOnCaller(c, "thread", conversation: "c2").verdict == .reply(text: "plugin", buttons: []))
-        // On the pool the chain keeps the deadline: the caller waits 100 ms for the first
-        // instance (not its 1 s), then 1 s for the second, still inline.
-        let again = Date()
-        let late = runOnCaller(c, "thread-sleep:1000", conversation: "c3")
+        // On the pool the chain keeps the deadline: the first instance's call blocks until
+        // a gate opens, which happens only after the chain answered; the caller went on
+        // at the deadline to the second instance, still inline, which answered at once.
+        let gate = TestSupport.tempDir() + "/gate"
+        defer { FileManager.default.createFile(atPath: gate, contents: nil) }
+        let late = runOnCaller(c, "block-once:\(gate)", conversation: "c3")
+        #expect(!FileManager.default.fileExists(atPath: gate), "the pooled call blocked the caller")
         #expect(late.errors.map(\.kind) == [.deadlineExceeded])
-        #expect(Date().timeIntervalSince(again) < 1.7, "the pooled call blocked the caller")
         #expect(late.verdict == .reply(text: "sb-caller", buttons: []))
         // One warning names plugin, workspace and elapsed time, however many overruns follow.
         let warnings = TestSupport.lines(logPath).filter { $0["message"]?.hasPrefix("inline plugin call overran its deadline") == true }
@@ -102,8 +106,8 @@ import SwitchboardLog
         #expect(w["level"] == "warn")
         #expect(w["plugin"] == "overrun")
         #expect(w["workspace"] == "ws-a")
-        #expect(Int(w["elapsed_ms"] ?? "") ?? 0 >= 300)
-        #expect(w["deadline_ms"] == "100")
+        #expect(Int(w["elapsed_ms"] ?? "") ?? 0 >= 1300)
+        #expect(w["deadline_ms"] == "1000")
     }
 
     @Test func theAsyncRunCallsInlineAndDemotesToo() async throws {

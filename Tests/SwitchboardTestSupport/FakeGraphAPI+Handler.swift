@@ -102,7 +102,8 @@ extension FakeGraphAPI {
         }
         let (delay, answer) = route(url: url, method: method, body: body, authorization: auth)
         if delay > .zero { Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) * 1e-18) }
-        for _ in 0..<30_000 where state.withLock({ $0.held }) { usleep(1_000) }
+        var heldFor = 0
+        while heldFor < 30_000 && state.withLock({ $0.held }) { usleep(1_000); heldFor += 1 }
         guard let answer else { return MHD_NO } // close without answering
         return respond(connection, answer)
     }

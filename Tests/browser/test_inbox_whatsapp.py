@@ -270,3 +270,48 @@ def test_a_draft_stays_with_its_conversation(browser, base_url):
     click_conversation(agent, a)
     wait(agent, lambda d: open_conversation_id(d) == a)
     assert agent.find_element(By.ID, "composer-text").get_attribute("value") == "Draft for Ngozi"
+
+
+def test_a_long_conversation_shows_the_newest_page_and_loads_older_messages(browser, base_url):
+    """The thread asks the API for its newest 50 messages; "Load older messages" fetches the
+    page before (keeping the agent's place), and a message arriving afterwards joins the
+    thread without dropping the older ones loaded."""
+    agent = browser(DESKTOP)
+    login(agent, base_url, DEMO_EMAIL, "demo")
+    before = conversation_ids(agent)
+    customer = new_customer()
+    customer_writes(base_url, customer, "Bisi", "I want a human please, older 000")   # handed off: the bot stays silent
+    c = wait_new_conversation(agent, before)
+    for i in range(1, 61):
+        customer_writes(base_url, customer, "Bisi", f"older {i:03d}")
+    click_conversation(agent, c)
+    wait(agent, lambda d: open_conversation_id(d) == c and "older 060" in thread_texts(d), 15,
+         "the newest message never showed")
+    shown = thread_texts(agent)
+    assert len(shown) == 50, f"the thread shows {len(shown)} messages, not the newest page of 50"
+    assert not any("older 000" in t for t in shown)
+    assert shown[-1] == "older 060"
+    button = wait(agent, lambda d: visible(d, "#thread-older"), 10, "no 'Load older messages' button")
+    assert button.text == "Load older messages"
+    in_view_script = """
+        const list = document.getElementById('messages'), b = list.getBoundingClientRect();
+        return Array.from(list.querySelectorAll('li.msg'), (li) => [li, li.getBoundingClientRect()])
+            .filter(([li, a]) => a.bottom > b.top + 1 && a.top < b.bottom - 1)
+            .map(([li]) => li.querySelector('.msg-text').textContent);"""
+    seen_before = agent.execute_script(in_view_script)
+    assert seen_before, "no message in view"
+    button.click()
+    wait(agent, lambda d: any("older 000" in t for t in thread_texts(d)), 10, "the older messages never loaded")
+    texts = thread_texts(agent)
+    inbound = [t for t in texts if t.startswith("older") or "older 000" in t]
+    assert [t[-3:] for t in inbound] == [f"{i:03d}" for i in range(61)], "messages missing, repeated or out of order"
+    assert not visible(agent, "#thread-older"), "the button stays after the first message is shown"
+    # The agent's place is kept: what was in view is still in view.
+    seen_after = agent.execute_script(in_view_script)
+    assert set(seen_before) & set(seen_after), f"loading older messages lost the agent's place: {seen_before} then {seen_after}"
+
+    customer_writes(base_url, customer, "Bisi", "older 061")
+    wait(agent, lambda d: "older 061" in thread_texts(d), 15, "a new message did not arrive live")
+    texts = thread_texts(agent)
+    assert any("older 000" in t for t in texts), "a live update dropped the older messages loaded"
+    assert len([t for t in texts if t.startswith("older") or "older 000" in t]) == 62

@@ -42,6 +42,14 @@ final class PipelineHarness: @unchecked Sendable {
         graph.setStatusCallback(url: webhookURL, appSecret: Self.appSecret, statuses: ["sent", "delivered", "read"])
     }
 
+    /// Starts the host again on the same folder and database (after a kill), and points
+    /// the fake's status webhooks at its new port (port 0 gives a new one each start:
+    /// statuses posted to the old port would wait for nobody).
+    func restart() throws {
+        try host.restart()
+        graph.setStatusCallback(url: webhookURL, appSecret: Self.appSecret, statuses: ["sent", "delivered", "read"])
+    }
+
     var webhookURL: String { "http://127.0.0.1:\(host.port)/webhooks/whatsapp/main" }
 
     /// Posts signed inbound messages; returns the HTTP status.

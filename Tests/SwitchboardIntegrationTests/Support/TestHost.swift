@@ -26,6 +26,9 @@ final class TestHost: @unchecked Sendable {
     private(set) var process = Process()
     private let lines = Mutex<[String]>([])
     private let stdoutText = Mutex<String>("")
+    /// The pipes that reached end of file (the process exited and everything it wrote
+    /// has been read): 2 once both have.
+    private let pipesAtEOF = Mutex<Int>(0)
     private(set) var port: UInt16 = 0
 
     var configPath: String { dir.appendingPathComponent("switchboard.yaml").path }
@@ -71,9 +74,15 @@ final class TestHost: @unchecked Sendable {
         let err = Pipe(), out = Pipe()
         process.standardError = err
         process.standardOutput = out
+        pipesAtEOF.withLock { $0 = 0 }
         err.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
-            guard !d.isEmpty, let self else { return }
+            guard let self else { return }
+            guard !d.isEmpty else {
+                h.readabilityHandler = nil
+                self.pipesAtEOF.withLock { $0 += 1 }
+                return
+            }
             let s = String(decoding: d, as: UTF8.self)
             self.lines.withLock { l in
                 if let last = l.last, !last.hasSuffix("\n") { l[l.count - 1] += s } else { l.append(s) }
@@ -81,7 +90,12 @@ final class TestHost: @unchecked Sendable {
         }
         out.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
-            guard !d.isEmpty, let self else { return }
+            guard let self else { return }
+            guard !d.isEmpty else {
+                h.readabilityHandler = nil
+                self.pipesAtEOF.withLock { $0 += 1 }
+                return
+            }
             self.stdoutText.withLock { $0 += String(decoding: d, as: UTF8.self) }
         }
         try process.run()
@@ -127,7 +141,7 @@ final class TestHost: @unchecked Sendable {
         while Date() < end {
             if let l = found() { return l }
             if !process.isRunning {
-                usleep(50_000)
+                waitForPipes()
                 if let l = found() { return l }
                 throw HTTPClient.Failure(description: "switchboard exited with \(process.terminationStatus) before the expected log line; log:\n\(logText)")
             }
@@ -154,8 +168,15 @@ final class TestHost: @unchecked Sendable {
         let end = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < end { usleep(20_000) }
         if process.isRunning { return nil }
-        usleep(50_000) // let the readability handlers drain
+        waitForPipes()
         return process.terminationStatus
+    }
+
+    /// After the process exited: waits until everything it wrote to stderr and stdout
+    /// has been read (both pipes at end of file), at most 5 s.
+    private func waitForPipes() {
+        let end = Date().addingTimeInterval(5)
+        while pipesAtEOF.withLock({ $0 }) < 2 && Date() < end { usleep(2_000) }
     }
 
     deinit {

@@ -16,6 +16,9 @@
  *   block:ID:PATH   the plugin whose id is ID creates PATH.entered, waits (up to 30 s)
  *                   until PATH exists (the test's gate), then replies "unblocked";
  *                   any other plugin replies "slept" at once
+ *   block-once:PATH the first call to take PATH.taken (any instance) waits (up to 30 s)
+ *                   until PATH exists, the others do not wait; each then replies the
+ *                   calling thread's name
  *   meet:N:DIR      create a file in DIR, wait (up to 10 s) until DIR holds N entries
  *                   (N calls running at once), then reply "met"; "alone" on timeout
  *   set:KEY=VALUE   store state, reply "ok"      get:KEY  reply the value or "none"
@@ -46,6 +49,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +192,19 @@ static sb_status t_handle(void *instance, const sb_message *m, sb_call *call, sb
         if (f) fclose(f);
         for (int i = 0; i < 30000 && access(path, F_OK) != 0; i++) usleep(1000);
         return host->reply(call, SB_STR("unblocked"));
+    }
+    if (starts(m->text, "block-once:", &rest)) {
+        char path[512], taken[600];
+        snprintf(path, sizeof path, "%.*s", (int)rest.len, rest.ptr);
+        snprintf(taken, sizeof taken, "%s.taken", path);
+        int fd = open(taken, O_CREAT | O_EXCL | O_WRONLY, 0600);
+        if (fd >= 0) {
+            close(fd);
+            for (int i = 0; i < 30000 && access(path, F_OK) != 0; i++) usleep(1000);
+        }
+        char name[64] = {0};
+        if (pthread_getname_np(pthread_self(), name, sizeof name) != 0) return SB_ERR_RETRYABLE;
+        return host->reply(call, (sb_str){name, strlen(name)});
     }
     if (starts(m->text, "meet:", &rest)) {
         int n = atoi(rest.ptr);
