@@ -205,8 +205,8 @@ public struct LLMConfig: Sendable, Equatable {
             embeddings = Embeddings(provider: pid, model: try er.requiredString(e, "model"),
                                     // Calibrated on CLINC150's dev split with all-MiniLM-L6-v2
                                     // (bench/eval/semantic_calibration.py, docs/answer-quality.md).
-                                    answerThreshold: try er.double(e, "answer_threshold", in: 0...1) ?? 0.55,
-                                    answerMargin: try er.double(e, "answer_margin", in: 0...1) ?? 0.13)
+                                    answerThreshold: try er.double(e, "answer_threshold", in: 0...1) ?? 0.65,
+                                    answerMargin: try er.double(e, "answer_margin", in: 0...1) ?? 0.15)
         }
 
         var knowledge: [String] = []

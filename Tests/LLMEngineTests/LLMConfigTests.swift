@@ -32,7 +32,7 @@ import Testing
         #expect(c.models[0].minConfidence == 0.7)
         #expect(c.models[1].outputUSDPerMTok == 15.0)
         #expect(abs(c.models[1].cachedInputUSDPerMTok - 0.3) < 1e-12)
-        #expect(c.embeddings == LLMConfig.Embeddings(provider: "local", model: "embed-model", answerThreshold: 0.8, answerMargin: 0.13))  // margin: the default
+        #expect(c.embeddings == LLMConfig.Embeddings(provider: "local", model: "embed-model", answerThreshold: 0.8, answerMargin: 0.15))  // margin: the default
         #expect(c.dailyUSD == 1.0 && c.monthlyUSD == 20.0)
         #expect(c.debounceMs == 1500 && c.historyMessages == 8 && c.cacheTTLSeconds == 86400)
         #expect(c.onUnknown == .handoff)
