@@ -398,7 +398,9 @@ public struct ProviderClient: Sendable {
             throw ProviderFailure(kind: .retryable, status: 0, code: error.timedOut ? "timeout" : "connection", message: error.message)
         }
         guard response.status == 200 else {
-            throw ProviderFailure.classify(status: response.status, body: response.body, retryAfter: response.retryAfter())
+            var f = ProviderFailure.classify(status: response.status, body: response.body, retryAfter: response.retryAfter())
+            f.message = redact(f.message)
+            throw f
         }
         guard let any = try? JSONSerialization.jsonObject(with: Data(response.body)), let o = any as? [String: Any],
               let data = o["data"] as? [[String: Any]] else {

@@ -95,6 +95,7 @@ public final class SemanticIndex: @unchecked Sendable {
     let prefix: String
     private let lock = NSLock()
     private var vectors: [[Float]]?
+    private var computing = false
     private var lastFailure: ContinuousClock.Instant?
     /// After a failed computation, the next try waits this long (not one call per message).
     public var retryAfterFailure: Duration = .seconds(60)
@@ -109,31 +110,47 @@ public final class SemanticIndex: @unchecked Sendable {
     public var isEmpty: Bool { items.isEmpty }
 
     /// The stored vectors, or computed with `embed` (and stored) when there are none.
-    /// Nil when they cannot be had now (the embedding provider failed; tried again later).
+    /// Nil when they cannot be had now: the embedding provider failed (tried again
+    /// later), or another conversation is computing them (the lock is not held during
+    /// the call, so nobody waits on a slow provider here).
     func vectors(embed: ([String]) throws(ProviderFailure) -> [[Float]]) -> (vectors: [[Float]]?, computed: Bool, failure: ProviderFailure?) {
         lock.lock()
-        defer { lock.unlock() }
-        if let vectors { return (vectors, false, nil) }
+        if let vectors {
+            lock.unlock()
+            return (vectors, false, nil)
+        }
+        if computing {
+            lock.unlock()
+            return (nil, false, nil)
+        }
+        computing = true
+        lock.unlock()
+        let result = load(embed: embed)
+        lock.lock()
+        computing = false
+        if let v = result.vectors { vectors = v }
+        if result.failure != nil { lastFailure = .now }
+        lock.unlock()
+        return result
+    }
+
+    private func load(embed: ([String]) throws(ProviderFailure) -> [[Float]]) -> (vectors: [[Float]]?, computed: Bool, failure: ProviderFailure?) {
         if let count = ((try? storage.get(prefix + "n")) ?? nil).flatMap({ Int($0) }), count == items.count {
             var out: [[Float]] = []
             for i in 0..<count {
                 guard let b64 = (try? storage.get(prefix + String(i))) ?? nil, let v = Self.decode(b64) else { break }
                 out.append(v)
             }
-            if out.count == count {
-                vectors = out
-                return (out, false, nil)
-            }
+            if out.count == count { return (out, false, nil) }
         }
-        if let lastFailure, ContinuousClock.now < lastFailure + retryAfterFailure { return (nil, false, nil) }
+        let failedAt = lock.withLock { lastFailure }
+        if let failedAt, ContinuousClock.now < failedAt + retryAfterFailure { return (nil, false, nil) }
         do {
             let computed = try embed(items.map(\.question))
             for (i, v) in computed.enumerated() { try? storage.set(prefix + String(i), Self.encode(v)) }
             try? storage.set(prefix + "n", String(computed.count))
-            vectors = computed
             return (computed, true, nil)
         } catch {
-            lastFailure = .now
             return (nil, false, error)
         }
     }
