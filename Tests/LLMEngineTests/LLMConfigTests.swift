@@ -36,6 +36,8 @@ import Testing
         #expect(c.dailyUSD == 1.0 && c.monthlyUSD == 20.0)
         #expect(c.debounceMs == 1500 && c.historyMessages == 8 && c.cacheTTLSeconds == 86400)
         #expect(c.onUnknown == .handoff)
+        #expect(c.handoffMessage == "Thanks for your patience. An agent will reply shortly.")
+        #expect(try LLMConfig(json: Self.replacing("\"on_unknown\": \"handoff\"", "\"handoff_message\": \"\"")).handoffMessage == nil)
     }
 
     @Test func openAIsOwnHostGetsMaxCompletionTokens() throws {
