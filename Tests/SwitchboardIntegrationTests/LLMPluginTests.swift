@@ -99,6 +99,29 @@ import SwitchboardTestSupport
         #expect(h.replies.count == 3)
     }
 
+    @Test func aBurstOfMessagesGetsOneAnswerThatReadsThemAll() throws {
+        let fake = try FakeLLMServer()
+        fake.setDefaultContent(#"{"action": "answer", "text": "Yes: a chocolate birthday cake for Saturday, from 25,000 naira.", "confidence": 0.9}"#)
+        let ws = Self.workspace(baseURL: fake.openAIBaseURL).replacingOccurrences(of: "\nplugins:", with: "\ndebounce_ms: 1500\nplugins:")
+        let h = try PipelineHarness(workspaces: ["demo": ws])
+        try h.start()
+        // Three lines in quick succession, as people write on WhatsApp.
+        for line in ["hi", "I need a birthday cake", "chocolate, for saturday"] {
+            #expect(try h.post([h.text(line)]).status == 200)
+        }
+        #expect(h.waitForReplies(1))
+        let events = try h.events()
+        #expect(events.filter { $0.contains("debounced: answered with the customer's next message") }.count == 2, "\(events)")
+        // One model call, reading all three; one answer.
+        #expect(fake.chatRequests.count == 1)
+        let messages = try #require(fake.chatRequests.first?.json["messages"] as? [[String: Any]])
+        #expect(messages.last?["content"] as? String == "hi\nI need a birthday cake\nchocolate, for saturday")
+        #expect(messages.count == 2) // the system prompt and the burst: no line twice
+        usleep(1_700_000) // a second answer would have come by now
+        #expect(h.replies.count == 1)
+        #expect(fake.chatRequests.count == 1)
+    }
+
     @Test func theSpendSurvivesARestartAndTheBudgetStopsCalls() throws {
         let fake = try FakeLLMServer()
         // $0.05/Mtok in, $0.10 out: 1,000,000 input tokens is $0.05, over a $0.04 day.
