@@ -112,6 +112,8 @@ let package = Package(
         .testTarget(name: "LLMEngineTests", dependencies: ["LLMEngine", "SwitchboardTestSupport"]),
         .testTarget(name: "SwitchboardPluginsTests", dependencies: ["SwitchboardPlugins"], exclude: ["Fixtures"]),
         // SwitchboardChannels hot-path micro-benchmark: swift run -c release channels-bench
+        // The llm plugin's own work per message: swift run -c release llm-bench
+        .executableTarget(name: "llm-bench", dependencies: ["LLMEngine"], path: "bench/llm"),
         .executableTarget(name: "channels-bench", dependencies: ["SwitchboardChannels", "SwitchboardTestSupport", "CCrypto"], path: "bench/channels"),
     ],
     swiftLanguageModes: [.v6]

@@ -33,6 +33,10 @@ struct LLMResponder: Responder {
         let semantic = c.embeddings.map { SemanticIndex(knowledge: knowledge, model: $0.model, storage: storage) }
         orchestrator = Orchestrator(config: c, knowledge: knowledge, ledger: ledger, now: { [context] in context.now() },
                                     cache: cache, semantic: semantic)
+        if c.debounceMs > 0 {
+            context.warn("llm: debounce_ms is done by the host: set debounce_ms at the top of the workspace file; the plugin's own is ignored",
+                         ["debounce_ms": String(c.debounceMs)])
+        }
         context.info("llm loaded", [
             "models": c.models.map(\.id).joined(separator: ","),
             "providers": c.providers.map { "\($0.id)=\($0.api.rawValue)" }.joined(separator: ","),
@@ -101,8 +105,10 @@ extension LLMResponder {
         // Milliseconds on both sides, possibly rounded differently: a 2 ms tolerance.
         let at = message.timestamp
         var list = entries.filter { $0.timestamp.timeIntervalSince(at) < 0.002 }
-        if let last = list.last, last.inbound, abs(last.timestamp.timeIntervalSince(at)) < 0.002,
-           last.text.trimmingCharacters(in: .whitespacesAndNewlines) == text {
+        // With the workspace's debounce_ms, `text` is a burst of messages joined by lines:
+        // those messages are in the question already.
+        let lines = Set(text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        while let last = list.last, last.inbound, lines.contains(last.text.trimmingCharacters(in: .whitespacesAndNewlines)) {
             list.removeLast()
         }
         return list

@@ -13,6 +13,12 @@ public struct HTTPResponse: Sendable {
 
     public var text: String { String(decoding: body, as: UTF8.self) }
 
+    public init(status: Int, body: [UInt8], headers: [String: String]) {
+        self.status = status
+        self.body = body
+        self.headers = headers
+    }
+
     /// How long the server asked to wait: `retry-after-ms` (OpenAI's, preferred), then
     /// `retry-after` in seconds (possibly fractional) or as an HTTP date.
     public func retryAfter(now: Date = Date()) -> Duration? {
@@ -37,6 +43,11 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     /// What arrived before the failure (a cut stream): the provider may bill it.
     public var partial: [UInt8] = []
     public var description: String { message }
+    public init(timedOut: Bool, message: String, partial: [UInt8] = []) {
+        self.timedOut = timedOut
+        self.message = message
+        self.partial = partial
+    }
 }
 
 public protocol HTTPTransport: Sendable {

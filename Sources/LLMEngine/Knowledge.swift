@@ -81,23 +81,23 @@ public struct Knowledge: Sendable, Equatable {
     static func textChunks(_ text: String, source: String) -> [Chunk] {
         var out: [Chunk] = []
         var heading = ""
-        var current = ""
+        var paragraph = ""
         func flush() {
-            let t = current.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !t.isEmpty { out.append(chunk(source, heading.isEmpty || t.hasPrefix(heading) ? t : heading + "\n" + t)) }
-            current = ""
+            let t = paragraph.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !t.isEmpty { out.append(chunk(source, heading.isEmpty ? t : heading + "\n" + t)) }
+            paragraph = ""
         }
         for line in text.components(separatedBy: "\n") {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("#") {
+                // A heading is not a chunk: it goes in front of each paragraph under it.
                 flush()
                 heading = trimmed
-                current = trimmed + "\n"
-            } else if trimmed.isEmpty || current.count > 1_200 {
+            } else if trimmed.isEmpty {
                 flush()
-                if !trimmed.isEmpty { current = line + "\n" }
             } else {
-                current += line + "\n"
+                if paragraph.count > 1_200 { flush() }
+                paragraph += line + "\n"
             }
         }
         flush()

@@ -90,7 +90,8 @@ public struct LLMConfig: Sendable, Equatable {
     /// below the plugin entry's `deadline_ms` (the host's limit, which the plugin cannot
     /// see): past the host's, the answer is thrown away.
     public var deadlineMs: Int
-    /// Sent to the customer with a handoff the plugin decides (provider down, unknown).
+    /// Sent to the customer with a handoff the plugin decides (provider down, unknown);
+    /// nil (`handoff_message: ""`) sends nothing.
     public var handoffMessage: String?
     /// How much knowledge text goes into a prompt at most (characters).
     public var maxKnowledgeChars: Int
@@ -228,8 +229,9 @@ public struct LLMConfig: Sendable, Equatable {
         guard let onUnknown = OnUnknown(rawValue: onUnknownName) else {
             throw LLMConfigError("config: on_unknown: \"\(onUnknownName)\" is not handoff or fallback")
         }
-        let handoffMessage = try r.string(o, "handoff_message")
-        if let h = handoffMessage, h.isEmpty { throw LLMConfigError("config: handoff_message is empty (leave it out to send none)") }
+        // As the handoff plugin's: a customer handed over hears so. "" sends nothing.
+        let handoffText = try r.string(o, "handoff_message") ?? "Thanks for your patience. An agent will reply shortly."
+        let handoffMessage: String? = handoffText.isEmpty ? nil : handoffText
 
         self.providers = providers
         self.models = models

@@ -91,6 +91,7 @@ public final class SemanticIndex: @unchecked Sendable {
     private let lock = NSLock()
     private var vectors: [[Float]]?
     private var built: FAQEmbeddingIndex?
+    private var computing = false
     private var lastFailure: ContinuousClock.Instant?
     /// After a failed computation, the next try waits this long (not one call per message).
     public var retryAfterFailure: Duration = .seconds(60)
@@ -111,23 +112,41 @@ public final class SemanticIndex: @unchecked Sendable {
 
     /// The stored vectors, or computed with `embed` (and stored, a batch at a time) when
     /// there are none. Nil when they cannot all be had now: the embedding provider failed
-    /// (tried again after `retryAfterFailure`) or `deadline` came first (the next message
-    /// goes on from the last stored batch).
+    /// (tried again after `retryAfterFailure`), `deadline` came first (the next message
+    /// goes on from the last stored batch), or another conversation is computing them
+    /// (the lock is not held during the calls, so nobody waits on a slow provider here).
     func vectors(deadline: ContinuousClock.Instant = .now + .seconds(3600),
                  embed: ([String]) throws(ProviderFailure) -> [[Float]]) -> (vectors: [[Float]]?, computed: Bool, failure: ProviderFailure?) {
         lock.lock()
-        defer { lock.unlock() }
-        if let vectors { return (vectors, false, nil) }
+        if let vectors {
+            lock.unlock()
+            return (vectors, false, nil)
+        }
+        if computing {
+            lock.unlock()
+            return (nil, false, nil)
+        }
+        computing = true
+        lock.unlock()
+        let result = load(deadline: deadline, embed: embed)
+        lock.lock()
+        computing = false
+        if let v = result.vectors { vectors = v }
+        if result.failure != nil { lastFailure = .now }
+        lock.unlock()
+        return result
+    }
+
+    private func load(deadline: ContinuousClock.Instant,
+                      embed: ([String]) throws(ProviderFailure) -> [[Float]]) -> (vectors: [[Float]]?, computed: Bool, failure: ProviderFailure?) {
         var out: [[Float]] = []
         for i in 0..<items.count {
             guard let b64 = (try? storage.get(prefix + String(i))) ?? nil, let v = Self.decode(b64) else { break }
             out.append(v)
         }
-        if out.count == items.count {
-            vectors = out
-            return (out, false, nil)
-        }
-        if let lastFailure, ContinuousClock.now < lastFailure + retryAfterFailure { return (nil, false, nil) }
+        if out.count == items.count { return (out, false, nil) }
+        let failedAt = lock.withLock { lastFailure }
+        if let failedAt, ContinuousClock.now < failedAt + retryAfterFailure { return (nil, false, nil) }
         let questions = items.map(\.question)
         while out.count < questions.count {
             if ContinuousClock.now >= deadline { return (nil, false, nil) }
@@ -135,8 +154,8 @@ public final class SemanticIndex: @unchecked Sendable {
             do {
                 let got = try embed(batch)
                 guard got.count == batch.count else {
-                    lastFailure = .now
-                    return (nil, false, ProviderFailure(kind: .rejected, status: 200, code: "vector_count", message: "embeddings: \(got.count) vectors for \(batch.count) texts"))
+                    return (nil, false, ProviderFailure(kind: .rejected, status: 200, code: "vector_count",
+                                                        message: "embeddings: \(got.count) vectors for \(batch.count) texts"))
                 }
                 for (k, v) in got.enumerated() { try? storage.set(prefix + String(out.count + k), Self.encode(v)) }
                 out += got
@@ -144,12 +163,10 @@ public final class SemanticIndex: @unchecked Sendable {
                 // Out of this message's time (the batches stored so far are kept for the
                 // next one), or the provider failed (not asked again for a while).
                 if ContinuousClock.now >= deadline - .milliseconds(50) || error.code == "deadline" { return (nil, false, nil) }
-                lastFailure = .now
                 return (nil, false, error)
             }
         }
         try? storage.set(prefix + "n", String(out.count))
-        vectors = out
         return (out, true, nil)
     }
 

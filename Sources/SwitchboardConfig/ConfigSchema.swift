@@ -147,6 +147,8 @@ public enum ConfigSchema {
                      "Shared channels: the phone numbers whose messages belong to this workspace; normalised to E.164 with region."),
         ConfigOption("fallback", .text, .optional("no reply"), "Sent when no responder answers."),
         ConfigOption("mark_read", .boolean, .value("false"), "Mark inbound messages as read (blue ticks) when they are processed."),
+        ConfigOption("debounce_ms", .integer(0...60_000), .value("0"),
+                     "A burst of messages from one customer, each within this many milliseconds of the next, gets one answer: the chain runs once, on the last, with their texts joined (0: every message on its own)."),
         ConfigOption("plugins", .sectionList(plugin), .value("[]"), "The responder chain, in order: the first plugin that replies wins."),
     ])
 

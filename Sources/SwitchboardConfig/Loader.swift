@@ -337,6 +337,7 @@ final class Loader {
             senders: senders.map(\.e164),
             fallback: v.text("fallback"),
             markRead: v.boolean("mark_read") ?? false,
+            debounceMilliseconds: v.integer("debounce_ms") ?? 0,
             plugins: plugins,
             file: file)
         let parse = WorkspaceParse(config: config, values: v, senders: senders)

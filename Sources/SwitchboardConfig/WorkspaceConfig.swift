@@ -15,6 +15,9 @@ public struct WorkspaceConfig: Sendable {
     /// Sent when no responder answers; nil for no reply.
     public var fallback: String?
     public var markRead: Bool
+    /// Bursts: messages of one customer each within this many milliseconds of the next
+    /// are answered once, together (0: off).
+    public var debounceMilliseconds: Int = 0
     /// The responder chain, in order.
     public var plugins: [PluginConfig]
     /// The file this was read from.

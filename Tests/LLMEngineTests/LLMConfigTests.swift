@@ -36,6 +36,8 @@ import Testing
         #expect(c.dailyUSD == 1.0 && c.monthlyUSD == 20.0)
         #expect(c.debounceMs == 1500 && c.historyMessages == 8 && c.cacheTTLSeconds == 86400)
         #expect(c.onUnknown == .handoff)
+        #expect(c.handoffMessage == "Thanks for your patience. An agent will reply shortly.")
+        #expect(try LLMConfig(json: Self.replacing("\"on_unknown\": \"handoff\"", "\"handoff_message\": \"\"")).handoffMessage == nil)
     }
 
     @Test func openAIsOwnHostGetsMaxCompletionTokens() throws {
@@ -99,5 +101,39 @@ import Testing
         } catch {
             #expect(error.message.contains("unsupported file kind \".yaml\""))
         }
+    }
+}
+
+@Suite struct KnowledgeTests {
+    @Test func filesAreCutIntoChunksAndFAQEntries() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("llm-knowledge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let md = dir.appendingPathComponent("k.md").path
+        try "# Shop\n\nWe sell bread.\n\n## Hours\n\nOpen 8 to 7.\nClosed Sundays.\n".write(toFile: md, atomically: true, encoding: .utf8)
+        let csv = dir.appendingPathComponent("faq.csv").path
+        try "id,question,answer\nhours,When are you open?,8 to 7\nhours,\"Open on Sunday, too?\",8 to 7\npay,Can I pay by card?,Yes\n"
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let json = dir.appendingPathComponent("faq.json").path
+        try #"{"entries": [{"id": "cake", "questions": ["Birthday cakes?"], "answer": "Yes, 3 days ahead."}]}"#
+            .write(toFile: json, atomically: true, encoding: .utf8)
+        let k = try Knowledge.load(paths: [md, csv, json])
+        #expect(k.chunks.map(\.text) == [
+            "# Shop\nWe sell bread.", "## Hours\nOpen 8 to 7.\nClosed Sundays.",
+            "Q: When are you open? / Open on Sunday, too?\nA: 8 to 7", "Q: Can I pay by card?\nA: Yes",
+            "Q: Birthday cakes?\nA: Yes, 3 days ahead.",
+        ])
+        #expect(k.faq.map(\.id) == ["hours", "pay", "cake"])
+        #expect(k.faq[0].questions == ["When are you open?", "Open on Sunday, too?"])
+        // The version follows the text.
+        let again = try Knowledge.load(paths: [md, csv, json])
+        #expect(again.version == k.version)
+        try "# Shop\n\nWe sell bread and cakes.\n".write(toFile: md, atomically: true, encoding: .utf8)
+        #expect(try Knowledge.load(paths: [md, csv, json]).version != k.version)
+    }
+
+    @Test func questionsAreNormalisedForTheCache() {
+        #expect(normalizedQuestion("Do you DELIVER to Lékki??") == "do you deliver to lekki")
+        #expect(normalizedQuestion("  how   much ") == "how much")
     }
 }

@@ -417,3 +417,45 @@ struct Cascade {
         #expect(took < .milliseconds(800))
     }
 }
+
+@Suite struct BudgetUnderConcurrencyTests {
+    /// Twenty conversations at once against a budget that holds a few calls: the calls
+    /// made never add up to more than the limit, because each books its worst case first.
+    @Test func concurrentMessagesNeverOverrunTheDailyLimit() throws {
+        let fake = try FakeLLMServer()
+        // Each answer reports the worst case the plugin booked for it could be: its cap.
+        fake.setDefaultContent(answer("Yes.", 0.9))
+        var config = try LLMConfig(json: """
+        {"providers": [{"id": "local", "api": "openai", "base_url": "\(fake.openAIBaseURL)"}],
+         "models": [{"id": "small", "providers": ["local"], "model": "small-model", "input_usd_per_mtok": 1.0, "output_usd_per_mtok": 10.0, "max_tokens": 100}],
+         "max_concurrent_calls": 32, "cache_ttl_s": 0}
+        """)
+        config.deadlineMs = 5_000
+        let storage = MemoryStorage()
+        // Worst case a call: ~70 prompt tokens at $1/Mtok + 100 output tokens at $10/Mtok ≈ $0.00107.
+        let ledger = BudgetLedger(dailyUSD: 0.005, monthlyUSD: nil, storage: storage)
+        let o = Orchestrator(config: config, knowledge: Knowledge(chunks: []), ledger: ledger)
+        // Each call costs about its worst case: 60 input tokens ($0.00006) + 100 output ($0.001).
+        // Slow enough that the calls overlap.
+        for _ in 0..<20 { fake.script(.slowText(.milliseconds(150), answer("Yes.", 0.9), input: 60, output: 100)) }
+        let outcomes = Mutex<[LLMOutcome]>([])
+        let group = DispatchGroup()
+        for i in 0..<20 {
+            group.enter()
+            // A thread each (the dispatch pool would run only a few at once on 2 cores).
+            Thread.detachNewThread {
+                let d = o.respond(question: "question \(i)", history: [], deadline: .now + .seconds(5))
+                outcomes.withLock { $0.append(d.outcome) }
+                group.leave()
+            }
+        }
+        group.wait()
+        let answered = outcomes.withLock { $0.filter { if case .answer = $0 { true } else { false } }.count }
+        let calls = fake.chatRequests.count
+        #expect(calls == answered)
+        // $0.005 holds four calls of $0.00106; never a fifth, however they interleave.
+        #expect(calls >= 3 && calls <= 4, "\(calls) calls")
+        #expect(ledger.spent(now: Date()).day <= 0.005)
+        #expect(outcomes.withLock { $0.contains(.handoff(reason: "llm: budget reached, no model call made")) })
+    }
+}

@@ -90,6 +90,8 @@ let sampleRequest = ChatRequest(model: "m1", system: "You answer from the knowle
             Issue.record("a wrong key was accepted")
         } catch {
             #expect(error.kind == .fatal && error.status == 401)
+            // OpenAI quotes the key back: not into our logs.
+            #expect(!error.description.contains("sk-fake") && !error.description.contains("wrong"))
         }
     }
 
@@ -156,5 +158,37 @@ let sampleRequest = ChatRequest(model: "m1", system: "You answer from the knowle
         let v = try ProviderClient(provider: provider("p", .openai, fake)).embed(["a", "b"], model: "e", timeout: .seconds(5))
         #expect(v == [[1, 0], [0, 1]])
         #expect(fake.requests.first?.path == "/v1/embeddings")
+    }
+}
+
+@Suite struct RequestBodyTests {
+    /// The hand-written bodies are valid JSON equal to what JSONSerialization would write.
+    @Test(arguments: [LLMConfig.API.openai, .anthropic])
+    func bodiesAreTheJSONTheyShouldBe(api: LLMConfig.API) throws {
+        let p = LLMConfig.Provider(id: "p", api: api, baseURL: "http://x", apiKey: "", timeoutMs: 1000, maxRetries: 0,
+                                   stream: true, maxTokensField: "max_tokens")
+        let r = ChatRequest(model: "m\"1", system: "Line one\nLine \"two\" \\ tab\t é 😀 \u{01}",
+                            messages: [ChatMessage(.assistant, "hi"), ChatMessage(.user, "a"), ChatMessage(.user, "b\nc")], maxTokens: 50)
+        let c = ProviderClient(provider: p)
+        let body = api == .openai ? c.openAIBody(r) : c.anthropicBody(r)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        #expect(o["model"] as? String == "m\"1")
+        #expect(o["max_tokens"] as? Int == 50)
+        #expect(o["stream"] as? Bool == true)
+        #expect((o["temperature"] as? NSNumber)?.doubleValue == 0.2)
+        let messages = try #require(o["messages"] as? [[String: Any]])
+        if api == .openai {
+            #expect(messages.map { $0["role"] as? String } == ["system", "assistant", "user", "user"])
+            #expect(messages[0]["content"] as? String == r.system)
+            #expect(messages[3]["content"] as? String == "b\nc")
+            #expect((o["response_format"] as? [String: Any])?["type"] as? String == "json_object")
+            #expect((o["stream_options"] as? [String: Any])?["include_usage"] as? Bool == true)
+        } else {
+            #expect(messages.map { $0["role"] as? String } == ["user"])
+            #expect(messages[0]["content"] as? String == "a\nb\nc")
+            let system = try #require(o["system"] as? [[String: Any]])
+            #expect(system.first?["text"] as? String == r.system)
+            #expect((system.first?["cache_control"] as? [String: Any])?["type"] as? String == "ephemeral")
+        }
     }
 }

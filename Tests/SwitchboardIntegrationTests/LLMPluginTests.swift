@@ -37,8 +37,23 @@ import SwitchboardTestSupport
         """
     }
 
-    @Test func theDemoWithNoModelServerHandsOffAndJournalsWhy() throws {
-        // Port 8000 must be free for this to mean anything: skip loudly when it is not.
+    /// True when something listens on 127.0.0.1:`port` (a model server someone started).
+    static func listening(_ port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = port.bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    /// The demo points at 127.0.0.1:8000: this test means something only when no server runs there.
+    @Test(.enabled(if: !LLMPluginTests.listening(8000), "a server listens on 127.0.0.1:8000"))
+    func theDemoWithNoModelServerHandsOffAndJournalsWhy() throws {
         let h = try PipelineHarness(workspaces: ["demo": Self.demo])
         try h.start()
         #expect(try h.post([h.text("do you bake gluten free bread?")]).status == 200)
@@ -97,6 +112,29 @@ import SwitchboardTestSupport
         #expect(events.contains { $0.contains(" verdict ") && $0.contains("llm: model small asked for a human") }, "\(events)")
         #expect(fake.chatRequests.count == 2)
         #expect(h.replies.count == 3)
+    }
+
+    @Test func aBurstOfMessagesGetsOneAnswerThatReadsThemAll() throws {
+        let fake = try FakeLLMServer()
+        fake.setDefaultContent(#"{"action": "answer", "text": "Yes: a chocolate birthday cake for Saturday, from 25,000 naira.", "confidence": 0.9}"#)
+        let ws = Self.workspace(baseURL: fake.openAIBaseURL).replacingOccurrences(of: "\nplugins:", with: "\ndebounce_ms: 1500\nplugins:")
+        let h = try PipelineHarness(workspaces: ["demo": ws])
+        try h.start()
+        // Three lines in quick succession, as people write on WhatsApp.
+        for line in ["hi", "I need a birthday cake", "chocolate, for saturday"] {
+            #expect(try h.post([h.text(line)]).status == 200)
+        }
+        #expect(h.waitForReplies(1))
+        let events = try h.events()
+        #expect(events.filter { $0.contains("debounced: answered with the customer's next message") }.count == 2, "\(events)")
+        // One model call, reading all three; one answer.
+        #expect(fake.chatRequests.count == 1)
+        let messages = try #require(fake.chatRequests.first?.json["messages"] as? [[String: Any]])
+        #expect(messages.last?["content"] as? String == "hi\nI need a birthday cake\nchocolate, for saturday")
+        #expect(messages.count == 2) // the system prompt and the burst: no line twice
+        usleep(1_700_000) // a second answer would have come by now
+        #expect(h.replies.count == 1)
+        #expect(fake.chatRequests.count == 1)
     }
 
     @Test func theSpendSurvivesARestartAndTheBudgetStopsCalls() throws {

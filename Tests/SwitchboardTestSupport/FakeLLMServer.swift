@@ -43,6 +43,8 @@ public final class FakeLLMServer: @unchecked Sendable {
         case cutStream(String)
         /// Waits this long before answering `then` (a hang when longer than the client's timeout).
         case hang(Duration, then: String)
+        /// Waits this long, then answers `text` with this usage (calls that overlap).
+        case slowText(Duration, String, input: Int, output: Int)
     }
 
     public struct Request: Sendable {
@@ -211,6 +213,9 @@ public final class FakeLLMServer: @unchecked Sendable {
                 ? "event: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}\n\n"
                 : "data: {\"error\": {\"message\": \"The server had an error while processing your request. Sorry about that!\", \"type\": \"server_error\", \"param\": null, \"code\": null}}\n\n"
             return (.zero, a)
+        case let .slowText(d, t, input, output):
+            return (d, anthropic ? Self.anthropicAnswer(t, model: model, usage: (input, output, 0), stream: stream, end: true)
+                                 : Self.openAIAnswer(t, model: model, usage: (input, output, 0), stream: stream, end: true))
         case let .hang(d, then):
             let u = (max(1, promptChars / 4), max(1, then.count / 4), 0)
             return (d, anthropic ? Self.anthropicAnswer(then, model: model, usage: u, stream: stream, end: true)

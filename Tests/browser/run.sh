@@ -50,7 +50,9 @@ done
 [ -n "$graph_port" ] || { echo "browser tests: the fake Graph API did not start: $(cat "$tmp/graph.out")" >&2; exit 2; }
 
 mkdir -p "$tmp/workspaces"
-cp "$root/config/workspaces/demo.yaml" "$tmp/workspaces/demo.yaml"
+# The demo's llm plugin reads config/knowledge/ relative to the working directory: made
+# absolute, so this script runs from anywhere. (No model server runs: it hands off.)
+sed "s#config/knowledge/#$root/config/knowledge/#g" "$root/config/workspaces/demo.yaml" > "$tmp/workspaces/demo.yaml"
 cat > "$tmp/workspaces/other.yaml" <<'YAML'
 id: other
 name: Other Business

@@ -140,10 +140,39 @@ final class ResponderWorkers: Service, @unchecked Sendable {
             }
             return
         }
+        // What the chain reads: the message, or the burst of messages it ends.
+        var chainMessage = message
+        if let window = config.map({ Double($0.debounceMilliseconds) / 1000 }), window > 0, message.direction == .inbound {
+            let age = Date().timeIntervalSince(message.createdAt)
+            if age < window {
+                // Too early to know whether the customer is still typing: come back when
+                // the window has passed. The worker goes on with other conversations;
+                // this conversation's next message waits for `done` as always.
+                DispatchQueue.global().asyncAfter(deadline: .now() + (window - age)) { [self] in
+                    do { try run(job, ws, log, done: done) } catch { done(error) }
+                }
+                return
+            }
+            if let next = try ws.messages.list(conversation: conversation.id, after: message.id, limit: 1).first,
+               next.direction == .inbound, next.createdAt.timeIntervalSince(message.createdAt) <= window {
+                // The customer went on writing: this message is answered with the next.
+                let conversation = conversation
+                commit(log, done: done) { journal in
+                    try journal.record(ws, .verdict, conversation: conversation.id, message: message.id,
+                                       channel: conversation.channelID,
+                                       ["verdict": "none", "reason": "debounced: answered with the customer's next message"])
+                    try ws.queue.completeInbound(job.id)
+                    return nil
+                }
+                return
+            }
+            chainMessage.text = try Self.burstText(ending: message, in: ws.messages.list(conversation: conversation.id, after: nil, limit: 10_000),
+                                              window: window)
+        }
         let contact = try job.stored.map(\.contact) ?? ws.contacts.get(conversation.contactID)
         let responders = self.responders[job.workspaceID] ?? NoResponders()
         let outcome = responders.respond(ResponderInput(workspace: job.workspaceID, channel: conversation.channelID,
-                                                        conversation: conversation, message: message, contact: contact))
+                                                        conversation: conversation, message: chainMessage, contact: contact))
         // Everything but the store calls is worked out here, on the worker thread: the
         // body runs on the store's writer thread, which every commit waits for.
         var detail = ["verdict": outcome.verdict.name]
@@ -194,6 +223,22 @@ final class ResponderWorkers: Service, @unchecked Sendable {
             try ws.queue.completeInbound(job.id)
             return queuedOn
         }
+    }
+
+    /// The text of the burst `last` ends: the customer's messages just before it, each
+    /// within `window` seconds of the next and with no answer between, joined by lines.
+    static func burstText(ending last: Message, in messages: [Message], window: TimeInterval) -> String? {
+        guard let index = messages.firstIndex(where: { $0.id == last.id }) else { return last.text }
+        var texts = [last.text ?? ""]
+        var next = last
+        var i = index - 1
+        while i >= 0, messages[i].direction == .inbound, next.createdAt.timeIntervalSince(messages[i].createdAt) <= window {
+            texts.insert(messages[i].text ?? "", at: 0)
+            next = messages[i]
+            i -= 1
+        }
+        let joined = texts.filter { !$0.isEmpty }.joined(separator: "\n")
+        return texts.count == 1 ? last.text : joined
     }
 
     /// The provider's address of a contact: WhatsApp's `to` is the number's digits, or

@@ -1,0 +1,1 @@
+../SwitchboardCore/JSONText.swift
