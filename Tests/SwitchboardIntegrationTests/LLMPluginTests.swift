@@ -56,7 +56,7 @@ import SwitchboardTestSupport
     func theDemoWithNoModelServerHandsOffAndJournalsWhy() throws {
         let h = try PipelineHarness(workspaces: ["demo": Self.demo])
         try h.start()
-        #expect(try h.post([h.text("do you bake gluten free bread?")]).status == 200)
+        #expect(try h.post([h.text("do you sell sugar free muffins?")]).status == 200)
         #expect(h.waitForReplies(1, timeout: .seconds(20)))
         #expect(h.replies.last?.text == "Thanks for your patience. An agent will reply shortly.")
         var events: [String] = []
@@ -70,12 +70,12 @@ import SwitchboardTestSupport
         // The host's log has one line per decision step, without the customer's text.
         let decisions = h.host.logLines.filter { $0["message"] as? String == "llm decision" }
         #expect(decisions.contains { $0["provider"] as? String == "local" && $0["outcome"] as? String == "failed" }, "\(h.host.logText)")
-        #expect(!h.host.logText.contains("gluten free bread"))
+        #expect(!h.host.logText.contains("sugar free muffins"))
     }
 
     @Test func aModelAnswersWhatTheFAQCannot() throws {
         let fake = try FakeLLMServer()
-        fake.script(.text(#"{"action": "answer", "text": "We do not bake gluten-free bread, sorry.", "confidence": 0.9}"#, input: 900, output: 14))
+        fake.script(.text(#"{"action": "answer", "text": "We do not make sugar-free muffins, sorry.", "confidence": 0.9}"#, input: 900, output: 14))
         let h = try PipelineHarness(workspaces: ["demo": Self.workspace(baseURL: fake.openAIBaseURL)])
         try h.start()
         #expect(try h.post([h.text("When are you open?")]).status == 200)
@@ -83,9 +83,9 @@ import SwitchboardTestSupport
         #expect(h.replies.last?.text == "8am to 7pm, Monday to Saturday.")
         #expect(fake.chatRequests.isEmpty) // the FAQ answered: no model call
 
-        #expect(try h.post([h.text("do you bake gluten free bread?")]).status == 200)
+        #expect(try h.post([h.text("do you sell sugar free muffins?")]).status == 200)
         #expect(h.waitForReplies(2))
-        #expect(h.replies.last?.text == "We do not bake gluten-free bread, sorry.")
+        #expect(h.replies.last?.text == "We do not make sugar-free muffins, sorry.")
         let request = try #require(fake.chatRequests.first)
         let messages = try #require(request.json["messages"] as? [[String: Any]])
         // Grounded: the knowledge file is in the system prompt; the earlier exchange and
@@ -93,8 +93,8 @@ import SwitchboardTestSupport
         let system = messages.first?["content"] as? String ?? ""
         #expect(system.contains("Answer ONLY from the KNOWLEDGE"))
         #expect(system.contains("We do not bake gluten-free bread"))
-        #expect(messages.last?["content"] as? String == "do you bake gluten free bread?")
-        #expect(messages.filter { $0["content"] as? String == "do you bake gluten free bread?" }.count == 1)
+        #expect(messages.last?["content"] as? String == "do you sell sugar free muffins?")
+        #expect(messages.filter { $0["content"] as? String == "do you sell sugar free muffins?" }.count == 1)
         #expect(messages.contains { $0["role"] as? String == "assistant" && $0["content"] as? String == "8am to 7pm, Monday to Saturday." })
 
         // The model hands off; from then on the conversation is human and no model is asked.
