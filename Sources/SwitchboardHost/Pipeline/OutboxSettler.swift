@@ -110,7 +110,7 @@ final class OutboxSettler: Service, @unchecked Sendable {
         }
     }
 
-    /// Settlements being retried (for tests and the metric).
+    /// Settlements being retried (`switchboard_outbox_unsettled`).
     var waiting: Int { pending.withLock { $0.entries.count } }
 
     /// Whether `item`, just claimed again after its lease ran out, is one whose
