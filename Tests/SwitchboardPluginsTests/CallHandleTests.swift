@@ -8,7 +8,12 @@ import SwitchboardCore
 /// `sb_call` kept past its call and used later from another thread, a handle the host
 /// never gave, an `sb_error` whose `message`/`capacity` were rewritten. The C fixture
 /// does each through the real ABI; the host must refuse or ignore it, and not crash.
-/// (Run once under `swift build -Xswiftc -sanitize=address`: see the report in the commit.)
+/// Before the call table, the late reply landed in whichever call reused the freed
+/// context (the next message got the stale thread's handoff), and the made-up handle and
+/// the rewritten error buffer crashed the process. Under AddressSanitizer
+/// (`swift build --build-tests -Xswiftc -sanitize=address --build-path .build-asan`, then
+/// `ASAN_OPTIONS=detect_leaks=0 swift test --skip-build --build-path .build-asan --filter
+/// CallHandleTests`) these tests pass with no report.
 @Suite struct CallHandleTests {
     let dir = TestSupport.tempDir()
 
@@ -36,9 +41,6 @@ import SwitchboardCore
             #expect(c.runBlocking(message: TestSupport.message("reply:ok", conversation: "x\(round)")).verdict
                 == .reply(text: "ok", buttons: []))
         }
-        // The late reply changed nothing: the stashed call's verdict was already given.
-        // (No count of open calls here: other suites run chains in this process at the
-        // same time, so the table's count is theirs too.)
     }
 
     @Test func aHandleTheHostNeverGaveIsRefused() throws {

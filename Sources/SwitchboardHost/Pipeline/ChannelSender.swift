@@ -86,8 +86,6 @@ final class ChannelSender: Service, @unchecked Sendable {
     }
 
     func start() throws {
-        let reset = try store.queue.resetInFlightOutbox()
-        if reset > 0 { logger.warn("outbox entries in flight at the last stop are queued again", ["entries": String(reset)]) }
         cond.lock()
         running = lanes
         cond.unlock()

@@ -87,7 +87,14 @@ final class OutboxSettler: Service, @unchecked Sendable {
         self.metrics = metrics
     }
 
-    func start() throws {}
+    /// Puts the entries left `sending` at the last stop back in the queue, before any
+    /// sender starts (every channel's, the web chat's too). One host per SQLite file:
+    /// with several hosts on one database this would take entries from live ones, and
+    /// the leases alone bring such entries back.
+    func start() throws {
+        let reset = try store.queue.resetInFlightOutbox()
+        if reset > 0 { logger.warn("outbox entries in flight at the last stop are queued again", ["entries": String(reset)]) }
+    }
 
     /// Tries each settlement still waiting once more, then gives up on the rest (they
     /// stay `sending`: see the type's comment).
@@ -110,7 +117,7 @@ final class OutboxSettler: Service, @unchecked Sendable {
         }
     }
 
-    /// Settlements being retried (for tests and the metric).
+    /// Settlements being retried (`switchboard_outbox_unsettled`).
     var waiting: Int { pending.withLock { $0.entries.count } }
 
     /// Whether `item`, just claimed again after its lease ran out, is one whose

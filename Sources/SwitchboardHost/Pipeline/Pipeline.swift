@@ -68,6 +68,10 @@ final class Pipeline: @unchecked Sendable {
             let depth = (try? store.queue.outboxDepth()) ?? [:]
             return allSenders.keys.sorted { $0.rawValue < $1.rawValue }.map { (labels: [$0.rawValue], value: Double(depth[$0] ?? 0)) }
         }
+        registry.computedGauge("switchboard_outbox_unsettled",
+                               help: "Outbox entries whose outcome could not be written yet and is being tried again.") {
+            Double(settler.waiting)
+        }
         registry.computedGauge("switchboard_inbound_queue_depth", help: "Inbound messages waiting for or in the responder chain.") {
             Double(workers.depth)
         }
