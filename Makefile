@@ -3,7 +3,7 @@
 #   make test  builds everything and runs every test; .ci/run calls exactly this.
 SWIFT ?= swift
 
-.PHONY: run test build release deps clean llm-local
+.PHONY: run test build release deps clean llm-local llm-e2e
 
 deps:
 	@scripts/deps.sh run
@@ -30,6 +30,11 @@ test:
 # Gemma 3 270M on :8000, an embeddings server with all-MiniLM-L6-v2 on :8001.
 llm-local:
 	@scripts/llm/local.sh serve
+
+# The demo workspace against those real models, end to end: the llm plugin calls llama.cpp
+# over the OpenAI wire protocol, reads usage, and the customer is answered or handed off.
+llm-e2e: release
+	@scripts/llm/e2e.sh
 
 clean:
 	rm -rf .build

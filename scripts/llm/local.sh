@@ -52,14 +52,14 @@ wait_up() {   # URL NAME PID
 start() {
   install
   stop >/dev/null 2>&1 || true
-  "$py" -m llama_cpp.server --model "$model" --model_alias small-model --host 127.0.0.1 --port "$llm_port" \
+  "$py" -m llama_cpp.server --model "$model" --model_alias local-model --host 127.0.0.1 --port "$llm_port" \
     --n_ctx 4096 --n_threads 2 > "$root/llama.log" 2>&1 &
   echo $! > "$root/llama.pid"
   "$py" scripts/llm/embed_server.py --host 127.0.0.1 --port "$embed_port" --model-name embed-model > "$root/embed.log" 2>&1 &
   echo $! > "$root/embed.pid"
   wait_up "http://127.0.0.1:$llm_port/v1/models" llama "$(cat "$root/llama.pid")"
   wait_up "http://127.0.0.1:$embed_port/v1/models" embed "$(cat "$root/embed.pid")"
-  echo "llm-local: llama.cpp (small-model) on http://127.0.0.1:$llm_port/v1, embeddings (embed-model) on http://127.0.0.1:$embed_port/v1"
+  echo "llm-local: llama.cpp (local-model) on http://127.0.0.1:$llm_port/v1, embeddings (embed-model) on http://127.0.0.1:$embed_port/v1"
 }
 
 stop() {
