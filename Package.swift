@@ -100,6 +100,16 @@ let package = Package(
         .testTarget(name: "SwitchboardPluginsTests", dependencies: ["SwitchboardPlugins"], exclude: ["Fixtures"]),
         // SwitchboardChannels hot-path micro-benchmark: swift run -c release channels-bench
         .executableTarget(name: "channels-bench", dependencies: ["SwitchboardChannels", "SwitchboardTestSupport", "CCrypto"], path: "bench/channels"),
+
+        // ---- Fuzz targets (docs/fuzzing.md): `make fuzz` builds them with libFuzzer and
+        // AddressSanitizer (scripts/fuzz.sh); a normal build makes them replay files.
+        .target(name: "FuzzSupport", path: "fuzz/Support"),
+        .target(name: "FuzzHTTPRoutes", dependencies: ["SwitchboardHTTP"], path: "fuzz/HTTPRoutes"),
+        .executableTarget(name: "fuzz-json", dependencies: ["FuzzSupport", "SwitchboardCore"], path: "fuzz/json"),
+        .executableTarget(name: "fuzz-webhook", dependencies: ["FuzzSupport", "SwitchboardChannels", "SwitchboardCore", "SwitchboardTestSupport"], path: "fuzz/webhook"),
+        .executableTarget(name: "fuzz-yaml", dependencies: ["FuzzSupport", "SwitchboardConfig"], path: "fuzz/yaml"),
+        .executableTarget(name: "fuzz-http-router", dependencies: ["FuzzSupport", "FuzzHTTPRoutes", "SwitchboardHTTP"], path: "fuzz/http-router"),
+        .executableTarget(name: "fuzz-http-wire", dependencies: ["FuzzSupport", "FuzzHTTPRoutes", "SwitchboardHTTP"], path: "fuzz/http-wire"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,126 @@
+import FuzzHTTPRoutes
+import FuzzSupport
+import SwitchboardHTTP
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// fuzz-http-wire: raw bytes through the real server. One HTTPServer (libmicrohttpd, a
+// pool of two threads, the host's route patterns from FuzzRoutes) runs in this process
+// on 127.0.0.1:0; each input is written to a new connection as it is (request line,
+// headers, chunked or sized bodies, pipelined requests, garbage), a last request with
+// `Connection: close` follows, and everything the server answers is read until it
+// closes. libmicrohttpd does the wire parsing (it is not instrumented); what is fuzzed
+// is our side of it: the callbacks, the request context, body limits, routing,
+// deferred and streamed answers, header writing.
+// Properties: the server answers or closes within 60 s (no hang), whatever it answers
+// starts with an HTTP/1.x status line, and it keeps accepting connections.
+
+let server: HTTPServer = {
+    let s = HTTPServer(configuration: .init(listen: "127.0.0.1:0", threadPoolSize: 2, maxBodySize: 64 << 10,
+                                            connectionLimit: 64, connectionTimeoutSeconds: 5),
+                       router: FuzzRoutes.router())
+    do { try s.start() } catch { fatalError("cannot start the server: \(error)") }
+    return s
+}()
+
+#if FUZZING
+@_cdecl("LLVMFuzzerInitialize")
+public func fuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutableRawPointer?) -> CInt {
+    FuzzMain.writeSeedsIfAsked(FuzzHTTPWire.seeds)
+    return 0
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzHTTPWire.test(UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+}
+#else
+@main
+enum Replay {
+    static func main() { FuzzMain.replay(seeds: FuzzHTTPWire.seeds, FuzzHTTPWire.test) }
+}
+#endif
+
+enum FuzzHTTPWire {
+    static func test(_ input: UnsafeRawBufferPointer) {
+        check(input)
+    }
+
+    static func check(_ input: UnsafeRawBufferPointer) {
+        let fd = connectToServer()
+        defer { close(fd) }
+        // The input, then a last request that asks the server to close: libmicrohttpd
+        // does not notice a client's shutdown while a keep-alive connection is idle (it
+        // waits for the connection timeout), so without it every input would take 5 s.
+        if sendAll(fd, input) {
+            closing.withUnsafeBytes { _ = sendAll(fd, $0) }
+        }
+        shutdown(fd, Int32(SHUT_WR))
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            // Generous: on a loaded machine at nice 10 a healthy server can stall for
+            // seconds; a connection libmicrohttpd forgot stays open forever.
+            let ready = poll(&pfd, 1, 60_000)
+            precondition(ready > 0, "the server neither answered nor closed the connection within 60 s "
+                         + "(\(answer.count) bytes received: \(String(decoding: answer.prefix(200), as: UTF8.self)))")
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            answer.append(contentsOf: buffer[0..<n])
+            if answer.count > 16 << 20 { break }
+        }
+        if !answer.isEmpty {
+            precondition(answer.starts(with: Array("HTTP/1.".utf8)), "answer does not start with a status line")
+        }
+    }
+
+    static let closing = Array("GET /healthz HTTP/1.1\r\nHost: fuzz\r\nConnection: close\r\n\r\n".utf8)
+
+    /// False when the server closed the connection first (413, a malformed request).
+    static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var sent = 0
+        while sent < bytes.count {
+            let n = send(fd, bytes.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+            if n <= 0 { return false }
+            sent += n
+        }
+        return true
+    }
+
+    static func connectToServer() -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        precondition(fd >= 0, "socket: \(errno)")
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(server.boundPort!).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        precondition(rc == 0, "the server stopped accepting connections (errno \(errno))")
+        return fd
+    }
+
+    static func seeds() -> [(name: String, bytes: [UInt8])] {
+        let crlf = "\r\n"
+        func req(_ lines: [String], body: String = "") -> String { lines.joined(separator: crlf) + crlf + crlf + body }
+        let json = #"{"object":"whatsapp_business_account","entry":[]}"#
+        let texts = [
+            req(["GET /healthz HTTP/1.1", "Host: x"]),
+            req(["POST /webhooks/whatsapp/main HTTP/1.1", "Host: x", "Content-Type: application/json",
+                 "X-Hub-Signature-256: sha256=00", "Content-Length: \(json.utf8.count)"], body: json),
+            req(["POST /chat/demo/messages HTTP/1.1", "Host: x", "Transfer-Encoding: chunked"], body: "5\r\nhello\r\n0\r\n\r\n"),
+            req(["GET /webhooks/whatsapp/main?hub.mode=subscribe&hub.challenge=1&echo=a%0D%0Ab HTTP/1.1", "Host: x"]),
+            req(["GET /chat/demo/events HTTP/1.1", "Host: x", "Accept: text/event-stream"]),
+            req(["GET /api/v1/events?status=503 HTTP/1.1", "Host: x", "Cookie: sb_session=a; b=c"]),
+            req(["DELETE /api/v1/me HTTP/1.1", "Host: x"]) + req(["HEAD /inbox/ HTTP/1.1", "Host: x"]),
+            req(["POST /api/v1/login HTTP/1.1", "Host: x", "Content-Length: 999999"], body: "{}"),
+            req(["GET /static/%2e%2e/%ff HTTP/1.0"]),
+            req(["POST /api/v1/login HTTP/1.1", "Host: x", "Content-Length: 3", "Content-Length: 30"], body: "abc"),
+        ]
+        return texts.enumerated().map { (name: "seed-\($0.offset).http", bytes: Array($0.element.utf8)) }
+    }
+}
