@@ -96,8 +96,19 @@ final class ServerCore: Sendable {
             ctx.method = method.map { String(cString: $0) } ?? "GET"
             let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length")
                 .flatMap { UInt64(String(cString: $0)) }
-            let chunked = MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding") != nil
+            let transferEncoding = MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding")
+                .map { String(cString: $0) }
+            let chunked = transferEncoding != nil
             let hasBody = chunked || (declared ?? 0) > 0
+            // libmicrohttpd reads the body of any other transfer coding (`gzip`, a typo,
+            // `gzip, chunked`) until the client closes, and misses a close that comes with
+            // the data: the connection hung until the timeout. RFC 9112 6.3: the length
+            // cannot be known, answer 400 and close. (Found by fuzz-http-wire.)
+            if let coding = transferEncoding,
+               coding.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }) != ["chunked"] {
+                return respond(connection, ctx, .error(400, "unsupported Transfer-Encoding (only chunked is accepted)",
+                                                       headers: ["Connection": "close"]))
+            }
             // An error answered now means the body is never read, and MHD closes the
             // connection after it; without a body, answer at the end and keep it alive.
             func refuse(_ response: HTTPResponse) -> MHD_Result {
