@@ -104,7 +104,7 @@ let package = Package(
         // ---- Fuzz targets (docs/fuzzing.md): `make fuzz` builds them with libFuzzer and
         // AddressSanitizer (scripts/fuzz.sh); a normal build makes them replay files.
         .target(name: "FuzzSupport", path: "fuzz/Support"),
-        .target(name: "FuzzHTTPRoutes", dependencies: ["SwitchboardHTTP"], path: "fuzz/HTTPRoutes"),
+        .target(name: "FuzzHTTPRoutes", dependencies: ["FuzzSupport", "SwitchboardHTTP"], path: "fuzz/HTTPRoutes"),
         .executableTarget(name: "fuzz-json", dependencies: ["FuzzSupport", "SwitchboardCore"], path: "fuzz/json"),
         .executableTarget(name: "fuzz-webhook", dependencies: ["FuzzSupport", "SwitchboardChannels", "SwitchboardCore", "SwitchboardTestSupport"], path: "fuzz/webhook"),
         .executableTarget(name: "fuzz-yaml", dependencies: ["FuzzSupport", "SwitchboardConfig"], path: "fuzz/yaml"),

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import SwitchboardHTTP
 
 /// The host's route patterns (Sources/SwitchboardHost: webhooks, web chat, inbox pages,
@@ -52,8 +53,8 @@ public enum FuzzRoutes {
     /// What a handler saw, as text; checks what the router promises on the way.
     @Sendable public static func echo(_ request: HTTPRequest) -> HTTPResponse {
         for (name, value) in request.pathParameters {
-            precondition(!request.route.isEmpty, "parameters without a route")
-            if !request.route.hasSuffix("...}") { precondition(!value.isEmpty, "empty {\(name)} matched") }
+            fuzzCheck(!request.route.isEmpty, "parameters without a route")
+            if !request.route.hasSuffix("...}") { fuzzCheck(!value.isEmpty, "empty {\(name)} matched") }
         }
         var out = "\(request.method) \(request.route) \(request.path)\n"
         for (name, value) in request.pathParameters.sorted(by: { $0.key < $1.key }) { out += "param \(name)=\(value)\n" }

@@ -54,3 +54,12 @@ public enum FuzzMain {
         exit(0)
     }
 }
+
+/// A property of the target: when it does not hold, says which (to stderr) and aborts, so
+/// that libFuzzer keeps the input. (`precondition` drops its message in release builds.)
+public func fuzzCheck(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "",
+                      file: StaticString = #fileID, line: UInt = #line) {
+    if condition() { return }
+    FileHandle.standardError.write(Data("fuzz check failed at \(file):\(line): \(message())\n".utf8))
+    abort()
+}

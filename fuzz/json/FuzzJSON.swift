@@ -39,8 +39,8 @@ enum FuzzJSON {
         do {
             value = try JSONReader.read(bytes)
         } catch {
-            precondition((0...bytes.count).contains(error.offset), "error offset \(error.offset) outside 0...\(bytes.count)")
-            precondition(!error.description.isEmpty)
+            fuzzCheck((0...bytes.count).contains(error.offset), "error offset \(error.offset) outside 0...\(bytes.count)")
+            fuzzCheck(!error.description.isEmpty)
             return
         }
         var text = ""
@@ -49,21 +49,21 @@ enum FuzzJSON {
         do {
             again = try JSONReader.read(Array(text.utf8))
         } catch {
-            preconditionFailure("own output does not read back: \(error) in \(text.prefix(200))")
+            fuzzCheck(false, "own output does not read back: \(error) in \(text.prefix(200))")
         }
-        precondition(same(value, again), "round trip changed the value: \(text.prefix(200))")
+        fuzzCheck(same(value, again), "round trip changed the value: \(text.prefix(200))")
         checkSources(value, in: bytes)
     }
 
     static func checkSources(_ v: JSONValue, in bytes: [UInt8]) {
         switch v {
         case .array(let items, let range):
-            precondition(bytes[range.lowerBound] == UInt8(ascii: "[") && bytes[range.upperBound - 1] == UInt8(ascii: "]"))
-            precondition(sliceReadsBack(v, bytes, range))
+            fuzzCheck(bytes[range.lowerBound] == UInt8(ascii: "[") && bytes[range.upperBound - 1] == UInt8(ascii: "]"))
+            fuzzCheck(sliceReadsBack(v, bytes, range))
             for item in items { checkSources(item, in: bytes) }
         case .object(let members, let range):
-            precondition(bytes[range.lowerBound] == UInt8(ascii: "{") && bytes[range.upperBound - 1] == UInt8(ascii: "}"))
-            precondition(sliceReadsBack(v, bytes, range))
+            fuzzCheck(bytes[range.lowerBound] == UInt8(ascii: "{") && bytes[range.upperBound - 1] == UInt8(ascii: "}"))
+            fuzzCheck(sliceReadsBack(v, bytes, range))
             for m in members { checkSources(m.value, in: bytes) }
         default:
             break
