@@ -59,7 +59,11 @@ public enum FuzzMain {
 /// that libFuzzer keeps the input. (`precondition` drops its message in release builds.)
 public func fuzzCheck(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "",
                       file: StaticString = #fileID, line: UInt = #line) {
-    if condition() { return }
-    FileHandle.standardError.write(Data("fuzz check failed at \(file):\(line): \(message())\n".utf8))
+    if !condition() { fuzzFail(message(), file: file, line: line) }
+}
+
+/// A property that does not hold: says which (to stderr) and aborts.
+public func fuzzFail(_ message: String, file: StaticString = #fileID, line: UInt = #line) -> Never {
+    FileHandle.standardError.write(Data("fuzz check failed at \(file):\(line): \(message)\n".utf8))
     abort()
 }

@@ -62,7 +62,7 @@ enum FuzzHTTPRouter {
             fuzzCheck(!allowed.isEmpty, "405 on \(pattern) with no allowed method")
             for m in allowed where m != "HEAD" {
                 if case .matched = router.resolve(method: m, rawPath: rawPath) {} else {
-                    fuzzCheck(false, "Allow lists \(m) for \(pattern) but \(m) does not route")
+                    fuzzFail("Allow lists \(m) for \(pattern) but \(m) does not route")
                 }
             }
         case .matched(let pattern, let parameters, _):

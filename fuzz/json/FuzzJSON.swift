@@ -49,7 +49,7 @@ enum FuzzJSON {
         do {
             again = try JSONReader.read(Array(text.utf8))
         } catch {
-            fuzzCheck(false, "own output does not read back: \(error) in \(text.prefix(200))")
+            fuzzFail("own output does not read back: \(error) in \(text.prefix(200))")
         }
         fuzzCheck(same(value, again), "round trip changed the value: \(text.prefix(200))")
         checkSources(value, in: bytes)

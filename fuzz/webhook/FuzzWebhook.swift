@@ -71,7 +71,7 @@ enum FuzzWebhook {
         do {
             _ = try JSONReader.read(Array(json.utf8))
         } catch {
-            fuzzCheck(false, "\(what) raw JSON does not read back: \(error)")
+            fuzzFail("\(what) raw JSON does not read back: \(error)")
         }
     }
 
