@@ -13,7 +13,7 @@ public enum YAMLReader {
     /// handful of levels; a document nested thousands deep made libyaml's work grow with
     /// the square of its depth and overflowed the stack of the recursive passes after the
     /// reader (found by fuzzing: docs/fuzzing.md).
-    public static let maxDepth = 64
+    static let maxDepth = 64
 
     public static func parse(_ text: String, file: String) throws(ConfigError) -> YAMLNode {
         // libyaml wants a pointer that stays valid for the whole parse.

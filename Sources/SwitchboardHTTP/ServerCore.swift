@@ -103,9 +103,10 @@ final class ServerCore: Sendable {
             // libmicrohttpd reads the body of any other transfer coding (`gzip`, a typo,
             // `gzip, chunked`) until the client closes, and misses a close that comes with
             // the data: the connection hung until the timeout. RFC 9112 6.3: the length
-            // cannot be known, answer 400 and close. (Found by fuzz-http-wire.)
+            // cannot be known, answer 400 and close. (Found by fuzz-http-wire.) ASCII case
+            // only, as libmicrohttpd compares: `chun\u{212A}ed` is not chunked.
             if let coding = transferEncoding,
-               coding.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }) != ["chunked"] {
+               HTTPHeaders.asciiLowercased(coding).split(whereSeparator: { $0 == " " || $0 == "\t" }) != ["chunked"] {
                 return respond(connection, ctx, .error(400, "unsupported Transfer-Encoding (only chunked is accepted)",
                                                        headers: ["Connection": "close"]))
             }
@@ -243,7 +244,7 @@ final class ServerCore: Sendable {
         }
         defer { MHD_destroy_response(mhdResponse) }
         for field in response.headers {
-            let lower = field.name.lowercased()
+            let lower = HTTPHeaders.asciiLowercased(field.name)
             if lower == "content-length" || lower == "transfer-encoding" { continue }
             if lower == "connection" && stopping.load(ordering: .relaxed) { continue }
             if MHD_add_response_header(mhdResponse, field.name, field.value) != .YES {

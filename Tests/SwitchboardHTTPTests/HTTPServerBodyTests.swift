@@ -105,7 +105,7 @@ import SwitchboardHTTP
     @Test func aTransferEncodingOtherThanChunkedIs400AndCloses() throws {
         let rec = Recorder()
         try withServer(Self.echoRouter(rec)) { _, port in
-            for coding in ["gzip", "gzip, chunked", "chu\u{1e}nked", "identity"] {
+            for coding in ["gzip", "gzip, chunked", "chu\u{1e}nked", "identity", "chun\u{212A}ed"] {
                 let c = try TestConnection(port: port, timeoutSeconds: 5)
                 try c.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: \(coding)\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
                 let r = try c.readResponse()
