@@ -71,7 +71,7 @@ for t in "${targets[@]}"; do
   echo
   if [ $rc -ne 0 ]; then
     echo "fuzz: $t FAILED (exit $rc); the input is in $artifacts/, the log in $scratch/logs/$t.log:"
-    grep -E 'ERROR|Fatal error|Precondition|SUMMARY|Test unit written|ALARM' "$scratch/logs/$t.log" | head -10
+    grep -E 'fuzz check failed|runtime failure|Fatal error|ERROR: AddressSanitizer|ERROR: libFuzzer|Test unit written|ALARM' "$scratch/logs/$t.log" | head -10
     failed+=("$t")
   fi
 done

@@ -10,7 +10,7 @@ import Glibc
 // on 127.0.0.1:0; each input is written to a new connection as it is (request line,
 // headers, chunked or sized bodies, pipelined requests, garbage), a last request with
 // `Connection: close` follows, and everything the server answers is read until it
-// closes. libmicrohttpd does the wire parsing (it is not instrumented); what is fuzzed
+// closes (or its 2 s idle timeout closes the connection). libmicrohttpd does the wire parsing (it is not instrumented); what is fuzzed
 // is our side of it: the callbacks, the request context, body limits, routing,
 // deferred and streamed answers, header writing.
 // Properties: the server answers or closes within 60 s (no hang), whatever it answers
@@ -18,7 +18,7 @@ import Glibc
 
 let server: HTTPServer = {
     let s = HTTPServer(configuration: .init(listen: "127.0.0.1:0", threadPoolSize: 2, maxBodySize: 64 << 10,
-                                            connectionLimit: 64, connectionTimeoutSeconds: 5),
+                                            connectionLimit: 64, connectionTimeoutSeconds: 2),
                        router: FuzzRoutes.router())
     do { try s.start() } catch { fatalError("cannot start the server: \(error)") }
     return s
@@ -51,13 +51,15 @@ enum FuzzHTTPWire {
     static func check(_ input: UnsafeRawBufferPointer) {
         let fd = connectToServer()
         defer { close(fd) }
-        // The input, then a last request that asks the server to close: libmicrohttpd
-        // does not notice a client's shutdown while a keep-alive connection is idle (it
-        // waits for the connection timeout), so without it every input would take 5 s.
+        // The input, then a last request that asks the server to close, so that a
+        // keep-alive connection ends when the input's requests are answered; an input
+        // that swallows it (a body longer than sent) waits for the server's 2 s idle
+        // timeout. The write side is not shut: libmicrohttpd sometimes misses a client's
+        // half-close and then neither answers nor closes (docs/fuzzing.md), which is not
+        // what this target is after.
         if sendAll(fd, input) {
             closing.withUnsafeBytes { _ = sendAll(fd, $0) }
         }
-        shutdown(fd, Int32(SHUT_WR))
         var answer: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16 << 10)
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
