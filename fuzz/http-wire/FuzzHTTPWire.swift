@@ -1,3 +1,4 @@
+import Foundation
 import FuzzHTTPRoutes
 import FuzzSupport
 import SwitchboardHTTP
@@ -13,8 +14,9 @@ import Glibc
 // closes (or its 2 s idle timeout closes the connection). libmicrohttpd does the wire parsing (it is not instrumented); what is fuzzed
 // is our side of it: the callbacks, the request context, body limits, routing,
 // deferred and streamed answers, header writing.
-// Properties: the server answers or closes within 60 s (no hang), whatever it answers
-// starts with an HTTP/1.x status line, and it keeps accepting connections.
+// Properties: whatever the server answers starts with an HTTP/1.x status line, and it
+// keeps serving: a connection left open for 60 s fails the run when /healthz on a new
+// connection is not answered either (otherwise it is printed as a note).
 
 let server: HTTPServer = {
     let s = HTTPServer(configuration: .init(listen: "127.0.0.1:0", threadPoolSize: 2, maxBodySize: 64 << 10,
@@ -67,8 +69,18 @@ enum FuzzHTTPWire {
             // Generous: on a loaded machine at nice 10 a healthy server can stall for
             // seconds; a connection libmicrohttpd forgot stays open forever.
             let ready = poll(&pfd, 1, 60_000)
-            fuzzCheck(ready > 0, "the server neither answered nor closed the connection within 60 s "
-                         + "(\(answer.count) bytes received: \(String(decoding: answer.prefix(200), as: UTF8.self)))")
+            if ready <= 0 {
+                // The server must still serve others (a wedged thread or daemon is a
+                // failure). A connection left open past the idle timeout while the server
+                // serves others is libmicrohttpd missing its timeout under load, seen a
+                // few times an hour and never alone (docs/fuzzing.md): noted, not failed.
+                fuzzCheck(healthzAnswers(), "the server neither answered nor closed the connection within 60 s, "
+                          + "and does not answer /healthz on a new one")
+                let note = "fuzz-http-wire: note: a connection was left open for 60 s (\(answer.count) bytes answered); "
+                    + "the server answers others. Input (base64): \(Data(input).base64EncodedString())\n"
+                FileHandle.standardError.write(Data(note.utf8))
+                return
+            }
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n <= 0 { break }
             answer.append(contentsOf: buffer[0..<n])
@@ -77,6 +89,19 @@ enum FuzzHTTPWire {
         if !answer.isEmpty {
             fuzzCheck(answer.starts(with: Array("HTTP/1.".utf8)), "answer does not start with a status line")
         }
+    }
+
+    /// Whether a new connection gets `/healthz` answered within 10 s.
+    static func healthzAnswers() -> Bool {
+        let fd = connectToServer()
+        defer { close(fd) }
+        let request = Array("GET /healthz HTTP/1.1\r\nHost: fuzz\r\nConnection: close\r\n\r\n".utf8)
+        guard request.withUnsafeBytes({ sendAll(fd, $0) }) else { return false }
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        var head = [UInt8](repeating: 0, count: 64)
+        guard poll(&pfd, 1, 10_000) > 0 else { return false }
+        let n = head.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        return n > 0 && head.starts(with: Array("HTTP/1.1 200".utf8))
     }
 
     static let closing = Array("GET /healthz HTTP/1.1\r\nHost: fuzz\r\nConnection: close\r\n\r\n".utf8)
