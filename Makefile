@@ -1,9 +1,12 @@
 # Switchboard: the two commands of the README.
 #   make run   builds the host and starts it on the embedded default (SQLite, config/).
 #   make test  builds everything and runs every test; .ci/run calls exactly this.
+#   make fuzz  builds the fuzz targets with libFuzzer and ASan and runs each for
+#              FUZZ_SECONDS (default 60); not part of make test (docs/fuzzing.md).
 SWIFT ?= swift
+FUZZ_SECONDS ?= 60
 
-.PHONY: run test build release deps clean llm-local llm-e2e
+.PHONY: run test build release deps clean fuzz llm-local llm-e2e
 
 deps:
 	@scripts/deps.sh run
@@ -36,5 +39,8 @@ llm-local:
 llm-e2e: release
 	@scripts/llm/e2e.sh
 
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) scripts/fuzz.sh $(FUZZ_TARGETS)
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

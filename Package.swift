@@ -115,6 +115,16 @@ let package = Package(
         // The llm plugin's own work per message: swift run -c release llm-bench
         .executableTarget(name: "llm-bench", dependencies: ["LLMEngine"], path: "bench/llm"),
         .executableTarget(name: "channels-bench", dependencies: ["SwitchboardChannels", "SwitchboardTestSupport", "CCrypto"], path: "bench/channels"),
+
+        // ---- Fuzz targets (docs/fuzzing.md): `make fuzz` builds them with libFuzzer and
+        // AddressSanitizer (scripts/fuzz.sh); a normal build makes them replay files.
+        .target(name: "FuzzSupport", path: "fuzz/Support"),
+        .target(name: "FuzzHTTPRoutes", dependencies: ["FuzzSupport", "SwitchboardHTTP"], path: "fuzz/HTTPRoutes"),
+        .executableTarget(name: "fuzz-json", dependencies: ["FuzzSupport", "SwitchboardCore"], path: "fuzz/json"),
+        .executableTarget(name: "fuzz-webhook", dependencies: ["FuzzSupport", "SwitchboardChannels", "SwitchboardCore", "SwitchboardTestSupport"], path: "fuzz/webhook"),
+        .executableTarget(name: "fuzz-yaml", dependencies: ["FuzzSupport", "SwitchboardConfig"], path: "fuzz/yaml"),
+        .executableTarget(name: "fuzz-http-router", dependencies: ["FuzzSupport", "FuzzHTTPRoutes", "SwitchboardHTTP"], path: "fuzz/http-router"),
+        .executableTarget(name: "fuzz-http-wire", dependencies: ["FuzzSupport", "FuzzHTTPRoutes", "SwitchboardHTTP"], path: "fuzz/http-wire"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -111,11 +111,16 @@ extension WhatsAppWebhook {
             return p
         }
 
+        /// Seconds since 1970 from 1970 to the end of year 9999: what the journal's RFC
+        /// 3339 times can write. Anything else (`1e999` reads as infinity, `nan` as NaN)
+        /// would make a Date that traps wherever it is turned into milliseconds.
+        static let timestampRange = 0.0...253_402_300_799.0
+
         mutating func timestamp(_ v: JSONValue?, path: BodyPath) -> Date {
-            if let s = v?.stringOrNumber, let seconds = Double(s) {
+            if let s = v?.stringOrNumber, let seconds = Double(s), Parser.timestampRange.contains(seconds) {
                 return Date(timeIntervalSince1970: seconds)
             }
-            payload.warnings.append("\(path).timestamp is missing or not a number; used the time of receipt")
+            payload.warnings.append("\(path).timestamp is missing, not a number or out of range; used the time of receipt")
             return receivedAt
         }
 

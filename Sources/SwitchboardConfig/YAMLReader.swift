@@ -9,6 +9,11 @@ public enum YAMLReader {
     /// The most nodes a document may expand to through aliases (a guard against
     /// "billion laughs" documents).
     static let maxNodes = 200_000
+    /// The deepest lists and mappings may nest (aliases expanded). Config files nest a
+    /// handful of levels; a document nested thousands deep made libyaml's work grow with
+    /// the square of its depth and overflowed the stack of the recursive passes after the
+    /// reader (found by fuzzing: docs/fuzzing.md).
+    static let maxDepth = 64
 
     public static func parse(_ text: String, file: String) throws(ConfigError) -> YAMLNode {
         // libyaml wants a pointer that stays valid for the whole parse.
@@ -61,17 +66,39 @@ public enum YAMLReader {
 
 /// Builds the tree from events: a stack of open collections; each finished node is
 /// attached to the collection on top.
+///
+/// Linear in the size of the document: a frame is a class, so appending to an open
+/// collection never copies what it holds, and each mapping finds duplicate keys through
+/// a table. The tree it builds is at most `YAMLReader.maxDepth` deep, aliases expanded:
+/// the passes after it (interpolation, the schema, plugin config as JSON) are recursive.
 private struct TreeBuilder {
-    private enum Frame {
-        case mapping(YAMLNode, anchor: String?, entries: [YAMLNode.Entry], pendingKey: YAMLNode?, dropValue: Bool, size: Int)
-        case sequence(YAMLNode, anchor: String?, items: [YAMLNode], size: Int)
+    private final class Frame {
+        var node: YAMLNode
+        let anchor: String?
+        let isMapping: Bool
+        var items: [YAMLNode] = []
+        var entries: [YAMLNode.Entry] = []
+        /// The entry index of each key of a mapping, to find duplicates.
+        var keys: [String: Int] = [:]
+        var pendingKey: YAMLNode?
+        var dropValue = false
+        /// Nodes in the subtree, aliases expanded.
+        var size = 1
+        /// Levels in the subtree, aliases expanded (1 for an empty collection).
+        var height = 1
+
+        init(_ node: YAMLNode, anchor: String?, isMapping: Bool) {
+            self.node = node
+            self.anchor = anchor
+            self.isMapping = isMapping
+        }
     }
 
     let file: String
     var root: YAMLNode?
     var diagnostics: [ConfigDiagnostic] = []
     private var stack: [Frame] = []
-    private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    private var anchors: [String: (node: YAMLNode, size: Int, height: Int)] = [:]
     private var documents = 0
 
     init(file: String) { self.file = file }
@@ -83,6 +110,11 @@ private struct TreeBuilder {
     private func string(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
         guard let p else { return nil }
         return String(cString: UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
+    }
+
+    private func tooDeep(line: Int, column: Int) -> ConfigDiagnostic {
+        ConfigDiagnostic(file: file, line: line, column: column,
+                         message: "lists and mappings nested more than \(YAMLReader.maxDepth) levels deep")
     }
 
     /// Handles one event; returns a diagnostic when parsing must stop.
@@ -106,31 +138,38 @@ private struct TreeBuilder {
             default: .plain
             }
             let node = YAMLNode(.scalar(text, style), file: file, line: line, column: column, tag: string(s.tag))
-            return finish(node, anchor: string(s.anchor), size: 1)
+            return finish(node, anchor: string(s.anchor), size: 1, height: 0)
         case YAML_ALIAS_EVENT:
             let name = string(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
                 return ConfigDiagnostic(file: file, line: line, column: column, message: "unknown alias '*\(name)'")
             }
-            return finish(target.node, anchor: nil, size: target.size)
-        case YAML_SEQUENCE_START_EVENT:
-            let s = event.data.sequence_start
-            stack.append(.sequence(YAMLNode(.sequence([]), file: file, line: line, column: column, tag: string(s.tag)),
-                                   anchor: string(s.anchor), items: [], size: 1))
-        case YAML_MAPPING_START_EVENT:
-            let m = event.data.mapping_start
-            stack.append(.mapping(YAMLNode(.mapping([]), file: file, line: line, column: column, tag: string(m.tag)),
-                                  anchor: string(m.anchor), entries: [], pendingKey: nil, dropValue: false, size: 1))
+            // An alias puts its whole subtree here: aliases of aliases nest deeper than
+            // the events show.
+            if stack.count + target.height > YAMLReader.maxDepth { return tooDeep(line: line, column: column) }
+            return finish(target.node, anchor: nil, size: target.size, height: target.height)
+        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+            // Refused as soon as the limit is passed: libyaml's own work grows with the
+            // square of the nesting, so the rest of such a document is not read.
+            if stack.count >= YAMLReader.maxDepth { return tooDeep(line: line, column: column) }
+            if event.type == YAML_SEQUENCE_START_EVENT {
+                let s = event.data.sequence_start
+                stack.append(Frame(YAMLNode(.sequence([]), file: file, line: line, column: column, tag: string(s.tag)),
+                                   anchor: string(s.anchor), isMapping: false))
+            } else {
+                let m = event.data.mapping_start
+                stack.append(Frame(YAMLNode(.mapping([]), file: file, line: line, column: column, tag: string(m.tag)),
+                                   anchor: string(m.anchor), isMapping: true))
+            }
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return nil }
-            switch frame {
-            case .sequence(var node, let anchor, let items, let size):
-                node.kind = .sequence(items)
-                return finish(node, anchor: anchor, size: size)
-            case .mapping(var node, let anchor, let entries, _, _, let size):
-                node.kind = .mapping(entries)
-                return finish(node, anchor: anchor, size: size)
+            var node = frame.node
+            if frame.isMapping {
+                node.kind = .mapping(frame.entries)
+            } else {
+                node.kind = .sequence(frame.items)
             }
+            return finish(node, anchor: frame.anchor, size: frame.size, height: frame.height)
         default:
             break
         }
@@ -138,38 +177,46 @@ private struct TreeBuilder {
     }
 
     /// Attaches a finished node to its parent (or makes it the root). `size` counts the
-    /// nodes of the subtree with aliases expanded, as later passes will walk it.
-    private mutating func finish(_ node: YAMLNode, anchor: String?, size: Int) -> ConfigDiagnostic? {
+    /// nodes of the subtree and `height` its levels, aliases expanded, as later passes
+    /// will walk it.
+    private mutating func finish(_ node: YAMLNode, anchor: String?, size: Int, height: Int) -> ConfigDiagnostic? {
         if size > YAMLReader.maxNodes {
             return ConfigDiagnostic("the document expands to more than \(YAMLReader.maxNodes) nodes (too many aliases?)", at: node)
         }
-        if let anchor { anchors[anchor] = (node, size) }
-        guard let top = stack.popLast() else {
+        if let anchor { anchors[anchor] = (node, size, height) }
+        guard let top = stack.last else {
             root = node
             return nil
         }
-        switch top {
-        case .sequence(let seq, let a, var items, let total):
-            items.append(node)
-            stack.append(.sequence(seq, anchor: a, items: items, size: total + size))
-        case .mapping(let map, let a, var entries, let pendingKey, let dropValue, let total):
-            if let key = pendingKey {
-                if !dropValue { entries.append(YAMLNode.Entry(key: key, value: node)) }
-                stack.append(.mapping(map, anchor: a, entries: entries, pendingKey: nil, dropValue: false, size: total + size))
-            } else {
-                var drop = false
-                if node.scalarValue == nil {
-                    diagnostics.append(ConfigDiagnostic("mapping keys must be plain text, got \(node.kindDescription)", at: node))
-                    drop = true
-                } else if let first = entries.first(where: { $0.name == node.scalarValue }) {
-                    diagnostics.append(ConfigDiagnostic(
-                        "duplicate key '\(first.name)' (first defined at line \(first.key.line), column \(first.key.column))",
-                        at: node))
-                    drop = true
-                }
-                stack.append(.mapping(map, anchor: a, entries: entries, pendingKey: node, dropValue: drop, size: total + size))
-            }
+        top.size += size
+        top.height = max(top.height, height + 1)
+        guard top.isMapping else {
+            top.items.append(node)
+            return nil
         }
+        if let key = top.pendingKey {
+            if !top.dropValue { top.entries.append(YAMLNode.Entry(key: key, value: node)) }
+            top.pendingKey = nil
+            top.dropValue = false
+            return nil
+        }
+        var drop = false
+        if let name = node.scalarValue {
+            if let i = top.keys[name] {
+                let first = top.entries[i]
+                diagnostics.append(ConfigDiagnostic(
+                    "duplicate key '\(first.name)' (first defined at line \(first.key.line), column \(first.key.column))",
+                    at: node))
+                drop = true
+            } else {
+                top.keys[name] = top.entries.count
+            }
+        } else {
+            diagnostics.append(ConfigDiagnostic("mapping keys must be plain text, got \(node.kindDescription)", at: node))
+            drop = true
+        }
+        top.pendingKey = node
+        top.dropValue = drop
         return nil
     }
 }

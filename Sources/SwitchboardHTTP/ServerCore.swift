@@ -142,8 +142,20 @@ final class ServerCore: Sendable {
             }
             let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length")
                 .flatMap { UInt64(String(cString: $0)) }
-            let chunked = MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding") != nil
+            let transferEncoding = MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding")
+                .map { String(cString: $0) }
+            let chunked = transferEncoding != nil
             let hasBody = chunked || (declared ?? 0) > 0
+            // libmicrohttpd reads the body of any other transfer coding (`gzip`, a typo,
+            // `gzip, chunked`) until the client closes, and misses a close that comes with
+            // the data: the connection hung until the timeout. RFC 9112 6.3: the length
+            // cannot be known, answer 400 and close. (Found by fuzz-http-wire.) ASCII case
+            // only, as libmicrohttpd compares: `chun\u{212A}ed` is not chunked.
+            if let coding = transferEncoding,
+               HTTPHeaders.asciiLowercased(coding).split(whereSeparator: { $0 == " " || $0 == "\t" }) != ["chunked"] {
+                return respond(connection, ctx, .error(400, "unsupported Transfer-Encoding (only chunked is accepted)",
+                                                       headers: ["Connection": "close"]))
+            }
             // An error answered now means the body is never read, and MHD closes the
             // connection after it; without a body, answer at the end and keep it alive.
             func refuse(_ response: HTTPResponse) -> MHD_Result {
@@ -279,7 +291,7 @@ final class ServerCore: Sendable {
         }
         defer { MHD_destroy_response(mhdResponse) }
         for field in response.headers {
-            let lower = field.name.lowercased()
+            let lower = HTTPHeaders.asciiLowercased(field.name)
             if lower == "content-length" || lower == "transfer-encoding" { continue }
             if lower == "connection" && stopping.load(ordering: .relaxed) { continue }
             if MHD_add_response_header(mhdResponse, field.name, field.value) != .YES {

@@ -250,4 +250,30 @@ import Testing
         #expect(payload.messages.first?.timestamp == received)
         #expect(payload.warnings.count == 1)
     }
+
+    // Found by fuzzing (docs/fuzzing.md; fuzz/regressions/fuzz-webhook/timestamp-17E0659226.json):
+    // "17E0659226" read as infinity, and the message's Date trapped when written as
+    // RFC 3339 or as milliseconds. Out-of-range timestamps are treated as missing.
+    @Test func aTimestampOutOfRangeUsesReceiptTimeWithAWarning() throws {
+        let received = Date(timeIntervalSince1970: 1_800_000_000)
+        for stamp in [#""17E0659226""#, #""nan""#, #""-inf""#, "1e300", "-1", #""253402300800""#] {
+            let body = """
+            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"\(WhatsAppFixtures.phoneNumberID)"},"messages":[{"from":"1","id":"wamid.X","timestamp":\(stamp),"type":"text","text":{"body":"hi"}}],"statuses":[{"id":"wamid.O","status":"sent","timestamp":\(stamp),"recipient_id":"1"}]}}]}]}
+            """
+            let payload = try WhatsAppWebhook.parse(body: Data(body.utf8), channelFor: { channels[$0] }, receivedAt: received)
+            let message = try #require(payload.messages.first)
+            let status = try #require(payload.statuses.first)
+            #expect(message.timestamp == received, "\(stamp)")
+            #expect(status.timestamp == received, "\(stamp)")
+            #expect(RFC3339.string(message.timestamp) == "2027-01-15T08:00:00.000Z")
+            #expect(payload.warnings == [
+                "entry[0].changes[0].value.messages[0].timestamp is missing, not a number or out of range; used the time of receipt",
+                "entry[0].changes[0].value.statuses[0].timestamp is missing, not a number or out of range; used the time of receipt",
+            ], "\(stamp)")
+        }
+        // The last second of year 9999 is still a time.
+        let body = WhatsAppFixtures.inboundBody([FixtureMessage(timestamp: 253_402_300_799, content: .text("hi"))])
+        let late = try #require(try parse(body).messages.first)
+        #expect(RFC3339.string(late.timestamp) == "9999-12-31T23:59:59.000Z")
+    }
 }

@@ -85,4 +85,57 @@ import Testing
         #expect(loaded.host.server.listen.description == "127.0.0.1:8080")
         #expect(loaded.host.pluginPaths == [".build/release", "/usr/lib/switchboard/plugins"])
     }
+
+    // Found by fuzzing (docs/fuzzing.md; the input is fuzz/regressions/fuzz-yaml/deep-flow-20000):
+    // a value nested 20,000 lists deep crashed the loader (stack overflow in the
+    // recursive passes after the reader) after libyaml spent seconds on it.
+    @Test func nestingDeeperThanTheLimitIsRefusedWhereItStarts() {
+        let text = "plugin:\n  config: " + String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000) + "\n"
+        do {
+            _ = try ConfigLoader.parse(host: text, file: "deep.yaml")
+            Issue.record("expected an error")
+        } catch {
+            // The root mapping, `plugin`'s mapping, then 62 lists: the 63rd is one too many.
+            #expect(error.description == "deep.yaml:2:73: error: lists and mappings nested more than 64 levels deep")
+        }
+    }
+
+    @Test func nestingUpToTheLimitIsRead() throws {
+        let depth = YAMLReader.maxDepth - 1    // under the root mapping
+        let root = try YAMLReader.parse("a: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth), file: "ok.yaml")
+        var node = try #require(root["a"])
+        var levels = 1
+        while let first = node.items?.first {
+            node = first
+            levels += 1
+        }
+        #expect(levels == depth)
+    }
+
+    @Test func aliasesCannotNestBeyondTheLimit() {
+        // Each line is 30 levels deep, and holds the one before: 90 levels once expanded.
+        let open = String(repeating: "[", count: 30), close = String(repeating: "]", count: 30)
+        let text = "a: &a \(open)x\(close)\nb: &b \(open)*a\(close)\nc: \(open)*b\(close)\n"
+        do {
+            _ = try YAMLReader.parse(text, file: "alias.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "alias.yaml:3:34: error: lists and mappings nested more than 64 levels deep")
+        }
+    }
+
+    // Found by fuzzing: a list of 20,000 items or a mapping of 20,000 keys took minutes
+    // (every item copied the list so far; every key was compared with every earlier one).
+    @Test func longListsAndManyKeysAreRead() throws {
+        let list = "items:\n" + String(repeating: "  - x\n", count: 20_000)
+        #expect(try YAMLReader.parse(list, file: "l.yaml")["items"]?.items?.count == 20_000)
+        var keys = (0..<20_000).map { "k\($0): v\n" }.joined()
+        keys += "k19999: again\n"
+        do {
+            _ = try YAMLReader.parse(keys, file: "k.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "k.yaml:20001:1: error: duplicate key 'k19999' (first defined at line 20000, column 1)")
+        }
+    }
 }

@@ -57,6 +57,24 @@ import SwitchboardHTTP
         #expect(req.queryItems.filter { $0.name == "a" }.map(\.value) == ["1", "2"])
     }
 
+    // Found by fuzzing (docs/fuzzing.md; fuzz/regressions/fuzz-http-router/non-ascii-header-name.txt):
+    // names were compared with Unicode case mapping, so `Coo\u{212A}ie` (KELVIN SIGN) was
+    // the Cookie header, and a name with U+0345 did not find itself once upper-cased.
+    @Test func headerNamesIgnoreASCIICaseOnly() {
+        var h = HTTPHeaders([(name: "Coo\u{212A}ie", value: "sb_session=forged"), (name: "Cookie", value: "sb_session=real")])
+        #expect(h["cookie"] == "sb_session=real")
+        #expect(h.values("COOKIE") == ["sb_session=real"])
+        #expect(h.values("Coo\u{212A}ie") == ["sb_session=forged"])
+        h["COOKIE"] = nil
+        #expect(h.fields.map(\.name) == ["Coo\u{212A}ie"])
+
+        let odd = "q=a\u{FFFD}\u{0345}"
+        var g = HTTPHeaders([(name: odd, value: "x")])
+        g["Q=A\u{FFFD}\u{0345}"] = "fuzz"
+        #expect(g[odd] == "fuzz")
+        #expect(g.values(odd).count == 1)
+    }
+
     @Test func headersAreCaseInsensitiveAndKeepRepeats() {
         var h: HTTPHeaders = ["Content-Type": "application/json", "X-Hub-Signature-256": "sha256=ab"]
         h.add("Set-Cookie", "a=1")

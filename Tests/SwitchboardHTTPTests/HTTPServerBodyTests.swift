@@ -99,6 +99,29 @@ import SwitchboardHTTP
         }
     }
 
+    // Found by fuzzing (docs/fuzzing.md; fuzz/regressions/fuzz-http-wire/transfer-encoding-not-chunked.http):
+    // libmicrohttpd read the body of an unknown transfer coding until the client closed,
+    // missed the close, and held the connection until its timeout, with no answer.
+    @Test func aTransferEncodingOtherThanChunkedIs400AndCloses() throws {
+        let rec = Recorder()
+        try withServer(Self.echoRouter(rec)) { _, port in
+            for coding in ["gzip", "gzip, chunked", "chu\u{1e}nked", "identity", "chun\u{212A}ed"] {
+                let c = try TestConnection(port: port, timeoutSeconds: 5)
+                try c.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: \(coding)\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+                let r = try c.readResponse()
+                #expect(r.status == 400, "\(coding)")
+                #expect(r.text == "{\"error\":\"unsupported Transfer-Encoding (only chunked is accepted)\"}")
+                #expect(c.isClosedByPeer(), "\(coding)")
+            }
+            #expect(rec.count == 0)
+            // chunked, in any case, still works.
+            let c = try TestConnection(port: port, timeoutSeconds: 5)
+            try c.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: Chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+            let r = try c.readResponse()
+            #expect(r.status == 200 && r.text == "abc")
+        }
+    }
+
     @Test func expectContinueOverTheLimitGets413InsteadOf100() throws {
         var config = HTTPServerConfiguration(listen: "127.0.0.1:0")
         config.maxBodySize = 10
