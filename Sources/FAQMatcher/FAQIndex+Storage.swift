@@ -1,0 +1,56 @@
+/// The compact storage of an index's tables. A host keeps one index per workspace, for
+/// thousands of workspaces whose FAQs have 10-50 entries each, so an index is sized to
+/// its entries: lists are stored back to back instead of one array (one allocation)
+/// each, and the term table is a sorted list of words shared with the fuzzy index
+/// instead of a hash table of its own.
+
+/// Lists of elements stored back to back: `lists[i]` is the i-th list.
+struct FlatLists<Element: Sendable>: Sendable {
+    private let elements: [Element]
+    /// `elements[offsets[i]..<offsets[i + 1]]` is list i.
+    private let offsets: [Int32]
+
+    init(_ lists: [[Element]]) {
+        var elements: [Element] = []
+        elements.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        var offsets: [Int32] = [0]
+        offsets.reserveCapacity(lists.count + 1)
+        for list in lists {
+            elements.append(contentsOf: list)
+            offsets.append(Int32(elements.count))
+        }
+        self.elements = elements
+        self.offsets = offsets
+    }
+
+    var count: Int { offsets.count - 1 }
+
+    subscript(i: Int) -> ArraySlice<Element> {
+        elements[Int(offsets[i])..<Int(offsets[i + 1])]
+    }
+}
+
+/// Term -> term id, over the fuzzy index's vocabulary (which holds every term of the
+/// index, sorted, as words shared by the whole process): a binary search, and one
+/// `Int32` per vocabulary word.
+struct TermTable: Sendable {
+    private let words: [SharedWord]
+    /// The term id of each vocabulary word, or -1 for a word that is only a surface form.
+    private let ids: [Int32]
+
+    /// `vocabulary` sorted as `String`s sort, as given to `FuzzyIndex(words:)`.
+    init(vocabulary: FuzzyIndex, ids: [Int32]) {
+        words = vocabulary.words
+        self.ids = ids
+    }
+
+    subscript(term: String) -> Int32? {
+        var low = 0, high = words.count
+        while low < high {
+            let mid = (low + high) / 2
+            if words[mid].text < term { low = mid + 1 } else { high = mid }
+        }
+        guard low < words.count, words[low].text == term, ids[low] >= 0 else { return nil }
+        return ids[low]
+    }
+}
