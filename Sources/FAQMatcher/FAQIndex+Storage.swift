@@ -54,3 +54,46 @@ struct TermTable: Sendable {
         return ids[low]
     }
 }
+
+/// The postings of every term, stored back to back as two columns (a `Posting` is an
+/// `Int32` and a `Double`: 16 bytes with padding, 12 as columns): `lists[i]` is the
+/// i-th term's postings, in order.
+struct PostingLists: Sendable {
+    private let docs: [Int32]
+    private let weights: [Double]
+    private let offsets: [Int32]
+
+    init(_ lists: [[FAQIndex.Posting]]) {
+        let total = lists.reduce(0) { $0 + $1.count }
+        var docs: [Int32] = [], weights: [Double] = [], offsets: [Int32] = [0]
+        docs.reserveCapacity(total)
+        weights.reserveCapacity(total)
+        offsets.reserveCapacity(lists.count + 1)
+        for list in lists {
+            for p in list {
+                docs.append(p.doc)
+                weights.append(p.weight)
+            }
+            offsets.append(Int32(docs.count))
+        }
+        self.docs = docs
+        self.weights = weights
+        self.offsets = offsets
+    }
+
+    var count: Int { offsets.count - 1 }
+
+    subscript(i: Int) -> PostingList {
+        let range = Int(offsets[i])..<Int(offsets[i + 1])
+        return PostingList(docs: docs[range], weights: weights[range])
+    }
+
+    /// One term's postings.
+    struct PostingList: RandomAccessCollection {
+        let docs: ArraySlice<Int32>
+        let weights: ArraySlice<Double>
+        var startIndex: Int { docs.startIndex }
+        var endIndex: Int { docs.endIndex }
+        subscript(i: Int) -> FAQIndex.Posting { FAQIndex.Posting(doc: docs[i], weight: weights[i]) }
+    }
+}

@@ -45,7 +45,7 @@ public final class FAQIndex: Sendable {
     /// Term -> id; `idf`, `postings` are indexed by term id.
     let termIDs: TermTable
     let idf: [Double]
-    let postings: FlatLists<Posting>
+    let postings: PostingLists
     /// The weight of a message word the index has never seen.
     let unknownTermIDF: Double
     /// Per document: its entry, whether it is an answer, and (for questions) the sum of
@@ -137,7 +137,7 @@ public final class FAQIndex: Sendable {
             }
             selfMass.append(mass)
         }
-        self.postings = FlatLists(postings)
+        self.postings = PostingLists(postings)
         docEntry = docs.map(\.entry)
         docIsAnswer = docs.map(\.isAnswer)
         docSelfMass = selfMass
