@@ -18,6 +18,7 @@
 //      [--connections C] [--rate R] [--seconds D] [--durability full|normal] [--binary PATH]
 //      [--log-level warn|info|debug] (the host logs to a file in the run's directory)
 //      [--open-loop] [--stages] [--latency-only]
+//      [--unanswered] (messages the FAQ does not answer: the workspace's fallback replies)
 import Foundation
 import Synchronization
 import SwitchboardTestSupport
@@ -38,6 +39,7 @@ struct Options {
     var openLoop = false
     var stages = false
     var latencyOnly = false
+    var unanswered = false
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -55,6 +57,7 @@ struct Options {
             case "--open-loop": openLoop = true
             case "--stages": stages = true
             case "--latency-only": latencyOnly = true
+            case "--unanswered": unanswered = true
             default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
             }
         }
@@ -269,7 +272,9 @@ for _ in 0..<300 where port == nil {
 guard let port else { log("host did not start:\n" + stderrText.withLock { $0 }); exit(1) }
 log("host pid \(host.processIdentifier) on port \(port)")
 
-let questions = ["When are you open?", "wen r u open on saturday", "do u deliver to lekki", "where are you located",
+let questions = options.unanswered
+    ? ["is the red one still there", "my cousin says hello", "ok see you", "what about the other thing"]
+    : ["When are you open?", "wen r u open on saturday", "do u deliver to lekki", "where are you located",
                  "how can I pay", "do you have agege bread today", "can I order a birthday cake"]
 func signedMessage(_ i: Int, from: String) -> SignedWebhook {
     let m = FixtureMessage(id: "wamid.bench\(i)", from: from, name: "Bench", timestamp: Int(Date().timeIntervalSince1970),
