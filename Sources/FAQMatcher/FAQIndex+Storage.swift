@@ -55,45 +55,74 @@ struct TermTable: Sendable {
     }
 }
 
-/// The postings of every term, stored back to back as two columns (a `Posting` is an
-/// `Int32` and a `Double`: 16 bytes with padding, 12 as columns): `lists[i]` is the
-/// i-th term's postings, in order.
+/// The postings of every term, stored back to back: `lists[i]` is the i-th term's
+/// postings, in order. A posting's weight depends only on its document's length, its
+/// field and the term's frequency in it, so an index has few distinct weights: each
+/// posting keeps its document (`Int32`) and the number of its weight in a table of the
+/// distinct ones (`UInt16`), 6 bytes instead of the 16 of a `Posting`. An index with
+/// more distinct weights than a `UInt16` can number keeps every weight instead.
 struct PostingLists: Sendable {
     private let docs: [Int32]
+    private let weightNumbers: [UInt16]
+    /// The distinct weights, numbered by `weightNumbers`; empty when `weights` is used.
+    private let distinctWeights: [Double]
+    /// Every posting's weight, only when there are too many distinct ones.
     private let weights: [Double]
     private let offsets: [Int32]
 
     init(_ lists: [[FAQIndex.Posting]]) {
         let total = lists.reduce(0) { $0 + $1.count }
-        var docs: [Int32] = [], weights: [Double] = [], offsets: [Int32] = [0]
+        var docs: [Int32] = [], offsets: [Int32] = [0]
         docs.reserveCapacity(total)
-        weights.reserveCapacity(total)
         offsets.reserveCapacity(lists.count + 1)
+        var numberOf: [UInt64: Int] = [:]
+        var distinct: [Double] = []
+        var numbers: [Int] = []
+        numbers.reserveCapacity(total)
         for list in lists {
             for p in list {
                 docs.append(p.doc)
-                weights.append(p.weight)
+                let key = p.weight.bitPattern // exact: the same Double, bit for bit
+                if let n = numberOf[key] {
+                    numbers.append(n)
+                } else {
+                    numberOf[key] = distinct.count
+                    numbers.append(distinct.count)
+                    distinct.append(p.weight)
+                }
             }
             offsets.append(Int32(docs.count))
         }
         self.docs = docs
-        self.weights = weights
         self.offsets = offsets
+        if distinct.count <= Int(UInt16.max) + 1 {
+            weightNumbers = numbers.map { UInt16($0) }
+            distinctWeights = distinct
+            weights = []
+        } else {
+            weightNumbers = []
+            distinctWeights = []
+            weights = numbers.map { distinct[$0] }
+        }
     }
 
     var count: Int { offsets.count - 1 }
 
     subscript(i: Int) -> PostingList {
         let range = Int(offsets[i])..<Int(offsets[i + 1])
-        return PostingList(docs: docs[range], weights: weights[range])
+        return PostingList(lists: self, range: range)
+    }
+
+    fileprivate func posting(_ i: Int) -> FAQIndex.Posting {
+        FAQIndex.Posting(doc: docs[i], weight: weights.isEmpty ? distinctWeights[Int(weightNumbers[i])] : weights[i])
     }
 
     /// One term's postings.
     struct PostingList: RandomAccessCollection {
-        let docs: ArraySlice<Int32>
-        let weights: ArraySlice<Double>
-        var startIndex: Int { docs.startIndex }
-        var endIndex: Int { docs.endIndex }
-        subscript(i: Int) -> FAQIndex.Posting { FAQIndex.Posting(doc: docs[i], weight: weights[i]) }
+        let lists: PostingLists
+        let range: Range<Int>
+        var startIndex: Int { range.lowerBound }
+        var endIndex: Int { range.upperBound }
+        subscript(i: Int) -> FAQIndex.Posting { lists.posting(i) }
     }
 }
