@@ -25,6 +25,10 @@ CHAIN=${CHAIN:-faq,handoff}
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 5000 10000)
 
+# Writes its standard input (a here-document) without starting a process (`cat` would
+# start three per workspace: minutes for 10,000 on a busy machine).
+emit() { local text; IFS= read -r -d '' text || true; printf '%s' "$text"; }
+
 # The workspace file of workspace $1 (an integer): 20 entries, handoff with keywords.
 workspace_yaml() {
     local k=$1
@@ -33,7 +37,7 @@ workspace_yaml() {
     local products=("agege bread" "meat pie" "chin chin" "puff puff" "doughnuts" "croissants"
                     "sourdough" "coconut bread" "banana bread" "cupcakes" "cookies" "sausage rolls")
     local p1=${products[$((k % 12))]} p2=${products[$(((k / 12) % 12))]} p3=${products[$(((k / 144) % 12))]}
-    cat <<EOF
+    emit <<EOF
 id: ws$k
 name: $name
 region: NG
@@ -42,7 +46,7 @@ fallback: "Thanks! $name will get back to you shortly."
 EOF
     [[ $CHAIN == none ]] && return
     echo "plugins:"
-    [[ ,$CHAIN, == *,faq,* ]] && cat <<EOF
+    [[ ,$CHAIN, == *,faq,* ]] && emit <<EOF
   - name: faq
     config:
       entries:
@@ -107,7 +111,7 @@ EOF
           questions: ["Do you sell gift cards?", "Can I buy a voucher?"]
           answer: "Gift cards from 5,000 naira at the counter."
 EOF
-    [[ ,$CHAIN, == *,handoff,* ]] && cat <<EOF
+    [[ ,$CHAIN, == *,handoff,* ]] && emit <<EOF
   - name: handoff
     config:
       keywords: ["human", "agent", "speak to someone", "complaint", "manager"]
