@@ -18,11 +18,16 @@ struct HandoffResponder: Responder {
     init(context: PluginContext, config: PluginConfig) throws {
         self.context = context
         self.config = try HandoffConfig(config, workspaceTimeZone: context.timezoneIdentifier)
-        func folded(_ list: [String]) -> [(String, String)] {
-            list.map { (TextFolding.fold($0), $0) }.filter { $0.0.count > 2 }
-        }
-        phrases = folded(self.config.phrases)
-        keywords = folded(self.config.keywords)
+        // Most workspaces keep the built-in phrases: folded once per process and shared
+        // (folding them took a tenth of a host's start-up with thousands of workspaces).
+        phrases = self.config.phrases == HandoffPhrases.defaults ? Self.defaultPhrases : Self.folded(self.config.phrases)
+        keywords = Self.folded(self.config.keywords)
+    }
+
+    static let defaultPhrases = folded(HandoffPhrases.defaults)
+
+    static func folded(_ list: [String]) -> [(folded: String, original: String)] {
+        list.map { (TextFolding.fold($0), $0) }.filter { $0.0.count > 2 }
     }
 
     func handle(_ message: IncomingMessage) throws -> Verdict {

@@ -61,9 +61,9 @@ public final class FAQIndex: Sendable {
     let entryIDs: [String]
     let answers: [String]
     /// Term -> id; `idf`, `postings` are indexed by term id.
-    let termIDs: [String: Int32]
+    let termIDs: TermTable
     let idf: [Double]
-    let postings: [[Posting]]
+    let postings: PostingLists
     /// The weight of a message word the index has never seen.
     let unknownTermIDF: Double
     /// Per document: its entry, whether it is an answer, and (for questions) the sum of
@@ -78,7 +78,7 @@ public final class FAQIndex: Sendable {
     let docFunctionWords: [[FunctionWord]]
     /// Fuzzy keys are the surface words and terms of the FAQ; each maps to its terms.
     let fuzzy: FuzzyIndex
-    let fuzzyKeyTerms: [[Int32]]
+    let fuzzyKeyTerms: FlatLists<Int32>
 
     struct FunctionWord: Sendable {
         var term: Int32
@@ -190,8 +190,7 @@ public final class FAQIndex: Sendable {
             }
             selfMass.append(mass)
         }
-        self.termIDs = termIDs
-        self.postings = postings
+        self.postings = PostingLists(postings)
         docEntry = docs.map(\.entry)
         docIsAnswer = docs.map(\.isAnswer)
         docSelfMass = selfMass
@@ -199,7 +198,8 @@ public final class FAQIndex: Sendable {
 
         let keys = fuzzyKeys.keys.sorted()
         fuzzy = FuzzyIndex(words: keys)
-        fuzzyKeyTerms = keys.map { fuzzyKeys[$0]!.sorted() }
+        fuzzyKeyTerms = FlatLists(keys.map { fuzzyKeys[$0]!.sorted() })
+        self.termIDs = TermTable(vocabulary: fuzzy, ids: keys.map { termIDs[$0] ?? -1 })
     }
 
     static func idf(documentFrequency df: Double, count n: Double) -> Double {

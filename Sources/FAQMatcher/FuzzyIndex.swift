@@ -1,20 +1,33 @@
-/// Finds the words of a vocabulary within a small edit distance of a query word without
-/// comparing the query with every word: a symmetric deletion index (as in SymSpell).
+import Synchronization
+
+/// Finds the words of a vocabulary within a small edit distance of a query word.
 ///
-/// Every vocabulary word is stored under the hashes of all the strings obtained by
-/// deleting up to `maxDistance(length)` of its characters; a query word looks up the
-/// hashes of its own deletions, and each candidate found is confirmed with the real
-/// (optimal string alignment) Damerau-Levenshtein distance. Two words are allowed
-/// distance 1 when the shorter has 4-7 characters, 2 when it has 8 or more, and none
-/// below 4, and the first letter must be kept (see `sameStart`). Hash collisions only
-/// cost a verification, never a wrong match.
+/// Two words are allowed distance 1 when the shorter has 4-7 characters, 2 when it has
+/// 8 or more, and none below 4 or above `maxWordLength`, and the first letter must be
+/// kept (see `sameStart`); the distance is the optimal string alignment
+/// (Damerau-Levenshtein) distance.
+///
+/// Sized to its vocabulary: a workspace's FAQ has a few hundred words, and a host holds
+/// thousands of workspaces, so the index keeps no table per possible typo. It keeps its
+/// words as references to `SharedWord`s, which every index of the process shares (the
+/// same word in two FAQs is stored once), and an ordering of them by first letter and
+/// length. A query compares itself only with the words that start with its first letter
+/// (or its first two letters swapped) and whose length is close enough, after a
+/// letter-set test that rules most of them out without computing a distance.
+///
+/// The results, and their order, are those of a symmetric deletion index (as in
+/// SymSpell) over the same vocabulary, which this type was before: each word comes in
+/// the order in which the query's deletions (up to its allowed count, see
+/// `forEachDeletionHash`) would first meet one of the word's own deletions, ties in
+/// vocabulary order.
 struct FuzzyIndex: Sendable {
     static let maxWordLength = 24
 
-    /// The vocabulary words as Unicode scalar values.
-    private let words: [[UInt32]]
-    /// Deletion hash -> indices into `words`.
-    private let buckets: [UInt64: [Int32]]
+    /// The vocabulary, in the order given to `init`.
+    let words: [SharedWord]
+    /// Indices into `words` of the words of 4...`maxWordLength` scalars, ordered by
+    /// first scalar, then length, then index: the only words a query can find.
+    private let ordered: [Int32]
 
     static func maxDistance(length: Int) -> Int {
         switch length {
@@ -25,28 +38,16 @@ struct FuzzyIndex: Sendable {
     }
 
     init(words vocabulary: [String]) {
-        var words: [[UInt32]] = []
-        var buckets: [UInt64: [Int32]] = [:]
-        for word in vocabulary {
-            let scalars = word.unicodeScalars.map(\.value)
-            guard scalars.count >= 4, scalars.count <= Self.maxWordLength else {
-                words.append(scalars)
-                continue
-            }
-            let index = Int32(words.count)
-            words.append(scalars)
-            Self.forEachDeletionHash(of: scalars, upTo: Self.maxDistance(length: scalars.count)) { hash in
-                buckets[hash, default: []].append(index)
-            }
-        }
-        for key in buckets.keys { // a word can produce the same deletion twice ("book")
-            if let list = buckets[key], list.count > 1 {
-                var seen = Set<Int32>()
-                buckets[key] = list.filter { seen.insert($0).inserted }
-            }
-        }
+        let words = SharedWord.intern(vocabulary)
         self.words = words
-        self.buckets = buckets
+        self.ordered = words.indices.filter {
+            (4...Self.maxWordLength).contains(words[$0].scalars.count)
+        }.sorted {
+            let a = words[$0].scalars, b = words[$1].scalars
+            if a[0] != b[0] { return a[0] < b[0] }
+            if a.count != b.count { return a.count < b.count }
+            return $0 < $1
+        }.map { Int32($0) }
     }
 
     /// Indices (into the vocabulary given to `init`) and distances of the words within
@@ -55,22 +56,56 @@ struct FuzzyIndex: Sendable {
     func neighbours(of query: String, endingsOnly: Bool = false) -> [(index: Int, distance: Int)] {
         let q = query.unicodeScalars.map(\.value)
         guard q.count >= 4, q.count <= Self.maxWordLength else { return [] }
+        let querySignature = SharedWord.signature(q)
+        let reach = Self.maxDistance(length: q.count)
         var found: [(index: Int, distance: Int)] = []
-        var checked = Set<Int32>()
-        Self.forEachDeletionHash(of: q, upTo: Self.maxDistance(length: q.count)) { hash in
-            guard let list = buckets[hash] else { return }
-            for candidate in list where checked.insert(candidate).inserted {
-                let word = words[Int(candidate)]
-                let allowed = Self.maxDistance(length: min(q.count, word.count))
-                guard allowed > 0, abs(q.count - word.count) <= allowed,
-                      Self.sameStart(q, word),
-                      !endingsOnly || Self.isPrefix(q, of: word) || Self.isPrefix(word, of: q)
+        func scan(first: UInt32, second: UInt32?) {
+            var i = lowerBound(first: first)
+            while i < ordered.count {
+                let index = Int(ordered[i])
+                let word = words[index]
+                let w = word.scalars
+                guard w[0] == first else { break }
+                i += 1
+                if w.count > q.count + reach { break }
+                if let second, w[1] != second { continue }
+                let allowed = Self.maxDistance(length: min(q.count, w.count))
+                guard allowed > 0, abs(q.count - w.count) <= allowed,
+                      (querySignature & ~word.signature).nonzeroBitCount <= allowed,
+                      (word.signature & ~querySignature).nonzeroBitCount <= allowed,
+                      !endingsOnly || Self.isPrefix(q, of: w) || Self.isPrefix(w, of: q)
                 else { continue }
-                let d = Self.distance(q, word, limit: allowed)
-                if d > 0 && d <= allowed { found.append((Int(candidate), d)) }
+                let d = Self.distance(q, w, limit: allowed)
+                if d > 0 && d <= allowed { found.append((index, d)) }
             }
         }
-        return found
+        scan(first: q[0], second: nil)
+        if q[1] != q[0] { scan(first: q[1], second: q[0]) } // first two letters swapped
+        return found.count > 1 ? inDeletionOrder(found, query: q) : found
+    }
+
+    /// The first position in `ordered` of a word starting with `first`.
+    private func lowerBound(first: UInt32) -> Int {
+        var low = 0, high = ordered.count
+        while low < high {
+            let mid = (low + high) / 2
+            if words[Int(ordered[mid])].scalars[0] < first { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// `found` in the order a deletion index would have found them: by the first of the
+    /// query's deletions that is also a deletion of the word, then by index.
+    private func inDeletionOrder(_ found: [(index: Int, distance: Int)], query q: [UInt32]) -> [(index: Int, distance: Int)] {
+        var queryHashes: [UInt64] = []
+        Self.forEachDeletionHash(of: q, upTo: Self.maxDistance(length: q.count)) { queryHashes.append($0) }
+        let ranked = found.map { n -> (position: Int, index: Int, distance: Int) in
+            let w = words[n.index].scalars
+            var own = Set<UInt64>()
+            Self.forEachDeletionHash(of: w, upTo: Self.maxDistance(length: w.count)) { own.insert($0) }
+            return (queryHashes.firstIndex(where: own.contains) ?? queryHashes.count, n.index, n.distance)
+        }
+        return ranked.sorted { ($0.position, $0.index) < ($1.position, $1.index) }.map { ($0.index, $0.distance) }
     }
 
     /// Typing errors rarely touch the first letter: a neighbour must start with the
@@ -87,7 +122,7 @@ struct FuzzyIndex: Sendable {
 
     /// Calls `body` with the hash of `word` and of every string obtained by deleting one
     /// or (when `maxDeletions` is 2) two of its characters.
-    private static func forEachDeletionHash(of word: [UInt32], upTo maxDeletions: Int, _ body: (UInt64) -> Void) {
+    static func forEachDeletionHash(of word: [UInt32], upTo maxDeletions: Int, _ body: (UInt64) -> Void) {
         let n = word.count
         body(hash(word, skipping: -1, -1))
         guard maxDeletions >= 1 else { return }
@@ -135,5 +170,43 @@ struct FuzzyIndex: Sendable {
             (twoBack, previous, current) = (previous, current, twoBack)
         }
         return previous[m]
+    }
+}
+
+/// A word of some FAQ's vocabulary, stored once per process: every `FuzzyIndex` that
+/// has the word holds this same object (workspaces' FAQs share most of their words).
+/// Immutable; interned words are kept for the life of the process (the set is bounded
+/// by the distinct words of the FAQs loaded, reloads included).
+final class SharedWord: Sendable {
+    let text: String
+    let scalars: [UInt32]
+    /// One bit per letter (scalar value modulo 64): a word within distance d of another
+    /// has at most d letters the other lacks, so differing bits bound the distance.
+    let signature: UInt64
+
+    private init(_ text: String) {
+        self.text = text
+        scalars = text.unicodeScalars.map(\.value)
+        signature = Self.signature(scalars)
+    }
+
+    static func signature(_ scalars: [UInt32]) -> UInt64 {
+        var s: UInt64 = 0
+        for c in scalars { s |= 1 << UInt64(c % 64) }
+        return s
+    }
+
+    private static let interned = Mutex<[String: SharedWord]>([:])
+
+    /// The shared word of each of `words`, created for those not seen before.
+    static func intern(_ words: [String]) -> [SharedWord] {
+        interned.withLock { table in
+            words.map { word in
+                if let existing = table[word] { return existing }
+                let shared = SharedWord(word)
+                table[word] = shared
+                return shared
+            }
+        }
     }
 }

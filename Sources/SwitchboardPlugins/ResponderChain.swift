@@ -59,8 +59,15 @@ public final class ResponderChain: Sendable {
 
     /// Runs the chain for one inbound message, blocking the calling thread (commands,
     /// tests, threads of the host's own).
-    public func runBlocking(message: PluginMessage) -> ChainResult {
+    ///
+    /// With `savingUnansweredTurns: false` the chain does not write the conversation's
+    /// new count of unanswered messages: it returns it in `ChainResult.unansweredTurns`
+    /// and the caller saves it with `saveUnansweredTurns`, in the same transaction as
+    /// what it does with the verdict (the host's workers: one commit per message, not a
+    /// second one the worker would wait for).
+    public func runBlocking(message: PluginMessage, savingUnansweredTurns: Bool = true) -> ChainResult {
         var run = Run(chain: self, message: message)
+        run.savesUnansweredTurns = savingUnansweredTurns
         if let refused = run.refusal { return refused }
         for instance in instances {
             let outcome: PluginCallOutcome?
@@ -96,17 +103,35 @@ public final class ResponderChain: Sendable {
     private func counterKey(_ c: ConversationID) -> String { "unanswered:" + c.rawValue }
 
     private func finish(_ run: Run, _ result: ChainResult) -> ChainResult {
-        let key = counterKey(run.message.conversation)
+        let count: Int?
+        if case .pass = result.verdict {
+            count = run.unanswered + 1
+        } else {
+            count = run.unanswered > 0 ? 0 : nil
+        }
+        guard let count else { return result }
+        guard run.savesUnansweredTurns else {
+            var deferred = result
+            deferred.unansweredTurns = count
+            return deferred
+        }
         do {
-            if case .pass = result.verdict {
-                try store.set(workspace: workspace, plugin: Self.statePlugin, key: key, value: Array(String(run.unanswered + 1).utf8))
-            } else if run.unanswered > 0 {
-                try store.delete(workspace: workspace, plugin: Self.statePlugin, key: key)
-            }
+            try saveUnansweredTurns(count, conversation: run.message.conversation)
         } catch {
             logger.warn("unanswered-turns counter not saved", [LogKey.conversation: run.message.conversation.rawValue, LogKey.error: "\(error)"])
         }
         return result
+    }
+
+    /// Saves a conversation's count of unanswered messages in a row (0 forgets it): what
+    /// a run with `savingUnansweredTurns: false` returned in `ChainResult.unansweredTurns`.
+    public func saveUnansweredTurns(_ count: Int, conversation: ConversationID) throws {
+        let key = counterKey(conversation)
+        if count > 0 {
+            try store.set(workspace: workspace, plugin: Self.statePlugin, key: key, value: Array(String(count).utf8))
+        } else {
+            try store.delete(workspace: workspace, plugin: Self.statePlugin, key: key)
+        }
     }
 
     fileprivate func unansweredTurns(_ c: ConversationID) -> Int {
@@ -135,6 +160,8 @@ public final class ResponderChain: Sendable {
         let message: PluginMessage
         var refusal: ChainResult?
         var unanswered = 0
+        /// Whether `finish` writes the new count itself (see `runBlocking`).
+        var savesUnansweredTurns = true
         var prepared: PreparedPluginMessage?
         var errors: [PluginFailure] = []
         var started: UInt64 = 0

@@ -2,6 +2,7 @@
 //
 //   swift run -c release faq-bench [entries] [matches]
 //   swift run -c release faq-bench quality clinc150 [dev|test]   (answer quality, see QualityBench.swift)
+//   swift run -c release faq-bench --memory [indexes]
 //
 // The FAQ is synthetic and the same on every run (a seeded generator): made-up words
 // with a skewed frequency, three questions and one answer per entry. The messages are
@@ -10,6 +11,9 @@
 // The mean covers every call; percentiles come from a second pass timing each call.
 import FAQMatcher
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
@@ -144,6 +148,70 @@ func runBenchmark() {
     print("worst case, 1,000-character messages of unknown long words: mean \(format(microseconds(longTotal) / 2_000)) µs per match")
 }
 
+/// `--memory N`: what one workspace's index costs. Builds N indexes of a 20-entry FAQ
+/// (the shape bench/workspaces.sh gives each workspace: the same questions, answers
+/// with the workspace's name, prices and products) and reports the resident memory
+/// and the build time per index.
+func runMemoryBenchmark(count: Int) {
+    let products = ["agege bread", "meat pie", "chin chin", "puff puff", "doughnuts", "croissants",
+                    "sourdough", "coconut bread", "banana bread", "cupcakes", "cookies", "sausage rolls"]
+    func faq(_ k: Int) -> [FAQEntry] {
+        let p1 = products[k % 12], p2 = products[(k / 12) % 12], p3 = products[(k / 144) % 12]
+        let rows: [(String, [String], String)] = [
+            ("hours", ["What are your opening hours?", "When are you open?", "Are you open on Sunday?"],
+             "Shop \(k) is open \(6 + k % 4)am to \(17 + k % 5)pm, Monday to Saturday. Closed on Sundays."),
+            ("location", ["Where are you located?", "What is your address?", "How do I find you?"],
+             "We are at \(k % 97 + 1) Adeola Odeku Street, Victoria Island, Lagos."),
+            ("delivery", ["Do you deliver?", "How much is delivery?", "Can you deliver to Lekki?"],
+             "Yes, we deliver across Lagos Island and Lekki for \(500 + (k % 13) * 100) naira."),
+            ("cakes", ["Do you make birthday cakes?", "Can I order a custom cake?", "Wedding cake prices"],
+             "Custom cakes from \(15000 + (k % 29) * 1000) naira; order three days ahead."),
+            ("payment", ["How can I pay?", "Do you accept transfer?", "Can I pay by card?"], "Cash, card and bank transfer."),
+            ("bread", ["Do you have bread today?", "What bread do you sell?", "Is there \(p1) today?"],
+             "We bake \(p1), \(p2) and \(p3) fresh every morning."),
+            ("parking", ["Is there parking?", "Where can I park?"], "Free parking behind the shop."),
+            ("wifi", ["Do you have wifi?", "What is the wifi password?"], "Yes, ask the cashier for the password."),
+            ("jobs", ["Are you hiring?", "Any job openings?"], "Send your CV to jobs@shop\(k).example."),
+            ("refunds", ["Can I get a refund?", "What is your return policy?"], "Refunds within 24 hours with the receipt."),
+            ("allergies", ["Do you have gluten free bread?", "Is there nut in the \(p2)?"],
+             "Ask us about allergens; we label nuts and gluten."),
+            ("vegan", ["Do you have vegan options?", "Is the \(p3) vegan?"], "Our \(p3) is vegan; more options on request."),
+            ("catering", ["Do you cater for events?", "Can you cater a party of 50?"],
+             "We cater events from 20 guests; call us for a quote."),
+            ("preorder", ["Can I order in advance?", "Can I pre order for tomorrow?"], "Order ahead by 6pm for pickup the next day."),
+            ("pickup", ["Can I pick up my order?", "When can I collect?"], "Pickup from \(6 + k % 4)am at the counter."),
+            ("price-list", ["How much is the \(p1)?", "Do you have a price list?"],
+             "The \(p1) is \(200 + k % 7 * 50) naira; the full list is on our menu."),
+            ("wholesale", ["Do you sell wholesale?", "Discount for bulk orders?"], "10 percent off orders over 50 pieces."),
+            ("contact", ["What is your phone number?", "How can I call you?"], "Call 0803 555 \(1000 + k % 9000)."),
+            ("seating", ["Can I eat inside?", "Do you have seats?"], "Yes, 12 seats inside."),
+            ("gift", ["Do you sell gift cards?", "Can I buy a voucher?"], "Gift cards from 5,000 naira at the counter."),
+        ]
+        return rows.map { FAQEntry(id: $0.0, questions: $0.1, answer: $0.2) }
+    }
+    func residentKB() -> Int {
+        guard let f = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(f) }
+        var line = [CChar](repeating: 0, count: 128)
+        guard fgets(&line, 128, f) != nil else { return 0 }
+        let fields = String(cString: line).split(separator: " ")
+        return (fields.count > 1 ? Int(fields[1]) ?? 0 : 0) * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+    }
+    let sources = (0..<count).map(faq)
+    _ = FAQIndex(entries: sources[0]) // the shared tables, built once per process
+    let rss0 = residentKB()
+    let clock = ContinuousClock()
+    let start = clock.now
+    var indexes: [FAQIndex] = []
+    indexes.reserveCapacity(count)
+    for entries in sources { indexes.append(FAQIndex(entries: entries)) }
+    let elapsed = clock.now - start
+    let rss1 = residentKB()
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let answered = indexes[count / 2].match("wen r u open") != nil
+    print("\(count) indexes of a 20-entry FAQ: resident \((rss1 - rss0) * 1024 / count) bytes per index (the FAQ's own strings not counted); built in \(Int(seconds * 1e6) / count) µs per index (answered a question: \(answered))")
+}
+
 if CommandLine.arguments.dropFirst().first == "quality" {
     do {
         try runQuality(Array(CommandLine.arguments.dropFirst(2)))
@@ -151,6 +219,8 @@ if CommandLine.arguments.dropFirst().first == "quality" {
         FileHandle.standardError.write(Data("faq-bench: \(error)\n".utf8))
         exit(1)
     }
+} else if CommandLine.arguments.dropFirst().first == "--memory" {
+    runMemoryBenchmark(count: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 1_000)
 } else {
     runBenchmark()
 }

@@ -8,10 +8,17 @@
 //   2. fixed rate: R messages per second for D seconds; reports webhook-to-reply latency
 //      p50/p90/p99 (from just before the POST to the fake receiving the reply);
 //   and the host's peak RSS (VmHWM).
+//   With --open-loop, phase 2 is the outside harness's shape: each message is due at
+//   start + i/R whatever came back before; latency counts from the due time (a message
+//   that waited for its connection counts that wait). With --stages, each reply's time
+//   is cut into stages from the host's own journal (received, queued, sent events) and
+//   the slowest 1 % are shown stage by stage. --latency-only skips phase 1.
 //
 // Run: swift build -c release && .build/release/loadgen [--messages N] [--senders S]
 //      [--connections C] [--rate R] [--seconds D] [--durability full|normal] [--binary PATH]
 //      [--log-level warn|info|debug] (the host logs to a file in the run's directory)
+//      [--open-loop] [--stages] [--latency-only]
+//      [--unanswered] (messages the FAQ does not answer: the workspace's fallback replies)
 import Foundation
 import Synchronization
 import SwitchboardTestSupport
@@ -29,6 +36,10 @@ struct Options {
     var durability = "full"
     var keep = false
     var logLevel = "warn"
+    var openLoop = false
+    var stages = false
+    var latencyOnly = false
+    var unanswered = false
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -43,6 +54,10 @@ struct Options {
             case "--durability": durability = args.next() ?? durability
             case "--keep": keep = true
             case "--log-level": logLevel = args.next() ?? logLevel
+            case "--open-loop": openLoop = true
+            case "--stages": stages = true
+            case "--latency-only": latencyOnly = true
+            case "--unanswered": unanswered = true
             default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
             }
         }
@@ -266,7 +281,9 @@ for _ in 0..<300 where port == nil {
 guard let port, let metricsPort else { log("host did not start:\n" + stderrText.withLock { $0 }); exit(1) }
 log("host pid \(host.processIdentifier) on port \(port)")
 
-let questions = ["When are you open?", "wen r u open on saturday", "do u deliver to lekki", "where are you located",
+let questions = options.unanswered
+    ? ["is the red one still there", "my cousin says hello", "ok see you", "what about the other thing"]
+    : ["When are you open?", "wen r u open on saturday", "do u deliver to lekki", "where are you located",
                  "how can I pay", "do you have agege bread today", "can I order a birthday cake"]
 func signedMessage(_ i: Int, from: String) -> SignedWebhook {
     let m = FixtureMessage(id: "wamid.bench\(i)", from: from, name: "Bench", timestamp: Int(Date().timeIntervalSince1970),
@@ -335,9 +352,9 @@ func hostWriteBytes() -> Double {
 }
 
 // ---- Phase 1: saturation
-let n = options.messages
+let n = options.latencyOnly ? 0 : options.messages
 let senders = max(1, options.senders)
-log("phase 1: \(n) messages from \(senders) senders, \(options.connections) connections")
+if n > 0 { log("phase 1: \(n) messages from \(senders) senders, \(options.connections) connections") }
 let bodies = (0..<n).map { i -> [UInt8] in
     let m = signedMessage(i, from: String(2348000000000 + i % senders))
     return KeepAliveClient.request("/webhooks/whatsapp/main", body: m.body, signature: m.signature)
@@ -369,10 +386,6 @@ let threads1 = hostThreads()
 let switchesPerMessage = (threads1.values.reduce(0) { $0 + $1.switches } - threads0.values.reduce(0) { $0 + $1.switches })
     / Double(n)
 let ownCPUPerMessage = (cpuSeconds(pid: getpid()) - ownCPU0) / Double(n) * 1e6
-print(String(format: "saturation: %d messages from %d senders, %d connections: acknowledged in %.2f s = %.0f msg/s; %d replies by %.2f s = %.0f msg/s end to end; %d failed posts; host CPU %.0f µs per message; %.1f context switches per message; load generator and fake Graph API CPU %.0f µs per message",
-             n, senders, options.connections, ackSeconds, Double(n) / ackSeconds, sends.count, e2eSeconds, Double(sends.count) / e2eSeconds,
-             failures.load(ordering: .relaxed), cpuPerMessage, switchesPerMessage, ownCPUPerMessage))
-
 /// A metric of the host's /metrics (a sample without labels).
 func hostMetric(_ name: String) -> Double {
     let client = KeepAliveClient(port: metricsPort)
@@ -384,13 +397,20 @@ func hostMetric(_ name: String) -> Double {
     }
     return .nan
 }
-let commits = hostMetric("switchboard_store_commits_total"), writes = hostMetric("switchboard_store_writes_total")
-print(String(format: "store: %.0f commits, %.1f writes per commit, %.2f commits per message", commits, writes / commits,
-             commits / Double(n)))
-print("host context switches per message by thread: "
-    + perThread(threads0, threads1, messages: n, \.switches, scale: 1, least: 0.05, format: "%.2f"))
-print(String(format: "host wrote %.1f KB to disk per message", (hostWriteBytes() - written0) / Double(n) / 1024))
-print("host CPU per message by thread: " + perThread(threads0, threads1, messages: n, \.cpu, scale: 1e6, least: 1, format: "%.0f µs"))
+if n > 0 {
+    print(String(format: "saturation: %d messages from %d senders, %d connections: acknowledged in %.2f s = %.0f msg/s; %d replies by %.2f s = %.0f msg/s end to end; %d failed posts; host CPU %.0f µs per message; %.1f context switches per message; load generator and fake Graph API CPU %.0f µs per message",
+                 n, senders, options.connections, ackSeconds, Double(n) / ackSeconds, sends.count, e2eSeconds, Double(sends.count) / e2eSeconds,
+                 failures.load(ordering: .relaxed), cpuPerMessage, switchesPerMessage, ownCPUPerMessage))
+
+    let commits = hostMetric("switchboard_store_commits_total"), writes = hostMetric("switchboard_store_writes_total")
+    print(String(format: "store: %.0f commits, %.1f writes per commit, %.2f commits per message", commits, writes / commits,
+                 commits / Double(n)))
+    print("host context switches per message by thread: "
+        + perThread(threads0, threads1, messages: n, \.switches, scale: 1, least: 0.05, format: "%.2f"))
+    print(String(format: "host wrote %.1f KB to disk per message", (hostWriteBytes() - written0) / Double(n) / 1024))
+    print("host CPU per message by thread: " + perThread(threads0, threads1, messages: n, \.cpu, scale: 1e6, least: 1, format: "%.0f µs"))
+
+}
 
 // ---- Phase 2: fixed rate, latency
 let total = options.rate * options.seconds
@@ -398,7 +418,9 @@ log("phase 2: \(options.rate) msg/s for \(options.seconds) s")
 let base = n
 let recipients = (0..<total).map { String(2349000000000 + $0) }   // one message per sender: replies map back
 let phase2 = (0..<total).map { signedMessage(base + $0, from: recipients[$0]) }
-let sentAt = Mutex([String: Date]())
+/// Per message of phase 2: when it was due, when the POST went out, when its 200 came back.
+struct Posted { var due: Date; var sent: Date; var acked: Date }
+let posted = Mutex([String: Posted]())
 let fixedCommits0 = hostMetric("switchboard_store_commits_total"), fixedWrites0 = hostMetric("switchboard_store_writes_total")
 let fixedCPU0 = hostCPUSeconds()
 let fixedThreads0 = hostThreads()
@@ -412,29 +434,89 @@ onThreads(perConnection) { c in
         let wait = due.timeIntervalSinceNow
         if wait > 0 { usleep(useconds_t(wait * 1_000_000)) }
         let now = Date()
-        sentAt.withLock { $0[recipients[i]] = now }
         _ = client.post("/webhooks/whatsapp/main", body: phase2[i].body, signature: phase2[i].signature)
+        let acked = Date()
+        posted.withLock { $0[recipients[i]] = Posted(due: due, sent: now, acked: acked) }
         i += perConnection
     }
 }
 _ = graph.wait(timeout: .seconds(120)) { $0.acceptedSends.count >= n + total }
-let starts = sentAt.withLock { $0 }
+let postings = posted.withLock { $0 }
+/// Recipient -> when the fake Graph API received the reply.
+var repliedAt: [String: Date] = [:]
+for s in graph.acceptedSends.dropFirst(sends.count) { if let to = s.to { repliedAt[to] = s.time } }
+// Open loop: from the due time (a wait for the connection counts); otherwise from the POST.
 var latencies: [Double] = []
-for s in graph.acceptedSends.dropFirst(sends.count) {
-    if let to = s.to, let t = starts[to] { latencies.append(s.time.timeIntervalSince(t) * 1000) }
+var acks: [Double] = []
+for (to, p) in postings {
+    acks.append(p.acked.timeIntervalSince(p.sent) * 1000)
+    if let t = repliedAt[to] { latencies.append(t.timeIntervalSince(options.openLoop ? p.due : p.sent) * 1000) }
 }
 latencies.sort()
+acks.sort()
+let lateStarts = postings.values.filter { $0.sent.timeIntervalSince($0.due) > 0.002 }.count
 let fixedCPUPerMessage = (hostCPUSeconds() - fixedCPU0) / Double(total) * 1e6
 let fixedThreads1 = hostThreads()
-print(String(format: "fixed rate: %d msg/s for %d s: %d replies; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
-             options.rate, options.seconds, latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.9),
-             percentile(latencies, 0.99), latencies.last ?? .nan))
+print(String(format: "fixed rate%@: %d msg/s for %d s over %d connections: %d replies; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; acks p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d posts left more than 2 ms after their due time",
+             options.openLoop ? " (open loop, from the due time)" : "",
+             options.rate, options.seconds, perConnection, latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.9),
+             percentile(latencies, 0.99), latencies.last ?? .nan, percentile(acks, 0.5), percentile(acks, 0.99), acks.last ?? .nan,
+             lateStarts))
 let fixedCommits = hostMetric("switchboard_store_commits_total") - fixedCommits0
 let fixedWrites = hostMetric("switchboard_store_writes_total") - fixedWrites0
 print(String(format: "fixed rate: store: %.0f commits, %.1f writes per commit, %.2f commits per message",
              fixedCommits, fixedWrites / fixedCommits, fixedCommits / Double(total)))
 print(String(format: "fixed rate: host CPU %.0f µs per message; by thread: ", fixedCPUPerMessage)
     + perThread(fixedThreads0, fixedThreads1, messages: total, \.cpu, scale: 1e6, least: 1, format: "%.0f µs"))
+print("fixed rate: host context switches per message by thread: "
+    + perThread(fixedThreads0, fixedThreads1, messages: total, \.switches, scale: 1, least: 0.05, format: "%.2f"))
+
+// ---- Stages of phase 2 from the host's journal
+if options.stages {
+    // received: the ingress transaction ran (the writer's clock, ms); queued: the worker's
+    // transaction with the reply ran; sent: the sender lane's record of the accepted send.
+    let sqlite = Process()
+    sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    sqlite.arguments = ["-readonly", "-separator", " ", dir + "/bench.db", """
+        SELECT replace(replace(ct.e164, 'user:', ''), '+', ''), e.kind, e.created_at FROM events e
+        JOIN conversations c ON c.id = e.conversation_id JOIN contacts ct ON ct.id = c.contact_id
+        WHERE e.kind IN ('received', 'queued', 'sent')
+        """]
+    let out = Pipe()
+    sqlite.standardOutput = out
+    try sqlite.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    sqlite.waitUntilExit()
+    var journal: [String: [String: Double]] = [:]
+    for line in text.split(separator: "\n") {
+        let f = line.split(separator: " ")
+        guard f.count == 3, let ms = Double(f[2]) else { continue }
+        journal[String(f[0]), default: [:]][String(f[1])] = ms
+    }
+    struct Row { var total, post, ingress, worker, sender, ack: Double }
+    var rows: [Row] = []
+    for (to, p) in postings {
+        guard let replied = repliedAt[to], let j = journal[to], let received = j["received"], let queued = j["queued"] else { continue }
+        let origin = options.openLoop ? p.due : p.sent
+        let ms = { (d: Date) in d.timeIntervalSince1970 * 1000 }
+        rows.append(Row(total: ms(replied) - ms(origin), post: ms(p.sent) - ms(origin), ingress: received - ms(p.sent),
+                        worker: queued - received, sender: ms(replied) - queued, ack: ms(p.acked) - ms(p.sent)))
+    }
+    func line(_ name: String, _ k: (Row) -> Double) -> String {
+        let v = rows.map(k).sorted()
+        return String(format: "  %@ p50 %.1f, p99 %.1f, max %.1f ms", name.padding(toLength: 48, withPad: " ", startingAt: 0), percentile(v, 0.5), percentile(v, 0.99), v.last ?? .nan)
+    }
+    print("stages (\(rows.count) messages; journal times are whole milliseconds):")
+    print(line("due -> POST sent", \.post))
+    print(line("POST -> ingress transaction ran", \.ingress))
+    print(line("POST -> 200 received", \.ack))
+    print(line("ingress -> worker's reply transaction ran", \.worker))
+    print(line("worker's transaction -> Graph API got the reply", \.sender))
+    let slow = rows.sorted { $0.total > $1.total }.prefix(max(1, rows.count / 100))
+    func sum(_ k: (Row) -> Double) -> Double { slow.reduce(0) { $0 + k($1) } / Double(slow.count) }
+    print(String(format: "slowest 1 %% (%d messages, mean): total %.1f ms = wait for the connection %.1f + to the ingress %.1f + to the worker's transaction %.1f + to the Graph API %.1f",
+                 slow.count, sum{ $0.total }, sum{ $0.post }, sum{ $0.ingress }, sum{ $0.worker }, sum{ $0.sender }))
+}
 
 // ---- Peak memory
 let status = (try? String(contentsOfFile: "/proc/\(host.processIdentifier)/status", encoding: .utf8)) ?? ""

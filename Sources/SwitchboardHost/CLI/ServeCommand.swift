@@ -53,6 +53,7 @@ enum ServeCommand {
             host.store.close()
             return 1
         }
+        StartupMemory.releaseFreedPages()
         host.setReady(true)
         logger.info("switchboard started", ["version": SwitchboardCLI.version, "workspaces": String(config.workspaces.count),
                                              "channels": String(config.host.channels.count)])

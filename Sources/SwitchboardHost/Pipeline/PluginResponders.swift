@@ -42,14 +42,19 @@ struct ChainResponders: Responders {
                     PluginHistoryEntry(direction: $0.direction, kind: $0.kind, text: $0.text ?? "", timestamp: $0.createdAt)
                 }
             },
-            media: mediaSource(input)))
+            media: mediaSource(input)), savingUnansweredTurns: false)
         let verdict: ResponderVerdict = switch result.verdict {
         case .pass: .pass
         case .reply(let text, let buttons): .reply(text: text, buttons: buttons)
         case .handoff(let reason, let message): .handoff(reason: reason, text: message)
         }
-        return ResponderOutcome(verdict: verdict, plugin: result.plugin,
-                                failures: result.errors.map { (plugin: $0.plugin, error: $0.description) })
+        var outcome = ResponderOutcome(verdict: verdict, plugin: result.plugin,
+                                       failures: result.errors.map { (plugin: $0.plugin, error: $0.description) })
+        if let count = result.unansweredTurns {
+            let chain = self.chain
+            outcome.save = { try chain.saveUnansweredTurns(count, conversation: conversation) }
+        }
+        return outcome
     }
 
     /// The download of the message's media, for plugins that ask; nil when it has none.

@@ -201,6 +201,9 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         let conversationID = conversation.id, channelID = conversation.channelID, verdictDetail = detail
         let handoff = handoffReason
         commit(log, done: done) { journal in
+            // The chain's own state (the count of unanswered messages) commits with the
+            // outcome: one commit per message, and never one without the other.
+            try outcome.save?()
             for f in outcome.failures {
                 try journal.record(ws, .pluginError, conversation: conversationID, message: message.id,
                                    channel: channelID, level: .warn, ["plugin": f.plugin, "error": f.error])

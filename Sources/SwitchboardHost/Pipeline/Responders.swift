@@ -30,6 +30,9 @@ struct ResponderOutcome: Sendable {
     var plugin: String?
     /// Plugins that failed or overran their deadline; the chain went on without them.
     var failures: [(plugin: String, error: String)] = []
+    /// Writes the chain left to the caller (the conversation's count of unanswered
+    /// messages): run inside the transaction that records the outcome.
+    var save: (@Sendable () throws -> Void)?
 }
 
 /// A workspace's responders, as the pipeline sees them. Called on a worker thread, never

@@ -1,0 +1,128 @@
+/// The compact storage of an index's tables. A host keeps one index per workspace, for
+/// thousands of workspaces whose FAQs have 10-50 entries each, so an index is sized to
+/// its entries: lists are stored back to back instead of one array (one allocation)
+/// each, and the term table is a sorted list of words shared with the fuzzy index
+/// instead of a hash table of its own.
+
+/// Lists of elements stored back to back: `lists[i]` is the i-th list.
+struct FlatLists<Element: Sendable>: Sendable {
+    private let elements: [Element]
+    /// `elements[offsets[i]..<offsets[i + 1]]` is list i.
+    private let offsets: [Int32]
+
+    init(_ lists: [[Element]]) {
+        var elements: [Element] = []
+        elements.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        var offsets: [Int32] = [0]
+        offsets.reserveCapacity(lists.count + 1)
+        for list in lists {
+            elements.append(contentsOf: list)
+            offsets.append(Int32(elements.count))
+        }
+        self.elements = elements
+        self.offsets = offsets
+    }
+
+    var count: Int { offsets.count - 1 }
+
+    subscript(i: Int) -> ArraySlice<Element> {
+        elements[Int(offsets[i])..<Int(offsets[i + 1])]
+    }
+}
+
+/// Term -> term id, over the fuzzy index's vocabulary (which holds every term of the
+/// index, sorted, as words shared by the whole process): a binary search, and one
+/// `Int32` per vocabulary word.
+struct TermTable: Sendable {
+    private let words: [SharedWord]
+    /// The term id of each vocabulary word, or -1 for a word that is only a surface form.
+    private let ids: [Int32]
+
+    /// `vocabulary` sorted as `String`s sort, as given to `FuzzyIndex(words:)`.
+    init(vocabulary: FuzzyIndex, ids: [Int32]) {
+        words = vocabulary.words
+        self.ids = ids
+    }
+
+    subscript(term: String) -> Int32? {
+        var low = 0, high = words.count
+        while low < high {
+            let mid = (low + high) / 2
+            if words[mid].text < term { low = mid + 1 } else { high = mid }
+        }
+        guard low < words.count, words[low].text == term, ids[low] >= 0 else { return nil }
+        return ids[low]
+    }
+}
+
+/// The postings of every term, stored back to back: `lists[i]` is the i-th term's
+/// postings, in order. A posting's weight depends only on its document's length, its
+/// field and the term's frequency in it, so an index has few distinct weights: each
+/// posting keeps its document (`Int32`) and the number of its weight in a table of the
+/// distinct ones (`UInt16`), 6 bytes instead of the 16 of a `Posting`. An index with
+/// more distinct weights than a `UInt16` can number keeps every weight instead.
+struct PostingLists: Sendable {
+    private let docs: [Int32]
+    private let weightNumbers: [UInt16]
+    /// The distinct weights, numbered by `weightNumbers`; empty when `weights` is used.
+    private let distinctWeights: [Double]
+    /// Every posting's weight, only when there are too many distinct ones.
+    private let weights: [Double]
+    private let offsets: [Int32]
+
+    init(_ lists: [[FAQIndex.Posting]]) {
+        let total = lists.reduce(0) { $0 + $1.count }
+        var docs: [Int32] = [], offsets: [Int32] = [0]
+        docs.reserveCapacity(total)
+        offsets.reserveCapacity(lists.count + 1)
+        var numberOf: [UInt64: Int] = [:]
+        var distinct: [Double] = []
+        var numbers: [Int] = []
+        numbers.reserveCapacity(total)
+        for list in lists {
+            for p in list {
+                docs.append(p.doc)
+                let key = p.weight.bitPattern // exact: the same Double, bit for bit
+                if let n = numberOf[key] {
+                    numbers.append(n)
+                } else {
+                    numberOf[key] = distinct.count
+                    numbers.append(distinct.count)
+                    distinct.append(p.weight)
+                }
+            }
+            offsets.append(Int32(docs.count))
+        }
+        self.docs = docs
+        self.offsets = offsets
+        if distinct.count <= Int(UInt16.max) + 1 {
+            weightNumbers = numbers.map { UInt16($0) }
+            distinctWeights = distinct
+            weights = []
+        } else {
+            weightNumbers = []
+            distinctWeights = []
+            weights = numbers.map { distinct[$0] }
+        }
+    }
+
+    var count: Int { offsets.count - 1 }
+
+    subscript(i: Int) -> PostingList {
+        let range = Int(offsets[i])..<Int(offsets[i + 1])
+        return PostingList(lists: self, range: range)
+    }
+
+    fileprivate func posting(_ i: Int) -> FAQIndex.Posting {
+        FAQIndex.Posting(doc: docs[i], weight: weights.isEmpty ? distinctWeights[Int(weightNumbers[i])] : weights[i])
+    }
+
+    /// One term's postings.
+    struct PostingList: RandomAccessCollection {
+        let lists: PostingLists
+        let range: Range<Int>
+        var startIndex: Int { range.lowerBound }
+        var endIndex: Int { range.upperBound }
+        subscript(i: Int) -> FAQIndex.Posting { lists.posting(i) }
+    }
+}
