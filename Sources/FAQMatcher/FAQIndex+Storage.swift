@@ -57,17 +57,23 @@ struct TermTable: Sendable {
 
 /// The postings of every term, stored back to back: `lists[i]` is the i-th term's
 /// postings, in order. A posting's weight depends only on its document's length, its
-/// field and the term's frequency in it, so an index has few distinct weights: each
-/// posting keeps its document (`Int32`) and the number of its weight in a table of the
-/// distinct ones (`UInt16`), 6 bytes instead of the 16 of a `Posting`. An index with
-/// more distinct weights than a `UInt16` can number keeps every weight instead.
+/// field and the term's frequency in it, and its entry share on how many of the entry's
+/// questions have the term, so an index has few distinct (weight, share) pairs: each
+/// posting keeps its document (`Int32`) and the number of its pair in a table of the
+/// distinct ones (`UInt16`), 6 bytes instead of the 24 of a `Posting`. An index with
+/// more distinct pairs than a `UInt16` can number keeps every pair instead.
 struct PostingLists: Sendable {
+    private struct Pair: Hashable, Sendable {
+        var weight: UInt64   // bit patterns: exact, the same Double bit for bit
+        var share: UInt64
+    }
     private let docs: [Int32]
-    private let weightNumbers: [UInt16]
-    /// The distinct weights, numbered by `weightNumbers`; empty when `weights` is used.
-    private let distinctWeights: [Double]
-    /// Every posting's weight, only when there are too many distinct ones.
-    private let weights: [Double]
+    private let pairNumbers: [UInt16]
+    /// The distinct (weight, entry share) pairs, numbered by `pairNumbers`; empty when
+    /// `pairs` is used.
+    private let distinctPairs: [(weight: Double, share: Double)]
+    /// Every posting's pair, only when there are too many distinct ones.
+    private let pairs: [(weight: Double, share: Double)]
     private let offsets: [Int32]
 
     init(_ lists: [[FAQIndex.Posting]]) {
@@ -75,20 +81,20 @@ struct PostingLists: Sendable {
         var docs: [Int32] = [], offsets: [Int32] = [0]
         docs.reserveCapacity(total)
         offsets.reserveCapacity(lists.count + 1)
-        var numberOf: [UInt64: Int] = [:]
-        var distinct: [Double] = []
+        var numberOf: [Pair: Int] = [:]
+        var distinct: [(weight: Double, share: Double)] = []
         var numbers: [Int] = []
         numbers.reserveCapacity(total)
         for list in lists {
             for p in list {
                 docs.append(p.doc)
-                let key = p.weight.bitPattern // exact: the same Double, bit for bit
+                let key = Pair(weight: p.weight.bitPattern, share: p.entryShare.bitPattern)
                 if let n = numberOf[key] {
                     numbers.append(n)
                 } else {
                     numberOf[key] = distinct.count
                     numbers.append(distinct.count)
-                    distinct.append(p.weight)
+                    distinct.append((p.weight, p.entryShare))
                 }
             }
             offsets.append(Int32(docs.count))
@@ -96,13 +102,13 @@ struct PostingLists: Sendable {
         self.docs = docs
         self.offsets = offsets
         if distinct.count <= Int(UInt16.max) + 1 {
-            weightNumbers = numbers.map { UInt16($0) }
-            distinctWeights = distinct
-            weights = []
+            pairNumbers = numbers.map { UInt16($0) }
+            distinctPairs = distinct
+            pairs = []
         } else {
-            weightNumbers = []
-            distinctWeights = []
-            weights = numbers.map { distinct[$0] }
+            pairNumbers = []
+            distinctPairs = []
+            pairs = numbers.map { distinct[$0] }
         }
     }
 
@@ -114,7 +120,8 @@ struct PostingLists: Sendable {
     }
 
     fileprivate func posting(_ i: Int) -> FAQIndex.Posting {
-        FAQIndex.Posting(doc: docs[i], weight: weights.isEmpty ? distinctWeights[Int(weightNumbers[i])] : weights[i])
+        let pair = pairs.isEmpty ? distinctPairs[Int(pairNumbers[i])] : pairs[i]
+        return FAQIndex.Posting(doc: docs[i], weight: pair.weight, entryShare: pair.share)
     }
 
     /// One term's postings.

@@ -135,7 +135,13 @@ public final class FAQIndex: Sendable {
                     entriesOfTerm.append([])
                 }
                 entriesOfTerm[Int(id)].insert(doc.entry)
-                if t.isFunctionWord { continue } // a typo is never corrected into a stopword
+                if t.isFunctionWord {
+                    // A typo is never corrected into a stopword: the word is in the
+                    // vocabulary (the term table looks terms up there) with no terms for
+                    // a fuzzy neighbour to reach.
+                    if fuzzyKeys[t.term] == nil { fuzzyKeys[t.term] = [] }
+                    continue
+                }
                 fuzzyKeys[t.term, default: []].insert(id)
                 fuzzyKeys[t.surface, default: []].insert(id)
             }
