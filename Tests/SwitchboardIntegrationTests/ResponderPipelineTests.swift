@@ -10,6 +10,18 @@ import SwitchboardTestSupport
     /// hands off what the FAQ does not answer).
     static var bakery: String { LLMPluginTests.demo }
 
+    /// The shipped demo without its llm plugin (whose verdicts depend on a model server):
+    /// faq, then handoff, as the demo was before the AI tier.
+    static var bakeryWithoutLLM: String {
+        let shipped = (try? String(contentsOf: TestHost.repoRoot.appendingPathComponent("config/workspaces/demo.yaml"), encoding: .utf8)) ?? ""
+        var out: [Substring] = [], skipping = false
+        for line in shipped.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  - name: ") { skipping = line == "  - name: llm" }
+            if !skipping { out.append(line) }
+        }
+        return out.joined(separator: "\n")
+    }
+
     @Test func faqAnswersThenHandoffThenSilence() throws {
         let h = try PipelineHarness(workspaces: ["demo": Self.bakery])
         try h.start()

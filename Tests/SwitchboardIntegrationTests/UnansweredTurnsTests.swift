@@ -7,7 +7,7 @@ import SwitchboardTestSupport
 /// own): the handoff after `after_unanswered` messages must still come, on the third.
 @Suite(.serialized) struct UnansweredTurnsTests {
     @Test func theThirdUnansweredMessageHandsOff() throws {
-        let h = try PipelineHarness(workspaces: ["demo": ResponderPipelineTests.bakery])
+        let h = try PipelineHarness(workspaces: ["demo": ResponderPipelineTests.bakeryWithoutLLM])
         try h.start()
         for i in 1...3 {
             // One at a time: the count is read when the next message is processed.

@@ -37,8 +37,10 @@ struct ChainResponders: Responders {
             senderE164: input.contact?.e164 ?? "", senderName: input.contact?.profileName ?? "",
             text: input.message.text ?? "", kind: input.message.kind, timestamp: input.message.createdAt,
             conversationState: input.conversation.state,
-            history: { n in
-                try ws.messages.list(conversation: conversation, after: nil, limit: 10_000).suffix(max(0, n)).map {
+            history: { [message = input.message.id] n in
+                // The header's promise: earlier messages only, never the one handled (or
+                // later ones), and a read of at most n of them.
+                try ws.messages.tail(conversation: conversation, before: message, limit: max(0, n)).map {
                     PluginHistoryEntry(direction: $0.direction, kind: $0.kind, text: $0.text ?? "", timestamp: $0.createdAt)
                 }
             },
