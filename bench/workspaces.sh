@@ -126,8 +126,10 @@ run() {
     dir=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-ws-bench.XXXXXX")
     mkdir -p "$dir/workspaces"
     for ((k = 0; k < n; k++)); do workspace_yaml "$k" > "$dir/workspaces/ws$k.yaml"; done
-    port=$((20000 + RANDOM % 30000))
-    cat > "$dir/switchboard.yaml" <<EOF
+    # A random port; another one if something else has it.
+    for attempt in 1 2 3 4 5; do
+        port=$((20000 + RANDOM % 30000))
+        cat > "$dir/switchboard.yaml" <<EOF
 server:
   listen: 127.0.0.1:$port
 storage:
@@ -140,13 +142,21 @@ plugins:
 workspaces:
   dir: $dir/workspaces
 EOF
-    t0=$(date +%s.%N)
-    "$BINARY" serve --config "$dir/switchboard.yaml" 2> "$dir/stderr" &
-    pid=$!
-    until curl -sf "http://127.0.0.1:$port/readyz" > /dev/null 2>&1; do
-        if ! kill -0 "$pid" 2> /dev/null; then echo "host exited:"; cat "$dir/stderr"; exit 1; fi
-        sleep 0.02
+        rm -f "$dir"/bench.db*
+        t0=$(date +%s.%N)
+        "$BINARY" serve --config "$dir/switchboard.yaml" 2> "$dir/stderr" &
+        pid=$!
+        until curl -sf "http://127.0.0.1:$port/readyz" > /dev/null 2>&1 && kill -0 "$pid" 2> /dev/null; do
+            if ! kill -0 "$pid" 2> /dev/null; then
+                wait "$pid" || true
+                grep -q "address already in use" "$dir/stderr" && continue 2
+                echo "host exited:"; cat "$dir/stderr"; exit 1
+            fi
+            sleep 0.02
+        done
+        break
     done
+    kill -0 "$pid" 2> /dev/null || { echo "no free port after 5 tries"; exit 1; }
     t1=$(date +%s.%N)
     ready=$(echo "$t1 - $t0" | bc)
     rss1=$(rss_kb "$pid" VmRSS)
