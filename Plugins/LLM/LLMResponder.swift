@@ -72,6 +72,7 @@ struct LLMResponder: Responder {
             var f = e.fields
             f["conversation"] = conversation
             context.info("llm decision", f)
+            record(e, on: message)
         }
         for failure in decision.fatal {
             context.error("llm provider refused: an admin must fix the key, permissions or billing",
@@ -82,6 +83,8 @@ struct LLMResponder: Responder {
                         a.percent >= 100 ? "llm budget reached: no more model calls this \(a.period)" : "llm budget at 80 %",
                         ["period": a.period, "key": a.key, "percent": String(a.percent),
                          "spent_usd": String(format: "%.4f", a.spentUSD), "limit_usd": String(format: "%.2f", a.limitUSD)])
+            message.journal("budget", ["period": a.period, "key": a.key, "percent": String(a.percent),
+                                       "spent_usd": String(format: "%.4f", a.spentUSD), "limit_usd": String(format: "%.2f", a.limitUSD)])
         }
         let total = Orchestrator.ms(started.duration(to: .now))
         switch decision.outcome {
@@ -99,6 +102,25 @@ struct LLMResponder: Responder {
 }
 
 extension LLMResponder {
+    /// One decision step in the workspace's journal (`plugin_event` "decision": tier,
+    /// model, provider, tokens, cost, latency, outcome; never the customer's words or a
+    /// key) and in the host's counters: `calls_<tier>_<outcome>`, `spend_usd`,
+    /// `cache_hits`. Nothing on a host older than ABI 1.3.
+    func record(_ e: DecisionEvent, on message: IncomingMessage) {
+        var f = e.fields
+        // The host refuses values over 1024 bytes: a long provider message is cut.
+        if let d = f["detail"], d.utf8.count > 1000 { f["detail"] = String(decoding: Array(d.utf8.prefix(1000)), as: UTF8.self) }
+        message.journal("decision", f)
+        context.count("calls_" + Self.counterPart(e.tier) + "_" + Self.counterPart(e.outcome))
+        if e.costUSD > 0 { context.count("spend_usd", e.costUSD) }
+        if e.tier == "cache", e.outcome == "answer" { context.count("cache_hits") }
+    }
+
+    /// A tier or outcome as part of a counter name ([a-z0-9_]).
+    static func counterPart(_ s: String) -> String {
+        String(s.lowercased().unicodeScalars.map { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") ? Character($0) : "_" }.prefix(24))
+    }
+
     /// The history as the host gives it may hold the message being handled (and messages
     /// stored after it); the prompt wants only what came before.
     static func earlier(_ entries: [IncomingMessage.HistoryEntry], than message: IncomingMessage, text: String) -> [IncomingMessage.HistoryEntry] {

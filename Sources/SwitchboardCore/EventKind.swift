@@ -8,6 +8,8 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     case stateChanged = "state_changed"
     case verdict
     case pluginError = "plugin_error"
+    /// An event a responder plugin journalled itself (ABI 1.3 `host->journal`).
+    case pluginEvent = "plugin_event"
     case queued
     case attempt
     case retryScheduled = "retry_scheduled"

@@ -51,7 +51,7 @@ final class Host: @unchecked Sendable {
         // threads would only wait too (a call past its deadline lends the pool one more).
         // 16 idle-prone threads on one condition cost ~5 % of throughput (bench/README).
         let plugins = PluginHost(searchPaths: config.host.pluginPaths, logger: logger, stateStore: StorePluginState(store: store),
-                                 poolThreads: Pipeline.defaultWorkerCount)
+                                 poolThreads: Pipeline.defaultWorkerCount, counters: MetricsPluginCounters(metrics))
         let (chains, problems) = PluginLoading.chains(config, host: plugins)
         guard problems.isEmpty else {
             store.close()

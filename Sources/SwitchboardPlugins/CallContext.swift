@@ -15,6 +15,8 @@ final class CallContext: @unchecked Sendable {
         /// The last host function that failed on this call, and why: added to the
         /// journal's message when the plugin then fails.
         var hostFailure: String?
+        /// Events for the journal (`host->journal`, ABI 1.3), in the order given.
+        var events: [PluginJournalEntry] = []
     }
 
     let state = Mutex(Collected())

@@ -11,11 +11,17 @@ public struct ChainResult: Sendable, Equatable {
     /// `ResponderChain.saveUnansweredTurns`); 0 forgets the count; nil: unchanged (or
     /// already saved by the chain).
     public var unansweredTurns: Int?
+    /// The journal events (`host->journal`, ABI 1.3) of every plugin called in this run
+    /// whose outcome counted (not a call past its deadline), in the order given; the
+    /// host journals them with the verdict, whatever it is.
+    public var events: [PluginJournalEntry]
 
-    public init(verdict: Verdict, plugin: String?, errors: [PluginFailure], unansweredTurns: Int? = nil) {
+    public init(verdict: Verdict, plugin: String?, errors: [PluginFailure], unansweredTurns: Int? = nil,
+                events: [PluginJournalEntry] = []) {
         self.verdict = verdict
         self.plugin = plugin
         self.errors = errors
         self.unansweredTurns = unansweredTurns
+        self.events = events
     }
 }

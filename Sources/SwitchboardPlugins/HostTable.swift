@@ -24,6 +24,8 @@ nonisolated(unsafe) let hostTable: UnsafeMutablePointer<sb_host> = {
     t.pointee.handoff = hostHandoff
     t.pointee.history = hostHistory
     t.pointee.media = hostMedia
+    t.pointee.journal = hostJournal
+    t.pointee.count = hostCount
     return t
 }()
 
@@ -211,5 +213,64 @@ private let hostMedia: @convention(c) (OpaquePointer?, sb_media_visitor?, Unsafe
         view.len = bytes.count
         withExtendedLifetime(mime) { visit(user, &view) }
     }
+    return SB_OK
+}
+
+/// A journal event's or counter's name: 1-SB_MAX_EVENT_NAME bytes of [a-z0-9_], and `.`
+/// when `dots`.
+private func validName(_ name: sb_str, dots: Bool) -> String? {
+    guard name.len > 0, name.len <= Int(SB_MAX_EVENT_NAME), let p = name.ptr else { return nil }
+    let bytes = UnsafeRawBufferPointer(start: p, count: name.len)
+    for b in bytes {
+        let ok = (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+            || b == UInt8(ascii: "_") || (dots && b == UInt8(ascii: "."))
+        guard ok else { return nil }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Journal detail keys the host sets on a `plugin_event`; a plugin's field of the same
+/// name is kept under `field_<key>`.
+private let reservedEventKeys: Set<String> = ["plugin", "event"]
+
+private let hostJournal: @convention(c) (OpaquePointer?, sb_str, UnsafePointer<sb_field>?, Int) -> sb_status = { call, event, fields, count in
+    let c: CallContext
+    switch CallContext.from(call) {
+    case .success(let found): c = found
+    case .failure(let refusal): return refusal.status
+    }
+    guard let name = validName(event, dots: true), count >= 0, count <= Int(SB_MAX_EVENT_FIELDS),
+          count == 0 || fields != nil else { return SB_ERR_INVALID }
+    var detail: [String: String] = [:]
+    if let fields {
+        for i in 0..<count {
+            let f = fields[i]
+            guard f.key.len > 0, f.key.len <= Int(SB_MAX_EVENT_NAME), f.value.len <= Int(SB_MAX_EVENT_VALUE),
+                  f.key.ptr != nil, f.value.len == 0 || f.value.ptr != nil else { return SB_ERR_INVALID }
+            let k = String(f.key)
+            detail[reservedEventKeys.contains(k) ? "field_" + k : k] = String(f.value)
+        }
+    }
+    let entry = PluginJournalEntry(plugin: c.instance.plugin, event: name, fields: detail)
+    return c.state.withLock { st in
+        guard st.open else { return SB_ERR_OUTSIDE_CALL }
+        guard st.events.count < Int(SB_MAX_EVENTS_PER_CALL) else { return SB_ERR_INVALID }
+        st.events.append(entry)
+        return SB_OK
+    }
+}
+
+private let hostCount: @convention(c) (OpaquePointer?, sb_str, Double) -> sb_status = { ctx, name, value in
+    guard let c = InstanceContext.from(ctx), let n = validName(name, dots: false), value.isFinite, value >= 0 else {
+        return SB_ERR_INVALID
+    }
+    let known = c.counterNames.withLock { names -> Bool in
+        if names.contains(n) { return true }
+        guard names.count < Int(SB_MAX_COUNTERS) else { return false }
+        names.insert(n)
+        return true
+    }
+    guard known else { return SB_ERR_INVALID }
+    c.counters?.add(plugin: c.plugin, workspace: c.workspace, name: n, value: value)
     return SB_OK
 }

@@ -2,6 +2,7 @@ import CSwitchboardPlugin
 import Foundation
 import SwitchboardCore
 import SwitchboardLog
+import Synchronization
 
 /// The `sb_host_ctx` of one plugin instance: the workspace and plugin it is bound to,
 /// and what the host functions need. Plugins hold it as an opaque pointer; every host
@@ -16,11 +17,17 @@ final class InstanceContext: @unchecked Sendable {
     let logger: Logger
     let store: any PluginStateStore
     let clock: @Sendable () -> Date
+    /// Where `host->count` adds (nil: counted nowhere, still checked).
+    let counters: (any PluginCounterSink)?
+    /// The counter names this instance used (at most SB_MAX_COUNTERS).
+    let counterNames = Mutex<Set<String>>([])
     private let arena: StringArena
     let info: UnsafeMutablePointer<sb_instance_info>
 
     init(workspace: WorkspaceID, timezone: String, plugin: String, configJSON: String,
-         logger: Logger, store: any PluginStateStore, clock: @escaping @Sendable () -> Date) {
+         logger: Logger, store: any PluginStateStore, clock: @escaping @Sendable () -> Date,
+         counters: (any PluginCounterSink)? = nil) {
+        self.counters = counters
         self.workspace = workspace
         self.plugin = plugin
         self.logger = logger

@@ -9,6 +9,8 @@ public struct PluginCallOutcome: Sendable, Equatable {
     public var buttons: [String]
     public var handoffReason: String?
     public var elapsedNanoseconds: UInt64
+    /// Events the plugin gave `host->journal` during the call (ABI 1.3), in order.
+    public var events: [PluginJournalEntry] = []
 
     public var succeeded: Bool { status == SB_OK }
 

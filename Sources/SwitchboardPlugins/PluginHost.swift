@@ -20,6 +20,7 @@ public final class PluginHost: Sendable {
     let stateStore: any PluginStateStore
     let clock: @Sendable () -> Date
     let pool: PluginPool
+    let counters: (any PluginCounterSink)?
 
     /// - Parameters:
     ///   - searchPaths: directories searched, in order, for `libNAME.so`.
@@ -27,10 +28,14 @@ public final class PluginHost: Sendable {
     ///   - clock: the time plugins see through `now_ms` (fixed in tests).
     ///   - poolThreads: threads running plugin calls at once (calls past their deadline
     ///     do not count against it).
+    ///   - counters: where plugins' `host->count` adds (the host's metrics); nil drops
+    ///     the counts (after checking them).
     public init(
         searchPaths: [String], logger: Logger, stateStore: any PluginStateStore,
-        clock: @escaping @Sendable () -> Date = { Date() }, poolThreads: Int = 16
+        clock: @escaping @Sendable () -> Date = { Date() }, poolThreads: Int = 16,
+        counters: (any PluginCounterSink)? = nil
     ) {
+        self.counters = counters
         self.searchPaths = searchPaths
         self.logger = logger
         self.stateStore = stateStore
@@ -126,7 +131,7 @@ public final class PluginHost: Sendable {
                 let log = logger.with([LogKey.plugin: spec.name, LogKey.workspace: workspace.rawValue])
                 let context = InstanceContext(
                     workspace: workspace, timezone: timezone ?? "", plugin: spec.name, configJSON: spec.configJSON,
-                    logger: log, store: stateStore, clock: clock)
+                    logger: log, store: stateStore, clock: clock, counters: counters)
                 let instance = try PluginInstance.create(spec: spec, workspace: workspace, library: lib, context: context)
                 log.info("plugin instance created", [
                     "plugin_id": lib.info.id, "plugin_version": lib.info.version, "abi": lib.info.abi, "file": lib.info.file,

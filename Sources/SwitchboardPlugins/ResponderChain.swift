@@ -54,7 +54,7 @@ public final class ResponderChain: Sendable {
             }
             if let done = run.conclude(instance, outcome) { return finish(run, done) }
         }
-        return finish(run, ChainResult(verdict: .pass, plugin: nil, errors: run.errors))
+        return finish(run, ChainResult(verdict: .pass, plugin: nil, errors: run.errors, events: run.events))
     }
 
     /// Runs the chain for one inbound message, blocking the calling thread (commands,
@@ -78,7 +78,7 @@ public final class ResponderChain: Sendable {
             }
             if let done = run.conclude(instance, outcome) { return finish(run, done) }
         }
-        return finish(run, ChainResult(verdict: .pass, plugin: nil, errors: run.errors))
+        return finish(run, ChainResult(verdict: .pass, plugin: nil, errors: run.errors, events: run.events))
     }
 
     /// Forgets the conversation's count of unanswered messages: call it when an agent
@@ -164,6 +164,8 @@ public final class ResponderChain: Sendable {
         var savesUnansweredTurns = true
         var prepared: PreparedPluginMessage?
         var errors: [PluginFailure] = []
+        /// Journal events of the calls that returned in time, in chain order.
+        var events: [PluginJournalEntry] = []
         var started: UInt64 = 0
 
         init(chain: ResponderChain, message: PluginMessage) {
@@ -246,13 +248,14 @@ public final class ResponderChain: Sendable {
                 fail(instance, .deadlineExceeded, "no answer within \(instance.spec.deadlineMilliseconds) ms", status: 0, elapsedNs: elapsed)
                 return nil
             }
+            events += outcome.events
             guard outcome.succeeded else {
                 fail(instance, outcome.failureKind, outcome.errorMessage, status: outcome.status, elapsedNs: outcome.elapsedNanoseconds)
                 return nil
             }
             switch outcome.verdict {
             case .pass: return nil
-            case let v: return ChainResult(verdict: v, plugin: instance.spec.name, errors: errors)
+            case let v: return ChainResult(verdict: v, plugin: instance.spec.name, errors: errors, events: events)
             }
         }
 

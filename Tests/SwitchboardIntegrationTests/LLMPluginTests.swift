@@ -114,6 +114,40 @@ import SwitchboardTestSupport
         #expect(h.replies.count == 3)
     }
 
+    /// ABI 1.3: the plugin's decision is in the workspace's journal (`switchboard
+    /// events`) with its tokens, and its counters on the metrics listener.
+    @Test func theAnswerIsJournalledAndCountedByThePlugin() throws {
+        let fake = try FakeLLMServer()
+        fake.script(.text(#"{"action": "answer", "text": "We do not make sugar-free muffins, sorry.", "confidence": 0.9}"#, input: 900, output: 14))
+        let h = try PipelineHarness(workspaces: ["demo": Self.workspace(baseURL: fake.openAIBaseURL)])
+        try h.start()
+        #expect(try h.post([h.text("do you sell sugar free muffins?")]).status == 200)
+        #expect(h.waitForReplies(1))
+        #expect(h.replies.last?.text == "We do not make sugar-free muffins, sorry.")
+        var events: [String] = []
+        _ = h.graph.wait(timeout: .seconds(10)) { _ in
+            events = (try? h.events()) ?? []
+            return events.contains { $0.contains(" verdict ") && $0.contains("\"plugin\":\"llm\"") }
+        }
+        let decision = events.first {
+            $0.contains(" plugin_event ") && $0.contains("\"plugin\":\"llm\"") && $0.contains("\"outcome\":\"answered\"")
+        }
+        #expect(decision?.contains("\"event\":\"decision\"") == true, "\(events)")
+        #expect(decision?.contains("\"tier\":\"generate\"") == true, "\(events)")
+        #expect(decision?.contains("\"model\":\"small\"") == true, "\(events)")
+        #expect(decision?.contains("\"tokens_in\":\"900\"") == true, "\(events)")
+        #expect(decision?.contains("\"tokens_out\":\"14\"") == true, "\(events)")
+        #expect(!events.contains { $0.contains(" plugin_event ") && $0.contains("muffins") }, "\(events)")
+        // The counters: one generated answer, and what it cost.
+        var metrics = ""
+        _ = h.graph.wait(timeout: .seconds(10)) { _ in
+            metrics = (try? h.host.metricsClient.get("/metrics").text) ?? ""
+            return metrics.contains("switchboard_plugin_counter_total{plugin=\"llm\",workspace=\"demo\",name=\"calls_generate_answered\"} 1")
+        }
+        #expect(metrics.contains("switchboard_plugin_counter_total{plugin=\"llm\",workspace=\"demo\",name=\"calls_generate_answered\"} 1"), "\(metrics)")
+        #expect(metrics.contains("switchboard_plugin_counter_total{plugin=\"llm\",workspace=\"demo\",name=\"spend_usd\"} "), "\(metrics)")
+    }
+
     @Test func aBurstOfMessagesGetsOneAnswerThatReadsThemAll() throws {
         let fake = try FakeLLMServer()
         fake.setDefaultContent(#"{"action": "answer", "text": "Yes: a chocolate birthday cake for Saturday, from 25,000 naira.", "confidence": 0.9}"#)

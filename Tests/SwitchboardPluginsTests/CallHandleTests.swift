@@ -36,7 +36,7 @@ import SwitchboardCore
         let outside = SB_ERR_OUTSIDE_CALL
         for round in 0..<3 {
             let r = c.runBlocking(message: TestSupport.message("late-from-thread", conversation: "c\(round + 2)"))
-            #expect(r.verdict == .reply(text: "reply=\(outside) button=\(outside) handoff=\(outside) history=\(outside) media=\(outside)",
+            #expect(r.verdict == .reply(text: "reply=\(outside) button=\(outside) handoff=\(outside) history=\(outside) media=\(outside) journal=\(outside)",
                                         buttons: []), "round \(round)")
             #expect(c.runBlocking(message: TestSupport.message("reply:ok", conversation: "x\(round)")).verdict
                 == .reply(text: "ok", buttons: []))

@@ -133,6 +133,21 @@
  * workspace, message and the provider's reason, and when `handle` then fails, it adds
  * that reason to your error message in the journal.
  *
+ * ==== JOURNAL AND COUNTERS (ABI 1.3) ====
+ *
+ * A plugin may add its own events to the workspace's journal (`switchboard events`,
+ * the inbox's timeline) and keep counters the metrics listener shows:
+ *
+ *     if (host->abi_minor >= 3) {
+ *         sb_field f[] = { { SB_STR_INIT("tier"), SB_STR_INIT("faq") },
+ *                          { SB_STR_INIT("score"), SB_STR_INIT("0.91") } };
+ *         host->journal(call, SB_STR("decision"), f, 2);        // with the verdict
+ *         host->count(info->host_ctx, SB_STR("answers_faq"), 1);
+ *     }
+ *
+ * Journal events belong to the message being handled and are committed with the
+ * chain's verdict, in one transaction: never one without the other.
+ *
  * ==== THE THREE MEMORY RULES ====
  *
  *   BORROWED IN   Everything the host passes (sb_instance_info, sb_message, history
@@ -213,14 +228,16 @@
  *   1.1  media
  *   1.2  (no new host function) the descriptor's `flags`, which took its first
  *        reserved slot: SB_PLUGIN_FLAG_INLINE (see THREADING)
+ *   1.3  journal, count (see JOURNAL AND COUNTERS)
  *
  * The host reads `flags` only from a descriptor that declares abi_minor >= 2 and whose
  * struct_size covers the field; for older plugins it is 0 (no flags). A plugin built
- * with this header declares ABI 1.2 (the INIT macro fills it in) and is refused by a
- * 1.1 or 1.0 host. A plugin that wants to load on older hosts as well declares a lower
- * `.abi_minor` in its descriptor, sets no flags (an older host would not read them
- * anyway), and calls `media` only when `host->abi_minor >= 1`. Plugins built with the
- * 1.0 or 1.1 header keep working unchanged on a 1.2 host.
+ * with this header declares ABI 1.3 (the INIT macro fills it in) and is refused by a
+ * 1.2, 1.1 or 1.0 host. A plugin that wants to load on older hosts as well declares a
+ * lower `.abi_minor` in its descriptor, sets no flags unless it declares 2 or more (an
+ * older host would not read them anyway), calls `media` only when
+ * `host->abi_minor >= 1` and `journal` / `count` only when `host->abi_minor >= 3`.
+ * Plugins built with the 1.0, 1.1 or 1.2 header keep working unchanged on a 1.3 host.
  */
 #ifndef SWITCHBOARD_PLUGIN_H
 #define SWITCHBOARD_PLUGIN_H
@@ -235,7 +252,7 @@ extern "C" {
 /* ---- Versions and entry point ------------------------------------------------------ */
 
 #define SWITCHBOARD_PLUGIN_ABI_MAJOR 1
-#define SWITCHBOARD_PLUGIN_ABI_MINOR 2
+#define SWITCHBOARD_PLUGIN_ABI_MINOR 3
 /* major << 16 | minor: what the host passes to the entry function. */
 #define SWITCHBOARD_PLUGIN_ABI_VERSION ((SWITCHBOARD_PLUGIN_ABI_MAJOR << 16) | SWITCHBOARD_PLUGIN_ABI_MINOR)
 /* The one symbol the host looks up. */
@@ -273,6 +290,11 @@ typedef int32_t sb_status;
 #define SB_MAX_REPLY_TEXT       4096   /* bytes of UTF-8 per reply                */
 #define SB_MAX_STATE_KEY        256    /* bytes per state key                     */
 #define SB_MAX_STATE_VALUE      65536  /* bytes per state value                   */
+#define SB_MAX_EVENT_NAME       64     /* bytes per journal event, field key or counter name (1.3) */
+#define SB_MAX_EVENT_FIELDS     16     /* fields per journal event (1.3)           */
+#define SB_MAX_EVENT_VALUE      1024   /* bytes per journal field value (1.3)      */
+#define SB_MAX_EVENTS_PER_CALL  16     /* journal events per handle call (1.3)     */
+#define SB_MAX_COUNTERS         64     /* distinct counter names per instance (1.3) */
 #define SB_MAX_MEDIA_BYTES      16777216 /* 16 MiB: bytes of media host->media gives */
 
 /* ---- Strings ----------------------------------------------------------------------- */
@@ -438,7 +460,33 @@ typedef struct sb_host {
      * adds the reason to the journal's entry when `handle` then fails. */
     sb_status (*media)(sb_call *call, sb_media_visitor visit, void *user);
 
-    void *reserved[7];         /* zero; future host functions */
+    /* ABI 1.3 (check host->abi_minor >= 3 first; NULL on an older host). Adds an event
+     * to the workspace's journal for the message being handled: written as a
+     * `plugin_event` (detail: "plugin", "event" and the fields) in the same transaction
+     * as the chain's verdict, also when this plugin then passes or fails (not when its
+     * call overran its deadline: a late call's events are discarded with its outcome).
+     * `event`: 1-SB_MAX_EVENT_NAME bytes of [a-z0-9_.] ("decision"). At most
+     * SB_MAX_EVENT_FIELDS fields (keys 1-SB_MAX_EVENT_NAME bytes, values at most
+     * SB_MAX_EVENT_VALUE bytes; a key "plugin" or "event" is kept as "field_plugin" /
+     * "field_event") and at most SB_MAX_EVENTS_PER_CALL events per call. Never put
+     * secrets or what the customer wrote in an event: the journal is kept and shown to
+     * agents. Copies everything before returning. Returns SB_ERR_INVALID beyond those
+     * limits (the event is not recorded) or SB_ERR_OUTSIDE_CALL after `handle`
+     * returned. */
+    sb_status (*journal)(sb_call *call, sb_str event, const sb_field *fields,
+                         size_t field_count);
+
+    /* ABI 1.3 (check host->abi_minor >= 3 first; NULL on an older host). Adds `value`
+     * (finite, >= 0) to the instance's counter `name` (1-SB_MAX_EVENT_NAME bytes of
+     * [a-z0-9_]). The host's metrics listener shows it as
+     *   switchboard_plugin_counter_total{plugin="ID",workspace="WS",name="NAME"}
+     * (ID: the plugin's name in the workspace's chain). At most SB_MAX_COUNTERS distinct
+     * names per instance; SB_ERR_INVALID for a bad name or value or a name beyond that.
+     * Counters start at 0 when the process starts: they are for monitoring, not
+     * accounting (journal what must be kept). Cheap: callable on every message. */
+    sb_status (*count)(sb_host_ctx *ctx, sb_str name, double value);
+
+    void *reserved[5];         /* zero; future host functions */
 } sb_host;
 
 /* ---- What `create` receives --------------------------------------------------------- */

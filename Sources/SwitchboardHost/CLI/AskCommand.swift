@@ -7,7 +7,9 @@ import SwitchboardPlugins
 /// `switchboard ask [--config PATH] --workspace ID [--json] TEXT`: runs the workspace's
 /// responder chain once, offline (no database, no provider: plugin state lives in memory
 /// for this run), and prints the verdict. With `--json`, exactly one JSON object:
-/// `{"verdict":"reply"|"handoff"|"pass","plugin":NAME,"text":...,"reason":...}`.
+/// `{"verdict":"reply"|"handoff"|"pass","plugin":NAME,"text":...,"reason":...}`, with
+/// `"errors"` and the plugins' journal events (`"events":[{"plugin","event",...}]`) when
+/// there are any.
 enum AskCommand {
     static func run(_ options: CommandOptions) throws -> Int32 {
         guard let wsName = options.value("workspace") else { throw UsageError("switchboard ask: --workspace ID is required") }
@@ -48,6 +50,13 @@ enum AskCommand {
             if !result.errors.isEmpty {
                 fields.append("\"errors\":[" + result.errors.map { JSONText.quoted($0.description) }.joined(separator: ",") + "]")
             }
+            if !result.events.isEmpty {
+                // The plugins' journal events (ABI 1.3), as `serve` would journal them.
+                fields.append("\"events\":[" + result.events.map { e in
+                    "{" + e.detail.sorted { $0.key < $1.key }.map { JSONText.quoted($0.key) + ":" + JSONText.quoted($0.value) }
+                        .joined(separator: ",") + "}"
+                }.joined(separator: ",") + "]")
+            }
             print("{" + fields.joined(separator: ",") + "}")
         } else {
             print("verdict: \(verdict)" + (result.plugin.map { " (\($0))" } ?? ""))
@@ -61,7 +70,7 @@ enum AskCommand {
 }
 
 /// `switchboard plugins [--config PATH]`: the plugins found on `plugins.path`, their
-/// version and ABI ("1.2 inline" for a plugin that declares SB_PLUGIN_FLAG_INLINE), and
+/// version and ABI ("1.3 inline" for a plugin that declares SB_PLUGIN_FLAG_INLINE), and
 /// which workspaces use them; plugins a workspace names that cannot be loaded are listed
 /// with the reason.
 enum PluginsCommand {

@@ -1333,6 +1333,7 @@ enum InboxOpenAPI {
               "state_changed",
               "verdict",
               "plugin_error",
+              "plugin_event",
               "queued",
               "attempt",
               "retry_scheduled",

@@ -563,8 +563,8 @@ h2:focus-visible { outline: 3px solid var(--focus); }
   // the event names it listens to.
   const EVENT_KINDS = [
     'received', 'duplicate', 'routed', 'unrouted', 'state_changed', 'verdict', 'plugin_error',
-    'queued', 'attempt', 'retry_scheduled', 'sent', 'delivered', 'read', 'failed', 'assigned',
-    'note', 'workspace_synced', 'message',
+    'plugin_event', 'queued', 'attempt', 'retry_scheduled', 'sent', 'delivered', 'read', 'failed',
+    'assigned', 'note', 'workspace_synced', 'message',
   ];
 
   const state = {

@@ -76,6 +76,7 @@ final class Journal: @unchecked Sendable {
         case .stateChanged: "conversation state changed"
         case .verdict: "responder verdict"
         case .pluginError: "responder plugin failed"
+        case .pluginEvent: "responder plugin event"
         case .queued: "reply queued"
         case .attempt: "send attempted"
         case .retryScheduled: "send retry scheduled"

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardConfig
 import SwitchboardCore
+import SwitchboardLog
 import SwitchboardPlugins
 import SwitchboardStore
 
@@ -18,6 +19,22 @@ struct StorePluginState: PluginStateStore {
     }
     func delete(workspace: WorkspaceID, plugin: String, key: String) throws {
         _ = try store.workspace(workspace).pluginState.delete(plugin: plugin, key: key)
+    }
+}
+
+/// Plugins' counters (`host->count`, ABI 1.3) in the host's metrics:
+/// `switchboard_plugin_counter_total{plugin, workspace, name}`.
+struct MetricsPluginCounters: PluginCounterSink {
+    let family: MetricsCounterFamily
+
+    init(_ registry: MetricsRegistry) {
+        family = registry.counter("switchboard_plugin_counter_total",
+                                  help: "Counters responder plugins keep (host->count), by plugin, workspace and name.",
+                                  labelNames: ["plugin", "workspace", "name"])
+    }
+
+    func add(plugin: String, workspace: WorkspaceID, name: String, value: Double) {
+        family.labels(plugin, workspace.rawValue, name).increment(by: value)
     }
 }
 
@@ -51,7 +68,8 @@ struct ChainResponders: Responders {
         case .handoff(let reason, let message): .handoff(reason: reason, text: message)
         }
         var outcome = ResponderOutcome(verdict: verdict, plugin: result.plugin,
-                                       failures: result.errors.map { (plugin: $0.plugin, error: $0.description) })
+                                       failures: result.errors.map { (plugin: $0.plugin, error: $0.description) },
+                                       events: result.events.map { (plugin: $0.plugin, detail: $0.detail) })
         if let count = result.unansweredTurns {
             let chain = self.chain
             outcome.save = { try chain.saveUnansweredTurns(count, conversation: conversation) }

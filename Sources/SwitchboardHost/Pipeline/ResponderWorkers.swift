@@ -208,6 +208,10 @@ final class ResponderWorkers: Service, @unchecked Sendable {
                 try journal.record(ws, .pluginError, conversation: conversationID, message: message.id,
                                    channel: channelID, level: .warn, ["plugin": f.plugin, "error": f.error])
             }
+            for e in outcome.events {
+                try journal.record(ws, .pluginEvent, conversation: conversationID, message: message.id,
+                                   channel: channelID, e.detail)
+            }
             if let reason = handoff {
                 _ = try ws.conversations.transition(conversationID, .handoff, extraDetail: ["reason": reason])
             }

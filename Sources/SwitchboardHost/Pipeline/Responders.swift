@@ -30,6 +30,9 @@ struct ResponderOutcome: Sendable {
     var plugin: String?
     /// Plugins that failed or overran their deadline; the chain went on without them.
     var failures: [(plugin: String, error: String)] = []
+    /// Events plugins journalled during the run (`host->journal`), in order: written as
+    /// `plugin_event`s with the verdict.
+    var events: [(plugin: String, detail: [String: String])] = []
     /// Writes the chain left to the caller (the conversation's count of unanswered
     /// messages): run inside the transaction that records the outcome.
     var save: (@Sendable () throws -> Void)?

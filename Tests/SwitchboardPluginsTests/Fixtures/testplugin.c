@@ -39,6 +39,14 @@
  *   late-from-thread  on another thread, use the handle kept by stash-call (its call
  *                   has returned) with every sb_call function, then reply
  *                   "reply=<s> button=<s> handoff=<s> history=<s> media=<s>"
+ *                   (built with a 1.3 header: " journal=<s>" added)
+ *   journal         (1.3) journal "decision" {tier=faq, plugin=mine} and "second" (no
+ *                   fields), count "answers" 2 then 0.5, and pass; "host has no journal"
+ *                   on an older host
+ *   journal-fail    (1.3) journal "before.failure" {n=1}, then fail (permanent)
+ *   journal-bad     (1.3) bad journal and count calls; reply "event=<s> empty=<s>
+ *                   fields=<s> value=<s> key=<s> many=<s> name=<s> neg=<s> nan=<s>
+ *                   names=<s>" (many: the 17th event; names: the 65th counter name)
  *   bogus-call      host->reply with a handle the host never gave: reply "status=<s>"
  *   err-redirect    point err->message at the plugin's own memory with a huge capacity
  *                   and length, and fail (the host must not read through them)
@@ -108,7 +116,7 @@ static void on_media(void *user, const sb_media *m) {
 typedef struct {
     const sb_host *host;
     sb_call *call;
-    sb_status reply, button, handoff, history, media;
+    sb_status reply, button, handoff, history, media, journal;
 } late_use;
 
 static sb_call *stashed_call;
@@ -127,6 +135,10 @@ static void *late_thread(void *p) {
     u->media = -1;
 #if SWITCHBOARD_PLUGIN_ABI_MINOR >= 1
     if (u->host->abi_minor >= 1 && u->host->media != NULL) u->media = u->host->media(u->call, ignore_media, NULL);
+#endif
+    u->journal = -1;
+#if SWITCHBOARD_PLUGIN_ABI_MINOR >= 3
+    if (u->host->abi_minor >= 3 && u->host->journal != NULL) u->journal = u->host->journal(u->call, SB_STR("late"), NULL, 0);
 #endif
     return NULL;
 }
@@ -311,6 +323,9 @@ static sb_status t_handle(void *instance, const sb_message *m, sb_call *call, sb
         pthread_join(t, NULL);
         int len = snprintf(buf, sizeof buf, "reply=%d button=%d handoff=%d history=%d media=%d",
                            u.reply, u.button, u.handoff, u.history, u.media);
+#if SWITCHBOARD_PLUGIN_ABI_MINOR >= 3
+        len += snprintf(buf + len, sizeof buf - (size_t)len, " journal=%d", u.journal);
+#endif
         return host->reply(call, (sb_str){buf, (size_t)len});
     }
     if (sb_str_eq_cstr(m->text, "bogus-call")) {
@@ -329,6 +344,55 @@ static sb_status t_handle(void *instance, const sb_message *m, sb_call *call, sb
         err->length = err->capacity + 100000;
         return SB_ERR_PERMANENT;
     }
+#if SWITCHBOARD_PLUGIN_ABI_MINOR >= 3
+    if (sb_str_eq_cstr(m->text, "journal")) {
+        if (host->abi_minor < 3 || host->journal == NULL) return host->reply(call, SB_STR("host has no journal"));
+        sb_field f[] = {{SB_STR("tier"), SB_STR("faq")}, {SB_STR("plugin"), SB_STR("mine")}};
+        sb_status s = host->journal(call, SB_STR("decision"), f, 2);
+        if (s == SB_OK) s = host->journal(call, SB_STR("second"), NULL, 0);
+        if (s == SB_OK) s = host->count(ctx, SB_STR("answers"), 2);
+        if (s == SB_OK) s = host->count(ctx, SB_STR("answers"), 0.5);
+        return s;
+    }
+    if (sb_str_eq_cstr(m->text, "journal-fail")) {
+        sb_field f[] = {{SB_STR("n"), SB_STR("1")}};
+        host->journal(call, SB_STR("before.failure"), f, 1);
+        sb_error_set(err, "failed after journalling", 24);
+        return SB_ERR_PERMANENT;
+    }
+    if (sb_str_eq_cstr(m->text, "journal-bad")) {
+        sb_field many[17];
+        char keys[17][8];
+        for (int i = 0; i < 17; i++) {
+            int n = snprintf(keys[i], sizeof keys[i], "k%d", i);
+            many[i] = (sb_field){{keys[i], (size_t)n}, SB_STR("v")};
+        }
+        static char big[1025];
+        memset(big, 'x', sizeof big);
+        sb_field longvalue[] = {{SB_STR("k"), {big, sizeof big}}};
+        sb_field emptykey[] = {{{"", 0}, SB_STR("v")}};
+        sb_status event = host->journal(call, SB_STR("Bad-Name"), NULL, 0);
+        sb_status empty = host->journal(call, (sb_str){NULL, 0}, NULL, 0);
+        sb_status fields = host->journal(call, SB_STR("ok"), many, 17);
+        sb_status value = host->journal(call, SB_STR("ok"), longvalue, 1);
+        sb_status key = host->journal(call, SB_STR("ok"), emptykey, 1);
+        sb_status manyev = SB_OK;
+        for (int i = 0; i < 16 && manyev == SB_OK; i++) manyev = host->journal(call, SB_STR("fill"), many, 16);
+        if (manyev == SB_OK) manyev = host->journal(call, SB_STR("fill"), NULL, 0);
+        sb_status name = host->count(ctx, SB_STR("a.b"), 1);
+        sb_status neg = host->count(ctx, SB_STR("neg"), -1);
+        sb_status nan = host->count(ctx, SB_STR("nan"), 0.0 / 0.0);
+        sb_status names = SB_OK;
+        for (int i = 0; i < 65 && names == SB_OK; i++) {
+            char n[16];
+            int l = snprintf(n, sizeof n, "name_%d", i);
+            names = host->count(ctx, (sb_str){n, (size_t)l}, 1);
+        }
+        int len = snprintf(buf, sizeof buf, "event=%d empty=%d fields=%d value=%d key=%d many=%d name=%d neg=%d nan=%d names=%d",
+                           event, empty, fields, value, key, manyev, name, neg, nan, names);
+        return host->reply(call, (sb_str){buf, (size_t)len});
+    }
+#endif
     if (sb_str_eq_cstr(m->text, "turns")) {
         int len = snprintf(buf, sizeof buf, "turns=%u", m->unanswered_turns);
         return host->reply(call, (sb_str){buf, (size_t)len});

@@ -103,4 +103,17 @@ public struct IncomingMessage {
         default: throw PluginError.host(status, "media")
         }
     }
+
+    /// Adds an event to the workspace's journal for this message (ABI 1.3), committed
+    /// with the chain's verdict (also when this plugin passes): `event` is 1-64 bytes of
+    /// [a-z0-9_.]; at most 16 fields (keys 1-64 bytes, values at most 1024 bytes) and 16
+    /// events per message. Never put secrets or the customer's words in it. False when
+    /// the host refused it or is older than ABI 1.3 (then nothing happens).
+    @discardableResult
+    public func journal(_ event: String, _ fields: [String: String] = [:]) -> Bool {
+        guard host.pointee.abi_minor >= 3, let journal = host.pointee.journal else { return false }
+        return withSBStr(event) { e in
+            withSBFields(fields) { journal(call, e, $0.baseAddress, $0.count) }
+        } == SB_OK
+    }
 }

@@ -38,23 +38,8 @@ public final class PluginContext: @unchecked Sendable {
     /// Writes one structured line into the host's log; the host adds the plugin and the
     /// workspace. Put ids in `fields`, not in `message`.
     public func log(_ level: LogLevel, _ message: String, _ fields: [String: String] = [:]) {
-        let pairs = fields.sorted { $0.key < $1.key }
-        var storage: [(ContiguousArray<UInt8>, ContiguousArray<UInt8>)] = pairs.map {
-            (ContiguousArray($0.key.utf8), ContiguousArray($0.value.utf8))
-        }
         withSBStr(message) { msg in
-            storage.withUnsafeMutableBufferPointer { st in
-                var views: [sb_field] = []
-                views.reserveCapacity(st.count)
-                for i in st.indices {
-                    let k = st[i].0.withUnsafeBufferPointer { sb_str(ptr: UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self), len: $0.count) }
-                    let v = st[i].1.withUnsafeBufferPointer { sb_str(ptr: UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self), len: $0.count) }
-                    views.append(sb_field(key: k, value: v))
-                }
-                // The arrays in `storage` are not mutated while `views` is in use, so
-                // their buffers stay where the views point.
-                views.withUnsafeBufferPointer { host.pointee.log(ctx, level.rawValue, msg, $0.baseAddress, $0.count) }
-            }
+            withSBFields(fields) { host.pointee.log(ctx, level.rawValue, msg, $0.baseAddress, $0.count) }
         }
     }
 
@@ -104,10 +89,46 @@ public final class PluginContext: @unchecked Sendable {
         if status != SB_OK { throw PluginError.host(status, "state_delete \(key)") }
     }
 
+    // MARK: counters (ABI 1.3)
+
+    /// Whether the host keeps counters and journal events for plugins (ABI 1.3).
+    public var hostJournals: Bool { host.pointee.abi_minor >= 3 && host.pointee.count != nil }
+
+    /// Adds `value` (finite, >= 0) to this instance's counter `name` ([a-z0-9_], 1-64
+    /// bytes; at most 64 names): the host's metrics show it as
+    /// `switchboard_plugin_counter_total{plugin, workspace, name}`. False when the host
+    /// refused it (a bad name or value) or is older than ABI 1.3 (then nothing happens).
+    @discardableResult
+    public func count(_ name: String, _ value: Double = 1) -> Bool {
+        guard host.pointee.abi_minor >= 3, let count = host.pointee.count else { return false }
+        return withSBStr(name) { count(ctx, $0, value) } == SB_OK
+    }
+
     // MARK: clock
 
     /// The host's clock (tests and `switchboard ask` may fix it).
     public func now() -> Date {
         Date(timeIntervalSince1970: Double(host.pointee.now_ms(ctx)) / 1000)
+    }
+}
+
+/// Runs `body` with `fields` as borrowed `sb_field` views (sorted by key), valid only
+/// inside `body`.
+func withSBFields<R>(_ fields: [String: String], _ body: (UnsafeBufferPointer<sb_field>) -> R) -> R {
+    let pairs = fields.sorted { $0.key < $1.key }
+    var storage: [(ContiguousArray<UInt8>, ContiguousArray<UInt8>)] = pairs.map {
+        (ContiguousArray($0.key.utf8), ContiguousArray($0.value.utf8))
+    }
+    return storage.withUnsafeMutableBufferPointer { st in
+        var views: [sb_field] = []
+        views.reserveCapacity(st.count)
+        for i in st.indices {
+            let k = st[i].0.withUnsafeBufferPointer { sb_str(ptr: UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self), len: $0.count) }
+            let v = st[i].1.withUnsafeBufferPointer { sb_str(ptr: UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self), len: $0.count) }
+            views.append(sb_field(key: k, value: v))
+        }
+        // The arrays in `storage` are not mutated while `views` is in use, so their
+        // buffers stay where the views point.
+        return views.withUnsafeBufferPointer(body)
     }
 }
