@@ -130,7 +130,7 @@ import SwitchboardTestSupport
             return events.contains { $0.contains(" verdict ") && $0.contains("\"plugin\":\"llm\"") }
         }
         let decision = events.first {
-            $0.contains(" plugin_event ") && $0.contains("\"plugin\":\"llm\"") && $0.contains("\"outcome\":\"answered\"")
+            $0.contains(" plugin_event ") && $0.contains("\"plugin\":\"llm\"") && $0.contains("\"outcome\":\"answer\"")
         }
         #expect(decision?.contains("\"event\":\"decision\"") == true, "\(events)")
         #expect(decision?.contains("\"tier\":\"generate\"") == true, "\(events)")
@@ -142,9 +142,9 @@ import SwitchboardTestSupport
         var metrics = ""
         _ = h.graph.wait(timeout: .seconds(10)) { _ in
             metrics = (try? h.host.metricsClient.get("/metrics").text) ?? ""
-            return metrics.contains("switchboard_plugin_counter_total{plugin=\"llm\",workspace=\"demo\",name=\"calls_generate_answered\"} 1")
+            return metrics.contains("switchboard_plugin_counter_total{plugin=\"llm\",workspace=\"demo\",name=\"calls_generate_answer\"} 1")
         }
-        #expect(metrics.contains("switchboard_plugin_counter_total{plugin=\"llm\",workspace=\"demo\",name=\"calls_generate_answered\"} 1"), "\(metrics)")
+        #expect(metrics.contains("switchboard_plugin_counter_total{plugin=\"llm\",workspace=\"demo\",name=\"calls_generate_answer\"} 1"), "\(metrics)")
         #expect(metrics.contains("switchboard_plugin_counter_total{plugin=\"llm\",workspace=\"demo\",name=\"spend_usd\"} "), "\(metrics)")
     }
 
