@@ -190,5 +190,12 @@ import SwitchboardTestSupport
         #expect(fake.chatRequests.count == 1)
         let events = try h.events()
         #expect(events.contains { $0.contains(" verdict ") && $0.contains("budget reached") }, "\(events)")
+        // The first call crossed both marks: journalled with the message it answered.
+        for percent in ["80", "100"] {
+            #expect(events.contains {
+                $0.contains(" plugin_event ") && $0.contains("\"event\":\"budget\"") && $0.contains("\"period\":\"day\"")
+                    && $0.contains("\"percent\":\"\(percent)\"") && $0.contains("\"limit_usd\":\"0.04\"")
+            }, "\(events)")
+        }
     }
 }

@@ -185,13 +185,13 @@
  *     I/O (no files, sockets, subprocesses), never sleeps, never waits on a lock held
  *     by another thread for long, does not call `host->media`, and returns in well
  *     under a millisecond. Quick host functions (reply, add_button, handoff, log,
- *     state_*, now_ms, config, history) are fine. The deadline still holds: an inline
- *     call that returns after its deadline has its outcome discarded (reported as
- *     past the deadline, like a pool call), and the host calls that instance on the
- *     pool from then on and logs a warning. While it runs late, though, it holds a
- *     host worker: do not set the flag on a `handle` that can block. Everything else
- *     above (one call per conversation at a time, concurrency across conversations)
- *     holds for inline calls too.
+ *     state_*, now_ms, config, history, journal, count) are fine. The deadline still
+ *     holds: an inline call that returns after its deadline has its outcome discarded
+ *     (reported as past the deadline, like a pool call), and the host calls that
+ *     instance on the pool from then on and logs a warning. While it runs late, though,
+ *     it holds a host worker: do not set the flag on a `handle` that can block.
+ *     Everything else above (one call per conversation at a time, concurrency across
+ *     conversations) holds for inline calls too.
  *   - Every host function is thread-safe. Functions taking `sb_host_ctx *` may be called
  *     from any thread between `create` and the start of `destroy`; functions taking
  *     `sb_call *` only during the `handle` call that received it (from any thread, while

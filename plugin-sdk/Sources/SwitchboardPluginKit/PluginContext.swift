@@ -91,9 +91,6 @@ public final class PluginContext: @unchecked Sendable {
 
     // MARK: counters (ABI 1.3)
 
-    /// Whether the host keeps counters and journal events for plugins (ABI 1.3).
-    public var hostJournals: Bool { host.pointee.abi_minor >= 3 && host.pointee.count != nil }
-
     /// Adds `value` (finite, >= 0) to this instance's counter `name` ([a-z0-9_], 1-64
     /// bytes; at most 64 names): the host's metrics show it as
     /// `switchboard_plugin_counter_total{plugin, workspace, name}`. False when the host
