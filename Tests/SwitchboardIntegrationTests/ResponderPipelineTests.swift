@@ -67,7 +67,12 @@ import SwitchboardTestSupport
         #expect(h["verdict"] as? String == "handoff")
         // The llm plugin comes before handoff in the demo; with no model server on port
         // 8000, it hands off (with one, the model may answer it or leave it to handoff).
-        if !LLMPluginTests.listening(8000) { #expect(h["plugin"] as? String == "llm") }
+        if !LLMPluginTests.listening(8000) {
+            #expect(h["plugin"] as? String == "llm")
+            // Its journal events (ABI 1.3), as `serve` would journal them: the failed call.
+            let events = try #require(h["events"] as? [[String: String]], "\(handoff.stdout)")
+            #expect(events.contains { $0["plugin"] == "llm" && $0["event"] == "decision" && $0["outcome"] == "failed" }, "\(events)")
+        }
         #expect((h["reason"] as? String)?.isEmpty == false)
 
         let unknown = try runSwitchboard(["ask", "--config", host.configPath, "--workspace", "nope", "hi"], cwd: host.dir)
