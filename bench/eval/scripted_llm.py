@@ -12,8 +12,8 @@ The script, stated so that the figure can be judged:
   * "big-model" answers every in-scope question with its intent's FAQ answer
     (`answer: INTENT`, confidence 0.9) and says `unknown` to out-of-scope ones.
   * "small-model" answers the same way the in-scope questions of the first SHARE of the
-    150 intents in name order (--small-share; 0.6 = the first 90 intents, "accept_reservations"
-    to "pto_used" and so on), and says `unknown` to every other question (the other intents,
+    150 intents in name order (--small-share; 0.6 = the first 90 intents,
+    "accept_reservations" to "pto_request"), and says `unknown` to every other question (the other intents,
     and all out-of-scope questions), so the llm plugin escalates them to the big model.
   * --out-of-scope handoff: both models say `handoff` to out-of-scope questions instead
     (a model that recognises a question the business's knowledge does not cover and hands
