@@ -51,6 +51,8 @@ let package = Package(
             "SwitchboardCore", "SwitchboardLog", "SwitchboardConfig", "SwitchboardPhone",
             "SwitchboardStore", "SwitchboardHTTP", "SwitchboardChannels", "SwitchboardPlugins",
             "SwitchboardAuth", "FAQMatcher",
+            // The llm plugin's ledger reader: `switchboard eval` reports the spend it booked.
+            "LLMEngine",
         ]),
         // Passwords (scrypt), tokens, session ids and the login rate limiter.
         .target(name: "SwitchboardAuth", dependencies: ["SwitchboardCore", "CCrypto"]),

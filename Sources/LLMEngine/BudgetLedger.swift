@@ -72,6 +72,30 @@ public final class BudgetLedger: @unchecked Sendable {
         return (Double(read("budget:day:" + k.day)) / 1e6, Double(read("budget:month:" + k.month)) / 1e6)
     }
 
+    /// What the ledger in `storage` booked from `start` to `end` (both in `timeZone`): the
+    /// sum of its monthly totals over the months the interval touches. The reader for
+    /// those who look at a plugin's state from outside (`switchboard eval` reads the spend
+    /// of a run from its in-memory state); the keys stay the ledger's own business.
+    /// Micro-dollar exact: each call is booked rounded up to the next micro-dollar.
+    public static func bookedUSD(in storage: any LedgerStorage, from start: Date, to end: Date,
+                                 timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> Double {
+        let reader = BudgetLedger(dailyUSD: nil, monthlyUSD: nil, storage: storage, timeZone: timeZone)
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = timeZone
+        let last = reader.periodKeys(max(start, end)).month
+        var at = min(start, end)
+        var total: Int64 = 0
+        for _ in 0..<1200 {
+            let month = reader.periodKeys(at).month
+            total += reader.read("budget:month:" + month)
+            if month == last { break }
+            guard let first = cal.dateInterval(of: .month, for: at)?.start,
+                  let next = cal.date(byAdding: .month, value: 1, to: first) else { break }
+            at = next
+        }
+        return Double(total) / 1e6
+    }
+
     /// Books `usd` if the spend so far, the calls in flight and this one stay within both
     /// limits; nil (and nothing booked) when it could overrun one.
     public func reserve(_ usd: Double, now: Date) -> Reservation? {

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import Testing
 
 /// `switchboard eval`: a labelled question set through the workspace's real chain (the
@@ -80,6 +81,85 @@ import Testing
             "6\tnone\tfallback\t-\tdeclined",
             "7\tpayment\tfaq\thours\twrong",
         ])
+    }
+
+    /// The bakery with the llm plugin behind its FAQ: a two-model cascade on a fake
+    /// OpenAI-compatible server. The spend eval reports is what the calls the fake answered
+    /// cost: their usage times the prices of the model each was sent to.
+    @Test func reportsTheSpendTheLLMPluginBooked() throws {
+        let fake = try FakeLLMServer()
+        defer { fake.stop() }
+        // Three questions the FAQ cannot answer, in file order (eval runs them one by one):
+        // the small model answers the first, the second escalates to the big model (which
+        // answers), the third escalates and the big model does not know either.
+        let answer = #"{"action": "answer", "text": "We bake sourdough on Fridays.", "confidence": 0.9}"#
+        let unknown = #"{"action": "unknown", "text": "", "confidence": 0.2}"#
+        let script: [FakeLLMServer.Reply] = [
+            .text(answer, input: 1200, output: 25),
+            .text(unknown, input: 1300, output: 12),
+            .text(answer, input: 1300, output: 30, cached: 1000),
+            .text(unknown, input: 1250, output: 12),
+            .text(unknown, input: 1250, output: 11),
+        ]
+        fake.script(script)
+        let ws = Self.bakery.replacingOccurrences(of: "  - name: handoff\n", with: """
+          - name: llm
+            deadline_ms: 10000
+            config:
+              providers:
+                - {id: local, api: openai, base_url: "\(fake.openAIBaseURL)", timeout_ms: 5000, max_retries: 0}
+              models:
+                - {id: small, providers: [local], model: "small-model", input_usd_per_mtok: 0.05, output_usd_per_mtok: 0.10, min_confidence: 0.7}
+                - {id: big, providers: [local], model: "big-model", input_usd_per_mtok: 3.0, output_usd_per_mtok: 15.0}
+              knowledge: [\(TestHost.repoRoot.appendingPathComponent("config/knowledge/demo.md").path)]
+              cache_ttl_s: 0
+              deadline_ms: 8000
+          - name: handoff
+
+        """)
+        #expect(ws.contains("name: llm"))
+        let h = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": ws])
+        let file = h.dir.appendingPathComponent("q.tsv")
+        try "hours\tWhen are you open?\nnone\twhich days is sourdough baked\nnone\tdo you bake rye\nnone\tcan I bring my dog\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let r = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "demo", "--json", file.path], cwd: h.dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+
+        // What the fake was asked, and so what those calls cost at the config's prices.
+        let calls = fake.chatRequests.map { $0.model ?? "?" }
+        #expect(calls == ["small-model", "small-model", "big-model", "small-model", "big-model"])
+        let usage: [(Int, Int, Int)] = [(1200, 25, 0), (1300, 12, 0), (1300, 30, 1000), (1250, 12, 0), (1250, 11, 0)]
+        let prices = ["small-model": (0.05, 0.10), "big-model": (3.0, 15.0)]
+        let expected = zip(calls, usage).reduce(0.0) { sum, c in
+            let (p, u) = (prices[c.0]!, c.1)
+            // Cached input at the default cached price, a tenth of the input price.
+            return sum + (Double(u.0 - u.2) * p.0 + Double(u.2) * p.0 * 0.1 + Double(u.1) * p.1) / 1_000_000
+        }
+        let spend = try #require(o["spend_usd"] as? Double, "\(r.stdout)")
+        // The ledger books each call rounded up to the micro-dollar.
+        #expect(spend >= expected - 1e-9 && spend <= expected + Double(calls.count) * 1e-6, "spend \(spend), expected \(expected)")
+        #expect(expected > 0.005)
+
+        #expect(o["wrong"] as? Int == 2)   // the two answers, to questions labelled none
+
+        // The same run again, as text: the same spend.
+        fake.script(script)
+        let text = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "demo", file.path], cwd: h.dir)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains(String(format: "spend: $%.6f", spend)), "\(text.stdout)")
+        #expect(fake.chatRequests.count == 10)
+    }
+
+    @Test func withoutAnLLMPluginSpendIsNull() throws {
+        let h = try host()
+        let file = h.dir.appendingPathComponent("q.tsv")
+        try Self.questions.write(to: file, atomically: true, encoding: .utf8)
+        let r = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "demo", "--json", file.path], cwd: h.dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\"spend_usd\":null"), "\(r.stdout)")
+        let text = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "demo", file.path], cwd: h.dir)
+        #expect(!text.stdout.contains("spend:"))
     }
 
     @Test func badFilesAreRefusedWithTheirLine() throws {

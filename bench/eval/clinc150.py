@@ -27,6 +27,11 @@ def main():
                     "FAQ embeddings from this OpenAI-compatible /v1 URL (e.g. http://127.0.0.1:8001/v1), no generation model reachable")
     ap.add_argument("--answer-threshold", type=float, help="the llm plugin's embeddings.answer_threshold (default: the plugin's)")
     ap.add_argument("--answer-margin", type=float, help="the llm plugin's embeddings.answer_margin (default: the plugin's)")
+    ap.add_argument("--llm", metavar="URL", help="add the llm plugin after faq with generation only (no embeddings, no cache): "
+                    "the models of --llm-models on this OpenAI-compatible /v1 URL (e.g. bench/eval/scripted_llm.py), the issue's prices")
+    ap.add_argument("--llm-models", default="small,big", help="the cascade for --llm: small,big (default) or big")
+    ap.add_argument("--faq-silent", action="store_true", help="the faq plugin keeps its entries (eval judges replies by them) "
+                    "but answers nothing (threshold 1, margin 1): every question goes on down the chain")
     ap.add_argument("outdir")
     a = ap.parse_args()
     try:
@@ -49,6 +54,8 @@ def main():
         for intent in sorted(examples):
             f.write("        - id: %s\n          questions: %s\n          answer: %s\n"
                     % (intent, json.dumps(examples[intent]), json.dumps("answer: " + intent)))
+        if a.faq_silent:
+            f.write("      threshold: 1.0\n      margin: 1.0\n")
         if a.embeddings:
             faq_json = os.path.join(a.outdir, "clinc-faq.json")
             json.dump([{"id": i, "questions": examples[i], "answer": "answer: " + i} for i in sorted(examples)], open(faq_json, "w"))
@@ -61,6 +68,20 @@ def main():
             f.write("        - {id: none, api: openai, base_url: \"http://127.0.0.1:9/v1\", timeout_ms: 500, max_retries: 0}\n")
             f.write("      models:\n        - {id: off, providers: [none], model: off, input_usd_per_mtok: 0, output_usd_per_mtok: 0}\n")
             f.write("      embeddings: %s\n" % json.dumps(emb))
+            f.write("      knowledge: [%s]\n      cache_ttl_s: 0\n      on_unknown: fallback\n      deadline_ms: 18000\n" % json.dumps(faq_json))
+        if a.llm:
+            faq_json = os.path.join(a.outdir, "clinc-faq.json")
+            json.dump([{"id": i, "questions": examples[i], "answer": "answer: " + i} for i in sorted(examples)], open(faq_json, "w"))
+            prices = {"small": "model: small-model, input_usd_per_mtok: 0.05, output_usd_per_mtok: 0.10, min_confidence: 0.7",
+                      "big": "model: big-model, input_usd_per_mtok: 3.0, output_usd_per_mtok: 15.0"}
+            models = [m.strip() for m in a.llm_models.split(",") if m.strip()]
+            if not models or any(m not in prices for m in models):
+                sys.exit("clinc150.py: --llm-models takes small and/or big, e.g. small,big")
+            f.write("  - name: llm\n    deadline_ms: 20000\n    config:\n")
+            f.write("      providers:\n        - {id: local, api: openai, base_url: %s, timeout_ms: 15000}\n" % json.dumps(a.llm))
+            f.write("      models:\n")
+            for m in models:
+                f.write("        - {id: %s, providers: [local], %s}\n" % (m, prices[m]))
             f.write("      knowledge: [%s]\n      cache_ttl_s: 0\n      on_unknown: fallback\n      deadline_ms: 18000\n" % json.dumps(faq_json))
         if a.extra_plugins:
             f.write(a.extra_plugins.rstrip("\n") + "\n")

@@ -21,6 +21,10 @@ import SwitchboardPlugins
 /// left out of precision: the tool does not pretend to grade free text.
 /// The tier of a reply is the plugin that gave it; a handoff, the workspace's fallback and
 /// no answer at all are the chain's ways of not answering.
+///
+/// Spend: with an `llm` plugin in the chain, the total USD its budget ledger booked for the
+/// run's model calls (usage × the model's prices; `spend_usd` in --json, null without an
+/// llm plugin). Total only: the ledger keeps no per-model figure.
 enum EvalCommand {
     struct Case: Sendable {
         let line: Int
@@ -38,6 +42,8 @@ enum EvalCommand {
         var order: [String] = []
         var correct = 0, wrong = 0, unjudged = 0, outOfScopeAnswered = 0
         var pluginErrors = 0
+        /// USD the chain's llm plugin booked for the run (its ledger); nil: no llm plugin.
+        var spendUSD: Double?
         var wrongLines: [String] = []
         /// One row per question: line, expected, tier, the entry whose answer was sent
         /// ("-" for none, "text" for a reply that is no entry's answer), outcome.
@@ -169,8 +175,9 @@ enum EvalCommand {
             printErr("switchboard eval: \(error)")
             return 1
         }
+        let state = InMemoryPluginStateStore()
         let host = PluginHost(searchPaths: config.host.pluginPaths, logger: Logger(sink: LogSink(level: .error)),
-                              stateStore: InMemoryPluginStateStore())
+                              stateStore: state)
         let chain: ResponderChain
         do {
             chain = try host.load(workspace: ws.id, timezone: ws.timeZone.identifier, specs: PluginLoading.specs(ws))
@@ -179,7 +186,11 @@ enum EvalCommand {
             return 1
         }
         defer { chain.shutdown() }
-        let report = evaluate(cases, chain: chain, workspace: ws, answers: entryAnswers)
+        let started = Date()
+        var report = evaluate(cases, chain: chain, workspace: ws, answers: entryAnswers)
+        // The state starts empty: all the ledger holds was booked by this run.
+        report.spendUSD = EvalSpend.bookedUSD(store: state, workspace: ws.id, timeZone: ws.timeZone,
+                                              plugins: ws.plugins.map(\.name), from: started, to: Date())
         if options.has("details") {
             print("LINE\tEXPECTED\tTIER\tANSWERED\tOUTCOME")
             print(report.details.joined(separator: "\n"))
@@ -206,6 +217,7 @@ enum EvalCommand {
         out.append("coverage: \(percent(r.coverage)) (\(r.correct) of \(r.inScope) in-scope questions answered correctly)")
         out.append("out of scope answered: \(percent(r.outOfScopeAnsweredShare)) (\(r.outOfScopeAnswered) of \(r.outOfScope))")
         if r.unjudged > 0 { out.append("unjudged: \(r.unjudged) replies are no FAQ entry's answer (generated); not in precision") }
+        if let usd = r.spendUSD { out.append(String(format: "spend: $%.6f (model calls booked by the llm plugin's ledger; total, not per tier)", usd)) }
         if r.pluginErrors > 0 { out.append("plugin errors: \(r.pluginErrors) (the chain went on past them)") }
         if showWrong, !r.wrongLines.isEmpty { out.append(""); out += r.wrongLines }
         return out.joined(separator: "\n")
@@ -220,7 +232,8 @@ enum EvalCommand {
             + "\"tiers\":[\(tiers.joined(separator: ","))],"
             + "\"correct\":\(r.correct),\"wrong\":\(r.wrong),\"unjudged\":\(r.unjudged),"
             + "\"precision\":\(fixed(r.precision)),\"coverage\":\(fixed(r.coverage)),"
-            + "\"out_of_scope_answered\":\(fixed(r.outOfScopeAnsweredShare)),\"plugin_errors\":\(r.pluginErrors)}"
+            + "\"out_of_scope_answered\":\(fixed(r.outOfScopeAnsweredShare)),\"plugin_errors\":\(r.pluginErrors),"
+            + "\"spend_usd\":\(r.spendUSD.map { String(format: "%.6f", $0) } ?? "null")}"
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }

@@ -53,7 +53,7 @@ public enum SwitchboardCLI {
                               CommandOptions.Option("workspace", value: "ID", help: "Workspace whose chain answers (required)."),
                               CommandOptions.Option("json", help: "Print exactly one JSON object.")],
                     run: AskCommand.run),
-            Command(name: "eval", summary: "Run a labelled question set through a workspace's chain; print precision and coverage.",
+            Command(name: "eval", summary: "Run a labelled question set through a workspace's chain; print precision, coverage and the llm spend.",
                     usage: "switchboard eval [--config PATH] --workspace ID [--json | --details] [--show-wrong] FILE.tsv",
                     options: [configOption,
                               CommandOptions.Option("workspace", value: "ID", help: "Workspace whose chain answers (required)."),

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Spend of a two-model cascade against the big model alone, through `switchboard eval`.
+
+    bench/eval/spend_curve.py [--data PATH] [--switchboard .build/release/switchboard]
+                              [--shares 0,0.2,0.4,0.6,0.8,1] [--out-of-scope unknown|handoff] [WORKDIR]
+
+For each share S, starts bench/eval/scripted_llm.py (the small model answers the
+in-scope questions of the first S of the intents, see its docstring), builds the CLINC150
+workspace with bench/eval/clinc150.py --llm (faq, then the llm plugin: small then big, the
+issue's prices; no embeddings, no cache), runs `switchboard eval --json` on the test split
+and reads `spend_usd`; the baseline is the same workspace with only the big model
+(--llm-models big), and, as the issue words it, every message to the big model (the same
+with the faq plugin silent: --faq-silent). Prints one row per share: spend, baseline, ratio, coverage, precision.
+"""
+import argparse, json, os, subprocess, sys, time
+
+here = os.path.dirname(os.path.abspath(__file__))
+repo = os.path.dirname(os.path.dirname(here))
+
+def serve(data, share, oos, workdir):
+    port_file = os.path.join(workdir, "port")
+    if os.path.exists(port_file): os.remove(port_file)
+    p = subprocess.Popen([sys.executable, os.path.join(here, "scripted_llm.py"), "--data", data, "--small-share", str(share),
+                          "--out-of-scope", oos, "--port-file", port_file], stdout=subprocess.DEVNULL)
+    for _ in range(200):
+        if os.path.exists(port_file): return p, int(open(port_file).read())
+        if p.poll() is not None: sys.exit("scripted_llm.py exited")
+        time.sleep(0.05)
+    p.kill(); sys.exit("scripted_llm.py did not start")
+
+def evaluate(sb, data, port, models, outdir, extra=()):
+    subprocess.run([sys.executable, os.path.join(here, "clinc150.py"), "--data", data, "--llm", "http://127.0.0.1:%d/v1" % port,
+                    "--llm-models", models, *extra, outdir], check=True, stdout=subprocess.DEVNULL)
+    r = subprocess.run([sb, "eval", "--config", os.path.join(outdir, "switchboard.yaml"), "--workspace", "clinc", "--json",
+                        os.path.join(outdir, "clinc-test.tsv")], check=True, capture_output=True, text=True)
+    return json.loads(r.stdout)
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=os.path.join(repo, "..", "shared", "data", "clinc150", "data_full.json"))
+    ap.add_argument("--switchboard", default=os.path.join(repo, ".build", "release", "switchboard"))
+    ap.add_argument("--shares", default="0,0.2,0.4,0.6,0.8,1")
+    ap.add_argument("--out-of-scope", choices=["unknown", "handoff"], default="unknown")
+    ap.add_argument("workdir", nargs="?", default="/tmp/spend-curve")
+    a = ap.parse_args()
+    os.makedirs(a.workdir, exist_ok=True)
+    p, port = serve(a.data, 0, a.out_of_scope, a.workdir)   # the big model's answers do not depend on the share
+    try:
+        base = evaluate(a.switchboard, a.data, port, "big", os.path.join(a.workdir, "big"))
+        every = evaluate(a.switchboard, a.data, port, "big", os.path.join(a.workdir, "every"), ["--faq-silent"])
+    finally:
+        p.terminate(); p.wait()
+    print("baseline (faq, then big only): spend $%.4f, precision %.1f %%, coverage %.1f %%"
+          % (base["spend_usd"], 100 * base["precision"], 100 * base["coverage"]), flush=True)
+    faq_answered = sum(t["answered"] for t in every["tiers"] if t["tier"] == "faq")
+    print("every message to the big model (faq silent, it answered %d): spend $%.4f" % (faq_answered, every["spend_usd"]), flush=True)
+    print("| small model answers (share of intents) | cascade spend | faq + big only | ratio | ratio to every message to big | precision | coverage | out of scope answered |")
+    print("|---|---|---|---|---|---|---|---|", flush=True)
+    for share in [float(s) for s in a.shares.split(",")]:
+        p, port = serve(a.data, share, a.out_of_scope, a.workdir)
+        try:
+            r = evaluate(a.switchboard, a.data, port, "small,big", os.path.join(a.workdir, "cascade-%g" % share))
+        finally:
+            p.terminate(); p.wait()
+        print("| %d %% | $%.4f | $%.4f | %.1f %% | %.1f %% | %.1f %% | %.1f %% | %.1f %% |"
+              % (round(share * 100), r["spend_usd"], base["spend_usd"], 100 * r["spend_usd"] / base["spend_usd"],
+                 100 * r["spend_usd"] / every["spend_usd"],
+                 100 * r["precision"], 100 * r["coverage"], 100 * r["out_of_scope_answered"]), flush=True)
+
+if __name__ == "__main__":
+    main()
