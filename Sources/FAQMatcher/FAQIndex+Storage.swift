@@ -103,7 +103,7 @@ struct PostingLists: Sendable {
         self.offsets = offsets
         if distinct.count <= Int(UInt16.max) + 1 {
             pairNumbers = numbers.map { UInt16($0) }
-            distinctPairs = distinct
+            distinctPairs = distinct.compacted()
             pairs = []
         } else {
             pairNumbers = []
@@ -131,5 +131,16 @@ struct PostingLists: Sendable {
         var startIndex: Int { range.lowerBound }
         var endIndex: Int { range.upperBound }
         subscript(i: Int) -> FAQIndex.Posting { lists.posting(i) }
+    }
+}
+
+extension Array {
+    /// A copy with no spare capacity: an array grown by `append` keeps up to twice the
+    /// room it needs, which an index that lives as long as its workspace need not hold.
+    func compacted() -> [Element] {
+        var copy: [Element] = []
+        copy.reserveCapacity(count)
+        copy.append(contentsOf: self)
+        return copy
     }
 }

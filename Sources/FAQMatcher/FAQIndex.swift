@@ -200,7 +200,7 @@ public final class FAQIndex: Sendable {
         self.postings = PostingLists(postings)
         docEntry = docs.map(\.entry)
         docIsAnswer = docs.map(\.isAnswer)
-        docSelfMass = selfMass
+        docSelfMass = selfMass.compacted()
         docFunctionWords = FlatLists(functionWords)
 
         let keys = fuzzyKeys.keys.sorted()

@@ -13,25 +13,32 @@ import SwitchboardCore
                         workspaceLogger: TestSupport.quietLogger, store: InMemoryPluginStateStore(), clock: { Date() })
     }
 
+    /// The text a plugin reads from `config_json` (the context is kept alive meanwhile, as
+    /// the instance keeps it while the plugin lives).
+    func configText(_ c: InstanceContext) -> String {
+        withExtendedLifetime(c) { String(c.configView) }
+    }
+
     @Test func configJSONIsTheConfigsBufferNotACopy() {
         let config = SharedUTF8(#"{"entries": [{"id": "hours", "questions": ["When are you open?"], "answer": "9 to 5"}]}"#)
         let a = context(config), b = context(config)
         #expect(UnsafeRawPointer(a.configView.ptr) == UnsafeRawPointer(config.bytes.baseAddress))
         #expect(UnsafeRawPointer(b.configView.ptr) == UnsafeRawPointer(a.configView.ptr))
-        #expect(String(a.configView) == config.string)
+        #expect(configText(a) == config.string)
+        withExtendedLifetime((a, b, config)) {}
     }
 
     @Test func configJSONOutlivesTheConfigThatGaveIt() {
         var config: SharedUTF8? = SharedUTF8(#"{"keywords": ["human", "manager"]}"#)
         let c = context(config!)
         config = nil
-        #expect(String(c.configView) == #"{"keywords": ["human", "manager"]}"#)
+        #expect(configText(c) == #"{"keywords": ["human", "manager"]}"#)
     }
 
     @Test func aBlankConfigIsAnEmptyObject() {
-        #expect(String(context(SharedUTF8("")).configView) == "{}")
-        #expect(String(context(SharedUTF8(" \n\t")).configView) == "{}")
-        #expect(String(context(SharedUTF8("\u{2028}")).configView) == "{}")
-        #expect(String(context(SharedUTF8(" {}x")).configView) == " {}x")
+        #expect(configText(context(SharedUTF8(""))) == "{}")
+        #expect(configText(context(SharedUTF8(" \n\t"))) == "{}")
+        #expect(configText(context(SharedUTF8("\u{2028}"))) == "{}")
+        #expect(configText(context(SharedUTF8(" {}x"))) == " {}x")
     }
 }
