@@ -161,7 +161,7 @@ extension FAQIndex {
             let base = term.weight * idf[Int(id)]
             queryMass += base
             for d in touchedDocs {
-                for word in docFunctionWords[Int(d)] where word.term == id {
+                docFunctionWords.forEach(in: Int(d), term: id) { word in
                     let contribution = base * word.weight
                     docCoverage[Int(d)] += contribution
                     let e = Int(docEntry[Int(d)])

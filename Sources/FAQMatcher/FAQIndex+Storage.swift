@@ -30,6 +30,48 @@ struct FlatLists<Element: Sendable>: Sendable {
     }
 }
 
+/// The function words of each question: per word its term and the number of its
+/// (weight, entry share) among the index's distinct pairs (8 bytes a word instead of 24;
+/// a FAQ's function words share a few dozen pairs), stored back to back.
+struct FunctionWordLists: Sendable {
+    private struct Word: Sendable {
+        var term: Int32
+        var pair: UInt32
+    }
+    private let words: FlatLists<Word>
+    private let pairs: [(weight: Double, share: Double)]
+
+    init(_ lists: [[FAQIndex.FunctionWord]]) {
+        var numberOf: [PairKey: UInt32] = [:]
+        var pairs: [(weight: Double, share: Double)] = []
+        words = FlatLists(lists.map { list in
+            list.map { w in
+                let key = PairKey(weight: w.weight.bitPattern, share: w.entryShare.bitPattern)
+                if let n = numberOf[key] { return Word(term: w.term, pair: n) }
+                let n = UInt32(pairs.count)
+                numberOf[key] = n
+                pairs.append((w.weight, w.entryShare))
+                return Word(term: w.term, pair: n)
+            }
+        })
+        self.pairs = pairs.compacted()
+    }
+
+    private struct PairKey: Hashable {
+        var weight: UInt64   // bit patterns: exact, the same Double bit for bit
+        var share: UInt64
+    }
+
+    /// Calls `body` with each function word of question document `doc` that is `term`,
+    /// in the order they were given.
+    func forEach(in doc: Int, term: Int32, _ body: (FAQIndex.FunctionWord) -> Void) {
+        for w in words[doc] where w.term == term {
+            let p = pairs[Int(w.pair)]
+            body(FAQIndex.FunctionWord(term: w.term, weight: p.weight, entryShare: p.share))
+        }
+    }
+}
+
 /// Term -> term id, over the fuzzy index's vocabulary (which holds every term of the
 /// index, sorted, as words shared by the whole process): a binary search, and one
 /// `Int32` per vocabulary word.
@@ -103,7 +145,7 @@ struct PostingLists: Sendable {
         self.offsets = offsets
         if distinct.count <= Int(UInt16.max) + 1 {
             pairNumbers = numbers.map { UInt16($0) }
-            distinctPairs = distinct
+            distinctPairs = distinct.compacted()
             pairs = []
         } else {
             pairNumbers = []
@@ -131,5 +173,16 @@ struct PostingLists: Sendable {
         var startIndex: Int { range.lowerBound }
         var endIndex: Int { range.upperBound }
         subscript(i: Int) -> FAQIndex.Posting { lists.posting(i) }
+    }
+}
+
+extension Array {
+    /// A copy with no spare capacity: an array grown by `append` keeps up to twice the
+    /// room it needs, which an index that lives as long as its workspace need not hold.
+    func compacted() -> [Element] {
+        var copy: [Element] = []
+        copy.reserveCapacity(count)
+        copy.append(contentsOf: self)
+        return copy
     }
 }

@@ -74,8 +74,10 @@ public final class FAQIndex: Sendable {
     /// Per question document: its function words (stopwords). They are not in
     /// `postings`: a function word is in nearly every question, and walking its posting
     /// list for every message would cost more than the rest of the match. It is looked
-    /// up only in the documents the message's topic words found.
-    let docFunctionWords: [[FunctionWord]]
+    /// up only in the documents the message's topic words found. Stored back to back
+    /// (one array for the whole index, not one per question), their weights in a table
+    /// of distinct pairs.
+    let docFunctionWords: FunctionWordLists
     /// Fuzzy keys are the surface words and terms of the FAQ; each maps to its terms.
     let fuzzy: FuzzyIndex
     let fuzzyKeyTerms: FlatLists<Int32>
@@ -199,8 +201,8 @@ public final class FAQIndex: Sendable {
         self.postings = PostingLists(postings)
         docEntry = docs.map(\.entry)
         docIsAnswer = docs.map(\.isAnswer)
-        docSelfMass = selfMass
-        docFunctionWords = functionWords
+        docSelfMass = selfMass.compacted()
+        docFunctionWords = FunctionWordLists(functionWords)
 
         let keys = fuzzyKeys.keys.sorted()
         fuzzy = FuzzyIndex(words: keys)

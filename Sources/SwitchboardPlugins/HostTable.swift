@@ -41,7 +41,7 @@ private let hostLog: @convention(c) (OpaquePointer?, Int32, sb_str, UnsafePointe
     case SB_LOG_WARN: .warn
     default: .error
     }
-    guard c.logger.isEnabled(lvl) else { return }
+    guard c.workspaceLogger.isEnabled(lvl) else { return }
     var extra: [String: String] = [:]
     if let fields, count > 0 {
         for i in 0..<count {

@@ -14,7 +14,9 @@ import Synchronization
 final class InstanceContext: @unchecked Sendable {
     let workspace: WorkspaceID
     let plugin: String
-    let logger: Logger
+    /// The workspace's logger, shared by its chain and all its instances (one metadata
+    /// dictionary per workspace, not one per instance).
+    let workspaceLogger: Logger
     let store: any PluginStateStore
     let clock: @Sendable () -> Date
     /// Where `host->count` adds (nil: counted nowhere, still checked).
@@ -22,29 +24,38 @@ final class InstanceContext: @unchecked Sendable {
     /// The counter names this instance used (at most SB_MAX_COUNTERS).
     let counterNames = Mutex<Set<String>>([])
     private let arena: StringArena
+    /// The bytes `config_json` points to: shared with the workspace's loaded config (not
+    /// copied), kept alive here until the context goes, after the plugin's `destroy`.
+    private let config: SharedUTF8
     let info: UnsafeMutablePointer<sb_instance_info>
 
-    init(workspace: WorkspaceID, timezone: String, plugin: String, configJSON: String,
-         logger: Logger, store: any PluginStateStore, clock: @escaping @Sendable () -> Date,
+    init(workspace: WorkspaceID, timezone: String, plugin: String, config: SharedUTF8,
+         workspaceLogger: Logger, store: any PluginStateStore, clock: @escaping @Sendable () -> Date,
          counters: (any PluginCounterSink)? = nil) {
         self.counters = counters
         self.workspace = workspace
         self.plugin = plugin
-        self.logger = logger
+        self.workspaceLogger = workspaceLogger
         self.store = store
         self.clock = clock
-        let config = configJSON.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "{}" : configJSON
-        arena = StringArena([plugin, workspace.rawValue, timezone, config])
+        self.config = config.isBlank ? Self.emptyConfig : config
+        arena = StringArena([plugin, workspace.rawValue, timezone])
         info = .allocate(capacity: 1)
         info.initialize(to: sb_instance_info())
         info.pointee.struct_size = UInt32(MemoryLayout<sb_instance_info>.size)
         info.pointee.plugin_name = arena.views[0]
         info.pointee.workspace_id = arena.views[1]
         info.pointee.workspace_timezone = arena.views[2]
-        info.pointee.config_json = arena.views[3]
+        info.pointee.config_json = sb_str(ptr: UnsafeRawPointer(self.config.bytes.baseAddress!).assumingMemoryBound(to: CChar.self), len: self.config.count)
         info.pointee.host = UnsafePointer(hostTable)
         info.pointee.host_ctx = OpaquePointer(Unmanaged.passUnretained(self).toOpaque())
     }
+
+    /// This instance's logger: the workspace's, with the plugin's name (built when used).
+    var logger: Logger { workspaceLogger.with(LogKey.plugin, plugin) }
+
+    /// What a plugin gets for a blank config.
+    static let emptyConfig = SharedUTF8("{}")
 
     deinit {
         info.deinitialize(count: 1)

@@ -115,6 +115,7 @@ public final class PluginHost: Sendable {
     /// - Parameter timezone: the workspace's IANA timezone, given to plugins.
     public func load(workspace: WorkspaceID, timezone: String? = nil, specs: [PluginSpec]) throws -> ResponderChain {
         var instances: [PluginInstance] = []
+        let workspaceLogger = logger.with(LogKey.workspace, workspace.rawValue)
         do {
             for spec in specs {
                 guard spec.deadlineMilliseconds > 0 else {
@@ -128,12 +129,11 @@ public final class PluginHost: Sendable {
                     throw PluginLoadError(code: e.code, plugin: e.plugin, file: e.file, workspace: workspace.rawValue,
                                           message: "\(e.message) (workspace \(workspace))")
                 }
-                let log = logger.with([LogKey.plugin: spec.name, LogKey.workspace: workspace.rawValue])
                 let context = InstanceContext(
-                    workspace: workspace, timezone: timezone ?? "", plugin: spec.name, configJSON: spec.configJSON,
-                    logger: log, store: stateStore, clock: clock, counters: counters)
+                    workspace: workspace, timezone: timezone ?? "", plugin: spec.name, config: spec.configText,
+                    workspaceLogger: workspaceLogger, store: stateStore, clock: clock, counters: counters)
                 let instance = try PluginInstance.create(spec: spec, workspace: workspace, library: lib, context: context)
-                log.info("plugin instance created", [
+                context.logger.info("plugin instance created", [
                     "plugin_id": lib.info.id, "plugin_version": lib.info.version, "abi": lib.info.abi, "file": lib.info.file,
                 ])
                 instances.append(instance)
@@ -142,6 +142,6 @@ public final class PluginHost: Sendable {
             for i in instances { i.destroy() }
             throw error
         }
-        return ResponderChain(workspace: workspace, instances: instances, pool: pool, store: stateStore, logger: logger.with(LogKey.workspace, workspace.rawValue))
+        return ResponderChain(workspace: workspace, instances: instances, pool: pool, store: stateStore, logger: workspaceLogger)
     }
 }

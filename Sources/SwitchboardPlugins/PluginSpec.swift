@@ -1,3 +1,5 @@
+import SwitchboardCore
+
 /// One entry of a workspace's responder chain, as the workspace config gives it.
 ///
 ///     plugins:
@@ -14,16 +16,27 @@ public struct PluginSpec: Sendable, Equatable {
     public var file: String?
     /// How long one `handle` call may take before the chain moves on without it.
     public var deadlineMilliseconds: Int
-    /// The plugin's config for this workspace, as a JSON object ("{}" when none).
-    public var configJSON: String
+    /// The plugin's config for this workspace, as a JSON object ("{}" when none). The
+    /// instance hands this buffer to the plugin as `config_json` (no copy), and keeps it
+    /// until after the plugin's `destroy`.
+    public var configText: SharedUTF8
+    /// `configText` as a `String` (a copy).
+    public var configJSON: String {
+        get { configText.string }
+        set { configText = SharedUTF8(newValue) }
+    }
 
     public static let defaultDeadlineMilliseconds = 2000
 
     public init(name: String, file: String? = nil, deadlineMilliseconds: Int = PluginSpec.defaultDeadlineMilliseconds, configJSON: String = "{}") {
+        self.init(name: name, file: file, deadlineMilliseconds: deadlineMilliseconds, configText: SharedUTF8(configJSON))
+    }
+
+    public init(name: String, file: String? = nil, deadlineMilliseconds: Int = PluginSpec.defaultDeadlineMilliseconds, configText: SharedUTF8) {
         self.name = name
         self.file = file
         self.deadlineMilliseconds = deadlineMilliseconds
-        self.configJSON = configJSON
+        self.configText = configText
     }
 
     /// Plugin names appear in file names and log lines: lower-case letters, digits, `-`

@@ -64,8 +64,8 @@ import SwitchboardCore
 
     @Test func handlesAreReusedUnderANewGeneration() {
         let table = CallTable()
-        let context = InstanceContext(workspace: "ws-a", timezone: "", plugin: "p", configJSON: "{}",
-                                      logger: TestSupport.quietLogger, store: InMemoryPluginStateStore(), clock: { Date() })
+        let context = InstanceContext(workspace: "ws-a", timezone: "", plugin: "p", config: SharedUTF8("{}"),
+                                      workspaceLogger: TestSupport.quietLogger, store: InMemoryPluginStateStore(), clock: { Date() })
         let a = CallContext(instance: context, message: MessageID("m1"), history: nil)
         let b = CallContext(instance: context, message: MessageID("m2"), history: nil)
         let first = table.open(a)

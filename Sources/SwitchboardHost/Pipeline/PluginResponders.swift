@@ -102,7 +102,7 @@ struct ChainResponders: Responders {
 /// workspace with that workspace's config.
 enum PluginLoading {
     static func specs(_ w: WorkspaceConfig) -> [PluginSpec] {
-        w.plugins.map { PluginSpec(name: $0.name, file: $0.file, deadlineMilliseconds: $0.deadlineMilliseconds, configJSON: $0.configJSON) }
+        w.plugins.map { PluginSpec(name: $0.name, file: $0.file, deadlineMilliseconds: $0.deadlineMilliseconds, configText: $0.configText) }
     }
 
     /// One chain per workspace that lists plugins, or every loading problem (each naming
