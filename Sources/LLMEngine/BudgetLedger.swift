@@ -18,6 +18,11 @@ public protocol LedgerStorage: Sendable {
 /// storage keeps the totals across restarts. Reservations live in memory only: a call
 /// in flight when the process dies is not billed (at most one call's cost per
 /// conversation in flight).
+///
+/// The storage can fail (the host's store is busy or broken). The ledger fails closed: a
+/// total it cannot read refuses the call (`Refusal.storage`), and a cost it cannot write
+/// is kept in memory, counted in every later check and written with the next booking
+/// of that period (`Booking.storageError` says so, for the caller to journal).
 public final class BudgetLedger: @unchecked Sendable {
     public struct Reservation: Sendable {
         let id: Int
@@ -33,6 +38,21 @@ public final class BudgetLedger: @unchecked Sendable {
         public var limitUSD: Double
     }
 
+    /// Why a call was not booked.
+    public enum Refusal: Error, Sendable, Equatable {
+        /// The call could overrun `daily_usd` or `monthly_usd`.
+        case overLimit
+        /// The totals could not be read: nothing is spent that cannot be counted.
+        case storage(String)
+    }
+
+    /// What booking a cost did: the limits it crossed, and the storage's error when the
+    /// new total could not be written (it is kept in memory and written later).
+    public struct Booking: Sendable {
+        public var alerts: [Alert] = []
+        public var storageError: String?
+    }
+
     public let dailyUSD: Double?
     public let monthlyUSD: Double?
     let storage: any LedgerStorage
@@ -40,6 +60,9 @@ public final class BudgetLedger: @unchecked Sendable {
     private let lock = NSLock()
     private var reserved: [Int: Double] = [:]
     private var nextID = 0
+    /// Micro-dollars booked per storage key whose write failed: added to what the storage
+    /// holds, and written with the key's next successful write.
+    private var unwritten: [String: Int64] = [:]
 
     public init(dailyUSD: Double?, monthlyUSD: Double?, storage: any LedgerStorage, timeZone: TimeZone = TimeZone(identifier: "UTC")!) {
         self.dailyUSD = dailyUSD
@@ -60,16 +83,24 @@ public final class BudgetLedger: @unchecked Sendable {
     /// Micro-dollars, whole numbers: sums stay exact.
     static func micros(_ usd: Double) -> Int64 { Int64((usd * 1_000_000).rounded(.up)) }
 
-    private func read(_ key: String) -> Int64 {
-        (try? storage.get(key)).flatMap { $0.flatMap { Int64($0) } } ?? 0
+    /// What the storage holds for `key` (0 when nothing was booked yet).
+    private func stored(_ key: String) throws -> Int64 {
+        guard let text = try storage.get(key) else { return 0 }
+        guard let value = Int64(text) else { throw LLMConfigError("budget: the total under \(key) is not a number: \"\(text.prefix(40))\"") }
+        return value
+    }
+
+    /// The total for `key`: what the storage holds plus what could not be written to it.
+    private func total(_ key: String) throws -> Int64 {
+        try stored(key) + unwritten[key, default: 0]
     }
 
     /// What was spent in the current day and month.
-    public func spent(now: Date) -> (day: Double, month: Double) {
+    public func spent(now: Date) throws -> (day: Double, month: Double) {
         lock.lock()
         defer { lock.unlock() }
         let k = periodKeys(now)
-        return (Double(read("budget:day:" + k.day)) / 1e6, Double(read("budget:month:" + k.month)) / 1e6)
+        return (Double(try total("budget:day:" + k.day)) / 1e6, Double(try total("budget:month:" + k.month)) / 1e6)
     }
 
     /// What the ledger in `storage` booked from `start` to `end` (both in `timeZone`): the
@@ -78,7 +109,7 @@ public final class BudgetLedger: @unchecked Sendable {
     /// of a run from its in-memory state); the keys stay the ledger's own business.
     /// Micro-dollar exact: each call is booked rounded up to the next micro-dollar.
     public static func bookedUSD(in storage: any LedgerStorage, from start: Date, to end: Date,
-                                 timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> Double {
+                                 timeZone: TimeZone = TimeZone(identifier: "UTC")!) throws -> Double {
         let reader = BudgetLedger(dailyUSD: nil, monthlyUSD: nil, storage: storage, timeZone: timeZone)
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = timeZone
@@ -87,7 +118,7 @@ public final class BudgetLedger: @unchecked Sendable {
         var total: Int64 = 0
         for _ in 0..<1200 {
             let month = reader.periodKeys(at).month
-            total += reader.read("budget:month:" + month)
+            total += try reader.stored("budget:month:" + month)
             if month == last { break }
             guard let first = cal.dateInterval(of: .month, for: at)?.start,
                   let next = cal.date(byAdding: .month, value: 1, to: first) else { break }
@@ -97,24 +128,35 @@ public final class BudgetLedger: @unchecked Sendable {
     }
 
     /// Books `usd` if the spend so far, the calls in flight and this one stay within both
-    /// limits; nil (and nothing booked) when it could overrun one.
-    public func reserve(_ usd: Double, now: Date) -> Reservation? {
+    /// limits; refused (and nothing booked) when it could overrun one, or when the totals
+    /// cannot be read.
+    public func book(_ usd: Double, now: Date) -> Result<Reservation, Refusal> {
         lock.lock()
         defer { lock.unlock() }
         let k = periodKeys(now)
         let inFlight = reserved.values.reduce(0, +)
-        if let limit = dailyUSD, Double(read("budget:day:" + k.day)) / 1e6 + inFlight + usd > limit + 1e-12 { return nil }
-        if let limit = monthlyUSD, Double(read("budget:month:" + k.month)) / 1e6 + inFlight + usd > limit + 1e-12 { return nil }
+        do {
+            if let limit = dailyUSD, Double(try total("budget:day:" + k.day)) / 1e6 + inFlight + usd > limit + 1e-12 { return .failure(.overLimit) }
+            if let limit = monthlyUSD, Double(try total("budget:month:" + k.month)) / 1e6 + inFlight + usd > limit + 1e-12 { return .failure(.overLimit) }
+        } catch {
+            return .failure(.storage("\(error)"))
+        }
         nextID += 1
         reserved[nextID] = usd
-        return Reservation(id: nextID, usd: usd)
+        return .success(Reservation(id: nextID, usd: usd))
+    }
+
+    /// `book`, for callers that only need to know whether the call may be made.
+    public func reserve(_ usd: Double, now: Date) -> Reservation? {
+        if case .success(let r) = book(usd, now: now) { return r }
+        return nil
     }
 
     /// Ends a reservation with what the call actually cost (it may cost more than
     /// reserved when a provider ignores the cap: it is still booked). Returns the alerts
     /// this crossed (each is given once per period; the marks are in the storage too).
     @discardableResult
-    public func settle(_ reservation: Reservation, actualUSD: Double, now: Date) -> [Alert] {
+    public func settle(_ reservation: Reservation, actualUSD: Double, now: Date) -> Booking {
         lock.lock()
         defer { lock.unlock() }
         reserved[reservation.id] = nil
@@ -123,31 +165,44 @@ public final class BudgetLedger: @unchecked Sendable {
 
     /// Books a cost that had no reservation.
     @discardableResult
-    public func charge(_ usd: Double, now: Date) -> [Alert] {
+    public func charge(_ usd: Double, now: Date) -> Booking {
         lock.lock()
         defer { lock.unlock() }
         return add(usd, now: now)
     }
 
-    private func add(_ usd: Double, now: Date) -> [Alert] {
-        guard usd > 0 else { return [] }
+    private func add(_ usd: Double, now: Date) -> Booking {
+        var booking = Booking()
+        guard usd > 0 else { return booking }
         let k = periodKeys(now)
-        var alerts: [Alert] = []
         for (period, key, limit) in [("day", k.day, dailyUSD), ("month", k.month, monthlyUSD)] {
             let storeKey = "budget:\(period):\(key)"
-            let before = read(storeKey)
-            let after = before + Self.micros(usd)
-            try? storage.set(storeKey, String(after))
+            let pending = unwritten[storeKey, default: 0] + Self.micros(usd)
+            let after: Int64
+            do {
+                let before = try stored(storeKey)
+                after = before + pending
+                try storage.set(storeKey, String(after))
+                unwritten[storeKey] = nil
+            } catch {
+                // Kept in memory: every later check counts it, the next booking writes it.
+                unwritten[storeKey] = pending
+                booking.storageError = "\(error)"
+                continue
+            }
             guard let limit, limit > 0 else { continue }
             for percent in [80, 100] {
                 let mark = Double(percent) / 100 * limit
+                guard Double(after) / 1e6 >= mark - 1e-12 else { continue }
+                // A mark that cannot be read or written is given (again) rather than never.
                 let alertKey = "budget:alert:\(period):\(key):\(percent)"
-                if Double(after) / 1e6 >= mark - 1e-12, (try? storage.get(alertKey)) ?? nil == nil {
-                    try? storage.set(alertKey, "1")
-                    alerts.append(Alert(period: period, key: key, percent: percent, spentUSD: Double(after) / 1e6, limitUSD: limit))
-                }
+                let given: Bool
+                do { given = try storage.get(alertKey) != nil } catch { given = false }
+                if given { continue }
+                do { try storage.set(alertKey, "1") } catch { booking.storageError = "\(error)" }
+                booking.alerts.append(Alert(period: period, key: key, percent: percent, spentUSD: Double(after) / 1e6, limitUSD: limit))
             }
         }
-        return alerts
+        return booking
     }
 }

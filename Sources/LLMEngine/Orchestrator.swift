@@ -272,6 +272,7 @@ public final class Orchestrator: @unchecked Sendable {
         var lastContract: (model: String, contract: Contract)?
         var providerFailures: [String] = []
         var budgetSkipped: [String] = []
+        var budgetUnreadable: [String] = []
 
         for model in config.models {
             guard ContinuousClock.now + .milliseconds(50) < deadline else {
@@ -282,10 +283,20 @@ public final class Orchestrator: @unchecked Sendable {
             var historyLimit = config.historyMessages
             var knowledgeLimit = config.maxKnowledgeChars
             var req = request(model: model, question: question, history: history, historyLimit: historyLimit, knowledgeLimit: knowledgeLimit)
-            guard let reservation = ledger.reserve(Self.worstCase(req, model), now: now()) else {
+            let reservation: BudgetLedger.Reservation
+            switch ledger.book(Self.worstCase(req, model), now: now()) {
+            case .success(let r):
+                reservation = r
+            case .failure(.overLimit):
                 d.events.append(DecisionEvent(tier: "generate", model: model.id, outcome: "budget",
                                               detail: String(format: "a call could cost up to $%.6f and overrun the budget", Self.worstCase(req, model))))
                 budgetSkipped.append(model.id)
+                continue
+            case .failure(.storage(let why)):
+                // Fails closed: a spend that cannot be counted is not made.
+                d.events.append(DecisionEvent(tier: "generate", model: model.id, outcome: "budget_unreadable",
+                                              detail: "the budget's totals cannot be read: \(why)"))
+                budgetUnreadable.append(why)
                 continue
             }
             var spent = 0.0
@@ -329,7 +340,12 @@ public final class Orchestrator: @unchecked Sendable {
                     }
                 }
             }
-            d.alerts += ledger.settle(reservation, actualUSD: spent, now: now())
+            let booking = ledger.settle(reservation, actualUSD: spent, now: now())
+            d.alerts += booking.alerts
+            if let why = booking.storageError {
+                d.events.append(DecisionEvent(tier: "generate", model: model.id, outcome: "budget_unsaved",
+                                              detail: "the spend is kept in memory and written with the next booking: \(why)"))
+            }
             guard let answer else { continue }
 
             let contract = Contract.parse(answer.text)
@@ -363,6 +379,8 @@ public final class Orchestrator: @unchecked Sendable {
             d.outcome = .handoff(reason: "llm: no provider answered (\(providerFailures.prefix(2).joined(separator: "; ")))")
         } else if !budgetSkipped.isEmpty {
             d.outcome = .handoff(reason: "llm: budget reached, no model call made")
+        } else if let why = budgetUnreadable.first {
+            d.outcome = .handoff(reason: "llm: the budget cannot be checked (\(why)), no model call made")
         } else {
             d.outcome = .handoff(reason: "llm: no time left within deadline_ms")
         }

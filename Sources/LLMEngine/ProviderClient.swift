@@ -287,8 +287,18 @@ public struct ProviderClient: Sendable {
         return Array(w.utf8)
     }
 
-    static func json(_ o: Any) -> [UInt8] {
-        Array((try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])) ?? Data("{}".utf8))
+    /// The `/embeddings` request body, written directly like the chat bodies (no
+    /// serializer whose failure would need a fallback).
+    public static func embeddingsBody(model: String, texts: [String]) -> [UInt8] {
+        var w = "{\"encoding_format\":\"float\",\"input\":["
+        for (i, t) in texts.enumerated() {
+            if i > 0 { w += "," }
+            JSONText.appendQuoted(t, to: &w)
+        }
+        w += "],\"model\":"
+        JSONText.appendQuoted(model, to: &w)
+        w += "}"
+        return Array(w.utf8)
     }
 
     func parseJSON(_ body: [UInt8], request: ChatRequest) throws(ProviderFailure) -> ChatAnswer {
@@ -390,7 +400,7 @@ public struct ProviderClient: Sendable {
 
     /// Embeds `texts` in one call (OpenAI-compatible `/embeddings`), in input order.
     public func embed(_ texts: [String], model: String, timeout: Duration) throws(ProviderFailure) -> [[Float]] {
-        let body = Self.json(["model": model, "input": texts, "encoding_format": "float"] as [String: Any])
+        let body = Self.embeddingsBody(model: model, texts: texts)
         let response: HTTPResponse
         do {
             response = try transport.post(url: provider.embeddingsURL, headers: headers(), body: body, timeout: timeout)

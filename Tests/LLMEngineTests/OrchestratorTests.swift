@@ -235,7 +235,7 @@ struct Cascade {
         c.big.script(.text(answer("Yes.", 0.9), input: 1_000, output: 100))
         alerts += c.ask().alerts.map(\.percent)
         #expect(alerts == [80])
-        let spent = c.orchestrator.ledger.spent(now: Date())
+        let spent = try c.orchestrator.ledger.spent(now: Date())
         // Four big answers at $0.0045, plus the small model's few cents of a cent.
         #expect(spent.day >= 4 * 0.0045 && spent.day < 4 * 0.0045 + 0.0002)
         #expect(spent.month == spent.day)
@@ -252,7 +252,7 @@ struct Cascade {
             }
         }
         #expect(granted.load(ordering: .relaxed) == 100)
-        #expect(abs(ledger.spent(now: Date()).day - 1.0) < 1e-9)
+        #expect(abs(try ledger.spent(now: Date()).day - 1.0) < 1e-9)
         // Another ledger on the same storage (a restart) sees the spend.
         let after = BudgetLedger(dailyUSD: 1.0, monthlyUSD: nil, storage: storage)
         #expect(after.reserve(0.01, now: Date()) == nil)
@@ -455,7 +455,7 @@ struct Cascade {
         #expect(calls == answered)
         // $0.005 holds four calls of $0.00106; never a fifth, however they interleave.
         #expect(calls >= 3 && calls <= 4, "\(calls) calls")
-        #expect(ledger.spent(now: Date()).day <= 0.005)
+        #expect(try ledger.spent(now: Date()).day <= 0.005)
         #expect(outcomes.withLock { $0.contains(.handoff(reason: "llm: budget reached, no model call made")) })
     }
 }

@@ -191,4 +191,14 @@ let sampleRequest = ChatRequest(model: "m1", system: "You answer from the knowle
             #expect((system.first?["cache_control"] as? [String: Any])?["type"] as? String == "ephemeral")
         }
     }
+
+    @Test func theEmbeddingsBodyIsTheJSONItShouldBe() throws {
+        let texts = ["Do you deliver?", "quote \" backslash \\ tab\t é 😀 \u{01}", ""]
+        let body = ProviderClient.embeddingsBody(model: "embed\"model", texts: texts)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        #expect(o["model"] as? String == "embed\"model")
+        #expect(o["input"] as? [String] == texts)
+        #expect(o["encoding_format"] as? String == "float")
+        #expect(o.count == 3)
+    }
 }

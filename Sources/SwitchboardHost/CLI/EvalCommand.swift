@@ -189,8 +189,13 @@ enum EvalCommand {
         let started = Date()
         var report = evaluate(cases, chain: chain, workspace: ws, answers: entryAnswers)
         // The state starts empty: all the ledger holds was booked by this run.
-        report.spendUSD = EvalSpend.bookedUSD(store: state, workspace: ws.id, timeZone: ws.timeZone,
-                                              plugins: ws.plugins.map(\.name), from: started, to: Date())
+        do {
+            report.spendUSD = try EvalSpend.bookedUSD(store: state, workspace: ws.id, timeZone: ws.timeZone,
+                                                      plugins: ws.plugins.map(\.name), from: started, to: Date())
+        } catch {
+            printErr("switchboard eval: the llm plugin's spend cannot be read: \(error)")
+            return 1
+        }
         if options.has("details") {
             print("LINE\tEXPECTED\tTIER\tANSWERED\tOUTCOME")
             print(report.details.joined(separator: "\n"))

@@ -1,0 +1,58 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import LLMEngine
+
+/// The ledger when its storage (the plugin's state in the host's store) fails: it fails
+/// closed. An unreadable total refuses the call; a cost that cannot be written is kept in
+/// memory, still counted against the limit, and written with the next booking.
+@Suite struct LedgerStorageFailureTests {
+    /// The ledger's storage with its reads and writes switched off at will.
+    final class FlakyStorage: LedgerStorage, @unchecked Sendable {
+        let inner = MemoryStorage()
+        let readsFail = Atomic<Bool>(false), writesFail = Atomic<Bool>(false)
+        struct Down: Error, CustomStringConvertible { var description: String { "store unavailable" } }
+        func get(_ key: String) throws -> String? {
+            if readsFail.load(ordering: .relaxed) { throw Down() }
+            return try inner.get(key)
+        }
+        func set(_ key: String, _ value: String) throws {
+            if writesFail.load(ordering: .relaxed) { throw Down() }
+            try inner.set(key, value)
+        }
+    }
+
+    @Test func anUnreadableTotalRefusesTheCall() {
+        let storage = FlakyStorage()
+        let ledger = BudgetLedger(dailyUSD: 1.0, monthlyUSD: nil, storage: storage)
+        storage.readsFail.store(true, ordering: .relaxed)
+        guard case .failure(.storage(let why)) = ledger.book(0.01, now: Date()) else {
+            Issue.record("a call whose spend cannot be counted was booked"); return
+        }
+        #expect(why == "store unavailable")
+        storage.readsFail.store(false, ordering: .relaxed)
+        #expect(ledger.reserve(0.01, now: Date()) != nil)
+    }
+
+    @Test func aCostThatCannotBeWrittenStillCountsAndIsWrittenLater() throws {
+        let storage = FlakyStorage()
+        let ledger = BudgetLedger(dailyUSD: 1.0, monthlyUSD: nil, storage: storage)
+        storage.writesFail.store(true, ordering: .relaxed)
+        let r = try #require(ledger.reserve(0.9, now: Date()))
+        let booking = ledger.settle(r, actualUSD: 0.9, now: Date())
+        #expect(booking.storageError == "store unavailable")
+        // Not in the storage, but counted: a second 0.2 would overrun the 1.00 a day.
+        #expect(abs(try ledger.spent(now: Date()).day - 0.9) < 1e-9)
+        #expect(ledger.book(0.2, now: Date()).failure == .overLimit)
+        // The store is back: the next booking writes both costs.
+        storage.writesFail.store(false, ordering: .relaxed)
+        let next = try #require(ledger.reserve(0.05, now: Date()))
+        #expect(ledger.settle(next, actualUSD: 0.05, now: Date()).storageError == nil)
+        let fresh = BudgetLedger(dailyUSD: 1.0, monthlyUSD: nil, storage: storage)   // as after a restart
+        #expect(abs(try fresh.spent(now: Date()).day - 0.95) < 1e-9)
+    }
+}
+
+extension Result {
+    var failure: Failure? { if case .failure(let f) = self { return f }; return nil }
+}
