@@ -7,6 +7,7 @@ indirect enum ConfigValue {
     case number(Double)
     case boolean(Bool)
     case listen(ListenAddress)
+    case addressRange(IPAddressRange)
     case list([ConfigItem])
     case section(ConfigValues)
     /// A subtree converted to JSON text (`anyYAML`).
@@ -80,6 +81,16 @@ struct ConfigValues {
         guard case .list(let items)? = item(key)?.value else { return [] }
         return items.compactMap { i in
             if case .text(let s) = i.value { return (s, i.node ?? node) }
+            return nil
+        }
+    }
+
+    /// The ranges of an `.addressRanges` option, as the parser read them (each checked
+    /// once, there; an invalid one was an error and is not here).
+    func addressRanges(_ key: String) -> [IPAddressRange] {
+        guard case .list(let items)? = item(key)?.value else { return [] }
+        return items.compactMap { i in
+            if case .addressRange(let r) = i.value { return r }
             return nil
         }
     }

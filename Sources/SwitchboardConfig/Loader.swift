@@ -132,7 +132,7 @@ final class Loader {
         serverConfig.streamBufferBytes = server.integer("stream_buffer_bytes") ?? 1 << 20
         serverConfig.metricsListen = metricsListen
         serverConfig.metricsToken = metricsToken
-        serverConfig.trustedProxies = server.textList("trusted_proxies").compactMap { try? IPAddressRange.parse($0.text).get() }
+        serverConfig.trustedProxies = server.addressRanges("trusted_proxies")
 
         let webChatValues = section("webchat", ConfigSchema.webChat)
         var webChat = HostConfig.WebChat()

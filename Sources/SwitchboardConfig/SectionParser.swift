@@ -180,7 +180,7 @@ struct SectionParser {
                     continue
                 }
                 switch IPAddressRange.parse(s) {
-                case .success: out.append(ConfigItem(value: .text(s), node: item))
+                case .success(let range): out.append(ConfigItem(value: .addressRange(range), node: item))
                 case .failure(let p): diagnostics.error(p.message, at: item)
                 }
             }
