@@ -35,10 +35,15 @@ public final class AnswerCache: @unchecked Sendable {
         normalized.split(separator: " ").count >= 3
     }
 
+    /// Reads the stored cache once. A read that fails leaves the cache unloaded (tried
+    /// again next time) so that `put` never writes an empty cache over a stored one; a
+    /// stored value that is not a cache of this knowledge version is an empty cache.
     private func load() {
         guard !loaded else { return }
+        let stored: String?
+        do { stored = try storage.get(Self.key) } catch { return }
         loaded = true
-        guard let text = (try? storage.get(Self.key)) ?? nil,
+        guard let text = stored,
               let o = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
               o["version"] as? String == version,
               let list = o["entries"] as? [String: [Any]] else { return } // none, or another knowledge version: empty
@@ -76,7 +81,9 @@ public final class AnswerCache: @unchecked Sendable {
             guard let oldest = entries.min(by: { $0.value.at < $1.value.at })?.key else { break }
             entries[oldest] = nil
         }
-        try? storage.set(Self.key, text)
+        // A cache: kept in memory whatever happens; written only over what was read, and a
+        // failed write only costs a restart the cached answers.
+        if loaded { try? storage.set(Self.key, text) }
     }
 }
 
@@ -141,6 +148,8 @@ public final class SemanticIndex: @unchecked Sendable {
                       embed: ([String]) throws(ProviderFailure) -> [[Float]]) -> (vectors: [[Float]]?, computed: Bool, failure: ProviderFailure?) {
         var out: [[Float]] = []
         for i in 0..<items.count {
+            // A vector that cannot be read is computed again (from here on): the stored
+            // ones only save embedding calls.
             guard let b64 = (try? storage.get(prefix + String(i))) ?? nil, let v = Self.decode(b64) else { break }
             out.append(v)
         }
@@ -157,6 +166,7 @@ public final class SemanticIndex: @unchecked Sendable {
                     return (nil, false, ProviderFailure(kind: .rejected, status: 200, code: "vector_count",
                                                         message: "embeddings: \(got.count) vectors for \(batch.count) texts"))
                 }
+                // Kept in memory either way; a vector not stored is computed again after a restart.
                 for (k, v) in got.enumerated() { try? storage.set(prefix + String(out.count + k), Self.encode(v)) }
                 out += got
             } catch {
@@ -166,7 +176,6 @@ public final class SemanticIndex: @unchecked Sendable {
                 return (nil, false, error)
             }
         }
-        try? storage.set(prefix + "n", String(out.count))
         return (out, true, nil)
     }
 

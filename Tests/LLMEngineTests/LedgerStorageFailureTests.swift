@@ -53,6 +53,25 @@ import Testing
     }
 }
 
+/// The answer cache over a storage that fails: it keeps working from memory, and an
+/// unreadable store is never overwritten with what this process happens to hold.
+@Suite struct AnswerCacheStorageFailureTests {
+    @Test func aCacheThatCouldNotBeReadIsNotWrittenOver() throws {
+        let storage = LedgerStorageFailureTests.FlakyStorage()
+        let now = Date()
+        let first = AnswerCache(storage: storage, ttlSeconds: 3600, knowledgeVersion: "v1")
+        first.put("do you deliver to lekki", answer: "Yes, 1,500 naira.", now: now)
+        // Another instance (a restart) while the store cannot be read.
+        storage.readsFail.store(true, ordering: .relaxed)
+        let second = AnswerCache(storage: storage, ttlSeconds: 3600, knowledgeVersion: "v1")
+        second.put("when are you open on sunday", answer: "Closed on Sundays.", now: now)
+        #expect(second.get("when are you open on sunday", now: now) == "Closed on Sundays.")
+        storage.readsFail.store(false, ordering: .relaxed)
+        let third = AnswerCache(storage: storage, ttlSeconds: 3600, knowledgeVersion: "v1")
+        #expect(third.get("do you deliver to lekki", now: now) == "Yes, 1,500 naira.")
+    }
+}
+
 extension Result {
     var failure: Failure? { if case .failure(let f) = self { return f }; return nil }
 }
