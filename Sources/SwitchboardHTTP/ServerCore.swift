@@ -112,15 +112,16 @@ final class ServerCore: Sendable {
     }
 
     /// Refuses a request whose body length is ambiguous (request smuggling through a
-    /// proxy that reads it another way): `Content-Length` more than once, not a plain
-    /// number, or together with `Transfer-Encoding`. libmicrohttpd would take the first
-    /// `Content-Length`.
+    /// proxy that reads it another way): `Content-Length` or `Transfer-Encoding` more than
+    /// once, `Content-Length` not a plain number, or both together. libmicrohttpd would
+    /// take the first of a repeated header; a proxy may join them (`chunked, gzip`).
     static func framingProblem(_ connection: OpaquePointer) -> String? {
         var count = FramingHeaders()
         _ = withUnsafeMutablePointer(to: &count) { p in
             MHD_get_connection_values(connection, .HEADER_KIND, framingIteratorCallback, UnsafeMutableRawPointer(p))
         }
         if count.contentLength > 1 { return "Content-Length is given more than once" }
+        if count.transferEncoding > 1 { return "Transfer-Encoding is given more than once" }
         if count.contentLength == 1 && count.transferEncoding > 0 {
             return "Content-Length and Transfer-Encoding are both given"
         }

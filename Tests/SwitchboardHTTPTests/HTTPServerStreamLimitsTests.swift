@@ -135,11 +135,30 @@ import SwitchboardLog
         }
     }
 
+    /// A repeated Transfer-Encoding: libmicrohttpd looks at the first (`chunked`), a proxy
+    /// that joins them sees `chunked, gzip`.
+    @Test func aRepeatedTransferEncodingIsRefusedWith400() throws {
+        let recorder = Recorder()
+        var r = HTTPRouter()
+        r.post("/in") { req in recorder.record(req); return .text("took \(req.body.count)") }
+        try withServer(r) { _, port in
+            let c = try TestConnection(port: port)
+            try c.send("POST /in HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+            let response = try c.readResponse()
+            #expect(response.status == 400)
+            #expect(response.text.contains("Transfer-Encoding is given more than once"))
+            #expect(Self.closed(c))
+            #expect(recorder.count == 0)
+        }
+    }
+
     @Test(arguments: [
         [("Content-Length", "5"), ("Content-Length", "5")],
         [("Content-Length", "5"), ("Content-Length", "3")],
         [("Content-Length", "5"), ("Transfer-Encoding", "chunked")],
         [("Transfer-Encoding", "chunked"), ("Content-Length", "5")],
+        [("Content-Length", "+5")],
+        [("Content-Length", "5a")],
     ])
     func anAmbiguousBodyLengthIsRefusedWith400(headers: [(String, String)]) throws {
         let recorder = Recorder()
