@@ -199,7 +199,8 @@ public final class BudgetLedger: @unchecked Sendable {
                 let given: Bool
                 do { given = try storage.get(alertKey) != nil } catch { given = false }
                 if given { continue }
-                do { try storage.set(alertKey, "1") } catch { booking.storageError = "\(error)" }
+                // A mark not written only means the alert may be given once more.
+                do { try storage.set(alertKey, "1") } catch {}
                 booking.alerts.append(Alert(period: period, key: key, percent: percent, spentUSD: Double(after) / 1e6, limitUSD: limit))
             }
         }

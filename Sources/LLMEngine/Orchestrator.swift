@@ -340,6 +340,8 @@ public final class Orchestrator: @unchecked Sendable {
                     }
                 }
             }
+            // The call's own event: the contract's outcome is written on it below.
+            let last = max(0, d.events.count - 1)
             let booking = ledger.settle(reservation, actualUSD: spent, now: now())
             d.alerts += booking.alerts
             if let why = booking.storageError {
@@ -350,8 +352,6 @@ public final class Orchestrator: @unchecked Sendable {
 
             let contract = Contract.parse(answer.text)
             lastContract = (model.id, contract)
-            var last = d.events.count - 1
-            if last < 0 { last = 0 }
             switch contract.action {
             case .answer where contract.confidence >= model.minConfidence:
                 d.events[last].outcome = "answer"

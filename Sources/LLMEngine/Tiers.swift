@@ -148,9 +148,15 @@ public final class SemanticIndex: @unchecked Sendable {
                       embed: ([String]) throws(ProviderFailure) -> [[Float]]) -> (vectors: [[Float]]?, computed: Bool, failure: ProviderFailure?) {
         var out: [[Float]] = []
         for i in 0..<items.count {
-            // A vector that cannot be read is computed again (from here on): the stored
-            // ones only save embedding calls.
-            guard let b64 = (try? storage.get(prefix + String(i))) ?? nil, let v = Self.decode(b64) else { break }
+            // A store that cannot be read is a failure (tried again after the back-off),
+            // not a reason to pay for the embeddings again; a vector not stored (or not a
+            // vector) is computed from here on.
+            let b64: String?
+            do { b64 = try storage.get(prefix + String(i)) } catch {
+                return (nil, false, ProviderFailure(kind: .retryable, status: 0, code: "state_unreadable",
+                                                    message: "the stored FAQ vectors cannot be read: \(error)"))
+            }
+            guard let b64, let v = Self.decode(b64) else { break }
             out.append(v)
         }
         if out.count == items.count { return (out, false, nil) }

@@ -7,20 +7,7 @@ import Testing
 /// closed. An unreadable total refuses the call; a cost that cannot be written is kept in
 /// memory, still counted against the limit, and written with the next booking.
 @Suite struct LedgerStorageFailureTests {
-    /// The ledger's storage with its reads and writes switched off at will.
-    final class FlakyStorage: LedgerStorage, @unchecked Sendable {
-        let inner = MemoryStorage()
-        let readsFail = Atomic<Bool>(false), writesFail = Atomic<Bool>(false)
-        struct Down: Error, CustomStringConvertible { var description: String { "store unavailable" } }
-        func get(_ key: String) throws -> String? {
-            if readsFail.load(ordering: .relaxed) { throw Down() }
-            return try inner.get(key)
-        }
-        func set(_ key: String, _ value: String) throws {
-            if writesFail.load(ordering: .relaxed) { throw Down() }
-            try inner.set(key, value)
-        }
-    }
+    typealias FlakyStorage = MemoryStorage
 
     @Test func anUnreadableTotalRefusesTheCall() {
         let storage = FlakyStorage()

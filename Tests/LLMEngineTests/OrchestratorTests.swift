@@ -6,10 +6,20 @@ import SwitchboardTestSupport
 
 /// The ledger's storage in tests: a dictionary behind a lock (the plugin uses the host's
 /// per-workspace state, covered by the integration tests).
+/// The plugin state as the engine sees it, in memory, with its reads and writes
+/// switched off at will (a store that is down).
 final class MemoryStorage: LedgerStorage, @unchecked Sendable {
     let values = Mutex<[String: String]>([:])
-    func get(_ key: String) throws -> String? { values.withLock { $0[key] } }
-    func set(_ key: String, _ value: String) throws { values.withLock { $0[key] = value } }
+    let readsFail = Atomic<Bool>(false), writesFail = Atomic<Bool>(false)
+    struct Down: Error, CustomStringConvertible { var description: String { "store unavailable" } }
+    func get(_ key: String) throws -> String? {
+        if readsFail.load(ordering: .relaxed) { throw Down() }
+        return values.withLock { $0[key] }
+    }
+    func set(_ key: String, _ value: String) throws {
+        if writesFail.load(ordering: .relaxed) { throw Down() }
+        values.withLock { $0[key] = value }
+    }
 }
 
 func answer(_ text: String, _ confidence: Double, action: String = "answer") -> String {
@@ -221,6 +231,29 @@ struct Cascade {
         let d = c.ask()
         #expect(c.small.chatRequests.isEmpty && c.big.chatRequests.isEmpty)
         #expect(d.outcome == .handoff(reason: "llm: budget reached, no model call made"))
+    }
+
+    /// A store that cannot be read: no model is called (nothing is spent that cannot be
+    /// counted), the customer is handed off saying why, and the journal has the step.
+    @Test func anUnreadableBudgetMeansHandoffWithoutAnyCall() throws {
+        let storage = MemoryStorage()
+        let c = try Cascade(daily: 1.0, storage: storage)
+        storage.readsFail.store(true, ordering: .relaxed)
+        let d = c.ask()
+        #expect(c.small.chatRequests.isEmpty && c.big.chatRequests.isEmpty)
+        #expect(d.outcome == .handoff(reason: "llm: the budget cannot be checked (store unavailable), no model call made"))
+        #expect(d.events.filter { $0.outcome == "budget_unreadable" }.count == 2)
+    }
+
+    /// A spend that cannot be written is still counted, and the journal says it waits.
+    @Test func anUnwrittenSpendIsJournalledAndStillCounted() throws {
+        let storage = MemoryStorage()
+        let c = try Cascade(daily: 1.0, storage: storage)
+        c.small.script(.text(answer("Yes.", 0.9), input: 1_000, output: 100))
+        storage.writesFail.store(true, ordering: .relaxed)
+        let d = c.ask()
+        #expect(d.events.contains { $0.outcome == "budget_unsaved" })
+        #expect(try c.orchestrator.ledger.spent(now: Date()).day > 0)
     }
 
     @Test func spendIsBookedAndAlertsComeOnceAt80And100Percent() throws {
