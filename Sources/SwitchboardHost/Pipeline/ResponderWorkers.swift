@@ -166,8 +166,10 @@ final class ResponderWorkers: Service, @unchecked Sendable {
                 }
                 return
             }
-            chainMessage.text = try Self.burstText(ending: message, in: ws.messages.list(conversation: conversation.id, after: nil, limit: 10_000),
-                                              window: window)
+            // The messages just before this one (a burst is a few lines in seconds; more
+            // than `burstLimit` of them are cut to the last ones), not the conversation.
+            let before = try ws.messages.tail(conversation: conversation.id, before: message.id, limit: Self.burstLimit)
+            chainMessage.text = Self.burstText(ending: message, in: before + [message], window: window)
         }
         let contact = try job.stored.map(\.contact) ?? ws.contacts.get(conversation.contactID)
         let responders = self.responders[job.workspaceID] ?? NoResponders()
@@ -234,6 +236,9 @@ final class ResponderWorkers: Service, @unchecked Sendable {
 
     /// The text of the burst `last` ends: the customer's messages just before it, each
     /// within `window` seconds of the next and with no answer between, joined by lines.
+    /// The most messages before the last that one burst reads.
+    static let burstLimit = 50
+
     static func burstText(ending last: Message, in messages: [Message], window: TimeInterval) -> String? {
         guard let index = messages.firstIndex(where: { $0.id == last.id }) else { return last.text }
         var texts = [last.text ?? ""]
