@@ -6,7 +6,7 @@
 
 OUTDIR gets switchboard.yaml (no channels, plugins from .build/release then .build/debug),
 workspaces/clinc.yaml (one FAQ entry per intent: the first N training questions of that
-intent, the answer "answer: INTENT") and clinc-SPLIT.tsv (every in-scope question of the
+intent, and an answer without words, distinct per intent: `answer_text` below) and clinc-SPLIT.tsv (every in-scope question of the
 split with its intent, every out-of-scope one as `none`). Then:
 
     switchboard eval --config OUTDIR/switchboard.yaml --workspace clinc OUTDIR/clinc-test.tsv
@@ -14,6 +14,22 @@ split with its intent, every out-of-scope one as `none`). Then:
 CLINC150 (Larson et al., 2019) is CC BY 3.0; see its README beside the data.
 """
 import argparse, json, os, sys
+
+SYMBOLS = "!%&*+="   # no "$": the config reader takes "$$" for one "$"
+
+
+def answer_text(intents, intent):
+    """The FAQ answer of `intent`: a few symbols, distinct per intent and without words,
+    so that answers add nothing to matching (the matcher counts words of an entry's answer;
+    an answer naming the intent would hand it the label). `switchboard eval` judges a reply
+    by this text; scripted_llm.py answers with it too."""
+    k = sorted(intents).index(intent)
+    code = ""
+    while True:
+        code = SYMBOLS[k % len(SYMBOLS)] + code
+        k //= len(SYMBOLS)
+        if k == 0:
+            return "~" + code
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
@@ -53,12 +69,12 @@ def main():
         f.write("id: clinc\nname: CLINC150 (%d questions per intent)\nregion: US\ntimezone: UTC\nplugins:\n  - name: faq\n    config:\n      entries:\n" % a.per_intent)
         for intent in sorted(examples):
             f.write("        - id: %s\n          questions: %s\n          answer: %s\n"
-                    % (intent, json.dumps(examples[intent]), json.dumps("answer: " + intent)))
+                    % (intent, json.dumps(examples[intent]), json.dumps(answer_text(examples, intent))))
         if a.faq_silent:
             f.write("      threshold: 1.0\n      margin: 1.0\n")
         if a.embeddings:
             faq_json = os.path.join(a.outdir, "clinc-faq.json")
-            json.dump([{"id": i, "questions": examples[i], "answer": "answer: " + i} for i in sorted(examples)], open(faq_json, "w"))
+            json.dump([{"id": i, "questions": examples[i], "answer": answer_text(examples, i)} for i in sorted(examples)], open(faq_json, "w"))
             emb = {"provider": "emb", "model": "embed-model"}
             if a.answer_threshold is not None: emb["answer_threshold"] = a.answer_threshold
             if a.answer_margin is not None: emb["answer_margin"] = a.answer_margin
@@ -71,7 +87,7 @@ def main():
             f.write("      knowledge: [%s]\n      cache_ttl_s: 0\n      on_unknown: fallback\n      deadline_ms: 18000\n" % json.dumps(faq_json))
         if a.llm:
             faq_json = os.path.join(a.outdir, "clinc-faq.json")
-            json.dump([{"id": i, "questions": examples[i], "answer": "answer: " + i} for i in sorted(examples)], open(faq_json, "w"))
+            json.dump([{"id": i, "questions": examples[i], "answer": answer_text(examples, i)} for i in sorted(examples)], open(faq_json, "w"))
             prices = {"small": "model: small-model, input_usd_per_mtok: 0.05, output_usd_per_mtok: 0.10, min_confidence: 0.7",
                       "big": "model: big-model, input_usd_per_mtok: 3.0, output_usd_per_mtok: 15.0"}
             models = [m.strip() for m in a.llm_models.split(",") if m.strip()]

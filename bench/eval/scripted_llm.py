@@ -10,7 +10,7 @@ out of scope) by its text: the last user message of a request is the customer's 
 
 The script, stated so that the figure can be judged:
   * "big-model" answers every in-scope question with its intent's FAQ answer
-    (`answer: INTENT`, confidence 0.9) and says `unknown` to out-of-scope ones.
+    (clinc150.answer_text, confidence 0.9) and says `unknown` to out-of-scope ones.
   * "small-model" answers the same way the in-scope questions of the first SHARE of the
     150 intents in name order (--small-share; 0.6 = the first 90 intents,
     "accept_reservations" to "pto_request"), and says `unknown` to every other question (the other intents,
@@ -26,6 +26,8 @@ so the spend ratio is decided by the prices and by how many questions escalate.
 Prints "listening on 127.0.0.1:PORT" (and writes PORT to --port-file) once it accepts.
 """
 import argparse, json, math, os, sys, threading, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clinc150 import answer_text
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 def main():
@@ -55,7 +57,7 @@ def main():
     def decide(model, question):
         intent = intent_of.get(question)
         if intent is not None and (model == "big-model" or intent in small_knows):
-            return {"action": "answer", "text": "answer: " + intent, "confidence": 0.9}
+            return {"action": "answer", "text": answer_text(intents, intent), "confidence": 0.9}
         if intent is None and question in intent_of and a.out_of_scope == "handoff":
             return {"action": "handoff", "text": "", "confidence": 0.9}
         return {"action": "unknown", "text": "", "confidence": 0.1}
