@@ -229,12 +229,6 @@ public final class GraphAPIClient: @unchecked Sendable {
         return "\(scheme)://\(host)" + (c.port.map { ":\($0)" } ?? "")
     }
 
-    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
-        var md = [UInt8](repeating: 0, count: 32)
-        _ = SHA256(bytes, bytes.count, &md)
-        return md
-    }
-
     /// A reported digest as 32 bytes: 64 hex digits or base64; nil for anything else.
     static func sha256Digest(_ s: String) -> [UInt8]? {
         if s.utf8.count == 64, let d = WhatsAppSignature.decodeHex(s.utf8) { return d }

@@ -106,9 +106,6 @@ public final class HTTPResponseStream: Sendable {
         wakeWriters()
     }
 
-    /// Bytes written and not yet taken by the connection.
-    public var bufferedByteCount: Int { state.withLock { $0.buffer.count - $0.readOffset } }
-
     /// Blocks the calling (producer) thread until fewer than `limit` bytes wait to be
     /// sent, so a fast source feeding a slow client holds at most about `limit` bytes.
     /// Returns false, at once, when the client has gone or the stream has ended.

@@ -113,7 +113,7 @@ final class MediaDownloads: Service, @unchecked Sendable {
     /// On a download thread.
     private func run(_ job: Job) {
         defer { release(job.workspace) }
-        let sink = AgentSink(job: job, limits: limits)
+        let sink = AgentSink(job: job)
         do {
             try fetcher.stream(channel: job.channel, mediaID: job.mediaID, maxBytes: limits.maxBytes, to: sink)
             sink.finish()
@@ -177,14 +177,12 @@ final class MediaDownloads: Service, @unchecked Sendable {
     /// starts sending, then the bytes, with backpressure.
     final class AgentSink: GraphMediaSink {
         let job: Job
-        let limits: HostConfig.Media
         private var stream: HTTPResponseStream?
         private(set) var sentBytes = 0
         var startedStream: Bool { stream != nil }
 
-        init(job: Job, limits: HostConfig.Media) {
+        init(job: Job) {
             self.job = job
-            self.limits = limits
         }
 
         func begin(mimeType: String?, contentLength: Int?) -> Bool {
@@ -198,8 +196,9 @@ final class MediaDownloads: Service, @unchecked Sendable {
 
         func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
             guard let stream, stream.waitForRoom(below: MediaDownloads.streamBuffer) else { return false }
+            guard stream.write(Array(bytes)) else { return false }
             sentBytes += bytes.count
-            return stream.write(Array(bytes))
+            return true
         }
 
         func finish() {
