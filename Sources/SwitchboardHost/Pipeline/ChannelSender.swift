@@ -197,10 +197,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             }
             let items: [OutboxItem]
             do {
-                // An entry taken again after its lease ran out whose outcome the settler
-                // is still writing is not sent again.
-                items = try store.queue.claimOutbox(channel: channel, now: Date(), limit: limit, lease: lease)
-                    .filter { $0.claim == 1 || !settler.adopt($0) }
+                items = try settler.claim(channel: channel, limit: limit, lease: lease)
             } catch {
                 logger.error("cannot read the outbox", [LogKey.error: "\(error)"])
                 wait(until: Date(timeIntervalSinceNow: 1))

@@ -120,6 +120,14 @@ final class OutboxSettler: Service, @unchecked Sendable {
     /// Settlements being retried (`switchboard_outbox_unsettled`).
     var waiting: Int { pending.withLock { $0.entries.count } }
 
+    /// Claims entries of `channel` for a sender, leaving out those this settler adopts: an
+    /// entry taken again after its lease ran out whose outcome is still being written here
+    /// is not sent again. The one claim every sender uses.
+    func claim(channel: ChannelID, limit: Int, lease: TimeInterval) throws -> [OutboxItem] {
+        try store.queue.claimOutbox(channel: channel, now: Date(), limit: limit, lease: lease)
+            .filter { $0.claim == 1 || !adopt($0) }
+    }
+
     /// Whether `item`, just claimed again after its lease ran out, is one whose
     /// settlement this settler is still retrying: then the settlement takes the new
     /// claim and the caller must not send it again.

@@ -289,8 +289,7 @@ final class WebChat: Service, @unchecked Sendable {
         while true {
             let items: [OutboxItem]
             do {
-                items = try store.queue.claimOutbox(channel: channel, now: Date(), limit: 64, lease: lease)
-                    .filter { $0.claim == 1 || !settler.adopt($0) }
+                items = try settler.claim(channel: channel, limit: 64, lease: lease)
             } catch {
                 logger.error("cannot read the web chat outbox", [LogKey.channel: channel.rawValue, LogKey.error: "\(error)"])
                 return
