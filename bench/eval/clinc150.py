@@ -37,6 +37,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=os.path.join(repo, "..", "shared", "data", "clinc150", "data_full.json"))
     ap.add_argument("--per-intent", type=int, default=10)
+    ap.add_argument("--plugins", help="the folder of the plugins to load (default: .build/release, then .build/debug); "
+                    "give the switchboard binary's own folder so that a stale build is never picked")
     ap.add_argument("--split", choices=["test", "val"], default="test")
     ap.add_argument("--extra-plugins", default="", help="YAML lines appended to the chain after faq (e.g. an llm plugin)")
     ap.add_argument("--embeddings", metavar="URL", help="add the llm plugin after faq with only its semantic tier: "
@@ -60,7 +62,7 @@ def main():
         if len(examples[intent]) < a.per_intent:
             examples[intent].append(q)
     os.makedirs(os.path.join(a.outdir, "workspaces"), exist_ok=True)
-    plugin_paths = [os.path.join(repo, ".build", "release"), os.path.join(repo, ".build", "debug")]
+    plugin_paths = [a.plugins] if a.plugins else [os.path.join(repo, ".build", "release"), os.path.join(repo, ".build", "debug")]
     with open(os.path.join(a.outdir, "switchboard.yaml"), "w") as f:
         f.write("storage:\n  sqlite: %s\n" % json.dumps(os.path.join(a.outdir, "eval.db")))
         f.write("plugins:\n  path: %s\n" % json.dumps(plugin_paths))

@@ -29,8 +29,10 @@ def serve(data, share, oos, workdir):
     p.kill(); sys.exit("scripted_llm.py did not start")
 
 def evaluate(sb, data, port, models, outdir, extra=()):
+    # The plugins beside the binary measured, never another build's.
     subprocess.run([sys.executable, os.path.join(here, "clinc150.py"), "--data", data, "--llm", "http://127.0.0.1:%d/v1" % port,
-                    "--llm-models", models, *extra, outdir], check=True, stdout=subprocess.DEVNULL)
+                    "--llm-models", models, "--plugins", os.path.dirname(os.path.abspath(sb)), *extra, outdir],
+                   check=True, stdout=subprocess.DEVNULL)
     r = subprocess.run([sb, "eval", "--config", os.path.join(outdir, "switchboard.yaml"), "--workspace", "clinc", "--json",
                         os.path.join(outdir, "clinc-test.tsv")], check=True, capture_output=True, text=True)
     return json.loads(r.stdout)
