@@ -1,3 +1,4 @@
+import FAQMatcher
 import Foundation
 
 /// What the model may answer from: the workspace's knowledge files, cut into chunks
@@ -56,17 +57,18 @@ public struct Knowledge: Sendable, Equatable {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw LLMConfigError("config: knowledge: \(path): cannot read the file (relative paths are read from the host's working directory, \(FileManager.default.currentDirectoryPath))")
             }
-            let text = String(decoding: data, as: UTF8.self)
             switch ext {
-            case "json":
-                let items = try faqItems(json: data, source: path)
+            case "json", "csv":
+                // The FAQ plugin's own reader: the same files, the same errors.
+                let items: [FAQItem]
+                do {
+                    items = try FAQEntries.entries(fromFile: path).map { FAQItem(id: $0.id, questions: $0.questions, answer: $0.answer) }
+                } catch {
+                    throw LLMConfigError("config: knowledge: \(error)")
+                }
                 faq += items
                 chunks += items.map { chunk(path, $0) }
-            case "csv":
-                let items = csvItems(text)
-                faq += items
-                chunks += items.map { chunk(path, $0) }
-            default: chunks += textChunks(text, source: path)
+            default: chunks += textChunks(String(decoding: data, as: UTF8.self), source: path)
             }
         }
         return Knowledge(chunks: chunks, faq: faq)
@@ -104,32 +106,6 @@ public struct Knowledge: Sendable, Equatable {
         return out
     }
 
-    static func faqItems(json data: Data, source: String) throws(LLMConfigError) -> [FAQItem] {
-        let any = try? JSONSerialization.jsonObject(with: data)
-        let list = (any as? [Any]) ?? ((any as? [String: Any])?["entries"] as? [Any])
-        guard let list else { throw LLMConfigError("config: knowledge: \(source): expected a list of {id, questions, answer} or {\"entries\": [...]}") }
-        return list.enumerated().compactMap { i, item in
-            guard let o = item as? [String: Any], let answer = o["answer"] as? String, !answer.isEmpty else { return nil }
-            let questions = (o["questions"] as? [String]) ?? []
-            return FAQItem(id: o["id"] as? String ?? "entry-\(i + 1)", questions: questions, answer: answer)
-        }
-    }
-
-    static func csvItems(_ text: String) -> [FAQItem] {
-        var order: [String] = []
-        var entries: [String: FAQItem] = [:]
-        for (i, line) in text.components(separatedBy: "\n").enumerated() where i > 0 {
-            let fields = CSV.fields(line)
-            guard fields.count >= 3 else { continue }
-            if entries[fields[0]] == nil {
-                order.append(fields[0])
-                entries[fields[0]] = FAQItem(id: fields[0], questions: [], answer: fields[2])
-            }
-            entries[fields[0]]?.questions.append(fields[1])
-        }
-        return order.compactMap { entries[$0] }
-    }
-
     /// The knowledge text for a prompt: all of it when it fits in `limit` characters,
     /// else the most relevant chunks to `query` (shared words, rarer words weigh more),
     /// kept in their original order.
@@ -160,29 +136,6 @@ public struct Knowledge: Sendable, Equatable {
 
     static func words(_ text: String) -> [String] {
         text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count > 1 && !stopWords.contains($0) }
-    }
-}
-
-enum CSV {
-    /// One line's fields; double quotes may enclose commas and doubled quotes.
-    static func fields(_ line: String) -> [String] {
-        var out: [String] = []
-        var field = ""
-        var quoted = false
-        var chars = Array(line.trimmingCharacters(in: CharacterSet(charactersIn: "\r")))
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if quoted {
-                if c == "\"" {
-                    if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); i += 1 } else { quoted = false }
-                } else { field.append(c) }
-            } else if c == "\"" { quoted = true } else if c == "," { out.append(field); field = "" } else { field.append(c) }
-            i += 1
-        }
-        out.append(field)
-        chars.removeAll()
-        return out
     }
 }
 

@@ -105,6 +105,23 @@ import Testing
 }
 
 @Suite struct KnowledgeTests {
+    /// FAQ knowledge files are read as the faq plugin reads them: an entry that is not an
+    /// FAQ entry is an error naming the file and the entry, not an entry dropped in silence.
+    @Test func aBadFAQEntryIsAnErrorNotADroppedEntry() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("llm-knowledge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("faq.json").path
+        try #"[{"id": "cake", "questions": ["Birthday cakes?"]}]"#.write(toFile: json, atomically: true, encoding: .utf8)
+        do {
+            _ = try Knowledge.load(paths: [json])
+            Issue.record("an entry without an answer was accepted")
+        } catch {
+            #expect(error.message.contains("faq.json"), "\(error.message)")
+            #expect(error.message.contains("(cake): answer must be a non-empty string"), "\(error.message)")
+        }
+    }
+
     @Test func filesAreCutIntoChunksAndFAQEntries() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("llm-knowledge-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
