@@ -52,10 +52,7 @@ enum AskCommand {
             }
             if !result.events.isEmpty {
                 // The plugins' journal events (ABI 1.3), as `serve` would journal them.
-                fields.append("\"events\":[" + result.events.map { e in
-                    "{" + e.detail.sorted { $0.key < $1.key }.map { JSONText.quoted($0.key) + ":" + JSONText.quoted($0.value) }
-                        .joined(separator: ",") + "}"
-                }.joined(separator: ",") + "]")
+                fields.append("\"events\":[" + result.events.map { EventDetail.json($0.detail) }.joined(separator: ",") + "]")
             }
             print("{" + fields.joined(separator: ",") + "}")
         } else {

@@ -23,15 +23,12 @@ enum EvalSpend {
         }
     }
 
-    /// USD booked between `start` and `end` by the plugins named `llm` of `plugins`
-    /// (their state is keyed by the plugin's name); nil when the chain has no llm plugin.
+    /// USD booked between `start` and `end` by the chain's `llm` plugin (its state is keyed
+    /// by the plugin's name); nil when the chain has none.
     static func bookedUSD(store: any PluginStateStore, workspace: WorkspaceID, timeZone: TimeZone,
                           plugins: [String], from start: Date, to end: Date) throws -> Double? {
-        let llm = Set(plugins.filter { $0 == "llm" })
-        guard !llm.isEmpty else { return nil }
-        return try llm.reduce(0) { sum, name in
-            sum + (try BudgetLedger.bookedUSD(in: PluginState(store: store, workspace: workspace, plugin: name),
-                                         from: start, to: end, timeZone: timeZone))
-        }
+        guard plugins.contains("llm") else { return nil }
+        return try BudgetLedger.bookedUSD(in: PluginState(store: store, workspace: workspace, plugin: "llm"),
+                                          from: start, to: end, timeZone: timeZone)
     }
 }
