@@ -39,16 +39,17 @@ final class CallContext: @unchecked Sendable {
         state.withLock { $0.hostFailure = what }
     }
 
-    /// The live call a plugin's `sb_call *` names, or the status that refuses it: NULL
-    /// is SB_ERR_INVALID; a handle whose call ended (or that was never one) is
-    /// SB_ERR_OUTSIDE_CALL (see `CallTable`).
-    static func from(_ call: OpaquePointer?) -> Result<CallContext, Refusal> {
-        guard let call else { return .failure(Refusal(status: SB_ERR_INVALID)) }
-        guard let c = CallTable.shared.lookup(call) else { return .failure(Refusal(status: SB_ERR_OUTSIDE_CALL)) }
-        return .success(c)
+    /// The live call a plugin's `sb_call *` names; nil when there is none (`refusal`
+    /// says which status the host function returns then).
+    static func from(_ call: OpaquePointer?) -> CallContext? {
+        call.flatMap { CallTable.shared.lookup($0) }
     }
 
-    struct Refusal: Error { let status: sb_status }
+    /// The status for a handle `from` found no call for: NULL is SB_ERR_INVALID; a
+    /// handle whose call ended (or that was never one) is SB_ERR_OUTSIDE_CALL.
+    static func refusal(_ call: OpaquePointer?) -> sb_status {
+        call == nil ? SB_ERR_INVALID : SB_ERR_OUTSIDE_CALL
+    }
 
     /// Ends the call and returns what the plugin set.
     func close() -> Collected {

@@ -42,11 +42,7 @@ final class CallTable: Sendable {
 
     /// The live call `handle` names; nil when its call has ended or it was never one.
     func lookup(_ handle: OpaquePointer) -> CallContext? {
-        let bits = UInt(bitPattern: handle)
-        let generation = UInt32(truncatingIfNeeded: bits >> 32)
-        let low = UInt32(truncatingIfNeeded: bits)
-        guard low > 0 else { return nil }
-        let index = Int(low - 1)
+        guard let (index, generation) = Self.decode(handle) else { return nil }
         return table.withLock { t in
             guard index < t.slots.count, t.slots[index].generation == generation else { return nil }
             return t.slots[index].call
@@ -56,9 +52,11 @@ final class CallTable: Sendable {
     /// Ends `handle`: later lookups of it fail, and its slot is reused under a new
     /// generation.
     func release(_ handle: OpaquePointer) {
-        let bits = UInt(bitPattern: handle)
-        let index = Int(UInt32(truncatingIfNeeded: bits) - 1)
+        guard let (index, generation) = Self.decode(handle) else { preconditionFailure("call table: release of a handle it never gave") }
         table.withLock { t in
+            // Released once, by the call that holds it: a second release would free the
+            // slot twice and let two calls share it.
+            precondition(index < t.slots.count && t.slots[index].generation == generation, "call table: a handle released twice")
             t.slots[index].call = nil
             t.slots[index].generation = t.slots[index].generation == .max ? 1 : t.slots[index].generation + 1
             t.free.append(index)
@@ -67,6 +65,14 @@ final class CallTable: Sendable {
 
     /// Calls with a handle now (tests).
     var openCalls: Int { table.withLock { t in t.slots.count - t.free.count } }
+
+    /// Slot index and generation of a handle; nil for one this table cannot have given.
+    private static func decode(_ handle: OpaquePointer) -> (index: Int, generation: UInt32)? {
+        let bits = UInt(bitPattern: handle)
+        let low = UInt32(truncatingIfNeeded: bits)
+        guard low > 0 else { return nil }
+        return (Int(low - 1), UInt32(truncatingIfNeeded: bits >> 32))
+    }
 
     private static func handle(index: Int, generation: UInt32) -> OpaquePointer {
         // Slot number + 1 in the low half (never 0), the generation in the high half.

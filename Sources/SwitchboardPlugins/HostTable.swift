@@ -108,11 +108,7 @@ private let hostConfig: @convention(c) (OpaquePointer?) -> sb_str = { ctx in
 }
 
 private let hostReply: @convention(c) (OpaquePointer?, sb_str) -> sb_status = { call, text in
-    let c: CallContext
-    switch CallContext.from(call) {
-    case .success(let found): c = found
-    case .failure(let refusal): return refusal.status
-    }
+    guard let c = CallContext.from(call) else { return CallContext.refusal(call) }
     guard text.len > 0, text.len <= Int(SB_MAX_REPLY_TEXT) else { return SB_ERR_INVALID }
     let s = String(text)
     return c.state.withLock { st in
@@ -123,11 +119,7 @@ private let hostReply: @convention(c) (OpaquePointer?, sb_str) -> sb_status = { 
 }
 
 private let hostAddButton: @convention(c) (OpaquePointer?, sb_str) -> sb_status = { call, title in
-    let c: CallContext
-    switch CallContext.from(call) {
-    case .success(let found): c = found
-    case .failure(let refusal): return refusal.status
-    }
+    guard let c = CallContext.from(call) else { return CallContext.refusal(call) }
     guard title.len > 0, title.len <= Int(SB_MAX_BUTTON_TITLE) else { return SB_ERR_INVALID }
     let s = String(title)
     return c.state.withLock { st in
@@ -139,11 +131,7 @@ private let hostAddButton: @convention(c) (OpaquePointer?, sb_str) -> sb_status 
 }
 
 private let hostHandoff: @convention(c) (OpaquePointer?, sb_str) -> sb_status = { call, reason in
-    let c: CallContext
-    switch CallContext.from(call) {
-    case .success(let found): c = found
-    case .failure(let refusal): return refusal.status
-    }
+    guard let c = CallContext.from(call) else { return CallContext.refusal(call) }
     guard reason.len <= Int(SB_MAX_REPLY_TEXT) else { return SB_ERR_INVALID }
     let s = String(reason)
     return c.state.withLock { st in
@@ -154,11 +142,7 @@ private let hostHandoff: @convention(c) (OpaquePointer?, sb_str) -> sb_status = 
 }
 
 private let hostHistory: @convention(c) (OpaquePointer?, UInt32, sb_history_visitor?, UnsafeMutableRawPointer?) -> sb_status = { call, max, visit, user in
-    let c: CallContext
-    switch CallContext.from(call) {
-    case .success(let found): c = found
-    case .failure(let refusal): return refusal.status
-    }
+    guard let c = CallContext.from(call) else { return CallContext.refusal(call) }
     guard let visit else { return SB_ERR_INVALID }
     guard c.state.withLock({ $0.open }) else { return SB_ERR_OUTSIDE_CALL }
     guard let source = c.history, max > 0 else { return SB_OK }
@@ -186,11 +170,7 @@ private let hostHistory: @convention(c) (OpaquePointer?, UInt32, sb_history_visi
 }
 
 private let hostMedia: @convention(c) (OpaquePointer?, sb_media_visitor?, UnsafeMutableRawPointer?) -> sb_status = { call, visit, user in
-    let c: CallContext
-    switch CallContext.from(call) {
-    case .success(let found): c = found
-    case .failure(let refusal): return refusal.status
-    }
+    guard let c = CallContext.from(call) else { return CallContext.refusal(call) }
     guard let visit else { return SB_ERR_INVALID }
     guard c.state.withLock({ $0.open }) else { return SB_ERR_OUTSIDE_CALL }
     guard let source = c.media else { return SB_ERR_NOT_FOUND }
@@ -234,11 +214,7 @@ private func validName(_ name: sb_str, dots: Bool) -> String? {
 private let reservedEventKeys: Set<String> = ["plugin", "event"]
 
 private let hostJournal: @convention(c) (OpaquePointer?, sb_str, UnsafePointer<sb_field>?, Int) -> sb_status = { call, event, fields, count in
-    let c: CallContext
-    switch CallContext.from(call) {
-    case .success(let found): c = found
-    case .failure(let refusal): return refusal.status
-    }
+    guard let c = CallContext.from(call) else { return CallContext.refusal(call) }
     guard let name = validName(event, dots: true), count >= 0, count <= Int(SB_MAX_EVENT_FIELDS),
           count == 0 || fields != nil else { return SB_ERR_INVALID }
     var detail: [String: String] = [:]
