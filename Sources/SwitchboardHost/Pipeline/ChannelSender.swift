@@ -248,7 +248,6 @@ final class ChannelSender: Service, @unchecked Sendable {
     // MARK: - One entry
 
     private func handle(_ item: OutboxItem, _ client: GraphAPIClient, _ lane: Lane) {
-        let ws = store.workspace(item.workspaceID)
         // Rate limits: wait our turn (short waits; a pair-limited recipient is requeued).
         while true {
             switch shared.withLock({ limiter.acquire(recipient: item.recipient, now: .now) }) {
@@ -266,14 +265,14 @@ final class ChannelSender: Service, @unchecked Sendable {
             break
         }
         switch item.kind {
-        case .send: send(item, ws, client, lane)
-        case .markRead: markRead(item, ws, client)
+        case .send: send(item, client, lane)
+        case .markRead: markRead(item, client)
         }
     }
 
-    private func send(_ item: OutboxItem, _ ws: any WorkspaceStore, _ client: GraphAPIClient, _ lane: Lane) {
+    private func send(_ item: OutboxItem, _ client: GraphAPIClient, _ lane: Lane) {
         guard let body = OutboxBody.decodeSend(item.bodyJSON) else {
-            fail(item, ws, code: nil, title: "outbox entry is not readable", reason: "outbox body is not valid JSON")
+            fail(item, code: nil, title: "outbox entry is not readable", reason: "outbox body is not valid JSON")
             return
         }
         // The 24-hour window is checked before calling the provider (the claim read the
@@ -281,7 +280,7 @@ final class ChannelSender: Service, @unchecked Sendable {
         do {
             let last = item.conversationLastInboundAt ?? .distantPast
             if Date().timeIntervalSince(last) > Self.serviceWindow {
-                fail(item, ws, code: "131047", title: "outside the 24-hour customer service window",
+                fail(item, code: "131047", title: "outside the 24-hour customer service window",
                      reason: "the customer last wrote more than 24 hours ago; only an approved template may be sent",
                      reengagement: true, calledProvider: false)
                 return
@@ -300,11 +299,11 @@ final class ChannelSender: Service, @unchecked Sendable {
             lane.recorded(settler.settleQueued(item, .sent(providerMessageID: receipt.providerMessageID, detail: [
                 "attempt": String(attempt), "provider_message_id": receipt.providerMessageID])))
         } catch {
-            failed(item, ws, error, attempt: attempt)
+            failed(item, error, attempt: attempt)
         }
     }
 
-    private func markRead(_ item: OutboxItem, _ ws: any WorkspaceStore, _ client: GraphAPIClient) {
+    private func markRead(_ item: OutboxItem, _ client: GraphAPIClient) {
         guard let body = OutboxBody.decodeMarkRead(item.bodyJSON) else {
             settler.settle(item, .done)
             return
@@ -315,7 +314,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             settler.settle(item, .done)
         } catch {
             if error.kind.countsAsChannelFailure { recordBreakerFailure() }
-            if error.kind == .auth { holdChannel(item, ws, reason: error.description); return }
+            if error.kind == .auth { holdChannel(item, reason: error.description); return }
             let attempt = item.attempts + 1
             if error.isRetryable, attempt < 5 {
                 let delay = shared.withLock { policy.retry.delay(attempt: attempt, floor: error.retryFloor, random: &rng) }
@@ -330,7 +329,7 @@ final class ChannelSender: Service, @unchecked Sendable {
         }
     }
 
-    private func failed(_ item: OutboxItem, _ ws: any WorkspaceStore, _ error: GraphError, attempt: Int) {
+    private func failed(_ item: OutboxItem, _ error: GraphError, attempt: Int) {
         if error.kind.countsAsChannelFailure {
             recordBreakerFailure()
             setState(.retryableFailure)
@@ -349,14 +348,14 @@ final class ChannelSender: Service, @unchecked Sendable {
                                             "attempt": String(attempt), "error": error.description,
                                             "retry_in_ms": String(Int(after.inSeconds * 1000))]))
         case .fail(let reason):
-            fail(item, ws, code: error.code.map(String.init), title: error.title, reason: reason,
+            fail(item, code: error.code.map(String.init), title: error.title, reason: reason,
                  reengagement: error.kind == .reengagement)
         case .holdChannel(let reason):
-            holdChannel(item, ws, reason: reason)
+            holdChannel(item, reason: reason)
         }
     }
 
-    private func fail(_ item: OutboxItem, _ ws: any WorkspaceStore, code: String?, title: String, reason: String,
+    private func fail(_ item: OutboxItem, code: String?, title: String, reason: String,
                       reengagement: Bool = false, calledProvider: Bool = true) {
         var detail = ["reason": reason]
         if let code { detail["error_code"] = code }
@@ -365,7 +364,7 @@ final class ChannelSender: Service, @unchecked Sendable {
         settler.settle(item, .failed(code: code, title: title, detail: detail))
     }
 
-    private func holdChannel(_ item: OutboxItem, _ ws: any WorkspaceStore, reason: String) {
+    private func holdChannel(_ item: OutboxItem, reason: String) {
         settler.settle(item, .requeue(at: Date(), error: reason))
         if state != .authFailed {
             logger.error("channel credentials refused; sending paused, messages held until the access token is replaced",
