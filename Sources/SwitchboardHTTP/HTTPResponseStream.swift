@@ -70,12 +70,19 @@ public final class HTTPResponseStream: Sendable {
     /// (one line per line of `data`), then a blank line.
     @discardableResult
     public func send(event: String? = nil, id: String? = nil, data: String) -> Bool {
+        write(Self.event(event, id: id, data: data))
+    }
+
+    /// One server-sent event as bytes: `event:` and `id:` when given, every line of
+    /// `data` on a `data:` line of its own, a blank line. (For callers that measure or
+    /// gather events before writing them.)
+    public static func event(_ event: String? = nil, id: String? = nil, data: String) -> [UInt8] {
         var text = ""
         if let event { text += "event: \(event)\n" }
         if let id { text += "id: \(id)\n" }
         for line in data.split(separator: "\n", omittingEmptySubsequences: false) { text += "data: \(line)\n" }
         text += "\n"
-        return write(Array(text.utf8))
+        return Array(text.utf8)
     }
 
     /// Writes an SSE comment line (`: text`), the usual keep-alive.

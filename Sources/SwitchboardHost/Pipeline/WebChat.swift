@@ -225,7 +225,7 @@ final class WebChat: Service, @unchecked Sendable {
         var events: [[UInt8]] = []
         var total = 0
         for m in messages.reversed() {
-            let event = Array("event: message\nid: \(m.id.rawValue)\ndata: \(json(m))\n\n".utf8)
+            let event = HTTPResponseStream.event("message", id: m.id.rawValue, data: json(m))
             if total + event.count > maxBytes { break }
             total += event.count
             events.append(event)
