@@ -3,10 +3,13 @@
 #   make test  builds everything and runs every test; .ci/run calls exactly this.
 #   make fuzz  builds the fuzz targets with libFuzzer and ASan and runs each for
 #              FUZZ_SECONDS (default 60); not part of make test (docs/fuzzing.md).
+#   make install installs a release build for a server: PREFIX (default /usr), SYSCONFDIR
+#              (default /etc), DESTDIR (a staging root). See README, "Install on a server".
+#   make deb   builds dist/switchboard_VERSION_ARCH.deb from the same install (dpkg-deb).
 SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test build release deps clean fuzz llm-local llm-e2e
+.PHONY: run test build release deps clean fuzz llm-local llm-e2e install deb
 
 deps:
 	@scripts/deps.sh run
@@ -27,6 +30,8 @@ test:
 	$(SWIFT) test --skip-build
 	# The inbox and web chat pages in headless Chromium (Selenium), against the real binary.
 	Tests/browser/run.sh
+	# make install and make deb into scratch roots, from the debug build (Tests/install/run.sh).
+	Tests/install/run.sh
 
 # Real models on loopback for the llm plugin (not part of make test; the first run builds
 # llama.cpp from source, minutes on 2 cores): llama.cpp's OpenAI-compatible server with
@@ -41,6 +46,16 @@ llm-e2e: release
 
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) scripts/fuzz.sh $(FUZZ_TARGETS)
+
+PREFIX ?= /usr
+SYSCONFDIR ?= /etc
+install: release
+	@scripts/deps.sh install
+	PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) DESTDIR=$(DESTDIR) scripts/install.sh
+
+deb: release
+	@scripts/deps.sh install
+	scripts/deb.sh
 
 clean:
 	rm -rf .build .build-fuzz

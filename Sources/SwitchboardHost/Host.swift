@@ -178,6 +178,11 @@ final class Host: @unchecked Sendable {
 
     func setReady(_ value: Bool) { readiness.ready.store(value, ordering: .relaxed) }
 
+    /// For the systemd watchdog: the host is ready and its store answers a read.
+    func isHealthy() -> Bool {
+        readiness.ready.load(ordering: .relaxed) && (try? store.workspaces()) != nil
+    }
+
     private func registerHostMetrics() {
         let info = metrics.gauge("switchboard_build_info", help: "Build information; always 1.", labelNames: ["version"])
         info.labels(SwitchboardCLI.version).set(1)

@@ -55,11 +55,17 @@ enum ServeCommand {
         }
         StartupMemory.releaseFreedPages()
         host.setReady(true)
+        // systemd (Type=notify): READY, RELOADING, STOPPING and the watchdog; nothing elsewhere.
+        let systemd = SystemdNotifier(logger: logger)
+        systemd.ready(status: "serving \(config.workspaces.count) workspaces")
+        systemd.startWatchdog(healthy: { host.isHealthy() })
         logger.info("switchboard started", ["version": SwitchboardCLI.version, "workspaces": String(config.workspaces.count),
                                              "channels": String(config.host.channels.count)])
         let signal = group.waitForShutdownSignal(reload: {
             // SIGHUP: re-read the config; what can change live (channels' access tokens and
             // Graph URLs) is applied, anything else needs a restart.
+            systemd.reloading()
+            defer { systemd.ready(status: "serving (reloaded)") }
             do {
                 let fresh = try ConfigLoading.load(path)
                 for s in fresh.secrets { sink.registerSecret(s) }
@@ -69,6 +75,7 @@ enum ServeCommand {
             }
         })
         logger.info("shutting down", ["signal": signal])
+        systemd.stopping()
         host.setReady(false)
         group.stop()
         host.shutdownPlugins()
