@@ -1,0 +1,176 @@
+import Foundation
+import Synchronization
+import Testing
+import SwitchboardTestSupport
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Running a host as a service: `switchboard backup` under load and its restore, and the
+/// systemd notification protocol (`Type=notify`) spoken over a real NOTIFY_SOCKET.
+@Suite(.serialized) struct OperationsTests {
+    /// Backup while four clients post webhooks; then the documented restore (copy the file
+    /// into place of a stopped host's database, start it): every message acknowledged
+    /// before the backup began is in the restored database, exactly once, and the restored
+    /// host serves (it answers a new message).
+    @Test func backupUnderLoadRestoresEverythingAcknowledgedBeforeIt() throws {
+        let h = try PipelineHarness()
+        try h.start()
+        let acknowledged = Mutex<[String]>([])
+        let stop = Atomic<Bool>(false)
+        let posting = DispatchGroup()
+        for client in 0..<4 {
+            DispatchQueue.global().async(group: posting) {
+                var n = 0
+                while !stop.load(ordering: .relaxed) {
+                    let m = h.text("What are your opening hours?", from: "23480355\(client)\(String(format: "%04d", n % 10_000))")
+                    n += 1
+                    if let r = try? h.post([m]), r.status == 200 { acknowledged.withLock { $0.append(m.id) } }
+                }
+            }
+        }
+        func ackedCount() -> Int { acknowledged.withLock { $0.count } }
+        let warm = Date().addingTimeInterval(30)
+        while ackedCount() < 200 && Date() < warm { usleep(10_000) }
+        // Everything acknowledged up to here must be in the copy.
+        let before = acknowledged.withLock { $0 }
+        #expect(before.count >= 200)
+        let backupFile = h.host.dir.appendingPathComponent("backup.db").path
+        let backup = try runSwitchboard(["backup", "--config", h.host.configPath, backupFile], cwd: h.host.dir)
+        let ackedDuringBackup = ackedCount() - before.count
+        stop.store(true, ordering: .relaxed)
+        posting.wait()
+        #expect(backup.status == 0, "backup failed: \(backup.stderr)")
+        #expect(backup.stdout.contains("backed up"), "backup said: \(backup.stdout)")
+        print("[measure] backup under load: \(before.count) acknowledged before, \(ackedDuringBackup) during; \(backup.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
+        // A second backup to the same name is refused and leaves the first intact.
+        let again = try runSwitchboard(["backup", "--config", h.host.configPath, backupFile], cwd: h.host.dir)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("file exists"), "stderr: \(again.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: backupFile + ".partial"))
+
+        // Restore as docs/operations.md says: stop the host, replace the database (and
+        // remove its -wal/-shm), start it.
+        h.host.signal(SIGTERM)
+        #expect(h.host.waitForExit(timeout: 30) == 0)
+        let db = h.host.dir.appendingPathComponent("switchboard.db").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        try FileManager.default.copyItem(atPath: backupFile, toPath: db)
+        let repliesBefore = h.replies.count
+        try h.restart()
+        let received = try h.events().filter { $0.contains(" received ") }
+        var missing = 0, doubled = 0
+        let counts = Dictionary(grouping: received.compactMap { line in before.first { line.contains($0) } }, by: { $0 }).mapValues(\.count)
+        for id in before {
+            switch counts[id] ?? 0 {
+            case 0: missing += 1
+            case 1: break
+            default: doubled += 1
+            }
+        }
+        #expect(missing == 0, "\(missing) of \(before.count) messages acknowledged before the backup are not in it")
+        #expect(doubled == 0)
+        // The restored host serves: a new question is answered.
+        try h.post([h.text("What are your opening hours?", from: "2348039999999")])
+        #expect(h.graph.wait(timeout: .seconds(20)) { g in
+            g.acceptedSends.dropFirst(repliesBefore).contains { $0.to == "2348039999999" }
+        })
+    }
+
+    @Test func backupRefusesMissingDatabaseAndBadArguments() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML())
+        let noDB = try runSwitchboard(["backup", "--config", host.configPath, host.dir.appendingPathComponent("b.db").path], cwd: host.dir)
+        #expect(noDB.status == 1)
+        #expect(noDB.stderr.contains("no database here"), "stderr: \(noDB.stderr)")
+        let noFile = try runSwitchboard(["backup", "--config", host.configPath], cwd: host.dir)
+        #expect(noFile.status == 2)
+        #expect(noFile.stderr.contains("expected one FILE"), "stderr: \(noFile.stderr)")
+    }
+
+    /// sd_notify(3) over a real datagram socket: READY=1 once serving, RELOADING=1 then
+    /// READY=1 around a SIGHUP, WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1 on SIGTERM.
+    @Test func systemdNotifyProtocol() throws {
+        let socketPath = NSTemporaryDirectory() + "sb-notify-\(UUID().uuidString.prefix(8)).sock"
+        let listener = try NotifyListener(path: socketPath)
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML())
+        try host.start(environment: ["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "200000"])
+
+        let ready = listener.wait(timeout: 20) { $0.contains("READY=1") }
+        #expect(ready?.contains("STATUS=serving") == true, "got: \(listener.received)")
+        #expect(ready?.contains("MAINPID=\(host.process.processIdentifier)") == true)
+        // The host answers by then (READY is sent after every service started).
+        #expect(try host.client.get("/readyz").status == 200)
+        // The watchdog is petted repeatedly (every 100 ms here).
+        #expect(listener.wait(timeout: 10) { _ in listener.received.filter { $0 == "WATCHDOG=1" }.count >= 3 } != nil,
+                "got: \(listener.received)")
+
+        host.signal(SIGHUP)
+        #expect(listener.wait(timeout: 10) { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") } != nil, "got: \(listener.received)")
+        #expect(listener.wait(timeout: 10) { $0.contains("READY=1") && $0.contains("reloaded") } != nil, "got: \(listener.received)")
+
+        host.signal(SIGTERM)
+        #expect(listener.wait(timeout: 10) { $0 == "STOPPING=1" } != nil, "got: \(listener.received)")
+        #expect(host.waitForExit(timeout: 30) == 0)
+        let afterStop = listener.received.count
+        usleep(400_000)
+        #expect(listener.received.count == afterStop, "sent after exit: \(listener.received.dropFirst(afterStop))")
+    }
+
+    /// Without NOTIFY_SOCKET nothing is sent and the host runs as before; a NOTIFY_SOCKET
+    /// nobody listens on costs a warning, never the start.
+    @Test func notifySocketNobodyListensOnDoesNotStopTheHost() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML())
+        try host.start(environment: ["NOTIFY_SOCKET": NSTemporaryDirectory() + "sb-nobody-\(UUID().uuidString.prefix(8)).sock"])
+        #expect(try host.client.get("/readyz").status == 200)
+        #expect(host.logText.contains("could not notify systemd"))
+        host.signal(SIGTERM)
+        #expect(host.waitForExit(timeout: 30) == 0)
+    }
+}
+
+/// The service manager's end of NOTIFY_SOCKET: a bound datagram socket, read on a thread.
+private final class NotifyListener: @unchecked Sendable {
+    private let fd: Int32
+    private let path: String
+    private let messages = Mutex<[String]>([])
+
+    init(path: String) throws {
+        self.path = path
+        unlink(path)
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, b) in path.utf8.enumerated() { raw[i] = b }
+        }
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard rc == 0 else { throw HTTPClient.Failure(description: "bind \(path): \(String(cString: strerror(errno)))") }
+        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let thread = Thread { [weak self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while let self {
+                let n = recv(self.fd, &buffer, buffer.count, 0)
+                if n > 0 { self.messages.withLock { $0.append(String(decoding: buffer[0..<n], as: UTF8.self)) } }
+                if n < 0 && errno != EAGAIN && errno != EINTR { return }
+            }
+        }
+        thread.start()
+    }
+
+    var received: [String] { messages.withLock { $0 } }
+
+    /// Waits for a message matching `match`, and returns it.
+    func wait(timeout: Double, _ match: (String) -> Bool) -> String? {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if let m = received.first(where: match) { return m }
+            usleep(20_000)
+        }
+        return received.first(where: match)
+    }
+
+    deinit { close(fd); unlink(path) }
+}
