@@ -106,7 +106,7 @@ public enum SwitchboardCLI {
     static func mainHelp() -> String {
         var s = "Switchboard \(version): WhatsApp operations for small businesses.\n\nUsage: switchboard COMMAND [OPTIONS]\n\nCommands:\n"
         for c in commands {
-            s += "  " + c.name.padding(toLength: 10, withPad: " ", startingAt: 0) + c.summary + "\n"
+            s += "  " + c.name.padding(toLength: max(10, c.name.count + 2), withPad: " ", startingAt: 0) + c.summary + "\n"
         }
         s += "\nRun 'switchboard COMMAND --help' for a command's options."
         return s
