@@ -150,6 +150,8 @@ public enum ConfigSchema {
         ConfigOption("debounce_ms", .integer(0...60_000), .value("0"),
                      "A burst of messages from one customer, each within this many milliseconds of the next, gets one answer: the chain runs once, on the last, with their texts joined (0: every message on its own)."),
         ConfigOption("plugins", .sectionList(plugin), .value("[]"), "The responder chain, in order: the first plugin that replies wins."),
+        ConfigOption("retention_days", .number(greaterThan: 0), .optional("keep"),
+                     "Message content (text, media, payloads) older than this many days is deleted by a background sweep; the messages' metadata and the journal stay. Fractions allowed (0.5: twelve hours)."),
     ])
 
     /// The secrets the shipped config falls back to when the environment does not set

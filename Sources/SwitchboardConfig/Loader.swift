@@ -338,6 +338,7 @@ final class Loader {
             fallback: v.text("fallback"),
             markRead: v.boolean("mark_read") ?? false,
             debounceMilliseconds: v.integer("debounce_ms") ?? 0,
+            retentionDays: v.number("retention_days"),
             plugins: plugins,
             file: file)
         let parse = WorkspaceParse(config: config, values: v, senders: senders)

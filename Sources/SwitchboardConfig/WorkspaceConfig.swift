@@ -18,6 +18,9 @@ public struct WorkspaceConfig: Sendable {
     /// Bursts: messages of one customer each within this many milliseconds of the next
     /// are answered once, together (0: off).
     public var debounceMilliseconds: Int = 0
+    /// Data care: message content (text, payload) older than this many days is deleted by
+    /// a background sweep; nil keeps it forever.
+    public var retentionDays: Double? = nil
     /// The responder chain, in order.
     public var plugins: [PluginConfig]
     /// The file this was read from.

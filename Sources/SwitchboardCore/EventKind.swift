@@ -20,4 +20,10 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     case assigned
     case note
     case workspaceSynced = "workspace_synced"
+    /// Data care: a contact's messages, profile and journal details were erased (who and
+    /// how many in the details, nothing of the content).
+    case contactErased = "contact_erased"
+    /// Data care: the retention sweep emptied the content of messages past
+    /// `retention_days`.
+    case contentExpired = "content_expired"
 }

@@ -86,6 +86,10 @@ final class Host: @unchecked Sendable {
         services += pipeline.services
         Self.addHealthRoutes(&router, readiness: readiness)
         services.append(mediaDownloads)
+        // Data care: message content past a workspace's retention_days is emptied.
+        let retention = RetentionSweeper(store: store, retentionDays: Self.retentionDays(config), logger: logger)
+        self.retention = retention
+        services.append(retention)
         metrics.computedGauge("switchboard_media_downloads", help: "Media downloads for agents running or waiting.") {
             Double(mediaDownloads.inFlight)
         }
@@ -165,6 +169,7 @@ final class Host: @unchecked Sendable {
                 replaced.append(c.id.rawValue)
             }
         }
+        retention.update(Self.retentionDays(fresh))
         logger.info("config reloaded", [
             "credentials_replaced": replaced.joined(separator: ","),
             "note": "workspaces, plugins, routing and server settings change on restart",
@@ -174,6 +179,15 @@ final class Host: @unchecked Sendable {
     /// Tells every plugin instance to stop (after the services stopped).
     func shutdownPlugins() {
         for c in chains { c.shutdown() }
+    }
+
+    /// The retention sweep of every workspace with `retention_days`.
+    let retention: RetentionSweeper
+
+    static func retentionDays(_ config: LoadedConfig) -> [WorkspaceID: Double] {
+        var out: [WorkspaceID: Double] = [:]
+        for w in config.workspaces { if let days = w.retentionDays { out[w.id] = days } }
+        return out
     }
 
     func setReady(_ value: Bool) { readiness.ready.store(value, ordering: .relaxed) }

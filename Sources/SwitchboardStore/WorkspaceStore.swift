@@ -14,6 +14,8 @@ public protocol WorkspaceStore: Sendable {
     var users: any UserRepository { get }
     var tokens: any TokenRepository { get }
     var sessions: any SessionRepository { get }
+    /// Data care: a contact's export and erasure, retention of old message content.
+    var dataCare: any DataCareRepository { get }
 
     /// The workspace's own row, or nil if it was never synced.
     func record() throws -> Workspace?

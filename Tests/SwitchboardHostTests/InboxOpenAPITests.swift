@@ -29,7 +29,7 @@ import SwitchboardStore
         #expect(doc["openapi"] as? String == "3.0.3")
         let f = try InboxFixture()
         let router = f.router(as: InboxFixture.agent("a"))
-        #expect(router.patterns.count == 13)
+        #expect(router.patterns.count == 15)
         var routed: Set<String> = []
         for (method, pattern) in router.patterns {
             routed.insert("\(method) \(pattern)")
@@ -122,6 +122,15 @@ import SwitchboardStore
         check(router, doc, "GET", "/api/v1/events", headers: ["Last-Event-ID": "x"], expect: 400)
         f.clock.advance(seconds: 25 * 3600)
         check(router, doc, "POST", "/api/v1/conversations/\(id)/reply", body: #"{"text":"late"}"#, expect: 409)
+        // Data care: owners only.
+        let contact = c.contactID.rawValue
+        check(router, doc, "GET", "/api/v1/contacts/\(contact)/export", expect: 403)
+        let owner = f.router(as: AuthContext(workspace: "a", userID: "o", name: "o@example.com", role: .owner, credential: .token))
+        check(owner, doc, "GET", "/api/v1/contacts/\(contact)/export", expect: 200)
+        check(owner, doc, "GET", "/api/v1/contacts/ct_nope/export", expect: 404)
+        check(owner, doc, "POST", "/api/v1/contacts/\(contact)/erase", body: "{}", expect: 400)
+        check(owner, doc, "POST", "/api/v1/contacts/\(contact)/erase", body: #"{"confirm":true}"#, expect: 200)
+        check(owner, doc, "POST", "/api/v1/contacts/ct_nope/erase", body: #"{"confirm":true}"#, expect: 404)
 
         var refusing = HTTPRouter()
         let authenticator = Authenticator(store: f.store, logger: Logger(sink: LogSink(level: .error)))

@@ -87,6 +87,35 @@ import SwitchboardTestSupport
         #expect(noFile.stderr.contains("expected one FILE"), "stderr: \(noFile.stderr)")
     }
 
+    /// `switchboard contact export|erase` on a serving host's database: the export holds the
+    /// customer's words, erase needs --yes, and after it the export holds none of them.
+    @Test func contactExportAndEraseFromTheCommandLine() throws {
+        let h = try PipelineHarness()
+        try h.start()
+        try h.post([h.text("Please deliver to 14 Allen Avenue", from: "2348034444444")])
+        #expect(h.waitForReplies(1))
+        let cfg = ["--config", h.host.configPath, "--workspace", "demo"]
+        let export = try runSwitchboard(["contact", "export"] + cfg + ["+2348034444444"], cwd: h.host.dir)
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stdout.contains("14 Allen Avenue"))
+        #expect(export.stdout.contains("switchboard.contact-export/1"))
+        let dryRun = try runSwitchboard(["contact", "erase"] + cfg + ["+2348034444444"], cwd: h.host.dir)
+        #expect(dryRun.status == 1)
+        #expect(dryRun.stdout.contains("would erase"), "\(dryRun.stdout)")
+        let unknown = try runSwitchboard(["contact", "erase"] + cfg + ["--yes", "+2348030000000"], cwd: h.host.dir)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no contact"))
+        let erase = try runSwitchboard(["contact", "erase"] + cfg + ["--yes", "+2348034444444"], cwd: h.host.dir)
+        #expect(erase.status == 0, "\(erase.stderr)")
+        #expect(erase.stdout.contains("erased contact"))
+        // Found by id now (the number is gone), and empty of the customer's words.
+        let id = try #require(export.stdout.firstMatch(of: /"id":"(ct_[0-9A-Z]+)"/)?.output.1)
+        let after = try runSwitchboard(["contact", "export"] + cfg + [String(id)], cwd: h.host.dir)
+        #expect(after.status == 0)
+        #expect(!after.stdout.contains("Allen") && !after.stdout.contains("2348034444444"))
+        #expect(try h.events().contains { $0.contains("contact_erased") })
+    }
+
     /// sd_notify(3) over a real datagram socket: READY=1 once serving, RELOADING=1 then
     /// READY=1 around a SIGHUP, WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1 on SIGTERM.
     @Test func systemdNotifyProtocol() throws {

@@ -1,3 +1,4 @@
+import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardStore
 
@@ -13,5 +14,59 @@ extension InboxAPI {
             next = rows.last.map { PageCursor.encode(ListCursor(at: $0.createdAt, id: $0.id.rawValue)) }
         }
         return Self.json(InboxJSON.Page(items: rows.map(InboxJSON.Contact.init), nextCursor: next))
+    }
+}
+
+extension InboxAPI {
+    /// Data care is the owner's: an admin or agent (or an API token, which acts as admin)
+    /// gets 403.
+    private static func requireOwner(_ context: AuthContext, _ what: String) throws(InboxAPIError) {
+        guard context.role == .owner else {
+            throw InboxAPIError(403, "only the workspace's owner may \(what)", code: "forbidden")
+        }
+    }
+
+    /// `GET /contacts/{id}/export`: everything stored about one contact, one JSON document.
+    func exportContact(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
+        try Self.requireOwner(context, "export a contact's data")
+        let id = ContactID(request.parameter("id") ?? "")
+        guard let json = try DataCare.exportJSON(store: store, workspace: context.workspace, contact: id, at: clock()) else {
+            throw InboxAPIError.notFound("contact \(id) not found")
+        }
+        var response = HTTPResponse.json(json)
+        response.headers.add("Content-Disposition", "attachment; filename=\"contact-\(id.rawValue).json\"")
+        return response
+    }
+
+    /// `POST /contacts/{id}/erase` `{"confirm": true}`: erases the contact's messages,
+    /// profile and journal details (see `DataCareRepository.erase`).
+    func eraseContact(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
+        try Self.requireOwner(context, "erase a contact")
+        guard try Self.jsonObject(request)["confirm"] as? Bool == true else {
+            throw InboxAPIError.badRequest("erasing cannot be undone: send {\"confirm\": true}")
+        }
+        let id = ContactID(request.parameter("id") ?? "")
+        guard let report = try DataCare.erase(store: store, workspace: context.workspace, contact: id,
+                                              by: "\(context.credential == .token ? "token" : "user"):\(context.userID)",
+                                              logger: logger) else {
+            throw InboxAPIError.notFound("contact \(id) not found")
+        }
+        return Self.json(ErasureJSON(report))
+    }
+
+    private struct ErasureJSON: Encodable {
+        let report: ErasureReport
+        init(_ r: ErasureReport) { report = r }
+        enum CodingKeys: String, CodingKey {
+            case contactID = "contact_id", conversations, messages, events, cancelledReplies = "cancelled_replies"
+        }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(report.contact.rawValue, forKey: .contactID)
+            try c.encode(report.conversations, forKey: .conversations)
+            try c.encode(report.messages, forKey: .messages)
+            try c.encode(report.events, forKey: .events)
+            try c.encode(report.cancelledReplies, forKey: .cancelledReplies)
+        }
     }
 }

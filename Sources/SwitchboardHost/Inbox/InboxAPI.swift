@@ -66,6 +66,8 @@ struct InboxAPI: Sendable {
         route("POST", "/conversations/{id}/reopen") { try transition($0, $1, .agentReopen, action: "reopen") }
         route("POST", "/conversations/{id}/handback") { try transition($0, $1, .handBack, action: "hand back") }
         route("GET", "/contacts", listContacts)
+        route("GET", "/contacts/{id}/export", exportContact)
+        route("POST", "/contacts/{id}/erase", eraseContact)
         route("GET", "/search", search)
         route("GET", "/messages/{id}/media", downloadMedia)
         route("GET", "/events", events)

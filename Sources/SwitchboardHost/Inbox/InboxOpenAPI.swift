@@ -863,6 +863,161 @@ enum InboxOpenAPI {
         }
       }
     },
+    "/api/v1/contacts/{id}/export": {
+      "get": {
+        "operationId": "exportContact",
+        "summary": "Everything stored about one contact, as one JSON document (owners only; GDPR access requests)",
+        "tags": [
+          "contacts"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "contact id",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "the export, sent as an attachment",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ContactExport"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "no credential, or a bad one",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "not the workspace's owner",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "no such contact in this workspace",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/contacts/{id}/erase": {
+      "post": {
+        "operationId": "eraseContact",
+        "summary": "Erase a contact: messages' text and payloads, profile and number, journal details; queued replies cancelled (owners only; cannot be undone)",
+        "tags": [
+          "contacts"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "contact id",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "confirm"
+                ],
+                "properties": {
+                  "confirm": {
+                    "type": "boolean",
+                    "enum": [
+                      true
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "what was erased",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Erasure"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "the body is not {\"confirm\": true}",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "no credential, or a bad one",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "not the workspace's owner, or a session request without a valid X-CSRF-Token",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "no such contact in this workspace",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/api/v1/messages/{id}/media": {
       "get": {
         "operationId": "downloadMedia",
@@ -1343,7 +1498,9 @@ enum InboxOpenAPI {
               "failed",
               "assigned",
               "note",
-              "workspace_synced"
+              "workspace_synced",
+              "contact_erased",
+              "content_expired"
             ]
           },
           "conversation_id": {
@@ -1387,6 +1544,157 @@ enum InboxOpenAPI {
             "type": "string",
             "nullable": true,
             "description": "pass as cursor for the next page; null on the last page"
+          }
+        },
+        "additionalProperties": false
+      },
+      "ContactExport": {
+        "type": "object",
+        "required": [
+          "format",
+          "workspace",
+          "exported_at",
+          "contact",
+          "conversations",
+          "messages",
+          "events"
+        ],
+        "properties": {
+          "format": {
+            "type": "string",
+            "enum": [
+              "switchboard.contact-export/1"
+            ]
+          },
+          "workspace": {
+            "type": "string"
+          },
+          "exported_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "contact": {
+            "type": "object",
+            "required": [
+              "id",
+              "e164",
+              "raw_phone",
+              "profile_name",
+              "created_at"
+            ],
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "e164": {
+                "type": "string"
+              },
+              "raw_phone": {
+                "type": "string",
+                "nullable": true
+              },
+              "profile_name": {
+                "type": "string",
+                "nullable": true
+              },
+              "created_at": {
+                "type": "string",
+                "format": "date-time"
+              }
+            }
+          },
+          "conversations": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Conversation"
+            }
+          },
+          "messages": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "id",
+                "conversation_id",
+                "direction",
+                "kind",
+                "text",
+                "created_at",
+                "channel",
+                "provider_message_id",
+                "payload"
+              ],
+              "properties": {
+                "id": {
+                  "type": "string"
+                },
+                "conversation_id": {
+                  "type": "string"
+                },
+                "direction": {
+                  "type": "string"
+                },
+                "kind": {
+                  "type": "string"
+                },
+                "text": {
+                  "type": "string",
+                  "nullable": true
+                },
+                "created_at": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "channel": {
+                  "type": "string"
+                },
+                "provider_message_id": {
+                  "type": "string",
+                  "nullable": true
+                },
+                "payload": {
+                  "nullable": true,
+                  "description": "what the provider sent with the message (JSON), or the reply's buttons and author"
+                }
+              }
+            }
+          },
+          "events": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Event"
+            }
+          }
+        },
+        "additionalProperties": false
+      },
+      "Erasure": {
+        "type": "object",
+        "required": [
+          "contact_id",
+          "conversations",
+          "messages",
+          "events",
+          "cancelled_replies"
+        ],
+        "properties": {
+          "contact_id": {
+            "type": "string"
+          },
+          "conversations": {
+            "type": "integer"
+          },
+          "messages": {
+            "type": "integer",
+            "description": "messages whose text and payload were removed"
+          },
+          "events": {
+            "type": "integer",
+            "description": "journal entries whose details were removed"
+          },
+          "cancelled_replies": {
+            "type": "integer",
+            "description": "replies still queued, not sent"
           }
         },
         "additionalProperties": false

@@ -87,6 +87,8 @@ final class Journal: @unchecked Sendable {
         case .assigned: "conversation assigned"
         case .note: "note added"
         case .workspaceSynced: "workspace synchronised"
+        case .contactErased: "contact erased"
+        case .contentExpired: "old message content deleted"
         }
     }
 }

@@ -304,5 +304,14 @@ enum SQLiteSchema {
             ALTER TABLE outbox ADD COLUMN lease_until INTEGER;
             ALTER TABLE outbox ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
             """),
+
+        // Data care: how far each workspace's retention sweep has emptied old messages
+        // (`DataCareRepository.expireContent`), so a sweep reads only newer rows.
+        Migration(version: 10, name: "retention progress per workspace", sql: """
+            CREATE TABLE retention_progress (
+                workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id),
+                erased_seq   INTEGER NOT NULL
+            );
+            """),
     ]
 }

@@ -1,0 +1,183 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardLog
+import SwitchboardStore
+
+/// Data care for the businesses' customers (GDPR's access and erasure rights, and the
+/// businesses' own retention promises): one implementation behind `switchboard contact
+/// export|erase`, `GET /api/v1/contacts/{id}/export` and `POST /api/v1/contacts/{id}/erase`.
+enum DataCare {
+    /// The export format's name and version, first in every export.
+    static let format = "switchboard.contact-export/1"
+
+    /// Everything stored about one contact as one JSON document; nil when the workspace
+    /// has no such contact.
+    static func exportJSON(store: any Store, workspace: WorkspaceID, contact: ContactID, at now: Date) throws -> String? {
+        guard let export = try store.workspace(workspace).dataCare.export(contact: contact) else { return nil }
+        return InboxJSON.encode(Document(workspace: workspace.rawValue, exportedAt: now, export: export))
+    }
+
+    /// Erases one contact and journals who did it, in one transaction; nil when the
+    /// workspace has no such contact.
+    static func erase(store: any Store, workspace: WorkspaceID, contact: ContactID, by actor: String,
+                      logger: Logger) throws -> ErasureReport? {
+        let journal = Journal(logger: logger)
+        let report: ErasureReport? = try store.workspace(workspace).transaction { ws in
+            guard let report = try ws.dataCare.erase(contact: contact) else { return nil }
+            try journal.record(ws, .contactErased, [
+                "contact": contact.rawValue, "by": actor, "conversations": String(report.conversations),
+                "messages": String(report.messages), "events": String(report.events),
+                "cancelled_replies": String(report.cancelledReplies),
+            ])
+            return report
+        }
+        journal.flush()
+        return report
+    }
+
+    /// The contact a person names: a contact id (`ct_...`) or a phone number in E.164.
+    static func findContact(store: any Store, workspace: WorkspaceID, _ text: String) throws -> Contact? {
+        let ws = store.workspace(workspace)
+        if text.hasPrefix("+") { return try ws.contacts.find(e164: text) }
+        return try ws.contacts.get(ContactID(text))
+    }
+
+    private struct Document: Encodable {
+        let workspace: String
+        let exportedAt: Date
+        let export: ContactDataExport
+
+        enum CodingKeys: String, CodingKey {
+            case format, workspace, exportedAt = "exported_at", contact, conversations, messages, events
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(DataCare.format, forKey: .format)
+            try c.encode(workspace, forKey: .workspace)
+            try c.encode(RFC3339.string(exportedAt), forKey: .exportedAt)
+            try c.encode(ContactExport(export.contact), forKey: .contact)
+            try c.encode(export.conversations.map { InboxJSON.Conversation($0, unread: 0) }, forKey: .conversations)
+            try c.encode(export.messages.map(MessageExport.init), forKey: .messages)
+            try c.encode(export.events.map(InboxJSON.Event.init), forKey: .events)
+        }
+    }
+
+    /// The contact with everything stored of it (the inbox's view has fewer fields).
+    private struct ContactExport: Encodable {
+        let contact: Contact
+        init(_ c: Contact) { contact = c }
+        enum CodingKeys: String, CodingKey { case id, e164, rawPhone = "raw_phone", profileName = "profile_name", createdAt = "created_at" }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(contact.id.rawValue, forKey: .id)
+            try c.encode(contact.e164, forKey: .e164)
+            try c.encode(contact.rawPhone, forKey: .rawPhone)
+            try c.encode(contact.profileName, forKey: .profileName)
+            try c.encode(RFC3339.string(contact.createdAt), forKey: .createdAt)
+        }
+    }
+
+    /// A message as the inbox shows it, plus what the provider sent with it.
+    private struct MessageExport: Encodable {
+        let message: Message
+        init(_ m: Message) { message = m }
+        enum CodingKeys: String, CodingKey { case channel, providerMessageID = "provider_message_id", payload }
+        func encode(to encoder: any Encoder) throws {
+            try InboxJSON.Message(message).encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(message.channelID.rawValue, forKey: .channel)
+            try c.encode(message.providerMessageID, forKey: .providerMessageID)
+            let payload = message.payloadJSON.flatMap { try? JSONDecoder().decode(AnyJSON.self, from: Data($0.utf8)) }
+            try c.encode(payload, forKey: .payload)
+        }
+    }
+}
+
+/// The retention sweep: for each workspace with `retention_days`, empties the content of
+/// its messages older than that, in batches, and journals how many. Runs every quarter of
+/// the shortest retention (at least every second, at most every hour), on a thread of
+/// its own.
+final class RetentionSweeper: Service, @unchecked Sendable {
+    let name = "retention"
+    private let store: any Store
+    private let logger: Logger
+    private let clock: @Sendable () -> Date
+    private let lock = NSCondition()
+    private var retention: [WorkspaceID: Double]
+    private var stopping = false
+    private var thread: Thread?
+    /// Sweeps finished (for tests that wait for one).
+    private(set) var sweeps = 0
+
+    init(store: any Store, retentionDays: [WorkspaceID: Double], logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.retention = retentionDays
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// New retention settings (a reloaded config); applies from the next sweep.
+    func update(_ retentionDays: [WorkspaceID: Double]) {
+        lock.lock(); retention = retentionDays; lock.signal(); lock.unlock()
+    }
+
+    var interval: Double {
+        lock.lock(); defer { lock.unlock() }
+        let shortest = retention.values.min() ?? 1
+        return min(3_600, max(1, shortest * 86_400 / 4))
+    }
+
+    func start() throws {
+        let t = Thread { [weak self] in self?.run() }
+        t.name = "retention"
+        thread = t
+        t.start()
+    }
+
+    func stop(deadline: ContinuousClock.Instant) {
+        lock.lock(); stopping = true; lock.signal(); lock.unlock()
+    }
+
+    private func run() {
+        while true {
+            sweep()
+            let wait = interval
+            lock.lock()
+            if !stopping { _ = lock.wait(until: Date(timeIntervalSinceNow: wait)) }
+            let done = stopping
+            lock.unlock()
+            if done { return }
+        }
+    }
+
+    /// One pass over every workspace with a retention period.
+    func sweep() {
+        lock.lock(); let settings = retention; lock.unlock()
+        for (workspace, days) in settings.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let cutoff = clock().addingTimeInterval(-days * 86_400)
+            var total = 0
+            do {
+                while true {
+                    let n = try store.workspace(workspace).dataCare.expireContent(before: cutoff, limit: 500)
+                    total += n
+                    if n < 500 { break }
+                    lock.lock(); let done = stopping; lock.unlock()
+                    if done { break }
+                }
+                if total > 0 {
+                    let journal = Journal(logger: logger)
+                    try store.workspace(workspace).transaction { ws in
+                        try journal.record(ws, .contentExpired, ["messages": String(total), "retention_days": String(days),
+                                                                 "before": RFC3339.string(cutoff)])
+                    }
+                    journal.flush()
+                }
+            } catch {
+                logger.error("retention sweep failed; tried again at the next sweep",
+                             [LogKey.workspace: workspace.rawValue, LogKey.error: "\(error)"])
+            }
+        }
+        lock.lock(); sweeps += 1; lock.unlock()
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import SwitchboardCore
+
+/// Data care for one workspace (GDPR and the businesses' own promises): everything stored
+/// about one customer, erasing it, and deleting old message content.
+///
+/// Erasing keeps the shape of the history and removes its content: a message keeps its
+/// id, direction, kind, times and delivery status, and loses its text and payload; its
+/// journal entries keep their kind and times and lose their details; the contact keeps
+/// its id and loses its number and name. Reports and counts stay right; nothing of what
+/// the customer said, or of who they are, is left. Other workspaces are untouched: every
+/// statement is bound to this workspace.
+public protocol DataCareRepository: Sendable {
+    /// Everything stored about one contact of this workspace; nil when there is none.
+    func export(contact: ContactID) throws -> ContactDataExport?
+
+    /// Erases one contact in one transaction; nil when there is none. Replies still queued
+    /// to them are cancelled (their messages end `failed`, "contact erased"); a reply
+    /// already being sent finishes. A later message from the same number starts a new
+    /// contact.
+    func erase(contact: ContactID) throws -> ErasureReport?
+
+    /// Removes the text and payload of this workspace's messages created before `cutoff`,
+    /// at most `limit` of them, oldest first; returns how many. Call again until it
+    /// returns less than `limit`.
+    func expireContent(before cutoff: Date, limit: Int) throws -> Int
+}
+
+/// What `export` found: the contact, its conversations, their messages and journal.
+public struct ContactDataExport: Sendable {
+    public let contact: Contact
+    public let conversations: [Conversation]
+    public let messages: [Message]
+    public let events: [Event]
+}
+
+public struct ErasureReport: Sendable, Equatable {
+    public let contact: ContactID
+    public let conversations: Int
+    public let messages: Int
+    public let events: Int
+    /// Replies that were still queued and will not be sent.
+    public let cancelledReplies: Int
+}
