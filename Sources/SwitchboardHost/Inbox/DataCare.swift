@@ -107,6 +107,7 @@ final class RetentionSweeper: Service, @unchecked Sendable {
     private var retention: [WorkspaceID: Double]
     private var stopping = false
     private var thread: Thread?
+    private let finished = DispatchSemaphore(value: 0)
     /// Sweeps finished (for tests that wait for one).
     private(set) var sweeps = 0
 
@@ -129,14 +130,25 @@ final class RetentionSweeper: Service, @unchecked Sendable {
     }
 
     func start() throws {
-        let t = Thread { [weak self] in self?.run() }
+        let t = Thread { [weak self] in
+            self?.run()
+            self?.finished.signal()
+        }
         t.name = "retention"
         thread = t
         t.start()
     }
 
+    /// Stops between batches and waits for the thread (within the deadline), so no sweep
+    /// uses the store after it closes.
     func stop(deadline: ContinuousClock.Instant) {
-        lock.lock(); stopping = true; lock.signal(); lock.unlock()
+        lock.lock(); stopping = true; lock.signal(); let started = thread != nil; lock.unlock()
+        guard started else { return }
+        let left = deadline - ContinuousClock.now
+        let seconds = max(0, Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)
+        if finished.wait(timeout: .now() + seconds) == .timedOut {
+            logger.warn("retention sweep still running at shutdown")
+        }
     }
 
     private func run() {
