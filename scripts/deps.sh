@@ -8,7 +8,7 @@
 set -euo pipefail
 want=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libyaml-dev libmicrohttpd-dev libphonenumber-dev pkg-config)
 if [ "${1:-run}" = test ]; then
-  want+=(gcc make python3 curl chromium chromium-driver python3-selenium python3-pytest)
+  want+=(gcc make python3 python3-venv curl chromium chromium-driver python3-selenium python3-pytest)
 fi
 if [ "${1:-run}" = llm ]; then   # scripts/llm/local.sh: builds llama.cpp from source in a venv
   want+=(python3 python3-venv python3-dev cmake g++ make curl)

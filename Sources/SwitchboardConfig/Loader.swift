@@ -340,7 +340,9 @@ final class Loader {
             debounceMilliseconds: v.integer("debounce_ms") ?? 0,
             plugins: plugins,
             file: file)
-        let parse = WorkspaceParse(config: config, values: v, senders: senders)
+        var withLanguage = config
+        withLanguage.chatLanguage = v.text("chat_language")
+        let parse = WorkspaceParse(config: withLanguage, values: v, senders: senders)
         workspaces.append(parse)
         return parse
     }

@@ -18,6 +18,8 @@ public struct WorkspaceConfig: Sendable {
     /// Bursts: messages of one customer each within this many milliseconds of the next
     /// are answered once, together (0: off).
     public var debounceMilliseconds: Int = 0
+    /// The web chat page's language (`chat_language`); nil: the visitor's browser's.
+    public var chatLanguage: String? = nil
     /// The responder chain, in order.
     public var plugins: [PluginConfig]
     /// The file this was read from.

@@ -5,7 +5,8 @@
 /// string; no generator). The auth routes (login, logout, me) are described here too,
 /// as the contract gives them; they are served by the authentication.
 enum InboxOpenAPI {
-    static let document = #"""
+    /// The routes before the inbox's tools; `document` adds those (InboxOpenAPI+Tools.swift).
+    static let baseDocument = #"""
 {
   "openapi": "3.0.3",
   "info": {
@@ -184,6 +185,15 @@ enum InboxOpenAPI {
             "in": "query",
             "required": false,
             "description": "only conversations on this channel",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "label",
+            "in": "query",
+            "required": false,
+            "description": "only conversations carrying this label (its id)",
             "schema": {
               "type": "string"
             }
@@ -1188,6 +1198,13 @@ enum InboxOpenAPI {
             "type": "integer",
             "minimum": 0,
             "description": "inbound messages since the last outbound one (notes do not count as outbound)"
+          },
+          "labels": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Label"
+            },
+            "description": "the conversation's labels, by name"
           }
         },
         "additionalProperties": false
