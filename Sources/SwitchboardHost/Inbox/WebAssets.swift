@@ -391,7 +391,6 @@ button:disabled { opacity: 0.6; cursor: progress; }
   <form id="composer" class="composer">
     <p id="chat-error" class="error" role="alert"></p>
     <div class="composer-row">
-      <label for="chat-text" class="visually-hidden" data-i18n="chat.your_message">Your message</label>
       <textarea id="chat-text" rows="1" maxlength="4096" placeholder="Type a message" data-i18n-placeholder="chat.placeholder" aria-label="Your message" data-i18n-aria-label="chat.your_message" autocomplete="off"></textarea>
       <button id="chat-send" type="submit" data-i18n="chat.send">Send</button>
     </div>
@@ -1819,7 +1818,7 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
     <h1 data-i18n="login.title">Switchboard inbox</h1>
     <p class="hint" data-i18n="login.hint">Sign in to answer your customers.</p>
     <label for="login-email" data-i18n="login.email">Email</label>
-    <input id="login-email" name="email" type="email" autocomplete="username" required>
+    <input id="login-email" name="email" type="text" inputmode="email" autocomplete="username" autocapitalize="none" spellcheck="false" required>
     <label for="login-password" data-i18n="login.password">Password</label>
     <input id="login-password" name="password" type="password" autocomplete="current-password" required>
     <label for="login-workspace" data-i18n="login.workspace">Workspace</label>
@@ -1844,8 +1843,7 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
     <section id="list-pane" class="list-pane" aria-labelledby="list-heading">
       <h2 id="list-heading" class="visually-hidden" data-i18n="list.heading">Conversations</h2>
       <form id="search-form" class="search" role="search">
-        <label for="search-q" class="visually-hidden" data-i18n="search.label">Search messages</label>
-        <input id="search-q" name="q" type="search" placeholder="Search messages" data-i18n-placeholder="search.label" autocomplete="off">
+        <input id="search-q" name="q" type="search" placeholder="Search messages" data-i18n-placeholder="search.label" aria-label="Search messages" data-i18n-aria-label="search.label">
         <button id="search-submit" type="submit" class="secondary" data-i18n="search.submit">Search</button>
       </form>
       <div id="search-results" class="search-results" hidden>
@@ -1901,8 +1899,7 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
           <div class="thread-actions">
             <button id="action-takeover" type="button" hidden data-i18n="thread.takeover">Take over</button>
             <button id="action-assign-me" type="button" class="secondary" data-i18n="thread.assign_me">Assign to me</button>
-            <label for="assign-select" class="visually-hidden" data-i18n="thread.assign_to">Assign to</label>
-            <select id="assign-select" class="assign-select" hidden></select>
+            <select id="assign-select" class="assign-select" aria-label="Assign to" data-i18n-aria-label="thread.assign_to" hidden></select>
             <button id="action-unassign" type="button" class="secondary" data-i18n="thread.unassign">Unassign</button>
             <button id="action-handback" type="button" class="secondary" data-i18n="thread.handback">Hand back to bot</button>
             <button id="action-reopen" type="button" class="secondary" data-i18n="thread.reopen">Reopen</button>
@@ -1919,7 +1916,6 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
           <p id="canned-status" class="visually-hidden" role="status"></p>
           <div class="composer-row">
             <label class="note-toggle"><input id="note-toggle" type="checkbox"> <span data-i18n="composer.note_toggle">Internal note</span></label>
-            <label for="composer-text" class="visually-hidden" data-i18n="composer.message">Message</label>
             <textarea id="composer-text" rows="2" aria-label="Message" data-i18n-aria-label="composer.message" placeholder="Reply to the customer (Enter to send, Shift+Enter for a new line, / for canned replies)"></textarea>
             <button id="composer-send" type="submit" data-i18n="composer.send">Send</button>
           </div>
