@@ -201,6 +201,22 @@ struct SQLiteContactProfileRepository: ContactProfileRepository {
         }
     }
 
+    func names(of contacts: [ContactID]) throws -> [ContactID: String] {
+        guard !contacts.isEmpty else { return [:] }
+        var result: [ContactID: String] = [:]
+        try scope.read { db in
+            for start in stride(from: 0, to: contacts.count, by: 200) {
+                let chunk = Array(contacts[start..<min(start + 200, contacts.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                let rows = try db.query(
+                    "SELECT contact_id, name FROM contact_profiles WHERE workspace_id = ? AND name IS NOT NULL AND contact_id IN (\(marks))",
+                    [scope.workspaceID] + chunk) { r in (ContactID(r.string(0)), r.string(1)) }
+                for (id, name) in rows { result[id] = name }
+            }
+        }
+        return result
+    }
+
     func notes(_ contact: ContactID, limit: Int) throws -> [ContactNote] {
         try scope.read { db in
             try requireContact(db, contact)

@@ -117,6 +117,8 @@ public protocol ContactProfileRepository: Sendable {
     /// Sets the name (when `name` is given: `.some(nil)` clears it) and/or replaces the
     /// attributes (when given). `notFound` for a contact not in this workspace.
     func update(_ contact: ContactID, name: String??, attributes: [String: String]?) throws -> ContactProfile
+    /// The agents' names of those of `contacts` that have one.
+    func names(of contacts: [ContactID]) throws -> [ContactID: String]
     /// Newest first, at most `limit`.
     func notes(_ contact: ContactID, limit: Int) throws -> [ContactNote]
     /// `notFound` for a contact not in this workspace.

@@ -151,6 +151,10 @@ import SwitchboardStore
         #expect(patched.status == 200, "\(patched.text)")
         #expect(patched.object["name"] as? String == "Ada Obi")
         #expect(try f.ws("a").contactProfiles.profile(c.contactID).attributes == ["city": "Lagos", "tier": "gold"])
+        // The name shows wherever the contact does.
+        #expect(agent.get("/api/v1/contacts").items.first?["name"] as? String == "Ada Obi")
+        #expect((agent.get("/api/v1/conversations/\(c.id)").object["contact"] as? [String: Any])?["name"] as? String == "Ada Obi")
+        #expect((agent.get(path).object["contact"] as? [String: Any])?["name"] as? String == "Ada Obi")
         // Only the name: the attributes stay.
         #expect(request(agent, "PATCH", path, #"{"name":null}"#).status == 200)
         #expect(try f.ws("a").contactProfiles.profile(c.contactID) .attributes.count == 2)

@@ -122,6 +122,8 @@ def test_a_label_and_the_label_filter(browser, base_url, output_dir):
     agent.find_element(By.ID, "contact-attributes").send_keys("city: Lagos\ncake: chocolate")
     agent.find_element(By.ID, "contact-save").click()
     wait(agent, lambda d: d.find_element(By.ID, "contact-heading").text == "Bisi Adeyemi", message="the name was not saved")
+    wait(agent, lambda d: d.find_element(By.ID, "thread-title").text == "Bisi Adeyemi", message="the thread still shows the old name")
+    wait(agent, lambda d: conversation_row(d, labelled)["name"] == "Bisi Adeyemi", message="the list still shows the old name")
     agent.find_element(By.ID, "contact-note-text").send_keys("Wedding on the 20th")
     agent.find_element(By.ID, "contact-note-submit").click()
     wait(agent, lambda d: "Wedding on the 20th" in d.find_element(By.ID, "contact-notes").text)

@@ -185,7 +185,7 @@
     try {
       const detail = await api('GET', `/contacts/${encodeURIComponent(id)}`);
       if (tools.contactId !== id) return;
-      const contact = Object.assign({}, detail.contact, { name: detail.profile.name });
+      const contact = detail.contact;
       state.contacts.set(contact.id, contact);
       setText('contact-heading', contactLabel(contact));
       const number = contact.e164 && contact.e164.startsWith('+') ? contact.e164 : '';

@@ -72,7 +72,8 @@ extension InboxAPI {
                                 beforeEvent: olderEvents ? events.first?.id : nil).encoded
         }
         return Self.json(InboxJSON.ConversationDetail(
-            conversation: try present(conversation, in: ws), contact: InboxJSON.Contact(contact),
+            conversation: try present(conversation, in: ws),
+            contact: InboxJSON.Contact(contact, name: try ws.contactProfiles.names(of: [contact.id])[contact.id]),
             messages: messages.map(InboxJSON.Message.init), events: events.map(InboxJSON.Event.init),
             nextCursor: next))
     }

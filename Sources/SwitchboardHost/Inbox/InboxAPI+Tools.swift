@@ -220,7 +220,7 @@ extension InboxAPI {
             return try JSONDecoder().decode(AnyJSON.self, from: data)
         }
         return Self.json(AnyJSON.object([
-            "contact": try Self.anyJSON(InboxJSON.Contact(contact)),
+            "contact": try Self.anyJSON(InboxJSON.Contact(contact, name: profile.name)),
             "profile": InboxJSON.profile(profile),
             "notes": .array(notes.map(InboxJSON.contactNote)),
             "conversations": .array(items),

@@ -64,17 +64,20 @@ enum InboxJSON {
         var id: String
         var e164: String
         var profileName: String?
+        /// The agents' name for the contact (`ContactProfile.name`), nil without one.
+        var name: String?
         var createdAt: Date
 
-        init(_ c: SwitchboardCore.Contact) {
+        init(_ c: SwitchboardCore.Contact, name: String? = nil) {
             id = c.id.rawValue
             e164 = c.e164
             profileName = c.profileName
+            self.name = name
             createdAt = c.createdAt
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, e164, profileName = "profile_name", createdAt = "created_at"
+            case id, e164, profileName = "profile_name", name, createdAt = "created_at"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -82,6 +85,7 @@ enum InboxJSON {
             try c.encode(id, forKey: .id)
             try c.encode(e164, forKey: .e164)
             try c.encode(profileName, forKey: .profileName)
+            try c.encode(name, forKey: .name)
             try c.encode(RFC3339.string(createdAt), forKey: .createdAt)
         }
     }

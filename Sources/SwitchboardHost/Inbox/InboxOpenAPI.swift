@@ -1215,6 +1215,7 @@ enum InboxOpenAPI {
           "id",
           "e164",
           "profile_name",
+          "name",
           "created_at"
         ],
         "properties": {
@@ -1228,6 +1229,11 @@ enum InboxOpenAPI {
           "profile_name": {
             "type": "string",
             "nullable": true
+          },
+          "name": {
+            "type": "string",
+            "nullable": true,
+            "description": "the name agents gave the contact (PATCH /contacts/{id}), shown instead of profile_name"
           },
           "created_at": {
             "type": "string",
