@@ -295,3 +295,37 @@ def test_strings_follow_the_browser_and_the_workspace(browser, base_url, output_
     wait(driver, lambda d: d.find_element(By.ID, "live").text == "En vivo")
     assert_accessible(driver, "the inbox in Spanish")
     driver.save_screenshot(str(output_dir / "inbox-es.png"))
+
+
+def test_a_new_message_in_my_conversation_notifies_and_counts(browser, base_url, output_dir):
+    agent = browser(DESKTOP)
+    login(agent, base_url, DEMO_EMAIL, "demo")
+    wa_id, conversation = new_whatsapp_conversation(agent, base_url, "I want to speak to a human about my order", name="Gbenga")
+    click_conversation(agent, conversation)
+    wait(agent, lambda d: visible(d, "#action-assign-me")).click()
+    wait(agent, lambda d: "Assigned to you" in d.find_element(By.ID, "thread-meta").text)
+    # Back to the list: the conversation is not open. Notifications allowed, and recorded
+    # (a headless browser shows none).
+    agent.find_element(By.ID, "back").click() if visible(agent, "#back") else agent.execute_script("location.hash = '#/'")
+    wait(agent, lambda d: open_conversation_id(d) is None)
+    agent.execute_script("""
+        window.__notes = [];
+        window.Notification = class { constructor(title, options) { window.__notes.push({title, body: options && options.body}); }
+                                      static get permission() { return 'granted'; } };
+    """)
+    wait(agent, lambda d: conversation in d.execute_script("return SwitchboardInboxTools.mine()"),
+         message="the tools do not know the conversation is mine")
+    customer_writes(base_url, wa_id, "Gbenga", "Hello? Any news about my order?")
+    wait(agent, lambda d: (conversation_row(d, conversation) or {}).get("unread", 0) >= 1, message="the list did not count it")
+    notes = wait(agent, lambda d: d.execute_script("return window.__notes.length ? window.__notes : null"),
+                 message="no desktop notification for a message in my conversation")
+    assert notes[0]["title"] == "New message from Gbenga", notes
+    badge = wait(agent, lambda d: visible(d, "#my-unread"), message="no unread badge")
+    wait(agent, lambda d: d.find_element(By.ID, "my-unread").text.startswith(("1 ", "2 ")))
+    assert "unread in my conversations" in badge.text
+    assert_accessible(agent, "the unread badge")
+    # A message in a conversation that is not mine: no notification.
+    before = len(agent.execute_script("return window.__notes"))
+    _, other = new_whatsapp_conversation(agent, base_url, "I want to speak to a human too", name="Hauwa")
+    time.sleep(0.5)   # the event reached the page (the list shows it); a notification would be there
+    assert len(agent.execute_script("return window.__notes")) == before

@@ -2636,10 +2636,20 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
     mineTimer = setTimeout(() => { mineTimer = null; refreshMine(); }, 300);
   }
 
+  /** Whether the conversation is assigned to me: by the last count, or as the page shows it
+   *  now (an assignment made a moment ago). */
+  function isMine(id) {
+    const { state } = app();
+    if (tools.mine.has(id)) return true;
+    const me = state.user && state.user.id;
+    const shown = state.conversations.find((c) => c.id === id) || (state.thread && state.thread.conversation);
+    return Boolean(me && shown && shown.id === id && shown.assigned_to === me);
+  }
+
   function onEvent(e) {
     const { kind, data } = e.detail || {};
     scheduleMine();
-    if (kind !== 'received' || !data || !tools.mine.has(data.conversation_id)) return;
+    if (kind !== 'received' || !data || !isMine(data.conversation_id)) return;
     const { state, t, contactLabel } = app();
     if (!document.hidden && state.openId === data.conversation_id) return;
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
@@ -2711,6 +2721,9 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
     });
     window.addEventListener('hashchange', () => { if (!state.openId && !$('contact-panel').hidden) toggleContact(false); });
   }
+
+  // For tests: what the tools hold (the conversations assigned to me, their unread count).
+  window.SwitchboardInboxTools = Object.freeze({ mine: () => Array.from(tools.mine), mineUnread: () => tools.mineUnread });
 
   const start = () => {
     if (!window.SwitchboardInboxApp) return;
