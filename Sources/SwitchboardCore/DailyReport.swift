@@ -85,6 +85,15 @@ public enum DailyReport {
         return starts
     }
 
+    /// The day `days` days after `day` (before, when negative), `YYYY-MM-DD`; nil when
+    /// `day` is not a date.
+    public static func day(_ day: String, plus days: Int, timeZone: TimeZone) -> String? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        guard let start = date(day, calendar), let moved = calendar.date(byAdding: .day, value: days, to: start) else { return nil }
+        return dayString(moved, timeZone: timeZone)
+    }
+
     /// `YYYY-MM-DD` of `date` in `timeZone`.
     public static func dayString(_ date: Date, timeZone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)

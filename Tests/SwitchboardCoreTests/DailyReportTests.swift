@@ -30,6 +30,13 @@ import Testing
         #expect(DailyReport.dayStarts(from: "2026-12-03", to: "2026-12-01", timeZone: lagos) == nil)
         #expect(DailyReport.dayStarts(from: "2026-02-30", to: "2026-03-01", timeZone: lagos) == nil)
         #expect(DailyReport.dayStarts(from: "yesterday", to: "2026-03-01", timeZone: lagos) == nil)
+        #expect(DailyReport.day("2026-03-01", plus: -13, timeZone: lagos) == "2026-02-16")
+        // Across a change of daylight saving time: days of 23 and 25 hours are still days.
+        let london = TimeZone(identifier: "Europe/London")!
+        #expect(DailyReport.day("2026-03-28", plus: 2, timeZone: london) == "2026-03-30")
+        let spring = try #require(DailyReport.dayStarts(from: "2026-03-29", to: "2026-03-29", timeZone: london))
+        #expect(spring[1].timeIntervalSince(spring[0]) == 23 * 3_600)
+        #expect(DailyReport.day("2026-3-1", plus: 1, timeZone: lagos) == nil)
     }
 
     @Test func aDayOfTheBotAloneAHandoffAndATakeOver() throws {

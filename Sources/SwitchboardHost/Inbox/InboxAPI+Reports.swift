@@ -23,10 +23,7 @@ extension InboxAPI {
         let zone = TimeZone(identifier: zoneName) ?? TimeZone(identifier: "UTC")!
         let today = DailyReport.dayString(clock(), timeZone: zone)
         let to = request.query["to"] ?? today
-        var from = request.query["from"]
-        if from == nil, let end = DailyReport.dayStarts(from: to, to: to, timeZone: zone)?.first {
-            from = DailyReport.dayString(end.addingTimeInterval(-Double(Self.defaultReportDays - 1) * 86_400 + 3_600 * 12), timeZone: zone)
-        }
+        let from = request.query["from"] ?? DailyReport.day(to, plus: -(Self.defaultReportDays - 1), timeZone: zone)
         guard let from, let starts = DailyReport.dayStarts(from: from, to: to, timeZone: zone) else {
             throw InboxAPIError.badRequest("from and to must be dates (YYYY-MM-DD), from not after to")
         }

@@ -213,11 +213,8 @@ extension InboxAPI {
         let conversations = try ws.contactProfiles.conversations(of: id, limit: 20)
         let unread = try ws.messages.unreadCounts(conversations.map(\.id))
         let labels = try ws.labels.labels(of: conversations.map(\.id))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         let items: [AnyJSON] = try conversations.map { c in
-            let data = try encoder.encode(InboxJSON.Conversation(c, unread: unread[c.id] ?? 0, labels: labels[c.id] ?? []))
-            return try JSONDecoder().decode(AnyJSON.self, from: data)
+            try Self.anyJSON(InboxJSON.Conversation(c, unread: unread[c.id] ?? 0, labels: labels[c.id] ?? []))
         }
         return Self.json(AnyJSON.object([
             "contact": try Self.anyJSON(InboxJSON.Contact(contact, name: profile.name)),
@@ -227,6 +224,7 @@ extension InboxAPI {
         ]))
     }
 
+    /// An object of the API as a JSON value, to be put inside another.
     static func anyJSON<T: Encodable>(_ value: T) throws -> AnyJSON {
         try JSONDecoder().decode(AnyJSON.self, from: Data(InboxJSON.encode(value).utf8))
     }
