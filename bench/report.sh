@@ -31,7 +31,7 @@ storage:
   sqlite: $tmp/switchboard.db
   durability: normal
 log:
-  level: warn
+  level: info
 workspaces:
   dir: $tmp/workspaces
 YAML

@@ -31,6 +31,41 @@ public enum DailyReport {
         }
     }
 
+    /// One journal event as the report reads it: the store gives these (the details it
+    /// needs already taken out of the event's JSON, which is what costs time over a month
+    /// of a busy workspace's journal).
+    public struct Entry: Sendable, Equatable {
+        public var kind: EventKind
+        public var conversation: ConversationID?
+        public var channel: ChannelID?
+        public var at: Date
+        /// `queued`: whether an agent wrote it (the detail has an `author`).
+        public var byAgent: Bool
+        /// `state_changed`: the detail's `from`, `to` and `trigger`.
+        public var from: String?
+        public var to: String?
+        public var trigger: String?
+
+        public init(kind: EventKind, conversation: ConversationID?, channel: ChannelID?, at: Date, byAgent: Bool = false,
+                    from: String? = nil, to: String? = nil, trigger: String? = nil) {
+            self.kind = kind
+            self.conversation = conversation
+            self.channel = channel
+            self.at = at
+            self.byAgent = byAgent
+            self.from = from
+            self.to = to
+            self.trigger = trigger
+        }
+
+        /// The entry of a journal event (its details decoded here).
+        public init(_ event: Event) {
+            let detail = event.kind == .queued || event.kind == .stateChanged ? event.detail ?? [:] : [:]
+            self.init(kind: event.kind, conversation: event.conversationID, channel: event.channelID, at: event.createdAt,
+                      byAgent: detail["author"] != nil, from: detail["from"], to: detail["to"], trigger: detail["trigger"])
+        }
+    }
+
     public struct Row: Sendable, Equatable {
         /// `YYYY-MM-DD` in the workspace's time zone.
         public var date: String
@@ -114,6 +149,11 @@ public enum DailyReport {
     /// Counts `events` (the journal of the range, in id order; other kinds are ignored)
     /// and `starts` into one row per day of `dayStarts` (from `dayStarts(from:to:timeZone:)`).
     public static func compute(events: [Event], starts: [Start], dayStarts: [Date], timeZone: TimeZone) -> Result {
+        compute(entries: events.map(Entry.init), starts: starts, dayStarts: dayStarts, timeZone: timeZone)
+    }
+
+    /// As `compute(events:...)`, from entries the store prepared.
+    public static func compute(entries: [Entry], starts: [Start], dayStarts: [Date], timeZone: TimeZone) -> Result {
         let days = dayStarts.dropLast().map { dayString($0, timeZone: timeZone) }
         var totals = days.map { Row(date: $0, channel: nil) }
         var channels: [ChannelID: [Row]] = [:]
@@ -156,37 +196,37 @@ public enum DailyReport {
             guard let day = dayIndex(start.at) else { continue }
             episodes[start.conversation] = Episode(day: day, channel: start.channel)
         }
-        for event in events {
-            guard let day = dayIndex(event.createdAt) else { continue }
-            let channel = event.channelID
+        for event in entries {
+            guard let day = dayIndex(event.at) else { continue }
+            let channel = event.channel
             switch event.kind {
             case .received:
                 update(day, channel) { $0.messagesIn += 1 }
             case .sent:
                 update(day, channel) { $0.messagesOut += 1 }
             case .queued:
-                guard let conversation = event.conversationID else { break }
-                if event.detail?["author"] != nil {
+                guard let conversation = event.conversation else { break }
+                if event.byAgent {
                     if let w = waiting.removeValue(forKey: conversation) {
-                        let wait = max(0, event.createdAt.timeIntervalSince(w.at))
+                        let wait = max(0, event.at.timeIntervalSince(w.at))
                         update(w.day, w.channel) { $0.firstReplyWaits.append(wait) }
                     }
                 } else {
                     episodes[conversation]?.botReplied = true
                 }
             case .stateChanged:
-                guard let conversation = event.conversationID, let detail = event.detail else { break }
-                let from = detail["from"], to = detail["to"]
+                guard let conversation = event.conversation else { break }
+                let from = event.from, to = event.to
                 if from == "bot" && to == "human" {
                     update(day, channel) { $0.handoffs += 1 }
                     episodes[conversation]?.handedOff = true
-                    if waiting[conversation] == nil { waiting[conversation] = (event.createdAt, day, channel) }
+                    if waiting[conversation] == nil { waiting[conversation] = (event.at, day, channel) }
                 } else if to == "resolved" {
                     close(conversation)
                     waiting[conversation] = nil
                 } else if to == "bot" {
                     waiting[conversation] = nil
-                    if from == "resolved" && detail["trigger"] == "inbound", let channel {
+                    if from == "resolved" && event.trigger == "inbound", let channel {
                         close(conversation)
                         episodes[conversation] = Episode(day: day, channel: channel)
                     }

@@ -258,23 +258,54 @@ struct SQLiteContactProfileRepository: ContactProfileRepository {
 struct SQLiteReportRepository: ReportRepository {
     let scope: SQLiteScope
 
-    func reportInput(from: Date, until: Date) throws -> (events: [Event], starts: [DailyReport.Start]) {
+    /// How far the journal's times may run backwards against its ids (a wall clock set
+    /// back): the id range is widened by this much, and the times then filter exactly.
+    static let clockSlack: TimeInterval = 600
+
+    /// The first event id (of any workspace) created at or after `date`, found by bisection
+    /// over the ids: events are appended by one writer, reading the clock as it appends,
+    /// so their times rise with their ids (up to `clockSlack`). This spares an index on
+    /// the time, which every event would pay for on the ingest path.
+    static func firstID(_ db: SQLiteConnection, atOrAfter date: Date) throws -> Int64 {
+        guard let last = try db.queryOne("SELECT max(id) FROM events", [], { $0.optionalInt64(0) }) ?? nil else { return 1 }
+        var lo: Int64 = 0, hi = last + 1   // the answer is in lo...hi
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            let at = try db.queryOne("SELECT created_at FROM events WHERE id >= ? ORDER BY id LIMIT 1", [mid]) { $0.date(0) }
+            if let at, at < date { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    func reportInput(from: Date, until: Date) throws -> (entries: [DailyReport.Entry], starts: [DailyReport.Start]) {
         try scope.read { db in
             // One read transaction: the events and the conversations of the same moment.
-            let events = try db.query(
+            let low = try Self.firstID(db, atOrAfter: from.addingTimeInterval(-Self.clockSlack))
+            let high = try Self.firstID(db, atOrAfter: until.addingTimeInterval(Self.clockSlack))
+            let entries = try db.query(
                 """
-                SELECT \(SQLiteEventRepository.columns) FROM events
-                WHERE workspace_id = ? AND created_at >= ? AND created_at < ?
+                SELECT kind, conversation_id, channel_id, created_at,
+                       CASE WHEN kind = 'queued' THEN json_extract(detail_json, '$.author') IS NOT NULL ELSE 0 END,
+                       CASE WHEN kind = 'state_changed' THEN json_extract(detail_json, '$.from') END,
+                       CASE WHEN kind = 'state_changed' THEN json_extract(detail_json, '$.to') END,
+                       CASE WHEN kind = 'state_changed' THEN json_extract(detail_json, '$.trigger') END
+                FROM events
+                WHERE workspace_id = ? AND id >= ? AND id < ? AND created_at >= ? AND created_at < ?
                   AND kind IN ('received', 'sent', 'queued', 'state_changed')
                 ORDER BY id
                 """,
-                [scope.workspaceID, from, until], SQLiteEventRepository.read)
+                [scope.workspaceID, low, high, from, until]) { r throws(StoreError) in
+                    DailyReport.Entry(
+                        kind: try r.enumValue(0, EventKind.self), conversation: r.optionalString(1).map { ConversationID($0) },
+                        channel: r.optionalString(2).map { ChannelID($0) }, at: r.date(3), byAgent: r.bool(4),
+                        from: r.optionalString(5), to: r.optionalString(6), trigger: r.optionalString(7))
+                }
             let starts = try db.query(
                 "SELECT id, channel_id, created_at FROM conversations WHERE workspace_id = ? AND created_at >= ? AND created_at < ?",
                 [scope.workspaceID, from, until]) { r in
                     DailyReport.Start(conversation: ConversationID(r.string(0)), channel: ChannelID(r.string(1)), at: r.date(2))
                 }
-            return (events, starts)
+            return (entries, starts)
         }
     }
 }

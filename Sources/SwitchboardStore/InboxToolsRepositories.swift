@@ -130,6 +130,7 @@ public protocol ContactProfileRepository: Sendable {
 /// What the daily report (`DailyReport`) reads: the journal of a time range.
 public protocol ReportRepository: Sendable {
     /// The `received`, `sent`, `queued` and `state_changed` events of this workspace
-    /// created in `from..<until`, in id order, and the conversations created then.
-    func reportInput(from: Date, until: Date) throws -> (events: [Event], starts: [DailyReport.Start])
+    /// created in `from..<until`, in id order (as `DailyReport.Entry`, the details the
+    /// report needs taken out), and the conversations created then.
+    func reportInput(from: Date, until: Date) throws -> (entries: [DailyReport.Entry], starts: [DailyReport.Start])
 }

@@ -31,7 +31,7 @@ extension InboxAPI {
             throw InboxAPIError.badRequest("a report covers at most \(Self.maxReportDays) days")
         }
         let input = try ws.reports.reportInput(from: starts.first!, until: starts.last!)
-        let result = DailyReport.compute(events: input.events, starts: input.starts, dayStarts: starts, timeZone: zone)
+        let result = DailyReport.compute(entries: input.entries, starts: input.starts, dayStarts: starts, timeZone: zone)
         let channels = result.channels.keys.sorted { $0.rawValue < $1.rawValue }
         if format == "csv" {
             var lines = ["date,channel,conversations_started,messages_in,messages_out,bot_only,bot_only_share,handoffs,"
