@@ -15,7 +15,7 @@ bin=${SWITCHBOARD_BIN:-$root/.build/release/switchboard}
 [ -x "$bin" ] || bin=$root/.build/debug/switchboard
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sb-report.XXXXXX")
 pid=""
-trap '[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/workspaces"
 cat > "$tmp/workspaces/bench.yaml" <<'YAML'
 id: bench

@@ -1136,7 +1136,7 @@ enum InboxOpenAPI {
           "code": {
             "type": "string",
             "nullable": true,
-            "description": "machine-readable reason where a client acts on it: outside_window, invalid_transition"
+            "description": "machine-readable reason where a client acts on it: outside_window, invalid_transition, forbidden (a role that may not do this), conflict (a name or shortcut taken)"
           }
         },
         "additionalProperties": false
