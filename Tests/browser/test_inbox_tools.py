@@ -329,3 +329,20 @@ def test_a_new_message_in_my_conversation_notifies_and_counts(browser, base_url,
     _, other = new_whatsapp_conversation(agent, base_url, "I want to speak to a human too", name="Hauwa")
     time.sleep(0.5)   # the event reached the page (the list shows it); a notification would be there
     assert len(agent.execute_script("return window.__notes")) == before
+
+
+def test_assign_to_another_user_of_the_workspace(browser, base_url, output_dir):
+    agent = browser(DESKTOP)
+    login(agent, base_url, DEMO_EMAIL, "demo")
+    _, conversation = new_whatsapp_conversation(agent, base_url, "I want to speak to a human about a refund", name="Ify")
+    click_conversation(agent, conversation)
+    select = wait(agent, lambda d: visible(d, "#assign-select"), message="no list of the workspace's users")
+    emails = [o.text for o in select.find_elements(By.TAG_NAME, "option")]
+    assert DEMO_EMAIL in emails and ADMIN_EMAIL in emails, emails
+    assert "otto@other.test" not in emails, "a user of another workspace is offered"
+    Select(select).select_by_visible_text(ADMIN_EMAIL)
+    wait(agent, lambda d: f"Assigned to {ADMIN_EMAIL}" in d.find_element(By.ID, "thread-meta").text,
+         message="the conversation was not assigned to the chosen user")
+    wait(agent, lambda d: ADMIN_EMAIL in (conversation_row(d, conversation) or {}).get("name", "") or
+         any(ADMIN_EMAIL in t for t in d.execute_script("return Array.from(document.querySelectorAll('#conversation-list .conv-meta'), (e) => e.textContent)")))
+    assert_accessible(agent, "a conversation assigned to someone else")
