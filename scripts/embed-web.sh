@@ -35,7 +35,7 @@ trap 'rm -f "$tmp"' EXIT
     printf '        ("%s", ##"""\n' "$rel"
     cat "$f"
     printf '\n"""##),\n'
-  done < <(find web -type f \( -name '*.html' -o -name '*.css' -o -name '*.js' \) | LC_ALL=C sort)
+  done < <(find web -type f \( -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.json' \) | LC_ALL=C sort)
   echo '    ]'
   echo '}'
 } > "$tmp"

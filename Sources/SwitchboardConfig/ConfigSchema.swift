@@ -149,6 +149,8 @@ public enum ConfigSchema {
         ConfigOption("mark_read", .boolean, .value("false"), "Mark inbound messages as read (blue ticks) when they are processed."),
         ConfigOption("debounce_ms", .integer(0...60_000), .value("0"),
                      "A burst of messages from one customer, each within this many milliseconds of the next, gets one answer: the chain runs once, on the last, with their texts joined (0: every message on its own)."),
+        ConfigOption("chat_language", .choice(["en", "es"]), .optional("the visitor's browser's language"),
+                     "The language of the web chat page, whatever the visitor's browser prefers (en, es)."),
         ConfigOption("plugins", .sectionList(plugin), .value("[]"), "The responder chain, in order: the first plugin that replies wins."),
         ConfigOption("retention_days", .number(greaterThan: 0), .optional("keep"),
                      "Message content (text, media, payloads) older than this many days is deleted by a background sweep; the messages' metadata and the journal stay. Fractions allowed (0.5: twelve hours)."),

@@ -341,7 +341,9 @@ final class Loader {
             retentionDays: v.number("retention_days"),
             plugins: plugins,
             file: file)
-        let parse = WorkspaceParse(config: config, values: v, senders: senders)
+        var withLanguage = config
+        withLanguage.chatLanguage = v.text("chat_language")
+        let parse = WorkspaceParse(config: withLanguage, values: v, senders: senders)
         workspaces.append(parse)
         return parse
     }

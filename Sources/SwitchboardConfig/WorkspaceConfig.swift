@@ -21,6 +21,8 @@ public struct WorkspaceConfig: Sendable {
     /// Data care: message content (text, payload) older than this many days is deleted by
     /// a background sweep; nil keeps it forever.
     public var retentionDays: Double? = nil
+    /// The web chat page's language (`chat_language`); nil: the visitor's browser's.
+    public var chatLanguage: String? = nil
     /// The responder chain, in order.
     public var plugins: [PluginConfig]
     /// The file this was read from.

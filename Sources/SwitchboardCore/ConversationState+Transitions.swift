@@ -10,6 +10,9 @@ public enum ConversationTrigger: String, Sendable, Codable, CaseIterable {
     case inbound
     /// An agent reopened it for themselves.
     case agentReopen = "agent_reopen"
+    /// An agent took a bot conversation over (the button, or a reply of theirs while the
+    /// bot had it), so the bot never talks over a person.
+    case takeOver = "take_over"
 }
 
 public struct InvalidTransition: Error, CustomStringConvertible, Equatable {
@@ -30,6 +33,7 @@ extension ConversationState {
         case (.bot, .inbound), (.human, .inbound): return self
         case (.resolved, .agentReopen): return .human
         case (.resolved, .handBack): return .bot
+        case (.bot, .takeOver): return .human
         default: throw InvalidTransition(from: self, trigger: trigger)
         }
     }

@@ -93,7 +93,8 @@ final class Host: @unchecked Sendable {
         metrics.computedGauge("switchboard_media_downloads", help: "Media downloads for agents running or waiting.") {
             Double(mediaDownloads.inFlight)
         }
-        WebPages().addRoutes(to: &router, workspaces: WebPages.chatWorkspaces(config))
+        WebPages().addRoutes(to: &router, workspaces: WebPages.chatWorkspaces(config),
+                             chatLanguages: WebPages.chatLanguages(config))
 
         let server = config.host.server
         let http = HTTPServer(

@@ -12,10 +12,13 @@ public struct ConversationFilter: Sendable, Equatable {
     public var state: ConversationState?
     public var assignment: Assignment?
     public var channel: ChannelID?
+    /// Only conversations carrying this label (its id).
+    public var label: String?
 
-    public init(state: ConversationState? = nil, assignment: Assignment? = nil, channel: ChannelID? = nil) {
+    public init(state: ConversationState? = nil, assignment: Assignment? = nil, channel: ChannelID? = nil, label: String? = nil) {
         self.state = state
         self.assignment = assignment
         self.channel = channel
+        self.label = label
     }
 }

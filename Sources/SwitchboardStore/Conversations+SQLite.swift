@@ -99,6 +99,10 @@ struct SQLiteConversationRepository: ConversationRepository {
             sql += " AND channel_id = ?"
             values.append(channel)
         }
+        if let label = filter.label {
+            sql += " AND id IN (SELECT conversation_id FROM conversation_labels WHERE workspace_id = ? AND label_id = ?)"
+            values += [scope.workspaceID, label]
+        }
         if let cursor {
             sql += " AND (updated_at < ? OR (updated_at = ? AND id < ?))"
             values += [cursor.at, cursor.at, cursor.id]

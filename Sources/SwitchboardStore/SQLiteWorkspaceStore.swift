@@ -16,6 +16,10 @@ struct SQLiteWorkspaceStore: WorkspaceStore {
     var tokens: any TokenRepository { SQLiteTokenRepository(scope: scope) }
     var sessions: any SessionRepository { SQLiteSessionRepository(scope: scope) }
     var dataCare: any DataCareRepository { SQLiteDataCareRepository(scope: scope) }
+    var cannedReplies: any CannedReplyRepository { SQLiteCannedReplyRepository(scope: scope) }
+    var labels: any LabelRepository { SQLiteLabelRepository(scope: scope) }
+    var contactProfiles: any ContactProfileRepository { SQLiteContactProfileRepository(scope: scope) }
+    var reports: any ReportRepository { SQLiteReportRepository(scope: scope) }
 
     func record() throws -> Workspace? {
         try scope.read { db in

@@ -16,6 +16,11 @@ public protocol WorkspaceStore: Sendable {
     var sessions: any SessionRepository { get }
     /// Data care: a contact's export and erasure, retention of old message content.
     var dataCare: any DataCareRepository { get }
+    /// The inbox's tools: canned replies, labels, contact profiles and notes, the report's journal.
+    var cannedReplies: any CannedReplyRepository { get }
+    var labels: any LabelRepository { get }
+    var contactProfiles: any ContactProfileRepository { get }
+    var reports: any ReportRepository { get }
 
     /// The workspace's own row, or nil if it was never synced.
     func record() throws -> Workspace?

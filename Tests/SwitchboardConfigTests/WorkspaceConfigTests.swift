@@ -130,3 +130,29 @@ import Testing
         ])
     }
 }
+
+@Suite struct ChatLanguageConfigTests {
+    static let base = """
+        id: tienda
+        name: Tienda
+        region: ES
+        timezone: Europe/Madrid
+
+        """
+
+    @Test func aWorkspaceMayFixItsChatsLanguage() throws {
+        #expect(try ConfigLoader.parseWorkspace(Self.base + "chat_language: es\n", file: "ws/tienda.yaml").chatLanguage == "es")
+        #expect(try ConfigLoader.parseWorkspace(Self.base, file: "ws/tienda.yaml").chatLanguage == nil)
+    }
+
+    @Test func aLanguageWithoutACatalogueIsRefused() {
+        do {
+            _ = try ConfigLoader.parseWorkspace(Self.base + "chat_language: fr\n", file: "ws/tienda.yaml")
+            Issue.record("fr was accepted")
+        } catch {
+            let text = error.diagnostics.map(\.description).joined(separator: "\n")
+            #expect(text.contains("ws/tienda.yaml:5:"), "\(text)")
+            #expect(text.contains("en | es") || (text.contains("en") && text.contains("es")), "\(text)")
+        }
+    }
+}

@@ -18,3 +18,11 @@ import Testing
         #expect(throws: InvalidTransition(from: .resolved, trigger: .handoff)) { try ConversationState.resolved.applying(.handoff) }
     }
 }
+
+@Suite struct TakeOverTests {
+    @Test func anAgentTakesABotConversationOverAndNothingElse() throws {
+        #expect(try ConversationState.bot.applying(.takeOver) == .human)
+        #expect(throws: InvalidTransition(from: .human, trigger: .takeOver)) { try ConversationState.human.applying(.takeOver) }
+        #expect(throws: InvalidTransition(from: .resolved, trigger: .takeOver)) { try ConversationState.resolved.applying(.takeOver) }
+    }
+}

@@ -138,11 +138,13 @@ import SwitchboardStore
         #expect(messages[1]["author"] as? String == "user-1")
         #expect(messages[2]["status"] is NSNull)
         #expect(messages[2]["author"] as? String == "user-1")
+        // The agent's reply took the bot conversation over (and it was nobody's): then queued.
         let events = try #require(r.object["events"] as? [[String: Any]])
-        #expect(events.map { $0["kind"] as? String } == ["queued", "note"])
-        #expect((events[0]["detail"] as? [String: Any])?["author"] as? String == "user-1")
-        #expect(events[0]["message_id"] as? String == messages[1]["id"] as? String)
-        #expect(events[0]["id"] is Int)
+        #expect(events.map { $0["kind"] as? String } == ["state_changed", "assigned", "queued", "note"])
+        #expect((events[0]["detail"] as? [String: Any])?["trigger"] as? String == "take_over")
+        #expect((events[2]["detail"] as? [String: Any])?["author"] as? String == "user-1")
+        #expect(events[2]["message_id"] as? String == messages[1]["id"] as? String)
+        #expect(events[2]["id"] is Int)
     }
 
     /// The detail reads the history backwards a page at a time: the newest `limit`

@@ -29,7 +29,7 @@ import SwitchboardStore
         #expect(doc["openapi"] as? String == "3.0.3")
         let f = try InboxFixture()
         let router = f.router(as: InboxFixture.agent("a"))
-        #expect(router.patterns.count == 15)
+        #expect(router.patterns.count == 13 + 15 + 2)   // + the inbox's tools (issue 13), data care (issue 14)
         var routed: Set<String> = []
         for (method, pattern) in router.patterns {
             routed.insert("\(method) \(pattern)")
@@ -40,7 +40,8 @@ import SwitchboardStore
             let inPattern = Set(pattern.matches(of: /\{(\w+)\}/).map { String($0.output.1) })
             #expect(documentedPath == inPattern, "\(method) \(pattern): path parameters")
             for p in parameters where p["in"] as? String == "path" { #expect(p["required"] as? Bool == true) }
-            if method == "POST", !pattern.hasSuffix("resolve"), !pattern.hasSuffix("reopen"), !pattern.hasSuffix("handback") {
+            if method == "POST", !pattern.hasSuffix("resolve"), !pattern.hasSuffix("reopen"), !pattern.hasSuffix("handback"),
+               !pattern.hasSuffix("takeover") {
                 #expect(op["requestBody"] != nil, "\(method) \(pattern) has no request body")
             }
         }
@@ -131,6 +132,46 @@ import SwitchboardStore
         check(owner, doc, "POST", "/api/v1/contacts/\(contact)/erase", body: "{}", expect: 400)
         check(owner, doc, "POST", "/api/v1/contacts/\(contact)/erase", body: #"{"confirm":true}"#, expect: 200)
         check(owner, doc, "POST", "/api/v1/contacts/ct_nope/erase", body: #"{"confirm":true}"#, expect: 404)
+
+        // The inbox's tools.
+        let admin = f.router(as: InboxAPIToolsTests.admin("a"))
+        check(admin, doc, "POST", "/api/v1/canned-replies", body: #"{"shortcut":"hours","text":"8 to 7"}"#, expect: 201)
+        check(router, doc, "POST", "/api/v1/canned-replies", body: #"{"shortcut":"x","text":"y"}"#, expect: 403)
+        check(admin, doc, "POST", "/api/v1/canned-replies", body: #"{"shortcut":"hours","text":"again"}"#, expect: 409)
+        check(admin, doc, "POST", "/api/v1/canned-replies", body: #"{"shortcut":"a b","text":"y"}"#, expect: 400)
+        check(router, doc, "GET", "/api/v1/canned-replies", expect: 200)
+        let cannedID = try #require(try f.ws("a").cannedReplies.list().first?.id)
+        check(admin, doc, "PUT", "/api/v1/canned-replies/\(cannedID)", body: #"{"shortcut":"open","text":"9 to 5"}"#, expect: 200)
+        check(admin, doc, "PUT", "/api/v1/canned-replies/cr_nope", body: #"{"shortcut":"open","text":"9 to 5"}"#, expect: 404)
+        check(admin, doc, "DELETE", "/api/v1/canned-replies/\(cannedID)", expect: 200)
+        check(admin, doc, "DELETE", "/api/v1/canned-replies/\(cannedID)", expect: 404)
+        check(admin, doc, "POST", "/api/v1/labels", body: #"{"name":"vip","color":"purple"}"#, expect: 201)
+        check(admin, doc, "POST", "/api/v1/labels", body: #"{"name":"plain"}"#, expect: 201)
+        check(admin, doc, "POST", "/api/v1/labels", body: #"{"name":"vip"}"#, expect: 409)
+        check(admin, doc, "POST", "/api/v1/labels", body: #"{"name":""}"#, expect: 400)
+        check(router, doc, "GET", "/api/v1/labels", expect: 200)
+        let labelID = try #require(try f.ws("a").labels.list().first?.id)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/labels", body: "{\"label_id\":\"\(labelID)\"}", expect: 200)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/labels", body: "{}", expect: 400)
+        check(router, doc, "GET", "/api/v1/conversations?label=\(labelID)", expect: 200)
+        check(router, doc, "GET", "/api/v1/conversations/\(id)", expect: 200)
+        check(router, doc, "DELETE", "/api/v1/conversations/\(id)/labels/\(labelID)", expect: 200)
+        check(router, doc, "DELETE", "/api/v1/conversations/cv_nope/labels/\(labelID)", expect: 404)
+        check(admin, doc, "DELETE", "/api/v1/labels/\(labelID)", expect: 200)
+        check(admin, doc, "DELETE", "/api/v1/labels/\(labelID)", expect: 404)
+        check(router, doc, "GET", "/api/v1/users", expect: 200)
+        let contactID = c.contactID.rawValue
+        check(router, doc, "PATCH", "/api/v1/contacts/\(contactID)", body: #"{"name":"Ada","attributes":{"city":"Lagos"}}"#, expect: 200)
+        check(router, doc, "PATCH", "/api/v1/contacts/\(contactID)", body: #"{"attributes":[]}"#, expect: 400)
+        check(router, doc, "POST", "/api/v1/contacts/\(contactID)/notes", body: #"{"text":"likes chocolate"}"#, expect: 201)
+        check(router, doc, "POST", "/api/v1/contacts/\(contactID)/notes", body: #"{"text":""}"#, expect: 400)
+        check(router, doc, "GET", "/api/v1/contacts/\(contactID)", expect: 200)
+        check(router, doc, "GET", "/api/v1/contacts/ct_nope", expect: 404)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/takeover", expect: 200)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/takeover", expect: 409)
+        check(admin, doc, "GET", "/api/v1/reports/daily", expect: 200)
+        check(admin, doc, "GET", "/api/v1/reports/daily?from=2026-01-02&to=2026-01-01", expect: 400)
+        check(router, doc, "GET", "/api/v1/reports/daily", expect: 403)
 
         var refusing = HTTPRouter()
         let authenticator = Authenticator(store: f.store, logger: Logger(sink: LogSink(level: .error)))

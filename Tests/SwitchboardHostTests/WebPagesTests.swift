@@ -14,14 +14,14 @@ import SwitchboardHTTP
         return u.appendingPathComponent("web")
     }()
 
-    /// Every .html, .css and .js file under web/, by path under web/.
+    /// Every .html, .css, .js and .json file under web/, by path under web/.
     static func filesOnDisk() throws -> [String: String] {
         let root = webFolder.standardizedFileURL.path
         guard let walker = FileManager.default.enumerator(atPath: root) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: root])
         }
         var files: [String: String] = [:]
-        for case let rel as String in walker where rel.hasSuffix(".html") || rel.hasSuffix(".css") || rel.hasSuffix(".js") {
+        for case let rel as String in walker where rel.hasSuffix(".html") || rel.hasSuffix(".css") || rel.hasSuffix(".js") || rel.hasSuffix(".json") {
             files[rel] = try String(contentsOfFile: root + "/" + rel, encoding: .utf8)
         }
         return files

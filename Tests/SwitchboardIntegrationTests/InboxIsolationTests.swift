@@ -119,6 +119,43 @@ import SwitchboardTestSupport
             #expect(!(found ?? []).contains { "\($0)".contains(id) || "\($0)".contains("secret") || "\($0)".contains("2348031234567") },
                     "GET \(path) leaks")
         }
+        // The inbox's tools: A's canned reply, label and contact answer B's token (which
+        // acts as an admin) 404 too, and B's listings and report hold nothing of A's.
+        let contactID = try #require(items(contacts)?.first?["id"] as? String)
+        let canned = try post("/api/v1/canned-replies", tokenA, #"{"shortcut":"secret","text":"a secret canned reply"}"#)
+        #expect(canned.status == 201)
+        let cannedID = try #require((try canned.json() as? [String: Any])?["id"] as? String)
+        let label = try post("/api/v1/labels", tokenA, #"{"name":"secret-label"}"#)
+        #expect(label.status == 201)
+        let labelID = try #require((try label.json() as? [String: Any])?["id"] as? String)
+        #expect(try post("/api/v1/conversations/\(id)/labels", tokenA, "{\"label_id\":\"\(labelID)\"}").status == 200)
+        #expect(try post("/api/v1/contacts/\(contactID)/notes", tokenA, #"{"text":"a secret note"}"#).status == 201)
+        for (method, path, body) in [
+            ("GET", "/api/v1/contacts/\(contactID)", ""),
+            ("PATCH", "/api/v1/contacts/\(contactID)", #"{"name":"renamed by b"}"#),
+            ("POST", "/api/v1/contacts/\(contactID)/notes", #"{"text":"b note"}"#),
+            ("POST", "/api/v1/conversations/\(id)/takeover", ""),
+            ("POST", "/api/v1/conversations/\(id)/labels", "{\"label_id\":\"\(labelID)\"}"),
+            ("DELETE", "/api/v1/conversations/\(id)/labels/\(labelID)", ""),
+            ("PUT", "/api/v1/canned-replies/\(cannedID)", #"{"shortcut":"mine","text":"from b"}"#),
+            ("DELETE", "/api/v1/canned-replies/\(cannedID)", ""),
+            ("DELETE", "/api/v1/labels/\(labelID)", ""),
+        ] {
+            let r = try c.request(method, path, headers: ["Authorization": "Bearer \(tokenB)", "Content-Type": "application/json"],
+                                  body: Array(body.utf8))
+            #expect(r.status == 404, "\(method) \(path): \(r.status) \(r.text)")
+            #expect(!r.text.contains("secret"), "\(method) \(path) leaks")
+        }
+        for path in ["/api/v1/canned-replies", "/api/v1/labels", "/api/v1/users", "/api/v1/conversations?label=\(labelID)",
+                     "/api/v1/reports/daily", "/api/v1/reports/daily?format=csv"] {
+            let r = try get(path, tokenB)
+            #expect(r.status == 200, "GET \(path)")
+            #expect(!r.text.contains("secret") && !r.text.contains(id) && !r.text.contains("wa-a"), "GET \(path) leaks: \(r.text)")
+        }
+        let labelled = try get("/api/v1/conversations/\(id)", tokenA)
+        #expect(labelled.text.contains("secret-label") && !labelled.text.contains("renamed by b"))
+        #expect(try get("/api/v1/contacts/\(contactID)", tokenA).text.contains("a secret note"))
+
         // B's own conversation is there for B (so its empty answers are not breakage).
         #expect(items(try get("/api/v1/conversations", tokenB))?.count == 1)
 

@@ -70,13 +70,15 @@ def browser(request, output_dir):
     and localStorage), quit after the test; on failure each saves a screenshot."""
     drivers = []
 
-    def make(size=DESKTOP):
+    def make(size=DESKTOP, language="en-US"):
         options = webdriver.ChromeOptions()
         options.binary_location = _chromium()
         for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--no-first-run", "--disable-extensions", "--lang=en-US",
+                    "--no-first-run", "--disable-extensions", f"--lang={language}",
                     f"--window-size={size[0]},{size[1]}"):
             options.add_argument(arg)
+        # The browser's languages (navigator.languages, Accept-Language), which the pages' strings follow.
+        options.add_experimental_option("prefs", {"intl.accept_languages": language})
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         driver = webdriver.Chrome(service=Service(executable_path=_chromedriver()), options=options)
         driver.set_page_load_timeout(30)

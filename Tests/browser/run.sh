@@ -7,6 +7,7 @@
 #   Tests/browser/run.sh -m "not chat"     all but the web chat walk (needs the chat endpoints)
 #   Tests/browser/run.sh -k walk -x        any pytest arguments
 #
+# Accessibility: axe-core (axe-selenium-python, installed once into .build/browser-venv).
 # Starts the real `switchboard serve` ($SWITCHBOARD_BIN, default .build/debug/switchboard)
 # on port 0 with a temporary config (workspaces `demo`, the bakery of config/, with a
 # WhatsApp number whose Graph API is a local fake, and `other`),
@@ -16,11 +17,24 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${SWITCHBOARD_BIN:-$root/.build/debug/switchboard}
-python=${PYTHON:-/usr/bin/python3}   # Debian's: where python3-selenium is installed
 out=$root/test-output/browser
 [ -x "$bin" ] || { echo "browser tests: no switchboard binary at $bin (swift build, or set SWITCHBOARD_BIN)" >&2; exit 2; }
-"$python" -c 'import selenium, pytest' 2>/dev/null || {
-  echo "browser tests: $python cannot import selenium and pytest (scripts/deps.sh test installs python3-selenium, python3-pytest)" >&2; exit 2; }
+/usr/bin/python3 -c 'import selenium, pytest' 2>/dev/null || {
+  echo "browser tests: /usr/bin/python3 cannot import selenium and pytest (scripts/deps.sh test installs python3-selenium, python3-pytest)" >&2; exit 2; }
+# Accessibility is checked with axe-core, which the PyPI package axe-selenium-python bundles
+# (axe.min.js): it goes into a venv of its own beside the build (.build/browser-venv) that
+# sees Debian's selenium and pytest (--system-site-packages; --no-deps keeps them), made once.
+python=${PYTHON:-}
+if [ -z "$python" ]; then
+  venv=${SB_BROWSER_VENV:-$root/.build/browser-venv}
+  if ! "$venv/bin/python" -c 'import axe_selenium_python, selenium, pytest' 2>/dev/null; then
+    echo "browser tests: making $venv with axe-selenium-python" >&2
+    /usr/bin/python3 -m venv --system-site-packages "$venv" >&2 \
+      && "$venv/bin/pip" install -q --disable-pip-version-check --no-deps 'axe-selenium-python==2.1.6' >&2 || {
+      echo "browser tests: could not install axe-selenium-python into $venv (python3-venv and the package index needed once)" >&2; exit 2; }
+  fi
+  python=$venv/bin/python
+fi
 mkdir -p "$out"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sb-browser.XXXXXX")
 pid=""
@@ -58,6 +72,7 @@ id: other
 name: Other Business
 region: NG
 timezone: Africa/Lagos
+chat_language: es          # its web chat is in Spanish, whatever the browser prefers
 plugins:
   - name: handoff
     config:
@@ -114,12 +129,14 @@ done
 # One agent per workspace, as an operator would add them (the server is running: the
 # workspaces are synchronised). Without the command (before the auth branch), the tests
 # that log in fail and say so; the others still run.
+# And an admin of demo (canned replies, labels, reports).
 export SB_DEMO_EMAIL=ada@demo.test SB_OTHER_EMAIL=otto@other.test SB_PASSWORD='correct horse battery staple'
-for ws in demo other; do
-  if [ "$ws" = demo ]; then email=$SB_DEMO_EMAIL; else email=$SB_OTHER_EMAIL; fi
+export SB_DEMO_ADMIN_EMAIL=ava@demo.test
+for who in demo:$SB_DEMO_EMAIL:agent other:$SB_OTHER_EMAIL:agent demo:$SB_DEMO_ADMIN_EMAIL:admin; do
+  IFS=: read -r ws email role <<< "$who"
   if ! printf '%s\n' "$SB_PASSWORD" | "$bin" user add --config "$tmp/switchboard.yaml" --workspace "$ws" \
-      --email "$email" --role agent --password-stdin > "$tmp/user-$ws.out" 2>&1; then
-    echo "browser tests: could not add $email to $ws: $(cat "$tmp/user-$ws.out")" >&2
+      --email "$email" --role "$role" --password-stdin > "$tmp/user-$ws-$role.out" 2>&1; then
+    echo "browser tests: could not add $email to $ws: $(cat "$tmp/user-$ws-$role.out")" >&2
   fi
 done
 

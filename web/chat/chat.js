@@ -11,6 +11,9 @@
 (() => {
   'use strict';
 
+  /** A string of the page's language (web/i18n/); the key itself without the catalogue. */
+  const t = (key, values) => (window.SwitchboardI18n ? window.SwitchboardI18n.t(key, values) : key);
+
   const HISTORY_LIMIT = 200;
   const VISITOR_PATTERN = /^[0-9a-f]{32}$/;
 
@@ -109,11 +112,11 @@
   function renderMessage(message) {
     const mine = message.direction === 'inbound';
     const li = el('li', { class: `msg ${mine ? 'msg-visitor' : 'msg-business'}`, 'data-id': message.id || null });
-    li.append(el('span', { class: 'visually-hidden' }, mine ? 'You: ' : 'Reply: '));
+    li.append(el('span', { class: 'visually-hidden' }, mine ? t('chat.you') : t('chat.reply')));
     li.append(el('p', { class: 'msg-text' }, String(message.text ?? '')));
     let meta = formatTime(message.created_at);
-    if (message.pending) meta = 'Sending…';
-    if (message.failed) meta = 'Not sent';
+    if (message.pending) meta = t('chat.sending');
+    if (message.failed) meta = t('chat.not_sent');
     li.append(el('p', { class: 'msg-meta' }, meta));
     return li;
   }
@@ -196,13 +199,13 @@
       render();
       return true;
     }
-    let why = 'The message could not be sent. Check your connection and try again.';
+    let why = t('chat.send_failed');
     if (res) {
       try {
         const answer = await res.json();
-        if (answer && typeof answer.error === 'string') why = `Not sent: ${answer.error}`;
+        if (answer && typeof answer.error === 'string') why = t('chat.not_sent_because', { reason: answer.error });
       } catch (e) { /* keep the general sentence */ }
-      if (res.status === 429) why = 'You are sending messages too fast. Wait a moment, then try again.';
+      if (res.status === 429) why = t('chat.too_fast');
     }
     const i = state.messages.indexOf(local);
     if (i >= 0) state.messages.splice(i, 1);
@@ -233,9 +236,9 @@
     const es = new EventSource(url);
     state.events = es;
     const status = $('chat-status');
-    es.onopen = () => { status.textContent = 'Online'; status.dataset.state = 'on'; };
+    es.onopen = () => { status.textContent = t('chat.online'); status.dataset.state = 'on'; };
     es.onerror = () => {
-      status.textContent = 'Reconnecting…';
+      status.textContent = t('chat.reconnecting');
       status.dataset.state = 'off';
       if (es.readyState === EventSource.CLOSED) setTimeout(() => { if (state.events === es) connect(); }, 5000);
     };
@@ -250,7 +253,7 @@
     state.workspace = workspaceFromPath(location.pathname);
     const status = $('chat-status');
     if (!state.workspace) {
-      status.textContent = 'This chat address is not valid.';
+      status.textContent = t('chat.bad_address');
       $('chat-send').disabled = true;
       $('chat-text').disabled = true;
       return;
@@ -275,6 +278,11 @@
     visitorId: () => state.visitor,
   });
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  // The strings first (web/i18n/i18n.js), then the page.
+  const start = () => {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+    else init();
+  };
+  if (window.SwitchboardI18n) window.SwitchboardI18n.ready.then(start);
+  else start();
 })();

@@ -7,6 +7,9 @@
 (() => {
   'use strict';
 
+  /** A string of the page's language (web/i18n/); the key itself without the catalogue. */
+  const t = (key, values) => (window.SwitchboardI18n ? window.SwitchboardI18n.t(key, values) : key);
+
   const API = '/api/v1';
   // Every EventKind of SwitchboardCore (WebPagesTests checks): an EventSource hears only
   // the event names it listens to.
@@ -32,6 +35,7 @@
     listSeq: 0,
     threadSeq: 0,
     drafts: new Map(),     // conversation id -> unsent composer text
+    users: new Map(),      // user id -> {id, email, role}, filled by tools.js (names of assignees)
   };
 
   // ---- DOM helpers: text only, never HTML
@@ -96,7 +100,7 @@
         cache: 'no-store',
       });
     } catch (e) {
-      throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.');
+      throw new ApiError(0, t('api.unreachable'));
     }
     const text = await res.text();
     let data = null;
@@ -104,9 +108,9 @@
       try { data = JSON.parse(text); } catch (e) { data = null; }
     }
     if (!res.ok) {
-      const message = (data && typeof data.error === 'string' && data.error) || `The server answered ${res.status}.`;
+      const message = (data && typeof data.error === 'string' && data.error) || t('api.status', { status: res.status });
       const err = new ApiError(res.status, message, data && data.code);
-      if (res.status === 401 && path !== '/login' && state.user) sessionEnded('Your session ended. Please sign in again.');
+      if (res.status === 401 && path !== '/login' && state.user) sessionEnded(t('login.session_ended'));
       throw err;
     }
     return data;
@@ -115,22 +119,22 @@
   // ---- Rendering (pure: data in, nodes out; exported for tests)
 
   const STATUS = {
-    queued: { mark: '◷', label: 'Queued' },
-    sending: { mark: '◷', label: 'Sending' },
-    sent: { mark: '✓', label: 'Sent' },
-    delivered: { mark: '✓✓', label: 'Delivered' },
-    read: { mark: '✓✓', label: 'Read' },
-    failed: { mark: '✗', label: 'Failed' },
+    queued: { mark: '◷', label: 'status.queued' },
+    sending: { mark: '◷', label: 'status.sending' },
+    sent: { mark: '✓', label: 'status.sent' },
+    delivered: { mark: '✓✓', label: 'status.delivered' },
+    read: { mark: '✓✓', label: 'status.read' },
+    failed: { mark: '✗', label: 'status.failed' },
   };
 
   /** The delivery ticks of an outbound message: ◷ ✓ ✓✓ (blue when read) ✗ with the error. */
   function renderStatus(message) {
     const s = STATUS[message.status] || { mark: '?', label: String(message.status || 'unknown') };
     const wrap = el('span', { class: `status status-${message.status || 'unknown'}` });
-    let label = s.label;
+    let label = t(s.label);
     if (message.status === 'failed') {
-      const why = message.error_title || 'not delivered';
-      label = `Failed: ${why}`;
+      const why = message.error_title || t('status.not_delivered');
+      label = t('status.failed_because', { reason: why });
     }
     wrap.append(el('span', { class: 'tick', 'aria-hidden': 'true', title: label }, s.mark));
     if (message.status === 'failed') {
@@ -143,10 +147,10 @@
   }
 
   function authorLabel(message) {
-    if (message.direction === 'inbound' && message.kind !== 'note') return 'Customer';
-    if (state.user && message.author && (message.author === state.user.id || message.author === state.user.email)) return 'You';
-    if (message.author) return message.author;
-    return message.kind === 'note' ? 'Agent' : 'Bot';
+    if (message.direction === 'inbound' && message.kind !== 'note') return t('author.customer');
+    if (state.user && message.author && (message.author === state.user.id || message.author === state.user.email)) return t('author.you');
+    if (message.author) return userName(message.author);
+    return message.kind === 'note' ? t('author.agent') : t('author.bot');
   }
 
   /** One message of a thread: inbound, outbound or an internal note, its text as text. */
@@ -154,7 +158,7 @@
     const isNote = message.kind === 'note';
     const side = isNote ? 'note' : (message.direction === 'inbound' ? 'in' : 'out');
     const li = el('li', { class: `msg msg-${side}`, 'data-id': message.id, 'data-status': message.status || null });
-    if (isNote) li.append(el('span', { class: 'msg-label' }, 'Internal note'));
+    if (isNote) li.append(el('span', { class: 'msg-label' }, t('message.note')));
     const hasText = typeof message.text === 'string' && message.text.length > 0;
     li.append(el('p', { class: hasText ? 'msg-text' : 'msg-text msg-kind' }, hasText ? message.text : `[${message.kind || 'message'}]`));
     const footer = el('p', { class: 'msg-meta' }, el('span', { class: 'msg-author' }, authorLabel(message)), ' · ', timeElement(message.created_at));
@@ -166,11 +170,12 @@
   /** How a contact is named: the profile name, else the number; a web chat visitor
    *  (`visitor:<id>`) by a short prefix of the id, which stays private. */
   function contactLabel(contact) {
-    if (!contact) return 'Customer';
+    if (!contact) return t('contact.customer');
+    if (contact.name) return contact.name;
     if (contact.profile_name) return contact.profile_name;
     const id = contact.e164 || '';
-    if (id.startsWith('visitor:')) return `Web visitor ${id.slice(8, 14)}`;
-    return id || 'Customer';
+    if (id.startsWith('visitor:')) return t('contact.web_visitor', { id: id.slice(8, 14) });
+    return id || t('contact.customer');
   }
 
   function contactName(contactId) {
@@ -178,9 +183,20 @@
   }
 
   function assignedLabel(conversation) {
-    if (!conversation.assigned_to) return 'Unassigned';
-    if (state.user && conversation.assigned_to === state.user.id) return 'Assigned to you';
-    return `Assigned to ${conversation.assigned_to}`;
+    if (!conversation.assigned_to) return t('assigned.none');
+    if (state.user && conversation.assigned_to === state.user.id) return t('assigned.you');
+    return t('assigned.to', { name: userName(conversation.assigned_to) });
+  }
+
+  /** A user's e-mail when the users list has it (tools.js loads it), else the id. */
+  function userName(id) {
+    const user = state.users.get(id);
+    return user ? user.email : id;
+  }
+
+  /** The labels of a conversation as small chips (names as text). */
+  function renderLabels(labels) {
+    return (labels || []).map((l) => el('li', { class: `label label-${l.color || 'none'}`, 'data-label-id': l.id }, l.name));
   }
 
   /** One row of the conversation list: a button naming the customer, state and unread count. */
@@ -195,13 +211,16 @@
     });
     const top = el('span', { class: 'conv-top' },
       el('span', { class: 'conv-name' }, name),
-      el('span', { class: `badge state-${conversation.state}` }, conversation.state));
-    if (unread > 0) top.append(el('span', { class: 'unread', title: `${unread} unread` }, String(unread), el('span', { class: 'visually-hidden' }, ' unread')));
+      el('span', { class: `badge state-${conversation.state}` }, t(`state.${conversation.state}`)));
+    if (unread > 0) top.append(el('span', { class: 'unread', title: t('list.unread_title', { n: unread }) }, String(unread), el('span', { class: 'visually-hidden' }, t('list.unread'))));
     const bottom = el('span', { class: 'conv-meta' },
       el('span', {}, assignedLabel(conversation)),
       el('span', {}, ` · ${conversation.channel || ''} · `),
       timeElement(conversation.updated_at || conversation.created_at));
     button.append(top, bottom);
+    if (conversation.labels && conversation.labels.length) {
+      button.append(el('span', { class: 'conv-labels' }, ...conversation.labels.map((l) => el('span', { class: `label label-${l.color || 'none'}` }, l.name))));
+    }
     return el('li', {}, button);
   }
 
@@ -243,6 +262,7 @@
     state.csrf = answer.csrf_token;
     setText('who', `${answer.user.email} · ${answer.workspace}`);
     show('app');
+    document.dispatchEvent(new CustomEvent('sb:session', { detail: answer }));
     openEvents();
     loadList();
     route();
@@ -259,7 +279,7 @@
       workspace: form.workspace.value.trim(),
     };
     if (!body.email || !body.password || !body.workspace) {
-      setText('login-error', 'Enter your email, password and workspace.');
+      setText('login-error', t('login.missing'));
       return;
     }
     setText('login-error', '');
@@ -270,8 +290,8 @@
       startSession(answer);
       $('filter-state').focus();
     } catch (e) {
-      if (e.status === 401) setText('login-error', 'Wrong email, password or workspace.');
-      else if (e.status === 429) setText('login-error', 'Too many attempts. Wait a few minutes, then try again.');
+      if (e.status === 401) setText('login-error', t('login.wrong'));
+      else if (e.status === 429) setText('login-error', t('login.too_many'));
       else setText('login-error', e.message);
       form.password.focus();
     } finally {
@@ -282,7 +302,7 @@
   async function onLogout() {
     try { await api('POST', '/logout'); } catch (e) { /* the session is gone either way */ }
     history.replaceState(null, '', location.pathname);
-    showLogin('You are signed out.');
+    showLogin(t('login.signed_out'));
   }
 
   // ---- Live updates
@@ -292,10 +312,10 @@
     const es = new EventSource(API + '/events');
     state.events = es;
     const live = $('live');
-    es.onopen = () => { live.dataset.state = 'on'; live.textContent = 'Live'; };
+    es.onopen = () => { live.dataset.state = 'on'; live.textContent = t('top.live'); };
     es.onerror = () => {
       live.dataset.state = 'off';
-      live.textContent = 'Reconnecting…';
+      live.textContent = t('top.reconnecting');
       if (es.readyState === EventSource.CLOSED) {
         // The browser gave up (a 401 or a server that is gone): check the session, retry.
         setTimeout(async () => {
@@ -308,6 +328,7 @@
       let data = null;
       try { data = JSON.parse(e.data); } catch (err) { data = null; }
       scheduleRefresh(data && data.conversation_id);
+      document.dispatchEvent(new CustomEvent('sb:event', { detail: { kind: e.type, data } }));
     };
     for (const kind of EVENT_KINDS) es.addEventListener(kind, onEvent);
   }
@@ -317,7 +338,7 @@
     state.events = null;
     const live = $('live');
     live.dataset.state = 'off';
-    live.textContent = 'Offline';
+    live.textContent = t('top.offline');
   }
 
   /** Coalesces a burst of events into one refresh of the list (and of the open thread). */
@@ -341,8 +362,10 @@
     const q = new URLSearchParams();
     const st = $('filter-state').value;
     const assigned = $('filter-assigned').value;
+    const label = $('filter-label').value;
     if (st) q.set('state', st);
     if (assigned) q.set('assigned', assigned);
+    if (label) q.set('label', label);
     q.set('limit', String(cursor ? 50 : Math.min(100, Math.max(50, state.conversations.length))));
     if (cursor) q.set('cursor', cursor);
     return '?' + q.toString();
@@ -360,7 +383,7 @@
       await ensureContacts(state.conversations.map((c) => c.contact_id));
       if (seq === state.listSeq) renderList();
     } catch (e) {
-      if (seq === state.listSeq && e.status !== 401) setText('list-error', `Conversations could not be loaded: ${e.message}`);
+      if (seq === state.listSeq && e.status !== 401) setText('list-error', t('list.failed', { reason: e.message }));
     }
   }
 
@@ -396,7 +419,8 @@
       if (again) again.focus();
     }
     const unread = state.conversations.reduce((n, c) => n + (Number(c.unread) || 0), 0);
-    document.title = unread > 0 ? `(${unread}) Inbox · Switchboard` : 'Inbox · Switchboard';
+    document.title = unread > 0 ? t('inbox.page_title_unread', { n: unread }) : t('inbox.page_title');
+    document.dispatchEvent(new CustomEvent('sb:list', { detail: state.conversations }));
   }
 
   // ---- The thread
@@ -492,8 +516,8 @@
       if (options && options.focus) focusThread();
     } catch (e) {
       if (seq !== state.threadSeq || state.openId !== id) return;
-      if (e.status === 404) setText('thread-error', 'This conversation does not exist in your workspace.');
-      else if (e.status !== 401) setText('thread-error', `The conversation could not be loaded: ${e.message}`);
+      if (e.status === 404) setText('thread-error', t('thread.not_found'));
+      else if (e.status !== 401) setText('thread-error', t('thread.failed', { reason: e.message }));
     }
   }
 
@@ -516,7 +540,7 @@
       renderThread(thread);
       list.scrollTop = list.scrollHeight - fromBottom;
     } catch (e) {
-      if (e.status !== 401) setText('thread-error', `Older messages could not be loaded: ${e.message}`);
+      if (e.status !== 401) setText('thread-error', t('thread.older_failed', { reason: e.message }));
     } finally {
       button.disabled = false;
     }
@@ -534,7 +558,7 @@
     setText('thread-title', name);
     const meta = [];
     if (contact && contact.e164 && contact.e164.startsWith('+') && contact.e164 !== name) meta.push(contact.e164);
-    meta.push(`State: ${c.state}`, assignedLabel(c), c.channel || '');
+    meta.push(t('thread.state', { state: t(`state.${c.state}`) }), assignedLabel(c), c.channel || '');
     setText('thread-meta', meta.filter(Boolean).join(' · '));
 
     const mine = state.user && c.assigned_to === state.user.id;
@@ -543,6 +567,8 @@
     $('action-handback').hidden = c.state !== 'human';
     $('action-resolve').hidden = c.state === 'resolved';
     $('action-reopen').hidden = c.state !== 'resolved';
+    $('action-takeover').hidden = c.state !== 'bot';
+    $('thread-labels').replaceChildren(...renderLabels(c.labels));
 
     $('thread-older').hidden = !answer.older_cursor;
     const list = $('messages');
@@ -550,6 +576,7 @@
     list.replaceChildren(...answer.messages.map(renderMessage));
     if (atBottom || !list.dataset.rendered || list.dataset.rendered !== c.id) list.scrollTop = list.scrollHeight;
     list.dataset.rendered = c.id;
+    document.dispatchEvent(new CustomEvent('sb:thread', { detail: answer }));
   }
 
   // ---- Actions
@@ -566,7 +593,7 @@
       }
       loadList();
     } catch (e) {
-      if (e.status === 404) setText('thread-error', 'This conversation does not exist in your workspace.');
+      if (e.status === 404) setText('thread-error', t('thread.not_found'));
       else if (e.status !== 401) setText('thread-error', e.message);
     }
   }
@@ -579,7 +606,7 @@
     const asNote = $('note-toggle').checked;
     if (!id) return;
     if (!text.trim()) {
-      setText('composer-error', asNote ? 'Write the note first.' : 'Write a reply first.');
+      setText('composer-error', asNote ? t('composer.write_note') : t('composer.write_reply'));
       area.focus();
       return;
     }
@@ -595,13 +622,13 @@
     } catch (e) {
       if (e.status === 409 && e.code === 'outside_window') {
         $('composer-error').classList.add('window-error');
-        setText('composer-error', `Not sent: the 24-hour window is closed. WhatsApp only allows a free-form reply within 24 hours of the customer's last message; they must write again first. Your text is kept, and you can still save it as an internal note. (${e.message})`);
+        setText('composer-error', t('composer.window_closed', { reason: e.message }));
       } else if (e.status === 400) {
-        setText('composer-error', `Not sent: ${e.message}`);
+        setText('composer-error', t('composer.not_sent', { reason: e.message }));
       } else if (e.status === 404) {
-        setText('composer-error', 'Not sent: this conversation does not exist in your workspace.');
+        setText('composer-error', t('composer.not_found'));
       } else if (e.status !== 401) {
-        setText('composer-error', `Not sent: ${e.message}`);
+        setText('composer-error', t('composer.not_sent', { reason: e.message }));
       }
     } finally {
       $('composer-send').disabled = false;
@@ -612,10 +639,8 @@
   function updateComposerMode() {
     const note = $('note-toggle').checked;
     $('composer').classList.toggle('composer-note', note);
-    $('composer-text').placeholder = note
-      ? 'Internal note: only your team sees it (Enter to save)'
-      : 'Reply to the customer (Enter to send, Shift+Enter for a new line)';
-    $('composer-send').textContent = note ? 'Add note' : 'Send';
+    $('composer-text').placeholder = note ? t('composer.note_placeholder') : t('composer.reply_placeholder');
+    $('composer-send').textContent = note ? t('composer.add_note') : t('composer.send');
   }
 
   // ---- Wiring
@@ -640,6 +665,7 @@
     $('action-resolve').addEventListener('click', () => conversationAction('resolve'));
     $('action-reopen').addEventListener('click', () => conversationAction('reopen'));
     $('action-handback').addEventListener('click', () => conversationAction('handback'));
+    $('action-takeover').addEventListener('click', () => conversationAction('takeover'));
     $('composer').addEventListener('submit', onSend);
     $('note-toggle').addEventListener('change', updateComposerMode);
     $('composer-text').addEventListener('keydown', (e) => {
@@ -660,13 +686,26 @@
     api('GET', '/me').then(startSession, (e) => {
       if (e.status === 401) showLogin('');
       else if (e.status === 0) showLogin(e.message);
-      else showLogin(`Your session could not be checked: ${e.message}`);
+      else showLogin(t('login.check_failed', { reason: e.message }));
     });
   }
+
+  // For tools.js (web/inbox/tools.js: canned replies, labels, the contact panel, search,
+  // assignment, notifications): what it shares with this page.
+  window.SwitchboardInboxApp = Object.freeze({
+    api, state, el, t, $, setText, contactLabel, userName, renderLabels, timeElement, loadList,
+    reloadThread: () => { if (state.openId) loadThread(state.openId, { keepFocus: true }); },
+    action: conversationAction,
+  });
 
   // For tests and for the curious: the rendering functions (pure, text only).
   window.SwitchboardInbox = Object.freeze({ renderMessage, renderStatus, renderConversationItem });
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  // The strings first (web/i18n/i18n.js), then the page.
+  const start = () => {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+    else init();
+  };
+  if (window.SwitchboardI18n) window.SwitchboardI18n.ready.then(start);
+  else start();
 })();

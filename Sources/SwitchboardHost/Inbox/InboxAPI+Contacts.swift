@@ -13,7 +13,8 @@ extension InboxAPI {
             rows.removeLast(rows.count - limit)
             next = rows.last.map { PageCursor.encode(ListCursor(at: $0.createdAt, id: $0.id.rawValue)) }
         }
-        return Self.json(InboxJSON.Page(items: rows.map(InboxJSON.Contact.init), nextCursor: next))
+        let names = try store.workspace(context.workspace).contactProfiles.names(of: rows.map(\.id))
+        return Self.json(InboxJSON.Page(items: rows.map { InboxJSON.Contact($0, name: names[$0.id]) }, nextCursor: next))
     }
 }
 

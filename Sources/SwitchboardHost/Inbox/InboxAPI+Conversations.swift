@@ -5,7 +5,7 @@ import SwitchboardLog
 import SwitchboardStore
 
 extension InboxAPI {
-    /// `GET /conversations?state=&assigned=me|none&channel=&cursor=&limit=`.
+    /// `GET /conversations?state=&assigned=me|none&channel=&label=&cursor=&limit=`.
     func listConversations(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
         var filter = ConversationFilter()
         if let state = request.query["state"] {
@@ -21,6 +21,7 @@ extension InboxAPI {
         case let other?: throw InboxAPIError.badRequest("assigned must be me or none, got '\(other)'")
         }
         if let channel = request.query["channel"], !channel.isEmpty { filter.channel = ChannelID(channel) }
+        if let label = request.query["label"], !label.isEmpty { filter.label = label }
         let limit = try Self.limit(request)
         let cursor = try Self.cursor(request)
 
@@ -32,7 +33,8 @@ extension InboxAPI {
             next = rows.last.map { PageCursor.encode(ListCursor(at: $0.updatedAt, id: $0.id.rawValue)) }
         }
         let unread = try ws.messages.unreadCounts(rows.map(\.id))
-        let items = rows.map { InboxJSON.Conversation($0, unread: unread[$0.id] ?? 0) }
+        let labels = try ws.labels.labels(of: rows.map(\.id))
+        let items = rows.map { InboxJSON.Conversation($0, unread: unread[$0.id] ?? 0, labels: labels[$0.id] ?? []) }
         return Self.json(InboxJSON.Page(items: items, nextCursor: next))
     }
 
@@ -70,7 +72,8 @@ extension InboxAPI {
                                 beforeEvent: olderEvents ? events.first?.id : nil).encoded
         }
         return Self.json(InboxJSON.ConversationDetail(
-            conversation: try present(conversation, in: ws), contact: InboxJSON.Contact(contact),
+            conversation: try present(conversation, in: ws),
+            contact: InboxJSON.Contact(contact, name: try ws.contactProfiles.names(of: [contact.id])[contact.id]),
             messages: messages.map(InboxJSON.Message.init), events: events.map(InboxJSON.Event.init),
             nextCursor: next))
     }

@@ -71,6 +71,7 @@ struct InboxAPI: Sendable {
         route("GET", "/search", search)
         route("GET", "/messages/{id}/media", downloadMedia)
         route("GET", "/events", events)
+        addToolRoutes(route)
     }
 
     /// Runs a handler and turns what it throws into the documented answers: refusals as
@@ -146,9 +147,10 @@ struct InboxAPI: Sendable {
         .json(InboxJSON.encode(value), status: status)
     }
 
-    /// The conversation with its unread count, as the API shows it.
+    /// The conversation with its unread count and labels, as the API shows it.
     func present(_ conversation: Conversation, in ws: any WorkspaceStore) throws -> InboxJSON.Conversation {
         let unread = try ws.messages.unreadCounts([conversation.id])[conversation.id] ?? 0
-        return InboxJSON.Conversation(conversation, unread: unread)
+        let labels = try ws.labels.labels(of: [conversation.id])[conversation.id] ?? []
+        return InboxJSON.Conversation(conversation, unread: unread, labels: labels)
     }
 }

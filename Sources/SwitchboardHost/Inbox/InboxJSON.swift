@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardCore
+import SwitchboardStore
 
 /// The objects of the inbox API as they go on the wire (docs/inbox-api.md, "Objects"):
 /// snake_case keys, RFC 3339 UTC times, and every documented key present, with `null`
@@ -22,8 +23,11 @@ enum InboxJSON {
         var createdAt: Date
         var updatedAt: Date
         var unread: Int
+        /// The conversation's labels, by name (`InboxJSON.label`).
+        var labels: [AnyJSON] = []
 
-        init(_ c: SwitchboardCore.Conversation, unread: Int) {
+        init(_ c: SwitchboardCore.Conversation, unread: Int, labels: [LabelRecord] = []) {
+            self.labels = labels.map(InboxJSON.label)
             id = c.id.rawValue
             channel = c.channelID.rawValue
             contactID = c.contactID.rawValue
@@ -38,6 +42,7 @@ enum InboxJSON {
         enum CodingKeys: String, CodingKey {
             case id, channel, contactID = "contact_id", state, assignedTo = "assigned_to"
             case lastInboundAt = "last_inbound_at", createdAt = "created_at", updatedAt = "updated_at", unread
+            case labels
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -51,6 +56,7 @@ enum InboxJSON {
             try c.encode(RFC3339.string(createdAt), forKey: .createdAt)
             try c.encode(RFC3339.string(updatedAt), forKey: .updatedAt)
             try c.encode(unread, forKey: .unread)
+            try c.encode(labels, forKey: .labels)
         }
     }
 
@@ -58,17 +64,20 @@ enum InboxJSON {
         var id: String
         var e164: String
         var profileName: String?
+        /// The agents' name for the contact (`ContactProfile.name`), nil without one.
+        var name: String?
         var createdAt: Date
 
-        init(_ c: SwitchboardCore.Contact) {
+        init(_ c: SwitchboardCore.Contact, name: String? = nil) {
             id = c.id.rawValue
             e164 = c.e164
             profileName = c.profileName
+            self.name = name
             createdAt = c.createdAt
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, e164, profileName = "profile_name", createdAt = "created_at"
+            case id, e164, profileName = "profile_name", name, createdAt = "created_at"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -76,6 +85,7 @@ enum InboxJSON {
             try c.encode(id, forKey: .id)
             try c.encode(e164, forKey: .e164)
             try c.encode(profileName, forKey: .profileName)
+            try c.encode(name, forKey: .name)
             try c.encode(RFC3339.string(createdAt), forKey: .createdAt)
         }
     }

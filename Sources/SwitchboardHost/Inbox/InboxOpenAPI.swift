@@ -5,7 +5,8 @@
 /// string; no generator). The auth routes (login, logout, me) are described here too,
 /// as the contract gives them; they are served by the authentication.
 enum InboxOpenAPI {
-    static let document = #"""
+    /// The routes before the inbox's tools; `document` adds those (InboxOpenAPI+Tools.swift).
+    static let baseDocument = #"""
 {
   "openapi": "3.0.3",
   "info": {
@@ -184,6 +185,15 @@ enum InboxOpenAPI {
             "in": "query",
             "required": false,
             "description": "only conversations on this channel",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "label",
+            "in": "query",
+            "required": false,
+            "description": "only conversations carrying this label (its id)",
             "schema": {
               "type": "string"
             }
@@ -1281,7 +1291,7 @@ enum InboxOpenAPI {
           "code": {
             "type": "string",
             "nullable": true,
-            "description": "machine-readable reason where a client acts on it: outside_window, invalid_transition"
+            "description": "machine-readable reason where a client acts on it: outside_window, invalid_transition, forbidden (a role that may not do this), conflict (a name or shortcut taken)"
           }
         },
         "additionalProperties": false
@@ -1343,6 +1353,13 @@ enum InboxOpenAPI {
             "type": "integer",
             "minimum": 0,
             "description": "inbound messages since the last outbound one (notes do not count as outbound)"
+          },
+          "labels": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Label"
+            },
+            "description": "the conversation's labels, by name"
           }
         },
         "additionalProperties": false
@@ -1353,6 +1370,7 @@ enum InboxOpenAPI {
           "id",
           "e164",
           "profile_name",
+          "name",
           "created_at"
         ],
         "properties": {
@@ -1366,6 +1384,11 @@ enum InboxOpenAPI {
           "profile_name": {
             "type": "string",
             "nullable": true
+          },
+          "name": {
+            "type": "string",
+            "nullable": true,
+            "description": "the name agents gave the contact (PATCH /contacts/{id}), shown instead of profile_name"
           },
           "created_at": {
             "type": "string",

@@ -91,6 +91,9 @@ button:disabled { opacity: 0.6; cursor: progress; }
 (() => {
   'use strict';
 
+  /** A string of the page's language (web/i18n/); the key itself without the catalogue. */
+  const t = (key, values) => (window.SwitchboardI18n ? window.SwitchboardI18n.t(key, values) : key);
+
   const HISTORY_LIMIT = 200;
   const VISITOR_PATTERN = /^[0-9a-f]{32}$/;
 
@@ -189,11 +192,11 @@ button:disabled { opacity: 0.6; cursor: progress; }
   function renderMessage(message) {
     const mine = message.direction === 'inbound';
     const li = el('li', { class: `msg ${mine ? 'msg-visitor' : 'msg-business'}`, 'data-id': message.id || null });
-    li.append(el('span', { class: 'visually-hidden' }, mine ? 'You: ' : 'Reply: '));
+    li.append(el('span', { class: 'visually-hidden' }, mine ? t('chat.you') : t('chat.reply')));
     li.append(el('p', { class: 'msg-text' }, String(message.text ?? '')));
     let meta = formatTime(message.created_at);
-    if (message.pending) meta = 'Sending…';
-    if (message.failed) meta = 'Not sent';
+    if (message.pending) meta = t('chat.sending');
+    if (message.failed) meta = t('chat.not_sent');
     li.append(el('p', { class: 'msg-meta' }, meta));
     return li;
   }
@@ -276,13 +279,13 @@ button:disabled { opacity: 0.6; cursor: progress; }
       render();
       return true;
     }
-    let why = 'The message could not be sent. Check your connection and try again.';
+    let why = t('chat.send_failed');
     if (res) {
       try {
         const answer = await res.json();
-        if (answer && typeof answer.error === 'string') why = `Not sent: ${answer.error}`;
+        if (answer && typeof answer.error === 'string') why = t('chat.not_sent_because', { reason: answer.error });
       } catch (e) { /* keep the general sentence */ }
-      if (res.status === 429) why = 'You are sending messages too fast. Wait a moment, then try again.';
+      if (res.status === 429) why = t('chat.too_fast');
     }
     const i = state.messages.indexOf(local);
     if (i >= 0) state.messages.splice(i, 1);
@@ -313,9 +316,9 @@ button:disabled { opacity: 0.6; cursor: progress; }
     const es = new EventSource(url);
     state.events = es;
     const status = $('chat-status');
-    es.onopen = () => { status.textContent = 'Online'; status.dataset.state = 'on'; };
+    es.onopen = () => { status.textContent = t('chat.online'); status.dataset.state = 'on'; };
     es.onerror = () => {
-      status.textContent = 'Reconnecting…';
+      status.textContent = t('chat.reconnecting');
       status.dataset.state = 'off';
       if (es.readyState === EventSource.CLOSED) setTimeout(() => { if (state.events === es) connect(); }, 5000);
     };
@@ -330,7 +333,7 @@ button:disabled { opacity: 0.6; cursor: progress; }
     state.workspace = workspaceFromPath(location.pathname);
     const status = $('chat-status');
     if (!state.workspace) {
-      status.textContent = 'This chat address is not valid.';
+      status.textContent = t('chat.bad_address');
       $('chat-send').disabled = true;
       $('chat-text').disabled = true;
       return;
@@ -355,8 +358,13 @@ button:disabled { opacity: 0.6; cursor: progress; }
     visitorId: () => state.visitor,
   });
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  // The strings first (web/i18n/i18n.js), then the page.
+  const start = () => {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+    else init();
+  };
+  if (window.SwitchboardI18n) window.SwitchboardI18n.ready.then(start);
+  else start();
 })();
 
 """##),
@@ -367,29 +375,464 @@ button:disabled { opacity: 0.6; cursor: progress; }
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>Chat</title>
+<title data-i18n="chat.page_title">Chat</title>
 <link rel="stylesheet" href="/chat/chat.css">
+<script src="/i18n/i18n.js" defer></script>
 <script src="/chat/chat.js" defer></script>
 </head>
 <body>
 <main class="chat">
   <header class="chat-header">
-    <h1 id="chat-title">Chat with us</h1>
-    <p id="chat-status" class="status" role="status">Connecting…</p>
+    <h1 id="chat-title" data-i18n="chat.title">Chat with us</h1>
+    <p id="chat-status" class="status" role="status" data-i18n="chat.connecting">Connecting…</p>
   </header>
-  <ol id="messages" class="messages" aria-label="Conversation" aria-live="polite"></ol>
-  <p id="chat-empty" class="empty">Ask us anything: we usually answer right away.</p>
+  <ol id="messages" class="messages" aria-label="Conversation" data-i18n-aria-label="chat.conversation" aria-live="polite"></ol>
+  <p id="chat-empty" class="empty" data-i18n="chat.empty">Ask us anything: we usually answer right away.</p>
   <form id="composer" class="composer">
     <p id="chat-error" class="error" role="alert"></p>
     <div class="composer-row">
-      <label for="chat-text" class="visually-hidden">Your message</label>
-      <textarea id="chat-text" rows="1" maxlength="4096" placeholder="Type a message" autocomplete="off"></textarea>
-      <button id="chat-send" type="submit">Send</button>
+      <textarea id="chat-text" rows="1" maxlength="4096" placeholder="Type a message" data-i18n-placeholder="chat.placeholder" aria-label="Your message" data-i18n-aria-label="chat.your_message" autocomplete="off"></textarea>
+      <button id="chat-send" type="submit" data-i18n="chat.send">Send</button>
     </div>
   </form>
 </main>
 </body>
 </html>
+
+"""##),
+        ("i18n/en.json", ##"""
+{
+  "chat.page_title": "Chat",
+  "chat.title": "Chat with us",
+  "chat.connecting": "Connecting…",
+  "chat.conversation": "Conversation",
+  "chat.empty": "Ask us anything: we usually answer right away.",
+  "chat.your_message": "Your message",
+  "chat.placeholder": "Type a message",
+  "chat.send": "Send",
+  "chat.you": "You: ",
+  "chat.reply": "Reply: ",
+  "chat.sending": "Sending…",
+  "chat.not_sent": "Not sent",
+  "chat.send_failed": "The message could not be sent. Check your connection and try again.",
+  "chat.not_sent_because": "Not sent: {reason}",
+  "chat.too_fast": "You are sending messages too fast. Wait a moment, then try again.",
+  "chat.online": "Online",
+  "chat.reconnecting": "Reconnecting…",
+  "chat.bad_address": "This chat address is not valid.",
+  "inbox.page_title": "Inbox · Switchboard",
+  "inbox.page_title_unread": "({n}) Inbox · Switchboard",
+  "inbox.loading": "Loading…",
+  "login.title": "Switchboard inbox",
+  "login.hint": "Sign in to answer your customers.",
+  "login.email": "Email",
+  "login.password": "Password",
+  "login.workspace": "Workspace",
+  "login.submit": "Sign in",
+  "login.missing": "Enter your email, password and workspace.",
+  "login.wrong": "Wrong email, password or workspace.",
+  "login.too_many": "Too many attempts. Wait a few minutes, then try again.",
+  "login.signed_out": "You are signed out.",
+  "login.session_ended": "Your session ended. Please sign in again.",
+  "login.check_failed": "Your session could not be checked: {reason}",
+  "api.unreachable": "The server cannot be reached. Check your connection and try again.",
+  "api.status": "The server answered {status}.",
+  "top.brand": "Inbox",
+  "top.offline": "Offline",
+  "top.live": "Live",
+  "top.reconnecting": "Reconnecting…",
+  "top.logout": "Sign out",
+  "top.reports": "Reports",
+  "top.manage": "Canned replies and labels",
+  "top.notify": "Enable notifications",
+  "top.my_unread": "{n} unread in my conversations",
+  "list.heading": "Conversations",
+  "list.state": "State",
+  "list.state_all": "All",
+  "list.state_bot": "Bot",
+  "list.state_human": "Human",
+  "list.state_resolved": "Resolved",
+  "list.assigned": "Assigned",
+  "list.assigned_any": "Anyone",
+  "list.assigned_me": "To me",
+  "list.assigned_none": "Unassigned",
+  "list.label": "Label",
+  "list.label_any": "Any label",
+  "list.empty": "No conversations.",
+  "list.more": "Load more",
+  "list.failed": "Conversations could not be loaded: {reason}",
+  "list.unread": " unread",
+  "list.unread_title": "{n} unread",
+  "state.bot": "bot",
+  "state.human": "human",
+  "state.resolved": "resolved",
+  "search.label": "Search messages",
+  "search.submit": "Search",
+  "search.heading": "Messages found",
+  "search.close": "Close search",
+  "search.none": "No messages found.",
+  "search.failed": "The search failed: {reason}",
+  "thread.placeholder": "Select a conversation.",
+  "thread.back": "Back to conversations",
+  "thread.back_short": "Conversations",
+  "thread.assign_me": "Assign to me",
+  "thread.unassign": "Unassign",
+  "thread.assign_to": "Assign to",
+  "thread.assign_choose": "Assign to…",
+  "thread.handback": "Hand back to bot",
+  "thread.takeover": "Take over",
+  "thread.reopen": "Reopen",
+  "thread.resolve": "Resolve",
+  "thread.contact": "Contact",
+  "thread.labels": "Labels",
+  "thread.older": "Load older messages",
+  "thread.messages": "Messages",
+  "thread.state": "State: {state}",
+  "thread.not_found": "This conversation does not exist in your workspace.",
+  "thread.failed": "The conversation could not be loaded: {reason}",
+  "thread.older_failed": "Older messages could not be loaded: {reason}",
+  "assigned.none": "Unassigned",
+  "assigned.you": "Assigned to you",
+  "assigned.to": "Assigned to {name}",
+  "author.customer": "Customer",
+  "author.you": "You",
+  "author.agent": "Agent",
+  "author.bot": "Bot",
+  "contact.customer": "Customer",
+  "contact.web_visitor": "Web visitor {id}",
+  "message.note": "Internal note",
+  "status.queued": "Queued",
+  "status.sending": "Sending",
+  "status.sent": "Sent",
+  "status.delivered": "Delivered",
+  "status.read": "Read",
+  "status.failed": "Failed",
+  "status.failed_because": "Failed: {reason}",
+  "status.not_delivered": "not delivered",
+  "composer.note_toggle": "Internal note",
+  "composer.message": "Message",
+  "composer.reply_placeholder": "Reply to the customer (Enter to send, Shift+Enter for a new line, / for canned replies)",
+  "composer.note_placeholder": "Internal note: only your team sees it (Enter to save)",
+  "composer.send": "Send",
+  "composer.add_note": "Add note",
+  "composer.write_note": "Write the note first.",
+  "composer.write_reply": "Write a reply first.",
+  "composer.window_closed": "Not sent: the 24-hour window is closed. WhatsApp only allows a free-form reply within 24 hours of the customer's last message; they must write again first. Your text is kept, and you can still save it as an internal note. ({reason})",
+  "composer.not_sent": "Not sent: {reason}",
+  "composer.not_found": "Not sent: this conversation does not exist in your workspace.",
+  "canned.list": "Canned replies",
+  "canned.none": "No canned reply starts with /{prefix}",
+  "contact.heading": "Contact",
+  "contact.close": "Close the contact panel",
+  "contact.name": "Name",
+  "contact.attributes": "Custom attributes",
+  "contact.attributes_hint": "One per line, as name: value",
+  "contact.save": "Save contact",
+  "contact.saved": "Saved.",
+  "contact.bad_attribute": "Line {line} is not 'name: value'.",
+  "contact.labels": "Labels",
+  "contact.add_label": "Add a label",
+  "contact.add": "Add",
+  "contact.no_labels": "No labels.",
+  "contact.remove_label": "Remove the label {name}",
+  "contact.notes": "Notes about this contact",
+  "contact.new_note": "New note",
+  "contact.add_note": "Add note",
+  "contact.no_notes": "No notes yet.",
+  "contact.conversations": "Conversations",
+  "contact.failed": "The contact could not be loaded: {reason}",
+  "contact.not_saved": "Not saved: {reason}",
+  "notify.title": "New message from {name}",
+  "notify.body": "In a conversation assigned to you",
+  "reports.page_title": "Reports · Switchboard",
+  "reports.heading": "Reports",
+  "reports.back": "Back to the inbox",
+  "reports.from": "From",
+  "reports.to": "To",
+  "reports.channel": "Channel",
+  "reports.all_channels": "All channels",
+  "reports.show": "Show",
+  "reports.csv": "Download CSV",
+  "reports.chart": "Conversations started and handoffs per day",
+  "reports.chart_summary": "{days} days: {started} conversations started, {handoffs} handoffs",
+  "reports.legend_started": "Conversations started",
+  "reports.legend_handoffs": "Handoffs",
+  "reports.table": "Per day",
+  "reports.date": "Day",
+  "reports.started": "Started",
+  "reports.in": "Messages in",
+  "reports.out": "Messages out",
+  "reports.bot_only": "Bot alone",
+  "reports.handoffs": "Handoffs",
+  "reports.median": "First reply, median",
+  "reports.p90": "First reply, p90",
+  "reports.forbidden": "Only the workspace's owners and admins see the reports.",
+  "reports.sign_in": "Sign in to the inbox first.",
+  "reports.failed": "The report could not be loaded: {reason}",
+  "reports.none": "—",
+  "manage.page_title": "Canned replies and labels · Switchboard",
+  "manage.heading": "Canned replies and labels",
+  "manage.canned": "Canned replies",
+  "manage.shortcut": "Shortcut (typed after /)",
+  "manage.text": "Text",
+  "manage.add_canned": "Add canned reply",
+  "manage.labels": "Labels",
+  "manage.label_name": "Label name",
+  "manage.color": "Colour",
+  "manage.no_color": "No colour",
+  "manage.add_label": "Add label",
+  "manage.delete": "Delete {name}",
+  "manage.failed": "Not done: {reason}",
+  "manage.none": "None yet."
+}
+
+"""##),
+        ("i18n/es.json", ##"""
+{
+  "chat.page_title": "Chat",
+  "chat.title": "Escríbenos",
+  "chat.connecting": "Conectando…",
+  "chat.conversation": "Conversación",
+  "chat.empty": "Pregúntanos lo que quieras: solemos responder enseguida.",
+  "chat.your_message": "Tu mensaje",
+  "chat.placeholder": "Escribe un mensaje",
+  "chat.send": "Enviar",
+  "chat.you": "Tú: ",
+  "chat.reply": "Respuesta: ",
+  "chat.sending": "Enviando…",
+  "chat.not_sent": "No enviado",
+  "chat.send_failed": "No se pudo enviar el mensaje. Revisa tu conexión e inténtalo de nuevo.",
+  "chat.not_sent_because": "No enviado: {reason}",
+  "chat.too_fast": "Estás enviando mensajes demasiado rápido. Espera un momento e inténtalo de nuevo.",
+  "chat.online": "En línea",
+  "chat.reconnecting": "Reconectando…",
+  "chat.bad_address": "La dirección de este chat no es válida.",
+  "inbox.page_title": "Bandeja · Switchboard",
+  "inbox.page_title_unread": "({n}) Bandeja · Switchboard",
+  "inbox.loading": "Cargando…",
+  "login.title": "Bandeja de Switchboard",
+  "login.hint": "Inicia sesión para responder a tus clientes.",
+  "login.email": "Correo electrónico",
+  "login.password": "Contraseña",
+  "login.workspace": "Espacio de trabajo",
+  "login.submit": "Iniciar sesión",
+  "login.missing": "Escribe tu correo, tu contraseña y tu espacio de trabajo.",
+  "login.wrong": "Correo, contraseña o espacio de trabajo incorrectos.",
+  "login.too_many": "Demasiados intentos. Espera unos minutos e inténtalo de nuevo.",
+  "login.signed_out": "Has cerrado la sesión.",
+  "login.session_ended": "Tu sesión terminó. Vuelve a iniciar sesión.",
+  "login.check_failed": "No se pudo comprobar tu sesión: {reason}",
+  "api.unreachable": "No se puede contactar con el servidor. Revisa tu conexión e inténtalo de nuevo.",
+  "api.status": "El servidor respondió {status}.",
+  "top.brand": "Bandeja",
+  "top.offline": "Desconectado",
+  "top.live": "En vivo",
+  "top.reconnecting": "Reconectando…",
+  "top.logout": "Cerrar sesión",
+  "top.reports": "Informes",
+  "top.manage": "Respuestas rápidas y etiquetas",
+  "top.notify": "Activar notificaciones",
+  "top.my_unread": "{n} sin leer en mis conversaciones",
+  "list.heading": "Conversaciones",
+  "list.state": "Estado",
+  "list.state_all": "Todos",
+  "list.state_bot": "Bot",
+  "list.state_human": "Humano",
+  "list.state_resolved": "Resuelto",
+  "list.assigned": "Asignada",
+  "list.assigned_any": "Cualquiera",
+  "list.assigned_me": "A mí",
+  "list.assigned_none": "Sin asignar",
+  "list.label": "Etiqueta",
+  "list.label_any": "Cualquier etiqueta",
+  "list.empty": "No hay conversaciones.",
+  "list.more": "Cargar más",
+  "list.failed": "No se pudieron cargar las conversaciones: {reason}",
+  "list.unread": " sin leer",
+  "list.unread_title": "{n} sin leer",
+  "state.bot": "bot",
+  "state.human": "humano",
+  "state.resolved": "resuelto",
+  "search.label": "Buscar mensajes",
+  "search.submit": "Buscar",
+  "search.heading": "Mensajes encontrados",
+  "search.close": "Cerrar búsqueda",
+  "search.none": "No se encontraron mensajes.",
+  "search.failed": "La búsqueda falló: {reason}",
+  "thread.placeholder": "Elige una conversación.",
+  "thread.back": "Volver a las conversaciones",
+  "thread.back_short": "Conversaciones",
+  "thread.assign_me": "Asignarme",
+  "thread.unassign": "Quitar asignación",
+  "thread.assign_to": "Asignar a",
+  "thread.assign_choose": "Asignar a…",
+  "thread.handback": "Devolver al bot",
+  "thread.takeover": "Tomar el control",
+  "thread.reopen": "Reabrir",
+  "thread.resolve": "Resolver",
+  "thread.contact": "Contacto",
+  "thread.labels": "Etiquetas",
+  "thread.older": "Cargar mensajes anteriores",
+  "thread.messages": "Mensajes",
+  "thread.state": "Estado: {state}",
+  "thread.not_found": "Esta conversación no existe en tu espacio de trabajo.",
+  "thread.failed": "No se pudo cargar la conversación: {reason}",
+  "thread.older_failed": "No se pudieron cargar los mensajes anteriores: {reason}",
+  "assigned.none": "Sin asignar",
+  "assigned.you": "Asignada a ti",
+  "assigned.to": "Asignada a {name}",
+  "author.customer": "Cliente",
+  "author.you": "Tú",
+  "author.agent": "Agente",
+  "author.bot": "Bot",
+  "contact.customer": "Cliente",
+  "contact.web_visitor": "Visitante web {id}",
+  "message.note": "Nota interna",
+  "status.queued": "En cola",
+  "status.sending": "Enviando",
+  "status.sent": "Enviado",
+  "status.delivered": "Entregado",
+  "status.read": "Leído",
+  "status.failed": "Fallido",
+  "status.failed_because": "Fallido: {reason}",
+  "status.not_delivered": "no entregado",
+  "composer.note_toggle": "Nota interna",
+  "composer.message": "Mensaje",
+  "composer.reply_placeholder": "Responde al cliente (Intro para enviar, Mayús+Intro para otra línea, / para respuestas rápidas)",
+  "composer.note_placeholder": "Nota interna: solo la ve tu equipo (Intro para guardar)",
+  "composer.send": "Enviar",
+  "composer.add_note": "Añadir nota",
+  "composer.write_note": "Escribe primero la nota.",
+  "composer.write_reply": "Escribe primero la respuesta.",
+  "composer.window_closed": "No enviado: la ventana de 24 horas está cerrada. WhatsApp solo permite una respuesta libre dentro de las 24 horas siguientes al último mensaje del cliente; primero debe escribir de nuevo. Tu texto se conserva y puedes guardarlo como nota interna. ({reason})",
+  "composer.not_sent": "No enviado: {reason}",
+  "composer.not_found": "No enviado: esta conversación no existe en tu espacio de trabajo.",
+  "canned.list": "Respuestas rápidas",
+  "canned.none": "Ninguna respuesta rápida empieza por /{prefix}",
+  "contact.heading": "Contacto",
+  "contact.close": "Cerrar el panel del contacto",
+  "contact.name": "Nombre",
+  "contact.attributes": "Atributos personalizados",
+  "contact.attributes_hint": "Uno por línea, como nombre: valor",
+  "contact.save": "Guardar contacto",
+  "contact.saved": "Guardado.",
+  "contact.bad_attribute": "La línea {line} no es «nombre: valor».",
+  "contact.labels": "Etiquetas",
+  "contact.add_label": "Añadir una etiqueta",
+  "contact.add": "Añadir",
+  "contact.no_labels": "Sin etiquetas.",
+  "contact.remove_label": "Quitar la etiqueta {name}",
+  "contact.notes": "Notas sobre este contacto",
+  "contact.new_note": "Nota nueva",
+  "contact.add_note": "Añadir nota",
+  "contact.no_notes": "Aún no hay notas.",
+  "contact.conversations": "Conversaciones",
+  "contact.failed": "No se pudo cargar el contacto: {reason}",
+  "contact.not_saved": "No guardado: {reason}",
+  "notify.title": "Mensaje nuevo de {name}",
+  "notify.body": "En una conversación asignada a ti",
+  "reports.page_title": "Informes · Switchboard",
+  "reports.heading": "Informes",
+  "reports.back": "Volver a la bandeja",
+  "reports.from": "Desde",
+  "reports.to": "Hasta",
+  "reports.channel": "Canal",
+  "reports.all_channels": "Todos los canales",
+  "reports.show": "Mostrar",
+  "reports.csv": "Descargar CSV",
+  "reports.chart": "Conversaciones iniciadas y traspasos por día",
+  "reports.chart_summary": "{days} días: {started} conversaciones iniciadas, {handoffs} traspasos",
+  "reports.legend_started": "Conversaciones iniciadas",
+  "reports.legend_handoffs": "Traspasos",
+  "reports.table": "Por día",
+  "reports.date": "Día",
+  "reports.started": "Iniciadas",
+  "reports.in": "Mensajes recibidos",
+  "reports.out": "Mensajes enviados",
+  "reports.bot_only": "Solo el bot",
+  "reports.handoffs": "Traspasos",
+  "reports.median": "Primera respuesta, mediana",
+  "reports.p90": "Primera respuesta, p90",
+  "reports.forbidden": "Solo los propietarios y administradores del espacio ven los informes.",
+  "reports.sign_in": "Primero inicia sesión en la bandeja.",
+  "reports.failed": "No se pudo cargar el informe: {reason}",
+  "reports.none": "—",
+  "manage.page_title": "Respuestas rápidas y etiquetas · Switchboard",
+  "manage.heading": "Respuestas rápidas y etiquetas",
+  "manage.canned": "Respuestas rápidas",
+  "manage.shortcut": "Atajo (se escribe tras /)",
+  "manage.text": "Texto",
+  "manage.add_canned": "Añadir respuesta rápida",
+  "manage.labels": "Etiquetas",
+  "manage.label_name": "Nombre de la etiqueta",
+  "manage.color": "Color",
+  "manage.no_color": "Sin color",
+  "manage.add_label": "Añadir etiqueta",
+  "manage.delete": "Borrar {name}",
+  "manage.failed": "No se hizo: {reason}",
+  "manage.none": "Ninguna todavía."
+}
+
+"""##),
+        ("i18n/i18n.js", ##"""
+// The strings of the inbox and the web chat: one catalogue per language, web/i18n/LANG.json
+// (a flat object, one "key": "text" per line; {name} marks a value filled in). Adding a
+// string is one line in each catalogue (WebPagesTests checks that every catalogue has the
+// same keys, and that every key the pages use is in them).
+//
+// The language: the page's `data-language` when the server set one (a workspace's web
+// chat setting), else the first of the browser's languages that has a catalogue, else
+// English. Elements name their string with data-i18n (text), data-i18n-placeholder,
+// data-i18n-aria-label and data-i18n-title; scripts call SwitchboardI18n.t(key, values)
+// after `await SwitchboardI18n.ready`.
+(() => {
+  'use strict';
+  const LANGUAGES = ['en', 'es'];
+  const root = document.documentElement;
+
+  function pick() {
+    const fixed = root.dataset.language;
+    if (fixed && LANGUAGES.includes(fixed)) return fixed;
+    for (const tag of navigator.languages || [navigator.language || 'en']) {
+      const base = String(tag).toLowerCase().split('-')[0];
+      if (LANGUAGES.includes(base)) return base;
+    }
+    return 'en';
+  }
+
+  let strings = {};
+  const lang = pick();
+
+  /** The string `key` with each {name} replaced by values[name]; the key itself if unknown. */
+  function t(key, values) {
+    const text = Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : key;
+    if (!values) return text;
+    return text.replace(/\{(\w+)\}/g, (m, name) => (Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : m));
+  }
+
+  /** Puts the catalogue's strings into the elements under `scope` that name one. */
+  function apply(scope) {
+    const base = scope || document;
+    for (const e of base.querySelectorAll('[data-i18n]')) e.textContent = t(e.dataset.i18n);
+    for (const e of base.querySelectorAll('[data-i18n-placeholder]')) e.setAttribute('placeholder', t(e.dataset.i18nPlaceholder));
+    for (const e of base.querySelectorAll('[data-i18n-aria-label]')) e.setAttribute('aria-label', t(e.dataset.i18nAriaLabel));
+    for (const e of base.querySelectorAll('[data-i18n-title]')) e.setAttribute('title', t(e.dataset.i18nTitle));
+  }
+
+  const ready = fetch(`/i18n/${lang}.json`, { credentials: 'same-origin' })
+    .then((res) => (res.ok ? res.json() : {}))
+    .catch(() => ({}))
+    .then((catalogue) => {
+      strings = catalogue || {};
+      root.lang = lang;
+      const whenParsed = () => apply(document);
+      if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', whenParsed, { once: true });
+      else whenParsed();
+      return lang;
+    });
+
+  window.SwitchboardI18n = Object.freeze({ ready, t, apply, lang, languages: LANGUAGES });
+})();
 
 """##),
         ("inbox/inbox.css", ##"""
@@ -547,6 +990,98 @@ h2:focus-visible { outline: 3px solid var(--focus); }
   .note-toggle { order: 2; }
 }
 
+/* ---- The inbox's tools (tools.js): search, labels, canned replies, the contact panel */
+.nav-link { color: var(--accent); font-size: 0.95rem; }
+.my-unread {
+  font-size: 0.8rem; font-weight: 700; border-radius: 999px; padding: 0.1rem 0.55rem;
+  background: var(--danger); color: #ffffff;
+}
+.search { display: flex; gap: 0.4rem; padding: 0.6rem 0.75rem 0; }
+.search input { flex: 1; min-width: 0; }
+.search-results { border-bottom: 1px solid var(--line); padding: 0.4rem 0.75rem 0.6rem; }
+.search-head { display: flex; align-items: center; justify-content: space-between; gap: 0.5rem; }
+.search-head h3 { margin: 0; font-size: 0.95rem; }
+.search-list { list-style: none; margin: 0.4rem 0 0; padding: 0; display: flex; flex-direction: column; gap: 0.3rem; }
+.search-hit { display: block; color: var(--ink); padding: 0.3rem 0.4rem; border-radius: 6px; border: 1px solid var(--line); text-decoration: none; }
+.search-hit:hover { background: #eef3fb; }
+.search-text { overflow-wrap: anywhere; }
+.filter-wide { grid-column: 1 / -1; }
+
+.label-list { list-style: none; margin: 0.25rem 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.3rem; }
+.label-list:empty { display: none; }
+.conv-labels { display: flex; flex-wrap: wrap; gap: 0.25rem; }
+.label {
+  font-size: 0.75rem; border-radius: 4px; padding: 0.05rem 0.4rem; border: 1px solid #9aa0a6;
+  background: #f1f3f4; color: var(--ink); display: inline-flex; align-items: center; gap: 0.2rem;
+}
+.label-red { background: #fce8e6; border-color: #d93025; }
+.label-orange { background: #feefe3; border-color: #e8710a; }
+.label-yellow { background: #fef7e0; border-color: #b06000; }
+.label-green { background: #e6f4ea; border-color: #1e8e3e; }
+.label-teal { background: #e4f7fb; border-color: #007b83; }
+.label-blue { background: #e8f0fe; border-color: #1967d2; }
+.label-purple { background: #f3e8fd; border-color: #8430ce; }
+.label-remove {
+  min-height: 1.5rem; padding: 0 0.35rem; background: transparent; color: var(--ink); border: 1px solid transparent; line-height: 1;
+}
+.label-remove:hover { border-color: var(--line); }
+
+.composer { position: relative; }
+.canned-list {
+  list-style: none; margin: 0 0 0.4rem; padding: 0.25rem; max-height: 12rem; overflow-y: auto;
+  background: var(--panel); border: 1px solid var(--line); border-radius: 6px;
+}
+.canned-item { padding: 0.35rem 0.5rem; border-radius: 4px; cursor: pointer; display: flex; gap: 0.5rem; }
+.canned-item[aria-selected="true"] { background: #e1ecfb; box-shadow: inset 3px 0 0 var(--accent); }
+.canned-shortcut { font-weight: 700; white-space: nowrap; }
+.canned-text { color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.canned-none { padding: 0.35rem 0.5rem; color: var(--muted); }
+
+.thread-pane { position: relative; }
+.contact-panel {
+  position: absolute; top: 0; right: 0; bottom: 0; width: min(22rem, 100%); overflow-y: auto;
+  background: var(--panel); border-left: 1px solid var(--line); padding: 0.75rem; box-shadow: -4px 0 12px rgba(0, 0, 0, 0.08);
+}
+.contact-head { display: flex; align-items: center; justify-content: space-between; gap: 0.5rem; }
+.contact-head h3 { margin: 0; font-size: 1.05rem; overflow-wrap: anywhere; }
+.contact-head h3:focus { outline: none; }
+.contact-head h3:focus-visible { outline: 3px solid var(--focus); }
+.contact-panel h4 { margin: 1rem 0 0.3rem; font-size: 0.9rem; }
+.stack { display: flex; flex-direction: column; gap: 0.25rem; margin-top: 0.5rem; }
+.stack label, .inline-form label { font-size: 0.85rem; font-weight: 600; }
+.stack button { align-self: flex-start; margin-top: 0.25rem; }
+.inline-form { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; margin-top: 0.4rem; }
+.hint { color: var(--muted); font-size: 0.85rem; margin: 0; }
+.contact-notes, .contact-conversations { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 0.4rem; }
+.contact-note { background: var(--note); border-radius: 6px; padding: 0.35rem 0.5rem; }
+.note-text { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+
+/* ---- The reports and management pages */
+.page { max-width: 64rem; margin: 0 auto; padding: 1rem; }
+.page-head { display: flex; flex-wrap: wrap; align-items: baseline; justify-content: space-between; gap: 0.5rem; }
+.page h1 { margin: 0; font-size: 1.4rem; }
+.card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 1rem; margin-top: 1rem; }
+.card h2 { margin: 0 0 0.5rem; font-size: 1.1rem; }
+.range { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.6rem; }
+.range .field { display: flex; flex-direction: column; gap: 0.15rem; }
+.range label { font-size: 0.85rem; font-weight: 600; }
+.chart { width: 100%; height: auto; display: block; }
+.chart .bar-started { fill: #1967d2; }
+.chart .bar-handoffs { fill: #e8710a; }
+.chart .axis { stroke: #9aa0a6; stroke-width: 1; }
+.chart text { fill: var(--muted); font-size: 11px; }
+.legend { display: flex; gap: 1rem; margin: 0.4rem 0 0; padding: 0; list-style: none; font-size: 0.85rem; }
+.legend .swatch { display: inline-block; width: 0.8rem; height: 0.8rem; margin-right: 0.3rem; vertical-align: middle; }
+.swatch-started { background: #1967d2; }
+.swatch-handoffs { background: #e8710a; }
+.table-wrap { overflow-x: auto; }
+table.report { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+table.report th, table.report td { text-align: right; padding: 0.3rem 0.5rem; border-bottom: 1px solid var(--line); white-space: nowrap; }
+table.report th:first-child, table.report td:first-child { text-align: left; }
+.manage-list { list-style: none; margin: 0.5rem 0 0; padding: 0; display: flex; flex-direction: column; gap: 0.4rem; }
+.manage-list li { display: flex; align-items: center; gap: 0.6rem; border: 1px solid var(--line); border-radius: 6px; padding: 0.4rem 0.6rem; }
+.manage-list .grow { flex: 1; min-width: 0; overflow-wrap: anywhere; }
+
 """##),
         ("inbox/inbox.js", ##"""
 // The agents' inbox: plain JavaScript against the Inbox API v1 (docs/inbox-api.md).
@@ -557,6 +1092,9 @@ h2:focus-visible { outline: 3px solid var(--focus); }
 // (Enter sends, Escape goes back to the list).
 (() => {
   'use strict';
+
+  /** A string of the page's language (web/i18n/); the key itself without the catalogue. */
+  const t = (key, values) => (window.SwitchboardI18n ? window.SwitchboardI18n.t(key, values) : key);
 
   const API = '/api/v1';
   // Every EventKind of SwitchboardCore (WebPagesTests checks): an EventSource hears only
@@ -583,6 +1121,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     listSeq: 0,
     threadSeq: 0,
     drafts: new Map(),     // conversation id -> unsent composer text
+    users: new Map(),      // user id -> {id, email, role}, filled by tools.js (names of assignees)
   };
 
   // ---- DOM helpers: text only, never HTML
@@ -647,7 +1186,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
         cache: 'no-store',
       });
     } catch (e) {
-      throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.');
+      throw new ApiError(0, t('api.unreachable'));
     }
     const text = await res.text();
     let data = null;
@@ -655,9 +1194,9 @@ h2:focus-visible { outline: 3px solid var(--focus); }
       try { data = JSON.parse(text); } catch (e) { data = null; }
     }
     if (!res.ok) {
-      const message = (data && typeof data.error === 'string' && data.error) || `The server answered ${res.status}.`;
+      const message = (data && typeof data.error === 'string' && data.error) || t('api.status', { status: res.status });
       const err = new ApiError(res.status, message, data && data.code);
-      if (res.status === 401 && path !== '/login' && state.user) sessionEnded('Your session ended. Please sign in again.');
+      if (res.status === 401 && path !== '/login' && state.user) sessionEnded(t('login.session_ended'));
       throw err;
     }
     return data;
@@ -666,22 +1205,22 @@ h2:focus-visible { outline: 3px solid var(--focus); }
   // ---- Rendering (pure: data in, nodes out; exported for tests)
 
   const STATUS = {
-    queued: { mark: '◷', label: 'Queued' },
-    sending: { mark: '◷', label: 'Sending' },
-    sent: { mark: '✓', label: 'Sent' },
-    delivered: { mark: '✓✓', label: 'Delivered' },
-    read: { mark: '✓✓', label: 'Read' },
-    failed: { mark: '✗', label: 'Failed' },
+    queued: { mark: '◷', label: 'status.queued' },
+    sending: { mark: '◷', label: 'status.sending' },
+    sent: { mark: '✓', label: 'status.sent' },
+    delivered: { mark: '✓✓', label: 'status.delivered' },
+    read: { mark: '✓✓', label: 'status.read' },
+    failed: { mark: '✗', label: 'status.failed' },
   };
 
   /** The delivery ticks of an outbound message: ◷ ✓ ✓✓ (blue when read) ✗ with the error. */
   function renderStatus(message) {
     const s = STATUS[message.status] || { mark: '?', label: String(message.status || 'unknown') };
     const wrap = el('span', { class: `status status-${message.status || 'unknown'}` });
-    let label = s.label;
+    let label = t(s.label);
     if (message.status === 'failed') {
-      const why = message.error_title || 'not delivered';
-      label = `Failed: ${why}`;
+      const why = message.error_title || t('status.not_delivered');
+      label = t('status.failed_because', { reason: why });
     }
     wrap.append(el('span', { class: 'tick', 'aria-hidden': 'true', title: label }, s.mark));
     if (message.status === 'failed') {
@@ -694,10 +1233,10 @@ h2:focus-visible { outline: 3px solid var(--focus); }
   }
 
   function authorLabel(message) {
-    if (message.direction === 'inbound' && message.kind !== 'note') return 'Customer';
-    if (state.user && message.author && (message.author === state.user.id || message.author === state.user.email)) return 'You';
-    if (message.author) return message.author;
-    return message.kind === 'note' ? 'Agent' : 'Bot';
+    if (message.direction === 'inbound' && message.kind !== 'note') return t('author.customer');
+    if (state.user && message.author && (message.author === state.user.id || message.author === state.user.email)) return t('author.you');
+    if (message.author) return userName(message.author);
+    return message.kind === 'note' ? t('author.agent') : t('author.bot');
   }
 
   /** One message of a thread: inbound, outbound or an internal note, its text as text. */
@@ -705,7 +1244,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     const isNote = message.kind === 'note';
     const side = isNote ? 'note' : (message.direction === 'inbound' ? 'in' : 'out');
     const li = el('li', { class: `msg msg-${side}`, 'data-id': message.id, 'data-status': message.status || null });
-    if (isNote) li.append(el('span', { class: 'msg-label' }, 'Internal note'));
+    if (isNote) li.append(el('span', { class: 'msg-label' }, t('message.note')));
     const hasText = typeof message.text === 'string' && message.text.length > 0;
     li.append(el('p', { class: hasText ? 'msg-text' : 'msg-text msg-kind' }, hasText ? message.text : `[${message.kind || 'message'}]`));
     const footer = el('p', { class: 'msg-meta' }, el('span', { class: 'msg-author' }, authorLabel(message)), ' · ', timeElement(message.created_at));
@@ -717,11 +1256,12 @@ h2:focus-visible { outline: 3px solid var(--focus); }
   /** How a contact is named: the profile name, else the number; a web chat visitor
    *  (`visitor:<id>`) by a short prefix of the id, which stays private. */
   function contactLabel(contact) {
-    if (!contact) return 'Customer';
+    if (!contact) return t('contact.customer');
+    if (contact.name) return contact.name;
     if (contact.profile_name) return contact.profile_name;
     const id = contact.e164 || '';
-    if (id.startsWith('visitor:')) return `Web visitor ${id.slice(8, 14)}`;
-    return id || 'Customer';
+    if (id.startsWith('visitor:')) return t('contact.web_visitor', { id: id.slice(8, 14) });
+    return id || t('contact.customer');
   }
 
   function contactName(contactId) {
@@ -729,9 +1269,20 @@ h2:focus-visible { outline: 3px solid var(--focus); }
   }
 
   function assignedLabel(conversation) {
-    if (!conversation.assigned_to) return 'Unassigned';
-    if (state.user && conversation.assigned_to === state.user.id) return 'Assigned to you';
-    return `Assigned to ${conversation.assigned_to}`;
+    if (!conversation.assigned_to) return t('assigned.none');
+    if (state.user && conversation.assigned_to === state.user.id) return t('assigned.you');
+    return t('assigned.to', { name: userName(conversation.assigned_to) });
+  }
+
+  /** A user's e-mail when the users list has it (tools.js loads it), else the id. */
+  function userName(id) {
+    const user = state.users.get(id);
+    return user ? user.email : id;
+  }
+
+  /** The labels of a conversation as small chips (names as text). */
+  function renderLabels(labels) {
+    return (labels || []).map((l) => el('li', { class: `label label-${l.color || 'none'}`, 'data-label-id': l.id }, l.name));
   }
 
   /** One row of the conversation list: a button naming the customer, state and unread count. */
@@ -746,13 +1297,16 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     });
     const top = el('span', { class: 'conv-top' },
       el('span', { class: 'conv-name' }, name),
-      el('span', { class: `badge state-${conversation.state}` }, conversation.state));
-    if (unread > 0) top.append(el('span', { class: 'unread', title: `${unread} unread` }, String(unread), el('span', { class: 'visually-hidden' }, ' unread')));
+      el('span', { class: `badge state-${conversation.state}` }, t(`state.${conversation.state}`)));
+    if (unread > 0) top.append(el('span', { class: 'unread', title: t('list.unread_title', { n: unread }) }, String(unread), el('span', { class: 'visually-hidden' }, t('list.unread'))));
     const bottom = el('span', { class: 'conv-meta' },
       el('span', {}, assignedLabel(conversation)),
       el('span', {}, ` · ${conversation.channel || ''} · `),
       timeElement(conversation.updated_at || conversation.created_at));
     button.append(top, bottom);
+    if (conversation.labels && conversation.labels.length) {
+      button.append(el('span', { class: 'conv-labels' }, ...conversation.labels.map((l) => el('span', { class: `label label-${l.color || 'none'}` }, l.name))));
+    }
     return el('li', {}, button);
   }
 
@@ -794,6 +1348,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     state.csrf = answer.csrf_token;
     setText('who', `${answer.user.email} · ${answer.workspace}`);
     show('app');
+    document.dispatchEvent(new CustomEvent('sb:session', { detail: answer }));
     openEvents();
     loadList();
     route();
@@ -810,7 +1365,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
       workspace: form.workspace.value.trim(),
     };
     if (!body.email || !body.password || !body.workspace) {
-      setText('login-error', 'Enter your email, password and workspace.');
+      setText('login-error', t('login.missing'));
       return;
     }
     setText('login-error', '');
@@ -821,8 +1376,8 @@ h2:focus-visible { outline: 3px solid var(--focus); }
       startSession(answer);
       $('filter-state').focus();
     } catch (e) {
-      if (e.status === 401) setText('login-error', 'Wrong email, password or workspace.');
-      else if (e.status === 429) setText('login-error', 'Too many attempts. Wait a few minutes, then try again.');
+      if (e.status === 401) setText('login-error', t('login.wrong'));
+      else if (e.status === 429) setText('login-error', t('login.too_many'));
       else setText('login-error', e.message);
       form.password.focus();
     } finally {
@@ -833,7 +1388,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
   async function onLogout() {
     try { await api('POST', '/logout'); } catch (e) { /* the session is gone either way */ }
     history.replaceState(null, '', location.pathname);
-    showLogin('You are signed out.');
+    showLogin(t('login.signed_out'));
   }
 
   // ---- Live updates
@@ -843,10 +1398,10 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     const es = new EventSource(API + '/events');
     state.events = es;
     const live = $('live');
-    es.onopen = () => { live.dataset.state = 'on'; live.textContent = 'Live'; };
+    es.onopen = () => { live.dataset.state = 'on'; live.textContent = t('top.live'); };
     es.onerror = () => {
       live.dataset.state = 'off';
-      live.textContent = 'Reconnecting…';
+      live.textContent = t('top.reconnecting');
       if (es.readyState === EventSource.CLOSED) {
         // The browser gave up (a 401 or a server that is gone): check the session, retry.
         setTimeout(async () => {
@@ -859,6 +1414,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
       let data = null;
       try { data = JSON.parse(e.data); } catch (err) { data = null; }
       scheduleRefresh(data && data.conversation_id);
+      document.dispatchEvent(new CustomEvent('sb:event', { detail: { kind: e.type, data } }));
     };
     for (const kind of EVENT_KINDS) es.addEventListener(kind, onEvent);
   }
@@ -868,7 +1424,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     state.events = null;
     const live = $('live');
     live.dataset.state = 'off';
-    live.textContent = 'Offline';
+    live.textContent = t('top.offline');
   }
 
   /** Coalesces a burst of events into one refresh of the list (and of the open thread). */
@@ -892,8 +1448,10 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     const q = new URLSearchParams();
     const st = $('filter-state').value;
     const assigned = $('filter-assigned').value;
+    const label = $('filter-label').value;
     if (st) q.set('state', st);
     if (assigned) q.set('assigned', assigned);
+    if (label) q.set('label', label);
     q.set('limit', String(cursor ? 50 : Math.min(100, Math.max(50, state.conversations.length))));
     if (cursor) q.set('cursor', cursor);
     return '?' + q.toString();
@@ -911,7 +1469,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
       await ensureContacts(state.conversations.map((c) => c.contact_id));
       if (seq === state.listSeq) renderList();
     } catch (e) {
-      if (seq === state.listSeq && e.status !== 401) setText('list-error', `Conversations could not be loaded: ${e.message}`);
+      if (seq === state.listSeq && e.status !== 401) setText('list-error', t('list.failed', { reason: e.message }));
     }
   }
 
@@ -947,7 +1505,8 @@ h2:focus-visible { outline: 3px solid var(--focus); }
       if (again) again.focus();
     }
     const unread = state.conversations.reduce((n, c) => n + (Number(c.unread) || 0), 0);
-    document.title = unread > 0 ? `(${unread}) Inbox · Switchboard` : 'Inbox · Switchboard';
+    document.title = unread > 0 ? t('inbox.page_title_unread', { n: unread }) : t('inbox.page_title');
+    document.dispatchEvent(new CustomEvent('sb:list', { detail: state.conversations }));
   }
 
   // ---- The thread
@@ -1043,8 +1602,8 @@ h2:focus-visible { outline: 3px solid var(--focus); }
       if (options && options.focus) focusThread();
     } catch (e) {
       if (seq !== state.threadSeq || state.openId !== id) return;
-      if (e.status === 404) setText('thread-error', 'This conversation does not exist in your workspace.');
-      else if (e.status !== 401) setText('thread-error', `The conversation could not be loaded: ${e.message}`);
+      if (e.status === 404) setText('thread-error', t('thread.not_found'));
+      else if (e.status !== 401) setText('thread-error', t('thread.failed', { reason: e.message }));
     }
   }
 
@@ -1067,7 +1626,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
       renderThread(thread);
       list.scrollTop = list.scrollHeight - fromBottom;
     } catch (e) {
-      if (e.status !== 401) setText('thread-error', `Older messages could not be loaded: ${e.message}`);
+      if (e.status !== 401) setText('thread-error', t('thread.older_failed', { reason: e.message }));
     } finally {
       button.disabled = false;
     }
@@ -1085,7 +1644,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     setText('thread-title', name);
     const meta = [];
     if (contact && contact.e164 && contact.e164.startsWith('+') && contact.e164 !== name) meta.push(contact.e164);
-    meta.push(`State: ${c.state}`, assignedLabel(c), c.channel || '');
+    meta.push(t('thread.state', { state: t(`state.${c.state}`) }), assignedLabel(c), c.channel || '');
     setText('thread-meta', meta.filter(Boolean).join(' · '));
 
     const mine = state.user && c.assigned_to === state.user.id;
@@ -1094,6 +1653,8 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     $('action-handback').hidden = c.state !== 'human';
     $('action-resolve').hidden = c.state === 'resolved';
     $('action-reopen').hidden = c.state !== 'resolved';
+    $('action-takeover').hidden = c.state !== 'bot';
+    $('thread-labels').replaceChildren(...renderLabels(c.labels));
 
     $('thread-older').hidden = !answer.older_cursor;
     const list = $('messages');
@@ -1101,6 +1662,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     list.replaceChildren(...answer.messages.map(renderMessage));
     if (atBottom || !list.dataset.rendered || list.dataset.rendered !== c.id) list.scrollTop = list.scrollHeight;
     list.dataset.rendered = c.id;
+    document.dispatchEvent(new CustomEvent('sb:thread', { detail: answer }));
   }
 
   // ---- Actions
@@ -1117,7 +1679,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
       }
       loadList();
     } catch (e) {
-      if (e.status === 404) setText('thread-error', 'This conversation does not exist in your workspace.');
+      if (e.status === 404) setText('thread-error', t('thread.not_found'));
       else if (e.status !== 401) setText('thread-error', e.message);
     }
   }
@@ -1130,7 +1692,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     const asNote = $('note-toggle').checked;
     if (!id) return;
     if (!text.trim()) {
-      setText('composer-error', asNote ? 'Write the note first.' : 'Write a reply first.');
+      setText('composer-error', asNote ? t('composer.write_note') : t('composer.write_reply'));
       area.focus();
       return;
     }
@@ -1146,13 +1708,13 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     } catch (e) {
       if (e.status === 409 && e.code === 'outside_window') {
         $('composer-error').classList.add('window-error');
-        setText('composer-error', `Not sent: the 24-hour window is closed. WhatsApp only allows a free-form reply within 24 hours of the customer's last message; they must write again first. Your text is kept, and you can still save it as an internal note. (${e.message})`);
+        setText('composer-error', t('composer.window_closed', { reason: e.message }));
       } else if (e.status === 400) {
-        setText('composer-error', `Not sent: ${e.message}`);
+        setText('composer-error', t('composer.not_sent', { reason: e.message }));
       } else if (e.status === 404) {
-        setText('composer-error', 'Not sent: this conversation does not exist in your workspace.');
+        setText('composer-error', t('composer.not_found'));
       } else if (e.status !== 401) {
-        setText('composer-error', `Not sent: ${e.message}`);
+        setText('composer-error', t('composer.not_sent', { reason: e.message }));
       }
     } finally {
       $('composer-send').disabled = false;
@@ -1163,10 +1725,8 @@ h2:focus-visible { outline: 3px solid var(--focus); }
   function updateComposerMode() {
     const note = $('note-toggle').checked;
     $('composer').classList.toggle('composer-note', note);
-    $('composer-text').placeholder = note
-      ? 'Internal note: only your team sees it (Enter to save)'
-      : 'Reply to the customer (Enter to send, Shift+Enter for a new line)';
-    $('composer-send').textContent = note ? 'Add note' : 'Send';
+    $('composer-text').placeholder = note ? t('composer.note_placeholder') : t('composer.reply_placeholder');
+    $('composer-send').textContent = note ? t('composer.add_note') : t('composer.send');
   }
 
   // ---- Wiring
@@ -1191,6 +1751,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     $('action-resolve').addEventListener('click', () => conversationAction('resolve'));
     $('action-reopen').addEventListener('click', () => conversationAction('reopen'));
     $('action-handback').addEventListener('click', () => conversationAction('handback'));
+    $('action-takeover').addEventListener('click', () => conversationAction('takeover'));
     $('composer').addEventListener('submit', onSend);
     $('note-toggle').addEventListener('change', updateComposerMode);
     $('composer-text').addEventListener('keydown', (e) => {
@@ -1211,15 +1772,28 @@ h2:focus-visible { outline: 3px solid var(--focus); }
     api('GET', '/me').then(startSession, (e) => {
       if (e.status === 401) showLogin('');
       else if (e.status === 0) showLogin(e.message);
-      else showLogin(`Your session could not be checked: ${e.message}`);
+      else showLogin(t('login.check_failed', { reason: e.message }));
     });
   }
+
+  // For tools.js (web/inbox/tools.js: canned replies, labels, the contact panel, search,
+  // assignment, notifications): what it shares with this page.
+  window.SwitchboardInboxApp = Object.freeze({
+    api, state, el, t, $, setText, contactLabel, userName, renderLabels, timeElement, loadList,
+    reloadThread: () => { if (state.openId) loadThread(state.openId, { keepFocus: true }); },
+    action: conversationAction,
+  });
 
   // For tests and for the curious: the rendering functions (pure, text only).
   window.SwitchboardInbox = Object.freeze({ renderMessage, renderStatus, renderConversationItem });
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  // The strings first (web/i18n/i18n.js), then the page.
+  const start = () => {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+    else init();
+  };
+  if (window.SwitchboardI18n) window.SwitchboardI18n.ready.then(start);
+  else start();
 })();
 
 """##),
@@ -1230,98 +1804,936 @@ h2:focus-visible { outline: 3px solid var(--focus); }
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>Inbox · Switchboard</title>
+<title data-i18n="inbox.page_title">Inbox · Switchboard</title>
 <link rel="stylesheet" href="/inbox/inbox.css">
+<script src="/i18n/i18n.js" defer></script>
 <script src="/inbox/inbox.js" defer></script>
+<script src="/inbox/tools.js" defer></script>
 </head>
 <body>
-<p id="loading" class="loading">Loading…</p>
+<p id="loading" class="loading" data-i18n="inbox.loading">Loading…</p>
 
 <main id="login-view" class="login" hidden>
   <form id="login-form" class="login-card" novalidate>
-    <h1>Switchboard inbox</h1>
-    <p class="hint">Sign in to answer your customers.</p>
-    <label for="login-email">Email</label>
-    <input id="login-email" name="email" type="email" autocomplete="username" required>
-    <label for="login-password">Password</label>
+    <h1 data-i18n="login.title">Switchboard inbox</h1>
+    <p class="hint" data-i18n="login.hint">Sign in to answer your customers.</p>
+    <label for="login-email" data-i18n="login.email">Email</label>
+    <input id="login-email" name="email" type="text" inputmode="email" autocomplete="username" autocapitalize="none" spellcheck="false" required>
+    <label for="login-password" data-i18n="login.password">Password</label>
     <input id="login-password" name="password" type="password" autocomplete="current-password" required>
-    <label for="login-workspace">Workspace</label>
-    <input id="login-workspace" name="workspace" type="text" autocomplete="organization" autocapitalize="none" spellcheck="false" required>
+    <label for="login-workspace" data-i18n="login.workspace">Workspace</label>
+    <input id="login-workspace" name="workspace" type="text" autocomplete="on" autocapitalize="none" spellcheck="false" required>
     <p id="login-error" class="error" role="alert"></p>
-    <button id="login-submit" type="submit">Sign in</button>
+    <button id="login-submit" type="submit" data-i18n="login.submit">Sign in</button>
   </form>
 </main>
 
 <div id="app-view" class="app" hidden>
   <header class="topbar">
-    <h1 class="brand">Inbox</h1>
+    <h1 class="brand" data-i18n="top.brand">Inbox</h1>
     <span id="who" class="who"></span>
-    <span id="live" class="live" data-state="off" role="status">Offline</span>
-    <button id="logout" type="button" class="secondary">Sign out</button>
+    <span id="my-unread" class="my-unread" hidden></span>
+    <button id="notify-enable" type="button" class="secondary" hidden data-i18n="top.notify">Enable notifications</button>
+    <a id="nav-manage" class="nav-link" href="/inbox/manage.html" hidden data-i18n="top.manage">Canned replies and labels</a>
+    <a id="nav-reports" class="nav-link" href="/inbox/reports.html" hidden data-i18n="top.reports">Reports</a>
+    <span id="live" class="live" data-state="off" role="status" data-i18n="top.offline">Offline</span>
+    <button id="logout" type="button" class="secondary" data-i18n="top.logout">Sign out</button>
   </header>
   <div class="panes">
     <section id="list-pane" class="list-pane" aria-labelledby="list-heading">
-      <h2 id="list-heading" class="visually-hidden">Conversations</h2>
+      <h2 id="list-heading" class="visually-hidden" data-i18n="list.heading">Conversations</h2>
+      <form id="search-form" class="search" role="search">
+        <input id="search-q" name="q" type="search" placeholder="Search messages" data-i18n-placeholder="search.label" aria-label="Search messages" data-i18n-aria-label="search.label">
+        <button id="search-submit" type="submit" class="secondary" data-i18n="search.submit">Search</button>
+      </form>
+      <div id="search-results" class="search-results" hidden>
+        <div class="search-head">
+          <h3 id="search-heading" data-i18n="search.heading">Messages found</h3>
+          <button id="search-close" type="button" class="secondary" data-i18n="search.close">Close search</button>
+        </div>
+        <p id="search-error" class="error" role="alert"></p>
+        <ul id="search-list" class="search-list" aria-labelledby="search-heading"></ul>
+        <p id="search-empty" class="empty" hidden data-i18n="search.none">No messages found.</p>
+      </div>
       <form id="filters" class="filters">
         <div class="filter">
-          <label for="filter-state">State</label>
+          <label for="filter-state" data-i18n="list.state">State</label>
           <select id="filter-state" name="state">
-            <option value="">All</option>
-            <option value="bot">Bot</option>
-            <option value="human">Human</option>
-            <option value="resolved">Resolved</option>
+            <option value="" data-i18n="list.state_all">All</option>
+            <option value="bot" data-i18n="list.state_bot">Bot</option>
+            <option value="human" data-i18n="list.state_human">Human</option>
+            <option value="resolved" data-i18n="list.state_resolved">Resolved</option>
           </select>
         </div>
         <div class="filter">
-          <label for="filter-assigned">Assigned</label>
+          <label for="filter-assigned" data-i18n="list.assigned">Assigned</label>
           <select id="filter-assigned" name="assigned">
-            <option value="">Anyone</option>
-            <option value="me">To me</option>
-            <option value="none">Unassigned</option>
+            <option value="" data-i18n="list.assigned_any">Anyone</option>
+            <option value="me" data-i18n="list.assigned_me">To me</option>
+            <option value="none" data-i18n="list.assigned_none">Unassigned</option>
+          </select>
+        </div>
+        <div class="filter filter-wide">
+          <label for="filter-label" data-i18n="list.label">Label</label>
+          <select id="filter-label" name="label">
+            <option value="" data-i18n="list.label_any">Any label</option>
           </select>
         </div>
       </form>
       <p id="list-error" class="error" role="alert"></p>
       <ul id="conversation-list" class="conversation-list"></ul>
-      <p id="list-empty" class="empty" hidden>No conversations.</p>
-      <button id="list-more" type="button" class="secondary more" hidden>Load more</button>
+      <p id="list-empty" class="empty" hidden data-i18n="list.empty">No conversations.</p>
+      <button id="list-more" type="button" class="secondary more" hidden data-i18n="list.more">Load more</button>
     </section>
 
     <section id="thread-pane" class="thread-pane" aria-labelledby="thread-title">
-      <p id="thread-placeholder" class="empty">Select a conversation.</p>
+      <p id="thread-placeholder" class="empty" data-i18n="thread.placeholder">Select a conversation.</p>
       <div id="thread" class="thread" hidden>
         <header class="thread-header">
-          <button id="back" type="button" class="secondary back" aria-label="Back to conversations">← <span>Conversations</span></button>
+          <button id="back" type="button" class="secondary back" aria-label="Back to conversations" data-i18n-aria-label="thread.back">← <span data-i18n="thread.back_short">Conversations</span></button>
           <div class="thread-heading">
             <h2 id="thread-title" tabindex="-1"></h2>
             <p id="thread-meta" class="meta"></p>
+            <ul id="thread-labels" class="label-list" aria-label="Labels" data-i18n-aria-label="thread.labels"></ul>
           </div>
           <div class="thread-actions">
-            <button id="action-assign-me" type="button" class="secondary">Assign to me</button>
-            <button id="action-unassign" type="button" class="secondary">Unassign</button>
-            <button id="action-handback" type="button" class="secondary">Hand back to bot</button>
-            <button id="action-reopen" type="button" class="secondary">Reopen</button>
-            <button id="action-resolve" type="button">Resolve</button>
+            <button id="action-takeover" type="button" hidden data-i18n="thread.takeover">Take over</button>
+            <button id="action-assign-me" type="button" class="secondary" data-i18n="thread.assign_me">Assign to me</button>
+            <select id="assign-select" class="assign-select" aria-label="Assign to" data-i18n-aria-label="thread.assign_to" hidden></select>
+            <button id="action-unassign" type="button" class="secondary" data-i18n="thread.unassign">Unassign</button>
+            <button id="action-handback" type="button" class="secondary" data-i18n="thread.handback">Hand back to bot</button>
+            <button id="action-reopen" type="button" class="secondary" data-i18n="thread.reopen">Reopen</button>
+            <button id="action-resolve" type="button" data-i18n="thread.resolve">Resolve</button>
+            <button id="action-contact" type="button" class="secondary" aria-expanded="false" aria-controls="contact-panel" data-i18n="thread.contact">Contact</button>
           </div>
         </header>
         <p id="thread-error" class="error banner" role="alert"></p>
-        <button id="thread-older" type="button" class="secondary more" hidden>Load older messages</button>
-        <ol id="messages" class="messages" aria-label="Messages"></ol>
+        <button id="thread-older" type="button" class="secondary more" hidden data-i18n="thread.older">Load older messages</button>
+        <ol id="messages" class="messages" aria-label="Messages" data-i18n-aria-label="thread.messages"></ol>
         <form id="composer" class="composer">
           <p id="composer-error" class="error" role="alert"></p>
+          <ul id="canned-list" class="canned-list" role="listbox" aria-label="Canned replies" data-i18n-aria-label="canned.list" hidden></ul>
+          <p id="canned-status" class="visually-hidden" role="status"></p>
           <div class="composer-row">
-            <label class="note-toggle"><input id="note-toggle" type="checkbox"> Internal note</label>
-            <label for="composer-text" class="visually-hidden">Message</label>
-            <textarea id="composer-text" rows="2" placeholder="Reply to the customer (Enter to send, Shift+Enter for a new line)"></textarea>
-            <button id="composer-send" type="submit">Send</button>
+            <label class="note-toggle"><input id="note-toggle" type="checkbox"> <span data-i18n="composer.note_toggle">Internal note</span></label>
+            <textarea id="composer-text" rows="2" aria-label="Message" data-i18n-aria-label="composer.message" placeholder="Reply to the customer (Enter to send, Shift+Enter for a new line, / for canned replies)"></textarea>
+            <button id="composer-send" type="submit" data-i18n="composer.send">Send</button>
           </div>
         </form>
       </div>
+      <aside id="contact-panel" class="contact-panel" aria-labelledby="contact-heading" hidden>
+        <div class="contact-head">
+          <h3 id="contact-heading" data-i18n="contact.heading">Contact</h3>
+          <button id="contact-close" type="button" class="secondary" aria-label="Close the contact panel" data-i18n-aria-label="contact.close">×</button>
+        </div>
+        <p id="contact-number" class="meta"></p>
+        <p id="contact-error" class="error" role="alert"></p>
+        <form id="contact-form" class="stack">
+          <label for="contact-name" data-i18n="contact.name">Name</label>
+          <input id="contact-name" type="text" maxlength="100" autocomplete="off">
+          <label for="contact-attributes" data-i18n="contact.attributes">Custom attributes</label>
+          <textarea id="contact-attributes" rows="3" aria-describedby="contact-attributes-hint"></textarea>
+          <p id="contact-attributes-hint" class="hint" data-i18n="contact.attributes_hint">One per line, as name: value</p>
+          <button id="contact-save" type="submit" class="secondary" data-i18n="contact.save">Save contact</button>
+          <p id="contact-saved" class="hint" role="status"></p>
+        </form>
+        <h4 data-i18n="contact.labels">Labels</h4>
+        <ul id="contact-labels" class="label-list"></ul>
+        <form id="label-form" class="inline-form">
+          <label for="label-add" data-i18n="contact.add_label">Add a label</label>
+          <select id="label-add"></select>
+          <button id="label-add-submit" type="submit" class="secondary" data-i18n="contact.add">Add</button>
+        </form>
+        <h4 data-i18n="contact.notes">Notes about this contact</h4>
+        <ul id="contact-notes" class="contact-notes"></ul>
+        <form id="contact-note-form" class="stack">
+          <label for="contact-note-text" data-i18n="contact.new_note">New note</label>
+          <textarea id="contact-note-text" rows="2"></textarea>
+          <button id="contact-note-submit" type="submit" class="secondary" data-i18n="contact.add_note">Add note</button>
+        </form>
+        <h4 data-i18n="contact.conversations">Conversations</h4>
+        <ul id="contact-conversations" class="contact-conversations"></ul>
+      </aside>
     </section>
   </div>
 </div>
 </body>
 </html>
+
+"""##),
+        ("inbox/manage.html", ##"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title data-i18n="manage.page_title">Canned replies and labels · Switchboard</title>
+<link rel="stylesheet" href="/inbox/inbox.css">
+<script src="/i18n/i18n.js" defer></script>
+<script src="/inbox/manage.js" defer></script>
+</head>
+<body>
+<main class="page">
+  <div class="page-head">
+    <h1 data-i18n="manage.heading">Canned replies and labels</h1>
+    <a href="/inbox/" class="nav-link" data-i18n="reports.back">Back to the inbox</a>
+  </div>
+  <p id="manage-error" class="error" role="alert"></p>
+  <section class="card" aria-labelledby="canned-heading">
+    <h2 id="canned-heading" data-i18n="manage.canned">Canned replies</h2>
+    <form id="canned-form" class="stack">
+      <label for="canned-shortcut" data-i18n="manage.shortcut">Shortcut (typed after /)</label>
+      <input id="canned-shortcut" name="shortcut" type="text" maxlength="33" autocomplete="off" autocapitalize="none" spellcheck="false" required>
+      <label for="canned-text" data-i18n="manage.text">Text</label>
+      <textarea id="canned-text" name="text" rows="3" maxlength="4096" required></textarea>
+      <button id="canned-add" type="submit" data-i18n="manage.add_canned">Add canned reply</button>
+    </form>
+    <ul id="canned-items" class="manage-list"></ul>
+  </section>
+  <section class="card" aria-labelledby="labels-heading">
+    <h2 id="labels-heading" data-i18n="manage.labels">Labels</h2>
+    <form id="label-create-form" class="inline-form">
+      <label for="label-name" data-i18n="manage.label_name">Label name</label>
+      <input id="label-name" name="name" type="text" maxlength="40" autocomplete="off" required>
+      <label for="label-color" data-i18n="manage.color">Colour</label>
+      <select id="label-color" name="color">
+        <option value="" data-i18n="manage.no_color">No colour</option>
+        <option value="grey">grey</option><option value="red">red</option><option value="orange">orange</option>
+        <option value="yellow">yellow</option><option value="green">green</option><option value="teal">teal</option>
+        <option value="blue">blue</option><option value="purple">purple</option>
+      </select>
+      <button id="label-create" type="submit" data-i18n="manage.add_label">Add label</button>
+    </form>
+    <ul id="label-items" class="manage-list"></ul>
+  </section>
+</main>
+</body>
+</html>
+
+"""##),
+        ("inbox/manage.js", ##"""
+// Canned replies and labels of the workspace, managed by its owners and admins (the API
+// refuses agents with 403, shown here as it says). Text only, as in the inbox.
+(() => {
+  'use strict';
+  const t = (key, values) => (window.SwitchboardI18n ? window.SwitchboardI18n.t(key, values) : key);
+  const $ = (id) => document.getElementById(id);
+  let csrf = null;
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) if (v !== null && v !== undefined) e.setAttribute(k, String(v));
+    for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return e;
+  }
+
+  async function api(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+    const res = await fetch('/api/v1' + path, { method, headers, credentials: 'same-origin', cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    let data = null;
+    try { data = await res.json(); } catch (e) { data = null; }
+    if (!res.ok) {
+      const error = new Error((data && data.error) || `${res.status}`);
+      error.status = res.status;
+      throw error;
+    }
+    return data;
+  }
+
+  function fail(e) {
+    $('manage-error').textContent = e.status === 401 ? t('reports.sign_in') : t('manage.failed', { reason: e.message });
+  }
+
+  async function refresh() {
+    const [canned, labels] = await Promise.all([api('GET', '/canned-replies'), api('GET', '/labels')]);
+    const none = () => el('li', {}, el('span', { class: 'hint' }, t('manage.none')));
+    $('canned-items').replaceChildren(...(canned.items.length ? canned.items.map((c) => el('li', {},
+      el('strong', {}, `/${c.shortcut}`), el('span', { class: 'grow' }, c.text),
+      el('button', { type: 'button', class: 'secondary', 'data-kind': 'canned', 'data-id': c.id, 'aria-label': t('manage.delete', { name: `/${c.shortcut}` }) }, '×'))) : [none()]));
+    $('label-items').replaceChildren(...(labels.items.length ? labels.items.map((l) => el('li', {},
+      el('span', { class: `label label-${l.color || 'none'}` }, l.name), el('span', { class: 'grow' }),
+      el('button', { type: 'button', class: 'secondary', 'data-kind': 'label', 'data-id': l.id, 'aria-label': t('manage.delete', { name: l.name }) }, '×'))) : [none()]));
+  }
+
+  async function run(action) {
+    $('manage-error').textContent = '';
+    try { await action(); await refresh(); } catch (e) { fail(e); }
+  }
+
+  async function init() {
+    try {
+      const me = await api('GET', '/me');
+      csrf = me.csrf_token;
+      await refresh();
+    } catch (e) { fail(e); }
+    $('canned-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      run(async () => {
+        await api('POST', '/canned-replies', { shortcut: $('canned-shortcut').value, text: $('canned-text').value });
+        $('canned-shortcut').value = '';
+        $('canned-text').value = '';
+        $('canned-shortcut').focus();
+      });
+    });
+    $('label-create-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      run(async () => {
+        await api('POST', '/labels', { name: $('label-name').value, color: $('label-color').value || null });
+        $('label-name').value = '';
+        $('label-name').focus();
+      });
+    });
+    document.addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-kind]');
+      if (!b) return;
+      const path = b.dataset.kind === 'canned' ? '/canned-replies/' : '/labels/';
+      run(() => api('DELETE', path + encodeURIComponent(b.dataset.id)));
+    });
+  }
+
+  const start = () => {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+    else init();
+  };
+  if (window.SwitchboardI18n) window.SwitchboardI18n.ready.then(start);
+  else start();
+})();
+
+"""##),
+        ("inbox/reports.html", ##"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title data-i18n="reports.page_title">Reports · Switchboard</title>
+<link rel="stylesheet" href="/inbox/inbox.css">
+<script src="/i18n/i18n.js" defer></script>
+<script src="/inbox/reports.js" defer></script>
+</head>
+<body>
+<main class="page">
+  <div class="page-head">
+    <h1 data-i18n="reports.heading">Reports</h1>
+    <a href="/inbox/" class="nav-link" data-i18n="reports.back">Back to the inbox</a>
+  </div>
+  <p id="report-error" class="error" role="alert"></p>
+  <form id="report-form" class="card range">
+    <div class="field">
+      <label for="report-from" data-i18n="reports.from">From</label>
+      <input id="report-from" name="from" type="date" required>
+    </div>
+    <div class="field">
+      <label for="report-to" data-i18n="reports.to">To</label>
+      <input id="report-to" name="to" type="date" required>
+    </div>
+    <div class="field">
+      <label for="report-channel" data-i18n="reports.channel">Channel</label>
+      <select id="report-channel" name="channel">
+        <option value="" data-i18n="reports.all_channels">All channels</option>
+      </select>
+    </div>
+    <button id="report-show" type="submit" data-i18n="reports.show">Show</button>
+    <a id="report-csv" class="nav-link" href="/api/v1/reports/daily?format=csv" download data-i18n="reports.csv">Download CSV</a>
+  </form>
+  <section id="report-chart-card" class="card" aria-labelledby="chart-heading" hidden>
+    <h2 id="chart-heading" data-i18n="reports.chart">Conversations started and handoffs per day</h2>
+    <div id="report-chart"></div>
+    <ul class="legend">
+      <li><span class="swatch swatch-started"></span><span data-i18n="reports.legend_started">Conversations started</span></li>
+      <li><span class="swatch swatch-handoffs"></span><span data-i18n="reports.legend_handoffs">Handoffs</span></li>
+    </ul>
+  </section>
+  <section id="report-table-card" class="card" aria-labelledby="table-heading" hidden>
+    <h2 id="table-heading" data-i18n="reports.table">Per day</h2>
+    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="table-heading">
+      <table id="report-table" class="report">
+        <thead>
+          <tr>
+            <th scope="col" data-i18n="reports.date">Day</th>
+            <th scope="col" data-i18n="reports.started">Started</th>
+            <th scope="col" data-i18n="reports.in">Messages in</th>
+            <th scope="col" data-i18n="reports.out">Messages out</th>
+            <th scope="col" data-i18n="reports.bot_only">Bot alone</th>
+            <th scope="col" data-i18n="reports.handoffs">Handoffs</th>
+            <th scope="col" data-i18n="reports.median">First reply, median</th>
+            <th scope="col" data-i18n="reports.p90">First reply, p90</th>
+          </tr>
+        </thead>
+        <tbody id="report-rows"></tbody>
+      </table>
+    </div>
+  </section>
+</main>
+</body>
+</html>
+
+"""##),
+        ("inbox/reports.js", ##"""
+// The reports page (owners and admins): GET /api/v1/reports/daily as a chart drawn in SVG
+// here (no library, nothing from another origin), a table, and a CSV download. Text only,
+// as in the inbox.
+(() => {
+  'use strict';
+  const t = (key, values) => (window.SwitchboardI18n ? window.SwitchboardI18n.t(key, values) : key);
+  const $ = (id) => document.getElementById(id);
+  const SVG = 'http://www.w3.org/2000/svg';
+  let report = null;
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) if (v !== null && v !== undefined) e.setAttribute(k, String(v));
+    for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return e;
+  }
+
+  function svg(tag, attrs, text) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
+    if (text !== undefined) e.textContent = String(text);
+    return e;
+  }
+
+  /** Seconds as "42 s", "3.5 min" or "1.2 h"; a dash for none. */
+  function duration(seconds) {
+    if (seconds === null || seconds === undefined) return t('reports.none');
+    if (seconds < 60) return `${Math.round(seconds)} s`;
+    if (seconds < 3600) return `${(seconds / 60).toFixed(1)} min`;
+    return `${(seconds / 3600).toFixed(1)} h`;
+  }
+
+  function percent(share) {
+    return share === null || share === undefined ? t('reports.none') : `${Math.round(share * 100)} %`;
+  }
+
+  /** Bars of conversations started and handoffs per day, with a title and description. */
+  function chart(days) {
+    const width = 720, height = 240, left = 36, bottom = 28, top = 12;
+    const max = Math.max(1, ...days.map((d) => Math.max(d.conversations_started, d.handoffs)));
+    const slot = (width - left - 8) / Math.max(1, days.length);
+    const bar = Math.max(2, Math.min(18, slot / 2 - 2));
+    const y = (v) => top + (height - top - bottom) * (1 - v / max);
+    const started = days.reduce((n, d) => n + d.conversations_started, 0);
+    const handoffs = days.reduce((n, d) => n + d.handoffs, 0);
+    const root = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'chart-title chart-desc' });
+    root.append(svg('title', { id: 'chart-title' }, t('reports.chart')));
+    root.append(svg('desc', { id: 'chart-desc' }, t('reports.chart_summary', { days: days.length, started, handoffs })));
+    root.append(svg('line', { class: 'axis', x1: left, y1: y(0), x2: width - 4, y2: y(0) }));
+    root.append(svg('text', { x: left - 6, y: y(max) + 4, 'text-anchor': 'end' }, max));
+    root.append(svg('text', { x: left - 6, y: y(0) + 4, 'text-anchor': 'end' }, 0));
+    const every = Math.ceil(days.length / 10);
+    days.forEach((d, i) => {
+      const x = left + i * slot + slot / 2;
+      const s = svg('rect', { class: 'bar-started', x: x - bar - 1, y: y(d.conversations_started), width: bar, height: y(0) - y(d.conversations_started), 'data-date': d.date });
+      s.append(svg('title', {}, `${d.date}: ${d.conversations_started}`));
+      const h = svg('rect', { class: 'bar-handoffs', x: x + 1, y: y(d.handoffs), width: bar, height: y(0) - y(d.handoffs), 'data-date': d.date });
+      h.append(svg('title', {}, `${d.date}: ${d.handoffs}`));
+      root.append(s, h);
+      if (i % every === 0) root.append(svg('text', { x, y: height - 8, 'text-anchor': 'middle' }, d.date.slice(5)));
+    });
+    return root;
+  }
+
+  function rowsFor(channel) {
+    if (!report) return [];
+    if (!channel) return report.days;
+    const c = report.channels.find((x) => x.channel === channel);
+    return c ? c.days : [];
+  }
+
+  function render() {
+    const days = rowsFor($('report-channel').value);
+    $('report-chart').replaceChildren(chart(days));
+    $('report-rows').replaceChildren(...days.map((d) => el('tr', {},
+      el('th', { scope: 'row' }, d.date), el('td', {}, d.conversations_started), el('td', {}, d.messages_in),
+      el('td', {}, d.messages_out), el('td', {}, percent(d.bot_only_share)), el('td', {}, d.handoffs),
+      el('td', {}, duration(d.first_reply_median_seconds)), el('td', {}, duration(d.first_reply_p90_seconds)))));
+    $('report-chart-card').hidden = false;
+    $('report-table-card').hidden = false;
+  }
+
+  async function load(event) {
+    if (event) event.preventDefault();
+    const q = new URLSearchParams();
+    if ($('report-from').value) q.set('from', $('report-from').value);
+    if ($('report-to').value) q.set('to', $('report-to').value);
+    $('report-csv').setAttribute('href', `/api/v1/reports/daily?format=csv&${q.toString()}`);
+    $('report-error').textContent = '';
+    let res;
+    try {
+      res = await fetch(`/api/v1/reports/daily?${q.toString()}`, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } });
+    } catch (e) {
+      $('report-error').textContent = t('api.unreachable');
+      return;
+    }
+    let data = null;
+    try { data = await res.json(); } catch (e) { data = null; }
+    if (!res.ok) {
+      if (res.status === 401) $('report-error').textContent = t('reports.sign_in');
+      else if (res.status === 403) $('report-error').textContent = t('reports.forbidden');
+      else $('report-error').textContent = t('reports.failed', { reason: (data && data.error) || res.status });
+      $('report-chart-card').hidden = true;
+      $('report-table-card').hidden = true;
+      return;
+    }
+    report = data;
+    $('report-from').value = data.from;
+    $('report-to').value = data.to;
+    const select = $('report-channel');
+    const chosen = select.value;
+    select.replaceChildren(el('option', { value: '' }, t('reports.all_channels')), ...data.channels.map((c) => el('option', { value: c.channel }, c.channel)));
+    select.value = data.channels.some((c) => c.channel === chosen) ? chosen : '';
+    render();
+  }
+
+  function init() {
+    $('report-form').addEventListener('submit', load);
+    $('report-channel').addEventListener('change', () => { if (report) render(); });
+    load();
+  }
+
+  window.SwitchboardReports = Object.freeze({ chart, duration });
+  const start = () => {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+    else init();
+  };
+  if (window.SwitchboardI18n) window.SwitchboardI18n.ready.then(start);
+  else start();
+})();
+
+"""##),
+        ("inbox/tools.js", ##"""
+// The inbox's tools, beside inbox.js (which shares what they need as SwitchboardInboxApp):
+// canned replies typed with "/" in the composer, labels (filter, chips, add and remove),
+// the contact panel (name, number, labels, custom attributes, notes, conversations), the
+// search box over the workspace's messages, assignment to any user of the workspace, and
+// for conversations assigned to me an unread badge and desktop notifications.
+//
+// The same rules as inbox.js: text only (textContent and attribute values), every action
+// by keyboard, the CSRF token through the shared `api`.
+(() => {
+  'use strict';
+
+  const tools = {
+    canned: [],           // [{id, shortcut, text}]
+    labels: [],           // [{id, name, color}]
+    picker: { open: false, items: [], index: 0 },
+    contactId: null,      // the contact shown in the panel
+    mine: new Set(),      // ids of conversations assigned to me (for notifications)
+    mineUnread: 0,
+  };
+
+  function app() { return window.SwitchboardInboxApp; }
+
+  // ---- Reference data: users, canned replies, labels (loaded at sign-in)
+
+  async function loadReference() {
+    const { api, state } = app();
+    const [users, canned, labels] = await Promise.allSettled([api('GET', '/users'), api('GET', '/canned-replies'), api('GET', '/labels')]);
+    if (users.status === 'fulfilled') {
+      state.users.clear();
+      for (const u of users.value.items) state.users.set(u.id, u);
+    }
+    if (canned.status === 'fulfilled') tools.canned = canned.value.items;
+    if (labels.status === 'fulfilled') tools.labels = labels.value.items;
+    renderLabelFilter();
+    renderAssignOptions(state.thread && state.thread.conversation);
+  }
+
+  function renderLabelFilter() {
+    const { el, t, $ } = app();
+    const select = $('filter-label');
+    const current = select.value;
+    select.replaceChildren(el('option', { value: '' }, t('list.label_any')),
+      ...tools.labels.map((l) => el('option', { value: l.id }, l.name)));
+    select.value = tools.labels.some((l) => l.id === current) ? current : '';
+  }
+
+  // ---- Assignment to any user
+
+  function renderAssignOptions(conversation) {
+    const { el, t, $, state } = app();
+    const select = $('assign-select');
+    const users = Array.from(state.users.values());
+    select.hidden = users.length === 0 || !conversation;
+    if (select.hidden) return;
+    select.replaceChildren(el('option', { value: '' }, t('thread.assign_choose')),
+      ...users.map((u) => el('option', { value: u.id }, u.email)));
+    select.value = conversation.assigned_to && state.users.has(conversation.assigned_to) ? conversation.assigned_to : '';
+  }
+
+  // ---- Canned replies: "/" at the start of the composer
+
+  /** The shortcut prefix being typed ("/ord" gives "ord"), or null when not picking. */
+  function cannedPrefix(text) {
+    const m = /^\/([a-z0-9_-]*)$/i.exec(text);
+    return m ? m[1].toLowerCase() : null;
+  }
+
+  function updatePicker() {
+    const { el, t, $ } = app();
+    const area = $('composer-text');
+    const list = $('canned-list');
+    const prefix = $('note-toggle').checked ? null : cannedPrefix(area.value);
+    if (prefix === null) { closePicker(); return; }
+    const items = tools.canned.filter((c) => c.shortcut.startsWith(prefix));
+    tools.picker = { open: true, items, index: 0 };
+    list.hidden = false;
+    if (items.length === 0) {
+      list.replaceChildren(el('li', { class: 'canned-none', role: 'option', 'aria-disabled': 'true', id: 'canned-none' }, t('canned.none', { prefix })));
+      area.removeAttribute('aria-activedescendant');
+      setText('canned-status', t('canned.none', { prefix }));
+      return;
+    }
+    list.replaceChildren(...items.map((c, i) => el('li', {
+      id: `canned-${c.id}`, class: 'canned-item', role: 'option', 'aria-selected': i === 0 ? 'true' : 'false', 'data-id': c.id,
+    }, el('span', { class: 'canned-shortcut' }, `/${c.shortcut}`), ' ', el('span', { class: 'canned-text' }, c.text))));
+    markActive();
+    setText('canned-status', `${items.length} · ${t('canned.list')}`);
+  }
+
+  function setText(id, text) { app().setText(id, text); }
+
+  function markActive() {
+    const { $ } = app();
+    const area = $('composer-text');
+    const nodes = $('canned-list').querySelectorAll('.canned-item');
+    nodes.forEach((n, i) => n.setAttribute('aria-selected', i === tools.picker.index ? 'true' : 'false'));
+    const active = nodes[tools.picker.index];
+    if (active) {
+      area.setAttribute('aria-activedescendant', active.id);
+      active.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  function closePicker() {
+    const { $ } = app();
+    tools.picker = { open: false, items: [], index: 0 };
+    $('canned-list').hidden = true;
+    $('canned-list').replaceChildren();
+    $('composer-text').removeAttribute('aria-activedescendant');
+  }
+
+  function pick(index) {
+    const { $ } = app();
+    const item = tools.picker.items[index];
+    if (!item) return;
+    const area = $('composer-text');
+    area.value = item.text;
+    closePicker();
+    area.focus();
+    area.setSelectionRange(area.value.length, area.value.length);
+  }
+
+  /** Keys while the picker is open: arrows move, Enter or Tab picks, Escape closes. Runs
+   *  in the capture phase on the form, before inbox.js sends on Enter. */
+  function onComposerKey(e) {
+    if (!tools.picker.open || e.target.id !== 'composer-text') return;
+    const n = tools.picker.items.length;
+    if (e.key === 'ArrowDown' && n) { tools.picker.index = (tools.picker.index + 1) % n; markActive(); }
+    else if (e.key === 'ArrowUp' && n) { tools.picker.index = (tools.picker.index + n - 1) % n; markActive(); }
+    else if ((e.key === 'Enter' || e.key === 'Tab') && !e.shiftKey && n) pick(tools.picker.index);
+    else if (e.key === 'Escape') closePicker();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  }
+
+  // ---- Labels and the contact panel
+
+  function renderThreadTools(answer) {
+    const conversation = answer && answer.conversation;
+    renderAssignOptions(conversation);
+    if (!$id('contact-panel').hidden && answer.contact && answer.contact.id !== tools.contactId) loadContact(answer.contact.id);
+    else if (!$id('contact-panel').hidden) renderPanelLabels(conversation);
+  }
+
+  function $id(id) { return document.getElementById(id); }
+
+  function renderPanelLabels(conversation) {
+    const { el, t, $ } = app();
+    const list = $('contact-labels');
+    const labels = (conversation && conversation.labels) || [];
+    if (labels.length === 0) list.replaceChildren(el('li', { class: 'hint' }, t('contact.no_labels')));
+    else {
+      list.replaceChildren(...labels.map((l) => el('li', { class: `label label-${l.color || 'none'}` }, l.name, ' ',
+        el('button', { type: 'button', class: 'label-remove', 'data-label-id': l.id, 'aria-label': t('contact.remove_label', { name: l.name }) }, '×'))));
+    }
+    const on = new Set(labels.map((l) => l.id));
+    const free = tools.labels.filter((l) => !on.has(l.id));
+    $('label-add').replaceChildren(...free.map((l) => el('option', { value: l.id }, l.name)));
+    $('label-form').hidden = free.length === 0;
+  }
+
+  function toggleContact(open) {
+    const { $, state } = app();
+    const panel = $('contact-panel');
+    const show = open === undefined ? panel.hidden : open;
+    panel.hidden = !show;
+    $('action-contact').setAttribute('aria-expanded', show ? 'true' : 'false');
+    document.body.classList.toggle('contact-open', show);
+    if (show && state.thread && state.thread.contact) {
+      loadContact(state.thread.contact.id);
+      $('contact-heading').setAttribute('tabindex', '-1');
+      $('contact-heading').focus();
+    } else if (!show) {
+      tools.contactId = null;
+      $('action-contact').focus();
+    }
+  }
+
+  async function loadContact(id) {
+    const { api, el, t, $, contactLabel, timeElement, state } = app();
+    tools.contactId = id;
+    setText('contact-error', '');
+    setText('contact-saved', '');
+    try {
+      const detail = await api('GET', `/contacts/${encodeURIComponent(id)}`);
+      if (tools.contactId !== id) return;
+      const contact = detail.contact;
+      state.contacts.set(contact.id, contact);
+      setText('contact-heading', contactLabel(contact));
+      const number = contact.e164 && contact.e164.startsWith('+') ? contact.e164 : '';
+      setText('contact-number', [number, contact.profile_name && contact.profile_name !== contact.name ? contact.profile_name : ''].filter(Boolean).join(' · '));
+      $('contact-name').value = detail.profile.name || '';
+      $('contact-attributes').value = Object.entries(detail.profile.attributes).sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k}: ${v}`).join('\n');
+      const notes = $('contact-notes');
+      if (detail.notes.length === 0) notes.replaceChildren(el('li', { class: 'hint' }, t('contact.no_notes')));
+      else notes.replaceChildren(...detail.notes.map((n) => el('li', { class: 'contact-note' },
+        el('p', { class: 'note-text' }, n.text), el('p', { class: 'meta' }, app().userName(n.author), ' · ', timeElement(n.created_at)))));
+      $('contact-conversations').replaceChildren(...detail.conversations.map((c) => el('li', {},
+        el('a', { href: '#/c/' + encodeURIComponent(c.id), 'aria-current': state.openId === c.id ? 'true' : null },
+          `${c.channel} · ${t(`state.${c.state}`)}`), ' ', timeElement(c.updated_at))));
+      renderPanelLabels(state.thread && state.thread.conversation);
+    } catch (e) {
+      if (e.status !== 401) setText('contact-error', t('contact.failed', { reason: e.message }));
+    }
+  }
+
+  /** "name: value" lines as an object; throws the number of a line that is not one. */
+  function parseAttributes(text) {
+    const out = {};
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i].trim();
+      if (!line) continue;
+      const at = line.indexOf(':');
+      if (at <= 0) throw i + 1;
+      out[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    }
+    return out;
+  }
+
+  async function saveContact(event) {
+    event.preventDefault();
+    const { api, t, $, state } = app();
+    const id = tools.contactId;
+    if (!id) return;
+    setText('contact-error', '');
+    setText('contact-saved', '');
+    let attributes;
+    try { attributes = parseAttributes($('contact-attributes').value); } catch (line) {
+      setText('contact-error', t('contact.bad_attribute', { line }));
+      $('contact-attributes').focus();
+      return;
+    }
+    try {
+      await api('PATCH', `/contacts/${encodeURIComponent(id)}`, { name: $('contact-name').value, attributes });
+      setText('contact-saved', t('contact.saved'));
+      await loadContact(id);
+      app().loadList();
+      if (state.thread) app().reloadThread();
+    } catch (e) {
+      if (e.status !== 401) setText('contact-error', t('contact.not_saved', { reason: e.message }));
+    }
+  }
+
+  async function addNote(event) {
+    event.preventDefault();
+    const { api, t, $ } = app();
+    const area = $('contact-note-text');
+    if (!tools.contactId || !area.value.trim()) { area.focus(); return; }
+    try {
+      await api('POST', `/contacts/${encodeURIComponent(tools.contactId)}/notes`, { text: area.value });
+      area.value = '';
+      await loadContact(tools.contactId);
+      area.focus();
+    } catch (e) {
+      if (e.status !== 401) setText('contact-error', t('contact.not_saved', { reason: e.message }));
+    }
+  }
+
+  async function labelAction(method, path, body) {
+    const { api, t, state } = app();
+    const id = state.openId;
+    if (!id) return;
+    try {
+      const conversation = await api(method, `/conversations/${encodeURIComponent(id)}/labels${path}`, body);
+      if (state.thread && state.openId === id) {
+        state.thread.conversation = conversation;
+        app().reloadThread();
+        renderPanelLabels(conversation);
+      }
+      app().loadList();
+    } catch (e) {
+      if (e.status !== 401) setText('contact-error', t('contact.not_saved', { reason: e.message }));
+    }
+  }
+
+  // ---- Search over the workspace's messages
+
+  async function search(event) {
+    event.preventDefault();
+    const { api, el, t, $, timeElement } = app();
+    const q = $('search-q').value.trim();
+    if (!q) { closeSearch(); return; }
+    $('search-results').hidden = false;
+    setText('search-error', '');
+    try {
+      const answer = await api('GET', `/search?limit=50&q=${encodeURIComponent(q)}`);
+      $('search-list').replaceChildren(...answer.items.map((m) => el('li', {},
+        el('a', { class: 'search-hit', href: '#/c/' + encodeURIComponent(m.conversation_id), 'data-conversation-id': m.conversation_id },
+          el('span', { class: 'search-text' }, m.text || `[${m.kind}]`), el('span', { class: 'meta' }, ' · ', timeElement(m.created_at))))));
+      $('search-empty').hidden = answer.items.length > 0;
+    } catch (e) {
+      if (e.status !== 401) setText('search-error', t('search.failed', { reason: e.message }));
+    }
+  }
+
+  function closeSearch() {
+    const { $ } = app();
+    $('search-results').hidden = true;
+    $('search-list').replaceChildren();
+    $('search-q').value = '';
+    $('search-q').focus();
+  }
+
+  // ---- Mine: unread badge and desktop notifications
+
+  async function refreshMine() {
+    const { api, t, $, state } = app();
+    if (!state.user) return;
+    try {
+      const page = await api('GET', '/conversations?assigned=me&limit=100');
+      tools.mine = new Set(page.items.map((c) => c.id));
+      tools.mineUnread = page.items.reduce((n, c) => n + (Number(c.unread) || 0), 0);
+      const badge = $('my-unread');
+      badge.hidden = tools.mineUnread === 0;
+      badge.textContent = t('top.my_unread', { n: tools.mineUnread });
+      if (navigator.setAppBadge) navigator.setAppBadge(tools.mineUnread).catch(() => {});
+    } catch (e) { /* the badge waits for the next event */ }
+  }
+
+  let mineTimer = null;
+  function scheduleMine() {
+    if (mineTimer) return;
+    mineTimer = setTimeout(() => { mineTimer = null; refreshMine(); }, 300);
+  }
+
+  /** Whether the conversation is assigned to me: by the last count, or as the page shows it
+   *  now (an assignment made a moment ago). */
+  function isMine(id) {
+    const { state } = app();
+    if (tools.mine.has(id)) return true;
+    const me = state.user && state.user.id;
+    const shown = state.conversations.find((c) => c.id === id) || (state.thread && state.thread.conversation);
+    return Boolean(me && shown && shown.id === id && shown.assigned_to === me);
+  }
+
+  function onEvent(e) {
+    const { kind, data } = e.detail || {};
+    scheduleMine();
+    if (kind !== 'received' || !data || !isMine(data.conversation_id)) return;
+    const { state, t, contactLabel } = app();
+    if (!document.hidden && state.openId === data.conversation_id) return;
+    if (!('Notification' in window) || Notification.permission !== 'granted') return;
+    const conversation = state.conversations.find((c) => c.id === data.conversation_id);
+    const name = contactLabel(conversation && state.contacts.get(conversation.contact_id));
+    const note = new Notification(t('notify.title', { name }), { body: t('notify.body'), tag: data.conversation_id });
+    note.onclick = () => { window.focus(); location.hash = '#/c/' + encodeURIComponent(data.conversation_id); note.close(); };
+  }
+
+  function showNotifyButton() {
+    const { $ } = app();
+    $('notify-enable').hidden = !('Notification' in window) || Notification.permission !== 'default';
+  }
+
+  // ---- Wiring
+
+  function onSession(e) {
+    const { $ } = app();
+    const role = e.detail && e.detail.user && e.detail.user.role;
+    const manager = role === 'owner' || role === 'admin';
+    $('nav-reports').hidden = !manager;
+    $('nav-manage').hidden = !manager;
+    showNotifyButton();
+    loadReference();
+    refreshMine();
+  }
+
+  function init() {
+    const { $, state } = app();
+    document.addEventListener('sb:session', onSession);
+    document.addEventListener('sb:thread', (e) => renderThreadTools(e.detail));
+    document.addEventListener('sb:event', onEvent);
+    document.addEventListener('sb:list', scheduleMine);
+    $('composer').addEventListener('keydown', onComposerKey, true);
+    $('composer-text').addEventListener('input', updatePicker);
+    $('note-toggle').addEventListener('change', updatePicker);
+    $('composer-text').addEventListener('blur', () => setTimeout(() => {
+      if (document.activeElement !== $('composer-text')) closePicker();
+    }, 150));
+    $('canned-list').addEventListener('mousedown', (e) => e.preventDefault());
+    $('canned-list').addEventListener('click', (e) => {
+      const li = e.target.closest('.canned-item');
+      if (li) pick(tools.picker.items.findIndex((c) => c.id === li.dataset.id));
+    });
+    $('assign-select').addEventListener('change', (e) => {
+      if (e.target.value) app().action('assign', { user_id: e.target.value });
+    });
+    $('action-contact').addEventListener('click', () => toggleContact());
+    $('contact-close').addEventListener('click', () => toggleContact(false));
+    $('contact-panel').addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); toggleContact(false); }
+    });
+    $('contact-form').addEventListener('submit', saveContact);
+    $('contact-note-form').addEventListener('submit', addNote);
+    $('label-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      const id = $('label-add').value;
+      if (id) labelAction('POST', '', { label_id: id });
+    });
+    $('contact-labels').addEventListener('click', (e) => {
+      const b = e.target.closest('button.label-remove');
+      if (b) labelAction('DELETE', '/' + encodeURIComponent(b.dataset.labelId));
+    });
+    $('search-form').addEventListener('submit', search);
+    $('search-close').addEventListener('click', closeSearch);
+    $('notify-enable').addEventListener('click', async () => {
+      try { await Notification.requestPermission(); } catch (e) { /* older browsers: callback form */ }
+      showNotifyButton();
+    });
+    window.addEventListener('hashchange', () => { if (!state.openId && !$('contact-panel').hidden) toggleContact(false); });
+  }
+
+  // For tests: what the tools hold (the conversations assigned to me, their unread count).
+  window.SwitchboardInboxTools = Object.freeze({ mine: () => Array.from(tools.mine), mineUnread: () => tools.mineUnread });
+
+  const start = () => {
+    if (!window.SwitchboardInboxApp) return;
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+    else init();
+  };
+  // inbox.js starts once the strings are there; so do the tools, listening before it signs in.
+  if (window.SwitchboardI18n) window.SwitchboardI18n.ready.then(start);
+  else start();
+})();
 
 """##),
     ]

@@ -14,6 +14,7 @@ import SwitchboardHTTP
 ///                             else 404;
 ///                             the page reads the workspace id from its address
 ///     GET /chat/chat.css, /chat/chat.js   the chat page's assets (an id has no dot)
+///     GET /i18n/{file}        web/i18n/{file}: i18n.js and one catalogue per language
 ///
 /// Every answer carries a strict `Content-Security-Policy` (scripts, styles and
 /// connections from this origin only: no inline script or style, no other origin,
@@ -64,8 +65,19 @@ struct WebPages: Sendable {
         Set(config.host.channels.filter { $0.type == .webchat }.compactMap(\.workspace))
     }
 
-    /// Registers the routes above. `workspaces`: the ids with a chat page.
-    func addRoutes(to router: inout HTTPRouter, workspaces: Set<WorkspaceID>) {
+    /// The workspaces whose chat page has a fixed language (`chat_language`).
+    static func chatLanguages(_ config: LoadedConfig) -> [WorkspaceID: String] {
+        var languages: [WorkspaceID: String] = [:]
+        for w in config.workspaces { if let l = w.chatLanguage { languages[w.id] = l } }
+        return languages
+    }
+
+    /// Registers the routes above. `workspaces`: the ids with a chat page;
+    /// `chatLanguages`: the language a workspace's chat page is shown in whatever the
+    /// visitor's browser prefers (the workspace's `chat_language`), by workspace.
+    func addRoutes(to router: inout HTTPRouter, workspaces: Set<WorkspaceID>, chatLanguages: [WorkspaceID: String] = [:]) {
+        // The string catalogues and their script (web/i18n/), shared by both pages.
+        router.get("/i18n/{file}") { request in self.serve("i18n/\(request.parameter("file") ?? "")", request) }
         router.get("/inbox") { _ in
             var headers = Self.securityHeaders
             headers["Location"] = "/inbox/"
@@ -82,13 +94,19 @@ struct WebPages: Sendable {
             guard workspaces.contains(WorkspaceID(name)) else {
                 return Self.notFound("There is no chat at this address.")
             }
+            if let language = chatLanguages[WorkspaceID(name)] {
+                return self.serve("chat/index.html", request, language: language)
+            }
             return self.serve("chat/index.html", request)
         }
     }
 
     /// The file at `path` under `web/`, or 304 when the client's copy is current, or 404.
-    func serve(_ path: String, _ request: HTTPRequest) -> HTTPResponse {
-        guard let file = files[path] else { return Self.notFound("Not found.") }
+    /// `language`: an HTML page made to show in that language (`data-language` on its
+    /// `<html>`, which web/i18n/i18n.js prefers to the browser's languages).
+    func serve(_ path: String, _ request: HTTPRequest, language: String? = nil) -> HTTPResponse {
+        guard var file = files[path] else { return Self.notFound("Not found.") }
+        if let language, let variant = Self.languageVariant(file, language) { file = variant }
         var headers = Self.securityHeaders
         headers["Cache-Control"] = "no-cache"
         headers["ETag"] = file.etag
@@ -97,6 +115,17 @@ struct WebPages: Sendable {
         }
         headers["Content-Type"] = file.contentType
         return HTTPResponse(status: 200, headers: headers, body: file.body)
+    }
+
+    /// The page with `<html lang="en">` made `<html lang="LANG" data-language="LANG">`;
+    /// nil when the page has no such tag or `language` is not two to eight letters.
+    static func languageVariant(_ file: File, _ language: String) -> File? {
+        guard (2...8).contains(language.count), language.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+        let text = String(decoding: file.body, as: UTF8.self)
+        let tag = "<html lang=\"en\">"
+        guard text.contains(tag) else { return nil }
+        let body = Array(text.replacingOccurrences(of: tag, with: "<html lang=\"\(language)\" data-language=\"\(language)\">").utf8)
+        return File(contentType: file.contentType, body: body, etag: etag(body))
     }
 
     static func notFound(_ sentence: String) -> HTTPResponse {
@@ -109,6 +138,7 @@ struct WebPages: Sendable {
         if path.hasSuffix(".html") { return "text/html; charset=utf-8" }
         if path.hasSuffix(".css") { return "text/css; charset=utf-8" }
         if path.hasSuffix(".js") { return "text/javascript; charset=utf-8" }
+        if path.hasSuffix(".json") { return "application/json; charset=utf-8" }
         return "application/octet-stream"
     }
 

@@ -38,6 +38,9 @@ struct AgentReplies: Sendable {
         let message: Message
         do {
             message = try store.transaction {
+                // An agent's reply takes a bot conversation over (and an unassigned one
+                // becomes the agent's), in the same transaction: the bot never talks over them.
+                try Self.takeOver(ws, id, author: author, how: "reply")
                 let m = try ws.messages.insertOutbound(NewOutboundMessage(
                     conversationID: id, kind: .text, text: trimmed, payloadJSON: OutboxBody.encode(["author": author])))
                 _ = try ws.queue.enqueueOutbox(NewOutboxItem(
@@ -55,6 +58,21 @@ struct AgentReplies: Sendable {
         journal.flush()
         notify(conversation.channelID)
         return message
+    }
+
+    /// Moves a `bot` conversation to `human` (trigger `take_over`, journalled with the
+    /// author and `how`: `button` or `reply`) and assigns it to `author` when nobody has
+    /// it. Nothing happens to a conversation in another state. Call inside a transaction.
+    /// Returns the conversation taken over, nil when it was not the bot's.
+    @discardableResult
+    static func takeOver(_ ws: any WorkspaceStore, _ id: ConversationID, author: String, how: String) throws -> Conversation? {
+        guard let conversation = try ws.conversations.get(id) else {
+            throw Refusal(code: .notFound, description: "conversation \(id) not found")
+        }
+        guard conversation.state == .bot else { return nil }
+        let result = try ws.conversations.transition(id, .takeOver, extraDetail: ["author": author, "how": how])
+        if result.conversation.assignedTo == nil { return try ws.conversations.assign(id, to: author) }
+        return result.conversation
     }
 
     /// Stores an internal note on the conversation; never sent to the customer.

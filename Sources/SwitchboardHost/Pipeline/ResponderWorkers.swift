@@ -217,6 +217,14 @@ final class ResponderWorkers: Service, @unchecked Sendable {
             if let reason = handoff {
                 _ = try ws.conversations.transition(conversationID, .handoff, extraDetail: ["reason": reason])
             }
+            // An agent may have taken the conversation over while the chain ran: then the
+            // bot's reply is not sent (the bot never talks over a person).
+            var verdictDetail = verdictDetail
+            var reply = reply
+            if reply != nil, handoff == nil, try ws.conversations.get(conversationID)?.state == .human {
+                reply = nil
+                verdictDetail["suppressed"] = "conversation taken over by an agent"
+            }
             try journal.record(ws, .verdict, conversation: conversationID, message: message.id, channel: channelID,
                                verdictDetail)
             var queuedOn: ChannelID?

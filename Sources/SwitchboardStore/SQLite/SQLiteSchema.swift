@@ -312,6 +312,66 @@ enum SQLiteSchema {
                 workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id),
                 erased_seq   INTEGER NOT NULL
             );
+        // The inbox's tools (issue 13): canned replies and labels, managed by a
+        // workspace's admins; labels on conversations (a label goes with its
+        // conversations' links); a contact's profile as agents edit it (a name of their
+        // own, custom attributes) beside the provider's, and notes about the contact. Every
+        // row is one workspace's, and links are composite keys, as everywhere.
+        Migration(version: 11, name: "canned replies, labels, contact profiles and notes", sql: """
+            CREATE TABLE canned_replies (
+                id           TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                shortcut     TEXT NOT NULL,
+                text         TEXT NOT NULL,
+                created_at   INTEGER NOT NULL,
+                updated_at   INTEGER NOT NULL,
+                UNIQUE (workspace_id, shortcut),
+                UNIQUE (workspace_id, id)
+            );
+
+            CREATE TABLE labels (
+                id           TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                name         TEXT NOT NULL,
+                color        TEXT,
+                created_at   INTEGER NOT NULL,
+                UNIQUE (workspace_id, name),
+                UNIQUE (workspace_id, id)
+            );
+
+            CREATE TABLE conversation_labels (
+                workspace_id    TEXT NOT NULL REFERENCES workspaces(id),
+                conversation_id TEXT NOT NULL,
+                label_id        TEXT NOT NULL,
+                created_at      INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, conversation_id, label_id),
+                FOREIGN KEY (workspace_id, conversation_id) REFERENCES conversations(workspace_id, id),
+                FOREIGN KEY (workspace_id, label_id) REFERENCES labels(workspace_id, id) ON DELETE CASCADE
+            ) WITHOUT ROWID;
+            CREATE INDEX conversation_labels_by_label ON conversation_labels (workspace_id, label_id, conversation_id);
+
+            CREATE TABLE contact_profiles (
+                workspace_id    TEXT NOT NULL REFERENCES workspaces(id),
+                contact_id      TEXT NOT NULL,
+                name            TEXT,
+                attributes_json TEXT NOT NULL DEFAULT '{}',
+                updated_at      INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, contact_id),
+                FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts(workspace_id, id)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE contact_notes (
+                id           TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                contact_id   TEXT NOT NULL,
+                author       TEXT NOT NULL,
+                text         TEXT NOT NULL,
+                created_at   INTEGER NOT NULL,
+                FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts(workspace_id, id)
+            );
+            CREATE INDEX contact_notes_by_contact ON contact_notes (workspace_id, contact_id, created_at);
+
+            CREATE INDEX conversations_by_contact ON conversations (workspace_id, contact_id);
             """),
     ]
 }
