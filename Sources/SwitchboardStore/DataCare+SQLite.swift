@@ -28,7 +28,14 @@ struct SQLiteDataCareRepository: DataCareRepository {
                 WHERE workspace_id = ?1 AND id IN (\(Self.eventIDs)) ORDER BY id
                 """,
                 [scope.workspaceID, id], SQLiteEventRepository.read)
-            return ContactDataExport(contact: contact, conversations: conversations, messages: messages, events: events)
+            let profile = try db.queryOne(
+                "SELECT name, attributes_json FROM contact_profiles WHERE workspace_id = ? AND contact_id = ?",
+                [scope.workspaceID, id]) { ($0.optionalString(0), $0.string(1)) }
+            let notes = try db.query(
+                "SELECT author, text, created_at FROM contact_notes WHERE workspace_id = ? AND contact_id = ? ORDER BY created_at",
+                [scope.workspaceID, id]) { ContactDataExport.Note(author: $0.string(0), text: $0.string(1), createdAt: $0.date(2)) }
+            return ContactDataExport(contact: contact, conversations: conversations, messages: messages, events: events,
+                                     agentName: profile?.0, attributesJSON: profile?.1 ?? "{}", notes: notes)
         }
     }
 
@@ -83,9 +90,18 @@ struct SQLiteDataCareRepository: DataCareRepository {
                 WHERE workspace_id = ?1 AND conversation_id IN (\(Self.conversationsOfContact))
                 """,
                 [scope.workspaceID, id])
+            // Journal details a responder wrote (verdicts, plugin events and errors) may
+            // quote the customer; the pipeline's own (states, deliveries, ids) do not, and
+            // reports read them: those stay.
             let events = try db.run(
-                "UPDATE events SET detail_json = '{\"erased\":\"true\"}' WHERE workspace_id = ?1 AND id IN (\(Self.eventIDs))",
+                """
+                UPDATE events SET detail_json = '{"erased":"true"}'
+                WHERE workspace_id = ?1 AND id IN (\(Self.eventIDs)) AND kind IN ('verdict', 'plugin_event', 'plugin_error')
+                """,
                 [scope.workspaceID, id])
+            // What agents wrote about the person: the name they gave, attributes, notes.
+            _ = try db.run("DELETE FROM contact_profiles WHERE workspace_id = ? AND contact_id = ?", [scope.workspaceID, id])
+            _ = try db.run("DELETE FROM contact_notes WHERE workspace_id = ? AND contact_id = ?", [scope.workspaceID, id])
             // The number is personal data: the row keeps its id (conversations point at
             // it) and a placeholder that no real number can equal.
             _ = try db.run(

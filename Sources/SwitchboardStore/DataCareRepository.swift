@@ -6,8 +6,9 @@ import SwitchboardCore
 ///
 /// Erasing keeps the shape of the history and removes its content: a message keeps its
 /// id, direction, kind, times and delivery status, and loses its text and payload; its
-/// journal entries keep their kind and times and lose their details; the contact keeps
-/// its id and loses its number and name. Reports and counts stay right; nothing of what
+/// journal entries keep their kind and times, and those a responder wrote (verdicts,
+/// plugin events and errors, which may quote the customer) lose their details; the
+/// contact keeps its id and loses its number, name, the agents' profile and notes. Reports and counts stay right; nothing of what
 /// the customer said, or of who they are, is left. Other workspaces are untouched: every
 /// statement is bound to this workspace.
 public protocol DataCareRepository: Sendable {
@@ -32,6 +33,16 @@ public struct ContactDataExport: Sendable {
     public let conversations: [Conversation]
     public let messages: [Message]
     public let events: [Event]
+    /// What the workspace's agents recorded about the person (the inbox's contact panel).
+    public let agentName: String?
+    public let attributesJSON: String
+    public let notes: [Note]
+
+    public struct Note: Sendable {
+        public let author: String
+        public let text: String
+        public let createdAt: Date
+    }
 }
 
 public struct ErasureReport: Sendable, Equatable {

@@ -75,7 +75,15 @@ import SwitchboardStore
         #expect(try f.store.queue.outboxDepth().values.reduce(0, +) == 1)
         #expect(f.searchIndexed())
         #expect(agent.get("/api/v1/search?q=husband").items.count == 1)
-        let eventsBefore = try f.ws("a").events.list(conversation: c.id, after: nil, limit: 100).count
+        // What agents recorded about her, and a plugin's journal entry quoting her.
+        let patch = HTTPRequest(method: "PATCH", target: "/api/v1/contacts/\(c.contactID)", headers: ["Content-Type": "application/json"],
+                                body: Array(#"{"name":"Ada Obi","attributes":{"city":"Lagos"}}"#.utf8))
+        #expect(agent.respond(to: patch).status == 200)
+        #expect(agent.post("/api/v1/contacts/\(c.contactID)/notes", json: #"{"text":"allergic to nuts"}"#).status == 201)
+        _ = try f.ws("a").events.append(NewEvent(.pluginEvent, conversation: c.id, channel: "wa-main",
+                                                 detail: ["question": "chocolate cake for my husband"]))
+        #expect(f.router(as: Self.owner("a")).get("/api/v1/contacts/\(c.contactID)/export").text.contains("allergic to nuts"))
+        let eventsBefore = try f.ws("a").events.list(conversation: c.id, after: nil, limit: 100)
 
         let r = f.router(as: Self.owner("a")).post("/api/v1/contacts/\(c.contactID)/erase", json: #"{"confirm":true}"#)
         #expect(r.status == 200, "\(r.text)")
@@ -94,9 +102,18 @@ import SwitchboardStore
         #expect(contact.e164 != "+2348031111111" && contact.profileName == nil && contact.rawPhone == nil)
         #expect(try f.ws("a").contacts.find(e164: "+2348031111111") == nil)
         // The journal keeps its entries, without details, and says who erased.
+        // The journal keeps every entry: a responder's details go (they may quote her), the
+        // pipeline's stay (reports read them).
         let events = try f.ws("a").events.list(conversation: c.id, after: nil, limit: 100)
-        #expect(events.count == eventsBefore)
-        #expect(events.allSatisfy { $0.detailJSON == #"{"erased":"true"}"# })
+        #expect(events.map(\.id) == eventsBefore.map(\.id))
+        #expect(events.first { $0.kind == .pluginEvent }?.detailJSON == #"{"erased":"true"}"#)
+        #expect(events.allSatisfy { !$0.detailJSON.contains("chocolate") && !$0.detailJSON.contains("Ada") })
+        let stateChanges = { (list: [Event]) in list.filter { $0.kind == .stateChanged }.map(\.detailJSON) }
+        #expect(!stateChanges(events).isEmpty && stateChanges(events) == stateChanges(eventsBefore))
+        // The agents' profile and notes are gone.
+        let profile = try f.ws("a").contactProfiles.profile(c.contactID)
+        #expect(profile.name == nil && profile.attributes.isEmpty)
+        #expect(try f.ws("a").contactProfiles.notes(c.contactID, limit: 10).isEmpty)
         let erased = try f.ws("a").events.tail(conversation: nil, limit: 5).last { $0.kind == .contactErased }
         #expect(erased?.detail?["by"] == "user:owner-1")
         #expect(erased?.detail?["contact"] == c.contactID.rawValue)
@@ -110,6 +127,7 @@ import SwitchboardStore
         // The export says what is left.
         let after = f.router(as: Self.owner("a")).get("/api/v1/contacts/\(c.contactID)/export")
         #expect(!after.text.contains("chocolate") && !after.text.contains("Ada") && !after.text.contains("2348031111111"))
+        #expect(!after.text.contains("nuts") && !after.text.contains("Lagos"))
         // The same number writing again is a new contact.
         let again = try f.inbound("a", phone: "+2348031111111", name: "Ada", text: "hello again")
         #expect(again.contactID != c.contactID)

@@ -48,7 +48,7 @@ enum DataCare {
         let export: ContactDataExport
 
         enum CodingKeys: String, CodingKey {
-            case format, workspace, exportedAt = "exported_at", contact, conversations, messages, events
+            case format, workspace, exportedAt = "exported_at", contact, conversations, messages, events, profile, notes
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -60,7 +60,29 @@ enum DataCare {
             try c.encode(export.conversations.map { InboxJSON.Conversation($0, unread: 0) }, forKey: .conversations)
             try c.encode(export.messages.map(MessageExport.init), forKey: .messages)
             try c.encode(export.events.map(InboxJSON.Event.init), forKey: .events)
+            let attributes = (try? JSONDecoder().decode(AnyJSON.self, from: Data(export.attributesJSON.utf8))) ?? .object([:])
+            try c.encode(Profile(name: export.agentName, attributes: attributes), forKey: .profile)
+            try c.encode(export.notes.map { NoteJSON(author: $0.author, text: $0.text, createdAt: RFC3339.string($0.createdAt)) },
+                         forKey: .notes)
         }
+    }
+
+    private struct Profile: Encodable {
+        let name: String?
+        let attributes: AnyJSON
+        enum CodingKeys: String, CodingKey { case name, attributes }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(attributes, forKey: .attributes)
+        }
+    }
+
+    private struct NoteJSON: Encodable {
+        let author: String
+        let text: String
+        let createdAt: String
+        enum CodingKeys: String, CodingKey { case author, text, createdAt = "created_at" }
     }
 
     /// The contact with everything stored of it (the inbox's view has fewer fields).

@@ -1574,13 +1574,7 @@ enum InboxOpenAPI {
       "ContactExport": {
         "type": "object",
         "required": [
-          "format",
-          "workspace",
-          "exported_at",
-          "contact",
-          "conversations",
-          "messages",
-          "events"
+          "format", "workspace", "exported_at", "contact", "conversations", "messages", "events", "profile", "notes"
         ],
         "properties": {
           "format": {
@@ -1681,6 +1675,17 @@ enum InboxOpenAPI {
                 }
               }
             }
+          },
+          "profile": {
+            "type": "object",
+            "description": "what the workspace's agents recorded: the name they gave, custom attributes",
+            "required": ["name", "attributes"],
+            "properties": {"name": {"type": "string", "nullable": true}, "attributes": {"type": "object"}}
+          },
+          "notes": {
+            "type": "array",
+            "items": {"type": "object", "required": ["author", "text", "created_at"],
+                      "properties": {"author": {"type": "string"}, "text": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"}}}
           },
           "events": {
             "type": "array",
