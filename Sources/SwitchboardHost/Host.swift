@@ -18,8 +18,9 @@ final class Host: @unchecked Sendable {
     let store: any Store
     let router: HTTPRouter
     let services: [any Service]
-    let chains: [ResponderChain]
     let pipeline: Pipeline
+    /// Applies a changed config without a restart (SIGHUP, `switchboard reload`, the API).
+    let reloader: HostReload
     /// Resolves API callers (bearer token or session cookie) for the inbox API routes.
     let authenticator: Authenticator
     private let readiness = Readiness()
@@ -29,7 +30,8 @@ final class Host: @unchecked Sendable {
         let description: String
     }
 
-    init(config: LoadedConfig, logger: Logger) throws {
+    init(config: LoadedConfig, logger: Logger, configPath: String = "config/switchboard.yaml",
+         registerSecrets: @escaping @Sendable ([String]) -> Void = { _ in }) throws {
         self.config = config
         self.logger = logger
         let metrics = MetricsRegistry()
@@ -57,15 +59,18 @@ final class Host: @unchecked Sendable {
             store.close()
             throw StartupError(description: problems.joined(separator: "\n"))
         }
-        self.chains = Array(chains.values)
         // Plugins download media through the pipeline's channels, built after the chains.
         let pipelineRef = Mutex<Pipeline?>(nil)
-        let responders = chains.mapValues {
-            ChainResponders(chain: $0, store: store, media: { pipelineRef.withLock { $0 }?.media }) as any Responders
+        let makeResponders: @Sendable (ResponderChain) -> any Responders = { chain in
+            ChainResponders(chain: chain, store: store, media: { pipelineRef.withLock { $0 }?.media })
         }
+        let responders = chains.mapValues(makeResponders)
         let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics, responders: responders)
         pipelineRef.withLock { $0 = pipeline }
         self.pipeline = pipeline
+        let reloader = HostReload(path: configPath, config: config, store: store, logger: logger, plugins: plugins,
+                                  pipeline: pipeline, makeResponders: makeResponders, registerSecrets: registerSecrets)
+        self.reloader = reloader
         pipeline.addRoutes(to: &router)
         // People and access (login, sessions, tokens), then the inbox API behind them.
         let authenticator = Authenticator(store: store, logger: logger,
@@ -76,6 +81,19 @@ final class Host: @unchecked Sendable {
         let mediaDownloads = MediaDownloads(fetcher: pipeline.media, limits: config.host.media, logger: logger)
         let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: mediaDownloads)
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })
+        // Administration: people, tokens, the audit trail, the workspace's file (owners and
+        // admins), and the operators' routes above the workspaces.
+        AdminAPI(store: store, logger: logger, configEditor: WorkspaceConfigEditor(reloader: reloader))
+            .addRoutes(to: &router, catalog: inbox.catalog, inbox: inbox, authenticate: { authenticator.authenticate($0) })
+        let senders = pipeline.senders
+        let webChannels = config.host.channels.filter { $0.type == .webchat }
+        OperatorAPI(store: store, logger: logger, reloader: reloader, channelHealth: {
+            senders.keys.sorted { $0.rawValue < $1.rawValue }.map { id in
+                ["id": id.rawValue, "type": "whatsapp", "state": senders[id]!.state.rawValue,
+                 "workspace": config.host.channels.first { $0.id == id }?.workspace?.rawValue ?? NSNull()] as [String: Any]
+            } + webChannels.map { ["id": $0.id.rawValue, "type": "webchat", "state": "connected",
+                                   "workspace": $0.workspace?.rawValue ?? NSNull()] as [String: Any] }
+        }).addRoutes(to: &router, catalog: inbox.catalog)
         metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
             Double(inbox.openEventStreams.value)
         }
@@ -153,27 +171,9 @@ final class Host: @unchecked Sendable {
         return String(h, radix: 16)
     }
 
-    /// Applies a reloaded config (SIGHUP): new access tokens and Graph URLs of WhatsApp
-    /// channels take effect at once (a channel paused on refused credentials resumes);
-    /// other changes are logged as needing a restart.
-    func reload(_ fresh: LoadedConfig) {
-        let apps = Dictionary(fresh.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var replaced: [String] = []
-        for c in fresh.host.channels where c.type == .whatsapp {
-            guard let sender = pipeline.senders[c.id], let app = c.app.flatMap({ apps[$0] }) else { continue }
-            if sender.replaceCredentials(accessToken: c.accessToken ?? "", graphURL: app.graphURL) {
-                replaced.append(c.id.rawValue)
-            }
-        }
-        logger.info("config reloaded", [
-            "credentials_replaced": replaced.joined(separator: ","),
-            "note": "workspaces, plugins, routing and server settings change on restart",
-        ])
-    }
-
     /// Tells every plugin instance to stop (after the services stopped).
     func shutdownPlugins() {
-        for c in chains { c.shutdown() }
+        for leased in pipeline.live.snapshot.responders.values { leased.retire() }
     }
 
     func setReady(_ value: Bool) { readiness.ready.store(value, ordering: .relaxed) }

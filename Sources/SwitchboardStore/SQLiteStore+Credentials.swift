@@ -2,6 +2,9 @@ import Foundation
 import SwitchboardCore
 
 extension SQLiteStore {
+    public var hostAudit: any AuditRepository { SQLiteAuditRepository(store: self, workspaceID: nil) }
+    public var operators: any OperatorRepository { SQLiteOperatorRepository(store: self) }
+
     public func authenticate(tokenHash: String) throws -> (WorkspaceID, TokenRecord)? {
         try pool.read { db in
             try db.queryOne(

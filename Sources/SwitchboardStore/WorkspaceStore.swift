@@ -14,6 +14,8 @@ public protocol WorkspaceStore: Sendable {
     var users: any UserRepository { get }
     var tokens: any TokenRepository { get }
     var sessions: any SessionRepository { get }
+    /// Who changed what in this workspace (config, people, access).
+    var audit: any AuditRepository { get }
 
     /// The workspace's own row, or nil if it was never synced.
     func record() throws -> Workspace?

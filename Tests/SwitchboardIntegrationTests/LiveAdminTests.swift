@@ -1,0 +1,219 @@
+import Foundation
+import Synchronization
+import Testing
+import SwitchboardTestSupport
+
+/// Administration of the running binary: config changes applied without a restart, the
+/// files as the one source of truth, token revocation and roles route by route.
+@Suite(.serialized) struct LiveAdminTests {
+    static let sharedNumber = """
+        channels:
+          - id: wa-main
+            type: whatsapp
+            app: main
+            phone_number_id: "\(WhatsAppFixtures.phoneNumberID)"
+            access_token: \(PipelineHarness.accessToken)
+            fallback_workspace: demo
+        """
+
+    static let shop = """
+        id: shop
+        name: Corner Shop
+        region: NG
+        timezone: Africa/Lagos
+        senders: ["+2348090000001"]
+        fallback: "Corner Shop here, how can we help?"
+        """
+
+    static func workspaceFile(_ h: PipelineHarness, _ id: String) -> String {
+        h.host.dir.appendingPathComponent("workspaces/\(id).yaml").path
+    }
+
+    static func replies(_ h: PipelineHarness, to: String) -> [RecordedSend] {
+        h.replies.filter { $0.to == to }
+    }
+
+    /// A workspace file added while one customer keeps writing: after `switchboard
+    /// reload` the new business answers its first message; the customer's messages are
+    /// each answered exactly once, and the process never restarted.
+    @Test func aWorkspaceAddedWhileTrafficFlowsAnswersWithoutARestart() throws {
+        let h = try PipelineHarness(channels: Self.sharedNumber)
+        try h.start()
+        let pid = h.host.process.processIdentifier
+        let posted = Atomic<Int>(0)
+        let failures = Atomic<Int>(0)
+        let stop = Atomic<Bool>(false)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            while !stop.load(ordering: .relaxed) {
+                let status = (try? h.post([h.text("order \(posted.load(ordering: .relaxed))", from: "2348031111111")]))?.status
+                if status == 200 { posted.add(1, ordering: .relaxed) } else { failures.add(1, ordering: .relaxed) }
+            }
+            done.signal()
+        }
+        #expect(h.graph.wait(timeout: .seconds(10)) { _ in Self.replies(h, to: "2348031111111").count >= 5 })
+
+        try Self.shop.write(toFile: Self.workspaceFile(h, "shop"), atomically: true, encoding: .utf8)
+        let reload = try runSwitchboard(["reload", "--config", h.host.configPath], cwd: h.host.dir)
+        #expect(reload.status == 0, "\(reload.stderr)")
+        #expect(reload.stdout.contains("workspaces added: shop"), "\(reload.stdout)")
+
+        #expect(try h.post([h.text("hello, do you sell bread?", from: "2348090000001")]).status == 200)
+        #expect(h.graph.wait(timeout: .seconds(10)) { _ in !Self.replies(h, to: "2348090000001").isEmpty })
+        #expect(Self.replies(h, to: "2348090000001").map(\.text) == ["Corner Shop here, how can we help?"])
+
+        // More traffic after the reload, then stop and count.
+        let afterReload = posted.load(ordering: .relaxed)
+        #expect(h.graph.wait(timeout: .seconds(10)) { _ in posted.load(ordering: .relaxed) >= afterReload + 5 })
+        stop.store(true, ordering: .relaxed)
+        done.wait()
+        let n = posted.load(ordering: .relaxed)
+        #expect(failures.load(ordering: .relaxed) == 0)
+        #expect(h.graph.wait(timeout: .seconds(20)) { _ in Self.replies(h, to: "2348031111111").count >= n })
+        // A last message is the barrier: a doubled reply would be sent before its answer.
+        #expect(try h.post([h.text("last one", from: "2348031111111")]).status == 200)
+        #expect(h.graph.wait(timeout: .seconds(10)) { _ in Self.replies(h, to: "2348031111111").count >= n + 1 })
+        let toCustomer = Self.replies(h, to: "2348031111111")
+        #expect(toCustomer.count == n + 1)
+        #expect(toCustomer.allSatisfy { $0.text == "Thanks! We will get back to you shortly." })
+        #expect(h.host.process.processIdentifier == pid && h.host.process.isRunning)
+        #expect(h.host.logLines.filter { $0["message"] as? String == "switchboard started" }.count == 1)
+    }
+
+    func ownerToken(_ h: PipelineHarness, role: String = "owner") throws -> String {
+        let r = try runSwitchboard(["token", "create", "--workspace", "demo", "--name", "\(role)-t", "--role", role,
+                                    "--config", h.host.configPath], cwd: h.host.dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        return try #require(r.stdout.split(separator: "\n").last.map(String.init))
+    }
+
+    func answer(_ h: PipelineHarness, from: String) throws -> String? {
+        let before = Self.replies(h, to: from).count
+        #expect(try h.post([h.text("hi", from: from)]).status == 200)
+        _ = h.graph.wait(timeout: .seconds(10)) { _ in Self.replies(h, to: from).count > before }
+        return Self.replies(h, to: from).last?.text
+    }
+
+    /// A broken edit (by hand with SIGHUP or `reload`, or through the API) is refused
+    /// with the file's line and column, and the running config stays; a good API edit
+    /// applies at once and survives a restart; a hand edit shows in the API.
+    @Test func editsThroughTheAPIAndTheFilesNeverFight() throws {
+        let h = try PipelineHarness()
+        try h.start()
+        let owner = try ownerToken(h)
+        let auth = ["Authorization": "Bearer \(owner)"]
+        let file = Self.workspaceFile(h, "demo")
+        let original = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(try answer(h, from: "2348031000001") == "Thanks! We will get back to you shortly.")
+
+        // Through the API: refused, with the file's position; the file is as it was.
+        let broken = original + "fallbak: typo\n"
+        let refused = try h.host.client.request("PUT", "/api/v1/workspace/config", headers: auth, body: Array(broken.utf8))
+        #expect(refused.status == 422, "\(refused.text)")
+        let errors = (try refused.json() as? [String: Any])?["errors"] as? [String] ?? []
+        #expect(errors.contains { $0.contains("demo.yaml:") && $0.contains("fallbak") }, "\(errors)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == original)
+        #expect(try answer(h, from: "2348031000001") == "Thanks! We will get back to you shortly.")
+
+        // A library or a file on the server is not the workspace admin's to name.
+        let library = original + "plugins:\n  - name: faq\n    file: /tmp/libanything.so\n"
+        let server = try h.host.client.request("PUT", "/api/v1/workspace/config", headers: auth, body: Array(library.utf8))
+        #expect(server.status == 422)
+        #expect(server.text.contains("on the server"), "\(server.text)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == original)
+
+        // By hand: `reload` checks first and does not ask the host; SIGHUP is refused.
+        try broken.write(toFile: file, atomically: true, encoding: .utf8)
+        let cli = try runSwitchboard(["reload", "--config", h.host.configPath], cwd: h.host.dir)
+        #expect(cli.status == 1)
+        #expect(cli.stderr.contains("demo.yaml:") && cli.stderr.contains("fallbak"), "\(cli.stderr)")
+        h.host.signal(SIGHUP)
+        _ = try h.host.waitForLog(timeout: 10) { $0["message"] as? String == "config reload refused; the running config stays" }
+        #expect(try answer(h, from: "2348031000001") == "Thanks! We will get back to you shortly.")
+        try original.write(toFile: file, atomically: true, encoding: .utf8)
+
+        // A good edit through the API applies at once ...
+        let edited = original.replacingOccurrences(of: "Thanks! We will get back to you shortly.", with: "Edited through the API.")
+        let ok = try h.host.client.request("PUT", "/api/v1/workspace/config", headers: auth, body: Array(edited.utf8))
+        #expect(ok.status == 200, "\(ok.text)")
+        #expect(try answer(h, from: "2348031000001") == "Edited through the API.")
+        #expect(try String(contentsOfFile: file + ".prev", encoding: .utf8) == original)
+        // ... and survives a restart (it is the file).
+        try h.restart()
+        #expect(try h.host.client.get("/api/v1/workspace/config", headers: auth).text == edited)
+        #expect(try answer(h, from: "2348031000002") == "Edited through the API.")
+
+        // A hand edit and `switchboard reload`: the API shows it, the customer gets it.
+        let byHand = original.replacingOccurrences(of: "Thanks! We will get back to you shortly.", with: "Edited by hand.")
+        try byHand.write(toFile: file, atomically: true, encoding: .utf8)
+        let reload = try runSwitchboard(["reload", "--config", h.host.configPath], cwd: h.host.dir)
+        #expect(reload.status == 0, "\(reload.stderr)")
+        #expect(reload.stdout.contains("changed: demo"), "\(reload.stdout)")
+        #expect(try h.host.client.get("/api/v1/workspace/config", headers: auth).text == byHand)
+        #expect(try answer(h, from: "2348031000003") == "Edited by hand.")
+
+        // The audit trail says who did what.
+        let trail = try h.host.client.get("/api/v1/audit?limit=100", headers: auth)
+        let entries = (try trail.json() as? [String: Any])?["items"] as? [[String: Any]] ?? []
+        #expect(entries.contains { ($0["actor"] as? String)?.hasPrefix("token:") == true && $0["action"] as? String == "config_refused" })
+        #expect(entries.contains { ($0["actor"] as? String)?.hasPrefix("token:") == true && $0["action"] as? String == "config_reload" })
+        #expect(entries.contains { $0["actor"] as? String == "file" && $0["action"] as? String == "config_reload" })
+        // An admin may edit settings; an agent may not.
+        let agent = try ownerToken(h, role: "agent")
+        let denied = try h.host.client.request("PUT", "/api/v1/workspace/config", headers: ["Authorization": "Bearer \(agent)"],
+                                               body: Array(edited.utf8))
+        #expect(denied.status == 403)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == byHand)
+    }
+
+    @Test func aRevokedTokenIsRefusedOnItsNextRequest() throws {
+        let h = try PipelineHarness()
+        try h.start()
+        let token = try ownerToken(h, role: "agent")
+        let auth = ["Authorization": "Bearer \(token)"]
+        #expect(try h.host.client.get("/api/v1/conversations", headers: auth).status == 200)
+        let list = try runSwitchboard(["token", "list", "--workspace", "demo", "--config", h.host.configPath], cwd: h.host.dir)
+        let id = try #require(list.stdout.split(separator: "\n").first { $0.contains("agent-t") }.map { String($0.split(separator: "\t")[0]) })
+        let revoke = try runSwitchboard(["token", "revoke", "--workspace", "demo", id, "--config", h.host.configPath], cwd: h.host.dir)
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        let refused = try h.host.client.get("/api/v1/conversations", headers: auth)
+        #expect(refused.status == 401)
+        #expect(refused.text.contains("unknown or revoked"))
+        let audit = try runSwitchboard(["audit", "--workspace", "demo", "--config", h.host.configPath], cwd: h.host.dir)
+        #expect(audit.stdout.contains("token_revoked"), "\(audit.stdout)")
+    }
+
+    /// The served OpenAPI document, walked with a token of each role and an operator's:
+    /// 403 exactly below each operation's `x-minimum-role`.
+    @Test func rolesRouteByRoute() throws {
+        let h = try PipelineHarness()
+        try h.start()
+        var tokens: [String: String] = [:]
+        for role in ["owner", "admin", "agent"] { tokens[role] = try ownerToken(h, role: role) }
+        let op = try runSwitchboard(["operator", "add", "--email", "ops@agency.ng", "--config", h.host.configPath], cwd: h.host.dir)
+        #expect(op.status == 0, "\(op.stderr)")
+        let operatorToken = try #require(op.stdout.split(separator: "\n").last.map(String.init))
+        let doc = try #require(try h.host.client.get("/api/v1/openapi.json").json() as? [String: Any])
+        let rank = ["agent": 0, "admin": 1, "owner": 2]
+        var walked = 0
+        for (path, item) in doc["paths"] as? [String: Any] ?? [:] {
+            for (method, operation) in item as? [String: Any] ?? [:] {
+                guard let minimum = (operation as? [String: Any])?["x-minimum-role"] as? String, path != "/api/v1/events" else { continue }
+                let target = path.replacingOccurrences(of: "{id}", with: "nope")
+                for (role, token) in tokens {
+                    let r = try h.host.client.request(method.uppercased(), target, headers: ["Authorization": "Bearer \(token)"], body: [])
+                    let allowed = minimum != "operator" && rank[role]! >= rank[minimum]!
+                    #expect(allowed ? (r.status != 403 && r.status != 401) : r.status == 403,
+                            "\(role) \(method) \(path): \(r.status) \(r.text)")
+                }
+                let r = try h.host.client.request(method.uppercased(), target, headers: ["Authorization": "Bearer \(operatorToken)"], body: [])
+                #expect(minimum == "operator" ? r.status == 200 : r.status == 401, "operator \(method) \(path): \(r.status) \(r.text)")
+                walked += 1
+            }
+        }
+        #expect(walked >= 27)
+        // The operator sees channel health across workspaces.
+        let health = try h.host.client.get("/api/v1/operator/channels", headers: ["Authorization": "Bearer \(operatorToken)"])
+        #expect(health.text.contains("wa-main"))
+    }
+}
