@@ -160,7 +160,14 @@ final class HostReload: Sendable {
         outcome.credentialsReplaced = replaceCredentials(fresh)
         running.withLock { $0 = fresh }
 
-        logger.info("config reloaded", ["actor": actor, "summary": outcome.summary])
+        logger.info("config reloaded", [
+            "actor": actor, "summary": outcome.summary,
+            "added": outcome.added.joined(separator: ","), "changed": outcome.changed.joined(separator: ","),
+            "disabled": outcome.disabled.joined(separator: ","),
+            "new_plugin_instances": outcome.newChains.joined(separator: ","),
+            "credentials_replaced": outcome.credentialsReplaced.joined(separator: ","),
+            "needs_restart": outcome.needsRestart.joined(separator: "; "),
+        ])
         audit(outcome, actor: actor, workspaceActor: workspaceActor)
         return outcome
     }
