@@ -92,9 +92,9 @@ import SwitchboardTestSupport
         return try #require(r.stdout.split(separator: "\n").last.map(String.init))
     }
 
-    func answer(_ h: PipelineHarness, from: String) throws -> String? {
+    func answer(_ h: PipelineHarness, from: String, text: String = "hi") throws -> String? {
         let before = Self.replies(h, to: from).count
-        #expect(try h.post([h.text("hi", from: from)]).status == 200)
+        #expect(try h.post([h.text(text, from: from)]).status == 200)
         _ = h.graph.wait(timeout: .seconds(10)) { _ in Self.replies(h, to: from).count > before }
         return Self.replies(h, to: from).last?.text
     }
@@ -220,5 +220,44 @@ import SwitchboardTestSupport
         // The operator sees channel health across workspaces.
         let health = try h.host.client.get("/api/v1/operator/channels", headers: ["Authorization": "Bearer \(operatorToken)"])
         #expect(health.text.contains("wa-main"))
+    }
+
+    static func faqWorkspace(_ id: String, hours: String) -> String {
+        """
+        id: \(id)
+        name: Shop \(id)
+        region: NG
+        timezone: Africa/Lagos
+        plugins:
+          - name: faq
+            config:
+              entries:
+                - {id: hours, questions: ["When are you open?"], answer: "\(hours)"}
+        """
+    }
+
+    /// An operator's reload: only the workspace whose plugins changed gets new plugin
+    /// instances, the other keeps answering on its own; a changed listen address is
+    /// named as needing a restart, not ignored.
+    @Test func onlyTheChangedWorkspaceGetsNewPluginInstances() throws {
+        let h = try PipelineHarness(workspaces: ["demo": Self.faqWorkspace("demo", hours: "Demo opens at 8."),
+                                                 "other": Self.faqWorkspace("other", hours: "Other opens at 9.")])
+        try h.start()
+        let op = try runSwitchboard(["operator", "add", "--email", "ops@agency.ng", "--config", h.host.configPath], cwd: h.host.dir)
+        let token = try #require(op.stdout.split(separator: "\n").last.map(String.init))
+        try Self.faqWorkspace("other", hours: "Other opens at 10 now.").write(toFile: Self.workspaceFile(h, "other"), atomically: true, encoding: .utf8)
+        let host = try String(contentsOfFile: h.host.configPath, encoding: .utf8)
+        try host.replacingOccurrences(of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:18080")
+            .write(toFile: h.host.configPath, atomically: true, encoding: .utf8)
+
+        let r = try h.host.client.request("POST", "/api/v1/operator/reload", headers: ["Authorization": "Bearer \(token)"], body: [])
+        #expect(r.status == 200, "\(r.text)")
+        let outcome = try #require(try r.json() as? [String: Any])
+        #expect(outcome["changed"] as? [String] == ["other"])
+        #expect(outcome["new_plugin_instances"] as? [String] == ["other"])
+        #expect((outcome["needs_restart"] as? [String])?.contains("server.listen") == true, "\(outcome)")
+        #expect(try answer(h, from: "2348031000009", text: "When are you open?") == "Demo opens at 8.")
+        let trail = try h.host.client.get("/api/v1/operator/audit", headers: ["Authorization": "Bearer \(token)"]).text
+        #expect(trail.contains("operator:") && trail.contains("config_reload"), "\(trail)")
     }
 }
