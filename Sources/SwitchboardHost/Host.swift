@@ -83,8 +83,9 @@ final class Host: @unchecked Sendable {
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })
         // Administration: people, tokens, the audit trail, the workspace's file (owners and
         // admins), and the operators' routes above the workspaces.
-        AdminAPI(store: store, logger: logger, configEditor: WorkspaceConfigEditor(reloader: reloader))
-            .addRoutes(to: &router, catalog: inbox.catalog, inbox: inbox, authenticate: { authenticator.authenticate($0) })
+        let admin = AdminAPI(store: store, logger: logger, configEditor: WorkspaceConfigEditor(reloader: reloader))
+        admin.addRoutes(to: &router, catalog: inbox.catalog, inbox: inbox, authenticate: { authenticator.authenticate($0) })
+        admin.addInviteRoutes(to: &router)
         let senders = pipeline.senders
         let webChannels = config.host.channels.filter { $0.type == .webchat }
         OperatorAPI(store: store, logger: logger, reloader: reloader, channelHealth: {

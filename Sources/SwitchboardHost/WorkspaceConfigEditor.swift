@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardCore
+import SwitchboardConfig
 import SwitchboardStore
 
 /// Edits of a workspace's config through the API, with the files as the one source of
@@ -54,12 +55,57 @@ struct WorkspaceConfigEditor: Sendable {
                     reloader.logger.error("the previous workspace file could not be put back; it is kept as .prev",
                                           ["file": path, "error": "\(error)"])
                 }
-                try? reloader.store.workspace(workspace).audit.record(actor: actor, action: "config_refused",
-                                                                       summary: "edit refused, file unchanged: " + outcome.errors.joined(separator: "; "))
+                audit(workspace, actor: actor, action: "config_refused",
+                      summary: "edit refused, file unchanged: " + outcome.errors.joined(separator: "; "))
             } else if !outcome.changed.contains(workspace.rawValue) {
-                try? reloader.store.workspace(workspace).audit.record(actor: actor, action: "config_reload",
-                                                                       summary: "file written without changes")
+                audit(workspace, actor: actor, action: "config_reload", summary: "file written without changes")
             }
+            return outcome
+        }
+    }
+
+    /// Writes an audit entry; a failure is logged (the edit itself stands or was undone).
+    private func audit(_ workspace: WorkspaceID, actor: String, action: String, summary: String) {
+        do {
+            try reloader.store.workspace(workspace).audit.record(actor: actor, action: action, summary: summary)
+        } catch {
+            reloader.logger.error("audit entry not written", ["workspace": workspace.rawValue, "error": "\(error)"])
+        }
+    }
+
+    /// The file of a new workspace: its name, region and time zone, and the fallback
+    /// answer until its owner sets up the FAQ and channels.
+    static func newWorkspaceText(id: WorkspaceID, name: String, region: String, timezone: String) -> String {
+        """
+        # Created by an operator (`switchboard workspace add` or the API); the owner edits
+        # the rest through the admin API or this file.
+        id: \(id)
+        name: \(JSONText.quoted(name))
+        region: \(JSONText.quoted(region))
+        timezone: \(JSONText.quoted(timezone))
+        fallback: "Thanks! We will get back to you shortly."
+
+        """
+    }
+
+    /// Creates a workspace's file and reloads. Refused (nothing written, nothing changed)
+    /// if the id is taken or the config does not check with it.
+    func create(_ workspace: WorkspaceID, text: String, actor: String) -> ReloadOutcome {
+        let dir = reloader.config.host.workspacesDirectory
+        let path = (dir as NSString).appendingPathComponent("\(workspace).yaml")
+        return reloader.withReloadLock { _ in
+            if reloader.config.workspaces.contains(where: { $0.id == workspace })
+                || FileManager.default.fileExists(atPath: path)
+                || FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("\(workspace).yml")) {
+                return ReloadOutcome(applied: false, errors: ["workspace \(workspace) exists already (\(path))"])
+            }
+            do {
+                try Self.replace(path, with: Data(text.utf8))
+            } catch {
+                return ReloadOutcome(applied: false, errors: ["\(path): the file could not be written: \(error)"])
+            }
+            let outcome = reloader.reloadLocked(actor: actor, workspaceActor: [workspace: actor])
+            if !outcome.applied { unlink(path) }
             return outcome
         }
     }

@@ -15,6 +15,7 @@ struct SQLiteWorkspaceStore: WorkspaceStore {
     var users: any UserRepository { SQLiteUserRepository(scope: scope) }
     var tokens: any TokenRepository { SQLiteTokenRepository(scope: scope) }
     var sessions: any SessionRepository { SQLiteSessionRepository(scope: scope) }
+    var invites: any InviteRepository { SQLiteInviteRepository(scope: scope) }
     var audit: any AuditRepository { SQLiteAuditRepository(store: scope.store, workspaceID: scope.workspaceID) }
 
     func record() throws -> Workspace? {

@@ -66,6 +66,10 @@ public protocol Store: AnyObject, Sendable {
     /// config, operator accounts, workspaces created).
     var hostAudit: any AuditRepository { get }
 
+    /// The workspace and invite an invite link's token belongs to, by the token's SHA-256
+    /// (accepted and expired ones too: the caller decides).
+    func invite(tokenHash: String) throws -> (WorkspaceID, InviteRecord)?
+
     /// The host's operators (accounts above the workspaces) and their tokens.
     var operators: any OperatorRepository { get }
 }

@@ -61,6 +61,7 @@ enum AccessCommands {
                 name: "reload", summary: "Apply the changed config to the running host (as SIGHUP does) and print what changed.",
                 usage: "switchboard reload [--config PATH]",
                 options: [SwitchboardCLI.configOption], run: ReloadCommand.run),
+            WorkspaceCommand.command,
         ]
     }
 

@@ -30,14 +30,26 @@ enum ReloadCommand {
             printErr("\(command): the config has errors; the running host was not asked to reload")
             return 1
         }
-        guard let pidPath = pidFile(config.host),
-              let text = try? String(contentsOfFile: pidPath, encoding: .utf8),
-              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, kill(pid, 0) == 0 else {
+        guard let pid = runningHost(config) else {
             printErr("\(command): no running host found for this config (no live process in \(pidFile(config.host) ?? "its pid file"))")
             return 1
         }
         guard let store = ConfigLoading.openStore(config, command: command) else { return 1 }
         defer { store.close() }
+        return try signal(pid, store: store, command: command)
+    }
+
+    /// The process id of the host serving this config, if one runs.
+    static func runningHost(_ config: LoadedConfig) -> pid_t? {
+        guard let pidPath = pidFile(config.host),
+              let text = try? String(contentsOfFile: pidPath, encoding: .utf8),
+              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, kill(pid, 0) == 0 else { return nil }
+        return pid
+    }
+
+    /// Sends SIGHUP to the host and waits for its answer in the host's audit trail;
+    /// prints it; 0 applied, 1 refused or no answer.
+    static func signal(_ pid: pid_t, store: any Store, command: String) throws -> Int32 {
         let last = try store.hostAudit.list(before: nil, limit: 1).first?.id ?? 0
         guard kill(pid, SIGHUP) == 0 else {
             printErr("\(command): could not signal process \(pid): \(String(cString: strerror(errno)))")

@@ -136,6 +136,58 @@ struct AccessAdmin {
         return (user, password)
     }
 
+    /// How long an invite link is valid: 7 days.
+    static let inviteLifetime: TimeInterval = 7 * 86400
+
+    /// Invites `email` to join the workspace as `role`; returns the invite and the token
+    /// of its link (`/invite/TOKEN`), shown once and stored as its SHA-256.
+    func invite(workspace: WorkspaceID, email rawEmail: String, role: UserRole, actor: String = "cli",
+                now: Date = Date()) throws -> (invite: InviteRecord, token: String) {
+        guard let email = EmailAddress.normalize(rawEmail) else {
+            throw Refusal(description: "'\(rawEmail)' is not an e-mail address")
+        }
+        let ws = try activeWorkspace(workspace)
+        if try ws.users.find(email: email) != nil {
+            throw Refusal(description: "a user with e-mail \(email) already exists in workspace \(workspace)")
+        }
+        let token = try Secrets.token()
+        let expires = now.addingTimeInterval(Self.inviteLifetime)
+        let invite = try store.transaction {
+            let invite = try ws.invites.create(email: email, role: role, tokenHash: Secrets.hash(token), createdBy: actor, expiresAt: expires)
+            try ws.audit.record(actor: actor, action: "user_invited",
+                                summary: "invited \(email) as \(role.rawValue) (the link is valid until \(RFC3339.string(expires)))")
+            return invite
+        }
+        return (invite, token)
+    }
+
+    /// The open invite of a link's token, or a refusal saying why it cannot be used.
+    func openInvite(token: String, now: Date = Date()) throws -> InviteRecord {
+        guard let (_, invite) = try store.invite(tokenHash: Secrets.hash(token)) else {
+            throw Refusal(description: "no invite has this link")
+        }
+        guard invite.acceptedAt == nil else { throw Refusal(description: "this invite was used already; log in instead") }
+        guard invite.expiresAt > now else { throw Refusal(description: "this invite expired; ask for a new one") }
+        return invite
+    }
+
+    /// Accepts an invite: the invited person becomes a user with the password they chose.
+    func acceptInvite(token: String, password: String, now: Date = Date()) throws -> UserRecord {
+        let invite = try openInvite(token: token, now: now)
+        guard password.count >= Self.minimumPasswordLength else {
+            throw Refusal(description: "the password is shorter than \(Self.minimumPasswordLength) characters")
+        }
+        let ws = try activeWorkspace(invite.workspaceID)
+        let hash = try hasher.hash(password)
+        return try store.transaction {
+            try ws.invites.markAccepted(invite.id, at: now)
+            let user = try ws.users.create(email: invite.email, role: invite.role, passwordHash: hash)
+            try ws.audit.record(actor: "user:\(user.id) \(user.email)", action: "invite_accepted",
+                                summary: "\(user.email) joined as \(user.role.rawValue) (invited by \(invite.createdBy))")
+            return user
+        }
+    }
+
     /// A password to hand to a new user: 24 URL-safe random characters (144 bits).
     static func generatePassword() throws -> String {
         try Secrets.token().prefix(24).description

@@ -44,6 +44,8 @@ struct AdminAPI: Sendable {
         route("POST", "/tokens", .owner, createToken)
         route("DELETE", "/tokens/{id}", .owner, revokeToken)
         route("GET", "/audit", .owner, audit)
+        route("GET", "/invites", .owner, listInvites)
+        route("POST", "/invites", .owner, createInvite)
         // The workspace's settings (FAQ, plugins, senders): admins.
         route("GET", "/workspace/config", .admin, readConfig)
         route("PUT", "/workspace/config", .admin, writeConfig)
@@ -123,6 +125,69 @@ struct AdminAPI: Sendable {
     func removeUser(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
         _ = try access.removeUser(workspace: context.workspace, request.parameter("id") ?? "", actor: context.actor)
         return .empty(status: 204)
+    }
+
+    // MARK: - Invites
+
+    static func invite(_ i: InviteRecord) -> [String: Any] {
+        ["id": i.id, "email": i.email, "role": i.role.rawValue, "created_by": i.createdBy,
+         "created_at": RFC3339.string(i.createdAt), "expires_at": RFC3339.string(i.expiresAt),
+         "accepted_at": i.acceptedAt.map(RFC3339.string) ?? NSNull()]
+    }
+
+    /// The path of an invite's page; the host does not know the address people reach it
+    /// by, so the client puts its own origin in front.
+    static func invitePath(_ token: String) -> String { "/invite/\(token)" }
+
+    func listInvites(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
+        Self.json(["items": try store.workspace(context.workspace).invites.list().map(Self.invite)])
+    }
+
+    func createInvite(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
+        let body = try InboxAPI.jsonObject(request)
+        guard let email = body["email"] as? String else { throw InboxAPIError.badRequest("email is required") }
+        let role = body["role"] == nil ? UserRole.agent : try Self.role(body)
+        do {
+            let (invite, token) = try access.invite(workspace: context.workspace, email: email, role: role,
+                                                    actor: context.actor, now: now())
+            return Self.json(["invite": Self.invite(invite), "url": Self.invitePath(token)], status: 201)
+        } catch let refusal as AccessAdmin.Refusal {
+            throw InboxAPIError(refusal.description.contains("already exists") ? 409 : 400, refusal.description)
+        }
+    }
+
+    /// The invite links' own routes, without login (the token is the credential):
+    /// `GET /api/v1/invite/{token}` says who is invited where; `POST .../accept`
+    /// `{"password"}` makes them a user (201), after which they log in.
+    func addInviteRoutes(to router: inout HTTPRouter) {
+        router.get(InboxAPI.prefix + "/invite/{token}") { [self] request in
+            do {
+                let invite = try access.openInvite(token: request.parameter("token") ?? "", now: now())
+                let name = try store.workspace(invite.workspaceID).record()?.name ?? invite.workspaceID.rawValue
+                return Self.json(["workspace": invite.workspaceID.rawValue, "workspace_name": name, "email": invite.email,
+                                  "role": invite.role.rawValue, "expires_at": RFC3339.string(invite.expiresAt)])
+            } catch let refusal as AccessAdmin.Refusal {
+                return InboxAPIError(404, refusal.description).response
+            } catch {
+                logger.error("invite lookup failed", [LogKey.error: "\(error)"])
+                return InboxAPIError(503, "the invite could not be read; try again").response
+            }
+        }
+        router.post(InboxAPI.prefix + "/invite/{token}/accept") { [self] request in
+            do {
+                let body = try InboxAPI.jsonObject(request)
+                guard let password = body["password"] as? String else { throw InboxAPIError.badRequest("password is required") }
+                let user = try access.acceptInvite(token: request.parameter("token") ?? "", password: password, now: now())
+                return Self.json(["user": Self.user(user), "workspace": user.workspaceID.rawValue], status: 201)
+            } catch let error as InboxAPIError {
+                return error.response
+            } catch let refusal as AccessAdmin.Refusal {
+                return InboxAPIError(refusal.description.hasPrefix("the password") ? 400 : 404, refusal.description).response
+            } catch {
+                logger.error("invite acceptance failed", [LogKey.error: "\(error)"])
+                return InboxAPIError(503, "the invite could not be accepted; try again").response
+            }
+        }
     }
 
     // MARK: - Tokens

@@ -7,13 +7,6 @@ enum AdminOpenAPI {
     static let document = #"""
 {
   "components": {
-    "securitySchemes": {
-      "operatorToken": {
-        "description": "an operator's token (switchboard operator add)",
-        "scheme": "bearer",
-        "type": "http"
-      }
-    },
     "schemas": {
       "AddedUser": {
         "additionalProperties": false,
@@ -92,6 +85,23 @@ enum AdminOpenAPI {
         ],
         "type": "object"
       },
+      "CreatedInvite": {
+        "additionalProperties": false,
+        "properties": {
+          "invite": {
+            "$ref": "#/components/schemas/Invite"
+          },
+          "url": {
+            "description": "the link's path, /invite/TOKEN: shown once",
+            "type": "string"
+          }
+        },
+        "required": [
+          "invite",
+          "url"
+        ],
+        "type": "object"
+      },
       "HostWorkspace": {
         "additionalProperties": false,
         "properties": {
@@ -118,6 +128,51 @@ enum AdminOpenAPI {
           "active",
           "timezone",
           "updated_at"
+        ],
+        "type": "object"
+      },
+      "Invite": {
+        "additionalProperties": false,
+        "properties": {
+          "accepted_at": {
+            "format": "date-time",
+            "nullable": true,
+            "type": "string"
+          },
+          "created_at": {
+            "format": "date-time",
+            "type": "string"
+          },
+          "created_by": {
+            "type": "string"
+          },
+          "email": {
+            "type": "string"
+          },
+          "expires_at": {
+            "format": "date-time",
+            "type": "string"
+          },
+          "id": {
+            "type": "string"
+          },
+          "role": {
+            "enum": [
+              "owner",
+              "admin",
+              "agent"
+            ],
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "email",
+          "role",
+          "created_by",
+          "created_at",
+          "expires_at",
+          "accepted_at"
         ],
         "type": "object"
       },
@@ -309,6 +364,13 @@ enum AdminOpenAPI {
         ],
         "type": "object"
       }
+    },
+    "securitySchemes": {
+      "operatorToken": {
+        "description": "an operator's token (switchboard operator add)",
+        "scheme": "bearer",
+        "type": "http"
+      }
     }
   },
   "paths": {
@@ -386,6 +448,281 @@ enum AdminOpenAPI {
           }
         },
         "summary": "The workspace's audit trail: who changed what, newest first (owners)",
+        "tags": [
+          "administration"
+        ]
+      }
+    },
+    "/api/v1/invite/{token}": {
+      "get": {
+        "operationId": "readInvite",
+        "parameters": [
+          {
+            "description": "the token of the invite link",
+            "in": "path",
+            "name": "token",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "additionalProperties": false,
+                  "properties": {
+                    "email": {
+                      "type": "string"
+                    },
+                    "expires_at": {
+                      "format": "date-time",
+                      "type": "string"
+                    },
+                    "role": {
+                      "enum": [
+                        "owner",
+                        "admin",
+                        "agent"
+                      ],
+                      "type": "string"
+                    },
+                    "workspace": {
+                      "type": "string"
+                    },
+                    "workspace_name": {
+                      "type": "string"
+                    }
+                  },
+                  "required": [
+                    "workspace",
+                    "workspace_name",
+                    "email",
+                    "role",
+                    "expires_at"
+                  ],
+                  "type": "object"
+                }
+              }
+            },
+            "description": "the invite"
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "unknown, used or expired"
+          }
+        },
+        "security": [],
+        "summary": "Who an open invite link is for (no login: the token is the credential)",
+        "tags": [
+          "onboarding"
+        ]
+      }
+    },
+    "/api/v1/invite/{token}/accept": {
+      "post": {
+        "operationId": "acceptInvite",
+        "parameters": [
+          {
+            "description": "the token of the invite link",
+            "in": "path",
+            "name": "token",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "content": {
+            "application/json": {
+              "schema": {
+                "properties": {
+                  "password": {
+                    "minLength": 8,
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "password"
+                ],
+                "type": "object"
+              }
+            }
+          },
+          "required": true
+        },
+        "responses": {
+          "201": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "properties": {
+                    "user": {
+                      "$ref": "#/components/schemas/WorkspaceUser"
+                    },
+                    "workspace": {
+                      "type": "string"
+                    }
+                  },
+                  "required": [
+                    "user",
+                    "workspace"
+                  ],
+                  "type": "object"
+                }
+              }
+            },
+            "description": "the new user"
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "password too short"
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "unknown, used or expired"
+          }
+        },
+        "security": [],
+        "summary": "Set a password and become a user of the workspace; then log in (no login: the token is the credential)",
+        "tags": [
+          "onboarding"
+        ]
+      }
+    },
+    "/api/v1/invites": {
+      "get": {
+        "operationId": "listInvites",
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "properties": {
+                    "items": {
+                      "items": {
+                        "$ref": "#/components/schemas/Invite"
+                      },
+                      "type": "array"
+                    }
+                  },
+                  "required": [
+                    "items"
+                  ],
+                  "type": "object"
+                }
+              }
+            },
+            "description": "invites"
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "no valid credential"
+          }
+        },
+        "summary": "The workspace's invites (owners)",
+        "tags": [
+          "administration"
+        ]
+      },
+      "post": {
+        "operationId": "createInvite",
+        "requestBody": {
+          "content": {
+            "application/json": {
+              "schema": {
+                "properties": {
+                  "email": {
+                    "type": "string"
+                  },
+                  "role": {
+                    "enum": [
+                      "owner",
+                      "admin",
+                      "agent"
+                    ],
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "email"
+                ],
+                "type": "object"
+              }
+            }
+          },
+          "required": true
+        },
+        "responses": {
+          "201": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CreatedInvite"
+                }
+              }
+            },
+            "description": "the invite and its link, shown once"
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "bad e-mail or role"
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "no valid credential"
+          },
+          "409": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "already a user"
+          }
+        },
+        "summary": "Invite a person by e-mail with a role (default agent); the link is valid for 7 days (owners)",
         "tags": [
           "administration"
         ]
@@ -605,6 +942,124 @@ enum AdminOpenAPI {
           }
         ],
         "summary": "Every workspace of the host (operators)",
+        "tags": [
+          "operator"
+        ]
+      },
+      "post": {
+        "operationId": "operatorCreateWorkspace",
+        "requestBody": {
+          "content": {
+            "application/json": {
+              "schema": {
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "owner_email": {
+                    "type": "string"
+                  },
+                  "region": {
+                    "default": "NG",
+                    "type": "string"
+                  },
+                  "timezone": {
+                    "default": "UTC",
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "id",
+                  "name",
+                  "owner_email"
+                ],
+                "type": "object"
+              }
+            }
+          },
+          "required": true
+        },
+        "responses": {
+          "201": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "properties": {
+                    "invite": {
+                      "$ref": "#/components/schemas/Invite"
+                    },
+                    "reload": {
+                      "$ref": "#/components/schemas/ReloadOutcome"
+                    },
+                    "url": {
+                      "type": "string"
+                    },
+                    "workspace": {
+                      "type": "string"
+                    }
+                  },
+                  "required": [
+                    "workspace",
+                    "reload",
+                    "invite",
+                    "url"
+                  ],
+                  "type": "object"
+                }
+              }
+            },
+            "description": "created; the owner's invite link, shown once"
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "bad id, name or e-mail"
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "no valid credential"
+          },
+          "409": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReloadOutcome"
+                }
+              }
+            },
+            "description": "the id is taken"
+          },
+          "422": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReloadOutcome"
+                }
+              }
+            },
+            "description": "the config does not check with it; nothing written"
+          }
+        },
+        "security": [
+          {
+            "operatorToken": []
+          }
+        ],
+        "summary": "Create a workspace (its file, applied without a restart) and invite its owner (operators)",
         "tags": [
           "operator"
         ]

@@ -14,6 +14,7 @@ struct OperatorAPI: Sendable {
     let store: any Store
     let logger: Logger
     let reloader: HostReload?
+    var hasher: PasswordHasher = .standard
     /// The channels and their states, for the health view.
     let channelHealth: @Sendable () -> [[String: Any]]
     var now: @Sendable () -> Date = { Date() }
@@ -73,6 +74,7 @@ struct OperatorAPI: Sendable {
             }
         }
         route("GET", "/operator/workspaces", workspaces)
+        route("POST", "/operator/workspaces", createWorkspace)
         route("GET", "/operator/channels", channels)
         route("POST", "/operator/reload", reload)
         route("GET", "/operator/audit", audit)
@@ -84,6 +86,34 @@ struct OperatorAPI: Sendable {
              "updated_at": RFC3339.string($0.updatedAt)]
         }
         return AdminAPI.json(["items": items])
+    }
+
+    /// `{"id","name","region"?,"timezone"?,"owner_email"}`: writes the workspace's file,
+    /// applies it without a restart and invites its owner. 201 with the invite link.
+    func createWorkspace(_ request: HTTPRequest, _ caller: Caller) throws -> HTTPResponse {
+        guard let reloader else { throw InboxAPIError(503, "this host cannot reload its config") }
+        let body = try InboxAPI.jsonObject(request)
+        guard let id = body["id"] as? String, WorkspaceID.isValid(id) else {
+            throw InboxAPIError.badRequest("id must be a workspace id: lower-case letters, digits and -")
+        }
+        guard let name = (body["name"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else {
+            throw InboxAPIError.badRequest("name is required")
+        }
+        guard let ownerEmail = body["owner_email"] as? String, EmailAddress.normalize(ownerEmail) != nil else {
+            throw InboxAPIError.badRequest("owner_email must be an e-mail address")
+        }
+        let region = body["region"] as? String ?? "NG"
+        let timezone = body["timezone"] as? String ?? "UTC"
+        let workspace = WorkspaceID(id)
+        let outcome = WorkspaceConfigEditor(reloader: reloader)
+            .create(workspace, text: WorkspaceConfigEditor.newWorkspaceText(id: workspace, name: name, region: region, timezone: timezone),
+                    actor: caller.actor)
+        guard outcome.applied else { return AdminAPI.json(outcome.json, status: outcome.errors.first?.contains("exists already") == true ? 409 : 422) }
+        let (invite, token) = try AccessAdmin(store: store, hasher: hasher)
+            .invite(workspace: workspace, email: ownerEmail, role: .owner, actor: caller.actor, now: now())
+        try store.hostAudit.record(actor: caller.actor, action: "workspace_created", summary: "created workspace \(id) (\(name)) and invited \(invite.email) as owner")
+        return AdminAPI.json(["workspace": id, "reload": outcome.json, "invite": AdminAPI.invite(invite),
+                              "url": AdminAPI.invitePath(token)], status: 201)
     }
 
     func channels(_ request: HTTPRequest, _ caller: Caller) throws -> HTTPResponse {

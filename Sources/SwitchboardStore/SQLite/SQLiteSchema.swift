@@ -310,6 +310,8 @@ enum SQLiteSchema {
         // every change of config, people or access, with who made it (`actor`: a user,
         // a token, an operator or "file") and a summary; `workspace_id` is NULL for
         // host-level changes. Operators: host-level accounts above the workspaces.
+        // Invites: a link (its token stored as SHA-256) that lets a person set their
+        // password and become a user of the workspace with the role chosen.
         Migration(version: 10, name: "token roles and expiry, audit trail, operators", sql: """
             ALTER TABLE api_tokens ADD COLUMN role TEXT NOT NULL DEFAULT 'admin' CHECK (role IN ('owner', 'admin', 'agent'));
             ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
@@ -330,6 +332,20 @@ enum SQLiteSchema {
                 password_hash TEXT NOT NULL,
                 created_at    INTEGER NOT NULL
             );
+            CREATE TABLE invites (
+                id           TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                email        TEXT NOT NULL,
+                role         TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'agent')),
+                token_hash   TEXT NOT NULL UNIQUE,
+                created_by   TEXT NOT NULL,
+                created_at   INTEGER NOT NULL,
+                expires_at   INTEGER NOT NULL,
+                accepted_at  INTEGER,
+                UNIQUE (workspace_id, id)
+            );
+            CREATE INDEX invites_by_workspace ON invites (workspace_id, created_at, id);
+
             CREATE TABLE operator_tokens (
                 id           TEXT PRIMARY KEY,
                 operator_id  TEXT NOT NULL REFERENCES operators(id) ON DELETE CASCADE,
