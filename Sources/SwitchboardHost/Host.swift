@@ -108,7 +108,9 @@ final class Host: @unchecked Sendable {
         metrics.computedGauge("switchboard_media_downloads", help: "Media downloads for agents running or waiting.") {
             Double(mediaDownloads.inFlight)
         }
-        WebPages().addRoutes(to: &router, workspaces: WebPages.chatWorkspaces(config))
+        let pages = WebPages()
+        pages.addRoutes(to: &router, workspaces: WebPages.chatWorkspaces(config))
+        pages.addInviteRoutes(to: &router)
 
         let server = config.host.server
         let http = HTTPServer(

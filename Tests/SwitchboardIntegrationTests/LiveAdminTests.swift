@@ -281,7 +281,12 @@ import SwitchboardTestSupport
         // The same id again: refused.
         #expect(try h.host.client.request("POST", "/api/v1/operator/workspaces", headers: opAuth, body: Array(body.utf8)).status == 409)
 
-        // The owner opens the link, sets a password, logs in.
+        // The owner opens the link (a page under the strict CSP, reading the API), sets a
+        // password, logs in.
+        let page = try h.host.client.get(url)
+        #expect(page.status == 200 && page.text.contains("/invite/invite.js"))
+        #expect(page.headers["content-security-policy"]?.contains("script-src 'self'") == true)
+        #expect(try h.host.client.get("/invite/invite.js").text.contains("/api/v1/invite/"))
         let invite = try h.host.client.get("/api/v1/invite/\(token)")
         #expect(invite.status == 200)
         #expect(invite.text.contains("Ada's Salon") && invite.text.contains("ada@salon.ng") && invite.text.contains("owner"))

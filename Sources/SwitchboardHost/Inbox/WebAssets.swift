@@ -1324,5 +1324,102 @@ h2:focus-visible { outline: 3px solid var(--focus); }
 </html>
 
 """##),
+        ("invite/index.html", ##"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Join your team</title>
+<link rel="stylesheet" href="/invite/invite.css">
+<script src="/invite/invite.js" defer></script>
+</head>
+<body>
+<main class="invite">
+  <h1>Join your team on Switchboard</h1>
+  <p id="invite-status" role="status">Reading your invite…</p>
+  <form id="invite-form" hidden>
+    <p>Your login: <strong id="invite-email"></strong></p>
+    <label for="invite-password">Choose a password (8 characters or more)</label>
+    <input id="invite-password" type="password" minlength="8" autocomplete="new-password" required>
+    <label for="invite-confirm">The same password again</label>
+    <input id="invite-confirm" type="password" minlength="8" autocomplete="new-password" required>
+    <p id="invite-error" class="error" role="alert"></p>
+    <button id="invite-submit" type="submit">Set password and open the inbox</button>
+  </form>
+</main>
+</body>
+</html>
+
+"""##),
+        ("invite/invite.css", ##"""
+body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color: #1d1d1b; }
+.invite { max-width: 28rem; margin: 3rem auto; padding: 1.5rem; background: #fff; border-radius: 8px; }
+.invite h1 { font-size: 1.4rem; margin-top: 0; }
+.invite label { display: block; margin-top: 1rem; }
+.invite input { width: 100%; box-sizing: border-box; padding: .5rem; font-size: 1rem; margin-top: .25rem; }
+.invite button { margin-top: 1.25rem; padding: .6rem 1rem; font-size: 1rem; }
+.error { color: #a4000f; min-height: 1.2em; }
+
+"""##),
+        ("invite/invite.js", ##"""
+'use strict';
+// The invite page (/invite/TOKEN): shows who is invited where, lets them choose a
+// password (POST /api/v1/invite/TOKEN/accept), logs them in and opens the inbox.
+// Text is only ever set with textContent.
+(function () {
+  const token = decodeURIComponent(location.pathname.split('/').pop() || '');
+  const $ = (id) => document.getElementById(id);
+  let invite = null;
+
+  async function json(response) {
+    try { return await response.json(); } catch (e) { return {}; }
+  }
+
+  async function load() {
+    const r = await fetch('/api/v1/invite/' + encodeURIComponent(token), { credentials: 'same-origin' });
+    const body = await json(r);
+    if (!r.ok) {
+      $('invite-status').textContent = body.error || 'This invite cannot be used.';
+      return;
+    }
+    invite = body;
+    $('invite-status').textContent = 'You are invited to ' + body.workspace_name + ' as ' + body.role + '.';
+    $('invite-email').textContent = body.email;
+    $('invite-form').hidden = false;
+    $('invite-password').focus();
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    const password = $('invite-password').value;
+    if (password.length < 8) { $('invite-error').textContent = 'The password needs 8 characters or more.'; return; }
+    if (password !== $('invite-confirm').value) { $('invite-error').textContent = 'The two passwords differ.'; return; }
+    $('invite-submit').disabled = true;
+    $('invite-error').textContent = '';
+    const accept = await fetch('/api/v1/invite/' + encodeURIComponent(token) + '/accept', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ password: password }),
+    });
+    if (!accept.ok) {
+      $('invite-error').textContent = (await json(accept)).error || 'The invite could not be accepted.';
+      $('invite-submit').disabled = false;
+      return;
+    }
+    const login = await fetch('/api/v1/login', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin',
+      body: JSON.stringify({ email: invite.email, password: password, workspace: invite.workspace }),
+    });
+    if (!login.ok) {
+      $('invite-error').textContent = 'Your password is set; log in on the inbox page.';
+    }
+    location.assign('/inbox/');
+  }
+
+  $('invite-form').addEventListener('submit', submit);
+  load();
+})();
+
+"""##),
     ]
 }

@@ -14,6 +14,10 @@ import SwitchboardHTTP
 ///                             else 404;
 ///                             the page reads the workspace id from its address
 ///     GET /chat/chat.css, /chat/chat.js   the chat page's assets (an id has no dot)
+///     GET /invite/{token}     web/invite/index.html: an invite link's page (set a
+///                             password, then the inbox); the page reads the token from
+///                             its address and asks /api/v1/invite/{token}
+///     GET /invite/invite.css, /invite/invite.js   its assets (a token has no dot)
 ///
 /// Every answer carries a strict `Content-Security-Policy` (scripts, styles and
 /// connections from this origin only: no inline script or style, no other origin,
@@ -48,6 +52,8 @@ struct WebPages: Sendable {
 
     /// The assets of the chat page, served at `/chat/{name}`.
     static let chatAssets: Set<String> = ["chat.css", "chat.js"]
+    /// The assets of the invite page, served at `/invite/{name}`.
+    static let inviteAssets: Set<String> = ["invite.css", "invite.js"]
 
     init(assets: [(path: String, text: String)] = WebAssets.files) {
         var files: [String: File] = [:]
@@ -83,6 +89,16 @@ struct WebPages: Sendable {
                 return Self.notFound("There is no chat at this address.")
             }
             return self.serve("chat/index.html", request)
+        }
+    }
+
+    /// The invite page: the same page for every token (it asks the API whether the
+    /// token is good, so an unknown one costs nothing here).
+    func addInviteRoutes(to router: inout HTTPRouter) {
+        router.get("/invite/{token}") { request in
+            let name = request.parameter("token") ?? ""
+            if Self.inviteAssets.contains(name) { return self.serve("invite/\(name)", request) }
+            return self.serve("invite/index.html", request)
         }
     }
 
