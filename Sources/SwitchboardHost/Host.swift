@@ -109,7 +109,8 @@ final class Host: @unchecked Sendable {
             Double(mediaDownloads.inFlight)
         }
         let pages = WebPages()
-        pages.addRoutes(to: &router, workspaces: WebPages.chatWorkspaces(config))
+        let webChat = pipeline.webChat
+        pages.addRoutes(to: &router, hasChat: { webChat.hasChat($0) })
         pages.addInviteRoutes(to: &router)
 
         let server = config.host.server

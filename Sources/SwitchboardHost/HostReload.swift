@@ -154,9 +154,11 @@ final class HostReload: Sendable {
         // Routing by the new config, but only for channels that run now (a channel added
         // waits for the restart, and is named in needsRestart).
         var routed = fresh
-        routed.host.channels = old.host.channels.map { c in fresh.host.channels.first { $0.id == c.id } ?? c }
+        routed.host.channels = old.host.channels.filter { $0.type != .webchat }.map { c in fresh.host.channels.first { $0.id == c.id } ?? c }
+            + fresh.host.channels.filter { $0.type == .webchat }
         let replaced = pipeline.live.replace(with: LiveWorkspaces.snapshot(config: routed, responders: responders))
         for (id, leased) in replaced.responders where responders[id] !== leased { leased.retire() }
+        pipeline.webChat.replaceChannels(fresh.host.channels)
         outcome.credentialsReplaced = replaceCredentials(fresh)
         running.withLock { $0 = fresh }
 
@@ -240,17 +242,19 @@ final class HostReload: Sendable {
         let oldApps = old.whatsAppApps.map { "\($0.id)|\($0.appSecret)|\($0.verifyToken)" }.sorted()
         let newApps = new.whatsAppApps.map { "\($0.id)|\($0.appSecret)|\($0.verifyToken)" }.sorted()
         if oldApps != newApps { out.append("whatsapp.apps (ids, app secrets, verify tokens)") }
+        // Web chat channels are live (they have no sender of their own); WhatsApp
+        // channels have a sender service each, started with the host.
         func shape(_ c: ChannelConfig) -> String {
-            "\(c.id)|\(c.type)|\(c.app ?? "")|\(c.phoneNumberID ?? "")|\(c.rateLimit)|\(c.type == .webchat ? c.workspace?.rawValue ?? "" : "")"
+            "\(c.id)|\(c.type)|\(c.app ?? "")|\(c.phoneNumberID ?? "")|\(c.rateLimit)"
         }
-        let oldChannels = Dictionary(old.channels.map { ($0.id, shape($0)) }, uniquingKeysWith: { a, _ in a })
-        let newChannels = Dictionary(new.channels.map { ($0.id, shape($0)) }, uniquingKeysWith: { a, _ in a })
+        let oldChannels = Dictionary(old.channels.filter { $0.type != .webchat }.map { ($0.id, shape($0)) }, uniquingKeysWith: { a, _ in a })
+        let newChannels = Dictionary(new.channels.filter { $0.type != .webchat }.map { ($0.id, shape($0)) }, uniquingKeysWith: { a, _ in a })
         let added = newChannels.keys.filter { oldChannels[$0] == nil }.map(\.rawValue).sorted()
         let removed = oldChannels.keys.filter { newChannels[$0] == nil }.map(\.rawValue).sorted()
         let reshaped = newChannels.keys.filter { oldChannels[$0] != nil && oldChannels[$0] != newChannels[$0] }.map(\.rawValue).sorted()
         if !added.isEmpty { out.append("channels added: " + added.joined(separator: ", ")) }
         if !removed.isEmpty { out.append("channels removed: " + removed.joined(separator: ", ")) }
-        if !reshaped.isEmpty { out.append("channels changed (type, app, number, rate limit, web chat workspace): " + reshaped.joined(separator: ", ")) }
+        if !reshaped.isEmpty { out.append("channels changed (type, app, number, rate limit): " + reshaped.joined(separator: ", ")) }
         return out
     }
 }

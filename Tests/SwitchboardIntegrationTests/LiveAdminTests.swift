@@ -330,4 +330,25 @@ import SwitchboardTestSupport
         let trail = try h.host.client.get("/api/v1/operator/audit", headers: opAuth).text
         #expect(trail.contains("workspace_created"))
     }
+
+    /// A web chat channel added to the host config takes visitors after a reload: its page,
+    /// its messages and the answer on its stream, without a restart.
+    @Test func aWebChatAddedToTheHostConfigAnswersWithoutARestart() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: ["demo": TestWorkspaces.demo])
+        try host.start()
+        #expect(try host.client.get("/chat/demo").status == 404)
+        let text = try String(contentsOfFile: host.configPath, encoding: .utf8)
+        try (text + "\nchannels:\n  - id: web-demo\n    type: webchat\n    workspace: demo\n")
+            .write(toFile: host.configPath, atomically: true, encoding: .utf8)
+        let reload = try runSwitchboard(["reload", "--config", host.configPath], cwd: host.dir)
+        #expect(reload.status == 0, "\(reload.stderr)")
+        #expect(!reload.stdout.contains("needs a restart"), "\(reload.stdout)")
+        #expect(try host.client.get("/chat/demo").status == 200)
+        let visitor = "visitor-\(UUID().uuidString.prefix(8))"
+        let stream = try SSEClient(port: host.port, path: "/chat/demo/events?visitor=\(visitor)")
+        let posted = try host.client.post("/chat/demo/messages", body: Array("{\"visitor\":\"\(visitor)\",\"text\":\"hello\"}".utf8),
+                                          headers: ["Content-Type": "application/json"])
+        #expect(posted.status == 202)
+        #expect(stream.read(timeout: 10) { lines in lines.contains { $0.contains("We will get back to you shortly") } }, "\(stream.text)")
+    }
 }

@@ -72,6 +72,12 @@ struct WebPages: Sendable {
 
     /// Registers the routes above. `workspaces`: the ids with a chat page.
     func addRoutes(to router: inout HTTPRouter, workspaces: Set<WorkspaceID>) {
+        addRoutes(to: &router, hasChat: { workspaces.contains($0) })
+    }
+
+    /// The same, asking `hasChat` at each request (the host's web chats change with a
+    /// reload).
+    func addRoutes(to router: inout HTTPRouter, hasChat: @escaping @Sendable (WorkspaceID) -> Bool) {
         router.get("/inbox") { _ in
             var headers = Self.securityHeaders
             headers["Location"] = "/inbox/"
@@ -85,7 +91,7 @@ struct WebPages: Sendable {
         router.get("/chat/{workspace}") { request in
             let name = request.parameter("workspace") ?? ""
             if Self.chatAssets.contains(name) { return self.serve("chat/\(name)", request) }
-            guard workspaces.contains(WorkspaceID(name)) else {
+            guard hasChat(WorkspaceID(name)) else {
                 return Self.notFound("There is no chat at this address.")
             }
             return self.serve("chat/index.html", request)

@@ -47,9 +47,10 @@ final class Pipeline: @unchecked Sendable {
             workersRef.withLock { $0 }?.submit(jobs)
         }
         self.webChat = webChat
-        let webChannels = webChat.channelIDs
+        // A channel without a WhatsApp sender is a web chat's (their set changes with a
+        // reload; the senders' does not).
         let notify: @Sendable (ChannelID) -> Void = { channel in
-            if webChannels.contains(channel) { webChat.notify() } else { allSenders[channel]?.notify() }
+            if let sender = allSenders[channel] { sender.notify() } else { webChat.notify() }
         }
         let whatsAppChannels = Set(senders.keys)
         agentReplies = AgentReplies(store: store, logger: logger, windowedChannels: whatsAppChannels, notify: notify)
