@@ -87,13 +87,8 @@ final class Host: @unchecked Sendable {
         admin.addRoutes(to: &router, catalog: inbox.catalog, inbox: inbox, authenticate: { authenticator.authenticate($0) })
         admin.addInviteRoutes(to: &router)
         let senders = pipeline.senders
-        let webChannels = config.host.channels.filter { $0.type == .webchat }
         OperatorAPI(store: store, logger: logger, reloader: reloader, channelHealth: {
-            senders.keys.sorted { $0.rawValue < $1.rawValue }.map { id in
-                ["id": id.rawValue, "type": "whatsapp", "state": senders[id]!.state.rawValue,
-                 "workspace": config.host.channels.first { $0.id == id }?.workspace?.rawValue ?? NSNull()] as [String: Any]
-            } + webChannels.map { ["id": $0.id.rawValue, "type": "webchat", "state": "connected",
-                                   "workspace": $0.workspace?.rawValue ?? NSNull()] as [String: Any] }
+            Self.channelHealth(reloader.config, senders: senders)
         }).addRoutes(to: &router, catalog: inbox.catalog)
         metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
             Double(inbox.openEventStreams.value)
@@ -173,6 +168,24 @@ final class Host: @unchecked Sendable {
         var h: UInt64 = 0xcbf29ce484222325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
         return String(h, radix: 16)
+    }
+
+    /// Every channel of the running config with its state, for operators: WhatsApp
+    /// channels as their senders see them; web chats are always `connected` (they have no
+    /// connection of their own).
+    static func channelHealth(_ config: LoadedConfig, senders: [ChannelID: ChannelSender]) -> [[String: Any]] {
+        config.host.channels.sorted { $0.id.rawValue < $1.id.rawValue }.map { c in
+            let state: String
+            if c.type == .webchat {
+                state = "connected"
+            } else if let sender = senders[c.id] {
+                state = sender.state.rawValue
+            } else {
+                state = "starts_on_restart"
+            }
+            return ["id": c.id.rawValue, "type": c.type.rawValue, "state": state,
+                    "workspace": c.workspace?.rawValue ?? NSNull(), "fallback_workspace": c.fallbackWorkspace?.rawValue ?? NSNull()]
+        }
     }
 
     /// Tells every plugin instance to stop (after the services stopped).

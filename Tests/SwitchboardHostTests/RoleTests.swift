@@ -28,7 +28,9 @@ final class RoleFixture: @unchecked Sendable {
         AdminAPI(store: f.store, logger: logger, hasher: AuthFixture.hasher, now: { clock.now })
             .addRoutes(to: &router, catalog: api.catalog, inbox: api, authenticate: { authenticator.authenticate($0) })
         AdminAPI(store: f.store, logger: logger, hasher: AuthFixture.hasher, now: { clock.now }).addInviteRoutes(to: &router)
-        OperatorAPI(store: f.store, logger: logger, reloader: nil, channelHealth: { [] }, now: { clock.now })
+        OperatorAPI(store: f.store, logger: logger, reloader: nil,
+                    channelHealth: { [["id": "wa-main", "type": "whatsapp", "state": "connected", "workspace": "demo",
+                                       "fallback_workspace": NSNull()]] }, now: { clock.now })
             .addRoutes(to: &router, catalog: api.catalog)
         self.router = router
     }
@@ -222,5 +224,41 @@ final class RoleFixture: @unchecked Sendable {
         #expect(String(decoding: listed.body, as: UTF8.self).contains("\"other\""))
         r.f.clock.advance(61)
         #expect(r.call("GET", "/api/v1/operator/workspaces", bearer: token).status == 401)
+    }
+
+    /// The administration and operator answers validate against the served document.
+    @Test func adminAnswersValidateAgainstTheDocument() throws {
+        let r = try RoleFixture()
+        let doc = try r.document()
+        let owner = try r.token(.owner)
+        let (_, op) = try OperatorAdmin(store: r.f.store, hasher: AuthFixture.hasher).add(email: "ops@agency.ng")
+        func check(_ method: String, _ target: String, _ pattern: String, bearer: String, json: String = "", status: Int,
+                   sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let answer = r.call(method, target, bearer: bearer, json: json)
+            #expect(answer.status == status, "\(method) \(target): \(String(decoding: answer.body, as: UTF8.self))", sourceLocation: sourceLocation)
+            let operation = try #require(((doc["paths"] as? [String: Any])?[pattern] as? [String: Any])?[method.lowercased()] as? [String: Any])
+            let documented = try #require((operation["responses"] as? [String: Any])?[String(answer.status)] as? [String: Any],
+                                          "\(method) \(pattern) \(answer.status) undocumented", sourceLocation: sourceLocation)
+            guard let schema = ((documented["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any] else { return }
+            let value = try JSONSerialization.jsonObject(with: Data(answer.body), options: [.fragmentsAllowed])
+            let problems = JSONSchemaSubset(document: doc).problems(value, schema)
+            #expect(problems.isEmpty, "\(method) \(target): \(problems)", sourceLocation: sourceLocation)
+        }
+        try check("POST", "/api/v1/users", "/api/v1/users", bearer: owner, json: #"{"email":"ada@bakery.ng","role":"agent"}"#, status: 201)
+        try check("GET", "/api/v1/users", "/api/v1/users", bearer: owner, status: 200)
+        try check("POST", "/api/v1/users/ada@bakery.ng/role", "/api/v1/users/{id}/role", bearer: owner, json: #"{"role":"admin"}"#, status: 200)
+        try check("POST", "/api/v1/users/ada@bakery.ng/reset-password", "/api/v1/users/{id}/reset-password", bearer: owner, status: 200)
+        try check("POST", "/api/v1/users/nobody@x.ng/role", "/api/v1/users/{id}/role", bearer: owner, json: #"{"role":"admin"}"#, status: 404)
+        try check("POST", "/api/v1/tokens", "/api/v1/tokens", bearer: owner, json: #"{"name":"ci","role":"admin"}"#, status: 201)
+        try check("POST", "/api/v1/tokens", "/api/v1/tokens", bearer: owner, json: #"{"name":"ci","expires_at":"tomorrow"}"#, status: 400)
+        try check("GET", "/api/v1/tokens", "/api/v1/tokens", bearer: owner, status: 200)
+        try check("POST", "/api/v1/invites", "/api/v1/invites", bearer: owner, json: #"{"email":"sam@bakery.ng","role":"agent"}"#, status: 201)
+        try check("POST", "/api/v1/invites", "/api/v1/invites", bearer: owner, json: #"{"email":"ada@bakery.ng"}"#, status: 409)
+        try check("GET", "/api/v1/invites", "/api/v1/invites", bearer: owner, status: 200)
+        try check("GET", "/api/v1/audit?limit=5", "/api/v1/audit", bearer: owner, status: 200)
+        try check("GET", "/api/v1/operator/workspaces", "/api/v1/operator/workspaces", bearer: op, status: 200)
+        try check("GET", "/api/v1/operator/channels", "/api/v1/operator/channels", bearer: op, status: 200)
+        try check("GET", "/api/v1/operator/audit", "/api/v1/operator/audit", bearer: op, status: 200)
+        try check("GET", "/api/v1/users", "/api/v1/users", bearer: try r.token(.agent), status: 403)
     }
 }

@@ -63,10 +63,15 @@ enum AdminOpenAPI {
       "ChannelHealth": {
         "additionalProperties": false,
         "properties": {
+          "fallback_workspace": {
+            "nullable": true,
+            "type": "string"
+          },
           "id": {
             "type": "string"
           },
           "state": {
+            "description": "a WhatsApp sender's state (starting, connected, degraded, auth_failed, stopped), connected for a web chat, or starts_on_restart for a channel added since the start",
             "type": "string"
           },
           "type": {
@@ -81,7 +86,8 @@ enum AdminOpenAPI {
           "id",
           "type",
           "state",
-          "workspace"
+          "workspace",
+          "fallback_workspace"
         ],
         "type": "object"
       },
