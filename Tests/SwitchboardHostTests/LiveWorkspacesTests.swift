@@ -45,6 +45,9 @@ import SwitchboardCore
         old.retire()
         #expect(old.isShutDown)
         #expect(!old.acquire())
+        // Retired with no successor (shutting down): the message passes, it does not wait.
+        let closing = LiveWorkspaces(snapshot(["demo": old]))
+        #expect(closing.acquire("demo").responders is NoResponders)
         // A workspace without a chain: every message passes.
         let live = LiveWorkspaces(snapshot([:]))
         #expect(live.acquire("shop").responders is NoResponders)

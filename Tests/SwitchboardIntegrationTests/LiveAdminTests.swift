@@ -351,4 +351,45 @@ import SwitchboardTestSupport
         #expect(posted.status == 202)
         #expect(stream.read(timeout: 10) { lines in lines.contains { $0.contains("We will get back to you shortly") } }, "\(stream.text)")
     }
+
+    /// `switchboard user list|role|reset-password|remove` against a running host: a reset
+    /// password or a removed user ends their sessions at once, a new role applies at the
+    /// next request, and the last owner stays.
+    @Test func userCommandsEndSessionsOfTheRunningHost() throws {
+        let h = try PipelineHarness()
+        try h.start()
+        func cli(_ args: [String], stdin: String? = nil) throws -> CommandResult {
+            try runSwitchboard(args + ["--workspace", "demo", "--config", h.host.configPath], cwd: h.host.dir, stdin: stdin)
+        }
+        #expect(try cli(["user", "add", "--email", "boss@bakery.ng", "--role", "owner", "--password-stdin"], stdin: "boss-password-1\n").status == 0)
+        #expect(try cli(["user", "add", "--email", "ada@bakery.ng", "--role", "agent", "--password-stdin"], stdin: "ada-password-1\n").status == 0)
+        func login(_ email: String, _ password: String) throws -> [String: String]? {
+            let r = try h.host.client.request("POST", "/api/v1/login", headers: ["Content-Type": "application/json"],
+                                              body: Array(#"{"email":"\#(email)","password":"\#(password)","workspace":"demo"}"#.utf8))
+            guard r.status == 200, let cookie = r.headers["set-cookie"]?.split(separator: ";").first else { return nil }
+            return ["Cookie": String(cookie)]
+        }
+        let ada = try #require(try login("ada@bakery.ng", "ada-password-1"))
+        #expect(try h.host.client.get("/api/v1/users", headers: ada).status == 403)
+        let list = try cli(["user", "list"])
+        #expect(list.stdout.contains("ada@bakery.ng\tagent") && list.stdout.contains("boss@bakery.ng\towner"), "\(list.stdout)")
+
+        #expect(try cli(["user", "role", "--email", "ada@bakery.ng", "--role", "owner"]).status == 0)
+        #expect(try h.host.client.get("/api/v1/users", headers: ada).status == 200)
+
+        let reset = try cli(["user", "reset-password", "--email", "ada@bakery.ng"])
+        #expect(reset.status == 0 && reset.stdout.contains("sessions ended"), "\(reset.stdout)\(reset.stderr)")
+        #expect(try h.host.client.get("/api/v1/conversations", headers: ada).status == 401)
+        let newPassword = try #require(reset.stdout.split(separator: "\n").last.map { String($0.dropFirst("password: ".count)) })
+        let again = try #require(try login("ada@bakery.ng", newPassword))
+
+        #expect(try cli(["user", "remove", "--email", "ada@bakery.ng"]).status == 0)
+        #expect(try h.host.client.get("/api/v1/conversations", headers: again).status == 401)
+        let last = try cli(["user", "remove", "--email", "boss@bakery.ng"])
+        #expect(last.status == 1 && last.stderr.contains("last owner"), "\(last.stderr)")
+        let audit = try runSwitchboard(["audit", "--workspace", "demo", "--config", h.host.configPath], cwd: h.host.dir)
+        for action in ["user_added", "user_role", "password_reset", "user_removed"] {
+            #expect(audit.stdout.contains("cli\t\(action)"), "\(action): \(audit.stdout)")
+        }
+    }
 }

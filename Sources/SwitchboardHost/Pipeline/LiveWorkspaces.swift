@@ -56,15 +56,20 @@ final class LiveWorkspaces: Sendable {
     /// A workspace's config and responders for one message. Call `release` when the chain
     /// has answered: a chain replaced meanwhile is shut down only after its last message.
     func acquire(_ workspace: WorkspaceID) -> (config: WorkspaceConfig?, responders: any Responders, release: @Sendable () -> Void) {
-        while true {
-            let s = snapshot
+        var s = snapshot
+        for _ in 0..<3 {
             guard let leased = s.responders[workspace] else {
                 return (s.configs[workspace], NoResponders(), {})
             }
-            // A chain retired between reading the snapshot and taking it: the snapshot
-            // already holds its successor; read again.
             if leased.acquire() { return (s.configs[workspace], leased.responders, { leased.release() }) }
+            // Retired between reading the snapshot and taking it: the snapshot already
+            // holds its successor; read again.
+            s = snapshot
         }
+        // Retired with no successor: the host is shutting down (a debounced message's
+        // late run); the chain's instances are gone, so the message passes (it is not
+        // committed after the store closes, and runs again at the next start).
+        return (s.configs[workspace], NoResponders(), {})
     }
 }
 
