@@ -107,6 +107,7 @@ final class Host: @unchecked Sendable {
         let webChat = pipeline.webChat
         pages.addRoutes(to: &router, hasChat: { webChat.hasChat($0) })
         pages.addInviteRoutes(to: &router)
+        pages.addAdminRoutes(to: &router)
 
         let server = config.host.server
         let http = HTTPServer(

@@ -6,6 +6,161 @@
 enum WebAssets {
     /// Each file's path under web/ and its text, in path order.
     static let files: [(path: String, text: String)] = [
+        ("admin/admin.css", ##"""
+body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color: #1d1d1b; }
+.admin { max-width: 50rem; margin: 2rem auto; padding: 1.5rem; background: #fff; border-radius: 8px; }
+.admin h1 { font-size: 1.4rem; margin-top: 0; }
+.admin h2 { font-size: 1.1rem; margin-top: 2rem; }
+.admin textarea { width: 100%; box-sizing: border-box; font-family: ui-monospace, monospace; font-size: .9rem; }
+.admin label { display: block; margin-top: .75rem; }
+.admin input, .admin select { padding: .4rem; font-size: 1rem; }
+.admin button { margin-top: .75rem; padding: .5rem 1rem; font-size: 1rem; }
+.admin pre { white-space: pre-wrap; }
+.notice { padding: .75rem; background: #fff4d6; border-radius: 6px; }
+.error { color: #a4000f; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+
+"""##),
+        ("admin/admin.js", ##"""
+'use strict';
+// The administration page (/admin/): what a user may change, by role. Owners: people and
+// invites, and the settings; admins: the settings (the workspace file); agents see no
+// administration at all (and the API refuses them with 403 anyway). Uses the inbox's
+// session cookie; text is only ever set with textContent.
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const rank = { agent: 0, admin: 1, owner: 2 };
+  let csrf = null;
+
+  async function api(method, path, body, contentType) {
+    const headers = {};
+    if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+    if (body !== undefined) headers['Content-Type'] = contentType || 'application/json';
+    const r = await fetch('/api/v1' + path, { method: method, headers: headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)) });
+    let answer = null;
+    const type = r.headers.get('Content-Type') || '';
+    if (type.startsWith('application/json')) { try { answer = await r.json(); } catch (e) { answer = null; } }
+    else { answer = await r.text(); }
+    return { status: r.status, body: answer };
+  }
+
+  async function loadUsers() {
+    const r = await api('GET', '/users');
+    const list = $('users');
+    list.replaceChildren();
+    for (const u of (r.body && r.body.items) || []) {
+      const li = document.createElement('li');
+      li.textContent = u.email + ' (' + u.role + ')';
+      li.dataset.email = u.email;
+      list.appendChild(li);
+    }
+  }
+
+  async function loadConfig() {
+    const r = await api('GET', '/workspace/config');
+    $('config-text').value = r.status === 200 ? r.body : '';
+    if (r.status !== 200) $('config-result').textContent = (r.body && r.body.error) || 'The workspace file could not be read.';
+  }
+
+  async function saveConfig() {
+    $('config-save').disabled = true;
+    const r = await api('PUT', '/workspace/config', $('config-text').value, 'application/yaml');
+    $('config-save').disabled = false;
+    const out = $('config-result');
+    if (r.status === 200) {
+      out.className = '';
+      out.textContent = 'Saved and applied: ' + r.body.summary;
+    } else {
+      out.className = 'error';
+      out.textContent = 'Not saved, nothing changed:\n' + ((r.body && (r.body.errors || []).join('\n')) || (r.body && r.body.error) || r.status);
+    }
+  }
+
+  async function invite(event) {
+    event.preventDefault();
+    const r = await api('POST', '/invites', { email: $('invite-email').value, role: $('invite-role').value });
+    $('invite-result').textContent = r.status === 201
+      ? 'Send this link to ' + r.body.invite.email + ' (valid 7 days, once): ' + location.origin + r.body.url
+      : ((r.body && r.body.error) || 'The invite failed.');
+  }
+
+  async function start() {
+    const me = await api('GET', '/me');
+    if (me.status !== 200) {
+      $('admin-status').textContent = 'Log in on the inbox first.';
+      return;
+    }
+    csrf = me.body.csrf_token;
+    const role = me.body.user.role;
+    $('admin-status').textContent = me.body.user.name + ' · ' + role + ' of ' + me.body.workspace;
+    document.body.dataset.role = role;
+    if (rank[role] < rank.admin) {
+      $('admin-denied').hidden = false;
+      return;
+    }
+    $('config-section').hidden = false;
+    $('config-save').addEventListener('click', saveConfig);
+    await loadConfig();
+    if (rank[role] >= rank.owner) {
+      $('team-section').hidden = false;
+      $('invite-form').addEventListener('submit', invite);
+      await loadUsers();
+    }
+  }
+
+  start();
+})();
+
+"""##),
+        ("admin/index.html", ##"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Workspace administration</title>
+<link rel="stylesheet" href="/admin/admin.css">
+<script src="/admin/admin.js" defer></script>
+</head>
+<body>
+<main class="admin">
+  <header>
+    <h1>Workspace administration</h1>
+    <p id="admin-status" role="status">Loading…</p>
+    <p><a href="/inbox/">Back to the inbox</a></p>
+  </header>
+  <p id="admin-denied" class="notice" hidden>This page is for the workspace's owners and admins. Your role is agent: the inbox is yours.</p>
+  <section id="config-section" hidden aria-labelledby="config-title">
+    <h2 id="config-title">Settings (the workspace file)</h2>
+    <p>FAQ, plugins, senders and answers. Saved changes apply at once; a mistake is refused with its line and nothing changes.</p>
+    <label for="config-text" class="visually-hidden">The workspace file (YAML)</label>
+    <textarea id="config-text" rows="18" spellcheck="false"></textarea>
+    <button id="config-save" type="button">Save and apply</button>
+    <pre id="config-result" role="alert"></pre>
+  </section>
+  <section id="team-section" hidden aria-labelledby="team-title">
+    <h2 id="team-title">People</h2>
+    <ul id="users"></ul>
+    <form id="invite-form">
+      <label for="invite-email">Invite by e-mail</label>
+      <input id="invite-email" type="email" required>
+      <label for="invite-role">Role</label>
+      <select id="invite-role">
+        <option value="agent">agent: conversations</option>
+        <option value="admin">admin: settings too</option>
+        <option value="owner">owner: everything</option>
+      </select>
+      <button id="invite-submit" type="submit">Invite</button>
+    </form>
+    <p id="invite-result" role="status"></p>
+  </section>
+</main>
+</body>
+</html>
+
+"""##),
         ("chat/chat.css", ##"""
 /* The web chat page: one column, from a phone's width to a desktop's. */
 :root {

@@ -18,6 +18,10 @@ import SwitchboardHTTP
 ///                             password, then the inbox); the page reads the token from
 ///                             its address and asks /api/v1/invite/{token}
 ///     GET /invite/invite.css, /invite/invite.js   its assets (a token has no dot)
+///     GET /admin              308 to /admin/
+///     GET /admin/             web/admin/index.html: the workspace's administration
+///                             (settings for admins, people for owners; nothing for agents)
+///     GET /admin/{file}       its assets: admin.css, admin.js
 ///
 /// Every answer carries a strict `Content-Security-Policy` (scripts, styles and
 /// connections from this origin only: no inline script or style, no other origin,
@@ -96,6 +100,19 @@ struct WebPages: Sendable {
             }
             return self.serve("chat/index.html", request)
         }
+    }
+
+    /// The administration page: the page shows what the caller's role may change (the API
+    /// enforces it).
+    func addAdminRoutes(to router: inout HTTPRouter) {
+        router.get("/admin") { _ in
+            var headers = Self.securityHeaders
+            headers["Location"] = "/admin/"
+            headers["Cache-Control"] = "no-cache"
+            return .text("see /admin/\n", status: 308, headers: headers)
+        }
+        router.get("/admin/") { request in self.serve("admin/index.html", request) }
+        router.get("/admin/{file}") { request in self.serve("admin/\(request.parameter("file") ?? "")", request) }
     }
 
     /// The invite page: the same page for every token (it asks the API whether the
