@@ -18,8 +18,9 @@ final class Host: @unchecked Sendable {
     let store: any Store
     let router: HTTPRouter
     let services: [any Service]
-    let chains: [ResponderChain]
     let pipeline: Pipeline
+    /// Applies a changed config without a restart (SIGHUP, `switchboard reload`, the API).
+    let reloader: HostReload
     /// Resolves API callers (bearer token or session cookie) for the inbox API routes.
     let authenticator: Authenticator
     private let readiness = Readiness()
@@ -29,7 +30,8 @@ final class Host: @unchecked Sendable {
         let description: String
     }
 
-    init(config: LoadedConfig, logger: Logger) throws {
+    init(config: LoadedConfig, logger: Logger, configPath: String = "config/switchboard.yaml",
+         registerSecrets: @escaping @Sendable ([String]) -> Void = { _ in }) throws {
         self.config = config
         self.logger = logger
         let metrics = MetricsRegistry()
@@ -57,15 +59,23 @@ final class Host: @unchecked Sendable {
             store.close()
             throw StartupError(description: problems.joined(separator: "\n"))
         }
-        self.chains = Array(chains.values)
         // Plugins download media through the pipeline's channels, built after the chains.
         let pipelineRef = Mutex<Pipeline?>(nil)
-        let responders = chains.mapValues {
-            ChainResponders(chain: $0, store: store, media: { pipelineRef.withLock { $0 }?.media }) as any Responders
+        let makeResponders: @Sendable (ResponderChain) -> any Responders = { chain in
+            ChainResponders(chain: chain, store: store, media: { pipelineRef.withLock { $0 }?.media })
         }
+        let responders = chains.mapValues(makeResponders)
         let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics, responders: responders)
         pipelineRef.withLock { $0 = pipeline }
         self.pipeline = pipeline
+        // Data care: message content past a workspace's retention_days is emptied (a
+        // reload brings new periods).
+        let retention = RetentionSweeper(store: store, retentionDays: Self.retentionDays(config), logger: logger)
+        self.retention = retention
+        let reloader = HostReload(path: configPath, config: config, store: store, logger: logger, plugins: plugins,
+                                  pipeline: pipeline, makeResponders: makeResponders, registerSecrets: registerSecrets,
+                                  onApplied: { retention.update(Host.retentionDays($0)) })
+        self.reloader = reloader
         pipeline.addRoutes(to: &router)
         // People and access (login, sessions, tokens), then the inbox API behind them.
         let authenticator = Authenticator(store: store, logger: logger,
@@ -76,6 +86,15 @@ final class Host: @unchecked Sendable {
         let mediaDownloads = MediaDownloads(fetcher: pipeline.media, limits: config.host.media, logger: logger)
         let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: mediaDownloads)
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })
+        // Administration: people, tokens, the audit trail, the workspace's file (owners and
+        // admins), and the operators' routes above the workspaces.
+        let admin = AdminAPI(store: store, logger: logger, configEditor: WorkspaceConfigEditor(reloader: reloader))
+        admin.addRoutes(to: &router, catalog: inbox.catalog, inbox: inbox, authenticate: { authenticator.authenticate($0) })
+        admin.addInviteRoutes(to: &router)
+        let senders = pipeline.senders
+        OperatorAPI(store: store, logger: logger, reloader: reloader, channelHealth: {
+            Self.channelHealth(reloader.config, senders: senders)
+        }).addRoutes(to: &router, catalog: inbox.catalog)
         metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
             Double(inbox.openEventStreams.value)
         }
@@ -86,15 +105,17 @@ final class Host: @unchecked Sendable {
         services += pipeline.services
         Self.addHealthRoutes(&router, readiness: readiness)
         services.append(mediaDownloads)
-        // Data care: message content past a workspace's retention_days is emptied.
-        let retention = RetentionSweeper(store: store, retentionDays: Self.retentionDays(config), logger: logger)
-        self.retention = retention
         services.append(retention)
         metrics.computedGauge("switchboard_media_downloads", help: "Media downloads for agents running or waiting.") {
             Double(mediaDownloads.inFlight)
         }
-        WebPages().addRoutes(to: &router, workspaces: WebPages.chatWorkspaces(config),
-                             chatLanguages: WebPages.chatLanguages(config))
+        let pages = WebPages()
+        let webChat = pipeline.webChat
+        let live = pipeline.live
+        pages.addRoutes(to: &router, hasChat: { webChat.hasChat($0) },
+                        chatLanguage: { live.snapshot.configs[$0]?.chatLanguage })
+        pages.addInviteRoutes(to: &router)
+        pages.addAdminRoutes(to: &router)
 
         let server = config.host.server
         let http = HTTPServer(
@@ -158,28 +179,27 @@ final class Host: @unchecked Sendable {
         return String(h, radix: 16)
     }
 
-    /// Applies a reloaded config (SIGHUP): new access tokens and Graph URLs of WhatsApp
-    /// channels take effect at once (a channel paused on refused credentials resumes);
-    /// other changes are logged as needing a restart.
-    func reload(_ fresh: LoadedConfig) {
-        let apps = Dictionary(fresh.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var replaced: [String] = []
-        for c in fresh.host.channels where c.type == .whatsapp {
-            guard let sender = pipeline.senders[c.id], let app = c.app.flatMap({ apps[$0] }) else { continue }
-            if sender.replaceCredentials(accessToken: c.accessToken ?? "", graphURL: app.graphURL) {
-                replaced.append(c.id.rawValue)
+    /// Every channel of the running config with its state, for operators: WhatsApp
+    /// channels as their senders see them; web chats are always `connected` (they have no
+    /// connection of their own).
+    static func channelHealth(_ config: LoadedConfig, senders: [ChannelID: ChannelSender]) -> [[String: Any]] {
+        config.host.channels.sorted { $0.id.rawValue < $1.id.rawValue }.map { c in
+            let state: String
+            if c.type == .webchat {
+                state = "connected"
+            } else if let sender = senders[c.id] {
+                state = sender.state.rawValue
+            } else {
+                state = "starts_on_restart"
             }
+            return ["id": c.id.rawValue, "type": c.type.rawValue, "state": state,
+                    "workspace": c.workspace?.rawValue ?? NSNull(), "fallback_workspace": c.fallbackWorkspace?.rawValue ?? NSNull()]
         }
-        retention.update(Self.retentionDays(fresh))
-        logger.info("config reloaded", [
-            "credentials_replaced": replaced.joined(separator: ","),
-            "note": "workspaces, plugins, routing and server settings change on restart",
-        ])
     }
 
     /// Tells every plugin instance to stop (after the services stopped).
     func shutdownPlugins() {
-        for c in chains { c.shutdown() }
+        for leased in pipeline.live.snapshot.responders.values { leased.retire() }
     }
 
     /// The retention sweep of every workspace with `retention_days`.

@@ -2,6 +2,16 @@ import Foundation
 import SwitchboardCore
 
 extension SQLiteStore {
+    public var hostAudit: any AuditRepository { SQLiteAuditRepository(store: self, workspaceID: nil) }
+    public var operators: any OperatorRepository { SQLiteOperatorRepository(store: self) }
+
+    public func invite(tokenHash: String) throws -> (WorkspaceID, InviteRecord)? {
+        try pool.read { db in
+            try db.queryOne("SELECT \(SQLiteInviteRepository.columns) FROM invites WHERE token_hash = ?",
+                            [tokenHash], SQLiteInviteRepository.read)
+        }.map { ($0.workspaceID, $0) }
+    }
+
     public func authenticate(tokenHash: String) throws -> (WorkspaceID, TokenRecord)? {
         try pool.read { db in
             try db.queryOne(

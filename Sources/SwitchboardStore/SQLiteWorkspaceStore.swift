@@ -20,6 +20,8 @@ struct SQLiteWorkspaceStore: WorkspaceStore {
     var labels: any LabelRepository { SQLiteLabelRepository(scope: scope) }
     var contactProfiles: any ContactProfileRepository { SQLiteContactProfileRepository(scope: scope) }
     var reports: any ReportRepository { SQLiteReportRepository(scope: scope) }
+    var invites: any InviteRepository { SQLiteInviteRepository(scope: scope) }
+    var audit: any AuditRepository { SQLiteAuditRepository(store: scope.store, workspaceID: scope.workspaceID) }
 
     func record() throws -> Workspace? {
         try scope.read { db in

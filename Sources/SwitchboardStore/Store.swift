@@ -61,4 +61,15 @@ public protocol Store: AnyObject, Sendable {
     /// Which workspace and user a browser session belongs to, by the SHA-256 of the
     /// session id. Returns expired sessions too: the caller's clock decides.
     func authenticate(sessionHash: String) throws -> (WorkspaceID, SessionRecord)?
+
+    /// The host's own audit trail: changes above any one workspace (a reload of the host
+    /// config, operator accounts, workspaces created).
+    var hostAudit: any AuditRepository { get }
+
+    /// The workspace and invite an invite link's token belongs to, by the token's SHA-256
+    /// (accepted and expired ones too: the caller decides).
+    func invite(tokenHash: String) throws -> (WorkspaceID, InviteRecord)?
+
+    /// The host's operators (accounts above the workspaces) and their tokens.
+    var operators: any OperatorRepository { get }
 }

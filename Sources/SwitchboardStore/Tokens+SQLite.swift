@@ -4,21 +4,22 @@ import SwitchboardCore
 struct SQLiteTokenRepository: TokenRepository {
     let scope: SQLiteScope
 
-    static let columns = "id, workspace_id, name, created_at, last_used_at"
+    static let columns = "id, workspace_id, name, created_at, last_used_at, role, expires_at"
 
-    static func read(_ r: SQLiteRow) -> TokenRecord {
+    static func read(_ r: SQLiteRow) throws(StoreError) -> TokenRecord {
         TokenRecord(id: r.string(0), workspaceID: WorkspaceID(r.string(1)), name: r.string(2),
-                    createdAt: r.date(3), lastUsedAt: r.optionalDate(4))
+                    createdAt: r.date(3), lastUsedAt: r.optionalDate(4),
+                    role: try r.enumValue(5, UserRole.self), expiresAt: r.optionalDate(6))
     }
 
-    func create(name: String, tokenHash: String) throws -> TokenRecord {
+    func create(name: String, tokenHash: String, role: UserRole, expiresAt: Date?) throws -> TokenRecord {
         try scope.write { db in
             let now = scope.now()
             let token = TokenRecord(id: scope.newID("tok", now), workspaceID: scope.workspaceID, name: name,
-                                    createdAt: now, lastUsedAt: nil)
+                                    createdAt: now, lastUsedAt: nil, role: role, expiresAt: expiresAt)
             try db.run(
-                "INSERT INTO api_tokens (id, workspace_id, name, token_hash, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, NULL)",
-                [token.id, token.workspaceID, token.name, tokenHash, token.createdAt])
+                "INSERT INTO api_tokens (id, workspace_id, name, token_hash, created_at, last_used_at, role, expires_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
+                [token.id, token.workspaceID, token.name, tokenHash, token.createdAt, token.role.rawValue, token.expiresAt])
             return token
         }
     }

@@ -2,8 +2,19 @@ import Foundation
 import SwitchboardCore
 
 /// What a person may do in a workspace's inbox. Owners and admins manage; agents answer.
-public enum UserRole: String, Sendable, Codable, CaseIterable {
+public enum UserRole: String, Sendable, Codable, CaseIterable, Comparable {
     case owner, admin, agent
+
+    /// How much the role may do: agent < admin < owner.
+    public var rank: Int {
+        switch self {
+        case .agent: 0
+        case .admin: 1
+        case .owner: 2
+        }
+    }
+
+    public static func < (a: UserRole, b: UserRole) -> Bool { a.rank < b.rank }
 }
 
 /// A person who logs in to one workspace's inbox. The same e-mail in two workspaces is
@@ -41,6 +52,8 @@ public protocol UserRepository: Sendable {
     func list() throws -> [UserRecord]
     /// Replaces a user's password hash; `notFound` for a user not in this workspace.
     func setPasswordHash(_ id: String, _ passwordHash: String) throws
+    /// Changes a user's role; `notFound` for a user not in this workspace.
+    func setRole(_ id: String, _ role: UserRole) throws
     /// Deletes a user and their sessions. Returns true if the user existed.
     @discardableResult
     func delete(_ id: String) throws -> Bool

@@ -58,6 +58,14 @@ struct SQLiteUserRepository: UserRepository {
         }
     }
 
+    func setRole(_ id: String, _ role: UserRole) throws {
+        try scope.write { db in
+            let changed = try db.run("UPDATE users SET role = ? WHERE workspace_id = ? AND id = ?",
+                                     [role.rawValue, scope.workspaceID, id])
+            guard changed > 0 else { throw scope.notFound("user", id) }
+        }
+    }
+
     @discardableResult
     func delete(_ id: String) throws -> Bool {
         try scope.write { db in

@@ -21,6 +21,10 @@ public protocol WorkspaceStore: Sendable {
     var labels: any LabelRepository { get }
     var contactProfiles: any ContactProfileRepository { get }
     var reports: any ReportRepository { get }
+    /// Who changed what in this workspace (config, people, access).
+    var audit: any AuditRepository { get }
+    /// Invitations to join this workspace.
+    var invites: any InviteRepository { get }
 
     /// The workspace's own row, or nil if it was never synced.
     func record() throws -> Workspace?

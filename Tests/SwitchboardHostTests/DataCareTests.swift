@@ -47,7 +47,7 @@ import SwitchboardStore
             let router = f.router(as: Self.role("a", role))
             let e = router.get(export)
             #expect(e.status == 403, "\(role) export: \(e.status)")
-            #expect(e.object["code"] as? String == "forbidden")
+            #expect(e.object["code"] as? String == "forbidden_role")
             #expect(router.post(erase, json: #"{"confirm":true}"#).status == 403)
         }
         // An API token acts as admin: no data care either.

@@ -29,7 +29,7 @@ import SwitchboardStore
 
         let refused = agent.post("/api/v1/canned-replies", json: #"{"shortcut":"hours","text":"8 to 7"}"#)
         #expect(refused.status == 403)
-        #expect(refused.object["code"] as? String == "forbidden")
+        #expect(refused.object["code"] as? String == "forbidden_role")
         #expect(refused.error?.contains("owners and admins") == true)
         #expect(try f.ws("a").cannedReplies.list().isEmpty)
 

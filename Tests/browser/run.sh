@@ -140,6 +140,14 @@ for who in demo:$SB_DEMO_EMAIL:agent other:$SB_OTHER_EMAIL:agent demo:$SB_DEMO_A
   fi
 done
 
+# An operator of the host, for the onboarding walk (Tests/browser/test_onboarding.py).
+if "$bin" operator add --config "$tmp/switchboard.yaml" --email ops@agency.test > "$tmp/operator.out" 2>&1; then
+  export SB_OPERATOR_TOKEN=$(tail -1 "$tmp/operator.out")
+else
+  echo "browser tests: could not add an operator: $(cat "$tmp/operator.out")" >&2
+fi
+export SB_CONFIG="$tmp/switchboard.yaml" SB_BIN="$bin"
+
 export PYTHONDONTWRITEBYTECODE=1
 export SB_BASE_URL="http://127.0.0.1:$port" SB_OUTPUT="$out" SB_SERVER_LOG="$tmp/server.log"
 export SB_GRAPH_URL="http://127.0.0.1:$graph_port" SB_WA_APP=browser SB_WA_APP_SECRET=browser-test-app-secret

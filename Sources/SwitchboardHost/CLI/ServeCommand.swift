@@ -38,7 +38,8 @@ enum ServeCommand {
 
         let host: Host
         do {
-            host = try Host(config: config, logger: logger)
+            host = try Host(config: config, logger: logger, configPath: path,
+                             registerSecrets: { for s in $0 { sink.registerSecret(s) } })
         } catch {
             logger.error("cannot start", [LogKey.error: "\(error)"])
             printErr("switchboard serve: \(error)")
@@ -61,18 +62,15 @@ enum ServeCommand {
         systemd.startWatchdog(healthy: { host.isHealthy() })
         logger.info("switchboard started", ["version": SwitchboardCLI.version, "workspaces": String(config.workspaces.count),
                                              "channels": String(config.host.channels.count)])
+        let pidFile = ReloadCommand.pidFile(config.host)
+        ReloadCommand.writePIDFile(pidFile, logger: logger)
+        defer { if let pidFile { unlink(pidFile) } }
         let signal = group.waitForShutdownSignal(reload: {
-            // SIGHUP: re-read the config; what can change live (channels' access tokens and
-            // Graph URLs) is applied, anything else needs a restart.
+            // SIGHUP (and `switchboard reload`): the files are read and checked again and
+            // applied without a restart; a config with errors changes nothing.
             systemd.reloading()
-            defer { systemd.ready(status: "serving (reloaded)") }
-            do {
-                let fresh = try ConfigLoading.load(path)
-                for s in fresh.secrets { sink.registerSecret(s) }
-                host.reload(fresh)
-            } catch {
-                logger.error("config reload refused; the running config stays", ["diagnostics": "\(error)"])
-            }
+            _ = host.reloader.reloadFiles(actor: "file")
+            systemd.ready(status: "serving (reloaded)")
         })
         logger.info("shutting down", ["signal": signal])
         systemd.stopping()

@@ -1,12 +1,13 @@
 import SwitchboardCore
+import SwitchboardStore
 
 /// Who is calling the inbox API, resolved from a bearer token or a session cookie. Every
 /// API handler receives one and scopes every read and write to `workspace`: a record of
 /// another workspace answers 404, as if it did not exist.
 struct AuthContext: Sendable, Equatable {
-    enum Role: String, Sendable, Codable, CaseIterable {
-        case owner, admin, agent
-    }
+    /// owner > admin > agent (`UserRole`): what a route needs is declared with it
+    /// (`APIRouteCatalog`).
+    typealias Role = UserRole
 
     enum Credential: String, Sendable {
         /// `Authorization: Bearer <token>`; no CSRF check (not sent by browsers on their own).
@@ -22,4 +23,9 @@ struct AuthContext: Sendable, Equatable {
     var name: String
     var role: Role
     var credential: Credential
+
+    /// Who made a change, as the audit trail writes it.
+    var actor: String {
+        credential == .token ? "\(userID) \(name)" : "user:\(userID) \(name)"
+    }
 }

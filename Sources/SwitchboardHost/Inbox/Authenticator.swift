@@ -16,13 +16,12 @@ import SwitchboardStore
 ///   not send them on their own.
 /// - A storage failure: 503, logged.
 ///
-/// Tokens act as `admin` of their workspace. Time comes from `now`, so tests expire
-/// sessions without waiting.
+/// A token acts with the role it was created with (`admin` for tokens made before
+/// roles); an expired token is refused (401) like a revoked one. Time comes from `now`,
+/// so tests expire sessions and tokens without waiting.
 final class Authenticator: Sendable {
     /// How long a session lasts after login (12 hours); not extended by use.
     static let defaultSessionLifetime: TimeInterval = 12 * 3600
-    /// The role an API token acts with.
-    static let tokenRole: AuthContext.Role = .admin
     /// A token's `last_used_at` is written at most this often (a write per request would
     /// cost a synced commit per API call).
     static let tokenTouchInterval: TimeInterval = 60
@@ -105,6 +104,9 @@ final class Authenticator: Sendable {
             return .failure(Self.unauthorized("the workspace of this token is no longer configured"))
         }
         let now = self.now()
+        guard !record.isExpired(at: now) else {
+            return .failure(Self.unauthorized("this API token expired at \(RFC3339.string(record.expiresAt!)); ask an owner for a new one"))
+        }
         if record.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.tokenTouchInterval }) ?? true {
             do {
                 try store.workspace(workspace).tokens.markUsed(record.id, at: now)
@@ -114,7 +116,7 @@ final class Authenticator: Sendable {
             }
         }
         let context = AuthContext(workspace: workspace, userID: "token:\(record.id)", name: record.name,
-                                  role: Self.tokenRole, credential: .token)
+                                  role: record.role, credential: .token)
         return .success(Caller(context: context, session: nil, email: nil))
     }
 
@@ -146,13 +148,7 @@ final class Authenticator: Sendable {
         try store.workspace(workspace).record()?.active ?? false
     }
 
-    static func role(_ role: UserRole) -> AuthContext.Role {
-        switch role {
-        case .owner: .owner
-        case .admin: .admin
-        case .agent: .agent
-        }
-    }
+    static func role(_ role: UserRole) -> AuthContext.Role { role }
 
     static func unauthorized(_ message: String, headers: HTTPHeaders = [:]) -> HTTPResponse {
         var h = headers

@@ -10,27 +10,28 @@ import SwitchboardStore
 ///
 /// Roles: canned replies and labels are managed (created, changed, deleted) by owners and
 /// admins; the report is for owners and admins; agents read canned replies and labels and
-/// put labels on conversations. Only these checks are made here (`requireManager`);
-/// general role enforcement is another piece of work.
+/// put labels on conversations. Each route declares its least role (`addToolRoutes`);
+/// `requireManager` remains as the handlers' own second check.
 extension InboxAPI {
-    typealias Route = (String, String, @escaping @Sendable (HTTPRequest, AuthContext) throws -> HTTPResponse) -> Void
+    typealias Route = (String, String, AuthContext.Role, @escaping @Sendable (HTTPRequest, AuthContext) throws -> HTTPResponse) -> Void
 
+    /// Each with the least role that may call it (`APIRouteCatalog` answers 403 below it).
     func addToolRoutes(_ route: Route) {
-        route("GET", "/users", listUsers)
-        route("GET", "/canned-replies", listCannedReplies)
-        route("POST", "/canned-replies", createCannedReply)
-        route("PUT", "/canned-replies/{id}", updateCannedReply)
-        route("DELETE", "/canned-replies/{id}", deleteCannedReply)
-        route("GET", "/labels", listLabels)
-        route("POST", "/labels", createLabel)
-        route("DELETE", "/labels/{id}", deleteLabel)
-        route("POST", "/conversations/{id}/labels", attachLabel)
-        route("DELETE", "/conversations/{id}/labels/{label_id}", detachLabel)
-        route("POST", "/conversations/{id}/takeover", takeOver)
-        route("GET", "/contacts/{id}", contactDetail)
-        route("PATCH", "/contacts/{id}", updateContact)
-        route("POST", "/contacts/{id}/notes", addContactNote)
-        route("GET", "/reports/daily", dailyReport)
+        route("GET", "/users", .agent, listUsers)
+        route("GET", "/canned-replies", .agent, listCannedReplies)
+        route("POST", "/canned-replies", .admin, createCannedReply)
+        route("PUT", "/canned-replies/{id}", .admin, updateCannedReply)
+        route("DELETE", "/canned-replies/{id}", .admin, deleteCannedReply)
+        route("GET", "/labels", .agent, listLabels)
+        route("POST", "/labels", .admin, createLabel)
+        route("DELETE", "/labels/{id}", .admin, deleteLabel)
+        route("POST", "/conversations/{id}/labels", .agent, attachLabel)
+        route("DELETE", "/conversations/{id}/labels/{label_id}", .agent, detachLabel)
+        route("POST", "/conversations/{id}/takeover", .agent, takeOver)
+        route("GET", "/contacts/{id}", .agent, contactDetail)
+        route("PATCH", "/contacts/{id}", .agent, updateContact)
+        route("POST", "/contacts/{id}/notes", .agent, addContactNote)
+        route("GET", "/reports/daily", .admin, dailyReport)
     }
 
     /// 403 unless the caller is an owner or an admin of the workspace.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardLog
@@ -29,10 +30,17 @@ struct InboxAPI: Sendable {
     let heartbeatInterval: Duration
     /// The event streams open now (for a gauge, and for tests that a stream stops).
     let openEventStreams = OpenStreams()
+    /// What each route needs (shared with the routes other parts add, e.g. `AdminAPI`).
+    let catalog: APIRouteCatalog
+    /// OpenAPI documents of routes added beside these (`AdminAPI.openAPI`), merged into
+    /// the served document.
+    var openAPIFragments: [String] = [AdminOpenAPI.document]
 
     init(store: any Store, replies: AgentReplies, logger: Logger, media: MediaDownloads? = nil,
          clock: @escaping @Sendable () -> Date = { Date() },
-         eventPollInterval: Duration = .milliseconds(250), heartbeatInterval: Duration = .seconds(15)) {
+         eventPollInterval: Duration = .milliseconds(250), heartbeatInterval: Duration = .seconds(15),
+         catalog: APIRouteCatalog = APIRouteCatalog()) {
+        self.catalog = catalog
         self.store = store
         self.replies = replies
         self.media = media
@@ -44,40 +52,49 @@ struct InboxAPI: Sendable {
 
     func addRoutes(to router: inout HTTPRouter, authenticate: @escaping @Sendable (HTTPRequest) -> Result<AuthContext, HTTPResponse>) {
         let p = Self.prefix
-        router.get(p + "/openapi.json") { _ in .json(InboxOpenAPI.document) }
+        let catalog = self.catalog
+        let fragments = self.openAPIFragments
+        let document = Mutex<String?>(nil)
+        router.get(p + "/openapi.json") { _ in
+            // Built once, on the first request: every route has been declared by then.
+            .json(document.withLock { d in
+                if d == nil { d = catalog.document(base: InboxOpenAPI.document, fragments: fragments) }
+                return d!
+            })
+        }
 
-        func route(_ method: String, _ path: String, _ body: @escaping @Sendable (HTTPRequest, AuthContext) throws -> HTTPResponse) {
-            router.add(method, p + path) { request in
-                switch authenticate(request) {
-                case .failure(let response):
-                    return response
-                case .success(let context):
-                    return handle(request, context, body)
-                }
+        /// Each route says the least role that may call it (`APIRouteCatalog`).
+        func route(_ method: String, _ path: String, _ minimum: AuthContext.Role,
+                   _ body: @escaping @Sendable (HTTPRequest, AuthContext) throws -> HTTPResponse) {
+            catalog.add(&router, method, path, minimum, authenticate: authenticate) { request, context in
+                handle(request, context, body)
             }
         }
 
-        route("GET", "/conversations", listConversations)
-        route("GET", "/conversations/{id}", conversationDetail)
-        route("POST", "/conversations/{id}/reply", reply)
-        route("POST", "/conversations/{id}/notes", note)
-        route("POST", "/conversations/{id}/assign", assign)
-        route("POST", "/conversations/{id}/resolve") { try transition($0, $1, .resolve, action: "resolve") }
-        route("POST", "/conversations/{id}/reopen") { try transition($0, $1, .agentReopen, action: "reopen") }
-        route("POST", "/conversations/{id}/handback") { try transition($0, $1, .handBack, action: "hand back") }
-        route("GET", "/contacts", listContacts)
-        route("GET", "/contacts/{id}/export", exportContact)
-        route("POST", "/contacts/{id}/erase", eraseContact)
-        route("GET", "/search", search)
-        route("GET", "/messages/{id}/media", downloadMedia)
-        route("GET", "/events", events)
+        // Conversations: every role.
+        route("GET", "/conversations", .agent, listConversations)
+        route("GET", "/conversations/{id}", .agent, conversationDetail)
+        route("POST", "/conversations/{id}/reply", .agent, reply)
+        route("POST", "/conversations/{id}/notes", .agent, note)
+        route("POST", "/conversations/{id}/assign", .agent, assign)
+        route("POST", "/conversations/{id}/resolve", .agent) { try transition($0, $1, .resolve, action: "resolve") }
+        route("POST", "/conversations/{id}/reopen", .agent) { try transition($0, $1, .agentReopen, action: "reopen") }
+        route("POST", "/conversations/{id}/handback", .agent) { try transition($0, $1, .handBack, action: "hand back") }
+        route("GET", "/contacts", .agent, listContacts)
+        route("GET", "/search", .agent, search)
+        route("GET", "/messages/{id}/media", .agent, downloadMedia)
+        route("GET", "/events", .agent, events)
+        // Data care (a customer's export and erasure): the owner's.
+        route("GET", "/contacts/{id}/export", .owner, exportContact)
+        route("POST", "/contacts/{id}/erase", .owner, eraseContact)
+        // The inbox's tools: canned replies, labels, contact panel, take over, reports.
         addToolRoutes(route)
     }
 
     /// Runs a handler and turns what it throws into the documented answers: refusals as
     /// they are, `notFound` 404, `invalidTransition` 409, anything else 500 (logged with
     /// the details, which are not sent to the client).
-    private func handle(
+    func handle(
         _ request: HTTPRequest, _ context: AuthContext,
         _ body: (HTTPRequest, AuthContext) throws -> HTTPResponse
     ) -> HTTPResponse {

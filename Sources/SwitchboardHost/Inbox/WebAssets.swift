@@ -6,6 +6,161 @@
 enum WebAssets {
     /// Each file's path under web/ and its text, in path order.
     static let files: [(path: String, text: String)] = [
+        ("admin/admin.css", ##"""
+body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color: #1d1d1b; }
+.admin { max-width: 50rem; margin: 2rem auto; padding: 1.5rem; background: #fff; border-radius: 8px; }
+.admin h1 { font-size: 1.4rem; margin-top: 0; }
+.admin h2 { font-size: 1.1rem; margin-top: 2rem; }
+.admin textarea { width: 100%; box-sizing: border-box; font-family: ui-monospace, monospace; font-size: .9rem; }
+.admin label { display: block; margin-top: .75rem; }
+.admin input, .admin select { padding: .4rem; font-size: 1rem; }
+.admin button { margin-top: .75rem; padding: .5rem 1rem; font-size: 1rem; }
+.admin pre { white-space: pre-wrap; }
+.notice { padding: .75rem; background: #fff4d6; border-radius: 6px; }
+.error { color: #a4000f; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+
+"""##),
+        ("admin/admin.js", ##"""
+'use strict';
+// The administration page (/admin/): what a user may change, by role. Owners: people and
+// invites, and the settings; admins: the settings (the workspace file); agents see no
+// administration at all (and the API refuses them with 403 anyway). Uses the inbox's
+// session cookie; text is only ever set with textContent.
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const rank = { agent: 0, admin: 1, owner: 2 };
+  let csrf = null;
+
+  async function api(method, path, body, contentType) {
+    const headers = {};
+    if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+    if (body !== undefined) headers['Content-Type'] = contentType || 'application/json';
+    const r = await fetch('/api/v1' + path, { method: method, headers: headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)) });
+    let answer = null;
+    const type = r.headers.get('Content-Type') || '';
+    if (type.startsWith('application/json')) { try { answer = await r.json(); } catch (e) { answer = null; } }
+    else { answer = await r.text(); }
+    return { status: r.status, body: answer };
+  }
+
+  async function loadUsers() {
+    const r = await api('GET', '/users');
+    const list = $('users');
+    list.replaceChildren();
+    for (const u of (r.body && r.body.items) || []) {
+      const li = document.createElement('li');
+      li.textContent = u.email + ' (' + u.role + ')';
+      li.dataset.email = u.email;
+      list.appendChild(li);
+    }
+  }
+
+  async function loadConfig() {
+    const r = await api('GET', '/workspace/config');
+    $('config-text').value = r.status === 200 ? r.body : '';
+    if (r.status !== 200) $('config-result').textContent = (r.body && r.body.error) || 'The workspace file could not be read.';
+  }
+
+  async function saveConfig() {
+    $('config-save').disabled = true;
+    const r = await api('PUT', '/workspace/config', $('config-text').value, 'application/yaml');
+    $('config-save').disabled = false;
+    const out = $('config-result');
+    if (r.status === 200) {
+      out.className = '';
+      out.textContent = 'Saved and applied: ' + r.body.summary;
+    } else {
+      out.className = 'error';
+      out.textContent = 'Not saved, nothing changed:\n' + ((r.body && (r.body.errors || []).join('\n')) || (r.body && r.body.error) || r.status);
+    }
+  }
+
+  async function invite(event) {
+    event.preventDefault();
+    const r = await api('POST', '/invites', { email: $('invite-email').value, role: $('invite-role').value });
+    $('invite-result').textContent = r.status === 201
+      ? 'Send this link to ' + r.body.invite.email + ' (valid 7 days, once): ' + location.origin + r.body.url
+      : ((r.body && r.body.error) || 'The invite failed.');
+  }
+
+  async function start() {
+    const me = await api('GET', '/me');
+    if (me.status !== 200) {
+      $('admin-status').textContent = 'Log in on the inbox first.';
+      return;
+    }
+    csrf = me.body.csrf_token;
+    const role = me.body.user.role;
+    $('admin-status').textContent = me.body.user.name + ' · ' + role + ' of ' + me.body.workspace;
+    document.body.dataset.role = role;
+    if (rank[role] < rank.admin) {
+      $('admin-denied').hidden = false;
+      return;
+    }
+    $('config-section').hidden = false;
+    $('config-save').addEventListener('click', saveConfig);
+    await loadConfig();
+    if (rank[role] >= rank.owner) {
+      $('team-section').hidden = false;
+      $('invite-form').addEventListener('submit', invite);
+      await loadUsers();
+    }
+  }
+
+  start();
+})();
+
+"""##),
+        ("admin/index.html", ##"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Workspace administration</title>
+<link rel="stylesheet" href="/admin/admin.css">
+<script src="/admin/admin.js" defer></script>
+</head>
+<body>
+<main class="admin">
+  <header>
+    <h1>Workspace administration</h1>
+    <p id="admin-status" role="status">Loading…</p>
+    <p><a href="/inbox/">Back to the inbox</a></p>
+  </header>
+  <p id="admin-denied" class="notice" hidden>This page is for the workspace's owners and admins. Your role is agent: the inbox is yours.</p>
+  <section id="config-section" hidden aria-labelledby="config-title">
+    <h2 id="config-title">Settings (the workspace file)</h2>
+    <p>FAQ, plugins, senders and answers. Saved changes apply at once; a mistake is refused with its line and nothing changes.</p>
+    <label for="config-text" class="visually-hidden">The workspace file (YAML)</label>
+    <textarea id="config-text" rows="18" spellcheck="false"></textarea>
+    <button id="config-save" type="button">Save and apply</button>
+    <pre id="config-result" role="alert"></pre>
+  </section>
+  <section id="team-section" hidden aria-labelledby="team-title">
+    <h2 id="team-title">People</h2>
+    <ul id="users"></ul>
+    <form id="invite-form">
+      <label for="invite-email">Invite by e-mail</label>
+      <input id="invite-email" type="email" required>
+      <label for="invite-role">Role</label>
+      <select id="invite-role">
+        <option value="agent">agent: conversations</option>
+        <option value="admin">admin: settings too</option>
+        <option value="owner">owner: everything</option>
+      </select>
+      <button id="invite-submit" type="submit">Invite</button>
+    </form>
+    <p id="invite-result" role="status"></p>
+  </section>
+</main>
+</body>
+</html>
+
+"""##),
         ("chat/chat.css", ##"""
 /* The web chat page: one column, from a phone's width to a desktop's. */
 :root {
@@ -2733,6 +2888,103 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
   // inbox.js starts once the strings are there; so do the tools, listening before it signs in.
   if (window.SwitchboardI18n) window.SwitchboardI18n.ready.then(start);
   else start();
+})();
+
+"""##),
+        ("invite/index.html", ##"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Join your team</title>
+<link rel="stylesheet" href="/invite/invite.css">
+<script src="/invite/invite.js" defer></script>
+</head>
+<body>
+<main class="invite">
+  <h1>Join your team on Switchboard</h1>
+  <p id="invite-status" role="status">Reading your invite…</p>
+  <form id="invite-form" hidden>
+    <p>Your login: <strong id="invite-email"></strong></p>
+    <label for="invite-password">Choose a password (8 characters or more)</label>
+    <input id="invite-password" type="password" minlength="8" autocomplete="new-password" required>
+    <label for="invite-confirm">The same password again</label>
+    <input id="invite-confirm" type="password" minlength="8" autocomplete="new-password" required>
+    <p id="invite-error" class="error" role="alert"></p>
+    <button id="invite-submit" type="submit">Set password and open the inbox</button>
+  </form>
+</main>
+</body>
+</html>
+
+"""##),
+        ("invite/invite.css", ##"""
+body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color: #1d1d1b; }
+.invite { max-width: 28rem; margin: 3rem auto; padding: 1.5rem; background: #fff; border-radius: 8px; }
+.invite h1 { font-size: 1.4rem; margin-top: 0; }
+.invite label { display: block; margin-top: 1rem; }
+.invite input { width: 100%; box-sizing: border-box; padding: .5rem; font-size: 1rem; margin-top: .25rem; }
+.invite button { margin-top: 1.25rem; padding: .6rem 1rem; font-size: 1rem; }
+.error { color: #a4000f; min-height: 1.2em; }
+
+"""##),
+        ("invite/invite.js", ##"""
+'use strict';
+// The invite page (/invite/TOKEN): shows who is invited where, lets them choose a
+// password (POST /api/v1/invite/TOKEN/accept), logs them in and opens the inbox.
+// Text is only ever set with textContent.
+(function () {
+  const token = decodeURIComponent(location.pathname.split('/').pop() || '');
+  const $ = (id) => document.getElementById(id);
+  let invite = null;
+
+  async function json(response) {
+    try { return await response.json(); } catch (e) { return {}; }
+  }
+
+  async function load() {
+    const r = await fetch('/api/v1/invite/' + encodeURIComponent(token), { credentials: 'same-origin' });
+    const body = await json(r);
+    if (!r.ok) {
+      $('invite-status').textContent = body.error || 'This invite cannot be used.';
+      return;
+    }
+    invite = body;
+    $('invite-status').textContent = 'You are invited to ' + body.workspace_name + ' as ' + body.role + '.';
+    $('invite-email').textContent = body.email;
+    $('invite-form').hidden = false;
+    $('invite-password').focus();
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    const password = $('invite-password').value;
+    if (password.length < 8) { $('invite-error').textContent = 'The password needs 8 characters or more.'; return; }
+    if (password !== $('invite-confirm').value) { $('invite-error').textContent = 'The two passwords differ.'; return; }
+    $('invite-submit').disabled = true;
+    $('invite-error').textContent = '';
+    const accept = await fetch('/api/v1/invite/' + encodeURIComponent(token) + '/accept', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ password: password }),
+    });
+    if (!accept.ok) {
+      $('invite-error').textContent = (await json(accept)).error || 'The invite could not be accepted.';
+      $('invite-submit').disabled = false;
+      return;
+    }
+    const login = await fetch('/api/v1/login', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin',
+      body: JSON.stringify({ email: invite.email, password: password, workspace: invite.workspace }),
+    });
+    if (!login.ok) {
+      $('invite-error').textContent = 'Your password is set; log in on the inbox page.';
+    }
+    location.assign('/inbox/');
+  }
+
+  $('invite-form').addEventListener('submit', submit);
+  load();
 })();
 
 """##),

@@ -15,6 +15,14 @@ import SwitchboardHTTP
 ///                             the page reads the workspace id from its address
 ///     GET /chat/chat.css, /chat/chat.js   the chat page's assets (an id has no dot)
 ///     GET /i18n/{file}        web/i18n/{file}: i18n.js and one catalogue per language
+///     GET /invite/{token}     web/invite/index.html: an invite link's page (set a
+///                             password, then the inbox); the page reads the token from
+///                             its address and asks /api/v1/invite/{token}
+///     GET /invite/invite.css, /invite/invite.js   its assets (a token has no dot)
+///     GET /admin              308 to /admin/
+///     GET /admin/             web/admin/index.html: the workspace's administration
+///                             (settings for admins, people for owners; nothing for agents)
+///     GET /admin/{file}       its assets: admin.css, admin.js
 ///
 /// Every answer carries a strict `Content-Security-Policy` (scripts, styles and
 /// connections from this origin only: no inline script or style, no other origin,
@@ -49,6 +57,8 @@ struct WebPages: Sendable {
 
     /// The assets of the chat page, served at `/chat/{name}`.
     static let chatAssets: Set<String> = ["chat.css", "chat.js"]
+    /// The assets of the invite page, served at `/invite/{name}`.
+    static let inviteAssets: Set<String> = ["invite.css", "invite.js"]
 
     init(assets: [(path: String, text: String)] = WebAssets.files) {
         var files: [String: File] = [:]
@@ -76,6 +86,13 @@ struct WebPages: Sendable {
     /// `chatLanguages`: the language a workspace's chat page is shown in whatever the
     /// visitor's browser prefers (the workspace's `chat_language`), by workspace.
     func addRoutes(to router: inout HTTPRouter, workspaces: Set<WorkspaceID>, chatLanguages: [WorkspaceID: String] = [:]) {
+        addRoutes(to: &router, hasChat: { workspaces.contains($0) }, chatLanguage: { chatLanguages[$0] })
+    }
+
+    /// The same, asking `hasChat` and `chatLanguage` at each request (the host's web chats
+    /// and workspaces change with a reload).
+    func addRoutes(to router: inout HTTPRouter, hasChat: @escaping @Sendable (WorkspaceID) -> Bool,
+                   chatLanguage: @escaping @Sendable (WorkspaceID) -> String? = { _ in nil }) {
         // The string catalogues and their script (web/i18n/), shared by both pages.
         router.get("/i18n/{file}") { request in self.serve("i18n/\(request.parameter("file") ?? "")", request) }
         router.get("/inbox") { _ in
@@ -91,13 +108,36 @@ struct WebPages: Sendable {
         router.get("/chat/{workspace}") { request in
             let name = request.parameter("workspace") ?? ""
             if Self.chatAssets.contains(name) { return self.serve("chat/\(name)", request) }
-            guard workspaces.contains(WorkspaceID(name)) else {
+            guard hasChat(WorkspaceID(name)) else {
                 return Self.notFound("There is no chat at this address.")
             }
-            if let language = chatLanguages[WorkspaceID(name)] {
+            if let language = chatLanguage(WorkspaceID(name)) {
                 return self.serve("chat/index.html", request, language: language)
             }
             return self.serve("chat/index.html", request)
+        }
+    }
+
+    /// The administration page: the page shows what the caller's role may change (the API
+    /// enforces it).
+    func addAdminRoutes(to router: inout HTTPRouter) {
+        router.get("/admin") { _ in
+            var headers = Self.securityHeaders
+            headers["Location"] = "/admin/"
+            headers["Cache-Control"] = "no-cache"
+            return .text("see /admin/\n", status: 308, headers: headers)
+        }
+        router.get("/admin/") { request in self.serve("admin/index.html", request) }
+        router.get("/admin/{file}") { request in self.serve("admin/\(request.parameter("file") ?? "")", request) }
+    }
+
+    /// The invite page: the same page for every token (it asks the API whether the
+    /// token is good, so an unknown one costs nothing here).
+    func addInviteRoutes(to router: inout HTTPRouter) {
+        router.get("/invite/{token}") { request in
+            let name = request.parameter("token") ?? ""
+            if Self.inviteAssets.contains(name) { return self.serve("invite/\(name)", request) }
+            return self.serve("invite/index.html", request)
         }
     }
 

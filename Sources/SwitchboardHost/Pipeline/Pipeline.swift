@@ -20,17 +20,16 @@ final class Pipeline: @unchecked Sendable {
     /// Replies and notes from agents (the inbox API).
     let agentReplies: AgentReplies
     let webChat: WebChat
+    /// The workspaces' configs, chains and routing as they run now (`Host.reload`).
+    let live: LiveWorkspaces
     /// Inbound media, downloaded when an agent asks.
     var media: MediaFetcher { MediaFetcher(channels: senders.mapValues(\.clientConfiguration)) }
 
     init(host config: LoadedConfig, store: any Store, logger: Logger, metrics registry: MetricsRegistry,
          responders: [WorkspaceID: any Responders] = [:], workerCount: Int = Pipeline.defaultWorkerCount) throws {
         let metrics = PipelineMetrics(registry)
-        let routing = RoutingTable(
-            channels: config.host.channels.map {
-                RoutingTable.ChannelRoute(channel: $0.id, workspace: $0.workspace, fallback: $0.fallbackWorkspace)
-            },
-            senders: Dictionary(config.workspaces.map { ($0.id, $0.senders) }, uniquingKeysWith: { a, _ in a }))
+        let live = LiveWorkspaces(config: config, responders: responders)
+        self.live = live
 
         let settler = OutboxSettler(store: store, logger: logger, metrics: metrics)
         self.settler = settler
@@ -48,17 +47,17 @@ final class Pipeline: @unchecked Sendable {
             workersRef.withLock { $0 }?.submit(jobs)
         }
         self.webChat = webChat
-        let webChannels = webChat.channelIDs
+        // A channel without a WhatsApp sender is a web chat's (their set changes with a
+        // reload; the senders' does not).
         let notify: @Sendable (ChannelID) -> Void = { channel in
-            if webChannels.contains(channel) { webChat.notify() } else { allSenders[channel]?.notify() }
+            if let sender = allSenders[channel] { sender.notify() } else { webChat.notify() }
         }
         let whatsAppChannels = Set(senders.keys)
         agentReplies = AgentReplies(store: store, logger: logger, windowedChannels: whatsAppChannels, notify: notify)
-        workers = ResponderWorkers(store: store, logger: logger, workspaces: config.workspaces, responders: responders,
-                                   workers: workerCount, onOutbox: notify)
+        workers = ResponderWorkers(store: store, logger: logger, live: live, workers: workerCount, onOutbox: notify)
         let workers = self.workers
         workersRef.withLock { $0 = workers }
-        ingress = WhatsAppIngress(config: config, routing: routing, store: store, logger: logger, metrics: metrics) { jobs, channels in
+        ingress = WhatsAppIngress(config: config, live: live, store: store, logger: logger, metrics: metrics) { jobs, channels in
             workers.submit(jobs)
             for c in channels { notify(c) }
         }

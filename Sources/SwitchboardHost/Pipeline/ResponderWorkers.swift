@@ -15,19 +15,16 @@ final class ResponderWorkers: Service, @unchecked Sendable {
     let name = "responder-workers"
     private let store: any Store
     private let logger: Logger
-    private let workspaces: [WorkspaceID: WorkspaceConfig]
-    private let responders: [WorkspaceID: any Responders]
+    /// The workspaces' configs and chains as they run now (replaced by a reload).
+    let live: LiveWorkspaces
     private let onOutbox: @Sendable (ChannelID) -> Void
     private var queue: KeyedWorkQueue<ConversationID, InboundJob>!
 
-    init(store: any Store, logger: Logger, workspaces: [WorkspaceConfig], responders: [WorkspaceID: any Responders],
+    init(store: any Store, logger: Logger, live: LiveWorkspaces,
          workers: Int, onOutbox: @escaping @Sendable (ChannelID) -> Void) {
         self.store = store
         self.logger = logger
-        var byID: [WorkspaceID: WorkspaceConfig] = [:]
-        for w in workspaces { byID[w.id] = w }
-        self.workspaces = byID
-        self.responders = responders
+        self.live = live
         self.onOutbox = onOutbox
         queue = KeyedWorkQueue(workers: workers, name: "worker") { [unowned self] _, job, finished in
             self.process(job, finished: finished)
@@ -128,7 +125,11 @@ final class ResponderWorkers: Service, @unchecked Sendable {
                 conversation = try ws.conversations.transition(conversation.id, .inbound, extraDetail: ["message": message.id.rawValue]).conversation
             }
         }
-        let config = workspaces[job.workspaceID]
+        // The config and chain this message runs on, read once: a reload meanwhile
+        // changes the next message, not this one.
+        let (config, responders, release) = live.acquire(job.workspaceID)
+        var released = false
+        defer { if !released { release() } }
         if conversation.state == .human || config == nil {
             let why = config == nil ? "workspace is not configured" : "conversation is with a human"
             let conversation = conversation
@@ -148,6 +149,8 @@ final class ResponderWorkers: Service, @unchecked Sendable {
                 // Too early to know whether the customer is still typing: come back when
                 // the window has passed. The worker goes on with other conversations;
                 // this conversation's next message waits for `done` as always.
+                release()
+                released = true
                 DispatchQueue.global().asyncAfter(deadline: .now() + (window - age)) { [self] in
                     do { try run(job, ws, log, done: done) } catch { done(error) }
                 }
@@ -172,9 +175,10 @@ final class ResponderWorkers: Service, @unchecked Sendable {
             chainMessage.text = Self.burstText(ending: message, in: before + [message], window: window)
         }
         let contact = try job.stored.map(\.contact) ?? ws.contacts.get(conversation.contactID)
-        let responders = self.responders[job.workspaceID] ?? NoResponders()
         let outcome = responders.respond(ResponderInput(workspace: job.workspaceID, channel: conversation.channelID,
                                                         conversation: conversation, message: chainMessage, contact: contact))
+        release()
+        released = true
         // Everything but the store calls is worked out here, on the worker thread: the
         // body runs on the store's writer thread, which every commit waits for.
         var detail = ["verdict": outcome.verdict.name]

@@ -27,7 +27,9 @@ import SwitchboardStore
 /// sessions) — noted for the PostgreSQL issue.
 final class WebChat: Service, @unchecked Sendable {
     let name = "webchat"
-    private let channels: [WorkspaceID: ChannelID]
+    /// Each workspace's web chat channel; replaced by a reload (`replaceChannels`).
+    private let liveChannels: Mutex<[WorkspaceID: ChannelID]>
+    private var channels: [WorkspaceID: ChannelID] { liveChannels.withLock { $0 } }
     private let store: any Store
     private let logger: Logger
     private let metrics: PipelineMetrics
@@ -66,11 +68,7 @@ final class WebChat: Service, @unchecked Sendable {
          onCommitted: @escaping @Sendable ([InboundJob]) -> Void) {
         self.settler = settler
         self.lease = Double(config.host.outbox.leaseMilliseconds) / 1000
-        var channels: [WorkspaceID: ChannelID] = [:]
-        for c in config.host.channels where c.type == .webchat {
-            if let ws = c.workspace, channels[ws] == nil { channels[ws] = c.id }
-        }
-        self.channels = channels
+        self.liveChannels = Mutex(Self.channels(config.host.channels))
         self.streamLimits = WebChatStreamLimits(config.host.webChat)
         self.historyBytes = max(1024, config.host.server.streamBufferBytes / 2)
         self.clientAddress = ClientAddress(trustedProxies: config.host.server.trustedProxies)
@@ -81,6 +79,33 @@ final class WebChat: Service, @unchecked Sendable {
     }
 
     var channelIDs: Set<ChannelID> { Set(channels.values) }
+
+    /// Whether the workspace has a web chat now.
+    func hasChat(_ workspace: WorkspaceID) -> Bool { channels[workspace] != nil }
+
+    /// The workspaces with a web chat, and their channels, from the host's `channels`.
+    static func channels(_ configured: [ChannelConfig]) -> [WorkspaceID: ChannelID] {
+        var channels: [WorkspaceID: ChannelID] = [:]
+        for c in configured where c.type == .webchat {
+            if let ws = c.workspace, channels[ws] == nil { channels[ws] = c.id }
+        }
+        return channels
+    }
+
+    /// A reload's web chat channels: a new one takes visitors at once; a removed one
+    /// answers new messages and streams 404, and the replies it had queued are drained
+    /// once more here (to the streams still open).
+    func replaceChannels(_ configured: [ChannelConfig]) {
+        let fresh = Self.channels(configured)
+        let removed = liveChannels.withLock { current -> [ChannelID] in
+            let gone = current.values.filter { !fresh.values.contains($0) }
+            current = fresh
+            return gone
+        }
+        // Replies already queued on a removed channel are delivered to streams still open.
+        for channel in removed { drain(channel) }
+        notify()
+    }
 
     func addRoutes(to router: inout HTTPRouter) {
         router.post("/chat/{workspace}/messages") { [self] in receive($0) }

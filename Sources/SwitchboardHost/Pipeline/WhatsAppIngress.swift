@@ -19,15 +19,15 @@ final class WhatsAppIngress: @unchecked Sendable {
     private let apps: [String: WhatsAppAppConfig]
     /// (app id, phone_number_id) → channel.
     private let numbers: [String: [String: ChannelID]]
-    private let routing: RoutingTable
+    /// Routing and mark-read per workspace, as they run now (a reload replaces them).
+    private let live: LiveWorkspaces
     private let store: any Store
     private let logger: Logger
     private let metrics: PipelineMetrics
     private let phones = CachedPhoneNormalizer(capacity: 100_000)
-    private let markRead: Set<WorkspaceID>
     private let onCommitted: @Sendable ([InboundJob], Set<ChannelID>) -> Void
 
-    init(config: LoadedConfig, routing: RoutingTable, store: any Store, logger: Logger, metrics: PipelineMetrics,
+    init(config: LoadedConfig, live: LiveWorkspaces, store: any Store, logger: Logger, metrics: PipelineMetrics,
          onCommitted: @escaping @Sendable ([InboundJob], Set<ChannelID>) -> Void) {
         var apps: [String: WhatsAppAppConfig] = [:]
         for a in config.host.whatsAppApps { apps[a.id] = a }
@@ -37,11 +37,10 @@ final class WhatsAppIngress: @unchecked Sendable {
         }
         self.apps = apps
         self.numbers = numbers
-        self.routing = routing
+        self.live = live
         self.store = store
         self.logger = logger
         self.metrics = metrics
-        self.markRead = Set(config.workspaces.filter(\.markRead).map(\.id))
         self.onCommitted = onCommitted
     }
 
@@ -172,7 +171,8 @@ final class WhatsAppIngress: @unchecked Sendable {
         } else {
             e164 = nil
         }
-        switch routing.route(channel: channel, senderE164: e164) {
+        let now = live.snapshot
+        switch now.routing.route(channel: channel, senderE164: e164) {
         case .unrouted(let reason):
             if try store.queue.holdUnrouted(channel: channel, providerAddress: phoneNumberID,
                                             providerMessageID: message.providerMessageID,
@@ -205,7 +205,7 @@ final class WhatsAppIngress: @unchecked Sendable {
                 var job = try ws.queue.enqueueInbound(conversation: conversation.id, message: stored.id, receivedAt: receivedAt)
                 job.stored = (stored, contact)
                 jobs.append(job)
-                if markRead.contains(workspaceID) {
+                if now.markRead.contains(workspaceID) {
                     _ = try ws.queue.enqueueOutbox(NewOutboxItem(
                         conversationID: conversation.id, messageID: stored.id, channelID: channel,
                         recipient: message.senderAddress, kind: .markRead,

@@ -372,6 +372,55 @@ enum SQLiteSchema {
             CREATE INDEX contact_notes_by_contact ON contact_notes (workspace_id, contact_id, created_at);
 
             CREATE INDEX conversations_by_contact ON conversations (workspace_id, contact_id);
+        // Administration (issue 14). API tokens carry the role they act with (tokens
+        // made before this acted as admin) and an optional expiry. The audit trail:
+        // every change of config, people or access, with who made it (`actor`: a user,
+        // a token, an operator or "file") and a summary; `workspace_id` is NULL for
+        // host-level changes. Operators: host-level accounts above the workspaces.
+        // Invites: a link (its token stored as SHA-256) that lets a person set their
+        // password and become a user of the workspace with the role chosen.
+        Migration(version: 12, name: "token roles and expiry, audit trail, operators", sql: """
+            ALTER TABLE api_tokens ADD COLUMN role TEXT NOT NULL DEFAULT 'admin' CHECK (role IN ('owner', 'admin', 'agent'));
+            ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+
+            CREATE TABLE audit_log (
+                id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                workspace_id TEXT,
+                at           INTEGER NOT NULL,
+                actor        TEXT NOT NULL,
+                action       TEXT NOT NULL,
+                summary      TEXT NOT NULL
+            );
+            CREATE INDEX audit_log_by_workspace ON audit_log (workspace_id, id);
+
+            CREATE TABLE operators (
+                id            TEXT PRIMARY KEY,
+                email         TEXT NOT NULL UNIQUE,
+                password_hash TEXT NOT NULL,
+                created_at    INTEGER NOT NULL
+            );
+            CREATE TABLE invites (
+                id           TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                email        TEXT NOT NULL,
+                role         TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'agent')),
+                token_hash   TEXT NOT NULL UNIQUE,
+                created_by   TEXT NOT NULL,
+                created_at   INTEGER NOT NULL,
+                expires_at   INTEGER NOT NULL,
+                accepted_at  INTEGER,
+                UNIQUE (workspace_id, id)
+            );
+            CREATE INDEX invites_by_workspace ON invites (workspace_id, created_at, id);
+
+            CREATE TABLE operator_tokens (
+                id           TEXT PRIMARY KEY,
+                operator_id  TEXT NOT NULL REFERENCES operators(id) ON DELETE CASCADE,
+                name         TEXT NOT NULL,
+                token_hash   TEXT NOT NULL UNIQUE,
+                created_at   INTEGER NOT NULL,
+                expires_at   INTEGER
+            );
             """),
     ]
 }
