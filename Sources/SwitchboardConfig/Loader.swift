@@ -190,7 +190,9 @@ final class Loader {
         let mediaValues = section("media", ConfigSchema.media)
         let media = HostConfig.Media(downloads: mediaValues.integer("downloads") ?? 8,
                                      downloadsPerWorkspace: mediaValues.integer("downloads_per_workspace") ?? 4,
-                                     maxBytes: mediaValues.integer("max_bytes") ?? 16 << 20)
+                                     maxBytes: mediaValues.integer("max_bytes") ?? 16 << 20,
+                                     dir: mediaValues.text("dir"),
+                                     storeMaxBytes: mediaValues.integer("store_max_bytes") ?? 100 << 20)
         let config = HostConfig(
             file: file,
             server: serverConfig,
@@ -221,6 +223,9 @@ final class Loader {
     private func channel(_ v: ConfigValues) -> ChannelConfig {
         let kind = v.text("type").flatMap(ChannelConfig.Kind.init(rawValue:))
         let whatsAppKeys = ["app", "phone_number_id", "access_token"]
+        if kind == .webchat, let keyNode = v.keyNodes["waba_id"] {
+            diagnostics.error("'waba_id' applies only to whatsapp channels", at: keyNode)
+        }
         switch kind {
         case .whatsapp:
             for key in whatsAppKeys where v.keyNodes[key] == nil {
@@ -249,7 +254,8 @@ final class Loader {
             accessToken: v.text("access_token"),
             workspace: v.text("workspace").map { WorkspaceID($0) },
             fallbackWorkspace: v.text("fallback_workspace").map { WorkspaceID($0) },
-            rateLimit: v.number("rate_limit") ?? 80)
+            rateLimit: v.number("rate_limit") ?? 80,
+            wabaID: v.text("waba_id"))
     }
 
     // MARK: workspaces
@@ -338,6 +344,7 @@ final class Loader {
             fallback: v.text("fallback"),
             markRead: v.boolean("mark_read") ?? false,
             debounceMilliseconds: v.integer("debounce_ms") ?? 0,
+            mediaRetentionDays: v.integer("media_retention_days"),
             plugins: plugins,
             file: file)
         let parse = WorkspaceParse(config: config, values: v, senders: senders)

@@ -18,6 +18,8 @@ public struct WorkspaceConfig: Sendable {
     /// Bursts: messages of one customer each within this many milliseconds of the next
     /// are answered once, together (0: off).
     public var debounceMilliseconds: Int = 0
+    /// Days the media store keeps this workspace's files; nil keeps them for ever.
+    public var mediaRetentionDays: Int? = nil
     /// The responder chain, in order.
     public var plugins: [PluginConfig]
     /// The file this was read from.

@@ -74,7 +74,15 @@ final class Host: @unchecked Sendable {
         authenticator.addAuthRoutes(to: &router)
         // Media for agents, downloaded on threads of its own (never the server's).
         let mediaDownloads = MediaDownloads(fetcher: pipeline.media, limits: config.host.media, logger: logger)
-        let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: mediaDownloads)
+        // Media kept on arrival (on the same pool), templates and attachments.
+        mediaDownloads.mediaStore = pipeline.mediaStore
+        services += Self.agentTools(config, store: store, logger: logger, pipeline: pipeline, downloads: mediaDownloads)
+        let inbox = {
+            var api = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: mediaDownloads)
+            api.templates = pipeline.templates
+            api.attachments = pipeline.attachments
+            return api
+        }()
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })
         metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
             Double(inbox.openEventStreams.value)

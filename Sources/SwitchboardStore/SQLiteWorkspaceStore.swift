@@ -15,6 +15,7 @@ struct SQLiteWorkspaceStore: WorkspaceStore {
     var users: any UserRepository { SQLiteUserRepository(scope: scope) }
     var tokens: any TokenRepository { SQLiteTokenRepository(scope: scope) }
     var sessions: any SessionRepository { SQLiteSessionRepository(scope: scope) }
+    var media: any MediaRepository { SQLiteMediaRepository(scope: scope) }
 
     func record() throws -> Workspace? {
         try scope.read { db in

@@ -14,6 +14,8 @@ public protocol WorkspaceStore: Sendable {
     var users: any UserRepository { get }
     var tokens: any TokenRepository { get }
     var sessions: any SessionRepository { get }
+    /// Files of the media store that belong to this workspace's messages.
+    var media: any MediaRepository { get }
 
     /// The workspace's own row, or nil if it was never synced.
     func record() throws -> Workspace?

@@ -32,12 +32,20 @@ import SwitchboardStore
             ("POST", "/api/v1/conversations/\(id)/resolve", ""),
             ("POST", "/api/v1/conversations/\(id)/reopen", ""),
             ("POST", "/api/v1/conversations/\(id)/handback", ""),
+            ("GET", "/api/v1/conversations/\(id)/templates", ""),
+            ("POST", "/api/v1/conversations/\(id)/template", #"{"name":"order_ready","language":"en_US","body":["Ana","1"]}"#),
+            ("POST", "/api/v1/conversations/\(id)/attachments", "%PDF-1.4 b's file"),
         ]
+        try f.addTemplate()
         for (method, path, body) in recordRoutes {
             let r = method == "GET" ? b.get(path) : b.post(path, json: body)
             #expect(r.status == 404, "\(method) \(path): \(r.status) \(r.text)")
             #expect(!r.text.contains("chocolate"))
         }
+        // Syncing another workspace's conversation's templates: 404 for an admin of b too.
+        let bAdmin = f.router(as: AuthContext(workspace: "b", userID: "admin-b", name: "admin-b", role: .admin, credential: .token))
+        let sync = bAdmin.post("/api/v1/conversations/\(id)/templates/sync", json: "{}")
+        #expect(sync.status == 404, "\(sync.text)")
         // Listings: empty, whatever the filter.
         for path in ["/api/v1/conversations", "/api/v1/conversations?assigned=me", "/api/v1/conversations?assigned=none",
                      "/api/v1/conversations?state=bot", "/api/v1/conversations?channel=wa-main", "/api/v1/contacts",

@@ -29,6 +29,9 @@ struct InboxAPI: Sendable {
     let heartbeatInterval: Duration
     /// The event streams open now (for a gauge, and for tests that a stream stops).
     let openEventStreams = OpenStreams()
+    /// Message templates and attachments (set by the host; nil: the routes answer 404).
+    var templates: AgentTemplates?
+    var attachments: AgentAttachments?
 
     init(store: any Store, replies: AgentReplies, logger: Logger, media: MediaDownloads? = nil,
          clock: @escaping @Sendable () -> Date = { Date() },
@@ -68,6 +71,10 @@ struct InboxAPI: Sendable {
         route("GET", "/contacts", listContacts)
         route("GET", "/search", search)
         route("GET", "/messages/{id}/media", downloadMedia)
+        route("GET", "/conversations/{id}/templates", listTemplates)
+        route("POST", "/conversations/{id}/templates/sync", syncTemplates)
+        route("POST", "/conversations/{id}/template", sendTemplate)
+        route("POST", "/conversations/{id}/attachments", attach)
         route("GET", "/events", events)
     }
 

@@ -5,7 +5,10 @@
 /// string; no generator). The auth routes (login, logout, me) are described here too,
 /// as the contract gives them; they are served by the authentication.
 enum InboxOpenAPI {
-    static let document = #"""
+    /// The served document: `base` with the parts kept beside their handlers merged in.
+    static let document = merged(base, [agentTools])
+
+    static let base = #"""
 {
   "openapi": "3.0.3",
   "info": {
@@ -1265,7 +1268,8 @@ enum InboxOpenAPI {
               "system",
               "order",
               "unsupported",
-              "note"
+              "note",
+              "template"
             ]
           },
           "text": {

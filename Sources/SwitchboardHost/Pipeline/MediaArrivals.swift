@@ -1,0 +1,80 @@
+import Foundation
+import SwitchboardChannels
+import SwitchboardCore
+import SwitchboardLog
+import SwitchboardStore
+
+/// Keeps inbound media when it arrives, not when an agent asks: the provider's media ids
+/// expire after 7 days, so a picture or a voice note is downloaded as soon as its message
+/// is committed, on the media download pool (`MediaDownloads`: its threads, the same
+/// lookup, size cap, SHA-256 check and token rule as agents' downloads), into the media
+/// store (`MediaStore`), and recorded (`ws.media`). The inbox then serves the file from
+/// the store, for as long as the workspace's retention keeps it.
+///
+/// A download that fails is logged and tried again up to `attempts` times with a growing
+/// delay; until it succeeds the inbox still fetches from the provider on demand (within
+/// the 7 days), so nothing is lost meanwhile.
+struct MediaArrivals: Sendable {
+    let store: any Store
+    let media: MediaStore
+    let fetcher: MediaFetcher
+    let downloads: MediaDownloads
+    let maxBytes: Int
+    let logger: Logger
+    var attempts = 4
+
+    /// For each newly stored inbound message with media (called after the commit).
+    func arrived(_ messages: [(WorkspaceID, Message)]) {
+        for (workspace, message) in messages where message.direction == .inbound && message.kind.hasMedia {
+            guard let mediaID = MediaFetcher.mediaID(payloadJSON: message.payloadJSON), GraphAPIClient.isMediaID(mediaID) else {
+                continue
+            }
+            submit(workspace, message, mediaID, attempt: 1)
+        }
+    }
+
+    private func submit(_ workspace: WorkspaceID, _ message: Message, _ mediaID: String, attempt: Int) {
+        downloads.submitArrival(workspace: workspace, message: message.id) { [self] in
+            keep(workspace, message, mediaID, attempt: attempt)
+        }
+    }
+
+    /// On a download thread.
+    func keep(_ workspace: WorkspaceID, _ message: Message, _ mediaID: String, attempt: Int) {
+        let fields = [LogKey.workspace: workspace.rawValue, "message_id": message.id.rawValue, "attempt": String(attempt)]
+        do {
+            let ws = store.workspace(workspace)
+            if try ws.media.get(message.id) != nil { return }
+            let (mime, bytes) = try fetcher.fetch(channel: message.channelID, mediaID: mediaID, maxBytes: maxBytes)
+            let (sha256, created) = try media.put(bytes, workspace: workspace)
+            do {
+                try ws.media.insert(StoredMedia(messageID: message.id, sha256: sha256, mimeType: MediaDownloads.contentType(mime),
+                                                size: bytes.count, filename: Self.filename(message.payloadJSON), origin: .inbound))
+            } catch {
+                if created { try? media.removeIfUnreferenced(workspace: workspace, sha256: sha256, media: ws.media) }
+                throw error
+            }
+            logger.info("inbound media kept", fields.merging(["size": String(bytes.count), "sha256": sha256]) { a, _ in a })
+        } catch let failure as MediaFetcher.Failure where failure.tooLarge {
+            logger.warn("inbound media not kept: larger than media.store_max_bytes; it stays with the provider for 7 days",
+                        fields.merging([LogKey.error: failure.description]) { a, _ in a })
+        } catch {
+            guard attempt < attempts else {
+                logger.error("inbound media not kept after \(attempts) attempts; agents can still fetch it from the provider within 7 days",
+                             fields.merging([LogKey.error: "\(error)"]) { a, _ in a })
+                return
+            }
+            logger.warn("inbound media not kept yet; trying again", fields.merging([LogKey.error: "\(error)"]) { a, _ in a })
+            let delay = Double(1 << (attempt * 2)) // 4 s, 16 s, 64 s
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in
+                submit(workspace, message, mediaID, attempt: attempt + 1)
+            }
+        }
+    }
+
+    /// A document's file name from the provider's payload (`document.filename`).
+    static func filename(_ payload: String?) -> String? {
+        guard let payload, let value = try? JSONReader.read(Array(payload.utf8)), let type = value["type"]?.string else { return nil }
+        return AgentAttachments.cleanFilename(value[type]?["filename"]?.string)
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+import SwitchboardTestSupport
+
+/// Media both ways through the running host: inbound media kept on arrival (served after
+/// the provider forgot it), agents' attachments checked, stored, uploaded and sent by id.
+@Suite struct MediaStoreServeTests {
+    struct Setup {
+        let h: PipelineHarness
+        let auth: [String: String]
+
+        func get(_ path: String) throws -> HTTPClient.Response { try h.host.client.get(path, headers: auth) }
+        func conversations() throws -> [[String: Any]] {
+            ((try get("/api/v1/conversations").json() as? [String: Any])?["items"] as? [[String: Any]]) ?? []
+        }
+        func messages(_ conversation: String) throws -> [[String: Any]] {
+            ((try get("/api/v1/conversations/\(conversation)").json() as? [String: Any])?["messages"] as? [[String: Any]]) ?? []
+        }
+        func attach(_ conversation: String, _ bytes: [UInt8], type: String, filename: String? = nil) throws -> HTTPClient.Response {
+            var path = "/api/v1/conversations/\(conversation)/attachments"
+            if let filename { path += "?filename=" + (filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+            return try h.host.client.post(path, body: bytes, headers: auth.merging(["Content-Type": type]) { a, _ in a })
+        }
+        var mediaFiles: [String] {
+            let root = h.host.dir.appendingPathComponent("media").path
+            return (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
+                .filter { !$0.hasSuffix(".tmp") && ($0 as NSString).lastPathComponent.count == 64 }
+        }
+    }
+
+    static func setUp(extraHostYAML: String = "") throws -> Setup {
+        let h = try PipelineHarness(extraHostYAML: extraHostYAML)
+        // Bodies up to 8 MiB (the default is 1 MiB), so the 5 MB image limit is ours to check.
+        let config = try String(contentsOfFile: h.host.configPath, encoding: .utf8)
+        try config.replacingOccurrences(of: "server:\n  listen: 127.0.0.1:0\n", with: "server:\n  listen: 127.0.0.1:0\n  max_body_bytes: 8388608\n")
+            .write(toFile: h.host.configPath, atomically: true, encoding: .utf8)
+        let created = try runSwitchboard(["token", "create", "--workspace", "demo", "--name", "t", "--config", h.host.configPath],
+                                         cwd: h.host.dir)
+        #expect(created.status == 0, "\(created.stderr)")
+        let token = try #require(created.stdout.split(separator: "\n").last.map(String.init))
+        try h.start()
+        return Setup(h: h, auth: ["Authorization": "Bearer \(token)"])
+    }
+
+    static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + (0..<40_000).map { UInt8($0 % 251) }
+    static let pdf: [UInt8] = Array("%PDF-1.4\n".utf8) + (0..<20_000).map { UInt8(32 + $0 % 90) }
+
+    /// The id of the first message of `kind` in the (only) conversation, once it is there.
+    func waitForMessage(_ s: Setup, kind: String) throws -> (conversation: String, message: String) {
+        for _ in 0..<500 {
+            if let c = try s.conversations().first?["id"] as? String,
+               let m = try s.messages(c).first(where: { $0["kind"] as? String == kind })?["id"] as? String {
+                return (c, m)
+            }
+            usleep(10_000)
+        }
+        throw HTTPClient.Failure(description: "no \(kind) message arrived")
+    }
+
+    @Test func inboundMediaIsKeptOnArrivalAndServedAfterTheProviderForgetsIt() throws {
+        let s = try Self.setUp()
+        s.h.graph.addMedia(id: "770001", bytes: Self.jpeg, mimeType: "image/jpeg")
+        s.h.graph.addMedia(id: "770002", bytes: Self.pdf, mimeType: "application/pdf")
+        let now = Int(Date().timeIntervalSince1970)
+        #expect(try s.h.post([FixtureMessage(from: "2348031234567", name: "Titi", timestamp: now,
+                                             content: .image(mediaID: "770001", caption: "the cake")),
+                              FixtureMessage(from: "2348031234567", name: "Titi", timestamp: now,
+                                             content: .document(mediaID: "770002", filename: "invoice.pdf"))]).status == 200)
+        let (_, image) = try waitForMessage(s, kind: "image")
+        let (_, document) = try waitForMessage(s, kind: "document")
+        // Downloaded on arrival, without any agent asking.
+        #expect(s.h.graph.wait(timeout: .seconds(10)) { _ in s.mediaFiles.count == 2 })
+        let lookups = s.h.graph.requests.filter { $0.path.hasPrefix("/media-download/") }.count
+        #expect(lookups == 2)
+
+        // The provider forgets (its URLs expire, the ids after 7 days): still served.
+        s.h.graph.expireMediaURLs()
+        let r = try s.get("/api/v1/messages/\(image)/media")
+        #expect(r.status == 200)
+        #expect(r.body == Self.jpeg)
+        #expect(r.headers["content-type"] == "image/jpeg")
+        #expect(r.headers["x-content-type-options"] == "nosniff")
+        #expect(r.headers["content-security-policy"] == "sandbox; default-src 'none'")
+        #expect(r.headers["content-disposition"] == nil)   // a safe image is shown inline
+        let d = try s.get("/api/v1/messages/\(document)/media")
+        #expect(d.status == 200)
+        #expect(d.body == Self.pdf)
+        #expect(d.headers["content-disposition"] == "attachment; filename=\"invoice.pdf\"")
+        #expect(s.h.graph.requests.filter { $0.path.hasPrefix("/media-download/") }.count == lookups)   // no provider call
+    }
+
+    @Test func anAgentSendsADocumentUploadedAndSentById() throws {
+        let s = try Self.setUp()
+        #expect(try s.h.post([s.h.text("please send the price list")]).status == 200)
+        let (conversation, _) = try waitForMessage(s, kind: "text")
+        let r = try s.attach(conversation, Self.pdf, type: "application/pdf", filename: "price list.pdf")
+        #expect(r.status == 202, "\(r.text)")
+        let message = try #require(try r.json() as? [String: Any])
+        #expect(message["kind"] as? String == "document")
+        #expect(message["text"] as? String == "price list.pdf")
+        #expect(s.h.graph.wait(timeout: .seconds(10)) { $0.acceptedSends.contains { $0.type == "document" } })
+        let upload = try #require(s.h.graph.uploads.first)
+        #expect(upload.bytes == Self.pdf)
+        #expect(upload.mimeType == "application/pdf")
+        #expect(upload.typeField == "application/pdf")
+        #expect(upload.filename == "price list.pdf")
+        let send = try #require(s.h.graph.acceptedSends.first { $0.type == "document" })
+        let doc = try #require(send.json["document"] as? [String: Any])
+        #expect(doc["id"] as? String == upload.id)
+        #expect(doc["filename"] as? String == "price list.pdf")
+        // The agent's own attachment is served from the store.
+        let id = try #require(message["id"] as? String)
+        let served = try s.get("/api/v1/messages/\(id)/media")
+        #expect(served.status == 200)
+        #expect(served.body == Self.pdf)
+        #expect(s.h.graph.wait(timeout: .seconds(10)) { _ in
+            (try? s.messages(conversation))?.first { $0["id"] as? String == id }?["status"] as? String == "read"
+        })
+    }
+
+    @Test func oversizedOrWrongTypeUploadsAreRefusedBeforeAnyProviderCallAndNothingIsStored() throws {
+        let s = try Self.setUp()
+        #expect(try s.h.post([s.h.text("hi")]).status == 200)
+        let (conversation, _) = try waitForMessage(s, kind: "text")
+        let before = try s.messages(conversation).count
+        let big = [0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 7, count: 5 << 20)   // over 5 MB
+        let tooLarge = try s.attach(conversation, big, type: "image/jpeg")
+        #expect(tooLarge.status == 413)
+        #expect(tooLarge.text.contains("media_too_large"))
+        #expect(tooLarge.text.contains("5242880"))
+        let gif = try s.attach(conversation, Array("GIF89a....".utf8), type: "image/gif")
+        #expect(gif.status == 415)
+        #expect(gif.text.contains("unsupported_media_type"))
+        #expect(gif.text.contains("image/jpeg"))   // says what is accepted
+        let fake = try s.attach(conversation, Array("not a png at all".utf8), type: "image/png")
+        #expect(fake.status == 415)
+        #expect(fake.text.contains("media_type_mismatch"))
+        let none = try s.attach(conversation, [], type: "application/pdf")
+        #expect(none.status == 400)
+        #expect(s.h.graph.uploads.isEmpty)
+        #expect(s.h.graph.sends.filter { !$0.isMarkRead && $0.type != "text" }.isEmpty)
+        #expect(try s.messages(conversation).count == before)
+        #expect(s.mediaFiles.isEmpty)
+    }
+}
