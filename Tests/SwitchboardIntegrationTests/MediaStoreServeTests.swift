@@ -77,14 +77,16 @@ import SwitchboardTestSupport
         s.h.graph.expireMediaURLs()
         let r = try s.get("/api/v1/messages/\(image)/media")
         #expect(r.status == 200)
-        #expect(r.body == Self.jpeg)
+        let imageSame = r.body == Self.jpeg
+        #expect(imageSame, "\(r.body.count) bytes, not the \(Self.jpeg.count) expected")
         #expect(r.headers["content-type"] == "image/jpeg")
         #expect(r.headers["x-content-type-options"] == "nosniff")
         #expect(r.headers["content-security-policy"] == "sandbox; default-src 'none'")
         #expect(r.headers["content-disposition"] == nil)   // a safe image is shown inline
         let d = try s.get("/api/v1/messages/\(document)/media")
         #expect(d.status == 200)
-        #expect(d.body == Self.pdf)
+        let documentSame = d.body == Self.pdf
+        #expect(documentSame, "\(d.body.count) bytes, not the \(Self.pdf.count) expected")
         #expect(d.headers["content-disposition"] == "attachment; filename=\"invoice.pdf\"")
         #expect(s.h.graph.requests.filter { $0.path.hasPrefix("/media-download/") }.count == lookups)   // no provider call
     }
@@ -100,7 +102,8 @@ import SwitchboardTestSupport
         #expect(message["text"] as? String == "price list.pdf")
         #expect(s.h.graph.wait(timeout: .seconds(10)) { $0.acceptedSends.contains { $0.type == "document" } })
         let upload = try #require(s.h.graph.uploads.first)
-        #expect(upload.bytes == Self.pdf)
+        let uploadSame = upload.bytes == Self.pdf
+        #expect(uploadSame, "\(upload.bytes.count) bytes, not the \(Self.pdf.count) expected")
         #expect(upload.mimeType == "application/pdf")
         #expect(upload.typeField == "application/pdf")
         #expect(upload.filename == "price list.pdf")
@@ -112,7 +115,8 @@ import SwitchboardTestSupport
         let id = try #require(message["id"] as? String)
         let served = try s.get("/api/v1/messages/\(id)/media")
         #expect(served.status == 200)
-        #expect(served.body == Self.pdf)
+        let servedocumentSame = served.body == Self.pdf
+        #expect(servedocumentSame, "\(served.body.count) bytes, not the \(Self.pdf.count) expected")
         #expect(s.h.graph.wait(timeout: .seconds(10)) { _ in
             (try? s.messages(conversation))?.first { $0["id"] as? String == id }?["status"] as? String == "read"
         })

@@ -16,6 +16,9 @@
     'assigned', 'note', 'workspace_synced', 'message',
   ];
 
+  // Extension points filled by inbox-tools.js: decorate(li, message), thread(answer), outsideWindow().
+  const hooks = {};
+
   const state = {
     user: null,            // {id, email, role}
     workspace: null,
@@ -157,6 +160,7 @@
     if (isNote) li.append(el('span', { class: 'msg-label' }, 'Internal note'));
     const hasText = typeof message.text === 'string' && message.text.length > 0;
     li.append(el('p', { class: hasText ? 'msg-text' : 'msg-text msg-kind' }, hasText ? message.text : `[${message.kind || 'message'}]`));
+    if (hooks.decorate) hooks.decorate(li, message);   // media (inbox-tools.js)
     const footer = el('p', { class: 'msg-meta' }, el('span', { class: 'msg-author' }, authorLabel(message)), ' · ', timeElement(message.created_at));
     if (side === 'out') footer.append(' ', renderStatus(message));
     li.append(footer);
@@ -548,6 +552,7 @@
     const list = $('messages');
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     list.replaceChildren(...answer.messages.map(renderMessage));
+    if (hooks.thread) hooks.thread(answer);   // templates when the window is closed (inbox-tools.js)
     if (atBottom || !list.dataset.rendered || list.dataset.rendered !== c.id) list.scrollTop = list.scrollHeight;
     list.dataset.rendered = c.id;
   }
@@ -596,6 +601,7 @@
       if (e.status === 409 && e.code === 'outside_window') {
         $('composer-error').classList.add('window-error');
         setText('composer-error', `Not sent: the 24-hour window is closed. WhatsApp only allows a free-form reply within 24 hours of the customer's last message; they must write again first. Your text is kept, and you can still save it as an internal note. (${e.message})`);
+        if (hooks.outsideWindow) hooks.outsideWindow();
       } else if (e.status === 400) {
         setText('composer-error', `Not sent: ${e.message}`);
       } else if (e.status === 404) {
@@ -664,8 +670,15 @@
     });
   }
 
-  // For tests and for the curious: the rendering functions (pure, text only).
-  window.SwitchboardInbox = Object.freeze({ renderMessage, renderStatus, renderConversationItem });
+  // For tests and for the curious: the rendering functions (pure, text only). `hooks` and
+  // `tools` are for inbox-tools.js (templates and media), loaded after this file.
+  const tools = Object.freeze({
+    api, el, setText,
+    csrf: () => state.csrf,
+    openId: () => state.openId,
+    reload: () => { if (state.openId) { loadThread(state.openId); loadList(); } },
+  });
+  window.SwitchboardInbox = Object.freeze({ renderMessage, renderStatus, renderConversationItem, hooks, tools });
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();
