@@ -117,6 +117,8 @@ public enum ConfigSchema {
                      "Largest media served, in bytes (16 MiB); larger media is refused with a clear error (502, code media_too_large) before anything is sent."),
         ConfigOption("dir", .text, .optional("a folder named media beside the SQLite database"),
                      "Where the media store keeps files: inbound media downloaded on arrival and agents' attachments, one folder per workspace, each file named by its SHA-256."),
+        ConfigOption("keep_inbound", .boolean, .value("true"),
+                     "Download inbound media into the media store when it arrives (false: only when an agent or a plugin asks, from the provider, within its 7 days)."),
         ConfigOption("store_max_bytes", .integer(1...104_857_600), .value("104857600"),
                      "Largest inbound file kept by the media store, in bytes (WhatsApp's own limit, 100 MB); a larger one is not downloaded on arrival and stays with the provider (7 days)."),
     ])

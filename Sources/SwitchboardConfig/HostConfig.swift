@@ -69,6 +69,8 @@ public struct HostConfig: Sendable {
         public var dir: String?
         /// Largest inbound file the media store downloads on arrival.
         public var storeMaxBytes = 100 << 20
+        /// Whether inbound media is downloaded into the media store on arrival.
+        public var keepInbound = true
         public init(downloads: Int = 8, downloadsPerWorkspace: Int = 4, maxBytes: Int = 16 << 20,
                     dir: String? = nil, storeMaxBytes: Int = 100 << 20) {
             self.downloads = downloads

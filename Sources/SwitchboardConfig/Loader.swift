@@ -188,11 +188,12 @@ final class Loader {
             pairSpacingMilliseconds: outboxValues.integer("pair_spacing_ms") ?? 1000,
             leaseMilliseconds: outboxValues.integer("lease_ms") ?? 300_000)
         let mediaValues = section("media", ConfigSchema.media)
-        let media = HostConfig.Media(downloads: mediaValues.integer("downloads") ?? 8,
+        var media = HostConfig.Media(downloads: mediaValues.integer("downloads") ?? 8,
                                      downloadsPerWorkspace: mediaValues.integer("downloads_per_workspace") ?? 4,
                                      maxBytes: mediaValues.integer("max_bytes") ?? 16 << 20,
                                      dir: mediaValues.text("dir"),
                                      storeMaxBytes: mediaValues.integer("store_max_bytes") ?? 100 << 20)
+        media.keepInbound = mediaValues.boolean("keep_inbound") ?? true
         let config = HostConfig(
             file: file,
             server: serverConfig,

@@ -11,8 +11,10 @@ extension Host {
                            downloads: MediaDownloads) -> [any Service] {
         let arrivals = MediaArrivals(store: store, media: pipeline.mediaStore, fetcher: pipeline.media, downloads: downloads,
                                      maxBytes: config.host.media.storeMaxBytes, logger: logger)
-        pipeline.arrivals.set { jobs in
-            arrivals.arrived(jobs.compactMap { job in job.stored.map { (job.workspaceID, $0.message) } })
+        if config.host.media.keepInbound {
+            pipeline.arrivals.set { jobs in
+                arrivals.arrived(jobs.compactMap { job in job.stored.map { (job.workspaceID, $0.message) } })
+            }
         }
         let retention = Dictionary(config.workspaces.compactMap { w in w.mediaRetentionDays.map { (w.id, $0) } },
                                    uniquingKeysWith: { a, _ in a })

@@ -69,7 +69,9 @@ import SwitchboardTestSupport
         let (_, image) = try waitForMessage(s, kind: "image")
         let (_, document) = try waitForMessage(s, kind: "document")
         // Downloaded on arrival, without any agent asking.
-        #expect(s.h.graph.wait(timeout: .seconds(10)) { _ in s.mediaFiles.count == 2 })
+        let db = try TestDatabase(path: s.h.host.dir.appendingPathComponent("switchboard.db").path)
+        #expect(s.h.graph.wait(timeout: .seconds(30)) { _ in (try? db.rows("SELECT count(*) FROM media_files")) == [["2"]] })
+        #expect(s.mediaFiles.count == 2)
         let lookups = s.h.graph.requests.filter { $0.path.hasPrefix("/media-download/") }.count
         #expect(lookups == 2)
 
@@ -100,7 +102,7 @@ import SwitchboardTestSupport
         let message = try #require(try r.json() as? [String: Any])
         #expect(message["kind"] as? String == "document")
         #expect(message["text"] as? String == "price list.pdf")
-        #expect(s.h.graph.wait(timeout: .seconds(10)) { $0.acceptedSends.contains { $0.type == "document" } })
+        #expect(s.h.graph.wait(timeout: .seconds(30)) { $0.acceptedSends.contains { $0.type == "document" } })
         let upload = try #require(s.h.graph.uploads.first)
         let uploadSame = upload.bytes == Self.pdf
         #expect(uploadSame, "\(upload.bytes.count) bytes, not the \(Self.pdf.count) expected")
@@ -117,7 +119,7 @@ import SwitchboardTestSupport
         #expect(served.status == 200)
         let servedocumentSame = served.body == Self.pdf
         #expect(servedocumentSame, "\(served.body.count) bytes, not the \(Self.pdf.count) expected")
-        #expect(s.h.graph.wait(timeout: .seconds(10)) { _ in
+        #expect(s.h.graph.wait(timeout: .seconds(30)) { _ in
             (try? s.messages(conversation))?.first { $0["id"] as? String == id }?["status"] as? String == "read"
         })
     }

@@ -59,7 +59,7 @@ import SwitchboardTestSupport
         try db.execute("UPDATE conversations SET last_inbound_at = \(twoDaysAgo) WHERE id = '\(conversation)'")
         // The start-up sync has stored the templates.
         let s = Setup(h: h, auth: auth, conversation: conversation, db: db)
-        #expect(h.graph.wait(timeout: .seconds(10)) { _ in
+        #expect(h.graph.wait(timeout: .seconds(30)) { _ in
             ((try? s.get("/api/v1/conversations/\(conversation)/templates").json() as? [String: Any])?["items"] as? [Any])?.count == templates.count
         })
         return s
@@ -90,7 +90,7 @@ import SwitchboardTestSupport
         let message = try #require(sent.json() as? [String: Any])
         #expect(message["kind"] as? String == "template")
         #expect(message["text"] as? String == "Hi Ana, your order #1234 is ready for pickup.")
-        #expect(s.h.graph.wait(timeout: .seconds(10)) { $0.acceptedSends.contains { $0.type == "template" } })
+        #expect(s.h.graph.wait(timeout: .seconds(30)) { $0.acceptedSends.contains { $0.type == "template" } })
         let body = try #require(s.templateSends.first?.json["template"] as? [String: Any])
         #expect(body["name"] as? String == "order_ready")
         #expect((body["language"] as? [String: Any])?["code"] as? String == "en_US")
@@ -99,7 +99,7 @@ import SwitchboardTestSupport
         #expect(components[0]["type"] as? String == "body")
         #expect((components[0]["parameters"] as? [[String: Any]])?.compactMap { $0["text"] as? String } == ["Ana", "#1234"])
         // The message is sent (the fake's status webhooks arrive), and free text stays refused.
-        #expect(s.h.graph.wait(timeout: .seconds(10)) { _ in
+        #expect(s.h.graph.wait(timeout: .seconds(30)) { _ in
             (try? s.messages())?.first { $0["id"] as? String == message["id"] as? String }?["status"] as? String == "read"
         })
         #expect(try s.post("/api/v1/conversations/\(s.conversation)/reply", #"{"text":"hi"}"#).status == 409)
@@ -133,7 +133,7 @@ import SwitchboardTestSupport
                            ##"{"name":"order_ready","language":"en_US","body":["Ana","#1"]}"##)
         #expect(r.status == 202)
         let id = try #require((try r.json() as? [String: Any])?["id"] as? String)
-        #expect(s.h.graph.wait(timeout: .seconds(10)) { _ in
+        #expect(s.h.graph.wait(timeout: .seconds(30)) { _ in
             (try? s.messages())?.first { $0["id"] as? String == id }?["status"] as? String == "failed"
         })
         let failed = try #require(try s.messages().first { $0["id"] as? String == id })
@@ -152,7 +152,7 @@ import SwitchboardTestSupport
             let items = (try s.get("/api/v1/conversations/\(s.conversation)/templates").json() as? [String: Any])?["items"]
             return (items as? [[String: Any]])?.first?["status"] as? String
         }
-        #expect(s.h.graph.wait(timeout: .seconds(10)) { _ in (try? status()) == "DISABLED" })
+        #expect(s.h.graph.wait(timeout: .seconds(30)) { _ in (try? status()) == "DISABLED" })
         let refused = try s.post("/api/v1/conversations/\(s.conversation)/template",
                                  ##"{"name":"order_ready","language":"en_US","body":["Ana","#1"]}"##)
         #expect(refused.status == 409)
@@ -162,5 +162,54 @@ import SwitchboardTestSupport
         let synced = try s.post("/api/v1/conversations/\(s.conversation)/templates/sync", "{}")
         #expect(synced.status == 200, "\(synced.text)")
         #expect(try status() == "APPROVED")
+    }
+}
+
+/// A plugin answers with a template (`host->send_template`, ABI 1.4): hello-swift's
+/// `ready_template`, checked against the channel's templates when queued.
+@Suite struct PluginTemplateServeTests {
+    func harness(template: String) throws -> PipelineHarness {
+        let workspace = TestWorkspaces.demo + """
+
+            plugins:
+              - name: hello-swift
+                config:
+                  ready_template: \(template)
+            """
+        let h = try PipelineHarness(channels: """
+            channels:
+              - id: wa-main
+                type: whatsapp
+                app: main
+                phone_number_id: "\(WhatsAppFixtures.phoneNumberID)"
+                access_token: \(PipelineHarness.accessToken)
+                waba_id: "\(TemplateServeTests.waba)"
+                workspace: demo
+            """, workspaces: ["demo": workspace])
+        h.graph.setTemplates([FakeTemplate(name: "order_ready", body: "Hi {{1}}, your order is ready.")], waba: TemplateServeTests.waba)
+        try h.start()
+        // The start-up sync stored the list (its log line comes after the write).
+        _ = try h.host.waitForLog(timeout: 10) { $0["message"] as? String == "message templates synced" }
+        return h
+    }
+
+    @Test func aPluginsTemplateGoesOutThroughTheOutbox() throws {
+        let h = try harness(template: "order_ready")
+        #expect(try h.post([h.text("is my order ready?")]).status == 200)
+        #expect(h.waitForReplies(1))
+        let template = try #require(h.replies.last?.json["template"] as? [String: Any], "\(h.replies.map(\.body))")
+        #expect(template["name"] as? String == "order_ready")
+        let parameters = (template["components"] as? [[String: Any]])?.first?["parameters"] as? [[String: Any]]
+        #expect(parameters?.compactMap { $0["text"] as? String } == ["Titi"])
+    }
+
+    @Test func aTemplateThatDoesNotFitIsNotSentAndTheFallbackAnswers() throws {
+        let h = try harness(template: "no_such_template")
+        #expect(try h.post([h.text("is my order ready?")]).status == 200)
+        #expect(h.waitForReplies(1))
+        #expect(h.replies.last?.text == "Thanks! We will get back to you shortly.")
+        #expect(h.graph.sends.filter { $0.type == "template" }.isEmpty)
+        let events = try h.events()
+        #expect(events.contains { $0.contains(" plugin_error ") && $0.contains("no_such_template") }, "\(events)")
     }
 }

@@ -102,6 +102,32 @@ struct AgentTemplates: Sendable {
 
     // MARK: - Sending
 
+    /// The checked template send, ready to store and queue: its message (kind template,
+    /// the rendered body as text) and its outbox body; or why it cannot go (nothing
+    /// stored). For agents (`send`) and plugins (`host->send_template`, in the workers).
+    static func prepare(store: any Store, channel: ChannelID, conversation: ConversationID, name: String, language: String,
+                        parameters: MessageTemplate.Parameters, author: String?)
+        -> Result<(message: NewOutboundMessage, body: String), Refusal> {
+        let found: MessageTemplate?
+        do {
+            found = try store.templates.get(channel: channel, name: name, language: language)
+        } catch {
+            return .failure(Refusal(code: .templateNotFound, description: "the templates of channel \(channel) could not be read: \(error)"))
+        }
+        guard let template = found else {
+            return .failure(Refusal(code: .templateNotFound,
+                                    description: "channel \(channel) has no template \(name) in \(language); sync the templates if it was approved just now"))
+        }
+        if let why = template.refusal(parameters) {
+            return .failure(Refusal(code: template.status == .approved ? .invalidParameters : .notApproved, description: why))
+        }
+        var payload = ["template": name, "language": language]
+        if let author { payload["author"] = author }
+        return .success((NewOutboundMessage(conversationID: conversation, kind: .template, text: template.rendered(parameters),
+                                            payloadJSON: OutboxBody.encode(payload)),
+                         OutboxContent.template(name: name, language: language, parameters: parameters).json))
+    }
+
     /// Queues the template for the conversation's customer, on behalf of `author` (an
     /// agent's user id, or `plugin:NAME`). Refused, with nothing stored, when the checks
     /// above fail.
@@ -115,25 +141,16 @@ struct AgentTemplates: Sendable {
         guard channels[conversation.channelID] != nil else {
             throw Refusal(code: .noTemplates, description: "channel \(conversation.channelID) has no message templates (no waba_id configured)")
         }
-        guard let template = try store.templates.get(channel: conversation.channelID, name: name, language: language) else {
-            throw Refusal(code: .templateNotFound,
-                          description: "channel \(conversation.channelID) has no template \(name) in \(language); sync the templates if it was approved just now")
-        }
-        if let why = template.refusal(parameters) {
-            throw Refusal(code: template.status == .approved ? .invalidParameters : .notApproved, description: why)
-        }
+        let prepared = try Self.prepare(store: store, channel: conversation.channelID, conversation: id, name: name,
+                                        language: language, parameters: parameters, author: author).get()
         let journal = Journal(logger: logger)
         let message: Message
         do {
             message = try store.transaction {
-                let m = try ws.messages.insertOutbound(NewOutboundMessage(
-                    conversationID: id, kind: .template, text: template.rendered(parameters),
-                    payloadJSON: OutboxBody.encode(["author": author, "template": name, "language": language])))
+                let m = try ws.messages.insertOutbound(prepared.message)
                 _ = try ws.queue.enqueueOutbox(NewOutboxItem(
                     conversationID: id, messageID: m.id, channelID: conversation.channelID,
-                    recipient: ResponderWorkers.recipient(contact), kind: .send,
-                    bodyJSON: OutboxContent.template(name: name, language: language, parameters: parameters).json,
-                    receivedAt: nil))
+                    recipient: ResponderWorkers.recipient(contact), kind: .send, bodyJSON: prepared.body, receivedAt: nil))
                 try journal.record(ws, .queued, conversation: id, message: m.id, channel: conversation.channelID,
                                    ["author": author, "template": name, "language": language])
                 if conversation.state == .resolved {
