@@ -73,7 +73,8 @@ final class Pipeline: @unchecked Sendable {
             arrivals.call(jobs)
         }
         let templates = self.templates
-        ingress.onTemplateStatus = { body in templates.statusWebhook(body) }
+        // Off the server thread: a store write, and maybe a Graph API call.
+        ingress.onTemplateStatus = { body in DispatchQueue.global().async { templates.statusWebhook(body) } }
 
         registry.computedGauge("switchboard_outbox_depth", help: "Outbox entries waiting or in flight, per channel.",
                                labelNames: ["channel"]) { [store] in
