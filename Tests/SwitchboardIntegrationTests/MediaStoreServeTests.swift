@@ -149,3 +149,44 @@ import SwitchboardTestSupport
         #expect(s.mediaFiles.isEmpty)
     }
 }
+
+/// An agent's picture in a web chat conversation reaches the visitor: on the stream with
+/// its kind, and as a file only that visitor can fetch.
+@Suite struct WebChatMediaTests {
+    @Test func theVisitorSeesTheAgentsPictureAndNobodyElseCanFetchIt() throws {
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(extra: WebChatTests.hostExtra), workspaces: ["demo": TestWorkspaces.demo])
+        try host.start()
+        let token = try runSwitchboard(["token", "create", "--workspace", "demo", "--name", "t", "--config", host.configPath], cwd: host.dir)
+        let auth = ["Authorization": "Bearer \(try #require(token.stdout.split(separator: "\n").last.map(String.init)))"]
+        let visitor = "visitor-\(UUID().uuidString.prefix(8))"
+        let stream = try SSEClient(port: host.port, path: "/chat/demo/events?visitor=\(visitor)")
+        #expect(try host.client.post("/chat/demo/messages", body: Array("{\"visitor\":\"\(visitor)\",\"text\":\"what does it look like?\"}".utf8),
+                                     headers: ["Content-Type": "application/json"]).status == 202)
+        var conversation: String?
+        for _ in 0..<500 where conversation == nil {
+            let list = try host.client.get("/api/v1/conversations", headers: auth)
+            conversation = ((try? list.json()) as? [String: Any]).flatMap { $0["items"] as? [[String: Any]] }?.first?["id"] as? String
+            if conversation == nil { usleep(10_000) }
+        }
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + (0..<500).map { UInt8($0 % 256) }
+        let r = try host.client.post("/api/v1/conversations/\(try #require(conversation))/attachments?caption=our%20cake", body: png,
+                                     headers: auth.merging(["Content-Type": "image/png"]) { a, _ in a })
+        #expect(r.status == 202, "\(r.text)")
+        let id = try #require((try r.json() as? [String: Any])?["id"] as? String)
+        #expect(stream.read(timeout: 10) { lines in lines.contains { $0.contains(id) } }, "stream: \(stream.text)")
+        let shown = stream.dataLines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .first { $0["id"] as? String == id }
+        #expect(shown?["kind"] as? String == "image")
+        #expect(shown?["text"] as? String == "our cake")
+
+        let file = try host.client.get("/chat/demo/media/\(id)?visitor=\(visitor)")
+        #expect(file.status == 200)
+        let same = file.body == png
+        #expect(same, "\(file.body.count) bytes")
+        #expect(file.headers["x-content-type-options"] == "nosniff")
+        #expect(file.headers["content-security-policy"] == "sandbox; default-src 'none'")
+        // Another visitor, or no visitor: nothing.
+        #expect(try host.client.get("/chat/demo/media/\(id)?visitor=someone-else-123").status == 404)
+        #expect(try host.client.get("/chat/demo/media/\(id)").status == 400)
+    }
+}

@@ -210,7 +210,7 @@
     const closed = windowClosed(answer.conversation);
     const button = $('composer-template');
     button.classList.toggle('template-needed', closed);
-    $('composer-attach').hidden = closed || (answer.conversation.channel || '').startsWith('web');
+    $('composer-attach').hidden = closed;
     setText('template-hint', closed
       ? 'The customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now.'
       : 'Approved templates can be sent at any time.');

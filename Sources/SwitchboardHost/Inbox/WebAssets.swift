@@ -75,6 +75,10 @@ button:disabled { opacity: 0.6; cursor: progress; }
   .chat { border: 0; }
   .msg { max-width: 92%; }
 }
+/* Pictures and documents the business sent. */
+.msg-media { display: block; margin-bottom: 0.25rem; }
+.msg-image { display: block; max-width: min(260px, 100%); max-height: 260px; border-radius: 8px; }
+.msg-document { font-weight: 600; color: var(--accent); }
 
 """##),
         ("chat/chat.js", ##"""
@@ -185,12 +189,25 @@ button:disabled { opacity: 0.6; cursor: progress; }
     return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
   }
 
+  /** A picture or document the business sent (kept by the host, served to this visitor only). */
+  function mediaOf(message) {
+    if (message.direction !== 'outbound' || !message.id || (message.kind !== 'image' && message.kind !== 'document')) return null;
+    const url = `/chat/${encodeURIComponent(state.workspace)}/media/${encodeURIComponent(message.id)}?visitor=${encodeURIComponent(state.visitor)}`;
+    if (message.kind === 'image') {
+      return el('a', { class: 'msg-media', href: url, target: '_blank', rel: 'noopener' },
+        el('img', { class: 'msg-image', src: url, alt: message.text ? `Picture: ${message.text}` : 'Picture', loading: 'lazy' }));
+    }
+    return el('a', { class: 'msg-media msg-document', href: url, download: message.text || 'document' }, `Download ${message.text || 'document'}`);
+  }
+
   /** One message: the visitor's own (inbound, from the business's side) or the business's. */
   function renderMessage(message) {
     const mine = message.direction === 'inbound';
     const li = el('li', { class: `msg ${mine ? 'msg-visitor' : 'msg-business'}`, 'data-id': message.id || null });
     li.append(el('span', { class: 'visually-hidden' }, mine ? 'You: ' : 'Reply: '));
-    li.append(el('p', { class: 'msg-text' }, String(message.text ?? '')));
+    const media = mediaOf(message);
+    if (media) li.append(media);
+    if (!(media && message.kind === 'document')) li.append(el('p', { class: 'msg-text' }, String(message.text ?? '')));
     let meta = formatTime(message.created_at);
     if (message.pending) meta = 'Sending…';
     if (message.failed) meta = 'Not sent';
@@ -622,7 +639,7 @@ audio.msg-media { width: min(300px, 100%); }
     const closed = windowClosed(answer.conversation);
     const button = $('composer-template');
     button.classList.toggle('template-needed', closed);
-    $('composer-attach').hidden = closed || (answer.conversation.channel || '').startsWith('web');
+    $('composer-attach').hidden = closed;
     setText('template-hint', closed
       ? 'The customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now.'
       : 'Approved templates can be sent at any time.');

@@ -8,7 +8,8 @@ import SwitchboardStore
 /// sent: a type WhatsApp takes (JPEG and PNG images; PDF, text and Office documents), its
 /// size limit (5 MB for images, 100 MB for documents, and the host's request limit), the
 /// bytes look like the type they claim (JPEG, PNG and PDF signatures), the customer's
-/// 24-hour window is open (an attachment is free-form). Then the file goes into the media
+/// 24-hour window is open (an attachment is free-form; web chats have none, and show the
+/// file to their visitor). Then the file goes into the media
 /// store and the message, its media record and its outbox entry are written in one
 /// transaction; if that fails, a file this call created is removed again. The sender
 /// uploads the file to the Graph API's media endpoint and sends it by id
@@ -17,8 +18,10 @@ struct AgentAttachments: Sendable {
     let store: any Store
     let media: MediaStore
     let logger: Logger
-    /// Channels with WhatsApp's 24-hour window (the only ones that take attachments now).
+    /// Channels with WhatsApp's 24-hour window; and web chats, which show attachments to
+    /// their visitor (`GET /chat/{workspace}/media/{id}`) and have no window.
     let whatsAppChannels: Set<ChannelID>
+    var webChatChannels: Set<ChannelID> = []
     let notify: @Sendable (ChannelID) -> Void
 
     struct Refusal: Error, CustomStringConvertible, Equatable {
@@ -58,10 +61,11 @@ struct AgentAttachments: Sendable {
         }
         let filename = Self.cleanFilename(rawName) ?? (kind == "image" ? nil : "document\(Self.extensionFor(mimeType))")
 
-        guard whatsAppChannels.contains(conversation.channelID) else {
-            throw Refusal(code: .unsupportedChannel, description: "attachments go to WhatsApp channels only; channel \(conversation.channelID) is not one")
+        let webChat = webChatChannels.contains(conversation.channelID)
+        guard webChat || whatsAppChannels.contains(conversation.channelID) else {
+            throw Refusal(code: .unsupportedChannel, description: "attachments go to WhatsApp and web chat channels; channel \(conversation.channelID) is neither")
         }
-        if now.timeIntervalSince(conversation.lastInboundAt ?? .distantPast) > ChannelSender.serviceWindow {
+        if !webChat, now.timeIntervalSince(conversation.lastInboundAt ?? .distantPast) > ChannelSender.serviceWindow {
             throw Refusal(code: .outsideWindow,
                           description: "the customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now")
         }

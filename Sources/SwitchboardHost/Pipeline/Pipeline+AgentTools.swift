@@ -9,7 +9,7 @@ extension Pipeline {
     /// Templates (channels with a `waba_id`), attachments and the media store, built from
     /// the config beside the senders.
     static func agentTools(_ config: LoadedConfig, store: any Store, logger: Logger, senders: [ChannelID: ChannelSender],
-                           notify: @escaping @Sendable (ChannelID) -> Void) -> (AgentTemplates, AgentAttachments, MediaStore) {
+                           webChatChannels: Set<ChannelID>, notify: @escaping @Sendable (ChannelID) -> Void) -> (AgentTemplates, AgentAttachments, MediaStore) {
         var templateChannels: [ChannelID: (wabaID: String, client: GraphAPIClient.Configuration)] = [:]
         for c in config.host.channels where c.type == .whatsapp {
             if let waba = c.wabaID, let sender = senders[c.id] { templateChannels[c.id] = (waba, sender.clientConfiguration) }
@@ -17,7 +17,8 @@ extension Pipeline {
         let databasePath: String? = if case .sqlite(let path, _) = config.host.storage { path } else { nil }
         let media = MediaStore(root: MediaStore.root(configured: config.host.media.dir, databasePath: databasePath))
         return (AgentTemplates(store: store, logger: logger, channels: templateChannels, notify: notify),
-                AgentAttachments(store: store, media: media, logger: logger, whatsAppChannels: Set(senders.keys), notify: notify),
+                AgentAttachments(store: store, media: media, logger: logger, whatsAppChannels: Set(senders.keys),
+                                 webChatChannels: webChatChannels, notify: notify),
                 media)
     }
 }

@@ -61,7 +61,9 @@ final class Pipeline: @unchecked Sendable {
         }
         let whatsAppChannels = Set(senders.keys)
         agentReplies = AgentReplies(store: store, logger: logger, windowedChannels: whatsAppChannels, notify: notify)
-        (templates, attachments, mediaStore) = Self.agentTools(config, store: store, logger: logger, senders: senders, notify: notify)
+        (templates, attachments, mediaStore) = Self.agentTools(config, store: store, logger: logger, senders: senders,
+                                                               webChatChannels: webChannels, notify: notify)
+        webChat.mediaStore = mediaStore
         workers = ResponderWorkers(store: store, logger: logger, workspaces: config.workspaces, responders: responders,
                                    workers: workerCount, onOutbox: notify)
         let workers = self.workers

@@ -27,15 +27,17 @@ import SwitchboardStore
 /// sessions) — noted for the PostgreSQL issue.
 final class WebChat: Service, @unchecked Sendable {
     let name = "webchat"
-    private let channels: [WorkspaceID: ChannelID]
-    private let store: any Store
-    private let logger: Logger
+    let channels: [WorkspaceID: ChannelID]
+    let store: any Store
+    let logger: Logger
     private let metrics: PipelineMetrics
     private let onCommitted: @Sendable ([InboundJob]) -> Void
     private let settler: OutboxSettler
     /// How long a claim holds its entries (`outbox.lease_ms`), in seconds.
     private let lease: TimeInterval
     private let hub = Hub()
+    /// Where agents' attachments are, for `GET /chat/{workspace}/media/{id}` (WebChat+Media).
+    var mediaStore: MediaStore?
     /// The chat is public: each client address may post `postsPerSecond`, in bursts of
     /// `postBurst` (answered 429 beyond), so one abuser cannot fill the database. The
     /// table keeps the `maxTrackedAddresses` most recently seen addresses.
@@ -85,6 +87,7 @@ final class WebChat: Service, @unchecked Sendable {
     func addRoutes(to router: inout HTTPRouter) {
         router.post("/chat/{workspace}/messages") { [self] in receive($0) }
         router.get("/chat/{workspace}/events") { [self] in events($0) }
+        router.get("/chat/{workspace}/media/{id}") { [self] in media($0) }
     }
 
     static func isValidVisitor(_ v: String) -> Bool {
@@ -250,7 +253,7 @@ final class WebChat: Service, @unchecked Sendable {
     }
 
     static func json(_ m: Message) -> String {
-        "{\"id\":\(JSONText.quoted(m.id.rawValue)),\"direction\":\"\(m.direction.rawValue)\",\"text\":\(JSONText.quoted(m.text ?? "")),\"created_at\":\"\(RFC3339.string(m.createdAt))\"}"
+        "{\"id\":\(JSONText.quoted(m.id.rawValue)),\"direction\":\"\(m.direction.rawValue)\",\"kind\":\"\(m.kind.rawValue)\",\"text\":\(JSONText.quoted(m.text ?? "")),\"created_at\":\"\(RFC3339.string(m.createdAt))\"}"
     }
 
     // MARK: - Sender
