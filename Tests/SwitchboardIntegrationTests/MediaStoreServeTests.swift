@@ -93,6 +93,21 @@ import SwitchboardTestSupport
         #expect(s.h.graph.requests.filter { $0.path.hasPrefix("/media-download/") }.count == lookups)   // no provider call
     }
 
+    @Test func aDamagedDownloadLeavesNothingInTheStore() throws {
+        let s = try Self.setUp()
+        // The provider reports another SHA-256 than the bytes it serves: a damaged download.
+        s.h.graph.addMedia(id: "770009", bytes: Self.jpeg, mimeType: "image/jpeg", reportedSHA256: String(repeating: "ab", count: 32))
+        #expect(try s.h.post([FixtureMessage(from: "2348031234567", name: "Titi", timestamp: Int(Date().timeIntervalSince1970),
+                                             content: .image(mediaID: "770009"))]).status == 200)
+        _ = try s.h.host.waitForLog(timeout: 10) { $0["message"] as? String == "inbound media not kept yet; trying again" }
+        let root = s.h.host.dir.appendingPathComponent("media").path
+        let left = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
+            .filter { !$0.hasSuffix("/") && ($0 as NSString).lastPathComponent.contains(".") || ($0 as NSString).lastPathComponent.count == 64 }
+        #expect(left.isEmpty, "\(left)")   // neither a file nor a temporary one
+        let db = try TestDatabase(path: s.h.host.dir.appendingPathComponent("switchboard.db").path)
+        #expect(try db.rows("SELECT count(*) FROM media_files") == [["0"]])
+    }
+
     @Test func anAgentSendsADocumentUploadedAndSentById() throws {
         let s = try Self.setUp()
         #expect(try s.h.post([s.h.text("please send the price list")]).status == 200)

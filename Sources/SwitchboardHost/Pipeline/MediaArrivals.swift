@@ -45,16 +45,24 @@ struct MediaArrivals: Sendable {
         do {
             let ws = store.workspace(workspace)
             if try ws.media.get(message.id) != nil { return }
-            let (mime, bytes) = try fetcher.fetch(channel: message.channelID, mediaID: mediaID, maxBytes: maxBytes)
-            let (sha256, created) = try media.put(bytes, workspace: workspace)
+            // Streamed to a file of the store (hashed on the way), never held in memory.
+            let writer = MediaStore.Writer(store: media, workspace: workspace)
             do {
-                try ws.media.insert(StoredMedia(messageID: message.id, sha256: sha256, mimeType: MediaDownloads.contentType(mime),
-                                                size: bytes.count, filename: Self.filename(message.payloadJSON), origin: .inbound))
+                try fetcher.stream(channel: message.channelID, mediaID: mediaID, maxBytes: maxBytes, to: writer)
+            } catch {
+                writer.discard()
+                throw error
+            }
+            let (sha256, created) = try writer.finish()
+            let size = writer.size
+            do {
+                try ws.media.insert(StoredMedia(messageID: message.id, sha256: sha256, mimeType: MediaDownloads.contentType(writer.mimeType),
+                                                size: size, filename: Self.filename(message.payloadJSON), origin: .inbound))
             } catch {
                 if created { try? media.removeIfUnreferenced(workspace: workspace, sha256: sha256, media: ws.media) }
                 throw error
             }
-            logger.info("inbound media kept", fields.merging(["size": String(bytes.count), "sha256": sha256]) { a, _ in a })
+            logger.info("inbound media kept", fields.merging(["size": String(size), "sha256": sha256]) { a, _ in a })
         } catch let failure as MediaFetcher.Failure where failure.tooLarge {
             logger.warn("inbound media not kept: larger than media.store_max_bytes; it stays with the provider for 7 days",
                         fields.merging([LogKey.error: failure.description]) { a, _ in a })
