@@ -162,6 +162,17 @@ import SwitchboardTestSupport
         let synced = try s.post("/api/v1/conversations/\(s.conversation)/templates/sync", "{}")
         #expect(synced.status == 200, "\(synced.text)")
         #expect(try status() == "APPROVED")
+
+        // A template approved since (one this host never saw): the webhook makes it read the list.
+        s.h.graph.setTemplates([Self.orderReady, FakeTemplate(name: "pickup_reminder", body: "See you at {{1}}")], waba: Self.waba)
+        let approved = WhatsAppFixtures.signedTemplateStatus(name: "pickup_reminder", language: "en_US", event: "APPROVED",
+                                                             appSecret: PipelineHarness.appSecret)
+        #expect(try s.h.host.client.post("/webhooks/whatsapp/main", body: approved.body,
+                                         headers: ["X-Hub-Signature-256": approved.signature, "Content-Type": "application/json"]).status == 200)
+        #expect(s.h.graph.wait(timeout: .seconds(30)) { _ in
+            let items = (try? s.get("/api/v1/conversations/\(s.conversation)/templates").json() as? [String: Any])?["items"]
+            return (items as? [[String: Any]])?.contains { $0["name"] as? String == "pickup_reminder" } == true
+        })
     }
 }
 

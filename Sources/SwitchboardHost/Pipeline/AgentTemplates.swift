@@ -72,15 +72,25 @@ struct AgentTemplates: Sendable {
                 guard let v = change["value"], let name = v["message_template_name"]?.string,
                       let language = v["message_template_language"]?.string, let event = v["event"]?.string else { continue }
                 for channel in affected {
-                    let known = (try? store.templates.setStatus(channel: channel, name: name, language: language,
-                                                                status: MessageTemplate.Status(provider: event))) ?? false
+                    let known: Bool
+                    do {
+                        known = try store.templates.setStatus(channel: channel, name: name, language: language,
+                                                              status: MessageTemplate.Status(provider: event))
+                    } catch {
+                        logger.error("message template status not stored; reading the list again", [
+                            LogKey.channel: channel.rawValue, "template": name, LogKey.error: "\(error)"])
+                        known = false
+                    }
                     logger.info("message template status changed", [
                         LogKey.channel: channel.rawValue, "template": name, "language": language, "status": event,
                         "reason": v["reason"]?.string ?? "", "known": known ? "true" : "false"])
-                    // A template this host never saw (a new approval): read the list again.
+                    // A template this host never saw (a new approval): read the list again
+                    // (the caller runs this off the server thread).
                     if !known {
-                        let me = self
-                        Thread.detachNewThread { try? me.sync(channel: channel) }
+                        do { try sync(channel: channel) } catch {
+                            logger.warn("message templates not synced after a status webhook", [
+                                LogKey.channel: channel.rawValue, LogKey.error: "\(error)"])
+                        }
                     }
                 }
             }
