@@ -94,7 +94,12 @@ struct AgentAttachments: Sendable {
             }
         } catch {
             journal.discard()
-            if created { try? media.removeIfUnreferenced(workspace: workspace, sha256: sha256, media: ws.media) }
+            if created {
+                do { try media.removeIfUnreferenced(workspace: workspace, sha256: sha256, media: ws.media) } catch {
+                    logger.warn("an attachment's file was left in the media store after its message was not stored", [
+                        LogKey.workspace: workspace.rawValue, "sha256": sha256, LogKey.error: "\(error)"])
+                }
+            }
             throw error
         }
         journal.flush()

@@ -59,7 +59,12 @@ struct MediaArrivals: Sendable {
                 try ws.media.insert(StoredMedia(messageID: message.id, sha256: sha256, mimeType: MediaDownloads.contentType(writer.mimeType),
                                                 size: size, filename: Self.filename(message.payloadJSON), origin: .inbound))
             } catch {
-                if created { try? media.removeIfUnreferenced(workspace: workspace, sha256: sha256, media: ws.media) }
+                if created {
+                    do { try media.removeIfUnreferenced(workspace: workspace, sha256: sha256, media: ws.media) } catch {
+                        logger.warn("a kept file was left in the media store after its record was not stored",
+                                    fields.merging(["sha256": sha256, LogKey.error: "\(error)"]) { a, _ in a })
+                    }
+                }
                 throw error
             }
             logger.info("inbound media kept", fields.merging(["size": String(size), "sha256": sha256]) { a, _ in a })

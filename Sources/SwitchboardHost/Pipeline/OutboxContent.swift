@@ -32,19 +32,26 @@ enum OutboxContent: Equatable {
         return false
     }
 
+    /// Written directly (keys sorted), like `OutboxBody`: nothing here can fail.
     var json: String {
-        let object: [String: Any]
+        func list(_ strings: [String]) -> String {
+            "[" + strings.map(JSONText.quoted).joined(separator: ",") + "]"
+        }
+        func object(_ members: [(String, String)]) -> String {
+            "{" + members.map { JSONText.quoted($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+        }
         switch self {
         case .template(let name, let language, let p):
-            object = ["template": ["name": name, "language": language, "header": p.header, "body": p.body]]
+            return object([("template", object([("body", list(p.body)), ("header", list(p.header)),
+                                                ("language", JSONText.quoted(language)), ("name", JSONText.quoted(name))]))])
         case .media(let m):
-            var media: [String: Any] = ["kind": m.kind, "mime_type": m.mimeType, "sha256": m.sha256, "path": m.path]
-            if let f = m.filename { media["filename"] = f }
-            if let c = m.caption { media["caption"] = c }
-            object = ["media": media]
+            var members: [(String, String)] = []
+            if let c = m.caption { members.append(("caption", JSONText.quoted(c))) }
+            if let f = m.filename { members.append(("filename", JSONText.quoted(f))) }
+            members += [("kind", JSONText.quoted(m.kind)), ("mime_type", JSONText.quoted(m.mimeType)),
+                        ("path", JSONText.quoted(m.path)), ("sha256", JSONText.quoted(m.sha256))]
+            return object([("media", object(members))])
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// The content of an entry's body, or nil for a text (or mark-read) entry.
