@@ -51,10 +51,10 @@ public final class GraphAPIClient: @unchecked Sendable {
     private let logger: Logger?
     private let lock = NSLock()
     private let handle: UnsafeMutableRawPointer?
-    private let jsonHeaders: UnsafeMutablePointer<curl_slist>?
+    let jsonHeaders: UnsafeMutablePointer<curl_slist>?
     private let downloadHeaders: UnsafeMutablePointer<curl_slist>?
     /// `{graph_url}/{phone_number_id}/messages`, escaped once.
-    private let messagesURL: String
+    let messagesURL: String
     private var opened = 0
 
     /// How many connections this client has opened so far (keep-alive keeps it at 1
@@ -332,7 +332,7 @@ public final class GraphAPIClient: @unchecked Sendable {
         var streamed = false
     }
 
-    private func postJSON(_ body: [UInt8]) throws(GraphError) -> JSONValue {
+    func postJSON(_ body: [UInt8]) throws(GraphError) -> JSONValue {
         let response = try perform(url: messagesURL, body: body, headers: jsonHeaders, timeout: configuration.requestTimeout,
                                    maxBytes: 1 << 20, followRedirects: false)
         return try GraphAPIClient.decodeSuccess(response)
@@ -350,7 +350,7 @@ public final class GraphAPIClient: @unchecked Sendable {
         return object
     }
 
-    private func perform(url: String, body: [UInt8]?, headers: UnsafeMutablePointer<curl_slist>?, timeout: Duration,
+    func perform(url: String, body: [UInt8]?, headers: UnsafeMutablePointer<curl_slist>?, timeout: Duration,
                          maxBytes: Int, followRedirects: Bool, stream: (any GraphMediaSink)? = nil) throws(GraphError) -> HTTPResponse {
         lock.lock()
         defer { lock.unlock() }

@@ -21,6 +21,8 @@ public struct ChannelConfig: Sendable, Equatable {
     public var fallbackWorkspace: WorkspaceID?
     /// Messages per second.
     public var rateLimit: Double
+    /// whatsapp: the WhatsApp Business Account whose message templates may be sent.
+    public var wabaID: String? = nil
 
     /// A shared channel routes by sender: no `workspace`.
     public var isShared: Bool { workspace == nil }

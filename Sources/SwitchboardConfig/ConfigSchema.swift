@@ -82,6 +82,8 @@ public enum ConfigSchema {
         ConfigOption("app", .identifier, .optional("an error on whatsapp channels"), "whatsapp: the id of the app in whatsapp.apps that receives this number's webhooks."),
         ConfigOption("phone_number_id", .digits, .optional("an error on whatsapp channels"), "whatsapp: the number's id in the Cloud API (not the phone number); quote it."),
         ConfigOption("access_token", .text, .optional("an error on whatsapp channels"), "whatsapp: the token used to send. A secret: use ${VAR}."),
+        ConfigOption("waba_id", .digits, .optional("no message templates on this channel"),
+                     "whatsapp: the WhatsApp Business Account id (digits; quote it) whose approved message templates agents may send (synced from GET /{waba_id}/message_templates at start, on a message_template_status_update webhook and on demand)."),
         ConfigOption("workspace", .identifier, .optional("shared: routed by sender"),
                      "The workspace that owns this channel (recipient routing). Leave it out on a shared number: messages then go to the workspace whose senders list holds the sender. Required for webchat."),
         ConfigOption("fallback_workspace", .identifier, .optional("unknown senders are held as unrouted"),
@@ -113,6 +115,12 @@ public enum ConfigSchema {
                      "Downloads one workspace may have running or waiting; past that its requests are answered 429 with Retry-After, so one workspace cannot take every download thread."),
         ConfigOption("max_bytes", .integer(1...104_857_600), .value("16777216"),
                      "Largest media served, in bytes (16 MiB); larger media is refused with a clear error (502, code media_too_large) before anything is sent."),
+        ConfigOption("dir", .text, .optional("a folder named media beside the SQLite database"),
+                     "Where the media store keeps files: inbound media downloaded on arrival and agents' attachments, one folder per workspace, each file named by its SHA-256."),
+        ConfigOption("keep_inbound", .boolean, .value("true"),
+                     "Download inbound media into the media store when it arrives (false: only when an agent or a plugin asks, from the provider, within its 7 days)."),
+        ConfigOption("store_max_bytes", .integer(1...104_857_600), .value("104857600"),
+                     "Largest inbound file kept by the media store, in bytes (WhatsApp's own limit, 100 MB); a larger one is not downloaded on arrival and stays with the provider (7 days)."),
     ])
 
     /// The top level of `config/switchboard.yaml`.
@@ -151,6 +159,8 @@ public enum ConfigSchema {
                      "A burst of messages from one customer, each within this many milliseconds of the next, gets one answer: the chain runs once, on the last, with their texts joined (0: every message on its own)."),
         ConfigOption("chat_language", .choice(["en", "es"]), .optional("the visitor's browser's language"),
                      "The language of the web chat page, whatever the visitor's browser prefers (en, es)."),
+        ConfigOption("media_retention_days", .integer(1...36_500), .optional("keep media files for ever"),
+                     "Days after which the media store deletes this workspace's files (inbound and sent); the messages stay, their media then answers 410."),
         ConfigOption("plugins", .sectionList(plugin), .value("[]"), "The responder chain, in order: the first plugin that replies wins."),
         ConfigOption("retention_days", .number(greaterThan: 0), .optional("keep"),
                      "Message content (text, media, payloads) older than this many days is deleted by a background sweep; the messages' metadata and the journal stay. Fractions allowed (0.5: twelve hours)."),

@@ -65,10 +65,19 @@ public struct HostConfig: Sendable {
         public var downloads = 8
         public var downloadsPerWorkspace = 4
         public var maxBytes = 16 << 20
-        public init(downloads: Int = 8, downloadsPerWorkspace: Int = 4, maxBytes: Int = 16 << 20) {
+        /// The media store's folder (`media.dir`); nil: `media` beside the database.
+        public var dir: String?
+        /// Largest inbound file the media store downloads on arrival.
+        public var storeMaxBytes = 100 << 20
+        /// Whether inbound media is downloaded into the media store on arrival.
+        public var keepInbound = true
+        public init(downloads: Int = 8, downloadsPerWorkspace: Int = 4, maxBytes: Int = 16 << 20,
+                    dir: String? = nil, storeMaxBytes: Int = 100 << 20) {
             self.downloads = downloads
             self.downloadsPerWorkspace = downloadsPerWorkspace
             self.maxBytes = maxBytes
+            self.dir = dir
+            self.storeMaxBytes = storeMaxBytes
         }
     }
 

@@ -188,9 +188,12 @@ final class Loader {
             pairSpacingMilliseconds: outboxValues.integer("pair_spacing_ms") ?? 1000,
             leaseMilliseconds: outboxValues.integer("lease_ms") ?? 300_000)
         let mediaValues = section("media", ConfigSchema.media)
-        let media = HostConfig.Media(downloads: mediaValues.integer("downloads") ?? 8,
+        var media = HostConfig.Media(downloads: mediaValues.integer("downloads") ?? 8,
                                      downloadsPerWorkspace: mediaValues.integer("downloads_per_workspace") ?? 4,
-                                     maxBytes: mediaValues.integer("max_bytes") ?? 16 << 20)
+                                     maxBytes: mediaValues.integer("max_bytes") ?? 16 << 20,
+                                     dir: mediaValues.text("dir"),
+                                     storeMaxBytes: mediaValues.integer("store_max_bytes") ?? 100 << 20)
+        media.keepInbound = mediaValues.boolean("keep_inbound") ?? true
         let config = HostConfig(
             file: file,
             server: serverConfig,
@@ -221,6 +224,9 @@ final class Loader {
     private func channel(_ v: ConfigValues) -> ChannelConfig {
         let kind = v.text("type").flatMap(ChannelConfig.Kind.init(rawValue:))
         let whatsAppKeys = ["app", "phone_number_id", "access_token"]
+        if kind == .webchat, let keyNode = v.keyNodes["waba_id"] {
+            diagnostics.error("'waba_id' applies only to whatsapp channels", at: keyNode)
+        }
         switch kind {
         case .whatsapp:
             for key in whatsAppKeys where v.keyNodes[key] == nil {
@@ -249,7 +255,8 @@ final class Loader {
             accessToken: v.text("access_token"),
             workspace: v.text("workspace").map { WorkspaceID($0) },
             fallbackWorkspace: v.text("fallback_workspace").map { WorkspaceID($0) },
-            rateLimit: v.number("rate_limit") ?? 80)
+            rateLimit: v.number("rate_limit") ?? 80,
+            wabaID: v.text("waba_id"))
     }
 
     // MARK: workspaces
@@ -339,6 +346,7 @@ final class Loader {
             markRead: v.boolean("mark_read") ?? false,
             debounceMilliseconds: v.integer("debounce_ms") ?? 0,
             retentionDays: v.number("retention_days"),
+            mediaRetentionDays: v.integer("media_retention_days"),
             plugins: plugins,
             file: file)
         var withLanguage = config

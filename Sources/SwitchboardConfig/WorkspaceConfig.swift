@@ -23,6 +23,8 @@ public struct WorkspaceConfig: Sendable {
     public var retentionDays: Double? = nil
     /// The web chat page's language (`chat_language`); nil: the visitor's browser's.
     public var chatLanguage: String? = nil
+    /// Days the media store keeps this workspace's files; nil keeps them for ever.
+    public var mediaRetentionDays: Int? = nil
     /// The responder chain, in order.
     public var plugins: [PluginConfig]
     /// The file this was read from.

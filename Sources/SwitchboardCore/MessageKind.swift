@@ -5,6 +5,9 @@ public enum MessageKind: String, Sendable, Codable, CaseIterable {
     case interactive, button, reaction, system, order, unsupported
     /// An agent's internal note: stored with the conversation, never sent.
     case note
+    /// An approved WhatsApp message template sent by an agent or a plugin (its text is
+    /// the rendered body).
+    case template
 
     public var hasMedia: Bool {
         switch self {

@@ -70,7 +70,8 @@ final class Host: @unchecked Sendable {
         self.pipeline = pipeline
         // Data care: message content past a workspace's retention_days is emptied (a
         // reload brings new periods).
-        let retention = RetentionSweeper(store: store, retentionDays: Self.retentionDays(config), logger: logger)
+        let retention = RetentionSweeper(store: store, retentionDays: Self.retentionDays(config), media: pipeline.mediaStore,
+                                         logger: logger)
         self.retention = retention
         let reloader = HostReload(path: configPath, config: config, store: store, logger: logger, plugins: plugins,
                                   pipeline: pipeline, makeResponders: makeResponders, registerSecrets: registerSecrets,
@@ -84,7 +85,15 @@ final class Host: @unchecked Sendable {
         authenticator.addAuthRoutes(to: &router)
         // Media for agents, downloaded on threads of its own (never the server's).
         let mediaDownloads = MediaDownloads(fetcher: pipeline.media, limits: config.host.media, logger: logger)
-        let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: mediaDownloads)
+        // Media kept on arrival (on the same pool), templates and attachments.
+        mediaDownloads.mediaStore = pipeline.mediaStore
+        services += Self.agentTools(config, store: store, logger: logger, pipeline: pipeline, downloads: mediaDownloads)
+        let inbox = {
+            var api = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: mediaDownloads)
+            api.templates = pipeline.templates
+            api.attachments = pipeline.attachments
+            return api
+        }()
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })
         // Administration: people, tokens, the audit trail, the workspace's file (owners and
         // admins), and the operators' routes above the workspaces.

@@ -11,6 +11,8 @@ final class CallContext: @unchecked Sendable {
         var open = true
         var reply: String?
         var buttons: [String] = []
+        /// A template answer (`host->send_template`, ABI 1.4), in place of `reply`.
+        var template: PluginTemplate?
         var handoffReason: String?
         /// The last host function that failed on this call, and why: added to the
         /// journal's message when the plugin then fails.

@@ -26,6 +26,7 @@ nonisolated(unsafe) let hostTable: UnsafeMutablePointer<sb_host> = {
     t.pointee.media = hostMedia
     t.pointee.journal = hostJournal
     t.pointee.count = hostCount
+    t.pointee.send_template = hostSendTemplate
     return t
 }()
 
@@ -114,6 +115,7 @@ private let hostReply: @convention(c) (OpaquePointer?, sb_str) -> sb_status = { 
     return c.state.withLock { st in
         guard st.open else { return SB_ERR_OUTSIDE_CALL }
         st.reply = s
+        st.template = nil
         return SB_OK
     }
 }

@@ -97,7 +97,7 @@ public final class PluginInstance: @unchecked Sendable {
         return PluginCallOutcome(
             status: status, errorMessage: status == SB_OK ? "" : message,
             reply: collected.reply, buttons: collected.buttons, handoffReason: collected.handoffReason,
-            elapsedNanoseconds: elapsed, events: collected.events)
+            elapsedNanoseconds: elapsed, events: collected.events, template: collected.template)
     }
 
     /// Reserves the conversation for one call; nil when it must be skipped, with why.

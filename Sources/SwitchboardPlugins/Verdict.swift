@@ -7,4 +7,6 @@ public enum Verdict: Sendable, Equatable {
     /// Move the conversation to `human`. `message`, when present, is sent to the
     /// customer first ("An agent will reply at 9:00 tomorrow").
     case handoff(reason: String, message: String?)
+    /// Send an approved WhatsApp message template (`host->send_template`, ABI 1.4).
+    case template(PluginTemplate)
 }

@@ -99,6 +99,22 @@ struct SQLiteDataCareRepository: DataCareRepository {
                 WHERE workspace_id = ?1 AND id IN (\(Self.eventIDs)) AND kind IN ('verdict', 'plugin_event', 'plugin_error')
                 """,
                 [scope.workspaceID, id])
+            // Their media: the records are marked deleted (the messages' media answers 410);
+            // the caller removes the files no other record names.
+            let mediaFiles = try db.query(
+                """
+                SELECT DISTINCT sha256 FROM media_files
+                WHERE workspace_id = ?1 AND deleted_at IS NULL AND message_id IN (
+                    SELECT id FROM messages WHERE workspace_id = ?1 AND conversation_id IN (\(Self.conversationsOfContact)))
+                """,
+                [scope.workspaceID, id]) { $0.string(0) }
+            _ = try db.run(
+                """
+                UPDATE media_files SET deleted_at = ?3, filename = NULL
+                WHERE workspace_id = ?1 AND deleted_at IS NULL AND message_id IN (
+                    SELECT id FROM messages WHERE workspace_id = ?1 AND conversation_id IN (\(Self.conversationsOfContact)))
+                """,
+                [scope.workspaceID, id, now])
             // What agents wrote about the person: the name they gave, attributes, notes.
             _ = try db.run("DELETE FROM contact_profiles WHERE workspace_id = ? AND contact_id = ?", [scope.workspaceID, id])
             _ = try db.run("DELETE FROM contact_notes WHERE workspace_id = ? AND contact_id = ?", [scope.workspaceID, id])
@@ -108,7 +124,7 @@ struct SQLiteDataCareRepository: DataCareRepository {
                 "UPDATE contacts SET e164 = 'erased:' || id, raw_phone = NULL, profile_name = NULL WHERE workspace_id = ? AND id = ?",
                 [scope.workspaceID, id])
             return ErasureReport(contact: id, conversations: Int(conversations), messages: messages, events: events,
-                                 cancelledReplies: cancelled.count)
+                                 cancelledReplies: cancelled.count, mediaFiles: mediaFiles)
         }
     }
 

@@ -52,4 +52,7 @@ public struct ErasureReport: Sendable, Equatable {
     public let events: Int
     /// Replies that were still queued and will not be sent.
     public let cancelledReplies: Int
+    /// The media store's files (SHA-256) of the erased messages: their records are marked
+    /// deleted; the caller removes each file no other record of the workspace names.
+    public var mediaFiles: [String] = []
 }

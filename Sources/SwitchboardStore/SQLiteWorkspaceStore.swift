@@ -22,6 +22,7 @@ struct SQLiteWorkspaceStore: WorkspaceStore {
     var reports: any ReportRepository { SQLiteReportRepository(scope: scope) }
     var invites: any InviteRepository { SQLiteInviteRepository(scope: scope) }
     var audit: any AuditRepository { SQLiteAuditRepository(store: scope.store, workspaceID: scope.workspaceID) }
+    var media: any MediaRepository { SQLiteMediaRepository(scope: scope) }
 
     func record() throws -> Workspace? {
         try scope.read { db in

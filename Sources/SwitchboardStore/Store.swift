@@ -25,6 +25,9 @@ public protocol Store: AnyObject, Sendable {
     /// The pipeline's queues across workspaces (claims by workers and channel senders).
     var queue: any QueueStore { get }
 
+    /// WhatsApp channels' message templates (per channel, synced from the provider).
+    var templates: any TemplateStore { get }
+
     /// Every stored workspace, active or not, by id.
     func workspaces() throws -> [Workspace]
 

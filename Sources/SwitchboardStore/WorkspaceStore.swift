@@ -25,6 +25,8 @@ public protocol WorkspaceStore: Sendable {
     var audit: any AuditRepository { get }
     /// Invitations to join this workspace.
     var invites: any InviteRepository { get }
+    /// Files of the media store that belong to this workspace's messages.
+    var media: any MediaRepository { get }
 
     /// The workspace's own row, or nil if it was never synced.
     func record() throws -> Workspace?

@@ -45,7 +45,11 @@ import SwitchboardStore
             ("GET", "/api/v1/contacts/\(c.contactID)", ""),
             ("PATCH", "/api/v1/contacts/\(c.contactID)", #"{"name":"from b"}"#),
             ("POST", "/api/v1/contacts/\(c.contactID)/notes", #"{"text":"note from b"}"#),
+            ("GET", "/api/v1/conversations/\(id)/templates", ""),
+            ("POST", "/api/v1/conversations/\(id)/template", #"{"name":"order_ready","language":"en_US","body":["Ana","1"]}"#),
+            ("POST", "/api/v1/conversations/\(id)/attachments", "%PDF-1.4 b's file"),
         ]
+        try f.addTemplate()
         let bAdmin = f.router(as: InboxAPIToolsTests.admin("b"))
         // b's admin cannot touch a's canned replies and labels either.
         for (method, path, body) in [
@@ -65,6 +69,10 @@ import SwitchboardStore
             #expect(r.status == 404, "\(method) \(path): \(r.status) \(r.text)")
             #expect(!r.text.contains("chocolate"))
         }
+        // Syncing another workspace's conversation's templates: 404 for an admin of b too.
+        let bAdmin = f.router(as: AuthContext(workspace: "b", userID: "admin-b", name: "admin-b", role: .admin, credential: .token))
+        let sync = bAdmin.post("/api/v1/conversations/\(id)/templates/sync", json: "{}")
+        #expect(sync.status == 404, "\(sync.text)")
         // Listings: empty, whatever the filter.
         for path in ["/api/v1/conversations", "/api/v1/conversations?assigned=me", "/api/v1/conversations?assigned=none",
                      "/api/v1/conversations?state=bot", "/api/v1/conversations?channel=wa-main", "/api/v1/contacts",

@@ -29,7 +29,7 @@ import SwitchboardStore
         #expect(doc["openapi"] as? String == "3.0.3")
         let f = try InboxFixture()
         let router = f.router(as: InboxFixture.agent("a"))
-        #expect(router.patterns.count == 13 + 15 + 2)   // + the inbox's tools (issue 13), data care (issue 14)
+        #expect(router.patterns.count == 13 + 15 + 4 + 2)   // + the inbox's tools, templates and attachments (issue 13), data care (issue 14)
         var routed: Set<String> = []
         for (method, pattern) in router.patterns {
             routed.insert("\(method) \(pattern)")
@@ -128,6 +128,21 @@ import SwitchboardStore
         check(router, doc, "POST", "/api/v1/conversations/\(id)/reply", body: #"{"text":""}"#, expect: 400)
         check(router, doc, "GET", "/api/v1/search", expect: 400)
         check(router, doc, "GET", "/api/v1/events", headers: ["Last-Event-ID": "x"], expect: 400)
+        // Templates and attachments.
+        try f.addTemplate()
+        check(router, doc, "GET", "/api/v1/conversations/\(id)/templates", expect: 200)
+        check(router, doc, "GET", "/api/v1/conversations/cv_nope/templates", expect: 404)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/template",
+              body: #"{"name":"order_ready","language":"en_US","body":["Ana"]}"#, expect: 400)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/template", body: #"{"name":"nope","language":"en_US"}"#, expect: 404)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/templates/sync", body: "{}", expect: 403)
+        let pdf = "%PDF-1.4 a price list"
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/attachments?filename=prices.pdf", body: pdf,
+              headers: ["Content-Type": "application/pdf"], expect: 202)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/attachments", body: "GIF89a",
+              headers: ["Content-Type": "image/gif"], expect: 415)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/attachments", body: "",
+              headers: ["Content-Type": "application/pdf"], expect: 400)
         f.clock.advance(seconds: 25 * 3600)
         check(router, doc, "POST", "/api/v1/conversations/\(id)/reply", body: #"{"text":"late"}"#, expect: 409)
         // Data care: owners only.
@@ -179,6 +194,13 @@ import SwitchboardStore
         check(admin, doc, "GET", "/api/v1/reports/daily", expect: 200)
         check(admin, doc, "GET", "/api/v1/reports/daily?from=2026-01-02&to=2026-01-01", expect: 400)
         check(router, doc, "GET", "/api/v1/reports/daily", expect: 403)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/attachments", body: pdf,
+              headers: ["Content-Type": "application/pdf"], expect: 409)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/template",
+              body: #"{"name":"order_ready","language":"en_US","body":["Ana","1234"]}"#, expect: 202)
+        try f.addTemplate(status: .paused)
+        check(router, doc, "POST", "/api/v1/conversations/\(id)/template",
+              body: #"{"name":"order_ready","language":"en_US","body":["Ana","1234"]}"#, expect: 409)
 
         var refusing = HTTPRouter()
         let authenticator = Authenticator(store: f.store, logger: Logger(sink: LogSink(level: .error)))

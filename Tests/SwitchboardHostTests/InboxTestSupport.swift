@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SwitchboardChannels
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardLog
@@ -47,8 +48,15 @@ final class InboxFixture: @unchecked Sendable {
         let logger = Logger(sink: LogSink(level: .error))
         let notifications = self.notifications
         let replies = AgentReplies(store: store, logger: logger, windowedChannels: ["wa-main"], notify: { c in notifications.record(c) })
-        api = InboxAPI(store: store, replies: replies, logger: logger, media: media, clock: { clock.next() },
-                       eventPollInterval: pollInterval, heartbeatInterval: heartbeat)
+        var api = InboxAPI(store: store, replies: replies, logger: logger, media: media, clock: { clock.next() },
+                           eventPollInterval: pollInterval, heartbeatInterval: heartbeat)
+        // Templates of wa-main (stored by `addTemplate`; no Graph API behind it) and attachments.
+        let graph = GraphAPIClient.Configuration(graphURL: "http://127.0.0.1:9/v21.0", phoneNumberID: "1", accessToken: "x")
+        api.templates = AgentTemplates(store: store, logger: logger, channels: ["wa-main": ("102290129340398", graph)],
+                                       notify: { c in notifications.record(c) })
+        api.attachments = AgentAttachments(store: store, media: MediaStore(root: dir + "/media"), logger: logger,
+                                           whatsAppChannels: ["wa-main"], notify: { c in notifications.record(c) })
+        self.api = api
     }
 
     deinit {
@@ -68,6 +76,15 @@ final class InboxFixture: @unchecked Sendable {
     }
 
     func ws(_ id: WorkspaceID) -> any WorkspaceStore { store.workspace(id) }
+
+    /// Stores an approved template of wa-main (as a sync would).
+    func addTemplate(_ name: String = "order_ready", body: String = "Hi {{1}}, order {{2}} is ready.",
+                     status: MessageTemplate.Status = .approved) throws {
+        var list = try store.templates.list(channel: "wa-main").filter { $0.name != name }
+        list.append(MessageTemplate(channelID: "wa-main", name: name, language: "en_US", status: status, category: "UTILITY",
+                                    bodyText: body, bodyParameters: MessageTemplate.placeholderCount(body)))
+        try store.templates.replace(channel: "wa-main", with: list)
+    }
 
     /// Waits until the store's background indexing has every message in the search
     /// index (a search only reads); false after 10 s.

@@ -11,7 +11,9 @@ import SwitchboardTestSupport
             media:
               downloads: 8
               downloads_per_workspace: 32
+              keep_inbound: false
             """)
+        // Not kept on arrival: agents' downloads go to the provider.
         let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + (0..<50_000).map { UInt8($0 % 253) }
         h.graph.addMedia(id: "880001", bytes: jpeg, mimeType: "image/jpeg")
         let created = try runSwitchboard(["token", "create", "--workspace", "demo", "--name", "t", "--config", h.host.configPath],

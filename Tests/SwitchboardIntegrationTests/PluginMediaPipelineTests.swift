@@ -20,7 +20,11 @@ import SwitchboardTestSupport
     }
 
     @Test func aPluginGetsThePictureThroughTheGraphAPI() throws {
-        let h = try PipelineHarness(workspaces: ["demo": Self.workspace])
+        // Inbound media not kept on arrival: the plugin's own download is the only call.
+        let h = try PipelineHarness(workspaces: ["demo": Self.workspace], extraHostYAML: """
+            media:
+              keep_inbound: false
+            """)
         let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0x42, count: 3000)
         h.graph.addMedia(id: "880001", bytes: jpeg, mimeType: "image/jpeg")
         try h.start()

@@ -68,9 +68,9 @@ import SwitchboardCore
     }
 
     @Test func theHostTableOffersJournalAndCountFromABI13() throws {
-        #expect(PluginHost.abiVersion == "1.3")
-        #expect(hostTable.pointee.abi_minor == 3)
-        #expect(hostTable.pointee.journal != nil && hostTable.pointee.count != nil)
+        #expect(PluginHost.abiVersion == "1.4")
+        #expect(hostTable.pointee.abi_minor == 4)
+        #expect(hostTable.pointee.journal != nil && hostTable.pointee.count != nil && hostTable.pointee.send_template != nil)
         #expect(MemoryLayout<sb_host>.size == 8 + 18 * MemoryLayout<UnsafeRawPointer>.size)
     }
 }

@@ -100,7 +100,8 @@ extension FakeGraphAPI {
             while state.withLock({ $0.mediaHeld }) { usleep(2000) }
             state.withLock { $0.mediaLookupsWaiting -= 1 }
         }
-        let (delay, answer) = route(url: url, method: method, body: body, authorization: auth)
+        let after = MHD_lookup_connection_value(connection, .GET_ARGUMENT_KIND, "after").map { String(cString: $0) }
+        let (delay, answer) = route(url: url, method: method, body: body, authorization: auth, after: after)
         if delay > .zero { Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) * 1e-18) }
         var heldFor = 0
         while heldFor < 30_000 && state.withLock({ $0.held }) { usleep(1_000); heldFor += 1 }
@@ -132,7 +133,7 @@ extension FakeGraphAPI {
     }
 
     /// Decides the answer (nil: close the connection) and records the request.
-    func route(url: String, method: String, body: [UInt8], authorization: String?) -> (Duration, Answer?) {
+    func route(url: String, method: String, body: [UInt8], authorization: String?, after: String? = nil) -> (Duration, Answer?) {
         var parts = url.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var version = ""
         if let first = parts.first, FakeGraphAPI.isVersion(first) {
@@ -186,6 +187,13 @@ extension FakeGraphAPI {
             if !s.failures.isEmpty {
                 let failure = s.failures.removeFirst()
                 answer = FakeGraphAPI.answer(for: failure)
+                return (s.delay, answer)
+            }
+            // Templates and media (FakeGraphAPI+Templates): an answer of their own, or
+            // nil to go on (a template or media send that passed its checks is sent).
+            if let special = FakeGraphAPI.templatesAndMedia(&s, parts: parts, method: method, after: after, body: body,
+                                                             send: isSend ? sendJSON : nil) {
+                answer = special
                 return (s.delay, answer)
             }
             if isSend {

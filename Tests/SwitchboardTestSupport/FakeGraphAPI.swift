@@ -44,6 +44,12 @@ public final class FakeGraphAPI: @unchecked Sendable {
         var counter = 0
         /// Message ids repeat every this many accepted sends (nil: every id is new).
         var idCycle: Int?
+        /// Message templates per business account (`GET /{waba}/message_templates`),
+        /// checked on template sends (FakeGraphAPI+Templates).
+        var templates: [String: [FakeTemplate]] = [:]
+        var templatePageSize = 100
+        /// Files uploaded to `POST /{phone}/media`, by the id answered.
+        var uploads: [String: FakeUpload] = [:]
     }
 
     let state = Mutex(State())

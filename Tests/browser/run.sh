@@ -103,6 +103,7 @@ channels:
     app: browser
     phone_number_id: "106540352242922"
     access_token: browser-test-access-token
+    waba_id: "102290129340398"
     workspace: demo
   - id: web-demo
     type: webchat
@@ -151,7 +152,7 @@ export SB_CONFIG="$tmp/switchboard.yaml" SB_BIN="$bin"
 export PYTHONDONTWRITEBYTECODE=1
 export SB_BASE_URL="http://127.0.0.1:$port" SB_OUTPUT="$out" SB_SERVER_LOG="$tmp/server.log"
 export SB_GRAPH_URL="http://127.0.0.1:$graph_port" SB_WA_APP=browser SB_WA_APP_SECRET=browser-test-app-secret
-export SB_WA_PHONE_NUMBER_ID=106540352242922
+export SB_WA_PHONE_NUMBER_ID=106540352242922 SB_DATABASE="$tmp/switchboard.db"
 echo "browser tests: switchboard on $SB_BASE_URL (pid $pid); output in $out" >&2
 set +e
 cd "$root"

@@ -229,15 +229,17 @@
  *   1.2  (no new host function) the descriptor's `flags`, which took its first
  *        reserved slot: SB_PLUGIN_FLAG_INLINE (see THREADING)
  *   1.3  journal, count (see JOURNAL AND COUNTERS)
+ *   1.4  send_template (an approved WhatsApp message template as the answer)
  *
  * The host reads `flags` only from a descriptor that declares abi_minor >= 2 and whose
  * struct_size covers the field; for older plugins it is 0 (no flags). A plugin built
- * with this header declares ABI 1.3 (the INIT macro fills it in) and is refused by a
- * 1.2, 1.1 or 1.0 host. A plugin that wants to load on older hosts as well declares a
+ * with this header declares ABI 1.4 (the INIT macro fills it in) and is refused by a
+ * 1.3, 1.2, 1.1 or 1.0 host. A plugin that wants to load on older hosts as well declares a
  * lower `.abi_minor` in its descriptor, sets no flags unless it declares 2 or more (an
  * older host would not read them anyway), calls `media` only when
- * `host->abi_minor >= 1` and `journal` / `count` only when `host->abi_minor >= 3`.
- * Plugins built with the 1.0, 1.1 or 1.2 header keep working unchanged on a 1.3 host.
+ * `host->abi_minor >= 1`, `journal` / `count` only when `host->abi_minor >= 3` and
+ * `send_template` only when `host->abi_minor >= 4`. Plugins built with the 1.0, 1.1, 1.2
+ * or 1.3 header keep working unchanged on a 1.4 host.
  */
 #ifndef SWITCHBOARD_PLUGIN_H
 #define SWITCHBOARD_PLUGIN_H
@@ -252,7 +254,7 @@ extern "C" {
 /* ---- Versions and entry point ------------------------------------------------------ */
 
 #define SWITCHBOARD_PLUGIN_ABI_MAJOR 1
-#define SWITCHBOARD_PLUGIN_ABI_MINOR 3
+#define SWITCHBOARD_PLUGIN_ABI_MINOR 4
 /* major << 16 | minor: what the host passes to the entry function. */
 #define SWITCHBOARD_PLUGIN_ABI_VERSION ((SWITCHBOARD_PLUGIN_ABI_MAJOR << 16) | SWITCHBOARD_PLUGIN_ABI_MINOR)
 /* The one symbol the host looks up. */
@@ -294,6 +296,9 @@ typedef int32_t sb_status;
 #define SB_MAX_EVENT_FIELDS     16     /* fields per journal event (1.3)           */
 #define SB_MAX_EVENT_VALUE      1024   /* bytes per journal field value (1.3)      */
 #define SB_MAX_EVENTS_PER_CALL  16     /* journal events per handle call (1.3)     */
+#define SB_MAX_TEMPLATE_NAME    512    /* bytes of a template's name or language (1.4) */
+#define SB_MAX_TEMPLATE_PARAMS  16     /* body parameters of a template send (1.4)  */
+#define SB_MAX_TEMPLATE_PARAM   1024   /* bytes per template parameter (1.4)        */
 #define SB_MAX_COUNTERS         64     /* distinct counter names per instance (1.3) */
 #define SB_MAX_MEDIA_BYTES      16777216 /* 16 MiB: bytes of media host->media gives */
 
@@ -486,7 +491,27 @@ typedef struct sb_host {
      * accounting (journal what must be kept). Cheap: callable on every message. */
     sb_status (*count)(sb_host_ctx *ctx, sb_str name, double value);
 
-    void *reserved[5];         /* zero; future host functions */
+    /* ABI 1.4 (check host->abi_minor >= 4 first; NULL on an older host). Answers the
+     * message with an approved WhatsApp message template instead of a text: the only
+     * kind of message WhatsApp delivers once the customer has not written for 24 hours
+     * (order updates, reminders, "your cake is ready"). `name` and `language` ("en_US")
+     * name a template of the conversation's channel (its business account, `waba_id` in
+     * the host config; 1-SB_MAX_TEMPLATE_NAME bytes each); `params` are its body
+     * parameters {{1}}, {{2}}, ... in order (at most SB_MAX_TEMPLATE_PARAMS, each
+     * 1-SB_MAX_TEMPLATE_PARAM bytes, no newline or tab), copied before returning.
+     * Replaces a `reply` (and its buttons) given earlier in the same call; a later
+     * `reply` replaces the template. With `handoff`, the template is not sent (a handoff's
+     * message is text). The host checks the template against the channel's synced list
+     * before queueing it (approved, the right number of parameters): a template that does
+     * not fit is not sent, the failure is journalled as this plugin's error with the
+     * reason, and the workspace's fallback applies. It goes through the outbox like any
+     * reply (retries, rate limits, delivery statuses). Returns SB_ERR_INVALID for a bad
+     * name, language or parameter (nothing is kept) or SB_ERR_OUTSIDE_CALL after
+     * `handle` returned. */
+    sb_status (*send_template)(sb_call *call, sb_str name, sb_str language, const sb_str *params,
+                               size_t param_count);
+
+    void *reserved[4];         /* zero; future host functions */
 } sb_host;
 
 /* ---- What `create` receives --------------------------------------------------------- */

@@ -108,12 +108,25 @@
     return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
   }
 
+  /** A picture or document the business sent (kept by the host, served to this visitor only). */
+  function mediaOf(message) {
+    if (message.direction !== 'outbound' || !message.id || (message.kind !== 'image' && message.kind !== 'document')) return null;
+    const url = `/chat/${encodeURIComponent(state.workspace)}/media/${encodeURIComponent(message.id)}?visitor=${encodeURIComponent(state.visitor)}`;
+    if (message.kind === 'image') {
+      return el('a', { class: 'msg-media', href: url, target: '_blank', rel: 'noopener' },
+        el('img', { class: 'msg-image', src: url, alt: message.text ? `Picture: ${message.text}` : 'Picture', loading: 'lazy' }));
+    }
+    return el('a', { class: 'msg-media msg-document', href: url, download: message.text || 'document' }, `Download ${message.text || 'document'}`);
+  }
+
   /** One message: the visitor's own (inbound, from the business's side) or the business's. */
   function renderMessage(message) {
     const mine = message.direction === 'inbound';
     const li = el('li', { class: `msg ${mine ? 'msg-visitor' : 'msg-business'}`, 'data-id': message.id || null });
     li.append(el('span', { class: 'visually-hidden' }, mine ? t('chat.you') : t('chat.reply')));
-    li.append(el('p', { class: 'msg-text' }, String(message.text ?? '')));
+    const media = mediaOf(message);
+    if (media) li.append(media);
+    if (!(media && message.kind === 'document')) li.append(el('p', { class: 'msg-text' }, String(message.text ?? '')));
     let meta = formatTime(message.created_at);
     if (message.pending) meta = t('chat.sending');
     if (message.failed) meta = t('chat.not_sent');

@@ -19,6 +19,9 @@
     'assigned', 'note', 'workspace_synced', 'contact_erased', 'content_expired', 'message',
   ];
 
+  // Extension points filled by inbox-tools.js: decorate(li, message), thread(answer), outsideWindow().
+  const hooks = {};
+
   const state = {
     user: null,            // {id, email, role}
     workspace: null,
@@ -161,6 +164,7 @@
     if (isNote) li.append(el('span', { class: 'msg-label' }, t('message.note')));
     const hasText = typeof message.text === 'string' && message.text.length > 0;
     li.append(el('p', { class: hasText ? 'msg-text' : 'msg-text msg-kind' }, hasText ? message.text : `[${message.kind || 'message'}]`));
+    if (hooks.decorate) hooks.decorate(li, message);   // media (inbox-tools.js)
     const footer = el('p', { class: 'msg-meta' }, el('span', { class: 'msg-author' }, authorLabel(message)), ' · ', timeElement(message.created_at));
     if (side === 'out') footer.append(' ', renderStatus(message));
     li.append(footer);
@@ -574,6 +578,7 @@
     const list = $('messages');
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     list.replaceChildren(...answer.messages.map(renderMessage));
+    if (hooks.thread) hooks.thread(answer);   // templates when the window is closed (inbox-tools.js)
     if (atBottom || !list.dataset.rendered || list.dataset.rendered !== c.id) list.scrollTop = list.scrollHeight;
     list.dataset.rendered = c.id;
     document.dispatchEvent(new CustomEvent('sb:thread', { detail: answer }));
@@ -623,6 +628,7 @@
       if (e.status === 409 && e.code === 'outside_window') {
         $('composer-error').classList.add('window-error');
         setText('composer-error', t('composer.window_closed', { reason: e.message }));
+        if (hooks.outsideWindow) hooks.outsideWindow();
       } else if (e.status === 400) {
         setText('composer-error', t('composer.not_sent', { reason: e.message }));
       } else if (e.status === 404) {
@@ -698,8 +704,15 @@
     action: conversationAction,
   });
 
-  // For tests and for the curious: the rendering functions (pure, text only).
-  window.SwitchboardInbox = Object.freeze({ renderMessage, renderStatus, renderConversationItem });
+  // For tests and for the curious: the rendering functions (pure, text only). `hooks` and
+  // `tools` are for inbox-tools.js (templates and media), loaded after this file.
+  const tools = Object.freeze({
+    api, el, setText,
+    csrf: () => state.csrf,
+    openId: () => state.openId,
+    reload: () => { if (state.openId) { loadThread(state.openId); loadList(); } },
+  });
+  window.SwitchboardInbox = Object.freeze({ renderMessage, renderStatus, renderConversationItem, hooks, tools });
 
   // The strings first (web/i18n/i18n.js), then the page.
   const start = () => {

@@ -40,6 +40,9 @@ enum AskCommand {
             if let fb = ws.fallback { reply = fb; reason = "no responder answered; the workspace fallback applies" }
         case .reply(let t, let b): verdict = "reply"; reply = t; buttons = b
         case .handoff(let r, let m): verdict = "handoff"; reason = r; reply = m
+        case .template(let t):
+            verdict = "template"
+            reply = "[template \(t.name) (\(t.language))\(t.parameters.isEmpty ? "" : ": " + t.parameters.joined(separator: ", "))]"
         }
         if options.has("json") {
             var fields = ["\"verdict\":\(JSONText.quoted(verdict))"]

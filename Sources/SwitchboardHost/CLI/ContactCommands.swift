@@ -51,8 +51,11 @@ enum ContactCommands {
                 return
             }
             let logger = Logger(sink: LogSink(level: .warn, format: .text))
+            let config = ConfigLoading.forCommand(options)
+            let databasePath: String? = config.flatMap { if case .sqlite(let path, _) = $0.host.storage { path } else { nil } }
+            let media = config.map { MediaStore(root: MediaStore.root(configured: $0.host.media.dir, databasePath: databasePath)) }
             let report = try DataCare.erase(store: store, workspace: workspace, contact: contact.id,
-                                            by: "cli:\(NSUserName())", logger: logger)
+                                            by: "cli:\(NSUserName())", media: media, logger: logger)
             if let report {
                 print("erased contact \(report.contact) of workspace \(workspace): \(report.messages) messages, \(report.events) journal entries emptied; \(report.cancelledReplies) queued replies cancelled")
             }

@@ -125,6 +125,10 @@ enum EvalCommand {
             case .handoff:
                 r.decline("handoff")
                 r.details.append("\(c.line)\t\(c.expected ?? "none")\thandoff\t-\tdeclined")
+            case .template:
+                // A template is no FAQ answer: counted as declined (sent as a template).
+                r.decline("template")
+                r.details.append("\(c.line)\t\(c.expected ?? "none")\ttemplate\t-\tdeclined")
             case .pass:
                 let tier = ws.fallback == nil ? "none" : "fallback"
                 r.decline(tier)

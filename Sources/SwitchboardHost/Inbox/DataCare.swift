@@ -20,19 +20,35 @@ enum DataCare {
     /// Erases one contact and journals who did it, in one transaction; nil when the
     /// workspace has no such contact.
     static func erase(store: any Store, workspace: WorkspaceID, contact: ContactID, by actor: String,
-                      logger: Logger) throws -> ErasureReport? {
+                      media: MediaStore?, logger: Logger) throws -> ErasureReport? {
         let journal = Journal(logger: logger)
         let report: ErasureReport? = try store.workspace(workspace).transaction { ws in
             guard let report = try ws.dataCare.erase(contact: contact) else { return nil }
             try journal.record(ws, .contactErased, [
                 "contact": contact.rawValue, "by": actor, "conversations": String(report.conversations),
                 "messages": String(report.messages), "events": String(report.events),
-                "cancelled_replies": String(report.cancelledReplies),
+                "cancelled_replies": String(report.cancelledReplies), "media_files": String(report.mediaFiles.count),
             ])
             return report
         }
         journal.flush()
+        if let report, let media {
+            removeFiles(report.mediaFiles, workspace: workspace, store: store, media: media, logger: logger)
+        }
         return report
+    }
+
+    /// Deletes the files of `hashes` that no live record of the workspace names any more;
+    /// a file that cannot be deleted is logged (its record already says deleted).
+    static func removeFiles(_ hashes: [String], workspace: WorkspaceID, store: any Store, media: MediaStore, logger: Logger) {
+        let records = store.workspace(workspace).media
+        for hash in hashes {
+            do {
+                try media.removeIfUnreferenced(workspace: workspace, sha256: hash, media: records)
+            } catch {
+                logger.error("media file not deleted", [LogKey.workspace: workspace.rawValue, "sha256": hash, LogKey.error: "\(error)"])
+            }
+        }
     }
 
     /// The contact a person names: a contact id (`ct_...`) or a phone number in E.164.
@@ -133,8 +149,12 @@ final class RetentionSweeper: Service, @unchecked Sendable {
     /// Sweeps finished (for tests that wait for one).
     private(set) var sweeps = 0
 
-    init(store: any Store, retentionDays: [WorkspaceID: Double], logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+    private let media: MediaStore?
+
+    init(store: any Store, retentionDays: [WorkspaceID: Double], media: MediaStore? = nil, logger: Logger,
+         clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
+        self.media = media
         self.retention = retentionDays
         self.logger = logger
         self.clock = clock
@@ -199,11 +219,14 @@ final class RetentionSweeper: Service, @unchecked Sendable {
                     lock.lock(); let done = stopping; lock.unlock()
                     if done { break }
                 }
-                if total > 0 {
+                // The media of those messages too (the media store's records and files).
+                let files = try store.workspace(workspace).media.expire(before: cutoff)
+                if let media { DataCare.removeFiles(files, workspace: workspace, store: store, media: media, logger: logger) }
+                if total > 0 || !files.isEmpty {
                     let journal = Journal(logger: logger)
                     try store.workspace(workspace).transaction { ws in
-                        try journal.record(ws, .contentExpired, ["messages": String(total), "retention_days": String(days),
-                                                                 "before": RFC3339.string(cutoff)])
+                        try journal.record(ws, .contentExpired, ["messages": String(total), "media_files": String(files.count),
+                                                                 "retention_days": String(days), "before": RFC3339.string(cutoff)])
                     }
                     journal.flush()
                 }

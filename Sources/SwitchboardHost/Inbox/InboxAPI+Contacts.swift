@@ -39,7 +39,7 @@ extension InboxAPI {
         let id = ContactID(request.parameter("id") ?? "")
         guard let report = try DataCare.erase(store: store, workspace: context.workspace, contact: id,
                                               by: "\(context.credential == .token ? "token" : "user"):\(context.userID)",
-                                              logger: logger) else {
+                                              media: attachments?.media, logger: logger) else {
             throw InboxAPIError.notFound("contact \(id) not found")
         }
         return Self.json(ErasureJSON(report))

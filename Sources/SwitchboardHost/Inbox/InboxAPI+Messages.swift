@@ -38,9 +38,12 @@ extension InboxAPI {
     /// cannot give it (expired after its 7 days, unreachable, or too large).
     func downloadMedia(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
         let id = MessageID(request.parameter("id") ?? "")
-        guard let message = try store.workspace(context.workspace).messages.get(id) else {
+        let ws = store.workspace(context.workspace)
+        guard let message = try ws.messages.get(id) else {
             throw InboxAPIError.notFound("message \(id) not found")
         }
+        // Kept on arrival or attached by an agent: served from the media store.
+        if message.kind.hasMedia, let stored = try storedMedia(ws, id) { return stored }
         guard message.kind.hasMedia, let mediaID = MediaFetcher.mediaID(payloadJSON: message.payloadJSON) else {
             throw InboxAPIError.notFound("message \(id) has no media")
         }

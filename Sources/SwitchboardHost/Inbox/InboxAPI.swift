@@ -35,6 +35,9 @@ struct InboxAPI: Sendable {
     /// OpenAPI documents of routes added beside these (`AdminAPI.openAPI`), merged into
     /// the served document.
     var openAPIFragments: [String] = [AdminOpenAPI.document]
+    /// Message templates and attachments (set by the host; nil: the routes answer 404).
+    var templates: AgentTemplates?
+    var attachments: AgentAttachments?
 
     init(store: any Store, replies: AgentReplies, logger: Logger, media: MediaDownloads? = nil,
          clock: @escaping @Sendable () -> Date = { Date() },
@@ -84,6 +87,11 @@ struct InboxAPI: Sendable {
         route("GET", "/search", .agent, search)
         route("GET", "/messages/{id}/media", .agent, downloadMedia)
         route("GET", "/events", .agent, events)
+        // Templates (after the 24-hour window) and attachments; syncing is the managers'.
+        route("GET", "/conversations/{id}/templates", .agent, listTemplates)
+        route("POST", "/conversations/{id}/templates/sync", .admin, syncTemplates)
+        route("POST", "/conversations/{id}/template", .agent, sendTemplate)
+        route("POST", "/conversations/{id}/attachments", .agent, attach)
         // Data care (a customer's export and erasure): the owner's.
         route("GET", "/contacts/{id}/export", .owner, exportContact)
         route("POST", "/contacts/{id}/erase", .owner, eraseContact)

@@ -4,31 +4,10 @@ import Foundation
 /// to `baseDocument` once (`document`). Plain JSON in a raw string, edited by hand like
 /// the base.
 extension InboxOpenAPI {
-    /// The whole document: `baseDocument` with the paths and schemas of `toolsDocument`
-    /// (and of any other part listed here) added.
-    static let document: String = merged(baseDocument, [toolsDocument])
-
-    /// Adds each part's `paths` and `components.schemas` to the base document's.
-    static func merged(_ base: String, _ parts: [String]) -> String {
-        guard var doc = (try? JSONSerialization.jsonObject(with: Data(base.utf8))) as? [String: Any] else { return base }
-        for part in parts {
-            guard let extra = (try? JSONSerialization.jsonObject(with: Data(part.utf8))) as? [String: Any] else { continue }
-            var paths = doc["paths"] as? [String: Any] ?? [:]
-            for (path, item) in extra["paths"] as? [String: Any] ?? [:] {
-                var methods = paths[path] as? [String: Any] ?? [:]
-                for (method, operation) in item as? [String: Any] ?? [:] { methods[method] = operation }
-                paths[path] = methods
-            }
-            doc["paths"] = paths
-            var components = doc["components"] as? [String: Any] ?? [:]
-            var schemas = components["schemas"] as? [String: Any] ?? [:]
-            for (name, schema) in (extra["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:] { schemas[name] = schema }
-            components["schemas"] = schemas
-            doc["components"] = components
-        }
-        guard let data = try? JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]) else { return base }
-        return String(decoding: data, as: UTF8.self)
-    }
+    /// The whole document: `baseDocument` with the parts kept beside their handlers
+    /// merged in (`merged`, InboxOpenAPI+AgentTools.swift): the inbox's tools, then
+    /// templates and attachments.
+    static let document: String = merged(baseDocument, [toolsDocument, agentTools])
 
     static let toolsDocument = #"""
 {

@@ -1443,7 +1443,8 @@ enum InboxOpenAPI {
               "system",
               "order",
               "unsupported",
-              "note"
+              "note",
+              "template"
             ]
           },
           "text": {

@@ -40,7 +40,13 @@ final class MediaDownloads: Service, @unchecked Sendable {
         let channel: ChannelID
         let mediaID: String
         let response: HTTPDeferredResponse
+        /// Set: not an agent's request but media kept on arrival (`MediaArrivals`).
+        var keep: (@Sendable () -> Void)? = nil
     }
+
+    /// The media store, where media kept on arrival and agents' attachments are served
+    /// from (nil: everything comes from the provider).
+    var mediaStore: MediaStore?
 
     private struct Counts {
         var next = 0
@@ -110,8 +116,21 @@ final class MediaDownloads: Service, @unchecked Sendable {
         }
     }
 
+    /// Runs `work` on a download thread: media kept on arrival share this pool (its
+    /// threads, its provider limits), without counting against agents' admissions (they
+    /// are never refused: the message is already stored and must get its file).
+    func submitArrival(workspace: WorkspaceID, message: MessageID, _ work: @escaping @Sendable () -> Void) {
+        let key = counts.withLock { c -> Int in
+            c.next &+= 1
+            return c.next
+        }
+        pool.submit(key, Job(workspace: workspace, message: message, channel: ChannelID(""), mediaID: "",
+                             response: HTTPDeferredResponse(), keep: work))
+    }
+
     /// On a download thread.
     private func run(_ job: Job) {
+        if let keep = job.keep { keep(); return }
         defer { release(job.workspace) }
         let sink = AgentSink(job: job)
         do {
@@ -158,7 +177,7 @@ final class MediaDownloads: Service, @unchecked Sendable {
         return base.lowercased()
     }
 
-    static func headers(mimeType: String?, message: MessageID) -> HTTPHeaders {
+    static func headers(mimeType: String?, message: MessageID, filename: String? = nil) -> HTTPHeaders {
         let type = contentType(mimeType)
         var h: HTTPHeaders = [
             "Content-Type": type,
@@ -168,7 +187,8 @@ final class MediaDownloads: Service, @unchecked Sendable {
         ]
         if !inlineTypes.contains(type) {
             let safeID = message.rawValue.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-            h["Content-Disposition"] = "attachment; filename=\"media-\(safeID)\""
+            let safeName = filename.map { $0.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-_. ".contains($0)) } }
+            h["Content-Disposition"] = "attachment; filename=\"\(safeName.flatMap { $0.isEmpty ? nil : $0 } ?? "media-\(safeID)")\""
         }
         return h
     }

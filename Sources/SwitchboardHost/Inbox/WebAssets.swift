@@ -230,6 +230,10 @@ button:disabled { opacity: 0.6; cursor: progress; }
   .chat { border: 0; }
   .msg { max-width: 92%; }
 }
+/* Pictures and documents the business sent. */
+.msg-media { display: block; margin-bottom: 0.25rem; }
+.msg-image { display: block; max-width: min(260px, 100%); max-height: 260px; border-radius: 8px; }
+.msg-document { font-weight: 600; color: var(--accent); }
 
 """##),
         ("chat/chat.js", ##"""
@@ -343,12 +347,25 @@ button:disabled { opacity: 0.6; cursor: progress; }
     return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
   }
 
+  /** A picture or document the business sent (kept by the host, served to this visitor only). */
+  function mediaOf(message) {
+    if (message.direction !== 'outbound' || !message.id || (message.kind !== 'image' && message.kind !== 'document')) return null;
+    const url = `/chat/${encodeURIComponent(state.workspace)}/media/${encodeURIComponent(message.id)}?visitor=${encodeURIComponent(state.visitor)}`;
+    if (message.kind === 'image') {
+      return el('a', { class: 'msg-media', href: url, target: '_blank', rel: 'noopener' },
+        el('img', { class: 'msg-image', src: url, alt: message.text ? `Picture: ${message.text}` : 'Picture', loading: 'lazy' }));
+    }
+    return el('a', { class: 'msg-media msg-document', href: url, download: message.text || 'document' }, `Download ${message.text || 'document'}`);
+  }
+
   /** One message: the visitor's own (inbound, from the business's side) or the business's. */
   function renderMessage(message) {
     const mine = message.direction === 'inbound';
     const li = el('li', { class: `msg ${mine ? 'msg-visitor' : 'msg-business'}`, 'data-id': message.id || null });
     li.append(el('span', { class: 'visually-hidden' }, mine ? t('chat.you') : t('chat.reply')));
-    li.append(el('p', { class: 'msg-text' }, String(message.text ?? '')));
+    const media = mediaOf(message);
+    if (media) li.append(media);
+    if (!(media && message.kind === 'document')) li.append(el('p', { class: 'msg-text' }, String(message.text ?? '')));
     let meta = formatTime(message.created_at);
     if (message.pending) meta = t('chat.sending');
     if (message.failed) meta = t('chat.not_sent');
@@ -990,6 +1007,252 @@ button:disabled { opacity: 0.6; cursor: progress; }
 })();
 
 """##),
+        ("inbox/inbox-tools.css", ##"""
+/* Templates and media in the inbox (inbox-tools.js). */
+.msg-media { display: block; margin: 0.25rem 0; }
+.msg-image { display: block; max-width: min(280px, 100%); max-height: 280px; border-radius: 6px; border: 1px solid var(--line); }
+.msg-video { max-width: min(320px, 100%); }
+audio.msg-media { width: min(300px, 100%); }
+.msg-document { color: var(--accent); font-weight: 600; }
+.msg-media-gone { color: var(--muted); font-style: italic; }
+#composer-template.template-needed { background: var(--accent); color: var(--accent-ink); }
+.template-panel { border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 0.75rem; margin-bottom: 0.5rem; background: var(--panel); }
+.template-panel select { width: 100%; margin: 0.25rem 0; }
+.template-preview { white-space: pre-wrap; background: var(--bg); padding: 0.4rem 0.5rem; border-radius: 4px; }
+.template-param { display: flex; gap: 0.5rem; align-items: center; margin: 0.25rem 0; }
+.template-param input { flex: 1; }
+.template-actions { display: flex; gap: 0.5rem; }
+
+"""##),
+        ("inbox/inbox-tools.js", ##"""
+// Templates and media in the inbox, on top of inbox.js (its `hooks` and `tools`):
+// - media of a message: images inline (a thumbnail linking to the file), audio and video
+//   with a player, documents as a download link, all from GET /api/v1/messages/{id}/media
+//   (same origin, served with a sandbox CSP and nosniff);
+// - Attach: an image or document for the customer (POST /conversations/{id}/attachments);
+//   the server checks WhatsApp's types and size limits and says why it refuses;
+// - Template: after the customer's 24-hour window has closed, WhatsApp takes only an approved
+//   template; the panel lists the channel's templates and asks for their parameters
+//   (POST /conversations/{id}/template).
+// Same rules as inbox.js: text only ever as text, the CSRF token with every change.
+(() => {
+  'use strict';
+
+  const inbox = window.SwitchboardInbox;
+  if (!inbox || !inbox.hooks || !inbox.tools) return;
+  const { api, el, setText } = inbox.tools;
+  const $ = (id) => document.getElementById(id);
+  const WINDOW_MS = 24 * 3600 * 1000;
+  const ACCEPT = ['image/jpeg', 'image/png', 'application/pdf', 'text/plain', 'application/msword',
+    'application/vnd.ms-excel', 'application/vnd.ms-powerpoint',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/vnd.openxmlformats-officedocument.presentationml.presentation'];
+
+  let templates = [];        // of the open conversation's channel
+  let templatesFor = null;   // the conversation they were loaded for
+
+  // ---- Media of a message
+
+  function mediaURL(message) { return `/api/v1/messages/${encodeURIComponent(message.id)}/media`; }
+
+  function decorate(li, message) {
+    const kind = message.kind;
+    if (!['image', 'sticker', 'audio', 'video', 'document'].includes(kind)) return;
+    const url = mediaURL(message);
+    const from = message.direction === 'inbound' ? 'from the customer' : 'sent';
+    let node;
+    if (kind === 'image' || kind === 'sticker') {
+      const img = el('img', { class: 'msg-image', src: url, alt: message.text ? `Image ${from}: ${message.text}` : `Image ${from}`, loading: 'lazy' });
+      img.addEventListener('error', () => img.replaceWith(el('span', { class: 'msg-media-gone' }, 'The image is not available (deleted or expired).')));
+      node = el('a', { class: 'msg-media', href: url, target: '_blank', rel: 'noopener' }, img);
+    } else if (kind === 'audio') {
+      node = el('audio', { class: 'msg-media', controls: true, preload: 'none', src: url, 'aria-label': `Voice note or audio ${from}` });
+    } else if (kind === 'video') {
+      node = el('video', { class: 'msg-media msg-video', controls: true, preload: 'none', src: url, 'aria-label': `Video ${from}` });
+    } else {
+      node = el('a', { class: 'msg-media msg-document', href: url, download: message.text || 'document' },
+        `Download ${message.text || 'document'}`);
+    }
+    // The media goes above its caption; a document's name is in its link already.
+    const text = li.querySelector('.msg-text');
+    li.insertBefore(node, text);
+    if (text && (kind === 'document' || text.classList.contains('msg-kind'))) text.remove();
+  }
+
+  // ---- Composer: attach, template
+
+  function windowClosed(conversation) {
+    if (!conversation || (conversation.channel || '').startsWith('web')) return false;
+    const last = conversation.last_inbound_at ? Date.parse(conversation.last_inbound_at) : 0;
+    return Date.now() - last > WINDOW_MS;
+  }
+
+  function buildComposer() {
+    const row = document.querySelector('#composer .composer-row');
+    if (!row || $('composer-attach')) return;
+    const file = el('input', { id: 'composer-file', type: 'file', class: 'visually-hidden', tabindex: '-1',
+      'aria-hidden': 'true', accept: ACCEPT.join(',') });
+    const attach = el('button', { id: 'composer-attach', type: 'button', class: 'secondary', title: 'Attach an image or a document' }, 'Attach');
+    const template = el('button', { id: 'composer-template', type: 'button', class: 'secondary', 'aria-expanded': 'false',
+      'aria-controls': 'template-panel' }, 'Template');
+    row.append(file, attach, template);
+    attach.addEventListener('click', () => file.click());
+    file.addEventListener('change', () => { if (file.files[0]) upload(file.files[0]); file.value = ''; });
+    template.addEventListener('click', () => togglePanel());
+
+    const panel = el('div', { id: 'template-panel', class: 'template-panel', role: 'region', 'aria-label': 'Send a template', hidden: true },
+      el('p', { id: 'template-hint', class: 'hint' }),
+      el('label', { for: 'template-select' }, 'Template'),
+      el('select', { id: 'template-select' }),
+      el('p', { id: 'template-preview', class: 'template-preview' }),
+      el('div', { id: 'template-params', class: 'template-params' }),
+      el('p', { id: 'template-error', class: 'error', role: 'alert' }),
+      el('div', { class: 'template-actions' },
+        el('button', { id: 'template-send', type: 'button' }, 'Send template'),
+        el('button', { id: 'template-close', type: 'button', class: 'secondary' }, 'Close')));
+    $('composer').prepend(panel);
+    $('template-select').addEventListener('change', showTemplate);
+    $('template-send').addEventListener('click', sendTemplate);
+    $('template-close').addEventListener('click', () => togglePanel(false));
+    panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.stopPropagation(); togglePanel(false); } });
+  }
+
+  async function togglePanel(open) {
+    const panel = $('template-panel');
+    const show = open === undefined ? panel.hidden : open;
+    panel.hidden = !show;
+    $('composer-template').setAttribute('aria-expanded', String(show));
+    if (show) {
+      await loadTemplates();
+      $('template-select').focus();
+    }
+  }
+
+  async function loadTemplates() {
+    const id = inbox.tools.openId();
+    if (!id) return;
+    setText('template-error', '');
+    if (templatesFor !== id) {
+      try {
+        templates = (await api('GET', `/conversations/${encodeURIComponent(id)}/templates`)).items || [];
+        templatesFor = id;
+      } catch (e) {
+        templates = [];
+        setText('template-error', e.status === 409 || e.status === 404 ? `No templates: ${e.message}` : e.message);
+      }
+    }
+    const select = $('template-select');
+    const usable = templates.filter((t) => !t.unavailable);
+    select.replaceChildren(...usable.map((t, i) => el('option', { value: String(i) }, `${t.name} (${t.language}) · ${t.category.toLowerCase()}`)));
+    select.dataset.count = String(usable.length);
+    if (!usable.length && !$('template-error').textContent) setText('template-error', 'This channel has no approved template to send.');
+    showTemplate();
+  }
+
+  function selected() {
+    const usable = templates.filter((t) => !t.unavailable);
+    return usable[Number($('template-select').value)] || null;
+  }
+
+  function showTemplate() {
+    const t = selected();
+    setText('template-preview', t ? t.body : '');
+    const fields = [];
+    if (t) {
+      for (let i = 1; i <= t.header_parameters; i++) fields.push(['header', i]);
+      for (let i = 1; i <= t.body_parameters; i++) fields.push(['body', i]);
+    }
+    $('template-params').replaceChildren(...fields.map(([part, i]) => {
+      const id = `template-${part}-${i}`;
+      return el('div', { class: 'template-param' },
+        el('label', { for: id }, part === 'header' ? `Header {{${i}}}` : `{{${i}}}`),
+        el('input', { id, type: 'text', 'data-part': part, required: true, maxlength: '1024', autocomplete: 'off' }));
+    }));
+    $('template-send').disabled = !t;
+  }
+
+  async function sendTemplate() {
+    const t = selected();
+    const id = inbox.tools.openId();
+    if (!t || !id) return;
+    const inputs = [...$('template-params').querySelectorAll('input')];
+    const empty = inputs.find((i) => !i.value.trim());
+    if (empty) {
+      setText('template-error', `Fill in ${empty.labels[0].textContent} first: WhatsApp refuses a template with an empty parameter.`);
+      empty.focus();
+      return;
+    }
+    const body = { name: t.name, language: t.language,
+      header: inputs.filter((i) => i.dataset.part === 'header').map((i) => i.value),
+      body: inputs.filter((i) => i.dataset.part === 'body').map((i) => i.value) };
+    $('template-send').disabled = true;
+    setText('template-error', '');
+    try {
+      await api('POST', `/conversations/${encodeURIComponent(id)}/template`, body);
+      togglePanel(false);
+      setText('composer-error', '');
+      $('composer-error').classList.remove('window-error');
+      inbox.tools.reload();
+    } catch (e) {
+      if (e.status !== 401) setText('template-error', `Not sent: ${e.message}`);
+    } finally {
+      $('template-send').disabled = false;
+    }
+  }
+
+  async function upload(file) {
+    const id = inbox.tools.openId();
+    if (!id) return;
+    setText('composer-error', '');
+    const caption = $('composer-text').value.trim();
+    const query = new URLSearchParams({ filename: file.name });
+    if (caption && !$('note-toggle').checked) query.set('caption', caption);
+    const headers = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' };
+    const csrf = inbox.tools.csrf();
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+    $('composer-attach').disabled = true;
+    try {
+      const res = await fetch(`/api/v1/conversations/${encodeURIComponent(id)}/attachments?${query}`, {
+        method: 'POST', headers, body: file, credentials: 'same-origin', cache: 'no-store' });
+      if (!res.ok) {
+        let message = `The server answered ${res.status}.`;
+        try { message = (await res.json()).error || message; } catch (e) { /* not JSON */ }
+        if (res.status === 413 && !message.includes('WhatsApp')) message = `The file is too large for this server (${message}).`;
+        setText('composer-error', `Not sent: ${message}`);
+        return;
+      }
+      if (query.has('caption')) $('composer-text').value = '';
+      inbox.tools.reload();
+    } catch (e) {
+      setText('composer-error', 'Not sent: the server cannot be reached.');
+    } finally {
+      $('composer-attach').disabled = false;
+    }
+  }
+
+  /** After each thread render: templates are offered when the window is closed. */
+  function thread(answer) {
+    buildComposer();
+    const closed = windowClosed(answer.conversation);
+    const button = $('composer-template');
+    button.classList.toggle('template-needed', closed);
+    $('composer-attach').hidden = closed;
+    setText('template-hint', closed
+      ? 'The customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now.'
+      : 'Approved templates can be sent at any time.');
+    if (templatesFor !== answer.conversation.id) { templatesFor = null; if (!$('template-panel').hidden) loadTemplates(); }
+  }
+
+  inbox.hooks.decorate = decorate;
+  inbox.hooks.thread = thread;
+  inbox.hooks.outsideWindow = () => togglePanel(true);
+
+  const css = el('link', { rel: 'stylesheet', href: '/inbox/inbox-tools.css' });
+  document.head.append(css);
+})();
+
+"""##),
         ("inbox/inbox.css", ##"""
 /* The agents' inbox. One column on a phone (the list, or the open thread), two from 760px. */
 :root {
@@ -1260,6 +1523,9 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
     'assigned', 'note', 'workspace_synced', 'contact_erased', 'content_expired', 'message',
   ];
 
+  // Extension points filled by inbox-tools.js: decorate(li, message), thread(answer), outsideWindow().
+  const hooks = {};
+
   const state = {
     user: null,            // {id, email, role}
     workspace: null,
@@ -1402,6 +1668,7 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
     if (isNote) li.append(el('span', { class: 'msg-label' }, t('message.note')));
     const hasText = typeof message.text === 'string' && message.text.length > 0;
     li.append(el('p', { class: hasText ? 'msg-text' : 'msg-text msg-kind' }, hasText ? message.text : `[${message.kind || 'message'}]`));
+    if (hooks.decorate) hooks.decorate(li, message);   // media (inbox-tools.js)
     const footer = el('p', { class: 'msg-meta' }, el('span', { class: 'msg-author' }, authorLabel(message)), ' · ', timeElement(message.created_at));
     if (side === 'out') footer.append(' ', renderStatus(message));
     li.append(footer);
@@ -1815,6 +2082,7 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
     const list = $('messages');
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     list.replaceChildren(...answer.messages.map(renderMessage));
+    if (hooks.thread) hooks.thread(answer);   // templates when the window is closed (inbox-tools.js)
     if (atBottom || !list.dataset.rendered || list.dataset.rendered !== c.id) list.scrollTop = list.scrollHeight;
     list.dataset.rendered = c.id;
     document.dispatchEvent(new CustomEvent('sb:thread', { detail: answer }));
@@ -1864,6 +2132,7 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
       if (e.status === 409 && e.code === 'outside_window') {
         $('composer-error').classList.add('window-error');
         setText('composer-error', t('composer.window_closed', { reason: e.message }));
+        if (hooks.outsideWindow) hooks.outsideWindow();
       } else if (e.status === 400) {
         setText('composer-error', t('composer.not_sent', { reason: e.message }));
       } else if (e.status === 404) {
@@ -1939,8 +2208,15 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
     action: conversationAction,
   });
 
-  // For tests and for the curious: the rendering functions (pure, text only).
-  window.SwitchboardInbox = Object.freeze({ renderMessage, renderStatus, renderConversationItem });
+  // For tests and for the curious: the rendering functions (pure, text only). `hooks` and
+  // `tools` are for inbox-tools.js (templates and media), loaded after this file.
+  const tools = Object.freeze({
+    api, el, setText,
+    csrf: () => state.csrf,
+    openId: () => state.openId,
+    reload: () => { if (state.openId) { loadThread(state.openId); loadList(); } },
+  });
+  window.SwitchboardInbox = Object.freeze({ renderMessage, renderStatus, renderConversationItem, hooks, tools });
 
   // The strings first (web/i18n/i18n.js), then the page.
   const start = () => {
@@ -1964,6 +2240,7 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
 <script src="/i18n/i18n.js" defer></script>
 <script src="/inbox/inbox.js" defer></script>
 <script src="/inbox/tools.js" defer></script>
+<script src="/inbox/inbox-tools.js" defer></script>
 </head>
 <body>
 <p id="loading" class="loading" data-i18n="inbox.loading">Loading…</p>

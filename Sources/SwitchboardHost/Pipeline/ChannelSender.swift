@@ -271,13 +271,15 @@ final class ChannelSender: Service, @unchecked Sendable {
     }
 
     private func send(_ item: OutboxItem, _ client: GraphAPIClient, _ lane: Lane) {
-        guard let body = OutboxBody.decodeSend(item.bodyJSON) else {
+        // A template or an attachment (OutboxContent), else a text.
+        let content = OutboxContent.decode(item.bodyJSON)
+        guard let body = content == nil ? OutboxBody.decodeSend(item.bodyJSON) : OutboxBody.Send(text: "", buttons: nil) else {
             fail(item, code: nil, title: "outbox entry is not readable", reason: "outbox body is not valid JSON")
             return
         }
         // The 24-hour window is checked before calling the provider (the claim read the
-        // conversation's last inbound time with the entry).
-        do {
+        // conversation's last inbound time with the entry); templates may go after it.
+        if content?.allowedOutsideWindow != true {
             let last = item.conversationLastInboundAt ?? .distantPast
             if Date().timeIntervalSince(last) > Self.serviceWindow {
                 fail(item, code: "131047", title: "outside the 24-hour customer service window",
@@ -290,7 +292,8 @@ final class ChannelSender: Service, @unchecked Sendable {
         let buttons = (body.buttons ?? []).enumerated().map { WhatsAppReplyButton(id: "b\($0.offset + 1)", title: $0.element) }
         let attempt = item.attempts + 1
         do {
-            let receipt = try client.sendText(to: recipient, body: body.text, buttons: buttons)
+            let receipt = if let content { try content.send(to: recipient, via: client) }
+                else { try client.sendText(to: recipient, body: body.text, buttons: buttons) }
             succeeded()
             // Recorded without waiting for the commit: the lane goes on (rate limits, its
             // next entry) and waits for it only before its next provider call. Its later

@@ -22,6 +22,13 @@ final class Pipeline: @unchecked Sendable {
     let webChat: WebChat
     /// The workspaces' configs, chains and routing as they run now (`Host.reload`).
     let live: LiveWorkspaces
+    /// Templates, attachments and the media store (Pipeline+AgentTools).
+    let templates: AgentTemplates
+    let attachments: AgentAttachments
+    let mediaStore: MediaStore
+    /// Called with the inbound messages each webhook committed (media kept on arrival);
+    /// set by the host once its media pool exists.
+    let arrivals = ArrivalHook()
     /// Inbound media, downloaded when an agent asks.
     var media: MediaFetcher { MediaFetcher(channels: senders.mapValues(\.clientConfiguration)) }
 
@@ -54,13 +61,21 @@ final class Pipeline: @unchecked Sendable {
         }
         let whatsAppChannels = Set(senders.keys)
         agentReplies = AgentReplies(store: store, logger: logger, windowedChannels: whatsAppChannels, notify: notify)
+        (templates, attachments, mediaStore) = Self.agentTools(config, store: store, logger: logger, senders: senders,
+                                                               webChatChannels: { webChat.channelIDs }, notify: notify)
+        webChat.mediaStore = mediaStore
         workers = ResponderWorkers(store: store, logger: logger, live: live, workers: workerCount, onOutbox: notify)
         let workers = self.workers
         workersRef.withLock { $0 = workers }
+        let arrivals = self.arrivals
         ingress = WhatsAppIngress(config: config, live: live, store: store, logger: logger, metrics: metrics) { jobs, channels in
             workers.submit(jobs)
             for c in channels { notify(c) }
+            arrivals.call(jobs)
         }
+        let templates = self.templates
+        // Off the server thread: a store write, and maybe a Graph API call.
+        ingress.onTemplateStatus = { body in DispatchQueue.global().async { templates.statusWebhook(body) } }
 
         registry.computedGauge("switchboard_outbox_depth", help: "Outbox entries waiting or in flight, per channel.",
                                labelNames: ["channel"]) { [store] in

@@ -66,6 +66,7 @@ struct ChainResponders: Responders {
         case .pass: .pass
         case .reply(let text, let buttons): .reply(text: text, buttons: buttons)
         case .handoff(let reason, let message): .handoff(reason: reason, text: message)
+        case .template(let t): .template(name: t.name, language: t.language, parameters: t.parameters)
         }
         var outcome = ResponderOutcome(verdict: verdict, plugin: result.plugin,
                                        failures: result.errors.map { (plugin: $0.plugin, error: $0.description) },

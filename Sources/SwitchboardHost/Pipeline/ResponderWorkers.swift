@@ -175,7 +175,7 @@ final class ResponderWorkers: Service, @unchecked Sendable {
             chainMessage.text = Self.burstText(ending: message, in: before + [message], window: window)
         }
         let contact = try job.stored.map(\.contact) ?? ws.contacts.get(conversation.contactID)
-        let outcome = responders.respond(ResponderInput(workspace: job.workspaceID, channel: conversation.channelID,
+        var outcome = responders.respond(ResponderInput(workspace: job.workspaceID, channel: conversation.channelID,
                                                         conversation: conversation, message: chainMessage, contact: contact))
         release()
         released = true
@@ -199,14 +199,33 @@ final class ResponderWorkers: Service, @unchecked Sendable {
                 replyText = fallback
                 detail["fallback"] = "true"
             }
+        case .template:
+            break
         }
-        let reply = replyText.flatMap { text in contact.map { contact in (
+        var reply = replyText.flatMap { text in contact.map { contact in (
             message: NewOutboundMessage(conversationID: conversation.id, kind: .text, text: text,
                                         payloadJSON: buttons.isEmpty ? nil : OutboxBody.encode(buttons)),
             recipient: Self.recipient(contact), body: OutboxBody.send(text: text, buttons: buttons)) } }
+        // A plugin's template (checked against the channel's templates; else the fallback).
+        if case .template(let name, let language, let parameters) = outcome.verdict, let contact {
+            switch AgentTemplates.prepare(store: store, channel: conversation.channelID, conversation: conversation.id,
+                                          name: name, language: language,
+                                          parameters: MessageTemplate.Parameters(body: parameters), author: nil) {
+            case .success(let prepared):
+                reply = (prepared.message, Self.recipient(contact), prepared.body)
+                detail["template"] = name
+            case .failure(let refusal):
+                outcome.failures.append((plugin: outcome.plugin ?? "?", error: refusal.description))
+                if let fallback = config?.fallback, !fallback.isEmpty {
+                    reply = (NewOutboundMessage(conversationID: conversation.id, kind: .text, text: fallback),
+                             Self.recipient(contact), OutboxBody.send(text: fallback, buttons: []))
+                    detail["fallback"] = "true"
+                }
+            }
+        }
         let conversationID = conversation.id, channelID = conversation.channelID, verdictDetail = detail
         let handoff = handoffReason
-        commit(log, done: done) { journal in
+        commit(log, done: done) { [outcome, reply] journal in
             // The chain's own state (the count of unanswered messages) commits with the
             // outcome: one commit per message, and never one without the other.
             try outcome.save?()

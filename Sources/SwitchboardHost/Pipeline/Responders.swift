@@ -14,12 +14,16 @@ enum ResponderVerdict: Sendable, Equatable {
     case pass
     case reply(text: String, buttons: [String])
     case handoff(reason: String, text: String?)
+    /// An approved WhatsApp template (a plugin's `host->send_template`), checked against
+    /// the channel's templates when queued (`PluginTemplates`).
+    case template(name: String, language: String, parameters: [String])
 
     var name: String {
         switch self {
         case .pass: "pass"
         case .reply: "reply"
         case .handoff: "handoff"
+        case .template: "template"
         }
     }
 }

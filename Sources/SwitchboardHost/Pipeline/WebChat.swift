@@ -29,15 +29,17 @@ final class WebChat: Service, @unchecked Sendable {
     let name = "webchat"
     /// Each workspace's web chat channel; replaced by a reload (`replaceChannels`).
     private let liveChannels: Mutex<[WorkspaceID: ChannelID]>
-    private var channels: [WorkspaceID: ChannelID] { liveChannels.withLock { $0 } }
-    private let store: any Store
-    private let logger: Logger
+    var channels: [WorkspaceID: ChannelID] { liveChannels.withLock { $0 } }
+    let store: any Store
+    let logger: Logger
     private let metrics: PipelineMetrics
     private let onCommitted: @Sendable ([InboundJob]) -> Void
     private let settler: OutboxSettler
     /// How long a claim holds its entries (`outbox.lease_ms`), in seconds.
     private let lease: TimeInterval
     private let hub = Hub()
+    /// Where agents' attachments are, for `GET /chat/{workspace}/media/{id}` (WebChat+Media).
+    var mediaStore: MediaStore?
     /// The chat is public: each client address may post `postsPerSecond`, in bursts of
     /// `postBurst` (answered 429 beyond), so one abuser cannot fill the database. The
     /// table keeps the `maxTrackedAddresses` most recently seen addresses.
@@ -110,6 +112,7 @@ final class WebChat: Service, @unchecked Sendable {
     func addRoutes(to router: inout HTTPRouter) {
         router.post("/chat/{workspace}/messages") { [self] in receive($0) }
         router.get("/chat/{workspace}/events") { [self] in events($0) }
+        router.get("/chat/{workspace}/media/{id}") { [self] in media($0) }
     }
 
     static func isValidVisitor(_ v: String) -> Bool {
@@ -275,7 +278,7 @@ final class WebChat: Service, @unchecked Sendable {
     }
 
     static func json(_ m: Message) -> String {
-        "{\"id\":\(JSONText.quoted(m.id.rawValue)),\"direction\":\"\(m.direction.rawValue)\",\"text\":\(JSONText.quoted(m.text ?? "")),\"created_at\":\"\(RFC3339.string(m.createdAt))\"}"
+        "{\"id\":\(JSONText.quoted(m.id.rawValue)),\"direction\":\"\(m.direction.rawValue)\",\"kind\":\"\(m.kind.rawValue)\",\"text\":\(JSONText.quoted(m.text ?? "")),\"created_at\":\"\(RFC3339.string(m.createdAt))\"}"
     }
 
     // MARK: - Sender

@@ -26,6 +26,8 @@ final class WhatsAppIngress: @unchecked Sendable {
     private let metrics: PipelineMetrics
     private let phones = CachedPhoneNormalizer(capacity: 100_000)
     private let onCommitted: @Sendable ([InboundJob], Set<ChannelID>) -> Void
+    /// A verified webhook carried `message_template_status_update` changes (AgentTemplates).
+    var onTemplateStatus: (@Sendable ([UInt8]) -> Void)?
 
     init(config: LoadedConfig, live: LiveWorkspaces, store: any Store, logger: Logger, metrics: PipelineMetrics,
          onCommitted: @escaping @Sendable ([InboundJob], Set<ChannelID>) -> Void) {
@@ -91,6 +93,7 @@ final class WhatsAppIngress: @unchecked Sendable {
             }
         }
         for w in payload.warnings { logger.warn("webhook parsed with a warning", [LogKey.app: appID, "warning": w]) }
+        if payload.ignoredFields.contains("message_template_status_update") { onTemplateStatus?(request.body) }
         // The answer waits for the commit, but the server thread does not: the
         // connection is suspended until the store's completion gives the answer.
         let answer = HTTPDeferredResponse()

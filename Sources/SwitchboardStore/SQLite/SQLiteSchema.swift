@@ -421,6 +421,41 @@ enum SQLiteSchema {
                 created_at   INTEGER NOT NULL,
                 expires_at   INTEGER
             );
+        // Message templates of each WhatsApp channel's business account, as last synced
+        // from the Graph API (a cache of the provider's list: a sync replaces a
+        // channel's rows). Media files of messages: inbound media downloaded on arrival
+        // and agents' attachments, kept under the media folder by SHA-256 (the bytes
+        // are files, not rows); `deleted_at` marks a file removed by retention.
+        Migration(version: 13, name: "message templates and stored media", sql: """
+            CREATE TABLE message_templates (
+                channel_id        TEXT NOT NULL,
+                name              TEXT NOT NULL,
+                language          TEXT NOT NULL,
+                status            TEXT NOT NULL,
+                category          TEXT NOT NULL,
+                provider_id       TEXT,
+                body_text         TEXT NOT NULL,
+                header_parameters INTEGER NOT NULL,
+                body_parameters   INTEGER NOT NULL,
+                media_header      TEXT,
+                components_json   TEXT NOT NULL,
+                synced_at         INTEGER NOT NULL,
+                PRIMARY KEY (channel_id, name, language)
+            ) WITHOUT ROWID;
+            CREATE TABLE media_files (
+                workspace_id      TEXT NOT NULL REFERENCES workspaces(id),
+                message_id        TEXT NOT NULL,
+                sha256            TEXT NOT NULL,
+                mime_type         TEXT NOT NULL,
+                size              INTEGER NOT NULL,
+                filename          TEXT,
+                origin            TEXT NOT NULL,
+                created_at        INTEGER NOT NULL,
+                deleted_at        INTEGER,
+                PRIMARY KEY (workspace_id, message_id),
+                FOREIGN KEY (workspace_id, message_id) REFERENCES messages(workspace_id, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX media_files_by_age ON media_files(workspace_id, created_at);
             """),
     ]
 }

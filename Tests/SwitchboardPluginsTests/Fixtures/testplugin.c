@@ -47,6 +47,10 @@
  *   journal-bad     (1.3) bad journal and count calls; reply "event=<s> empty=<s>
  *                   fields=<s> value=<s> key=<s> many=<s> name=<s> neg=<s> nan=<s>
  *                   names=<s>" (many: the 17th event; names: the 65th counter name)
+ *   template        (1.4) reply "text first", then send_template("order_ready", "en_US",
+ *                   ["Ana", "#12"]): the template is the verdict
+ *   template-bad    (1.4) bad send_template calls; reply "name=<s> lang=<s> count=<s>
+ *                   empty=<s> newline=<s>"
  *   bogus-call      host->reply with a handle the host never gave: reply "status=<s>"
  *   err-redirect    point err->message at the plugin's own memory with a huge capacity
  *                   and length, and fail (the host must not read through them)
@@ -390,6 +394,26 @@ static sb_status t_handle(void *instance, const sb_message *m, sb_call *call, sb
         }
         int len = snprintf(buf, sizeof buf, "event=%d empty=%d fields=%d value=%d key=%d many=%d name=%d neg=%d nan=%d names=%d",
                            event, empty, fields, value, key, manyev, name, neg, nan, names);
+        return host->reply(call, (sb_str){buf, (size_t)len});
+    }
+#endif
+#if SWITCHBOARD_PLUGIN_ABI_MINOR >= 4
+    if (sb_str_eq_cstr(m->text, "template")) {
+        if (host->abi_minor < 4 || host->send_template == NULL) return host->reply(call, SB_STR("host has no templates"));
+        host->reply(call, SB_STR("text first"));
+        sb_str params[] = {SB_STR("Ana"), SB_STR("#12")};
+        return host->send_template(call, SB_STR("order_ready"), SB_STR("en_US"), params, 2);
+    }
+    if (sb_str_eq_cstr(m->text, "template-bad")) {
+        sb_str ok[] = {SB_STR("x")};
+        sb_str empty[] = {{"", 0}};
+        sb_str newline[] = {SB_STR("two\nlines")};
+        sb_status name = host->send_template(call, (sb_str){NULL, 0}, SB_STR("en_US"), ok, 1);
+        sb_status lang = host->send_template(call, SB_STR("order_ready"), (sb_str){NULL, 0}, ok, 1);
+        sb_status count = host->send_template(call, SB_STR("order_ready"), SB_STR("en_US"), ok, 17);
+        sb_status emptyp = host->send_template(call, SB_STR("order_ready"), SB_STR("en_US"), empty, 1);
+        sb_status nl = host->send_template(call, SB_STR("order_ready"), SB_STR("en_US"), newline, 1);
+        int len = snprintf(buf, sizeof buf, "name=%d lang=%d count=%d empty=%d newline=%d", name, lang, count, emptyp, nl);
         return host->reply(call, (sb_str){buf, (size_t)len});
     }
 #endif

@@ -122,7 +122,33 @@ let kitHandle: @convention(c) (
         if s == SB_OK { s = withSBStr(reason) { host.pointee.handoff(call, $0) } }
         if s != SB_OK { setError(err, "the host refused the handoff (status \(s))") }
         return s
+    case let .template(name, language, parameters):
+        guard host.pointee.abi_minor >= 4, let send = host.pointee.send_template else {
+            setError(err, "this host cannot send templates (ABI 1.\(host.pointee.abi_minor); send_template needs 1.4)")
+            return SB_ERR_PERMANENT
+        }
+        let s = withSBStr(name) { n in
+            withSBStr(language) { l in
+                withSBStrs(parameters) { p in send(call, n, l, p.baseAddress, p.count) }
+            }
+        }
+        if s != SB_OK { setError(err, "the host refused the template (status \(s)): a bad name, language or parameter") }
+        return s
     }
+}
+
+/// `strings` as sb_str values, valid during `body`.
+func withSBStrs<R>(_ strings: [String], _ body: (UnsafeBufferPointer<sb_str>) -> R) -> R {
+    let copies = strings.map { Array($0.utf8) }
+    var views: [sb_str] = []
+    func nest(_ i: Int) -> R {
+        if i == copies.count { return views.withUnsafeBufferPointer(body) }
+        return copies[i].withUnsafeBufferPointer { b in
+            views.append(sb_str(ptr: b.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, len: b.count))
+            return nest(i + 1)
+        }
+    }
+    return nest(0)
 }
 
 let kitDestroy: @convention(c) (UnsafeMutableRawPointer?) -> Void = { instance in

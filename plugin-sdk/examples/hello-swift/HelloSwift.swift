@@ -3,7 +3,9 @@
 // Replies to "hello" with the configured greeting and two quick-reply buttons, counts
 // greetings in the workspace's state, and mentions the customer's last message when
 // the conversation has one. Thanks the customer for a picture, with its size and type
-// (downloaded through the host: ABI 1.1). Everything else passes.
+// (downloaded through the host: ABI 1.1). With `ready_template` set, answers "is my order
+// ready?" with that approved WhatsApp template, the customer's name as {{1}} (ABI 1.4).
+// Everything else passes.
 //
 // Package.swift declares it as the dynamic library product `hello-swift`
 // (libhello-swift.so), module HelloSwiftPlugin: every Swift plugin needs its own module
@@ -14,11 +16,14 @@ import SwitchboardPluginKit
 struct HelloSwift: Responder {
     let context: PluginContext
     let greeting: String
+    /// An approved template of the channel ("order_ready", language en_US), or nil.
+    let readyTemplate: String?
 
     init(context: PluginContext, config: PluginConfig) throws {
-        try config.rejectUnknownKeys(["greeting"])
+        try config.rejectUnknownKeys(["greeting", "ready_template"])
         self.context = context
         greeting = try config.string("greeting") ?? "Hello! How can we help?"
+        readyTemplate = try config.string("ready_template")
     }
 
     func handle(_ message: IncomingMessage) throws -> Verdict {
@@ -27,7 +32,12 @@ struct HelloSwift: Responder {
             guard let picture = try message.media() else { return .pass }
             return .reply("Thanks for the picture (\(picture.bytes.count) bytes, \(picture.mimeType)).")
         }
-        guard message.text.trimmingCharacters(in: .whitespaces).lowercased() == "hello" else { return .pass }
+        let said = message.text.trimmingCharacters(in: .whitespaces).lowercased()
+        if let readyTemplate, said == "is my order ready?" {
+            return .template(name: readyTemplate, language: "en_US",
+                             parameters: [message.senderName.isEmpty ? "there" : message.senderName])
+        }
+        guard said == "hello" else { return .pass }
         // State is this workspace's only: the host bound the workspace at creation.
         let count = (try context.stateString("greetings")).flatMap { Int($0) } ?? 0
         try context.setState("greetings", String(count + 1))

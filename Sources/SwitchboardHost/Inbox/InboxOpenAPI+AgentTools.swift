@@ -1,0 +1,520 @@
+import Foundation
+
+/// The routes of templates and attachments in the OpenAPI document (docs/inbox-api.md),
+/// kept beside their handlers and merged into `InboxOpenAPI.baseDocument` (paths, responses and
+/// schemas are added; nothing of the base is replaced).
+extension InboxOpenAPI {
+    static let agentTools = #"""
+{
+  "paths": {
+    "/api/v1/conversations/{id}/templates": {
+      "get": {
+        "operationId": "listTemplates",
+        "summary": "The message templates of the conversation's WhatsApp channel (its business account, waba_id), as last synced; only approved ones without a media header can be sent",
+        "tags": [
+          "templates"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "conversation id",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "the templates, by name then language",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TemplateList"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "no credential, or a bad one",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "no such conversation in the caller's workspace (a record of another workspace is not found either)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/conversations/{id}/templates/sync": {
+      "post": {
+        "operationId": "syncTemplates",
+        "summary": "Read the channel's templates from the Graph API again (GET /{waba_id}/message_templates) and answer the new list; owners and admins only",
+        "tags": [
+          "templates"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "conversation id",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "the templates as now stored",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TemplateList"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "no credential, or a bad one",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "no such conversation in the caller's workspace (a record of another workspace is not found either)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "an agent (only owners and admins may sync, code forbidden), or a session request without a valid X-CSRF-Token",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "the channel has no waba_id (code no_templates)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "the Graph API did not give the list (code provider_error); the stored list is unchanged",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/conversations/{id}/template": {
+      "post": {
+        "operationId": "sendTemplate",
+        "summary": "Queue an approved template for the customer through the channel's outbox; allowed after the 24-hour window. Parameters are checked against the template before anything is stored",
+        "tags": [
+          "templates"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "conversation id",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TemplateSend"
+              }
+            }
+          }
+        },
+        "responses": {
+          "202": {
+            "description": "queued (kind template, text the rendered body)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Message"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "name or language missing, or the parameters do not fit the template (code invalid_parameters: count, empty, newline or tab); nothing stored, no provider call",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "no credential, or a bad one",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "no such conversation in the caller's workspace, or no such template on its channel (code template_not_found)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "a state-changing request with the session cookie but without a valid X-CSRF-Token",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "the template is not approved or has a media header (code template_not_approved), or the channel has no waba_id (code no_templates)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/conversations/{id}/attachments": {
+      "post": {
+        "operationId": "attach",
+        "summary": "Send an image or document: the file is the body, its MIME type the Content-Type. Checked (WhatsApp's types and size limits, the file's signature, the 24-hour window) before anything is stored or uploaded; then kept in the media store, uploaded to the Graph API's media endpoint and sent by id through the outbox",
+        "tags": [
+          "messages"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "conversation id",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "filename",
+            "in": "query",
+            "required": false,
+            "description": "the file's name, shown to the customer for a document",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "caption",
+            "in": "query",
+            "required": false,
+            "description": "a caption (at most 1024 characters)",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/octet-stream": {
+              "schema": {
+                "type": "string",
+                "format": "binary"
+              }
+            }
+          }
+        },
+        "responses": {
+          "202": {
+            "description": "queued (kind image or document)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Message"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "an empty file or a caption too long",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "no credential, or a bad one",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "no such conversation in the caller's workspace (a record of another workspace is not found either)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "a state-changing request with the session cookie but without a valid X-CSRF-Token",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "outside the 24-hour window (code outside_window), or not a WhatsApp channel (code unsupported_channel)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "larger than WhatsApp allows for the type (code media_too_large: 5 MB images, 100 MB documents), or than server.max_body_bytes",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "a type WhatsApp does not take as an attachment (code unsupported_media_type; the message lists those it takes), or bytes that are not the type claimed (code media_type_mismatch)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/messages/{id}/media": {
+      "get": {
+        "responses": {
+          "410": {
+            "description": "the file was deleted by the workspace's media_retention_days (code media_deleted)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "schemas": {
+      "Template": {
+        "type": "object",
+        "required": [
+          "name",
+          "language",
+          "status",
+          "category",
+          "body",
+          "header_parameters",
+          "body_parameters",
+          "unavailable"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "language": {
+            "type": "string",
+            "description": "e.g. en_US; must match exactly when sending"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "APPROVED",
+              "PENDING",
+              "REJECTED",
+              "PAUSED",
+              "DISABLED",
+              "IN_APPEAL",
+              "PENDING_DELETION",
+              "DELETED",
+              "ARCHIVED",
+              "LIMIT_EXCEEDED",
+              "UNKNOWN"
+            ]
+          },
+          "category": {
+            "type": "string"
+          },
+          "body": {
+            "type": "string",
+            "description": "the body text with its {{1}} placeholders"
+          },
+          "header_parameters": {
+            "type": "integer"
+          },
+          "body_parameters": {
+            "type": "integer"
+          },
+          "unavailable": {
+            "type": "string",
+            "nullable": true,
+            "description": "why it cannot be sent now; null when it can"
+          }
+        },
+        "additionalProperties": false
+      },
+      "TemplateList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Template"
+            }
+          }
+        },
+        "additionalProperties": false
+      },
+      "TemplateSend": {
+        "type": "object",
+        "required": [
+          "name",
+          "language"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "language": {
+            "type": "string"
+          },
+          "header": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "the header's {{1}}, when it has one"
+          },
+          "body": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "the body's {{1}}, {{2}}, ... in order"
+          }
+        }
+      }
+    }
+  }
+}
+"""#
+
+    /// `extra` merged into `base`, objects key by key (deep), other values from `extra`.
+    static func merged(_ base: String, _ extras: [String]) -> String {
+        guard var doc = (try? JSONSerialization.jsonObject(with: Data(base.utf8))) as? [String: Any] else { return base }
+        for extra in extras {
+            guard let more = (try? JSONSerialization.jsonObject(with: Data(extra.utf8))) as? [String: Any] else { continue }
+            doc = deepMerge(doc, more)
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys]) else { return base }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func deepMerge(_ a: [String: Any], _ b: [String: Any]) -> [String: Any] {
+        var out = a
+        for (k, v) in b {
+            if let left = out[k] as? [String: Any], let right = v as? [String: Any] { out[k] = deepMerge(left, right) } else { out[k] = v }
+        }
+        return out
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import SwitchboardChannels
+import SwitchboardCore
+import SwitchboardLog
+import SwitchboardStore
+
+/// Images and documents agents attach in the inbox. Checked before anything is stored or
+/// sent: a type WhatsApp takes (JPEG and PNG images; PDF, text and Office documents), its
+/// size limit (5 MB for images, 100 MB for documents, and the host's request limit), the
+/// bytes look like the type they claim (JPEG, PNG and PDF signatures), the customer's
+/// 24-hour window is open (an attachment is free-form; web chats have none, and show the
+/// file to their visitor). Then the file goes into the media
+/// store and the message, its media record and its outbox entry are written in one
+/// transaction; if that fails, a file this call created is removed again. The sender
+/// uploads the file to the Graph API's media endpoint and sends it by id
+/// (`OutboxContent.media`).
+struct AgentAttachments: Sendable {
+    let store: any Store
+    let media: MediaStore
+    let logger: Logger
+    /// Channels with WhatsApp's 24-hour window; and web chats, which show attachments to
+    /// their visitor (`GET /chat/{workspace}/media/{id}`) and have no window.
+    let whatsAppChannels: Set<ChannelID>
+    /// The web chat channels running now (they change with a reload).
+    var webChatChannels: @Sendable () -> Set<ChannelID> = { [] }
+    let notify: @Sendable (ChannelID) -> Void
+
+    struct Refusal: Error, CustomStringConvertible, Equatable {
+        enum Code: String, Sendable {
+            case notFound = "not_found", empty = "empty", unsupportedType = "unsupported_media_type"
+            case tooLarge = "media_too_large", mismatch = "media_type_mismatch", outsideWindow = "outside_window"
+            case unsupportedChannel = "unsupported_channel", badRequest = "bad_request"
+        }
+        let code: Code
+        let description: String
+    }
+
+    static func allowedTypes() -> [String] {
+        (Array(GraphAPIClient.OutboundMedia.image.keys) + Array(GraphAPIClient.OutboundMedia.document.keys)).sorted()
+    }
+
+    func attach(workspace: WorkspaceID, conversation id: ConversationID, bytes: [UInt8], mimeType rawType: String,
+                filename rawName: String?, caption rawCaption: String?, author: String, now: Date = Date()) throws -> Message {
+        let ws = store.workspace(workspace)
+        guard let conversation = try ws.conversations.get(id), let contact = try ws.contacts.get(conversation.contactID) else {
+            throw Refusal(code: .notFound, description: "conversation \(id) not found")
+        }
+        let mimeType = rawType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard let (kind, maxBytes) = GraphAPIClient.OutboundMedia.kind(of: mimeType) else {
+            throw Refusal(code: .unsupportedType, description: "WhatsApp does not take '\(mimeType.isEmpty ? "(no Content-Type)" : mimeType)' as an attachment; send one of: \(Self.allowedTypes().joined(separator: ", "))")
+        }
+        guard !bytes.isEmpty else { throw Refusal(code: .empty, description: "the file is empty") }
+        guard bytes.count <= maxBytes else {
+            throw Refusal(code: .tooLarge, description: "the \(kind) is \(bytes.count) bytes; WhatsApp takes \(mimeType) up to \(maxBytes) bytes (\(maxBytes >> 20) MB)")
+        }
+        if let why = Self.signatureMismatch(bytes, mimeType: mimeType) {
+            throw Refusal(code: .mismatch, description: why)
+        }
+        let caption = rawCaption?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        if let caption, caption.count > GraphAPIClient.OutboundMedia.captionCharacters {
+            throw Refusal(code: .badRequest, description: "the caption has \(caption.count) characters, WhatsApp allows \(GraphAPIClient.OutboundMedia.captionCharacters)")
+        }
+        let filename = Self.cleanFilename(rawName) ?? (kind == "image" ? nil : "document\(Self.extensionFor(mimeType))")
+
+        let webChat = webChatChannels().contains(conversation.channelID)
+        guard webChat || whatsAppChannels.contains(conversation.channelID) else {
+            throw Refusal(code: .unsupportedChannel, description: "attachments go to WhatsApp and web chat channels; channel \(conversation.channelID) is neither")
+        }
+        if !webChat, now.timeIntervalSince(conversation.lastInboundAt ?? .distantPast) > ChannelSender.serviceWindow {
+            throw Refusal(code: .outsideWindow,
+                          description: "the customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now")
+        }
+
+        let (sha256, created) = try media.put(bytes, workspace: workspace)
+        let path = try media.path(workspace: workspace, sha256: sha256)
+        let journal = Journal(logger: logger)
+        let message: Message
+        do {
+            message = try store.transaction {
+                let m = try ws.messages.insertOutbound(NewOutboundMessage(
+                    conversationID: id, kind: kind == "image" ? .image : .document, text: caption ?? filename,
+                    payloadJSON: OutboxBody.encode(["author": author, "sha256": sha256, "mime_type": mimeType,
+                                                    "filename": filename ?? ""])))
+                try ws.media.insert(StoredMedia(messageID: m.id, sha256: sha256, mimeType: mimeType, size: bytes.count,
+                                                filename: filename, origin: .upload))
+                _ = try ws.queue.enqueueOutbox(NewOutboxItem(
+                    conversationID: id, messageID: m.id, channelID: conversation.channelID,
+                    recipient: ResponderWorkers.recipient(contact), kind: .send,
+                    bodyJSON: OutboxContent.media(.init(kind: kind, mimeType: mimeType, sha256: sha256, path: path,
+                                                        filename: filename, caption: caption)).json,
+                    receivedAt: nil))
+                try journal.record(ws, .queued, conversation: id, message: m.id, channel: conversation.channelID,
+                                   ["author": author, "media": kind, "mime_type": mimeType, "size": String(bytes.count)])
+                return m
+            }
+        } catch {
+            journal.discard()
+            if created {
+                do { try media.removeIfUnreferenced(workspace: workspace, sha256: sha256, media: ws.media) } catch {
+                    logger.warn("an attachment's file was left in the media store after its message was not stored", [
+                        LogKey.workspace: workspace.rawValue, "sha256": sha256, LogKey.error: "\(error)"])
+                }
+            }
+            throw error
+        }
+        journal.flush()
+        notify(conversation.channelID)
+        return message
+    }
+
+    /// A reason when the bytes are plainly not the claimed type (JPEG, PNG and PDF have
+    /// signatures; other documents are taken as declared).
+    static func signatureMismatch(_ bytes: [UInt8], mimeType: String) -> String? {
+        let expected: [UInt8]
+        switch mimeType {
+        case "image/jpeg": expected = [0xFF, 0xD8, 0xFF]
+        case "image/png": expected = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        case "application/pdf": expected = Array("%PDF-".utf8)
+        default: return nil
+        }
+        guard bytes.starts(with: expected) else {
+            return "the file is not a \(mimeType) (its first bytes are not a \(mimeType) signature); choose the right file or type"
+        }
+        return nil
+    }
+
+    /// The last path component, without control characters, at most 200 characters.
+    static func cleanFilename(_ raw: String?) -> String? {
+        guard let raw else { return nil }
+        let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let clean = String(last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
+            .trimmingCharacters(in: .whitespaces)
+        guard !clean.isEmpty, clean != ".", clean != ".." else { return nil }
+        return String(clean.prefix(200))
+    }
+
+    static func extensionFor(_ mime: String) -> String {
+        switch mime {
+        case "application/pdf": ".pdf"
+        case "text/plain": ".txt"
+        default: ""
+        }
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import SwitchboardChannels
+import SwitchboardConfig
+import SwitchboardCore
+import SwitchboardLog
+import SwitchboardStore
+
+extension Pipeline {
+    /// Templates (channels with a `waba_id`), attachments and the media store, built from
+    /// the config beside the senders.
+    static func agentTools(_ config: LoadedConfig, store: any Store, logger: Logger, senders: [ChannelID: ChannelSender],
+                           webChatChannels: @escaping @Sendable () -> Set<ChannelID>, notify: @escaping @Sendable (ChannelID) -> Void) -> (AgentTemplates, AgentAttachments, MediaStore) {
+        var templateChannels: [ChannelID: (wabaID: String, client: GraphAPIClient.Configuration)] = [:]
+        for c in config.host.channels where c.type == .whatsapp {
+            if let waba = c.wabaID, let sender = senders[c.id] { templateChannels[c.id] = (waba, sender.clientConfiguration) }
+        }
+        let databasePath: String? = if case .sqlite(let path, _) = config.host.storage { path } else { nil }
+        let media = MediaStore(root: MediaStore.root(configured: config.host.media.dir, databasePath: databasePath))
+        return (AgentTemplates(store: store, logger: logger, channels: templateChannels, notify: notify),
+                AgentAttachments(store: store, media: media, logger: logger, whatsAppChannels: Set(senders.keys),
+                                 webChatChannels: webChatChannels, notify: notify),
+                media)
+    }
+}
+
+/// A function set after the pipeline is built (the host's media pool comes later), called
+/// by the ingress after each commit.
+final class ArrivalHook: @unchecked Sendable {
+    private let lock = NSLock()
+    private var body: (@Sendable ([InboundJob]) -> Void)?
+
+    func set(_ body: @escaping @Sendable ([InboundJob]) -> Void) {
+        lock.withLock { self.body = body }
+    }
+
+    func call(_ jobs: [InboundJob]) {
+        lock.withLock { body }?(jobs)
+    }
+}

@@ -1,0 +1,226 @@
+// Templates and media in the inbox, on top of inbox.js (its `hooks` and `tools`):
+// - media of a message: images inline (a thumbnail linking to the file), audio and video
+//   with a player, documents as a download link, all from GET /api/v1/messages/{id}/media
+//   (same origin, served with a sandbox CSP and nosniff);
+// - Attach: an image or document for the customer (POST /conversations/{id}/attachments);
+//   the server checks WhatsApp's types and size limits and says why it refuses;
+// - Template: after the customer's 24-hour window has closed, WhatsApp takes only an approved
+//   template; the panel lists the channel's templates and asks for their parameters
+//   (POST /conversations/{id}/template).
+// Same rules as inbox.js: text only ever as text, the CSRF token with every change.
+(() => {
+  'use strict';
+
+  const inbox = window.SwitchboardInbox;
+  if (!inbox || !inbox.hooks || !inbox.tools) return;
+  const { api, el, setText } = inbox.tools;
+  const $ = (id) => document.getElementById(id);
+  const WINDOW_MS = 24 * 3600 * 1000;
+  const ACCEPT = ['image/jpeg', 'image/png', 'application/pdf', 'text/plain', 'application/msword',
+    'application/vnd.ms-excel', 'application/vnd.ms-powerpoint',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/vnd.openxmlformats-officedocument.presentationml.presentation'];
+
+  let templates = [];        // of the open conversation's channel
+  let templatesFor = null;   // the conversation they were loaded for
+
+  // ---- Media of a message
+
+  function mediaURL(message) { return `/api/v1/messages/${encodeURIComponent(message.id)}/media`; }
+
+  function decorate(li, message) {
+    const kind = message.kind;
+    if (!['image', 'sticker', 'audio', 'video', 'document'].includes(kind)) return;
+    const url = mediaURL(message);
+    const from = message.direction === 'inbound' ? 'from the customer' : 'sent';
+    let node;
+    if (kind === 'image' || kind === 'sticker') {
+      const img = el('img', { class: 'msg-image', src: url, alt: message.text ? `Image ${from}: ${message.text}` : `Image ${from}`, loading: 'lazy' });
+      img.addEventListener('error', () => img.replaceWith(el('span', { class: 'msg-media-gone' }, 'The image is not available (deleted or expired).')));
+      node = el('a', { class: 'msg-media', href: url, target: '_blank', rel: 'noopener' }, img);
+    } else if (kind === 'audio') {
+      node = el('audio', { class: 'msg-media', controls: true, preload: 'none', src: url, 'aria-label': `Voice note or audio ${from}` });
+    } else if (kind === 'video') {
+      node = el('video', { class: 'msg-media msg-video', controls: true, preload: 'none', src: url, 'aria-label': `Video ${from}` });
+    } else {
+      node = el('a', { class: 'msg-media msg-document', href: url, download: message.text || 'document' },
+        `Download ${message.text || 'document'}`);
+    }
+    // The media goes above its caption; a document's name is in its link already.
+    const text = li.querySelector('.msg-text');
+    li.insertBefore(node, text);
+    if (text && (kind === 'document' || text.classList.contains('msg-kind'))) text.remove();
+  }
+
+  // ---- Composer: attach, template
+
+  function windowClosed(conversation) {
+    if (!conversation || (conversation.channel || '').startsWith('web')) return false;
+    const last = conversation.last_inbound_at ? Date.parse(conversation.last_inbound_at) : 0;
+    return Date.now() - last > WINDOW_MS;
+  }
+
+  function buildComposer() {
+    const row = document.querySelector('#composer .composer-row');
+    if (!row || $('composer-attach')) return;
+    const file = el('input', { id: 'composer-file', type: 'file', class: 'visually-hidden', tabindex: '-1',
+      'aria-hidden': 'true', accept: ACCEPT.join(',') });
+    const attach = el('button', { id: 'composer-attach', type: 'button', class: 'secondary', title: 'Attach an image or a document' }, 'Attach');
+    const template = el('button', { id: 'composer-template', type: 'button', class: 'secondary', 'aria-expanded': 'false',
+      'aria-controls': 'template-panel' }, 'Template');
+    row.append(file, attach, template);
+    attach.addEventListener('click', () => file.click());
+    file.addEventListener('change', () => { if (file.files[0]) upload(file.files[0]); file.value = ''; });
+    template.addEventListener('click', () => togglePanel());
+
+    const panel = el('div', { id: 'template-panel', class: 'template-panel', role: 'region', 'aria-label': 'Send a template', hidden: true },
+      el('p', { id: 'template-hint', class: 'hint' }),
+      el('label', { for: 'template-select' }, 'Template'),
+      el('select', { id: 'template-select' }),
+      el('p', { id: 'template-preview', class: 'template-preview' }),
+      el('div', { id: 'template-params', class: 'template-params' }),
+      el('p', { id: 'template-error', class: 'error', role: 'alert' }),
+      el('div', { class: 'template-actions' },
+        el('button', { id: 'template-send', type: 'button' }, 'Send template'),
+        el('button', { id: 'template-close', type: 'button', class: 'secondary' }, 'Close')));
+    $('composer').prepend(panel);
+    $('template-select').addEventListener('change', showTemplate);
+    $('template-send').addEventListener('click', sendTemplate);
+    $('template-close').addEventListener('click', () => togglePanel(false));
+    panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.stopPropagation(); togglePanel(false); } });
+  }
+
+  async function togglePanel(open) {
+    const panel = $('template-panel');
+    const show = open === undefined ? panel.hidden : open;
+    panel.hidden = !show;
+    $('composer-template').setAttribute('aria-expanded', String(show));
+    if (show) {
+      await loadTemplates();
+      $('template-select').focus();
+    }
+  }
+
+  async function loadTemplates() {
+    const id = inbox.tools.openId();
+    if (!id) return;
+    setText('template-error', '');
+    if (templatesFor !== id) {
+      try {
+        templates = (await api('GET', `/conversations/${encodeURIComponent(id)}/templates`)).items || [];
+        templatesFor = id;
+      } catch (e) {
+        templates = [];
+        setText('template-error', e.status === 409 || e.status === 404 ? `No templates: ${e.message}` : e.message);
+      }
+    }
+    const select = $('template-select');
+    const usable = templates.filter((t) => !t.unavailable);
+    select.replaceChildren(...usable.map((t, i) => el('option', { value: String(i) }, `${t.name} (${t.language}) · ${t.category.toLowerCase()}`)));
+    select.dataset.count = String(usable.length);
+    if (!usable.length && !$('template-error').textContent) setText('template-error', 'This channel has no approved template to send.');
+    showTemplate();
+  }
+
+  function selected() {
+    const usable = templates.filter((t) => !t.unavailable);
+    return usable[Number($('template-select').value)] || null;
+  }
+
+  function showTemplate() {
+    const t = selected();
+    setText('template-preview', t ? t.body : '');
+    const fields = [];
+    if (t) {
+      for (let i = 1; i <= t.header_parameters; i++) fields.push(['header', i]);
+      for (let i = 1; i <= t.body_parameters; i++) fields.push(['body', i]);
+    }
+    $('template-params').replaceChildren(...fields.map(([part, i]) => {
+      const id = `template-${part}-${i}`;
+      return el('div', { class: 'template-param' },
+        el('label', { for: id }, part === 'header' ? `Header {{${i}}}` : `{{${i}}}`),
+        el('input', { id, type: 'text', 'data-part': part, required: true, maxlength: '1024', autocomplete: 'off' }));
+    }));
+    $('template-send').disabled = !t;
+  }
+
+  async function sendTemplate() {
+    const t = selected();
+    const id = inbox.tools.openId();
+    if (!t || !id) return;
+    const inputs = [...$('template-params').querySelectorAll('input')];
+    const empty = inputs.find((i) => !i.value.trim());
+    if (empty) {
+      setText('template-error', `Fill in ${empty.labels[0].textContent} first: WhatsApp refuses a template with an empty parameter.`);
+      empty.focus();
+      return;
+    }
+    const body = { name: t.name, language: t.language,
+      header: inputs.filter((i) => i.dataset.part === 'header').map((i) => i.value),
+      body: inputs.filter((i) => i.dataset.part === 'body').map((i) => i.value) };
+    $('template-send').disabled = true;
+    setText('template-error', '');
+    try {
+      await api('POST', `/conversations/${encodeURIComponent(id)}/template`, body);
+      togglePanel(false);
+      setText('composer-error', '');
+      $('composer-error').classList.remove('window-error');
+      inbox.tools.reload();
+    } catch (e) {
+      if (e.status !== 401) setText('template-error', `Not sent: ${e.message}`);
+    } finally {
+      $('template-send').disabled = false;
+    }
+  }
+
+  async function upload(file) {
+    const id = inbox.tools.openId();
+    if (!id) return;
+    setText('composer-error', '');
+    const caption = $('composer-text').value.trim();
+    const query = new URLSearchParams({ filename: file.name });
+    if (caption && !$('note-toggle').checked) query.set('caption', caption);
+    const headers = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' };
+    const csrf = inbox.tools.csrf();
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+    $('composer-attach').disabled = true;
+    try {
+      const res = await fetch(`/api/v1/conversations/${encodeURIComponent(id)}/attachments?${query}`, {
+        method: 'POST', headers, body: file, credentials: 'same-origin', cache: 'no-store' });
+      if (!res.ok) {
+        let message = `The server answered ${res.status}.`;
+        try { message = (await res.json()).error || message; } catch (e) { /* not JSON */ }
+        if (res.status === 413 && !message.includes('WhatsApp')) message = `The file is too large for this server (${message}).`;
+        setText('composer-error', `Not sent: ${message}`);
+        return;
+      }
+      if (query.has('caption')) $('composer-text').value = '';
+      inbox.tools.reload();
+    } catch (e) {
+      setText('composer-error', 'Not sent: the server cannot be reached.');
+    } finally {
+      $('composer-attach').disabled = false;
+    }
+  }
+
+  /** After each thread render: templates are offered when the window is closed. */
+  function thread(answer) {
+    buildComposer();
+    const closed = windowClosed(answer.conversation);
+    const button = $('composer-template');
+    button.classList.toggle('template-needed', closed);
+    $('composer-attach').hidden = closed;
+    setText('template-hint', closed
+      ? 'The customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now.'
+      : 'Approved templates can be sent at any time.');
+    if (templatesFor !== answer.conversation.id) { templatesFor = null; if (!$('template-panel').hidden) loadTemplates(); }
+  }
+
+  inbox.hooks.decorate = decorate;
+  inbox.hooks.thread = thread;
+  inbox.hooks.outsideWindow = () => togglePanel(true);
+
+  const css = el('link', { rel: 'stylesheet', href: '/inbox/inbox-tools.css' });
+  document.head.append(css);
+})();
