@@ -54,8 +54,13 @@ final class Pipeline: @unchecked Sendable {
         }
         let whatsAppChannels = Set(senders.keys)
         agentReplies = AgentReplies(store: store, logger: logger, windowedChannels: whatsAppChannels, notify: notify)
+        // Replies for WhatsApp senders are claimed in the worker's transaction and handed
+        // over in memory (the web chat claims its own).
+        let handover = ResponderWorkers.ReplyHandover(
+            lease: { channel in allSenders[channel].flatMap { $0.takesHandover ? $0.leaseSeconds : nil } },
+            handOver: { entry in allSenders[entry.channelID]?.handOver(entry) })
         workers = ResponderWorkers(store: store, logger: logger, workspaces: config.workspaces, responders: responders,
-                                   workers: workerCount, onOutbox: notify)
+                                   workers: workerCount, onOutbox: notify, handover: handover)
         let workers = self.workers
         workersRef.withLock { $0 = workers }
         ingress = WhatsAppIngress(config: config, routing: routing, store: store, logger: logger, metrics: metrics) { jobs, channels in
