@@ -9,6 +9,14 @@ public protocol QueueRepository: Sendable {
     func completeInbound(_ jobID: Int64) throws
     /// Adds a provider call to the outbox, due now.
     func enqueueOutbox(_ new: NewOutboxItem) throws -> OutboxItem
+    /// Adds a provider call to the outbox, claimed at once for the caller when it is the
+    /// oldest entry of its conversation: `sending`, claim 1, leased for `lease` seconds,
+    /// with the conversation's last inbound time read as a claim reads it. For a sender
+    /// that takes the entry from memory once the caller's transaction commits, instead of
+    /// claiming it with a write of its own. Behind an older entry of its conversation it
+    /// is queued as `enqueueOutbox(_:)` queues it (returned `queued`), for a claim to take
+    /// in order.
+    func enqueueOutbox(_ new: NewOutboxItem, claimFor lease: TimeInterval) throws -> OutboxItem
     /// The call went through (or failed for good): the entry leaves the outbox, whichever
     /// claim holds it (the outcome is the message's, not the claim's). The message row
     /// keeps the outcome.
@@ -69,6 +77,9 @@ public protocol QueueStore: Sendable {
     func claimOutbox(channel: ChannelID, now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxItem]
     /// When the next claimable entry of `channel` (the oldest of its conversation) is due.
     func nextOutboxDue(channel: ChannelID) throws -> Date?
+    /// Whether `channel` has entries in `queued`, due or not, claimable or behind an
+    /// older entry of their conversation: what a claim could take now or later.
+    func hasQueuedOutbox(channel: ChannelID) throws -> Bool
     /// Puts entries left `sending` by a process that died back to `queued`. Returns how
     /// many. Run at start-up by a host that is the only one on its database (SQLite), so
     /// that a restart need not wait for the leases of the process that died; with

@@ -186,4 +186,32 @@ import SwitchboardTestSupport
         #expect(h.graph.wait(timeout: .seconds(20)) { $0.acceptedSends.filter { $0.to == customer }.count >= 2 })
         #expect(replies(h, to: customer) == ["Reply A", "Reply B"])
     }
+
+    @Test func aReplyWhoseMessageIsErasedWhileInFlightIsDroppedNotRetriedAndTheConversationGoesOn() throws {
+        let h = try harness()
+        try h.start()
+        let db = try database(h)
+        let customer = "2348031110005"
+        h.graph.setHeld(true)
+        #expect(try h.post([h.text("alpha", from: customer)]).status == 200)
+        #expect(h.graph.wait(timeout: .seconds(10)) { $0.sends.contains { $0.to == customer } })
+        // Erased while the provider call is in flight, as an erase of the customer's data
+        // would: the outbox entry and the message.
+        let message = try #require(try db.value("SELECT message_id FROM outbox LIMIT 1"))
+        try db.execute("DELETE FROM outbox; DELETE FROM messages WHERE id = '\(message)';")
+        h.graph.setHeld(false)
+        let dropped = try h.host.waitForLog(timeout: 10) {
+            $0["message"] as? String == "outbox entry's message no longer exists; its outcome is dropped"
+        }
+        #expect(dropped["message_id"] as? String == message)
+        #expect(dropped["level"] as? String == "error")
+        // The customer's next message is answered; the dropped outcome is not retried.
+        #expect(try h.post([h.text("bravo", from: customer)]).status == 200)
+        #expect(h.graph.wait(timeout: .seconds(10)) { $0.acceptedSends.filter { $0.to == customer }.count >= 2 })
+        #expect(replies(h, to: customer) == ["Reply A", "Reply B"])
+        let metrics = try h.host.metricsClient.get("/metrics").text
+        #expect(metrics.contains("switchboard_outbox_settles_dropped_total{channel=\"wa-main\",outcome=\"sent\"} 1"))
+        #expect(metrics.contains("switchboard_outbox_unsettled 0"))
+        #expect(logged(h, "outbox entry not settled; trying again").isEmpty)
+    }
 }

@@ -23,6 +23,10 @@ import SwitchboardStore
 /// are uncommitted: the duplicate window of a crash is at most 4 messages per lane (32
 /// per channel), in practice one, since a Graph API call takes longer than a commit. Rate
 /// limits, the breaker and the channel state are shared by the lanes.
+///
+/// A reply a responder worker claimed in its own transaction is handed over in memory
+/// (`handOver`) and sent by the next free lane without a claim; lanes claim from the
+/// store only while it may hold queued entries, and once a second (`SenderHandover`).
 final class ChannelSender: Service, @unchecked Sendable {
     let name: String
     let channel: ChannelID
@@ -59,8 +63,37 @@ final class ChannelSender: Service, @unchecked Sendable {
     private var mayHaveScheduled = true
     private var scheduledGeneration = 0
     private var rng = SystemRandomNumberGenerator()
+    /// Replies claimed for this sender in their worker's transaction, and when lanes
+    /// claim from the store.
+    private let handover = SenderHandover()
 
     var state: ChannelState { shared.withLock { _state } }
+
+    /// How long a claim holds its entries, for a worker that claims its reply for this
+    /// sender (`outbox.lease_ms`).
+    var leaseSeconds: TimeInterval { lease }
+
+    /// Whether a worker should claim its reply for this sender and hand it over: the
+    /// sender is running, may send, its breaker is closed, and fewer than
+    /// `SenderHandover.limit` replies wait for a lane.
+    var takesHandover: Bool {
+        guard !isStopping, handover.count < SenderHandover.limit else { return false }
+        return shared.withLock { _state.maySend && breaker.state == .closed }
+    }
+
+    /// A reply claimed for this sender in a committed transaction: the next free lane
+    /// sends it. Quick (the store's completion thread calls it). Once the sender is
+    /// stopping, the entry goes back to the queue instead.
+    func handOver(_ item: OutboxItem) {
+        guard handover.add(item) else {
+            _ = settler.settleQueued(item, .requeue(at: Date(), error: nil))
+            return
+        }
+        cond.lock()
+        wakeups += 1
+        cond.unlock()
+        cond.signal()
+    }
 
     init(channel: ChannelConfig, app: WhatsAppAppConfig, outbox: HostConfig.Outbox, store: any Store, logger: Logger,
          metrics: PipelineMetrics, settler: OutboxSettler? = nil, lanes: Int = 8) {
@@ -98,6 +131,7 @@ final class ChannelSender: Service, @unchecked Sendable {
 
     /// New entries were committed for this channel.
     func notify() {
+        handover.storeChanged()
         cond.lock()
         wakeups += 1
         cond.signal()
@@ -112,6 +146,8 @@ final class ChannelSender: Service, @unchecked Sendable {
             _ = cond.wait(until: Date(timeIntervalSinceNow: 0.05))
         }
         cond.unlock()
+        // Replies handed over that no lane took go back to the queue.
+        release(handover.drain(close: true))
         setState(.shutdown)
     }
 
@@ -120,10 +156,10 @@ final class ChannelSender: Service, @unchecked Sendable {
         return stopping
     }
 
-    /// Sleeps until `date`, a notification, or a stop.
+    /// Sleeps until `date`, a notification, a reply handed over, or a stop.
     private func wait(until date: Date) {
         cond.lock()
-        if !stopping && wakeups == 0 { _ = cond.wait(until: date) }
+        if !stopping && wakeups == 0 && handover.isEmpty { _ = cond.wait(until: date) }
         wakeups = 0
         cond.unlock()
     }
@@ -182,18 +218,35 @@ final class ChannelSender: Service, @unchecked Sendable {
                 client = GraphAPIClient(configuration: configuration, logger: logger)
             }
             if !state.maySend {
+                release(handover.drain())
                 wait(until: Date(timeIntervalSinceNow: 5))
                 continue
             }
             var limit = 8
             switch shared.withLock({ breaker.decide(now: .now) }) {
             case .reject(let until):
+                release(handover.drain())
                 wait(until: Date(timeIntervalSinceNow: (until - .now).inSeconds))
                 continue
             case .probe:
                 limit = 1
             case .allow:
                 break
+            }
+            // A reply handed over first: it is claimed already, and waits for nothing.
+            let (handed, expired) = handover.take()
+            if !expired.isEmpty {
+                logger.warn("replies handed over outlived their lease before a lane took them; a claim takes them again",
+                            ["entries": String(expired.count)])
+            }
+            if let handed {
+                lane.waitForRoom()
+                handle(handed, client, lane)
+                if limit == 1 { continue }
+            }
+            guard let generation = handover.claimDue() else {
+                if handed == nil { idle(lane) }
+                continue
             }
             let items: [OutboxItem]
             do {
@@ -203,16 +256,11 @@ final class ChannelSender: Service, @unchecked Sendable {
                 wait(until: Date(timeIntervalSinceNow: 1))
                 continue
             }
+            if items.count < limit {
+                handover.claimed(generation: generation, queuedLeft: (try? store.queue.hasQueuedOutbox(channel: channel)) ?? true)
+            }
             if items.isEmpty {
-                var next: Date?
-                let (look, generation) = shared.withLock { (mayHaveScheduled, scheduledGeneration) }
-                if look {
-                    next = (try? store.queue.nextOutboxDue(channel: channel)) ?? nil
-                    if next == nil {
-                        shared.withLock { if scheduledGeneration == generation { mayHaveScheduled = false } }
-                    }
-                }
-                wait(until: min(next ?? .distantFuture, Date(timeIntervalSinceNow: 1)))
+                if handed == nil { idle(lane) }
                 continue
             }
             for (i, item) in items.enumerated() {
@@ -232,6 +280,21 @@ final class ChannelSender: Service, @unchecked Sendable {
         cond.unlock()
     }
 
+    /// Nothing to send: sleeps until the next scheduled entry is due, a claim is due by
+    /// the timer, or something wakes the lanes.
+    private func idle(_ lane: Lane) {
+        var next: Date?
+        let (look, generation) = shared.withLock { (mayHaveScheduled, scheduledGeneration) }
+        if look {
+            next = (try? store.queue.nextOutboxDue(channel: channel)) ?? nil
+            if next == nil {
+                shared.withLock { if scheduledGeneration == generation { mayHaveScheduled = false } }
+            }
+        }
+        let timer = Date(timeIntervalSinceNow: max(0.001, handover.untilTimerClaim().inSeconds))
+        wait(until: min(next ?? .distantFuture, timer))
+    }
+
     /// An entry is about to be scheduled for later (set before the write, so that a lane
     /// finding nothing due after it commits reads the next due time).
     private func markScheduled() {
@@ -239,10 +302,12 @@ final class ChannelSender: Service, @unchecked Sendable {
             mayHaveScheduled = true
             scheduledGeneration += 1
         }
+        handover.storeChanged()
     }
 
     private func release(_ items: [OutboxItem]) {
         for item in items { settler.settle(item, .requeue(at: Date(), error: nil)) }
+        if !items.isEmpty { handover.storeChanged() }
     }
 
     // MARK: - One entry

@@ -24,6 +24,11 @@ import SwitchboardStore
 /// the send without it): the `sent` event carries `provider_id_collision` and the
 /// collision is counted (`switchboard_provider_id_collisions_total`).
 ///
+/// A sent or failed outcome for a message that no longer exists (erased while its reply
+/// was in flight) is not retried: there is nothing left to record it on. The entry leaves
+/// the outbox if it is still there, nothing is journalled, and the drop is logged at
+/// error level and counted (`switchboard_outbox_settles_dropped_total`).
+///
 /// Threading: `settle` from any thread; retries run on the settler's own queue.
 final class OutboxSettler: Service, @unchecked Sendable {
     let name = "outbox-settler"
@@ -168,7 +173,15 @@ final class OutboxSettler: Service, @unchecked Sendable {
     }
 
     private final class ResultBox: @unchecked Sendable {
-        var value: (Settled, ProviderIDCollision?) = (Settled(message: nil, applied: true), nil)
+        var value = Written(settled: Settled(message: nil, applied: true))
+    }
+
+    /// What one attempt wrote, for `committed`.
+    private struct Written {
+        let settled: Settled
+        var collision: ProviderIDCollision?
+        /// The message was gone: nothing recorded, the entry dropped.
+        var messageGone = false
     }
 
     // MARK: - One attempt
@@ -188,12 +201,24 @@ final class OutboxSettler: Service, @unchecked Sendable {
     }
 
     /// The writes of a settlement, inside the caller's transaction.
-    private func write(_ item: OutboxItem, _ outcome: Outcome, _ journal: Journal) throws -> (Settled, ProviderIDCollision?) {
+    private func write(_ item: OutboxItem, _ outcome: Outcome, _ journal: Journal) throws -> Written {
         let ws = store.workspace(item.workspaceID)
+        /// `recordSend`, or nil when the message is gone (it throws before writing
+        /// anything, so the transaction goes on): the entry just leaves the outbox.
+        func recordSend(_ status: DeliveryStatus, _ providerMessageID: String?, _ code: String?, _ title: String?) throws -> StatusUpdate? {
+            do {
+                return try ws.messages.recordSend(item.messageID, status: status, providerMessageID: providerMessageID,
+                                                  errorCode: code, errorTitle: title)
+            } catch let error as StoreError where error.code == .notFound {
+                try ws.queue.finishOutbox(item.id)
+                return nil
+            }
+        }
         switch outcome {
         case .sent(let providerMessageID, var detail):
-            let update = try ws.messages.recordSend(item.messageID, status: .sent, providerMessageID: providerMessageID,
-                                                    errorCode: nil, errorTitle: nil)
+            guard let update = try recordSend(.sent, providerMessageID, nil, nil) else {
+                return Written(settled: Settled(message: nil, applied: true), messageGone: true)
+            }
             try ws.queue.finishOutbox(item.id)
             if let collision = update.collision {
                 detail["provider_id_collision"] = collision.providerMessageID
@@ -201,36 +226,43 @@ final class OutboxSettler: Service, @unchecked Sendable {
             }
             try journal.record(ws, .sent, conversation: item.conversationID, message: item.messageID,
                                channel: item.channelID, level: update.collision == nil ? .info : .warn, detail)
-            return (Settled(message: update.message, applied: true), update.collision)
+            return Written(settled: Settled(message: update.message, applied: true), collision: update.collision)
         case .retry(let attempts, let at, let error, let detail):
             let applied = try ws.queue.retryOutbox(item.id, claim: item.claim, attempts: attempts, nextAttemptAt: at, error: error)
             if applied, let detail {
                 try journal.record(ws, .retryScheduled, conversation: item.conversationID, message: item.messageID,
                                    channel: item.channelID, level: .warn, detail)
             }
-            return (Settled(message: nil, applied: applied), nil)
+            return Written(settled: Settled(message: nil, applied: applied))
         case .failed(let code, let title, let detail):
-            let update = try ws.messages.recordSend(item.messageID, status: .failed, providerMessageID: nil,
-                                                    errorCode: code, errorTitle: title)
+            guard let update = try recordSend(.failed, nil, code, title) else {
+                return Written(settled: Settled(message: nil, applied: true), messageGone: true)
+            }
             try ws.queue.finishOutbox(item.id)
             try journal.record(ws, .failed, conversation: item.conversationID, message: item.messageID,
                                channel: item.channelID, level: .warn, detail)
-            return (Settled(message: update.message, applied: true), nil)
+            return Written(settled: Settled(message: update.message, applied: true))
         case .requeue(let at, let error):
             let applied = try ws.queue.retryOutbox(item.id, claim: item.claim, attempts: item.attempts, nextAttemptAt: at,
                                                    error: error ?? item.lastError ?? "")
-            return (Settled(message: nil, applied: applied), nil)
+            return Written(settled: Settled(message: nil, applied: applied))
         case .done:
             try ws.queue.finishOutbox(item.id)
-            return (Settled(message: nil, applied: true), nil)
+            return Written(settled: Settled(message: nil, applied: true))
         }
     }
 
     private func committed(_ item: OutboxItem, _ outcome: Outcome, _ journal: Journal,
-                           _ result: (Settled, ProviderIDCollision?), attempt: Int,
+                           _ result: Written, attempt: Int,
                            then: (@Sendable (Settled) -> Void)?) {
         journal.flush()
         let channel = item.channelID.rawValue, workspace = item.workspaceID.rawValue
+        if result.messageGone {
+            metrics.settlesDropped.labels(channel, outcome.label).increment()
+            logger.error("outbox entry's message no longer exists; its outcome is dropped", [
+                LogKey.workspace: workspace, LogKey.conversation: item.conversationID.rawValue,
+                LogKey.message: item.messageID.rawValue, LogKey.channel: channel, "outcome": outcome.label])
+        }
         switch outcome {
         case .sent:
             metrics.sent.labels(channel, workspace).increment()
@@ -238,17 +270,17 @@ final class OutboxSettler: Service, @unchecked Sendable {
                 metrics.replyLatency.labels(channel).observe(Date().timeIntervalSince(received))
             }
         case .failed: metrics.failed.labels(channel, workspace).increment()
-        case .retry(_, _, _, .some) where result.0.applied: metrics.retries.labels(channel, workspace).increment()
+        case .retry(_, _, _, .some) where result.settled.applied: metrics.retries.labels(channel, workspace).increment()
         default: break
         }
-        if let collision = result.1 {
+        if let collision = result.collision {
             metrics.providerIDCollisions.labels(channel, workspace).increment()
             var fields = [LogKey.workspace: workspace, LogKey.message: item.messageID.rawValue, LogKey.channel: channel,
                           "provider_message_id": collision.providerMessageID]
             if let holder = collision.heldBy { fields["held_by"] = holder.rawValue }
             logger.warn("the provider answered with a message id another message already has; recorded without it", fields)
         }
-        if !result.0.applied {
+        if !result.settled.applied {
             logger.warn("outbox entry not requeued: its claim's lease ran out and another claim holds it", [
                 LogKey.workspace: workspace, LogKey.message: item.messageID.rawValue, LogKey.channel: channel,
                 "claim": String(item.claim), "outcome": outcome.label])
@@ -259,7 +291,7 @@ final class OutboxSettler: Service, @unchecked Sendable {
                 LogKey.workspace: workspace, LogKey.message: item.messageID.rawValue, LogKey.channel: channel,
                 "outcome": outcome.label, "attempts": String(attempt)])
         }
-        then?(result.0)
+        then?(result.settled)
     }
 
     /// Logs and counts a failed attempt and schedules the next one.

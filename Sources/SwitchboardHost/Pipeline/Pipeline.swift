@@ -64,7 +64,13 @@ final class Pipeline: @unchecked Sendable {
         (templates, attachments, mediaStore) = Self.agentTools(config, store: store, logger: logger, senders: senders,
                                                                webChatChannels: { webChat.channelIDs }, notify: notify)
         webChat.mediaStore = mediaStore
-        workers = ResponderWorkers(store: store, logger: logger, live: live, workers: workerCount, onOutbox: notify)
+        // Replies for WhatsApp senders are claimed in the worker's transaction and handed
+        // over in memory (the web chat claims its own).
+        let handover = ResponderWorkers.ReplyHandover(
+            lease: { channel in allSenders[channel].flatMap { $0.takesHandover ? $0.leaseSeconds : nil } },
+            handOver: { entry in allSenders[entry.channelID]?.handOver(entry) })
+        workers = ResponderWorkers(store: store, logger: logger, live: live, workers: workerCount, onOutbox: notify,
+                                   handover: handover)
         let workers = self.workers
         workersRef.withLock { $0 = workers }
         let arrivals = self.arrivals

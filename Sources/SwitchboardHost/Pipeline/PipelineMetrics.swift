@@ -15,6 +15,7 @@ struct PipelineMetrics: Sendable {
     let channelState: MetricsGaugeFamily
     let webChatStreamsRefused: MetricsCounterFamily
     let settleFailures: MetricsCounterFamily
+    let settlesDropped: MetricsCounterFamily
     let providerIDCollisions: MetricsCounterFamily
 
     init(_ registry: MetricsRegistry) {
@@ -35,6 +36,10 @@ struct PipelineMetrics: Sendable {
         settleFailures = registry.counter(
             "switchboard_outbox_settle_failures_total",
             help: "Attempts to record an outbox entry's outcome (sent, retry, failed, requeue, done) that could not be written; each is tried again.",
+            labelNames: ["channel", "outcome"])
+        settlesDropped = registry.counter(
+            "switchboard_outbox_settles_dropped_total",
+            help: "Outbox outcomes (sent, failed) not recorded because their message no longer exists; the entry is dropped.",
             labelNames: ["channel", "outcome"])
         providerIDCollisions = registry.counter(
             "switchboard_provider_id_collisions_total",

@@ -11,6 +11,11 @@ import SwitchboardStore
 /// between the two runs the chain again and never answers twice. The worker does not wait
 /// for that commit: it goes on with other conversations, and the conversation's next
 /// message waits until the commit is done.
+///
+/// A reply for a sender that takes hand-overs (`ReplyHandover`) is claimed in that same
+/// transaction (born `sending` under the sender's lease, when it is the oldest entry of
+/// its conversation) and handed to the sender in memory once committed: no claim write,
+/// and no wait for one, between the worker's commit and the provider call.
 final class ResponderWorkers: Service, @unchecked Sendable {
     let name = "responder-workers"
     private let store: any Store
@@ -18,14 +23,26 @@ final class ResponderWorkers: Service, @unchecked Sendable {
     /// The workspaces' configs and chains as they run now (replaced by a reload).
     let live: LiveWorkspaces
     private let onOutbox: @Sendable (ChannelID) -> Void
+    private let handover: ReplyHandover?
     private var queue: KeyedWorkQueue<ConversationID, InboundJob>!
 
+    /// Senders that take replies claimed for them in the worker's transaction.
+    struct ReplyHandover: Sendable {
+        /// The lease of a claim for `channel`'s sender while it takes hand-overs; nil to
+        /// queue the reply for the senders' claims (`onOutbox`).
+        let lease: @Sendable (ChannelID) -> TimeInterval?
+        /// A committed reply claimed for its channel's sender (on the store's completion
+        /// thread: quick).
+        let handOver: @Sendable (OutboxItem) -> Void
+    }
+
     init(store: any Store, logger: Logger, live: LiveWorkspaces,
-         workers: Int, onOutbox: @escaping @Sendable (ChannelID) -> Void) {
+         workers: Int, onOutbox: @escaping @Sendable (ChannelID) -> Void, handover: ReplyHandover? = nil) {
         self.store = store
         self.logger = logger
         self.live = live
         self.onOutbox = onOutbox
+        self.handover = handover
         queue = KeyedWorkQueue(workers: workers, name: "worker") { [unowned self] _, job, finished in
             self.process(job, finished: finished)
         }
@@ -85,30 +102,32 @@ final class ResponderWorkers: Service, @unchecked Sendable {
     }
 
     /// Queues `body` as one transaction; once it is committed, writes its journal lines,
-    /// tells the sender of the channel it returns, and calls `done(nil)`; `done(error)`
-    /// if it was not.
+    /// hands the outbox entry it returns to its sender (claimed) or tells the sender of
+    /// its channel (queued), and calls `done(nil)`; `done(error)` if it was not.
     private func commit(_ log: Logger, done: @escaping @Sendable ((any Error)?) -> Void,
-                        _ body: @escaping @Sendable (Journal) throws -> ChannelID?) {
+                        _ body: @escaping @Sendable (Journal) throws -> OutboxItem?) {
         let journal = Journal(logger: log)
         let outcome = CommitOutcome()
         store.transactionAsync({
-            outcome.channel = try body(journal)
-        }, completion: { [onOutbox] error in
+            outcome.entry = try body(journal)
+        }, completion: { [onOutbox, handover] error in
             if let error {
                 journal.discard()
                 done(error)
                 return
             }
             journal.flush()
-            if let channel = outcome.channel { onOutbox(channel) }
+            if let entry = outcome.entry {
+                if entry.state == .sending, let handover { handover.handOver(entry) } else { onOutbox(entry.channelID) }
+            }
             done(nil)
         })
     }
 
-    /// The channel a queued transaction queued a reply on, for its completion (the body
-    /// runs on the store's writer thread, the completion after it on the completion thread).
+    /// The outbox entry a queued transaction queued, for its completion (the body runs
+    /// on the store's writer thread, the completion after it on the completion thread).
     private final class CommitOutcome: @unchecked Sendable {
-        var channel: ChannelID?
+        var entry: OutboxItem?
     }
 
     private func run(_ job: InboundJob, _ ws: any WorkspaceStore, _ log: Logger,
@@ -225,6 +244,8 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         }
         let conversationID = conversation.id, channelID = conversation.channelID, verdictDetail = detail
         let handoff = handoffReason
+        // Claimed in this transaction for a sender that takes it from memory.
+        let claimLease = reply == nil ? nil : handover?.lease(channelID)
         commit(log, done: done) { [outcome, reply] journal in
             // The chain's own state (the count of unanswered messages) commits with the
             // outcome: one commit per message, and never one without the other.
@@ -250,18 +271,17 @@ final class ResponderWorkers: Service, @unchecked Sendable {
             }
             try journal.record(ws, .verdict, conversation: conversationID, message: message.id, channel: channelID,
                                verdictDetail)
-            var queuedOn: ChannelID?
+            var entry: OutboxItem?
             if let reply {
                 let stored = try ws.messages.insertOutbound(reply.message)
-                _ = try ws.queue.enqueueOutbox(NewOutboxItem(
-                    conversationID: conversationID, messageID: stored.id, channelID: channelID,
-                    recipient: reply.recipient, kind: .send, bodyJSON: reply.body, receivedAt: job.receivedAt))
+                let new = NewOutboxItem(conversationID: conversationID, messageID: stored.id, channelID: channelID,
+                                        recipient: reply.recipient, kind: .send, bodyJSON: reply.body, receivedAt: job.receivedAt)
+                entry = try claimLease.map { try ws.queue.enqueueOutbox(new, claimFor: $0) } ?? ws.queue.enqueueOutbox(new)
                 try journal.record(ws, .queued, conversation: conversationID, message: stored.id,
                                    channel: channelID, ["in_reply_to": message.id.rawValue])
-                queuedOn = channelID
             }
             try ws.queue.completeInbound(job.id)
-            return queuedOn
+            return entry
         }
     }
 
