@@ -30,7 +30,7 @@ final class Host: @unchecked Sendable {
     }
 
     init(config: LoadedConfig, logger: Logger) throws {
-        self.config = config
+        var config = config
         self.logger = logger
         let metrics = MetricsRegistry()
         self.metrics = metrics
@@ -58,6 +58,10 @@ final class Host: @unchecked Sendable {
             throw StartupError(description: problems.joined(separator: "\n"))
         }
         self.chains = Array(chains.values)
+        // The plugin instances have their configs: keep none of the texts from here on
+        // (a plugin that drops its config, ABI 1.4, then holds the only reference).
+        config = config.releasingPluginConfigTexts()
+        self.config = config
         // Plugins download media through the pipeline's channels, built after the chains.
         let pipelineRef = Mutex<Pipeline?>(nil)
         let responders = chains.mapValues {

@@ -43,7 +43,7 @@ import SwitchboardLog
         let c = try host().load(workspace: "ws-a", specs: [PluginSpec(name: "inliner")])
         #expect(c.instances.first?.info.callsInline == true)
         #expect(c.instances.first?.callsInline == true)
-        #expect(c.instances.first?.info.abi == "1.3")
+        #expect(c.instances.first?.info.abi == "1.4")
         let r = runOnCaller(c, "thread")
         #expect(r.verdict == .reply(text: "sb-caller", buttons: []))
         #expect(r.plugin == "inliner")
@@ -127,7 +127,7 @@ import SwitchboardLog
     @Test func theFlagIsReadOnlyFromPluginsThatKnowIt() throws {
         // Claims ABI 1.1: the slot was reserved then, so the host ignores what is in it.
         try TestSupport.buildTestPlugin("oldminor", in: dir, defines: [#"TEST_ID="oldminor""#, "TEST_INLINE", "TEST_ABI_MINOR=1"])
-        // ABI 1.3 (built with the current header), but its struct_size ends before `flags`.
+        // ABI 1.4 (built with the current header), but its struct_size ends before `flags`.
         try TestSupport.buildTestPlugin("shortflags", in: dir, defines: [#"TEST_ID="shortflags""#, "TEST_INLINE", "TEST_SHORT_DESCRIPTOR"])
         // Built with the frozen 1.0 header: no flags at all.
         try TestSupport.run(["cc", "-shared", "-fPIC", "-I", TestSupport.fixtures + "/abi-1.0", "-DTEST_ID=\"oneoh\"", "-DTEST_INLINE",
@@ -135,7 +135,7 @@ import SwitchboardLog
         let c = try host().load(workspace: "ws-a", specs: [
             PluginSpec(name: "oldminor"), PluginSpec(name: "shortflags"), PluginSpec(name: "oneoh"),
         ])
-        #expect(c.instances.map(\.info.abi) == ["1.1", "1.3", "1.0"])
+        #expect(c.instances.map(\.info.abi) == ["1.1", "1.4", "1.0"])
         #expect(c.instances.map(\.callsInline) == [false, false, false])
         for name in ["oldminor", "shortflags", "oneoh"] {
             let one = try host().load(workspace: "ws-a", specs: [PluginSpec(name: name)])

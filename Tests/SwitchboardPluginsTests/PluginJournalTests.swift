@@ -68,8 +68,9 @@ import SwitchboardCore
     }
 
     @Test func theHostTableOffersJournalAndCountFromABI13() throws {
-        #expect(PluginHost.abiVersion == "1.3")
-        #expect(hostTable.pointee.abi_minor == 3)
+        // 1.4 added no host function (SB_PLUGIN_FLAG_DROP_CONFIG is a descriptor flag).
+        #expect(PluginHost.abiVersion == "1.4")
+        #expect(hostTable.pointee.abi_minor == 4)
         #expect(hostTable.pointee.journal != nil && hostTable.pointee.count != nil)
         #expect(MemoryLayout<sb_host>.size == 8 + 18 * MemoryLayout<UnsafeRawPointer>.size)
     }
