@@ -132,6 +132,7 @@ run() {
         cat > "$dir/switchboard.yaml" <<EOF
 server:
   listen: 127.0.0.1:$port
+  metrics_listen: off   # no second listener on 9464: two runs at once must not collide
 storage:
   sqlite: $dir/bench.db
 log:

@@ -85,10 +85,10 @@ extension FAQIndex {
     /// Every entry the message touches, scored, in no particular order.
     private func score(_ text: String) -> Scored {
         let terms = Self.uniqueTerms(TermAnalyzer.analyze(text))
-        guard !terms.isEmpty, !entryIDs.isEmpty else { return Scored() }
+        guard !terms.isEmpty, entryIDs.count > 0 else { return Scored() }
         var scored = Scored()
 
-        let docCount = docEntry.count, entryCount = entryIDs.count
+        let docCount = docEntryAndField.count, entryCount = entryIDs.count
         var docCoverage = [Double](repeating: 0, count: docCount)
         var termDocBest = [Double](repeating: 0, count: docCount)
         var entryCoverage = [Double](repeating: 0, count: entryCount)
@@ -109,7 +109,7 @@ extension FAQIndex {
             // bigram counts half: in a script without spaces every other bigram spans
             // two words, and such a bigram is an artefact, not something asked about.
             let reference: Double
-            if let best = expansions.map({ idf[Int($0.term)] }).max() {
+            if let best = expansions.map({ idf(of: Int($0.term)) }).max() {
                 reference = best
             } else if term.weight < 1 {
                 reference = 0
@@ -123,11 +123,11 @@ extension FAQIndex {
                 if expansions.isEmpty { scored.unknownWords += 1 }
             }
             for expansion in expansions {
-                let base = term.weight * expansion.quality * idf[Int(expansion.term)]
+                let base = term.weight * expansion.quality * idf(of: Int(expansion.term))
                 for posting in postings[Int(expansion.term)] {
-                    let d = Int(posting.doc), e = Int(docEntry[d])
+                    let d = Int(posting.doc), e = docEntry(d)
                     let contribution = base * posting.weight
-                    if !docIsAnswer[d] {
+                    if !docIsAnswer(d) {
                         if termDocBest[d] == 0 { termDocs.append(posting.doc) }
                         termDocBest[d] = max(termDocBest[d], contribution)
                         if term.canCarryMatch { questionMatch[e] = true }
@@ -158,13 +158,13 @@ extension FAQIndex {
         // does not have weighs nothing, like an unknown day or number.
         for term in terms where term.isFunctionWord && !touchedDocs.isEmpty {
             guard let id = termIDs[term.term] else { continue }
-            let base = term.weight * idf[Int(id)]
+            let base = term.weight * idf(of: Int(id))
             queryMass += base
             for d in touchedDocs {
                 docFunctionWords.forEach(in: Int(d), term: id) { word in
                     let contribution = base * word.weight
                     docCoverage[Int(d)] += contribution
-                    let e = Int(docEntry[Int(d)])
+                    let e = docEntry(Int(d))
                     if termEntryBest[e] == 0 { termEntries.append(Int32(e)) }
                     termEntryBest[e] = max(termEntryBest[e], contribution * word.entryShare)
                 }
@@ -181,7 +181,7 @@ extension FAQIndex {
         for d in touchedDocs {
             let mass = docSelfMass[Int(d)]
             guard mass > 0 else { continue }
-            let e = Int(docEntry[Int(d)])
+            let e = docEntry(Int(d))
             termEntryBest[e] = max(termEntryBest[e], min(1, docCoverage[Int(d)] / mass))
         }
         let base = Self.questionCoverageBase
@@ -211,7 +211,8 @@ extension FAQIndex {
         func add(_ word: String) {
             for neighbour in fuzzy.neighbours(of: word, endingsOnly: endingsOnly) {
                 let quality = Self.fuzzyQuality[neighbour.distance]
-                for id in fuzzyKeyTerms[neighbour.index] {
+                for i in fuzzyKeyTerms[neighbour.index] {
+                    let id = Int32(i)
                     if let i = found.firstIndex(where: { $0.term == id }) {
                         found[i].quality = max(found[i].quality, quality)
                     } else {

@@ -1,169 +1,140 @@
+import Synchronization
+
 /// The compact storage of an index's tables. A host keeps one index per workspace, for
 /// thousands of workspaces whose FAQs have 10-50 entries each, so an index is sized to
 /// its entries: lists are stored back to back instead of one array (one allocation)
 /// each, and the term table is a sorted list of words shared with the fuzzy index
-/// instead of a hash table of its own.
+/// instead of a hash table of its own. Numbers (documents, terms, offsets) take as few
+/// bytes as the index needs (`CompactInts`).
 
-/// Lists of elements stored back to back: `lists[i]` is the i-th list.
-struct FlatLists<Element: Sendable>: Sendable {
-    private let elements: [Element]
-    /// `elements[offsets[i]..<offsets[i + 1]]` is list i.
-    private let offsets: [Int32]
+/// Distinct `Double`s numbered in the order first seen (compared bit for bit, so each
+/// number stands for exactly the value given): an index has few distinct posting
+/// weights and entry shares, each used by many postings.
+struct DoubleNumbering {
+    private var numberOf: [UInt64: Int] = [:]
+    private(set) var values: [Double] = []
 
-    init(_ lists: [[Element]]) {
-        var elements: [Element] = []
-        elements.reserveCapacity(lists.reduce(0) { $0 + $1.count })
-        var offsets: [Int32] = [0]
-        offsets.reserveCapacity(lists.count + 1)
-        for list in lists {
-            elements.append(contentsOf: list)
-            offsets.append(Int32(elements.count))
-        }
-        self.elements = elements
-        self.offsets = offsets
-    }
-
-    var count: Int { offsets.count - 1 }
-
-    subscript(i: Int) -> ArraySlice<Element> {
-        elements[Int(offsets[i])..<Int(offsets[i + 1])]
+    mutating func number(_ x: Double) -> Int {
+        if let n = numberOf[x.bitPattern] { return n }
+        numberOf[x.bitPattern] = values.count
+        values.append(x)
+        return values.count - 1
     }
 }
 
-/// The function words of each question: per word its term and the number of its
-/// (weight, entry share) among the index's distinct pairs (8 bytes a word instead of 24;
-/// a FAQ's function words share a few dozen pairs), stored back to back.
+/// The function words of each question: per word its term and the numbers of its weight
+/// and entry share among the index's distinct ones (a FAQ's function words share a few
+/// dozen of each), stored back to back, each number in as few bytes as it needs.
 struct FunctionWordLists: Sendable {
-    private struct Word: Sendable {
-        var term: Int32
-        var pair: UInt32
-    }
-    private let words: FlatLists<Word>
-    private let pairs: [(weight: Double, share: Double)]
+    private let terms: IntLists
+    /// Parallel to `terms.elements`.
+    private let weightNumbers: CompactInts
+    private let shareNumbers: CompactInts
+    private let weights: [Double]
+    private let shares: [Double]
 
     init(_ lists: [[FAQIndex.FunctionWord]]) {
-        var numberOf: [PairKey: UInt32] = [:]
-        var pairs: [(weight: Double, share: Double)] = []
-        words = FlatLists(lists.map { list in
-            list.map { w in
-                let key = PairKey(weight: w.weight.bitPattern, share: w.entryShare.bitPattern)
-                if let n = numberOf[key] { return Word(term: w.term, pair: n) }
-                let n = UInt32(pairs.count)
-                numberOf[key] = n
-                pairs.append((w.weight, w.entryShare))
-                return Word(term: w.term, pair: n)
+        var weights = DoubleNumbering(), shares = DoubleNumbering()
+        var weightNumbers: [Int] = [], shareNumbers: [Int] = []
+        for list in lists {
+            for w in list {
+                weightNumbers.append(weights.number(w.weight))
+                shareNumbers.append(shares.number(w.entryShare))
             }
-        })
-        self.pairs = pairs.compacted()
-    }
-
-    private struct PairKey: Hashable {
-        var weight: UInt64   // bit patterns: exact, the same Double bit for bit
-        var share: UInt64
+        }
+        terms = IntLists(lists.map { $0.map(\.term) })
+        self.weightNumbers = CompactInts(weightNumbers)
+        self.shareNumbers = CompactInts(shareNumbers)
+        self.weights = weights.values.compacted()
+        self.shares = shares.values.compacted()
     }
 
     /// Calls `body` with each function word of question document `doc` that is `term`,
     /// in the order they were given.
     func forEach(in doc: Int, term: Int32, _ body: (FAQIndex.FunctionWord) -> Void) {
-        for w in words[doc] where w.term == term {
-            let p = pairs[Int(w.pair)]
-            body(FAQIndex.FunctionWord(term: w.term, weight: p.weight, entryShare: p.share))
+        for i in terms.range(doc) where terms.elements[i] == Int(term) {
+            body(FAQIndex.FunctionWord(term: term, weight: weights[weightNumbers[i]], entryShare: shares[shareNumbers[i]]))
         }
+    }
+
+    var heapBytes: Int {
+        terms.heapBytes + weightNumbers.heapBytes + shareNumbers.heapBytes + HeapBytes.of(weights) + HeapBytes.of(shares)
     }
 }
 
 /// Term -> term id, over the fuzzy index's vocabulary (which holds every term of the
-/// index, sorted, as words shared by the whole process): a binary search, and one
-/// `Int32` per vocabulary word.
+/// index, sorted, as words shared by the whole process): a binary search, and one small
+/// number per vocabulary word.
 struct TermTable: Sendable {
-    private let words: [SharedWord]
-    /// The term id of each vocabulary word, or -1 for a word that is only a surface form.
-    private let ids: [Int32]
+    private let vocabulary: FuzzyIndex
+    /// The term id + 1 of each vocabulary word, or 0 for a word that is only a surface form.
+    private let ids: CompactInts
 
-    /// `vocabulary` sorted as `String`s sort, as given to `FuzzyIndex(words:)`.
+    /// `vocabulary` sorted as `String`s sort, as given to `FuzzyIndex(words:)`; `ids`
+    /// the term id of each of its words, or -1.
     init(vocabulary: FuzzyIndex, ids: [Int32]) {
-        words = vocabulary.words
-        self.ids = ids
+        self.vocabulary = vocabulary
+        self.ids = CompactInts(ids.map { Int($0) + 1 })
     }
 
     subscript(term: String) -> Int32? {
-        var low = 0, high = words.count
+        var low = 0, high = ids.count
         while low < high {
             let mid = (low + high) / 2
-            if words[mid].text < term { low = mid + 1 } else { high = mid }
+            if vocabulary.word(mid).text < term { low = mid + 1 } else { high = mid }
         }
-        guard low < words.count, words[low].text == term, ids[low] >= 0 else { return nil }
-        return ids[low]
+        guard low < ids.count, vocabulary.word(low).text == term, ids[low] > 0 else { return nil }
+        return Int32(ids[low] - 1)
     }
+
+    /// The vocabulary is the fuzzy index's own (counted there).
+    var heapBytes: Int { ids.heapBytes }
 }
 
 /// The postings of every term, stored back to back: `lists[i]` is the i-th term's
 /// postings, in order. A posting's weight depends only on its document's length, its
 /// field and the term's frequency in it, and its entry share on how many of the entry's
-/// questions have the term, so an index has few distinct (weight, share) pairs: each
-/// posting keeps its document (`Int32`) and the number of its pair in a table of the
-/// distinct ones (`UInt16`), 6 bytes instead of the 24 of a `Posting`. An index with
-/// more distinct pairs than a `UInt16` can number keeps every pair instead.
+/// questions have the term, so an index has few distinct weights and shares: each
+/// posting keeps its document and the numbers of its weight and share in tables of the
+/// distinct ones, each in as few bytes as the index needs (3 bytes a posting in a
+/// 20-entry FAQ, instead of the 24 of a `Posting`).
 struct PostingLists: Sendable {
-    private struct Pair: Hashable, Sendable {
-        var weight: UInt64   // bit patterns: exact, the same Double bit for bit
-        var share: UInt64
-    }
-    private let docs: [Int32]
-    private let pairNumbers: [UInt16]
-    /// The distinct (weight, entry share) pairs, numbered by `pairNumbers`; empty when
-    /// `pairs` is used.
-    private let distinctPairs: [(weight: Double, share: Double)]
-    /// Every posting's pair, only when there are too many distinct ones.
-    private let pairs: [(weight: Double, share: Double)]
-    private let offsets: [Int32]
+    private let docs: CompactInts
+    private let weightNumbers: CompactInts
+    private let shareNumbers: CompactInts
+    /// The distinct weights and entry shares, numbered by `weightNumbers`, `shareNumbers`.
+    private let weights: [Double]
+    private let shares: [Double]
+    private let offsets: CompactInts
 
     init(_ lists: [[FAQIndex.Posting]]) {
-        let total = lists.reduce(0) { $0 + $1.count }
-        var docs: [Int32] = [], offsets: [Int32] = [0]
-        docs.reserveCapacity(total)
-        offsets.reserveCapacity(lists.count + 1)
-        var numberOf: [Pair: Int] = [:]
-        var distinct: [(weight: Double, share: Double)] = []
-        var numbers: [Int] = []
-        numbers.reserveCapacity(total)
+        var docs: [Int32] = [], offsets: [Int] = [0]
+        var weights = DoubleNumbering(), shares = DoubleNumbering()
+        var weightNumbers: [Int] = [], shareNumbers: [Int] = []
         for list in lists {
             for p in list {
                 docs.append(p.doc)
-                let key = Pair(weight: p.weight.bitPattern, share: p.entryShare.bitPattern)
-                if let n = numberOf[key] {
-                    numbers.append(n)
-                } else {
-                    numberOf[key] = distinct.count
-                    numbers.append(distinct.count)
-                    distinct.append((p.weight, p.entryShare))
-                }
+                weightNumbers.append(weights.number(p.weight))
+                shareNumbers.append(shares.number(p.entryShare))
             }
-            offsets.append(Int32(docs.count))
+            offsets.append(docs.count)
         }
-        self.docs = docs
-        self.offsets = offsets
-        if distinct.count <= Int(UInt16.max) + 1 {
-            pairNumbers = numbers.map { UInt16($0) }
-            distinctPairs = distinct.compacted()
-            pairs = []
-        } else {
-            pairNumbers = []
-            distinctPairs = []
-            pairs = numbers.map { distinct[$0] }
-        }
+        self.docs = CompactInts(docs)
+        self.offsets = CompactInts(offsets)
+        self.weightNumbers = CompactInts(weightNumbers)
+        self.shareNumbers = CompactInts(shareNumbers)
+        self.weights = weights.values.compacted()
+        self.shares = shares.values.compacted()
     }
 
     var count: Int { offsets.count - 1 }
 
     subscript(i: Int) -> PostingList {
-        let range = Int(offsets[i])..<Int(offsets[i + 1])
-        return PostingList(lists: self, range: range)
+        PostingList(lists: self, range: offsets[i]..<offsets[i + 1])
     }
 
     fileprivate func posting(_ i: Int) -> FAQIndex.Posting {
-        let pair = pairs.isEmpty ? distinctPairs[Int(pairNumbers[i])] : pairs[i]
-        return FAQIndex.Posting(doc: docs[i], weight: pair.weight, entryShare: pair.share)
+        FAQIndex.Posting(doc: Int32(docs[i]), weight: weights[weightNumbers[i]], entryShare: shares[shareNumbers[i]])
     }
 
     /// One term's postings.
@@ -173,6 +144,38 @@ struct PostingLists: Sendable {
         var startIndex: Int { range.lowerBound }
         var endIndex: Int { range.upperBound }
         subscript(i: Int) -> FAQIndex.Posting { lists.posting(i) }
+    }
+
+    var heapBytes: Int {
+        docs.heapBytes + weightNumbers.heapBytes + shareNumbers.heapBytes + HeapBytes.of(weights) + HeapBytes.of(shares)
+            + offsets.heapBytes
+    }
+}
+
+/// The inverse document frequency of a term depends only on the number of entries that
+/// have it and the FAQ's entry count, so an index keeps per term that number (a byte in
+/// a small FAQ) and reads the idf from a table per entry count, which every index of
+/// that size shares (10,000 workspaces of 20-entry FAQs: one table).
+enum IDFTables {
+    /// Entry counts up to this share a process-wide table; a larger FAQ builds its own.
+    static let sharedUpTo = 1_024
+    private static let shared = Mutex<[Int: [Double]]>([:])
+
+    /// `table[df]` is the idf of a term in `df` of `entryCount` entries, for df in
+    /// 0...entryCount; exactly `FAQIndex.idf(documentFrequency:count:)`.
+    static func table(entryCount: Int) -> [Double] {
+        guard entryCount <= sharedUpTo else { return build(entryCount) }
+        return shared.withLock { tables in
+            if let t = tables[entryCount] { return t }
+            let t = build(entryCount)
+            tables[entryCount] = t
+            return t
+        }
+    }
+
+    private static func build(_ entryCount: Int) -> [Double] {
+        let n = Double(max(entryCount, 1))
+        return (0...max(entryCount, 1)).map { FAQIndex.idf(documentFrequency: Double($0), count: n) }.compacted()
     }
 }
 
@@ -184,5 +187,24 @@ extension Array {
         copy.reserveCapacity(count)
         copy.append(contentsOf: self)
         return copy
+    }
+}
+
+extension FAQIndex {
+    /// The heap bytes of each of the index's tables, as malloc would give them
+    /// (`HeapBytes`; the words shared by the whole process and the index object itself
+    /// not counted): for `faq-bench --memory`, to see where an index's memory goes.
+    public var storageReport: [(table: String, bytes: Int)] {
+        [
+            ("entry ids", entryIDs.heapBytes),
+            ("answers", answers.heapBytes),
+            ("term table", termIDs.heapBytes),
+            ("term entry counts", termEntryCount.heapBytes),
+            ("postings", postings.heapBytes),
+            ("documents", docEntryAndField.heapBytes + HeapBytes.of(docSelfMass)),
+            ("function words", docFunctionWords.heapBytes),
+            ("fuzzy index", fuzzy.heapBytes),
+            ("fuzzy key terms", fuzzyKeyTerms.heapBytes),
+        ]
     }
 }

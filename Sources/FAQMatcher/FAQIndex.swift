@@ -58,18 +58,22 @@ public final class FAQIndex: Sendable {
     static let maxFuzzyLookups = 12
     static let entryShareBase = 0.5
 
-    let entryIDs: [String]
-    let answers: [String]
-    /// Term -> id; `idf`, `postings` are indexed by term id.
+    let entryIDs: TextList
+    let answers: TextList
+    /// Term -> id; `termEntryCount`, `postings` are indexed by term id.
     let termIDs: TermTable
-    let idf: [Double]
+    /// Per term, the number of entries that have it: its idf is `idfOfEntryCount[n]`
+    /// (`idf(of:)`), from a table shared by every index with as many entries.
+    let termEntryCount: CompactInts
+    let idfOfEntryCount: [Double]
     let postings: PostingLists
     /// The weight of a message word the index has never seen.
     let unknownTermIDF: Double
     /// Per document: its entry, whether it is an answer, and (for questions) the sum of
     /// its own term weights, the most a message can cover of it.
-    let docEntry: [Int32]
-    let docIsAnswer: [Bool]
+    /// (`docEntry`, `docIsAnswer`: one number per document, its entry times two plus one
+    /// for an answer.)
+    let docEntryAndField: CompactInts
     let docSelfMass: [Double]
     /// Per question document: its function words (stopwords). They are not in
     /// `postings`: a function word is in nearly every question, and walking its posting
@@ -80,7 +84,19 @@ public final class FAQIndex: Sendable {
     let docFunctionWords: FunctionWordLists
     /// Fuzzy keys are the surface words and terms of the FAQ; each maps to its terms.
     let fuzzy: FuzzyIndex
-    let fuzzyKeyTerms: FlatLists<Int32>
+    let fuzzyKeyTerms: IntLists
+
+    /// The entry of document `d`.
+    @inline(__always)
+    func docEntry(_ d: Int) -> Int { docEntryAndField[d] >> 1 }
+
+    /// Whether document `d` is an answer (not a question).
+    @inline(__always)
+    func docIsAnswer(_ d: Int) -> Bool { docEntryAndField[d] & 1 != 0 }
+
+    /// The inverse document frequency of term `id`.
+    @inline(__always)
+    func idf(of id: Int) -> Double { idfOfEntryCount[termEntryCount[id]] }
 
     struct FunctionWord: Sendable {
         var term: Int32
@@ -109,8 +125,8 @@ public final class FAQIndex: Sendable {
     public init(entries: [FAQEntry], threshold: Double?, margin: Double?) {
         self.threshold = Self.clamp(threshold ?? Self.defaultThreshold)
         self.margin = Self.clamp(margin ?? Self.defaultMargin)
-        entryIDs = entries.map(\.id)
-        answers = entries.map(\.answer)
+        entryIDs = TextList(entries.map(\.id))
+        answers = TextList(entries.map(\.answer))
 
         // Analyse every document.
         struct Doc { var entry: Int32; var isAnswer: Bool; var terms: [AnalyzedTerm] }
@@ -148,9 +164,11 @@ public final class FAQIndex: Sendable {
                 fuzzyKeys[t.surface, default: []].insert(id)
             }
         }
-        let n = Double(max(entries.count, 1))
-        idf = entriesOfTerm.map { Self.idf(documentFrequency: Double($0.count), count: n) }
-        unknownTermIDF = Self.idf(documentFrequency: 1, count: n)
+        let idfOfEntryCount = IDFTables.table(entryCount: entries.count)
+        self.idfOfEntryCount = idfOfEntryCount
+        termEntryCount = CompactInts(entriesOfTerm.map(\.count))
+        let idf = entriesOfTerm.map { idfOfEntryCount[$0.count] }
+        unknownTermIDF = idfOfEntryCount[1]
 
         // Average lengths per field, then postings.
         func average(_ isAnswer: Bool) -> Double {
@@ -199,14 +217,13 @@ public final class FAQIndex: Sendable {
             selfMass.append(mass)
         }
         self.postings = PostingLists(postings)
-        docEntry = docs.map(\.entry)
-        docIsAnswer = docs.map(\.isAnswer)
+        docEntryAndField = CompactInts(docs.map { Int($0.entry) * 2 + ($0.isAnswer ? 1 : 0) })
         docSelfMass = selfMass.compacted()
         docFunctionWords = FunctionWordLists(functionWords)
 
         let keys = fuzzyKeys.keys.sorted()
         fuzzy = FuzzyIndex(words: keys)
-        fuzzyKeyTerms = FlatLists(keys.map { fuzzyKeys[$0]!.sorted() })
+        fuzzyKeyTerms = IntLists(keys.map { fuzzyKeys[$0]!.sorted() })
         self.termIDs = TermTable(vocabulary: fuzzy, ids: keys.map { termIDs[$0] ?? -1 })
     }
 

@@ -1,4 +1,7 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Finds the words of a vocabulary within a small edit distance of a query word.
 ///
@@ -9,7 +12,7 @@ import Synchronization
 ///
 /// Sized to its vocabulary: a workspace's FAQ has a few hundred words, and a host holds
 /// thousands of workspaces, so the index keeps no table per possible typo. It keeps its
-/// words as references to `SharedWord`s, which every index of the process shares (the
+/// words as numbers of `SharedWord`s, which every index of the process shares (the
 /// same word in two FAQs is stored once), and an ordering of them by first letter and
 /// length. A query compares itself only with the words that start with its first letter
 /// (or its first two letters swapped) and whose length is close enough, after a
@@ -23,11 +26,12 @@ import Synchronization
 struct FuzzyIndex: Sendable {
     static let maxWordLength = 24
 
-    /// The vocabulary, in the order given to `init`.
-    let words: [SharedWord]
+    /// The vocabulary, in the order given to `init`, as numbers of process-wide shared
+    /// words (`SharedWord.word(_:)`): 2 or 4 bytes a word instead of an 8-byte reference.
+    let wordIDs: CompactInts
     /// Indices into `words` of the words of 4...`maxWordLength` scalars, ordered by
     /// first scalar, then length, then index: the only words a query can find.
-    private let ordered: [Int32]
+    private let ordered: CompactInts
 
     static func maxDistance(length: Int) -> Int {
         switch length {
@@ -38,16 +42,17 @@ struct FuzzyIndex: Sendable {
     }
 
     init(words vocabulary: [String]) {
-        let words = SharedWord.intern(vocabulary)
-        self.words = words
-        self.ordered = words.indices.filter {
+        let ids = SharedWord.intern(vocabulary)
+        let words = ids.map { SharedWord.word(Int($0)) }
+        self.wordIDs = CompactInts(ids)
+        self.ordered = CompactInts(words.indices.filter {
             (4...Self.maxWordLength).contains(words[$0].scalars.count)
         }.sorted {
             let a = words[$0].scalars, b = words[$1].scalars
             if a[0] != b[0] { return a[0] < b[0] }
             if a.count != b.count { return a.count < b.count }
             return $0 < $1
-        }.map { Int32($0) }
+        })
     }
 
     /// Indices (into the vocabulary given to `init`) and distances of the words within
@@ -62,8 +67,8 @@ struct FuzzyIndex: Sendable {
         func scan(first: UInt32, second: UInt32?) {
             var i = lowerBound(first: first)
             while i < ordered.count {
-                let index = Int(ordered[i])
-                let word = words[index]
+                let index = ordered[i]
+                let word = self.word(index)
                 let w = word.scalars
                 guard w[0] == first else { break }
                 i += 1
@@ -89,7 +94,7 @@ struct FuzzyIndex: Sendable {
         var low = 0, high = ordered.count
         while low < high {
             let mid = (low + high) / 2
-            if words[Int(ordered[mid])].scalars[0] < first { low = mid + 1 } else { high = mid }
+            if word(ordered[mid]).scalars[0] < first { low = mid + 1 } else { high = mid }
         }
         return low
     }
@@ -100,7 +105,7 @@ struct FuzzyIndex: Sendable {
         var queryHashes: [UInt64] = []
         Self.forEachDeletionHash(of: q, upTo: Self.maxDistance(length: q.count)) { queryHashes.append($0) }
         let ranked = found.map { n -> (position: Int, index: Int, distance: Int) in
-            let w = words[n.index].scalars
+            let w = word(n.index).scalars
             var own = Set<UInt64>()
             Self.forEachDeletionHash(of: w, upTo: Self.maxDistance(length: w.count)) { own.insert($0) }
             return (queryHashes.firstIndex(where: own.contains) ?? queryHashes.count, n.index, n.distance)
@@ -119,6 +124,16 @@ struct FuzzyIndex: Sendable {
     private static func isPrefix(_ a: [UInt32], of b: [UInt32]) -> Bool {
         a.count <= b.count && b.starts(with: a)
     }
+
+    /// The heap bytes of the index's own tables (the shared words not counted).
+    var heapBytes: Int { wordIDs.heapBytes + ordered.heapBytes }
+
+    /// Word `i` of the vocabulary.
+    @inline(__always)
+    func word(_ i: Int) -> SharedWord { SharedWord.word(wordIDs[i]) }
+
+    /// The vocabulary's words, in order (for tests).
+    var words: [SharedWord] { wordIDs.map(SharedWord.word) }
 
     /// Calls `body` with the hash of `word` and of every string obtained by deleting one
     /// or (when `maxDeletions` is 2) two of its characters.
@@ -174,7 +189,8 @@ struct FuzzyIndex: Sendable {
 }
 
 /// A word of some FAQ's vocabulary, stored once per process: every `FuzzyIndex` that
-/// has the word holds this same object (workspaces' FAQs share most of their words).
+/// has the word holds the number of this same object (workspaces' FAQs share most of
+/// their words).
 /// Immutable; interned words are kept for the life of the process (the set is bounded
 /// by the distinct words of the FAQs loaded, reloads included).
 final class SharedWord: Sendable {
@@ -196,16 +212,42 @@ final class SharedWord: Sendable {
         return s
     }
 
-    private static let interned = Mutex<[String: SharedWord]>([:])
+    /// Every word interned so far, by text: its number.
+    private static let interned = Mutex<[String: UInt32]>([:])
 
-    /// The shared word of each of `words`, created for those not seen before.
-    static func intern(_ words: [String]) -> [SharedWord] {
+    /// The words by number, in chunks of `chunkSize` that never move once allocated, so
+    /// `word(_:)` reads without a lock: a number is only ever handed out (by `intern`,
+    /// under the lock) after its word and chunk are written, and an index reaches other
+    /// threads only through the synchronisation that publishes it.
+    private static let chunkBits = 12
+    private static let chunkSize = 1 << chunkBits
+    private static let maxChunks = 1 << 16 // 268 million words
+    /// `maxChunks` pointers, zeroed by `calloc` (its untouched pages are never resident).
+    nonisolated(unsafe) private static let chunks: UnsafeMutablePointer<UnsafeMutablePointer<Unmanaged<SharedWord>>?> = {
+        calloc(maxChunks, MemoryLayout<UnsafeMutablePointer<Unmanaged<SharedWord>>?>.stride)!
+            .assumingMemoryBound(to: UnsafeMutablePointer<Unmanaged<SharedWord>>?.self)
+    }()
+
+    /// The word numbered `id` by `intern`.
+    @inline(__always)
+    static func word(_ id: Int) -> SharedWord {
+        chunks[id >> chunkBits].unsafelyUnwrapped[id & (chunkSize - 1)].takeUnretainedValue()
+    }
+
+    /// The number of each of `words`, interning those not seen before.
+    static func intern(_ words: [String]) -> [UInt32] {
         interned.withLock { table in
             words.map { word in
                 if let existing = table[word] { return existing }
-                let shared = SharedWord(word)
-                table[word] = shared
-                return shared
+                let id = table.count
+                precondition(id < maxChunks * chunkSize, "too many distinct FAQ words")
+                if chunks[id >> chunkBits] == nil {
+                    chunks[id >> chunkBits] = calloc(chunkSize, MemoryLayout<Unmanaged<SharedWord>>.stride)!
+                        .assumingMemoryBound(to: Unmanaged<SharedWord>.self)
+                }
+                chunks[id >> chunkBits]![id & (chunkSize - 1)] = Unmanaged.passRetained(SharedWord(word))
+                table[word] = UInt32(id)
+                return UInt32(id)
             }
         }
     }

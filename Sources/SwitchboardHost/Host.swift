@@ -32,7 +32,7 @@ final class Host: @unchecked Sendable {
 
     init(config: LoadedConfig, logger: Logger, configPath: String = "config/switchboard.yaml",
          registerSecrets: @escaping @Sendable ([String]) -> Void = { _ in }) throws {
-        self.config = config
+        var config = config
         self.logger = logger
         let metrics = MetricsRegistry()
         self.metrics = metrics
@@ -59,6 +59,10 @@ final class Host: @unchecked Sendable {
             store.close()
             throw StartupError(description: problems.joined(separator: "\n"))
         }
+        // The plugin instances have their configs: keep none of the texts from here on
+        // (a plugin that drops its config, ABI 1.4, then holds the only reference).
+        config = config.releasingPluginConfigTexts()
+        self.config = config
         // Plugins download media through the pipeline's channels, built after the chains.
         let pipelineRef = Mutex<Pipeline?>(nil)
         let makeResponders: @Sendable (ResponderChain) -> any Responders = { chain in

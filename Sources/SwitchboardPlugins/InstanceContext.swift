@@ -25,8 +25,10 @@ final class InstanceContext: @unchecked Sendable {
     let counterNames = Mutex<Set<String>>([])
     private let arena: StringArena
     /// The bytes `config_json` points to: shared with the workspace's loaded config (not
-    /// copied), kept alive here until the context goes, after the plugin's `destroy`.
-    private let config: SharedUTF8
+    /// copied), kept alive here until the context goes, after the plugin's `destroy`;
+    /// or, once `releaseConfig` ran (a plugin with SB_PLUGIN_FLAG_DROP_CONFIG), the
+    /// empty text. Changed only before the instance is handed to a chain.
+    private var config: SharedUTF8
     let info: UnsafeMutablePointer<sb_instance_info>
 
     init(workspace: WorkspaceID, timezone: String, plugin: String, config: SharedUTF8,
@@ -46,7 +48,7 @@ final class InstanceContext: @unchecked Sendable {
         info.pointee.plugin_name = arena.views[0]
         info.pointee.workspace_id = arena.views[1]
         info.pointee.workspace_timezone = arena.views[2]
-        info.pointee.config_json = sb_str(ptr: UnsafeRawPointer(self.config.bytes.baseAddress!).assumingMemoryBound(to: CChar.self), len: self.config.count)
+        info.pointee.config_json = Self.view(self.config)
         info.pointee.host = UnsafePointer(hostTable)
         info.pointee.host_ctx = OpaquePointer(Unmanaged.passUnretained(self).toOpaque())
     }
@@ -56,6 +58,22 @@ final class InstanceContext: @unchecked Sendable {
 
     /// What a plugin gets for a blank config.
     static let emptyConfig = SharedUTF8("{}")
+    /// What `config_json` and `host->config` give once the config was released: the
+    /// empty string (`len` 0, `ptr` at a NUL), never freed memory.
+    static let releasedConfig = SharedUTF8("")
+
+    private static func view(_ text: SharedUTF8) -> sb_str {
+        sb_str(ptr: UnsafeRawPointer(text.bytes.baseAddress!).assumingMemoryBound(to: CChar.self), len: text.count)
+    }
+
+    /// Lets go of the config text (ABI 1.4, SB_PLUGIN_FLAG_DROP_CONFIG: the plugin read
+    /// it in `create` and keeps no pointer into it): `config_json` and `host->config`
+    /// become the empty string, and the text is freed with its last other reference.
+    /// Called once `create` returned, before any `handle`.
+    func releaseConfig() {
+        info.pointee.config_json = Self.view(Self.releasedConfig)
+        config = Self.releasedConfig
+    }
 
     deinit {
         info.deinitialize(count: 1)

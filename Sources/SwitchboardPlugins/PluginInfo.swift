@@ -15,6 +15,9 @@ public struct PluginInfo: Sendable, Equatable {
     /// The plugin declares (ABI 1.2, SB_PLUGIN_FLAG_INLINE) that its `handle` only
     /// computes, so the chain calls it on the calling thread instead of the plugin pool.
     public var callsInline: Bool = false
+    /// The plugin declares (ABI 1.4, SB_PLUGIN_FLAG_DROP_CONFIG) that it reads its config
+    /// text only in `create`, so each instance frees it once `create` returned.
+    public var dropsConfig: Bool = false
 
     public var abi: String { "\(abiMajor).\(abiMinor)" }
 }

@@ -69,6 +69,14 @@ public final class PluginInstance: @unchecked Sendable {
         // the plugin's destroy has returned, even if this object goes away first (a
         // plugin may keep threads of its own that log).
         _ = Unmanaged.passRetained(context)
+        var spec = spec
+        if library.info.dropsConfig {
+            // The plugin parsed its config and keeps no pointer into it (ABI 1.4): neither
+            // the context nor the spec keeps the text, so it is freed with the caller's
+            // last reference (with thousands of workspaces, ~3 KB each).
+            context.releaseConfig()
+            spec.configText = InstanceContext.releasedConfig
+        }
         return PluginInstance(spec: spec, workspace: workspace, library: library, context: context, instance: out)
     }
 

@@ -79,10 +79,12 @@ final class PluginLibrary: @unchecked Sendable {
         guard d.create != nil, d.handle != nil else {
             throw fail(.invalidDescriptor, name, path, "has a descriptor without a create or handle callback")
         }
+        let flags = flags(d, minor: minor, size: size)
         let info = PluginInfo(
             name: name, id: id, displayName: String(d.name), version: String(d.version),
             summary: String(d.description), abiMajor: major, abiMinor: minor, file: path,
-            callsInline: flags(d, minor: minor, size: size) & SB_PLUGIN_FLAG_INLINE != 0)
+            callsInline: flags & SB_PLUGIN_FLAG_INLINE != 0,
+            dropsConfig: minor >= 4 && flags & SB_PLUGIN_FLAG_DROP_CONFIG != 0)
         return PluginLibrary(info: info, descriptor: d)
     }
 

@@ -18,7 +18,9 @@ public struct PluginSpec: Sendable, Equatable {
     public var deadlineMilliseconds: Int
     /// The plugin's config for this workspace, as a JSON object ("{}" when none). The
     /// instance hands this buffer to the plugin as `config_json` (no copy), and keeps it
-    /// until after the plugin's `destroy`.
+    /// until after the plugin's `destroy`, or only until `create` returned when the
+    /// plugin sets SB_PLUGIN_FLAG_DROP_CONFIG (ABI 1.4; the instance's `spec` then has
+    /// the empty text).
     public var configText: SharedUTF8
     /// `configText` as a `String` (a copy).
     public var configJSON: String {

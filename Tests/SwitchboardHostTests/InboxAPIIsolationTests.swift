@@ -70,7 +70,6 @@ import SwitchboardStore
             #expect(!r.text.contains("chocolate"))
         }
         // Syncing another workspace's conversation's templates: 404 for an admin of b too.
-        let bAdmin = f.router(as: AuthContext(workspace: "b", userID: "admin-b", name: "admin-b", role: .admin, credential: .token))
         let sync = bAdmin.post("/api/v1/conversations/\(id)/templates/sync", json: "{}")
         #expect(sync.status == 404, "\(sync.text)")
         // Listings: empty, whatever the filter.

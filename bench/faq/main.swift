@@ -210,6 +210,10 @@ func runMemoryBenchmark(count: Int) {
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     let answered = indexes[count / 2].match("wen r u open") != nil
     print("\(count) indexes of a 20-entry FAQ: resident \((rss1 - rss0) * 1024 / count) bytes per index (the FAQ's own strings not counted); built in \(Int(seconds * 1e6) / count) µs per index (answered a question: \(answered))")
+    let report = indexes[count / 2].storageReport
+    print("tables of one index (heap bytes, estimated; shared words not counted): "
+          + report.map { "\($0.table) \($0.bytes)" }.joined(separator: ", ")
+          + "; total \(report.reduce(0) { $0 + $1.bytes })")
 }
 
 if CommandLine.arguments.dropFirst().first == "quality" {

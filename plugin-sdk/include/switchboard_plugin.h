@@ -148,6 +148,20 @@
  * Journal events belong to the message being handled and are committed with the
  * chain's verdict, in one transaction: never one without the other.
  *
+ * ==== CONFIG (ABI 1.4: SB_PLUGIN_FLAG_DROP_CONFIG) ====
+ *
+ * `create` gets the workspace's config for the plugin as JSON text
+ * (`sb_instance_info.config_json`, also `host->config`). By default the text stays
+ * valid until `destroy` returns, so a plugin may keep pointers into it. A host serving
+ * thousands of workspaces keeps thousands of such texts (a 20-entry FAQ is ~3 KB), most
+ * of them parsed once and never read again. A plugin that reads the text only inside
+ * `create` (parses it, copies what it keeps, keeps no pointer into it) sets
+ * SB_PLUGIN_FLAG_DROP_CONFIG in its descriptor's `flags`: the host then frees the text
+ * once `create` returns. From then on `info->config_json` and `host->config` are the
+ * empty string (`len` 0, `ptr` pointing at a NUL), never freed memory. The rest of
+ * `sb_instance_info` lives until `destroy` as before. SwitchboardPluginKit sets the flag
+ * for every Swift responder: it copies the text before `init(context:config:)`.
+ *
  * ==== THE THREE MEMORY RULES ====
  *
  *   BORROWED IN   Everything the host passes (sb_instance_info, sb_message, history
@@ -229,17 +243,20 @@
  *   1.2  (no new host function) the descriptor's `flags`, which took its first
  *        reserved slot: SB_PLUGIN_FLAG_INLINE (see THREADING)
  *   1.3  journal, count (see JOURNAL AND COUNTERS)
- *   1.4  send_template (an approved WhatsApp message template as the answer)
+ *   1.4  send_template (an approved WhatsApp message template as the answer) and the
+ *        flag SB_PLUGIN_FLAG_DROP_CONFIG (see CONFIG)
  *
  * The host reads `flags` only from a descriptor that declares abi_minor >= 2 and whose
- * struct_size covers the field; for older plugins it is 0 (no flags). A plugin built
- * with this header declares ABI 1.4 (the INIT macro fills it in) and is refused by a
- * 1.3, 1.2, 1.1 or 1.0 host. A plugin that wants to load on older hosts as well declares a
- * lower `.abi_minor` in its descriptor, sets no flags unless it declares 2 or more (an
- * older host would not read them anyway), calls `media` only when
- * `host->abi_minor >= 1`, `journal` / `count` only when `host->abi_minor >= 3` and
- * `send_template` only when `host->abi_minor >= 4`. Plugins built with the 1.0, 1.1, 1.2
- * or 1.3 header keep working unchanged on a 1.4 host.
+ * struct_size covers the field; for older plugins it is 0 (no flags). It honours
+ * SB_PLUGIN_FLAG_DROP_CONFIG only from a descriptor that declares abi_minor >= 4. A
+ * plugin built with this header declares ABI 1.4 (the INIT macro fills it in) and is
+ * refused by a 1.3, 1.2, 1.1 or 1.0 host. A plugin that wants to load on older hosts
+ * as well declares a lower `.abi_minor` in its descriptor, sets no flags unless it
+ * declares 2 or more (an older host would not read them anyway), calls `media` only
+ * when `host->abi_minor >= 1`, `journal` / `count` only when `host->abi_minor >= 3` and
+ * `send_template` only when `host->abi_minor >= 4`.
+ * Plugins built with the 1.0, 1.1, 1.2 or 1.3 header keep working unchanged on a 1.4
+ * host.
  */
 #ifndef SWITCHBOARD_PLUGIN_H
 #define SWITCHBOARD_PLUGIN_H
@@ -429,7 +446,8 @@ typedef struct sb_host {
     int64_t (*now_ms)(sb_host_ctx *ctx);
 
     /* The instance's config as JSON (an object, "{}" when the workspace gave none).
-     * Host-owned; valid until `destroy` returns. Same as sb_instance_info.config_json. */
+     * Host-owned; valid until `destroy` returns. Same as sb_instance_info.config_json:
+     * with SB_PLUGIN_FLAG_DROP_CONFIG (1.4), the empty string once `create` returned. */
     sb_str (*config)(sb_host_ctx *ctx);
 
     /* -- functions taking sb_call: only during the `handle` call that received it -- */
@@ -517,14 +535,17 @@ typedef struct sb_host {
 /* ---- What `create` receives --------------------------------------------------------- */
 
 /* OWNERSHIP: host-owned; the struct and every string in it stay valid until `destroy`
- * returns, so a plugin may keep the pointer as its instance (the C example does). */
+ * returns, so a plugin may keep the pointer as its instance (the C example does). One
+ * exception: a plugin that sets SB_PLUGIN_FLAG_DROP_CONFIG (1.4) promises to read
+ * config_json only during `create`; after `create` it is the empty string (CONFIG). */
 typedef struct sb_instance_info {
     uint32_t struct_size;      /* sizeof(sb_instance_info) of this host             */
     uint32_t reserved0;
     sb_str plugin_name;        /* the name in the workspace's chain ("faq")          */
     sb_str workspace_id;       /* the workspace this instance serves                 */
     sb_str workspace_timezone; /* IANA name ("Africa/Lagos"); empty when not set     */
-    sb_str config_json;        /* this workspace's config for the plugin, "{}" if none */
+    sb_str config_json;        /* this workspace's config for the plugin, "{}" if none;
+                                  "" after create with SB_PLUGIN_FLAG_DROP_CONFIG     */
     const sb_host *host;       /* the host services                                   */
     sb_host_ctx *host_ctx;     /* this instance's context for host functions          */
 } sb_instance_info;
@@ -605,6 +626,13 @@ typedef struct sb_plugin_descriptor {
  * deadline failure, as on the pool) and the host calls that instance on the pool from
  * then on, with a warning in the log. */
 #define SB_PLUGIN_FLAG_INLINE ((uint64_t)1)
+
+/* SB_PLUGIN_FLAG_DROP_CONFIG (ABI 1.4; honoured from a descriptor declaring abi_minor
+ * >= 4): the plugin reads `config_json` (and `host->config`) only during `create` and
+ * keeps no pointer into it, so the host frees the config text when `create` returns.
+ * Afterwards both are the empty string. Saves the config's size per workspace (see
+ * CONFIG above). */
+#define SB_PLUGIN_FLAG_DROP_CONFIG ((uint64_t)2)
 
 /* Declares a descriptor: zeroes every field, fills struct_size and the ABI version,
  * then applies the designated initializers given:

@@ -70,7 +70,7 @@ enum AskCommand {
 }
 
 /// `switchboard plugins [--config PATH]`: the plugins found on `plugins.path`, their
-/// version and ABI ("1.3 inline" for a plugin that declares SB_PLUGIN_FLAG_INLINE), and
+/// version and ABI ("1.4 inline" for a plugin that declares SB_PLUGIN_FLAG_INLINE), and
 /// which workspaces use them; plugins a workspace names that cannot be loaded are listed
 /// with the reason.
 enum PluginsCommand {

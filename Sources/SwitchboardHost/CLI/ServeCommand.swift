@@ -9,7 +9,7 @@ enum ServeCommand {
     static func run(_ options: CommandOptions) throws -> Int32 {
         let path = ConfigLoading.path(options)
         ServiceGroup.blockShutdownSignals()
-        let config: LoadedConfig
+        var config: LoadedConfig
         do {
             config = try ConfigLoading.load(path)
         } catch {
@@ -45,6 +45,8 @@ enum ServeCommand {
             printErr("switchboard serve: \(error)")
             return 1
         }
+        // The host's copy, which keeps no plugin config texts (StartupMemory).
+        config = host.config
         let group = ServiceGroup(services: host.services, logger: logger)
         do {
             try group.start()

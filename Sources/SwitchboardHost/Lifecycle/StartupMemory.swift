@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SwitchboardConfig
+import SwitchboardCore
 
 /// What start-up leaves behind in the heap: parsing every workspace file and building
 /// every plugin instance (YAML trees, JSON objects, index-building scratch) frees far
@@ -17,4 +19,24 @@ enum StartupMemory {
         _ = unsafeBitCast(symbol, to: Trim.self)(0)
         #endif
     }
+}
+
+extension LoadedConfig {
+    /// This config without its plugins' config texts (each becomes the empty text), for
+    /// what the host keeps once the plugin instances are created: nothing reads them
+    /// after that, and a plugin that drops its config after `create` (ABI 1.4,
+    /// SB_PLUGIN_FLAG_DROP_CONFIG; the bundled Swift plugins do) has it freed only when
+    /// the config is not kept here too (~3 KB a workspace with a 20-entry FAQ). A
+    /// plugin without that flag keeps its own reference until `destroy`.
+    func releasingPluginConfigTexts() -> LoadedConfig {
+        var config = self
+        for w in config.workspaces.indices {
+            for p in config.workspaces[w].plugins.indices {
+                config.workspaces[w].plugins[p] = config.workspaces[w].plugins[p].releasingText(Self.releasedPluginConfig)
+            }
+        }
+        return config
+    }
+
+    private static let releasedPluginConfig = SharedUTF8("")
 }

@@ -312,6 +312,8 @@ enum SQLiteSchema {
                 workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id),
                 erased_seq   INTEGER NOT NULL
             );
+            """),
+
         // The inbox's tools (issue 13): canned replies and labels, managed by a
         // workspace's admins; labels on conversations (a label goes with its
         // conversations' links); a contact's profile as agents edit it (a name of their
@@ -372,6 +374,8 @@ enum SQLiteSchema {
             CREATE INDEX contact_notes_by_contact ON contact_notes (workspace_id, contact_id, created_at);
 
             CREATE INDEX conversations_by_contact ON conversations (workspace_id, contact_id);
+            """),
+
         // Administration (issue 14). API tokens carry the role they act with (tokens
         // made before this acted as admin) and an optional expiry. The audit trail:
         // every change of config, people or access, with who made it (`actor`: a user,
@@ -421,6 +425,8 @@ enum SQLiteSchema {
                 created_at   INTEGER NOT NULL,
                 expires_at   INTEGER
             );
+            """),
+
         // Message templates of each WhatsApp channel's business account, as last synced
         // from the Graph API (a cache of the provider's list: a sync replaces a
         // channel's rows). Media files of messages: inbound media downloaded on arrival

@@ -9,6 +9,8 @@
  *   TEST_INLINE           set SB_PLUGIN_FLAG_INLINE in the descriptor's flags (ABI 1.2
  *                         headers only; with TEST_ABI_MINOR or TEST_SHORT_DESCRIPTOR
  *                         the host must not read it)
+ *   TEST_DROP_CONFIG      set SB_PLUGIN_FLAG_DROP_CONFIG (ABI 1.4 headers only; with
+ *                         TEST_ABI_MINOR below 4 the host must not honour it)
  * What it does is driven by the message text:
  *   reply:TEXT      reply TEXT            handoff:REASON  hand off
  *   buttons:N       reply with N buttons  fail-retry / fail-perm  fail with a message
@@ -438,7 +440,10 @@ SB_EXPORT const sb_plugin_descriptor *switchboard_plugin_entry(uint32_t host_abi
     descriptor.abi_major = TEST_ABI_MAJOR;
     descriptor.abi_minor = TEST_ABI_MINOR;
 #if defined(TEST_INLINE) && SWITCHBOARD_PLUGIN_ABI_MINOR >= 2
-    descriptor.flags = SB_PLUGIN_FLAG_INLINE;
+    descriptor.flags |= SB_PLUGIN_FLAG_INLINE;
+#endif
+#if defined(TEST_DROP_CONFIG) && SWITCHBOARD_PLUGIN_ABI_MINOR >= 4
+    descriptor.flags |= SB_PLUGIN_FLAG_DROP_CONFIG;
 #endif
 #ifdef TEST_SHORT_DESCRIPTOR
     /* The layout before ABI 1.2 without its reserved slots: no `flags` either. */

@@ -18,6 +18,10 @@ import Synchronization
 /// and returns in well under a millisecond, so the host may call it on its own worker
 /// thread instead of its plugin pool. Host functions other than media (replying,
 /// logging, state) are fine. See THREADING in switchboard_plugin.h.
+///
+/// Every responder gets SB_PLUGIN_FLAG_DROP_CONFIG (ABI 1.4): the kit copies the config
+/// text into `PluginConfig` before `init(context:config:)` and never reads it again, so
+/// the host frees it once the instance is created (CONFIG in switchboard_plugin.h).
 public func exportResponder<R: Responder>(
     _ type: R.Type, id: String, name: String, version: String, description: String, inline: Bool = false
 ) -> UnsafeRawPointer? {
@@ -35,7 +39,7 @@ public func exportResponder<R: Responder>(
         d.pointee.create = kitCreate
         d.pointee.handle = kitHandle
         d.pointee.destroy = kitDestroy
-        d.pointee.flags = inline ? SB_PLUGIN_FLAG_INLINE : 0
+        d.pointee.flags = (inline ? SB_PLUGIN_FLAG_INLINE : 0) | SB_PLUGIN_FLAG_DROP_CONFIG
         reg = Registration(make: { try R(context: $0, config: $1) }, descriptor: d)
         return UnsafeRawPointer(d)
     }
