@@ -95,6 +95,8 @@ public final class SemanticIndex: @unchecked Sendable {
     let faq: [Knowledge.FAQItem]
     let storage: any LedgerStorage
     let prefix: String
+    /// The `faq` plugin's matcher on the same entries (`embeddings.lexical`), or nil.
+    public let lexical: FAQIndex?
     private let lock = NSLock()
     private var vectors: [[Float]]?
     private var built: FAQEmbeddingIndex?
@@ -103,7 +105,10 @@ public final class SemanticIndex: @unchecked Sendable {
     /// After a failed computation, the next try waits this long (not one call per message).
     public var retryAfterFailure: Duration = .seconds(60)
 
-    public init(knowledge: Knowledge, model: String, storage: any LedgerStorage) {
+    public init(knowledge: Knowledge, model: String, storage: any LedgerStorage, lexical: Bool = false) {
+        self.lexical = lexical && !knowledge.faq.isEmpty
+            ? FAQIndex(entries: knowledge.faq.map { FAQEntry(id: $0.id, questions: $0.questions, answer: $0.answer) }, threshold: nil, margin: nil)
+            : nil
         faq = knowledge.faq
         items = knowledge.faq.enumerated().flatMap { i, e in e.questions.map { (i, $0) } }
         self.storage = storage
