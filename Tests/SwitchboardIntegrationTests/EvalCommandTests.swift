@@ -143,11 +143,26 @@ import Testing
 
         #expect(o["wrong"] as? Int == 2)   // the two answers, to questions labelled none
 
+        // Per tier and model: the ledger's breakdown, each model's calls at its prices.
+        let byTier = try #require(o["spend_by_tier"] as? [String: Double], "\(r.stdout)")
+        #expect(Set(byTier.keys) == ["generate/small", "generate/big"], "\(byTier)")
+        for (label, model) in [("generate/small", "small-model"), ("generate/big", "big-model")] {
+            let p = prices[model]!
+            let cost = zip(calls, usage).filter { $0.0 == model }.reduce(0.0) { sum, c in
+                sum + (Double(c.1.0 - c.1.2) * p.0 + Double(c.1.2) * p.0 * 0.1 + Double(c.1.1) * p.1) / 1_000_000
+            }
+            #expect(abs(byTier[label]! - cost) <= 2e-6, "\(label): \(byTier[label]!) against \(cost)")
+        }
+        // The llm plugin's answers are counted under the tier that gave them.
+        let tiers = (o["tiers"] as? [[String: Any]] ?? []).compactMap { $0["tier"] as? String }
+        #expect(tiers.contains("llm/generate"), "\(tiers)")
+
         // The same run again, as text: the same spend.
         fake.script(script)
         let text = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "demo", file.path], cwd: h.dir)
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains(String(format: "spend: $%.6f", spend)), "\(text.stdout)")
+        #expect(text.stdout.contains(String(format: "  generate/big: $%.6f", byTier["generate/big"]!)), "\(text.stdout)")
         #expect(fake.chatRequests.count == 10)
     }
 

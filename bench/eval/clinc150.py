@@ -47,6 +47,7 @@ def main():
     ap.add_argument("--answer-margin", type=float, help="the llm plugin's embeddings.answer_margin (default: the plugin's)")
     ap.add_argument("--lexical", action="store_true", help="with --embeddings: no faq plugin; the llm plugin's semantic tier runs "
                     "the FAQ matcher itself (embeddings.lexical: true), vetoing its answers when the embeddings disagree")
+    ap.add_argument("--embed-price", type=float, help="the llm plugin's embeddings.usd_per_mtok")
     ap.add_argument("--handoff-below", type=float, help="the llm plugin's embeddings.handoff_below: a message whose closest "
                     "FAQ entry scores under it is handed off before generation (with --llm and --embeddings)")
     ap.add_argument("--llm", metavar="URL", help="add the llm plugin after faq with generation only (no embeddings, no cache): "
@@ -90,6 +91,7 @@ def main():
             if a.answer_margin is not None: emb["answer_margin"] = a.answer_margin
             if a.lexical: emb["lexical"] = True
             if a.handoff_below is not None: emb["handoff_below"] = a.handoff_below
+            if a.embed_price is not None: emb["usd_per_mtok"] = a.embed_price
         if a.embeddings and not a.llm:
             f.write("  - name: llm\n    deadline_ms: 20000\n    config:\n")
             f.write("      providers:\n        - {id: emb, api: openai, base_url: %s, timeout_ms: 15000}\n" % json.dumps(a.embeddings))
