@@ -281,10 +281,9 @@ public final class Orchestrator: @unchecked Sendable {
         let closest = decision.best
         if let lexical {
             if closest.id == lexical.entryID, let entry = semantic.entry(lexical.entryID) {
-                event("answer", "entry \(lexical.entryID), score \(f(lexical.score)); the closest entry by embedding agrees (\(f(closest.score)))",
-                      tier: "faq")
-                d.events[d.events.count - 1].usage = embedUsage
-                d.events[d.events.count - 1].costUSD = Double(embedUsage.input) * e.usdPerMTok / 1e6
+                // The embedding call (and its cost) on the semantic tier's event; the answer on the FAQ matcher's.
+                event("agrees", "closest entry \(closest.id), score \(f(closest.score))", usage: embedUsage)
+                event("answer", "entry \(lexical.entryID), score \(f(lexical.score)); the closest entry by embedding agrees", tier: "faq")
                 return .answer(entry.answer)
             }
             event("vetoed", "entry \(lexical.entryID), score \(f(lexical.score)); the closest entry by embedding is \(closest.id) (\(f(closest.score)))",

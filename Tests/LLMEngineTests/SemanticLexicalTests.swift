@@ -53,6 +53,7 @@ import SwitchboardTestSupport
         let d = o.respond(question: "can you deliver to lekki", history: [], deadline: .now + .seconds(5))
         #expect(d.outcome == .answer("We deliver across Lagos Island and Lekki."))
         #expect(d.events.last?.tier == "faq" && d.events.last?.outcome == "answer", "\(d.events)")
+        #expect(d.events.dropLast().last?.tier == "semantic" && d.events.dropLast().last?.outcome == "agrees", "\(d.events)")
         #expect(fake.chatRequests.isEmpty)
     }
 
