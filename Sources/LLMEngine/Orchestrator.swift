@@ -271,7 +271,7 @@ public final class Orchestrator: @unchecked Sendable {
         let scores: [Double]
         let decision: FAQEmbeddingIndex.Decision
         do {
-            index = try semantic.index(vectors)
+            index = try semantic.index(vectors, entryBars: e.entryMargin != nil)
             scores = try index.scores(vector)
             decision = try index.decide(scores: scores, threshold: e.answerThreshold, margin: e.answerMargin, entryMargin: e.entryMargin)
         } catch {

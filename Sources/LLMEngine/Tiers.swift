@@ -192,14 +192,15 @@ public final class SemanticIndex: @unchecked Sendable {
 
     /// The FAQ's vectors as an index (built once, the first time they are had): entries
     /// scored as `FAQEmbeddingIndex` does (the mean of an entry's two closest questions).
-    func index(_ vectors: [[Float]]) throws -> FAQEmbeddingIndex {
+    /// `entryBars`: compute the per-entry bars (only when `entry_margin` is set).
+    func index(_ vectors: [[Float]], entryBars: Bool = true) throws -> FAQEmbeddingIndex {
         lock.lock()
         defer { lock.unlock() }
         if let built { return built }
         var byEntry: [Int: [[Float]]] = [:]
         for (i, v) in vectors.enumerated() where i < items.count { byEntry[items[i].entry, default: []].append(v) }
         let entries = byEntry.keys.sorted().map { (id: faq[$0].id, vectors: byEntry[$0]!) }
-        let index = try FAQEmbeddingIndex(entries: entries)
+        let index = try FAQEmbeddingIndex(entries: entries, entryBars: entryBars)
         built = index
         return index
     }
