@@ -145,6 +145,15 @@ def main():
     # The faq plugin first, then the semantic tier with the chosen rule (no veto possible).
     show("same rule behind a faq plugin (no veto)", evaluate((T, M, False, D)))
 
+    # The out-of-scope detector before generation (`handoff_below`), its rule fixed before
+    # measuring the spend: the 2nd percentile of the in-scope dev questions' closest-entry
+    # score, rounded to 0.01 (about 2 % of answerable dev questions handed off, not generated).
+    ins = ydev >= 0
+    floor = round(float(np.quantile(vdev["ss"][ins], 0.02)), 2)
+    pseudo_best = np.concatenate([v["ss"][v["pseudo"]] for v in folds])
+    print("handoff_below %.2f: in-scope dev under it %.3f, real dev out of scope under it %.3f, pseudo out of scope under it %.3f"
+          % (floor, (vdev["ss"][ins] < floor).mean(), (vdev["ss"][~ins] < floor).mean(), (pseudo_best < floor).mean()))
+
     ytest = np.array([idx.get(l, -1) for _, l in test])
     vtest = view(entry_scores(embed(a.url, [q for q, _ in test]) @ F.T), ytest, dump(a.test_dump, len(test)))
     print("test (frozen), chosen rule: precision %.3f coverage %.3f out of scope answered %.3f" % score(vtest, *decide(vtest, T, M, veto, D)))
