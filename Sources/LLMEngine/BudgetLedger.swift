@@ -223,16 +223,39 @@ public final class BudgetLedger: @unchecked Sendable {
         return out
     }
 
+    /// Sub-micro-dollar remainders of `chargeSmall`, per label, in micro-dollars.
+    private var carry: [String: Double] = [:]
+
+    /// Books many tiny costs (an embedding call costs a few millionths of a cent): each is
+    /// added to a remainder kept in memory, and whole micro-dollars are booked as they
+    /// accrue, so the totals are not rounded up once per call (`charge` would book at least
+    /// $0.000001 each: five times the cost of a short message's embedding at $0.02 per
+    /// million tokens). At most one micro-dollar per label is lost at a restart.
+    @discardableResult
+    public func chargeSmall(_ usd: Double, now: Date, label: String) -> Booking {
+        lock.lock()
+        defer { lock.unlock() }
+        guard usd > 0 else { return Booking() }
+        let accrued = carry[label, default: 0] + usd * 1_000_000
+        let whole = Int64(accrued.rounded(.down))
+        carry[label] = accrued - Double(whole)
+        return add(micros: whole, now: now, label: label)
+    }
+
     private func add(_ usd: Double, now: Date, label: String? = nil) -> Booking {
+        add(micros: usd > 0 ? Self.micros(usd) : 0, now: now, label: label)
+    }
+
+    private func add(micros: Int64, now: Date, label: String?) -> Booking {
         var booking = Booking()
-        guard usd > 0 else { return booking }
+        guard micros > 0 else { return booking }
         let k = periodKeys(now)
         if let label {
-            do { try addToBreakdown(Self.micros(usd), month: k.month, label: label) } catch { booking.breakdownError = "\(error)" }
+            do { try addToBreakdown(micros, month: k.month, label: label) } catch { booking.breakdownError = "\(error)" }
         }
         for (period, key, limit) in [("day", k.day, dailyUSD), ("month", k.month, monthlyUSD)] {
             let storeKey = "budget:\(period):\(key)"
-            let pending = unwritten[storeKey, default: 0] + Self.micros(usd)
+            let pending = unwritten[storeKey, default: 0] + micros
             let after: Int64
             do {
                 let before = try stored(storeKey)

@@ -237,7 +237,7 @@ public final class Orchestrator: @unchecked Sendable {
             embedUsage.estimated = embedUsage.estimated || got.usage.estimated
             let cost = Double(got.usage.input) * e.usdPerMTok / 1e6
             if cost > 0 {
-                let booking = ledger.charge(cost, now: now(), label: BudgetLedger.label(tier: "semantic", model: e.model))
+                let booking = ledger.chargeSmall(cost, now: now(), label: BudgetLedger.label(tier: "semantic", model: e.model))
                 d.alerts += booking.alerts
                 if let why = booking.storageError {
                     d.events.append(DecisionEvent(tier: "semantic", model: e.model, outcome: "budget_unsaved",

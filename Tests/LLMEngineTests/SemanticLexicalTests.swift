@@ -128,7 +128,20 @@ import SwitchboardTestSupport
         #expect(abs(byLabel["semantic/embed-model"]! - Double(indexTokens + messageTokens) * 20 / 1e6) < 2e-6)
         #expect(abs(byLabel["generate/small"]! - generated.costUSD) < 2e-6)
         // The totals (what the budget is checked against) hold both.
+        #expect(byLabel["semantic/embed-model"]! <= Double(indexTokens + messageTokens) * 20 / 1e6 + 1e-12)
         let total = try BudgetLedger.bookedUSD(in: storage, from: start, to: Date())
         #expect(abs(total - byLabel.values.reduce(0, +)) < 3e-6)
+    }
+
+    /// A short message's embedding costs $0.0000002 at $0.02 per million tokens: booked one
+    /// by one at the ledger's micro-dollar, a thousand would cost $0.001 instead of $0.0002.
+    @Test func tinyEmbeddingCostsAreNotRoundedUpOneByOne() throws {
+        let storage = MemoryStorage()
+        let ledger = BudgetLedger(dailyUSD: nil, monthlyUSD: nil, storage: storage)
+        let start = Date()
+        for _ in 0..<1000 { ledger.chargeSmall(10 * 0.02 / 1e6, now: Date(), label: "semantic/e") }
+        let total = try BudgetLedger.bookedUSD(in: storage, from: start, to: Date())
+        #expect(abs(total - 0.0002) <= 1e-6, "\(total)")
+        #expect(abs((try BudgetLedger.bookedByLabel(in: storage, from: start, to: Date()))["semantic/e"]! - 0.0002) <= 1e-6)
     }
 }
