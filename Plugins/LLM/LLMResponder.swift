@@ -30,7 +30,7 @@ struct LLMResponder: Responder {
         let ledger = BudgetLedger(dailyUSD: c.dailyUSD, monthlyUSD: c.monthlyUSD, storage: storage,
                                   timeZone: context.timezone ?? TimeZone(identifier: "UTC")!)
         let cache = c.cacheTTLSeconds > 0 ? AnswerCache(storage: storage, ttlSeconds: c.cacheTTLSeconds, knowledgeVersion: knowledge.version) : nil
-        let semantic = c.embeddings.map { SemanticIndex(knowledge: knowledge, model: $0.model, storage: storage) }
+        let semantic = c.embeddings.map { SemanticIndex(knowledge: knowledge, model: $0.model, storage: storage, lexical: $0.lexical) }
         orchestrator = Orchestrator(config: c, knowledge: knowledge, ledger: ledger, now: { [context] in context.now() },
                                     cache: cache, semantic: semantic)
         if c.debounceMs > 0 {
@@ -105,14 +105,18 @@ extension LLMResponder {
     /// One decision step in the workspace's journal (`plugin_event` "decision": tier,
     /// model, provider, tokens, cost, latency, outcome; never the customer's words or a
     /// key) and in the host's counters: `calls_<tier>_<outcome>`, `spend_usd`,
-    /// `cache_hits`. Nothing on a host older than ABI 1.3.
+    /// `spend_usd_<tier>_<model>` (generation per model, embeddings), `cache_hits`.
+    /// Nothing on a host older than ABI 1.3.
     func record(_ e: DecisionEvent, on message: IncomingMessage) {
         var f = e.fields
         // The host refuses values over 1024 bytes: a long provider message is cut.
         if let d = f["detail"], d.utf8.count > 1000 { f["detail"] = String(decoding: Array(d.utf8.prefix(1000)), as: UTF8.self) }
         message.journal("decision", f)
         context.count("calls_" + Self.counterPart(e.tier) + "_" + Self.counterPart(e.outcome))
-        if e.costUSD > 0 { context.count("spend_usd", e.costUSD) }
+        if e.costUSD > 0 {
+            context.count("spend_usd", e.costUSD)
+            context.count("spend_usd_" + Self.counterPart(e.tier) + "_" + Self.counterPart(e.model.isEmpty ? "none" : e.model), e.costUSD)
+        }
         if e.tier == "cache", e.outcome == "answer" { context.count("cache_hits") }
     }
 

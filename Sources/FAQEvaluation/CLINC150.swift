@@ -82,6 +82,24 @@ public struct CLINC150: Sendable {
     /// questions (3,000 in scope, 200 out of scope).
     public var dev: [LabelledQuestion] { val + oosVal + oosTrain }
 
+    /// Pseudo out-of-scope questions for calibration, from the dev split only: the FAQ
+    /// without the intents whose index in name order is `fold` modulo `folds`, and the dev
+    /// split with those intents' questions relabelled out of scope (after the real
+    /// out-of-scope ones). They are harder than CLINC150's own out-of-scope questions (a
+    /// held-out intent usually has a sibling in the FAQ), which is what abstention must
+    /// be calibrated against; dev has only 200 real ones.
+    public func holdingOut(fold: Int, of folds: Int, examplesPerIntent: Int = 10) -> (faq: [FAQEntry], dev: [LabelledQuestion]) {
+        let held = Set(Self.heldOutIntents(faq(examplesPerIntent: examplesPerIntent).map(\.id), fold: fold, of: folds))
+        let entries = faq(examplesPerIntent: examplesPerIntent).filter { !held.contains($0.id) }
+        let questions = dev.map { q in q.expected.map { held.contains($0) } == true ? LabelledQuestion(text: q.text, expected: nil) : q }
+        return (entries, questions)
+    }
+
+    /// The intents held out in `fold` of `folds`: every `folds`-th of the names in order.
+    public static func heldOutIntents(_ intents: [String], fold: Int, of folds: Int) -> [String] {
+        intents.sorted().enumerated().filter { $0.offset % folds == fold }.map(\.element)
+    }
+
     /// The frozen split: 4,500 in-scope and 1,000 out-of-scope test questions.
     public var frozenTest: [LabelledQuestion] { test + oosTest }
 }

@@ -51,6 +51,15 @@ public final class BudgetLedger: @unchecked Sendable {
     public struct Booking: Sendable {
         public var alerts: [Alert] = []
         public var storageError: String?
+        /// The per-tier/model breakdown could not be written (the totals, which the budget
+        /// is checked against, are unaffected).
+        public var breakdownError: String?
+    }
+
+    /// What a cost was spent on, for the breakdown beside the totals: `tier/model`
+    /// ("generate/small", "semantic/embed-model"). Kept per month.
+    public static func label(tier: String, model: String) -> String {
+        (tier + "/" + model).replacingOccurrences(of: ",", with: "_")
     }
 
     public let dailyUSD: Double?
@@ -156,28 +165,97 @@ public final class BudgetLedger: @unchecked Sendable {
     /// reserved when a provider ignores the cap: it is still booked). Returns the alerts
     /// this crossed (each is given once per period; the marks are in the storage too).
     @discardableResult
-    public func settle(_ reservation: Reservation, actualUSD: Double, now: Date) -> Booking {
+    public func settle(_ reservation: Reservation, actualUSD: Double, now: Date, label: String? = nil) -> Booking {
         lock.lock()
         defer { lock.unlock() }
         reserved[reservation.id] = nil
-        return add(actualUSD, now: now)
+        return add(actualUSD, now: now, label: label)
     }
 
-    /// Books a cost that had no reservation.
+    /// Books a cost that had no reservation (an embeddings call: small, and made whatever
+    /// the budget says, since it is what keeps the dearer calls from being made).
     @discardableResult
-    public func charge(_ usd: Double, now: Date) -> Booking {
+    public func charge(_ usd: Double, now: Date, label: String? = nil) -> Booking {
         lock.lock()
         defer { lock.unlock() }
-        return add(usd, now: now)
+        return add(usd, now: now, label: label)
     }
 
-    private func add(_ usd: Double, now: Date) -> Booking {
+    /// Per month and label, micro-dollars: `spend:month:2026-12:generate/small`; the labels
+    /// a month has are listed under `spend:labels:2026-12` (comma-separated).
+    private func addToBreakdown(_ micros: Int64, month: String, label: String) throws {
+        let key = "spend:month:\(month):\(label)"
+        let before = try stored(key)
+        try storage.set(key, String(before + micros))
+        let listKey = "spend:labels:\(month)"
+        let labels = try storage.get(listKey).map { $0.split(separator: ",").map(String.init) } ?? []
+        if !labels.contains(label) { try storage.set(listKey, (labels + [label]).joined(separator: ",")) }
+    }
+
+    /// The breakdown of `storage`'s ledger from `start` to `end`: USD per `tier/model`
+    /// label, summed over the months the interval touches.
+    public static func bookedByLabel(in storage: any LedgerStorage, from start: Date, to end: Date,
+                                     timeZone: TimeZone = TimeZone(identifier: "UTC")!) throws -> [String: Double] {
+        let reader = BudgetLedger(dailyUSD: nil, monthlyUSD: nil, storage: storage, timeZone: timeZone)
+        var out: [String: Double] = [:]
+        for month in reader.months(from: start, to: end) {
+            let labels = try storage.get("spend:labels:\(month)").map { $0.split(separator: ",").map(String.init) } ?? []
+            for l in labels { out[l, default: 0] += Double(try reader.stored("spend:month:\(month):\(l)")) / 1e6 }
+        }
+        return out
+    }
+
+    /// The month keys from `start` to `end`.
+    func months(from start: Date, to end: Date) -> [String] {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = timeZone
+        let last = periodKeys(max(start, end)).month
+        var at = min(start, end)
+        var out: [String] = []
+        for _ in 0..<1200 {
+            let month = periodKeys(at).month
+            out.append(month)
+            if month == last { break }
+            guard let first = cal.dateInterval(of: .month, for: at)?.start,
+                  let next = cal.date(byAdding: .month, value: 1, to: first) else { break }
+            at = next
+        }
+        return out
+    }
+
+    /// Sub-micro-dollar remainders of `chargeSmall`, per label, in micro-dollars.
+    private var carry: [String: Double] = [:]
+
+    /// Books many tiny costs (an embedding call costs a few millionths of a cent): each is
+    /// added to a remainder kept in memory, and whole micro-dollars are booked as they
+    /// accrue, so the totals are not rounded up once per call (`charge` would book at least
+    /// $0.000001 each: five times the cost of a short message's embedding at $0.02 per
+    /// million tokens). At most one micro-dollar per label is lost at a restart.
+    @discardableResult
+    public func chargeSmall(_ usd: Double, now: Date, label: String) -> Booking {
+        lock.lock()
+        defer { lock.unlock() }
+        guard usd > 0 else { return Booking() }
+        let accrued = carry[label, default: 0] + usd * 1_000_000
+        let whole = Int64(accrued.rounded(.down))
+        carry[label] = accrued - Double(whole)
+        return add(micros: whole, now: now, label: label)
+    }
+
+    private func add(_ usd: Double, now: Date, label: String? = nil) -> Booking {
+        add(micros: usd > 0 ? Self.micros(usd) : 0, now: now, label: label)
+    }
+
+    private func add(micros: Int64, now: Date, label: String?) -> Booking {
         var booking = Booking()
-        guard usd > 0 else { return booking }
+        guard micros > 0 else { return booking }
         let k = periodKeys(now)
+        if let label {
+            do { try addToBreakdown(micros, month: k.month, label: label) } catch { booking.breakdownError = "\(error)" }
+        }
         for (period, key, limit) in [("day", k.day, dailyUSD), ("month", k.month, monthlyUSD)] {
             let storeKey = "budget:\(period):\(key)"
-            let pending = unwritten[storeKey, default: 0] + Self.micros(usd)
+            let pending = unwritten[storeKey, default: 0] + micros
             let after: Int64
             do {
                 let before = try stored(storeKey)

@@ -72,6 +72,19 @@ public struct LLMConfig: Sendable, Equatable {
         public var answerThreshold: Double
         /// How far the best entry's score must lead the second entry's.
         public var answerMargin: Double
+        /// Per-entry bar: the best entry's score must also reach the highest score it gives
+        /// a question of another entry plus this (nil: off). See FAQEmbeddingIndex.
+        public var entryMargin: Double?
+        /// The tier also runs the FAQ matcher (the `faq` plugin's, its defaults) on the
+        /// knowledge's FAQ entries: its answer is sent when the semantic tier's closest
+        /// entry is the same, vetoed when it is not; alone when embeddings are unavailable.
+        /// For a chain with this plugin and no `faq` plugin before it.
+        public var lexical: Bool = false
+        /// USD per million input tokens of the embedding model (0: a free local model).
+        public var usdPerMTok: Double = 0
+        /// Out of scope before generation: a message whose closest FAQ entry scores below
+        /// this is handed off (or passed, `on_unknown`) without a model call (nil: off).
+        public var handoffBelow: Double?
     }
 
     public enum OnUnknown: String, Sendable, Equatable { case handoff, fallback }
@@ -113,7 +126,8 @@ public struct LLMConfig: Sendable, Equatable {
         "id", "providers", "model", "input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok",
         "min_confidence", "max_tokens",
     ]
-    static let embeddingKeys: Set<String> = ["provider", "model", "answer_threshold", "answer_margin"]
+    static let embeddingKeys: Set<String> = ["provider", "model", "answer_threshold", "answer_margin", "entry_margin", "lexical",
+                                             "usd_per_mtok", "handoff_below"]
     static let budgetKeys: Set<String> = ["daily_usd", "monthly_usd"]
 
     /// Parses the config's JSON text.
@@ -207,7 +221,22 @@ public struct LLMConfig: Sendable, Equatable {
                                     // Calibrated on CLINC150's dev split with all-MiniLM-L6-v2
                                     // (bench/eval/semantic_calibration.py, docs/answer-quality.md).
                                     answerThreshold: try er.double(e, "answer_threshold", in: 0...1) ?? 0.65,
-                                    answerMargin: try er.double(e, "answer_margin", in: 0...1) ?? 0.15)
+                                    answerMargin: 0.15)
+            // Defaults chosen on CLINC150 dev (bench/eval/chain_calibration.py, with held-out
+            // intents as out-of-scope questions). With `lexical` (the FAQ matcher inside this
+            // tier, vetoed when the embeddings disagree): margin 0, entry bars at +0.07. Behind
+            // a `faq` plugin (no veto possible) that rule loses dev precision (95.8 %), so
+            // there the earlier choice stays: margin 0.15, no entry bars.
+            let lexical = try er.bool(e, "lexical") ?? false
+            embeddings?.lexical = lexical
+            embeddings?.answerMargin = try er.double(e, "answer_margin", in: 0...1) ?? (lexical ? 0.0 : 0.15)
+            if e["entry_margin"] is NSNull {
+                embeddings?.entryMargin = nil
+            } else {
+                embeddings?.entryMargin = try er.double(e, "entry_margin", in: -1...1) ?? (lexical ? 0.07 : nil)
+            }
+            embeddings?.usdPerMTok = try er.double(e, "usd_per_mtok", in: 0...10_000) ?? 0
+            embeddings?.handoffBelow = try er.double(e, "handoff_below", in: -1...1)
         }
 
         var knowledge: [String] = []

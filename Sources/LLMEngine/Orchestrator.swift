@@ -182,64 +182,138 @@ public final class Orchestrator: @unchecked Sendable {
             return d
         }
         defer { slots.signal() }
-        if let answer = semanticAnswer(question, deadline: deadline, events: &d.events) {
+        switch semanticAnswer(question, deadline: deadline, into: &d) {
+        case .answer(let answer):
             cache?.put(question, answer: answer, now: now())
             d.outcome = .answer(Self.fit(answer, config.maxReplyChars))
             return d
+        case .outOfScope(let why):
+            // Far from every FAQ entry: a person (or the fallback), not a model call.
+            d.outcome = config.onUnknown == .handoff ? .handoff(reason: why) : .pass(reason: why)
+            return d
+        case .none:
+            break
         }
         generate(question: question, history: history, deadline: deadline, into: &d)
         if case .answer(let text) = d.outcome { cache?.put(question, answer: text, now: now()) }
         return d
     }
 
+    /// What tier 2 decided.
+    enum SemanticOutcome: Equatable {
+        case answer(String)
+        /// The closest entry scored under `handoff_below`: no generation.
+        case outOfScope(String)
+        case none
+    }
+
     /// Tier 2: the message's embedding against the FAQ questions' (computed once per
     /// knowledge version); the entry's answer when its score (the mean of its two closest
-    /// questions) reaches `answer_threshold` and leads the next entry by `answer_margin`.
-    func semanticAnswer(_ question: String, deadline: ContinuousClock.Instant, events: inout [DecisionEvent]) -> String? {
-        guard let semantic, !semantic.isEmpty, let e = config.embeddings, let client = clients[e.provider] else { return nil }
+    /// questions) reaches `answer_threshold`, leads the next entry by `answer_margin` and
+    /// reaches the entry's own bar (`entry_margin`). With `lexical`, the FAQ matcher's
+    /// answer is sent when the closest entry by embedding is the same one, vetoed when it
+    /// is not (then the semantic rule decides), and sent alone when there are no
+    /// embeddings. With `handoff_below`, a message whose closest entry scores under it is
+    /// out of scope: handed off before any generation.
+    func semanticAnswer(_ question: String, deadline: ContinuousClock.Instant, into d: inout LLMDecision) -> SemanticOutcome {
+        guard let semantic, !semantic.isEmpty, let e = config.embeddings, let client = clients[e.provider] else { return .none }
         let started = ContinuousClock.now
-        func event(_ outcome: String, _ detail: String) {
-            events.append(DecisionEvent(tier: "semantic", model: e.model, provider: e.provider,
-                                        latencyMs: Self.ms(started.duration(to: .now)), outcome: outcome, detail: detail))
+        func f(_ x: Double) -> String { String(format: "%.3f", x) }
+        func event(_ outcome: String, _ detail: String, tier: String = "semantic", usage: TokenUsage = .zero) {
+            var ev = DecisionEvent(tier: tier, model: tier == "semantic" ? e.model : "", provider: tier == "semantic" ? e.provider : "",
+                                   latencyMs: Self.ms(started.duration(to: .now)), outcome: outcome, detail: detail)
+            if usage != .zero {
+                ev.usage = usage
+                ev.costUSD = Double(usage.input) * e.usdPerMTok / 1e6
+            }
+            d.events.append(ev)
+        }
+        // Every embeddings call is booked (its own price: `usd_per_mtok`), never refused:
+        // it is what keeps the dearer calls from being made.
+        var embedUsage = TokenUsage.zero
+        func embed(_ texts: [String]) throws(ProviderFailure) -> [[Float]] {
+            let got = try embedCall(client, texts, model: e.model, deadline: deadline)
+            embedUsage.input += got.usage.input
+            embedUsage.estimated = embedUsage.estimated || got.usage.estimated
+            let cost = Double(got.usage.input) * e.usdPerMTok / 1e6
+            if cost > 0 {
+                let booking = ledger.chargeSmall(cost, now: now(), label: BudgetLedger.label(tier: "semantic", model: e.model))
+                d.alerts += booking.alerts
+                if let why = booking.storageError {
+                    d.events.append(DecisionEvent(tier: "semantic", model: e.model, outcome: "budget_unsaved",
+                                                  detail: "the spend is kept in memory and written with the next booking: \(why)"))
+                }
+            }
+            return got.vectors
+        }
+        let lexical = semantic.lexical?.assess(question).flatMap { $0.isAnswer ? $0 : nil }
+        func lexicalAlone(_ why: String) -> SemanticOutcome {
+            guard let lexical, let entry = semantic.entry(lexical.entryID) else { return .none }
+            event("answer", "entry \(lexical.entryID), score \(f(lexical.score)); \(why)", tier: "faq")
+            return .answer(entry.answer)
         }
         let got = semantic.vectors(deadline: deadline) { (texts: [String]) throws(ProviderFailure) -> [[Float]] in
-            try embedCall(client, texts, model: e.model, deadline: deadline)
+            try embed(texts)
         }
-        if let f = got.failure { event("failed", "embedding the FAQ questions: \(f.description)") }
-        if got.computed { event("indexed", "\(got.vectors?.count ?? 0) FAQ questions embedded for this knowledge version") }
-        guard let vectors = got.vectors else { return nil }
+        if let failure = got.failure { event("failed", "embedding the FAQ questions: \(failure.description)", usage: embedUsage) }
+        if got.computed { event("indexed", "\(got.vectors?.count ?? 0) FAQ questions embedded for this knowledge version", usage: embedUsage) }
+        embedUsage = .zero
+        guard let vectors = got.vectors else { return lexicalAlone("no embeddings, the FAQ matcher alone") }
         let vector: [Float]
         do {
-            guard let v = try embedCall(client, [question], model: e.model, deadline: deadline).first else { return nil }
+            guard let v = try embed([question]).first else { return lexicalAlone("no embeddings, the FAQ matcher alone") }
             vector = v
         } catch {
-            event("failed", error.description)
-            return nil
+            event("failed", error.description, usage: embedUsage)
+            return lexicalAlone("no embeddings, the FAQ matcher alone")
         }
+        let index: FAQEmbeddingIndex
+        let scores: [Double]
         let decision: FAQEmbeddingIndex.Decision
         do {
-            decision = try semantic.index(vectors).decide(vector, threshold: e.answerThreshold, margin: e.answerMargin)
+            index = try semantic.index(vectors, entryBars: e.entryMargin != nil)
+            scores = try index.scores(vector)
+            decision = try index.decide(scores: scores, threshold: e.answerThreshold, margin: e.answerMargin, entryMargin: e.entryMargin)
         } catch {
-            event("failed", "\(error)")
-            return nil
+            event("failed", "\(error)", usage: embedUsage)
+            return lexicalAlone("no embeddings, the FAQ matcher alone")
         }
-        func f(_ x: Double) -> String { String(format: "%.3f", x) }
+        let closest = decision.best
+        if let lexical {
+            if closest.id == lexical.entryID, let entry = semantic.entry(lexical.entryID) {
+                // The embedding call (and its cost) on the semantic tier's event; the answer on the FAQ matcher's.
+                event("agrees", "closest entry \(closest.id), score \(f(closest.score))", usage: embedUsage)
+                event("answer", "entry \(lexical.entryID), score \(f(lexical.score)); the closest entry by embedding agrees", tier: "faq")
+                return .answer(entry.answer)
+            }
+            event("vetoed", "entry \(lexical.entryID), score \(f(lexical.score)); the closest entry by embedding is \(closest.id) (\(f(closest.score)))",
+                  tier: "faq")
+        }
         switch decision {
         case let .answer(id, score, margin):
-            guard let entry = semantic.entry(id) else { return nil }
-            event("answer", "entry \(id), score \(f(score)), margin \(f(margin))")
-            return entry.answer
+            guard let entry = semantic.entry(id) else { return .none }
+            event("answer", "entry \(id), score \(f(score)), margin \(f(margin))", usage: embedUsage)
+            return .answer(entry.answer)
         case let .abstain(reason, best, score, margin):
-            let why = reason == .belowThreshold ? "score below \(f(e.answerThreshold))" : "margin below \(f(e.answerMargin))"
-            event("no_match", "closest entry \(best), score \(f(score)), margin \(f(margin)): \(why)")
-            return nil
+            let why: String
+            switch reason {
+            case .belowThreshold: why = "score below \(f(e.answerThreshold))"
+            case .ambiguous: why = "margin below \(f(e.answerMargin))"
+            case .belowEntryThreshold: why = "score below the entry's own bar (entry_margin \(f(e.entryMargin ?? 0)))"
+            }
+            if let floor = e.handoffBelow, score < floor {
+                event("out_of_scope", "closest entry \(best), score \(f(score)) < handoff_below \(f(floor)): no generation", usage: embedUsage)
+                return .outOfScope("llm: far from every FAQ entry (closest \(best), score \(f(score)) < \(f(floor)))")
+            }
+            event("no_match", "closest entry \(best), score \(f(score)), margin \(f(margin)): \(why)", usage: embedUsage)
+            return .none
         }
     }
 
     /// One embeddings call: the breaker, the deadline, no retries (the tier is an
     /// optimisation: on failure, generation goes on).
     func embedCall(_ client: ProviderClient, _ texts: [String], model: String,
-                   deadline: ContinuousClock.Instant) throws(ProviderFailure) -> [[Float]] {
+                   deadline: ContinuousClock.Instant) throws(ProviderFailure) -> (vectors: [[Float]], usage: TokenUsage) {
         let pid = client.provider.id
         lock.lock()
         let decision = breakers[pid]?.decide(now: .now) ?? .allow
@@ -252,7 +326,7 @@ public final class Orchestrator: @unchecked Sendable {
             throw ProviderFailure(kind: .retryable, status: 0, code: "deadline", message: "no time left within deadline_ms")
         }
         do {
-            let v = try client.embed(texts, model: model, timeout: min(.milliseconds(client.provider.timeoutMs), remaining))
+            let v = try client.embedWithUsage(texts, model: model, timeout: min(.milliseconds(client.provider.timeoutMs), remaining))
             lock.lock()
             breakers[pid]?.recordSuccess()
             lock.unlock()
@@ -342,11 +416,15 @@ public final class Orchestrator: @unchecked Sendable {
             }
             // The call's own event: the contract's outcome is written on it below.
             let last = max(0, d.events.count - 1)
-            let booking = ledger.settle(reservation, actualUSD: spent, now: now())
+            let booking = ledger.settle(reservation, actualUSD: spent, now: now(), label: BudgetLedger.label(tier: "generate", model: model.id))
             d.alerts += booking.alerts
             if let why = booking.storageError {
                 d.events.append(DecisionEvent(tier: "generate", model: model.id, outcome: "budget_unsaved",
                                               detail: "the spend is kept in memory and written with the next booking: \(why)"))
+            }
+            if let why = booking.breakdownError {
+                d.events.append(DecisionEvent(tier: "generate", model: model.id, outcome: "breakdown_unsaved",
+                                              detail: "the per-model spend could not be written (the budget's totals were): \(why)"))
             }
             guard let answer else { continue }
 

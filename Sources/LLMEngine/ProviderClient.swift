@@ -400,6 +400,12 @@ public struct ProviderClient: Sendable {
 
     /// Embeds `texts` in one call (OpenAI-compatible `/embeddings`), in input order.
     public func embed(_ texts: [String], model: String, timeout: Duration) throws(ProviderFailure) -> [[Float]] {
+        try embedWithUsage(texts, model: model, timeout: timeout).vectors
+    }
+
+    /// `embed`, with the call's input tokens: the answer's `usage.prompt_tokens`, or an
+    /// estimate from the texts' lengths (`estimated`) when the server gives none.
+    public func embedWithUsage(_ texts: [String], model: String, timeout: Duration) throws(ProviderFailure) -> (vectors: [[Float]], usage: TokenUsage) {
         let body = Self.embeddingsBody(model: model, texts: texts)
         let response: HTTPResponse
         do {
@@ -426,6 +432,12 @@ public struct ProviderClient: Sendable {
         if let missing = out.firstIndex(where: \.isEmpty) {
             throw ProviderFailure(kind: .rejected, status: 200, code: "bad_answer", message: "embeddings answer has no vector for input \(missing)")
         }
-        return out
+        let usage: TokenUsage
+        if let u = o["usage"] as? [String: Any], let n = Self.int(u["prompt_tokens"]) ?? Self.int(u["total_tokens"]) {
+            usage = TokenUsage(input: n, output: 0)
+        } else {
+            usage = TokenUsage(input: texts.reduce(0) { $0 + TokenUsage.estimateTokens(characters: $1.count) }, output: 0, estimated: true)
+        }
+        return (out, usage)
     }
 }

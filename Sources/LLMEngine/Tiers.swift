@@ -95,6 +95,8 @@ public final class SemanticIndex: @unchecked Sendable {
     let faq: [Knowledge.FAQItem]
     let storage: any LedgerStorage
     let prefix: String
+    /// The `faq` plugin's matcher on the same entries (`embeddings.lexical`), or nil.
+    public let lexical: FAQIndex?
     private let lock = NSLock()
     private var vectors: [[Float]]?
     private var built: FAQEmbeddingIndex?
@@ -103,7 +105,10 @@ public final class SemanticIndex: @unchecked Sendable {
     /// After a failed computation, the next try waits this long (not one call per message).
     public var retryAfterFailure: Duration = .seconds(60)
 
-    public init(knowledge: Knowledge, model: String, storage: any LedgerStorage) {
+    public init(knowledge: Knowledge, model: String, storage: any LedgerStorage, lexical: Bool = false) {
+        self.lexical = lexical && !knowledge.faq.isEmpty
+            ? FAQIndex(entries: knowledge.faq.map { FAQEntry(id: $0.id, questions: $0.questions, answer: $0.answer) }, threshold: nil, margin: nil)
+            : nil
         faq = knowledge.faq
         items = knowledge.faq.enumerated().flatMap { i, e in e.questions.map { (i, $0) } }
         self.storage = storage
@@ -187,14 +192,15 @@ public final class SemanticIndex: @unchecked Sendable {
 
     /// The FAQ's vectors as an index (built once, the first time they are had): entries
     /// scored as `FAQEmbeddingIndex` does (the mean of an entry's two closest questions).
-    func index(_ vectors: [[Float]]) throws -> FAQEmbeddingIndex {
+    /// `entryBars`: compute the per-entry bars (only when `entry_margin` is set).
+    func index(_ vectors: [[Float]], entryBars: Bool = true) throws -> FAQEmbeddingIndex {
         lock.lock()
         defer { lock.unlock() }
         if let built { return built }
         var byEntry: [Int: [[Float]]] = [:]
         for (i, v) in vectors.enumerated() where i < items.count { byEntry[items[i].entry, default: []].append(v) }
         let entries = byEntry.keys.sorted().map { (id: faq[$0].id, vectors: byEntry[$0]!) }
-        let index = try FAQEmbeddingIndex(entries: entries)
+        let index = try FAQEmbeddingIndex(entries: entries, entryBars: entryBars)
         built = index
         return index
     }

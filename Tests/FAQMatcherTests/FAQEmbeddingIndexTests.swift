@@ -41,6 +41,31 @@ import Testing
         } else { Issue.record("a message between two entries must not be answered") }
     }
 
+    /// Per-entry bars: an entry that other entries' questions already reach (its
+    /// intrusion) needs a closer message than one alone in its corner, at the same margin.
+    @Test func anEntryInACrowdedNeighbourhoodNeedsACloserMessage() throws {
+        let index = try FAQEmbeddingIndex(entries: [
+            (id: "a", vectors: [Self.x]), (id: "b", vectors: [[0.6, 0.8, 0]]), (id: "c", vectors: [Self.z]),
+        ])
+        // a gives b's question 0.6 and b gives a's 0.6; c gives nothing of theirs anything.
+        #expect(index.intrusion.map { ($0 * 1000).rounded() / 1000 } == [0.6, 0.6, 0])
+        // The message is a's own question: 1.0, but a's bar is 0.6 + 0.5.
+        if case let .abstain(reason, best, _, _) = try index.decide(Self.x, threshold: 0.5, margin: 0, entryMargin: 0.5) {
+            #expect(reason == .belowEntryThreshold)
+            #expect(best == "a")
+        } else { Issue.record("a crowded entry must not answer under its own bar") }
+        // Without entry bars, or with a smaller one, it answers.
+        guard case .answer(id: "a", _, _) = try index.decide(Self.x, threshold: 0.5, margin: 0) else { Issue.record("no bar: answer"); return }
+        guard case .answer(id: "a", _, _) = try index.decide(Self.x, threshold: 0.5, margin: 0, entryMargin: 0.3) else {
+            Issue.record("1.0 clears 0.6 + 0.3"); return
+        }
+        // c, alone in its corner, answers a less close message at the same entry margin.
+        guard case .answer(id: "c", let score, _) = try index.decide([0.3, 0, 1], threshold: 0.5, margin: 0, entryMargin: 0.5) else {
+            Issue.record("c's bar is 0 + 0.5"); return
+        }
+        #expect(score < 1)
+    }
+
     @Test func badVectorsAreRefusedWithAReason() {
         #expect(throws: FAQEmbeddingIndex.Error.self) { try FAQEmbeddingIndex(entries: []) }
         #expect(throws: FAQEmbeddingIndex.Error.self) { try FAQEmbeddingIndex(entries: [(id: "a", vectors: [Self.x, [1, 0]])]) }

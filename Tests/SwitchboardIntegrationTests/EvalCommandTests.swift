@@ -143,12 +143,86 @@ import Testing
 
         #expect(o["wrong"] as? Int == 2)   // the two answers, to questions labelled none
 
+        // Per tier and model: the ledger's breakdown, each model's calls at its prices.
+        let byTier = try #require(o["spend_by_tier"] as? [String: Double], "\(r.stdout)")
+        #expect(Set(byTier.keys) == ["generate/small", "generate/big"], "\(byTier)")
+        for (label, model) in [("generate/small", "small-model"), ("generate/big", "big-model")] {
+            let p = prices[model]!
+            let cost = zip(calls, usage).filter { $0.0 == model }.reduce(0.0) { sum, c in
+                sum + (Double(c.1.0 - c.1.2) * p.0 + Double(c.1.2) * p.0 * 0.1 + Double(c.1.1) * p.1) / 1_000_000
+            }
+            #expect(abs(byTier[label]! - cost) <= 2e-6, "\(label): \(byTier[label]!) against \(cost)")
+        }
+        // The llm plugin's answers are counted under the tier that gave them.
+        let tiers = (o["tiers"] as? [[String: Any]] ?? []).compactMap { $0["tier"] as? String }
+        #expect(tiers.contains("llm/generate"), "\(tiers)")
+
         // The same run again, as text: the same spend.
         fake.script(script)
         let text = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "demo", file.path], cwd: h.dir)
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains(String(format: "spend: $%.6f", spend)), "\(text.stdout)")
+        #expect(text.stdout.contains(String(format: "  generate/big: $%.6f", byTier["generate/big"]!)), "\(text.stdout)")
         #expect(fake.chatRequests.count == 10)
+    }
+
+    /// The llm plugin alone, with the FAQ matcher inside its semantic tier
+    /// (`embeddings.lexical`): its knowledge's FAQ entries are judged like a faq plugin's,
+    /// its answers counted under the tier that gave them (the matcher's, confirmed by the
+    /// embeddings, and the semantic tier's), and the embedding calls' cost is in the spend.
+    @Test func theLLMPluginsFAQTiersAreJudgedAndPriced() throws {
+        let fake = try FakeLLMServer()
+        defer { fake.stop() }
+        fake.setEmbedding("When are you open?", [0, 1, 0])
+        fake.setEmbedding("What are your opening hours?", [0.1, 0.95, 0])
+        fake.setEmbedding("Do you deliver to Lekki?", [1, 0, 0])
+        fake.setEmbedding("Can you deliver my order to Lekki?", [0.95, 0.1, 0])
+        fake.setEmbedding("when are you open on saturday", [0.05, 0.98, 0.1])   // agrees with the matcher: hours
+        fake.setEmbedding("can you deliver my cake to the party", [0.2, 0.3, 0.9]) // far from both entries by meaning: not answered
+        fake.setEmbedding("what time do u close", [0.08, 0.97, 0.02])              // no lexical match; by meaning: hours
+        fake.setDefaultContent(#"{"action": "unknown", "text": "", "confidence": 0.1}"#)
+        let h = try TestHost(hostYAML: TestHost.minimalHostYAML(), workspaces: [:])
+        let faq = h.dir.appendingPathComponent("faq.json")
+        try """
+        [{"id": "hours", "questions": ["When are you open?", "What are your opening hours?"], "answer": "8am to 7pm."},
+         {"id": "delivery", "questions": ["Do you deliver to Lekki?", "Can you deliver my order to Lekki?"], "answer": "Across Lekki."}]
+        """.write(to: faq, atomically: true, encoding: .utf8)
+        try """
+        id: shop
+        name: Shop
+        region: NG
+        timezone: Africa/Lagos
+        plugins:
+          - name: llm
+            deadline_ms: 10000
+            config:
+              providers:
+                - {id: local, api: openai, base_url: "\(fake.openAIBaseURL)", timeout_ms: 5000, max_retries: 0}
+              models:
+                - {id: small, providers: [local], model: "small-model", input_usd_per_mtok: 0.05, output_usd_per_mtok: 0.10}
+              embeddings: {provider: local, model: "embed-model", lexical: true, usd_per_mtok: 100}
+              knowledge: [\(faq.path)]
+              cache_ttl_s: 0
+              on_unknown: fallback
+              deadline_ms: 8000
+        """.write(to: h.dir.appendingPathComponent("workspaces/shop.yaml"), atomically: true, encoding: .utf8)
+        let file = h.dir.appendingPathComponent("q.tsv")
+        try "hours\twhen are you open on saturday\nnone\tcan you deliver my cake to the party\nhours\twhat time do u close\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let r = try runSwitchboard(["eval", "--config", h.configPath, "--workspace", "shop", "--json", file.path], cwd: h.dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+        #expect(o["correct"] as? Int == 2, "\(r.stdout)")
+        #expect(o["wrong"] as? Int == 0, "\(r.stdout)")
+        let tiers = (o["tiers"] as? [[String: Any]] ?? []).compactMap { t in (t["tier"] as? String).map { ($0, t["correct"] as? Int ?? 0) } }
+        #expect(tiers.contains { $0.0 == "llm/faq" && $0.1 == 1 }, "\(tiers)")
+        #expect(tiers.contains { $0.0 == "llm/semantic" && $0.1 == 1 }, "\(tiers)")
+        // The embedding calls at $100 per million tokens: the FAQ's 4 questions, then 3 messages.
+        let byTier = try #require(o["spend_by_tier"] as? [String: Double], "\(r.stdout)")
+        let tokens = ["When are you open?", "What are your opening hours?", "Do you deliver to Lekki?", "Can you deliver my order to Lekki?",
+                      "when are you open on saturday", "can you deliver my cake to the party", "what time do u close"]
+            .reduce(0) { $0 + max(1, $1.count / 4) }
+        #expect(abs((byTier["semantic/embed-model"] ?? 0) - Double(tokens) * 100 / 1e6) <= 1e-6, "\(byTier)")
     }
 
     @Test func withoutAnLLMPluginSpendIsNull() throws {

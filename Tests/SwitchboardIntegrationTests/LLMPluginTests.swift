@@ -146,6 +146,11 @@ import SwitchboardTestSupport
         }
         #expect(metrics.contains("switchboard_plugin_counter_total{plugin=\"llm\",workspace=\"demo\",name=\"calls_generate_answer\"} 1"), "\(metrics)")
         #expect(metrics.contains("switchboard_plugin_counter_total{plugin=\"llm\",workspace=\"demo\",name=\"spend_usd\"} "), "\(metrics)")
+        // The same spend per tier and model: 900 in at $0.05, 14 out at $0.10 per million.
+        let perModel = "switchboard_plugin_counter_total{plugin=\"llm\",workspace=\"demo\",name=\"spend_usd_generate_small\"} "
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix(perModel) }
+        let value = line.flatMap { Double($0.dropFirst(perModel.count)) }
+        #expect(value.map { abs($0 - (900 * 0.05 + 14 * 0.10) / 1e6) < 1e-9 } == true, "\(metrics)")
     }
 
     @Test func aBurstOfMessagesGetsOneAnswerThatReadsThemAll() throws {

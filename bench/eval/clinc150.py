@@ -45,6 +45,11 @@ def main():
                     "FAQ embeddings from this OpenAI-compatible /v1 URL (e.g. http://127.0.0.1:8001/v1), no generation model reachable")
     ap.add_argument("--answer-threshold", type=float, help="the llm plugin's embeddings.answer_threshold (default: the plugin's)")
     ap.add_argument("--answer-margin", type=float, help="the llm plugin's embeddings.answer_margin (default: the plugin's)")
+    ap.add_argument("--lexical", action="store_true", help="with --embeddings: no faq plugin; the llm plugin's semantic tier runs "
+                    "the FAQ matcher itself (embeddings.lexical: true), vetoing its answers when the embeddings disagree")
+    ap.add_argument("--embed-price", type=float, help="the llm plugin's embeddings.usd_per_mtok")
+    ap.add_argument("--handoff-below", type=float, help="the llm plugin's embeddings.handoff_below: a message whose closest "
+                    "FAQ entry scores under it is handed off before generation (with --llm and --embeddings)")
     ap.add_argument("--llm", metavar="URL", help="add the llm plugin after faq with generation only (no embeddings, no cache): "
                     "the models of --llm-models on this OpenAI-compatible /v1 URL (e.g. bench/eval/scripted_llm.py), the issue's prices")
     ap.add_argument("--llm-models", default="small,big", help="the cascade for --llm: small,big (default) or big")
@@ -68,18 +73,26 @@ def main():
         f.write("plugins:\n  path: %s\n" % json.dumps(plugin_paths))
         f.write("workspaces:\n  dir: %s\n" % json.dumps(os.path.join(a.outdir, "workspaces")))
     with open(os.path.join(a.outdir, "workspaces", "clinc.yaml"), "w") as f:
-        f.write("id: clinc\nname: CLINC150 (%d questions per intent)\nregion: US\ntimezone: UTC\nplugins:\n  - name: faq\n    config:\n      entries:\n" % a.per_intent)
-        for intent in sorted(examples):
-            f.write("        - id: %s\n          questions: %s\n          answer: %s\n"
-                    % (intent, json.dumps(examples[intent]), json.dumps(answer_text(examples, intent))))
-        if a.faq_silent:
-            f.write("      threshold: 1.0\n      margin: 1.0\n")
+        f.write("id: clinc\nname: CLINC150 (%d questions per intent)\nregion: US\ntimezone: UTC\nplugins:\n" % a.per_intent)
+        if not a.lexical:
+            f.write("  - name: faq\n    config:\n      entries:\n")
+            for intent in sorted(examples):
+                f.write("        - id: %s\n          questions: %s\n          answer: %s\n"
+                        % (intent, json.dumps(examples[intent]), json.dumps(answer_text(examples, intent))))
+            if a.faq_silent:
+                f.write("      threshold: 1.0\n      margin: 1.0\n")
+        elif not a.embeddings:
+            sys.exit("clinc150.py: --lexical needs --embeddings")
         if a.embeddings:
             faq_json = os.path.join(a.outdir, "clinc-faq.json")
             json.dump([{"id": i, "questions": examples[i], "answer": answer_text(examples, i)} for i in sorted(examples)], open(faq_json, "w"))
             emb = {"provider": "emb", "model": "embed-model"}
             if a.answer_threshold is not None: emb["answer_threshold"] = a.answer_threshold
             if a.answer_margin is not None: emb["answer_margin"] = a.answer_margin
+            if a.lexical: emb["lexical"] = True
+            if a.handoff_below is not None: emb["handoff_below"] = a.handoff_below
+            if a.embed_price is not None: emb["usd_per_mtok"] = a.embed_price
+        if a.embeddings and not a.llm:
             f.write("  - name: llm\n    deadline_ms: 20000\n    config:\n")
             f.write("      providers:\n        - {id: emb, api: openai, base_url: %s, timeout_ms: 15000}\n" % json.dumps(a.embeddings))
             # Generation is out of this measurement: the model's server is a closed port.
@@ -97,6 +110,10 @@ def main():
                 sys.exit("clinc150.py: --llm-models takes small and/or big, e.g. small,big")
             f.write("  - name: llm\n    deadline_ms: 20000\n    config:\n")
             f.write("      providers:\n        - {id: local, api: openai, base_url: %s, timeout_ms: 15000}\n" % json.dumps(a.llm))
+            if a.embeddings:
+                # The semantic tier (and with --handoff-below, the out-of-scope detector) before generation.
+                f.write("        - {id: emb, api: openai, base_url: %s, timeout_ms: 15000}\n" % json.dumps(a.embeddings))
+                f.write("      embeddings: %s\n" % json.dumps(emb))
             f.write("      models:\n")
             for m in models:
                 f.write("        - {id: %s, providers: [local], %s}\n" % (m, prices[m]))

@@ -11,6 +11,13 @@ issue's prices; no embeddings, no cache), runs `switchboard eval --json` on the 
 and reads `spend_usd`; the baseline is the same workspace with only the big model
 (--llm-models big), and, as the issue words it, every message to the big model (the same
 with the faq plugin silent: --faq-silent). Prints one row per share: spend, baseline, ratio, coverage, precision.
+
+--embeddings URL: the cascade's workspace is the llm plugin alone with its semantic tier
+(the FAQ matcher inside it, `embeddings.lexical`) and, with --handoff-below X, the
+out-of-scope detector before generation (a message whose closest FAQ entry scores under X
+is handed off, no model call); embeddings priced at --embed-price USD per million tokens.
+The vectors come through bench/eval/embed_cache.py (started here), so the runs of the
+curve embed each text once. The baselines stay as above (no embeddings).
 """
 import argparse, json, os, subprocess, sys, time
 
@@ -29,6 +36,7 @@ def serve(data, share, oos, workdir):
     p.kill(); sys.exit("scripted_llm.py did not start")
 
 def evaluate(sb, data, port, models, outdir, extra=()):
+    outdir = os.path.abspath(outdir)
     # The plugins beside the binary measured, never another build's.
     subprocess.run([sys.executable, os.path.join(here, "clinc150.py"), "--data", data, "--llm", "http://127.0.0.1:%d/v1" % port,
                     "--llm-models", models, "--plugins", os.path.dirname(os.path.abspath(sb)), *extra, outdir],
@@ -43,9 +51,35 @@ def main():
     ap.add_argument("--switchboard", default=os.path.join(repo, ".build", "release", "switchboard"))
     ap.add_argument("--shares", default="0,0.2,0.4,0.6,0.8,1")
     ap.add_argument("--out-of-scope", choices=["unknown", "handoff"], default="unknown")
+    ap.add_argument("--embeddings", metavar="URL", help="an OpenAI-compatible /v1 embeddings server (scripts/llm/embed_server.py)")
+    ap.add_argument("--handoff-below", type=float)
+    ap.add_argument("--embed-price", type=float, default=0.02)
     ap.add_argument("workdir", nargs="?", default="/tmp/spend-curve")
     a = ap.parse_args()
     os.makedirs(a.workdir, exist_ok=True)
+    cascade_extra = []
+    if a.embeddings:
+        cache_port = os.path.join(a.workdir, "cache-port")
+        if os.path.exists(cache_port): os.remove(cache_port)
+        cache = subprocess.Popen([sys.executable, os.path.join(here, "embed_cache.py"), "--upstream", a.embeddings,
+                                  "--port-file", cache_port], stdout=subprocess.DEVNULL)
+        for _ in range(200):
+            if os.path.exists(cache_port) and open(cache_port).read(): break
+            time.sleep(0.05)
+        cache_url = "http://127.0.0.1:%s/v1" % open(cache_port).read()
+        # Warm the cache with every text the runs embed (the FAQ, the test split): the
+        # plugin's calls are then answered at once, so a slow embedding server never
+        # costs the measurement its semantic tier (a failed call backs the tier off).
+        sys.path.insert(0, here)
+        from semantic_calibration import embed
+        d = json.load(open(a.data))
+        per_intent = {}
+        for q, i in d["train"]:
+            if len(per_intent.setdefault(i, [])) < 10: per_intent[i].append(q)
+        embed(cache_url, [q for i in sorted(per_intent) for q in per_intent[i]] + [q.replace("\t", " ").strip() for q, _ in d["test"] + d["oos_test"]])
+        cascade_extra = ["--embeddings", cache_url, "--lexical",
+                         "--embed-price", str(a.embed_price)]
+        if a.handoff_below is not None: cascade_extra += ["--handoff-below", str(a.handoff_below)]
     p, port = serve(a.data, 0, a.out_of_scope, a.workdir)   # the big model's answers do not depend on the share
     try:
         base = evaluate(a.switchboard, a.data, port, "big", os.path.join(a.workdir, "big"))
@@ -61,13 +95,17 @@ def main():
     for share in [float(s) for s in a.shares.split(",")]:
         p, port = serve(a.data, share, a.out_of_scope, a.workdir)
         try:
-            r = evaluate(a.switchboard, a.data, port, "small,big", os.path.join(a.workdir, "cascade-%g" % share))
+            r = evaluate(a.switchboard, a.data, port, "small,big", os.path.join(a.workdir, "cascade-%g" % share), cascade_extra)
         finally:
             p.terminate(); p.wait()
         print("| %d %% | $%.4f | $%.4f | %.1f %% | %.1f %% | %.1f %% | %.1f %% | %.1f %% |"
               % (round(share * 100), r["spend_usd"], base["spend_usd"], 100 * r["spend_usd"] / base["spend_usd"],
                  100 * r["spend_usd"] / every["spend_usd"],
                  100 * r["precision"], 100 * r["coverage"], 100 * r["out_of_scope_answered"]), flush=True)
+        if r.get("spend_by_tier"):
+            print("|   by tier/model: %s |" % ", ".join("%s $%.4f" % kv for kv in sorted(r["spend_by_tier"].items())), flush=True)
+    if a.embeddings:
+        cache.terminate(); cache.wait()
 
 if __name__ == "__main__":
     main()

@@ -22,9 +22,12 @@ import SwitchboardPlugins
 /// The tier of a reply is the plugin that gave it; a handoff, the workspace's fallback and
 /// no answer at all are the chain's ways of not answering.
 ///
+/// The llm plugin's replies are split by the tier it journalled ("llm/faq", "llm/semantic",
+/// "llm/generate", "llm/cache").
+///
 /// Spend: with an `llm` plugin in the chain, the total USD its budget ledger booked for the
-/// run's model calls (usage × the model's prices; `spend_usd` in --json, null without an
-/// llm plugin). Total only: the ledger keeps no per-model figure.
+/// run's calls (usage × the model's prices, embeddings at `usd_per_mtok`; `spend_usd` in
+/// --json, null without an llm plugin), and per tier and model (`spend_by_tier`).
 enum EvalCommand {
     struct Case: Sendable {
         let line: Int
@@ -44,6 +47,8 @@ enum EvalCommand {
         var pluginErrors = 0
         /// USD the chain's llm plugin booked for the run (its ledger); nil: no llm plugin.
         var spendUSD: Double?
+        /// The same per `tier/model`.
+        var spendByLabel: [String: Double] = [:]
         var wrongLines: [String] = []
         /// One row per question: line, expected, tier, the entry whose answer was sent
         /// ("-" for none, "text" for a reply that is no entry's answer), outcome.
@@ -96,9 +101,10 @@ enum EvalCommand {
         return cases
     }
 
-    /// Entry id -> answer text of every `faq` plugin in the workspace's chain.
+    /// Entry id -> answer text of every `faq` plugin in the workspace's chain, and of the
+    /// FAQ files in the `llm` plugins' knowledge.
     static func answers(_ ws: WorkspaceConfig) throws -> [String: String] {
-        var out: [String: String] = [:]
+        var out = try EvalSpend.knowledgeAnswers(ws.plugins.filter { $0.name == "llm" }.map(\.configJSON))
         for p in ws.plugins where p.name == "faq" {
             guard let o = try? JSONSerialization.jsonObject(with: Data(p.configJSON.utf8)) as? [String: Any] else { continue }
             var entries: [FAQEntry] = []
@@ -134,7 +140,12 @@ enum EvalCommand {
                 r.decline(tier)
                 r.details.append("\(c.line)\t\(c.expected ?? "none")\t\(tier)\t-\tdeclined")
             case .reply(let text, _):
-                let tier = result.plugin ?? "?"
+                var tier = result.plugin ?? "?"
+                // The llm plugin says which of its tiers answered.
+                if let step = result.events.last(where: { $0.plugin == tier && $0.event == "decision" && $0.fields["outcome"] == "answer" }),
+                   let t = step.fields["tier"] {
+                    tier += "/" + t
+                }
                 let ids = byAnswer[text] ?? []
                 if let expected = c.expected, ids.contains(expected) {
                     r.count(tier) { $0.answered += 1; $0.correct += 1 }
@@ -194,8 +205,11 @@ enum EvalCommand {
         var report = evaluate(cases, chain: chain, workspace: ws, answers: entryAnswers)
         // The state starts empty: all the ledger holds was booked by this run.
         do {
+            let ended = Date()
             report.spendUSD = try EvalSpend.bookedUSD(store: state, workspace: ws.id, timeZone: ws.timeZone,
-                                                      plugins: ws.plugins.map(\.name), from: started, to: Date())
+                                                      plugins: ws.plugins.map(\.name), from: started, to: ended)
+            report.spendByLabel = try EvalSpend.bookedByLabel(store: state, workspace: ws.id, timeZone: ws.timeZone,
+                                                              plugins: ws.plugins.map(\.name), from: started, to: ended)
         } catch {
             printErr("switchboard eval: the llm plugin's spend cannot be read: \(error)")
             return 1
@@ -226,7 +240,10 @@ enum EvalCommand {
         out.append("coverage: \(percent(r.coverage)) (\(r.correct) of \(r.inScope) in-scope questions answered correctly)")
         out.append("out of scope answered: \(percent(r.outOfScopeAnsweredShare)) (\(r.outOfScopeAnswered) of \(r.outOfScope))")
         if r.unjudged > 0 { out.append("unjudged: \(r.unjudged) replies are no FAQ entry's answer (generated); not in precision") }
-        if let usd = r.spendUSD { out.append(String(format: "spend: $%.6f (model calls booked by the llm plugin's ledger; total, not per tier)", usd)) }
+        if let usd = r.spendUSD {
+            out.append(String(format: "spend: $%.6f (model and embedding calls booked by the llm plugin's ledger)", usd))
+            for label in r.spendByLabel.keys.sorted() { out.append(String(format: "  %@: $%.6f", label, r.spendByLabel[label]!)) }
+        }
         if r.pluginErrors > 0 { out.append("plugin errors: \(r.pluginErrors) (the chain went on past them)") }
         if showWrong, !r.wrongLines.isEmpty { out.append(""); out += r.wrongLines }
         return out.joined(separator: "\n")
@@ -242,7 +259,8 @@ enum EvalCommand {
             + "\"correct\":\(r.correct),\"wrong\":\(r.wrong),\"unjudged\":\(r.unjudged),"
             + "\"precision\":\(fixed(r.precision)),\"coverage\":\(fixed(r.coverage)),"
             + "\"out_of_scope_answered\":\(fixed(r.outOfScopeAnsweredShare)),\"plugin_errors\":\(r.pluginErrors),"
-            + "\"spend_usd\":\(r.spendUSD.map { String(format: "%.6f", $0) } ?? "null")}"
+            + "\"spend_usd\":\(r.spendUSD.map { String(format: "%.6f", $0) } ?? "null"),"
+            + "\"spend_by_tier\":{\(r.spendByLabel.keys.sorted().map { JSONText.quoted($0) + ":" + String(format: "%.6f", r.spendByLabel[$0]!) }.joined(separator: ","))}}"
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }

@@ -23,6 +23,28 @@ enum EvalSpend {
         }
     }
 
+    /// USD per `tier/model` ("generate/small", "semantic/embed-model") booked between
+    /// `start` and `end` by the chain's `llm` plugin; empty without one.
+    static func bookedByLabel(store: any PluginStateStore, workspace: WorkspaceID, timeZone: TimeZone,
+                              plugins: [String], from start: Date, to end: Date) throws -> [String: Double] {
+        guard plugins.contains("llm") else { return [:] }
+        return try BudgetLedger.bookedByLabel(in: PluginState(store: store, workspace: workspace, plugin: "llm"),
+                                              from: start, to: end, timeZone: timeZone)
+    }
+
+    /// Entry id -> answer of the FAQ entries in the `knowledge:` files of the chain's `llm`
+    /// plugins (read as the plugin reads them): with `embeddings.lexical` the llm plugin
+    /// answers those entries without a `faq` plugin before it.
+    static func knowledgeAnswers(_ configJSON: [String]) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for json in configJSON {
+            guard let o = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any], o["knowledge"] != nil else { continue }
+            let config = try LLMConfig(json: json)
+            for e in try Knowledge.load(paths: config.knowledge).faq { out[e.id] = e.answer }
+        }
+        return out
+    }
+
     /// USD booked between `start` and `end` by the chain's `llm` plugin (its state is keyed
     /// by the plugin's name); nil when the chain has none.
     static func bookedUSD(store: any PluginStateStore, workspace: WorkspaceID, timeZone: TimeZone,
