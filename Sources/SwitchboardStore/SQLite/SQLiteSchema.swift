@@ -304,5 +304,22 @@ enum SQLiteSchema {
             ALTER TABLE outbox ADD COLUMN lease_until INTEGER;
             ALTER TABLE outbox ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
             """),
+
+        // One person, one contact: the addresses of a contact besides its key (a WhatsApp
+        // LID, the Cloud API's business-scoped user id), so that a message from any of
+        // them finds the same contact (`Contacts+Identities+SQLite.swift`). Workspace-scoped
+        // like the contacts: the same LID in two workspaces is two people's business.
+        Migration(version: 10, name: "contact aliases (LID, business-scoped user id)", sql: """
+            CREATE TABLE contact_aliases (
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                kind         TEXT NOT NULL CHECK (kind IN ('lid', 'bsuid')),
+                value        TEXT NOT NULL,
+                contact_id   TEXT NOT NULL,
+                created_at   INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, kind, value),
+                FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts(workspace_id, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX contact_aliases_by_contact ON contact_aliases (workspace_id, contact_id);
+            """),
     ]
 }
