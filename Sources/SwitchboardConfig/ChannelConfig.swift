@@ -21,6 +21,9 @@ public struct ChannelConfig: Sendable, Equatable {
     public var fallbackWorkspace: WorkspaceID?
     /// Messages per second.
     public var rateLimit: Double
+    /// whatsapp: seconds between two active probes of the Cloud API (a cheap Graph call
+    /// that finds a revoked token before a customer writes); nil: no probe.
+    public var probeIntervalSeconds: Int? = nil
 
     /// A shared channel routes by sender: no `workspace`.
     public var isShared: Bool { workspace == nil }

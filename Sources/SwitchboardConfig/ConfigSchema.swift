@@ -87,6 +87,8 @@ public enum ConfigSchema {
         ConfigOption("fallback_workspace", .identifier, .optional("unknown senders are held as unrouted"),
                      "Shared channels: the workspace that gets senders no workspace lists."),
         ConfigOption("rate_limit", .number(greaterThan: 0), .value("80"), "Messages per second the channel's sender may send."),
+        ConfigOption("probe_interval_seconds", .integer(0...86_400), .value("300"),
+                     "whatsapp: seconds between two active probes of the Cloud API (GET /{phone_number_id}?fields=id, the cheapest call that needs a valid token), so a revoked token shows as auth_failed before a customer writes; 0 turns the probe off."),
     ])
 
     public static let outbox = ConfigSection(path: "outbox", doc: "How channel senders retry and back off.", options: [

@@ -241,7 +241,12 @@ final class Loader {
         if let w = v.text("workspace"), v.isSet("fallback_workspace") {
             diagnostics.warning("'fallback_workspace' has no effect: the channel belongs to workspace '\(w)'", at: v.keyNodes["fallback_workspace"] ?? v.node)
         }
-        return ChannelConfig(
+        var probe = v.integer("probe_interval_seconds") ?? 300
+        if let keyNode = v.keyNodes["probe_interval_seconds"], kind != .whatsapp {
+            diagnostics.error("'probe_interval_seconds' applies only to whatsapp channels", at: keyNode)
+        }
+        if kind != .whatsapp { probe = 0 }
+        var channel = ChannelConfig(
             id: ChannelID(v.text("id") ?? ""),
             type: kind ?? .whatsapp,
             app: v.text("app"),
@@ -250,6 +255,8 @@ final class Loader {
             workspace: v.text("workspace").map { WorkspaceID($0) },
             fallbackWorkspace: v.text("fallback_workspace").map { WorkspaceID($0) },
             rateLimit: v.number("rate_limit") ?? 80)
+        channel.probeIntervalSeconds = probe > 0 ? probe : nil
+        return channel
     }
 
     // MARK: workspaces

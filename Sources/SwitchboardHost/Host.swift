@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import SwitchboardAuth
+import SwitchboardChannels
 import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardHTTP
@@ -160,8 +161,10 @@ final class Host: @unchecked Sendable {
         let apps = Dictionary(fresh.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var replaced: [String] = []
         for c in fresh.host.channels where c.type == .whatsapp {
-            guard let sender = pipeline.senders[c.id], let app = c.app.flatMap({ apps[$0] }) else { continue }
-            if sender.replaceCredentials(accessToken: c.accessToken ?? "", graphURL: app.graphURL) {
+            guard let transport = pipeline.transports[c.id] as? WhatsAppCloudTransport,
+                  let sender = pipeline.senders[c.id], let app = c.app.flatMap({ apps[$0] }) else { continue }
+            if transport.replaceCredentials(accessToken: c.accessToken ?? "", graphURL: app.graphURL) {
+                sender.credentialsReplaced()
                 replaced.append(c.id.rawValue)
             }
         }

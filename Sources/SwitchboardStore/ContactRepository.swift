@@ -51,3 +51,15 @@ public struct ContactUpsert: Sendable, Equatable {
     /// True when this call created the contact.
     public let created: Bool
 }
+
+extension ContactRepository {
+    /// Finds the contact with this address, or creates it (see `upsert(e164:...)`; the
+    /// contact's key is the address's `storageKey`).
+    public func upsert(address: ContactAddress, rawPhone: String?, profileName: String?) throws -> ContactUpsert {
+        try upsert(e164: address.storageKey, rawPhone: rawPhone, profileName: profileName)
+    }
+
+    public func find(address: ContactAddress) throws -> Contact? {
+        try find(e164: address.storageKey)
+    }
+}

@@ -15,8 +15,8 @@ struct MediaFetcher: Sendable {
         var tooLarge = false
     }
 
-    /// The Graph API settings of each WhatsApp channel.
-    let channels: [ChannelID: GraphAPIClient.Configuration]
+    /// Each channel's transport (the channel fetches its own media).
+    let transports: [ChannelID: any ChannelTransport]
 
     /// The provider's media id of a stored message's payload (`{"type":"image",
     /// "image":{"id":...}}`), or nil.
@@ -31,28 +31,32 @@ struct MediaFetcher: Sendable {
     /// Streams the media to `sink` as it arrives (the inbox's download route): the same
     /// lookup, checks and download as `fetch`, without holding the whole file.
     func stream(channel: ChannelID, mediaID: String, maxBytes: Int, to sink: some GraphMediaSink) throws(Failure) {
-        guard let configuration = channels[channel] else {
+        guard let transport = transports[channel] else {
             throw Failure(description: "channel \(channel) cannot download media")
         }
         do {
-            try GraphAPIClient(configuration: configuration).streamMedia(id: mediaID, maxBytes: maxBytes, to: sink)
+            try transport.streamMedia(id: mediaID, maxBytes: maxBytes, to: sink)
         } catch {
-            throw Failure(description: error.description, retryable: error.isRetryable, tooLarge: error.tooLarge)
+            throw Failure(description: error.description, retryable: error.retryable, tooLarge: error.tooLarge)
         }
     }
 
     /// - Parameter maxBytes: refuse media larger than this (below the channel's own limit).
     func fetch(channel: ChannelID, mediaID: String, maxBytes: Int? = nil) throws -> (mimeType: String, bytes: [UInt8]) {
-        guard var configuration = channels[channel] else {
+        guard let transport = transports[channel] else {
             throw Failure(description: "channel \(channel) cannot download media")
         }
-        if let maxBytes { configuration.maxDownloadBytes = min(configuration.maxDownloadBytes, maxBytes) }
-        let client = GraphAPIClient(configuration: configuration)
+        // The channel's own limit (100 MB on WhatsApp) holds below `maxBytes`.
+        let sink = GraphMediaBuffer()
+        let limit = min(maxBytes ?? Self.channelLimit, Self.channelLimit)
         do {
-            let (info, bytes) = try client.downloadMedia(id: mediaID)
-            return (info.mimeType ?? "application/octet-stream", bytes)
+            try transport.streamMedia(id: mediaID, maxBytes: limit, to: sink)
         } catch {
-            throw Failure(description: error.description, retryable: error.isRetryable, tooLarge: error.tooLarge)
+            throw Failure(description: error.description, retryable: error.retryable, tooLarge: error.tooLarge)
         }
+        return (sink.mimeType ?? "application/octet-stream", sink.bytes)
     }
+
+    /// The most any channel's media may be (WhatsApp's limit).
+    static let channelLimit = 100 * 1024 * 1024
 }

@@ -1,27 +1,36 @@
 import Foundation
 import Synchronization
+import SwitchboardChannels
 import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardLog
 import SwitchboardStore
 
-/// The path of a message (DESIGN.md), assembled: the WhatsApp ingress commits and
-/// acknowledges, the responder workers answer, one sender per channel delivers.
+/// The path of a message (DESIGN.md), assembled: every channel's inbound (webhooks
+/// through `ChannelIngress`, polls and sessions through their transport) goes through the
+/// one ingest path (`ChannelIngest`), which commits and acknowledges; the responder
+/// workers answer; one drainer per channel (`ChannelSender`) delivers through the
+/// channel's transport.
 final class Pipeline: @unchecked Sendable {
-    let ingress: WhatsAppIngress
+    let ingress: ChannelIngress
+    let ingest: ChannelIngest
     /// Responder workers: conversations processed at once (each waits for its plugin
     /// calls on the plugin pool, which has as many threads; see `Host`).
     static let defaultWorkerCount = 8
     let workers: ResponderWorkers
+    /// Every channel's transport, and its drainer.
+    let transports: [ChannelID: any ChannelTransport]
     let senders: [ChannelID: ChannelSender]
     /// Writes every outbox entry's outcome for the senders, retrying what fails.
     let settler: OutboxSettler
     /// Replies and notes from agents (the inbox API).
     let agentReplies: AgentReplies
     let webChat: WebChat
+    /// Starts and stops what transports run by themselves (polls, sessions, probes).
+    let channelRunner: ChannelRunner
     /// Inbound media, downloaded when an agent asks.
-    var media: MediaFetcher { MediaFetcher(channels: senders.mapValues(\.clientConfiguration)) }
+    var media: MediaFetcher { MediaFetcher(transports: transports) }
 
     init(host config: LoadedConfig, store: any Store, logger: Logger, metrics registry: MetricsRegistry,
          responders: [WorkspaceID: any Responders] = [:], workerCount: Int = Pipeline.defaultWorkerCount) throws {
@@ -34,34 +43,32 @@ final class Pipeline: @unchecked Sendable {
 
         let settler = OutboxSettler(store: store, logger: logger, metrics: metrics)
         self.settler = settler
+        let hub = WebChat.Hub()
+        let transports = Transports.build(config, hub: hub, logger: logger)
+        self.transports = transports
         var senders: [ChannelID: ChannelSender] = [:]
-        let apps = Dictionary(config.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        for c in config.host.channels where c.type == .whatsapp {
-            guard let appID = c.app, let app = apps[appID] else { continue }
-            senders[c.id] = ChannelSender(channel: c, app: app, outbox: config.host.outbox, store: store, logger: logger, metrics: metrics,
-                                       settler: settler)
+        for (id, transport) in transports {
+            senders[id] = ChannelSender(transport: transport, outbox: config.host.outbox, store: store, logger: logger,
+                                        metrics: metrics, settler: settler)
         }
         self.senders = senders
         let allSenders = senders
-        let workersRef = Mutex<ResponderWorkers?>(nil)
-        let webChat = WebChat(config: config, store: store, logger: logger, metrics: metrics, settler: settler) { jobs in
-            workersRef.withLock { $0 }?.submit(jobs)
-        }
-        self.webChat = webChat
-        let webChannels = webChat.channelIDs
-        let notify: @Sendable (ChannelID) -> Void = { channel in
-            if webChannels.contains(channel) { webChat.notify() } else { allSenders[channel]?.notify() }
-        }
-        let whatsAppChannels = Set(senders.keys)
-        agentReplies = AgentReplies(store: store, logger: logger, windowedChannels: whatsAppChannels, notify: notify)
+        let notify: @Sendable (ChannelID) -> Void = { channel in allSenders[channel]?.notify() }
+        let windowed = Set(transports.filter { $0.value.traits.serviceWindow != nil }.keys)
+        agentReplies = AgentReplies(store: store, logger: logger, windowedChannels: windowed, notify: notify)
         workers = ResponderWorkers(store: store, logger: logger, workspaces: config.workspaces, responders: responders,
                                    workers: workerCount, onOutbox: notify)
         let workers = self.workers
-        workersRef.withLock { $0 = workers }
-        ingress = WhatsAppIngress(config: config, routing: routing, store: store, logger: logger, metrics: metrics) { jobs, channels in
-            workers.submit(jobs)
+        let ingest = ChannelIngest(routing: routing, store: store, logger: logger, metrics: metrics,
+                                   markRead: Set(config.workspaces.filter(\.markRead).map(\.id)),
+                                   transports: transports) { jobs, channels in
+            if !jobs.isEmpty { workers.submit(jobs) }
             for c in channels { notify(c) }
         }
+        self.ingest = ingest
+        ingress = ChannelIngress(endpoints: Transports.endpoints(config), ingest: ingest, logger: logger, metrics: metrics)
+        webChat = WebChat(config: config, store: store, logger: logger, metrics: metrics, hub: hub, ingest: ingest)
+        channelRunner = ChannelRunner(transports: transports, senders: senders, ingest: ingest, logger: logger)
 
         registry.computedGauge("switchboard_outbox_depth", help: "Outbox entries waiting or in flight, per channel.",
                                labelNames: ["channel"]) { [store] in
@@ -86,6 +93,6 @@ final class Pipeline: @unchecked Sendable {
     /// finish their replies before the senders stop, and the settler writes what the
     /// senders left to it last).
     var services: [any Service] {
-        [settler] + senders.keys.sorted { $0.rawValue < $1.rawValue }.map { senders[$0]! } + [webChat, workers]
+        [settler] + senders.keys.sorted { $0.rawValue < $1.rawValue }.map { senders[$0]! } + [webChat, workers, channelRunner]
     }
 }

@@ -1,0 +1,50 @@
+import Foundation
+import SwitchboardChannels
+import SwitchboardConfig
+import SwitchboardCore
+import SwitchboardLog
+
+/// Builds each configured channel's `ChannelTransport` and the webhook endpoints of the
+/// channel types in use: the one place that knows which type is which class. A new
+/// transport plugs in here (its transport, and its endpoint if it takes webhooks);
+/// the ingest, the drainer and health come with the host.
+enum Transports {
+    /// The Cloud API transport of a WhatsApp channel.
+    static func whatsAppCloud(_ c: ChannelConfig, app: WhatsAppAppConfig, outbox: HostConfig.Outbox, lanes: Int = 8,
+                              logger: Logger) -> WhatsAppCloudTransport {
+        WhatsAppCloudTransport(
+            channel: c.id,
+            configuration: .init(graphURL: app.graphURL, phoneNumberID: c.phoneNumberID ?? "", accessToken: c.accessToken ?? ""),
+            messagesPerSecond: c.rateLimit, pairSpacing: .milliseconds(outbox.pairSpacingMilliseconds), lanes: lanes,
+            probeInterval: c.probeIntervalSeconds.map { .seconds($0) },
+            logger: logger.with(LogKey.channel, c.id.rawValue))
+    }
+
+    /// Every channel's transport, by channel id. Web chats deliver to `hub`.
+    static func build(_ config: LoadedConfig, hub: WebChat.Hub, logger: Logger) -> [ChannelID: any ChannelTransport] {
+        let apps = Dictionary(config.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var transports: [ChannelID: any ChannelTransport] = [:]
+        for c in config.host.channels {
+            switch c.type {
+            case .whatsapp:
+                guard let appID = c.app, let app = apps[appID] else { continue }
+                transports[c.id] = whatsAppCloud(c, app: app, outbox: config.host.outbox, logger: logger)
+            case .webchat:
+                guard let ws = c.workspace else { continue }
+                transports[c.id] = WebChatTransport(channel: c.id, workspace: ws, hub: hub)
+            }
+        }
+        return transports
+    }
+
+    /// The webhook endpoints of the channel types configured.
+    static func endpoints(_ config: LoadedConfig) -> [any WebhookEndpoint] {
+        var numbers: [String: [String: ChannelID]] = [:]
+        for c in config.host.channels where c.type == .whatsapp {
+            if let app = c.app, let number = c.phoneNumberID { numbers[app, default: [:]][number] = c.id }
+        }
+        return [WhatsAppCloudEndpoint(apps: config.host.whatsAppApps.map {
+            WhatsAppCloudEndpoint.App(id: $0.id, appSecret: $0.appSecret, verifyToken: $0.verifyToken, numbers: numbers[$0.id] ?? [:])
+        })]
+    }
+}
