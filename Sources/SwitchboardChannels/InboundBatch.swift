@@ -12,16 +12,22 @@ public struct InboundBatch: Sendable {
     public var unknown: [UnknownArrival]
     /// Things skipped or repaired while parsing, one sentence each, for the log.
     public var warnings: [String]
+    /// Messages the business itself sent to a customer from elsewhere (typed on the phone
+    /// linked to a WhatsApp Web session): recorded as agents' messages, never answered.
+    /// `from`/`fromUserID` name the customer. Deduplicated on the provider id like the rest
+    /// (the echo of one of our own sends finds it already stored).
+    public var echoes: [InboundMessage]
 
     public init(messages: [InboundMessage] = [], statuses: [DeliveryReceipt] = [], unknown: [UnknownArrival] = [],
-                warnings: [String] = []) {
+                warnings: [String] = [], echoes: [InboundMessage] = []) {
         self.messages = messages
         self.statuses = statuses
         self.unknown = unknown
         self.warnings = warnings
+        self.echoes = echoes
     }
 
-    public var isEmpty: Bool { messages.isEmpty && statuses.isEmpty && unknown.isEmpty }
+    public var isEmpty: Bool { messages.isEmpty && statuses.isEmpty && unknown.isEmpty && echoes.isEmpty }
 }
 
 /// Messages addressed to a provider address no configured channel has.

@@ -5,6 +5,7 @@ import SwitchboardCore
 public struct ChannelConfig: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case whatsapp, webchat
+        case whatsappWeb = "whatsapp_web"
     }
 
     public var id: ChannelID
@@ -24,6 +25,8 @@ public struct ChannelConfig: Sendable, Equatable {
     /// whatsapp: seconds between two active probes of the Cloud API (a cheap Graph call
     /// that finds a revoked token before a customer writes); nil: no probe.
     public var probeIntervalSeconds: Int? = nil
+    /// whatsapp_web: the gateway's settings (`ChannelConfig+Evolution.swift`).
+    public var evolution: EvolutionSettings? = nil
 
     /// A shared channel routes by sender: no `workspace`.
     public var isShared: Bool { workspace == nil }

@@ -78,7 +78,7 @@ public enum ConfigSchema {
 
     public static let channel = ConfigSection(path: "channels[]", doc: "A connection to a messaging provider: a WhatsApp number or a web chat.", options: [
         ConfigOption("id", .identifier, .required, "Name of the channel, unique in the host, used in logs and the journal."),
-        ConfigOption("type", .choice(["whatsapp", "webchat"]), .required, "The provider."),
+        ConfigOption("type", .choice(["whatsapp", "webchat", "whatsapp_web"]), .required, "The provider."),
         ConfigOption("app", .identifier, .optional("an error on whatsapp channels"), "whatsapp: the id of the app in whatsapp.apps that receives this number's webhooks."),
         ConfigOption("phone_number_id", .digits, .optional("an error on whatsapp channels"), "whatsapp: the number's id in the Cloud API (not the phone number); quote it."),
         ConfigOption("access_token", .text, .optional("an error on whatsapp channels"), "whatsapp: the token used to send. A secret: use ${VAR}."),
@@ -89,7 +89,7 @@ public enum ConfigSchema {
         ConfigOption("rate_limit", .number(greaterThan: 0), .value("80"), "Messages per second the channel's sender may send."),
         ConfigOption("probe_interval_seconds", .integer(0...86_400), .value("300"),
                      "whatsapp: seconds between two active probes of the Cloud API (GET /{phone_number_id}?fields=id, the cheapest call that needs a valid token), so a revoked token shows as auth_failed before a customer writes; 0 turns the probe off."),
-    ])
+    ] + evolutionOptions)
 
     public static let outbox = ConfigSection(path: "outbox", doc: "How channel senders retry and back off.", options: [
         ConfigOption("retry_base_ms", .integer(1...3_600_000), .value("1000"),

@@ -175,7 +175,7 @@ final class Loader {
 
         if !listen.isLoopback {
             refuseDemoSecrets(listen: listen, [("whatsapp.apps[]", appValues, ["app_secret", "verify_token"]),
-                                               ("channels[]", channelValues, ["access_token"])])
+                                               ("channels[]", channelValues, ["access_token", "api_key", "webhook_secret"])])
         }
 
         let outboxValues = section("outbox", ConfigSchema.outbox)
@@ -235,9 +235,16 @@ final class Loader {
             if v.keyNodes["workspace"] == nil {
                 diagnostics.error("missing required key 'workspace' in 'channels[]' (webchat channels need it)", at: v.node)
             }
+        case .whatsappWeb:
+            for key in whatsAppKeys {
+                if let keyNode = v.keyNodes[key] {
+                    diagnostics.error("'\(key)' applies only to whatsapp channels", at: keyNode)
+                }
+            }
         case nil:
             break
         }
+        let evolution = evolutionSettings(v, kind: kind)
         if let w = v.text("workspace"), v.isSet("fallback_workspace") {
             diagnostics.warning("'fallback_workspace' has no effect: the channel belongs to workspace '\(w)'", at: v.keyNodes["fallback_workspace"] ?? v.node)
         }
@@ -256,6 +263,7 @@ final class Loader {
             fallbackWorkspace: v.text("fallback_workspace").map { WorkspaceID($0) },
             rateLimit: v.number("rate_limit") ?? 80)
         channel.probeIntervalSeconds = probe > 0 ? probe : nil
+        channel.evolution = evolution
         return channel
     }
 
@@ -363,8 +371,9 @@ final class Loader {
         if case .postgres(let url) = host.config.storage, let password = URLComponents(string: url)?.password {
             postgresPassword = [password]
         }
+        let gatewaySecrets: [String] = host.config.channels.compactMap(\.evolution).flatMap { [$0.apiKey, $0.webhookSecret] }
         for s in host.config.whatsAppApps.flatMap({ [$0.appSecret, $0.verifyToken] })
-            + host.config.channels.compactMap(\.accessToken) + postgresPassword
+            + host.config.channels.compactMap(\.accessToken) + postgresPassword + gatewaySecrets
             + [host.config.server.metricsToken].compactMap({ $0 }) where !s.isEmpty && !secrets.contains(s) {
             secrets.append(s)
         }

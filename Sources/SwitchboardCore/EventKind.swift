@@ -20,4 +20,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     case assigned
     case note
     case workspaceSynced = "workspace_synced"
+    /// Two contacts turned out to be one person (a WhatsApp LID or business-scoped user id
+    /// seen with a number): merged, their conversations and history with them.
+    case contactMerged = "contact_merged"
 }

@@ -26,3 +26,17 @@ public enum SessionState: String, Sendable, Codable, CaseIterable {
     /// reporting the session open again (after a pairing) or the host's shutdown leaves it.
     public var isStopped: Bool { self == .loggedOut || self == .replaced || self == .closed }
 }
+
+extension SessionState {
+    /// The channel signal that puts a channel in this session state.
+    public var channelSignal: ChannelSignal {
+        switch self {
+        case .connecting: .sessionConnecting
+        case .open: .sessionOpen
+        case .needsPairing: .sessionNeedsPairing
+        case .loggedOut: .sessionLoggedOut
+        case .replaced: .sessionReplaced
+        case .closed: .shutdown
+        }
+    }
+}

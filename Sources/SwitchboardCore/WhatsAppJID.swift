@@ -79,13 +79,24 @@ public struct ContactIdentities: Sendable, Equatable, Hashable {
         return out
     }
 
-    /// The key a contact known by these addresses is stored under when it has no number:
-    /// the number when there is one, else the LID, else the BSUID (each kind in its own
-    /// key space, so a LID never equals a number).
-    public var primaryKey: String? {
-        if let e164 { return e164 }
-        if let whatsAppLID { return "lid:\(whatsAppLID)" }
-        if let businessUserID { return "user:\(businessUserID)" }
+    /// The address a contact known by these addresses is kept under: the number when
+    /// there is one, else the LID (`.whatsAppUser("<LID>@lid")`, what the gateway accepts
+    /// as a recipient), else the BSUID.
+    public var address: ContactAddress? {
+        if let e164 { return .phone(e164) }
+        if let whatsAppLID { return .whatsAppUser("\(whatsAppLID)@lid") }
+        if let businessUserID { return .whatsAppUser(businessUserID) }
         return nil
+    }
+
+    /// What a message's sender fields reveal: its number (`from`, normalised by the
+    /// caller to `e164`) and its user id (`fromUserID`: a LID when it ends in `@lid`, else
+    /// the Cloud API's BSUID).
+    public init(e164: String?, userID: String?) {
+        if let userID, let jid = WhatsAppJID(userID), jid.server == .lid {
+            self.init(e164: e164, whatsAppLID: jid.user)
+        } else {
+            self.init(e164: e164, businessUserID: userID)
+        }
     }
 }

@@ -64,7 +64,16 @@ final class Host: @unchecked Sendable {
         let responders = chains.mapValues {
             ChainResponders(chain: $0, store: store, media: { pipelineRef.withLock { $0 }?.media }) as any Responders
         }
-        let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics, responders: responders)
+        // Channels that have a gateway post to this host learn its address once bound.
+        let serverRef = Mutex<HTTPServer?>(nil)
+        let listenHost = config.host.server.listen.host
+        let ownBaseURL: @Sendable () -> String? = {
+            guard let port = serverRef.withLock({ $0 })?.boundPort else { return nil }
+            let host = listenHost == "0.0.0.0" || listenHost.isEmpty ? "127.0.0.1" : listenHost == "::" ? "[::1]" : listenHost
+            return "http://\(host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host):\(port)"
+        }
+        let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics, responders: responders,
+                                    ownBaseURL: ownBaseURL)
         pipelineRef.withLock { $0 = pipeline }
         self.pipeline = pipeline
         pipeline.addRoutes(to: &router)
@@ -118,6 +127,7 @@ final class Host: @unchecked Sendable {
                 router: metricsRouter, metrics: MetricsRegistry(), logger: logger)
             services.append(HTTPService(server: metricsServer, auxiliaryLogger: logger))
         }
+        serverRef.withLock { $0 = http }
         services.append(HTTPService(server: http))
         self.router = router
         self.services = services

@@ -4,8 +4,9 @@ import SwitchboardCore
 /// One person, one contact: addresses seen together are mapped to one contact
 /// (`contact_aliases`), and two contacts that turn out to be one person are merged.
 ///
-/// A contact's key (`contacts.e164`) is its number when one is known, else `lid:<LID>` or
-/// `user:<BSUID>`; its other addresses are aliases. Resolving, inside one write:
+/// A contact's key (`contacts.e164`, a `ContactAddress`'s storage key) is its number when
+/// one is known, else its LID (`user:<LID>@lid`) or BSUID (`user:<BSUID>`); its other
+/// addresses are aliases. Resolving, inside one write:
 /// 1. find the contacts these addresses name (by key or by alias);
 /// 2. none: create one under the best key; one: that one; several: the survivor is the one
 ///    with a number (else the oldest) and the others are merged into it;
@@ -15,7 +16,7 @@ import SwitchboardCore
 /// new number moves to that number's contact (numbers change hands).
 extension SQLiteContactRepository {
     func resolve(_ identities: ContactIdentities, rawPhone: String?, profileName: String?) throws -> ContactResolution {
-        guard let primary = identities.primaryKey else {
+        guard let primary = identities.address?.storageKey else {
             throw StoreError(.misuse, "a contact needs a number, a LID or a user id", path: scope.path)
         }
         return try scope.write { db in
@@ -35,11 +36,11 @@ extension SQLiteContactRepository {
             if let e164 = identities.e164 { add(try byKey(e164)) }
             if let lid = identities.whatsAppLID {
                 add(try byAlias("lid", lid))
-                add(try byKey("lid:\(lid)"))
+                add(try byKey(ContactAddress.whatsAppUser("\(lid)@lid").storageKey))
             }
             if let uid = identities.businessUserID {
                 add(try byAlias("bsuid", uid))
-                add(try byKey("user:\(uid)"))
+                add(try byKey(ContactAddress.whatsAppUser(uid).storageKey))
             }
             // Contacts with another number than the one given are not this person any more.
             if let e164 = identities.e164 {
@@ -96,8 +97,8 @@ extension SQLiteContactRepository {
         }
     }
 
-    /// A key that is a phone number (not `lid:` / `user:` / `visitor:`).
-    static func isNumberKey(_ key: String) -> Bool { key.hasPrefix("+") }
+    /// A key that is a phone number.
+    static func isNumberKey(_ key: String) -> Bool { ContactAddress(storageKey: key).e164 != nil }
 
     /// Moves everything of `absorbed` to `survivor` and deletes it. A conversation on a
     /// channel where the survivor has none changes hands; one where it has one is merged

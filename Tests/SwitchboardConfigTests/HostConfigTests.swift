@@ -185,7 +185,7 @@ import Testing
             "switchboard.yaml:2:11: error: expected host:port (an IPv4 address, an IPv6 address in brackets, or localhost), got 'nowhere'",
             "switchboard.yaml:4:3: error: unknown key 'levle' in 'log'; did you mean 'level'?",
             "switchboard.yaml:6:9: error: 'id' must be an id of lower-case letters, digits, '-' and '_' (at most 64), got 'Bad_ID'",
-            "switchboard.yaml:7:11: error: 'type' must be one of whatsapp, webchat; got 'sms'",
+            "switchboard.yaml:7:11: error: 'type' must be one of whatsapp, webchat, whatsapp_web; got 'sms'",
         ])
     }
 

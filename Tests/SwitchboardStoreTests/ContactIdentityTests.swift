@@ -34,7 +34,7 @@ import SwitchboardCore
         let b = try store.workspace("b").contacts.resolve(ContactIdentities(whatsAppLID: "999"), rawPhone: nil, profileName: nil)
         #expect(b.created)
         #expect(b.contact.id != a.contact.id)
-        #expect(b.contact.e164 == "lid:999")
+        #expect(b.contact.address == .whatsAppUser("999@lid"))
         #expect(try store.workspace("b").contacts.find(e164: "+5511987654321") == nil)
     }
 
@@ -79,7 +79,7 @@ import SwitchboardCore
         let store = try makeStore(dir)
         let ws = store.workspace("a")
         let lid = try ws.contacts.resolve(ContactIdentities(whatsAppLID: "555"), rawPhone: nil, profileName: nil).contact
-        #expect(lid.e164 == "lid:555")
+        #expect(lid.address == .whatsAppUser("555@lid"))
         let r = try ws.contacts.resolve(ContactIdentities(e164: "+2348031234567", whatsAppLID: "555"), rawPhone: "2348031234567", profileName: nil)
         #expect(r.contact.id == lid.id)
         #expect(r.merged.isEmpty)

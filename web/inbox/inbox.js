@@ -13,7 +13,7 @@
   const EVENT_KINDS = [
     'received', 'duplicate', 'routed', 'unrouted', 'state_changed', 'verdict', 'plugin_error',
     'plugin_event', 'queued', 'attempt', 'retry_scheduled', 'sent', 'delivered', 'read', 'failed',
-    'assigned', 'note', 'workspace_synced', 'message',
+    'assigned', 'note', 'workspace_synced', 'contact_merged', 'message',
   ];
 
   const state = {

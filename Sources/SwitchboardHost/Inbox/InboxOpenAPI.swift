@@ -1343,7 +1343,8 @@ enum InboxOpenAPI {
               "failed",
               "assigned",
               "note",
-              "workspace_synced"
+              "workspace_synced",
+              "contact_merged"
             ]
           },
           "conversation_id": {

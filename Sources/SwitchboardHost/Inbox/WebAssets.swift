@@ -564,7 +564,7 @@ h2:focus-visible { outline: 3px solid var(--focus); }
   const EVENT_KINDS = [
     'received', 'duplicate', 'routed', 'unrouted', 'state_changed', 'verdict', 'plugin_error',
     'plugin_event', 'queued', 'attempt', 'retry_scheduled', 'sent', 'delivered', 'read', 'failed',
-    'assigned', 'note', 'workspace_synced', 'message',
+    'assigned', 'note', 'workspace_synced', 'contact_merged', 'message',
   ];
 
   const state = {

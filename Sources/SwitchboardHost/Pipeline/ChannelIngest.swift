@@ -80,6 +80,9 @@ final class ChannelIngest: @unchecked Sendable {
             for message in batch.messages {
                 c.outcomes.append(try commitMessage(message, receivedAt: receivedAt, c))
             }
+            for echo in batch.echoes {
+                try commitEcho(echo, c)
+            }
             for receipt in batch.statuses {
                 try applyStatus(receipt, journal: c.journal, counts: &c.counts)
             }
@@ -123,8 +126,7 @@ final class ChannelIngest: @unchecked Sendable {
             return .unrouted
         case .workspace(let workspaceID, let reason):
             let ws = store.workspace(workspaceID)
-            let contact = try ws.contacts.upsert(address: address, rawPhone: message.from.isEmpty ? nil : message.from,
-                                                 profileName: message.profileName).contact
+            let contact = try contact(of: message, address: address, in: ws, c)
             let conversation = try ws.conversations.findOrCreate(channel: channel, contact: contact.id).conversation
             let insert = try ws.messages.insertInbound(NewInboundMessage(
                 conversationID: conversation.id, providerMessageID: message.providerMessageID, kind: message.kind,
@@ -154,6 +156,52 @@ final class ChannelIngest: @unchecked Sendable {
                 return .stored(stored, contact)
             }
         }
+    }
+
+    /// The sender's contact. A sender known by two addresses at once (a number and a
+    /// WhatsApp LID or business-scoped user id) is resolved to one contact, mapping the
+    /// addresses and merging two contacts that were one person (journalled on the
+    /// surviving conversation); anything else is found or created by its address.
+    private func contact(of message: InboundMessage, address: ContactAddress, in ws: any WorkspaceStore, _ c: Commit) throws -> Contact {
+        let rawPhone = message.from.isEmpty ? nil : message.from
+        guard let userID = message.fromUserID, !userID.isEmpty else {
+            return try ws.contacts.upsert(address: address, rawPhone: rawPhone, profileName: message.profileName).contact
+        }
+        let identities = ContactIdentities(e164: address.e164, userID: userID)
+        let r = try ws.contacts.resolve(identities, rawPhone: rawPhone, profileName: message.profileName)
+        for merged in r.merged {
+            let into = r.mergedConversations.first?.into
+            try c.journal.record(ws, .contactMerged, conversation: into, channel: message.channel, [
+                "contact": r.contact.id.rawValue, "merged_contact": merged.rawValue,
+                "conversations": r.mergedConversations.map { "\($0.absorbed.rawValue)->\($0.into.rawValue)" }.joined(separator: ","),
+            ])
+        }
+        return r.contact
+    }
+
+    /// A message the business sent from its linked phone: stored on the customer's
+    /// conversation as an agent's message already sent (with the provider's id, so a
+    /// redelivery, or the echo of our own send, is recognised), and journalled.
+    private func commitEcho(_ message: InboundMessage, _ c: Commit) throws {
+        let channel = message.channel
+        let address = address(of: message)
+        guard case .workspace(let workspaceID, _) = routing.route(channel: channel, senderE164: address.e164) else {
+            logger.info("message typed on the linked phone to a sender no workspace takes; not recorded",
+                        [LogKey.channel: channel.rawValue, "provider_message_id": message.providerMessageID])
+            return
+        }
+        let ws = store.workspace(workspaceID)
+        if try ws.messages.find(channel: channel, providerMessageID: message.providerMessageID) != nil { return }
+        if try store.workspaceOwning(channel: channel, providerMessageID: message.providerMessageID) != nil { return }
+        let resolved = try contact(of: message, address: address, in: ws, c)
+        let conversation = try ws.conversations.findOrCreate(channel: channel, contact: resolved.id).conversation
+        let stored = try ws.messages.insertOutbound(NewOutboundMessage(
+            conversationID: conversation.id, kind: message.kind, text: message.text,
+            payloadJSON: message.kind == .text ? nil : message.rawJSON))
+        _ = try ws.messages.recordSend(stored.id, status: .sent, providerMessageID: message.providerMessageID,
+                                       errorCode: nil, errorTitle: nil)
+        try c.journal.record(ws, .sent, conversation: conversation.id, message: stored.id, channel: channel,
+                             ["by": "linked_phone", "provider_message_id": message.providerMessageID])
     }
 
     private func applyStatus(_ receipt: DeliveryReceipt, journal: Journal,

@@ -84,6 +84,11 @@ final class ChannelSender: Service, @unchecked Sendable {
         self.limiter = traits.messagesPerSecond.map {
             RateLimiter(messagesPerSecond: $0, pairSpacing: traits.perRecipientSpacing ?? .zero)
         }
+        // A channel that may send again (a live session open after a drop) drains at once,
+        // in order, instead of at the next look.
+        self.health.onChange { [weak self] change in
+            if change.to.maySend && !change.from.maySend { self?.notify() }
+        }
     }
 
     /// The Cloud API sender of a configured WhatsApp channel.

@@ -33,7 +33,8 @@ final class Pipeline: @unchecked Sendable {
     var media: MediaFetcher { MediaFetcher(transports: transports) }
 
     init(host config: LoadedConfig, store: any Store, logger: Logger, metrics registry: MetricsRegistry,
-         responders: [WorkspaceID: any Responders] = [:], workerCount: Int = Pipeline.defaultWorkerCount) throws {
+         responders: [WorkspaceID: any Responders] = [:], workerCount: Int = Pipeline.defaultWorkerCount,
+         ownBaseURL: @escaping @Sendable () -> String? = { nil }) throws {
         let metrics = PipelineMetrics(registry)
         let routing = RoutingTable(
             channels: config.host.channels.map {
@@ -44,7 +45,7 @@ final class Pipeline: @unchecked Sendable {
         let settler = OutboxSettler(store: store, logger: logger, metrics: metrics)
         self.settler = settler
         let hub = WebChat.Hub()
-        let transports = Transports.build(config, hub: hub, logger: logger)
+        let transports = Transports.build(config, hub: hub, logger: logger, ownBaseURL: ownBaseURL)
         self.transports = transports
         var senders: [ChannelID: ChannelSender] = [:]
         for (id, transport) in transports {
@@ -66,7 +67,7 @@ final class Pipeline: @unchecked Sendable {
             for c in channels { notify(c) }
         }
         self.ingest = ingest
-        ingress = ChannelIngress(endpoints: Transports.endpoints(config), ingest: ingest, logger: logger, metrics: metrics)
+        ingress = ChannelIngress(endpoints: Transports.endpoints(config, transports: transports), ingest: ingest, logger: logger, metrics: metrics)
         webChat = WebChat(config: config, store: store, logger: logger, metrics: metrics, hub: hub, ingest: ingest)
         channelRunner = ChannelRunner(transports: transports, senders: senders, ingest: ingest, logger: logger)
 

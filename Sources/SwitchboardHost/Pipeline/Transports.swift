@@ -20,8 +20,28 @@ enum Transports {
             logger: logger.with(LogKey.channel, c.id.rawValue))
     }
 
+    /// The Evolution API transport of a WhatsApp Web channel. The gateway posts its
+    /// webhooks to `webhook_url`, or to this host's own address once it is bound
+    /// (`ownBaseURL`, e.g. `http://127.0.0.1:8080`).
+    static func evolution(_ c: ChannelConfig, _ e: EvolutionSettings, ownBaseURL: @escaping @Sendable () -> String?,
+                          logger: Logger) -> EvolutionTransport {
+        let path = "/webhooks/evolution/\(c.id.rawValue)"
+        let fixed = e.webhookURL
+        let zombie: Duration = e.zombieAfterSeconds > 0 ? .seconds(e.zombieAfterSeconds) : .seconds(Int64.max / 4)
+        return EvolutionTransport(
+            configuration: .init(
+                channel: c.id,
+                client: .init(baseURL: e.baseURL, apiKey: e.apiKey, instance: e.instance),
+                webhookSecret: e.webhookSecret,
+                webhookURL: { fixed ?? ownBaseURL().map { $0 + path } },
+                ratePerMinute: e.ratePerMinute,
+                supervision: .init(zombieAfter: zombie)),
+            logger: logger.with(LogKey.channel, c.id.rawValue))
+    }
+
     /// Every channel's transport, by channel id. Web chats deliver to `hub`.
-    static func build(_ config: LoadedConfig, hub: WebChat.Hub, logger: Logger) -> [ChannelID: any ChannelTransport] {
+    static func build(_ config: LoadedConfig, hub: WebChat.Hub, logger: Logger,
+                      ownBaseURL: @escaping @Sendable () -> String? = { nil }) -> [ChannelID: any ChannelTransport] {
         let apps = Dictionary(config.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var transports: [ChannelID: any ChannelTransport] = [:]
         for c in config.host.channels {
@@ -32,19 +52,23 @@ enum Transports {
             case .webchat:
                 guard let ws = c.workspace else { continue }
                 transports[c.id] = WebChatTransport(channel: c.id, workspace: ws, hub: hub)
+            case .whatsappWeb:
+                guard let e = c.evolution else { continue }
+                transports[c.id] = evolution(c, e, ownBaseURL: ownBaseURL, logger: logger)
             }
         }
         return transports
     }
 
     /// The webhook endpoints of the channel types configured.
-    static func endpoints(_ config: LoadedConfig) -> [any WebhookEndpoint] {
+    static func endpoints(_ config: LoadedConfig, transports: [ChannelID: any ChannelTransport] = [:]) -> [any WebhookEndpoint] {
         var numbers: [String: [String: ChannelID]] = [:]
         for c in config.host.channels where c.type == .whatsapp {
             if let app = c.app, let number = c.phoneNumberID { numbers[app, default: [:]][number] = c.id }
         }
+        let evolution = transports.values.compactMap { $0 as? EvolutionTransport }
         return [WhatsAppCloudEndpoint(apps: config.host.whatsAppApps.map {
             WhatsAppCloudEndpoint.App(id: $0.id, appSecret: $0.appSecret, verifyToken: $0.verifyToken, numbers: numbers[$0.id] ?? [:])
-        })]
+        }), EvolutionEndpoint(transports: evolution)]
     }
 }
