@@ -139,9 +139,11 @@ public final class EvolutionClient: @unchecked Sendable {
     }
 
     /// `GET /instance/connect/{instance}`: starts a closed session; answers a QR code while
-    /// one waits for a scan. Errors come back as 200 `{error: true, message}`.
-    public func connect() throws(EvolutionError) -> ConnectAnswer {
-        let json = try call("GET", "/instance/connect/\(instancePath)", nil)
+    /// one waits for a scan (with `number`, digits, also a pairing code to type on that
+    /// phone instead). Errors come back as 200 `{error: true, message}`.
+    public func connect(number: String? = nil) throws(EvolutionError) -> ConnectAnswer {
+        let query = number.map { "?number=" + GraphAPIClient.pathEscape($0) } ?? ""
+        let json = try call("GET", "/instance/connect/\(instancePath)\(query)", nil)
         if json["error"]?.bool == true {
             throw EvolutionError(kind: .retryable, httpStatus: 200, title: json["message"]?.string ?? "connect refused")
         }

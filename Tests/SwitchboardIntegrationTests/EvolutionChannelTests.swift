@@ -106,6 +106,29 @@ import SwitchboardTestSupport
         #expect(h.gateway.connectCalls == 0)
     }
 
+    @Test func aLoggedOutNumberIsPairedAgainFromTheCommandLine() throws {
+        let h = try EvolutionHarness()
+        try h.start()
+        #expect(h.gateway.logOut()?.status == 200)
+        try h.waitForState("logged_out")
+        let r = try runSwitchboard(["channels", "--config", h.host.configPath, "--qr", "wa-web", "--number", "+55 11 98765-4321",
+                                    "--png", h.host.dir.appendingPathComponent("qr.png").path], cwd: h.host.dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("pairing code (Link with phone number instead): WZYE-H1YY"))
+        #expect(r.stdout.contains("2@fakeQR"))
+        #expect(FileManager.default.fileExists(atPath: h.host.dir.appendingPathComponent("qr.png").path))
+        #expect(h.gateway.requests.last { $0.path.hasPrefix("/instance/connect/") }?.body == "5511987654321")
+        // The running host heard the QR through the gateway's webhook: it waits for the scan.
+        try h.waitForState("needs_pairing")
+        #expect(h.gateway.announceConnection("open")?.status == 200)
+        try h.waitForState("connected", skipping: 1)
+        #expect(h.gateway.connectCalls == 1) // the command's, none of the host's
+        // Not a whatsapp_web channel, or none: a clear refusal.
+        let wrong = try runSwitchboard(["channels", "--config", h.host.configPath, "--qr", "nope"], cwd: h.host.dir)
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("no channel 'nope'"))
+    }
+
     @Test func replacedStopsAndIsNeverFought() throws {
         let h = try EvolutionHarness(zombieAfterSeconds: 1)
         try h.start()

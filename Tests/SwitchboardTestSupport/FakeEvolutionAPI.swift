@@ -319,7 +319,8 @@ public final class FakeEvolutionAPI: @unchecked Sendable {
 
     func handle(connection: OpaquePointer?, url: String, method: String, body: [UInt8]) -> MHD_Result {
         let key = MHD_lookup_connection_value(connection, .HEADER_KIND, "apikey").map { String(cString: $0) }
-        let (answer, isSend, after) = route(url: url, method: method, body: body, apikey: key)
+        let number = MHD_lookup_connection_value(connection, .GET_ARGUMENT_KIND, "number").map { String(cString: $0) }
+        let (answer, isSend, after) = route(url: url, method: method, body: method == "GET" ? Array((number ?? "").utf8) : body, apikey: key)
         if isSend {
             var waited = 0
             while waited < 30_000 && state.withLock({ $0.held }) { usleep(1_000); waited += 1 }
@@ -342,6 +343,9 @@ public final class FakeEvolutionAPI: @unchecked Sendable {
     func route(url: String, method: String, body: [UInt8], apikey: String?) -> (Answer?, Bool, (() -> Void)?) {
         let parts = url.split(separator: "/").map(String.init)
         let text = String(decoding: body, as: UTF8.self)
+        // libmicrohttpd hands the path without its query; a pairing code is asked for with
+        // ?number=, which the handler passes in the body slot of GET calls.
+        let wantsPairingCode = method == "GET" && !body.isEmpty
         let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]
         let isSend = method == "POST" && parts.count == 3 && parts[0] == "message"
         return state.withLock { s -> (Answer?, Bool, (() -> Void)?) in
@@ -422,8 +426,13 @@ public final class FakeEvolutionAPI: @unchecked Sendable {
                 let receipts = s.receipts
                 if !receipts.isEmpty {
                     after = { [self] in
-                        for r in receipts {
-                            emit("messages.update", EvolutionFixtures.update(keyID: id, remoteJid: jid, status: r, instance: instance))
+                        // One after the other, in order, on a thread of their own.
+                        state.withLock { $0.pendingPosts += 1 }
+                        Thread.detachNewThread { [self] in
+                            for r in receipts {
+                                post("messages.update", EvolutionFixtures.update(keyID: id, remoteJid: jid, status: r, instance: instance))
+                            }
+                            state.withLock { $0.pendingPosts -= 1 }
                         }
                     }
                 }
@@ -476,7 +485,8 @@ public final class FakeEvolutionAPI: @unchecked Sendable {
                     s.state = "connecting"
                     s.counter += 1
                     let code = "2@fakeQR\(s.counter),\(instance)"
-                    answer = Answer(status: 200, body: Self.json(["pairingCode": NSNull(), "code": code,
+                    let pairing: Any = wantsPairingCode ? "WZYE-H1YY" : NSNull()
+                    answer = Answer(status: 200, body: Self.json(["pairingCode": pairing, "code": code,
                                                                   "base64": "data:image/png;base64,iVBORw0KGgo=", "count": 1]))
                     after = { [self] in emit("qrcode.updated", EvolutionFixtures.qrCode(code, instance: instance)) }
                 case .staysClosed:
