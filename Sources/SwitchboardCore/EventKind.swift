@@ -20,4 +20,6 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     case assigned
     case note
     case workspaceSynced = "workspace_synced"
+    /// A channel serving the workspace changed state (`detail`: from, to, reason).
+    case channelState = "channel_state"
 }

@@ -13,7 +13,7 @@
   const EVENT_KINDS = [
     'received', 'duplicate', 'routed', 'unrouted', 'state_changed', 'verdict', 'plugin_error',
     'plugin_event', 'queued', 'attempt', 'retry_scheduled', 'sent', 'delivered', 'read', 'failed',
-    'assigned', 'note', 'workspace_synced', 'message',
+    'assigned', 'note', 'workspace_synced', 'channel_state', 'message',
   ];
 
   const state = {
@@ -245,7 +245,26 @@
     show('app');
     openEvents();
     loadList();
+    loadChannels();
     route();
+  }
+
+  // ---- Channel health: admins see a banner while a channel of the workspace is down
+
+  async function loadChannels() {
+    const banner = $('channel-banner');
+    const role = state.user && state.user.role;
+    if (role !== 'admin' && role !== 'owner') { banner.hidden = true; return; }
+    let answer;
+    try { answer = await api('GET', '/channels'); } catch (e) { return; }
+    const down = (answer.channels || []).filter((c) => c.down);
+    if (down.length === 0) { banner.hidden = true; banner.textContent = ''; return; }
+    banner.textContent = down.map((c) => {
+      let line = `Channel ${c.id} (${c.type}) is ${c.state.replace('_', ' ')} since ${new Date(c.since).toLocaleString()}`;
+      if (c.reason) line += `: ${c.reason}`;
+      return line + '. Replies wait in the outbox until it is back.';
+    }).join(' ');
+    banner.hidden = false;
   }
 
   // ---- Login and logout
@@ -305,6 +324,7 @@
       }
     };
     const onEvent = (e) => {
+      if (e.type === 'channel_state') { loadChannels(); return; }
       let data = null;
       try { data = JSON.parse(e.data); } catch (err) { data = null; }
       scheduleRefresh(data && data.conversation_id);

@@ -863,6 +863,37 @@ enum InboxOpenAPI {
         }
       }
     },
+    "/api/v1/channels": {
+      "get": {
+        "operationId": "listChannels",
+        "summary": "The channels serving this workspace and their live state (the inbox shows admins a banner while one is down)",
+        "tags": [
+          "channels"
+        ],
+        "responses": {
+          "200": {
+            "description": "every channel owned by the workspace, or shared with it as the fallback",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ChannelList"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "no credential, or a bad one",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/api/v1/messages/{id}/media": {
       "get": {
         "operationId": "downloadMedia",
@@ -1192,6 +1223,60 @@ enum InboxOpenAPI {
         },
         "additionalProperties": false
       },
+      "ChannelList": {
+        "type": "object",
+        "required": [
+          "channels"
+        ],
+        "properties": {
+          "channels": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Channel"
+            }
+          }
+        },
+        "additionalProperties": false
+      },
+      "Channel": {
+        "type": "object",
+        "required": [
+          "id",
+          "type",
+          "state",
+          "down",
+          "since",
+          "reason"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string",
+            "description": "whatsapp, telegram, webchat, ..."
+          },
+          "state": {
+            "type": "string",
+            "description": "starting, connected, degraded (calls fail; messages wait and are retried), auth_failed (credentials refused; messages held), stopped"
+          },
+          "down": {
+            "type": "boolean",
+            "description": "true while messages cannot go out (degraded, auth_failed, stopped)"
+          },
+          "since": {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339, UTC, milliseconds"
+          },
+          "reason": {
+            "type": "string",
+            "nullable": true,
+            "description": "the provider's error that caused the state, when there is one"
+          }
+        },
+        "additionalProperties": false
+      },
       "Contact": {
         "type": "object",
         "required": [
@@ -1206,7 +1291,7 @@ enum InboxOpenAPI {
           },
           "e164": {
             "type": "string",
-            "description": "+ and digits"
+            "description": "the contact's address: + and digits for a phone number; user:ID (a WhatsApp user without a shared number), telegram:CHAT or visitor:ID otherwise"
           },
           "profile_name": {
             "type": "string",
@@ -1343,7 +1428,8 @@ enum InboxOpenAPI {
               "failed",
               "assigned",
               "note",
-              "workspace_synced"
+              "workspace_synced",
+              "channel_state"
             ]
           },
           "conversation_id": {

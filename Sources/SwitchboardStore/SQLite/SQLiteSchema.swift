@@ -304,5 +304,18 @@ enum SQLiteSchema {
             ALTER TABLE outbox ADD COLUMN lease_until INTEGER;
             ALTER TABLE outbox ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
             """),
+
+        // Each channel's last state, written by the host running it on every change
+        // (the changes themselves are journalled in the channel's workspaces): what
+        // `switchboard channels` shows. Host-wide, like the channels.
+        Migration(version: 10, name: "channel status", sql: """
+            CREATE TABLE channel_status (
+                channel_id TEXT PRIMARY KEY,
+                state      TEXT NOT NULL,
+                reason     TEXT,
+                since      INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
     ]
 }
