@@ -32,8 +32,6 @@ extension ConfigSchema {
                      "whatsapp_web: the secret the gateway must send as 'Authorization: Bearer ...' on every webhook; set in the instance's webhook at start. A secret: use ${VAR}."),
         ConfigOption("rate_limit_per_minute", .integer(1...600), .value("20"),
                      "whatsapp_web: messages per minute at most, with a random gap of 1 to 1.5 intervals between two and no burst after a reconnect (personal numbers get banned for bursts)."),
-        ConfigOption("webhook_url", .httpURL, .optional("http://LISTEN/webhooks/evolution/ID, from server.listen and the port bound"),
-                     "whatsapp_web: where the gateway posts its webhooks, when it reaches this host by another address (a proxy, a container network)."),
         ConfigOption("zombie_after_seconds", .integer(0...86_400), .value("300"),
                      "whatsapp_web: an open session silent for this long is probed (GET /instance/connectionState) and reconnected if it is not open; 0 turns the check off."),
     ]
@@ -43,7 +41,8 @@ extension Loader {
     /// Reads a channel's gateway keys: required on `whatsapp_web`, errors elsewhere.
     func evolutionSettings(_ v: ConfigValues, kind: ChannelConfig.Kind?) -> EvolutionSettings? {
         let required = ["gateway", "base_url", "api_key", "instance", "webhook_secret"]
-        let all = required + ["rate_limit_per_minute", "webhook_url", "zombie_after_seconds"]
+        // (webhook_url is shared with telegram channels: checked with its keys.)
+        let all = required + ["rate_limit_per_minute", "zombie_after_seconds"]
         guard kind == .whatsappWeb else {
             for key in all {
                 if let keyNode = v.keyNodes[key] { diagnostics.error("'\(key)' applies only to whatsapp_web channels", at: keyNode) }

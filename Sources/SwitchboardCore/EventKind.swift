@@ -20,6 +20,8 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     case assigned
     case note
     case workspaceSynced = "workspace_synced"
+    /// A channel serving the workspace changed state (`detail`: from, to, reason).
+    case channelState = "channel_state"
     /// Two contacts turned out to be one person (a WhatsApp LID or business-scoped user id
     /// seen with a number): merged, their conversations and history with them.
     case contactMerged = "contact_merged"

@@ -84,7 +84,9 @@ final class Host: @unchecked Sendable {
         authenticator.addAuthRoutes(to: &router)
         // Media for agents, downloaded on threads of its own (never the server's).
         let mediaDownloads = MediaDownloads(fetcher: pipeline.media, limits: config.host.media, logger: logger)
-        let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: mediaDownloads)
+        let inbox = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: mediaDownloads,
+                             channels: { [pipeline] in pipeline.channels(serving: $0) },
+                             pairing: { [pipeline] in (pipeline.transports[$0] as? EvolutionTransport)?.pairing })
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })
         metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
             Double(inbox.openEventStreams.value)

@@ -25,6 +25,9 @@ public protocol Store: AnyObject, Sendable {
     /// The pipeline's queues across workspaces (claims by workers and channel senders).
     var queue: any QueueStore { get }
 
+    /// Each channel's last recorded state (`switchboard channels`).
+    var channelStatus: any ChannelStatusRepository { get }
+
     /// Every stored workspace, active or not, by id.
     func workspaces() throws -> [Workspace]
 

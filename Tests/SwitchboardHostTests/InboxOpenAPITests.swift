@@ -29,7 +29,7 @@ import SwitchboardStore
         #expect(doc["openapi"] as? String == "3.0.3")
         let f = try InboxFixture()
         let router = f.router(as: InboxFixture.agent("a"))
-        #expect(router.patterns.count == 13)
+        #expect(router.patterns.count == 14)
         var routed: Set<String> = []
         for (method, pattern) in router.patterns {
             routed.insert("\(method) \(pattern)")

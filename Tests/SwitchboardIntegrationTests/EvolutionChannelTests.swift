@@ -129,6 +129,34 @@ import SwitchboardTestSupport
         #expect(wrong.stderr.contains("no channel 'nope'"))
     }
 
+    @Test func adminsSeeTheQRCodeInTheInbox() throws {
+        let h = try EvolutionHarness()
+        let created = try runSwitchboard(["token", "create", "--workspace", "demo", "--name", "t", "--config", h.host.configPath], cwd: h.host.dir)
+        #expect(created.status == 0, "\(created.stderr)")
+        let token = try #require(created.stdout.split(separator: "\n").last.map(String.init))
+        try h.start()
+        func channel() throws -> [String: Any] {
+            let r = try h.host.client.get("/api/v1/channels", headers: ["Authorization": "Bearer \(token)"])
+            let list = try #require((try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])?["channels"] as? [[String: Any]])
+            return try #require(list.first { $0["id"] as? String == "wa-web" })
+        }
+        #expect(try channel()["state"] as? String == "connected")
+        #expect(try channel()["pairing"] == nil)
+        #expect(h.gateway.logOut()?.status == 200)
+        #expect(h.gateway.refreshQR("2@scanme", pairingCode: "ABCD-1234")?.status == 200)
+        try h.waitForState("needs_pairing")
+        let waiting = try channel()
+        #expect(waiting["down"] as? Bool == true)
+        let pairing = try #require(waiting["pairing"] as? [String: Any])
+        #expect(pairing["qr_code"] as? String == "2@scanme")
+        #expect(pairing["pairing_code"] as? String == "ABCD-1234")
+        #expect((pairing["qr_image"] as? String)?.hasPrefix("data:image/png;base64,") == true)
+        // Scanned: the code goes away.
+        #expect(h.gateway.announceConnection("open")?.status == 200)
+        try h.waitForState("connected", skipping: 1)
+        #expect(try channel()["pairing"] == nil)
+    }
+
     @Test func replacedStopsAndIsNeverFought() throws {
         let h = try EvolutionHarness(zombieAfterSeconds: 1)
         try h.start()

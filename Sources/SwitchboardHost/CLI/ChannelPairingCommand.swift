@@ -70,12 +70,10 @@ enum ChannelPairingCommand {
         }
     }
 
-    static var command: SwitchboardCLI.Command { SwitchboardCLI.Command(
-        name: "channels", summary: "Channels: `channels --qr ID` pairs a WhatsApp Web number (QR code or pairing code).",
-        usage: "switchboard channels [--config PATH] --qr ID [--number DIGITS] [--png FILE]",
-        options: [SwitchboardCLI.configOption,
-                  CommandOptions.Option("qr", value: "ID", help: "The whatsapp_web channel to pair: print its QR code."),
-                  CommandOptions.Option("number", value: "DIGITS", help: "Ask for a pairing code to type on this phone instead of scanning."),
-                  CommandOptions.Option("png", value: "FILE", help: "Also write the QR image to FILE.")],
-        run: run) }
+    /// The options `switchboard channels` takes for pairing.
+    static var options: [CommandOptions.Option] {
+        [CommandOptions.Option("qr", value: "ID", help: "Pair this whatsapp_web channel: print its QR code (to scan in WhatsApp > Linked devices)."),
+         CommandOptions.Option("number", value: "DIGITS", help: "With --qr: ask for a pairing code to type on this phone instead of scanning."),
+         CommandOptions.Option("png", value: "FILE", help: "With --qr: also write the QR image to FILE.")]
+    }
 }

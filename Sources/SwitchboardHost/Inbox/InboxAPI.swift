@@ -29,13 +29,21 @@ struct InboxAPI: Sendable {
     let heartbeatInterval: Duration
     /// The event streams open now (for a gauge, and for tests that a stream stops).
     let openEventStreams = OpenStreams()
+    /// The channels serving a workspace, with their live state (`GET /channels`).
+    let channels: @Sendable (WorkspaceID) -> [(id: ChannelID, type: String, status: ChannelStatus)]
+    /// The QR code a WhatsApp Web channel waits to have scanned, if any.
+    let pairing: @Sendable (ChannelID) -> PairingCode?
 
     init(store: any Store, replies: AgentReplies, logger: Logger, media: MediaDownloads? = nil,
+         channels: @escaping @Sendable (WorkspaceID) -> [(id: ChannelID, type: String, status: ChannelStatus)] = { _ in [] },
+         pairing: @escaping @Sendable (ChannelID) -> PairingCode? = { _ in nil },
          clock: @escaping @Sendable () -> Date = { Date() },
          eventPollInterval: Duration = .milliseconds(250), heartbeatInterval: Duration = .seconds(15)) {
         self.store = store
         self.replies = replies
         self.media = media
+        self.channels = channels
+        self.pairing = pairing
         self.logger = logger
         self.clock = clock
         self.eventPollInterval = eventPollInterval
@@ -69,6 +77,7 @@ struct InboxAPI: Sendable {
         route("GET", "/search", search)
         route("GET", "/messages/{id}/media", downloadMedia)
         route("GET", "/events", events)
+        route("GET", "/channels", listChannels)
     }
 
     /// Runs a handler and turns what it throws into the documented answers: refusals as

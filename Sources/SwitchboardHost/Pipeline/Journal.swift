@@ -87,6 +87,7 @@ final class Journal: @unchecked Sendable {
         case .assigned: "conversation assigned"
         case .note: "note added"
         case .workspaceSynced: "workspace synchronised"
+        case .channelState: "channel state journalled"
         case .contactMerged: "two contacts merged into one"
         }
     }

@@ -29,6 +29,19 @@ final class Pipeline: @unchecked Sendable {
     let webChat: WebChat
     /// Starts and stops what transports run by themselves (polls, sessions, probes).
     let channelRunner: ChannelRunner
+    /// Each channel's type and the workspaces it serves (for the inbox's channel list).
+    let channelTypes: [ChannelID: String]
+    let channelWorkspaces: [ChannelID: [WorkspaceID]]
+
+    /// The channels serving `workspace`, with their live state (the inbox's banner).
+    func channels(serving workspace: WorkspaceID) -> [(id: ChannelID, type: String, status: ChannelStatus)] {
+        senders.keys.sorted { $0.rawValue < $1.rawValue }.compactMap { id in
+            guard channelWorkspaces[id]?.contains(workspace) == true, let health = senders[id]?.health else { return nil }
+            let s = health.snapshot
+            return (id, channelTypes[id] ?? "", ChannelStatus(channel: id, state: s.state, reason: s.reason, since: s.since))
+        }
+    }
+
     /// Inbound media, downloaded when an agent asks.
     var media: MediaFetcher { MediaFetcher(transports: transports) }
 
@@ -69,7 +82,16 @@ final class Pipeline: @unchecked Sendable {
         self.ingest = ingest
         ingress = ChannelIngress(endpoints: Transports.endpoints(config, transports: transports), ingest: ingest, logger: logger, metrics: metrics)
         webChat = WebChat(config: config, store: store, logger: logger, metrics: metrics, hub: hub, ingest: ingest)
-        channelRunner = ChannelRunner(transports: transports, senders: senders, ingest: ingest, logger: logger)
+        var served: [ChannelID: [WorkspaceID]] = [:]
+        for c in config.host.channels {
+            if let w = c.workspace ?? c.fallbackWorkspace { served[c.id] = [w] }
+        }
+        channelRunner = ChannelRunner(transports: transports, senders: senders, ingest: ingest, store: store,
+                                      workspaces: served, logger: logger)
+        var types: [ChannelID: String] = [:]
+        for c in config.host.channels { types[c.id] = c.type.rawValue }
+        channelTypes = types
+        channelWorkspaces = served
 
         registry.computedGauge("switchboard_outbox_depth", help: "Outbox entries waiting or in flight, per channel.",
                                labelNames: ["channel"]) { [store] in

@@ -52,6 +52,12 @@ enum Transports {
             case .webchat:
                 guard let ws = c.workspace else { continue }
                 transports[c.id] = WebChatTransport(channel: c.id, workspace: ws, hub: hub)
+            case .telegram:
+                transports[c.id] = TelegramTransport(
+                    channel: c.id, apiURL: c.apiURL, botToken: c.botToken ?? "", secretToken: c.secretToken ?? "",
+                    mode: c.telegramMode == .polling ? .polling : .webhook(url: c.webhookURL),
+                    probeInterval: c.probeIntervalSeconds.map { .seconds($0) },
+                    logger: logger.with(LogKey.channel, c.id.rawValue))
             case .whatsappWeb:
                 guard let e = c.evolution else { continue }
                 transports[c.id] = evolution(c, e, ownBaseURL: ownBaseURL, logger: logger)
@@ -66,9 +72,15 @@ enum Transports {
         for c in config.host.channels where c.type == .whatsapp {
             if let app = c.app, let number = c.phoneNumberID { numbers[app, default: [:]][number] = c.id }
         }
-        let evolution = transports.values.compactMap { $0 as? EvolutionTransport }
-        return [WhatsAppCloudEndpoint(apps: config.host.whatsAppApps.map {
-            WhatsAppCloudEndpoint.App(id: $0.id, appSecret: $0.appSecret, verifyToken: $0.verifyToken, numbers: numbers[$0.id] ?? [:])
-        }), EvolutionEndpoint(transports: evolution)]
+        let telegram = config.host.channels.filter { $0.type == .telegram && $0.telegramMode == .webhook }.map {
+            TelegramWebhookEndpoint.Channel(id: $0.id, secretToken: $0.secretToken ?? "")
+        }
+        return [
+            WhatsAppCloudEndpoint(apps: config.host.whatsAppApps.map {
+                WhatsAppCloudEndpoint.App(id: $0.id, appSecret: $0.appSecret, verifyToken: $0.verifyToken, numbers: numbers[$0.id] ?? [:])
+            }),
+            TelegramWebhookEndpoint(channels: telegram),
+            EvolutionEndpoint(transports: transports.values.compactMap { $0 as? EvolutionTransport }),
+        ]
     }
 }

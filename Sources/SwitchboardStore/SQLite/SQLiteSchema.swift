@@ -305,11 +305,24 @@ enum SQLiteSchema {
             ALTER TABLE outbox ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
             """),
 
+        // Each channel's last state, written by the host running it on every change
+        // (the changes themselves are journalled in the channel's workspaces): what
+        // `switchboard channels` shows. Host-wide, like the channels.
+        Migration(version: 10, name: "channel status", sql: """
+            CREATE TABLE channel_status (
+                channel_id TEXT PRIMARY KEY,
+                state      TEXT NOT NULL,
+                reason     TEXT,
+                since      INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
+
         // One person, one contact: the addresses of a contact besides its key (a WhatsApp
         // LID, the Cloud API's business-scoped user id), so that a message from any of
         // them finds the same contact (`Contacts+Identities+SQLite.swift`). Workspace-scoped
         // like the contacts: the same LID in two workspaces is two people's business.
-        Migration(version: 10, name: "contact aliases (LID, business-scoped user id)", sql: """
+        Migration(version: 11, name: "contact aliases (LID, business-scoped user id)", sql: """
             CREATE TABLE contact_aliases (
                 workspace_id TEXT NOT NULL REFERENCES workspaces(id),
                 kind         TEXT NOT NULL CHECK (kind IN ('lid', 'bsuid')),
