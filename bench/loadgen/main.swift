@@ -23,6 +23,11 @@
 //      phase 2, posts R updates a second for D seconds, each from a new chat, to its
 //      webhook: webhook-to-reply latency of the Telegram path; the bot's own limit is
 //      30 messages a second, so keep R below it)
+//      [--evolution R] (adds a WhatsApp Web channel on a fake Evolution API gateway and,
+//      after phase 2, posts R messages a second for D seconds, each from a new number, to
+//      its webhook: webhook-to-reply latency of that path. The channel is paced like a
+//      personal number (rate_limit_per_minute 600: a gap of 100-150 ms between two sends),
+//      so keep R below about 7 or the pacing is what is measured)
 import Foundation
 import Synchronization
 import SwitchboardTestSupport
@@ -45,6 +50,7 @@ struct Options {
     var latencyOnly = false
     var unanswered = false
     var telegramRate = 0
+    var evolutionRate = 0
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -64,6 +70,7 @@ struct Options {
             case "--latency-only": latencyOnly = true
             case "--unanswered": unanswered = true
             case "--telegram": telegramRate = Int(args.next() ?? "") ?? 20
+            case "--evolution": evolutionRate = Int(args.next() ?? "") ?? 5
             default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
             }
         }
@@ -212,6 +219,19 @@ let telegramYAML = telegram.map { t in """
     api_url: \(t.apiURL)
     workspace: bakery
 """ } ?? ""
+let evolution = options.evolutionRate > 0 ? try FakeEvolutionAPI(apiKey: "bench-evo-key", instance: "bench") : nil
+let evolutionSecret = "bench-evolution-secret"
+let evolutionYAML = evolution.map { e in """
+  - id: wa-web-bench
+    type: whatsapp_web
+    gateway: evolution
+    base_url: "\(e.baseURL)"
+    api_key: bench-evo-key
+    instance: bench
+    webhook_secret: \(evolutionSecret)
+    workspace: bakery
+    rate_limit_per_minute: 600
+""" } ?? ""
 let dir = NSTemporaryDirectory() + "switchboard-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: dir + "/workspaces", withIntermediateDirectories: true)
 let binary = URL(fileURLWithPath: options.binary).standardizedFileURL.path
@@ -245,6 +265,7 @@ channels:
     workspace: bakery
     rate_limit: 100000
 \(telegramYAML)
+\(evolutionYAML)
 outbox:
   pair_spacing_ms: 0
 """.write(toFile: dir + "/switchboard.yaml", atomically: true, encoding: .utf8)
@@ -574,6 +595,48 @@ if let telegram {
     print(String(format: "telegram: %d updates/s for %d s over %d connections: %d replies, %d failed posts; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
                  rate, options.seconds, connections, tgLatencies.count, tgFailures.load(ordering: .relaxed),
                  percentile(tgLatencies, 0.5), percentile(tgLatencies, 0.9), percentile(tgLatencies, 0.99), tgLatencies.last ?? .nan))
+}
+
+// ---- Phase 4: the WhatsApp Web channel (Evolution API), fixed rate
+if let evolution {
+    _ = evolution.wait(timeout: .seconds(30)) { $0.webhook != nil && $0.stateCalls > 0 }
+    let rate = options.evolutionRate, count = options.evolutionRate * options.seconds
+    log("phase 4: whatsapp web (evolution), \(rate) messages/s for \(options.seconds) s")
+    let numbers = (0..<count).map { String(5511900000000 + $0) }   // one message per number: replies map back
+    let requests = (0..<count).map { i -> [UInt8] in
+        var m = EvolutionFixtureMessage(id: String(format: "3EB0BENCH%011d", i), remoteJid: numbers[i] + "@s.whatsapp.net",
+                                        text: questions[i % questions.count])
+        m.timestamp = Int(Date().timeIntervalSince1970)
+        let body = EvolutionFixtures.upsert(m, instance: "bench")
+        let head = "POST /webhooks/evolution/wa-web-bench HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer \(evolutionSecret)\r\nContent-Length: \(body.count)\r\n\r\n"
+        return Array(head.utf8) + body
+    }
+    let sentAt = Mutex([String: Date]())
+    let evoFailures = Atomic<Int>(0)
+    let evoStart = ContinuousClock.now
+    let connections = 2
+    onThreads(connections) { c in
+        let client = KeepAliveClient(port: port)
+        var i = c
+        while i < count {
+            let due = evoStart + .milliseconds(i * 1000 / rate)
+            if due > .now { Thread.sleep(forTimeInterval: Double((due - .now).components.attoseconds) / 1e18 + Double((due - .now).components.seconds)) }
+            let now = Date()
+            sentAt.withLock { $0[numbers[i]] = now }
+            if client.send(requests[i]) != 200 { evoFailures.add(1, ordering: .relaxed) }
+            i += connections
+        }
+    }
+    _ = evolution.wait(timeout: .seconds(120)) { $0.acceptedSends.count >= count }
+    let posted = sentAt.withLock { $0 }
+    var evoLatencies: [Double] = []
+    for s in evolution.acceptedSends {
+        if let t = posted[s.number] { evoLatencies.append(s.time.timeIntervalSince(t) * 1000) }
+    }
+    evoLatencies.sort()
+    print(String(format: "whatsapp web (evolution): %d messages/s for %d s over %d connections: %d replies, %d failed posts; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
+                 rate, options.seconds, connections, evoLatencies.count, evoFailures.load(ordering: .relaxed),
+                 percentile(evoLatencies, 0.5), percentile(evoLatencies, 0.9), percentile(evoLatencies, 0.99), evoLatencies.last ?? .nan))
 }
 
 // ---- Peak memory
