@@ -32,14 +32,20 @@ extension SQLiteContactRepository {
                     """, [ws, kind, value], Self.read)
             }
             var found: [Contact] = []
+            /// Where each alias given points today (a message that changes nothing writes nothing).
+            var aliasOwner: [String: ContactID] = [:]
             func add(_ c: Contact?) { if let c, !found.contains(where: { $0.id == c.id }) { found.append(c) } }
             if let e164 = identities.e164 { add(try byKey(e164)) }
             if let lid = identities.whatsAppLID {
-                add(try byAlias("lid", lid))
+                let owner = try byAlias("lid", lid)
+                aliasOwner["lid"] = owner?.id
+                add(owner)
                 add(try byKey(ContactAddress.whatsAppUser("\(lid)@lid").storageKey))
             }
             if let uid = identities.businessUserID {
-                add(try byAlias("bsuid", uid))
+                let owner = try byAlias("bsuid", uid)
+                aliasOwner["bsuid"] = owner?.id
+                add(owner)
                 add(try byKey(ContactAddress.whatsAppUser(uid).storageKey))
             }
             // Contacts with another number than the one given are not this person any more.
@@ -79,7 +85,7 @@ extension SQLiteContactRepository {
                     survivor.profileName = profileName
                 }
             }
-            for alias in identities.aliases {
+            for alias in identities.aliases where aliasOwner[alias.kind] != survivor.id || !merged.isEmpty {
                 try db.run("""
                     INSERT INTO contact_aliases (workspace_id, kind, value, contact_id, created_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (workspace_id, kind, value) DO UPDATE SET contact_id = excluded.contact_id

@@ -157,6 +157,28 @@ import SwitchboardTestSupport
         #expect(try channel()["pairing"] == nil)
     }
 
+    @Test func anAgentDownloadsAPhotoThroughTheGateway() throws {
+        let h = try EvolutionHarness()
+        let created = try runSwitchboard(["token", "create", "--workspace", "demo", "--name", "t", "--config", h.host.configPath], cwd: h.host.dir)
+        let token = try #require(created.stdout.split(separator: "\n").last.map(String.init))
+        try h.start()
+        let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + (0..<20_000).map { UInt8($0 % 251) }
+        h.gateway.addMedia(keyID: "3EB0PHOTO0000000001", bytes: jpeg, mimeType: "image/jpeg", fileName: "cake.jpg")
+        var photo = EvolutionHarness.text("", id: "3EB0PHOTO0000000001")
+        photo.mediaField = "imageMessage"
+        photo.mimeType = "image/jpeg"
+        photo.caption = "our cake"
+        #expect(h.gateway.postMessage(photo)?.status == 200)
+        let db = try h.database
+        let id = try #require(try db.value("SELECT id FROM messages WHERE provider_message_id = '3EB0PHOTO0000000001'"))
+        #expect(try db.value("SELECT kind || '/' || text FROM messages WHERE id = '\(id)'") == "image/our cake")
+        let r = try h.host.client.get("/api/v1/messages/\(id)/media", headers: ["Authorization": "Bearer \(token)"])
+        #expect(r.status == 200)
+        #expect(r.body == jpeg)
+        #expect(r.headers["content-type"] == "image/jpeg")
+        #expect(h.gateway.requests.contains { $0.path == "/chat/getBase64FromMediaMessage/demo" && $0.body.contains("3EB0PHOTO0000000001") })
+    }
+
     @Test func replacedStopsAndIsNeverFought() throws {
         let h = try EvolutionHarness(zombieAfterSeconds: 1)
         try h.start()

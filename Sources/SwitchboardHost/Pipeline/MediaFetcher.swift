@@ -22,10 +22,26 @@ struct MediaFetcher: Sendable {
     /// "image":{"id":...}}`), or nil.
     static func mediaID(payloadJSON: String?) -> String? {
         guard let payload = payloadJSON,
-              let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any],
-              let type = object["type"] as? String,
-              let media = object[type] as? [String: Any] else { return nil }
+              let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any] else { return nil }
+        // WhatsApp Web (Evolution API): the message's own key names its media.
+        if let key = object["key"] as? [String: Any], let content = object["message"] as? [String: Any] {
+            let mediaFields = ["imageMessage", "videoMessage", "audioMessage", "documentMessage", "stickerMessage",
+                               "documentWithCaptionMessage", "ptvMessage"]
+            return mediaFields.contains { content[$0] != nil } ? key["id"] as? String : nil
+        }
+        guard let type = object["type"] as? String, let media = object[type] as? [String: Any] else { return nil }
         return media["id"] as? String
+    }
+
+    /// Whether `mediaID` is an id `channel`'s provider gives: digits for the Cloud API (it
+    /// goes into a Graph URL path), a message key (letters and digits) for WhatsApp Web.
+    func isMediaID(_ mediaID: String, channel: ChannelID) -> Bool {
+        if transports[channel] is EvolutionTransport {
+            return !mediaID.isEmpty && mediaID.count <= 128 && mediaID.utf8.allSatisfy {
+                ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122)
+            }
+        }
+        return GraphAPIClient.isMediaID(mediaID)
     }
 
     /// Streams the media to `sink` as it arrives (the inbox's download route): the same
