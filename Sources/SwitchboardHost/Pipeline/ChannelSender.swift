@@ -50,6 +50,8 @@ final class ChannelSender: Service, @unchecked Sendable {
     // Shared by the lanes, under `shared`.
     private let shared = NSLock()
     private var limiter: RateLimiter?
+    /// Whether the channel has a rate limit at all (`limiter` is never set to nil later).
+    private let limited: Bool
     private var breaker: CircuitBreaker
     /// Whether the outbox may hold entries scheduled for later (retries, pair-limited
     /// requeues, anything left at the last stop): only then does a lane that found
@@ -81,6 +83,7 @@ final class ChannelSender: Service, @unchecked Sendable {
         self.logger = logger.with(LogKey.channel, transport.channel.rawValue)
         self.metrics = metrics
         self.health = health ?? ChannelHealth(channel: transport.channel, logger: logger, metrics: metrics)
+        self.limited = traits.messagesPerSecond != nil
         self.limiter = traits.messagesPerSecond.map {
             RateLimiter(messagesPerSecond: $0, pairSpacing: traits.perRecipientSpacing ?? .zero)
         }
@@ -246,7 +249,7 @@ final class ChannelSender: Service, @unchecked Sendable {
 
     private func handle(_ item: OutboxItem, _ connection: any ChannelConnection, _ lane: Lane) {
         // Rate limits: wait our turn (short waits; a pair-limited recipient is requeued).
-        while limiter != nil {
+        while limited {
             switch shared.withLock({ limiter!.acquire(recipient: item.recipient, now: .now) }) {
             case .now: break
             case .waitUntil(let t):
