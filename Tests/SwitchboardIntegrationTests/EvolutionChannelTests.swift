@@ -179,6 +179,24 @@ import SwitchboardTestSupport
         #expect(h.gateway.requests.contains { $0.path == "/chat/getBase64FromMediaMessage/demo" && $0.body.contains("3EB0PHOTO0000000001") })
     }
 
+    @Test func throttlingAndServerErrorsAreRetriedAndNothingIsLost() throws {
+        let h = try EvolutionHarness()
+        try h.start()
+        h.gateway.failNextSends(1, with: .tooManyRequests(retryAfter: 1))
+        h.gateway.failNextSends(1, with: .serverError)
+        #expect(h.gateway.postMessage(EvolutionHarness.text("are you there?"))?.status == 200)
+        #expect(h.gateway.wait(timeout: .seconds(20)) { $0.acceptedSends.count == 1 })
+        let sends = h.gateway.sends
+        #expect(sends.map(\.answeredStatus) == [429, 500, 201])
+        // Retry-After is a floor: the second try came at least a second after the 429.
+        #expect(sends[1].time.timeIntervalSince(sends[0].time) >= 0.99)
+        // A throttle or one 5xx from a gateway that answers is no reason to doubt the session.
+        // (The one `connecting` is the start's, before the first probe found it open.)
+        #expect(h.host.logLines.filter { $0["message"] as? String == "channel state changed" && $0["to"] as? String == "connecting" }.count == 1)
+        let events = try h.events().map { String($0.split(separator: " ")[1]) }
+        #expect(events.filter { $0 == "retry_scheduled" }.count == 2)
+    }
+
     @Test func replacedStopsAndIsNeverFought() throws {
         let h = try EvolutionHarness(zombieAfterSeconds: 1)
         try h.start()
