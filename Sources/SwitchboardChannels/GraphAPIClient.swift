@@ -124,6 +124,15 @@ public final class GraphAPIClient: @unchecked Sendable {
         }
     }
 
+    /// The active probe: `GET /{phone_number_id}?fields=id`, the cheapest call that
+    /// needs a valid token (200 while it is good; 401, code 190, once it is revoked).
+    public func probeNumber() throws(GraphError) {
+        let url = "\(configuration.graphURL)/\(GraphAPIClient.pathEscape(configuration.phoneNumberID))?fields=id"
+        let response = try perform(url: url, body: nil, headers: jsonHeaders, timeout: configuration.requestTimeout,
+                                   maxBytes: 1 << 16, followRedirects: false)
+        _ = try GraphAPIClient.decodeSuccess(response)
+    }
+
     /// Looks up a media id: its short-lived download URL, type, hash and size.
     public func mediaInfo(id: String) throws(GraphError) -> GraphMediaInfo {
         guard GraphAPIClient.isMediaID(id) else {
@@ -497,8 +506,11 @@ public protocol GraphMediaSink: AnyObject {
 /// Keeps a whole download in memory (plugins' `host->media`).
 public final class GraphMediaBuffer: GraphMediaSink {
     public private(set) var bytes: [UInt8] = []
+    /// The type `begin` was given (the media lookup's `mime_type`).
+    public private(set) var mimeType: String?
     public init() {}
     public func begin(mimeType: String?, contentLength: Int?) -> Bool {
+        self.mimeType = mimeType
         if let contentLength { bytes.reserveCapacity(contentLength) }
         return true
     }

@@ -16,6 +16,10 @@ struct JSONWriter {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    mutating func int(_ n: Int64) {
+        bytes.append(contentsOf: String(n).utf8)
+    }
+
     mutating func bool(_ b: Bool) {
         b ? raw("true") : raw("false")
     }

@@ -76,9 +76,9 @@ public enum ConfigSchema {
         ConfigOption("apps", .sectionList(whatsAppApp), .value("[]"), "The Meta apps whose webhooks this host receives."),
     ])
 
-    public static let channel = ConfigSection(path: "channels[]", doc: "A connection to a messaging provider: a WhatsApp number or a web chat.", options: [
+    public static let channel = ConfigSection(path: "channels[]", doc: "A connection to a messaging provider: a WhatsApp number, a Telegram bot or a web chat.", options: [
         ConfigOption("id", .identifier, .required, "Name of the channel, unique in the host, used in logs and the journal."),
-        ConfigOption("type", .choice(["whatsapp", "webchat"]), .required, "The provider."),
+        ConfigOption("type", .choice(["whatsapp", "webchat", "telegram", "whatsapp_web"]), .required, "The provider."),
         ConfigOption("app", .identifier, .optional("an error on whatsapp channels"), "whatsapp: the id of the app in whatsapp.apps that receives this number's webhooks."),
         ConfigOption("phone_number_id", .digits, .optional("an error on whatsapp channels"), "whatsapp: the number's id in the Cloud API (not the phone number); quote it."),
         ConfigOption("access_token", .text, .optional("an error on whatsapp channels"), "whatsapp: the token used to send. A secret: use ${VAR}."),
@@ -89,7 +89,17 @@ public enum ConfigSchema {
         ConfigOption("fallback_workspace", .identifier, .optional("unknown senders are held as unrouted"),
                      "Shared channels: the workspace that gets senders no workspace lists."),
         ConfigOption("rate_limit", .number(greaterThan: 0), .value("80"), "Messages per second the channel's sender may send."),
-    ])
+        ConfigOption("probe_interval_seconds", .integer(0...86_400), .value("300"),
+                     "whatsapp, telegram: seconds between two active probes of the Cloud API (GET /{phone_number_id}?fields=id; Telegram: getMe, the cheapest calls that need a valid token), so a revoked token shows as auth_failed before a customer writes; 0 turns the probe off."),
+        ConfigOption("bot_token", .text, .optional("an error on telegram channels"), "telegram: the bot's token from @BotFather. A secret: use ${VAR}."),
+        ConfigOption("secret_token", .text, .optional("an error on telegram channels in webhook mode"),
+                     "telegram: the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token with every webhook (1-256 of A-Z a-z 0-9 _ -); requests without it get 401. A secret: use ${VAR}."),
+        ConfigOption("mode", .choice(["webhook", "polling"]), .value("webhook"),
+                     "telegram: webhook (Telegram posts to /webhooks/telegram/{id}) or polling (the host long-polls getUpdates; for hosts without a public address)."),
+        ConfigOption("api_url", .text, .value("https://api.telegram.org"), "telegram: the Bot API's base URL (a local Bot API server, or a test's fake)."),
+        ConfigOption("webhook_url", .text, .optional("telegram: the webhook is set by hand; whatsapp_web: http://LISTEN/webhooks/evolution/{id}, from server.listen and the port bound"),
+                     "telegram, webhook mode: the public https URL of this channel's webhook (https://HOST/webhooks/telegram/{id}), given to setWebhook at start. whatsapp_web: where the gateway posts its webhooks, when it reaches this host by another address (a proxy, a container network)."),
+    ] + evolutionOptions)
 
     public static let outbox = ConfigSection(path: "outbox", doc: "How channel senders retry and back off.", options: [
         ConfigOption("retry_base_ms", .integer(1...3_600_000), .value("1000"),

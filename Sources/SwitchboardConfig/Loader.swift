@@ -175,7 +175,7 @@ final class Loader {
 
         if !listen.isLoopback {
             refuseDemoSecrets(listen: listen, [("whatsapp.apps[]", appValues, ["app_secret", "verify_token"]),
-                                               ("channels[]", channelValues, ["access_token"])])
+                                               ("channels[]", channelValues, ["access_token", "bot_token", "secret_token", "api_key", "webhook_secret"])])
         }
 
         let outboxValues = section("outbox", ConfigSchema.outbox)
@@ -224,13 +224,37 @@ final class Loader {
     private func channel(_ v: ConfigValues) -> ChannelConfig {
         let kind = v.text("type").flatMap(ChannelConfig.Kind.init(rawValue:))
         let whatsAppKeys = ["app", "phone_number_id", "access_token"]
-        if kind == .webchat, let keyNode = v.keyNodes["waba_id"] {
+        if let kind, kind != .whatsapp, let keyNode = v.keyNodes["waba_id"] {
             diagnostics.error("'waba_id' applies only to whatsapp channels", at: keyNode)
         }
+        let telegramKeys = ["bot_token", "secret_token", "mode", "api_url", "webhook_url"]
+        if kind != .telegram {
+            // webhook_url serves whatsapp_web channels too.
+            for key in telegramKeys where !(key == "webhook_url" && kind == .whatsappWeb) {
+                if let keyNode = v.keyNodes[key] { diagnostics.error("'\(key)' applies only to telegram channels", at: keyNode) }
+            }
+        }
+        let telegramMode = v.text("mode").flatMap(ChannelConfig.TelegramMode.init(rawValue:)) ?? .webhook
         switch kind {
         case .whatsapp:
             for key in whatsAppKeys where v.keyNodes[key] == nil {
                 diagnostics.error("missing required key '\(key)' in 'channels[]' (whatsapp channels need it)", at: v.node)
+            }
+        case .telegram:
+            for key in whatsAppKeys {
+                if let keyNode = v.keyNodes[key] { diagnostics.error("'\(key)' applies only to whatsapp channels", at: keyNode) }
+            }
+            if v.keyNodes["bot_token"] == nil {
+                diagnostics.error("missing required key 'bot_token' in 'channels[]' (telegram channels need it)", at: v.node)
+            }
+            if telegramMode == .webhook, v.keyNodes["secret_token"] == nil {
+                diagnostics.error("missing required key 'secret_token' in 'channels[]' (telegram channels in webhook mode need it: Telegram sends it with every update, and requests without it are refused)", at: v.node)
+            }
+            if let token = v.text("secret_token"), !Self.isTelegramSecret(token) {
+                diagnostics.error("'secret_token' must be 1 to 256 of A-Z a-z 0-9 _ - (what Telegram accepts)", at: v.keyNodes["secret_token"] ?? v.node)
+            }
+            if telegramMode == .polling, let keyNode = v.keyNodes["webhook_url"] {
+                diagnostics.error("'webhook_url' has no use in polling mode", at: keyNode)
             }
         case .webchat:
             for key in whatsAppKeys {
@@ -241,13 +265,25 @@ final class Loader {
             if v.keyNodes["workspace"] == nil {
                 diagnostics.error("missing required key 'workspace' in 'channels[]' (webchat channels need it)", at: v.node)
             }
+        case .whatsappWeb:
+            for key in whatsAppKeys {
+                if let keyNode = v.keyNodes[key] {
+                    diagnostics.error("'\(key)' applies only to whatsapp channels", at: keyNode)
+                }
+            }
         case nil:
             break
         }
+        let evolution = evolutionSettings(v, kind: kind)
         if let w = v.text("workspace"), v.isSet("fallback_workspace") {
             diagnostics.warning("'fallback_workspace' has no effect: the channel belongs to workspace '\(w)'", at: v.keyNodes["fallback_workspace"] ?? v.node)
         }
-        return ChannelConfig(
+        var probe = v.integer("probe_interval_seconds") ?? 300
+        if let keyNode = v.keyNodes["probe_interval_seconds"], kind != .whatsapp, kind != .telegram {
+            diagnostics.error("'probe_interval_seconds' applies only to whatsapp and telegram channels", at: keyNode)
+        }
+        if kind != .whatsapp && kind != .telegram { probe = 0 }
+        var channel = ChannelConfig(
             id: ChannelID(v.text("id") ?? ""),
             type: kind ?? .whatsapp,
             app: v.text("app"),
@@ -257,6 +293,23 @@ final class Loader {
             fallbackWorkspace: v.text("fallback_workspace").map { WorkspaceID($0) },
             rateLimit: v.number("rate_limit") ?? 80,
             wabaID: v.text("waba_id"))
+        channel.probeIntervalSeconds = probe > 0 ? probe : nil
+        if kind == .telegram {
+            channel.botToken = v.text("bot_token")
+            channel.secretToken = v.text("secret_token")
+            channel.telegramMode = telegramMode
+            channel.apiURL = v.text("api_url") ?? channel.apiURL
+            channel.webhookURL = v.text("webhook_url")
+        }
+        channel.evolution = evolution
+        return channel
+    }
+
+    /// What Telegram accepts as a webhook's secret_token.
+    static func isTelegramSecret(_ s: String) -> Bool {
+        (1...256).contains(s.utf8.count) && s.utf8.allSatisfy { c in
+            (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 45 || c == 95
+        }
     }
 
     // MARK: workspaces
@@ -367,8 +420,10 @@ final class Loader {
         if case .postgres(let url) = host.config.storage, let password = URLComponents(string: url)?.password {
             postgresPassword = [password]
         }
+        let gatewaySecrets: [String] = host.config.channels.compactMap(\.evolution).flatMap { [$0.apiKey, $0.webhookSecret] }
         for s in host.config.whatsAppApps.flatMap({ [$0.appSecret, $0.verifyToken] })
-            + host.config.channels.compactMap(\.accessToken) + postgresPassword
+            + host.config.channels.compactMap(\.accessToken) + host.config.channels.compactMap(\.botToken)
+            + host.config.channels.compactMap(\.secretToken) + postgresPassword + gatewaySecrets
             + [host.config.server.metricsToken].compactMap({ $0 }) where !s.isEmpty && !secrets.contains(s) {
             secrets.append(s)
         }

@@ -1,6 +1,8 @@
 /// What happened on a channel, driving its state.
 public enum ChannelSignal: String, Sendable, CaseIterable {
     case callSucceeded, retryableFailure, authFailure, credentialsReplaced, shutdown
+    /// A live session's supervisor moved (`SessionState`): the channel takes its state.
+    case sessionConnecting, sessionOpen, sessionNeedsPairing, sessionLoggedOut, sessionReplaced
 }
 
 extension ChannelState {
@@ -15,6 +17,14 @@ extension ChannelState {
         case (.authFailed, .credentialsReplaced): return .starting
         case (.authFailed, _): return .authFailed
         case (_, .authFailure): return .authFailed
+        // A session's own state is set by its supervisor only: a send that succeeds or
+        // fails while it is not open (one in flight when it dropped) changes nothing.
+        case (_, .sessionConnecting): return .connecting
+        case (_, .sessionOpen): return .connected
+        case (_, .sessionNeedsPairing): return .needsPairing
+        case (_, .sessionLoggedOut): return .loggedOut
+        case (_, .sessionReplaced): return .replaced
+        case (.connecting, _), (.needsPairing, _), (.loggedOut, _), (.replaced, _): return self
         case (_, .callSucceeded): return .connected
         case (_, .retryableFailure): return .degraded
         case (_, .credentialsReplaced): return self

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A customer of a workspace, keyed by E.164 number: the same person writing to two
+/// A customer of a workspace, keyed by their address (an E.164 number, a WhatsApp user
+/// id, a Telegram chat, a web visitor; `address`): the same person writing to two
 /// workspaces is two contacts, one in each.
 public struct Contact: Sendable, Codable, Equatable {
     public var id: ContactID
@@ -12,6 +13,9 @@ public struct Contact: Sendable, Codable, Equatable {
     /// The name the customer set in their profile, as last seen.
     public var profileName: String?
     public var createdAt: Date
+
+    /// How the contact's channel reaches them (`e164` is the stored key of this address).
+    public var address: ContactAddress { ContactAddress(storageKey: e164) }
 
     public init(
         id: ContactID, workspaceID: WorkspaceID, e164: String, rawPhone: String?,

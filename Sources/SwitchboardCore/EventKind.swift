@@ -26,4 +26,9 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// Data care: the retention sweep emptied the content of messages past
     /// `retention_days`.
     case contentExpired = "content_expired"
+    /// A channel serving the workspace changed state (`detail`: from, to, reason).
+    case channelState = "channel_state"
+    /// Two contacts turned out to be one person (a WhatsApp LID or business-scoped user id
+    /// seen with a number): merged, their conversations and history with them.
+    case contactMerged = "contact_merged"
 }

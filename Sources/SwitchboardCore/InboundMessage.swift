@@ -9,8 +9,12 @@ import Foundation
 /// caption of a photo, video or document, the title of a chosen button or list row, the
 /// text of a template button, the emoji of a reaction.
 public struct InboundMessage: Sendable, Equatable, Codable {
-    /// The channel (a configured WhatsApp number) the message arrived on.
+    /// The channel the message arrived on.
     public var channel: ChannelID
+    /// Who sent it, as the channel addresses them (the contact's key, once a phone
+    /// number is normalised). WhatsApp: `.phone` from `from` (`+` and the digits), else
+    /// `.whatsAppUser` from `fromUserID`; Telegram: `.telegramChat`; web chat: `.webVisitor`.
+    public var sender: ContactAddress
     /// The provider's id of the message (`wamid...`): the deduplication key.
     public var providerMessageID: String
     /// The sender's phone number as the provider gave it: digits only, no `+`. Empty for
@@ -52,9 +56,10 @@ public struct InboundMessage: Sendable, Equatable, Codable {
         text: String? = nil, media: InboundMedia? = nil, location: InboundLocation? = nil,
         interactiveReply: InteractiveReply? = nil, button: TemplateButtonReply? = nil,
         reaction: Reaction? = nil, contactsJSON: String? = nil, context: MessageContext? = nil,
-        errors: [ProviderError] = [], rawJSON: String
+        errors: [ProviderError] = [], rawJSON: String, sender: ContactAddress? = nil
     ) {
         self.channel = channel
+        self.sender = sender ?? (from.isEmpty ? .whatsAppUser(fromUserID ?? "") : .phone("+" + from))
         self.providerMessageID = providerMessageID
         self.from = from
         self.fromUserID = fromUserID
@@ -74,6 +79,7 @@ public struct InboundMessage: Sendable, Equatable, Codable {
         self.rawJSON = rawJSON
     }
 
-    /// The id to answer the sender on: the phone number when there is one, else the BSUID.
-    public var senderAddress: String { from.isEmpty ? (fromUserID ?? "") : from }
+    /// The sender as the provider named them: the phone number's digits when there is
+    /// one, else the BSUID, else the stored key of `sender` (Telegram, web chat).
+    public var senderAddress: String { from.isEmpty ? (fromUserID ?? sender.storageKey) : from }
 }

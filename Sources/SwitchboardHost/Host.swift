@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import SwitchboardAuth
+import SwitchboardChannels
 import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardHTTP
@@ -69,7 +70,16 @@ final class Host: @unchecked Sendable {
             ChainResponders(chain: chain, store: store, media: { pipelineRef.withLock { $0 }?.media })
         }
         let responders = chains.mapValues(makeResponders)
-        let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics, responders: responders)
+        // Channels that have a gateway post to this host learn its address once bound.
+        let serverRef = Mutex<HTTPServer?>(nil)
+        let listenHost = config.host.server.listen.host
+        let ownBaseURL: @Sendable () -> String? = {
+            guard let port = serverRef.withLock({ $0 })?.boundPort else { return nil }
+            let host = listenHost == "0.0.0.0" || listenHost.isEmpty ? "127.0.0.1" : listenHost == "::" ? "[::1]" : listenHost
+            return "http://\(host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host):\(port)"
+        }
+        let pipeline = try Pipeline(host: config, store: store, logger: logger, metrics: metrics, responders: responders,
+                                    ownBaseURL: ownBaseURL)
         pipelineRef.withLock { $0 = pipeline }
         self.pipeline = pipeline
         // Data care: message content past a workspace's retention_days is emptied (a
@@ -93,7 +103,9 @@ final class Host: @unchecked Sendable {
         mediaDownloads.mediaStore = pipeline.mediaStore
         services += Self.agentTools(config, store: store, logger: logger, pipeline: pipeline, downloads: mediaDownloads)
         let inbox = {
-            var api = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: mediaDownloads)
+            var api = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: mediaDownloads,
+                               channels: { [pipeline] in pipeline.channels(serving: $0) },
+                               pairing: { [pipeline] in (pipeline.transports[$0] as? EvolutionTransport)?.pairing })
             api.templates = pipeline.templates
             api.attachments = pipeline.attachments
             return api
@@ -156,6 +168,7 @@ final class Host: @unchecked Sendable {
                 router: metricsRouter, metrics: MetricsRegistry(), logger: logger)
             services.append(HTTPService(server: metricsServer, auxiliaryLogger: logger))
         }
+        serverRef.withLock { $0 = http }
         services.append(HTTPService(server: http))
         self.router = router
         self.services = services

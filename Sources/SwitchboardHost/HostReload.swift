@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SwitchboardChannels
 import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardLog
@@ -162,7 +163,7 @@ final class HostReload: Sendable {
             + fresh.host.channels.filter { $0.type == .webchat }
         let replaced = pipeline.live.replace(with: LiveWorkspaces.snapshot(config: routed, responders: responders))
         for (id, leased) in replaced.responders where responders[id] !== leased { leased.retire() }
-        pipeline.webChat.replaceChannels(fresh.host.channels)
+        pipeline.replaceWebChatChannels(fresh.host.channels)
         outcome.credentialsReplaced = replaceCredentials(fresh)
         running.withLock { $0 = fresh }
         onApplied(fresh)
@@ -213,8 +214,10 @@ final class HostReload: Sendable {
         let apps = Dictionary(fresh.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var replaced: [String] = []
         for c in fresh.host.channels where c.type == .whatsapp {
-            guard let sender = pipeline.senders[c.id], let app = c.app.flatMap({ apps[$0] }) else { continue }
-            if sender.replaceCredentials(accessToken: c.accessToken ?? "", graphURL: app.graphURL) {
+            guard let transport = pipeline.transports[c.id] as? WhatsAppCloudTransport,
+                  let sender = pipeline.senders[c.id], let app = c.app.flatMap({ apps[$0] }) else { continue }
+            if transport.replaceCredentials(accessToken: c.accessToken ?? "", graphURL: app.graphURL) {
+                sender.credentialsReplaced()
                 replaced.append(c.id.rawValue)
             }
         }
@@ -247,10 +250,13 @@ final class HostReload: Sendable {
         let oldApps = old.whatsAppApps.map { "\($0.id)|\($0.appSecret)|\($0.verifyToken)" }.sorted()
         let newApps = new.whatsAppApps.map { "\($0.id)|\($0.appSecret)|\($0.verifyToken)" }.sorted()
         if oldApps != newApps { out.append("whatsapp.apps (ids, app secrets, verify tokens)") }
-        // Web chat channels are live (they have no sender of their own); WhatsApp
-        // channels have a sender service each, started with the host.
+        // Web chat channels are live (a new one's drainer starts at once); other channels
+        // have a transport and a sender started with the host (their settings compared
+        // here, never printed: the access token is live, the others need a restart).
         func shape(_ c: ChannelConfig) -> String {
-            "\(c.id)|\(c.type)|\(c.app ?? "")|\(c.phoneNumberID ?? "")|\(c.rateLimit)"
+            "\(c.id)|\(c.type)|\(c.app ?? "")|\(c.phoneNumberID ?? "")|\(c.rateLimit)|\(c.probeIntervalSeconds ?? 0)|"
+                + "\(c.botToken ?? "")|\(c.secretToken ?? "")|\(c.telegramMode)|\(c.apiURL)|\(c.webhookURL ?? "")|"
+                + String(describing: c.evolution)
         }
         let oldChannels = Dictionary(old.channels.filter { $0.type != .webchat }.map { ($0.id, shape($0)) }, uniquingKeysWith: { a, _ in a })
         let newChannels = Dictionary(new.channels.filter { $0.type != .webchat }.map { ($0.id, shape($0)) }, uniquingKeysWith: { a, _ in a })

@@ -34,8 +34,11 @@ struct SQLiteDataCareRepository: DataCareRepository {
             let notes = try db.query(
                 "SELECT author, text, created_at FROM contact_notes WHERE workspace_id = ? AND contact_id = ? ORDER BY created_at",
                 [scope.workspaceID, id]) { ContactDataExport.Note(author: $0.string(0), text: $0.string(1), createdAt: $0.date(2)) }
+            let aliases = try db.query(
+                "SELECT kind, value FROM contact_aliases WHERE workspace_id = ? AND contact_id = ? ORDER BY kind, value",
+                [scope.workspaceID, id]) { ContactAlias(kind: $0.string(0), value: $0.string(1)) }
             return ContactDataExport(contact: contact, conversations: conversations, messages: messages, events: events,
-                                     agentName: profile?.0, attributesJSON: profile?.1 ?? "{}", notes: notes)
+                                     agentName: profile?.0, attributesJSON: profile?.1 ?? "{}", notes: notes, aliases: aliases)
         }
     }
 
@@ -118,6 +121,9 @@ struct SQLiteDataCareRepository: DataCareRepository {
             // What agents wrote about the person: the name they gave, attributes, notes.
             _ = try db.run("DELETE FROM contact_profiles WHERE workspace_id = ? AND contact_id = ?", [scope.workspaceID, id])
             _ = try db.run("DELETE FROM contact_notes WHERE workspace_id = ? AND contact_id = ?", [scope.workspaceID, id])
+            // Its other addresses (LID, business-scoped user id) are personal data too: a
+            // later message from one of them starts a new contact.
+            _ = try db.run("DELETE FROM contact_aliases WHERE workspace_id = ? AND contact_id = ?", [scope.workspaceID, id])
             // The number is personal data: the row keeps its id (conversations point at
             // it) and a placeholder that no real number can equal.
             _ = try db.run(

@@ -37,6 +37,8 @@ public struct ContactDataExport: Sendable {
     public let agentName: String?
     public let attributesJSON: String
     public let notes: [Note]
+    /// The contact's other addresses (a WhatsApp LID, a business-scoped user id).
+    public var aliases: [ContactAlias] = []
 
     public struct Note: Sendable {
         public let author: String

@@ -154,6 +154,8 @@ public final class SQLiteStore: Store {
 
     public var templates: any TemplateStore { SQLiteTemplateStore(store: self) }
 
+    public var channelStatus: any ChannelStatusRepository { SQLiteChannelStatusRepository(store: self) }
+
     public func workspaces() throws -> [Workspace] {
         try pool.read { db in
             try db.query("SELECT \(SQLiteWorkspaceStore.columns) FROM workspaces ORDER BY id", [], SQLiteWorkspaceStore.read)

@@ -28,6 +28,9 @@ public protocol Store: AnyObject, Sendable {
     /// WhatsApp channels' message templates (per channel, synced from the provider).
     var templates: any TemplateStore { get }
 
+    /// Each channel's last recorded state (`switchboard channels`).
+    var channelStatus: any ChannelStatusRepository { get }
+
     /// Every stored workspace, active or not, by id.
     func workspaces() throws -> [Workspace]
 

@@ -170,6 +170,58 @@ import Testing
         ])
     }
 
+    @Test func telegramChannelsNeedATokenAndInWebhookModeASecret() {
+        let text = """
+            channels:
+              - id: tg1
+                type: telegram
+                workspace: demo
+              - id: tg2
+                type: telegram
+                bot_token: "1:abc"
+                secret_token: "has spaces"
+                workspace: demo
+              - id: tg3
+                type: telegram
+                bot_token: "1:abc"
+                mode: polling
+                webhook_url: https://x.example/webhooks/telegram/tg3
+                app: main
+                workspace: demo
+              - id: wa
+                type: webchat
+                workspace: demo
+                bot_token: x
+            """
+        #expect(failures(host: text, workspaces: demo) == [
+            "switchboard.yaml:2:5: error: missing required key 'bot_token' in 'channels[]' (telegram channels need it)",
+            "switchboard.yaml:2:5: error: missing required key 'secret_token' in 'channels[]' (telegram channels in webhook mode need it: Telegram sends it with every update, and requests without it are refused)",
+            "switchboard.yaml:8:5: error: 'secret_token' must be 1 to 256 of A-Z a-z 0-9 _ - (what Telegram accepts)",
+            "switchboard.yaml:14:5: error: 'webhook_url' has no use in polling mode",
+            "switchboard.yaml:15:5: error: 'app' applies only to whatsapp channels",
+            "switchboard.yaml:20:5: error: 'bot_token' applies only to telegram channels",
+        ])
+    }
+
+    @Test func aTelegramChannelReadsItsKeysWithDefaults() throws {
+        let loaded = try ConfigLoader.parse(host: """
+            storage:
+              sqlite: x.db
+            channels:
+              - {id: tg-demo, type: telegram, bot_token: "123:ABC", secret_token: s3cret_TOKEN-1, workspace: demo}
+              - {id: tg-poll, type: telegram, bot_token: "456:DEF", mode: polling, api_url: "http://127.0.0.1:9/", fallback_workspace: demo}
+            """, workspaces: [(file: "demo.yaml", text: "id: demo\nname: Demo\nregion: NG\ntimezone: Africa/Lagos\n")])
+        let tg = loaded.host.channels[0]
+        #expect(tg.type == .telegram)
+        #expect(tg.telegramMode == .webhook)
+        #expect(tg.apiURL == "https://api.telegram.org")
+        #expect(tg.webhookURL == nil)
+        #expect(tg.probeIntervalSeconds == 300)
+        #expect(loaded.host.channels[1].telegramMode == .polling)
+        #expect(loaded.host.channels[1].isShared)
+        #expect(loaded.secrets.contains("123:ABC") && loaded.secrets.contains("s3cret_TOKEN-1"))
+    }
+
     @Test func allProblemsOfAFileAreReportedAtOnceInOrder() {
         let text = """
             server:
@@ -185,7 +237,7 @@ import Testing
             "switchboard.yaml:2:11: error: expected host:port (an IPv4 address, an IPv6 address in brackets, or localhost), got 'nowhere'",
             "switchboard.yaml:4:3: error: unknown key 'levle' in 'log'; did you mean 'level'?",
             "switchboard.yaml:6:9: error: 'id' must be an id of lower-case letters, digits, '-' and '_' (at most 64), got 'Bad_ID'",
-            "switchboard.yaml:7:11: error: 'type' must be one of whatsapp, webchat; got 'sms'",
+            "switchboard.yaml:7:11: error: 'type' must be one of whatsapp, webchat, telegram, whatsapp_web; got 'sms'",
         ])
     }
 

@@ -23,3 +23,22 @@ import Testing
         #expect(ChannelState.degraded.applying(.shutdown) == .stopped)
     }
 }
+
+@Suite struct ChannelSessionStateTests {
+    @Test func sessionStatesHoldTheOutboxAndOnlyTheSupervisorMovesThem() {
+        for held in [ChannelState.connecting, .needsPairing, .loggedOut, .replaced] {
+            #expect(!held.maySend)
+            // A send finishing after the session dropped does not reopen it.
+            #expect(held.applying(.callSucceeded) == held)
+            #expect(held.applying(.retryableFailure) == held)
+            #expect(held.applying(.sessionOpen) == .connected)
+            #expect(held.applying(.shutdown) == .stopped)
+        }
+        #expect(ChannelState.connected.applying(.sessionLoggedOut) == .loggedOut)
+        #expect(ChannelState.starting.applying(.sessionConnecting) == .connecting)
+        #expect(ChannelState.authFailed.applying(.sessionOpen) == .authFailed)
+        for s in SessionState.allCases where s != .closed {
+            #expect(ChannelState.connected.applying(s.channelSignal).rawValue == (s == .open ? "connected" : s.rawValue))
+        }
+    }
+}

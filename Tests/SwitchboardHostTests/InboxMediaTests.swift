@@ -27,8 +27,10 @@ import SwitchboardTestSupport
              configure: (FakeGraphAPI) -> Void = { _ in }) throws {
             graph = try FakeGraphAPI()
             configure(graph)
-            let fetcher = MediaFetcher(channels: [
-                "wa-main": .init(graphURL: graph.graphURL, phoneNumberID: "106540352242922", accessToken: graph.accessToken)])
+            let fetcher = MediaFetcher(transports: ["wa-main": WhatsAppCloudTransport(
+                channel: "wa-main",
+                configuration: .init(graphURL: graph.graphURL, phoneNumberID: "106540352242922", accessToken: graph.accessToken),
+                messagesPerSecond: 80, pairSpacing: .seconds(1), logger: Logger(sink: LogSink(level: .error)))])
             downloads = MediaDownloads(fetcher: fetcher, limits: limits, logger: Logger(sink: LogSink(level: .error)))
             try downloads.start()
             f = try InboxFixture(media: downloads)

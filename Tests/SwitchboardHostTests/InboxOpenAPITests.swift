@@ -29,7 +29,7 @@ import SwitchboardStore
         #expect(doc["openapi"] as? String == "3.0.3")
         let f = try InboxFixture()
         let router = f.router(as: InboxFixture.agent("a"))
-        #expect(router.patterns.count == 13 + 15 + 4 + 2)   // + the inbox's tools, templates and attachments (issue 13), data care (issue 14)
+        #expect(router.patterns.count == 13 + 15 + 4 + 2 + 1)   // + the inbox's tools, templates and attachments (issue 13), data care (issue 14), channels (issue 12)
         var routed: Set<String> = []
         for (method, pattern) in router.patterns {
             routed.insert("\(method) \(pattern)")

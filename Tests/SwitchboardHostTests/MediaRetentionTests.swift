@@ -12,7 +12,7 @@ import SwitchboardStore
     let logger = Logger(sink: LogSink(level: .error))
 
     func fixture() throws -> (InboxFixture, MediaStore) {
-        let downloads = MediaDownloads(fetcher: MediaFetcher(channels: [:]), limits: .init(), logger: logger)
+        let downloads = MediaDownloads(fetcher: MediaFetcher(transports: [:]), limits: .init(), logger: logger)
         let f = try InboxFixture(media: downloads)
         let media = MediaStore(root: f.dir + "/media")
         downloads.mediaStore = media

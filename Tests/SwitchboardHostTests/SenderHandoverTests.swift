@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardChannels
 import Testing
 import SwitchboardConfig
 import SwitchboardCore
@@ -134,7 +135,8 @@ import SwitchboardTestSupport
         #expect(try eventually { try outboxState(handed.id) == "queued" })
         #expect(graph.acceptedSends.isEmpty)
         // The token is replaced: both go out, once each.
-        s.replaceCredentials(accessToken: graph.accessToken, graphURL: graph.graphURL)
+        #expect((s.transport as? WhatsAppCloudTransport)?.replaceCredentials(accessToken: graph.accessToken, graphURL: graph.graphURL) == true)
+        s.credentialsReplaced()
         #expect(try eventually { try status(heldID) == .sent && status(handedID) == .sent })
         #expect(graph.acceptedSends.compactMap(\.text).sorted() == ["handed", "held"])
     }

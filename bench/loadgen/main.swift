@@ -19,6 +19,15 @@
 //      [--log-level warn|info|debug] (the host logs to a file in the run's directory)
 //      [--open-loop] [--stages] [--latency-only]
 //      [--unanswered] (messages the FAQ does not answer: the workspace's fallback replies)
+//      [--telegram R] (adds a Telegram bot channel against a fake Bot API and, after
+//      phase 2, posts R updates a second for D seconds, each from a new chat, to its
+//      webhook: webhook-to-reply latency of the Telegram path; the bot's own limit is
+//      30 messages a second, so keep R below it)
+//      [--evolution R] (adds a WhatsApp Web channel on a fake Evolution API gateway and,
+//      after phase 2, posts R messages a second for D seconds, each from a new number, to
+//      its webhook: webhook-to-reply latency of that path. The channel is paced like a
+//      personal number (rate_limit_per_minute 600: a gap of 100-150 ms between two sends),
+//      so keep R below about 7 or the pacing is what is measured)
 import Foundation
 import Synchronization
 import SwitchboardTestSupport
@@ -40,6 +49,8 @@ struct Options {
     var stages = false
     var latencyOnly = false
     var unanswered = false
+    var telegramRate = 0
+    var evolutionRate = 0
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -58,6 +69,8 @@ struct Options {
             case "--stages": stages = true
             case "--latency-only": latencyOnly = true
             case "--unanswered": unanswered = true
+            case "--telegram": telegramRate = Int(args.next() ?? "") ?? 20
+            case "--evolution": evolutionRate = Int(args.next() ?? "") ?? 5
             default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
             }
         }
@@ -196,6 +209,29 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 let options = Options()
 let appSecret = "bench-app-secret"
 let graph = try FakeGraphAPI(accessToken: "bench-token", poolThreads: 4)
+let telegram = options.telegramRate > 0 ? try FakeTelegramBotAPI() : nil
+let telegramSecret = "bench-telegram-secret"
+let telegramYAML = telegram.map { t in """
+  - id: tg-bench
+    type: telegram
+    bot_token: "\(t.token)"
+    secret_token: \(telegramSecret)
+    api_url: \(t.apiURL)
+    workspace: bakery
+""" } ?? ""
+let evolution = options.evolutionRate > 0 ? try FakeEvolutionAPI(apiKey: "bench-evo-key", instance: "bench") : nil
+let evolutionSecret = "bench-evolution-secret"
+let evolutionYAML = evolution.map { e in """
+  - id: wa-web-bench
+    type: whatsapp_web
+    gateway: evolution
+    base_url: "\(e.baseURL)"
+    api_key: bench-evo-key
+    instance: bench
+    webhook_secret: \(evolutionSecret)
+    workspace: bakery
+    rate_limit_per_minute: 600
+""" } ?? ""
 let dir = NSTemporaryDirectory() + "switchboard-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: dir + "/workspaces", withIntermediateDirectories: true)
 let binary = URL(fileURLWithPath: options.binary).standardizedFileURL.path
@@ -228,6 +264,8 @@ channels:
     access_token: bench-token
     workspace: bakery
     rate_limit: 100000
+\(telegramYAML)
+\(evolutionYAML)
 outbox:
   pair_spacing_ms: 0
 """.write(toFile: dir + "/switchboard.yaml", atomically: true, encoding: .utf8)
@@ -516,6 +554,89 @@ if options.stages {
     func sum(_ k: (Row) -> Double) -> Double { slow.reduce(0) { $0 + k($1) } / Double(slow.count) }
     print(String(format: "slowest 1 %% (%d messages, mean): total %.1f ms = wait for the connection %.1f + to the ingress %.1f + to the worker's transaction %.1f + to the Graph API %.1f",
                  slow.count, sum{ $0.total }, sum{ $0.post }, sum{ $0.ingress }, sum{ $0.worker }, sum{ $0.sender }))
+}
+
+// ---- Phase 3: the Telegram channel, fixed rate
+if let telegram {
+    let rate = options.telegramRate, count = options.telegramRate * options.seconds
+    log("phase 3: telegram, \(rate) updates/s for \(options.seconds) s")
+    let chats = (0..<count).map { Int64(5_000_000 + $0) }   // one update per chat: replies map back
+    let requests = (0..<count).map { i -> [UInt8] in
+        let body = Array(FakeTelegramBotAPI.textUpdate(id: Int64(9_000_000 + i), chatID: chats[i], text: questions[i % questions.count]).utf8)
+        let head = "POST /webhooks/telegram/tg-bench HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Telegram-Bot-Api-Secret-Token: \(telegramSecret)\r\nContent-Length: \(body.count)\r\n\r\n"
+        return Array(head.utf8) + body
+    }
+    let sentAt = Mutex([Int64: ContinuousClock.Instant]())
+    let tgFailures = Atomic<Int>(0)
+    let tgStart = ContinuousClock.now
+    let connections = 4
+    onThreads(connections) { c in
+        let client = KeepAliveClient(port: port)
+        var i = c
+        while i < count {
+            let due = tgStart + .milliseconds(i * 1000 / rate)
+            if due > .now { Thread.sleep(forTimeInterval: Double((due - .now).components.attoseconds) / 1e18 + Double((due - .now).components.seconds)) }
+            let now = ContinuousClock.now
+            if client.send(requests[i]) != 200 { tgFailures.add(1, ordering: .relaxed) }
+            sentAt.withLock { $0[chats[i]] = now }
+            i += connections
+        }
+    }
+    _ = telegram.wait(timeout: .seconds(120)) { $0.acceptedSends.count >= count }
+    let posted = sentAt.withLock { $0 }
+    var tgLatencies: [Double] = []
+    for s in telegram.acceptedSends {
+        if let t = posted[s.chatID] {
+            let d = t.duration(to: s.time)
+            tgLatencies.append((Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) * 1000)
+        }
+    }
+    tgLatencies.sort()
+    print(String(format: "telegram: %d updates/s for %d s over %d connections: %d replies, %d failed posts; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
+                 rate, options.seconds, connections, tgLatencies.count, tgFailures.load(ordering: .relaxed),
+                 percentile(tgLatencies, 0.5), percentile(tgLatencies, 0.9), percentile(tgLatencies, 0.99), tgLatencies.last ?? .nan))
+}
+
+// ---- Phase 4: the WhatsApp Web channel (Evolution API), fixed rate
+if let evolution {
+    _ = evolution.wait(timeout: .seconds(30)) { $0.webhook != nil && $0.stateCalls > 0 }
+    let rate = options.evolutionRate, count = options.evolutionRate * options.seconds
+    log("phase 4: whatsapp web (evolution), \(rate) messages/s for \(options.seconds) s")
+    let numbers = (0..<count).map { String(5511900000000 + $0) }   // one message per number: replies map back
+    let requests = (0..<count).map { i -> [UInt8] in
+        var m = EvolutionFixtureMessage(id: String(format: "3EB0BENCH%011d", i), remoteJid: numbers[i] + "@s.whatsapp.net",
+                                        text: questions[i % questions.count])
+        m.timestamp = Int(Date().timeIntervalSince1970)
+        let body = EvolutionFixtures.upsert(m, instance: "bench")
+        let head = "POST /webhooks/evolution/wa-web-bench HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer \(evolutionSecret)\r\nContent-Length: \(body.count)\r\n\r\n"
+        return Array(head.utf8) + body
+    }
+    let sentAt = Mutex([String: Date]())
+    let evoFailures = Atomic<Int>(0)
+    let evoStart = ContinuousClock.now
+    let connections = 2
+    onThreads(connections) { c in
+        let client = KeepAliveClient(port: port)
+        var i = c
+        while i < count {
+            let due = evoStart + .milliseconds(i * 1000 / rate)
+            if due > .now { Thread.sleep(forTimeInterval: Double((due - .now).components.attoseconds) / 1e18 + Double((due - .now).components.seconds)) }
+            let now = Date()
+            sentAt.withLock { $0[numbers[i]] = now }
+            if client.send(requests[i]) != 200 { evoFailures.add(1, ordering: .relaxed) }
+            i += connections
+        }
+    }
+    _ = evolution.wait(timeout: .seconds(120)) { $0.acceptedSends.count >= count }
+    let posted = sentAt.withLock { $0 }
+    var evoLatencies: [Double] = []
+    for s in evolution.acceptedSends {
+        if let t = posted[s.number] { evoLatencies.append(s.time.timeIntervalSince(t) * 1000) }
+    }
+    evoLatencies.sort()
+    print(String(format: "whatsapp web (evolution): %d messages/s for %d s over %d connections: %d replies, %d failed posts; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
+                 rate, options.seconds, connections, evoLatencies.count, evoFailures.load(ordering: .relaxed),
+                 percentile(evoLatencies, 0.5), percentile(evoLatencies, 0.9), percentile(evoLatencies, 0.99), evoLatencies.last ?? .nan))
 }
 
 // ---- Peak memory

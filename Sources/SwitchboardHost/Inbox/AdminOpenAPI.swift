@@ -71,7 +71,7 @@ enum AdminOpenAPI {
             "type": "string"
           },
           "state": {
-            "description": "a WhatsApp sender's state (starting, connected, degraded, auth_failed, stopped), connected for a web chat, or starts_on_restart for a channel added since the start",
+            "description": "the channel's state as its sender sees it (starting, connected, degraded, auth_failed, stopped; a WhatsApp Web session also connecting, needs_pairing, logged_out, replaced), connected for a web chat, or starts_on_restart for a channel added since the start",
             "type": "string"
           },
           "type": {

@@ -64,7 +64,7 @@ enum DataCare {
         let export: ContactDataExport
 
         enum CodingKeys: String, CodingKey {
-            case format, workspace, exportedAt = "exported_at", contact, conversations, messages, events, profile, notes
+            case format, workspace, exportedAt = "exported_at", contact, conversations, messages, events, profile, notes, aliases
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -80,6 +80,7 @@ enum DataCare {
             try c.encode(Profile(name: export.agentName, attributes: attributes), forKey: .profile)
             try c.encode(export.notes.map { NoteJSON(author: $0.author, text: $0.text, createdAt: RFC3339.string($0.createdAt)) },
                          forKey: .notes)
+            try c.encode(export.aliases.map { ["kind": $0.kind, "value": $0.value] }, forKey: .aliases)
         }
     }
 

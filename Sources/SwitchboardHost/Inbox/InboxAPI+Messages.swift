@@ -47,10 +47,12 @@ extension InboxAPI {
         guard message.kind.hasMedia, let mediaID = MediaFetcher.mediaID(payloadJSON: message.payloadJSON) else {
             throw InboxAPIError.notFound("message \(id) has no media")
         }
-        guard GraphAPIClient.isMediaID(mediaID) else {
-            throw InboxAPIError.badRequest("message \(id) carries the media id '\(mediaID)', which is not a WhatsApp media id (digits only)")
-        }
         guard let media else { throw InboxAPIError(502, "no channel of this host can download media") }
+        guard media.fetcher.isMediaID(mediaID, channel: message.channelID) else {
+            let what = media.fetcher.transports[message.channelID] is EvolutionTransport
+                ? "a WhatsApp Web message key (letters and digits)" : "a WhatsApp media id (digits only)"
+            throw InboxAPIError.badRequest("message \(id) carries the media id '\(mediaID)', which is not \(what)")
+        }
         return media.serve(workspace: context.workspace, message: id, channel: message.channelID, mediaID: mediaID)
     }
 

@@ -38,8 +38,14 @@ struct InboxAPI: Sendable {
     /// Message templates and attachments (set by the host; nil: the routes answer 404).
     var templates: AgentTemplates?
     var attachments: AgentAttachments?
+    /// The channels serving a workspace, with their live state (`GET /channels`).
+    let channels: @Sendable (WorkspaceID) -> [(id: ChannelID, type: String, status: ChannelStatus)]
+    /// The QR code a WhatsApp Web channel waits to have scanned, if any.
+    let pairing: @Sendable (ChannelID) -> PairingCode?
 
     init(store: any Store, replies: AgentReplies, logger: Logger, media: MediaDownloads? = nil,
+         channels: @escaping @Sendable (WorkspaceID) -> [(id: ChannelID, type: String, status: ChannelStatus)] = { _ in [] },
+         pairing: @escaping @Sendable (ChannelID) -> PairingCode? = { _ in nil },
          clock: @escaping @Sendable () -> Date = { Date() },
          eventPollInterval: Duration = .milliseconds(250), heartbeatInterval: Duration = .seconds(15),
          catalog: APIRouteCatalog = APIRouteCatalog()) {
@@ -47,6 +53,8 @@ struct InboxAPI: Sendable {
         self.store = store
         self.replies = replies
         self.media = media
+        self.channels = channels
+        self.pairing = pairing
         self.logger = logger
         self.clock = clock
         self.eventPollInterval = eventPollInterval
@@ -87,6 +95,9 @@ struct InboxAPI: Sendable {
         route("GET", "/search", .agent, search)
         route("GET", "/messages/{id}/media", .agent, downloadMedia)
         route("GET", "/events", .agent, events)
+        // The channels serving the workspace and their state (the banner): every role; the
+        // QR code of a WhatsApp Web number waiting to be paired only to owners and admins.
+        route("GET", "/channels", .agent, listChannels)
         // Templates (after the 24-hour window) and attachments; syncing is the managers'.
         route("GET", "/conversations/{id}/templates", .agent, listTemplates)
         route("POST", "/conversations/{id}/templates/sync", .admin, syncTemplates)

@@ -1028,6 +1028,37 @@ enum InboxOpenAPI {
         }
       }
     },
+    "/api/v1/channels": {
+      "get": {
+        "operationId": "listChannels",
+        "summary": "The channels serving this workspace and their live state (the inbox shows admins a banner while one is down)",
+        "tags": [
+          "channels"
+        ],
+        "responses": {
+          "200": {
+            "description": "every channel owned by the workspace, or shared with it as the fallback",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ChannelList"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "no credential, or a bad one",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/api/v1/messages/{id}/media": {
       "get": {
         "operationId": "downloadMedia",
@@ -1364,6 +1395,82 @@ enum InboxOpenAPI {
         },
         "additionalProperties": false
       },
+      "ChannelList": {
+        "type": "object",
+        "required": [
+          "channels"
+        ],
+        "properties": {
+          "channels": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Channel"
+            }
+          }
+        },
+        "additionalProperties": false
+      },
+      "Channel": {
+        "type": "object",
+        "required": [
+          "id",
+          "type",
+          "state",
+          "down",
+          "since",
+          "reason"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string",
+            "description": "whatsapp, telegram, webchat, ..."
+          },
+          "state": {
+            "type": "string",
+            "description": "starting, connected, degraded (calls fail; messages wait and are retried), auth_failed (credentials refused; messages held), stopped; a WhatsApp Web session also connecting, needs_pairing, logged_out, replaced (messages held)"
+          },
+          "down": {
+            "type": "boolean",
+            "description": "true while messages cannot go out (degraded, auth_failed, stopped, needs_pairing, logged_out, replaced)"
+          },
+          "since": {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339, UTC, milliseconds"
+          },
+          "reason": {
+            "type": "string",
+            "nullable": true,
+            "description": "the provider's error that caused the state, when there is one"
+          },
+          "pairing": {
+            "type": "object",
+            "description": "whatsapp_web in needs_pairing, admins and owners only: the QR code to scan in WhatsApp > Linked devices",
+            "properties": {
+              "qr_image": {
+                "type": "string",
+                "nullable": true,
+                "description": "the QR as a data:image/png;base64 URL"
+              },
+              "qr_code": {
+                "type": "string",
+                "nullable": true,
+                "description": "the text the QR encodes"
+              },
+              "pairing_code": {
+                "type": "string",
+                "nullable": true,
+                "description": "the code to type on the phone instead, when one was asked for (switchboard channels --qr ID --number N)"
+              }
+            },
+            "additionalProperties": false
+          }
+        },
+        "additionalProperties": false
+      },
       "Contact": {
         "type": "object",
         "required": [
@@ -1379,7 +1486,7 @@ enum InboxOpenAPI {
           },
           "e164": {
             "type": "string",
-            "description": "+ and digits"
+            "description": "the contact's address: + and digits for a phone number; user:ID (a WhatsApp user without a shared number), telegram:CHAT or visitor:ID otherwise"
           },
           "profile_name": {
             "type": "string",
@@ -1524,7 +1631,9 @@ enum InboxOpenAPI {
               "note",
               "workspace_synced",
               "contact_erased",
-              "content_expired"
+              "content_expired",
+              "channel_state",
+              "contact_merged"
             ]
           },
           "conversation_id": {
@@ -1575,7 +1684,7 @@ enum InboxOpenAPI {
       "ContactExport": {
         "type": "object",
         "required": [
-          "format", "workspace", "exported_at", "contact", "conversations", "messages", "events", "profile", "notes"
+          "format", "workspace", "exported_at", "contact", "conversations", "messages", "events", "profile", "notes", "aliases"
         ],
         "properties": {
           "format": {
@@ -1618,6 +1727,18 @@ enum InboxOpenAPI {
               "created_at": {
                 "type": "string",
                 "format": "date-time"
+              }
+            }
+          },
+          "aliases": {
+            "type": "array",
+            "description": "the contact's other addresses: a WhatsApp LID (lid) or a business-scoped user id (bsuid)",
+            "items": {
+              "type": "object",
+              "required": ["kind", "value"],
+              "properties": {
+                "kind": {"type": "string", "enum": ["lid", "bsuid"]},
+                "value": {"type": "string"}
               }
             }
           },

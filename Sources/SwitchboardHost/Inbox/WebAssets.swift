@@ -1322,6 +1322,9 @@ h2:focus-visible { outline: 3px solid var(--focus); }
 .brand { font-size: 1.1rem; margin: 0; }
 .who { color: var(--muted); flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .live { font-size: 0.85rem; color: var(--muted); }
+.channel-banner { margin: 0; padding: 0.5rem 1rem; background: #fdecea; color: var(--danger); font-weight: 600; }
+.channel-banner .pairing, .channel-banner .pairing span, .channel-banner .pairing img { display: block; margin-top: 0.5rem; font-weight: normal; }
+.channel-banner .pairing img { background: #fff; padding: 0.5rem; }
 .live::before { content: "●"; margin-right: 0.25rem; color: var(--muted); }
 .live[data-state="on"]::before { color: #1e8e3e; }
 
@@ -1520,7 +1523,7 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
   const EVENT_KINDS = [
     'received', 'duplicate', 'routed', 'unrouted', 'state_changed', 'verdict', 'plugin_error',
     'plugin_event', 'queued', 'attempt', 'retry_scheduled', 'sent', 'delivered', 'read', 'failed',
-    'assigned', 'note', 'workspace_synced', 'contact_erased', 'content_expired', 'message',
+    'assigned', 'note', 'workspace_synced', 'contact_erased', 'content_expired', 'channel_state', 'contact_merged', 'message',
   ];
 
   // Extension points filled by inbox-tools.js: decorate(li, message), thread(answer), outsideWindow().
@@ -1773,7 +1776,49 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
     document.dispatchEvent(new CustomEvent('sb:session', { detail: answer }));
     openEvents();
     loadList();
+    loadChannels();
     route();
+  }
+
+  // ---- Channel health: admins see a banner while a channel of the workspace is down
+
+  async function loadChannels() {
+    const banner = $('channel-banner');
+    const role = state.user && state.user.role;
+    if (role !== 'admin' && role !== 'owner') { banner.hidden = true; return; }
+    let answer;
+    try { answer = await api('GET', '/channels'); } catch (e) { return; }
+    const down = (answer.channels || []).filter((c) => c.down);
+    if (down.length === 0) { banner.hidden = true; banner.textContent = ''; return; }
+    banner.textContent = down.map((c) => {
+      let line = `Channel ${c.id} (${c.type}) is ${c.state.replace('_', ' ')} since ${new Date(c.since).toLocaleString()}`;
+      if (c.reason) line += `: ${c.reason}`;
+      return line + '. Replies wait in the outbox until it is back.';
+    }).join(' ');
+    // A WhatsApp Web number waiting for its phone: the QR code to scan, and the code to type.
+    for (const c of down) {
+      if (!c.pairing) continue;
+      const box = document.createElement('span');
+      box.className = 'pairing';
+      const how = document.createElement('span');
+      how.textContent = `Link ${c.id}: on the business phone open WhatsApp > Settings > Linked devices > Link a device and scan this code.`;
+      box.appendChild(how);
+      if (c.pairing.qr_image && c.pairing.qr_image.startsWith('data:image/png;base64,')) {
+        const img = document.createElement('img');
+        img.src = c.pairing.qr_image;
+        img.alt = `QR code to link ${c.id}`;
+        img.width = 264;
+        img.height = 264;
+        box.appendChild(img);
+      }
+      if (c.pairing.pairing_code) {
+        const code = document.createElement('span');
+        code.textContent = `Or link with phone number instead, code ${c.pairing.pairing_code}`;
+        box.appendChild(code);
+      }
+      banner.appendChild(box);
+    }
+    banner.hidden = false;
   }
 
   // ---- Login and logout
@@ -1833,6 +1878,7 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
       }
     };
     const onEvent = (e) => {
+      if (e.type === 'channel_state') { loadChannels(); return; }
       let data = null;
       try { data = JSON.parse(e.data); } catch (err) { data = null; }
       scheduleRefresh(data && data.conversation_id);
@@ -2271,6 +2317,7 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
     <span id="live" class="live" data-state="off" role="status" data-i18n="top.offline">Offline</span>
     <button id="logout" type="button" class="secondary" data-i18n="top.logout">Sign out</button>
   </header>
+  <p id="channel-banner" class="channel-banner" role="alert" hidden></p>
   <div class="panes">
     <section id="list-pane" class="list-pane" aria-labelledby="list-heading">
       <h2 id="list-heading" class="visually-hidden" data-i18n="list.heading">Conversations</h2>

@@ -41,7 +41,7 @@ struct WebPages: Sendable {
     let files: [String: File]
 
     static let contentSecurityPolicy = [
-        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self'",
+        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
         "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'none'",
         "form-action 'self'", "frame-ancestors 'none'", "require-trusted-types-for 'script'",
     ].joined(separator: "; ")

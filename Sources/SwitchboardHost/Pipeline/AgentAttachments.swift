@@ -66,7 +66,7 @@ struct AgentAttachments: Sendable {
         guard webChat || whatsAppChannels.contains(conversation.channelID) else {
             throw Refusal(code: .unsupportedChannel, description: "attachments go to WhatsApp and web chat channels; channel \(conversation.channelID) is neither")
         }
-        if !webChat, now.timeIntervalSince(conversation.lastInboundAt ?? .distantPast) > ChannelSender.serviceWindow {
+        if !webChat, now.timeIntervalSince(conversation.lastInboundAt ?? .distantPast) > WhatsAppCloudTransport.serviceWindow {
             throw Refusal(code: .outsideWindow,
                           description: "the customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardChannels
 import SwitchboardCore
 import SwitchboardLog
 import SwitchboardStore
@@ -8,7 +9,7 @@ import SwitchboardStore
 struct AgentReplies: Sendable {
     let store: any Store
     let logger: Logger
-    /// Channels with WhatsApp's 24-hour customer-service window.
+    /// Channels with a customer-service window (WhatsApp's 24 hours: `ChannelTraits.serviceWindow`).
     let windowedChannels: Set<ChannelID>
     let notify: @Sendable (ChannelID) -> Void
 
@@ -30,7 +31,7 @@ struct AgentReplies: Sendable {
             throw Refusal(code: .notFound, description: "conversation \(id) not found")
         }
         let last = conversation.lastInboundAt ?? .distantPast
-        if windowedChannels.contains(conversation.channelID), now.timeIntervalSince(last) > ChannelSender.serviceWindow {
+        if windowedChannels.contains(conversation.channelID), now.timeIntervalSince(last) > WhatsAppCloudTransport.serviceWindow {
             throw Refusal(code: .outsideWindow,
                           description: "the customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now")
         }

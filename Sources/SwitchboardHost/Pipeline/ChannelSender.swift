@@ -5,24 +5,30 @@ import SwitchboardCore
 import SwitchboardLog
 import SwitchboardStore
 
-/// Drains one WhatsApp channel's outbox: claims due entries (a conversation's in order),
-/// honours the channel's rate limit and WhatsApp's pair rate limit, calls the Graph API,
-/// and records every outcome with the journal. Retryable failures go back with backoff
-/// and full jitter; credentials refused (190, 401) pause the sender in `auth_failed`,
-/// holding its messages until the token is replaced (restart with a fixed config); a
-/// circuit breaker stops hammering a provider that fails every call and probes before
-/// resuming. Nothing is dropped: an entry leaves the outbox only sent or failed for good.
+/// The one outbox drainer of a channel, whatever its transport: claims due entries (a
+/// conversation's in order), applies Core's policies with the transport's traits (the
+/// channel's rate limit, the per-recipient spacing, the service window), asks the
+/// transport (`ChannelTransport`, in SwitchboardChannels) to make each call, and records
+/// every outcome with the journal. A classified `SendFailure` decides what follows:
+/// retryable and rate-limited failures go back with backoff and full jitter (never
+/// sooner than the provider asked); credentials refused pause the sender in
+/// `auth_failed`, holding its messages until the token is replaced (a config reload or a
+/// restart); a circuit breaker stops hammering a provider that fails every call and
+/// probes before resuming; permanent and re-engagement failures are recorded on the
+/// message. Nothing is dropped: an entry leaves the outbox only sent or failed for good.
 /// Every outcome is written by the `OutboxSettler` (which retries bookkeeping that could
-/// not be written); claims hold entries for `outbox.lease_ms`.
+/// not be written); claims hold entries for `outbox.lease_ms`. The channel's state is
+/// kept by its `ChannelHealth`, which the transport reports to as well.
 ///
-/// `lanes` threads per channel (8 by default), each with its own kept-alive connection
-/// and one call in flight, so one lane's commit overlaps the other lanes' calls. A
-/// conversation never has two messages in flight (the outbox claim takes only its oldest
-/// unfinished entry), so order holds. A lane records each accepted send without waiting
-/// for the commit, and calls the provider again only while fewer than 4 of its records
-/// are uncommitted: the duplicate window of a crash is at most 4 messages per lane (32
-/// per channel), in practice one, since a Graph API call takes longer than a commit. Rate
-/// limits, the breaker and the channel state are shared by the lanes.
+/// `traits.lanes` threads per channel (8 for the Cloud API), each with its own
+/// connection (`ChannelConnection`) and one call in flight, so one lane's commit overlaps
+/// the other lanes' calls. A conversation never has two messages in flight (the outbox
+/// claim takes only its oldest unfinished entry), so order holds. A lane records each
+/// accepted send without waiting for the commit, and calls the provider again only while
+/// fewer than 4 of its records are uncommitted: the duplicate window of a crash is at most
+/// 4 messages per lane (32 per channel), in practice one, since a provider call takes
+/// longer than a commit. Rate limits, the breaker and the channel state are shared by the
+/// lanes.
 ///
 /// A reply a responder worker claimed in its own transaction is handed over in memory
 /// (`handOver`) and sent by the next free lane without a claim; lanes claim from the
@@ -30,21 +36,16 @@ import SwitchboardStore
 final class ChannelSender: Service, @unchecked Sendable {
     let name: String
     let channel: ChannelID
+    let transport: any ChannelTransport
+    let health: ChannelHealth
     private let store: any Store
-    /// The Graph API settings, replaced by a config reload (`replaceCredentials`); lanes
-    /// rebuild their client when the generation changes.
-    private var credentials: (configuration: GraphAPIClient.Configuration, generation: Int)
-    var clientConfiguration: GraphAPIClient.Configuration { shared.withLock { credentials.configuration } }
-    private let lanes: Int
+    private let traits: ChannelTraits
     private let logger: Logger
     private let metrics: PipelineMetrics
     private let policy: DeliveryPolicy
     private let settler: OutboxSettler
     /// How long a claim holds its entries (`outbox.lease_ms`), in seconds.
     private let lease: TimeInterval
-    /// WhatsApp's customer-service window: free-form messages only within 24 hours of
-    /// the customer's last message.
-    static let serviceWindow: TimeInterval = 24 * 3600
 
     private let cond = NSCondition()
     private var wakeups = 0
@@ -52,9 +53,10 @@ final class ChannelSender: Service, @unchecked Sendable {
     private var running = 0
     // Shared by the lanes, under `shared`.
     private let shared = NSLock()
-    private var limiter: RateLimiter
+    private var limiter: RateLimiter?
+    /// Whether the channel has a rate limit at all (`limiter` is never set to nil later).
+    private let limited: Bool
     private var breaker: CircuitBreaker
-    private var _state: ChannelState = .starting
     /// Whether the outbox may hold entries scheduled for later (retries, pair-limited
     /// requeues, anything left at the last stop): only then does a lane that found
     /// nothing due read when the next one is due. Set whenever this sender schedules one;
@@ -67,7 +69,7 @@ final class ChannelSender: Service, @unchecked Sendable {
     /// claim from the store.
     private let handover = SenderHandover()
 
-    var state: ChannelState { shared.withLock { _state } }
+    var state: ChannelState { health.state }
 
     /// How long a claim holds its entries, for a worker that claims its reply for this
     /// sender (`outbox.lease_ms`).
@@ -77,8 +79,8 @@ final class ChannelSender: Service, @unchecked Sendable {
     /// sender is running, may send, its breaker is closed, and fewer than
     /// `SenderHandover.limit` replies wait for a lane.
     var takesHandover: Bool {
-        guard !isStopping, handover.count < SenderHandover.limit else { return false }
-        return shared.withLock { _state.maySend && breaker.state == .closed }
+        guard !isStopping, handover.count < SenderHandover.limit, state.maySend else { return false }
+        return shared.withLock { breaker.state == .closed }
     }
 
     /// A reply claimed for this sender in a committed transaction: the next free lane
@@ -95,9 +97,11 @@ final class ChannelSender: Service, @unchecked Sendable {
         cond.signal()
     }
 
-    init(channel: ChannelConfig, app: WhatsAppAppConfig, outbox: HostConfig.Outbox, store: any Store, logger: Logger,
-         metrics: PipelineMetrics, settler: OutboxSettler? = nil, lanes: Int = 8) {
-        self.lanes = max(1, lanes)
+    init(transport: any ChannelTransport, outbox: HostConfig.Outbox, store: any Store, logger: Logger,
+         metrics: PipelineMetrics, settler: OutboxSettler? = nil, health: ChannelHealth? = nil) {
+        let traits = transport.traits
+        self.transport = transport
+        self.traits = traits
         // A sender on its own (tests) settles through a settler of its own.
         self.settler = settler ?? OutboxSettler(store: store, logger: logger, metrics: metrics)
         self.lease = Double(outbox.leaseMilliseconds) / 1000
@@ -106,19 +110,32 @@ final class ChannelSender: Service, @unchecked Sendable {
                                                    maxAttempts: outbox.maxAttempts))
         breaker = CircuitBreaker(failureThreshold: outbox.breakerFailures,
                                  coolDown: .milliseconds(outbox.breakerCooldownMilliseconds))
-        self.channel = channel.id
-        self.name = "sender-\(channel.id)"
+        self.channel = transport.channel
+        self.name = "sender-\(transport.channel)"
         self.store = store
-        self.logger = logger.with(LogKey.channel, channel.id.rawValue)
+        self.logger = logger.with(LogKey.channel, transport.channel.rawValue)
         self.metrics = metrics
-        self.credentials = (.init(graphURL: app.graphURL, phoneNumberID: channel.phoneNumberID ?? "",
-                                  accessToken: channel.accessToken ?? ""), 0)
-        self.limiter = RateLimiter(messagesPerSecond: channel.rateLimit,
-                                   pairSpacing: .milliseconds(outbox.pairSpacingMilliseconds))
-        publishState()
+        self.health = health ?? ChannelHealth(channel: transport.channel, logger: logger, metrics: metrics)
+        self.limited = traits.messagesPerSecond != nil
+        self.limiter = traits.messagesPerSecond.map {
+            RateLimiter(messagesPerSecond: $0, pairSpacing: traits.perRecipientSpacing ?? .zero)
+        }
+        // A channel that may send again (a live session open after a drop) drains at once,
+        // in order, instead of at the next look.
+        self.health.onChange { [weak self] change in
+            if change.to.maySend && !change.from.maySend { self?.notify() }
+        }
+    }
+
+    /// The Cloud API sender of a configured WhatsApp channel.
+    convenience init(channel: ChannelConfig, app: WhatsAppAppConfig, outbox: HostConfig.Outbox, store: any Store, logger: Logger,
+                     metrics: PipelineMetrics, settler: OutboxSettler? = nil, lanes: Int = 8) {
+        self.init(transport: Transports.whatsAppCloud(channel, app: app, outbox: outbox, lanes: lanes, logger: logger),
+                  outbox: outbox, store: store, logger: logger, metrics: metrics, settler: settler)
     }
 
     func start() throws {
+        let lanes = max(1, traits.lanes)
         cond.lock()
         running = lanes
         cond.unlock()
@@ -148,7 +165,7 @@ final class ChannelSender: Service, @unchecked Sendable {
         cond.unlock()
         // Replies handed over that no lane took go back to the queue.
         release(handover.drain(close: true))
-        setState(.shutdown)
+        health.apply(.shutdown, reason: nil)
     }
 
     private var isStopping: Bool {
@@ -164,26 +181,15 @@ final class ChannelSender: Service, @unchecked Sendable {
         cond.unlock()
     }
 
-    /// A config reload: new Graph API settings for this channel. A channel paused in
-    /// `auth_failed` resumes with them, and its held messages go out. Returns false when
-    /// nothing changed.
-    @discardableResult
-    func replaceCredentials(accessToken: String, graphURL: String) -> Bool {
-        let changed = shared.withLock { () -> Bool in
-            let old = credentials.configuration
-            guard old.accessToken != accessToken || old.graphURL != graphURL else { return false }
-            credentials = (.init(graphURL: graphURL, phoneNumberID: old.phoneNumberID, accessToken: accessToken),
-                           credentials.generation + 1)
-            return true
-        }
-        guard changed else { return false }
+    /// A config reload replaced the channel's credentials (the transport already has
+    /// them): a channel paused in `auth_failed` resumes, and its held messages go out.
+    func credentialsReplaced() {
         logger.info("channel credentials replaced by a config reload")
-        setState(.credentialsReplaced)
+        health.apply(.credentialsReplaced, reason: nil)
         cond.lock()
-        wakeups += lanes
+        wakeups += max(1, traits.lanes)
         cond.broadcast()
         cond.unlock()
-        return true
     }
 
     /// One lane's state: the records of its accepted sends not yet committed. A lane calls
@@ -209,14 +215,8 @@ final class ChannelSender: Service, @unchecked Sendable {
 
     private func loop() {
         let lane = Lane()
-        var (configuration, generation) = shared.withLock { credentials }
-        var client = GraphAPIClient(configuration: configuration, logger: logger)
+        let connection = transport.connect()
         while !isStopping {
-            let current = shared.withLock { credentials }
-            if current.generation != generation {
-                (configuration, generation) = current
-                client = GraphAPIClient(configuration: configuration, logger: logger)
-            }
             if !state.maySend {
                 release(handover.drain())
                 wait(until: Date(timeIntervalSinceNow: 5))
@@ -241,7 +241,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             }
             if let handed {
                 lane.waitForRoom()
-                handle(handed, client, lane)
+                handle(handed, connection, lane)
                 if limit == 1 { continue }
             }
             guard let generation = handover.claimDue() else {
@@ -270,7 +270,7 @@ final class ChannelSender: Service, @unchecked Sendable {
                     break
                 }
                 lane.waitForRoom()
-                handle(item, client, lane)
+                handle(item, connection, lane)
             }
         }
         lane.waitForRecords()
@@ -312,10 +312,10 @@ final class ChannelSender: Service, @unchecked Sendable {
 
     // MARK: - One entry
 
-    private func handle(_ item: OutboxItem, _ client: GraphAPIClient, _ lane: Lane) {
+    private func handle(_ item: OutboxItem, _ connection: any ChannelConnection, _ lane: Lane) {
         // Rate limits: wait our turn (short waits; a pair-limited recipient is requeued).
-        while true {
-            switch shared.withLock({ limiter.acquire(recipient: item.recipient, now: .now) }) {
+        while limited {
+            switch shared.withLock({ limiter!.acquire(recipient: item.recipient, now: .now) }) {
             case .now: break
             case .waitUntil(let t):
                 let wait = (t - .now).inSeconds
@@ -330,54 +330,78 @@ final class ChannelSender: Service, @unchecked Sendable {
             break
         }
         switch item.kind {
-        case .send: send(item, client, lane)
-        case .markRead: markRead(item, client)
+        case .send: send(item, connection, lane)
+        case .markRead: markRead(item, connection)
         }
     }
 
-    private func send(_ item: OutboxItem, _ client: GraphAPIClient, _ lane: Lane) {
+    private func send(_ item: OutboxItem, _ connection: any ChannelConnection, _ lane: Lane) {
         // A template or an attachment (OutboxContent), else a text.
         let content = OutboxContent.decode(item.bodyJSON)
         guard let body = content == nil ? OutboxBody.decodeSend(item.bodyJSON) : OutboxBody.Send(text: "", buttons: nil) else {
             fail(item, code: nil, title: "outbox entry is not readable", reason: "outbox body is not valid JSON")
             return
         }
-        // The 24-hour window is checked before calling the provider (the claim read the
+        // The service window is checked before calling the provider (the claim read the
         // conversation's last inbound time with the entry); templates may go after it.
-        if content?.allowedOutsideWindow != true {
+        if content?.allowedOutsideWindow != true, let window = traits.serviceWindow {
             let last = item.conversationLastInboundAt ?? .distantPast
-            if Date().timeIntervalSince(last) > Self.serviceWindow {
+            if Date().timeIntervalSince(last) > window {
                 fail(item, code: "131047", title: "outside the 24-hour customer service window",
                      reason: "the customer last wrote more than 24 hours ago; only an approved template may be sent",
                      reengagement: true, calledProvider: false)
                 return
             }
         }
-        let recipient = Self.recipient(item.recipient)
-        let buttons = (body.buttons ?? []).enumerated().map { WhatsAppReplyButton(id: "b\($0.offset + 1)", title: $0.element) }
+        let recipient = ContactAddress(storageKey: item.recipient)
         let attempt = item.attempts + 1
         do {
-            let receipt = if let content { try content.send(to: recipient, via: client) }
-                else { try client.sendText(to: recipient, body: body.text, buttons: buttons) }
+            let receipt: SendReceipt
+            if content != nil, transport is WebChatTransport {
+                // The web chat's provider is this host: an attachment is delivered once it is
+                // recorded (the page fetches the file from the media store).
+                receipt = try connection.send(.text(to: recipient, text: body.text, buttons: []))
+            } else if let content {
+                // Templates and media are the Cloud API's (Graph calls of the connection).
+                guard let graph = connection as? any GraphCallConnection else {
+                    fail(item, code: nil, title: "not supported on this channel",
+                         reason: "templates and attachments are sent only on WhatsApp Cloud API channels", calledProvider: false)
+                    return
+                }
+                receipt = try graph.sendGraph { client throws(GraphError) in
+                    try content.send(to: WhatsAppCloudTransport.recipient(recipient), via: client)
+                }
+            } else {
+                receipt = try connection.send(.text(to: recipient, text: body.text, buttons: body.buttons ?? []))
+            }
             succeeded()
+            let providerMessageID = receipt.providerMessageID ?? "\(channel).\(item.messageID)"
+            var then: (@Sendable (OutboxSettler.Settled) -> Void)?
+            if traits.observesSent {
+                let (transport, workspace) = (self.transport, item.workspaceID)
+                then = { settled in
+                    if let sent = settled.message { transport.recordedSent(sent, to: recipient, workspace: workspace) }
+                }
+            }
             // Recorded without waiting for the commit: the lane goes on (rate limits, its
             // next entry) and waits for it only before its next provider call. Its later
             // claims are queued after this write, so the conversation's next message is
             // claimed only once this one has left the outbox.
-            lane.recorded(settler.settleQueued(item, .sent(providerMessageID: receipt.providerMessageID, detail: [
-                "attempt": String(attempt), "provider_message_id": receipt.providerMessageID])))
+            lane.recorded(settler.settleQueued(item, .sent(providerMessageID: providerMessageID, detail: [
+                "attempt": String(attempt), "provider_message_id": providerMessageID]), then: then))
         } catch {
             failed(item, error, attempt: attempt)
         }
     }
 
-    private func markRead(_ item: OutboxItem, _ client: GraphAPIClient) {
+    private func markRead(_ item: OutboxItem, _ connection: any ChannelConnection) {
         guard let body = OutboxBody.decodeMarkRead(item.bodyJSON) else {
             settler.settle(item, .done)
             return
         }
         do {
-            try client.markRead(messageID: body.providerMessageID)
+            _ = try connection.send(.markRead(to: ContactAddress(storageKey: item.recipient),
+                                              providerMessageID: body.providerMessageID))
             succeeded()
             settler.settle(item, .done)
         } catch {
@@ -397,13 +421,13 @@ final class ChannelSender: Service, @unchecked Sendable {
         }
     }
 
-    private func failed(_ item: OutboxItem, _ error: GraphError, attempt: Int) {
+    private func failed(_ item: OutboxItem, _ error: SendFailure, attempt: Int) {
         if error.kind.countsAsChannelFailure {
             recordBreakerFailure()
-            setState(.retryableFailure)
+            health.apply(.retryableFailure, reason: error.description)
         }
         if error.kind == .pairRateLimited {
-            shared.withLock { limiter.pairRateLimitHit(recipient: item.recipient, now: .now, retryAfter: error.retryAfter) }
+            shared.withLock { limiter?.pairRateLimitHit(recipient: item.recipient, now: .now, retryAfter: error.retryAfter) }
         }
         let decision = shared.withLock {
             policy.decide(kind: error.kind, attempt: attempt, floor: error.retryFloor, reason: error.description, random: &rng)
@@ -416,7 +440,7 @@ final class ChannelSender: Service, @unchecked Sendable {
                                             "attempt": String(attempt), "error": error.description,
                                             "retry_in_ms": String(Int(after.inSeconds * 1000))]))
         case .fail(let reason):
-            fail(item, code: error.code.map(String.init), title: error.title, reason: reason,
+            fail(item, code: error.code, title: error.title, reason: reason,
                  reengagement: error.kind == .reengagement)
         case .holdChannel(let reason):
             holdChannel(item, reason: reason)
@@ -438,7 +462,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             logger.error("channel credentials refused; sending paused, messages held until the access token is replaced",
                          ["reason": reason])
         }
-        setState(.authFailure)
+        health.apply(.authFailure, reason: reason)
     }
 
     private func recordBreakerFailure() {
@@ -460,31 +484,6 @@ final class ChannelSender: Service, @unchecked Sendable {
             return breaker.state != .closed
         }
         if wasOpen { logger.info("circuit breaker closed: provider answers again") }
-        setState(.callSucceeded)
+        health.apply(.callSucceeded, reason: nil)
     }
-
-    private func setState(_ signal: ChannelSignal) {
-        let change = shared.withLock { () -> (ChannelState, ChannelState)? in
-            let next = _state.applying(signal)
-            guard next != _state else { return nil }
-            defer { _state = next }
-            return (_state, next)
-        }
-        guard let (previous, next) = change else { return }
-        publishState()
-        logger.log(next == .connected || next == .stopped ? .info : .warn, "channel state changed",
-                   ["from": previous.rawValue, "to": next.rawValue])
-    }
-
-    private func publishState() {
-        let state = self.state
-        for s in ChannelState.allCases {
-            metrics.channelState.labels(channel.rawValue, s.rawValue).set(s == state ? 1 : 0)
-        }
-    }
-
-    static func recipient(_ address: String) -> WhatsAppRecipient {
-        address.allSatisfy(\.isNumber) ? .phone(address) : .userID(address)
-    }
-
 }

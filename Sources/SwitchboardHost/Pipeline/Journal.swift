@@ -89,6 +89,8 @@ final class Journal: @unchecked Sendable {
         case .workspaceSynced: "workspace synchronised"
         case .contactErased: "contact erased"
         case .contentExpired: "old message content deleted"
+        case .channelState: "channel state journalled"
+        case .contactMerged: "two contacts merged into one"
         }
     }
 }

@@ -15,44 +15,64 @@ struct MediaFetcher: Sendable {
         var tooLarge = false
     }
 
-    /// The Graph API settings of each WhatsApp channel.
-    let channels: [ChannelID: GraphAPIClient.Configuration]
+    /// Each channel's transport (the channel fetches its own media).
+    let transports: [ChannelID: any ChannelTransport]
 
     /// The provider's media id of a stored message's payload (`{"type":"image",
     /// "image":{"id":...}}`), or nil.
     static func mediaID(payloadJSON: String?) -> String? {
         guard let payload = payloadJSON,
-              let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any],
-              let type = object["type"] as? String,
-              let media = object[type] as? [String: Any] else { return nil }
+              let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any] else { return nil }
+        // WhatsApp Web (Evolution API): the message's own key names its media.
+        if let key = object["key"] as? [String: Any], let content = object["message"] as? [String: Any] {
+            let mediaFields = ["imageMessage", "videoMessage", "audioMessage", "documentMessage", "stickerMessage",
+                               "documentWithCaptionMessage", "ptvMessage"]
+            return mediaFields.contains { content[$0] != nil } ? key["id"] as? String : nil
+        }
+        guard let type = object["type"] as? String, let media = object[type] as? [String: Any] else { return nil }
         return media["id"] as? String
+    }
+
+    /// Whether `mediaID` is an id `channel`'s provider gives: digits for the Cloud API (it
+    /// goes into a Graph URL path), a message key (letters and digits) for WhatsApp Web.
+    func isMediaID(_ mediaID: String, channel: ChannelID) -> Bool {
+        if transports[channel] is EvolutionTransport {
+            return !mediaID.isEmpty && mediaID.count <= 128 && mediaID.utf8.allSatisfy {
+                ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122)
+            }
+        }
+        return GraphAPIClient.isMediaID(mediaID)
     }
 
     /// Streams the media to `sink` as it arrives (the inbox's download route): the same
     /// lookup, checks and download as `fetch`, without holding the whole file.
     func stream(channel: ChannelID, mediaID: String, maxBytes: Int, to sink: some GraphMediaSink) throws(Failure) {
-        guard let configuration = channels[channel] else {
+        guard let transport = transports[channel] else {
             throw Failure(description: "channel \(channel) cannot download media")
         }
         do {
-            try GraphAPIClient(configuration: configuration).streamMedia(id: mediaID, maxBytes: maxBytes, to: sink)
+            try transport.streamMedia(id: mediaID, maxBytes: maxBytes, to: sink)
         } catch {
-            throw Failure(description: error.description, retryable: error.isRetryable, tooLarge: error.tooLarge)
+            throw Failure(description: error.description, retryable: error.retryable, tooLarge: error.tooLarge)
         }
     }
 
     /// - Parameter maxBytes: refuse media larger than this (below the channel's own limit).
     func fetch(channel: ChannelID, mediaID: String, maxBytes: Int? = nil) throws -> (mimeType: String, bytes: [UInt8]) {
-        guard var configuration = channels[channel] else {
+        guard let transport = transports[channel] else {
             throw Failure(description: "channel \(channel) cannot download media")
         }
-        if let maxBytes { configuration.maxDownloadBytes = min(configuration.maxDownloadBytes, maxBytes) }
-        let client = GraphAPIClient(configuration: configuration)
+        // The channel's own limit (100 MB on WhatsApp) holds below `maxBytes`.
+        let sink = GraphMediaBuffer()
+        let limit = min(maxBytes ?? Self.channelLimit, Self.channelLimit)
         do {
-            let (info, bytes) = try client.downloadMedia(id: mediaID)
-            return (info.mimeType ?? "application/octet-stream", bytes)
+            try transport.streamMedia(id: mediaID, maxBytes: limit, to: sink)
         } catch {
-            throw Failure(description: error.description, retryable: error.isRetryable, tooLarge: error.tooLarge)
+            throw Failure(description: error.description, retryable: error.retryable, tooLarge: error.tooLarge)
         }
+        return (sink.mimeType ?? "application/octet-stream", sink.bytes)
     }
+
+    /// The most any channel's media may be (WhatsApp's limit).
+    static let channelLimit = 100 * 1024 * 1024
 }

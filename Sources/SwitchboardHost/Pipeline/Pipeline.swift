@@ -1,20 +1,30 @@
 import Foundation
 import Synchronization
+import SwitchboardChannels
 import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardLog
 import SwitchboardStore
 
-/// The path of a message (DESIGN.md), assembled: the WhatsApp ingress commits and
-/// acknowledges, the responder workers answer, one sender per channel delivers.
+/// The path of a message (DESIGN.md), assembled: every channel's inbound (webhooks
+/// through `ChannelIngress`, polls and sessions through their transport) goes through the
+/// one ingest path (`ChannelIngest`), which commits and acknowledges; the responder
+/// workers answer; one drainer per channel (`ChannelSender`) delivers through the
+/// channel's transport.
 final class Pipeline: @unchecked Sendable {
-    let ingress: WhatsAppIngress
+    let ingress: ChannelIngress
+    let ingest: ChannelIngest
     /// Responder workers: conversations processed at once (each waits for its plugin
     /// calls on the plugin pool, which has as many threads; see `Host`).
     static let defaultWorkerCount = 8
     let workers: ResponderWorkers
+    /// Every channel's transport, and its drainer.
+    let transports: [ChannelID: any ChannelTransport]
     let senders: [ChannelID: ChannelSender]
+    /// The senders, with those of web chats a reload added (`replaceWebChatChannels`).
+    let liveSenders: LiveSenders
+    private let makeWebChatSender: @Sendable (ChannelID, WorkspaceID) -> ChannelSender
     /// Writes every outbox entry's outcome for the senders, retrying what fails.
     let settler: OutboxSettler
     /// Replies and notes from agents (the inbox API).
@@ -29,59 +39,92 @@ final class Pipeline: @unchecked Sendable {
     /// Called with the inbound messages each webhook committed (media kept on arrival);
     /// set by the host once its media pool exists.
     let arrivals = ArrivalHook()
+    /// Starts and stops what transports run by themselves (polls, sessions, probes).
+    let channelRunner: ChannelRunner
+    /// Each channel's type and the workspaces it serves (for the inbox's channel list).
+    let channelTypes: [ChannelID: String]
+    let channelWorkspaces: [ChannelID: [WorkspaceID]]
+
+    /// The channels serving `workspace`, with their live state (the inbox's banner).
+    func channels(serving workspace: WorkspaceID) -> [(id: ChannelID, type: String, status: ChannelStatus)] {
+        senders.keys.sorted { $0.rawValue < $1.rawValue }.compactMap { id in
+            guard channelWorkspaces[id]?.contains(workspace) == true, let health = senders[id]?.health else { return nil }
+            let s = health.snapshot
+            return (id, channelTypes[id] ?? "", ChannelStatus(channel: id, state: s.state, reason: s.reason, since: s.since))
+        }
+    }
+
     /// Inbound media, downloaded when an agent asks.
-    var media: MediaFetcher { MediaFetcher(channels: senders.mapValues(\.clientConfiguration)) }
+    var media: MediaFetcher { MediaFetcher(transports: transports) }
 
     init(host config: LoadedConfig, store: any Store, logger: Logger, metrics registry: MetricsRegistry,
-         responders: [WorkspaceID: any Responders] = [:], workerCount: Int = Pipeline.defaultWorkerCount) throws {
+         responders: [WorkspaceID: any Responders] = [:], workerCount: Int = Pipeline.defaultWorkerCount,
+         ownBaseURL: @escaping @Sendable () -> String? = { nil }) throws {
         let metrics = PipelineMetrics(registry)
         let live = LiveWorkspaces(config: config, responders: responders)
         self.live = live
 
         let settler = OutboxSettler(store: store, logger: logger, metrics: metrics)
         self.settler = settler
+        let hub = WebChat.Hub()
+        let transports = Transports.build(config, hub: hub, logger: logger, ownBaseURL: ownBaseURL)
+        self.transports = transports
         var senders: [ChannelID: ChannelSender] = [:]
-        let apps = Dictionary(config.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        for c in config.host.channels where c.type == .whatsapp {
-            guard let appID = c.app, let app = apps[appID] else { continue }
-            senders[c.id] = ChannelSender(channel: c, app: app, outbox: config.host.outbox, store: store, logger: logger, metrics: metrics,
-                                       settler: settler)
+        for (id, transport) in transports {
+            senders[id] = ChannelSender(transport: transport, outbox: config.host.outbox, store: store, logger: logger,
+                                        metrics: metrics, settler: settler)
         }
         self.senders = senders
         let allSenders = senders
-        let workersRef = Mutex<ResponderWorkers?>(nil)
-        let webChat = WebChat(config: config, store: store, logger: logger, metrics: metrics, settler: settler) { jobs in
-            workersRef.withLock { $0 }?.submit(jobs)
+        let liveSenders = LiveSenders(senders)
+        self.liveSenders = liveSenders
+        let outbox = config.host.outbox
+        makeWebChatSender = { channel, workspace in
+            ChannelSender(transport: WebChatTransport(channel: channel, workspace: workspace, hub: hub), outbox: outbox,
+                          store: store, logger: logger, metrics: metrics, settler: settler)
         }
-        self.webChat = webChat
-        // A channel without a WhatsApp sender is a web chat's (their set changes with a
-        // reload; the senders' does not).
-        let notify: @Sendable (ChannelID) -> Void = { channel in
-            if let sender = allSenders[channel] { sender.notify() } else { webChat.notify() }
-        }
-        let whatsAppChannels = Set(senders.keys)
-        agentReplies = AgentReplies(store: store, logger: logger, windowedChannels: whatsAppChannels, notify: notify)
-        (templates, attachments, mediaStore) = Self.agentTools(config, store: store, logger: logger, senders: senders,
-                                                               webChatChannels: { webChat.channelIDs }, notify: notify)
-        webChat.mediaStore = mediaStore
-        // Replies for WhatsApp senders are claimed in the worker's transaction and handed
-        // over in memory (the web chat claims its own).
+        let notify: @Sendable (ChannelID) -> Void = { channel in liveSenders[channel]?.notify() }
+        let windowed = Set(transports.filter { $0.value.traits.serviceWindow != nil }.keys)
+        agentReplies = AgentReplies(store: store, logger: logger, windowedChannels: windowed, notify: notify)
+        let webChatRef = Mutex<WebChat?>(nil)
+        (templates, attachments, mediaStore) = Self.agentTools(config, store: store, logger: logger, transports: transports,
+                                                               webChatChannels: { webChatRef.withLock { $0 }?.channelIDs ?? [] },
+                                                               notify: notify)
+        // Replies for senders that take them are claimed in the worker's transaction and
+        // handed over in memory.
         let handover = ResponderWorkers.ReplyHandover(
-            lease: { channel in allSenders[channel].flatMap { $0.takesHandover ? $0.leaseSeconds : nil } },
-            handOver: { entry in allSenders[entry.channelID]?.handOver(entry) })
+            lease: { channel in liveSenders[channel].flatMap { $0.takesHandover ? $0.leaseSeconds : nil } },
+            handOver: { entry in liveSenders[entry.channelID]?.handOver(entry) })
         workers = ResponderWorkers(store: store, logger: logger, live: live, workers: workerCount, onOutbox: notify,
                                    handover: handover)
         let workers = self.workers
-        workersRef.withLock { $0 = workers }
         let arrivals = self.arrivals
-        ingress = WhatsAppIngress(config: config, live: live, store: store, logger: logger, metrics: metrics) { jobs, channels in
-            workers.submit(jobs)
+        let ingest = ChannelIngest(live: live, store: store, logger: logger, metrics: metrics,
+                                   transports: transports) { jobs, channels in
+            if !jobs.isEmpty { workers.submit(jobs) }
             for c in channels { notify(c) }
             arrivals.call(jobs)
         }
+        self.ingest = ingest
         let templates = self.templates
         // Off the server thread: a store write, and maybe a Graph API call.
-        ingress.onTemplateStatus = { body in DispatchQueue.global().async { templates.statusWebhook(body) } }
+        let templateStatus: @Sendable ([UInt8]) -> Void = { body in DispatchQueue.global().async { templates.statusWebhook(body) } }
+        ingress = ChannelIngress(endpoints: Transports.endpoints(config, transports: transports, onTemplateStatus: templateStatus),
+                                 ingest: ingest, logger: logger, metrics: metrics)
+        let webChat = WebChat(config: config, store: store, logger: logger, metrics: metrics, hub: hub, ingest: ingest)
+        webChat.mediaStore = mediaStore
+        webChatRef.withLock { $0 = webChat }
+        self.webChat = webChat
+        var served: [ChannelID: [WorkspaceID]] = [:]
+        for c in config.host.channels {
+            if let w = c.workspace ?? c.fallbackWorkspace { served[c.id] = [w] }
+        }
+        channelRunner = ChannelRunner(transports: transports, senders: senders, ingest: ingest, store: store,
+                                      workspaces: served, logger: logger)
+        var types: [ChannelID: String] = [:]
+        for c in config.host.channels { types[c.id] = c.type.rawValue }
+        channelTypes = types
+        channelWorkspaces = served
 
         registry.computedGauge("switchboard_outbox_depth", help: "Outbox entries waiting or in flight, per channel.",
                                labelNames: ["channel"]) { [store] in
@@ -97,6 +140,16 @@ final class Pipeline: @unchecked Sendable {
         }
     }
 
+    /// A reload's web chat channels: a new one takes visitors and is drained at once; a
+    /// removed one answers 404 (its drainer still delivers what it had queued).
+    func replaceWebChatChannels(_ configured: [ChannelConfig]) {
+        for c in configured where c.type == .webchat {
+            guard let workspace = c.workspace, liveSenders[c.id] == nil else { continue }
+            _ = liveSenders.add(makeWebChatSender(c.id, workspace))
+        }
+        webChat.replaceChannels(configured)
+    }
+
     func addRoutes(to router: inout HTTPRouter) {
         ingress.addRoutes(to: &router)
         webChat.addRoutes(to: &router)
@@ -106,6 +159,6 @@ final class Pipeline: @unchecked Sendable {
     /// finish their replies before the senders stop, and the settler writes what the
     /// senders left to it last).
     var services: [any Service] {
-        [settler] + senders.keys.sorted { $0.rawValue < $1.rawValue }.map { senders[$0]! } + [webChat, workers]
+        [settler] + senders.keys.sorted { $0.rawValue < $1.rawValue }.map { senders[$0]! } + [liveSenders, webChat, workers, channelRunner]
     }
 }

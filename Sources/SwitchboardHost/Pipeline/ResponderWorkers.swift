@@ -304,11 +304,7 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         return texts.count == 1 ? last.text : joined
     }
 
-    /// The provider's address of a contact: WhatsApp's `to` is the number's digits, or
-    /// the business-scoped user id of a customer without a shared number.
-    static func recipient(_ contact: Contact) -> String {
-        if contact.e164.hasPrefix("+") { return String(contact.e164.dropFirst()) }
-        if contact.e164.hasPrefix("user:") { return String(contact.e164.dropFirst(5)) }
-        return contact.e164
-    }
+    /// An outbox entry's recipient: the contact's address as the store keeps it (the
+    /// channel's transport turns it into the provider's `to`).
+    static func recipient(_ contact: Contact) -> String { contact.address.storageKey }
 }

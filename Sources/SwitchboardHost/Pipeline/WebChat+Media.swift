@@ -20,7 +20,7 @@ extension WebChat {
         let ws = store.workspace(WorkspaceID(wsName))
         do {
             guard let mediaStore,
-                  let contact = try ws.contacts.find(e164: Self.contactKey(visitor)),
+                  let contact = try ws.contacts.find(e164: ContactAddress.webVisitor(visitor).storageKey),
                   let conversation = try ws.conversations.find(channel: channel, contact: contact.id),
                   let message = try ws.messages.get(id), message.conversationID == conversation.id, Self.visible(message),
                   let record = try ws.media.get(id) else {

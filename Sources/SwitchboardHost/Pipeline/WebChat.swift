@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SwitchboardChannels
 import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardHTTP
@@ -21,8 +22,11 @@ import SwitchboardStore
 ///   heartbeats, ends them after `server.stream_max_seconds` and cuts off a client that
 ///   does not read (`EventStreamPolicy`).
 ///
-/// Delivery: the channel's sender takes replies from the outbox, marks them sent and
-/// pushes them to the visitor's open streams. Streams live in this process: with several
+/// A visitor's message goes through the host's one ingest path (`ChannelIngest`: routing,
+/// deduplication, journal, queue). Delivery: the channel's drainer (`ChannelSender`, like
+/// every channel's) takes replies from the outbox; its transport (`WebChatTransport`)
+/// has nothing to call, and once a reply is recorded as sent pushes it to the visitor's
+/// open streams. Streams live in this process: with several
 /// hosts behind a balancer, a visitor's stream must reach the host that sends (sticky
 /// sessions) — noted for the PostgreSQL issue.
 final class WebChat: Service, @unchecked Sendable {
@@ -33,11 +37,8 @@ final class WebChat: Service, @unchecked Sendable {
     let store: any Store
     let logger: Logger
     private let metrics: PipelineMetrics
-    private let onCommitted: @Sendable ([InboundJob]) -> Void
-    private let settler: OutboxSettler
-    /// How long a claim holds its entries (`outbox.lease_ms`), in seconds.
-    private let lease: TimeInterval
-    private let hub = Hub()
+    private let ingest: ChannelIngest
+    let hub: Hub
     /// Where agents' attachments are, for `GET /chat/{workspace}/media/{id}` (WebChat+Media).
     var mediaStore: MediaStore?
     /// The chat is public: each client address may post `postsPerSecond`, in bursts of
@@ -58,18 +59,11 @@ final class WebChat: Service, @unchecked Sendable {
     /// web/chat/chat.js).
     static let historyLimit = 200
 
-    // The sender's thread.
-    private let cond = NSCondition()
-    private var wakeups = 0
-    private var stopping = false
-    private var finished = false
-
     static let maxTextLength = 4096
 
-    init(config: LoadedConfig, store: any Store, logger: Logger, metrics: PipelineMetrics, settler: OutboxSettler,
-         onCommitted: @escaping @Sendable ([InboundJob]) -> Void) {
-        self.settler = settler
-        self.lease = Double(config.host.outbox.leaseMilliseconds) / 1000
+    init(config: LoadedConfig, store: any Store, logger: Logger, metrics: PipelineMetrics, hub: Hub, ingest: ChannelIngest) {
+        self.hub = hub
+        self.ingest = ingest
         self.liveChannels = Mutex(Self.channels(config.host.channels))
         self.streamLimits = WebChatStreamLimits(config.host.webChat)
         self.historyBytes = max(1024, config.host.server.streamBufferBytes / 2)
@@ -77,7 +71,6 @@ final class WebChat: Service, @unchecked Sendable {
         self.store = store
         self.logger = logger
         self.metrics = metrics
-        self.onCommitted = onCommitted
     }
 
     var channelIDs: Set<ChannelID> { Set(channels.values) }
@@ -99,14 +92,9 @@ final class WebChat: Service, @unchecked Sendable {
     /// once more here (to the streams still open).
     func replaceChannels(_ configured: [ChannelConfig]) {
         let fresh = Self.channels(configured)
-        let removed = liveChannels.withLock { current -> [ChannelID] in
-            let gone = current.values.filter { !fresh.values.contains($0) }
-            current = fresh
-            return gone
-        }
-        // Replies already queued on a removed channel are delivered to streams still open.
-        for channel in removed { drain(channel) }
-        notify()
+        // Replies already queued on a removed channel are still delivered by its drainer
+        // (`ChannelSender` over `WebChatTransport`) to the streams still open.
+        liveChannels.withLock { $0 = fresh }
     }
 
     func addRoutes(to router: inout HTTPRouter) {
@@ -142,40 +130,29 @@ final class WebChat: Service, @unchecked Sendable {
         guard text.count <= Self.maxTextLength else { return .error(400, "text is longer than \(Self.maxTextLength) characters") }
         let clientID = (object["id"] as? String).flatMap { Self.isValidVisitor($0) ? $0 : nil } ?? UUID().uuidString
         let workspace = WorkspaceID(wsName)
-        let ws = store.workspace(workspace)
-        let receivedAt = Date()
-        let journal = Journal(logger: logger)
-        do {
-            let (job, stored): (InboundJob?, Message?) = try store.transaction {
-                let contact = try ws.contacts.upsert(e164: Self.contactKey(visitor), rawPhone: nil, profileName: nil).contact
-                let conversation = try ws.conversations.findOrCreate(channel: channel, contact: contact.id).conversation
-                switch try ws.messages.insertInbound(NewInboundMessage(
-                    conversationID: conversation.id, providerMessageID: "web.\(visitor).\(clientID)", kind: .text, text: text)) {
-                case .duplicate(let id):
-                    try journal.record(ws, .duplicate, conversation: conversation.id, message: id, channel: channel, level: .debug)
-                    return (nil, nil)
-                case .inserted(let m):
-                    try journal.record(ws, .received, conversation: conversation.id, message: m.id, channel: channel, ["kind": "text"])
-                    try journal.record(ws, .routed, conversation: conversation.id, message: m.id, channel: channel,
-                                       level: .debug, ["by": "recipient"])
-                    let job = try ws.queue.enqueueInbound(conversation: conversation.id, message: m.id, receivedAt: receivedAt)
-                    return (job, m)
+        let message = InboundMessage(
+            channel: channel, providerMessageID: "web.\(visitor).\(clientID)", from: "", timestamp: Date(), kind: .text,
+            providerType: "text", text: text, rawJSON: "", sender: .webVisitor(visitor))
+        let answer = HTTPDeferredResponse()
+        let (hub, logger) = (self.hub, self.logger)
+        ingest.commit(InboundBatch(messages: [message]), source: channel.rawValue, receivedAt: Date()) { result in
+            switch result {
+            case .success(let outcomes):
+                switch outcomes.first {
+                case .stored(let stored, _):
+                    hub.publish(Hub.key(workspace, visitor: visitor), stored)
+                    answer.complete(.json("{\"id\":\(JSONText.quoted(stored.id.rawValue))}", status: 202))
+                case .duplicate:
+                    answer.complete(.json("{\"duplicate\":true}", status: 202))
+                case .unrouted, nil:
+                    answer.complete(.error(500, "not stored, please retry"))
                 }
+            case .failure(let error):
+                logger.error("web chat message not stored", [LogKey.workspace: wsName, LogKey.error: "\(error)"])
+                answer.complete(.error(500, "not stored, please retry"))
             }
-            journal.flush()
-            if let job, let stored {
-                metrics.received.labels(channel.rawValue, wsName).increment()
-                hub.publish(Hub.key(workspace, visitor: visitor), stored)
-                onCommitted([job])
-                return .json("{\"id\":\(JSONText.quoted(stored.id.rawValue))}", status: 202)
-            }
-            metrics.duplicates.labels(channel.rawValue, wsName).increment()
-            return .json("{\"duplicate\":true}", status: 202)
-        } catch {
-            journal.discard()
-            logger.error("web chat message not stored", [LogKey.workspace: wsName, LogKey.error: "\(error)"])
-            return .error(500, "not stored, please retry")
         }
+        return .deferred(answer)
     }
 
     /// Takes one post from the client address's bucket (behind a trusted proxy, the
@@ -215,7 +192,7 @@ final class WebChat: Service, @unchecked Sendable {
             // stores nothing: a visitor who never writes leaves no contact behind.
             hub.subscribe(Hub.key(workspace, visitor: visitor), stream)
             stream.comment("connected")
-            if let contact = try ws.contacts.find(e164: Self.contactKey(visitor)),
+            if let contact = try ws.contacts.find(address: .webVisitor(visitor)),
                let conversation = try ws.conversations.find(channel: channel, contact: contact.id) {
                 let shown = try ws.messages.tail(conversation: conversation.id, before: nil, limit: Self.historyLimit).filter(Self.visible)
                 for event in Self.history(shown, maxBytes: historyBytes) {
@@ -261,14 +238,6 @@ final class WebChat: Service, @unchecked Sendable {
         return events.reversed()
     }
 
-    /// A visitor's contact key (contacts of phone channels are keyed by E.164).
-    static func contactKey(_ visitor: String) -> String { "visitor:\(visitor)" }
-
-    /// The visitor of an outbox entry: its recipient is the contact key.
-    static func visitor(recipient: String) -> String? {
-        recipient.hasPrefix("visitor:") ? String(recipient.dropFirst(8)) : nil
-    }
-
     /// What the visitor sees: their messages and the replies that left the outbox
     /// (never notes, never replies still queued).
     static func visible(_ m: Message) -> Bool {
@@ -281,63 +250,14 @@ final class WebChat: Service, @unchecked Sendable {
         "{\"id\":\(JSONText.quoted(m.id.rawValue)),\"direction\":\"\(m.direction.rawValue)\",\"kind\":\"\(m.kind.rawValue)\",\"text\":\(JSONText.quoted(m.text ?? "")),\"created_at\":\"\(RFC3339.string(m.createdAt))\"}"
     }
 
-    // MARK: - Sender
+    // MARK: - Lifecycle
 
-    func start() throws {
-        let t = Thread { [self] in setCurrentThreadName("webchat-sender"); loop() }
-        t.name = "webchat-sender"
-        t.start()
-    }
+    /// Delivery runs in the channel's drainer; the web chat itself only has streams.
+    func start() throws {}
 
-    func notify() {
-        cond.lock(); wakeups += 1; cond.signal(); cond.unlock()
-    }
-
+    /// Ends the visitors' open streams.
     func stop(deadline: ContinuousClock.Instant) {
-        cond.lock()
-        stopping = true
-        cond.broadcast()
-        while !finished && ContinuousClock.now < deadline { _ = cond.wait(until: Date(timeIntervalSinceNow: 0.05)) }
-        cond.unlock()
         hub.finishAll()
-    }
-
-    private func loop() {
-        while true {
-            cond.lock()
-            if stopping { finished = true; cond.broadcast(); cond.unlock(); return }
-            if wakeups == 0 { _ = cond.wait(until: Date(timeIntervalSinceNow: 1)) }
-            wakeups = 0
-            cond.unlock()
-            for channel in channels.values { drain(channel) }
-        }
-    }
-
-    private func drain(_ channel: ChannelID) {
-        while true {
-            let items: [OutboxItem]
-            do {
-                items = try settler.claim(channel: channel, limit: 64, lease: lease)
-            } catch {
-                logger.error("cannot read the web chat outbox", [LogKey.channel: channel.rawValue, LogKey.error: "\(error)"])
-                return
-            }
-            if items.isEmpty { return }
-            for item in items { deliver(item) }
-        }
-    }
-
-    /// Marks a reply sent and pushes it to the visitor's open streams, once the settler
-    /// has written it (if that fails, the settler retries, and the push waits for it).
-    private func deliver(_ item: OutboxItem) {
-        let outcome: OutboxSettler.Outcome = item.kind == .send
-            ? .sent(providerMessageID: "web.\(item.messageID)", detail: [:]) : .done
-        let hub = self.hub
-        settler.settle(item, outcome) { settled in
-            if let sent = settled.message, let visitor = WebChat.visitor(recipient: item.recipient) {
-                hub.publish(Hub.key(item.workspaceID, visitor: visitor), sent)
-            }
-        }
     }
 
     /// Open visitor streams by workspace and visitor.

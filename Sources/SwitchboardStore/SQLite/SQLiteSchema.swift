@@ -463,5 +463,35 @@ enum SQLiteSchema {
             ) WITHOUT ROWID;
             CREATE INDEX media_files_by_age ON media_files(workspace_id, created_at);
             """),
+
+        // Each channel's last state, written by the host running it on every change
+        // (the changes themselves are journalled in the channel's workspaces): what
+        // `switchboard channels` shows. Host-wide, like the channels.
+        Migration(version: 14, name: "channel status", sql: """
+            CREATE TABLE channel_status (
+                channel_id TEXT PRIMARY KEY,
+                state      TEXT NOT NULL,
+                reason     TEXT,
+                since      INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
+
+        // One person, one contact: the addresses of a contact besides its key (a WhatsApp
+        // LID, the Cloud API's business-scoped user id), so that a message from any of
+        // them finds the same contact (`Contacts+Identities+SQLite.swift`). Workspace-scoped
+        // like the contacts: the same LID in two workspaces is two people's business.
+        Migration(version: 15, name: "contact aliases (LID, business-scoped user id)", sql: """
+            CREATE TABLE contact_aliases (
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                kind         TEXT NOT NULL CHECK (kind IN ('lid', 'bsuid')),
+                value        TEXT NOT NULL,
+                contact_id   TEXT NOT NULL,
+                created_at   INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, kind, value),
+                FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts(workspace_id, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX contact_aliases_by_contact ON contact_aliases (workspace_id, contact_id);
+            """),
     ]
 }

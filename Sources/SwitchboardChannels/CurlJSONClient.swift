@@ -1,0 +1,99 @@
+import CCurl
+import Foundation
+import SwitchboardCore
+import SwitchboardLog
+
+/// A small HTTP client over libcurl for a transport's JSON API calls (Telegram's Bot
+/// API, a gateway's REST API): one easy handle, reused so the connection stays open,
+/// calls serialised by a lock. Every call blocks until the answer or the timeout: call it
+/// from a drainer lane, a poll or a supervision thread, never from the HTTP server's.
+///
+/// It only moves bytes: the caller reads the status and body and classifies them into
+/// its provider's failures. A transport error (no answer) comes back as `Failure`.
+public final class CurlJSONClient: @unchecked Sendable {
+    public struct Response: Sendable {
+        public var status: Int
+        public var body: [UInt8]
+        /// `Retry-After`, when the server sent one.
+        public var retryAfter: Duration?
+    }
+
+    /// No answer: the connection failed, timed out or the answer was too large.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var curlCode: Int
+        public var description: String
+        public var tooLarge: Bool
+    }
+
+    private let lock = NSLock()
+    private let handle: UnsafeMutableRawPointer?
+    private let headers: UnsafeMutablePointer<curl_slist>?
+    private let connectTimeout: Duration
+
+    private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    /// `headers`: sent with every call (`Content-Type: application/json` is added).
+    public init(headers: [String] = [], connectTimeout: Duration = .seconds(5)) {
+        _ = CurlJSONClient.globalInit
+        var list = curl_slist_append(nil, "Content-Type: application/json")
+        list = curl_slist_append(list, "Accept: application/json")
+        list = curl_slist_append(list, "Expect:")
+        for h in headers { list = curl_slist_append(list, h) }
+        self.headers = list
+        self.connectTimeout = connectTimeout
+        handle = curl_easy_init()
+        if let h = handle {
+            _ = CCurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+            _ = CCurl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+            _ = CCurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(connectTimeout))
+            _ = CCurl_setopt_string(h, CURLOPT_USERAGENT, "switchboard")
+            _ = CCurl_setopt_string(h, CURLOPT_PROTOCOLS_STR, "http,https")
+            _ = CCurl_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0)
+            _ = CCurl_setopt_write(h, CURLOPT_WRITEFUNCTION, graphWriteCallback)
+        }
+    }
+
+    deinit {
+        if let handle { curl_easy_cleanup(handle) }
+        curl_slist_free_all(headers)
+    }
+
+    /// POSTs `body` (JSON) to `url`, or GETs it when `body` is nil.
+    public func call(_ url: String, body: [UInt8]?, timeout: Duration, maxBytes: Int = 1 << 20) throws(Failure) -> Response {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let h = handle else { throw Failure(curlCode: -1, description: "libcurl could not create a handle", tooLarge: false) }
+        let sink = ResponseSink(limit: maxBytes, handle: h)
+        let code: CURLcode = withExtendedLifetime(sink) {
+            _ = CCurl_setopt_string(h, CURLOPT_URL, url)
+            _ = CCurl_setopt_slist(h, CURLOPT_HTTPHEADER, headers)
+            _ = CCurl_setopt_long(h, CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout))
+            _ = CCurl_setopt_pointer(h, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
+            if let body {
+                _ = CCurl_setopt_long(h, CURLOPT_POST, 1)
+                _ = CCurl_setopt_long(h, CURLOPT_POSTFIELDSIZE, body.count)
+                _ = body.withUnsafeBytes { CCurl_setopt_pointer(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+            } else {
+                _ = CCurl_setopt_long(h, CURLOPT_HTTPGET, 1)
+            }
+            return curl_easy_perform(h)
+        }
+        _ = CCurl_setopt_pointer(h, CURLOPT_WRITEDATA, nil)
+        guard code == CURLE_OK else {
+            throw Failure(curlCode: Int(code.rawValue),
+                          description: sink.overflow ? "answer larger than \(maxBytes) bytes"
+                              : "curl error \(code.rawValue): \(String(cString: curl_easy_strerror(code)))",
+                          tooLarge: sink.overflow)
+        }
+        var status = 0
+        _ = CCurl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
+        var retryAfterSeconds: curl_off_t = 0
+        _ = CCurl_getinfo_off(h, CURLINFO_RETRY_AFTER, &retryAfterSeconds)
+        return Response(status: status, body: sink.bytes,
+                        retryAfter: retryAfterSeconds > 0 ? .seconds(Int64(retryAfterSeconds)) : nil)
+    }
+
+    static func milliseconds(_ d: Duration) -> Int {
+        Int(d.components.seconds) * 1000 + Int(d.components.attoseconds / 1_000_000_000_000_000)
+    }
+}

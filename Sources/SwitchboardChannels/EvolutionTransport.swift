@@ -1,0 +1,316 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardLog
+
+/// WhatsApp Web through an Evolution API v2 gateway (`type: whatsapp_web`,
+/// `gateway: evolution`): one gateway instance per number.
+///
+/// - **Inbound** arrives as the gateway's webhooks (`EvolutionEndpoint`); their session
+///   events (`connection.update`, `qrcode.updated`) come here through `gatewayEvent`.
+/// - **Supervision.** A thread of its own runs the channel's `SessionSupervisor`: at start
+///   it configures the instance's webhook (`/webhook/set`, with the bearer secret) and
+///   probes the session; it reconnects with backoff, never on a stop code, and probes a
+///   session silent for `zombieAfter`. Each change of session state is reported to the
+///   host (`ChannelState`'s session states): while the session is not open the drainer
+///   holds the outbox, and drains it in order once it is.
+/// - **Sends** (`sendText`) are paced by a `SendPacer`: at most `rate_limit_per_minute`,
+///   a random gap between two, and no burst after a reconnect (the drainer uses one lane).
+public final class EvolutionTransport: ChannelTransport, @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var channel: ChannelID
+        public var client: EvolutionClient.Configuration
+        /// What the gateway must send as `Authorization: Bearer ...`.
+        public var webhookSecret: String
+        /// Where the gateway posts its webhooks; nil until the host knows its own address
+        /// (the supervisor asks again until it does).
+        public var webhookURL: @Sendable () -> String?
+        public var ratePerMinute: Int
+        public var supervision: SessionSupervisor.Policy
+
+        public init(channel: ChannelID, client: EvolutionClient.Configuration, webhookSecret: String,
+                    webhookURL: @escaping @Sendable () -> String?, ratePerMinute: Int,
+                    supervision: SessionSupervisor.Policy = .init()) {
+            self.channel = channel
+            self.client = client
+            self.webhookSecret = webhookSecret
+            self.webhookURL = webhookURL
+            self.ratePerMinute = ratePerMinute
+            self.supervision = supervision
+        }
+    }
+
+    public let channel: ChannelID
+    public let configuration: Configuration
+    public let traits: ChannelTraits
+    public let secret: BearerSecret
+    private let logger: Logger
+    /// Supervision's own client (a send in flight never delays a probe).
+    private let control: EvolutionClient
+
+    private let cond = NSCondition()
+    private var supervisor: SessionSupervisor
+    private var pacer: SendPacer
+    private var random = SystemRandomNumberGenerator()
+    private var context: (any ChannelContext)?
+    private var stopping = false
+    private var running = false
+    private var webhookConfigured = false
+    private var webhookAttempts = 0
+    private var webhookRetryAt: ContinuousClock.Instant?
+    /// Calls made to reconnect (`/instance/connect`) since start, for tests and the log.
+    private var reconnects = 0
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.channel = configuration.channel
+        self.configuration = configuration
+        self.secret = BearerSecret(configuration.webhookSecret)
+        self.logger = logger
+        // A personal number: one lane, paced by the pacer; the drainer's bucket agrees.
+        traits = ChannelTraits(messagesPerSecond: Double(max(1, configuration.ratePerMinute)) / 60,
+                               perRecipientSpacing: nil, serviceWindow: nil, marksRead: false, lanes: 1)
+        control = EvolutionClient(configuration: configuration.client, logger: logger)
+        supervisor = SessionSupervisor(policy: configuration.supervision, now: .now)
+        pacer = SendPacer(perMinute: configuration.ratePerMinute)
+    }
+
+    public var providerAddress: String { configuration.client.instance }
+
+    /// The session's state as supervised.
+    public var sessionState: SessionState { cond.withLock { supervisor.state } }
+    /// The QR code (or pairing code) waiting for a scan, while the session needs pairing.
+    public var pairing: PairingCode? { cond.withLock { supervisor.pairing } }
+    /// Reconnect calls made since start.
+    public var reconnectCalls: Int { cond.withLock { reconnects } }
+
+    public func connect() -> any ChannelConnection { Connection(self) }
+
+    public func start(_ context: any ChannelContext) throws {
+        cond.lock()
+        self.context = context
+        stopping = false
+        running = true
+        supervisor.handle(.started, now: .now, random: &random)
+        cond.unlock()
+        context.report(.sessionConnecting, reason: "starting")
+        let t = Thread { [self] in supervise() }
+        t.name = "evolution-\(channel.rawValue)"
+        t.start()
+    }
+
+    public func stop(deadline: ContinuousClock.Instant) {
+        cond.lock()
+        stopping = true
+        cond.broadcast()
+        while running && ContinuousClock.now < deadline {
+            _ = cond.wait(until: Date(timeIntervalSinceNow: max(0.001, (deadline - .now).inSeconds)))
+        }
+        cond.unlock()
+    }
+
+    /// An event from the gateway's webhook (or a probe's answer), applied to the session.
+    public func gatewayEvent(_ event: SessionSupervisor.Event) {
+        apply(event, reason: nil)
+    }
+
+    /// An admin asked for a new pairing: one reconnect, now (its QR code is shown).
+    public func requestPairing() {
+        apply(.pairingRequested, reason: "pairing requested")
+    }
+
+    public func streamMedia(id: String, maxBytes: Int, to sink: some GraphMediaSink) throws(MediaFailure) {
+        let client = EvolutionClient(configuration: {
+            var c = configuration.client
+            c.maxMediaBytes = maxBytes
+            return c
+        }(), logger: logger)
+        let media: EvolutionClient.Media
+        do {
+            media = try client.fetchMedia(keyID: id)
+        } catch {
+            throw MediaFailure(description: error.description, retryable: error.kind.isRetryable,
+                               tooLarge: error.title.contains("larger than"))
+        }
+        guard sink.begin(mimeType: media.mimeType, contentLength: media.bytes.count) else {
+            throw MediaFailure(description: "media download stopped by its receiver")
+        }
+        let ok = media.bytes.withUnsafeBytes { sink.write($0) }
+        guard ok else { throw MediaFailure(description: "media download stopped by its receiver") }
+    }
+
+    // MARK: - Supervision
+
+    private func apply(_ event: SessionSupervisor.Event, reason: String?) {
+        cond.lock()
+        let change = supervisor.handle(event, now: .now, random: &random)
+        if change?.to == .open { pacer.reconnected(now: .now, random: &random) }
+        let context = self.context
+        cond.broadcast()
+        cond.unlock()
+        guard let change else { return }
+        var why = reason ?? ""
+        if let code = change.reason { why = why.isEmpty ? "gateway close code \(code)" : "\(why); gateway close code \(code)" }
+        logger.log(change.to == .open ? .info : .warn, "whatsapp web session changed",
+                   ["from": change.from.rawValue, "to": change.to.rawValue, "reason": why])
+        context?.report(change.to.channelSignal, reason: why.isEmpty ? nil : why)
+    }
+
+    private func supervise() {
+        defer {
+            cond.lock()
+            running = false
+            cond.broadcast()
+            cond.unlock()
+        }
+        while true {
+            cond.lock()
+            var action: SessionSupervisor.Action?
+            var configure = false
+            while !stopping {
+                let now = ContinuousClock.now
+                if !webhookConfigured, webhookRetryAt.map({ now >= $0 }) ?? true {
+                    configure = true
+                    break
+                }
+                if let a = supervisor.due(now: now) {
+                    action = a
+                    break
+                }
+                var wake = supervisor.nextWake ?? (now + .seconds(60))
+                if !webhookConfigured, let retry = webhookRetryAt { wake = min(wake, retry) }
+                _ = cond.wait(until: Date(timeIntervalSinceNow: max(0.001, (wake - now).inSeconds)))
+            }
+            if stopping {
+                cond.unlock()
+                return
+            }
+            if action == .reconnect { reconnects += 1 }
+            cond.unlock()
+            if configure { configureWebhook() }
+            if let action { perform(action) }
+        }
+    }
+
+    /// Points the instance's webhook at this host, with the bearer secret; retried with
+    /// backoff until it works (the host's address may not be known yet at the first try).
+    private func configureWebhook() {
+        guard let url = configuration.webhookURL() else {
+            cond.withLock { webhookRetryAt = .now + .milliseconds(50) }
+            return
+        }
+        do {
+            try control.setWebhook(url: url, secret: configuration.webhookSecret)
+            cond.withLock { webhookConfigured = true }
+            logger.info("gateway webhook configured", ["url": url])
+        } catch {
+            let delay = cond.withLock { () -> Duration in
+                webhookAttempts += 1
+                let d = configuration.supervision.backoff.delay(attempt: webhookAttempts, floor: .milliseconds(100), random: &random)
+                webhookRetryAt = .now + d
+                return d
+            }
+            logger.warn("gateway webhook not configured; trying again", [LogKey.error: error.description,
+                                                                        "retry_ms": String(Int(delay.inSeconds * 1000))])
+            if error.kind == .auth { context?.report(.authFailure, reason: error.description) }
+            else if error.gatewayUnreachable { apply(.unreachable, reason: error.description) }
+        }
+    }
+
+    private func perform(_ action: SessionSupervisor.Action) {
+        switch action {
+        case .probe:
+            do {
+                let state = try control.connectionState()
+                // No state: the gateway does not have the instance loaded, as good as closed.
+                apply(.gateway(state ?? .close(reason: nil)), reason: "probe")
+            } catch {
+                failed(action, error)
+            }
+        case .reconnect:
+            logger.info("asking the gateway to reconnect", ["attempt": String(cond.withLock { supervisor.failures })])
+            do {
+                switch try control.connect() {
+                case .state(let state): apply(.gateway(state), reason: "reconnect")
+                case .qrCode(let code): apply(.qrCode(code), reason: "reconnect answered a QR code")
+                }
+            } catch {
+                failed(action, error)
+            }
+        }
+    }
+
+    private func failed(_ action: SessionSupervisor.Action, _ error: EvolutionError) {
+        logger.warn("gateway \(action.rawValue) failed", [LogKey.error: error.description])
+        if error.kind == .auth {
+            context?.report(.authFailure, reason: error.description)
+        }
+        apply(.unreachable, reason: error.description)
+    }
+
+    // MARK: - Sending
+
+    /// Waits for the pacer (or until stopping); false when stopping.
+    fileprivate func pace() -> Bool {
+        cond.lock()
+        defer { cond.unlock() }
+        while !stopping {
+            switch pacer.acquire(now: .now, random: &random) {
+            case .now: return true
+            case .waitUntil(let t): _ = cond.wait(until: Date(timeIntervalSinceNow: max(0.001, (t - .now).inSeconds)))
+            }
+        }
+        return false
+    }
+
+    fileprivate func sent() { apply(.activity, reason: nil) }
+
+    fileprivate func sendFailed(_ error: EvolutionError) {
+        if error.gatewayUnreachable { apply(.unreachable, reason: error.description) }
+        else if error.sessionClosed { apply(.gateway(.close(reason: nil)), reason: error.description) }
+    }
+
+    /// What the gateway takes as `number`: the digits of a phone number, or a JID as is.
+    public static func number(for address: ContactAddress) -> String? {
+        switch address {
+        case .phone(let e164): e164.hasPrefix("+") ? String(e164.dropFirst()) : e164
+        case .whatsAppUser(let id): id
+        case .telegramChat, .webVisitor: nil
+        }
+    }
+
+    final class Connection: ChannelConnection {
+        let transport: EvolutionTransport
+        let client: EvolutionClient
+
+        init(_ transport: EvolutionTransport) {
+            self.transport = transport
+            client = EvolutionClient(configuration: transport.configuration.client, logger: transport.logger)
+        }
+
+        func send(_ request: OutboundRequest) throws(SendFailure) -> SendReceipt {
+            switch request {
+            case .markRead:
+                return SendReceipt(providerMessageID: nil)
+            case .text(let to, let text, let buttons):
+                guard let number = EvolutionTransport.number(for: to) else {
+                    throw SendFailure(kind: .permanent, title: "WhatsApp Web cannot reach \(to)")
+                }
+                var body = text
+                if !buttons.isEmpty {
+                    body += "\n\n" + buttons.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: "\n")
+                }
+                guard transport.pace() else {
+                    throw SendFailure(kind: .retryable, title: "channel stopping")
+                }
+                do {
+                    let sent = try client.sendText(number: number, text: body)
+                    transport.sent()
+                    return SendReceipt(providerMessageID: sent.keyID)
+                } catch {
+                    transport.sendFailed(error)
+                    throw SendFailure(kind: error.kind, code: error.httpStatus > 0 ? String(error.httpStatus) : nil,
+                                      title: error.title, retryAfter: error.retryAfter, description: error.description)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import SwitchboardChannels
+import SwitchboardCore
+import SwitchboardLog
+import SwitchboardStore
+
+/// Starts what each channel's transport runs by itself (a long poll, a live session, an
+/// active probe), once the ingest, workers and drainers run, and stops it first. Each
+/// transport gets a `ChannelContext`: its batches go through the one ingest path, its
+/// reports to the channel's `ChannelHealth`.
+///
+/// It also records every channel's health: each change is written to the store's channel
+/// status (what `switchboard channels` shows) and journalled as a `channel_state` event
+/// in the workspaces the channel serves (its owner, or a shared channel's fallback), which
+/// the inbox shows its admins as a banner while a channel is down.
+final class ChannelRunner: Service, @unchecked Sendable {
+    let name = "channels"
+    private let transports: [ChannelID: any ChannelTransport]
+    private let senders: [ChannelID: ChannelSender]
+    private let ingest: ChannelIngest
+    private let store: any Store
+    /// The workspaces each channel's state changes are journalled in.
+    private let workspaces: [ChannelID: [WorkspaceID]]
+    private let logger: Logger
+
+    init(transports: [ChannelID: any ChannelTransport], senders: [ChannelID: ChannelSender], ingest: ChannelIngest,
+         store: any Store, workspaces: [ChannelID: [WorkspaceID]], logger: Logger) {
+        self.transports = transports
+        self.senders = senders
+        self.ingest = ingest
+        self.store = store
+        self.workspaces = workspaces
+        self.logger = logger
+    }
+
+    func start() throws {
+        for (id, sender) in senders {
+            let health = sender.health
+            health.onChange { [self] change in record(change) }
+            let now = health.snapshot
+            record(ChannelHealth.Change(channel: id, from: now.state, to: now.state, reason: now.reason, at: now.since))
+        }
+        for id in transports.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            guard let transport = transports[id], let health = senders[id]?.health else { continue }
+            try transport.start(Context(channel: id, ingest: ingest, health: health,
+                                        logger: logger.with(LogKey.channel, id.rawValue)))
+        }
+    }
+
+    func stop(deadline: ContinuousClock.Instant) {
+        for transport in transports.values { transport.stop(deadline: deadline) }
+    }
+
+    /// Writes a state (a change, or the state at start when `from == to`) to the channel
+    /// status and, for a change, the journal. A write that fails is logged: the metric
+    /// and the log line already tell of the change.
+    private func record(_ change: ChannelHealth.Change) {
+        let journal = Journal(logger: logger)
+        let (store, workspaces) = (self.store, self.workspaces[change.channel] ?? [])
+        store.transactionAsync({
+            try store.channelStatus.record(ChannelStatus(channel: change.channel, state: change.to, reason: change.reason,
+                                                         since: change.at))
+            guard change.from != change.to else { return }
+            var detail = ["from": change.from.rawValue, "to": change.to.rawValue]
+            if let reason = change.reason { detail["reason"] = reason }
+            for w in workspaces {
+                try journal.record(store.workspace(w), .channelState, channel: change.channel,
+                                   level: change.to == .connected ? .info : .warn, detail)
+            }
+        }, completion: { [logger] error in
+            if let error {
+                journal.discard()
+                logger.error("channel state not recorded", [LogKey.channel: change.channel.rawValue, LogKey.error: "\(error)"])
+            } else {
+                journal.flush()
+            }
+        })
+    }
+
+    struct Context: ChannelContext {
+        let channel: ChannelID
+        let ingest: ChannelIngest
+        let health: ChannelHealth
+        let logger: Logger
+
+        func ingest(_ batch: InboundBatch, done: @escaping @Sendable (Bool) -> Void) {
+            let logger = self.logger
+            ingest.commit(batch, source: channel.rawValue, receivedAt: Date()) { result in
+                if case .failure(let error) = result {
+                    logger.error("inbound not stored; the channel fetches it again", [LogKey.error: "\(error)"])
+                    done(false)
+                } else {
+                    done(true)
+                }
+            }
+        }
+
+        func report(_ signal: ChannelSignal, reason: String?) {
+            health.apply(signal, reason: reason)
+        }
+    }
+}
