@@ -6,9 +6,9 @@
 #         chromium and its driver for the browser tests, python3 for Selenium).
 #   llm: what `make llm-local` needs to build llama.cpp from source (not make test).
 set -euo pipefail
-want=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libyaml-dev libmicrohttpd-dev libphonenumber-dev pkg-config)
+want=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libyaml-dev libmicrohttpd-dev libphonenumber-dev libpq-dev pkg-config)
 if [ "${1:-run}" = test ]; then
-  want+=(gcc make python3 curl chromium chromium-driver python3-selenium python3-pytest)
+  want+=(gcc make python3 curl chromium chromium-driver python3-selenium python3-pytest postgresql)
 fi
 if [ "${1:-run}" = llm ]; then   # scripts/llm/local.sh: builds llama.cpp from source in a venv
   want+=(python3 python3-venv python3-dev cmake g++ make curl)
