@@ -27,7 +27,8 @@ test:
 	@scripts/deps.sh test
 	# Builds every product too (the plugins the tests load, the binary they run).
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	# With a throwaway PostgreSQL (Debian's package; scripts/pg.sh), for the PostgreSQL tests.
+	scripts/with-postgres.sh $(SWIFT) test --skip-build
 	# The inbox and web chat pages in headless Chromium (Selenium), against the real binary.
 	Tests/browser/run.sh
 	# make install and make deb into scratch roots, from the debug build (Tests/install/run.sh).

@@ -27,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
         .systemLibrary(name: "CYAML", path: "Sources/CYAML"),
         .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD"),
+        // libpq, for storage.postgres (several hosts on one PostgreSQL).
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres"),
         // libphonenumber is C++; this small shim gives it a C API Swift can call.
         .target(
             name: "CPhoneNumber",
@@ -43,7 +45,7 @@ let package = Package(
         .target(name: "SwitchboardLog", dependencies: ["SwitchboardCore"]),
         .target(name: "SwitchboardPhone", dependencies: ["SwitchboardCore", "CPhoneNumber"]),
         .target(name: "SwitchboardConfig", dependencies: ["SwitchboardCore", "SwitchboardPhone", "CYAML"]),
-        .target(name: "SwitchboardStore", dependencies: ["SwitchboardCore", "SwitchboardLog", "CSQLite", "CSQLiteWAL"]),
+        .target(name: "SwitchboardStore", dependencies: ["SwitchboardCore", "SwitchboardLog", "CSQLite", "CSQLiteWAL", "CPostgres"]),
         .target(name: "SwitchboardHTTP", dependencies: ["SwitchboardCore", "SwitchboardLog", "CMicroHTTPD"]),
         .target(name: "SwitchboardChannels", dependencies: ["SwitchboardCore", "SwitchboardLog", "SwitchboardPhone", "CCurl", "CCrypto"]),
         .target(name: "SwitchboardPlugins", dependencies: ["SwitchboardCore", "SwitchboardLog", "CSwitchboardPlugin"]),
@@ -88,7 +90,7 @@ let package = Package(
         .testTarget(name: "SwitchboardLogTests", dependencies: ["SwitchboardLog"]),
         .testTarget(name: "SwitchboardPhoneTests", dependencies: ["SwitchboardPhone"]),
         .testTarget(name: "SwitchboardConfigTests", dependencies: ["SwitchboardConfig"]),
-        .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
+        .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore", "SwitchboardTestSupport"]),
         .testTarget(name: "SwitchboardHTTPTests", dependencies: ["SwitchboardHTTP"]),
         .testTarget(name: "SwitchboardHostTests", dependencies: ["SwitchboardHost", "SwitchboardTestSupport", "SwitchboardStore", "SwitchboardConfig", "SwitchboardLog", "SwitchboardAuth", "SwitchboardHTTP"]),
         // CSQLite: tests that reach into the running host's database as another process would

@@ -7,9 +7,9 @@
 #   install: what `make install` and `make deb` add (patchelf).
 #   llm: what `make llm-local` needs to build llama.cpp from source (not make test).
 set -euo pipefail
-want=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libyaml-dev libmicrohttpd-dev libphonenumber-dev pkg-config)
+want=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libyaml-dev libmicrohttpd-dev libphonenumber-dev libpq-dev pkg-config)
 if [ "${1:-run}" = test ]; then
-  want+=(gcc make python3 python3-venv curl chromium chromium-driver python3-selenium python3-pytest patchelf)
+  want+=(gcc make python3 python3-venv curl chromium chromium-driver python3-selenium python3-pytest patchelf postgresql)
 fi
 if [ "${1:-run}" = install ]; then   # make install / make deb: RUNPATH of the installed files
   want+=(patchelf)

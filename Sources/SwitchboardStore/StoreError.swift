@@ -37,20 +37,25 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let misuse = Code("misuse")
         /// Any other SQLite error; `sqliteCode` has the details.
         public static let sqlite = Code("sqlite")
+        /// Any other PostgreSQL error; `sqlState` has the details.
+        public static let postgres = Code("postgres")
     }
 
     public let code: Code
     public let message: String
-    /// The database file the error is about.
+    /// The database file the error is about (for PostgreSQL, its URL without the password).
     public let path: String
     /// SQLite's extended result code, when the error came from SQLite.
     public let sqliteCode: Int32?
+    /// PostgreSQL's SQLSTATE (five characters), when the error came from PostgreSQL.
+    public let sqlState: String?
 
-    public init(_ code: Code, _ message: String, path: String, sqliteCode: Int32? = nil) {
+    public init(_ code: Code, _ message: String, path: String, sqliteCode: Int32? = nil, sqlState: String? = nil) {
         self.code = code
         self.message = message
         self.path = path
         self.sqliteCode = sqliteCode
+        self.sqlState = sqlState
     }
 
     public var description: String { "\(path): \(message)" }

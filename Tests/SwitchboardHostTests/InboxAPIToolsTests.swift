@@ -30,7 +30,7 @@ import SwitchboardStore
         let refused = agent.post("/api/v1/canned-replies", json: #"{"shortcut":"hours","text":"8 to 7"}"#)
         #expect(refused.status == 403)
         #expect(refused.object["code"] as? String == "forbidden_role")
-        #expect(refused.error?.contains("owners and admins") == true)
+        #expect(refused.error?.contains("needs the admin role") == true, "\(refused.text)")
         #expect(try f.ws("a").cannedReplies.list().isEmpty)
 
         let created = admin.post("/api/v1/canned-replies", json: #"{"shortcut":"/Hours","text":"We open at 8 and close at 7."}"#)

@@ -124,7 +124,7 @@ final class RoleFixture: @unchecked Sendable {
         }
         #expect(walked >= 29)
         // The refusal says what is needed.
-        let refused = r.call("GET", "/api/v1/users", bearer: tokens[.agent]!)
+        let refused = r.call("GET", "/api/v1/tokens", bearer: tokens[.agent]!)
         #expect(AuthFixture.errorText(refused) == "this needs the owner role; you are agent in this workspace")
     }
 
@@ -134,9 +134,9 @@ final class RoleFixture: @unchecked Sendable {
         try r.f.addUser("ada@bakery.ng", role: .agent)
         let (cookie, _) = try r.f.session("ada@bakery.ng")
         #expect(r.call("GET", "/api/v1/conversations", headers: ["Cookie": cookie]).status == 200)
-        #expect(r.call("GET", "/api/v1/users", headers: ["Cookie": cookie]).status == 403)
+        #expect(r.call("GET", "/api/v1/tokens", headers: ["Cookie": cookie]).status == 403)
         _ = try AccessAdmin(store: r.f.store).setRole(workspace: "demo", "ada@bakery.ng", role: .owner)
-        #expect(r.call("GET", "/api/v1/users", headers: ["Cookie": cookie]).status == 200)
+        #expect(r.call("GET", "/api/v1/tokens", headers: ["Cookie": cookie]).status == 200)
     }
 
     @Test func tokensCarryTheirRoleAndAreRefusedOnceExpiredOrRevoked() throws {
@@ -259,6 +259,6 @@ final class RoleFixture: @unchecked Sendable {
         try check("GET", "/api/v1/operator/workspaces", "/api/v1/operator/workspaces", bearer: op, status: 200)
         try check("GET", "/api/v1/operator/channels", "/api/v1/operator/channels", bearer: op, status: 200)
         try check("GET", "/api/v1/operator/audit", "/api/v1/operator/audit", bearer: op, status: 200)
-        try check("GET", "/api/v1/users", "/api/v1/users", bearer: try r.token(.agent), status: 403)
+        try check("GET", "/api/v1/tokens", "/api/v1/tokens", bearer: try r.token(.agent), status: 403)
     }
 }

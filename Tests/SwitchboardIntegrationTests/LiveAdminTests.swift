@@ -370,12 +370,12 @@ import SwitchboardTestSupport
             return ["Cookie": String(cookie)]
         }
         let ada = try #require(try login("ada@bakery.ng", "ada-password-1"))
-        #expect(try h.host.client.get("/api/v1/users", headers: ada).status == 403)
+        #expect(try h.host.client.get("/api/v1/tokens", headers: ada).status == 403)
         let list = try cli(["user", "list"])
         #expect(list.stdout.contains("ada@bakery.ng\tagent") && list.stdout.contains("boss@bakery.ng\towner"), "\(list.stdout)")
 
         #expect(try cli(["user", "role", "--email", "ada@bakery.ng", "--role", "owner"]).status == 0)
-        #expect(try h.host.client.get("/api/v1/users", headers: ada).status == 200)
+        #expect(try h.host.client.get("/api/v1/tokens", headers: ada).status == 200)
 
         let reset = try cli(["user", "reset-password", "--email", "ada@bakery.ng"])
         #expect(reset.status == 0 && reset.stdout.contains("sessions ended"), "\(reset.stdout)\(reset.stderr)")

@@ -75,18 +75,11 @@ final class APIRouteCatalog: Sendable {
     /// component schemas), and every operation of a declared route marked with
     /// `x-minimum-role` and, above agent, its documented 403.
     func document(base: String, fragments: [String]) -> String {
-        guard var doc = (try? JSONSerialization.jsonObject(with: Data(base.utf8))) as? [String: Any] else { return base }
+        // The fragments join the base as every part of the document does (a path both
+        // name keeps the methods of both).
+        let joined = InboxOpenAPI.merged(base, fragments)
+        guard var doc = (try? JSONSerialization.jsonObject(with: Data(joined.utf8))) as? [String: Any] else { return base }
         var paths = doc["paths"] as? [String: Any] ?? [:]
-        var components = doc["components"] as? [String: Any] ?? [:]
-        for f in fragments {
-            guard let fragment = (try? JSONSerialization.jsonObject(with: Data(f.utf8))) as? [String: Any] else { continue }
-            for (k, v) in fragment["paths"] as? [String: Any] ?? [:] { paths[k] = v }
-            for (section, entries) in fragment["components"] as? [String: Any] ?? [:] {
-                var merged = components[section] as? [String: Any] ?? [:]
-                for (k, v) in entries as? [String: Any] ?? [:] { merged[k] = v }
-                components[section] = merged
-            }
-        }
         let declared = all
         for (path, item) in paths {
             guard var methods = item as? [String: Any] else { continue }
@@ -110,7 +103,6 @@ final class APIRouteCatalog: Sendable {
             paths[path] = methods
         }
         doc["paths"] = paths
-        doc["components"] = components
         guard let data = try? JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .prettyPrinted]) else { return base }
         return String(decoding: data, as: UTF8.self)
     }

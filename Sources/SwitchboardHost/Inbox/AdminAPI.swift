@@ -35,7 +35,8 @@ struct AdminAPI: Sendable {
             }
         }
         // People and access: owners.
-        route("GET", "/users", .owner, listUsers)
+        // GET /users (every role: agents assign conversations to each other) is the
+        // inbox's (InboxAPI+Tools); changing people is the owner's.
         route("POST", "/users", .owner, addUser)
         route("POST", "/users/{id}/role", .owner, setRole)
         route("POST", "/users/{id}/reset-password", .owner, resetPassword)
@@ -88,10 +89,6 @@ struct AdminAPI: Sendable {
     }
 
     // MARK: - Users
-
-    func listUsers(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
-        Self.json(["items": try store.workspace(context.workspace).users.list().map(Self.user)])
-    }
 
     func addUser(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
         let body = try InboxAPI.jsonObject(request)

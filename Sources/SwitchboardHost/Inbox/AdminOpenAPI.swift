@@ -1220,46 +1220,6 @@ enum AdminOpenAPI {
       }
     },
     "/api/v1/users": {
-      "get": {
-        "operationId": "listUsers",
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {
-                "schema": {
-                  "properties": {
-                    "items": {
-                      "items": {
-                        "$ref": "#/components/schemas/WorkspaceUser"
-                      },
-                      "type": "array"
-                    }
-                  },
-                  "required": [
-                    "items"
-                  ],
-                  "type": "object"
-                }
-              }
-            },
-            "description": "the users"
-          },
-          "401": {
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            },
-            "description": "no valid credential"
-          }
-        },
-        "summary": "The workspace's users (owners)",
-        "tags": [
-          "administration"
-        ]
-      },
       "post": {
         "operationId": "addUser",
         "requestBody": {

@@ -1,0 +1,195 @@
+import CPostgres
+import Foundation
+
+/// One connection to PostgreSQL through libpq: the ground the PostgreSQL store stands on
+/// (issue 15). Statements take `$1, $2, ...` parameters sent as text, apart from the SQL
+/// (never interpolated); results are read as text and converted by the caller's row
+/// reader. Every failure is a `StoreError` whose `path` is the URL with its password
+/// hidden, and whose message names the setting the URL came from, so a wrong URL or
+/// password at start reads as a configuration error, not a stack trace.
+///
+/// Not thread-safe: one thread at a time (a pool hands connections out, as `SQLitePool`
+/// does for SQLite).
+public final class PostgresConnection {
+    /// The URL with any password replaced by `***`, for messages and logs.
+    public let displayURL: String
+    private let setting: String
+    private var handle: OpaquePointer?
+
+    /// Connects to `url` (`postgres://user:password@host:port/db?sslmode=...`, or a libpq
+    /// key=value string; every libpq option, TLS ones included, passes through).
+    /// `setting` names where the URL came from, for error messages.
+    public init(url: String, setting: String = "storage.postgres", connectTimeoutSeconds: Int = 10) throws(StoreError) {
+        displayURL = Self.redact(url)
+        self.setting = setting
+        // connect_timeout bounds a server that never answers (libpq waits forever otherwise).
+        let keys = ["dbname", "connect_timeout", "application_name"]
+        let values = [url, String(connectTimeoutSeconds), "switchboard"]
+        let conn: OpaquePointer? = Self.withCStrings(keys) { k in
+            Self.withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
+        }
+        handle = conn
+        guard let conn, PQstatus(conn) == CONNECTION_OK else {
+            let detail = conn.map { Self.message(PQerrorMessage($0)) } ?? "out of memory"
+            if let conn { PQfinish(conn) }
+            handle = nil
+            throw StoreError(.cannotOpen, "\(setting): cannot connect: \(detail)", path: displayURL)
+        }
+        // Times are stored as milliseconds since 1970 (bigint), as SQLite does; text is UTF-8.
+        PQsetClientEncoding(conn, "UTF8")
+    }
+
+    deinit { close() }
+
+    public func close() {
+        if let handle { PQfinish(handle) }
+        handle = nil
+    }
+
+    public var isOpen: Bool { handle.map { PQstatus($0) == CONNECTION_OK } ?? false }
+
+    /// The server's version as libpq reports it (150004 for 15.4).
+    public var serverVersion: Int { handle.map { Int(PQserverVersion($0)) } ?? 0 }
+
+    /// Runs statements without parameters (migrations, `BEGIN`, `SET`): several may be
+    /// separated by semicolons.
+    public func execute(_ sql: String) throws(StoreError) {
+        let conn = try open()
+        guard let result = PQexec(conn, sql) else { throw lostConnection(conn) }
+        defer { PQclear(result) }
+        try check(result, sql: sql)
+    }
+
+    /// Runs one statement with text parameters (`nil` is NULL) and returns its rows.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = []) throws(StoreError) -> PostgresResult {
+        let conn = try open()
+        let result: OpaquePointer? = Self.withOptionalCStrings(parameters) { values in
+            PQexecParams(conn, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        guard let result else { throw lostConnection(conn) }
+        do throws(StoreError) {
+            try check(result, sql: sql)
+        } catch {
+            PQclear(result)
+            throw error
+        }
+        return PostgresResult(result)
+    }
+
+    /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
+    public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try execute("BEGIN")
+        do {
+            let value = try body(self)
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    // MARK: errors
+
+    private func open() throws(StoreError) -> OpaquePointer {
+        guard let handle else { throw StoreError(.misuse, "\(setting): the connection is closed", path: displayURL) }
+        return handle
+    }
+
+    private func lostConnection(_ conn: OpaquePointer) -> StoreError {
+        StoreError(.io, "\(setting): \(Self.message(PQerrorMessage(conn)))", path: displayURL)
+    }
+
+    private func check(_ result: OpaquePointer, sql: String) throws(StoreError) {
+        let status = PQresultStatus(result)
+        guard status != PGRES_COMMAND_OK, status != PGRES_TUPLES_OK, status != PGRES_EMPTY_QUERY else { return }
+        let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
+        let text = Self.message(PQresultErrorMessage(result))
+        throw StoreError(Self.code(sqlState: sqlState, connectionOK: handle.map { PQstatus($0) == CONNECTION_OK } ?? false),
+                         text.isEmpty ? "statement failed (\(sqlState))" : text, path: displayURL, sqlState: sqlState)
+    }
+
+    /// SQLSTATE classes to the store's codes: what a caller can act on.
+    static func code(sqlState: String, connectionOK: Bool) -> StoreError.Code {
+        if !connectionOK { return .io }
+        switch sqlState {
+        case "23505": return .conflict          // unique_violation
+        case "23503", "23502", "23514": return .constraint   // foreign key, not null, check
+        case "40001", "40P01", "55P03": return .busy         // serialization, deadlock, lock not available
+        case "53100": return .io                // disk_full
+        case "57P01", "57P02", "57P03": return .io    // the server is shutting down or restarting
+        case "3D000", "28000", "28P01": return .cannotOpen   // no such database; auth
+        case "XX001", "XX002": return .corrupt
+        default:
+            if sqlState.hasPrefix("08") { return .io }     // connection exceptions
+            if sqlState.hasPrefix("42") { return .misuse }  // syntax or access rule
+            return .postgres
+        }
+    }
+
+    static func message(_ text: UnsafePointer<CChar>?) -> String {
+        guard let text else { return "" }
+        return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+            .replacingOccurrences(of: "\n", with: "; ")
+    }
+
+    /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`; `password=secret`
+    /// in a key=value string → `password=***`.
+    public static func redact(_ url: String) -> String {
+        if let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") {
+            let userinfo = url[scheme.upperBound..<at]
+            if let colon = userinfo.firstIndex(of: ":") {
+                return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])
+            }
+            return url
+        }
+        return url.replacing(/password\s*=\s*('[^']*'|\S+)/, with: "password=***")
+    }
+
+    // MARK: C strings
+
+    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+        pointers.append(nil)
+        defer { for p in pointers { free(p) } }
+        return pointers.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }
+        }
+    }
+
+    private static func withOptionalCStrings<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+        guard !strings.isEmpty else { return body(nil) }
+        let pointers: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0) } ?? nil }
+        defer { for p in pointers { free(p) } }
+        return pointers.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }
+        }
+    }
+}
+
+/// The rows of one statement, read as text. Owns the libpq result until deinit.
+public final class PostgresResult {
+    private let result: OpaquePointer
+
+    init(_ result: OpaquePointer) { self.result = result }
+    deinit { PQclear(result) }
+
+    public var rowCount: Int { Int(PQntuples(result)) }
+    public var columnCount: Int { Int(PQnfields(result)) }
+    /// Rows changed by an INSERT, UPDATE or DELETE.
+    public var affectedRows: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
+
+    public func columnName(_ column: Int) -> String { String(cString: PQfname(result, Int32(column))) }
+
+    public func isNull(_ row: Int, _ column: Int) -> Bool { PQgetisnull(result, Int32(row), Int32(column)) == 1 }
+
+    public func string(_ row: Int, _ column: Int) -> String? {
+        isNull(row, column) ? nil : String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+    }
+
+    public func int64(_ row: Int, _ column: Int) -> Int64? { string(row, column).flatMap { Int64($0) } }
+
+    /// PostgreSQL's text form of a boolean is `t` or `f`.
+    public func bool(_ row: Int, _ column: Int) -> Bool? { string(row, column).map { $0 == "t" } }
+}
