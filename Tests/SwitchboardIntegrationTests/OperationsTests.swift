@@ -21,11 +21,15 @@ import SwitchboardTestSupport
         let posting = DispatchGroup()
         for client in 0..<4 {
             DispatchQueue.global().async(group: posting) {
+                // Paced and bounded (each post is a new connection: unbounded posting for the
+                // length of a slow backup would use up the machine's ephemeral ports, and
+                // other tests' servers could not bind).
                 var n = 0
-                while !stop.load(ordering: .relaxed) {
+                while !stop.load(ordering: .relaxed), n < 1_000 {
                     let m = h.text("What are your opening hours?", from: "23480355\(client)\(String(format: "%04d", n % 10_000))")
                     n += 1
                     if let r = try? h.post([m]), r.status == 200 { acknowledged.withLock { $0.append(m.id) } }
+                    usleep(10_000)
                 }
             }
         }
