@@ -123,7 +123,7 @@ public final class FakeEvolutionAPI: @unchecked Sendable {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = wanted.bigEndian
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let flags = MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_INTERNAL_POLLING_THREAD.rawValue
+        let flags = MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_POLL.rawValue
         let me = Unmanaged.passUnretained(self).toOpaque()
         let d = withUnsafePointer(to: &addr) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in

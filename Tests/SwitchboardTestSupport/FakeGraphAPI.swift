@@ -106,7 +106,7 @@ public final class FakeGraphAPI: @unchecked Sendable {
         addr.sin_port = wanted.bigEndian
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let flags = poolThreads == nil
-            ? MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_INTERNAL_POLLING_THREAD.rawValue
+            ? MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_POLL.rawValue
             : MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
         let pool = UInt32(max(0, poolThreads ?? 0))
         let me = Unmanaged.passUnretained(self).toOpaque()
