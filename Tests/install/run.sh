@@ -38,7 +38,8 @@ for elf in usr/bin/switchboard usr/lib/switchboard/plugins/libfaq.so usr/lib/swi
   [ -n "$swift_libs" ] || fail "$elf: no Swift runtime in ldd output"
   grep -v -q -E "=> $root/usr/(bin/../lib/switchboard/swift|lib/switchboard/swift|lib/switchboard/plugins/../swift)/" <<<"$swift_libs" && fail "$elf: Swift runtime loaded from outside the install: $swift_libs"
 done; ok
-"$root/usr/bin/switchboard" version | grep -q '^switchboard [0-9]' || fail "installed binary does not run"; ok
+version=$("$root/usr/bin/switchboard" version) || fail "installed binary does not run"
+[[ "$version" == "switchboard "[0-9]* ]] || fail "installed binary says '$version'"; ok
 
 # The installed config points at the server's paths and is valid there (rebased into the root).
 conf=$root/etc/switchboard/switchboard.yaml
@@ -58,10 +59,14 @@ for p in faq handoff llm; do
 done; ok
 
 # Man page and completion.
-zcat "$root/usr/share/man/man1/switchboard.1.gz" | grep -q '^\.TH SWITCHBOARD 1' || fail "man page has no .TH"
-for c in serve backup; do zcat "$root/usr/share/man/man1/switchboard.1.gz" | grep -q "^\.B $c\$" || fail "man page lacks $c"; done
+# (Read from files, not pipes: with pipefail, `zcat | grep -q` fails with SIGPIPE once
+# grep stops reading a page longer than the pipe's buffer.)
+zcat "$root/usr/share/man/man1/switchboard.1.gz" > "$work/man.roff"
+grep -q '^\.TH SWITCHBOARD 1' "$work/man.roff" || fail "man page has no .TH"
+for c in serve backup reload contact; do grep -q "^\.B $c\$" "$work/man.roff" || fail "man page lacks $c"; done
 if command -v man >/dev/null; then
-  MANWIDTH=80 man -l "$root/usr/share/man/man1/switchboard.1.gz" 2>&1 >/dev/null | grep -q . && fail "man reports problems with the page"
+  problems=$(MANWIDTH=80 man -l "$root/usr/share/man/man1/switchboard.1.gz" 2>&1 >/dev/null || true)
+  [ -z "$problems" ] || fail "man reports problems with the page: $problems"
 fi
 ok
 words=$(bash -c "source '$root/usr/share/bash-completion/completions/switchboard'; COMP_WORDS=(switchboard ba); COMP_CWORD=1; _switchboard; echo \${COMPREPLY[@]}")
