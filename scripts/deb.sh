@@ -19,13 +19,18 @@ DESTDIR=$stage PREFIX=/usr SYSCONFDIR=/etc BUILD=$BUILD scripts/install.sh >/dev
 shipped=$(find "$stage" -name '*.so*' -printf '%f\n' | sort -u)
 needed=$(find "$stage" -type f \( -name '*.so*' -o -perm -u+x \) -exec sh -c 'readelf -d "$1" 2>/dev/null | sed -n "s/.*(NEEDED).*\[\(.*\)\]/\1/p"' _ {} \; | sort -u)
 deps=()
+# Whole outputs into variables, never `producer | reader-that-exits-early`: with pipefail
+# the producer's SIGPIPE would end the script.
+cache=$(ldconfig -p)
 for lib in $needed; do
   grep -qx "$lib" <<<"$shipped" && continue
-  path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64|aarch64|64bit/ {print $NF; exit}')
+  path=$(awk -v l="$lib" '$1 == l && /x86-64|aarch64|64bit/ && !found {print $NF; found = 1}' <<<"$cache")
   [ -n "$path" ] || { echo "deb: no system library $lib (needed by the package)" >&2; exit 1; }
   pkg=""
   for candidate in "$path" "$(readlink -f "$path")" "${path/#\/usr\/lib/\/lib}" "${path/#\/lib/\/usr\/lib}"; do
-    pkg=$(dpkg -S "$candidate" 2>/dev/null | head -1 | cut -d: -f1) && [ -n "$pkg" ] && break
+    owners=$(dpkg -S "$candidate" 2>/dev/null || true)
+    pkg=${owners%%:*}
+    [ -n "$pkg" ] && break
   done
   [ -n "$pkg" ] || { echo "deb: no Debian package owns $path ($lib)" >&2; exit 1; }
   deps+=("$pkg")
