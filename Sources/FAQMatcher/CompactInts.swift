@@ -50,6 +50,8 @@ struct CompactInts: RandomAccessCollection, Sendable {
 
     /// The heap bytes this takes (see `HeapBytes`).
     var heapBytes: Int { HeapBytes.of(bytes) }
+    /// The bytes the values take (count x width), before the allocator's rounding.
+    var storedBytes: Int { bytes.count }
 }
 
 /// Lists of small non-negative integers stored back to back: `lists[i]` is the i-th list.

@@ -9,7 +9,10 @@ import Testing
             let c = CompactInts(values)
             #expect(Array(c) == values)
             #expect(c.count == values.count)
-            #expect(c.heapBytes == (bytes == 0 ? 0 : HeapBytes.chunk(32 + bytes)))
+            #expect(c.storedBytes == bytes)
+            // The allocator may give an array more room than asked (Swift uses malloc's
+            // usable size as the capacity), so the heap figure is at least the request.
+            #expect(bytes == 0 ? c.heapBytes == 0 : c.heapBytes >= HeapBytes.chunk(32 + bytes))
         }
     }
 
