@@ -14,6 +14,8 @@
   const inbox = window.SwitchboardInbox;
   if (!inbox || !inbox.hooks || !inbox.tools) return;
   const { api, el, setText } = inbox.tools;
+  // The page's strings (web/i18n/*.json); English when the catalogue is not loaded.
+  const tr = inbox.tools.t || ((key, values) => key);
   const $ = (id) => document.getElementById(id);
   const WINDOW_MS = 24 * 3600 * 1000;
   const ACCEPT = ['image/jpeg', 'image/png', 'application/pdf', 'text/plain', 'application/msword',
@@ -33,19 +35,19 @@
     const kind = message.kind;
     if (!['image', 'sticker', 'audio', 'video', 'document'].includes(kind)) return;
     const url = mediaURL(message);
-    const from = message.direction === 'inbound' ? 'from the customer' : 'sent';
+    const from = message.direction === 'inbound' ? tr('tools.media_from_customer') : tr('tools.media_sent');
     let node;
     if (kind === 'image' || kind === 'sticker') {
-      const img = el('img', { class: 'msg-image', src: url, alt: message.text ? `Image ${from}: ${message.text}` : `Image ${from}`, loading: 'lazy' });
-      img.addEventListener('error', () => img.replaceWith(el('span', { class: 'msg-media-gone' }, 'The image is not available (deleted or expired).')));
+      const img = el('img', { class: 'msg-image', src: url, alt: message.text ? tr('tools.image_caption', { from, caption: message.text }) : tr('tools.image', { from }), loading: 'lazy' });
+      img.addEventListener('error', () => img.replaceWith(el('span', { class: 'msg-media-gone' }, tr('tools.image_gone'))));
       node = el('a', { class: 'msg-media', href: url, target: '_blank', rel: 'noopener' }, img);
     } else if (kind === 'audio') {
-      node = el('audio', { class: 'msg-media', controls: true, preload: 'none', src: url, 'aria-label': `Voice note or audio ${from}` });
+      node = el('audio', { class: 'msg-media', controls: true, preload: 'none', src: url, 'aria-label': tr('tools.audio', { from }) });
     } else if (kind === 'video') {
-      node = el('video', { class: 'msg-media msg-video', controls: true, preload: 'none', src: url, 'aria-label': `Video ${from}` });
+      node = el('video', { class: 'msg-media msg-video', controls: true, preload: 'none', src: url, 'aria-label': tr('tools.video', { from }) });
     } else {
-      node = el('a', { class: 'msg-media msg-document', href: url, download: message.text || 'document' },
-        `Download ${message.text || 'document'}`);
+      node = el('a', { class: 'msg-media msg-document', href: url, download: message.text || tr('tools.document') },
+        tr('tools.download', { name: message.text || tr('tools.document') }));
     }
     // The media goes above its caption; a document's name is in its link already.
     const text = li.querySelector('.msg-text');
@@ -66,24 +68,24 @@
     if (!row || $('composer-attach')) return;
     const file = el('input', { id: 'composer-file', type: 'file', class: 'visually-hidden', tabindex: '-1',
       'aria-hidden': 'true', accept: ACCEPT.join(',') });
-    const attach = el('button', { id: 'composer-attach', type: 'button', class: 'secondary', title: 'Attach an image or a document' }, 'Attach');
+    const attach = el('button', { id: 'composer-attach', type: 'button', class: 'secondary', title: tr('tools.attach_title') }, tr('tools.attach'));
     const template = el('button', { id: 'composer-template', type: 'button', class: 'secondary', 'aria-expanded': 'false',
-      'aria-controls': 'template-panel' }, 'Template');
+      'aria-controls': 'template-panel' }, tr('tools.template'));
     row.append(file, attach, template);
     attach.addEventListener('click', () => file.click());
     file.addEventListener('change', () => { if (file.files[0]) upload(file.files[0]); file.value = ''; });
     template.addEventListener('click', () => togglePanel());
 
-    const panel = el('div', { id: 'template-panel', class: 'template-panel', role: 'region', 'aria-label': 'Send a template', hidden: true },
+    const panel = el('div', { id: 'template-panel', class: 'template-panel', role: 'region', 'aria-label': tr('tools.template_panel'), hidden: true },
       el('p', { id: 'template-hint', class: 'hint' }),
-      el('label', { for: 'template-select' }, 'Template'),
+      el('label', { for: 'template-select' }, tr('tools.template')),
       el('select', { id: 'template-select' }),
       el('p', { id: 'template-preview', class: 'template-preview' }),
       el('div', { id: 'template-params', class: 'template-params' }),
       el('p', { id: 'template-error', class: 'error', role: 'alert' }),
       el('div', { class: 'template-actions' },
-        el('button', { id: 'template-send', type: 'button' }, 'Send template'),
-        el('button', { id: 'template-close', type: 'button', class: 'secondary' }, 'Close')));
+        el('button', { id: 'template-send', type: 'button' }, tr('tools.template_send')),
+        el('button', { id: 'template-close', type: 'button', class: 'secondary' }, tr('tools.close'))));
     $('composer').prepend(panel);
     $('template-select').addEventListener('change', showTemplate);
     $('template-send').addEventListener('click', sendTemplate);
@@ -112,14 +114,14 @@
         templatesFor = id;
       } catch (e) {
         templates = [];
-        setText('template-error', e.status === 409 || e.status === 404 ? `No templates: ${e.message}` : e.message);
+        setText('template-error', e.status === 409 || e.status === 404 ? tr('tools.no_templates_because', { reason: e.message }) : e.message);
       }
     }
     const select = $('template-select');
     const usable = templates.filter((t) => !t.unavailable);
     select.replaceChildren(...usable.map((t, i) => el('option', { value: String(i) }, `${t.name} (${t.language}) · ${t.category.toLowerCase()}`)));
     select.dataset.count = String(usable.length);
-    if (!usable.length && !$('template-error').textContent) setText('template-error', 'This channel has no approved template to send.');
+    if (!usable.length && !$('template-error').textContent) setText('template-error', tr('tools.no_templates'));
     showTemplate();
   }
 
@@ -139,7 +141,7 @@
     $('template-params').replaceChildren(...fields.map(([part, i]) => {
       const id = `template-${part}-${i}`;
       return el('div', { class: 'template-param' },
-        el('label', { for: id }, part === 'header' ? `Header {{${i}}}` : `{{${i}}}`),
+        el('label', { for: id }, part === 'header' ? tr('tools.header_param', { n: i }) : `{{${i}}}`),
         el('input', { id, type: 'text', 'data-part': part, required: true, maxlength: '1024', autocomplete: 'off' }));
     }));
     $('template-send').disabled = !t;
@@ -152,7 +154,7 @@
     const inputs = [...$('template-params').querySelectorAll('input')];
     const empty = inputs.find((i) => !i.value.trim());
     if (empty) {
-      setText('template-error', `Fill in ${empty.labels[0].textContent} first: WhatsApp refuses a template with an empty parameter.`);
+      setText('template-error', tr('tools.fill_in', { field: empty.labels[0].textContent }));
       empty.focus();
       return;
     }
@@ -168,7 +170,7 @@
       $('composer-error').classList.remove('window-error');
       inbox.tools.reload();
     } catch (e) {
-      if (e.status !== 401) setText('template-error', `Not sent: ${e.message}`);
+      if (e.status !== 401) setText('template-error', tr('composer.not_sent', { reason: e.message }));
     } finally {
       $('template-send').disabled = false;
     }
@@ -189,16 +191,16 @@
       const res = await fetch(`/api/v1/conversations/${encodeURIComponent(id)}/attachments?${query}`, {
         method: 'POST', headers, body: file, credentials: 'same-origin', cache: 'no-store' });
       if (!res.ok) {
-        let message = `The server answered ${res.status}.`;
+        let message = tr('tools.server_answered', { status: res.status });
         try { message = (await res.json()).error || message; } catch (e) { /* not JSON */ }
-        if (res.status === 413 && !message.includes('WhatsApp')) message = `The file is too large for this server (${message}).`;
-        setText('composer-error', `Not sent: ${message}`);
+        if (res.status === 413 && !message.includes('WhatsApp')) message = tr('tools.too_large', { reason: message });
+        setText('composer-error', tr('composer.not_sent', { reason: message }));
         return;
       }
       if (query.has('caption')) $('composer-text').value = '';
       inbox.tools.reload();
     } catch (e) {
-      setText('composer-error', 'Not sent: the server cannot be reached.');
+      setText('composer-error', tr('tools.unreachable'));
     } finally {
       $('composer-attach').disabled = false;
     }
@@ -212,8 +214,8 @@
     button.classList.toggle('template-needed', closed);
     $('composer-attach').hidden = closed;
     setText('template-hint', closed
-      ? 'The customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now.'
-      : 'Approved templates can be sent at any time.');
+      ? tr('tools.window_closed')
+      : tr('tools.templates_any_time'));
     if (templatesFor !== answer.conversation.id) { templatesFor = null; if (!$('template-panel').hidden) loadTemplates(); }
   }
 

@@ -750,7 +750,7 @@
   // For tests and for the curious: the rendering functions (pure, text only). `hooks` and
   // `tools` are for inbox-tools.js (templates and media), loaded after this file.
   const tools = Object.freeze({
-    api, el, setText,
+    api, el, setText, t,
     csrf: () => state.csrf,
     openId: () => state.openId,
     reload: () => { if (state.openId) { loadThread(state.openId); loadList(); } },

@@ -755,7 +755,31 @@ button:disabled { opacity: 0.6; cursor: progress; }
   "manage.add_label": "Add label",
   "manage.delete": "Delete {name}",
   "manage.failed": "Not done: {reason}",
-  "manage.none": "None yet."
+  "manage.none": "None yet.",
+  "tools.media_from_customer": "from the customer",
+  "tools.media_sent": "sent",
+  "tools.image_caption": "Image {from}: {caption}",
+  "tools.image": "Image {from}",
+  "tools.image_gone": "The image is not available (deleted or expired).",
+  "tools.audio": "Voice note or audio {from}",
+  "tools.video": "Video {from}",
+  "tools.document": "document",
+  "tools.download": "Download {name}",
+  "tools.attach_title": "Attach an image or a document",
+  "tools.attach": "Attach",
+  "tools.template": "Template",
+  "tools.template_panel": "Send a template",
+  "tools.template_send": "Send template",
+  "tools.close": "Close",
+  "tools.no_templates_because": "No templates: {reason}",
+  "tools.no_templates": "This channel has no approved template to send.",
+  "tools.header_param": "Header {{{n}}}",
+  "tools.fill_in": "Fill in {field} first: WhatsApp refuses a template with an empty parameter.",
+  "tools.server_answered": "The server answered {status}.",
+  "tools.too_large": "The file is too large for this server ({reason}).",
+  "tools.unreachable": "Not sent: the server cannot be reached.",
+  "tools.window_closed": "The customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now.",
+  "tools.templates_any_time": "Approved templates can be sent at any time."
 }
 
 """##),
@@ -942,7 +966,31 @@ button:disabled { opacity: 0.6; cursor: progress; }
   "manage.add_label": "Añadir etiqueta",
   "manage.delete": "Borrar {name}",
   "manage.failed": "No se hizo: {reason}",
-  "manage.none": "Ninguna todavía."
+  "manage.none": "Ninguna todavía.",
+  "tools.media_from_customer": "del cliente",
+  "tools.media_sent": "enviada",
+  "tools.image_caption": "Imagen {from}: {caption}",
+  "tools.image": "Imagen {from}",
+  "tools.image_gone": "La imagen no está disponible (borrada o caducada).",
+  "tools.audio": "Nota de voz o audio {from}",
+  "tools.video": "Vídeo {from}",
+  "tools.document": "documento",
+  "tools.download": "Descargar {name}",
+  "tools.attach_title": "Adjuntar una imagen o un documento",
+  "tools.attach": "Adjuntar",
+  "tools.template": "Plantilla",
+  "tools.template_panel": "Enviar una plantilla",
+  "tools.template_send": "Enviar plantilla",
+  "tools.close": "Cerrar",
+  "tools.no_templates_because": "No hay plantillas: {reason}",
+  "tools.no_templates": "Este canal no tiene ninguna plantilla aprobada para enviar.",
+  "tools.header_param": "Encabezado {{{n}}}",
+  "tools.fill_in": "Rellena primero {field}: WhatsApp rechaza una plantilla con un parámetro vacío.",
+  "tools.server_answered": "El servidor respondió {status}.",
+  "tools.too_large": "El archivo es demasiado grande para este servidor ({reason}).",
+  "tools.unreachable": "No enviado: no se puede contactar con el servidor.",
+  "tools.window_closed": "El cliente escribió por última vez hace más de 24 horas: WhatsApp solo permite ahora una plantilla aprobada.",
+  "tools.templates_any_time": "Las plantillas aprobadas se pueden enviar en cualquier momento."
 }
 
 """##),
@@ -1041,6 +1089,8 @@ audio.msg-media { width: min(300px, 100%); }
   const inbox = window.SwitchboardInbox;
   if (!inbox || !inbox.hooks || !inbox.tools) return;
   const { api, el, setText } = inbox.tools;
+  // The page's strings (web/i18n/*.json); English when the catalogue is not loaded.
+  const tr = inbox.tools.t || ((key, values) => key);
   const $ = (id) => document.getElementById(id);
   const WINDOW_MS = 24 * 3600 * 1000;
   const ACCEPT = ['image/jpeg', 'image/png', 'application/pdf', 'text/plain', 'application/msword',
@@ -1060,19 +1110,19 @@ audio.msg-media { width: min(300px, 100%); }
     const kind = message.kind;
     if (!['image', 'sticker', 'audio', 'video', 'document'].includes(kind)) return;
     const url = mediaURL(message);
-    const from = message.direction === 'inbound' ? 'from the customer' : 'sent';
+    const from = message.direction === 'inbound' ? tr('tools.media_from_customer') : tr('tools.media_sent');
     let node;
     if (kind === 'image' || kind === 'sticker') {
-      const img = el('img', { class: 'msg-image', src: url, alt: message.text ? `Image ${from}: ${message.text}` : `Image ${from}`, loading: 'lazy' });
-      img.addEventListener('error', () => img.replaceWith(el('span', { class: 'msg-media-gone' }, 'The image is not available (deleted or expired).')));
+      const img = el('img', { class: 'msg-image', src: url, alt: message.text ? tr('tools.image_caption', { from, caption: message.text }) : tr('tools.image', { from }), loading: 'lazy' });
+      img.addEventListener('error', () => img.replaceWith(el('span', { class: 'msg-media-gone' }, tr('tools.image_gone'))));
       node = el('a', { class: 'msg-media', href: url, target: '_blank', rel: 'noopener' }, img);
     } else if (kind === 'audio') {
-      node = el('audio', { class: 'msg-media', controls: true, preload: 'none', src: url, 'aria-label': `Voice note or audio ${from}` });
+      node = el('audio', { class: 'msg-media', controls: true, preload: 'none', src: url, 'aria-label': tr('tools.audio', { from }) });
     } else if (kind === 'video') {
-      node = el('video', { class: 'msg-media msg-video', controls: true, preload: 'none', src: url, 'aria-label': `Video ${from}` });
+      node = el('video', { class: 'msg-media msg-video', controls: true, preload: 'none', src: url, 'aria-label': tr('tools.video', { from }) });
     } else {
-      node = el('a', { class: 'msg-media msg-document', href: url, download: message.text || 'document' },
-        `Download ${message.text || 'document'}`);
+      node = el('a', { class: 'msg-media msg-document', href: url, download: message.text || tr('tools.document') },
+        tr('tools.download', { name: message.text || tr('tools.document') }));
     }
     // The media goes above its caption; a document's name is in its link already.
     const text = li.querySelector('.msg-text');
@@ -1093,24 +1143,24 @@ audio.msg-media { width: min(300px, 100%); }
     if (!row || $('composer-attach')) return;
     const file = el('input', { id: 'composer-file', type: 'file', class: 'visually-hidden', tabindex: '-1',
       'aria-hidden': 'true', accept: ACCEPT.join(',') });
-    const attach = el('button', { id: 'composer-attach', type: 'button', class: 'secondary', title: 'Attach an image or a document' }, 'Attach');
+    const attach = el('button', { id: 'composer-attach', type: 'button', class: 'secondary', title: tr('tools.attach_title') }, tr('tools.attach'));
     const template = el('button', { id: 'composer-template', type: 'button', class: 'secondary', 'aria-expanded': 'false',
-      'aria-controls': 'template-panel' }, 'Template');
+      'aria-controls': 'template-panel' }, tr('tools.template'));
     row.append(file, attach, template);
     attach.addEventListener('click', () => file.click());
     file.addEventListener('change', () => { if (file.files[0]) upload(file.files[0]); file.value = ''; });
     template.addEventListener('click', () => togglePanel());
 
-    const panel = el('div', { id: 'template-panel', class: 'template-panel', role: 'region', 'aria-label': 'Send a template', hidden: true },
+    const panel = el('div', { id: 'template-panel', class: 'template-panel', role: 'region', 'aria-label': tr('tools.template_panel'), hidden: true },
       el('p', { id: 'template-hint', class: 'hint' }),
-      el('label', { for: 'template-select' }, 'Template'),
+      el('label', { for: 'template-select' }, tr('tools.template')),
       el('select', { id: 'template-select' }),
       el('p', { id: 'template-preview', class: 'template-preview' }),
       el('div', { id: 'template-params', class: 'template-params' }),
       el('p', { id: 'template-error', class: 'error', role: 'alert' }),
       el('div', { class: 'template-actions' },
-        el('button', { id: 'template-send', type: 'button' }, 'Send template'),
-        el('button', { id: 'template-close', type: 'button', class: 'secondary' }, 'Close')));
+        el('button', { id: 'template-send', type: 'button' }, tr('tools.template_send')),
+        el('button', { id: 'template-close', type: 'button', class: 'secondary' }, tr('tools.close'))));
     $('composer').prepend(panel);
     $('template-select').addEventListener('change', showTemplate);
     $('template-send').addEventListener('click', sendTemplate);
@@ -1139,14 +1189,14 @@ audio.msg-media { width: min(300px, 100%); }
         templatesFor = id;
       } catch (e) {
         templates = [];
-        setText('template-error', e.status === 409 || e.status === 404 ? `No templates: ${e.message}` : e.message);
+        setText('template-error', e.status === 409 || e.status === 404 ? tr('tools.no_templates_because', { reason: e.message }) : e.message);
       }
     }
     const select = $('template-select');
     const usable = templates.filter((t) => !t.unavailable);
     select.replaceChildren(...usable.map((t, i) => el('option', { value: String(i) }, `${t.name} (${t.language}) · ${t.category.toLowerCase()}`)));
     select.dataset.count = String(usable.length);
-    if (!usable.length && !$('template-error').textContent) setText('template-error', 'This channel has no approved template to send.');
+    if (!usable.length && !$('template-error').textContent) setText('template-error', tr('tools.no_templates'));
     showTemplate();
   }
 
@@ -1166,7 +1216,7 @@ audio.msg-media { width: min(300px, 100%); }
     $('template-params').replaceChildren(...fields.map(([part, i]) => {
       const id = `template-${part}-${i}`;
       return el('div', { class: 'template-param' },
-        el('label', { for: id }, part === 'header' ? `Header {{${i}}}` : `{{${i}}}`),
+        el('label', { for: id }, part === 'header' ? tr('tools.header_param', { n: i }) : `{{${i}}}`),
         el('input', { id, type: 'text', 'data-part': part, required: true, maxlength: '1024', autocomplete: 'off' }));
     }));
     $('template-send').disabled = !t;
@@ -1179,7 +1229,7 @@ audio.msg-media { width: min(300px, 100%); }
     const inputs = [...$('template-params').querySelectorAll('input')];
     const empty = inputs.find((i) => !i.value.trim());
     if (empty) {
-      setText('template-error', `Fill in ${empty.labels[0].textContent} first: WhatsApp refuses a template with an empty parameter.`);
+      setText('template-error', tr('tools.fill_in', { field: empty.labels[0].textContent }));
       empty.focus();
       return;
     }
@@ -1195,7 +1245,7 @@ audio.msg-media { width: min(300px, 100%); }
       $('composer-error').classList.remove('window-error');
       inbox.tools.reload();
     } catch (e) {
-      if (e.status !== 401) setText('template-error', `Not sent: ${e.message}`);
+      if (e.status !== 401) setText('template-error', tr('composer.not_sent', { reason: e.message }));
     } finally {
       $('template-send').disabled = false;
     }
@@ -1216,16 +1266,16 @@ audio.msg-media { width: min(300px, 100%); }
       const res = await fetch(`/api/v1/conversations/${encodeURIComponent(id)}/attachments?${query}`, {
         method: 'POST', headers, body: file, credentials: 'same-origin', cache: 'no-store' });
       if (!res.ok) {
-        let message = `The server answered ${res.status}.`;
+        let message = tr('tools.server_answered', { status: res.status });
         try { message = (await res.json()).error || message; } catch (e) { /* not JSON */ }
-        if (res.status === 413 && !message.includes('WhatsApp')) message = `The file is too large for this server (${message}).`;
-        setText('composer-error', `Not sent: ${message}`);
+        if (res.status === 413 && !message.includes('WhatsApp')) message = tr('tools.too_large', { reason: message });
+        setText('composer-error', tr('composer.not_sent', { reason: message }));
         return;
       }
       if (query.has('caption')) $('composer-text').value = '';
       inbox.tools.reload();
     } catch (e) {
-      setText('composer-error', 'Not sent: the server cannot be reached.');
+      setText('composer-error', tr('tools.unreachable'));
     } finally {
       $('composer-attach').disabled = false;
     }
@@ -1239,8 +1289,8 @@ audio.msg-media { width: min(300px, 100%); }
     button.classList.toggle('template-needed', closed);
     $('composer-attach').hidden = closed;
     setText('template-hint', closed
-      ? 'The customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now.'
-      : 'Approved templates can be sent at any time.');
+      ? tr('tools.window_closed')
+      : tr('tools.templates_any_time'));
     if (templatesFor !== answer.conversation.id) { templatesFor = null; if (!$('template-panel').hidden) loadTemplates(); }
   }
 
@@ -2257,7 +2307,7 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
   // For tests and for the curious: the rendering functions (pure, text only). `hooks` and
   // `tools` are for inbox-tools.js (templates and media), loaded after this file.
   const tools = Object.freeze({
-    api, el, setText,
+    api, el, setText, t,
     csrf: () => state.csrf,
     openId: () => state.openId,
     reload: () => { if (state.openId) { loadThread(state.openId); loadList(); } },
