@@ -27,7 +27,9 @@ import SwitchboardTestSupport
         var kinds: [String] = []
         for _ in 0..<200 {
             kinds = try h.events().map { String($0.split(separator: " ")[1]) }
-            if kinds.contains("read") { break }
+            // Both receipts: the gateway posts them one after the other, and their
+            // commits may land in either order.
+            if kinds.contains("read") && kinds.contains("delivered") { break }
             usleep(50_000)
         }
         for k in ["received", "routed", "queued", "sent", "delivered", "read"] {
