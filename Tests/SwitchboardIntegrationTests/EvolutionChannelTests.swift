@@ -71,7 +71,7 @@ import SwitchboardTestSupport
         try h.waitForState("connecting")
         // The gateway restarts: it reconnects the session and says so; the held replies go.
         try h.gateway.setDown(false)
-        #expect(h.gateway.wait(timeout: .seconds(20)) { $0.acceptedSends.count == 4 })
+        #expect(h.gateway.wait(timeout: .seconds(60)) { $0.acceptedSends.count == 4 })
         try h.waitForState("connected", skipping: 1)
         // In order: the replies' keys, as the gateway answered them, in the order the host
         // stored the replies.

@@ -40,7 +40,7 @@ final class EvolutionHarness: @unchecked Sendable {
 
     /// Waits for the channel to reach `state` (its "channel state changed" log line).
     @discardableResult
-    func waitForState(_ state: String, skipping: Int = 0, timeout: Double = 15) throws -> [String: Any] {
+    func waitForState(_ state: String, skipping: Int = 0, timeout: Double = 45) throws -> [String: Any] {
         try host.waitForLog(timeout: timeout, skipping: skipping) {
             $0["message"] as? String == "channel state changed" && $0["to"] as? String == state && $0["channel"] as? String == "wa-web"
         }
