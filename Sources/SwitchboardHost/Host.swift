@@ -239,9 +239,16 @@ final class Host: @unchecked Sendable {
 
     func setReady(_ value: Bool) { readiness.ready.store(value, ordering: .relaxed) }
 
-    /// For the systemd watchdog: the host is ready and its store answers a read.
-    func isHealthy() -> Bool {
-        readiness.ready.load(ordering: .relaxed) && (try? store.workspaces()) != nil
+    /// For the systemd watchdog: nil while the host is ready and its store answers a read;
+    /// otherwise why not (logged by the watchdog, which then stops petting).
+    func healthProblem() -> String? {
+        guard readiness.ready.load(ordering: .relaxed) else { return "not ready" }
+        do {
+            _ = try store.workspaces()
+            return nil
+        } catch {
+            return "the store does not answer: \(error)"
+        }
     }
 
     private func registerHostMetrics() {

@@ -164,13 +164,20 @@ struct SQLiteContactProfileRepository: ContactProfileRepository {
         try requireContact(db, contact)
         return try db.queryOne(
             "SELECT name, attributes_json, updated_at FROM contact_profiles WHERE workspace_id = ? AND contact_id = ?",
-            [scope.workspaceID, contact]) { r in
-                ContactProfile(contactID: contact, name: r.optionalString(0), attributes: Self.decode(r.string(1)), updatedAt: r.date(2))
+            [scope.workspaceID, contact]) { (r: SQLiteRow) throws(StoreError) -> ContactProfile in
+                ContactProfile(contactID: contact, name: r.optionalString(0), attributes: try Self.decode(r.string(1), path: scope.path),
+                               updatedAt: r.date(2))
             } ?? ContactProfile(contactID: contact, name: nil, attributes: [:], updatedAt: nil)
     }
 
-    static func decode(_ json: String) -> [String: String] {
-        (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+    /// The stored attributes; a row that does not hold a JSON object of strings is
+    /// `unreadable` (shown as an error, never as an empty profile an edit would overwrite).
+    static func decode(_ json: String, path: String) throws(StoreError) -> [String: String] {
+        do {
+            return try JSONDecoder().decode([String: String].self, from: Data(json.utf8))
+        } catch {
+            throw StoreError(.unreadable, "a contact profile's attributes are not a JSON object of strings: \(json.prefix(80))", path: path)
+        }
     }
 
     static func encode(_ attributes: [String: String]) -> String {

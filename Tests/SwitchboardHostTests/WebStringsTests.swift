@@ -45,7 +45,7 @@ import SwitchboardHTTP
 
     @Test func theCataloguesAreServedAndTheChatLanguageIsTheWorkspaces() throws {
         var router = HTTPRouter()
-        WebPages().addRoutes(to: &router, workspaces: ["demo", "tienda"], chatLanguages: ["tienda": "es"])
+        WebPages().addRoutes(to: &router, hasChat: { ["demo", "tienda"].contains($0) }, chatLanguage: { $0 == "tienda" ? "es" : nil })
         let es = router.respond(to: HTTPRequest(method: "GET", target: "/i18n/es.json"))
         #expect(es.status == 200)
         #expect(es.headers["Content-Type"] == "application/json; charset=utf-8")

@@ -77,6 +77,19 @@ import SwitchboardCore
         #expect(input.entries.map(\.kind) == [.received, .sent])
     }
 
+    /// A profile row whose attributes are not a JSON object of strings is an error, never
+    /// an empty profile (an edit would then overwrite what was there).
+    @Test func anUnreadableProfileIsAnErrorNotAnEmptyProfile() throws {
+        let a = store.workspace("a")
+        let c = try makeConversation(a)
+        _ = try a.contactProfiles.update(c.contactID, name: "Ada", attributes: ["city": "Lagos"])
+        try store.pool.write { db in
+            _ = try db.run("UPDATE contact_profiles SET attributes_json = '[1,2]' WHERE contact_id = ?", [c.contactID])
+        }
+        #expect(throws: StoreError.self) { try a.contactProfiles.profile(c.contactID) }
+        do { _ = try a.contactProfiles.profile(c.contactID) } catch let e as StoreError { #expect(e.code == .unreadable) }
+    }
+
     @Test func cannedRepliesLabelsAndProfilesAreTheWorkspaces() throws {
         let a = store.workspace("a"), b = store.workspace("b")
         let c = try makeConversation(a)

@@ -1,4 +1,4 @@
-// Templates and media in the inbox, on top of inbox.js (its `hooks` and `tools`):
+// Templates and media in the inbox, on top of inbox.js (SwitchboardInboxApp and its `hooks`):
 // - media of a message: images inline (a thumbnail linking to the file), audio and video
 //   with a player, documents as a download link, all from GET /api/v1/messages/{id}/media
 //   (same origin, served with a sandbox CSP and nosniff);
@@ -11,11 +11,14 @@
 (() => {
   'use strict';
 
-  const inbox = window.SwitchboardInbox;
-  if (!inbox || !inbox.hooks || !inbox.tools) return;
-  const { api, el, setText } = inbox.tools;
-  // The page's strings (web/i18n/*.json); English when the catalogue is not loaded.
-  const tr = inbox.tools.t || ((key, values) => key);
+  const inbox = window.SwitchboardInboxApp;
+  if (!inbox || !inbox.hooks) return;
+  const { api, el, setText } = inbox;
+  // The page's strings (web/i18n/*.json).
+  const tr = inbox.t;
+  const openId = () => inbox.state.openId;
+  // The open thread and the list again (after a send).
+  const reload = () => { if (inbox.state.openId) { inbox.reloadThread(); inbox.loadList(); } };
   const $ = (id) => document.getElementById(id);
   const WINDOW_MS = 24 * 3600 * 1000;
   const ACCEPT = ['image/jpeg', 'image/png', 'application/pdf', 'text/plain', 'application/msword',
@@ -105,7 +108,7 @@
   }
 
   async function loadTemplates() {
-    const id = inbox.tools.openId();
+    const id = openId();
     if (!id) return;
     setText('template-error', '');
     if (templatesFor !== id) {
@@ -149,7 +152,7 @@
 
   async function sendTemplate() {
     const t = selected();
-    const id = inbox.tools.openId();
+    const id = openId();
     if (!t || !id) return;
     const inputs = [...$('template-params').querySelectorAll('input')];
     const empty = inputs.find((i) => !i.value.trim());
@@ -168,7 +171,7 @@
       togglePanel(false);
       setText('composer-error', '');
       $('composer-error').classList.remove('window-error');
-      inbox.tools.reload();
+      reload();
     } catch (e) {
       if (e.status !== 401) setText('template-error', tr('composer.not_sent', { reason: e.message }));
     } finally {
@@ -177,14 +180,14 @@
   }
 
   async function upload(file) {
-    const id = inbox.tools.openId();
+    const id = openId();
     if (!id) return;
     setText('composer-error', '');
     const caption = $('composer-text').value.trim();
     const query = new URLSearchParams({ filename: file.name });
     if (caption && !$('note-toggle').checked) query.set('caption', caption);
     const headers = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' };
-    const csrf = inbox.tools.csrf();
+    const csrf = inbox.state.csrf;
     if (csrf) headers['X-CSRF-Token'] = csrf;
     $('composer-attach').disabled = true;
     try {
@@ -198,7 +201,7 @@
         return;
       }
       if (query.has('caption')) $('composer-text').value = '';
-      inbox.tools.reload();
+      reload();
     } catch (e) {
       setText('composer-error', tr('tools.unreachable'));
     } finally {

@@ -739,23 +739,17 @@
     });
   }
 
-  // For tools.js (web/inbox/tools.js: canned replies, labels, the contact panel, search,
-  // assignment, notifications): what it shares with this page.
+  // What this page shares with the scripts loaded after it: tools.js (canned replies,
+  // labels, the contact panel, search, assignment, notifications) and inbox-tools.js
+  // (templates and media, through `hooks`).
   window.SwitchboardInboxApp = Object.freeze({
-    api, state, el, t, $, setText, contactLabel, userName, renderLabels, timeElement, loadList,
+    api, state, el, t, $, setText, contactLabel, userName, renderLabels, timeElement, loadList, hooks,
     reloadThread: () => { if (state.openId) loadThread(state.openId, { keepFocus: true }); },
     action: conversationAction,
   });
 
-  // For tests and for the curious: the rendering functions (pure, text only). `hooks` and
-  // `tools` are for inbox-tools.js (templates and media), loaded after this file.
-  const tools = Object.freeze({
-    api, el, setText, t,
-    csrf: () => state.csrf,
-    openId: () => state.openId,
-    reload: () => { if (state.openId) { loadThread(state.openId); loadList(); } },
-  });
-  window.SwitchboardInbox = Object.freeze({ renderMessage, renderStatus, renderConversationItem, hooks, tools });
+  // For tests and for the curious: the rendering functions (pure, text only).
+  window.SwitchboardInbox = Object.freeze({ renderMessage, renderStatus, renderConversationItem });
 
   // The strings first (web/i18n/i18n.js), then the page.
   const start = () => {

@@ -61,7 +61,7 @@ enum ServeCommand {
         // systemd (Type=notify): READY, RELOADING, STOPPING and the watchdog; nothing elsewhere.
         let systemd = SystemdNotifier(logger: logger)
         systemd.ready(status: "serving \(config.workspaces.count) workspaces")
-        systemd.startWatchdog(healthy: { host.isHealthy() })
+        systemd.startWatchdog(problem: { host.healthProblem() })
         logger.info("switchboard started", ["version": SwitchboardCLI.version, "workspaces": String(config.workspaces.count),
                                              "channels": String(config.host.channels.count)])
         let pidFile = ReloadCommand.pidFile(config.host)

@@ -33,22 +33,9 @@ enum DataCare {
         }
         journal.flush()
         if let report, let media {
-            removeFiles(report.mediaFiles, workspace: workspace, store: store, media: media, logger: logger)
+            media.removeUnreferenced(report.mediaFiles, workspace: workspace, media: store.workspace(workspace).media, logger: logger)
         }
         return report
-    }
-
-    /// Deletes the files of `hashes` that no live record of the workspace names any more;
-    /// a file that cannot be deleted is logged (its record already says deleted).
-    static func removeFiles(_ hashes: [String], workspace: WorkspaceID, store: any Store, media: MediaStore, logger: Logger) {
-        let records = store.workspace(workspace).media
-        for hash in hashes {
-            do {
-                try media.removeIfUnreferenced(workspace: workspace, sha256: hash, media: records)
-            } catch {
-                logger.error("media file not deleted", [LogKey.workspace: workspace.rawValue, "sha256": hash, LogKey.error: "\(error)"])
-            }
-        }
     }
 
     /// The contact a person names: a contact id (`ct_...`) or a phone number in E.164.
@@ -76,7 +63,8 @@ enum DataCare {
             try c.encode(export.conversations.map { InboxJSON.Conversation($0, unread: 0) }, forKey: .conversations)
             try c.encode(export.messages.map(MessageExport.init), forKey: .messages)
             try c.encode(export.events.map(InboxJSON.Event.init), forKey: .events)
-            let attributes = (try? JSONDecoder().decode(AnyJSON.self, from: Data(export.attributesJSON.utf8))) ?? .object([:])
+            let attributes = (try? JSONDecoder().decode(AnyJSON.self, from: Data(export.attributesJSON.utf8)))
+                ?? .string(export.attributesJSON)
             try c.encode(Profile(name: export.agentName, attributes: attributes), forKey: .profile)
             try c.encode(export.notes.map { NoteJSON(author: $0.author, text: $0.text, createdAt: RFC3339.string($0.createdAt)) },
                          forKey: .notes)
@@ -127,7 +115,10 @@ enum DataCare {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(message.channelID.rawValue, forKey: .channel)
             try c.encode(message.providerMessageID, forKey: .providerMessageID)
-            let payload = message.payloadJSON.flatMap { try? JSONDecoder().decode(AnyJSON.self, from: Data($0.utf8)) }
+            // The customer's data whole: a payload that is not JSON goes out as its text.
+            let payload = message.payloadJSON.map { text in
+                (try? JSONDecoder().decode(AnyJSON.self, from: Data(text.utf8))) ?? .string(text)
+            }
             try c.encode(payload, forKey: .payload)
         }
     }
@@ -221,12 +212,12 @@ final class RetentionSweeper: Service, @unchecked Sendable {
                     if done { break }
                 }
                 // The media of those messages too (the media store's records and files).
-                let files = try store.workspace(workspace).media.expire(before: cutoff)
-                if let media { DataCare.removeFiles(files, workspace: workspace, store: store, media: media, logger: logger) }
-                if total > 0 || !files.isEmpty {
+                let files = try media.map { try $0.expire(workspace: workspace, before: cutoff, store: store, logger: logger) }
+                    ?? store.workspace(workspace).media.expire(before: cutoff).count
+                if total > 0 || files > 0 {
                     let journal = Journal(logger: logger)
                     try store.workspace(workspace).transaction { ws in
-                        try journal.record(ws, .contentExpired, ["messages": String(total), "media_files": String(files.count),
+                        try journal.record(ws, .contentExpired, ["messages": String(total), "media_files": String(files),
                                                                  "retention_days": String(days), "before": RFC3339.string(cutoff)])
                     }
                     journal.flush()

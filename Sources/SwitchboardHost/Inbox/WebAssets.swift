@@ -1073,7 +1073,7 @@ audio.msg-media { width: min(300px, 100%); }
 
 """##),
         ("inbox/inbox-tools.js", ##"""
-// Templates and media in the inbox, on top of inbox.js (its `hooks` and `tools`):
+// Templates and media in the inbox, on top of inbox.js (SwitchboardInboxApp and its `hooks`):
 // - media of a message: images inline (a thumbnail linking to the file), audio and video
 //   with a player, documents as a download link, all from GET /api/v1/messages/{id}/media
 //   (same origin, served with a sandbox CSP and nosniff);
@@ -1086,11 +1086,14 @@ audio.msg-media { width: min(300px, 100%); }
 (() => {
   'use strict';
 
-  const inbox = window.SwitchboardInbox;
-  if (!inbox || !inbox.hooks || !inbox.tools) return;
-  const { api, el, setText } = inbox.tools;
-  // The page's strings (web/i18n/*.json); English when the catalogue is not loaded.
-  const tr = inbox.tools.t || ((key, values) => key);
+  const inbox = window.SwitchboardInboxApp;
+  if (!inbox || !inbox.hooks) return;
+  const { api, el, setText } = inbox;
+  // The page's strings (web/i18n/*.json).
+  const tr = inbox.t;
+  const openId = () => inbox.state.openId;
+  // The open thread and the list again (after a send).
+  const reload = () => { if (inbox.state.openId) { inbox.reloadThread(); inbox.loadList(); } };
   const $ = (id) => document.getElementById(id);
   const WINDOW_MS = 24 * 3600 * 1000;
   const ACCEPT = ['image/jpeg', 'image/png', 'application/pdf', 'text/plain', 'application/msword',
@@ -1180,7 +1183,7 @@ audio.msg-media { width: min(300px, 100%); }
   }
 
   async function loadTemplates() {
-    const id = inbox.tools.openId();
+    const id = openId();
     if (!id) return;
     setText('template-error', '');
     if (templatesFor !== id) {
@@ -1224,7 +1227,7 @@ audio.msg-media { width: min(300px, 100%); }
 
   async function sendTemplate() {
     const t = selected();
-    const id = inbox.tools.openId();
+    const id = openId();
     if (!t || !id) return;
     const inputs = [...$('template-params').querySelectorAll('input')];
     const empty = inputs.find((i) => !i.value.trim());
@@ -1243,7 +1246,7 @@ audio.msg-media { width: min(300px, 100%); }
       togglePanel(false);
       setText('composer-error', '');
       $('composer-error').classList.remove('window-error');
-      inbox.tools.reload();
+      reload();
     } catch (e) {
       if (e.status !== 401) setText('template-error', tr('composer.not_sent', { reason: e.message }));
     } finally {
@@ -1252,14 +1255,14 @@ audio.msg-media { width: min(300px, 100%); }
   }
 
   async function upload(file) {
-    const id = inbox.tools.openId();
+    const id = openId();
     if (!id) return;
     setText('composer-error', '');
     const caption = $('composer-text').value.trim();
     const query = new URLSearchParams({ filename: file.name });
     if (caption && !$('note-toggle').checked) query.set('caption', caption);
     const headers = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' };
-    const csrf = inbox.tools.csrf();
+    const csrf = inbox.state.csrf;
     if (csrf) headers['X-CSRF-Token'] = csrf;
     $('composer-attach').disabled = true;
     try {
@@ -1273,7 +1276,7 @@ audio.msg-media { width: min(300px, 100%); }
         return;
       }
       if (query.has('caption')) $('composer-text').value = '';
-      inbox.tools.reload();
+      reload();
     } catch (e) {
       setText('composer-error', tr('tools.unreachable'));
     } finally {
@@ -2296,23 +2299,17 @@ table.report th:first-child, table.report td:first-child { text-align: left; }
     });
   }
 
-  // For tools.js (web/inbox/tools.js: canned replies, labels, the contact panel, search,
-  // assignment, notifications): what it shares with this page.
+  // What this page shares with the scripts loaded after it: tools.js (canned replies,
+  // labels, the contact panel, search, assignment, notifications) and inbox-tools.js
+  // (templates and media, through `hooks`).
   window.SwitchboardInboxApp = Object.freeze({
-    api, state, el, t, $, setText, contactLabel, userName, renderLabels, timeElement, loadList,
+    api, state, el, t, $, setText, contactLabel, userName, renderLabels, timeElement, loadList, hooks,
     reloadThread: () => { if (state.openId) loadThread(state.openId, { keepFocus: true }); },
     action: conversationAction,
   });
 
-  // For tests and for the curious: the rendering functions (pure, text only). `hooks` and
-  // `tools` are for inbox-tools.js (templates and media), loaded after this file.
-  const tools = Object.freeze({
-    api, el, setText, t,
-    csrf: () => state.csrf,
-    openId: () => state.openId,
-    reload: () => { if (state.openId) { loadThread(state.openId); loadList(); } },
-  });
-  window.SwitchboardInbox = Object.freeze({ renderMessage, renderStatus, renderConversationItem, hooks, tools });
+  // For tests and for the curious: the rendering functions (pure, text only).
+  window.SwitchboardInbox = Object.freeze({ renderMessage, renderStatus, renderConversationItem });
 
   // The strings first (web/i18n/i18n.js), then the page.
   const start = () => {

@@ -75,18 +75,9 @@ struct WebPages: Sendable {
         Set(config.host.channels.filter { $0.type == .webchat }.compactMap(\.workspace))
     }
 
-    /// The workspaces whose chat page has a fixed language (`chat_language`).
-    static func chatLanguages(_ config: LoadedConfig) -> [WorkspaceID: String] {
-        var languages: [WorkspaceID: String] = [:]
-        for w in config.workspaces { if let l = w.chatLanguage { languages[w.id] = l } }
-        return languages
-    }
-
-    /// Registers the routes above. `workspaces`: the ids with a chat page;
-    /// `chatLanguages`: the language a workspace's chat page is shown in whatever the
-    /// visitor's browser prefers (the workspace's `chat_language`), by workspace.
-    func addRoutes(to router: inout HTTPRouter, workspaces: Set<WorkspaceID>, chatLanguages: [WorkspaceID: String] = [:]) {
-        addRoutes(to: &router, hasChat: { workspaces.contains($0) }, chatLanguage: { chatLanguages[$0] })
+    /// Registers the routes above. `workspaces`: the ids with a chat page.
+    func addRoutes(to router: inout HTTPRouter, workspaces: Set<WorkspaceID>) {
+        addRoutes(to: &router, hasChat: { workspaces.contains($0) })
     }
 
     /// The same, asking `hasChat` and `chatLanguage` at each request (the host's web chats

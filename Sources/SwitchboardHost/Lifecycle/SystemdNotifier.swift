@@ -99,15 +99,17 @@ public final class SystemdNotifier: @unchecked Sendable {
         notify("STOPPING=1")
     }
 
-    /// Starts petting the watchdog (when systemd asked for it): every interval, `healthy()`
-    /// runs and `WATCHDOG=1` is sent only if it returns true.
-    public func startWatchdog(healthy: @escaping @Sendable () -> Bool) {
+    /// Starts petting the watchdog (when systemd asked for it): every interval, `problem()`
+    /// runs and `WATCHDOG=1` is sent only if it returns nil; a problem is logged.
+    public func startWatchdog(problem: @escaping @Sendable () -> String?) {
         guard isActive, let interval = watchdogInterval else { return }
         let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
         let thread = Thread { [weak self] in
             while let self {
-                if healthy() { self.notify("WATCHDOG=1") } else {
-                    self.logger?.error("health check failed; not petting the systemd watchdog")
+                if let reason = problem() {
+                    self.logger?.error("health check failed; not petting the systemd watchdog", ["reason": reason])
+                } else {
+                    self.notify("WATCHDOG=1")
                 }
                 self.stopCondition.lock()
                 if !self.stopped { _ = self.stopCondition.wait(until: Date(timeIntervalSinceNow: seconds)) }

@@ -257,6 +257,8 @@ final class ChannelSender: Service, @unchecked Sendable {
                 continue
             }
             if items.count < limit {
+                // A failed look-up counts as "entries may be queued": the lanes go on
+                // claiming from the store, so nothing waits on a lost answer.
                 handover.claimed(generation: generation, queuedLeft: (try? store.queue.hasQueuedOutbox(channel: channel)) ?? true)
             }
             if items.isEmpty {
@@ -286,9 +288,15 @@ final class ChannelSender: Service, @unchecked Sendable {
         var next: Date?
         let (look, generation) = shared.withLock { (mayHaveScheduled, scheduledGeneration) }
         if look {
-            next = (try? store.queue.nextOutboxDue(channel: channel)) ?? nil
-            if next == nil {
-                shared.withLock { if scheduledGeneration == generation { mayHaveScheduled = false } }
+            do {
+                next = try store.queue.nextOutboxDue(channel: channel)
+                if next == nil {
+                    shared.withLock { if scheduledGeneration == generation { mayHaveScheduled = false } }
+                }
+            } catch {
+                // Scheduled entries may still exist: keep looking (the timer's claim takes
+                // due ones meanwhile).
+                logger.warn("could not read when the next outbox entry is due", [LogKey.channel: channel.rawValue, LogKey.error: "\(error)"])
             }
         }
         let timer = Date(timeIntervalSinceNow: max(0.001, handover.untilTimerClaim().inSeconds))

@@ -15,12 +15,11 @@ struct MediaRetention: Sendable {
 
     func run(now: Date) {
         for (workspace, days) in days.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            let ws = store.workspace(workspace)
             do {
-                let hashes = try ws.media.expire(before: now.addingTimeInterval(-Double(days) * 86_400))
-                for hash in hashes { try media.removeIfUnreferenced(workspace: workspace, sha256: hash, media: ws.media) }
-                if !hashes.isEmpty {
-                    logger.info("media deleted by retention", [LogKey.workspace: workspace.rawValue, "files": String(hashes.count),
+                let files = try media.expire(workspace: workspace, before: now.addingTimeInterval(-Double(days) * 86_400),
+                                             store: store, logger: logger)
+                if files > 0 {
+                    logger.info("media deleted by retention", [LogKey.workspace: workspace.rawValue, "files": String(files),
                                                                "retention_days": String(days)])
                 }
             } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardAuth
 import SwitchboardCore
+import SwitchboardLog
 import SwitchboardStore
 
 /// The media store: files under `media.dir` (by default `media/` beside the database),
@@ -96,6 +97,28 @@ struct MediaStore: Sendable {
         if unlink(p) != 0 && errno != ENOENT {
             throw Failure(description: "cannot delete \(p): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Deletes each of `hashes` that no live record of the workspace names any more (after
+    /// their records were marked deleted: retention, erasure); a file that cannot be
+    /// deleted is logged and the others are still removed.
+    func removeUnreferenced(_ hashes: [String], workspace: WorkspaceID, media: any MediaRepository, logger: Logger) {
+        for hash in hashes {
+            do {
+                try removeIfUnreferenced(workspace: workspace, sha256: hash, media: media)
+            } catch {
+                logger.error("media file not deleted", [LogKey.workspace: workspace.rawValue, "sha256": hash, LogKey.error: "\(error)"])
+            }
+        }
+    }
+
+    /// Marks the workspace's media older than `cutoff` deleted and removes the files no
+    /// live record names; returns how many files were marked.
+    func expire(workspace: WorkspaceID, before cutoff: Date, store: any Store, logger: Logger) throws -> Int {
+        let records = store.workspace(workspace).media
+        let hashes = try records.expire(before: cutoff)
+        removeUnreferenced(hashes, workspace: workspace, media: records, logger: logger)
+        return hashes.count
     }
 
     static func sha256Hex(_ bytes: [UInt8]) -> String { Secrets.sha256Hex(bytes) }
