@@ -60,6 +60,14 @@ import SwitchboardTestSupport
         try h.start()
         #expect(h.gateway.postMessage(EvolutionHarness.text("first"))?.status == 200)
         #expect(h.gateway.wait { $0.acceptedSends.count == 1 })
+        // The fake counts a send before it answers: wait for the host to have recorded the
+        // answer, or the gateway would go down with its response in flight. That send is
+        // ambiguous (the gateway may have sent it) and the host rightly sends it again.
+        let db = try h.database
+        for _ in 0..<1000 where try db.value("SELECT count(*) FROM messages WHERE direction = 'outbound' AND status = 'sent'") != "1" {
+            usleep(10_000)
+        }
+        #expect(try db.value("SELECT count(*) FROM messages WHERE direction = 'outbound' AND status = 'sent'") == "1")
 
         // The gateway goes away; meanwhile three messages it delivered just before are answered.
         try h.gateway.setDown(true)
@@ -76,7 +84,6 @@ import SwitchboardTestSupport
         try h.waitForState("connected", skipping: 1)
         // In order: the replies' keys, as the gateway answered them, in the order the host
         // stored the replies.
-        let db = try h.database
         // Every outcome recorded (the fake counts a send before the host writes it).
         for _ in 0..<400 where try db.value("SELECT count(*) FROM outbox") != "0" { usleep(10_000) }
         #expect(try db.value("SELECT count(*) FROM outbox") == "0")
