@@ -45,7 +45,11 @@ public enum IDGenerator {
 
     public static func make(_ prefix: String, milliseconds: UInt64) -> String {
         var rng = SystemRandomNumberGenerator()
-        return prefix + "_" + ulid(milliseconds: milliseconds, random: &rng)
+        return make(prefix, milliseconds: milliseconds, random: &rng)
+    }
+
+    public static func make(_ prefix: String, milliseconds: UInt64, random: inout some RandomNumberGenerator) -> String {
+        prefix + "_" + ulid(milliseconds: milliseconds, random: &random)
     }
 }
 

@@ -35,6 +35,18 @@ struct SQLiteScope: Sendable {
     }
 
     func newID(_ prefix: String, _ at: Date) -> String {
-        IDGenerator.make(prefix, milliseconds: UInt64(max(0, at.millisecondsSince1970)))
+        var random = SQLiteRandom()
+        return IDGenerator.make(prefix, milliseconds: UInt64(max(0, at.millisecondsSince1970)), random: &random)
+    }
+}
+
+/// SQLite's own generator (ChaCha20, seeded from the kernel once) for the random part of
+/// row ids: the system generator costs a `getrandom` call per draw, about eight per
+/// message on the writer thread (bench/README, issue 10 item 6).
+struct SQLiteRandom: RandomNumberGenerator {
+    mutating func next() -> UInt64 {
+        var value: UInt64 = 0
+        withUnsafeMutableBytes(of: &value) { sqlite3_randomness(Int32($0.count), $0.baseAddress) }
+        return value
     }
 }

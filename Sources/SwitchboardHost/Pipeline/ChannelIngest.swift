@@ -63,6 +63,10 @@ final class ChannelIngest: @unchecked Sendable {
                 then done: @escaping @Sendable (Result<[Outcome], any Error>) -> Void) {
         for w in batch.warnings { logger.warn("inbound batch parsed with a warning", ["source": source, "warning": w]) }
         let c = Commit(journal: Journal(logger: logger))
+        // Senders' numbers are normalised before the transaction: parsing a number is
+        // the costliest step of a message's ingress and need not hold the store's writer.
+        let addresses = batch.messages.map(address(of:))
+        let echoAddresses = batch.echoes.map(address(of:))
         store.transactionAsync({ [self] in
             for unknown in batch.unknown {
                 for id in unknown.messageIDs {
@@ -76,11 +80,11 @@ final class ChannelIngest: @unchecked Sendable {
                     LogKey.app: source, "phone_number_id": unknown.providerAddress,
                     "messages": String(unknown.messageIDs.count), "statuses": String(unknown.statusCount)])
             }
-            for message in batch.messages {
-                c.outcomes.append(try commitMessage(message, receivedAt: receivedAt, c))
+            for (message, address) in zip(batch.messages, addresses) {
+                c.outcomes.append(try commitMessage(message, address: address, receivedAt: receivedAt, c))
             }
-            for echo in batch.echoes {
-                try commitEcho(echo, c)
+            for (echo, address) in zip(batch.echoes, echoAddresses) {
+                try commitEcho(echo, address: address, c)
             }
             for receipt in batch.statuses {
                 try applyStatus(receipt, journal: c.journal, counts: &c.counts)
@@ -110,9 +114,8 @@ final class ChannelIngest: @unchecked Sendable {
         return .whatsAppUser(message.senderAddress)
     }
 
-    private func commitMessage(_ message: InboundMessage, receivedAt: Date, _ c: Commit) throws -> Outcome {
+    private func commitMessage(_ message: InboundMessage, address: ContactAddress, receivedAt: Date, _ c: Commit) throws -> Outcome {
         let channel = message.channel
-        let address = address(of: message)
         let now = live.snapshot
         switch now.routing.route(channel: channel, senderE164: address.e164) {
         case .unrouted(let reason):
@@ -182,9 +185,8 @@ final class ChannelIngest: @unchecked Sendable {
     /// A message the business sent from its linked phone: stored on the customer's
     /// conversation as an agent's message already sent (with the provider's id, so a
     /// redelivery, or the echo of our own send, is recognised), and journalled.
-    private func commitEcho(_ message: InboundMessage, _ c: Commit) throws {
+    private func commitEcho(_ message: InboundMessage, address: ContactAddress, _ c: Commit) throws {
         let channel = message.channel
-        let address = address(of: message)
         guard case .workspace(let workspaceID, _) = live.snapshot.routing.route(channel: channel, senderE164: address.e164) else {
             logger.info("message typed on the linked phone to a sender no workspace takes; not recorded",
                         [LogKey.channel: channel.rawValue, "provider_message_id": message.providerMessageID])
