@@ -78,3 +78,30 @@ import SwitchboardTestSupport
         #expect(h.gateway.connectCalls == 0)
     }
 }
+
+extension EvolutionMediaTests {
+    /// A customer's photo on WhatsApp Web is kept on arrival like the Cloud API's (it was
+    /// fetched only when an agent asked): the gateway's copy can go, the inbox still has it.
+    @Test func aCustomersPhotoIsKeptOnArrival() throws {
+        let h = try EvolutionHarness()
+        let inbox = try InboxSession(h.host)
+        try h.start()
+        h.gateway.addMedia(keyID: "3EB0KEPTPHOTO000001", bytes: InboxSession.jpeg, mimeType: "image/jpeg", fileName: "bolo.jpg")
+        var photo = EvolutionHarness.text("", id: "3EB0KEPTPHOTO000001")
+        photo.mediaField = "imageMessage"
+        photo.mimeType = "image/jpeg"
+        photo.caption = "o bolo"
+        #expect(h.gateway.postMessage(photo)?.status == 200)
+        let db = try h.database
+        #expect(h.gateway.wait(timeout: .seconds(30)) { _ in (try? db.value("SELECT count(*) FROM media_files")) == "1" })
+        let fetches = h.gateway.requests.filter { $0.path == "/chat/getBase64FromMediaMessage/demo" }
+        #expect(fetches.count == 1)
+        let (_, image) = try inbox.waitForMessage { $0["kind"] as? String == "image" }
+        #expect(image["text"] as? String == "o bolo")
+        let r = try inbox.get("/api/v1/messages/\(try #require(image["id"] as? String))/media")
+        #expect(r.status == 200)
+        #expect(r.body == InboxSession.jpeg)
+        // Served from the store: the gateway was not asked again.
+        #expect(h.gateway.requests.filter { $0.path == "/chat/getBase64FromMediaMessage/demo" }.count == 1)
+    }
+}
