@@ -135,3 +135,34 @@ import SwitchboardTestSupport
         #expect(gif.text.contains("Telegram does not take 'image/gif'"), "\(gif.text)")
     }
 }
+
+extension TelegramMediaTests {
+    /// A responder plugin reads a Telegram customer's photo (`host->media`): the host asks
+    /// `getFile` and downloads the file with the bot's token, as it does for the Cloud API.
+    @Test func aPluginReadsTheCustomersPhotoThroughGetFile() throws {
+        let telegram = try FakeTelegramBotAPI()
+        let host = try TestHost(hostYAML: TestHost.minimalHostYAML(extra: """
+            media:
+              keep_inbound: false
+            channels:
+              - id: tg-demo
+                type: telegram
+                bot_token: "\(telegram.token)"
+                api_url: \(telegram.apiURL)
+                workspace: demo
+                secret_token: \(TelegramChannelTests.secret)
+            """), workspaces: ["demo": PluginMediaPipelineTests.workspace])
+        telegram.addFile(id: "AgACpluginPhoto", path: "photos/file_9.jpg", bytes: InboxSession.jpeg)
+        try host.start()
+        let update = FakeTelegramBotAPI.fileUpdate(id: 9300, chatID: 7373, field: "photo",
+                                                   value: FakeTelegramBotAPI.photoSizes(fileID: "AgACpluginPhoto", size: InboxSession.jpeg.count),
+                                                   caption: "our cake")
+        let r = try host.client.post("/webhooks/telegram/tg-demo", body: Array(update.utf8), headers: [
+            "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TelegramChannelTests.secret])
+        #expect(r.status == 200)
+        #expect(telegram.wait(timeout: .seconds(20)) { $0.acceptedSends.count >= 1 })
+        #expect(telegram.acceptedSends.first?.text == "Thanks for the picture (\(InboxSession.jpeg.count) bytes, image/jpeg).")
+        // Not kept on arrival: the plugin's own download is the only one.
+        #expect(telegram.calls.filter { $0.method == "file" }.count == 1)
+    }
+}
