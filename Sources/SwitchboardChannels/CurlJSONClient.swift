@@ -28,6 +28,7 @@ public final class CurlJSONClient: @unchecked Sendable {
     private let lock = NSLock()
     private let handle: UnsafeMutableRawPointer?
     private let headers: UnsafeMutablePointer<curl_slist>?
+    private let extraHeaders: [String]
     private let connectTimeout: Duration
 
     private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
@@ -40,6 +41,7 @@ public final class CurlJSONClient: @unchecked Sendable {
         list = curl_slist_append(list, "Expect:")
         for h in headers { list = curl_slist_append(list, h) }
         self.headers = list
+        self.extraHeaders = headers
         self.connectTimeout = connectTimeout
         handle = curl_easy_init()
         if let h = handle {
@@ -58,15 +60,25 @@ public final class CurlJSONClient: @unchecked Sendable {
         curl_slist_free_all(headers)
     }
 
-    /// POSTs `body` (JSON) to `url`, or GETs it when `body` is nil.
-    public func call(_ url: String, body: [UInt8]?, timeout: Duration, maxBytes: Int = 1 << 20) throws(Failure) -> Response {
+    /// POSTs `body` (JSON, or `contentType` when given: a multipart upload) to `url`, or
+    /// GETs it when `body` is nil.
+    public func call(_ url: String, body: [UInt8]?, contentType: String? = nil, timeout: Duration,
+                     maxBytes: Int = 1 << 20) throws(Failure) -> Response {
         lock.lock()
         defer { lock.unlock() }
         guard let h = handle else { throw Failure(curlCode: -1, description: "libcurl could not create a handle", tooLarge: false) }
+        var own: UnsafeMutablePointer<curl_slist>?
+        if let contentType {
+            own = curl_slist_append(nil, "Content-Type: \(contentType)")
+            own = curl_slist_append(own, "Accept: application/json")
+            own = curl_slist_append(own, "Expect:")
+            for x in extraHeaders { own = curl_slist_append(own, x) }
+        }
+        defer { if own != nil { curl_slist_free_all(own) } }
         let sink = ResponseSink(limit: maxBytes, handle: h)
         let code: CURLcode = withExtendedLifetime(sink) {
             _ = CCurl_setopt_string(h, CURLOPT_URL, url)
-            _ = CCurl_setopt_slist(h, CURLOPT_HTTPHEADER, headers)
+            _ = CCurl_setopt_slist(h, CURLOPT_HTTPHEADER, own ?? headers)
             _ = CCurl_setopt_long(h, CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout))
             _ = CCurl_setopt_pointer(h, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
             if let body {
@@ -79,6 +91,7 @@ public final class CurlJSONClient: @unchecked Sendable {
             return curl_easy_perform(h)
         }
         _ = CCurl_setopt_pointer(h, CURLOPT_WRITEDATA, nil)
+        _ = CCurl_setopt_slist(h, CURLOPT_HTTPHEADER, headers)
         guard code == CURLE_OK else {
             throw Failure(curlCode: Int(code.rawValue),
                           description: sink.overflow ? "answer larger than \(maxBytes) bytes"

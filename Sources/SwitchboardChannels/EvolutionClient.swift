@@ -97,14 +97,17 @@ public final class EvolutionClient: @unchecked Sendable {
 
     /// `POST /message/sendMedia/{instance}`: `media` is a URL or base64; `mediaType` is
     /// `image`, `video`, `audio` or `document`.
+    /// A base64 document needs `fileName` (Evolution answers 400 "For base64 the file name
+    /// must be informed." without one). The gateway answers once WhatsApp has the file, so
+    /// `timeout` (default: the client's) is usually longer than a text's.
     public func sendMedia(number: String, mediaType: String, media: String, mimeType: String?, caption: String?,
-                          fileName: String?, quotedID: String? = nil) throws(EvolutionError) -> Sent {
+                          fileName: String?, quotedID: String? = nil, timeout: Duration? = nil) throws(EvolutionError) -> Sent {
         var body: [String: Any] = ["number": number, "mediatype": mediaType, "media": media]
         if let mimeType { body["mimetype"] = mimeType }
         if let caption { body["caption"] = caption }
         if let fileName { body["fileName"] = fileName }
         if let quotedID { body["quoted"] = ["key": ["id": quotedID]] }
-        return try sent(call("POST", "/message/sendMedia/\(instancePath)", body))
+        return try sent(call("POST", "/message/sendMedia/\(instancePath)", body, timeout: timeout))
     }
 
     /// `POST /chat/getBase64FromMediaMessage/{instance}`: the media of a received message.
@@ -169,7 +172,8 @@ public final class EvolutionClient: @unchecked Sendable {
         return Sent(keyID: id)
     }
 
-    private func call(_ method: String, _ path: String, _ body: [String: Any]?, maxBytes: Int = 1 << 20) throws(EvolutionError) -> JSONValue {
+    private func call(_ method: String, _ path: String, _ body: [String: Any]?, maxBytes: Int = 1 << 20,
+                      timeout: Duration? = nil) throws(EvolutionError) -> JSONValue {
         var bytes: [UInt8]?
         if let body {
             guard let d = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]) else {
@@ -177,7 +181,8 @@ public final class EvolutionClient: @unchecked Sendable {
             }
             bytes = [UInt8](d)
         }
-        let (status, answer, retryAfter) = try perform(method, configuration.baseURL + path, bytes, maxBytes: maxBytes)
+        let (status, answer, retryAfter) = try perform(method, configuration.baseURL + path, bytes, maxBytes: maxBytes,
+                                                       timeout: timeout ?? configuration.requestTimeout)
         guard (200..<300).contains(status) else {
             throw EvolutionError.classify(httpStatus: status, body: answer, retryAfter: retryAfter)
         }
@@ -189,7 +194,8 @@ public final class EvolutionClient: @unchecked Sendable {
         return json
     }
 
-    private func perform(_ method: String, _ url: String, _ body: [UInt8]?, maxBytes: Int) throws(EvolutionError) -> (Int, [UInt8], Duration?) {
+    private func perform(_ method: String, _ url: String, _ body: [UInt8]?, maxBytes: Int,
+                         timeout: Duration) throws(EvolutionError) -> (Int, [UInt8], Duration?) {
         lock.lock()
         defer { lock.unlock() }
         guard let h = handle else { throw EvolutionError(kind: .retryable, httpStatus: 0, title: "libcurl could not create a handle") }
@@ -198,7 +204,7 @@ public final class EvolutionClient: @unchecked Sendable {
         let code: CURLcode = withExtendedLifetime(sink) {
             _ = CCurl_setopt_string(h, CURLOPT_URL, url)
             _ = CCurl_setopt_slist(h, CURLOPT_HTTPHEADER, headers)
-            _ = CCurl_setopt_long(h, CURLOPT_TIMEOUT_MS, GraphAPIClient.milliseconds(configuration.requestTimeout))
+            _ = CCurl_setopt_long(h, CURLOPT_TIMEOUT_MS, GraphAPIClient.milliseconds(timeout))
             _ = CCurl_setopt_pointer(h, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
             if let body {
                 _ = CCurl_setopt_long(h, CURLOPT_POST, 1)

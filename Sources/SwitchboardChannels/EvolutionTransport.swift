@@ -13,7 +13,8 @@ import SwitchboardLog
 ///   session silent for `zombieAfter`. Each change of session state is reported to the
 ///   host (`ChannelState`'s session states): while the session is not open the drainer
 ///   holds the outbox, and drains it in order once it is.
-/// - **Sends** (`sendText`) are paced by a `SendPacer`: at most `rate_limit_per_minute`,
+/// - **Sends** (`sendText`; agents' attachments through `sendMedia`, the file as base64,
+///   within `OutboundMediaRules.whatsAppWeb`) are paced by a `SendPacer`: at most `rate_limit_per_minute`,
 ///   a random gap between two, and no burst after a reconnect (the drainer uses one lane).
 public final class EvolutionTransport: ChannelTransport, @unchecked Sendable {
     public struct Configuration: Sendable {
@@ -67,7 +68,8 @@ public final class EvolutionTransport: ChannelTransport, @unchecked Sendable {
         self.logger = logger
         // A personal number: one lane, paced by the pacer; the drainer's bucket agrees.
         traits = ChannelTraits(messagesPerSecond: Double(max(1, configuration.ratePerMinute)) / 60,
-                               perRecipientSpacing: nil, serviceWindow: nil, marksRead: false, lanes: 1)
+                               perRecipientSpacing: nil, serviceWindow: nil, marksRead: false, lanes: 1,
+                               media: .whatsAppWeb)
         control = EvolutionClient(configuration: configuration.client, logger: logger)
         supervisor = SessionSupervisor(policy: configuration.supervision, now: .now)
         pacer = SendPacer(perMinute: configuration.ratePerMinute)
@@ -298,18 +300,41 @@ public final class EvolutionTransport: ChannelTransport, @unchecked Sendable {
                 if !buttons.isEmpty {
                     body += "\n\n" + buttons.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: "\n")
                 }
-                guard transport.pace() else {
-                    throw SendFailure(kind: .retryable, title: "channel stopping")
+                return try paced { () throws(EvolutionError) in try client.sendText(number: number, text: body) }
+            case .media(let to, let file):
+                guard let number = EvolutionTransport.number(for: to) else {
+                    throw SendFailure(kind: .permanent, title: "WhatsApp Web cannot reach \(to)")
                 }
-                do {
-                    let sent = try client.sendText(number: number, text: body)
-                    transport.sent()
-                    return SendReceipt(providerMessageID: sent.keyID)
-                } catch {
-                    transport.sendFailed(error)
-                    throw SendFailure(kind: error.kind, code: error.httpStatus > 0 ? String(error.httpStatus) : nil,
-                                      title: error.title, retryAfter: error.retryAfter, description: error.description)
+                let rules = OutboundMediaRules.whatsAppWeb
+                guard let rule = rules.rule(for: file.mimeType) else {
+                    throw SendFailure(kind: .permanent, title: "WhatsApp Web does not take \(file.mimeType) as an attachment")
                 }
+                let bytes = try file.read(maxBytes: rule.maxBytes, channel: rules.channelName)
+                // Evolution wants a file name with a base64 document ("For base64 the file
+                // name must be informed."): the one the agent gave, else a neutral one.
+                let fileName = file.filename ?? (rule.kind == "document" ? "document" : nil)
+                return try paced { () throws(EvolutionError) in
+                    try client.sendMedia(number: number, mediaType: rule.kind, media: Data(bytes).base64EncodedString(),
+                                         mimeType: file.mimeType, caption: file.caption, fileName: fileName,
+                                         timeout: .seconds(120))
+                }
+            }
+        }
+
+        /// Waits for the pacer, makes the call, and tells supervision what it showed; a
+        /// gateway error comes back classified (`EvolutionError`) as a `SendFailure`.
+        private func paced(_ call: () throws(EvolutionError) -> EvolutionClient.Sent) throws(SendFailure) -> SendReceipt {
+            guard transport.pace() else {
+                throw SendFailure(kind: .retryable, title: "channel stopping")
+            }
+            do {
+                let sent = try call()
+                transport.sent()
+                return SendReceipt(providerMessageID: sent.keyID)
+            } catch {
+                transport.sendFailed(error)
+                throw SendFailure(kind: error.kind, code: error.httpStatus > 0 ? String(error.httpStatus) : nil,
+                                  title: error.title, retryAfter: error.retryAfter, description: error.description)
             }
         }
     }

@@ -14,6 +14,10 @@ import SwitchboardLog
 ///   offset, gets the unconfirmed updates again, and the ingest deduplicates them on
 ///   `update_id`. A 409 (a webhook is set, or another poller runs) backs off instead of
 ///   looping.
+/// - Media: a customer's photo, document, voice note, audio, video or sticker is fetched
+///   with `getFile` and downloaded from the file endpoint (`streamMedia`, up to 20 MB);
+///   an agent's attachment is uploaded with `sendPhoto`/`sendDocument`/`sendAudio`/
+///   `sendVideo` (`OutboundMediaRules.telegram`: photos 10 MB, other files 50 MB).
 /// - Outbound: `sendMessage`, reply buttons as an inline keyboard. The Bot API's limits
 ///   are the drainer's traits: 30 messages a second per bot, one a second per chat;
 ///   a 429's `retry_after` is honoured (`SendFailure.retryFloor`).
@@ -25,7 +29,7 @@ public final class TelegramTransport: ChannelTransport, @unchecked Sendable {
     }
 
     public let channel: ChannelID
-    public let traits = ChannelTraits(messagesPerSecond: 30, perRecipientSpacing: .seconds(1), lanes: 4)
+    public let traits = ChannelTraits(messagesPerSecond: 30, perRecipientSpacing: .seconds(1), lanes: 4, media: .telegram)
     public let mode: Mode
     /// The bot's id: the digits before the token's colon.
     public let providerAddress: String
@@ -86,6 +90,29 @@ public final class TelegramTransport: ChannelTransport, @unchecked Sendable {
     public func stop(deadline: ContinuousClock.Instant) {
         stopping.store(true, ordering: .relaxed)
         prober.withLock { $0 }?.stop()
+    }
+
+    /// A file a customer sent (`id` is its `file_id`): `getFile`, then the download from
+    /// the file endpoint. Bots may download files up to 20 MB.
+    public func streamMedia(id: String, maxBytes: Int, to sink: some GraphMediaSink) throws(MediaFailure) {
+        guard TelegramBotAPI.isFileID(id) else {
+            throw MediaFailure(description: "'\(id)' is not a Telegram file id")
+        }
+        let api = TelegramBotAPI(apiURL: apiURL, botToken: botToken)
+        let file: TelegramBotAPI.RemoteFile
+        do {
+            file = try api.getFile(id: id)
+        } catch {
+            throw MediaFailure(description: error.description, retryable: error.isRetryable,
+                               tooLarge: error.title.contains("too big"))
+        }
+        let bytes = try api.download(file, maxBytes: min(maxBytes, TelegramBotAPI.maxDownloadBytes))
+        guard sink.begin(mimeType: TelegramBotAPI.mimeType(ofPath: file.path), contentLength: bytes.count) else {
+            throw MediaFailure(description: "media download stopped by its receiver")
+        }
+        guard bytes.withUnsafeBytes({ sink.write($0) }) else {
+            throw MediaFailure(description: "media download stopped by its receiver")
+        }
     }
 
     // MARK: - Webhook mode
@@ -199,6 +226,16 @@ public final class TelegramTransport: ChannelTransport, @unchecked Sendable {
             switch request {
             case .text(_, let text, let buttons):
                 let id = try api.sendMessage(chatID: chat, text: text, buttons: buttons)
+                return SendReceipt(providerMessageID: "\(chat):\(id)")
+            case .media(_, let file):
+                let rules = OutboundMediaRules.telegram
+                guard let rule = rules.rule(for: file.mimeType) else {
+                    throw SendFailure(kind: .permanent, title: "Telegram does not take \(file.mimeType) as an attachment")
+                }
+                let bytes = try file.read(maxBytes: rule.maxBytes, channel: rules.channelName)
+                let name = file.filename ?? (rule.kind == "image" ? "photo" + (file.mimeType == "image/png" ? ".png" : ".jpg") : "file")
+                let id = try api.sendFile(chatID: chat, kind: rule.kind, bytes: bytes, mimeType: file.mimeType,
+                                          filename: name, caption: file.caption)
                 return SendReceipt(providerMessageID: "\(chat):\(id)")
             case .markRead:
                 return SendReceipt(providerMessageID: nil)

@@ -246,7 +246,7 @@ extension InboxOpenAPI {
     "/api/v1/conversations/{id}/attachments": {
       "post": {
         "operationId": "attach",
-        "summary": "Send an image or document: the file is the body, its MIME type the Content-Type. Checked (WhatsApp's types and size limits, the file's signature, the 24-hour window) before anything is stored or uploaded; then kept in the media store, uploaded to the Graph API's media endpoint and sent by id through the outbox",
+        "summary": "Send a file (an image or document; on WhatsApp Web and Telegram also audio and video): the file is the body, its MIME type the Content-Type. Checked (the channel's types and size limits, the file's signature, the 24-hour window on WhatsApp Cloud API) before anything is stored or uploaded; then kept in the media store and sent through the outbox by the channel's transport (Graph API upload and send by id, Evolution sendMedia, Telegram sendPhoto/sendDocument/sendAudio/sendVideo)",
         "tags": [
           "messages"
         ],
@@ -292,7 +292,7 @@ extension InboxOpenAPI {
         },
         "responses": {
           "202": {
-            "description": "queued (kind image or document)",
+            "description": "queued (kind image, document, audio or video)",
             "content": {
               "application/json": {
                 "schema": {
@@ -342,7 +342,7 @@ extension InboxOpenAPI {
             }
           },
           "409": {
-            "description": "outside the 24-hour window (code outside_window), or not a WhatsApp channel (code unsupported_channel)",
+            "description": "outside the 24-hour window (code outside_window), or a channel that sends no files (code unsupported_channel)",
             "content": {
               "application/json": {
                 "schema": {

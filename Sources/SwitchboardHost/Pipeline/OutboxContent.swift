@@ -4,15 +4,14 @@ import SwitchboardCore
 
 /// Outbox entries that are not plain text: an approved template, or an attachment from
 /// the media store. Queued like any reply (same outbox, retries, rate limits, journal);
-/// the WhatsApp sender calls `send` for them instead of `sendText`.
+/// a template is a Graph API call of a Cloud API channel, an attachment goes to the
+/// channel's transport as `OutboundRequest.media` (each channel sends files its own way).
 ///
 ///     {"template":{"body":["Ana"],"header":[],"language":"en_US","name":"order_ready"}}
 ///     {"media":{"caption":"...","filename":"price-list.pdf","kind":"document",
 ///               "mime_type":"application/pdf","path":"/data/media/bakery/ab/ab12...","sha256":"ab12..."}}
 ///
-/// An attachment is uploaded to the Graph API's media endpoint at send time (the id
-/// Meta answers is valid 30 days, so it is not worth keeping across retries) and sent by
-/// id. The file's path is in the entry, so the sender needs nothing else to send it.
+/// The file's path is in the entry, so the sender needs nothing else to send it.
 enum OutboxContent: Equatable {
     case template(name: String, language: String, parameters: MessageTemplate.Parameters)
     case media(Media)
@@ -72,18 +71,18 @@ enum OutboxContent: Equatable {
         return nil
     }
 
-    /// Calls the provider (on a sender lane). A missing file is a permanent failure:
-    /// retrying would not bring it back.
-    func send(to recipient: WhatsAppRecipient, via client: GraphAPIClient) throws(GraphError) -> GraphSendReceipt {
-        switch self {
-        case .template(let name, let language, let parameters):
-            return try client.sendTemplate(to: recipient, name: name, language: language, parameters: parameters)
-        case .media(let m):
-            guard let data = FileManager.default.contents(atPath: m.path) else {
-                throw GraphError(kind: .permanent, title: "the attachment's file is no longer in the media store (\(m.sha256))")
-            }
-            let id = try client.uploadMedia(Array(data), mimeType: m.mimeType, filename: m.filename ?? "attachment")
-            return try client.sendMedia(to: recipient, kind: m.kind, mediaID: id, caption: m.caption, filename: m.filename)
+    /// The file to send, for an attachment: every transport sends it
+    /// (`OutboundRequest.media`).
+    var file: OutboundFile? {
+        guard case .media(let m) = self else { return nil }
+        return OutboundFile(kind: m.kind, mimeType: m.mimeType, path: m.path, sha256: m.sha256, filename: m.filename, caption: m.caption)
+    }
+
+    /// Sends a template (a Graph API call, on a sender lane of a Cloud API channel).
+    func sendTemplate(to recipient: WhatsAppRecipient, via client: GraphAPIClient) throws(GraphError) -> GraphSendReceipt {
+        guard case .template(let name, let language, let parameters) = self else {
+            throw GraphError(kind: .permanent, title: "not a template")
         }
+        return try client.sendTemplate(to: recipient, name: name, language: language, parameters: parameters)
     }
 }

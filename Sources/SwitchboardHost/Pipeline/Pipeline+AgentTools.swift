@@ -20,7 +20,9 @@ extension Pipeline {
         let media = MediaStore(root: MediaStore.root(configured: config.host.media.dir, databasePath: databasePath))
         return (AgentTemplates(store: store, logger: logger, channels: templateChannels, notify: notify),
                 AgentAttachments(store: store, media: media, logger: logger, whatsAppChannels: Set(transports.filter { $0.value is WhatsAppCloudTransport }.keys),
-                                 webChatChannels: webChatChannels, notify: notify),
+                                 webChatChannels: webChatChannels, notify: notify,
+                                 otherChannels: transports.filter { !($0.value is WhatsAppCloudTransport) && !($0.value is WebChatTransport) }
+                                    .compactMapValues(\.traits.media)),
                 media)
     }
 }
