@@ -49,6 +49,8 @@ public final class EvolutionTransport: ChannelTransport, @unchecked Sendable {
     private let control: EvolutionClient
 
     private let cond = NSCondition()
+    /// Serialises `apply` (a change and its report), never held by anything it calls.
+    private let ordered = NSLock()
     private var supervisor: SessionSupervisor
     private var pacer: SendPacer
     private var random = SystemRandomNumberGenerator()
@@ -142,6 +144,12 @@ public final class EvolutionTransport: ChannelTransport, @unchecked Sendable {
     // MARK: - Supervision
 
     private func apply(_ event: SessionSupervisor.Event, reason: String?) {
+        // One at a time, reported in the order the supervisor took them: two webhooks
+        // handled on two threads (`connecting`, then `open`) could otherwise report their
+        // changes the other way round, leaving the channel `connecting` (its outbox held)
+        // while the session is open and nothing more will come to say so.
+        ordered.lock()
+        defer { ordered.unlock() }
         cond.lock()
         let change = supervisor.handle(event, now: .now, random: &random)
         if change?.to == .open { pacer.reconnected(now: .now, random: &random) }
