@@ -5,9 +5,14 @@ import SwitchboardCore
 
 /// Several worker and HTTP threads use one store; other processes may hold the same file.
 @Suite struct ConcurrencyTests {
+    let backend: StoreBackend
+
+    init() { backend = .sqlite }
+    init(backend: StoreBackend) { self.backend = backend }
+
     @Test func concurrentWritersAndReadersOnOneStore() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         let threads = 8, perThread = 150
         let errors = LockedBox<[String]>([])
         let started = Date()
@@ -42,7 +47,7 @@ import SwitchboardCore
     /// is a latency, measured by bench/loadgen, not a test.)
     @Test func writesOfManyThreadsShareCommits() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         let threads = 8, perThread = 40
         let before = store.writeStatistics
         let errors = LockedBox<[String]>([])
@@ -78,7 +83,7 @@ import SwitchboardCore
     /// and every racer gets it (none fails).
     @Test func racingFindOrCreateMakesOne() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         let racers = 8
         let ids = LockedBox<[String]>([])
         let contacts = LockedBox<Set<String>>([])

@@ -180,6 +180,20 @@ public final class PostgresResult {
     /// Rows changed by an INSERT, UPDATE or DELETE.
     public var affectedRows: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
 
+    /// The command tag's first word (`INSERT`, `UPDATE`, `SELECT`, ...).
+    public var command: String {
+        String(String(cString: PQcmdStatus(result)).prefix { $0 != " " })
+    }
+
+    /// Whether the statement wrote rows (an INSERT, UPDATE, DELETE or MERGE, with or
+    /// without RETURNING); a SELECT's count is rows read, not changed.
+    public var changedRows: Int {
+        switch command {
+        case "INSERT", "UPDATE", "DELETE", "MERGE": return affectedRows
+        default: return 0
+        }
+    }
+
     public func columnName(_ column: Int) -> String { String(cString: PQfname(result, Int32(column))) }
 
     public func isNull(_ row: Int, _ column: Int) -> Bool { PQgetisnull(result, Int32(row), Int32(column)) == 1 }
