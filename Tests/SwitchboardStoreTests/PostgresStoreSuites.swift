@@ -142,3 +142,10 @@ import Testing
     @Test func createsUpdatesAndDeactivatesWithoutDeleting() throws { try WorkspaceSyncTests(backend: .postgres).createsUpdatesAndDeactivatesWithoutDeleting() }
     @Test func aDuplicatedDefinitionIsRefused() throws { try WorkspaceSyncTests(backend: .postgres).aDuplicatedDefinitionIsRefused() }
 }
+
+@Suite struct PostgresChannelRecordsStoreTests {
+    @Test func templatesAreReplacedPerChannelAndTheirStatusUpdated() throws { try ChannelRecordsStoreTests(backend: .postgres).templatesAreReplacedPerChannelAndTheirStatusUpdated() }
+    @Test func channelStatusKeepsTheLastStateOfEachChannel() throws { try ChannelRecordsStoreTests(backend: .postgres).channelStatusKeepsTheLastStateOfEachChannel() }
+    @Test func mediaRecordsAreTheWorkspacesAndExpire() throws { try ChannelRecordsStoreTests(backend: .postgres).mediaRecordsAreTheWorkspacesAndExpire() }
+    @Test func retentionEmptiesOldContentOfOneWorkspaceOldestFirst() throws { try ChannelRecordsStoreTests(backend: .postgres).retentionEmptiesOldContentOfOneWorkspaceOldestFirst() }
+}
