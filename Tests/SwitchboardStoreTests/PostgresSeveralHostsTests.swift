@@ -233,3 +233,32 @@ import SwitchboardTestSupport
         #expect(try outcome.get() == id)
     }
 }
+
+/// Connections the server drops (a restart, an administrator, an idle timeout) are
+/// replaced: the store's next calls work without a restart of the host.
+@Suite struct PostgresConnectionLossTests {
+    @Test func connectionsTheServerDroppedAreReplaced() throws {
+        let url = try TestPostgres.freshDatabase(prefix: "loss")
+        let store = try PostgresStore(url: url, poolSize: 3, options: testOptions())
+        _ = try store.syncWorkspaces([definition("a")])
+        let ws = store.workspace("a")
+        let conversation = try makeConversation(ws)
+        // Several connections open and idle in the pool.
+        DispatchQueue.concurrentPerform(iterations: 3) { i in
+            _ = try? ws.messages.insertInbound(inbound(conversation, "wamid.before\(i)", "hi"))
+        }
+        let admin = try PostgresConnection(url: url)
+        let others = "datname = current_database() AND pid <> pg_backend_pid()"
+        let killed = try admin.query("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE \(others)) t")
+        #expect((killed.int64(0, 0) ?? 0) >= 1)
+        let end = Date().addingTimeInterval(10)
+        while Date() < end, (try admin.query("SELECT count(*) FROM pg_stat_activity WHERE \(others)").int64(0, 0) ?? 0) > 0 {
+            usleep(2_000)
+        }
+        // Every call works: reads and writes, on fresh connections.
+        #expect(try ws.messages.list(conversation: conversation.id, after: nil, limit: 10).count == 3)
+        let m = try #require(try ws.messages.insertInbound(inbound(conversation, "wamid.after", "back")).inserted)
+        #expect(try ws.messages.get(m.id)?.text == "back")
+        #expect(try store.workspaces().map(\.id) == ["a"])
+    }
+}

@@ -48,6 +48,15 @@ public final class PostgresConnection {
 
     public var isOpen: Bool { handle.map { PQstatus($0) == CONNECTION_OK } ?? false }
 
+    /// Whether an idle connection can still be used: reads what the server sent meanwhile
+    /// without waiting (libpq's socket is non-blocking), so a connection the server
+    /// closed (a restart, `pg_terminate_backend`, an idle timeout) is seen as closed
+    /// before a statement is sent on it.
+    public var isUsable: Bool {
+        guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
+        return PQconsumeInput(handle) == 1 && PQstatus(handle) == CONNECTION_OK
+    }
+
     /// The server's version as libpq reports it (150004 for 15.4).
     public var serverVersion: Int { handle.map { Int(PQserverVersion($0)) } ?? 0 }
 

@@ -14,9 +14,16 @@ import SwitchboardCore
 /// that failed inside the current transaction (`failure`): after a failed statement
 /// PostgreSQL refuses everything until ROLLBACK, and a COMMIT then silently rolls back,
 /// so the pool turns that into an error instead (see `PostgresPool`).
-final class PostgresDB {
-    let connection: PostgresConnection
+final class PostgresDB: @unchecked Sendable {
+    private(set) var connection: PostgresConnection
     var path: String { connection.displayURL }
+    /// How to connect again (see `reconnectable`).
+    private let url: String?
+    private let setting: String
+    /// Set when the pool hands the connection out, cleared by its first statement: until
+    /// then nothing was done on it for the caller, so a connection the server dropped
+    /// while it was idle is replaced and the statement sent again, instead of failing.
+    var reconnectable = false
     /// Rows changed by statements on this connection so far.
     private(set) var changes: Int64 = 0
     /// The first statement error since `resetFailure()` (the start of a transaction).
@@ -24,14 +31,32 @@ final class PostgresDB {
     /// Failed statements so far.
     private(set) var failures = 0
 
-    init(_ connection: PostgresConnection) { self.connection = connection }
+    init(_ connection: PostgresConnection, url: String? = nil, setting: String = "storage.postgres") {
+        self.connection = connection
+        self.url = url
+        self.setting = setting
+    }
+
+    /// Runs `statement`; if it is the first since check-out and the connection turns out
+    /// to be lost, once more on a new connection.
+    private func retryingLoss<T>(_ statement: () throws(StoreError) -> T) throws(StoreError) -> T {
+        let first = reconnectable
+        reconnectable = false
+        do {
+            return try statement()
+        } catch where first && !connection.isOpen && url != nil {
+            connection.close()
+            connection = try PostgresConnection(url: url!, setting: setting)
+            return try statement()
+        }
+    }
 
     func resetFailure() { failure = nil }
 
     /// Runs statements without parameters (migrations, transaction control).
     func execute(_ sql: String) throws(StoreError) {
         do {
-            try connection.execute(sql)
+            try retryingLoss { () throws(StoreError) in try connection.execute(sql) }
         } catch {
             note(error)
             throw error
@@ -90,7 +115,8 @@ final class PostgresDB {
 
     private func raw(_ sql: String, _ values: [any SQLiteBindable]) throws(StoreError) -> PostgresResult {
         do {
-            return try connection.query(Self.numbered(sql), values.map { Self.text($0.sqliteValue) })
+            let parameters = values.map { Self.text($0.sqliteValue) }
+            return try retryingLoss { () throws(StoreError) in try connection.query(Self.numbered(sql), parameters) }
         } catch {
             // The store's protocols call a duplicate key `constraint` (as on SQLite);
             // `conflict` means a provider message stored in another workspace.

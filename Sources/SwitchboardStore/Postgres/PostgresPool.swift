@@ -74,14 +74,22 @@ final class PostgresPool: @unchecked Sendable {
                 throw StoreError(.misuse, "\(setting): store is closed", path: displayURL)
             }
             if let db = idle.popLast() {
+                // One the server closed while it was idle is replaced (a restarted
+                // server, a dropped connection): the caller gets a working one.
+                guard db.connection.isUsable else {
+                    db.connection.close()
+                    open -= 1
+                    continue
+                }
                 condition.unlock()
+                db.reconnectable = true
                 return db
             }
             if open < size {
                 open += 1
                 condition.unlock()
                 do {
-                    return PostgresDB(try PostgresConnection(url: url, setting: setting))
+                    return PostgresDB(try PostgresConnection(url: url, setting: setting), url: url, setting: setting)
                 } catch {
                     condition.lock()
                     open -= 1
@@ -163,11 +171,22 @@ final class PostgresPool: @unchecked Sendable {
     @discardableResult
     func read<T>(_ body: (PostgresDB) throws -> T) throws -> T {
         if let h = current { return try body(h.db) }
+        let thread = Self.currentThread
+        // A read inside a read of this thread uses the same connection (a second one
+        // could wait forever for a pool that threads doing the same have emptied).
+        if let db = reading.withLock({ $0[thread] }) { return try body(db) }
         let db = try checkOut()
-        defer { checkIn(db) }
+        reading.withLock { $0[thread] = db }
+        defer {
+            reading.withLock { $0[thread] = nil }
+            checkIn(db)
+        }
         db.resetFailure()
         return try body(db)
     }
+
+    /// The connection each thread reads on outside a transaction (by `pthread_self()`).
+    private let reading = Mutex<[UInt: PostgresDB]>([:])
 
     /// Runs `body` as `write` does, and `completion` on the completion queue once it
     /// committed or failed. Inside a transaction of this thread it joins it, and
