@@ -104,4 +104,29 @@ import SwitchboardCore
         // The rows stay (ids, status, order): only their content went.
         #expect(try a.messages.list(conversation: c.id, after: nil, limit: 10).map(\.id) == old.map(\.id) + [young.id])
     }
+
+    @Test func aLabelIsDetachedFromOneConversationOnly() throws {
+        let c1 = try makeConversation(a, phone: "+2348030000201"), c2 = try makeConversation(a, phone: "+2348030000202")
+        let vip = try a.labels.create(name: "vip", color: nil)
+        try a.labels.attach(vip.id, to: c1.id)
+        try a.labels.attach(vip.id, to: c1.id)   // twice: still once
+        try a.labels.attach(vip.id, to: c2.id)
+        #expect(try a.labels.labels(of: [c1.id, c2.id]).mapValues { $0.map(\.name) } == [c1.id: ["vip"], c2.id: ["vip"]])
+        // Another workspace cannot detach it.
+        #expect(storeError { _ = try b.labels.detach(vip.id, from: c1.id) }?.code == .notFound)
+        #expect(try a.labels.detach(vip.id, from: c1.id))
+        #expect(try !a.labels.detach(vip.id, from: c1.id))
+        #expect(try a.labels.labels(of: [c1.id, c2.id]).mapValues { $0.map(\.name) } == [c2.id: ["vip"]])
+    }
+
+    @Test func anOperatorTokenOnceRevokedNoLongerAuthenticates() throws {
+        let op = try store.operators.create(email: "ops@agency.example", passwordHash: "x")
+        let token = try store.operators.createToken(operatorID: op.id, name: "cli", tokenHash: "hash-1", expiresAt: nil)
+        #expect(try store.operators.authenticate(tokenHash: "hash-1")?.1 == token)
+        #expect(try store.operators.revokeToken(token.id))
+        #expect(try !store.operators.revokeToken(token.id))
+        #expect(try store.operators.authenticate(tokenHash: "hash-1") == nil)
+        #expect(try store.operators.tokens().isEmpty)
+        #expect(try store.operators.list().map(\.id) == [op.id])
+    }
 }

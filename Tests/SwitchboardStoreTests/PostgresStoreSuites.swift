@@ -148,4 +148,6 @@ import Testing
     @Test func channelStatusKeepsTheLastStateOfEachChannel() throws { try ChannelRecordsStoreTests(backend: .postgres).channelStatusKeepsTheLastStateOfEachChannel() }
     @Test func mediaRecordsAreTheWorkspacesAndExpire() throws { try ChannelRecordsStoreTests(backend: .postgres).mediaRecordsAreTheWorkspacesAndExpire() }
     @Test func retentionEmptiesOldContentOfOneWorkspaceOldestFirst() throws { try ChannelRecordsStoreTests(backend: .postgres).retentionEmptiesOldContentOfOneWorkspaceOldestFirst() }
+    @Test func aLabelIsDetachedFromOneConversationOnly() throws { try ChannelRecordsStoreTests(backend: .postgres).aLabelIsDetachedFromOneConversationOnly() }
+    @Test func anOperatorTokenOnceRevokedNoLongerAuthenticates() throws { try ChannelRecordsStoreTests(backend: .postgres).anOperatorTokenOnceRevokedNoLongerAuthenticates() }
 }
