@@ -39,7 +39,7 @@ import SwitchboardCore
         for conversation in a {
             #expect(try store.workspace("a").messages.list(conversation: conversation.id, after: nil, limit: 1000).count == perThread)
         }
-        print("[measure] \(threads) threads, one store: \(threads * perThread) inbound messages (one transaction each, synchronous=NORMAL) in \(String(format: "%.2f", seconds)) s = \(Int(Double(threads * perThread) / seconds)) inserts/s")
+        print("[measure] \(backend): \(threads) threads, one store: \(threads * perThread) inbound messages (one transaction each, synchronous=NORMAL on SQLite) in \(String(format: "%.2f", seconds)) s = \(Int(Double(threads * perThread) / seconds)) inserts/s")
     }
 
     /// Writes of many threads share commits (the writer starts a commit at most once per
