@@ -30,7 +30,8 @@ public struct HostConfig: Sendable {
     public enum Storage: Sendable, Equatable {
         /// A SQLite file; a relative path is relative to the current working directory.
         case sqlite(path: String, durability: String = "full")
-        case postgres(url: String)
+        /// PostgreSQL at `url`, with at most `poolSize` connections from this host.
+        case postgres(url: String, poolSize: Int = 8)
     }
 
     public enum LogLevel: String, Sendable, CaseIterable {

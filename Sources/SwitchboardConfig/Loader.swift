@@ -146,7 +146,7 @@ final class Loader {
             if storageValues.isSet("sqlite") {
                 diagnostics.error("set either 'sqlite' or 'postgres' in 'storage', not both", at: storageValues.node)
             }
-            storage = .postgres(url: url)
+            storage = .postgres(url: url, poolSize: storageValues.integer("postgres_pool_size") ?? 8)
         } else {
             storage = .sqlite(path: storageValues.text("sqlite") ?? "data/switchboard.db",
                               durability: storageValues.text("durability") ?? "full")
@@ -417,7 +417,7 @@ final class Loader {
         if diagnostics.hasErrors { throw ConfigError(sorted) }
         var secrets: [String] = []
         var postgresPassword: [String] = []
-        if case .postgres(let url) = host.config.storage, let password = URLComponents(string: url)?.password {
+        if case .postgres(let url, _) = host.config.storage, let password = URLComponents(string: url)?.password {
             postgresPassword = [password]
         }
         let gatewaySecrets: [String] = host.config.channels.compactMap(\.evolution).flatMap { [$0.apiKey, $0.webhookSecret] }

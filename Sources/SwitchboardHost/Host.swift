@@ -186,8 +186,16 @@ final class Host: @unchecked Sendable {
             } catch {
                 throw StartupError(description: "storage: \(error.description)")
             }
-        case .postgres:
-            throw StartupError(description: "\(host.file): storage.postgres: PostgreSQL storage is not available in this version; use storage.sqlite")
+        case .postgres(let url, let poolSize):
+            // One host on PostgreSQL (issue 15). Several hosts on one database need the
+            // store's leases and shared limits first: not supported yet.
+            do {
+                var options = StoreOptions()
+                options.logger = logger
+                return try PostgresStore(url: url, setting: "storage.postgres", poolSize: poolSize, options: options)
+            } catch {
+                throw StartupError(description: "\(host.file): \(error.message)")
+            }
         }
     }
 

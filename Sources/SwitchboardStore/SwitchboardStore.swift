@@ -5,7 +5,7 @@
 // `EventRepository`, `PluginStateRepository`, `UserRepository`, `TokenRepository`,
 // `SessionRepository`), their small input/result types, the
 // records of SwitchboardCore, and `StoreError`. No SQL. `SQLiteStore` is the embedded
-// implementation; PostgreSQL will be a second implementation of the same protocols.
+// implementation; `PostgresStore` (Postgres/) implements the same protocols on libpq.
 //
 // Isolation. There is no call that reads or writes workspace data without naming the
 // workspace: every repository is reached through `store.workspace(id)`, and every query

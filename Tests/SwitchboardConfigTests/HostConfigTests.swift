@@ -79,6 +79,8 @@ import Testing
             "switchboard.yaml:2:3: error: set either 'sqlite' or 'postgres' in 'storage', not both",
         ])
         #expect(try ConfigLoader.parse(host: "storage:\n  postgres: postgres://u@h/db\n").host.storage == .postgres(url: "postgres://u@h/db"))
+        #expect(try ConfigLoader.parse(host: "storage:\n  postgres: postgres://u@h/db\n  postgres_pool_size: 20\n").host.storage
+                == .postgres(url: "postgres://u@h/db", poolSize: 20))
         #expect(try ConfigLoader.parse(host: "storage:\n  postgres: postgres://u:pw-123@h/db\n").secrets == ["pw-123"])
         #expect(try ConfigLoader.parse(host: "storage: {}\n").host.storage == .sqlite(path: "data/switchboard.db"))
         #expect(failures(host: "storage:\n  postgres: mysql://h/db\n") == [

@@ -10,12 +10,14 @@ import SwitchboardCore
 /// claims' own `now` (no sleeping).
 @Suite struct OutboxLeaseTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let a: any WorkspaceStore
     let t0 = Date(millisecondsSince1970: 1_790_000_000_000)
 
-    init() throws {
-        store = try makeStore(dir)
+    init() throws { try self.init(backend: .sqlite) }
+
+    init(backend: StoreBackend) throws {
+        store = try makeStore(dir, backend: backend)
         a = store.workspace("a")
     }
 
