@@ -119,6 +119,17 @@ import SwitchboardTestSupport
         #expect(try call(h, "PUT", "/workspace/setup/business", shopOwner, ["name": "Corner Shop Ltd", "timezone": "Africa/Lagos"]).status == 200)
         #expect(try String(contentsOfFile: file, encoding: .utf8) == text)
 
+        // A web chat the operator adds by reload shows in the channel step's list at once.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: h.host.configPath))
+        handle.seekToEndOfFile()
+        handle.write(Data("\n  - id: web-shop\n    type: webchat\n    workspace: shop\n".utf8))
+        try handle.close()
+        let reload = try runSwitchboard(["reload", "--config", h.host.configPath], cwd: h.host.dir)
+        #expect(reload.status == 0, "\(reload.stderr)")
+        let channels = try h.host.client.request("GET", "/api/v1/channels", headers: shopOwner, body: [])
+        #expect(channels.text.contains(#""id":"web-shop""#) && channels.text.contains(#""type":"webchat""#), "\(channels.text)")
+        #expect(!(try h.host.client.request("GET", "/api/v1/channels", headers: owner, body: []).text.contains("web-shop")))
+
         // The edits survive a restart: they are the file.
         #expect(h.host.process.processIdentifier == pid && h.host.process.isRunning)
         try h.restart()
