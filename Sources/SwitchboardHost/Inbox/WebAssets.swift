@@ -3612,7 +3612,7 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
     <p id="team-owner-only" class="notice" hidden data-i18n="setup.team.owner_only">Only the business's owners invite people.</p>
     <form id="team-form" novalidate>
       <label for="team-email" data-i18n="setup.team.email">E-mail of an agent</label>
-      <input id="team-email" type="email" autocomplete="off">
+      <input id="team-email" type="email">
       <label for="team-role" data-i18n="setup.team.role">Role</label>
       <select id="team-role">
         <option value="agent" data-i18n="setup.team.agent">agent: answers conversations</option>
