@@ -108,6 +108,8 @@ final class Host: @unchecked Sendable {
                                pairing: { [pipeline] in (pipeline.transports[$0] as? EvolutionTransport)?.pairing })
             api.templates = pipeline.templates
             api.attachments = pipeline.attachments
+            api.openAPIFragments.append(SetupOpenAPI.document)
+            api.erasureScope = { [reloader] in DataCare.ErasureScope(reloader.config, workspace: $0) }
             return api
         }()
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })
@@ -116,6 +118,9 @@ final class Host: @unchecked Sendable {
         let admin = AdminAPI(store: store, logger: logger, configEditor: WorkspaceConfigEditor(reloader: reloader))
         admin.addRoutes(to: &router, catalog: inbox.catalog, inbox: inbox, authenticate: { authenticator.authenticate($0) })
         admin.addInviteRoutes(to: &router)
+        // The owner's setup walk (web/setup/): each step an edit of the workspace's file.
+        SetupAPI(store: store, logger: logger, editor: WorkspaceConfigEditor(reloader: reloader))
+            .addRoutes(to: &router, catalog: inbox.catalog, inbox: inbox, authenticate: { authenticator.authenticate($0) })
         let senders = pipeline.senders
         OperatorAPI(store: store, logger: logger, reloader: reloader, channelHealth: {
             Self.channelHealth(reloader.config, senders: senders)
@@ -141,6 +146,7 @@ final class Host: @unchecked Sendable {
                         chatLanguage: { live.snapshot.configs[$0]?.chatLanguage })
         pages.addInviteRoutes(to: &router)
         pages.addAdminRoutes(to: &router)
+        pages.addSetupRoutes(to: &router)
 
         let server = config.host.server
         let http = HTTPServer(

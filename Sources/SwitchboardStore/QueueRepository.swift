@@ -91,6 +91,11 @@ public protocol QueueStore: Sendable {
     func holdUnrouted(channel: ChannelID?, providerAddress: String, providerMessageID: String, sender: String?,
                       reason: String, payloadJSON: String) throws -> Bool
     func unrouted(limit: Int) throws -> [UnroutedMessage]
+    /// Deletes the held messages of `senders` (as the provider gave them: `wa_id`, user
+    /// id) on `channels`; returns how many. Held messages are not workspace-scoped: a
+    /// contact's erasure names the channels of its workspace, so other workspaces' senders
+    /// and channels are never touched.
+    func eraseUnrouted(channels: [ChannelID], senders: [String]) throws -> Int
 }
 
 extension QueueStore {

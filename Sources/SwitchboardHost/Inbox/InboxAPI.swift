@@ -38,6 +38,9 @@ struct InboxAPI: Sendable {
     /// Message templates and attachments (set by the host; nil: the routes answer 404).
     var templates: AgentTemplates?
     var attachments: AgentAttachments?
+    /// What a contact's erasure looks at beyond the workspace's rows (its channels' held
+    /// messages, its plugins' state), from the running config.
+    var erasureScope: @Sendable (WorkspaceID) -> DataCare.ErasureScope = { _ in DataCare.ErasureScope() }
     /// The channels serving a workspace, with their live state (`GET /channels`).
     let channels: @Sendable (WorkspaceID) -> [(id: ChannelID, type: String, status: ChannelStatus)]
     /// The QR code a WhatsApp Web channel waits to have scanned, if any.

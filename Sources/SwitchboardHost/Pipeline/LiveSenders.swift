@@ -11,6 +11,8 @@ final class LiveSenders: Service, @unchecked Sendable {
     let name = "live-senders"
     private let atStart: [ChannelID: ChannelSender]
     private let added = Mutex<(senders: [ChannelID: ChannelSender], stopped: Bool)>(([:], false))
+    /// The workspace each added web chat serves (the inbox's and the setup walk's channel list).
+    private let addedWorkspaces = Mutex<[ChannelID: WorkspaceID]>([:])
 
     init(_ atStart: [ChannelID: ChannelSender]) { self.atStart = atStart }
 
@@ -20,7 +22,7 @@ final class LiveSenders: Service, @unchecked Sendable {
 
     /// Starts `sender` and drains its channel from now on; false if the channel has one
     /// already or the pipeline stopped.
-    func add(_ sender: ChannelSender) -> Bool {
+    func add(_ sender: ChannelSender, serving workspace: WorkspaceID? = nil) -> Bool {
         let fresh = added.withLock { a -> Bool in
             guard !a.stopped, atStart[sender.channel] == nil, a.senders[sender.channel] == nil else { return false }
             a.senders[sender.channel] = sender
@@ -33,8 +35,15 @@ final class LiveSenders: Service, @unchecked Sendable {
             added.withLock { _ = $0.senders.removeValue(forKey: sender.channel) }
             return false
         }
+        if let workspace { addedWorkspaces.withLock { $0[sender.channel] = workspace } }
         sender.notify()
         return true
+    }
+
+    /// The added channels serving `workspace`, with their senders.
+    func added(serving workspace: WorkspaceID) -> [(ChannelID, ChannelSender)] {
+        let ids = addedWorkspaces.withLock { $0.filter { $0.value == workspace }.map(\.key) }
+        return ids.sorted { $0.rawValue < $1.rawValue }.compactMap { id in self[id].map { (id, $0) } }
     }
 
     func start() throws {}

@@ -51,6 +51,10 @@ final class Pipeline: @unchecked Sendable {
             guard channelWorkspaces[id]?.contains(workspace) == true, let health = senders[id]?.health else { return nil }
             let s = health.snapshot
             return (id, channelTypes[id] ?? "", ChannelStatus(channel: id, state: s.state, reason: s.reason, since: s.since))
+        } + liveSenders.added(serving: workspace).map { id, sender in
+            // Web chats a reload added.
+            let s = sender.health.snapshot
+            return (id, "webchat", ChannelStatus(channel: id, state: s.state, reason: s.reason, since: s.since))
         }
     }
 
@@ -145,7 +149,7 @@ final class Pipeline: @unchecked Sendable {
     func replaceWebChatChannels(_ configured: [ChannelConfig]) {
         for c in configured where c.type == .webchat {
             guard let workspace = c.workspace, liveSenders[c.id] == nil else { continue }
-            _ = liveSenders.add(makeWebChatSender(c.id, workspace))
+            _ = liveSenders.add(makeWebChatSender(c.id, workspace), serving: workspace)
         }
         webChat.replaceChannels(configured)
     }
