@@ -183,6 +183,19 @@ struct PostgresQueueStore: QueueStore {
         }
     }
 
+    func eraseUnrouted(channels: [ChannelID], senders: [String]) throws -> Int {
+        guard !channels.isEmpty, !senders.isEmpty else { return 0 }
+        return try store.pool.write { db in
+            var erased = 0
+            for channel in channels {
+                for sender in senders {
+                    erased += try db.run("DELETE FROM unrouted WHERE channel_id = ? AND sender = ?", [channel, sender])
+                }
+            }
+            return erased
+        }
+    }
+
     func unrouted(limit: Int) throws -> [UnroutedMessage] {
         try store.pool.read { db in
             try db.query(
