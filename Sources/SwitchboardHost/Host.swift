@@ -116,9 +116,9 @@ final class Host: @unchecked Sendable {
         let admin = AdminAPI(store: store, logger: logger, configEditor: WorkspaceConfigEditor(reloader: reloader))
         admin.addRoutes(to: &router, catalog: inbox.catalog, inbox: inbox, authenticate: { authenticator.authenticate($0) })
         admin.addInviteRoutes(to: &router)
-        let senders = pipeline.senders
+        let senders = pipeline.liveSenders
         OperatorAPI(store: store, logger: logger, reloader: reloader, channelHealth: {
-            Self.channelHealth(reloader.config, senders: senders)
+            Self.channelHealth(reloader.config, senders: { senders[$0] })
         }).addRoutes(to: &router, catalog: inbox.catalog)
         metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
             Double(inbox.openEventStreams.value)
@@ -208,12 +208,12 @@ final class Host: @unchecked Sendable {
     /// Every channel of the running config with its state, for operators: WhatsApp
     /// channels as their senders see them; web chats are always `connected` (they have no
     /// connection of their own).
-    static func channelHealth(_ config: LoadedConfig, senders: [ChannelID: ChannelSender]) -> [[String: Any]] {
+    static func channelHealth(_ config: LoadedConfig, senders: (ChannelID) -> ChannelSender?) -> [[String: Any]] {
         config.host.channels.sorted { $0.id.rawValue < $1.id.rawValue }.map { c in
             let state: String
             if c.type == .webchat {
                 state = "connected"
-            } else if let sender = senders[c.id] {
+            } else if let sender = senders(c.id) {
                 state = sender.state.rawValue
             } else {
                 state = "starts_on_restart"
