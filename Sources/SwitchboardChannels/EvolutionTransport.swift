@@ -77,7 +77,7 @@ public final class EvolutionTransport: ChannelTransport, @unchecked Sendable {
         // A personal number: one lane, paced by the pacer; the drainer's bucket agrees.
         traits = ChannelTraits(messagesPerSecond: Double(max(1, configuration.ratePerMinute)) / 60,
                                perRecipientSpacing: nil, serviceWindow: nil, marksRead: false, lanes: 1)
-        control = EvolutionClient(configuration: configuration.client, logger: logger)
+        control = EvolutionClient(configuration: configuration.client, logger: logger, cancellable: true)
         supervisor = SessionSupervisor(policy: configuration.supervision, now: .now)
         pacer = SendPacer(perMinute: configuration.ratePerMinute)
     }
@@ -106,7 +106,8 @@ public final class EvolutionTransport: ChannelTransport, @unchecked Sendable {
         settings.webhookSecret = webhookSecret
         settings.webhookURL = webhookURL
         bearer = BearerSecret(webhookSecret)
-        control = EvolutionClient(configuration: client, logger: logger)
+        let oldControl = control
+        control = EvolutionClient(configuration: client, logger: logger, cancellable: true)
         generation += 1
         webhookConfigured = false
         webhookAttempts = 0
@@ -117,6 +118,9 @@ public final class EvolutionTransport: ChannelTransport, @unchecked Sendable {
         let context = self.context
         cond.broadcast()
         cond.unlock()
+        // A probe or webhook call to the old gateway in flight (one that went away may
+        // hold it until its timeout) ends now; its answer would be ignored anyway.
+        oldControl.cancel()
         var changed: [String] = []
         if old.client.baseURL != client.baseURL { changed.append("base_url") }
         if old.client.apiKey != client.apiKey { changed.append("api_key") }
@@ -313,6 +317,7 @@ public final class EvolutionTransport: ChannelTransport, @unchecked Sendable {
     }
 
     private func failed(_ action: SessionSupervisor.Action, _ error: EvolutionError, _ generation: Int) {
+        guard cond.withLock({ self.generation == generation }) else { return } // the old gateway's: replaced
         logger.warn("gateway \(action.rawValue) failed", [LogKey.error: error.description])
         if error.kind == .auth {
             report(.authFailure, reason: error.description, generation: generation)
