@@ -28,7 +28,7 @@
 //      its webhook: webhook-to-reply latency of that path. The channel is paced like a
 //      personal number (rate_limit_per_minute 600: a gap of 100-150 ms between two sends),
 //      so keep R below about 7 or the pacing is what is measured)
-//      [--evolution-only] (skips phases 1 and 2 when --evolution, --telegram or --webchat is given)
+//      [--channels-only] (skips phases 1 and 2: only the --telegram, --evolution and --webchat phases)
 //      [--webchat R] [--webchat-visitors V] (adds a web chat channel and, after the other
 //      phases: opens V visitors' event streams (GET /chat/bakery/events, each visitor
 //      behind its own X-Forwarded-For address: 127.0.0.1 is a trusted proxy, as behind a
@@ -83,7 +83,7 @@ struct Options {
             case "--unanswered": unanswered = true
             case "--telegram": telegramRate = Int(args.next() ?? "") ?? 20
             case "--evolution": evolutionRate = Int(args.next() ?? "") ?? 5
-            case "--evolution-only", "--channels-only": channelsOnly = true
+            case "--channels-only": channelsOnly = true
             case "--webchat": webChatRate = Int(args.next() ?? "") ?? 100
             case "--webchat-visitors": webChatVisitors = Int(args.next() ?? "") ?? webChatVisitors
             default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
