@@ -400,6 +400,11 @@ public final class EvolutionTransport: ChannelTransport, @unchecked Sendable {
                     return SendReceipt(providerMessageID: sent.keyID)
                 } catch {
                     transport.sendFailed(error, now)
+                    if error.kind == .auth, transport.clientSettings.generation != now {
+                        // The old gateway refused while a reload replaced it: tried again
+                        // through the new one; the channel is not paused for the old one's sake.
+                        throw SendFailure(kind: .retryable, title: "gateway replaced during the call: \(error.title)")
+                    }
                     throw SendFailure(kind: error.kind, code: error.httpStatus > 0 ? String(error.httpStatus) : nil,
                                       title: error.title, retryAfter: error.retryAfter, description: error.description)
                 }

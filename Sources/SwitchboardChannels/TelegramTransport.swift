@@ -116,10 +116,13 @@ public final class TelegramTransport: ChannelTransport, @unchecked Sendable {
         self.context.withLock { $0 = context }
         if case .webhook = mode, let interval = probeInterval {
             let loop = ProbeLoop(interval: interval) { [self] in
+                let (credentials, generation) = current
                 do throws(SendFailure) {
                     _ = try api(credentials).getMe()
                     context.report(.callSucceeded, reason: nil)
                 } catch {
+                    // A token replaced during the call: its answer says nothing of the new one.
+                    guard current.generation == generation else { return }
                     if error.kind == .auth { context.report(.authFailure, reason: error.description) }
                     if error.kind == .retryable { context.report(.retryableFailure, reason: error.description) }
                 }
@@ -308,8 +311,14 @@ public final class TelegramTransport: ChannelTransport, @unchecked Sendable {
             }
             switch request {
             case .text(_, let text, let buttons):
-                let id = try api.sendMessage(chatID: chat, text: text, buttons: buttons)
-                return SendReceipt(providerMessageID: "\(chat):\(id)")
+                do {
+                    let id = try api.sendMessage(chatID: chat, text: text, buttons: buttons)
+                    return SendReceipt(providerMessageID: "\(chat):\(id)")
+                } catch where error.kind == .auth && transport.current.generation != now {
+                    // The old token refused while a reload replaced it: tried again with the
+                    // new one, and the channel is not paused for the old one's sake.
+                    throw SendFailure(kind: .retryable, code: error.code, title: "token replaced during the call: \(error.title)")
+                }
             case .markRead:
                 return SendReceipt(providerMessageID: nil)
             }
