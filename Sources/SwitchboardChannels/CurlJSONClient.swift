@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 import SwitchboardCore
 import SwitchboardLog
 
@@ -30,11 +31,15 @@ public final class CurlJSONClient: @unchecked Sendable {
     private let headers: UnsafeMutablePointer<curl_slist>?
     private let extraHeaders: [String]
     private let connectTimeout: Duration
+    /// Set by `cancel()`: the call in flight ends within about a second, later calls at once.
+    private let cancelled = Atomic<Bool>(false)
 
     private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
     /// `headers`: sent with every call (`Content-Type: application/json` is added).
-    public init(headers: [String] = [], connectTimeout: Duration = .seconds(5)) {
+    /// `cancellable`: `cancel()` may end a call in flight (a long poll); libcurl then
+    /// asks about once a second whether to go on.
+    public init(headers: [String] = [], connectTimeout: Duration = .seconds(5), cancellable: Bool = false) {
         _ = CurlJSONClient.globalInit
         var list = curl_slist_append(nil, "Content-Type: application/json")
         list = curl_slist_append(list, "Accept: application/json")
@@ -53,7 +58,20 @@ public final class CurlJSONClient: @unchecked Sendable {
             _ = CCurl_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0)
             _ = CCurl_setopt_write(h, CURLOPT_WRITEFUNCTION, graphWriteCallback)
         }
+        if cancellable, let h = handle {
+            _ = CCurl_setopt_long(h, CURLOPT_NOPROGRESS, 0)
+            _ = CCurl_setopt_xferinfo(h, curlCancelCallback)
+            // Unretained: the handle is freed in deinit, before this object is gone.
+            _ = CCurl_setopt_pointer(h, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(self).toOpaque())
+        }
     }
+
+    /// Ends the call in flight (within about a second; it fails as aborted) and every
+    /// later one (at once). For a long poll that must stop: a stop, or new credentials.
+    /// Only for a client made `cancellable`.
+    public func cancel() { cancelled.store(true, ordering: .sequentiallyConsistent) }
+
+    public var isCancelled: Bool { cancelled.load(ordering: .sequentiallyConsistent) }
 
     deinit {
         if let handle { curl_easy_cleanup(handle) }
@@ -75,6 +93,7 @@ public final class CurlJSONClient: @unchecked Sendable {
             for x in extraHeaders { own = curl_slist_append(own, x) }
         }
         defer { if own != nil { curl_slist_free_all(own) } }
+        guard !isCancelled else { throw Failure(curlCode: Int(CURLE_ABORTED_BY_CALLBACK.rawValue), description: "call cancelled", tooLarge: false) }
         let sink = ResponseSink(limit: maxBytes, handle: h)
         let code: CURLcode = withExtendedLifetime(sink) {
             _ = CCurl_setopt_string(h, CURLOPT_URL, url)
@@ -109,4 +128,10 @@ public final class CurlJSONClient: @unchecked Sendable {
     static func milliseconds(_ d: Duration) -> Int {
         Int(d.components.seconds) * 1000 + Int(d.components.attoseconds / 1_000_000_000_000_000)
     }
+}
+
+/// libcurl's progress callback of a cancellable client: non-zero ends the transfer.
+let curlCancelCallback: CCurl_xferinfo_callback = { client, _, _, _, _ in
+    guard let client else { return 0 }
+    return Unmanaged<CurlJSONClient>.fromOpaque(client).takeUnretainedValue().isCancelled ? 1 : 0
 }

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 import SwitchboardCore
 import SwitchboardLog
 
@@ -55,10 +56,14 @@ public final class EvolutionClient: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer?
     private let headers: UnsafeMutablePointer<curl_slist>?
     private let instancePath: String
+    /// Set by `cancel()`: the call in flight ends within about a second, later ones at once.
+    private let cancelled = Atomic<Bool>(false)
 
     private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
-    public init(configuration: Configuration, logger: Logger? = nil) {
+    /// `cancellable`: `cancel()` may end a call in flight (supervision's client, whose
+    /// gateway a reload replaced); libcurl then asks about once a second whether to go on.
+    public init(configuration: Configuration, logger: Logger? = nil, cancellable: Bool = false) {
         _ = EvolutionClient.globalInit
         self.configuration = configuration
         self.logger = logger
@@ -78,7 +83,19 @@ public final class EvolutionClient: @unchecked Sendable {
             _ = CCurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
             _ = CCurl_setopt_write(handle, CURLOPT_WRITEFUNCTION, graphWriteCallback)
         }
+        if cancellable, let handle {
+            _ = CCurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+            _ = CCurl_setopt_xferinfo(handle, evolutionCancelCallback)
+            // Unretained: the handle is freed in deinit, before this object is gone.
+            _ = CCurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(self).toOpaque())
+        }
     }
+
+    /// Ends the call in flight (within about a second) and every later one (at once).
+    /// Only for a client made `cancellable`.
+    public func cancel() { cancelled.store(true, ordering: .sequentiallyConsistent) }
+
+    public var isCancelled: Bool { cancelled.load(ordering: .sequentiallyConsistent) }
 
     deinit {
         if let handle { curl_easy_cleanup(handle) }
@@ -199,6 +216,9 @@ public final class EvolutionClient: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard let h = handle else { throw EvolutionError(kind: .retryable, httpStatus: 0, title: "libcurl could not create a handle") }
+        guard !isCancelled else {
+            throw EvolutionError.transport(curlCode: Int(CURLE_ABORTED_BY_CALLBACK.rawValue), message: "call cancelled")
+        }
         let sink = ResponseSink(limit: maxBytes, handle: h)
         let started = ContinuousClock.now
         let code: CURLcode = withExtendedLifetime(sink) {
@@ -233,4 +253,10 @@ public final class EvolutionClient: @unchecked Sendable {
                                                        "duration_ms": GraphAPIClient.ms(elapsed)])
         return (status, sink.bytes, retryAfterSeconds > 0 ? .seconds(Int64(retryAfterSeconds)) : nil)
     }
+}
+
+/// libcurl's progress callback of a cancellable client: non-zero ends the transfer.
+let evolutionCancelCallback: CCurl_xferinfo_callback = { client, _, _, _, _ in
+    guard let client else { return 0 }
+    return Unmanaged<EvolutionClient>.fromOpaque(client).takeUnretainedValue().isCancelled ? 1 : 0
 }

@@ -20,16 +20,25 @@ public final class TelegramBotAPI: @unchecked Sendable {
     private let base: String
     /// Where files are downloaded: `{api_url}/file/bot<token>/`.
     let fileBase: String
-    let client = CurlJSONClient()
+    let client: CurlJSONClient
     public let requestTimeout: Duration
 
-    public init(apiURL: String, botToken: String, requestTimeout: Duration = .seconds(30)) {
+    /// `cancellable`: `cancel()` may end a call in flight (the long poll's client).
+    public init(apiURL: String, botToken: String, requestTimeout: Duration = .seconds(30), cancellable: Bool = false) {
         var url = apiURL
         while url.hasSuffix("/") { url.removeLast() }
         self.base = "\(url)/bot\(botToken)/"
         self.fileBase = "\(url)/file/bot\(botToken)/"
         self.requestTimeout = requestTimeout
+        self.client = CurlJSONClient(cancellable: cancellable)
     }
+
+    /// Ends the call in flight (a long poll) within about a second, and every later call
+    /// at once: the token it holds is no longer the channel's, or the channel stops.
+    public func cancel() { client.cancel() }
+
+    /// Whether `cancel()` was called.
+    public var isCancelled: Bool { client.isCancelled }
 
     /// `sendMessage`: a text to `chatID`, with one inline-keyboard row per button (the
     /// button's title is its `callback_data`, cut to Telegram's 64 bytes). Returns the

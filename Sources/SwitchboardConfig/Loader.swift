@@ -250,6 +250,9 @@ final class Loader {
             if telegramMode == .webhook, v.keyNodes["secret_token"] == nil {
                 diagnostics.error("missing required key 'secret_token' in 'channels[]' (telegram channels in webhook mode need it: Telegram sends it with every update, and requests without it are refused)", at: v.node)
             }
+            if let token = v.text("bot_token"), !Self.isTelegramBotToken(token) {
+                diagnostics.error("'bot_token' must be a bot token as @BotFather gives it: the bot's id, a colon, then A-Z a-z 0-9 _ - (123456789:AAE...)", at: v.keyNodes["bot_token"] ?? v.node)
+            }
             if let token = v.text("secret_token"), !Self.isTelegramSecret(token) {
                 diagnostics.error("'secret_token' must be 1 to 256 of A-Z a-z 0-9 _ - (what Telegram accepts)", at: v.keyNodes["secret_token"] ?? v.node)
             }
@@ -303,6 +306,16 @@ final class Loader {
         }
         channel.evolution = evolution
         return channel
+    }
+
+    /// What @BotFather gives as a bot's token: the bot's id (digits), a colon, the secret.
+    static func isTelegramBotToken(_ s: String) -> Bool {
+        let parts = s.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.count <= 20, !parts[1].isEmpty,
+              parts[0].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+        return parts[1].utf8.allSatisfy { c in
+            (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 45 || c == 95
+        }
     }
 
     /// What Telegram accepts as a webhook's secret_token.

@@ -121,9 +121,9 @@ final class Host: @unchecked Sendable {
         // The owner's setup walk (web/setup/): each step an edit of the workspace's file.
         SetupAPI(store: store, logger: logger, editor: WorkspaceConfigEditor(reloader: reloader))
             .addRoutes(to: &router, catalog: inbox.catalog, inbox: inbox, authenticate: { authenticator.authenticate($0) })
-        let senders = pipeline.senders
+        let senders = pipeline.liveSenders
         OperatorAPI(store: store, logger: logger, reloader: reloader, channelHealth: {
-            Self.channelHealth(reloader.config, senders: senders)
+            Self.channelHealth(reloader.config, senders: { senders[$0] })
         }).addRoutes(to: &router, catalog: inbox.catalog)
         metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
             Double(inbox.openEventStreams.value)
@@ -222,12 +222,12 @@ final class Host: @unchecked Sendable {
     /// Every channel of the running config with its state, for operators: WhatsApp
     /// channels as their senders see them; web chats are always `connected` (they have no
     /// connection of their own).
-    static func channelHealth(_ config: LoadedConfig, senders: [ChannelID: ChannelSender]) -> [[String: Any]] {
+    static func channelHealth(_ config: LoadedConfig, senders: (ChannelID) -> ChannelSender?) -> [[String: Any]] {
         config.host.channels.sorted { $0.id.rawValue < $1.id.rawValue }.map { c in
             let state: String
             if c.type == .webchat {
                 state = "connected"
-            } else if let sender = senders[c.id] {
+            } else if let sender = senders(c.id) {
                 state = sender.state.rawValue
             } else {
                 state = "starts_on_restart"

@@ -8,12 +8,14 @@ import Synchronization
 /// "parameters"}` envelope). On libmicrohttpd, one thread per connection, so a long poll
 /// holds only its own connection.
 ///
-/// - A wrong token gets 401 `Unauthorized`.
+/// - A wrong token gets 401 `Unauthorized`; `revokeToken` replaces the bot's token (as
+///   @BotFather's /revoke does: the old one is refused from then on).
 /// - `sendMessage` answers the sent `Message` (ids count up per chat); scripted failures
 ///   answer instead (`failNext`): 429 with `retry_after`, 5xx, 403 blocked, 400 migrate.
 /// - `getUpdates` returns the queued updates from `offset` (an offset confirms, and
 ///   forgets, every update before it), holding the request up to `timeout` seconds while
-///   there is none; 409 while a webhook is set or another poll is in flight.
+///   there is none; 409 while a webhook is set. A new getUpdates ends the one in flight
+///   with 409 "terminated by other getUpdates request", as Telegram does.
 /// - `setWebhook`, `deleteWebhook`, `getMe`, `getWebhookInfo`.
 /// - Files: `getFile` answers the `File` (`file_id`, `file_unique_id`, `file_size`,
 ///   `file_path`) of a file added with `addFile`, 400 "Bad Request: wrong file
@@ -86,21 +88,25 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
         var failures: [Failure] = []
         var updates: [(id: Int64, json: String)] = []
         var webhook: (url: String, secret: String)?
-        var polling = 0
+        var pollTicket = 0
         var pollOffsets: [Int64?] = []
+        /// Every getUpdates, with the token it carried and what it answered (update ids).
+        var polls: [(token: String, offset: Int64?, answered: [Int64], status: Int)] = []
+        var token: String
         var messageIDs: [Int64: Int64] = [:]
     }
 
-    public let token: String
+    /// The bot's token now (`revokeToken` replaces it).
+    public var token: String { state.withLock { $0.token } }
     public let botID: Int64
-    let state = Mutex(State())
+    let state: Mutex<State>
     private let stopping = Atomic<Bool>(false)
     private let daemonLock = NSLock()
     private var daemon: OpaquePointer?
     public private(set) var port: UInt16 = 0
 
     public init(token: String = "7000000001:AAFakeTelegramBotTokenForTests_123") throws {
-        self.token = token
+        self.state = Mutex(State(token: token))
         self.botID = Int64(token.prefix { $0 != ":" }) ?? 0
         try start()
     }
@@ -173,6 +179,12 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
          ["file_id": fileID, "file_unique_id": "AQADx", "width": 1280, "height": 960, "file_size": size]]
     }
 
+    /// @BotFather's /revoke: the bot gets `newToken` (the same bot id); the old token is
+    /// refused with 401 from now on.
+    public func revokeToken(newToken: String) {
+        state.withLock { $0.token = newToken }
+    }
+
     /// Queues an update for getUpdates (its `update_id` is read from the JSON).
     public func enqueue(_ updateJSON: String) {
         let id = ((try? JSONSerialization.jsonObject(with: Data(updateJSON.utf8))) as? [String: Any])?["update_id"] as? Int ?? 0
@@ -216,6 +228,9 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
     public var webhook: (url: String, secret: String)? { state.withLock { $0.webhook } }
     /// The `offset` of every getUpdates that was let in, recorded as it arrived.
     public var pollOffsets: [Int64?] { state.withLock { $0.pollOffsets } }
+    /// Every getUpdates answered: the token it carried, its offset, the update ids it
+    /// returned and its status.
+    public var polls: [(token: String, offset: Int64?, answered: [Int64], status: Int)] { state.withLock { $0.polls } }
     /// Updates not yet confirmed by an offset.
     public var pendingUpdates: Int { state.withLock { $0.updates.count } }
 
@@ -296,7 +311,13 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
             state.withLock { $0.calls.append(Call(method: method, body: body, time: .now, answeredStatus: a.status)) }
             return a
         }
-        guard String(parts[0].dropFirst(3)) == token else { return record(Self.error(401, "Unauthorized")) }
+        let given = String(parts[0].dropFirst(3))
+        guard given == token else {
+            if method == "getUpdates" {
+                state.withLock { $0.polls.append((given, nil, [], 401)) }
+            }
+            return record(Self.error(401, "Unauthorized"))
+        }
         switch method {
         case "getMe":
             return record(Self.ok(["id": botID, "is_bot": true, "first_name": "FakeBot", "username": "fake_bot"] as [String: Any]))
@@ -314,7 +335,7 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
         case "sendMessage":
             return record(sendMessage(params))
         case "getUpdates":
-            return record(getUpdates(params))
+            return record(getUpdates(params, token: given))
         case "getFile":
             return record(getFile(params))
         case "sendPhoto", "sendDocument", "sendAudio", "sendVideo":
@@ -424,29 +445,33 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
         return record(answer, upload)
     }
 
-    private func getUpdates(_ p: [String: Any]) -> Answer {
+    private func getUpdates(_ p: [String: Any], token: String) -> Answer {
         let offset = (p["offset"] as? NSNumber)?.int64Value
         let timeout = min(60, (p["timeout"] as? NSNumber)?.intValue ?? 0)
         let limit = max(1, min(100, (p["limit"] as? NSNumber)?.intValue ?? 100))
-        let refused: Answer? = state.withLock { s in
+        let ticket: Int? = state.withLock { s in
             if s.webhook != nil {
-                return Self.error(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
+                s.polls.append((token, offset, [], 409))
+                return nil
             }
-            if s.polling > 0 {
-                return Self.error(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
-            }
-            s.polling += 1
+            s.pollTicket += 1
             s.pollOffsets.append(offset)
             if let offset { s.updates.removeAll { $0.id < offset } }
-            return nil
+            return s.pollTicket
         }
-        if let refused { return refused }
-        defer { state.withLock { $0.polling -= 1 } }
+        guard let ticket else {
+            return Self.error(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
+        }
         let deadline = ContinuousClock.now + .seconds(timeout)
         while true {
-            let found = state.withLock { s in s.updates.prefix(limit).map(\.json) }
+            let (found, superseded) = state.withLock { s in (Array(s.updates.prefix(limit)), s.pollTicket != ticket) }
+            if superseded {
+                state.withLock { $0.polls.append((token, offset, [], 409)) }
+                return Self.error(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
+            }
             if !found.isEmpty || ContinuousClock.now >= deadline || stopping.load(ordering: .relaxed) {
-                return Answer(status: 200, body: "{\"ok\":true,\"result\":[" + found.joined(separator: ",") + "]}")
+                state.withLock { $0.polls.append((token, offset, found.map(\.id), 200)) }
+                return Answer(status: 200, body: "{\"ok\":true,\"result\":[" + found.map(\.json).joined(separator: ",") + "]}")
             }
             usleep(5_000)
         }
