@@ -108,6 +108,7 @@ final class Host: @unchecked Sendable {
                                pairing: { [pipeline] in (pipeline.transports[$0] as? EvolutionTransport)?.pairing })
             api.templates = pipeline.templates
             api.attachments = pipeline.attachments
+            api.maxUploadBytes = config.host.media.maxUploadBytes
             return api
         }()
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })

@@ -2,7 +2,7 @@
 the API and gives it a web chat (a channel in the host config, applied by `switchboard
 reload`: no restart); the owner opens the invite link, sets a password and lands in the
 inbox, logged in; a visitor of the new business's web chat is answered, and the
-conversation shows up live in the owner's inbox.
+conversation shows up live in the owner's inbox. axe-core checks the invite page in each state.
 
 Needs the inbox API, the auth routes (marker `backend`) and the web chat (marker `chat`)."""
 import json
@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 from selenium.webdriver.common.by import By
 
+from axe_check import assert_accessible
 from conftest import (DESKTOP, PHONE, chat_send, conversation_ids, csp_problems, visible, wait, wait_for_chat_text,
                       wait_new_conversation)
 
@@ -49,6 +50,15 @@ def test_onboarding_from_invite_link_to_a_first_answered_chat(browser, base_url)
     wait(owner, lambda d: "Ada's Salon" in d.find_element(By.ID, "invite-status").text,
          message="the invite page did not say who is invited where")
     assert owner.find_element(By.ID, "invite-email").text == "ada@salon.test"
+    assert_accessible(owner, "the invite page")
+    # Two passwords that differ: refused on the page, said in the form.
+    owner.find_element(By.ID, "invite-password").send_keys("salon owner password")
+    owner.find_element(By.ID, "invite-confirm").send_keys("salon owner passwort")
+    owner.find_element(By.ID, "invite-submit").click()
+    wait(owner, lambda d: "differ" in d.find_element(By.ID, "invite-error").text, message="differing passwords were not refused")
+    assert_accessible(owner, "the invite page with an error")
+    owner.find_element(By.ID, "invite-password").clear()
+    owner.find_element(By.ID, "invite-confirm").clear()
     owner.find_element(By.ID, "invite-password").send_keys("salon owner password")
     owner.find_element(By.ID, "invite-confirm").send_keys("salon owner password")
     owner.find_element(By.ID, "invite-submit").click()
@@ -75,3 +85,4 @@ def test_onboarding_from_invite_link_to_a_first_answered_chat(browser, base_url)
     wait(again, lambda d: "used" in d.find_element(By.ID, "invite-status").text,
          message="a used invite link was not refused")
     assert not again.find_element(By.ID, "invite-form").is_displayed()
+    assert_accessible(again, "the invite page of a used link")
