@@ -138,7 +138,12 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sb-upload-\(UInt64.random(in: 1...UInt64.max)).pdf").path
         #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let id = try client.uploadMedia(fileAt: path, mimeType: "application/pdf", filename: "catalogue.pdf")
+        // Its own client with a long transfer timeout: 20 MB through a debug build of the fake, in
+        // the whole suite on a loaded machine, took over the default 120 s once.
+        let patient = GraphAPIClient(configuration: .init(graphURL: fake.graphURL, phoneNumberID: WhatsAppFixtures.phoneNumberID,
+                                                          accessToken: "token-abc", connectTimeout: .seconds(2),
+                                                          requestTimeout: .seconds(3), downloadTimeout: .seconds(600)))
+        let id = try patient.uploadMedia(fileAt: path, mimeType: "application/pdf", filename: "catalogue.pdf")
         let upload = try #require(fake.uploads.first { $0.id == id })
         #expect(upload.bytes.count == bytes.count)
         let same = upload.bytes == bytes

@@ -154,8 +154,9 @@ import SwitchboardTestSupport
         let path = "/api/v1/conversations/\(conversation)/attachments?filename=catalogue.pdf"
         let r = try client.post(path, body: file, headers: s.auth.merging(["Content-Type": "application/pdf"]) { a, _ in a })
         #expect(r.status == 202, "\(r.text)")
-        // A debug build takes tens of seconds for 20 MB on a loaded machine: a condition wait, not a sleep.
-        #expect(s.h.graph.wait(timeout: .seconds(240)) { $0.acceptedSends.contains { $0.type == "document" } })
+        // A debug build takes tens of seconds for 20 MB, minutes in the whole suite on a loaded machine
+        // (an upload that times out is retried): a condition wait, not a sleep.
+        #expect(s.h.graph.wait(timeout: .seconds(600)) { $0.acceptedSends.contains { $0.type == "document" } })
         let upload = try #require(s.h.graph.uploads.first)
         #expect(upload.bytes.count == file.count)
         let same = upload.bytes == file

@@ -166,7 +166,7 @@
         el('input', { id: 'template-header-file', type: 'file', accept: (t.header_media_types || []).join(','),
           'aria-describedby': 'template-header-hint' }),
         el('label', { for: 'template-header-link' }, tr('tools.header_link')),
-        el('input', { id: 'template-header-link', type: 'url', inputmode: 'url', placeholder: 'https://', autocomplete: 'off',
+        el('input', { id: 'template-header-link', type: 'url', inputmode: 'url', placeholder: 'https://',
           'aria-describedby': 'template-header-hint' }),
         el('p', { id: 'template-header-hint', class: 'hint' }, t.header_media_hint || '')));
     }

@@ -135,7 +135,7 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
   <section id="config-section" hidden aria-labelledby="config-title">
     <h2 id="config-title">Settings (the workspace file)</h2>
     <p>FAQ, plugins, senders and answers. Saved changes apply at once; a mistake is refused with its line and nothing changes.</p>
-    <label for="config-text" class="visually-hidden">The workspace file (YAML)</label>
+    <label for="config-text">The workspace file (YAML)</label>
     <textarea id="config-text" rows="18" spellcheck="false"></textarea>
     <button id="config-save" type="button">Save and apply</button>
     <pre id="config-result" role="alert"></pre>
@@ -1255,7 +1255,7 @@ audio.msg-media { width: min(300px, 100%); }
         el('input', { id: 'template-header-file', type: 'file', accept: (t.header_media_types || []).join(','),
           'aria-describedby': 'template-header-hint' }),
         el('label', { for: 'template-header-link' }, tr('tools.header_link')),
-        el('input', { id: 'template-header-link', type: 'url', inputmode: 'url', placeholder: 'https://', autocomplete: 'off',
+        el('input', { id: 'template-header-link', type: 'url', inputmode: 'url', placeholder: 'https://',
           'aria-describedby': 'template-header-hint' }),
         el('p', { id: 'template-header-hint', class: 'hint' }, t.header_media_hint || '')));
     }
