@@ -25,6 +25,16 @@ public struct OutboundFile: Sendable, Equatable {
     /// The file's bytes, refusing more than `maxBytes`. A file no longer in the store is a
     /// permanent failure (a retry would not bring it back); one over the limit as well.
     public func read(maxBytes: Int, channel: String) throws(SendFailure) -> [UInt8] {
+        try check(maxBytes: maxBytes, channel: channel)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SendFailure(kind: .permanent, title: "the attachment's file is no longer in the media store (\(sha256))")
+        }
+        return [UInt8](data)
+    }
+
+    /// Checks what `read` checks without reading the file, for a sender that streams it
+    /// from the media store (the Cloud API's upload).
+    public func check(maxBytes: Int, channel: String) throws(SendFailure) {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         guard let size = (attributes?[.size] as? NSNumber)?.intValue else {
             throw SendFailure(kind: .permanent, title: "the attachment's file is no longer in the media store (\(sha256))")
@@ -33,9 +43,5 @@ public struct OutboundFile: Sendable, Equatable {
             throw SendFailure(kind: .permanent, code: "413",
                               title: "the \(kind) is \(size) bytes; \(channel) takes \(mimeType) up to \(maxBytes) bytes")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SendFailure(kind: .permanent, title: "the attachment's file is no longer in the media store (\(sha256))")
-        }
-        return [UInt8](data)
     }
 }

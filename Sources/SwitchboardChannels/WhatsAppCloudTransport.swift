@@ -146,10 +146,9 @@ public final class WhatsAppCloudTransport: ChannelTransport, @unchecked Sendable
                 client = GraphAPIClient(configuration: current.configuration, logger: transport.logger)
                 generation = current.generation
             }
-            var bytes: [UInt8] = []
             if case .media(_, let file) = request {
                 let limit = OutboundMediaRules.whatsAppCloud.rule(for: file.mimeType)?.maxBytes ?? 100 << 20
-                bytes = try file.read(maxBytes: limit, channel: "WhatsApp")
+                try file.check(maxBytes: limit, channel: "WhatsApp")
             }
             do {
                 switch request {
@@ -162,8 +161,9 @@ public final class WhatsAppCloudTransport: ChannelTransport, @unchecked Sendable
                     return SendReceipt(providerMessageID: nil)
                 case .media(let to, let file):
                     // Uploaded at send time (the media id Meta answers is valid 30 days, not
-                    // worth keeping across retries), then sent by id.
-                    let id = try client.uploadMedia(bytes, mimeType: file.mimeType, filename: file.filename ?? "attachment")
+                    // worth keeping across retries), then sent by id. Streamed from the
+                    // media store by libcurl: memory does not grow with the attachment.
+                    let id = try client.uploadMedia(fileAt: file.path, mimeType: file.mimeType, filename: file.filename ?? "attachment")
                     let receipt = try client.sendMedia(to: WhatsAppCloudTransport.recipient(to), kind: file.kind, mediaID: id,
                                                        caption: file.caption, filename: file.filename)
                     return SendReceipt(providerMessageID: receipt.providerMessageID)

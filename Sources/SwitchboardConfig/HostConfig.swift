@@ -72,6 +72,9 @@ public struct HostConfig: Sendable {
         public var storeMaxBytes = 100 << 20
         /// Whether inbound media is downloaded into the media store on arrival.
         public var keepInbound = true
+        /// Largest file an agent may upload (`media.max_upload_bytes`): the body limit of the
+        /// upload routes, which the rest of the API does not share.
+        public var maxUploadBytes = 100 << 20
         public init(downloads: Int = 8, downloadsPerWorkspace: Int = 4, maxBytes: Int = 16 << 20,
                     dir: String? = nil, storeMaxBytes: Int = 100 << 20) {
             self.downloads = downloads

@@ -194,6 +194,7 @@ final class Loader {
                                      dir: mediaValues.text("dir"),
                                      storeMaxBytes: mediaValues.integer("store_max_bytes") ?? 100 << 20)
         media.keepInbound = mediaValues.boolean("keep_inbound") ?? true
+        media.maxUploadBytes = mediaValues.integer("max_upload_bytes") ?? 100 << 20
         let config = HostConfig(
             file: file,
             server: serverConfig,

@@ -110,6 +110,7 @@ final class Host: @unchecked Sendable {
             api.attachments = pipeline.attachments
             api.openAPIFragments.append(SetupOpenAPI.document)
             api.erasureScope = { [reloader] in DataCare.ErasureScope(reloader.config, workspace: $0) }
+            api.maxUploadBytes = config.host.media.maxUploadBytes
             return api
         }()
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })

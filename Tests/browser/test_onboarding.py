@@ -5,7 +5,7 @@ setup walk, logged in; they walk through it (name and time zone, the channel wit
 address, the FAQ with "try a question", handoff hours, inviting an agent), by keyboard,
 with axe-core checking each step; a reload resumes where they were; a visitor of the new
 business's web chat is answered from the FAQ the owner entered, and the conversation shows
-up live in the inbox.
+up live in the inbox. axe-core checks the invite page in each state.
 
 Needs the inbox API, the auth routes (marker `backend`) and the web chat (marker `chat`)."""
 import json
@@ -77,6 +77,15 @@ def test_onboarding_from_invite_link_through_the_setup_walk_to_a_first_answered_
     wait(owner, lambda d: "Ada's Salon" in d.find_element(By.ID, "invite-status").text,
          message="the invite page did not say who is invited where")
     assert owner.find_element(By.ID, "invite-email").text == "ada@salon.test"
+    assert_accessible(owner, "the invite page")
+    # Two passwords that differ: refused on the page, said in the form.
+    owner.find_element(By.ID, "invite-password").send_keys("salon owner password")
+    owner.find_element(By.ID, "invite-confirm").send_keys("salon owner passwort")
+    owner.find_element(By.ID, "invite-submit").click()
+    wait(owner, lambda d: "differ" in d.find_element(By.ID, "invite-error").text, message="differing passwords were not refused")
+    assert_accessible(owner, "the invite page with an error")
+    owner.find_element(By.ID, "invite-password").clear()
+    owner.find_element(By.ID, "invite-confirm").clear()
     owner.find_element(By.ID, "invite-password").send_keys("salon owner password")
     owner.find_element(By.ID, "invite-confirm").send_keys("salon owner password")
     owner.find_element(By.ID, "invite-submit").click()
@@ -171,6 +180,7 @@ def test_onboarding_from_invite_link_through_the_setup_walk_to_a_first_answered_
     wait(again, lambda d: "used" in d.find_element(By.ID, "invite-status").text,
          message="a used invite link was not refused")
     assert not again.find_element(By.ID, "invite-form").is_displayed()
+    assert_accessible(again, "the invite page of a used link")
 
 
 def test_the_setup_walk_speaks_spanish_and_refuses_agents(browser, base_url):

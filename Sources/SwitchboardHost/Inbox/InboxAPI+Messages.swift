@@ -43,7 +43,8 @@ extension InboxAPI {
             throw InboxAPIError.notFound("message \(id) not found")
         }
         // Kept on arrival or attached by an agent: served from the media store.
-        if message.kind.hasMedia, let stored = try storedMedia(ws, id) { return stored }
+        // A template's header file is kept with its message too.
+        if message.kind.hasMedia || message.kind == .template, let stored = try storedMedia(ws, id) { return stored }
         guard message.kind.hasMedia, let mediaID = MediaFetcher.mediaID(payloadJSON: message.payloadJSON) else {
             throw InboxAPIError.notFound("message \(id) has no media")
         }

@@ -8,7 +8,7 @@ import SwitchboardStore
 /// channel's `OutboundMediaRules`: a type it takes (WhatsApp Cloud API and web chat: JPEG
 /// and PNG images, PDF, text and Office documents; WhatsApp Web and Telegram also some
 /// audio and video), its size limit (Cloud API: 5 MB for images, 100 MB for documents;
-/// and the host's request limit), the
+/// the route takes files up to media.max_upload_bytes), the
 /// bytes look like the type they claim (JPEG, PNG and PDF signatures), the customer's
 /// 24-hour window is open (an attachment is free-form; web chats have none, and show the
 /// file to their visitor). Then the file goes into the media
@@ -116,20 +116,9 @@ struct AgentAttachments: Sendable {
         return message
     }
 
-    /// A reason when the bytes are plainly not the claimed type (JPEG, PNG and PDF have
-    /// signatures; other documents are taken as declared).
+    /// A reason when the bytes are plainly not the claimed type.
     static func signatureMismatch(_ bytes: [UInt8], mimeType: String) -> String? {
-        let expected: [UInt8]
-        switch mimeType {
-        case "image/jpeg": expected = [0xFF, 0xD8, 0xFF]
-        case "image/png": expected = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        case "application/pdf": expected = Array("%PDF-".utf8)
-        default: return nil
-        }
-        guard bytes.starts(with: expected) else {
-            return "the file is not a \(mimeType) (its first bytes are not a \(mimeType) signature); choose the right file or type"
-        }
-        return nil
+        OutboundMediaTypes.signatureMismatch(bytes, mimeType: mimeType)
     }
 
     /// The last path component, without control characters, at most 200 characters.
@@ -146,6 +135,10 @@ struct AgentAttachments: Sendable {
         switch mime {
         case "application/pdf": ".pdf"
         case "text/plain": ".txt"
+        case "image/jpeg": ".jpg"
+        case "image/png": ".png"
+        case "video/mp4": ".mp4"
+        case "video/3gpp": ".3gp"
         default: ""
         }
     }
