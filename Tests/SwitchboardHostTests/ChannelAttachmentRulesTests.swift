@@ -54,7 +54,8 @@ import SwitchboardLog
 
         // WhatsApp Web takes an MP4 video; the Cloud API does not.
         let web = try f.inbound("a", phone: "+2348031234502", channel: "wa-web")
-        let video = try a.attach(workspace: "a", conversation: web.id, bytes: Array(repeating: 0, count: 2000), mimeType: "video/mp4",
+        let mp4: [UInt8] = [0, 0, 0, 0x18] + Array("ftypmp42".utf8) + Array(repeating: 0, count: 2000)
+        let video = try a.attach(workspace: "a", conversation: web.id, bytes: mp4, mimeType: "video/mp4",
                                  filename: nil, caption: nil, author: "u")
         #expect(video.kind == .video)
         let cloud = try f.inbound("a", phone: "+2348031234503", channel: "wa-main")
