@@ -1,6 +1,29 @@
 import SwitchboardCore
 
 /// The journal of one workspace.
+///
+/// The cursor. An event's `id` is its place in the workspace's journal, and the one
+/// promise readers page by (`list(after:)`: the inbox's and web chat's streams,
+/// `events --follow`, exports) is: **an event that becomes visible later has a greater
+/// id than every event visible before it** (per workspace). So a reader that saw up to
+/// id N never needs to look below N again, however many hosts commit at once.
+///
+/// How each backend keeps it:
+/// - SQLite: ids are `AUTOINCREMENT` rowids assigned inside the write transaction, and
+///   the database has one writer at a time (the write lock, across processes too): ids
+///   are handed out in commit order, and never reused (a deleted newest event does not
+///   give its id to the next).
+/// - PostgreSQL: a sequence (`BIGSERIAL`) does *not* keep it: transaction A takes id 7,
+///   B takes 8 and commits, a reader reads 8 and moves its cursor past 7; A commits and
+///   event 7 is never read. The PostgreSQL store assigns ids from a per-workspace
+///   counter row instead, taken at the end of the transaction:
+///   `UPDATE journal_heads SET last_id = last_id + n WHERE workspace_id = $1 RETURNING
+///   last_id` right before `COMMIT` (events are inserted with a provisional id from a
+///   sequence and renumbered in that step, or buffered and inserted there). The row lock
+///   is held until the commit, so two transactions journalling in one workspace commit in
+///   the order of their ids; the lock is held only for the commit, not the transaction.
+///   Readers are plain `WHERE workspace_id = $1 AND id > $2 ORDER BY id`. The conformance
+///   test `JournalCursorTests` fails for a sequence-assigned id under concurrent writers.
 public protocol EventRepository: Sendable {
     func append(_ event: NewEvent) throws -> Event
     /// Events in journal order (ascending id), after the cursor `after` (exclusive; nil

@@ -7,7 +7,7 @@ import SwitchboardCore
 /// workspaces, and invisible from every other workspace.
 @Suite struct AccessStoreTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let a: any WorkspaceStore
     let b: any WorkspaceStore
 

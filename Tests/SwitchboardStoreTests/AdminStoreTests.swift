@@ -8,7 +8,7 @@ import SwitchboardCore
 /// every other workspace.
 @Suite struct AdminStoreTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let a: any WorkspaceStore
     let b: any WorkspaceStore
 

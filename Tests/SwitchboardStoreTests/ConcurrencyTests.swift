@@ -42,7 +42,7 @@ import SwitchboardCore
     /// is a latency, measured by bench/loadgen, not a test.)
     @Test func writesOfManyThreadsShareCommits() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeSQLiteStore(dir)   // SQLite's writer (StoreStatistics)
         let threads = 8, perThread = 40
         let before = store.writeStatistics
         let errors = LockedBox<[String]>([])
@@ -109,7 +109,7 @@ import SwitchboardCore
     @Test func twoStoresOnOneFileWaitForEachOther() throws {
         let dir = TempDir()
         let first = try makeStore(dir)
-        let second = try SQLiteStore(path: dir.file("switchboard.db"), options: testOptions())
+        let second = try openStore(dir)
         let errors = LockedBox<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 6) { t in
             let store = t.isMultiple(of: 2) ? first : second
@@ -131,7 +131,7 @@ import SwitchboardCore
     /// A writer that cannot get the lock within the busy timeout gets a clear `busy` error.
     @Test func aLockHeldPastTheTimeoutIsAClearError() throws {
         let dir = TempDir()
-        let holder = try makeStore(dir)
+        let holder = try makeSQLiteStore(dir)   // SQLite's busy timeout
         var options = testOptions()
         options.busyTimeoutMilliseconds = 100
         let waiter = try SQLiteStore(path: dir.file("switchboard.db"), options: options)

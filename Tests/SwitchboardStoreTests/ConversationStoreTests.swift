@@ -5,7 +5,7 @@ import SwitchboardCore
 
 @Suite struct ConversationStoreTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let ws: any WorkspaceStore
 
     init() throws {
@@ -55,7 +55,7 @@ import SwitchboardCore
 
         // Persisted: a fresh store on the same file sees it.
         store.close()
-        let reopened = try SQLiteStore(path: dir.file("switchboard.db"), options: testOptions())
+        let reopened = try openStore(dir)
         let again = reopened.workspace("a")
         #expect(try again.conversations.get(conversation.id)?.state == .human)
         #expect(try again.events.list(conversation: conversation.id, after: nil, limit: 10) == [event])

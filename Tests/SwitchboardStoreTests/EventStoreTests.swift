@@ -5,7 +5,7 @@ import SwitchboardCore
 
 @Suite struct EventStoreTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let ws: any WorkspaceStore
 
     init() throws {
@@ -63,7 +63,9 @@ import SwitchboardCore
     /// events after its progress mark: each event exactly once, in order, whichever side
     /// of the mark it is on, page by page and from the tail; nothing of another
     /// conversation or workspace.
-    @Test func aConversationsJournalSpansTheBatchedIndexAndWhatFollowsIt() throws {
+    @Test(.enabled(if: StoreBackend.current.isSQLite))
+    func aConversationsJournalSpansTheBatchedIndexAndWhatFollowsIt() throws {
+        let store = try sqlite(self.store)
         let conversation = try makeConversation(ws)
         let other = try makeConversation(ws, phone: "+2348030000002")
         let b = store.workspace("b")
@@ -73,7 +75,7 @@ import SwitchboardCore
             _ = try b.events.append(NewEvent(.note, conversation: inB.id, detail: ["n": "b\(n)"]))
             return try ws.events.append(NewEvent(.note, conversation: conversation.id, detail: ["n": "\(n)"]))
         }
-        let indexedRows = { try self.store.pool.read { db in
+        let indexedRows = { try store.pool.read { db in
             try db.queryOne("SELECT count(*) FROM conversation_events WHERE conversation_id = ?", [conversation.id]) { $0.int64(0) }
         } }
         var appended = try (0..<4).map(note)
@@ -110,11 +112,13 @@ import SwitchboardCore
     /// The writer runs the batched indexing itself, at most every 200 ms, and when it put
     /// a run off, once more on its own once it is due: the journal's index catches up
     /// without another write to carry it.
-    @Test func theWriterIndexesTheJournalInTheBackground() throws {
+    @Test(.enabled(if: StoreBackend.current.isSQLite))
+    func theWriterIndexesTheJournalInTheBackground() throws {
+        let store = try sqlite(self.store)
         let conversation = try makeConversation(ws)
         _ = try ws.events.append(NewEvent(.note, conversation: conversation.id, detail: ["n": "1"]))
         let second = try ws.events.append(NewEvent(.note, conversation: conversation.id, detail: ["n": "2"]))
-        let mark = { try self.store.pool.read { db in
+        let mark = { try store.pool.read { db in
             try db.queryOne("SELECT indexed_event_id FROM journal_progress WHERE id = 1") { $0.int64(0) }
         } }
         let writes = store.writeStatistics.writes
@@ -146,8 +150,8 @@ import SwitchboardCore
         let conversation = try makeConversation(ws)
         var appended: [Event] = []
         for i in 0..<7 { appended.append(try ws.events.append(NewEvent(.note, conversation: conversation.id, detail: ["n": "\(i)"]))) }
-        // Part indexed, part not yet.
-        try store.pool.write { db in try SQLiteStore.indexConversationJournal(db) }
+        // Part indexed, part not yet (SQLite indexes the journal in batches).
+        try whenSQLite(store) { store in try store.pool.write { db in try SQLiteStore.indexConversationJournal(db) } }
         for i in 7..<10 { appended.append(try ws.events.append(NewEvent(.note, conversation: conversation.id, detail: ["n": "\(i)"]))) }
         var pages: [[Event]] = []
         var before: Int64?
@@ -165,7 +169,7 @@ import SwitchboardCore
     /// A reader on another store (another process, like `events --follow`) sees events
     /// as soon as they are committed.
     @Test func anotherConnectionSeesCommittedEvents() throws {
-        let follower = try SQLiteStore(path: dir.file("switchboard.db"), options: testOptions())
+        let follower = try openStore(dir)
         let before = try follower.workspace("a").events.tail(conversation: nil, limit: 1).last?.id
         let event = try ws.events.append(NewEvent(.note, detail: ["n": "1"]))
         #expect(try follower.workspace("a").events.list(conversation: nil, after: before, limit: 10) == [event])
@@ -173,8 +177,9 @@ import SwitchboardCore
 
     /// A row written by a newer switchboard (an event kind this one does not know) is a
     /// clear error, not a crash.
-    @Test func anUnknownKindIsAClearError() throws {
-        try store.pool.write { db in
+    @Test(.enabled(if: StoreBackend.current.isSQLite))
+    func anUnknownKindIsAClearError() throws {
+        try sqlite(store).pool.write { db in
             try db.run("INSERT INTO events (workspace_id, kind, detail_json, created_at) VALUES ('a', 'teleported', '{}', 0)")
         }
         let error = storeError { _ = try ws.events.tail(conversation: nil, limit: 5) }

@@ -7,7 +7,7 @@ import SwitchboardCore
 /// unread counts, each bound to its workspace.
 @Suite struct InboxQueryStoreTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let a: any WorkspaceStore
     let b: any WorkspaceStore
 

@@ -7,7 +7,7 @@ import SwitchboardCore
 /// and B cannot change it by naming A's ids.
 @Suite struct IsolationTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let a: any WorkspaceStore
     let b: any WorkspaceStore
 

@@ -10,7 +10,7 @@ import SwitchboardCore
 /// claims' own `now`.
 @Suite struct OutboxHandoverStoreTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let a: any WorkspaceStore
 
     init() throws {

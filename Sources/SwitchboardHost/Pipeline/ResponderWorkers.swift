@@ -53,15 +53,13 @@ final class ResponderWorkers: Service, @unchecked Sendable {
 
     func start() throws {
         queue.start()
-        // Work committed before a stop or crash, in commit order.
-        var after: Int64 = 0
+        // Work committed before a stop or crash, in commit order: the jobs whose claimer
+        // died or whose lease ran out (not those of another live host).
         var reloaded = 0
         while true {
-            let jobs = try store.queue.pendingInbound(limit: 10_000).filter { $0.id > after }
-            if jobs.isEmpty { break }
+            let jobs = try store.queue.claimInbound(limit: 10_000)
             for j in jobs { queue.submit(j.conversationID, j) }
             reloaded += jobs.count
-            after = jobs.last!.id
             if jobs.count < 10_000 { break }
         }
         if reloaded > 0 { logger.info("reloaded pending inbound work", ["jobs": String(reloaded)]) }
