@@ -138,6 +138,28 @@ import SwitchboardCore
         #expect(taken.first?.claim == 1)
     }
 
+    /// Inbound jobs queued by a version before claims (migration 16) have no claimer and
+    /// no lease: the first claim after the upgrade takes them, as the start-up reload did.
+    @Test func inboundJobsQueuedByAnOlderVersionAreClaimable() throws {
+        let path = dir.file("v15.db")
+        let old = try SQLiteStore(path: path, options: testOptions(), schemaVersion: 15)
+        _ = try old.syncWorkspaces([definition("a")])
+        let ws = old.workspace("a")
+        let c = try makeConversation(ws)
+        let m = try #require(try ws.messages.insertInbound(inbound(c, "wamid.old", "hello")).inserted)
+        try old.pool.write { db in
+            _ = try db.run("""
+                INSERT INTO inbound_jobs (workspace_id, conversation_id, message_id, received_at, created_at)
+                VALUES ('a', ?, ?, 0, 0)
+                """, [c.id, m.id])
+        }
+        old.close()
+        let store = try SQLiteStore(path: path, options: testOptions())
+        defer { store.close() }
+        #expect(try store.queue.claimInbound(now: t0, limit: 10).map(\.messageID) == [m.id])
+        #expect(try store.queue.claimInbound(now: t0, limit: 10).isEmpty)
+    }
+
     @Test func aProviderIDAlreadyStoredIsRecordedWithoutIt() throws {
         let c = try makeConversation(a)
         let m1 = try a.messages.insertOutbound(NewOutboundMessage(conversationID: c.id, kind: .text, text: "one"))
