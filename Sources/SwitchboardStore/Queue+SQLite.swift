@@ -182,16 +182,25 @@ struct SQLiteQueueStore: QueueStore {
             let jobs = try db.query(
                 """
                 SELECT id, workspace_id, conversation_id, message_id, received_at FROM inbound_jobs
-                WHERE coalesce(lease_until, 0) <= ? OR claimed_by IN (SELECT value FROM json_each(?))
+                WHERE (coalesce(lease_until, 0) <= ? AND claimed_by IS NOT ?)
+                   OR claimed_by IN (SELECT value FROM json_each(?))
                 ORDER BY id LIMIT ?
                 """,
-                [now, dead, max(0, limit)], Self.readInbound)
+                [now, claimer.id, dead, max(0, limit)], Self.readInbound)
             let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
             for job in jobs {
                 _ = try db.run("UPDATE inbound_jobs SET claimed_by = ?, lease_until = ?, claims = claims + 1 WHERE id = ?",
                                [claimer.id, until, job.id])
             }
             return jobs
+        }
+    }
+
+    @discardableResult
+    func renewInboundClaims(now: Date, lease: TimeInterval) throws -> Int {
+        let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
+        return try store.pool.write { db in
+            try db.run("UPDATE inbound_jobs SET lease_until = ? WHERE claimed_by = ?", [until, store.claimer.id])
         }
     }
 

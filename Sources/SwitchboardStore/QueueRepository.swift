@@ -84,12 +84,19 @@ public protocol QueueStore: Sendable {
     /// older entry of their conversation: what a claim could take now or later.
     func hasQueuedOutbox(channel: ChannelID) throws -> Bool
     /// Claims up to `limit` inbound jobs whose claim is void, oldest first, for `lease`
-    /// seconds from `now`: jobs of a host that died (`Claimer`) or whose lease ran out,
-    /// and jobs queued before claims existed. A job is claimed when it is queued
+    /// seconds from `now`: jobs of a host that died (`Claimer`) or whose lease ran out
+    /// (another claimer's: this store's own jobs are in its memory), and jobs queued
+    /// before claims existed. A job is claimed when it is queued
     /// (`QueueRepository.enqueueInbound`, by the host that runs it from memory), so this
     /// is how a starting host takes the work its predecessor left, and how a host takes
     /// a dead host's work; a live host's jobs are not taken while their lease runs.
     func claimInbound(now: Date, limit: Int, lease: TimeInterval) throws -> [InboundJob]
+    /// Extends the lease of every inbound job this store's claimer holds to `lease`
+    /// seconds from `now` (a host runs it well within each lease, so that another host
+    /// never takes a job it still has queued in memory). Returns how many. A job whose
+    /// lease ran out is not taken back from this claimer by its own claims either.
+    @discardableResult
+    func renewInboundClaims(now: Date, lease: TimeInterval) throws -> Int
     /// Outbox entries per channel (queued or sending).
     func outboxDepth() throws -> [ChannelID: Int]
     /// Holds a message no workspace takes; false when it was already held (a redelivery).

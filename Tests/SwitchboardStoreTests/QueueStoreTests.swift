@@ -102,9 +102,15 @@ import SwitchboardCore
         crashed.kill()
         #expect(try store.queue.claimInbound(now: now, limit: 10).map(\.id) == [left.id])
         #expect(try store.queue.claimInbound(now: now, limit: 10).isEmpty)      // now this host's
-        // Once a lease runs out the job is taken whoever holds it.
+        // A host renews the leases of what it holds; once a lease runs out unrenewed, the
+        // job is taken by another claimer (never by its own: it holds the job in memory).
         let later = now.addingTimeInterval(InboundLease.defaultSeconds + 1)
-        #expect(try live.queue.claimInbound(now: later, limit: 10).map(\.id) == [mine.id, theirs.id, left.id])
+        #expect(try live.queue.renewInboundClaims(now: now.addingTimeInterval(200), lease: InboundLease.defaultSeconds) == 1)
+        #expect(try live.queue.claimInbound(now: later, limit: 10).map(\.id) == [mine.id, left.id])
+        #expect(try store.queue.claimInbound(now: later, limit: 10).isEmpty)   // theirs is renewed; mine and left now theirs
+        let muchLater = later.addingTimeInterval(InboundLease.defaultSeconds)
+        #expect(try store.queue.claimInbound(now: muchLater, limit: 10).map(\.id) == [mine.id, theirs.id, left.id])
+        #expect(try store.queue.claimInbound(now: muchLater.addingTimeInterval(InboundLease.defaultSeconds + 1), limit: 10).isEmpty)
         #expect(try store.queue.pendingInbound(limit: 10).count == 3)
     }
 
