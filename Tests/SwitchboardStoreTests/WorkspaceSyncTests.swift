@@ -6,7 +6,7 @@ import SwitchboardCore
 @Suite struct WorkspaceSyncTests {
     @Test func createsUpdatesAndDeactivatesWithoutDeleting() throws {
         let dir = TempDir()
-        let store = try SQLiteStore(path: dir.file("x.db"), options: testOptions())
+        let store = try openStore(dir, name: "x.db")
         var report = try store.syncWorkspaces([definition("bakery"), definition("salon")])
         #expect(report.created == ["bakery", "salon"])
         #expect(try store.workspaces().map(\.id) == ["bakery", "salon"])
@@ -50,7 +50,7 @@ import SwitchboardCore
 
     @Test func aDuplicatedDefinitionIsRefused() throws {
         let dir = TempDir()
-        let store = try SQLiteStore(path: dir.file("x.db"), options: testOptions())
+        let store = try openStore(dir, name: "x.db")
         let error = storeError { _ = try store.syncWorkspaces([definition("a"), definition("a")]) }
         #expect(error?.message == "workspace a is configured twice")
         #expect(try store.workspaces().isEmpty)
