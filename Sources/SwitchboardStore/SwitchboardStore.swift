@@ -38,7 +38,8 @@
 // figures come through the optional `StoreStatistics`, claims on queued work carry a
 // lease and a `Claimer` (no start-up resets: several hosts may share a database), and the
 // journal's ids are a cursor that never skips a late commit (`EventRepository`). The store
-// tests run against any backend registered in `StoreBackend` (Tests/SwitchboardStoreTests).
+// tests take a backend (`init(backend:)`, `StoreBackend` in Tests/SwitchboardStoreTests)
+// and run the same bodies on SQLite and PostgreSQL (`PostgresStoreSuites.swift`).
 //
 // Extending (the pipeline's queue and outbox): add files here, append migrations to
 // `SQLiteSchema.migrations` (never edit a released one), run SQL through
