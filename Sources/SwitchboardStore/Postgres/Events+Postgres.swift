@@ -4,6 +4,9 @@ import SwitchboardCore
 struct PostgresEventRepository: EventRepository {
     let scope: PostgresScope
 
+    /// The first key of the journal's lock ("jrnl" in ASCII); the second is the workspace's hash.
+    static let journalLockClass: Int32 = 0x6a72_6e6c
+
     static let columns = "id, workspace_id, conversation_id, message_id, channel_id, kind, detail_json, created_at"
 
     static func read(_ r: PostgresRow) throws(StoreError) -> Event {
@@ -29,7 +32,9 @@ struct PostgresEventRepository: EventRepository {
     /// commit; renumbering at COMMIT would shorten that, at the price of ids that change
     /// after `append` returned them.)
     static func append(_ db: PostgresDB, _ scope: PostgresScope, _ new: NewEvent) throws -> Event {
-        try db.run("SELECT pg_advisory_xact_lock(hashtextextended('journal/' || ?::text, 0))", [scope.workspaceID])
+        // The two-key form: a key space apart from the store's one-key advisory locks
+        // (hand-overs, contacts), so no workspace name can collide with one of theirs.
+        try db.run("SELECT pg_advisory_xact_lock(\(Self.journalLockClass), hashtext(?::text))", [scope.workspaceID])
         let now = scope.now()
         let id = try db.queryOne(
             """
