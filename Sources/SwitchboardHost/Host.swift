@@ -274,7 +274,8 @@ final class Host: @unchecked Sendable {
             let d = ContinuousClock.now - start
             return d.inSeconds
         }
-        let store = self.store
+        // Group commit's figures, from a store that has them (SQLite's writer).
+        guard let store = self.store as? any StoreStatistics else { return }
         metrics.computedCounter("switchboard_store_commits_total",
                                 help: "Commits of the store's writer (each one fsync with durability full).") {
             Double(store.writeStatistics.commits)

@@ -47,7 +47,7 @@ import SwitchboardCore
     /// is a latency, measured by bench/loadgen, not a test.)
     @Test func writesOfManyThreadsShareCommits() throws {
         let dir = TempDir()
-        let store = try makeStore(dir, backend: backend)
+        let store = try makeSQLiteStore(dir)   // SQLite's writer (StoreStatistics)
         let threads = 8, perThread = 40
         let before = store.writeStatistics
         let errors = LockedBox<[String]>([])
@@ -113,7 +113,7 @@ import SwitchboardCore
     /// or two hosts): writes wait for each other's lock through the busy timeout.
     @Test func twoStoresOnOneFileWaitForEachOther() throws {
         let dir = TempDir()
-        let first = try makeStore(dir)
+        let first = try makeSQLiteStore(dir)
         let second = try SQLiteStore(path: dir.file("switchboard.db"), options: testOptions())
         let errors = LockedBox<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 6) { t in
@@ -136,7 +136,7 @@ import SwitchboardCore
     /// A writer that cannot get the lock within the busy timeout gets a clear `busy` error.
     @Test func aLockHeldPastTheTimeoutIsAClearError() throws {
         let dir = TempDir()
-        let holder = try makeStore(dir)
+        let holder = try makeSQLiteStore(dir)
         var options = testOptions()
         options.busyTimeoutMilliseconds = 100
         let waiter = try SQLiteStore(path: dir.file("switchboard.db"), options: options)

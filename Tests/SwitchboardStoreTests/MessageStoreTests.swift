@@ -182,9 +182,9 @@ import SwitchboardCore
         var found: [MessageID] = []
         let end = ContinuousClock.now + .seconds(10)
         while found.count < 2 && ContinuousClock.now < end {
-            let before = store.writeStatistics
+            let before = sqlite(store).writeStatistics
             found = try ws.messages.search("pumpernickel", limit: 10).map(\.id)
-            #expect(store.writeStatistics.writes == before.writes, "a search wrote")
+            #expect(sqlite(store).writeStatistics.writes == before.writes, "a search wrote")
             if found.count < 2 { usleep(5_000) }
         }
         #expect(found.contains(second.id))

@@ -9,10 +9,13 @@ import Testing
 // Tests of SQLite's own machinery are not repeated; each suite lists them.
 
 @Suite struct PostgresQueueStoreTests {
+    // Not repeated here: entriesInFlightAtACrashAreClaimedAgain and
+    // inboundJobsOfAProcessThatDiedAreClaimedAgainAndALiveOnesAreNot (a claimer's death
+    // seen in /proc, SQLite's rule; on PostgreSQL the lease alone decides, see
+    // PostgresClaimTests).
     @Test func inboundJobsArePendingUntilCompleted() throws { try QueueStoreTests(backend: .postgres).inboundJobsArePendingUntilCompleted() }
     @Test func claimTakesOnlyTheOldestEntryOfEachConversation() throws { try QueueStoreTests(backend: .postgres).claimTakesOnlyTheOldestEntryOfEachConversation() }
     @Test func aRetryWaitsUntilDueAndStillBlocksLaterMessages() throws { try QueueStoreTests(backend: .postgres).aRetryWaitsUntilDueAndStillBlocksLaterMessages() }
-    @Test func entriesInFlightAtACrashGoBackToQueued() throws { try QueueStoreTests(backend: .postgres).entriesInFlightAtACrashGoBackToQueued() }
     @Test func outboxOfOneChannelIsNotClaimedByAnother() throws { try QueueStoreTests(backend: .postgres).outboxOfOneChannelIsNotClaimedByAnother() }
     @Test func unroutedMessagesAreHeldOnce() throws { try QueueStoreTests(backend: .postgres).unroutedMessagesAreHeldOnce() }
 }
@@ -93,11 +96,15 @@ import Testing
 }
 
 @Suite struct PostgresOutboxLeaseTests {
-    // Not repeated here: entriesLeftSendingByAnOlderVersionAreClaimable (a SQLite file of schema 8).
+    // Not repeated here: entriesLeftSendingByAnOlderVersionAreClaimable and
+    // inboundJobsQueuedByAnOlderVersionAreClaimable (SQLite files of schemas 8 and 15;
+    // PostgresMigrationTests upgrades PostgreSQL's); theClaimOfAProcessThatDiedIsVoidBeforeItsLeaseRunsOut
+    // (a claimer's death seen in /proc: on PostgreSQL the lease alone decides).
     @Test func anEntryWhoseLeaseRanOutIsClaimedAgain() throws { try OutboxLeaseTests(backend: .postgres).anEntryWhoseLeaseRanOutIsClaimedAgain() }
     @Test func expiredLeasesAndDueEntriesShareOneClaimInIdOrder() throws { try OutboxLeaseTests(backend: .postgres).expiredLeasesAndDueEntriesShareOneClaimInIdOrder() }
     @Test func aReleaseWithoutAClaimStillApplies() throws { try OutboxLeaseTests(backend: .postgres).aReleaseWithoutAClaimStillApplies() }
-    @Test func theStartUpResetDropsLeases() throws { try OutboxLeaseTests(backend: .postgres).theStartUpResetDropsLeases() }
+    @Test func theClaimsOfAClosedStoreOfThisProcessAreVoid() throws { try OutboxLeaseTests(backend: .postgres).theClaimsOfAClosedStoreOfThisProcessAreVoid() }
+    @Test func aSecondProcessKeepsItsClaimsWhileTheirLeasesRun() throws { try OutboxLeaseTests(backend: .postgres).aSecondProcessKeepsItsClaimsWhileTheirLeasesRun() }
     @Test func aProviderIDAlreadyStoredIsRecordedWithoutIt() throws { try OutboxLeaseTests(backend: .postgres).aProviderIDAlreadyStoredIsRecordedWithoutIt() }
     @Test func aCollisionInsideATransactionKeepsTheTransaction() throws { try OutboxLeaseTests(backend: .postgres).aCollisionInsideATransactionKeepsTheTransaction() }
     @Test func aCollisionWithAnotherWorkspaceDoesNotNameItsMessage() throws { try OutboxLeaseTests(backend: .postgres).aCollisionWithAnotherWorkspaceDoesNotNameItsMessage() }
@@ -150,4 +157,8 @@ import Testing
     @Test func retentionEmptiesOldContentOfOneWorkspaceOldestFirst() throws { try ChannelRecordsStoreTests(backend: .postgres).retentionEmptiesOldContentOfOneWorkspaceOldestFirst() }
     @Test func aLabelIsDetachedFromOneConversationOnly() throws { try ChannelRecordsStoreTests(backend: .postgres).aLabelIsDetachedFromOneConversationOnly() }
     @Test func anOperatorTokenOnceRevokedNoLongerAuthenticates() throws { try ChannelRecordsStoreTests(backend: .postgres).anOperatorTokenOnceRevokedNoLongerAuthenticates() }
+}
+
+@Suite struct PostgresJournalCursorTests {
+    @Test func aFollowerSeesEveryEventOnceWhileSeveralHostsCommit() throws { try JournalCursorTests(backend: .postgres).aFollowerSeesEveryEventOnceWhileSeveralHostsCommit() }
 }

@@ -1,33 +1,69 @@
 import Foundation
+import Synchronization
 import Testing
 import SwitchboardCore
 import SwitchboardTestSupport
 @testable import SwitchboardStore
 
-/// The store's implementations the shared store tests run against: the suites written
-/// for the store protocols take a backend (`init(backend:)`), run on SQLite by default,
-/// and `PostgresStoreSuites.swift` runs the same test bodies on PostgreSQL.
-enum StoreBackend: String, Sendable, CaseIterable {
+/// The store conformance suite: one mechanism for both backends. The suites written for
+/// the store protocols take a backend (`init(backend:)`; the plain `init()` is SQLite), and
+/// `PostgresStoreSuites.swift` runs the same test bodies on PostgreSQL in the same run:
+///
+///     swift test --filter SwitchboardStoreTests                        # both backends
+///     scripts/with-postgres.sh swift test --skip-build --filter Postgres  # PostgreSQL's alone
+///
+/// A test of one backend's insides (SQLite's pool, FTS5 index, group commit, files,
+/// migrations, claimer liveness in /proc) is not listed in `PostgresStoreSuites.swift`
+/// (each suite there names what it leaves out), or lives in an SQLite-only suite
+/// (MigrationTests, OpenErrorTests, WALWriteTests, ConnectionSettingsTests);
+/// PostgresConnectionTests, PostgresMigrationTests and PostgresSeveralHostsTests are
+/// PostgreSQL's own.
+enum StoreBackend: String, Sendable, CaseIterable, CustomStringConvertible {
     case sqlite, postgres
+
+    var description: String { rawValue }
+    var isSQLite: Bool { self == .sqlite }
 }
 
 /// A fresh store of `backend` with workspaces `a` and `b` synced: SQLite in `dir`, or a
 /// new empty database on the test PostgreSQL (`TestPostgres`; a test fails, never skips,
 /// when there is no server).
-func makeStore(_ dir: TempDir, backend: StoreBackend, options: StoreOptions = testOptions()) throws -> any Store {
-    let store = try openStore(dir, backend: backend, options: options)
+func makeStore(_ dir: TempDir, backend: StoreBackend = .sqlite, name: String = "switchboard.db",
+               options: StoreOptions = testOptions()) throws -> any Store {
+    let store = try openStore(dir, backend: backend, name: name, options: options)
     _ = try store.syncWorkspaces([definition("a"), definition("b")])
     return store
 }
 
-/// A fresh, empty store of `backend` (nothing synced).
-func openStore(_ dir: TempDir, backend: StoreBackend, options: StoreOptions = testOptions()) throws -> any Store {
+/// The PostgreSQL databases of the tests, by the test's `dir` and database `name`.
+private let postgresDatabases = Mutex<[String: String]>([:])
+
+/// Opens the database `name` of the test owning `dir` on `backend`: a new, empty and
+/// migrated one at the first open, the same one at every later open (a reopen, or a
+/// second host on the same database). SQLite: the file `name` in `dir`; PostgreSQL: a
+/// fresh database of the test server per `dir` and `name`.
+func openStore(_ dir: TempDir, backend: StoreBackend = .sqlite, name: String = "switchboard.db",
+               options: StoreOptions = testOptions()) throws -> any Store {
     switch backend {
     case .sqlite:
-        return try SQLiteStore(path: dir.file("switchboard.db"), options: options)
+        return try SQLiteStore(path: dir.file(name), options: options)
     case .postgres:
-        return try PostgresStore(url: try TestPostgres.freshDatabase(prefix: "store"), poolSize: 4, options: options)
+        let key = dir.file(name)
+        let url = try postgresDatabases.withLock { known in
+            if let url = known[key] { return url }
+            let url = try TestPostgres.freshDatabase(prefix: "store")
+            known[key] = url
+            return url
+        }
+        return try PostgresStore(url: url, poolSize: 4, options: options)
     }
+}
+
+/// A second host on `store`'s database, whose claims name `claimer` (nil: the store itself).
+func secondStore(_ store: any Store, claimer: Claimer?) throws -> any Store {
+    var options = testOptions()
+    options.claimer = claimer
+    return try reopen(store, options: options)
 }
 
 /// Waits until a search finds every committed message: SQLite indexes in the background
@@ -38,6 +74,7 @@ func waitForSearchIndex(_ store: any Store, seconds: Double = 10, sourceLocation
 
 /// The SQLite store behind `store`, for the tests of SQLite's own machinery (its
 /// background indexing, its group commit).
+/// (Not throwing: these tests are not run on another backend, see `StoreBackend`.)
 func sqlite(_ store: any Store) -> SQLiteStore { store as! SQLiteStore }
 
 /// Runs `statements` (SQL both backends read, `?` parameters) in one write of `store`,

@@ -388,6 +388,17 @@ enum PostgresSchema {
             );
             CREATE INDEX contact_aliases_by_contact ON contact_aliases (workspace_id, contact_id);
             """),
+
+        // SQLite's 16: claims name their claimer (`Claimer`) and inbound jobs are leased
+        // like outbox entries; rows from before have no claimer and no lease (claimable
+        // at once). The journal's cursor needs no schema: `PostgresEventRepository`
+        // orders each workspace's appends by a transaction-long advisory lock.
+        .init(version: 16, name: "claims name their claimer; inbound jobs are leased", sql: """
+            ALTER TABLE outbox ADD COLUMN claimed_by text;
+            ALTER TABLE inbound_jobs ADD COLUMN claimed_by text;
+            ALTER TABLE inbound_jobs ADD COLUMN lease_until bigint;
+            ALTER TABLE inbound_jobs ADD COLUMN claims bigint NOT NULL DEFAULT 0;
+            """),
     ]
 }
 

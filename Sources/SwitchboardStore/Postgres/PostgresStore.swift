@@ -16,6 +16,12 @@ public final class PostgresStore: Store {
     let options: StoreOptions
     /// When claims next look for outbox entries whose lease ran out (`claimOutbox`).
     let leaseChecks = LeaseChecks()
+    /// Whom this store's claims name (`Claimer`). On PostgreSQL a claimer's liveness is
+    /// its lease alone (hosts on other machines cannot be looked up); a store that closes
+    /// releases its claims, so the next claim of another host takes them at once.
+    let claimer: Claimer
+    /// Whether `claimer` is this store's own (released when it closes).
+    private let ownsClaimer: Bool
 
     /// How many connections a store opens at most, unless told otherwise.
     public static let defaultPoolSize = 8
@@ -35,6 +41,8 @@ public final class PostgresStore: Store {
         pool = PostgresPool(url: url, setting: setting, size: poolSize)
         path = pool.displayURL
         self.options = options
+        claimer = options.claimer ?? Claimer.forStore()
+        ownsClaimer = options.claimer == nil
         let logger = options.logger?.with("database", path)
         let clock = options.clock
         do {
@@ -43,9 +51,11 @@ public final class PostgresStore: Store {
             }
         } catch let error as StoreError {
             pool.close()
+            if ownsClaimer { claimer.release() }
             throw error
         } catch {
             pool.close()
+            if ownsClaimer { claimer.release() }
             throw StoreError(.migration, "\(error)", path: path)
         }
     }
@@ -100,11 +110,21 @@ public final class PostgresStore: Store {
         pool.writeAsync({ _ in try body() }, completion: completion)
     }
 
-    public var writeStatistics: (commits: Int, writes: Int) {
-        (pool.commits.load(ordering: .relaxed), pool.committedWrites.load(ordering: .relaxed))
+    /// Releases this store's claims (the leases of the outbox entries it is sending and
+    /// of the inbound jobs it holds end now: another host's next claim takes them, as
+    /// `Claimer` describes; an entry in flight at this moment may be sent twice, the
+    /// window the outbox documents), then closes the connections. Only when this store
+    /// is the schema this program knows (a test of an old version has no claim columns).
+    public func close() {
+        if ((try? schemaVersion) ?? 0) >= 16 {
+            _ = try? pool.write { db in
+                _ = try db.run("UPDATE outbox SET lease_until = NULL WHERE state = 'sending' AND claimed_by = ?", [claimer.id])
+                _ = try db.run("UPDATE inbound_jobs SET lease_until = NULL WHERE claimed_by = ?", [claimer.id])
+            }
+        }
+        pool.close()
+        if ownsClaimer { claimer.release() }
     }
-
-    public func close() { pool.close() }
 
     // MARK: credentials and host-wide repositories
 

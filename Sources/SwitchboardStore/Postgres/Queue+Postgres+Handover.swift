@@ -21,11 +21,12 @@ extension PostgresQueueRepository {
             let id = try db.queryOne(
                 """
                 INSERT INTO outbox (workspace_id, conversation_id, message_id, channel_id, recipient, kind, body_json,
-                                    state, attempts, next_attempt_at, received_at, created_at, claims, lease_until)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'sending', 0, ?, ?, ?, 1, ?) RETURNING id
+                                    state, attempts, next_attempt_at, received_at, created_at, claims, lease_until,
+                                    claimed_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'sending', 0, ?, ?, ?, 1, ?, ?) RETURNING id
                 """,
                 [scope.workspaceID, new.conversationID, new.messageID, new.channelID, new.recipient, new.kind,
-                 new.bodyJSON, now, new.receivedAt, now, until]) { $0.int64(0) } ?? 0
+                 new.bodyJSON, now, new.receivedAt, now, until, scope.store.claimer.id]) { $0.int64(0) } ?? 0
             // What a claim reads with the entry: the customer's last message, for the
             // 24-hour window.
             let lastInbound = try db.queryOne(

@@ -7,12 +7,16 @@ struct PostgresQueueRepository: QueueRepository {
 
     func enqueueInbound(conversation: ConversationID, message: MessageID, receivedAt: Date) throws -> InboundJob {
         try scope.write { db in
+            // Claimed by the host that queues it, which runs it from memory.
+            let now = scope.now()
             let id = try db.queryOne(
                 """
-                INSERT INTO inbound_jobs (workspace_id, conversation_id, message_id, received_at, created_at)
-                VALUES (?, ?, ?, ?, ?) RETURNING id
+                INSERT INTO inbound_jobs (workspace_id, conversation_id, message_id, received_at, created_at,
+                                          claimed_by, lease_until, claims)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 1) RETURNING id
                 """,
-                [scope.workspaceID, conversation, message, receivedAt, scope.now()]) { $0.int64(0) } ?? 0
+                [scope.workspaceID, conversation, message, receivedAt, now, scope.store.claimer.id,
+                 now.addingTimeInterval(InboundLease.defaultSeconds)]) { $0.int64(0) } ?? 0
             return InboundJob(id: id, workspaceID: scope.workspaceID, conversationID: conversation,
                               messageID: message, receivedAt: receivedAt.truncatedToMilliseconds)
         }
@@ -100,6 +104,7 @@ struct PostgresQueueStore: QueueStore {
 
     func claimOutbox(channel: ChannelID, now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxItem] {
         let lookForExpired = store.leaseChecks.due(channel, now: now)
+        let claimer = store.claimer
         return try store.pool.write { db in
             var items = try db.query(
                 """
@@ -114,8 +119,10 @@ struct PostgresQueueStore: QueueStore {
                 """,
                 [channel, now, max(0, limit)], Self.readOutbox)
             if lookForExpired {
-                // Entries whose claim's lease ran out: each is the oldest of its
-                // conversation (it was when claimed, and nothing older can arrive).
+                // Entries whose claim is void (its lease ran out, or its claimer closed
+                // its store and ended the lease): each is the oldest of its conversation
+                // (it was when claimed, and nothing older can arrive). On PostgreSQL a
+                // claimer's liveness is its lease alone (`Claimer`).
                 let expired = try db.query(
                     """
                     SELECT \(Self.outboxColumns) FROM outbox o
@@ -133,8 +140,9 @@ struct PostgresQueueStore: QueueStore {
             if !items.isEmpty {
                 // Expired entries locked beyond the limit stay as they are (their locks end
                 // with the transaction).
-                _ = try db.run("UPDATE outbox SET state = 'sending', lease_until = ?, claims = claims + 1 WHERE id = ANY(?::bigint[])",
-                               [until, "{" + items.map { String($0.id) }.joined(separator: ",") + "}"])
+                _ = try db.run(
+                    "UPDATE outbox SET state = 'sending', lease_until = ?, claims = claims + 1, claimed_by = ? WHERE id = ANY(?::bigint[])",
+                    [until, claimer.id, "{" + items.map { String($0.id) }.joined(separator: ",") + "}"])
             }
             return items.map { var i = $0; i.state = .sending; i.claim += 1; i.leaseUntil = until; return i }
         }
@@ -154,9 +162,37 @@ struct PostgresQueueStore: QueueStore {
         }
     }
 
-    func resetInFlightOutbox() throws -> Int {
-        try store.pool.write { db in
-            try db.run("UPDATE outbox SET state = 'queued', lease_until = NULL WHERE state = 'sending'")
+    func claimInbound(now: Date, limit: Int, lease: TimeInterval) throws -> [InboundJob] {
+        let claimer = store.claimer
+        let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
+        return try store.pool.write { db in
+            // Void claims: the lease ran out (or was ended by a store that closed) and
+            // the claimer is another (this store's own jobs are in its memory); jobs
+            // queued before claims have neither. Locked rows are another claim's.
+            try db.query(
+                """
+                WITH void AS (
+                    SELECT id FROM inbound_jobs
+                    WHERE coalesce(lease_until, 0) <= ? AND claimed_by IS DISTINCT FROM ?
+                    ORDER BY id LIMIT ?
+                    FOR UPDATE SKIP LOCKED)
+                UPDATE inbound_jobs j SET claimed_by = ?, lease_until = ?, claims = j.claims + 1
+                FROM void WHERE j.id = void.id
+                RETURNING j.id, j.workspace_id, j.conversation_id, j.message_id, j.received_at
+                """,
+                [now, claimer.id, max(0, limit), claimer.id, until]) { r in
+                InboundJob(id: r.int64(0), workspaceID: WorkspaceID(r.string(1)),
+                           conversationID: ConversationID(r.string(2)), messageID: MessageID(r.string(3)),
+                           receivedAt: r.date(4))
+            }.sorted { $0.id < $1.id }
+        }
+    }
+
+    @discardableResult
+    func renewInboundClaims(now: Date, lease: TimeInterval) throws -> Int {
+        let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
+        return try store.pool.write { db in
+            try db.run("UPDATE inbound_jobs SET lease_until = ? WHERE claimed_by = ?", [until, store.claimer.id])
         }
     }
 
