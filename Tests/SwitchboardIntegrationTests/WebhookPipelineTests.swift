@@ -33,6 +33,28 @@ import SwitchboardTestSupport
         }
     }
 
+    /// Meta may post a message's `sent`, `delivered` and `read` before the host has recorded
+    /// the id its send call answered (here the fake answers the send 700 ms after it posted
+    /// the receipts): they are held and applied once the send is recorded, not dropped.
+    @Test func receiptsThatComeBeforeTheSendIsRecordedAreApplied() throws {
+        let h = try PipelineHarness()
+        try h.start()
+        h.graph.setDelay(.milliseconds(700))
+        #expect(try h.post([h.text("Olá, are you open on Sunday?")]).status == 200)
+        #expect(h.waitForReplies(1))
+        var kinds: [String] = []
+        for _ in 0..<100 {
+            kinds = try h.events().map { String($0.split(separator: " ")[1]) }
+            if kinds.contains("read") { break }
+            usleep(100_000)
+        }
+        for k in ["sent", "delivered", "read"] {
+            #expect(kinds.contains(k), "journal lacks \(k): \(kinds)")
+        }
+        let db = try TestDatabase(path: h.host.dir.appendingPathComponent("switchboard.db").path)
+        #expect(try db.value("SELECT status FROM messages WHERE direction = 'outbound'") == "read")
+    }
+
     @Test func verificationHandshake() throws {
         let h = try PipelineHarness()
         try h.start()

@@ -33,6 +33,8 @@ final class ChannelIngest: @unchecked Sendable {
     /// Each channel's own address at the provider (recorded with unrouted messages).
     private let providerAddresses: [ChannelID: String]
     private let onCommitted: @Sendable ([InboundJob], Set<ChannelID>) -> Void
+    /// Receipts for sends not recorded yet (`applyHeldReceipts` once they are).
+    let early = EarlyReceipts()
 
     init(live: LiveWorkspaces, store: any Store, logger: Logger, metrics: PipelineMetrics,
          transports: [ChannelID: any ChannelTransport],
@@ -100,6 +102,19 @@ final class ChannelIngest: @unchecked Sendable {
             onCommitted(c.jobs, c.outboxChannels)
             done(.success(c.outcomes))
         })
+    }
+
+    /// Applies the receipts that arrived before this send was recorded (`OutboxSettler`
+    /// calls it once the record is committed), through the same path as any receipt.
+    func applyHeldReceipts(channel: ChannelID, providerMessageID: String) {
+        let held = early.take(channel: channel, providerMessageID: providerMessageID)
+        guard !held.isEmpty else { return }
+        commit(InboundBatch(statuses: held), source: "held receipts", receivedAt: Date()) { [logger] result in
+            if case .failure(let error) = result {
+                logger.warn("receipts that came before their send was recorded could not be applied",
+                            [LogKey.channel: channel.rawValue, "provider_message_id": providerMessageID, "error": "\(error)"])
+            }
+        }
     }
 
     /// The contact address of a sender: a phone number normalised to E.164 (a WhatsApp
@@ -210,8 +225,11 @@ final class ChannelIngest: @unchecked Sendable {
                              counts: inout [(MetricsCounterFamily, [String])]) throws {
         let channel = receipt.channel
         guard let workspaceID = try store.workspaceOwning(channel: channel, providerMessageID: receipt.providerMessageID) else {
-            logger.debug("status for a message this host did not send", [LogKey.channel: channel.rawValue,
-                                                                          "provider_message_id": receipt.providerMessageID])
+            // Perhaps a send whose record is still on its way to the store: kept, and
+            // applied when it is recorded (a message this host never sent ages out).
+            early.hold(receipt)
+            logger.debug("status for a message not recorded (yet); held", [LogKey.channel: channel.rawValue,
+                                                                            "provider_message_id": receipt.providerMessageID])
             return
         }
         let ws = store.workspace(workspaceID)

@@ -73,6 +73,9 @@ final class OutboxSettler: Service, @unchecked Sendable {
     private let logger: Logger
     private let metrics: PipelineMetrics
     private let queue = DispatchQueue(label: "outbox-settler")
+    /// Called once a send's record (its provider message id) is committed: receipts that
+    /// came before it are applied then (`ChannelIngest.applyHeldReceipts`).
+    let onSentRecorded = Mutex<(@Sendable (ChannelID, String) -> Void)?>(nil)
 
     /// Settlements waiting for a retry, by outbox entry id.
     private struct Pending {
@@ -260,8 +263,9 @@ final class OutboxSettler: Service, @unchecked Sendable {
                 LogKey.message: item.messageID.rawValue, LogKey.channel: channel, "outcome": outcome.label])
         }
         switch outcome {
-        case .sent:
+        case .sent(let providerMessageID, _):
             metrics.sent.labels(channel, workspace).increment()
+            onSentRecorded.withLock { $0 }?(item.channelID, providerMessageID)
             if let received = item.receivedAt {
                 metrics.replyLatency.labels(channel).observe(Date().timeIntervalSince(received))
             }

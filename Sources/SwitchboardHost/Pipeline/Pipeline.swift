@@ -98,6 +98,7 @@ final class Pipeline: @unchecked Sendable {
             arrivals.call(jobs)
         }
         self.ingest = ingest
+        settler.onSentRecorded.withLock { $0 = { [ingest] channel, id in ingest.applyHeldReceipts(channel: channel, providerMessageID: id) } }
         let templates = self.templates
         // Off the server thread: a store write, and maybe a Graph API call.
         let templateStatus: @Sendable ([UInt8]) -> Void = { body in DispatchQueue.global().async { templates.statusWebhook(body) } }
