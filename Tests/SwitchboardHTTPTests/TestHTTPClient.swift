@@ -52,7 +52,10 @@ final class TestConnection {
         }
         if rc != 0 {
             let e = errno
-            Glibc.close(fd)
+            // No close here: the object is fully initialised, so a throw runs deinit, which
+            // closes fd; closing it here too closed whatever descriptor took the number
+            // meanwhile (another test's server socket: libmicrohttpd then aborted on its
+            // epoll set).
             throw TestClientError("connect to \(host):\(port): \(String(cString: strerror(e)))")
         }
     }
