@@ -62,6 +62,14 @@ final class TestConnection {
 
     deinit { Glibc.close(fd) }
 
+    /// Whether a new connection to `port` gets no answer: refused, or accepted and closed
+    /// before any response (how a stopping server treats new connections).
+    static func getsNoAnswer(port: Int) -> Bool {
+        guard let connection = try? TestConnection(port: port, timeoutSeconds: 2) else { return true }
+        try? connection.send("GET /anything HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        return (try? connection.readHead()) == nil
+    }
+
     func send(_ bytes: [UInt8]) throws {
         var off = 0
         while off < bytes.count {
