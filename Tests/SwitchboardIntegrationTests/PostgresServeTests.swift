@@ -47,8 +47,10 @@ import SwitchboardTestSupport
     @Test func aWrongURLStopsTheHostWithTheSettingNamed() throws {
         let h = try harness(url: "postgresql://app:s3cret@127.0.0.1:1/db?connect_timeout=2")
         try h.host.start(waitForListening: false)
-        h.host.process.waitUntilExit()
-        #expect(h.host.process.terminationStatus != 0)
+        // waitForExit also waits until the pipes are read to their end: the message is in
+        // them (Process.waitUntilExit returned before the reader threads had it).
+        let status = try #require(h.host.waitForExit(timeout: 60))
+        #expect(status != 0)
         let text = h.host.logText + h.host.stdout
         #expect(text.contains("storage.postgres: cannot connect"), "\(text)")
         #expect(!text.contains("s3cret"))
