@@ -9,7 +9,7 @@
 SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test build release deps clean fuzz llm-local llm-e2e install deb
+.PHONY: run test build release deps clean fuzz llm-local llm-e2e install deb bench-channels
 
 deps:
 	@scripts/deps.sh run
@@ -44,6 +44,16 @@ llm-local:
 # over the OpenAI wire protocol, reads usage, and the customer is answered or handed off.
 llm-e2e: release
 	@scripts/llm/e2e.sh
+
+# The channel benchmarks (bench/README.md; not part of make test): Telegram, WhatsApp Web
+# through Evolution API and the web chat (open streams' memory, message-to-answer latency
+# and throughput), each against its fake, through the release binary. Report the load
+# average beside the figures: the machine is shared.
+BENCH_SECONDS ?= 10
+bench-channels: release
+	uptime
+	.build/release/loadgen --channels-only --seconds $(BENCH_SECONDS) --telegram 20 --evolution 5 --webchat 100 --webchat-visitors 500
+	uptime
 
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) scripts/fuzz.sh $(FUZZ_TARGETS)

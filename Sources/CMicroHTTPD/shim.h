@@ -39,6 +39,7 @@ typedef void *(*CMicroHTTPD_URILogCallback)(void *cls, const char *uri, struct M
 /// `uri_log` runs once per request before headers are parsed, with the raw request
 /// target; what it returns becomes the request's `*con_cls`.
 static inline struct MHD_Daemon *CMicroHTTPD_start(int listen_fd,
+        MHD_AcceptPolicyCallback accept_policy, void *accept_policy_cls,
         MHD_AccessHandlerCallback handler, void *handler_cls,
         MHD_RequestCompletedCallback completed, void *completed_cls,
         CMicroHTTPD_URILogCallback uri_log, void *uri_log_cls,
@@ -62,7 +63,7 @@ static inline struct MHD_Daemon *CMicroHTTPD_start(int listen_fd,
           (intptr_t)thread_pool_size, NULL },
         { MHD_OPTION_END, 0, NULL },
     };
-    return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
+    return MHD_start_daemon(flags, 0, accept_policy, accept_policy_cls, handler, handler_cls,
                             MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
 }
 

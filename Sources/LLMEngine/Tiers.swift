@@ -12,7 +12,7 @@ public func normalizedQuestion(_ text: String) -> String {
 /// seconds, forgotten as a whole when the knowledge changes (its version is part of the
 /// stored value). Only questions of 3 words or more are kept: "how much?" means something
 /// else in every conversation. At most `capacity` entries (the oldest go first), all in one
-/// state value (at most 64 KiB), read once and kept in memory. Thread-safe.
+/// state value (at most 64 KiB), read from the state at each use. Thread-safe.
 public final class AnswerCache: @unchecked Sendable {
     let storage: any LedgerStorage
     let ttl: TimeInterval
@@ -35,14 +35,17 @@ public final class AnswerCache: @unchecked Sendable {
         normalized.split(separator: " ").count >= 3
     }
 
-    /// Reads the stored cache once. A read that fails leaves the cache unloaded (tried
-    /// again next time) so that `put` never writes an empty cache over a stored one; a
-    /// stored value that is not a cache of this knowledge version is an empty cache.
+    /// Reads the stored cache, at every use: the stored value is the truth (a contact's
+    /// erasure removes their questions from it; a cache kept in memory would answer from
+    /// them and write them back). One state read per message that reaches this tier,
+    /// before a model call that costs far more. A read that fails keeps what memory holds,
+    /// and a cache never read is not written (`put` never writes an empty cache over a
+    /// stored one); a stored value that is not a cache of this knowledge version is empty.
     private func load() {
-        guard !loaded else { return }
         let stored: String?
         do { stored = try storage.get(Self.key) } catch { return }
         loaded = true
+        entries = [:]
         guard let text = stored,
               let o = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
               o["version"] as? String == version,
@@ -81,8 +84,7 @@ public final class AnswerCache: @unchecked Sendable {
             guard let oldest = entries.min(by: { $0.value.at < $1.value.at })?.key else { break }
             entries[oldest] = nil
         }
-        // A cache: kept in memory whatever happens; written only over what was read, and a
-        // failed write only costs a restart the cached answers.
+        // Written only over what was read; a failed write only costs the cached answer.
         if loaded { try? storage.set(Self.key, text) }
     }
 }

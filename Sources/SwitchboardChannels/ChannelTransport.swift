@@ -92,8 +92,11 @@ public struct ChannelTraits: Sendable {
     public var lanes: Int
     /// Whether `recordedSent` wants every sent message.
     public var observesSent: Bool
+    /// The files the channel sends (`OutboundRequest.media`); nil: none.
+    public var media: OutboundMediaRules?
     public init(messagesPerSecond: Double? = nil, perRecipientSpacing: Duration? = nil, serviceWindow: TimeInterval? = nil,
-                marksRead: Bool = false, lanes: Int = 1, observesSent: Bool = false) {
+                marksRead: Bool = false, lanes: Int = 1, observesSent: Bool = false, media: OutboundMediaRules? = nil) {
+        self.media = media
         self.messagesPerSecond = messagesPerSecond
         self.perRecipientSpacing = perRecipientSpacing
         self.serviceWindow = serviceWindow

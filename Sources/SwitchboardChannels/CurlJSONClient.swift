@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 import SwitchboardCore
 import SwitchboardLog
 
@@ -28,18 +29,24 @@ public final class CurlJSONClient: @unchecked Sendable {
     private let lock = NSLock()
     private let handle: UnsafeMutableRawPointer?
     private let headers: UnsafeMutablePointer<curl_slist>?
+    private let extraHeaders: [String]
     private let connectTimeout: Duration
+    /// Set by `cancel()`: the call in flight ends within about a second, later calls at once.
+    private let cancelled = Atomic<Bool>(false)
 
     private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
     /// `headers`: sent with every call (`Content-Type: application/json` is added).
-    public init(headers: [String] = [], connectTimeout: Duration = .seconds(5)) {
+    /// `cancellable`: `cancel()` may end a call in flight (a long poll); libcurl then
+    /// asks about once a second whether to go on.
+    public init(headers: [String] = [], connectTimeout: Duration = .seconds(5), cancellable: Bool = false) {
         _ = CurlJSONClient.globalInit
         var list = curl_slist_append(nil, "Content-Type: application/json")
         list = curl_slist_append(list, "Accept: application/json")
         list = curl_slist_append(list, "Expect:")
         for h in headers { list = curl_slist_append(list, h) }
         self.headers = list
+        self.extraHeaders = headers
         self.connectTimeout = connectTimeout
         handle = curl_easy_init()
         if let h = handle {
@@ -51,22 +58,46 @@ public final class CurlJSONClient: @unchecked Sendable {
             _ = CCurl_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0)
             _ = CCurl_setopt_write(h, CURLOPT_WRITEFUNCTION, graphWriteCallback)
         }
+        if cancellable, let h = handle {
+            _ = CCurl_setopt_long(h, CURLOPT_NOPROGRESS, 0)
+            _ = CCurl_setopt_xferinfo(h, curlCancelCallback)
+            // Unretained: the handle is freed in deinit, before this object is gone.
+            _ = CCurl_setopt_pointer(h, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(self).toOpaque())
+        }
     }
+
+    /// Ends the call in flight (within about a second; it fails as aborted) and every
+    /// later one (at once). For a long poll that must stop: a stop, or new credentials.
+    /// Only for a client made `cancellable`.
+    public func cancel() { cancelled.store(true, ordering: .sequentiallyConsistent) }
+
+    public var isCancelled: Bool { cancelled.load(ordering: .sequentiallyConsistent) }
 
     deinit {
         if let handle { curl_easy_cleanup(handle) }
         curl_slist_free_all(headers)
     }
 
-    /// POSTs `body` (JSON) to `url`, or GETs it when `body` is nil.
-    public func call(_ url: String, body: [UInt8]?, timeout: Duration, maxBytes: Int = 1 << 20) throws(Failure) -> Response {
+    /// POSTs `body` (JSON, or `contentType` when given: a multipart upload) to `url`, or
+    /// GETs it when `body` is nil.
+    public func call(_ url: String, body: [UInt8]?, contentType: String? = nil, timeout: Duration,
+                     maxBytes: Int = 1 << 20) throws(Failure) -> Response {
         lock.lock()
         defer { lock.unlock() }
         guard let h = handle else { throw Failure(curlCode: -1, description: "libcurl could not create a handle", tooLarge: false) }
+        var own: UnsafeMutablePointer<curl_slist>?
+        if let contentType {
+            own = curl_slist_append(nil, "Content-Type: \(contentType)")
+            own = curl_slist_append(own, "Accept: application/json")
+            own = curl_slist_append(own, "Expect:")
+            for x in extraHeaders { own = curl_slist_append(own, x) }
+        }
+        defer { if own != nil { curl_slist_free_all(own) } }
+        guard !isCancelled else { throw Failure(curlCode: Int(CURLE_ABORTED_BY_CALLBACK.rawValue), description: "call cancelled", tooLarge: false) }
         let sink = ResponseSink(limit: maxBytes, handle: h)
         let code: CURLcode = withExtendedLifetime(sink) {
             _ = CCurl_setopt_string(h, CURLOPT_URL, url)
-            _ = CCurl_setopt_slist(h, CURLOPT_HTTPHEADER, headers)
+            _ = CCurl_setopt_slist(h, CURLOPT_HTTPHEADER, own ?? headers)
             _ = CCurl_setopt_long(h, CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout))
             _ = CCurl_setopt_pointer(h, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
             if let body {
@@ -79,6 +110,7 @@ public final class CurlJSONClient: @unchecked Sendable {
             return curl_easy_perform(h)
         }
         _ = CCurl_setopt_pointer(h, CURLOPT_WRITEDATA, nil)
+        _ = CCurl_setopt_slist(h, CURLOPT_HTTPHEADER, headers)
         guard code == CURLE_OK else {
             throw Failure(curlCode: Int(code.rawValue),
                           description: sink.overflow ? "answer larger than \(maxBytes) bytes"
@@ -96,4 +128,10 @@ public final class CurlJSONClient: @unchecked Sendable {
     static func milliseconds(_ d: Duration) -> Int {
         Int(d.components.seconds) * 1000 + Int(d.components.attoseconds / 1_000_000_000_000_000)
     }
+}
+
+/// libcurl's progress callback of a cancellable client: non-zero ends the transfer.
+let curlCancelCallback: CCurl_xferinfo_callback = { client, _, _, _, _ in
+    guard let client else { return 0 }
+    return Unmanaged<CurlJSONClient>.fromOpaque(client).takeUnretainedValue().isCancelled ? 1 : 0
 }

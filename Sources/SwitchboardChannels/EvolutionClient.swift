@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 import SwitchboardCore
 import SwitchboardLog
 
@@ -55,10 +56,14 @@ public final class EvolutionClient: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer?
     private let headers: UnsafeMutablePointer<curl_slist>?
     private let instancePath: String
+    /// Set by `cancel()`: the call in flight ends within about a second, later ones at once.
+    private let cancelled = Atomic<Bool>(false)
 
     private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
-    public init(configuration: Configuration, logger: Logger? = nil) {
+    /// `cancellable`: `cancel()` may end a call in flight (supervision's client, whose
+    /// gateway a reload replaced); libcurl then asks about once a second whether to go on.
+    public init(configuration: Configuration, logger: Logger? = nil, cancellable: Bool = false) {
         _ = EvolutionClient.globalInit
         self.configuration = configuration
         self.logger = logger
@@ -78,7 +83,19 @@ public final class EvolutionClient: @unchecked Sendable {
             _ = CCurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
             _ = CCurl_setopt_write(handle, CURLOPT_WRITEFUNCTION, graphWriteCallback)
         }
+        if cancellable, let handle {
+            _ = CCurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+            _ = CCurl_setopt_xferinfo(handle, evolutionCancelCallback)
+            // Unretained: the handle is freed in deinit, before this object is gone.
+            _ = CCurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(self).toOpaque())
+        }
     }
+
+    /// Ends the call in flight (within about a second) and every later one (at once).
+    /// Only for a client made `cancellable`.
+    public func cancel() { cancelled.store(true, ordering: .sequentiallyConsistent) }
+
+    public var isCancelled: Bool { cancelled.load(ordering: .sequentiallyConsistent) }
 
     deinit {
         if let handle { curl_easy_cleanup(handle) }
@@ -97,14 +114,17 @@ public final class EvolutionClient: @unchecked Sendable {
 
     /// `POST /message/sendMedia/{instance}`: `media` is a URL or base64; `mediaType` is
     /// `image`, `video`, `audio` or `document`.
+    /// A base64 document needs `fileName` (Evolution answers 400 "For base64 the file name
+    /// must be informed." without one). The gateway answers once WhatsApp has the file, so
+    /// `timeout` (default: the client's) is usually longer than a text's.
     public func sendMedia(number: String, mediaType: String, media: String, mimeType: String?, caption: String?,
-                          fileName: String?, quotedID: String? = nil) throws(EvolutionError) -> Sent {
+                          fileName: String?, quotedID: String? = nil, timeout: Duration? = nil) throws(EvolutionError) -> Sent {
         var body: [String: Any] = ["number": number, "mediatype": mediaType, "media": media]
         if let mimeType { body["mimetype"] = mimeType }
         if let caption { body["caption"] = caption }
         if let fileName { body["fileName"] = fileName }
         if let quotedID { body["quoted"] = ["key": ["id": quotedID]] }
-        return try sent(call("POST", "/message/sendMedia/\(instancePath)", body))
+        return try sent(call("POST", "/message/sendMedia/\(instancePath)", body, timeout: timeout))
     }
 
     /// `POST /chat/getBase64FromMediaMessage/{instance}`: the media of a received message.
@@ -169,7 +189,8 @@ public final class EvolutionClient: @unchecked Sendable {
         return Sent(keyID: id)
     }
 
-    private func call(_ method: String, _ path: String, _ body: [String: Any]?, maxBytes: Int = 1 << 20) throws(EvolutionError) -> JSONValue {
+    private func call(_ method: String, _ path: String, _ body: [String: Any]?, maxBytes: Int = 1 << 20,
+                      timeout: Duration? = nil) throws(EvolutionError) -> JSONValue {
         var bytes: [UInt8]?
         if let body {
             guard let d = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]) else {
@@ -177,7 +198,8 @@ public final class EvolutionClient: @unchecked Sendable {
             }
             bytes = [UInt8](d)
         }
-        let (status, answer, retryAfter) = try perform(method, configuration.baseURL + path, bytes, maxBytes: maxBytes)
+        let (status, answer, retryAfter) = try perform(method, configuration.baseURL + path, bytes, maxBytes: maxBytes,
+                                                       timeout: timeout ?? configuration.requestTimeout)
         guard (200..<300).contains(status) else {
             throw EvolutionError.classify(httpStatus: status, body: answer, retryAfter: retryAfter)
         }
@@ -189,16 +211,20 @@ public final class EvolutionClient: @unchecked Sendable {
         return json
     }
 
-    private func perform(_ method: String, _ url: String, _ body: [UInt8]?, maxBytes: Int) throws(EvolutionError) -> (Int, [UInt8], Duration?) {
+    private func perform(_ method: String, _ url: String, _ body: [UInt8]?, maxBytes: Int,
+                         timeout: Duration) throws(EvolutionError) -> (Int, [UInt8], Duration?) {
         lock.lock()
         defer { lock.unlock() }
         guard let h = handle else { throw EvolutionError(kind: .retryable, httpStatus: 0, title: "libcurl could not create a handle") }
+        guard !isCancelled else {
+            throw EvolutionError.transport(curlCode: Int(CURLE_ABORTED_BY_CALLBACK.rawValue), message: "call cancelled")
+        }
         let sink = ResponseSink(limit: maxBytes, handle: h)
         let started = ContinuousClock.now
         let code: CURLcode = withExtendedLifetime(sink) {
             _ = CCurl_setopt_string(h, CURLOPT_URL, url)
             _ = CCurl_setopt_slist(h, CURLOPT_HTTPHEADER, headers)
-            _ = CCurl_setopt_long(h, CURLOPT_TIMEOUT_MS, GraphAPIClient.milliseconds(configuration.requestTimeout))
+            _ = CCurl_setopt_long(h, CURLOPT_TIMEOUT_MS, GraphAPIClient.milliseconds(timeout))
             _ = CCurl_setopt_pointer(h, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
             if let body {
                 _ = CCurl_setopt_long(h, CURLOPT_POST, 1)
@@ -227,4 +253,10 @@ public final class EvolutionClient: @unchecked Sendable {
                                                        "duration_ms": GraphAPIClient.ms(elapsed)])
         return (status, sink.bytes, retryAfterSeconds > 0 ? .seconds(Int64(retryAfterSeconds)) : nil)
     }
+}
+
+/// libcurl's progress callback of a cancellable client: non-zero ends the transfer.
+let evolutionCancelCallback: CCurl_xferinfo_callback = { client, _, _, _, _ in
+    guard let client else { return 0 }
+    return Unmanaged<EvolutionClient>.fromOpaque(client).takeUnretainedValue().isCancelled ? 1 : 0
 }

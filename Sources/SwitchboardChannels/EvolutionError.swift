@@ -55,7 +55,8 @@ public struct EvolutionError: Error, Sendable, Equatable, CustomStringConvertibl
             ?? json?["response"]?["message"].map { [$0] } ?? json?["message"].map { [$0] } ?? []
         var words: [String] = []
         var notOnWhatsApp = false
-        for m in messages {
+        // Schema refusals come nested (`message: [["mediatype is not one of ..."]]`).
+        for m in messages.flatMap({ $0.array ?? [$0] }) {
             if let s = m.string { words.append(s) }
             if m.isObject, m["exists"]?.bool == false {
                 notOnWhatsApp = true
@@ -71,6 +72,9 @@ public struct EvolutionError: Error, Sendable, Equatable, CustomStringConvertibl
             e = EvolutionError(kind: .auth, httpStatus: httpStatus, title: "the gateway refused the api_key: \(title)")
         case 404:
             e = EvolutionError(kind: .auth, httpStatus: httpStatus, title: "the gateway does not know this instance or route: \(title)")
+        case 413:
+            e = EvolutionError(kind: .permanent, httpStatus: httpStatus,
+                               title: "the gateway refused the request as too large (raise its body limit): \(title)")
         case 400..<500:
             e = EvolutionError(kind: .permanent, httpStatus: httpStatus, title: title)
             let lower = title.lowercased()

@@ -10,15 +10,8 @@ extension GraphAPIClient {
     /// What an agent may attach, and WhatsApp's size limit for each type (checked
     /// before anything is stored or uploaded).
     public enum OutboundMedia {
-        public static let image: [String: Int] = ["image/jpeg": 5 << 20, "image/png": 5 << 20]
-        public static let document: [String: Int] = [
-            "application/pdf": 100 << 20, "text/plain": 100 << 20,
-            "application/msword": 100 << 20, "application/vnd.ms-excel": 100 << 20,
-            "application/vnd.ms-powerpoint": 100 << 20,
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document": 100 << 20,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": 100 << 20,
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation": 100 << 20,
-        ]
+        public static let image = OutboundMediaTypes.image
+        public static let document = OutboundMediaTypes.document
 
         /// `image` or `document` and the limit in bytes, or nil for a type WhatsApp does
         /// not take as an attachment.
@@ -32,17 +25,51 @@ extension GraphAPIClient {
         public static let captionCharacters = 1024
     }
 
-    /// Uploads a file and returns the provider's media id.
+    /// Uploads bytes held in memory and returns the provider's media id (tests, small
+    /// files); the sender streams files from the media store with `uploadMedia(fileAt:)`.
     public func uploadMedia(_ bytes: [UInt8], mimeType: String, filename: String) throws(GraphError) -> String {
-        let boundary = "switchboard-\(UInt64.random(in: 1...UInt64.max))"
-        let body = GraphAPIClient.multipartBody(bytes, mimeType: mimeType, filename: filename, boundary: boundary)
+        try upload(mimeType: mimeType, filename: filename) { part in
+            bytes.withUnsafeBytes { raw in
+                curl_mime_data(part, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count)
+            }
+        }
+    }
+
+    /// Uploads the file at `path` and returns the provider's media id. The file is read
+    /// by libcurl as it sends (`curl_mime_filedata`), a buffer at a time: memory does not
+    /// grow with the file's size. A file that cannot be opened is a permanent failure.
+    public func uploadMedia(fileAt path: String, mimeType: String, filename: String) throws(GraphError) -> String {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw GraphError(kind: .permanent, title: "the file to upload cannot be read: \(path)")
+        }
+        return try upload(mimeType: mimeType, filename: filename) { part in curl_mime_filedata(part, path) }
+    }
+
+    /// `POST /{phone_number_id}/media` as multipart/form-data: `messaging_product`,
+    /// `type` (the MIME type) and `file`, whose content `setFile` gives the part.
+    private func upload(mimeType: String, filename: String,
+                        setFile: (OpaquePointer) -> CURLcode) throws(GraphError) -> String {
+        guard let h = easyHandle else { throw GraphError(kind: .retryable, title: "libcurl could not create a handle") }
+        guard let mime = curl_mime_init(h) else { throw GraphError(kind: .retryable, title: "libcurl could not make a multipart body") }
+        defer { curl_mime_free(mime) }
+        func field(_ name: String, _ value: String) -> Bool {
+            guard let part = curl_mime_addpart(mime) else { return false }
+            let utf8 = Array(value.utf8)
+            return curl_mime_name(part, name) == CURLE_OK
+                && utf8.withUnsafeBytes { curl_mime_data(part, $0.baseAddress?.assumingMemoryBound(to: CChar.self), $0.count) } == CURLE_OK
+        }
+        guard field("messaging_product", "whatsapp"), field("type", mimeType), let file = curl_mime_addpart(mime),
+              curl_mime_name(file, "file") == CURLE_OK, setFile(file) == CURLE_OK,
+              curl_mime_filename(file, GraphAPIClient.safeFilename(filename)) == CURLE_OK,
+              curl_mime_type(file, mimeType) == CURLE_OK else {
+            throw GraphError(kind: .permanent, title: "the upload of \(filename) could not be prepared (libcurl refused a part)")
+        }
         var headers = curl_slist_append(nil, "Authorization: Bearer \(configuration.accessToken)")
-        headers = curl_slist_append(headers, "Content-Type: multipart/form-data; boundary=\(boundary)")
         headers = curl_slist_append(headers, "Accept: application/json")
         headers = curl_slist_append(headers, "Expect:")
         defer { curl_slist_free_all(headers) }
         let url = "\(configuration.graphURL)/\(GraphAPIClient.pathEscape(configuration.phoneNumberID))/media"
-        let response = try perform(url: url, body: body, headers: headers, timeout: configuration.downloadTimeout,
+        let response = try perform(url: url, body: nil, mime: mime, headers: headers, timeout: configuration.downloadTimeout,
                                    maxBytes: 1 << 20, followRedirects: false)
         let answer = try GraphAPIClient.decodeSuccess(response)
         guard let id = answer["id"]?.stringOrNumber, !id.isEmpty else {
@@ -52,21 +79,11 @@ extension GraphAPIClient {
         return id
     }
 
-    static func multipartBody(_ bytes: [UInt8], mimeType: String, filename: String, boundary: String) -> [UInt8] {
-        // The file name goes into a quoted header parameter: keep it to safe characters.
-        let safeName = String(filename.unicodeScalars.map { s -> Character in
-            s.isASCII && s.value >= 0x20 && s != "\"" && s != "\\" ? Character(s) : "_"
+    /// The file name goes into a quoted header parameter: kept to safe characters.
+    static func safeFilename(_ filename: String) -> String {
+        String(filename.unicodeScalars.map { s -> Character in
+            s.isASCII && s.value >= 0x20 && s.value != 0x7F && s != "\"" && s != "\\" ? Character(s) : "_"
         })
-        var head = ""
-        head += "--\(boundary)\r\nContent-Disposition: form-data; name=\"messaging_product\"\r\n\r\nwhatsapp\r\n"
-        head += "--\(boundary)\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n\(mimeType)\r\n"
-        head += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(safeName)\"\r\n"
-        head += "Content-Type: \(mimeType)\r\n\r\n"
-        var out = Array(head.utf8)
-        out.reserveCapacity(out.count + bytes.count + boundary.utf8.count + 8)
-        out += bytes
-        out += Array("\r\n--\(boundary)--\r\n".utf8)
-        return out
     }
 
     /// Sends an uploaded file by its media id: `kind` is `image` or `document`.

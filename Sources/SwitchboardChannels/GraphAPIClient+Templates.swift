@@ -69,9 +69,14 @@ extension GraphAPIClient {
 
     /// Sends an approved template (wire-formats 1.8) with text parameters for its header
     /// and body. The caller checked them against the template (`MessageTemplate.refusal`).
+    /// A media header goes by the id of an upload or by a link (wire-formats 1.8); a
+    /// file not uploaded yet (`.file`) is refused here, before any call.
     public func sendTemplate(to recipient: WhatsAppRecipient, name: String, language: String,
                              parameters: MessageTemplate.Parameters) throws(GraphError) -> GraphSendReceipt {
-        try receipt(postJSON(GraphAPIClient.templateMessageBody(to: recipient, name: name, language: language,
+        if case .file = parameters.headerMedia?.source {
+            throw GraphError(kind: .permanent, title: "the template's header file was not uploaded before the send")
+        }
+        return try receipt(postJSON(GraphAPIClient.templateMessageBody(to: recipient, name: name, language: language,
                                                                 parameters: parameters)))
     }
 
@@ -88,8 +93,26 @@ extension GraphAPIClient {
         var parts: [(StaticString, [String])] = []
         if !parameters.header.isEmpty { parts.append(("{\"type\":\"header\",\"parameters\":[", parameters.header)) }
         if !parameters.body.isEmpty { parts.append(("{\"type\":\"body\",\"parameters\":[", parameters.body)) }
-        if !parts.isEmpty {
+        let media = parameters.headerMedia.flatMap(headerMediaParameter)
+        if !parts.isEmpty || media != nil {
             w.raw(",\"components\":[")
+            if let media {
+                // {"type":"header","parameters":[{"type":"image","image":{"id":"..."}}]}
+                w.raw("{\"type\":\"header\",\"parameters\":[{\"type\":")
+                w.string(media.kind)
+                w.raw(",")
+                w.string(media.kind)
+                w.raw(":{")
+                w.string(media.key)
+                w.raw(":")
+                w.string(media.value)
+                if let filename = media.filename {
+                    w.raw(",\"filename\":")
+                    w.string(filename)
+                }
+                w.raw("}}]}")
+                if !parts.isEmpty { w.raw(",") }
+            }
             for (i, part) in parts.enumerated() {
                 if i > 0 { w.raw(",") }
                 w.raw(part.0)
@@ -104,6 +127,18 @@ extension GraphAPIClient {
         }
         w.raw("}}")
         return w.bytes
+    }
+
+    /// The header parameter of a media header: `image`/`video`/`document` with `id` or
+    /// `link` (and a document's `filename`); nil for a file not uploaded yet.
+    static func headerMediaParameter(_ m: MessageTemplate.HeaderMedia)
+        -> (kind: String, key: String, value: String, filename: String?)? {
+        let filename = m.kind == "document" ? m.filename.flatMap { $0.isEmpty ? nil : $0 } : nil
+        switch m.source {
+        case .id(let id): return (m.kind, "id", id, filename)
+        case .link(let url): return (m.kind, "link", url, filename)
+        case .file: return nil
+        }
     }
 
     /// `"to":"..."` for a phone, `"recipient":"..."` for a BSUID, with `recipient_type`.

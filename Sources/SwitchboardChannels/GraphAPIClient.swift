@@ -51,6 +51,8 @@ public final class GraphAPIClient: @unchecked Sendable {
     private let logger: Logger?
     private let lock = NSLock()
     private let handle: UnsafeMutableRawPointer?
+    /// The easy handle, for what must be made with it (a multipart body, `curl_mime_init`).
+    var easyHandle: UnsafeMutableRawPointer? { handle }
     let jsonHeaders: UnsafeMutablePointer<curl_slist>?
     private let downloadHeaders: UnsafeMutablePointer<curl_slist>?
     /// `{graph_url}/{phone_number_id}/messages`, escaped once.
@@ -359,8 +361,9 @@ public final class GraphAPIClient: @unchecked Sendable {
         return object
     }
 
-    func perform(url: String, body: [UInt8]?, headers: UnsafeMutablePointer<curl_slist>?, timeout: Duration,
-                         maxBytes: Int, followRedirects: Bool, stream: (any GraphMediaSink)? = nil) throws(GraphError) -> HTTPResponse {
+    func perform(url: String, body: [UInt8]?, mime: OpaquePointer? = nil, headers: UnsafeMutablePointer<curl_slist>?,
+                 timeout: Duration, maxBytes: Int, followRedirects: Bool,
+                 stream: (any GraphMediaSink)? = nil) throws(GraphError) -> HTTPResponse {
         lock.lock()
         defer { lock.unlock() }
         guard let h = handle else {
@@ -377,7 +380,10 @@ public final class GraphAPIClient: @unchecked Sendable {
             _ = CCurl_setopt_long(h, CURLOPT_FOLLOWLOCATION, followRedirects ? 1 : 0)
             _ = CCurl_setopt_long(h, CURLOPT_MAXREDIRS, 5)
             _ = CCurl_setopt_pointer(h, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
-            if let body {
+            if let mime {
+                // A multipart POST whose parts libcurl reads as it sends (files included).
+                _ = CCurl_setopt_pointer(h, CURLOPT_MIMEPOST, UnsafeMutableRawPointer(mime))
+            } else if let body {
                 _ = CCurl_setopt_long(h, CURLOPT_POST, 1)
                 _ = CCurl_setopt_long(h, CURLOPT_POSTFIELDSIZE, body.count)
                 _ = body.withUnsafeBytes { CCurl_setopt_pointer(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
@@ -387,8 +393,10 @@ public final class GraphAPIClient: @unchecked Sendable {
             return curl_easy_perform(h)
         }
         _ = CCurl_setopt_pointer(h, CURLOPT_WRITEDATA, nil)
+        // The handle is reused: it must not keep a pointer to a mime the caller frees.
+        if mime != nil { _ = CCurl_setopt_pointer(h, CURLOPT_MIMEPOST, nil) }
         let elapsed = started.duration(to: .now)
-        let method = body == nil ? "GET" : "POST"
+        let method = body == nil && mime == nil ? "GET" : "POST"
 
         guard code == CURLE_OK else {
             if sink.overflow {

@@ -7,10 +7,14 @@ public enum OutboundRequest: Sendable, Equatable {
     case text(to: ContactAddress, text: String, buttons: [String])
     /// Mark the customer's message `providerMessageID` as read.
     case markRead(to: ContactAddress, providerMessageID: String)
+    /// A file from the media store (an agent's attachment): WhatsApp Cloud API uploads it
+    /// and sends it by id; WhatsApp Web posts it to the gateway's `sendMedia`; Telegram
+    /// uploads it with `sendPhoto`/`sendDocument`/`sendAudio`/`sendVideo`.
+    case media(to: ContactAddress, media: OutboundFile)
 
     public var recipient: ContactAddress {
         switch self {
-        case .text(let to, _, _), .markRead(let to, _): to
+        case .text(let to, _, _), .markRead(let to, _), .media(let to, _): to
         }
     }
 }

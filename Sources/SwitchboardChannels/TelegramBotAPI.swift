@@ -12,21 +12,33 @@ import SwitchboardLog
 /// | 429 (`parameters.retry_after`) | rate limited, not before `retry_after` |
 /// | 5xx, no answer, timeout        | retryable     |
 /// | 401, 404 (token refused)       | auth          |
-/// | 400, 403 (blocked), others     | permanent     |
+/// | 400, 403 (blocked), 413, others| permanent     |
 ///
 /// 409 (a webhook is set, or another poller runs) is permanent for a call; the poll
 /// loop backs off on it.
 public final class TelegramBotAPI: @unchecked Sendable {
     private let base: String
-    private let client = CurlJSONClient()
+    /// Where files are downloaded: `{api_url}/file/bot<token>/`.
+    let fileBase: String
+    let client: CurlJSONClient
     public let requestTimeout: Duration
 
-    public init(apiURL: String, botToken: String, requestTimeout: Duration = .seconds(30)) {
+    /// `cancellable`: `cancel()` may end a call in flight (the long poll's client).
+    public init(apiURL: String, botToken: String, requestTimeout: Duration = .seconds(30), cancellable: Bool = false) {
         var url = apiURL
         while url.hasSuffix("/") { url.removeLast() }
         self.base = "\(url)/bot\(botToken)/"
+        self.fileBase = "\(url)/file/bot\(botToken)/"
         self.requestTimeout = requestTimeout
+        self.client = CurlJSONClient(cancellable: cancellable)
     }
+
+    /// Ends the call in flight (a long poll) within about a second, and every later call
+    /// at once: the token it holds is no longer the channel's, or the channel stops.
+    public func cancel() { client.cancel() }
+
+    /// Whether `cancel()` was called.
+    public var isCancelled: Bool { client.isCancelled }
 
     /// `sendMessage`: a text to `chatID`, with one inline-keyboard row per button (the
     /// button's title is its `callback_data`, cut to Telegram's 64 bytes). Returns the
@@ -110,14 +122,20 @@ public final class TelegramBotAPI: @unchecked Sendable {
         return out.isEmpty ? "-" : out
     }
 
-    private func call(_ method: String, _ body: [UInt8], timeout: Duration? = nil) throws(SendFailure) -> JSONValue {
+    func call(_ method: String, _ body: [UInt8], timeout: Duration? = nil) throws(SendFailure) -> JSONValue {
         try callWithBody(method, body, timeout: timeout).result
     }
 
-    private func callWithBody(_ method: String, _ body: [UInt8], timeout: Duration? = nil) throws(SendFailure) -> (result: JSONValue, body: [UInt8]) {
+    /// A call with a body that is not JSON (a multipart upload).
+    func upload(_ method: String, _ body: [UInt8], contentType: String, timeout: Duration) throws(SendFailure) -> JSONValue {
+        try callWithBody(method, body, contentType: contentType, timeout: timeout).result
+    }
+
+    private func callWithBody(_ method: String, _ body: [UInt8], contentType: String? = nil,
+                              timeout: Duration? = nil) throws(SendFailure) -> (result: JSONValue, body: [UInt8]) {
         let response: CurlJSONClient.Response
         do {
-            response = try client.call(base + method, body: body, timeout: timeout ?? requestTimeout, maxBytes: 8 << 20)
+            response = try client.call(base + method, body: body, contentType: contentType, timeout: timeout ?? requestTimeout, maxBytes: 8 << 20)
         } catch {
             throw SendFailure(kind: error.tooLarge ? .permanent : .retryable, code: "curl \(error.curlCode)",
                               title: "telegram \(method): \(error.description)")

@@ -3,8 +3,9 @@ import SwitchboardCore
 
 /// Reads Telegram `Update` objects into channel-neutral inbound messages. The update's
 /// `update_id` is the message's provider id (Telegram redelivers webhooks and polls:
-/// deduplicated on it). Handled: `message` (text, or a caption; other contents arrive as
-/// `unsupported` with their raw JSON kept) and `callback_query` (a tap on one of our
+/// deduplicated on it). Handled: `message` (text; a photo, document, voice note, audio,
+/// video, video note or sticker with its `file_id` as the media id and the caption as its
+/// text; other contents arrive as `unsupported` with their raw JSON kept) and `callback_query` (a tap on one of our
 /// inline buttons: an interactive reply whose text is the button's data). Other update
 /// types (edits, member changes) are skipped; the caller acknowledges them.
 public enum TelegramUpdates {
@@ -22,11 +23,18 @@ public enum TelegramUpdates {
             }
             let date = m["date"]?.int.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? receivedAt
             let text = m["text"]?.string ?? m["caption"]?.string
-            let kind: MessageKind = m["text"]?.string != nil ? .text : .unsupported
             let providerType = m["text"] != nil ? "text" : Self.contentType(m)
+            var kind: MessageKind = m["text"]?.string != nil ? .text : .unsupported
+            var media: InboundMedia?
+            if kind != .text, let file = Self.file(inMessage: m) {
+                kind = file.kind
+                media = InboundMedia(id: file.id, mimeType: file.mimeType, caption: m["caption"]?.string,
+                                     filename: file.filename, voice: file.field == "voice",
+                                     animated: m["sticker"]?["is_animated"]?.bool ?? false)
+            }
             return InboundMessage(
                 channel: channel, providerMessageID: id, from: "", profileName: Self.name(m["from"]),
-                timestamp: date, kind: kind, providerType: providerType, text: text, rawJSON: raw,
+                timestamp: date, kind: kind, providerType: providerType, text: text, media: media, rawJSON: raw,
                 sender: .telegramChat(Int64(chat)))
         }
         if let q = update["callback_query"], q.isObject {
@@ -42,6 +50,40 @@ public enum TelegramUpdates {
                 sender: .telegramChat(Int64(chat)))
         }
         return nil
+    }
+
+    /// A file a message carries: its field, kind, `file_id` (for `getFile`), and the MIME
+    /// type and file name Telegram gave. A photo comes in several sizes: the largest is
+    /// taken (the last of `photo`).
+    public struct File: Sendable, Equatable {
+        public var field: String
+        public var kind: MessageKind
+        public var id: String
+        public var mimeType: String?
+        public var filename: String?
+    }
+
+    public static func file(inMessage m: JSONValue) -> File? {
+        if let sizes = m["photo"]?.array, let largest = sizes.last, let id = largest["file_id"]?.string {
+            return File(field: "photo", kind: .image, id: id, mimeType: "image/jpeg", filename: nil)
+        }
+        let fields: [(String, MessageKind)] = [("document", .document), ("voice", .audio), ("audio", .audio),
+                                               ("video", .video), ("video_note", .video), ("sticker", .sticker)]
+        for (field, kind) in fields {
+            guard let f = m[field], f.isObject, let id = f["file_id"]?.string else { continue }
+            var mime = f["mime_type"]?.string
+            if field == "sticker" {
+                mime = f["is_animated"]?.bool == true ? "application/x-tgsticker" : f["is_video"]?.bool == true ? "video/webm" : "image/webp"
+            }
+            return File(field: field, kind: kind, id: id, mimeType: mime, filename: f["file_name"]?.string)
+        }
+        return nil
+    }
+
+    /// The file of a stored update's payload (the update's JSON, as received), or nil.
+    public static func file(inPayload payload: JSONValue) -> File? {
+        guard payload["update_id"] != nil, let m = payload["message"], m.isObject else { return nil }
+        return file(inMessage: m)
     }
 
     /// The field naming what a non-text message carries (`photo`, `voice`, ...).

@@ -10,10 +10,17 @@ import SwitchboardCore
 public struct TelegramWebhookEndpoint: WebhookEndpoint {
     public struct Channel: Sendable {
         public var id: ChannelID
-        public var secretToken: String
+        /// The secret now (a reload may replace it while the channel runs).
+        public var secret: @Sendable () -> String
+        public var secretToken: String { secret() }
         public init(id: ChannelID, secretToken: String) {
             self.id = id
-            self.secretToken = secretToken
+            self.secret = { secretToken }
+        }
+        /// A running channel's: its transport's secret as it is at each request.
+        public init(_ transport: TelegramTransport) {
+            self.id = transport.channel
+            self.secret = { [transport] in transport.secretToken }
         }
     }
 
@@ -34,7 +41,8 @@ public struct TelegramWebhookEndpoint: WebhookEndpoint {
             throw WebhookRefusal(.unknownChannel, "no Telegram channel '\(request.name)' takes webhooks")
         }
         let given = request.header("X-Telegram-Bot-Api-Secret-Token") ?? ""
-        guard !channel.secretToken.isEmpty, WhatsAppHandshake.constantTimeEqual(given, channel.secretToken) else {
+        let secret = channel.secretToken
+        guard !secret.isEmpty, WhatsAppHandshake.constantTimeEqual(given, secret) else {
             throw WebhookRefusal(.unauthorized, given.isEmpty ? "X-Telegram-Bot-Api-Secret-Token is missing"
                                                              : "X-Telegram-Bot-Api-Secret-Token does not match")
         }

@@ -28,7 +28,7 @@ public final class WhatsAppCloudTransport: ChannelTransport, @unchecked Sendable
                 pairSpacing: Duration, lanes: Int = 8, probeInterval: Duration? = nil, logger: Logger) {
         self.channel = channel
         self.traits = ChannelTraits(messagesPerSecond: messagesPerSecond, perRecipientSpacing: pairSpacing,
-                                    serviceWindow: Self.serviceWindow, marksRead: true, lanes: lanes)
+                                    serviceWindow: Self.serviceWindow, marksRead: true, lanes: lanes, media: .whatsAppCloud)
         self.credentials = Mutex((configuration, 0))
         self.probeInterval = probeInterval
         self.logger = logger
@@ -146,6 +146,10 @@ public final class WhatsAppCloudTransport: ChannelTransport, @unchecked Sendable
                 client = GraphAPIClient(configuration: current.configuration, logger: transport.logger)
                 generation = current.generation
             }
+            if case .media(_, let file) = request {
+                let limit = OutboundMediaRules.whatsAppCloud.rule(for: file.mimeType)?.maxBytes ?? 100 << 20
+                try file.check(maxBytes: limit, channel: "WhatsApp")
+            }
             do {
                 switch request {
                 case .text(let to, let text, let buttons):
@@ -155,6 +159,14 @@ public final class WhatsAppCloudTransport: ChannelTransport, @unchecked Sendable
                 case .markRead(_, let id):
                     try client.markRead(messageID: id)
                     return SendReceipt(providerMessageID: nil)
+                case .media(let to, let file):
+                    // Uploaded at send time (the media id Meta answers is valid 30 days, not
+                    // worth keeping across retries), then sent by id. Streamed from the
+                    // media store by libcurl: memory does not grow with the attachment.
+                    let id = try client.uploadMedia(fileAt: file.path, mimeType: file.mimeType, filename: file.filename ?? "attachment")
+                    let receipt = try client.sendMedia(to: WhatsAppCloudTransport.recipient(to), kind: file.kind, mediaID: id,
+                                                       caption: file.caption, filename: file.filename)
+                    return SendReceipt(providerMessageID: receipt.providerMessageID)
                 }
             } catch {
                 throw WhatsAppCloudTransport.failure(error)
@@ -163,8 +175,8 @@ public final class WhatsAppCloudTransport: ChannelTransport, @unchecked Sendable
     }
 }
 
-/// A connection that makes Graph API calls beyond `OutboundRequest` (message templates and
-/// media uploads, `OutboxContent`), with the transport's current credentials.
+/// A connection that makes Graph API calls beyond `OutboundRequest` (message templates,
+/// `OutboxContent`), with the transport's current credentials.
 public protocol GraphCallConnection: ChannelConnection {
     func sendGraph(_ call: (GraphAPIClient) throws(GraphError) -> GraphSendReceipt) throws(SendFailure) -> SendReceipt
 }

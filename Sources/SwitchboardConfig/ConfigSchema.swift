@@ -6,7 +6,7 @@ public enum ConfigSchema {
         ConfigOption("listen", .listenAddress, .value("127.0.0.1:8080"),
                      "Address and port to listen on: an IPv4 address, an IPv6 address in brackets, or localhost; port 0 picks a free port. Anything but loopback is reachable from the network (a warning): put a TLS proxy in front."),
         ConfigOption("max_body_bytes", .integer(1...1_073_741_824), .value("1048576"),
-                     "Largest request body accepted, in bytes; larger requests are refused with 413."),
+                     "Largest request body accepted, in bytes; larger requests are refused with 413. The upload routes (agents' files) have their own limit, media.max_upload_bytes."),
         ConfigOption("trusted_proxies", .addressRanges, .value("[]"),
                      "Reverse proxies (IP addresses or CIDR blocks) whose X-Forwarded-For is believed: the client is the right-most address in it that is not a trusted proxy. Empty: the peer's address is the client (X-Forwarded-For is ignored). Login and web chat rate limits count per client address."),
         ConfigOption("max_connections", .integer(16...1_000_000), .value("1024"),
@@ -41,6 +41,8 @@ public enum ConfigSchema {
                      "SQLite database file, the embedded default; a relative path is relative to the current working directory. Used unless postgres is set."),
         ConfigOption("postgres", .postgresURL, .optional("not used"),
                      "PostgreSQL connection URL, for several hosts sharing one database."),
+        ConfigOption("postgres_pool_size", .integer(1...500), .value("8"),
+                     "PostgreSQL: the most connections this host opens to the database, shared by all its threads (a thread in a transaction holds one until it ends)."),
         ConfigOption("durability", .choice(["full", "normal"]), .value("full"),
                      "SQLite: full syncs the log at every commit, so an acknowledged message survives a power cut; normal survives a crash of the process but may lose the last commits on a power cut or kernel crash, and is faster on slow disks."),
     ])
@@ -129,6 +131,8 @@ public enum ConfigSchema {
                      "Where the media store keeps files: inbound media downloaded on arrival and agents' attachments, one folder per workspace, each file named by its SHA-256."),
         ConfigOption("keep_inbound", .boolean, .value("true"),
                      "Download inbound media into the media store when it arrives (false: only when an agent or a plugin asks, from the provider, within its 7 days)."),
+        ConfigOption("max_upload_bytes", .integer(1...104_857_600), .value("104857600"),
+                     "Largest file an agent may upload (an attachment, a template's header image, video or document), in bytes (100 MiB, WhatsApp's largest: documents). Applies to the upload routes only, which check the caller before reading the file; the rest of the API keeps server.max_body_bytes. WhatsApp's own per-type limits (images 5 MB, videos 16 MB, documents 100 MB) are checked as well."),
         ConfigOption("store_max_bytes", .integer(1...104_857_600), .value("104857600"),
                      "Largest inbound file kept by the media store, in bytes (WhatsApp's own limit, 100 MB); a larger one is not downloaded on arrival and stays with the provider (7 days)."),
     ])

@@ -30,7 +30,8 @@ public struct HostConfig: Sendable {
     public enum Storage: Sendable, Equatable {
         /// A SQLite file; a relative path is relative to the current working directory.
         case sqlite(path: String, durability: String = "full")
-        case postgres(url: String)
+        /// PostgreSQL at `url`, with at most `poolSize` connections from this host.
+        case postgres(url: String, poolSize: Int = 8)
     }
 
     public enum LogLevel: String, Sendable, CaseIterable {
@@ -71,6 +72,9 @@ public struct HostConfig: Sendable {
         public var storeMaxBytes = 100 << 20
         /// Whether inbound media is downloaded into the media store on arrival.
         public var keepInbound = true
+        /// Largest file an agent may upload (`media.max_upload_bytes`): the body limit of the
+        /// upload routes, which the rest of the API does not share.
+        public var maxUploadBytes = 100 << 20
         public init(downloads: Int = 8, downloadsPerWorkspace: Int = 4, maxBytes: Int = 16 << 20,
                     dir: String? = nil, storeMaxBytes: Int = 100 << 20) {
             self.downloads = downloads

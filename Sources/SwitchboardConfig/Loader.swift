@@ -146,7 +146,7 @@ final class Loader {
             if storageValues.isSet("sqlite") {
                 diagnostics.error("set either 'sqlite' or 'postgres' in 'storage', not both", at: storageValues.node)
             }
-            storage = .postgres(url: url)
+            storage = .postgres(url: url, poolSize: storageValues.integer("postgres_pool_size") ?? 8)
         } else {
             storage = .sqlite(path: storageValues.text("sqlite") ?? "data/switchboard.db",
                               durability: storageValues.text("durability") ?? "full")
@@ -194,6 +194,7 @@ final class Loader {
                                      dir: mediaValues.text("dir"),
                                      storeMaxBytes: mediaValues.integer("store_max_bytes") ?? 100 << 20)
         media.keepInbound = mediaValues.boolean("keep_inbound") ?? true
+        media.maxUploadBytes = mediaValues.integer("max_upload_bytes") ?? 100 << 20
         let config = HostConfig(
             file: file,
             server: serverConfig,
@@ -250,6 +251,9 @@ final class Loader {
             if telegramMode == .webhook, v.keyNodes["secret_token"] == nil {
                 diagnostics.error("missing required key 'secret_token' in 'channels[]' (telegram channels in webhook mode need it: Telegram sends it with every update, and requests without it are refused)", at: v.node)
             }
+            if let token = v.text("bot_token"), !Self.isTelegramBotToken(token) {
+                diagnostics.error("'bot_token' must be a bot token as @BotFather gives it: the bot's id, a colon, then A-Z a-z 0-9 _ - (123456789:AAE...)", at: v.keyNodes["bot_token"] ?? v.node)
+            }
             if let token = v.text("secret_token"), !Self.isTelegramSecret(token) {
                 diagnostics.error("'secret_token' must be 1 to 256 of A-Z a-z 0-9 _ - (what Telegram accepts)", at: v.keyNodes["secret_token"] ?? v.node)
             }
@@ -303,6 +307,16 @@ final class Loader {
         }
         channel.evolution = evolution
         return channel
+    }
+
+    /// What @BotFather gives as a bot's token: the bot's id (digits), a colon, the secret.
+    static func isTelegramBotToken(_ s: String) -> Bool {
+        let parts = s.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.count <= 20, !parts[1].isEmpty,
+              parts[0].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+        return parts[1].utf8.allSatisfy { c in
+            (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 45 || c == 95
+        }
     }
 
     /// What Telegram accepts as a webhook's secret_token.
@@ -417,7 +431,7 @@ final class Loader {
         if diagnostics.hasErrors { throw ConfigError(sorted) }
         var secrets: [String] = []
         var postgresPassword: [String] = []
-        if case .postgres(let url) = host.config.storage, let password = URLComponents(string: url)?.password {
+        if case .postgres(let url, _) = host.config.storage, let password = URLComponents(string: url)?.password {
             postgresPassword = [password]
         }
         let gatewaySecrets: [String] = host.config.channels.compactMap(\.evolution).flatMap { [$0.apiKey, $0.webhookSecret] }

@@ -3,6 +3,10 @@ public enum ChannelSignal: String, Sendable, CaseIterable {
     case callSucceeded, retryableFailure, authFailure, credentialsReplaced, shutdown
     /// A live session's supervisor moved (`SessionState`): the channel takes its state.
     case sessionConnecting, sessionOpen, sessionNeedsPairing, sessionLoggedOut, sessionReplaced
+    /// A live session's gateway or credentials were replaced (a config reload): the
+    /// session starts over, connecting, whatever it was (even `authFailed`: the refused
+    /// credentials are gone). Nothing is sent until the new session is open.
+    case sessionRestarted
 }
 
 extension ChannelState {
@@ -14,6 +18,7 @@ extension ChannelState {
         switch (self, signal) {
         case (.stopped, _): return .stopped
         case (_, .shutdown): return .stopped
+        case (_, .sessionRestarted): return .connecting
         case (.authFailed, .credentialsReplaced): return .starting
         case (.authFailed, _): return .authFailed
         case (_, .authFailure): return .authFailed

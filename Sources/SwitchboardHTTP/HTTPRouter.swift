@@ -19,6 +19,7 @@ public struct HTTPRouter: Sendable {
         let method: String
         let pattern: RoutePattern
         let handler: HTTPHandler
+        let bodyLimit: RouteBodyLimit?
     }
     private(set) var routes: [Route] = []
     /// Indexes into `routes` by their first segment when it is a literal (`api`,
@@ -30,8 +31,10 @@ public struct HTTPRouter: Sendable {
     public init() {}
 
     /// Adds a route; method `*` matches any method not routed otherwise. A pattern that does not start with `/` is a programming error.
-    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
-        let route = Route(method: method.uppercased(), pattern: RoutePattern(pattern), handler: handler)
+    /// `bodyLimit`: the route's own body limit instead of the server's (`RouteBodyLimit`).
+    public mutating func add(_ method: String, _ pattern: String, bodyLimit: RouteBodyLimit? = nil,
+                             _ handler: @escaping HTTPHandler) {
+        let route = Route(method: method.uppercased(), pattern: RoutePattern(pattern), handler: handler, bodyLimit: bodyLimit)
         if case .literal(let first) = route.pattern.segments.first {
             byFirstLiteral[first, default: []].append(routes.count)
         } else {
@@ -51,7 +54,7 @@ public struct HTTPRouter: Sendable {
 
     /// What the router decides for a method and a raw (still percent-encoded) path.
     public enum Resolution: Sendable {
-        case matched(pattern: String, parameters: [String: String], handler: HTTPHandler)
+        case matched(pattern: String, parameters: [String: String], handler: HTTPHandler, bodyLimit: RouteBodyLimit?)
         case methodNotAllowed(pattern: String, allowed: [String])
         case notFound
     }
@@ -66,7 +69,8 @@ public struct HTTPRouter: Sendable {
         case .methodNotAllowed(let pattern, let allowed):
             return .error(405, "method \(request.method) not allowed on \(pattern)",
                           headers: ["Allow": allowed.joined(separator: ", ")])
-        case .matched(let pattern, let parameters, let handler):
+        case .matched(let pattern, let parameters, let handler, let limit):
+            if let limit, request.body.count > limit.bytes { return .error(413, limit.message) }
             var r = request
             r.route = pattern
             r.pathParameters = parameters
@@ -96,7 +100,8 @@ public struct HTTPRouter: Sendable {
             if best != nil { break }
         }
         if let best {
-            return .matched(pattern: best.route.pattern.text, parameters: best.params, handler: best.route.handler)
+            return .matched(pattern: best.route.pattern.text, parameters: best.params, handler: best.route.handler,
+                            bodyLimit: best.route.bodyLimit)
         }
         // Allow lists the methods of the most specific matching pattern.
         let top = pathMatches.max { $1.0.pattern.outranks($0.0.pattern) }!.0.pattern

@@ -16,6 +16,18 @@ let uriLogCallback: CMicroHTTPD_URILogCallback = { cls, uri, _ in
     return Unmanaged.passRetained(ctx).toOpaque()
 }
 
+/// New connections while the server stops are closed at once, unread: how a stopping
+/// server stops accepting. Not `MHD_quiesce_daemon`: with epoll and internal threads it
+/// races the daemon's own threads to take the listening socket out of their epoll sets,
+/// and the loser aborts the process ("Failed to remove listen FD from epoll set", an
+/// open libmicrohttpd defect; a host stopped by SIGTERM under load died that way). The
+/// listening socket closes with `MHD_stop_daemon` once requests in flight are done.
+let acceptPolicyCallback: MHD_AcceptPolicyCallback = { cls, _, _ in
+    guard let cls else { return .YES }
+    let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
+    return core.stopping.load(ordering: .acquiring) ? .NO : .YES
+}
+
 let accessHandlerCallback: MHD_AccessHandlerCallback = { cls, connection, _, method, _, uploadData, uploadSize, conCls in
     guard let cls, let connection, let conCls, let raw = conCls.pointee, let uploadSize else { return .NO }
     let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()

@@ -27,7 +27,6 @@ public final class HTTPServer: Sendable {
 
     private struct Running: @unchecked Sendable {
         let daemon: OpaquePointer
-        let listenFD: Int32
         let logTarget: UnsafeMutablePointer<CMicroHTTPD_LogTarget>
         /// Heartbeats and lifetimes of event streams (`EventStreamPolicy`).
         let ticker: DispatchSourceTimer
@@ -62,7 +61,6 @@ public final class HTTPServer: Sendable {
         if case .running(let r, _) = state.withLock({ $0 }) {
             r.ticker.cancel()
             core.stopping.store(true, ordering: .relaxed)
-            if MHD_quiesce_daemon(r.daemon) >= 0 { close(r.listenFD) }
             core.finishStreams(final: true)
             MHD_stop_daemon(r.daemon)
             r.logTarget.deallocate()
@@ -84,7 +82,7 @@ public final class HTTPServer: Sendable {
                 let me = Unmanaged.passUnretained(core).toOpaque()
                 target.initialize(to: CMicroHTTPD_LogTarget(function: mhdLogCallback, context: me))
                 let daemon = CMicroHTTPD_start(
-                    fd, accessHandlerCallback, me, requestCompletedCallback, me, uriLogCallback, me, target,
+                    fd, acceptPolicyCallback, me, accessHandlerCallback, me, requestCompletedCallback, me, uriLogCallback, me, target,
                     UInt32(clamping: max(1, configuration.connectionLimit)),
                     UInt32(clamping: max(0, configuration.perAddressConnectionLimit)),
                     UInt32(clamping: max(0, configuration.connectionTimeoutSeconds)),
@@ -103,7 +101,7 @@ public final class HTTPServer: Sendable {
                                                                           + Int(interval.components.attoseconds / 1_000_000_000)))
                 ticker.setEventHandler { core.tickStreams() }
                 ticker.resume()
-                state = .running(Running(daemon: daemon, listenFD: fd, logTarget: target, ticker: ticker), port: port)
+                state = .running(Running(daemon: daemon, logTarget: target, ticker: ticker), port: port)
                 return .success(port)
             } catch let error as HTTPServerError {
                 return .failure(error)
@@ -129,7 +127,7 @@ public final class HTTPServer: Sendable {
     /// Requests begun and not yet completed.
     public var requestsInFlight: Int { core.inFlight.load(ordering: .acquiring) }
 
-    /// Stops gracefully: stops accepting connections, answers further requests on open
+    /// Stops gracefully: closes new connections unread, answers further requests on open
     /// connections with `Connection: close`, ends open event streams, waits for requests
     /// in flight up to `deadline` (the configuration's `shutdownDeadline` by default), then
     /// closes every connection. Blocks until done; safe to call more than once.
@@ -146,8 +144,8 @@ public final class HTTPServer: Sendable {
         running.ticker.cancel()
         let limit = deadline ?? configuration.shutdownDeadline
         core.stopping.store(true, ordering: .sequentiallyConsistent)
-        let fd = MHD_quiesce_daemon(running.daemon)
-        if fd >= 0 { close(fd) }
+        // From here new connections are closed unread (`acceptPolicyCallback`); the
+        // listening socket itself closes with MHD_stop_daemon below.
         core.finishStreams()
         let clock = ContinuousClock()
         let end = clock.now + limit

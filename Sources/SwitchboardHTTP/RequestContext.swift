@@ -13,6 +13,10 @@ final class RequestContext: @unchecked Sendable {
     var route = "unmatched"
     var parameters: [String: String] = [:]
     var handler: HTTPHandler?
+    /// The body limit of the matched route (its own, or the server's).
+    var maxBody = 0
+    /// Set when the route has its own limit: its 413 message.
+    var tooLargeMessage: String?
     /// A 404/405 decided from the headers, sent once the (empty) request is complete.
     var pending: HTTPResponse?
     /// The status queued, once a response is.

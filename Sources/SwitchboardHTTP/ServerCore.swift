@@ -173,13 +173,21 @@ final class ServerCore: Sendable {
                 ctx.route = pattern
                 return refuse(.error(405, "method \(ctx.method) not allowed on \(pattern)",
                                      headers: ["Allow": allowed.joined(separator: ", ")]))
-            case .matched(let pattern, let parameters, let handler):
+            case .matched(let pattern, let parameters, let handler, let limit):
                 ctx.route = pattern
                 ctx.parameters = parameters
                 ctx.handler = handler
+                ctx.maxBody = limit?.bytes ?? maxBodySize
+                ctx.tooLargeMessage = limit?.message
+                // A route with its own limit first checks who is calling, on the headers:
+                // a refused caller never gets to send the body.
+                if hasBody, let admit = limit?.admit, var refusal = admit(headerRequest(connection, ctx)) {
+                    refusal.headers["Connection"] = "close"   // the body is never read
+                    return respond(connection, ctx, refusal)
+                }
             }
             if let length = declared {
-                if length > UInt64(maxBodySize) { return respond(connection, ctx, tooLarge()) }
+                if length > UInt64(ctx.maxBody) { return respond(connection, ctx, tooLarge(ctx)) }
                 ctx.body.reserveCapacity(Int(length))
             }
             return .YES
@@ -189,7 +197,7 @@ final class ServerCore: Sendable {
             let n = uploadSize.pointee
             ctx.received += n
             if !ctx.tooLarge {
-                if ctx.body.count + n > maxBodySize {
+                if ctx.body.count + n > ctx.maxBody {
                     // Chunked bodies declare no length: stop buffering, drop the rest,
                     // and answer 413 once the request is read.
                     ctx.tooLarge = true
@@ -203,7 +211,7 @@ final class ServerCore: Sendable {
             uploadSize.pointee = 0
             // A sender that keeps going far past the limit is cut off rather than read
             // to the end (it gets no answer: the connection is closed).
-            if ctx.tooLarge && ctx.received > maxBodySize + ServerCore.discardAllowance { return .NO }
+            if ctx.tooLarge && ctx.received > ctx.maxBody + ServerCore.discardAllowance { return .NO }
             return .YES
         }
 
@@ -214,18 +222,11 @@ final class ServerCore: Sendable {
             return respond(connection, ctx, deferred.take())
         }
         if let pending = ctx.pending { return respond(connection, ctx, pending) }
-        if ctx.tooLarge { return respond(connection, ctx, tooLarge()) }
+        if ctx.tooLarge { return respond(connection, ctx, tooLarge(ctx)) }
         guard let handler = ctx.handler else { return .NO }
-        let box = HeaderBox()
-        _ = MHD_get_connection_values(connection, .HEADER_KIND, headerIteratorCallback,
-                                      Unmanaged.passUnretained(box).toOpaque())
-        var request = withExtendedLifetime(box) {
-            HTTPRequest(method: ctx.method, target: ctx.target, headers: HTTPHeaders(box.fields), body: ctx.body,
-                        remoteAddress: ListenAddress.ipString(CMicroHTTPD_client_address(connection)))
-        }
+        var request = headerRequest(connection, ctx)
+        request.body = ctx.body
         ctx.body = []
-        request.route = ctx.route
-        request.pathParameters = ctx.parameters
         let response = handler(request)
         if let deferred = response.deferred {
             deferreds.withLock { $0[ObjectIdentifier(deferred)] = deferred }
@@ -255,8 +256,23 @@ final class ServerCore: Sendable {
     /// answer 413 politely before giving up on the connection.
     static let discardAllowance = 8 << 20
 
-    private func tooLarge() -> HTTPResponse {
-        .error(413, "request body larger than \(maxBodySize) bytes", headers: ["Connection": "close"])
+    private func tooLarge(_ ctx: RequestContext) -> HTTPResponse {
+        .error(413, ctx.tooLargeMessage ?? "request body larger than \(ctx.maxBody) bytes", headers: ["Connection": "close"])
+    }
+
+    /// The request as the handler will see it, without its body (for `RouteBodyLimit.admit`
+    /// on the headers, and then for the handler with the body set).
+    private func headerRequest(_ connection: OpaquePointer, _ ctx: RequestContext) -> HTTPRequest {
+        let box = HeaderBox()
+        _ = MHD_get_connection_values(connection, .HEADER_KIND, headerIteratorCallback,
+                                      Unmanaged.passUnretained(box).toOpaque())
+        var request = withExtendedLifetime(box) {
+            HTTPRequest(method: ctx.method, target: ctx.target, headers: HTTPHeaders(box.fields), body: [],
+                        remoteAddress: ListenAddress.ipString(CMicroHTTPD_client_address(connection)))
+        }
+        request.route = ctx.route
+        request.pathParameters = ctx.parameters
+        return request
     }
 
     private func respond(_ connection: OpaquePointer, _ ctx: RequestContext, _ given: HTTPResponse) -> MHD_Result {

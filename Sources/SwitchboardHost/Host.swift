@@ -108,6 +108,9 @@ final class Host: @unchecked Sendable {
                                pairing: { [pipeline] in (pipeline.transports[$0] as? EvolutionTransport)?.pairing })
             api.templates = pipeline.templates
             api.attachments = pipeline.attachments
+            api.openAPIFragments.append(SetupOpenAPI.document)
+            api.erasureScope = { [reloader] in DataCare.ErasureScope(reloader.config, workspace: $0) }
+            api.maxUploadBytes = config.host.media.maxUploadBytes
             return api
         }()
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })
@@ -116,9 +119,12 @@ final class Host: @unchecked Sendable {
         let admin = AdminAPI(store: store, logger: logger, configEditor: WorkspaceConfigEditor(reloader: reloader))
         admin.addRoutes(to: &router, catalog: inbox.catalog, inbox: inbox, authenticate: { authenticator.authenticate($0) })
         admin.addInviteRoutes(to: &router)
-        let senders = pipeline.senders
+        // The owner's setup walk (web/setup/): each step an edit of the workspace's file.
+        SetupAPI(store: store, logger: logger, editor: WorkspaceConfigEditor(reloader: reloader))
+            .addRoutes(to: &router, catalog: inbox.catalog, inbox: inbox, authenticate: { authenticator.authenticate($0) })
+        let senders = pipeline.liveSenders
         OperatorAPI(store: store, logger: logger, reloader: reloader, channelHealth: {
-            Self.channelHealth(reloader.config, senders: senders)
+            Self.channelHealth(reloader.config, senders: { senders[$0] })
         }).addRoutes(to: &router, catalog: inbox.catalog)
         metrics.computedGauge("switchboard_inbox_event_streams", help: "Open event streams (GET /api/v1/events) of the inbox.") {
             Double(inbox.openEventStreams.value)
@@ -141,6 +147,7 @@ final class Host: @unchecked Sendable {
                         chatLanguage: { live.snapshot.configs[$0]?.chatLanguage })
         pages.addInviteRoutes(to: &router)
         pages.addAdminRoutes(to: &router)
+        pages.addSetupRoutes(to: &router)
 
         let server = config.host.server
         let http = HTTPServer(
@@ -186,8 +193,16 @@ final class Host: @unchecked Sendable {
             } catch {
                 throw StartupError(description: "storage: \(error.description)")
             }
-        case .postgres:
-            throw StartupError(description: "\(host.file): storage.postgres: PostgreSQL storage is not available in this version; use storage.sqlite")
+        case .postgres(let url, let poolSize):
+            // One host on PostgreSQL (issue 15). Several hosts on one database need the
+            // store's leases and shared limits first: not supported yet.
+            do {
+                var options = StoreOptions()
+                options.logger = logger
+                return try PostgresStore(url: url, setting: "storage.postgres", poolSize: poolSize, options: options)
+            } catch {
+                throw StartupError(description: "\(host.file): \(error.message)")
+            }
         }
     }
 
@@ -208,12 +223,12 @@ final class Host: @unchecked Sendable {
     /// Every channel of the running config with its state, for operators: WhatsApp
     /// channels as their senders see them; web chats are always `connected` (they have no
     /// connection of their own).
-    static func channelHealth(_ config: LoadedConfig, senders: [ChannelID: ChannelSender]) -> [[String: Any]] {
+    static func channelHealth(_ config: LoadedConfig, senders: (ChannelID) -> ChannelSender?) -> [[String: Any]] {
         config.host.channels.sorted { $0.id.rawValue < $1.id.rawValue }.map { c in
             let state: String
             if c.type == .webchat {
                 state = "connected"
-            } else if let sender = senders[c.id] {
+            } else if let sender = senders(c.id) {
                 state = sender.state.rawValue
             } else {
                 state = "starts_on_restart"
@@ -259,7 +274,8 @@ final class Host: @unchecked Sendable {
             let d = ContinuousClock.now - start
             return d.inSeconds
         }
-        let store = self.store
+        // Group commit's figures, from a store that has them (SQLite's writer).
+        guard let store = self.store as? any StoreStatistics else { return }
         metrics.computedCounter("switchboard_store_commits_total",
                                 help: "Commits of the store's writer (each one fsync with durability full).") {
             Double(store.writeStatistics.commits)

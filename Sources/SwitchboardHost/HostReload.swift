@@ -53,7 +53,11 @@ struct ReloadOutcome: Sendable {
 ///    flight finishes on the chain it started with, the next uses the new one; a replaced
 ///    chain is shut down after its last message. Only workspaces whose plugins (or time
 ///    zone) changed get new plugin instances;
-/// 4. WhatsApp access tokens and Graph URLs are replaced in the senders;
+/// 4. channel credentials are replaced in the running transports: WhatsApp access tokens
+///    and Graph URLs, Telegram bot tokens, secret tokens and API URLs, WhatsApp Web
+///    gateways (base URL, API key, instance, webhook secret and URL). New Telegram and
+///    gateway credentials are checked with the provider first (step 1: a refused or
+///    unanswered check refuses the reload, and nothing changes);
 /// 5. what cannot change while running (listen addresses, storage, log, plugin path,
 ///    channels added or removed, app secrets, limits) is named in `needsRestart`.
 ///
@@ -117,6 +121,9 @@ final class HostReload: Sendable {
             return refuse(error.errors.map(\.description), actor: actor)
         }
         registerSecrets(fresh.secrets)
+        // New tokens and gateways are asked once before anything changes.
+        let refused = pipeline.checkNewCredentials(fresh)
+        guard refused.isEmpty else { return refuse(refused, actor: actor) }
         let old = config
         var outcome = ReloadOutcome(applied: true)
         outcome.needsRestart = Self.notLive(old: old.host, new: fresh.host)
@@ -164,7 +171,7 @@ final class HostReload: Sendable {
         let replaced = pipeline.live.replace(with: LiveWorkspaces.snapshot(config: routed, responders: responders))
         for (id, leased) in replaced.responders where responders[id] !== leased { leased.retire() }
         pipeline.replaceWebChatChannels(fresh.host.channels)
-        outcome.credentialsReplaced = replaceCredentials(fresh)
+        outcome.credentialsReplaced = pipeline.replaceChannelCredentials(fresh)
         running.withLock { $0 = fresh }
         onApplied(fresh)
 
@@ -210,20 +217,6 @@ final class HostReload: Sendable {
         }
     }
 
-    private func replaceCredentials(_ fresh: LoadedConfig) -> [String] {
-        let apps = Dictionary(fresh.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var replaced: [String] = []
-        for c in fresh.host.channels where c.type == .whatsapp {
-            guard let transport = pipeline.transports[c.id] as? WhatsAppCloudTransport,
-                  let sender = pipeline.senders[c.id], let app = c.app.flatMap({ apps[$0] }) else { continue }
-            if transport.replaceCredentials(accessToken: c.accessToken ?? "", graphURL: app.graphURL) {
-                sender.credentialsReplaced()
-                replaced.append(c.id.rawValue)
-            }
-        }
-        return replaced
-    }
-
     /// Whether two loads of a workspace say the same.
     static func same(_ a: WorkspaceConfig, _ b: WorkspaceConfig) -> Bool {
         a.name == b.name && a.region == b.region && a.timeZone == b.timeZone && a.senders == b.senders
@@ -252,11 +245,13 @@ final class HostReload: Sendable {
         if oldApps != newApps { out.append("whatsapp.apps (ids, app secrets, verify tokens)") }
         // Web chat channels are live (a new one's drainer starts at once); other channels
         // have a transport and a sender started with the host (their settings compared
-        // here, never printed: the access token is live, the others need a restart).
+        // here, never printed). Credentials are live (`Pipeline.replaceChannelCredentials`):
+        // access_token; bot_token, secret_token, api_url; base_url, api_key, instance,
+        // webhook_secret, a whatsapp_web webhook_url. The rest needs a restart.
         func shape(_ c: ChannelConfig) -> String {
             "\(c.id)|\(c.type)|\(c.app ?? "")|\(c.phoneNumberID ?? "")|\(c.rateLimit)|\(c.probeIntervalSeconds ?? 0)|"
-                + "\(c.botToken ?? "")|\(c.secretToken ?? "")|\(c.telegramMode)|\(c.apiURL)|\(c.webhookURL ?? "")|"
-                + String(describing: c.evolution)
+                + "\(c.telegramMode)|\(c.webhookURL ?? "")|"
+                + "\(c.evolution.map { "\($0.ratePerMinute)|\($0.zombieAfterSeconds)" } ?? "")"
         }
         let oldChannels = Dictionary(old.channels.filter { $0.type != .webchat }.map { ($0.id, shape($0)) }, uniquingKeysWith: { a, _ in a })
         let newChannels = Dictionary(new.channels.filter { $0.type != .webchat }.map { ($0.id, shape($0)) }, uniquingKeysWith: { a, _ in a })
@@ -265,7 +260,10 @@ final class HostReload: Sendable {
         let reshaped = newChannels.keys.filter { oldChannels[$0] != nil && oldChannels[$0] != newChannels[$0] }.map(\.rawValue).sorted()
         if !added.isEmpty { out.append("channels added: " + added.joined(separator: ", ")) }
         if !removed.isEmpty { out.append("channels removed: " + removed.joined(separator: ", ")) }
-        if !reshaped.isEmpty { out.append("channels changed (type, app, number, rate limit): " + reshaped.joined(separator: ", ")) }
+        if !reshaped.isEmpty {
+            out.append("channels changed (type, app, number, mode, telegram webhook_url, rate limits, probe or zombie intervals): "
+                       + reshaped.joined(separator: ", "))
+        }
         return out
     }
 }

@@ -57,4 +57,9 @@ public struct ErasureReport: Sendable, Equatable {
     /// The media store's files (SHA-256) of the erased messages: their records are marked
     /// deleted; the caller removes each file no other record of the workspace names.
     public var mediaFiles: [String] = []
+    /// Held (unrouted) messages of the contact's addresses on the workspace's channels,
+    /// deleted (set by the host's erasure, which knows the channels).
+    public var unrouted = 0
+    /// Plugin state entries removed or rewritten because they held the contact's data.
+    public var pluginState = 0
 }

@@ -1,6 +1,29 @@
 import SwitchboardCore
 
 /// The journal of one workspace.
+///
+/// The cursor. An event's `id` is its place in the workspace's journal, and the one
+/// promise readers page by (`list(after:)`: the inbox's and web chat's streams,
+/// `events --follow`, exports) is: **an event that becomes visible later has a greater
+/// id than every event visible before it** (per workspace). So a reader that saw up to
+/// id N never needs to look below N again, however many hosts commit at once.
+///
+/// How each backend keeps it:
+/// - SQLite: ids are `AUTOINCREMENT` rowids assigned inside the write transaction, and
+///   the database has one writer at a time (the write lock, across processes too): ids
+///   are handed out in commit order, and never reused (a deleted newest event does not
+///   give its id to the next).
+/// - PostgreSQL: a sequence (`BIGSERIAL`) alone does *not* keep it: transaction A takes
+///   id 7, B takes 8 and commits, a reader reads 8 and moves its cursor past 7; A commits
+///   and event 7 is never read. The PostgreSQL store takes a per-workspace journal lock
+///   (`pg_advisory_xact_lock` on the workspace, held until the transaction ends) before
+///   it takes an event's id from the sequence, so transactions journalling in one
+///   workspace take their ids and commit one after the other; the lock is released only
+///   once the commit is visible. Readers are plain `WHERE workspace_id = $1 AND id > $2
+///   ORDER BY id`. (The design first written here, a `journal_heads` counter renumbering
+///   events right before COMMIT, holds the lock for less time but changes an event's id
+///   after `append` returned it; not built.) The conformance test `JournalCursorTests`
+///   runs on both backends and fails for a sequence-assigned id under concurrent writers.
 public protocol EventRepository: Sendable {
     func append(_ event: NewEvent) throws -> Event
     /// Events in journal order (ascending id), after the cursor `after` (exclusive; nil

@@ -17,11 +17,12 @@ extension SQLiteQueueRepository {
             try db.run(
                 """
                 INSERT INTO outbox (workspace_id, conversation_id, message_id, channel_id, recipient, kind, body_json,
-                                    state, attempts, next_attempt_at, received_at, created_at, claims, lease_until)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'sending', 0, ?, ?, ?, 1, ?)
+                                    state, attempts, next_attempt_at, received_at, created_at, claims, lease_until,
+                                    claimed_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'sending', 0, ?, ?, ?, 1, ?, ?)
                 """,
                 [scope.workspaceID, new.conversationID, new.messageID, new.channelID, new.recipient, new.kind,
-                 new.bodyJSON, now, new.receivedAt, now, until])
+                 new.bodyJSON, now, new.receivedAt, now, until, scope.store.claimer.id])
             let id = db.lastInsertRowID
             // What a claim reads with the entry: the customer's last message, for the
             // 24-hour window.

@@ -11,12 +11,16 @@ struct SQLiteQueueRepository: QueueRepository {
 
     func enqueueInbound(conversation: ConversationID, message: MessageID, receivedAt: Date) throws -> InboundJob {
         try scope.write { db in
+            // Claimed by the host that queues it, which runs it from memory.
+            let now = scope.now()
             try db.run(
                 """
-                INSERT INTO inbound_jobs (workspace_id, conversation_id, message_id, received_at, created_at)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT INTO inbound_jobs (workspace_id, conversation_id, message_id, received_at, created_at,
+                                          claimed_by, lease_until, claims)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 1)
                 """,
-                [scope.workspaceID, conversation, message, receivedAt, scope.now()])
+                [scope.workspaceID, conversation, message, receivedAt, now, scope.store.claimer.id,
+                 now.addingTimeInterval(InboundLease.defaultSeconds)])
             return InboundJob(id: db.lastInsertRowID, workspaceID: scope.workspaceID, conversationID: conversation,
                               messageID: message, receivedAt: receivedAt.truncatedToMilliseconds)
         }
@@ -116,6 +120,7 @@ struct SQLiteQueueStore: QueueStore {
 
     func claimOutbox(channel: ChannelID, now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxItem] {
         let lookForExpired = store.leaseChecks.due(channel, now: now)
+        let claimer = store.claimer
         return try store.pool.write { db in
             var items = try db.query(
                 """
@@ -129,24 +134,28 @@ struct SQLiteQueueStore: QueueStore {
                 """,
                 [channel, now, max(0, limit)], Self.readOutbox)
             if lookForExpired {
-                // Entries whose claim's lease ran out: each is the oldest of its
-                // conversation (it was when claimed, and nothing older can arrive).
+                // Entries whose claim is void (its lease ran out or its claimer died):
+                // each is the oldest of its conversation (it was when claimed, and
+                // nothing older can arrive).
+                let dead = try Self.deadClaimers(db, table: "outbox", "channel_id = ?", [channel], now: now, own: claimer)
                 let expired = try db.query(
                     """
                     SELECT \(Self.outboxColumns) FROM outbox o
                     JOIN conversations c ON c.workspace_id = o.workspace_id AND c.id = o.conversation_id
-                    WHERE o.channel_id = ? AND o.state = 'sending' AND coalesce(o.lease_until, 0) <= ?
+                    WHERE o.channel_id = ? AND o.state = 'sending'
+                      AND (coalesce(o.lease_until, 0) <= ? OR o.claimed_by IN (SELECT value FROM json_each(?)))
                     ORDER BY o.id LIMIT ?
                     """,
-                    [channel, now, max(0, limit)], Self.readOutbox)
+                    [channel, now, dead, max(0, limit)], Self.readOutbox)
                 if !expired.isEmpty {
                     items = Array((items + expired).sorted { $0.id < $1.id }.prefix(max(0, limit)))
                 }
             }
             let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
             for item in items {
-                _ = try db.run("UPDATE outbox SET state = 'sending', lease_until = ?, claims = claims + 1 WHERE id = ?",
-                               [until, item.id])
+                _ = try db.run(
+                    "UPDATE outbox SET state = 'sending', lease_until = ?, claims = claims + 1, claimed_by = ? WHERE id = ?",
+                    [until, claimer.id, item.id])
             }
             return items.map { var i = $0; i.state = .sending; i.claim += 1; i.leaseUntil = until; return i }
         }
@@ -166,10 +175,52 @@ struct SQLiteQueueStore: QueueStore {
         }
     }
 
-    func resetInFlightOutbox() throws -> Int {
-        try store.pool.write { db in
-            try db.run("UPDATE outbox SET state = 'queued', lease_until = NULL WHERE state = 'sending'")
+    func claimInbound(now: Date, limit: Int, lease: TimeInterval) throws -> [InboundJob] {
+        let claimer = store.claimer
+        return try store.pool.write { db in
+            let dead = try Self.deadClaimers(db, table: "inbound_jobs", "1", [], now: now, own: claimer)
+            let jobs = try db.query(
+                """
+                SELECT id, workspace_id, conversation_id, message_id, received_at FROM inbound_jobs
+                WHERE (coalesce(lease_until, 0) <= ? AND claimed_by IS NOT ?)
+                   OR claimed_by IN (SELECT value FROM json_each(?))
+                ORDER BY id LIMIT ?
+                """,
+                [now, claimer.id, dead, max(0, limit)], Self.readInbound)
+            let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
+            for job in jobs {
+                _ = try db.run("UPDATE inbound_jobs SET claimed_by = ?, lease_until = ?, claims = claims + 1 WHERE id = ?",
+                               [claimer.id, until, job.id])
+            }
+            return jobs
         }
+    }
+
+    @discardableResult
+    func renewInboundClaims(now: Date, lease: TimeInterval) throws -> Int {
+        let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
+        return try store.pool.write { db in
+            try db.run("UPDATE inbound_jobs SET lease_until = ? WHERE claimed_by = ?", [until, store.claimer.id])
+        }
+    }
+
+    /// The claimers of `table`'s rows (those matching `filter`) whose leases still run
+    /// but which no longer run on this machine (`Claimer.isRunningHere`), as a JSON array
+    /// for `json_each`. This store's own claimer runs. Rows claimed by an older version
+    /// (no claimer) carry no lease either, so the lease rule takes them.
+    static func deadClaimers(_ db: SQLiteConnection, table: String, _ filter: String, _ arguments: [any SQLiteBindable],
+                             now: Date, own: Claimer) throws -> String {
+        let claimers = try db.query(
+            "SELECT DISTINCT claimed_by FROM \(table) WHERE \(filter) AND coalesce(lease_until, 0) > ? AND claimed_by IS NOT NULL",
+            arguments + [now]) { $0.string(0) }
+        let dead = claimers.filter { $0 != own.id && !Claimer($0).isRunningHere }
+        let data = (try? JSONSerialization.data(withJSONObject: dead)) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func readInbound(_ r: SQLiteRow) throws(StoreError) -> InboundJob {
+        InboundJob(id: r.int64(0), workspaceID: WorkspaceID(r.string(1)), conversationID: ConversationID(r.string(2)),
+                   messageID: MessageID(r.string(3)), receivedAt: r.date(4))
     }
 
     func outboxDepth() throws -> [ChannelID: Int] {
@@ -191,6 +242,19 @@ struct SQLiteQueueStore: QueueStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
                 [channel, providerAddress, providerMessageID, sender, reason, payloadJSON, store.now()]) > 0
+        }
+    }
+
+    func eraseUnrouted(channels: [ChannelID], senders: [String]) throws -> Int {
+        guard !channels.isEmpty, !senders.isEmpty else { return 0 }
+        return try store.pool.write { db in
+            var erased = 0
+            for channel in channels {
+                for sender in senders {
+                    erased += try db.run("DELETE FROM unrouted WHERE channel_id = ? AND sender = ?", [channel, sender])
+                }
+            }
+            return erased
         }
     }
 

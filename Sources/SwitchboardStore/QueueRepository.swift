@@ -3,7 +3,8 @@ import SwitchboardCore
 
 /// The pipeline's durable work of one workspace: inbound jobs and the outbox.
 public protocol QueueRepository: Sendable {
-    /// Queues the chain's work for a stored inbound message.
+    /// Queues the chain's work for a stored inbound message, claimed by this store's
+    /// claimer for `InboundLease.defaultSeconds` (the caller runs it from memory).
     func enqueueInbound(conversation: ConversationID, message: MessageID, receivedAt: Date) throws -> InboundJob
     /// Removes a job once its outcome is stored (call inside the outcome's transaction).
     func completeInbound(_ jobID: Int64) throws
@@ -65,14 +66,16 @@ public struct NewOutboxItem: Sendable, Equatable {
 /// claim. Claims name workspaces in what they return; everything done with a claimed
 /// item goes through that workspace's `QueueRepository`.
 public protocol QueueStore: Sendable {
-    /// Inbound jobs not yet done, oldest first (reloaded at start-up).
+    /// Inbound jobs not yet done, oldest first, whoever holds them (a listing; a host
+    /// takes work with `claimInbound`).
     func pendingInbound(limit: Int) throws -> [InboundJob]
     /// Claims up to `limit` due outbox entries of `channel` (state `sending`), oldest
     /// first, taking for each conversation only its oldest unfinished entry, so that a
     /// conversation's messages leave in order even across retries. Each claim holds its
     /// entries for `lease` seconds from `now`: an entry still `sending` after its lease
     /// ran out (its claimer died, hung, or could not record the outcome) is claimed
-    /// again, with the next `claim` number. Expired leases are looked for at most once a
+    /// again, with the next `claim` number; so is one whose claimer died (`Claimer`).
+    /// Expired leases are looked for at most once a
     /// second per channel (a claim's cost stays that of the due entries).
     func claimOutbox(channel: ChannelID, now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxItem]
     /// When the next claimable entry of `channel` (the oldest of its conversation) is due.
@@ -80,20 +83,39 @@ public protocol QueueStore: Sendable {
     /// Whether `channel` has entries in `queued`, due or not, claimable or behind an
     /// older entry of their conversation: what a claim could take now or later.
     func hasQueuedOutbox(channel: ChannelID) throws -> Bool
-    /// Puts entries left `sending` by a process that died back to `queued`. Returns how
-    /// many. Run at start-up by a host that is the only one on its database (SQLite), so
-    /// that a restart need not wait for the leases of the process that died; with
-    /// several hosts on one database, leases alone bring such entries back.
-    func resetInFlightOutbox() throws -> Int
+    /// Claims up to `limit` inbound jobs whose claim is void, oldest first, for `lease`
+    /// seconds from `now`: jobs of a host that died (`Claimer`) or whose lease ran out
+    /// (another claimer's: this store's own jobs are in its memory), and jobs queued
+    /// before claims existed. A job is claimed when it is queued
+    /// (`QueueRepository.enqueueInbound`, by the host that runs it from memory), so this
+    /// is how a starting host takes the work its predecessor left, and how a host takes
+    /// a dead host's work; a live host's jobs are not taken while their lease runs.
+    func claimInbound(now: Date, limit: Int, lease: TimeInterval) throws -> [InboundJob]
+    /// Extends the lease of every inbound job this store's claimer holds to `lease`
+    /// seconds from `now` (a host runs it well within each lease, so that another host
+    /// never takes a job it still has queued in memory). Returns how many. A job whose
+    /// lease ran out is not taken back from this claimer by its own claims either.
+    @discardableResult
+    func renewInboundClaims(now: Date, lease: TimeInterval) throws -> Int
     /// Outbox entries per channel (queued or sending).
     func outboxDepth() throws -> [ChannelID: Int]
     /// Holds a message no workspace takes; false when it was already held (a redelivery).
     func holdUnrouted(channel: ChannelID?, providerAddress: String, providerMessageID: String, sender: String?,
                       reason: String, payloadJSON: String) throws -> Bool
     func unrouted(limit: Int) throws -> [UnroutedMessage]
+    /// Deletes the held messages of `senders` (as the provider gave them: `wa_id`, user
+    /// id) on `channels`; returns how many. Held messages are not workspace-scoped: a
+    /// contact's erasure names the channels of its workspace, so other workspaces' senders
+    /// and channels are never touched.
+    func eraseUnrouted(channels: [ChannelID], senders: [String]) throws -> Int
 }
 
 extension QueueStore {
+    /// `claimInbound` with the default lease (`InboundLease.defaultSeconds`).
+    public func claimInbound(now: Date = Date(), limit: Int) throws -> [InboundJob] {
+        try claimInbound(now: now, limit: limit, lease: InboundLease.defaultSeconds)
+    }
+
     /// `claimOutbox` with the default lease (`OutboxLease.defaultSeconds`).
     public func claimOutbox(channel: ChannelID, now: Date, limit: Int) throws -> [OutboxItem] {
         try claimOutbox(channel: channel, now: now, limit: limit, lease: OutboxLease.defaultSeconds)

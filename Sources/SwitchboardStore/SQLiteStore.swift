@@ -7,12 +7,16 @@ import SwitchboardLog
 
 /// The embedded store: one SQLite file in WAL mode, migrated to the latest schema when
 /// opened. Thread-safe (see `SQLitePool` for how connections are shared).
-public final class SQLiteStore: Store {
+public final class SQLiteStore: Store, StoreStatistics {
     public let path: String
     let pool: SQLitePool
     let options: StoreOptions
     /// When claims next look for outbox entries whose lease ran out (`claimOutbox`).
     let leaseChecks = LeaseChecks()
+    /// Whom this store's claims name.
+    let claimer: Claimer
+    /// Whether `claimer` is this store's own (released when it closes).
+    private let ownsClaimer: Bool
 
     /// Opens or creates the database at `path` and migrates it. Fails with a one-line
     /// `StoreError` for a missing directory, an unwritable file or directory, a file that
@@ -25,6 +29,8 @@ public final class SQLiteStore: Store {
     init(path: String, options: StoreOptions, schemaVersion: Int) throws(StoreError) {
         self.path = path
         self.options = options
+        claimer = options.claimer ?? Claimer.forStore()
+        ownsClaimer = options.claimer == nil
         let logger = options.logger?.with("database", path)
         // Several processes opening a new file at once queue for the migration lock;
         // under load one may wait past the busy timeout, and SQLite answers "busy" without
@@ -77,9 +83,11 @@ public final class SQLiteStore: Store {
             }
         } catch let error as StoreError {
             pool.close()
+            if ownsClaimer { claimer.release() }
             throw error
         } catch {
             pool.close()
+            if ownsClaimer { claimer.release() }
             throw StoreError(.migration, "\(error)", path: path)
         }
     }
@@ -183,7 +191,10 @@ public final class SQLiteStore: Store {
         (pool.commits.load(ordering: .relaxed), pool.committedWrites.load(ordering: .relaxed))
     }
 
-    public func close() { pool.close() }
+    public func close() {
+        pool.close()
+        if ownsClaimer { claimer.release() }
+    }
 }
 
 /// When the writer next runs a batched indexing step (search, the conversation journal):

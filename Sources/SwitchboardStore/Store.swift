@@ -52,10 +52,6 @@ public protocol Store: AnyObject, Sendable {
     func transactionAsync(_ body: @escaping @Sendable () throws -> Void,
                           completion: @escaping @Sendable ((any Error)?) -> Void)
 
-    /// Commits of the writer so far, and the writes (transactions and single calls) they
-    /// carried: writes per commit is how well group commit is sharing the fsyncs.
-    var writeStatistics: (commits: Int, writes: Int) { get }
-
     /// Closes the database; later calls fail with `StoreError.Code.misuse`.
     func close()
 
@@ -78,4 +74,14 @@ public protocol Store: AnyObject, Sendable {
 
     /// The host's operators (accounts above the workspaces) and their tokens.
     var operators: any OperatorRepository { get }
+}
+
+/// What a store with a group-committing writer can tell about it (SQLite: one writer
+/// thread per database). Optional: a caller asks `store as? any StoreStatistics`, and a
+/// backend without such a writer (PostgreSQL: each connection commits its own) does not
+/// provide it.
+public protocol StoreStatistics: AnyObject, Sendable {
+    /// Commits of the writer so far, and the writes (transactions and single calls) they
+    /// carried: writes per commit is how well group commit is sharing the fsyncs.
+    var writeStatistics: (commits: Int, writes: Int) { get }
 }

@@ -1,6 +1,10 @@
 /// Every storage failure: what went wrong, and on which database. `description` is one
 /// line meant for a person, e.g. `data/x.db: file is not a database`.
 ///
+/// Callers see `code`, `message` and `description` only: which database the error is
+/// about and the backend's own error code (SQLite's result code, PostgreSQL's SQLSTATE)
+/// stay inside the store, so that nothing outside it depends on one backend.
+///
 /// `code` is a struct with static members rather than an enum, so that new codes can be
 /// added without breaking callers that switch on it.
 public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -35,22 +39,23 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let unreadable = Code("unreadable")
         /// The store was used after `close()`, or in a way it does not support.
         public static let misuse = Code("misuse")
-        /// Any other SQLite error; `sqliteCode` has the details.
-        public static let sqlite = Code("sqlite")
-        /// Any other PostgreSQL error; `sqlState` has the details.
-        public static let postgres = Code("postgres")
+        /// Any other error of the database (the message has the details). Callers test
+        /// `code` against the codes above; anything else is "the database failed".
+        /// Inside the store each backend reports its own: `sqlite`, `postgres`.
+        static let sqlite = Code("sqlite")
+        static let postgres = Code("postgres")
     }
 
     public let code: Code
     public let message: String
     /// The database file the error is about (for PostgreSQL, its URL without the password).
-    public let path: String
+    let path: String
     /// SQLite's extended result code, when the error came from SQLite.
-    public let sqliteCode: Int32?
+    let sqliteCode: Int32?
     /// PostgreSQL's SQLSTATE (five characters), when the error came from PostgreSQL.
-    public let sqlState: String?
+    let sqlState: String?
 
-    public init(_ code: Code, _ message: String, path: String, sqliteCode: Int32? = nil, sqlState: String? = nil) {
+    init(_ code: Code, _ message: String, path: String, sqliteCode: Int32? = nil, sqlState: String? = nil) {
         self.code = code
         self.message = message
         self.path = path

@@ -14,6 +14,10 @@ public struct StoreOptions: Sendable {
     public var clock: @Sendable () -> Date = { Date() }
     /// Where migrations and workspace sync are logged; nil for silence.
     public var logger: Logger? = nil
+    /// Who this store's claims name (`Claimer`); nil (the default): this store, in this
+    /// process, for as long as it is open. Tests name another process to stand for a
+    /// second host.
+    public var claimer: Claimer? = nil
 
     public init() {}
 

@@ -5,7 +5,7 @@
 // `EventRepository`, `PluginStateRepository`, `UserRepository`, `TokenRepository`,
 // `SessionRepository`), their small input/result types, the
 // records of SwitchboardCore, and `StoreError`. No SQL. `SQLiteStore` is the embedded
-// implementation; PostgreSQL will be a second implementation of the same protocols.
+// implementation; `PostgresStore` (Postgres/) implements the same protocols on libpq.
 //
 // Isolation. There is no call that reads or writes workspace data without naming the
 // workspace: every repository is reached through `store.workspace(id)`, and every query
@@ -32,6 +32,14 @@
 // calls have no savepoint of their own: one per call was half the statements of a
 // message). The body is synchronous and must not wait for other threads that use the
 // store.
+//
+// Backends. What callers see is the same for every backend: `StoreError` carries a code
+// and a message (the database's own error codes and file stay inside), group-commit
+// figures come through the optional `StoreStatistics`, claims on queued work carry a
+// lease and a `Claimer` (no start-up resets: several hosts may share a database), and the
+// journal's ids are a cursor that never skips a late commit (`EventRepository`). The store
+// tests take a backend (`init(backend:)`, `StoreBackend` in Tests/SwitchboardStoreTests)
+// and run the same bodies on SQLite and PostgreSQL (`PostgresStoreSuites.swift`).
 //
 // Extending (the pipeline's queue and outbox): add files here, append migrations to
 // `SQLiteSchema.migrations` (never edit a released one), run SQL through

@@ -81,4 +81,80 @@ import Testing
             try client.sendMedia(to: .phone("5511987654321"), kind: "image", mediaID: "123", caption: nil, filename: nil)
         }
     }
+
+    @Test func aTemplateWithAMediaHeaderGoesByUploadedIdOrByLinkAndTheProviderChecksIt() throws {
+        fake.setTemplates([FakeTemplate(name: "menu", body: "Our menu, {{1}}", headerFormat: "DOCUMENT"),
+                           FakeTemplate(name: "cake", body: "Your cake, {{1}}", headerFormat: "IMAGE")], waba: waba)
+        let pdf = Array("%PDF-1.4\nmenu".utf8)
+        let id = try client.uploadMedia(pdf, mimeType: "application/pdf", filename: "menu.pdf")
+        let byID = MessageTemplate.Parameters(body: ["Ana"], headerMedia: .init(kind: "document", source: .id(id), filename: "menu.pdf"))
+        _ = try client.sendTemplate(to: .phone("5511987654321"), name: "menu", language: "en_US", parameters: byID)
+        let components = try #require((fake.sends.last?.json["template"] as? [String: Any])?["components"] as? [[String: Any]])
+        #expect(components.map { $0["type"] as? String } == ["header", "body"])
+        let header = try #require((components[0]["parameters"] as? [[String: Any]])?.first)
+        #expect(header["type"] as? String == "document")
+        #expect((header["document"] as? [String: Any])?["id"] as? String == id)
+        #expect((header["document"] as? [String: Any])?["filename"] as? String == "menu.pdf")
+
+        let byLink = MessageTemplate.Parameters(body: ["Ana"], headerMedia: .init(kind: "image", source: .link("https://bakery.example/cake.jpg")))
+        _ = try client.sendTemplate(to: .phone("5511987654321"), name: "cake", language: "en_US", parameters: byLink)
+        let linked = try #require(((fake.sends.last?.json["template"] as? [String: Any])?["components"] as? [[String: Any]])?.first)
+        let image = try #require((linked["parameters"] as? [[String: Any]])?.first?["image"] as? [String: Any])
+        #expect(image["link"] as? String == "https://bakery.example/cake.jpg")
+        #expect(image["filename"] == nil)   // only documents have a file name
+
+        // The provider's refusals: the wrong kind (132012), no header (132012), an id it never gave (131053).
+        func code(_ name: String, _ media: MessageTemplate.HeaderMedia?) -> Int? {
+            do {
+                _ = try client.sendTemplate(to: .phone("5511987654321"), name: name, language: "en_US",
+                                            parameters: .init(body: ["Ana"], headerMedia: media))
+                return nil
+            } catch {
+                #expect(error.kind == .permanent, "\(error)")
+                return error.code
+            }
+        }
+        #expect(code("cake", .init(kind: "video", source: .id(id))) == 132012)
+        #expect(code("cake", nil) == 132012)
+        #expect(code("menu", .init(kind: "document", source: .id("123"))) == 131053)
+        // A file not uploaded yet never reaches the provider.
+        let before = fake.sends.count
+        #expect(throws: GraphError.self) {
+            try client.sendTemplate(to: .phone("5511987654321"), name: "menu", language: "en_US",
+                                    parameters: .init(body: ["Ana"], headerMedia: .init(kind: "document", source: .file(mimeType: "application/pdf", size: 3))))
+        }
+        #expect(fake.sends.count == before)
+    }
+
+    @Test func aLargeFileIsStreamedFromDiskAndArrivesIntact() throws {
+        // 4 MB (four times the API's body limit, many times libcurl's buffers) with a pattern
+        // that repeats nowhere in the multipart delimiters. (20 MB took 45 s in a debug build.)
+        var bytes = [UInt8](repeating: 0, count: 4 << 20)
+        var x: UInt32 = 2463534242
+        for i in bytes.indices {
+            x ^= x << 13; x ^= x >> 17; x ^= x << 5
+            bytes[i] = UInt8(truncatingIfNeeded: x)
+        }
+        bytes.replaceSubrange(0..<5, with: Array("%PDF-".utf8))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sb-upload-\(UInt64.random(in: 1...UInt64.max)).pdf").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // Its own client with a long transfer timeout: a debug build of the fake in the whole
+        // suite on a loaded machine is slow.
+        let patient = GraphAPIClient(configuration: .init(graphURL: fake.graphURL, phoneNumberID: WhatsAppFixtures.phoneNumberID,
+                                                          accessToken: "token-abc", connectTimeout: .seconds(2),
+                                                          requestTimeout: .seconds(3), downloadTimeout: .seconds(300)))
+        let id = try patient.uploadMedia(fileAt: path, mimeType: "application/pdf", filename: "catalogue.pdf")
+        let upload = try #require(fake.uploads.first { $0.id == id })
+        #expect(upload.bytes.count == bytes.count)
+        let same = upload.bytes == bytes
+        #expect(same, "the uploaded bytes differ from the file")
+        #expect(upload.filename == "catalogue.pdf" && upload.typeField == "application/pdf")
+        // A file that is gone: permanent, no call.
+        let calls = fake.requests.count
+        #expect(throws: GraphError.self) {
+            try client.uploadMedia(fileAt: path + ".gone", mimeType: "application/pdf", filename: "x.pdf")
+        }
+        #expect(fake.requests.count == calls)
+    }
 }

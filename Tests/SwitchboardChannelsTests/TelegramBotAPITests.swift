@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import SwitchboardChannels
 import SwitchboardCore
@@ -20,6 +21,38 @@ import SwitchboardTestSupport
         #expect(send.buttons.map { $0.map(\.data) } == [["Yes"], ["No"], [String(repeating: "é", count: 32)]])
         #expect(try api.sendMessage(chatID: 5, text: "plain", buttons: []) == 101)
         #expect(fake.sends.last?.buttons.isEmpty == true)
+    }
+
+    /// A long poll on a token a reload replaced is cancelled: it ends within about a
+    /// second instead of its 20 s timeout, and nothing it would have fetched is taken.
+    @Test func aCancelledLongPollEndsAtOnce() throws {
+        let fake = try FakeTelegramBotAPI()
+        let api = TelegramBotAPI(apiURL: fake.apiURL, botToken: fake.token, cancellable: true)
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<Int, SendFailure>?>(nil)
+        Thread {
+            do throws(SendFailure) {
+                let (updates, _) = try api.getUpdates(offset: nil, timeout: 20)
+                outcome.withLock { $0 = .success(updates.count) }
+            } catch {
+                outcome.withLock { $0 = .failure(error) }
+            }
+            done.signal()
+        }.start()
+        #expect(fake.wait { $0.pollOffsets.count == 1 })
+        let cancelled = ContinuousClock.now
+        api.cancel()
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        #expect(cancelled.duration(to: .now) < .seconds(3))
+        guard case .failure(let error)? = outcome.withLock({ $0 }) else {
+            Issue.record("the poll was not cancelled: \(String(describing: outcome.withLock { $0 }))")
+            return
+        }
+        #expect(error.kind == .retryable)
+        #expect(api.isCancelled)
+        // Every later call ends at once, without a request.
+        #expect(throws: SendFailure.self) { try api.getMe() }
+        #expect(!fake.calls.contains { $0.method == "getMe" })
     }
 
     @Test func failuresAreClassified() throws {

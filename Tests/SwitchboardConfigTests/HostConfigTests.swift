@@ -79,6 +79,8 @@ import Testing
             "switchboard.yaml:2:3: error: set either 'sqlite' or 'postgres' in 'storage', not both",
         ])
         #expect(try ConfigLoader.parse(host: "storage:\n  postgres: postgres://u@h/db\n").host.storage == .postgres(url: "postgres://u@h/db"))
+        #expect(try ConfigLoader.parse(host: "storage:\n  postgres: postgres://u@h/db\n  postgres_pool_size: 20\n").host.storage
+                == .postgres(url: "postgres://u@h/db", poolSize: 20))
         #expect(try ConfigLoader.parse(host: "storage:\n  postgres: postgres://u:pw-123@h/db\n").secrets == ["pw-123"])
         #expect(try ConfigLoader.parse(host: "storage: {}\n").host.storage == .sqlite(path: "data/switchboard.db"))
         #expect(failures(host: "storage:\n  postgres: mysql://h/db\n") == [
@@ -192,6 +194,11 @@ import Testing
                 type: webchat
                 workspace: demo
                 bot_token: x
+              - id: tg4
+                type: telegram
+                bot_token: "AAE-no-bot-id"
+                mode: polling
+                workspace: demo
             """
         #expect(failures(host: text, workspaces: demo) == [
             "switchboard.yaml:2:5: error: missing required key 'bot_token' in 'channels[]' (telegram channels need it)",
@@ -200,6 +207,7 @@ import Testing
             "switchboard.yaml:14:5: error: 'webhook_url' has no use in polling mode",
             "switchboard.yaml:15:5: error: 'app' applies only to whatsapp channels",
             "switchboard.yaml:20:5: error: 'bot_token' applies only to telegram channels",
+            "switchboard.yaml:23:5: error: 'bot_token' must be a bot token as @BotFather gives it: the bot's id, a colon, then A-Z a-z 0-9 _ - (123456789:AAE...)",
         ])
     }
 

@@ -18,6 +18,16 @@ import Testing
         #expect(s.applying(.credentialsReplaced).maySend)
     }
 
+    /// A reload that replaces a live session's gateway or credentials starts the session
+    /// over from any state but stopped, and holds the outbox until the new one is open.
+    @Test func aRestartedSessionConnectsAgainFromAnyState() {
+        for s in ChannelState.allCases where s != .stopped {
+            #expect(s.applying(.sessionRestarted) == .connecting, "\(s)")
+        }
+        #expect(!ChannelState.connecting.maySend)
+        #expect(ChannelState.authFailed.applying(.sessionRestarted).applying(.sessionOpen) == .connected)
+    }
+
     @Test func stoppedIsFinal() {
         for sig in ChannelSignal.allCases { #expect(ChannelState.stopped.applying(sig) == .stopped) }
         #expect(ChannelState.degraded.applying(.shutdown) == .stopped)

@@ -75,9 +75,9 @@ import SwitchboardLog
         #expect(server.requestsInFlight == 1)
 
         let stopping = Background { () -> Bool in server.stop(); return true }
-        // New connections are refused once stopping began (polled: stop runs on its own
-        // thread); stop() has not returned, since the handler is still held.
-        #expect(eventually { (try? TestConnection(port: port)) == nil })
+        // New connections get no answer once stopping began (closed unread; polled: stop
+        // runs on its own thread); stop() has not returned, since the handler is still held.
+        #expect(eventually { TestConnection.getsNoAnswer(port: port) })
         #expect(stopping.join(seconds: 0) == nil)
         release.release()
 

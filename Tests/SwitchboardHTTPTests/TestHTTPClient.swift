@@ -52,12 +52,23 @@ final class TestConnection {
         }
         if rc != 0 {
             let e = errno
-            Glibc.close(fd)
+            // No close here: the object is fully initialised, so a throw runs deinit, which
+            // closes fd; closing it here too closed whatever descriptor took the number
+            // meanwhile (another test's server socket: libmicrohttpd then aborted on its
+            // epoll set).
             throw TestClientError("connect to \(host):\(port): \(String(cString: strerror(e)))")
         }
     }
 
     deinit { Glibc.close(fd) }
+
+    /// Whether a new connection to `port` gets no answer: refused, or accepted and closed
+    /// before any response (how a stopping server treats new connections).
+    static func getsNoAnswer(port: Int) -> Bool {
+        guard let connection = try? TestConnection(port: port, timeoutSeconds: 2) else { return true }
+        try? connection.send("GET /anything HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        return (try? connection.readHead()) == nil
+    }
 
     func send(_ bytes: [UInt8]) throws {
         var off = 0

@@ -83,7 +83,7 @@ import SwitchboardStore
         let response = router.respond(to: request)
         #expect(response.status == status, "\(method) \(target): \(String(decoding: response.body, as: UTF8.self))",
                 sourceLocation: sourceLocation)
-        guard case .matched(let pattern, _, _) = router.resolve(method: method, rawPath: Substring(target.split(separator: "?")[0])),
+        guard case .matched(let pattern, _, _, _) = router.resolve(method: method, rawPath: Substring(target.split(separator: "?")[0])),
               let op = operation(doc, method, pattern)
         else { Issue.record("\(method) \(target) is not routed or not documented", sourceLocation: sourceLocation); return }
         guard let documented = (op["responses"] as? [String: Any])?[String(response.status)] as? [String: Any] else {

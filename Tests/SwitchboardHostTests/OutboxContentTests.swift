@@ -18,6 +18,20 @@ import SwitchboardCore
         #expect(OutboxContent.decode(bare.json) == bare)
     }
 
+    @Test func templatesWithHeaderMediaRoundTrip() {
+        let file = OutboxContent.template(
+            name: "menu", language: "en_US",
+            parameters: .init(body: ["Ana"], headerMedia: .init(kind: "document", source: .file(mimeType: "application/pdf", size: 1234),
+                                                                filename: "menu \"May\".pdf")),
+            headerFile: .init(sha256: String(repeating: "c", count: 64), path: "/data/media/demo/cc/x"))
+        #expect(OutboxContent.decode(file.json) == file)
+        let link = OutboxContent.template(name: "cake", language: "en_US",
+                                          parameters: .init(body: ["Ana"], headerMedia: .init(kind: "image", source: .link("https://x.example/c.jpg"))))
+        #expect(OutboxContent.decode(link.json) == link)
+        // A header the entry cannot say how to send is unreadable, not a template without it.
+        #expect(OutboxContent.decode(#"{"template":{"body":[],"header":[],"header_media":{"kind":"image"},"language":"en_US","name":"cake"}}"#) == nil)
+    }
+
     @Test func textEntriesAreNotContent() {
         #expect(OutboxContent.decode(OutboxBody.send(text: "{\"template\":1}", buttons: [])) == nil)
         #expect(OutboxContent.decode(OutboxBody.send(text: "hi", buttons: ["Yes"])) == nil)

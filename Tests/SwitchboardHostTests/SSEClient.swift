@@ -38,7 +38,10 @@ final class SSEClient {
         let rc = withUnsafePointer(to: &sa) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard rc == 0 else { Glibc.close(fd); throw Failure(description: "connect to port \(port) failed") }
+        // No close here: the object is fully initialised, so a throw runs deinit, which closes
+        // fd; closing it here too closed whatever descriptor took the number meanwhile
+        // (another test's server socket: libmicrohttpd then aborted on its epoll set).
+        guard rc == 0 else { throw Failure(description: "connect to port \(port) failed") }
         var request = "GET \(path) HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
         for (k, v) in extra { request += "\(k): \(v)\r\n" }
         request += "\r\n"

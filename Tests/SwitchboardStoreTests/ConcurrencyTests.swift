@@ -5,9 +5,14 @@ import SwitchboardCore
 
 /// Several worker and HTTP threads use one store; other processes may hold the same file.
 @Suite struct ConcurrencyTests {
+    let backend: StoreBackend
+
+    init() { backend = .sqlite }
+    init(backend: StoreBackend) { self.backend = backend }
+
     @Test func concurrentWritersAndReadersOnOneStore() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         let threads = 8, perThread = 150
         let errors = LockedBox<[String]>([])
         let started = Date()
@@ -34,7 +39,7 @@ import SwitchboardCore
         for conversation in a {
             #expect(try store.workspace("a").messages.list(conversation: conversation.id, after: nil, limit: 1000).count == perThread)
         }
-        print("[measure] \(threads) threads, one store: \(threads * perThread) inbound messages (one transaction each, synchronous=NORMAL) in \(String(format: "%.2f", seconds)) s = \(Int(Double(threads * perThread) / seconds)) inserts/s")
+        print("[measure] \(backend): \(threads) threads, one store: \(threads * perThread) inbound messages (one transaction each, synchronous=NORMAL on SQLite) in \(String(format: "%.2f", seconds)) s = \(Int(Double(threads * perThread) / seconds)) inserts/s")
     }
 
     /// Writes of many threads share commits (the writer starts a commit at most once per
@@ -42,7 +47,7 @@ import SwitchboardCore
     /// is a latency, measured by bench/loadgen, not a test.)
     @Test func writesOfManyThreadsShareCommits() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeSQLiteStore(dir)   // SQLite's writer (StoreStatistics)
         let threads = 8, perThread = 40
         let before = store.writeStatistics
         let errors = LockedBox<[String]>([])
@@ -78,7 +83,7 @@ import SwitchboardCore
     /// and every racer gets it (none fails).
     @Test func racingFindOrCreateMakesOne() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         let racers = 8
         let ids = LockedBox<[String]>([])
         let contacts = LockedBox<Set<String>>([])
@@ -108,7 +113,7 @@ import SwitchboardCore
     /// or two hosts): writes wait for each other's lock through the busy timeout.
     @Test func twoStoresOnOneFileWaitForEachOther() throws {
         let dir = TempDir()
-        let first = try makeStore(dir)
+        let first = try makeSQLiteStore(dir)
         let second = try SQLiteStore(path: dir.file("switchboard.db"), options: testOptions())
         let errors = LockedBox<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 6) { t in
@@ -131,7 +136,7 @@ import SwitchboardCore
     /// A writer that cannot get the lock within the busy timeout gets a clear `busy` error.
     @Test func aLockHeldPastTheTimeoutIsAClearError() throws {
         let dir = TempDir()
-        let holder = try makeStore(dir)
+        let holder = try makeSQLiteStore(dir)
         var options = testOptions()
         options.busyTimeoutMilliseconds = 100
         let waiter = try SQLiteStore(path: dir.file("switchboard.db"), options: options)

@@ -58,7 +58,7 @@ import SwitchboardCore
 
     @Test func anEmptyPluginValueIsStoredAsEmptyNotMissing() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeSQLiteStore(dir)
         try store.workspace("a").pluginState.set(plugin: "p", key: "k", value: [])
         #expect(try store.workspace("a").pluginState.get(plugin: "p", key: "k") == [])
         #expect(try store.workspace("a").pluginState.keys(plugin: "p") == ["k"])

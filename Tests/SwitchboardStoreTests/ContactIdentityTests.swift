@@ -6,9 +6,14 @@ import SwitchboardCore
 /// One person, one contact: LID <-> number and BSUID <-> number mappings, and the merge
 /// of two contacts that turn out to be one person.
 @Suite struct ContactIdentityTests {
+    let backend: StoreBackend
+
+    init() { backend = .sqlite }
+    init(backend: StoreBackend) { self.backend = backend }
+
     @Test func addressesSeenTogetherFindOneContact() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         let ws = store.workspace("a")
         let first = try ws.contacts.resolve(ContactIdentities(e164: "+5511987654321", whatsAppLID: "123456789012345"),
                                             rawPhone: "5511987654321", profileName: "Ana")
@@ -29,7 +34,7 @@ import SwitchboardCore
 
     @Test func mappingsAreWorkspaceScoped() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         let a = try store.workspace("a").contacts.resolve(ContactIdentities(e164: "+5511987654321", whatsAppLID: "999"), rawPhone: nil, profileName: nil)
         let b = try store.workspace("b").contacts.resolve(ContactIdentities(whatsAppLID: "999"), rawPhone: nil, profileName: nil)
         #expect(b.created)
@@ -40,7 +45,7 @@ import SwitchboardCore
 
     @Test func aLIDContactMergesIntoTheNumberWithItsHistory() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         let ws = store.workspace("a")
         // The customer wrote by number before, and by LID (number hidden) since.
         let byNumber = try ws.contacts.resolve(ContactIdentities(e164: "+5511987654321"), rawPhone: nil, profileName: "Ana").contact
@@ -76,7 +81,7 @@ import SwitchboardCore
 
     @Test func labelsNotesAndTheProfileOfAMergedContactFollowIt() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         let ws = store.workspace("a")
         let byNumber = try ws.contacts.resolve(ContactIdentities(e164: "+5511987654321"), rawPhone: nil, profileName: nil).contact
         let numberConv = try ws.conversations.findOrCreate(channel: "wa-web", contact: byNumber.id).conversation
@@ -96,7 +101,7 @@ import SwitchboardCore
 
     @Test func erasingAContactDeletesItsAliasesAndTheExportListsThem() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         let ws = store.workspace("a")
         let c = try ws.contacts.resolve(ContactIdentities(e164: "+5511987654321", whatsAppLID: "999"), rawPhone: nil, profileName: nil).contact
         let export = try #require(try ws.dataCare.export(contact: c.id))
@@ -110,7 +115,7 @@ import SwitchboardCore
 
     @Test func aLIDContactTakesTheNumberWhenNoneExisted() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         let ws = store.workspace("a")
         let lid = try ws.contacts.resolve(ContactIdentities(whatsAppLID: "555"), rawPhone: nil, profileName: nil).contact
         #expect(lid.address == .whatsAppUser("555@lid"))
@@ -123,7 +128,7 @@ import SwitchboardCore
 
     @Test func aBusinessUserIDContactFromBeforeMergesWhenTheNumberAppears() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         let ws = store.workspace("a")
         // As the Cloud API ingress stored it before: keyed `user:<BSUID>`, no alias.
         let known = try ws.contacts.upsert(e164: "+2348031234567", rawPhone: nil, profileName: "Titi").contact
@@ -136,7 +141,7 @@ import SwitchboardCore
 
     @Test func twoNumbersAreNeverMergedTheAliasMovesInstead() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         let ws = store.workspace("a")
         let a = try ws.contacts.resolve(ContactIdentities(e164: "+5511000000001", whatsAppLID: "42"), rawPhone: nil, profileName: nil).contact
         let b = try ws.contacts.resolve(ContactIdentities(e164: "+5511000000002", whatsAppLID: "42"), rawPhone: nil, profileName: nil)
@@ -148,7 +153,7 @@ import SwitchboardCore
 
     @Test func nothingToResolveIsRefused() throws {
         let dir = TempDir()
-        let store = try makeStore(dir)
+        let store = try makeStore(dir, backend: backend)
         #expect(throws: StoreError.self) {
             try store.workspace("a").contacts.resolve(ContactIdentities(), rawPhone: nil, profileName: nil)
         }

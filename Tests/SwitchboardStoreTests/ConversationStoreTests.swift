@@ -5,11 +5,13 @@ import SwitchboardCore
 
 @Suite struct ConversationStoreTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let ws: any WorkspaceStore
 
-    init() throws {
-        store = try makeStore(dir)
+    init() throws { try self.init(backend: .sqlite) }
+
+    init(backend: StoreBackend) throws {
+        store = try makeStore(dir, backend: backend)
         ws = store.workspace("a")
     }
 
@@ -55,7 +57,7 @@ import SwitchboardCore
 
         // Persisted: a fresh store on the same file sees it.
         store.close()
-        let reopened = try SQLiteStore(path: dir.file("switchboard.db"), options: testOptions())
+        let reopened = try reopen(store)
         let again = reopened.workspace("a")
         #expect(try again.conversations.get(conversation.id)?.state == .human)
         #expect(try again.events.list(conversation: conversation.id, after: nil, limit: 10) == [event])

@@ -5,11 +5,13 @@ import SwitchboardCore
 
 @Suite struct EventStoreTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let ws: any WorkspaceStore
 
-    init() throws {
-        store = try makeStore(dir)
+    init() throws { try self.init(backend: .sqlite) }
+
+    init(backend: StoreBackend) throws {
+        store = try makeStore(dir, backend: backend)
         ws = store.workspace("a")
     }
 
@@ -73,11 +75,11 @@ import SwitchboardCore
             _ = try b.events.append(NewEvent(.note, conversation: inB.id, detail: ["n": "b\(n)"]))
             return try ws.events.append(NewEvent(.note, conversation: conversation.id, detail: ["n": "\(n)"]))
         }
-        let indexedRows = { try self.store.pool.read { db in
+        let indexedRows = { try sqlite(self.store).pool.read { db in
             try db.queryOne("SELECT count(*) FROM conversation_events WHERE conversation_id = ?", [conversation.id]) { $0.int64(0) }
         } }
         var appended = try (0..<4).map(note)
-        try store.pool.write { db in try SQLiteStore.indexConversationJournal(db) }
+        try sqlite(store).pool.write { db in try SQLiteStore.indexConversationJournal(db) }
         #expect(try indexedRows() == 4)
         appended += try (4..<7).map(note) // not indexed yet
         #expect(try indexedRows() == 4)
@@ -100,7 +102,7 @@ import SwitchboardCore
         #expect(try b.events.list(conversation: conversation.id, after: nil, limit: 100).isEmpty) // a's conversation, seen from b
 
         // Indexing again takes what followed the mark; the answers do not change.
-        try store.pool.write { db in try SQLiteStore.indexConversationJournal(db) }
+        try sqlite(store).pool.write { db in try SQLiteStore.indexConversationJournal(db) }
         #expect(try indexedRows() == 7)
         #expect(try ws.events.list(conversation: conversation.id, after: nil, limit: 100) == appended)
         #expect(try ws.events.list(conversation: conversation.id, after: appended[2].id, limit: 2) == Array(appended[3..<5]))
@@ -114,15 +116,15 @@ import SwitchboardCore
         let conversation = try makeConversation(ws)
         _ = try ws.events.append(NewEvent(.note, conversation: conversation.id, detail: ["n": "1"]))
         let second = try ws.events.append(NewEvent(.note, conversation: conversation.id, detail: ["n": "2"]))
-        let mark = { try self.store.pool.read { db in
+        let mark = { try sqlite(self.store).pool.read { db in
             try db.queryOne("SELECT indexed_event_id FROM journal_progress WHERE id = 1") { $0.int64(0) }
         } }
-        let writes = store.writeStatistics.writes
+        let writes = sqlite(store).writeStatistics.writes
         let end = ContinuousClock.now + .seconds(10)
         while (try mark() ?? 0) < second.id && ContinuousClock.now < end { usleep(5_000) }
         #expect(try mark() == second.id)
         // No write of ours carried it.
-        #expect(store.writeStatistics.writes == writes)
+        #expect(sqlite(store).writeStatistics.writes == writes)
     }
 
     /// A pace answers due at first, then not until its interval has passed.
@@ -147,7 +149,7 @@ import SwitchboardCore
         var appended: [Event] = []
         for i in 0..<7 { appended.append(try ws.events.append(NewEvent(.note, conversation: conversation.id, detail: ["n": "\(i)"]))) }
         // Part indexed, part not yet.
-        try store.pool.write { db in try SQLiteStore.indexConversationJournal(db) }
+        if let store = store as? SQLiteStore { try store.pool.write { db in try SQLiteStore.indexConversationJournal(db) } }
         for i in 7..<10 { appended.append(try ws.events.append(NewEvent(.note, conversation: conversation.id, detail: ["n": "\(i)"]))) }
         var pages: [[Event]] = []
         var before: Int64?
@@ -165,7 +167,7 @@ import SwitchboardCore
     /// A reader on another store (another process, like `events --follow`) sees events
     /// as soon as they are committed.
     @Test func anotherConnectionSeesCommittedEvents() throws {
-        let follower = try SQLiteStore(path: dir.file("switchboard.db"), options: testOptions())
+        let follower = try reopen(store)
         let before = try follower.workspace("a").events.tail(conversation: nil, limit: 1).last?.id
         let event = try ws.events.append(NewEvent(.note, detail: ["n": "1"]))
         #expect(try follower.workspace("a").events.list(conversation: nil, after: before, limit: 10) == [event])
@@ -174,9 +176,7 @@ import SwitchboardCore
     /// A row written by a newer switchboard (an event kind this one does not know) is a
     /// clear error, not a crash.
     @Test func anUnknownKindIsAClearError() throws {
-        try store.pool.write { db in
-            try db.run("INSERT INTO events (workspace_id, kind, detail_json, created_at) VALUES ('a', 'teleported', '{}', 0)")
-        }
+        try rawSQL(store, ["INSERT INTO events (workspace_id, kind, detail_json, created_at) VALUES ('a', 'teleported', '{}', 0)"])
         let error = storeError { _ = try ws.events.tail(conversation: nil, limit: 5) }
         #expect(error?.code == .unreadable)
         #expect(error?.message == "unknown value 'teleported' in kind (EventKind); written by a newer switchboard?")

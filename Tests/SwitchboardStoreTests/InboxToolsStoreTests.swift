@@ -17,15 +17,16 @@ import SwitchboardCore
 
     let dir = TempDir()
     let clock = SetClock()
-    let store: SQLiteStore
+    let store: any Store
 
-    init() throws {
+    init() throws { try self.init(backend: .sqlite) }
+
+    init(backend: StoreBackend) throws {
         var options = StoreOptions()
         let clock = self.clock
         options.clock = { clock.now() }
         options.durability = .normal
-        store = try SQLiteStore(path: dir.file("switchboard.db"), options: options)
-        _ = try store.syncWorkspaces([definition("a"), definition("b")])
+        store = try makeStore(dir, backend: backend, options: options)
     }
 
     @Test func theReportReadsTheJournalOfItsRangeAndWorkspaceOnly() throws {
@@ -83,9 +84,7 @@ import SwitchboardCore
         let a = store.workspace("a")
         let c = try makeConversation(a)
         _ = try a.contactProfiles.update(c.contactID, name: "Ada", attributes: ["city": "Lagos"])
-        try store.pool.write { db in
-            _ = try db.run("UPDATE contact_profiles SET attributes_json = '[1,2]' WHERE contact_id = ?", [c.contactID])
-        }
+        try rawSQL(store, ["UPDATE contact_profiles SET attributes_json = '[1,2]' WHERE contact_id = ?"], [c.contactID])
         #expect(throws: StoreError.self) { try a.contactProfiles.profile(c.contactID) }
         do { _ = try a.contactProfiles.profile(c.contactID) } catch let e as StoreError { #expect(e.code == .unreadable) }
     }

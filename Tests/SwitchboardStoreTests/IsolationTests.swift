@@ -7,12 +7,14 @@ import SwitchboardCore
 /// and B cannot change it by naming A's ids.
 @Suite struct IsolationTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let a: any WorkspaceStore
     let b: any WorkspaceStore
 
-    init() throws {
-        store = try makeStore(dir)
+    init() throws { try self.init(backend: .sqlite) }
+
+    init(backend: StoreBackend) throws {
+        store = try makeStore(dir, backend: backend)
         a = store.workspace("a")
         b = store.workspace("b")
     }

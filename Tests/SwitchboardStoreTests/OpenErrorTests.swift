@@ -46,7 +46,7 @@ import SwitchboardCore
 
     @Test func aReadOnlyDatabaseFile() throws {
         let path = dir.file("ro.db")
-        try makeStore(dir, name: "ro.db").close()
+        try makeSQLiteStore(dir, name: "ro.db").close()
         try #require(makeReadOnly(path, directory: false))
         let error = storeError { _ = try SQLiteStore(path: path, options: testOptions()) }
         #expect(error?.code == .readOnly)
@@ -57,7 +57,7 @@ import SwitchboardCore
     /// open, or a filesystem mounted read-only), SQLite's own report is still clear.
     @Test func aReadOnlyDatabaseFileReachingSQLite() throws {
         let path = dir.file("ro2.db")
-        try makeStore(dir, name: "ro2.db").close()
+        try makeSQLiteStore(dir, name: "ro2.db").close()
         try #require(makeReadOnly(path, directory: false))
         let error = storeError { _ = try SQLiteConnection(path: path, readOnly: false, options: testOptions()) }
         #expect(error?.code == .readOnly)
@@ -67,7 +67,7 @@ import SwitchboardCore
     @Test func aReadOnlyDirectory() throws {
         let sub = dir.file("locked")
         try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: false)
-        try makeStore(dir, name: "locked/existing.db").close()
+        try makeSQLiteStore(dir, name: "locked/existing.db").close()
         try #require(makeReadOnly(sub, directory: true))
         for name in ["new.db", "existing.db"] {
             let path = sub + "/" + name
@@ -78,7 +78,7 @@ import SwitchboardCore
     }
 
     @Test func aClosedStoreRefusesWork() throws {
-        let store = try makeStore(dir)
+        let store = try makeSQLiteStore(dir)
         store.close()
         let error = storeError { _ = try store.workspace("a").contacts.list(limit: 1) }
         #expect(error?.code == .misuse)
@@ -86,7 +86,7 @@ import SwitchboardCore
     }
 
     @Test func closingInsideATransactionDoesNotHang() throws {
-        let store = try makeStore(dir)
+        let store = try makeSQLiteStore(dir)
         try store.transaction {
             _ = try store.workspace("a").events.append(NewEvent(.note))
             store.close()

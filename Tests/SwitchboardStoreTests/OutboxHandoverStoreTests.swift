@@ -10,11 +10,13 @@ import SwitchboardCore
 /// claims' own `now`.
 @Suite struct OutboxHandoverStoreTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let a: any WorkspaceStore
 
-    init() throws {
-        store = try makeStore(dir)
+    init() throws { try self.init(backend: .sqlite) }
+
+    init(backend: StoreBackend) throws {
+        store = try makeStore(dir, backend: backend)
         a = store.workspace("a")
     }
 

@@ -10,12 +10,14 @@ import SwitchboardCore
 /// claims' own `now` (no sleeping).
 @Suite struct OutboxLeaseTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let a: any WorkspaceStore
     let t0 = Date(millisecondsSince1970: 1_790_000_000_000)
 
-    init() throws {
-        store = try makeStore(dir)
+    init() throws { try self.init(backend: .sqlite) }
+
+    init(backend: StoreBackend) throws {
+        store = try makeStore(dir, backend: backend)
         a = store.workspace("a")
     }
 
@@ -81,13 +83,47 @@ import SwitchboardCore
         #expect(try claim(at: 2).map(\.claim) == [2])
     }
 
-    @Test func theStartUpResetDropsLeases() throws {
+    @Test func theClaimOfAProcessThatDiedIsVoidBeforeItsLeaseRunsOut() throws {
         let c = try makeConversation(a)
         _ = try reply(a, c, "one")
-        _ = try claim(at: 1)
-        #expect(try store.queue.resetInFlightOutbox() == 1)
-        let again = try claim(at: 2)
+        let crashed = try OtherProcess()
+        let theirs = try secondStore(store, claimer: crashed.claimer)
+        defer { theirs.close() }
+        #expect(try theirs.queue.claimOutbox(channel: "wa-main", now: t0.addingTimeInterval(1), limit: 10, lease: 60).count == 1)
+        #expect(try claim(at: 2).isEmpty)    // it runs: its lease holds
+        crashed.kill()
+        let again = try claim(at: 3)         // well inside its 60 s lease
         #expect(again.first?.claim == 2)
+    }
+
+    @Test func theClaimsOfAClosedStoreOfThisProcessAreVoid() throws {
+        let c = try makeConversation(a)
+        _ = try reply(a, c, "one")
+        let previous = try secondStore(store, claimer: nil)   // a host of this process, stopped before this one
+        #expect(try previous.queue.claimOutbox(channel: "wa-main", now: t0.addingTimeInterval(1), limit: 10, lease: 60).count == 1)
+        #expect(try claim(at: 2).isEmpty)
+        previous.close()
+        #expect(try claim(at: 3).map(\.claim) == [2])
+    }
+
+    @Test func aSecondProcessKeepsItsClaimsWhileTheirLeasesRun() throws {
+        let c1 = try makeConversation(a, phone: "+2348031234567")
+        let c2 = try makeConversation(a, phone: "+2348031234568")
+        let one = try reply(a, c1, "one")
+        let two = try reply(a, c2, "two")
+        let other = try OtherProcess()
+        defer { other.kill() }
+        let theirs = try secondStore(store, claimer: other.claimer)
+        defer { theirs.close() }
+        #expect(try theirs.queue.claimOutbox(channel: "wa-main", now: t0.addingTimeInterval(1), limit: 1, lease: 60).map(\.id)
+                == [one.id])
+        // This host claims, looking for void claims each second of the lease: only the
+        // entry nobody holds.
+        #expect(try claim(at: 2).map(\.id) == [two.id])
+        for second in stride(from: 3.0, to: 61, by: 1.5) { #expect(try claim(at: second).isEmpty) }
+        let taken = try claim(at: 62)        // both leases ran out (one at 61, two at 62)
+        #expect(taken.map(\.id) == [one.id, two.id])
+        #expect(taken.map(\.claim) == [2, 2])
     }
 
     @Test func entriesLeftSendingByAnOlderVersionAreClaimable() throws {
@@ -102,6 +138,28 @@ import SwitchboardCore
         let taken = try store.queue.claimOutbox(channel: "wa-main", now: Date(), limit: 10, lease: 60)
         #expect(taken.map(\.id) == [item.id])
         #expect(taken.first?.claim == 1)
+    }
+
+    /// Inbound jobs queued by a version before claims (migration 16) have no claimer and
+    /// no lease: the first claim after the upgrade takes them, as the start-up reload did.
+    @Test func inboundJobsQueuedByAnOlderVersionAreClaimable() throws {
+        let path = dir.file("v15.db")
+        let old = try SQLiteStore(path: path, options: testOptions(), schemaVersion: 15)
+        _ = try old.syncWorkspaces([definition("a")])
+        let ws = old.workspace("a")
+        let c = try makeConversation(ws)
+        let m = try #require(try ws.messages.insertInbound(inbound(c, "wamid.old", "hello")).inserted)
+        try old.pool.write { db in
+            _ = try db.run("""
+                INSERT INTO inbound_jobs (workspace_id, conversation_id, message_id, received_at, created_at)
+                VALUES ('a', ?, ?, 0, 0)
+                """, [c.id, m.id])
+        }
+        old.close()
+        let store = try SQLiteStore(path: path, options: testOptions())
+        defer { store.close() }
+        #expect(try store.queue.claimInbound(now: t0, limit: 10).map(\.messageID) == [m.id])
+        #expect(try store.queue.claimInbound(now: t0, limit: 10).isEmpty)
     }
 
     @Test func aProviderIDAlreadyStoredIsRecordedWithoutIt() throws {

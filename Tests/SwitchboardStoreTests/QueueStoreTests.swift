@@ -7,12 +7,14 @@ import SwitchboardCore
 /// retries, recovery after a crash, and unrouted messages.
 @Suite struct QueueStoreTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let a: any WorkspaceStore
     let b: any WorkspaceStore
 
-    init() throws {
-        store = try makeStore(dir)
+    init() throws { try self.init(backend: .sqlite) }
+
+    init(backend: StoreBackend) throws {
+        store = try makeStore(dir, backend: backend)
         a = store.workspace("a")
         b = store.workspace("b")
     }
@@ -71,13 +73,47 @@ import SwitchboardCore
         #expect(later.first?.lastError == "HTTP 500")
     }
 
-    @Test func entriesInFlightAtACrashGoBackToQueued() throws {
+    @Test func entriesInFlightAtACrashAreClaimedAgain() throws {
         let c = try makeConversation(a)
         _ = try reply(a, c, "one")
-        _ = try store.queue.claimOutbox(channel: "wa-main", now: Date().addingTimeInterval(1), limit: 10)
-        #expect(try store.queue.resetInFlightOutbox() == 1)
+        let crashed = try OtherProcess()
+        let theirs = try secondStore(store, claimer: crashed.claimer)
+        defer { theirs.close() }
+        _ = try theirs.queue.claimOutbox(channel: "wa-main", now: Date().addingTimeInterval(1), limit: 10)
+        crashed.kill()
         #expect(try store.queue.claimOutbox(channel: "wa-main", now: Date().addingTimeInterval(1), limit: 10).count == 1)
         #expect(try store.queue.outboxDepth() == ["wa-main": 1])
+    }
+
+    @Test func inboundJobsOfAProcessThatDiedAreClaimedAgainAndALiveOnesAreNot() throws {
+        let c = try makeConversation(a)
+        let other = try OtherProcess()
+        let crashed = try OtherProcess()
+        let live = try secondStore(store, claimer: other.claimer)
+        let dead = try secondStore(store, claimer: crashed.claimer)
+        defer { live.close(); dead.close(); other.kill() }
+        let m1 = try #require(try a.messages.insertInbound(inbound(c, "wamid.1", "one")).inserted)
+        let m2 = try #require(try a.messages.insertInbound(inbound(c, "wamid.2", "two")).inserted)
+        let m3 = try #require(try a.messages.insertInbound(inbound(c, "wamid.3", "three")).inserted)
+        let now = Date(millisecondsSince1970: 1_780_000_010_000)   // just after the store's clock
+        let mine = try a.queue.enqueueInbound(conversation: c.id, message: m1.id, receivedAt: now)
+        let theirs = try live.workspace("a").queue.enqueueInbound(conversation: c.id, message: m2.id, receivedAt: now)
+        let left = try dead.workspace("a").queue.enqueueInbound(conversation: c.id, message: m3.id, receivedAt: now)
+        // Every job is claimed by the host that queued it: nothing to take while all run.
+        #expect(try store.queue.claimInbound(now: now, limit: 10).isEmpty)
+        crashed.kill()
+        #expect(try store.queue.claimInbound(now: now, limit: 10).map(\.id) == [left.id])
+        #expect(try store.queue.claimInbound(now: now, limit: 10).isEmpty)      // now this host's
+        // A host renews the leases of what it holds; once a lease runs out unrenewed, the
+        // job is taken by another claimer (never by its own: it holds the job in memory).
+        let later = now.addingTimeInterval(InboundLease.defaultSeconds + 1)
+        #expect(try live.queue.renewInboundClaims(now: now.addingTimeInterval(200), lease: InboundLease.defaultSeconds) == 1)
+        #expect(try live.queue.claimInbound(now: later, limit: 10).map(\.id) == [mine.id, left.id])
+        #expect(try store.queue.claimInbound(now: later, limit: 10).isEmpty)   // theirs is renewed; mine and left now theirs
+        let muchLater = later.addingTimeInterval(InboundLease.defaultSeconds)
+        #expect(try store.queue.claimInbound(now: muchLater, limit: 10).map(\.id) == [mine.id, theirs.id, left.id])
+        #expect(try store.queue.claimInbound(now: muchLater.addingTimeInterval(InboundLease.defaultSeconds + 1), limit: 10).isEmpty)
+        #expect(try store.queue.pendingInbound(limit: 10).count == 3)
     }
 
     @Test func outboxOfOneChannelIsNotClaimedByAnother() throws {

@@ -45,8 +45,8 @@ func definition(_ id: WorkspaceID, hash: String = "h1") -> WorkspaceDefinition {
     WorkspaceDefinition(id: id, name: "Workspace \(id)", region: "NG", timezone: "Africa/Lagos", configHash: hash)
 }
 
-/// A store in a fresh temp dir with workspaces `a` and `b` synced.
-func makeStore(_ dir: TempDir, name: String = "switchboard.db") throws -> SQLiteStore {
+/// `makeStore` on SQLite whatever the backend (tests of SQLite's own parts).
+func makeSQLiteStore(_ dir: TempDir, name: String = "switchboard.db") throws -> SQLiteStore {
     let store = try SQLiteStore(path: dir.file(name), options: testOptions())
     _ = try store.syncWorkspaces([definition("a"), definition("b")])
     return store
@@ -101,8 +101,8 @@ func storeError(_ body: () throws -> Void) -> StoreError? {
     }
 }
 
-/// Waits until the background indexing has put every committed message in the full-text
-/// index (a search only reads); a timeout is a test failure at the caller.
+/// Waits until the background indexing has put every committed message in SQLite's
+/// full-text index (a search only reads); a timeout is a test failure at the caller.
 func waitForSearchIndex(_ store: SQLiteStore, seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) {
     let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < end {
@@ -110,4 +110,39 @@ func waitForSearchIndex(_ store: SQLiteStore, seconds: Double = 10, sourceLocati
         usleep(5_000)
     }
     Issue.record("the search index did not catch up within \(seconds) s", sourceLocation: sourceLocation)
+}
+
+/// Another process, standing for a second host (or one that dies): its `claimer` names it
+/// as it runs; `kill()` ends it and waits until it is gone. (posix_spawn and waitpid:
+/// Foundation's `Process.waitUntilExit` waits for a run loop that test threads lack.)
+final class OtherProcess: @unchecked Sendable {
+    let pid: pid_t
+    let claimer: Claimer
+    private var reaped = false
+
+    init() throws {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("600"), nil]
+        defer { for a in argv { free(a) } }
+        let rc = posix_spawn(&pid, "/bin/sleep", nil, nil, argv, environ)
+        guard rc == 0 else { throw StoreError(.misuse, "posix_spawn: \(rc)", path: "") }
+        self.pid = pid
+        claimer = try #require(Claimer(process: pid))
+    }
+
+    func kill() {
+        guard !reaped else { return }
+        reaped = true
+        _ = Glibc.kill(pid, SIGKILL)
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+    }
+
+    deinit { kill() }
+}
+
+/// Runs `body` when `store` is the SQLite store (a step that only SQLite has, such as
+/// indexing its journal now rather than in the background); nothing on other backends.
+func whenSQLite(_ store: any Store, _ body: (SQLiteStore) throws -> Void) rethrows {
+    if let store = store as? SQLiteStore { try body(store) }
 }

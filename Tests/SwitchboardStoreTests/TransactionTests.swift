@@ -8,11 +8,13 @@ struct Boom: Error {}
 
 @Suite struct TransactionTests {
     let dir = TempDir()
-    let store: SQLiteStore
+    let store: any Store
     let ws: any WorkspaceStore
 
-    init() throws {
-        store = try makeStore(dir)
+    init() throws { try self.init(backend: .sqlite) }
+
+    init(backend: StoreBackend) throws {
+        store = try makeStore(dir, backend: backend)
         ws = store.workspace("a")
     }
 
@@ -65,10 +67,8 @@ struct Boom: Error {}
             try ws.transaction { tx in
                 _ = try tx.events.append(NewEvent(.note, conversation: conversation.id))
                 do {
-                    try store.pool.write { db in
-                        try db.run("INSERT INTO events (workspace_id, kind, created_at) VALUES ('a', 'note', 1)")
-                        try db.run("INSERT INTO events (workspace_id, kind, created_at) VALUES ('no-such-workspace', 'note', 1)")
-                    }
+                    try rawSQL(store, ["INSERT INTO events (workspace_id, kind, created_at) VALUES ('a', 'note', 1)",
+                                       "INSERT INTO events (workspace_id, kind, created_at) VALUES ('no-such-workspace', 'note', 1)"])
                 } catch {
                     caught.withLock { $0 = true }
                 }

@@ -4,9 +4,14 @@ import SwitchboardCore
 @testable import SwitchboardStore
 
 @Suite struct WorkspaceSyncTests {
+    let backend: StoreBackend
+
+    init() { backend = .sqlite }
+    init(backend: StoreBackend) { self.backend = backend }
+
     @Test func createsUpdatesAndDeactivatesWithoutDeleting() throws {
         let dir = TempDir()
-        let store = try SQLiteStore(path: dir.file("x.db"), options: testOptions())
+        let store = try openStore(dir, backend: backend)
         var report = try store.syncWorkspaces([definition("bakery"), definition("salon")])
         #expect(report.created == ["bakery", "salon"])
         #expect(try store.workspaces().map(\.id) == ["bakery", "salon"])
@@ -50,7 +55,7 @@ import SwitchboardCore
 
     @Test func aDuplicatedDefinitionIsRefused() throws {
         let dir = TempDir()
-        let store = try SQLiteStore(path: dir.file("x.db"), options: testOptions())
+        let store = try openStore(dir, backend: backend)
         let error = storeError { _ = try store.syncWorkspaces([definition("a"), definition("a")]) }
         #expect(error?.message == "workspace a is configured twice")
         #expect(try store.workspaces().isEmpty)

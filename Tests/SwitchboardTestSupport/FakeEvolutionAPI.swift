@@ -11,7 +11,12 @@ import Synchronization
 /// another instance name gets 404 "The "x" instance does not exist"):
 /// - `POST /message/sendText/{instance}` and `POST /message/sendMedia/{instance}`: 201 with
 ///   the stored message record; 400 with `exists: false` for a number not on WhatsApp;
-///   400 "Connection Closed" while the session is not open.
+///   400 "Connection Closed" while the session is not open. sendMedia is checked as
+///   Evolution 2.3.6 checks it: `mediatype` one of image/document/video/audio (else 400
+///   with the schema's nested message), `media` a URL or base64 (else 400 "Owned media
+///   must be a url or base64"), a base64 document needs `fileName` (400 "For base64 the
+///   file name must be informed."); a body over `maxBodyBytes` (136 MB) is refused by the
+///   body parser with 413 `request entity too large`. `Send.mediaBytes` is the decoded file.
 /// - `POST /chat/getBase64FromMediaMessage/{instance}`: 201 with the media as base64.
 /// - `POST /webhook/set/{instance}`: 201; later webhooks go to that URL with its headers.
 /// - `GET /instance/connectionState/{instance}`: `{instance: {instanceName, state}}`.
@@ -42,6 +47,9 @@ public final class FakeEvolutionAPI: @unchecked Sendable {
         case badGateway
         /// The connection is closed without an answer.
         case reset
+        /// 400 with Evolution's error envelope and this message (e.g. a media upload
+        /// WhatsApp refused).
+        case badRequest(String)
     }
 
     public struct Request: Sendable {
@@ -63,6 +71,11 @@ public final class FakeEvolutionAPI: @unchecked Sendable {
         public var text: String?
         public var quotedID: String?
         public var mediaType: String?
+        /// sendMedia: `mimetype`, `fileName`, and `media` decoded (base64), or the URL.
+        public var mimeType: String?
+        public var fileName: String?
+        public var mediaBytes: [UInt8]?
+        public var mediaURL: String?
         public var answeredStatus: Int
         /// The `key.id` answered on success.
         public var keyID: String?
@@ -90,6 +103,7 @@ public final class FakeEvolutionAPI: @unchecked Sendable {
         var pendingPosts = 0
         var counter = 0
         var held = false
+        var maxBodyBytes = 136_000_000
     }
 
     let state = Mutex(State())
@@ -243,6 +257,9 @@ public final class FakeEvolutionAPI: @unchecked Sendable {
     /// After each accepted send, post `messages.update` with these statuses, in order.
     public func setReceipts(_ statuses: [String]) { state.withLock { $0.receipts = statuses } }
 
+    /// Request bodies larger than this are refused with 413 (Evolution's JSON limit is 136 MB).
+    public func setMaxBodyBytes(_ n: Int) { state.withLock { $0.maxBodyBytes = n } }
+
     /// While held, send calls (recorded on arrival) wait before answering (at most 30 s).
     public func setHeld(_ held: Bool) { state.withLock { $0.held = held } }
 
@@ -376,8 +393,19 @@ public final class FakeEvolutionAPI: @unchecked Sendable {
             case ("POST", "message", "sendText"), ("POST", "message", "sendMedia"):
                 let number = (json["number"] as? String) ?? ""
                 let quoted = ((json["quoted"] as? [String: Any])?["key"] as? [String: Any])?["id"] as? String
+                let media = json["media"] as? String
+                let mediaURL = media.flatMap { $0.hasPrefix("http://") || $0.hasPrefix("https://") ? $0 : nil }
+                let mediaBytes = mediaURL == nil ? media.flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) } : nil
                 send = Send(time: Date(), endpoint: parts[1], number: number, text: (json["text"] as? String) ?? (json["caption"] as? String),
-                            quotedID: quoted, mediaType: json["mediatype"] as? String, answeredStatus: 0, keyID: nil)
+                            quotedID: quoted, mediaType: json["mediatype"] as? String, mimeType: json["mimetype"] as? String,
+                            fileName: json["fileName"] as? String, mediaBytes: mediaBytes, mediaURL: mediaURL,
+                            answeredStatus: 0, keyID: nil)
+                if body.count > s.maxBodyBytes {
+                    // express's body parser; the error middleware has no `error` for it.
+                    answer = Answer(status: 413, body: Self.json(["status": 413, "error": "Internal Server Error",
+                                                                  "response": ["message": "request entity too large"]]))
+                    return (answer, true, nil)
+                }
                 if !s.failures.isEmpty {
                     switch s.failures.removeFirst() {
                     case .tooManyRequests(let retryAfter):
@@ -389,8 +417,27 @@ public final class FakeEvolutionAPI: @unchecked Sendable {
                         answer = Answer(status: 502, body: "<html><body><h1>502 Bad Gateway</h1></body></html>", contentType: "text/html")
                     case .reset:
                         answer = nil
+                    case .badRequest(let message):
+                        answer = Self.error(400, "Bad Request", [message])
                     }
                     return (answer, true, nil)
+                }
+                if parts[1] == "sendMedia" {
+                    // The JSON schema, then the controller's checks.
+                    let types = ["image", "document", "video", "audio"]
+                    if let t = json["mediatype"] as? String, !types.contains(t) {
+                        answer = Self.error(400, "Bad Request", [["mediatype is not one of enum values: image,document,video,audio"]])
+                        return (answer, true, nil)
+                    }
+                    if let media, mediaURL == nil, mediaBytes == nil {
+                        _ = media
+                        answer = Self.error(400, "Bad Request", ["Owned media must be a url or base64"])
+                        return (answer, true, nil)
+                    }
+                    if mediaBytes != nil, json["mediatype"] as? String == "document", (json["fileName"] as? String ?? "").isEmpty {
+                        answer = Self.error(400, "Bad Request", ["For base64 the file name must be informed."])
+                        return (answer, true, nil)
+                    }
                 }
                 guard !number.isEmpty, parts[1] == "sendMedia" ? json["media"] is String && json["mediatype"] is String : json["text"] is String else {
                     answer = Self.error(400, "Bad Request", ["instance requires property \"\(number.isEmpty ? "number" : parts[1] == "sendMedia" ? "media" : "text")\""])

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SwitchboardCore
 
 /// A message template the fake's business accounts hold.
@@ -128,8 +129,36 @@ extension FakeGraphAPI {
                                   details: "template \(name) is \(template.status)")
             }
             var counts = (header: 0, body: 0)
+            var headerMedia: JSONValue?
             for c in t["components"]?.array ?? [] {
-                let params = c["parameters"]?.array ?? []
+                var params = c["parameters"]?.array ?? []
+                // A media header's parameter (image, video or document, by id or link), as
+                // Meta checks it: the template's format, one source, an id it gave.
+                if c["type"]?.string == "header", let media = params.first(where: { ["image", "video", "document"].contains($0["type"]?.string ?? "") }) {
+                    guard let format = template.headerFormat?.lowercased() else {
+                        return graphError(400, code: 132012, message: "Parameter format does not match format in the created template",
+                                          details: "header: the template has no media header")
+                    }
+                    let kind = media["type"]?.string ?? ""
+                    guard kind == format else {
+                        return graphError(400, code: 132012, message: "Parameter format does not match format in the created template",
+                                          details: "header: Format mismatch, expected \(format.uppercased()), received \(kind.uppercased())")
+                    }
+                    let object = media[kind]
+                    let id = object?["id"]?.string, link = object?["link"]?.string
+                    guard (id == nil) != (link == nil) else {
+                        return graphError(400, code: 131008, message: "Required parameter is missing",
+                                          details: "header: \(kind) needs exactly one of id or link")
+                    }
+                    if let id, s.uploads[id] == nil, s.media[id] == nil {
+                        return graphError(400, code: 131053, message: "Media upload error", details: "media id \(id) is not known")
+                    }
+                    if let link, !link.hasPrefix("https://") {
+                        return graphError(400, code: 131053, message: "Media upload error", details: "the media link must be https")
+                    }
+                    headerMedia = media
+                    params.removeAll { ["image", "video", "document"].contains($0["type"]?.string ?? "") }
+                }
                 for p in params where p["type"]?.string == "text" {
                     let text = p["text"]?.string ?? ""
                     if text.isEmpty || text.contains("\n") || text.contains("\t") || text.contains("     ") {
@@ -142,6 +171,10 @@ extension FakeGraphAPI {
                 case "body": counts.body += params.count
                 default: break
                 }
+            }
+            if template.headerFormat != nil, headerMedia == nil {
+                return graphError(400, code: 132012, message: "Parameter format does not match format in the created template",
+                                  details: "header: Format mismatch, expected \(template.headerFormat ?? ""), received UNKNOWN")
             }
             if counts != template.placeholders {
                 return graphError(400, code: 132000, message: "Number of parameters does not match the expected number of params",
@@ -197,12 +230,20 @@ extension FakeGraphAPI {
     }
 
     private static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
-        guard !needle.isEmpty, hay.count >= needle.count, from <= hay.count - needle.count else { return nil }
-        var i = from
-        while i <= hay.count - needle.count {
-            if hay[i] == needle[0], Array(hay[i..<(i + needle.count)]) == needle { return i }
-            i += 1
+        guard !needle.isEmpty, from <= hay.count else { return nil }
+        // The first byte found with memchr (fast), then the rest compared.
+        return hay.withUnsafeBufferPointer { h -> Int? in
+            guard let base = h.baseAddress, needle.count <= h.count else { return nil }
+            let first = Int32(needle[0])
+            var i = from
+            let last = h.count - needle.count
+            while i <= last {
+                guard let hit = memchr(base + i, first, last - i + 1) else { return nil }
+                let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+                if memcmp(base + at, needle, needle.count) == 0 { return at }
+                i = at + 1
+            }
+            return nil
         }
-        return nil
     }
 }

@@ -8,13 +8,24 @@ import Synchronization
 /// "parameters"}` envelope). On libmicrohttpd, one thread per connection, so a long poll
 /// holds only its own connection.
 ///
-/// - A wrong token gets 401 `Unauthorized`.
+/// - A wrong token gets 401 `Unauthorized`; `revokeToken` replaces the bot's token (as
+///   @BotFather's /revoke does: the old one is refused from then on).
 /// - `sendMessage` answers the sent `Message` (ids count up per chat); scripted failures
 ///   answer instead (`failNext`): 429 with `retry_after`, 5xx, 403 blocked, 400 migrate.
 /// - `getUpdates` returns the queued updates from `offset` (an offset confirms, and
 ///   forgets, every update before it), holding the request up to `timeout` seconds while
-///   there is none; 409 while a webhook is set or another poll is in flight.
+///   there is none; 409 while a webhook is set. A new getUpdates ends the one in flight
+///   with 409 "terminated by other getUpdates request", as Telegram does.
 /// - `setWebhook`, `deleteWebhook`, `getMe`, `getWebhookInfo`.
+/// - Files: `getFile` answers the `File` (`file_id`, `file_unique_id`, `file_size`,
+///   `file_path`) of a file added with `addFile`, 400 "Bad Request: wrong file
+///   identifier/HTTP URL specified" for an unknown id, 400 "Bad Request: file is too big"
+///   above the bots' 20 MB; `GET /file/bot<token>/<file_path>` serves its bytes (404
+///   otherwise). `sendPhoto`/`sendDocument`/`sendAudio`/`sendVideo` take a
+///   `multipart/form-data` upload (`chat_id`, `caption`, the file part), answer the sent
+///   `Message` with the file's object, 413 "Request Entity Too Large" above
+///   `maxUploadBytes` (50 MB; photos 10 MB), 400 "Bad Request: IMAGE_PROCESS_FAILED" for a
+///   photo that is not a JPEG or PNG; `uploads` records them (`failNext` applies too).
 /// - Records every call; `sends` are the sendMessage calls, in arrival order.
 public final class FakeTelegramBotAPI: @unchecked Sendable {
     public enum Failure: Sendable, Equatable {
@@ -28,6 +39,24 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
         case migrated(to: Int64)
         /// 401 `Unauthorized` (a revoked token).
         case unauthorized
+        /// 413 `Request Entity Too Large` (an upload over the Bot API's limit).
+        case entityTooLarge
+        /// 400 `Bad Request: wrong file identifier/HTTP URL specified`.
+        case wrongFileIdentifier
+    }
+
+    /// One file upload (`sendPhoto`, `sendDocument`, `sendAudio`, `sendVideo`), as received.
+    public struct Upload: Sendable {
+        public var method: String
+        public var chatID: Int64
+        public var caption: String?
+        /// The file part's form field (`photo`, `document`, ...), file name and type.
+        public var field: String
+        public var filename: String?
+        public var contentType: String?
+        public var bytes: [UInt8]
+        public var answeredStatus: Int
+        public var time: ContinuousClock.Instant
     }
 
     public struct Call: Sendable {
@@ -53,24 +82,31 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
     struct State {
         var calls: [Call] = []
         var sends: [Send] = []
+        var uploads: [Upload] = []
+        var files: [String: (path: String, bytes: [UInt8])] = [:]
+        var maxUploadBytes = 50 << 20
         var failures: [Failure] = []
         var updates: [(id: Int64, json: String)] = []
         var webhook: (url: String, secret: String)?
-        var polling = 0
+        var pollTicket = 0
         var pollOffsets: [Int64?] = []
+        /// Every getUpdates, with the token it carried and what it answered (update ids).
+        var polls: [(token: String, offset: Int64?, answered: [Int64], status: Int)] = []
+        var token: String
         var messageIDs: [Int64: Int64] = [:]
     }
 
-    public let token: String
+    /// The bot's token now (`revokeToken` replaces it).
+    public var token: String { state.withLock { $0.token } }
     public let botID: Int64
-    let state = Mutex(State())
+    let state: Mutex<State>
     private let stopping = Atomic<Bool>(false)
     private let daemonLock = NSLock()
     private var daemon: OpaquePointer?
     public private(set) var port: UInt16 = 0
 
     public init(token: String = "7000000001:AAFakeTelegramBotTokenForTests_123") throws {
-        self.token = token
+        self.state = Mutex(State(token: token))
         self.botID = Int64(token.prefix { $0 != ":" }) ?? 0
         try start()
     }
@@ -114,6 +150,41 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
         state.withLock { $0.failures += Array(repeating: failure, count: count) }
     }
 
+    /// A file customers sent: `getFile` names it by `fileID`, the file endpoint serves
+    /// `bytes` at `path` (e.g. `photos/file_7.jpg`).
+    public func addFile(id fileID: String, path: String, bytes: [UInt8]) {
+        state.withLock { $0.files[fileID] = (path, bytes) }
+    }
+
+    /// Uploads larger than this answer 413 (photos: at most 10 MB whatever this says).
+    public func setMaxUploadBytes(_ n: Int) { state.withLock { $0.maxUploadBytes = n } }
+
+    /// An `Update` with a private message carrying a file: `content` is the message's
+    /// file field (`photo`, `document`, `voice`, ...) and its value.
+    public static func fileUpdate(id: Int64, chatID: Int64, field: String, value: Any, caption: String? = nil,
+                                  messageID: Int64 = 3, firstName: String = "Ana") -> String {
+        var message: [String: Any] = [
+            "message_id": messageID,
+            "from": ["id": chatID, "is_bot": false, "first_name": firstName, "language_code": "en"] as [String: Any],
+            "chat": ["id": chatID, "type": "private", "first_name": firstName] as [String: Any],
+            "date": Int(Date().timeIntervalSince1970), field: value,
+        ]
+        if let caption { message["caption"] = caption }
+        return json(["update_id": id, "message": message])
+    }
+
+    /// A `photo` field: the sizes Telegram sends, smallest first, the largest with `fileID`.
+    public static func photoSizes(fileID: String, size: Int) -> [[String: Any]] {
+        [["file_id": fileID + "-s", "file_unique_id": "AQADs", "width": 90, "height": 67, "file_size": 1200],
+         ["file_id": fileID, "file_unique_id": "AQADx", "width": 1280, "height": 960, "file_size": size]]
+    }
+
+    /// @BotFather's /revoke: the bot gets `newToken` (the same bot id); the old token is
+    /// refused with 401 from now on.
+    public func revokeToken(newToken: String) {
+        state.withLock { $0.token = newToken }
+    }
+
     /// Queues an update for getUpdates (its `update_id` is read from the JSON).
     public func enqueue(_ updateJSON: String) {
         let id = ((try? JSONSerialization.jsonObject(with: Data(updateJSON.utf8))) as? [String: Any])?["update_id"] as? Int ?? 0
@@ -150,11 +221,16 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
 
     public var calls: [Call] { state.withLock { $0.calls } }
     public var sends: [Send] { state.withLock { $0.sends } }
+    public var uploads: [Upload] { state.withLock { $0.uploads } }
+    public var acceptedUploads: [Upload] { uploads.filter { $0.answeredStatus == 200 } }
     public var acceptedSends: [Send] { sends.filter { $0.answeredStatus == 200 } }
     /// The webhook set with setWebhook (nil after deleteWebhook).
     public var webhook: (url: String, secret: String)? { state.withLock { $0.webhook } }
     /// The `offset` of every getUpdates that was let in, recorded as it arrived.
     public var pollOffsets: [Int64?] { state.withLock { $0.pollOffsets } }
+    /// Every getUpdates answered: the token it carried, its offset, the update ids it
+    /// returned and its status.
+    public var polls: [(token: String, offset: Int64?, answered: [Int64], status: Int)] { state.withLock { $0.polls } }
     /// Updates not yet confirmed by an offset.
     public var pendingUpdates: Int { state.withLock { $0.updates.count } }
 
@@ -173,6 +249,8 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
     struct Answer {
         var status: Int
         var body: String
+        /// A file download's bytes (served as application/octet-stream instead of `body`).
+        var raw: [UInt8]? = nil
     }
 
     static func ok(_ result: Any) -> Answer { Answer(status: 200, body: json(["ok": true, "result": result])) }
@@ -190,12 +268,30 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
         case .blocked: error(403, "Forbidden: bot was blocked by the user")
         case .migrated(let to): error(400, "Bad Request: group chat was upgraded to a supergroup chat", parameters: ["migrate_to_chat_id": to])
         case .unauthorized: error(401, "Unauthorized")
+        case .entityTooLarge: error(413, "Request Entity Too Large")
+        case .wrongFileIdentifier: error(400, "Bad Request: wrong file identifier/HTTP URL specified")
         }
     }
 
     func handle(connection: OpaquePointer?, url: String, body: [UInt8]) -> MHD_Result {
-        let text = String(decoding: body, as: UTF8.self)
-        let answer = route(url: url, body: text)
+        let contentType = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Type").map { String(cString: $0) }
+        let answer: Answer
+        if url.hasPrefix("/file/") {
+            answer = file(url: url)
+        } else if let contentType, contentType.lowercased().hasPrefix("multipart/form-data") {
+            answer = multipart(url: url, contentType: contentType, body: body)
+        } else {
+            answer = route(url: url, body: String(decoding: body, as: UTF8.self))
+        }
+        if let raw = answer.raw {
+            let count = raw.count
+            var bytes = raw.isEmpty ? [0] : raw
+            let response = bytes.withUnsafeMutableBytes { MHD_create_response_from_buffer(count, $0.baseAddress, .RESPMEM_MUST_COPY) }
+            _ = MHD_add_response_header(response, "Content-Type", "application/octet-stream")
+            let r = MHD_queue_response(connection, UInt32(answer.status), response)
+            MHD_destroy_response(response)
+            return r
+        }
         var bytes = Array(answer.body.utf8)
         let count = bytes.count
         if bytes.isEmpty { bytes = [0] }
@@ -215,7 +311,13 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
             state.withLock { $0.calls.append(Call(method: method, body: body, time: .now, answeredStatus: a.status)) }
             return a
         }
-        guard String(parts[0].dropFirst(3)) == token else { return record(Self.error(401, "Unauthorized")) }
+        let given = String(parts[0].dropFirst(3))
+        guard given == token else {
+            if method == "getUpdates" {
+                state.withLock { $0.polls.append((given, nil, [], 401)) }
+            }
+            return record(Self.error(401, "Unauthorized"))
+        }
         switch method {
         case "getMe":
             return record(Self.ok(["id": botID, "is_bot": true, "first_name": "FakeBot", "username": "fake_bot"] as [String: Any]))
@@ -233,7 +335,12 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
         case "sendMessage":
             return record(sendMessage(params))
         case "getUpdates":
-            return record(getUpdates(params))
+            return record(getUpdates(params, token: given))
+        case "getFile":
+            return record(getFile(params))
+        case "sendPhoto", "sendDocument", "sendAudio", "sendVideo":
+            // Only a multipart upload carries a file here (a file_id or URL would be JSON).
+            return record(Self.error(400, "Bad Request: there is no \(method.dropFirst(4).lowercased()) in the request"))
         default:
             return record(Self.error(404, "Not Found: method not found"))
         }
@@ -262,29 +369,109 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
         }
     }
 
-    private func getUpdates(_ p: [String: Any]) -> Answer {
+    private func getFile(_ p: [String: Any]) -> Answer {
+        let id = p["file_id"] as? String ?? ""
+        return state.withLock { s -> Answer in
+            guard let f = s.files[id] else {
+                return Self.error(400, "Bad Request: wrong file identifier/HTTP URL specified")
+            }
+            guard f.bytes.count <= 20 << 20 else { return Self.error(400, "Bad Request: file is too big") }
+            return Self.ok(["file_id": id, "file_unique_id": "AQAD\(abs(id.hashValue) % 100000)", "file_size": f.bytes.count,
+                            "file_path": f.path] as [String: Any])
+        }
+    }
+
+    /// `GET /file/bot<token>/<file_path>`.
+    private func file(url: String) -> Answer {
+        let parts = url.dropFirst().split(separator: "/", maxSplits: 2).map(String.init)
+        guard parts.count == 3, parts[1] == "bot" + token else { return Self.error(404, "Not Found") }
+        let path = parts[2].removingPercentEncoding ?? parts[2]
+        let found = state.withLock { s in s.files.values.first { $0.path == path }?.bytes }
+        let answer = found.map { Answer(status: 200, body: "", raw: $0) } ?? Self.error(404, "Not Found")
+        state.withLock { $0.calls.append(Call(method: "file", body: path, time: .now, answeredStatus: answer.status)) }
+        return answer
+    }
+
+    /// `sendPhoto`, `sendDocument`, `sendAudio`, `sendVideo` as a multipart upload.
+    private func multipart(url: String, contentType: String, body: [UInt8]) -> Answer {
+        let parts = url.split(separator: "/").map(String.init)
+        guard parts.count == 2, parts[0].hasPrefix("bot") else { return Self.error(404, "Not Found") }
+        let method = parts[1]
+        func record(_ a: Answer, _ upload: Upload?) -> Answer {
+            state.withLock {
+                $0.calls.append(Call(method: method, body: "(multipart, \(body.count) bytes)", time: .now, answeredStatus: a.status))
+                if var upload {
+                    upload.answeredStatus = a.status
+                    $0.uploads.append(upload)
+                }
+            }
+            return a
+        }
+        guard String(parts[0].dropFirst(3)) == token else { return record(Self.error(401, "Unauthorized"), nil) }
+        let fields: [String: String] = ["sendPhoto": "photo", "sendDocument": "document", "sendAudio": "audio", "sendVideo": "video"]
+        guard let field = fields[method] else { return record(Self.error(404, "Not Found: method not found"), nil) }
+        guard let boundary = Multipart.boundary(contentType), let form = Multipart.parse(body, boundary: boundary) else {
+            return record(Self.error(400, "Bad Request: can't parse multipart/form-data"), nil)
+        }
+        let chat = form.first { $0.name == "chat_id" }.flatMap { Int64(String(decoding: $0.body, as: UTF8.self)) } ?? 0
+        let caption = form.first { $0.name == "caption" }.map { String(decoding: $0.body, as: UTF8.self) }
+        let filePart = form.first { $0.name == field }
+        var upload = Upload(method: method, chatID: chat, caption: caption, field: field, filename: filePart?.filename,
+                            contentType: filePart?.contentType, bytes: filePart?.body ?? [], answeredStatus: 0, time: .now)
+        let answer = state.withLock { s -> Answer in
+            if !s.failures.isEmpty { return Self.answer(s.failures.removeFirst()) }
+            let limit = field == "photo" ? min(s.maxUploadBytes, 10 << 20) : s.maxUploadBytes
+            if body.count > limit { return Self.error(413, "Request Entity Too Large") }
+            guard chat != 0 else { return Self.error(400, "Bad Request: chat not found") }
+            guard let filePart, !filePart.body.isEmpty else { return Self.error(400, "Bad Request: there is no \(field) in the request") }
+            if field == "photo", !(filePart.body.starts(with: [0xFF, 0xD8, 0xFF]) || filePart.body.starts(with: [0x89, 0x50, 0x4E, 0x47])) {
+                return Self.error(400, "Bad Request: IMAGE_PROCESS_FAILED")
+            }
+            let id = (s.messageIDs[chat] ?? 100) + 1
+            s.messageIDs[chat] = id
+            var file: Any = ["file_id": "BQACAgIAAx\(id)", "file_unique_id": "AgAD\(id)", "file_size": filePart.body.count,
+                             "file_name": filePart.filename ?? "", "mime_type": filePart.contentType ?? ""] as [String: Any]
+            if field == "photo" {
+                file = [["file_id": "AgACAgIAAx\(id)", "file_unique_id": "AQAD\(id)", "width": 800, "height": 600,
+                         "file_size": filePart.body.count] as [String: Any]]
+            }
+            var message: [String: Any] = ["message_id": id, "date": Int(Date().timeIntervalSince1970), field: file,
+                                          "from": ["id": botID, "is_bot": true, "first_name": "FakeBot"] as [String: Any],
+                                          "chat": ["id": chat, "type": "private"] as [String: Any]]
+            if let caption { message["caption"] = caption }
+            return Self.ok(message)
+        }
+        upload.time = .now
+        return record(answer, upload)
+    }
+
+    private func getUpdates(_ p: [String: Any], token: String) -> Answer {
         let offset = (p["offset"] as? NSNumber)?.int64Value
         let timeout = min(60, (p["timeout"] as? NSNumber)?.intValue ?? 0)
         let limit = max(1, min(100, (p["limit"] as? NSNumber)?.intValue ?? 100))
-        let refused: Answer? = state.withLock { s in
+        let ticket: Int? = state.withLock { s in
             if s.webhook != nil {
-                return Self.error(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
+                s.polls.append((token, offset, [], 409))
+                return nil
             }
-            if s.polling > 0 {
-                return Self.error(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
-            }
-            s.polling += 1
+            s.pollTicket += 1
             s.pollOffsets.append(offset)
             if let offset { s.updates.removeAll { $0.id < offset } }
-            return nil
+            return s.pollTicket
         }
-        if let refused { return refused }
-        defer { state.withLock { $0.polling -= 1 } }
+        guard let ticket else {
+            return Self.error(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
+        }
         let deadline = ContinuousClock.now + .seconds(timeout)
         while true {
-            let found = state.withLock { s in s.updates.prefix(limit).map(\.json) }
+            let (found, superseded) = state.withLock { s in (Array(s.updates.prefix(limit)), s.pollTicket != ticket) }
+            if superseded {
+                state.withLock { $0.polls.append((token, offset, [], 409)) }
+                return Self.error(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
+            }
             if !found.isEmpty || ContinuousClock.now >= deadline || stopping.load(ordering: .relaxed) {
-                return Answer(status: 200, body: "{\"ok\":true,\"result\":[" + found.joined(separator: ",") + "]}")
+                state.withLock { $0.polls.append((token, offset, found.map(\.id), 200)) }
+                return Answer(status: 200, body: "{\"ok\":true,\"result\":[" + found.map(\.json).joined(separator: ",") + "]}")
             }
             usleep(5_000)
         }

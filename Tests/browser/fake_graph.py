@@ -1,7 +1,8 @@
 """A fake of the WhatsApp Cloud API for the browser tests, speaking its wire format:
 POST /{version}/{phone-number-id}/messages answers 200 with a new wamid, as Meta does;
 GET /{version}/{waba-id}/message_templates lists TEMPLATES; a template send is checked
-against them (132001 unknown, 132000 parameter count); POST /{version}/{phone}/media takes
+against them (132001 unknown, 132000 parameter count, 132012 a media header missing or of
+another format, 131053 a header media id this server never gave or a link not https); POST /{version}/{phone}/media takes
 a multipart upload and answers its id; GET /{version}/{media-id} answers a download URL on
 this server and GET /media-download/{id} the bytes (MEDIA: a PNG under 770001).
 GET /_sent lists what was sent (id, to, type, text, template, document), GET /_uploads
@@ -28,7 +29,37 @@ TEMPLATES = [
      "components": [{"type": "BODY", "text": "Hi {{1}}, your order {{2}} is ready for pickup."}]},
     {"name": "holiday_hours", "language": "en_US", "status": "PAUSED", "category": "MARKETING", "id": "594425479261597",
      "components": [{"type": "BODY", "text": "We close early on Friday."}]},
+    {"name": "cake_photo", "language": "en_US", "status": "APPROVED", "category": "UTILITY", "id": "594425479261598",
+     "components": [{"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["4::aW1hZ2UvanBlZw==:ARZ"]}},
+                    {"type": "BODY", "text": "Here is your cake, {{1}}!"}]},
 ]
+
+
+def error(code, message, details=""):
+    return {"error": {"message": f"(#{code}) {message}", "type": "OAuthException", "code": code,
+                      "error_data": {"messaging_product": "whatsapp", "details": details}}}
+
+
+def check_header(template, components):
+    """A media header as Meta checks it: the template's format, by an id this server gave or an https link.
+    Returns (status, error) or None."""
+    header = next((c for c in template["components"] if c["type"] == "HEADER"), None)
+    fmt = (header or {}).get("format", "TEXT").lower()
+    given = [p for c in components if c.get("type") == "header" for p in c.get("parameters", [])
+             if p.get("type") in ("image", "video", "document")]
+    if fmt in ("image", "video", "document"):
+        if not given or given[0]["type"] != fmt:
+            received = given[0]["type"].upper() if given else "UNKNOWN"
+            return 400, error(132012, "Parameter format does not match format in the created template",
+                              f"header: Format mismatch, expected {fmt.upper()}, received {received}")
+        media = given[0].get(fmt) or {}
+        if "id" in media and str(media["id"]) not in MEDIA:
+            return 400, error(131053, "Media upload error", f"media id {media['id']} is not known")
+        if "link" in media and not str(media["link"]).startswith("https://"):
+            return 400, error(131053, "Media upload error", "the media link must be https")
+    elif given:
+        return 400, error(132012, "Parameter format does not match format in the created template", "header: no media header")
+    return None
 
 
 def png(width, height, rgb):
@@ -109,8 +140,12 @@ class Handler(BaseHTTPRequestHandler):
             if not known or known[0]["status"] != "APPROVED":
                 return self.answer(404, {"error": {"message": "(#132001) Template name does not exist in the translation",
                                                    "type": "OAuthException", "code": 132001}})
+            refused = check_header(known[0], t.get("components", []))
+            if refused:
+                return self.answer(*refused)
             given = sum(len(c.get("parameters", [])) for c in t.get("components", []) if c.get("type") == "body")
-            wanted = len(set(re.findall(r"{{(\w+)}}", known[0]["components"][0]["text"])))
+            body_text = next(c["text"] for c in known[0]["components"] if c["type"] == "BODY")
+            wanted = len(set(re.findall(r"{{(\w+)}}", body_text)))
             if given != wanted:
                 return self.answer(400, {"error": {"message": "(#132000) Number of parameters does not match the expected number of params",
                                                    "type": "OAuthException", "code": 132000}})
@@ -143,7 +178,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
             return None
         if len(path) == 3 and path[2] == "message_templates":
-            return self.answer(200, {"data": TEMPLATES, "paging": {"cursors": {"before": "0", "after": "2"}}})
+            return self.answer(200, {"data": TEMPLATES, "paging": {"cursors": {"before": "0", "after": str(len(TEMPLATES))}}})
         if len(path) == 2 and path[1] in MEDIA:
             mime, data = MEDIA[path[1]]
             host = self.headers.get("Host")

@@ -97,6 +97,8 @@ whatsapp:
       app_secret: browser-test-app-secret
       verify_token: browser-test-verify-token
       graph_url: http://127.0.0.1:$graph_port/v21.0
+media:
+  max_upload_bytes: 8388608   # 8 MiB: an upload over it is refused (test_templates_media.py)
 channels:
   - id: wa-demo
     type: whatsapp

@@ -28,6 +28,15 @@
 //      its webhook: webhook-to-reply latency of that path. The channel is paced like a
 //      personal number (rate_limit_per_minute 600: a gap of 100-150 ms between two sends),
 //      so keep R below about 7 or the pacing is what is measured)
+//      [--channels-only] (skips phases 1 and 2: only the --telegram, --evolution and --webchat phases)
+//      [--webchat R] [--webchat-visitors V] (adds a web chat channel and, after the other
+//      phases: opens V visitors' event streams (GET /chat/bakery/events, each visitor
+//      behind its own X-Forwarded-For address: 127.0.0.1 is a trusted proxy, as behind a
+//      reverse proxy, so the per-address limits apply per visitor) and reports the host's
+//      memory per open stream; then posts R messages a second for D seconds, message i
+//      from visitor i mod V, over 4 keep-alive connections, reading each answer from its
+//      visitor's stream: visitor-message-to-answer latency; then a burst: every visitor
+//      posts one message at once, three rounds, for end-to-end throughput)
 import Foundation
 import Synchronization
 import SwitchboardTestSupport
@@ -51,6 +60,9 @@ struct Options {
     var unanswered = false
     var telegramRate = 0
     var evolutionRate = 0
+    var channelsOnly = false
+    var webChatRate = 0
+    var webChatVisitors = 500
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -71,6 +83,9 @@ struct Options {
             case "--unanswered": unanswered = true
             case "--telegram": telegramRate = Int(args.next() ?? "") ?? 20
             case "--evolution": evolutionRate = Int(args.next() ?? "") ?? 5
+            case "--channels-only": channelsOnly = true
+            case "--webchat": webChatRate = Int(args.next() ?? "") ?? 100
+            case "--webchat-visitors": webChatVisitors = Int(args.next() ?? "") ?? webChatVisitors
             default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
             }
         }
@@ -232,6 +247,23 @@ let evolutionYAML = evolution.map { e in """
     workspace: bakery
     rate_limit_per_minute: 600
 """ } ?? ""
+let webChatYAML = options.webChatRate > 0 ? """
+  - id: web-bench
+    type: webchat
+    workspace: bakery
+""" : ""
+// The web chat's visitors each come through their own forwarded address (127.0.0.1 is a
+// trusted proxy); the host and this process hold one descriptor per open stream.
+let webChatServerYAML = options.webChatRate > 0
+    ? "  trusted_proxies: [127.0.0.1/32]\n  max_connections: \(max(1024, options.webChatVisitors * 2 + 256))\n" : ""
+let webChatLimitsYAML = options.webChatRate > 0
+    ? "webchat:\n  max_streams: \(options.webChatVisitors + 64)\n  max_streams_per_address: \(options.webChatVisitors + 64)\n" : ""
+if options.webChatRate > 0 {
+    var limit = rlimit()
+    getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    limit.rlim_cur = limit.rlim_max
+    setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+}
 let dir = NSTemporaryDirectory() + "switchboard-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: dir + "/workspaces", withIntermediateDirectories: true)
 let binary = URL(fileURLWithPath: options.binary).standardizedFileURL.path
@@ -240,7 +272,7 @@ try """
 server:
   listen: 127.0.0.1:0
   metrics_listen: 127.0.0.1:0
-storage:
+\(webChatServerYAML)storage:
   sqlite: \(dir)/bench.db
   durability: \(options.durability)
 log:
@@ -266,7 +298,8 @@ channels:
     rate_limit: 100000
 \(telegramYAML)
 \(evolutionYAML)
-outbox:
+\(webChatYAML)
+\(webChatLimitsYAML)outbox:
   pair_spacing_ms: 0
 """.write(toFile: dir + "/switchboard.yaml", atomically: true, encoding: .utf8)
 let demo = try String(contentsOfFile: "config/workspaces/demo.yaml", encoding: .utf8)
@@ -390,7 +423,7 @@ func hostWriteBytes() -> Double {
 }
 
 // ---- Phase 1: saturation
-let n = options.latencyOnly ? 0 : options.messages
+let n = options.latencyOnly || options.channelsOnly ? 0 : options.messages
 let senders = max(1, options.senders)
 if n > 0 { log("phase 1: \(n) messages from \(senders) senders, \(options.connections) connections") }
 let bodies = (0..<n).map { i -> [UInt8] in
@@ -451,8 +484,8 @@ if n > 0 {
 }
 
 // ---- Phase 2: fixed rate, latency
-let total = options.rate * options.seconds
-log("phase 2: \(options.rate) msg/s for \(options.seconds) s")
+let total = options.channelsOnly ? 0 : options.rate * options.seconds
+if !options.channelsOnly { log("phase 2: \(options.rate) msg/s for \(options.seconds) s") }
 let base = n
 let recipients = (0..<total).map { String(2349000000000 + $0) }   // one message per sender: replies map back
 let phase2 = (0..<total).map { signedMessage(base + $0, from: recipients[$0]) }
@@ -495,19 +528,21 @@ acks.sort()
 let lateStarts = postings.values.filter { $0.sent.timeIntervalSince($0.due) > 0.002 }.count
 let fixedCPUPerMessage = (hostCPUSeconds() - fixedCPU0) / Double(total) * 1e6
 let fixedThreads1 = hostThreads()
-print(String(format: "fixed rate%@: %d msg/s for %d s over %d connections: %d replies; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; acks p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d posts left more than 2 ms after their due time",
-             options.openLoop ? " (open loop, from the due time)" : "",
-             options.rate, options.seconds, perConnection, latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.9),
-             percentile(latencies, 0.99), latencies.last ?? .nan, percentile(acks, 0.5), percentile(acks, 0.99), acks.last ?? .nan,
-             lateStarts))
-let fixedCommits = hostMetric("switchboard_store_commits_total") - fixedCommits0
-let fixedWrites = hostMetric("switchboard_store_writes_total") - fixedWrites0
-print(String(format: "fixed rate: store: %.0f commits, %.1f writes per commit, %.2f commits per message",
-             fixedCommits, fixedWrites / fixedCommits, fixedCommits / Double(total)))
-print(String(format: "fixed rate: host CPU %.0f µs per message; by thread: ", fixedCPUPerMessage)
-    + perThread(fixedThreads0, fixedThreads1, messages: total, \.cpu, scale: 1e6, least: 1, format: "%.0f µs"))
-print("fixed rate: host context switches per message by thread: "
-    + perThread(fixedThreads0, fixedThreads1, messages: total, \.switches, scale: 1, least: 0.05, format: "%.2f"))
+if total > 0 {
+    print(String(format: "fixed rate%@: %d msg/s for %d s over %d connections: %d replies; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; acks p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d posts left more than 2 ms after their due time",
+                 options.openLoop ? " (open loop, from the due time)" : "",
+                 options.rate, options.seconds, perConnection, latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.9),
+                 percentile(latencies, 0.99), latencies.last ?? .nan, percentile(acks, 0.5), percentile(acks, 0.99), acks.last ?? .nan,
+                 lateStarts))
+    let fixedCommits = hostMetric("switchboard_store_commits_total") - fixedCommits0
+    let fixedWrites = hostMetric("switchboard_store_writes_total") - fixedWrites0
+    print(String(format: "fixed rate: store: %.0f commits, %.1f writes per commit, %.2f commits per message",
+                 fixedCommits, fixedWrites / fixedCommits, fixedCommits / Double(total)))
+    print(String(format: "fixed rate: host CPU %.0f µs per message; by thread: ", fixedCPUPerMessage)
+        + perThread(fixedThreads0, fixedThreads1, messages: total, \.cpu, scale: 1e6, least: 1, format: "%.0f µs"))
+    print("fixed rate: host context switches per message by thread: "
+        + perThread(fixedThreads0, fixedThreads1, messages: total, \.switches, scale: 1, least: 0.05, format: "%.2f"))
+}
 
 // ---- Stages of phase 2 from the host's journal
 if options.stages {
@@ -637,6 +672,202 @@ if let evolution {
     print(String(format: "whatsapp web (evolution): %d messages/s for %d s over %d connections: %d replies, %d failed posts; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
                  rate, options.seconds, connections, evoLatencies.count, evoFailures.load(ordering: .relaxed),
                  percentile(evoLatencies, 0.5), percentile(evoLatencies, 0.9), percentile(evoLatencies, 0.99), evoLatencies.last ?? .nan))
+}
+
+// ---- Phase 5: the web chat, streams and fixed rate
+/// VmRSS of the host now, in KB.
+func hostRSSKB() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/\(host.processIdentifier)/status", encoding: .utf8)) ?? ""
+    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return .nan }
+    return Double(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? .nan
+}
+
+/// The visitors' event streams, read by one poll(2) thread: each answer (an `outbound`
+/// message event) is matched to its visitor's oldest unanswered message.
+final class WebChatStreams: @unchecked Sendable {
+    let fds: [Int32]
+    private let byFD: [Int32: Int]
+    private let lock = NSLock()
+    /// Per visitor: when each unanswered message was posted, oldest first.
+    private var pending: [[ContinuousClock.Instant]]
+    private(set) var latencies: [Double] = []
+    private(set) var lastAnswer: ContinuousClock.Instant?
+    private var carry: [Int: [UInt8]] = [:]
+    private let stopping = Atomic<Bool>(false)
+    static let marker = Array("\"direction\":\"outbound\"".utf8)
+
+    /// Opens `count` streams; returns nil for one the host refused.
+    init(port: UInt16, count: Int, visitor: (Int) -> String, address: (Int) -> String) {
+        var fds: [Int32] = []
+        var byFD: [Int32: Int] = [:]
+        for i in 0..<count {
+            let c = KeepAliveClient(port: port)
+            let fd = dup(c.fd)
+            let request = "GET /chat/bakery/events?visitor=\(visitor(i)) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nX-Forwarded-For: \(address(i))\r\n\r\n"
+            let bytes = Array(request.utf8)
+            _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            fds.append(fd)
+            byFD[fd] = i
+        }
+        self.fds = fds
+        self.byFD = byFD
+        pending = Array(repeating: [], count: count)
+    }
+
+    /// Reads each stream's response head; returns how many answered 200.
+    func awaitHeads() -> Int {
+        var ok = 0
+        for fd in fds {
+            var head: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1024)
+            while !head.suffix(4).elementsEqual([13, 10, 13, 10]) {
+                let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, 1, 0) }
+                if n <= 0 { break }
+                head.append(chunk[0])
+            }
+            if String(decoding: head.prefix(12), as: UTF8.self).hasSuffix("200") { ok += 1 }
+        }
+        return ok
+    }
+
+    func posted(_ visitor: Int, at t: ContinuousClock.Instant) {
+        lock.withLock { pending[visitor].append(t) }
+    }
+
+    var answered: Int { lock.withLock { latencies.count } }
+
+    func resetLatencies() { lock.withLock { latencies.removeAll(); lastAnswer = nil } }
+
+    func run() {
+        let t = Thread { [self] in loop() }
+        t.start()
+    }
+
+    func stop() { stopping.store(true, ordering: .relaxed) }
+
+    private func loop() {
+        var polled = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while !stopping.load(ordering: .relaxed) {
+            let n = polled.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), 100) }
+            guard n > 0 else { continue }
+            let now = ContinuousClock.now
+            for k in polled.indices where polled[k].revents & Int16(POLLIN) != 0 {
+                let fd = polled[k].fd
+                guard let visitor = byFD[fd] else { continue }
+                let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+                guard got > 0 else { continue }
+                var bytes = carry[visitor] ?? []
+                bytes.append(contentsOf: buffer[0..<got])
+                var found = 0
+                var i = 0
+                let m = Self.marker
+                while i + m.count <= bytes.count {
+                    if bytes[i] == m[0] && bytes[i..<(i + m.count)].elementsEqual(m) { found += 1; i += m.count } else { i += 1 }
+                }
+                carry[visitor] = Array(bytes.suffix(m.count - 1))
+                if found > 0 {
+                    lock.withLock {
+                        for _ in 0..<found where !pending[visitor].isEmpty {
+                            let d = pending[visitor].removeFirst().duration(to: now)
+                            latencies.append((Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) * 1000)
+                        }
+                        lastAnswer = now
+                    }
+                }
+            }
+        }
+    }
+
+    var sortedLatencies: [Double] { lock.withLock { latencies.sorted() } }
+    var last: ContinuousClock.Instant? { lock.withLock { lastAnswer } }
+}
+
+if options.webChatRate > 0 {
+    let visitors = max(1, options.webChatVisitors)
+    let rate = options.webChatRate, count = options.webChatRate * options.seconds
+    func visitorID(_ i: Int) -> String { String(format: "bench-visitor-%06d", i) }
+    func address(_ i: Int) -> String { "10.\((i >> 16) & 255).\((i >> 8) & 255).\(i & 255)" }
+    func post(_ i: Int, visitor: Int, text: String) -> [UInt8] {
+        let body = Array("{\"visitor\":\"\(visitorID(visitor))\",\"id\":\"bench-m-\(String(format: "%08d", i))\",\"text\":\"\(text)\"}".utf8)
+        let head = "POST /chat/bakery/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Forwarded-For: \(address(visitor))\r\nContent-Length: \(body.count)\r\n\r\n"
+        return Array(head.utf8) + body
+    }
+    log("phase 5: web chat, \(visitors) streams, then \(rate) messages/s for \(options.seconds) s")
+    let rss0 = hostRSSKB()
+    let streams0 = hostMetric("switchboard_webchat_streams")
+    let opened = ContinuousClock.now
+    let streams = WebChatStreams(port: port, count: visitors, visitor: visitorID, address: address)
+    let ok = streams.awaitHeads()
+    let openSeconds = opened.duration(to: .now)
+    var streamsOpen = hostMetric("switchboard_webchat_streams")
+    for _ in 0..<100 where streamsOpen < Double(ok) { usleep(20_000); streamsOpen = hostMetric("switchboard_webchat_streams") }
+    usleep(500_000)
+    let rss1 = hostRSSKB()
+    print(String(format: "web chat streams: %d of %d opened (200) in %.2f s; host switchboard_webchat_streams %.0f -> %.0f; host RSS %.1f MB -> %.1f MB: %.1f KB per open stream",
+                 ok, visitors, Double(openSeconds.components.seconds) + Double(openSeconds.components.attoseconds) / 1e18,
+                 streams0, streamsOpen, rss0 / 1024, rss1 / 1024, (rss1 - rss0) / Double(max(1, ok))))
+    streams.run()
+
+    // Fixed rate.
+    let requests = (0..<count).map { i in post(i, visitor: i % visitors, text: questions[i % questions.count]) }
+    let webFailures = Atomic<Int>(0)
+    let webCPU0 = hostCPUSeconds()
+    let webStart = ContinuousClock.now
+    let connections = 4
+    onThreads(connections) { c in
+        let client = KeepAliveClient(port: port)
+        var i = c
+        while i < count {
+            let due = webStart + .microseconds(Int64(i) * 1_000_000 / Int64(rate))
+            if due > .now { Thread.sleep(forTimeInterval: Double((due - .now).components.attoseconds) / 1e18 + Double((due - .now).components.seconds)) }
+            streams.posted(i % visitors, at: .now)
+            if client.send(requests[i]) != 202 { webFailures.add(1, ordering: .relaxed) }
+            i += connections
+        }
+    }
+    let deadline = ContinuousClock.now + .seconds(60)
+    while streams.answered < count - webFailures.load(ordering: .relaxed) && ContinuousClock.now < deadline { usleep(10_000) }
+    let webCPU = (hostCPUSeconds() - webCPU0) / Double(max(1, streams.answered)) * 1e6
+    let lat = streams.sortedLatencies
+    let span = webStart.duration(to: streams.last ?? .now)
+    let spanSeconds = Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18
+    print(String(format: "web chat fixed rate: %d messages/s for %d s from %d visitors over %d connections: %d answers read from the streams (%.0f answers/s), %d failed posts; visitor-message-to-answer latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; host CPU %.0f µs per message",
+                 rate, options.seconds, visitors, connections, lat.count, Double(lat.count) / spanSeconds,
+                 webFailures.load(ordering: .relaxed), percentile(lat, 0.5), percentile(lat, 0.9), percentile(lat, 0.99),
+                 lat.last ?? .nan, webCPU))
+
+    // Bursts: every visitor posts one message at once; end-to-end throughput.
+    var burstRates: [Double] = []
+    var burstLatencies: [Double] = []
+    for round in 0..<3 {
+        streams.resetLatencies()
+        let burst = (0..<visitors).map { v in post(count + round * visitors + v, visitor: v, text: questions[(v + round) % questions.count]) }
+        let next = Atomic<Int>(0)
+        let failed = Atomic<Int>(0)
+        let t0 = ContinuousClock.now
+        onThreads(8) { _ in
+            let client = KeepAliveClient(port: port)
+            while true {
+                let v = next.add(1, ordering: .relaxed).oldValue
+                guard v < visitors else { return }
+                streams.posted(v, at: .now)
+                if client.send(burst[v]) != 202 { failed.add(1, ordering: .relaxed) }
+            }
+        }
+        let until = ContinuousClock.now + .seconds(60)
+        while streams.answered < visitors - failed.load(ordering: .relaxed) && ContinuousClock.now < until { usleep(5_000) }
+        let d = t0.duration(to: streams.last ?? .now)
+        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        burstRates.append(Double(streams.answered) / seconds)
+        burstLatencies += streams.sortedLatencies
+        if failed.load(ordering: .relaxed) > 0 { log("burst \(round): \(failed.load(ordering: .relaxed)) posts refused") }
+    }
+    burstLatencies.sort()
+    print(String(format: "web chat bursts: %d visitors post one message each at once over 8 connections, 3 rounds: %@ answers/s end to end; latency over the rounds p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                 visitors, burstRates.map { String(format: "%.0f", $0) }.joined(separator: " / "),
+                 percentile(burstLatencies, 0.5), percentile(burstLatencies, 0.99), burstLatencies.last ?? .nan))
+    streams.stop()
 }
 
 // ---- Peak memory

@@ -65,7 +65,7 @@ enum FuzzHTTPRouter {
                     fuzzFail("Allow lists \(m) for \(pattern) but \(m) does not route")
                 }
             }
-        case .matched(let pattern, let parameters, _):
+        case .matched(let pattern, let parameters, _, _):
             if response.deferred == nil && response.stream == nil {
                 fuzzCheck(response.headers["X-Route"] == pattern, "respond took another route than resolve")
             }

@@ -5,8 +5,9 @@
 // - Attach: an image or document for the customer (POST /conversations/{id}/attachments);
 //   the server checks WhatsApp's types and size limits and says why it refuses;
 // - Template: after the customer's 24-hour window has closed, WhatsApp takes only an approved
-//   template; the panel lists the channel's templates and asks for their parameters
-//   (POST /conversations/{id}/template).
+//   template; the panel lists the channel's templates and asks for their parameters, and for
+//   a template with an image, video or document header its file (sent as multipart/form-data)
+//   or an https link (POST /conversations/{id}/template).
 // Same rules as inbox.js: text only ever as text, the CSRF token with every change.
 (() => {
   'use strict';
@@ -26,6 +27,16 @@
     'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     'application/vnd.openxmlformats-officedocument.presentationml.presentation'];
+
+  // WhatsApp's size limits by type (checked here to say so at once; the server checks again).
+  const MB = 1024 * 1024;
+  const LIMITS = { 'image/jpeg': 5 * MB, 'image/png': 5 * MB, 'video/mp4': 16 * MB, 'video/3gpp': 16 * MB };
+  const limitOf = (type) => LIMITS[type] || 100 * MB;
+  /** A sentence when the file is over WhatsApp's limit for its type, else null. */
+  function tooLargeForWhatsApp(file) {
+    const limit = limitOf(file.type);
+    return file.size > limit ? tr('tools.over_limit', { name: file.name, type: file.type || '?', limit: `${limit / MB} MB` }) : null;
+  }
 
   let templates = [];        // of the open conversation's channel
   let templatesFor = null;   // the conversation they were loaded for
@@ -141,12 +152,25 @@
       for (let i = 1; i <= t.header_parameters; i++) fields.push(['header', i]);
       for (let i = 1; i <= t.body_parameters; i++) fields.push(['body', i]);
     }
-    $('template-params').replaceChildren(...fields.map(([part, i]) => {
+    const params = fields.map(([part, i]) => {
       const id = `template-${part}-${i}`;
       return el('div', { class: 'template-param' },
         el('label', { for: id }, part === 'header' ? tr('tools.header_param', { n: i }) : `{{${i}}}`),
         el('input', { id, type: 'text', 'data-part': part, required: true, maxlength: '1024', autocomplete: 'off' }));
-    }));
+    });
+    if (t && t.header_media) {
+      // The header's picture, video or document: a file, or the https link of one.
+      const kind = tr(`tools.kind_${t.header_media}`);
+      params.unshift(el('div', { class: 'template-param template-media' },
+        el('label', { for: 'template-header-file' }, tr('tools.header_file', { kind })),
+        el('input', { id: 'template-header-file', type: 'file', accept: (t.header_media_types || []).join(','),
+          'aria-describedby': 'template-header-hint' }),
+        el('label', { for: 'template-header-link' }, tr('tools.header_link')),
+        el('input', { id: 'template-header-link', type: 'url', inputmode: 'url', placeholder: 'https://',
+          'aria-describedby': 'template-header-hint' }),
+        el('p', { id: 'template-header-hint', class: 'hint' }, t.header_media_hint || '')));
+    }
+    $('template-params').replaceChildren(...params);
     $('template-send').disabled = !t;
   }
 
@@ -154,7 +178,7 @@
     const t = selected();
     const id = openId();
     if (!t || !id) return;
-    const inputs = [...$('template-params').querySelectorAll('input')];
+    const inputs = [...$('template-params').querySelectorAll('input[data-part]')];
     const empty = inputs.find((i) => !i.value.trim());
     if (empty) {
       setText('template-error', tr('tools.fill_in', { field: empty.labels[0].textContent }));
@@ -164,10 +188,28 @@
     const body = { name: t.name, language: t.language,
       header: inputs.filter((i) => i.dataset.part === 'header').map((i) => i.value),
       body: inputs.filter((i) => i.dataset.part === 'body').map((i) => i.value) };
+    let file = null;
+    if (t.header_media) {
+      const kind = tr(`tools.kind_${t.header_media}`);
+      file = ($('template-header-file').files || [])[0] || null;
+      const link = $('template-header-link').value.trim();
+      if (!file && !link) {
+        setText('template-error', tr('tools.header_needed', { kind, hint: t.header_media_hint || '' }));
+        $('template-header-file').focus();
+        return;
+      }
+      if (file) {
+        const over = tooLargeForWhatsApp(file);
+        if (over) { setText('template-error', over); return; }
+      } else {
+        body.header_media = { link };
+      }
+    }
     $('template-send').disabled = true;
     setText('template-error', '');
     try {
-      await api('POST', `/conversations/${encodeURIComponent(id)}/template`, body);
+      const path = `/conversations/${encodeURIComponent(id)}/template`;
+      if (file) await postForm(path, body, file); else await api('POST', path, body);
       togglePanel(false);
       setText('composer-error', '');
       $('composer-error').classList.remove('window-error');
@@ -179,10 +221,33 @@
     }
   }
 
+  /** The template with its header file, as multipart/form-data (parts template and header_file). */
+  async function postForm(path, body, file) {
+    const form = new FormData();
+    form.append('template', JSON.stringify(body));
+    form.append('header_file', file, file.name);
+    const headers = { Accept: 'application/json' };
+    if (inbox.state.csrf) headers['X-CSRF-Token'] = inbox.state.csrf;
+    let res;
+    try {
+      res = await fetch(`/api/v1${path}`, { method: 'POST', headers, body: form, credentials: 'same-origin', cache: 'no-store' });
+    } catch (e) {
+      throw Object.assign(new Error(tr('tools.unreachable')), { status: 0 });
+    }
+    if (!res.ok) {
+      let message = tr('tools.server_answered', { status: res.status });
+      try { message = (await res.json()).error || message; } catch (e) { /* not JSON */ }
+      throw Object.assign(new Error(message), { status: res.status });
+    }
+    return res.json();
+  }
+
   async function upload(file) {
     const id = openId();
     if (!id) return;
     setText('composer-error', '');
+    const over = tooLargeForWhatsApp(file);
+    if (over) { setText('composer-error', tr('composer.not_sent', { reason: over })); return; }
     const caption = $('composer-text').value.trim();
     const query = new URLSearchParams({ filename: file.name });
     if (caption && !$('note-toggle').checked) query.set('caption', caption);

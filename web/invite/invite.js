@@ -1,6 +1,7 @@
 'use strict';
 // The invite page (/invite/TOKEN): shows who is invited where, lets them choose a
-// password (POST /api/v1/invite/TOKEN/accept), logs them in and opens the inbox.
+// password (POST /api/v1/invite/TOKEN/accept), logs them in and opens the inbox; an owner
+// opens the setup walk of the business instead (/setup/: name, channel, FAQ, hours, team).
 // Text is only ever set with textContent.
 (function () {
   const token = decodeURIComponent(location.pathname.split('/').pop() || '');
@@ -47,7 +48,7 @@
     if (!login.ok) {
       $('invite-error').textContent = 'Your password is set; log in on the inbox page.';
     }
-    location.assign('/inbox/');
+    location.assign(login.ok && invite.role === 'owner' ? '/setup/' : '/inbox/');
   }
 
   $('invite-form').addEventListener('submit', submit);

@@ -20,30 +20,14 @@ enum AskCommand {
             printErr("switchboard ask: no workspace '\(wsName)' in \(config.host.workspacesDirectory) (have: \(config.workspaces.map(\.id.rawValue).sorted().joined(separator: ", ")))")
             return 1
         }
-        let host = PluginHost(searchPaths: config.host.pluginPaths, logger: Logger(sink: LogSink(level: .warn)),
-                              stateStore: InMemoryPluginStateStore())
-        let chain: ResponderChain
+        let answer: AskAnswer
         do {
-            chain = try host.load(workspace: ws.id, timezone: ws.timeZone.identifier, specs: PluginLoading.specs(ws))
+            answer = try AskAnswer.run(ws, pluginPaths: config.host.pluginPaths, text: text)
         } catch {
             printErr("switchboard ask: \(error)")
             return 1
         }
-        defer { chain.shutdown() }
-        let result = chain.runBlocking(message: PluginMessage(
-            workspace: ws.id, channel: ChannelID("ask"), conversation: ConversationID("ask"), message: MessageID("ask"),
-            senderE164: "", senderName: "", text: text, kind: .text, timestamp: Date()))
-        var verdict = "pass", reply: String?, reason: String?
-        var buttons: [String] = []
-        switch result.verdict {
-        case .pass:
-            if let fb = ws.fallback { reply = fb; reason = "no responder answered; the workspace fallback applies" }
-        case .reply(let t, let b): verdict = "reply"; reply = t; buttons = b
-        case .handoff(let r, let m): verdict = "handoff"; reason = r; reply = m
-        case .template(let t):
-            verdict = "template"
-            reply = "[template \(t.name) (\(t.language))\(t.parameters.isEmpty ? "" : ": " + t.parameters.joined(separator: ", "))]"
-        }
+        let (verdict, reply, reason, buttons, result) = (answer.verdict, answer.text, answer.reason, answer.buttons, answer.result)
         if options.has("json") {
             var fields = ["\"verdict\":\(JSONText.quoted(verdict))"]
             fields.append("\"plugin\":" + (result.plugin.map(JSONText.quoted) ?? "null"))
@@ -66,6 +50,39 @@ enum AskCommand {
             for e in result.errors { print("plugin error: \(e)") }
         }
         return 0
+    }
+}
+
+/// One run of a workspace's responder chain, offline: a chain of its own loaded from the
+/// workspace's config (plugin state in memory for this run, nothing journalled, nothing
+/// sent), and what a customer would get. Used by `switchboard ask` and the setup walk's
+/// "try a question" (`POST /api/v1/workspace/try`).
+struct AskAnswer {
+    var verdict = "pass"
+    var text: String?
+    var reason: String?
+    var buttons: [String] = []
+    var result: ChainResult
+
+    static func run(_ ws: WorkspaceConfig, pluginPaths: [String], text: String) throws -> AskAnswer {
+        let host = PluginHost(searchPaths: pluginPaths, logger: Logger(sink: LogSink(level: .warn)),
+                              stateStore: InMemoryPluginStateStore())
+        let chain = try host.load(workspace: ws.id, timezone: ws.timeZone.identifier, specs: PluginLoading.specs(ws))
+        defer { chain.shutdown() }
+        let result = chain.runBlocking(message: PluginMessage(
+            workspace: ws.id, channel: ChannelID("ask"), conversation: ConversationID("ask"), message: MessageID("ask"),
+            senderE164: "", senderName: "", text: text, kind: .text, timestamp: Date()))
+        var answer = AskAnswer(result: result)
+        switch result.verdict {
+        case .pass:
+            if let fb = ws.fallback { answer.text = fb; answer.reason = "no responder answered; the workspace fallback applies" }
+        case .reply(let t, let b): answer.verdict = "reply"; answer.text = t; answer.buttons = b
+        case .handoff(let r, let m): answer.verdict = "handoff"; answer.reason = r; answer.text = m
+        case .template(let t):
+            answer.verdict = "template"
+            answer.text = "[template \(t.name) (\(t.language))\(t.parameters.isEmpty ? "" : ": " + t.parameters.joined(separator: ", "))]"
+        }
+        return answer
     }
 }
 

@@ -55,9 +55,10 @@ enum ContactCommands {
             let databasePath: String? = config.flatMap { if case .sqlite(let path, _) = $0.host.storage { path } else { nil } }
             let media = config.map { MediaStore(root: MediaStore.root(configured: $0.host.media.dir, databasePath: databasePath)) }
             let report = try DataCare.erase(store: store, workspace: workspace, contact: contact.id,
-                                            by: "cli:\(NSUserName())", media: media, logger: logger)
+                                            by: "cli:\(NSUserName())", media: media, logger: logger,
+                                            scope: config.map { DataCare.ErasureScope($0, workspace: workspace) } ?? DataCare.ErasureScope())
             if let report {
-                print("erased contact \(report.contact) of workspace \(workspace): \(report.messages) messages, \(report.events) journal entries emptied; \(report.cancelledReplies) queued replies cancelled")
+                print("erased contact \(report.contact) of workspace \(workspace): \(report.messages) messages, \(report.events) journal entries emptied; \(report.cancelledReplies) queued replies cancelled; \(report.unrouted) held messages and \(report.pluginState) plugin state entries removed")
             }
         }
         return setup != 0 ? setup : status

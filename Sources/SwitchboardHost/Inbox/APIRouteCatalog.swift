@@ -53,20 +53,36 @@ final class APIRouteCatalog: Sendable {
 
     /// Adds a workspace route (`/api/v1` + `path`): it runs only for an authenticated
     /// caller whose role is at least `minimum`; others get 401 or 403.
+    ///
+    /// `uploadLimit`: the route takes files up to that many bytes (its own body limit, not
+    /// the server's), and the caller is authenticated and its role checked on the headers,
+    /// before the server reads any of the file (`RouteBodyLimit`).
     func add(_ router: inout HTTPRouter, _ method: String, _ path: String, _ minimum: UserRole,
+             uploadLimit: RouteBodyLimit? = nil,
              authenticate: @escaping @Sendable (HTTPRequest) -> Result<AuthContext, HTTPResponse>,
              _ handler: @escaping @Sendable (HTTPRequest, AuthContext) -> HTTPResponse) {
         let pattern = InboxAPI.prefix + path
         declare(method, pattern, .role(minimum))
-        router.add(method, pattern) { request in
+        @Sendable func admitted(_ request: HTTPRequest) -> Result<AuthContext, HTTPResponse> {
             switch authenticate(request) {
             case .failure(let response):
-                return response
+                return .failure(response)
             case .success(let context):
                 guard context.role >= minimum else {
-                    return Self.refusal(needs: minimum, caller: context.role).response
+                    return .failure(Self.refusal(needs: minimum, caller: context.role).response)
                 }
-                return handler(request, context)
+                return .success(context)
+            }
+        }
+        var limit = uploadLimit
+        limit?.admit = { request in
+            if case .failure(let response) = admitted(request) { return response }
+            return nil
+        }
+        router.add(method, pattern, bodyLimit: limit) { request in
+            switch admitted(request) {
+            case .failure(let response): response
+            case .success(let context): handler(request, context)
             }
         }
     }

@@ -1,4 +1,6 @@
 import Foundation
+import LLMEngine
+import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardLog
 import SwitchboardStore
@@ -19,23 +21,122 @@ enum DataCare {
 
     /// Erases one contact and journals who did it, in one transaction; nil when the
     /// workspace has no such contact.
+    ///
+    /// Beyond the workspace's own rows (`DataCareRepository.erase`), `scope` names what
+    /// else may hold the contact's data: the held (unrouted) messages of the contact's
+    /// addresses on the workspace's channels are deleted, and the state of the workspace's
+    /// plugins is cleaned of what is attributable to the contact: every key naming the
+    /// contact or one of its conversations (any plugin), and the llm plugin's answer cache
+    /// entries whose question is something the contact wrote. Not erasable, because not
+    /// attributable: an answer cached for a question another customer asked in the same
+    /// words (it is theirs too), the llm plugin's spend totals (numbers only), and what an
+    /// outside provider (a model's API) kept of a prompt.
     static func erase(store: any Store, workspace: WorkspaceID, contact: ContactID, by actor: String,
-                      media: MediaStore?, logger: Logger) throws -> ErasureReport? {
+                      media: MediaStore?, logger: Logger, scope: ErasureScope = ErasureScope()) throws -> ErasureReport? {
         let journal = Journal(logger: logger)
+        // What identifies the contact beyond its row, read before the row loses it.
+        let before = try store.workspace(workspace).dataCare.export(contact: contact)
         let report: ErasureReport? = try store.workspace(workspace).transaction { ws in
-            guard let report = try ws.dataCare.erase(contact: contact) else { return nil }
+            guard var report = try ws.dataCare.erase(contact: contact) else { return nil }
+            if let before {
+                report.pluginState = try erasePluginState(ws.pluginState, plugins: scope.plugins, before)
+            }
             try journal.record(ws, .contactErased, [
                 "contact": contact.rawValue, "by": actor, "conversations": String(report.conversations),
                 "messages": String(report.messages), "events": String(report.events),
                 "cancelled_replies": String(report.cancelledReplies), "media_files": String(report.mediaFiles.count),
+                "plugin_state": String(report.pluginState),
             ])
             return report
         }
+        guard var report else { return nil }
+        if let before {
+            report.unrouted = try store.queue.eraseUnrouted(channels: scope.channels, senders: senders(before))
+        }
         journal.flush()
-        if let report, let media {
+        if let media {
             media.removeUnreferenced(report.mediaFiles, workspace: workspace, media: store.workspace(workspace).media, logger: logger)
         }
         return report
+    }
+
+    /// What outside the workspace's own rows an erasure looks at.
+    struct ErasureScope: Sendable {
+        /// The channels serving the workspace (held messages on them are looked at).
+        var channels: [ChannelID] = []
+        /// The workspace's plugins (their state is looked at).
+        var plugins: [String] = []
+
+        /// From the config: channels the workspace owns or is the fallback of, and shared
+        /// channels when the workspace lists senders on them; its chain's plugins.
+        init(channels: [ChannelID] = [], plugins: [String] = []) {
+            self.channels = channels
+            self.plugins = plugins
+        }
+
+        init(_ config: LoadedConfig, workspace: WorkspaceID) {
+            let ws = config.workspaces.first { $0.id == workspace }
+            channels = config.host.channels.filter {
+                $0.workspace == workspace || $0.fallbackWorkspace == workspace
+                    || ($0.workspace == nil && !(ws?.senders.isEmpty ?? true))
+            }.map(\.id)
+            plugins = Array(Set(ws?.plugins.map(\.name) ?? []))
+        }
+    }
+
+    /// The contact's addresses as providers write them in held messages: the number with
+    /// and without `+`, the raw number, and its other addresses (LID, user ids).
+    static func senders(_ export: ContactDataExport) -> [String] {
+        var out: Set<String> = []
+        let e164 = export.contact.e164
+        if !e164.hasPrefix("erased:") {
+            out.insert(e164)
+            if e164.hasPrefix("+") { out.insert(String(e164.dropFirst())) }
+        }
+        if let raw = export.contact.rawPhone, !raw.isEmpty { out.insert(raw) }
+        for a in export.aliases where !a.value.isEmpty { out.insert(a.value) }
+        return out.sorted()
+    }
+
+    /// Removes the plugin state attributable to the contact; returns how many entries
+    /// were removed or rewritten.
+    static func erasePluginState(_ state: any PluginStateRepository, plugins: [String], _ export: ContactDataExport) throws -> Int {
+        var changed = 0
+        let names = [export.contact.id.rawValue] + export.conversations.map(\.id.rawValue)
+        for plugin in plugins.sorted() {
+            for key in try state.keys(plugin: plugin) where names.contains(where: { key.contains($0) }) {
+                if try state.delete(plugin: plugin, key: key) { changed += 1 }
+            }
+        }
+        if plugins.contains("llm"), try eraseLLMCache(state, export) { changed += 1 }
+        return changed
+    }
+
+    /// The llm plugin's answer cache (`cache`: `{"version","entries":{QUESTION:[ANSWER,AT]}}`,
+    /// questions normalised) without the questions the contact wrote: each inbound message,
+    /// and each run of consecutive ones (a debounced burst is asked as one question).
+    static func eraseLLMCache(_ state: any PluginStateRepository, _ export: ContactDataExport) throws -> Bool {
+        guard let bytes = try state.get(plugin: "llm", key: "cache"),
+              var object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
+              var entries = object["entries"] as? [String: Any] else { return false }
+        var asked: Set<String> = []
+        for conversation in export.conversations {
+            let texts = export.messages.filter { $0.conversationID == conversation.id }.sorted { $0.createdAt < $1.createdAt }
+            var run: [String] = []
+            for m in texts {
+                guard m.direction == .inbound, let text = m.text, !text.isEmpty else { run = []; continue }
+                run.append(text)
+                if run.count > 20 { run.removeFirst() }
+                for start in run.indices { asked.insert(normalizedQuestion(run[start...].joined(separator: "\n"))) }
+            }
+        }
+        let before = entries.count
+        entries = entries.filter { !asked.contains($0.key) }
+        guard entries.count < before else { return false }
+        object["entries"] = entries
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        try state.set(plugin: "llm", key: "cache", value: Array(data))
+        return true
     }
 
     /// The contact a person names: a contact id (`ct_...`) or a phone number in E.164.

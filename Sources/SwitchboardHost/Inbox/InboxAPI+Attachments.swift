@@ -6,10 +6,10 @@ import SwitchboardStore
 
 extension InboxAPI {
     /// `POST /conversations/{id}/attachments?filename=&caption=` with the file as the
-    /// body and its type as `Content-Type`: 202 with the queued image or document
-    /// message. Refused before anything is stored or uploaded: 415 for a type WhatsApp
-    /// does not take (or bytes that are not the type claimed), 413 over WhatsApp's size
-    /// limit, 409 `outside_window` after the customer's 24 hours.
+    /// body and its type as `Content-Type`: 202 with the queued file message. Refused
+    /// before anything is stored or uploaded: 415 for a type the channel does not take (or
+    /// bytes that are not the type claimed), 413 over the channel's size limit, 409
+    /// `outside_window` after the customer's 24 hours (Cloud API) or `unsupported_channel`.
     func attach(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
         guard let attachments else { throw InboxAPIError(404, "this host takes no attachments") }
         do {

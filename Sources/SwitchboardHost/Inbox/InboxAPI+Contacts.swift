@@ -39,7 +39,8 @@ extension InboxAPI {
         let id = ContactID(request.parameter("id") ?? "")
         guard let report = try DataCare.erase(store: store, workspace: context.workspace, contact: id,
                                               by: "\(context.credential == .token ? "token" : "user"):\(context.userID)",
-                                              media: attachments?.media, logger: logger) else {
+                                              media: attachments?.media, logger: logger,
+                                              scope: erasureScope(context.workspace)) else {
             throw InboxAPIError.notFound("contact \(id) not found")
         }
         return Self.json(ErasureJSON(report))
@@ -50,6 +51,7 @@ extension InboxAPI {
         init(_ r: ErasureReport) { report = r }
         enum CodingKeys: String, CodingKey {
             case contactID = "contact_id", conversations, messages, events, cancelledReplies = "cancelled_replies"
+            case unrouted, pluginState = "plugin_state"
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -58,6 +60,8 @@ extension InboxAPI {
             try c.encode(report.messages, forKey: .messages)
             try c.encode(report.events, forKey: .events)
             try c.encode(report.cancelledReplies, forKey: .cancelledReplies)
+            try c.encode(report.unrouted, forKey: .unrouted)
+            try c.encode(report.pluginState, forKey: .pluginState)
         }
     }
 }

@@ -43,14 +43,16 @@ extension InboxAPI {
             throw InboxAPIError.notFound("message \(id) not found")
         }
         // Kept on arrival or attached by an agent: served from the media store.
-        if message.kind.hasMedia, let stored = try storedMedia(ws, id) { return stored }
+        // A template's header file is kept with its message too.
+        if message.kind.hasMedia || message.kind == .template, let stored = try storedMedia(ws, id) { return stored }
         guard message.kind.hasMedia, let mediaID = MediaFetcher.mediaID(payloadJSON: message.payloadJSON) else {
             throw InboxAPIError.notFound("message \(id) has no media")
         }
         guard let media else { throw InboxAPIError(502, "no channel of this host can download media") }
         guard media.fetcher.isMediaID(mediaID, channel: message.channelID) else {
-            let what = media.fetcher.transports[message.channelID] is EvolutionTransport
-                ? "a WhatsApp Web message key (letters and digits)" : "a WhatsApp media id (digits only)"
+            let transport = media.fetcher.transports[message.channelID]
+            let what = transport is EvolutionTransport ? "a WhatsApp Web message key (letters and digits)"
+                : transport is TelegramTransport ? "a Telegram file id" : "a WhatsApp media id (digits only)"
             throw InboxAPIError.badRequest("message \(id) carries the media id '\(mediaID)', which is not \(what)")
         }
         return media.serve(workspace: context.workspace, message: id, channel: message.channelID, mediaID: mediaID)

@@ -2,6 +2,7 @@ import Foundation
 import SwitchboardChannels
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardLog
 import SwitchboardStore
 
 extension InboxAPI {
@@ -38,12 +39,36 @@ extension InboxAPI {
         }
     }
 
-    /// `POST /conversations/{id}/template` `{"name", "language", "header": [...], "body": [...]}`:
-    /// 202 with the queued message; 400 `invalid_parameters` when the parameters do not
-    /// fit the template (nothing stored, no provider call).
+    /// `POST /conversations/{id}/template` `{"name", "language", "header": [...], "body": [...],
+    /// "header_media": {"link": "https://...", "filename": "..."}}` as JSON; or, to give a
+    /// media header's file, `multipart/form-data` with that JSON as the part `template` and
+    /// the file as the part `header_file` (its type and name from the part). 202 with the
+    /// queued message; 400 `invalid_parameters` when the parameters or the header media do
+    /// not fit the template (nothing stored, no provider call). The route takes bodies up to
+    /// `media.max_upload_bytes`, its caller checked before the body is read.
     func sendTemplate(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
         let templates = try agentTemplates()
-        let body = try Self.jsonObject(request)
+        let body: [String: Any]
+        var header: AgentTemplates.HeaderUpload?
+        if MultipartForm.isMultipart(request.headers["Content-Type"]) {
+            let form: MultipartForm
+            do { form = try MultipartForm(body: request.body, contentType: request.headers["Content-Type"]) } catch {
+                throw InboxAPIError.badRequest("the multipart body cannot be read: \(error.description)")
+            }
+            guard let part = form.first("template"),
+                  let object = (try? JSONSerialization.jsonObject(with: Data(part.bytes))) as? [String: Any] else {
+                throw InboxAPIError.badRequest("the multipart body must have a part \"template\": the JSON object of the send (name, language, header, body)")
+            }
+            body = object
+            if let file = form.first("header_file") {
+                guard !file.bytes.isEmpty else {
+                    throw InboxAPIError(400, "the header file is empty", code: AgentTemplates.Refusal.Code.invalidParameters.rawValue)
+                }
+                header = .init(bytes: Array(file.bytes), mimeType: file.contentType ?? "", filename: file.filename)
+            }
+        } else {
+            body = try Self.jsonObject(request)
+        }
         guard let name = body["name"] as? String, !name.isEmpty, let language = body["language"] as? String, !language.isEmpty else {
             throw InboxAPIError.badRequest("the body must have \"name\" and \"language\" (strings) of an approved template")
         }
@@ -54,13 +79,27 @@ extension InboxAPI {
             }
             return list.compactMap { $0 as? String }
         }
-        let parameters = MessageTemplate.Parameters(header: try strings("header"), body: try strings("body"))
+        var parameters = MessageTemplate.Parameters(header: try strings("header"), body: try strings("body"))
+        if let media = body["header_media"] {
+            guard header == nil else {
+                throw InboxAPIError.badRequest("give the header media once: a file (part header_file) or \"header_media\": {\"link\"}, not both")
+            }
+            guard let object = media as? [String: Any], let link = object["link"] as? String else {
+                throw InboxAPIError.badRequest("\"header_media\" must be {\"link\": \"https://...\"} (or send the file as multipart/form-data, part header_file)")
+            }
+            parameters.headerMedia = .init(kind: "", source: .link(link),
+                                           filename: AgentAttachments.cleanFilename(object["filename"] as? String))
+        }
         do {
             let message = try templates.send(workspace: context.workspace, conversation: Self.conversationID(request),
-                                             name: name, language: language, parameters: parameters, author: context.userID)
+                                             name: name, language: language, parameters: parameters, header: header,
+                                             author: context.userID)
             return Self.json(InboxJSON.Message(message), status: 202)
         } catch let refusal as AgentTemplates.Refusal {
             throw Self.error(refusal)
+        } catch let failure as MediaStore.Failure {
+            logger.error("template header file not stored", [LogKey.workspace: context.workspace.rawValue, LogKey.error: failure.description])
+            throw InboxAPIError(500, "the file could not be stored on the server; the details are in the host's log")
         }
     }
 

@@ -38,6 +38,12 @@ struct InboxAPI: Sendable {
     /// Message templates and attachments (set by the host; nil: the routes answer 404).
     var templates: AgentTemplates?
     var attachments: AgentAttachments?
+    /// What a contact's erasure looks at beyond the workspace's rows (its channels' held
+    /// messages, its plugins' state), from the running config.
+    var erasureScope: @Sendable (WorkspaceID) -> DataCare.ErasureScope = { _ in DataCare.ErasureScope() }
+    /// The body limit of the upload routes (`media.max_upload_bytes`); the rest of the API
+    /// keeps the server's `server.max_body_bytes`.
+    var maxUploadBytes = 100 << 20
     /// The channels serving a workspace, with their live state (`GET /channels`).
     let channels: @Sendable (WorkspaceID) -> [(id: ChannelID, type: String, status: ChannelStatus)]
     /// The QR code a WhatsApp Web channel waits to have scanned, if any.
@@ -82,6 +88,16 @@ struct InboxAPI: Sendable {
             }
         }
 
+        /// An upload route: files up to `media.max_upload_bytes`, the caller checked on the
+        /// headers before the file is read.
+        let uploadLimit = RouteBodyLimit(bytes: maxUploadBytes, message: Self.uploadTooLarge(maxUploadBytes))
+        func upload(_ method: String, _ path: String, _ minimum: AuthContext.Role,
+                    _ body: @escaping @Sendable (HTTPRequest, AuthContext) throws -> HTTPResponse) {
+            catalog.add(&router, method, path, minimum, uploadLimit: uploadLimit, authenticate: authenticate) { request, context in
+                handle(request, context, body)
+            }
+        }
+
         // Conversations: every role.
         route("GET", "/conversations", .agent, listConversations)
         route("GET", "/conversations/{id}", .agent, conversationDetail)
@@ -101,13 +117,19 @@ struct InboxAPI: Sendable {
         // Templates (after the 24-hour window) and attachments; syncing is the managers'.
         route("GET", "/conversations/{id}/templates", .agent, listTemplates)
         route("POST", "/conversations/{id}/templates/sync", .admin, syncTemplates)
-        route("POST", "/conversations/{id}/template", .agent, sendTemplate)
-        route("POST", "/conversations/{id}/attachments", .agent, attach)
+        upload("POST", "/conversations/{id}/template", .agent, sendTemplate)
+        upload("POST", "/conversations/{id}/attachments", .agent, attach)
         // Data care (a customer's export and erasure): the owner's.
         route("GET", "/contacts/{id}/export", .owner, exportContact)
         route("POST", "/contacts/{id}/erase", .owner, eraseContact)
         // The inbox's tools: canned replies, labels, contact panel, take over, reports.
         addToolRoutes(route)
+    }
+
+    /// The 413 of an upload over `media.max_upload_bytes` (the server sends it before
+    /// reading the file; the inbox shows it).
+    static func uploadTooLarge(_ limit: Int) -> String {
+        "the file is larger than \(OutboundMediaTypes.megabytes(limit)) (\(limit) bytes), the most this host takes in one upload (media.max_upload_bytes)"
     }
 
     /// Runs a handler and turns what it throws into the documented answers: refusals as

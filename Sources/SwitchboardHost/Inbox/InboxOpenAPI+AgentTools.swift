@@ -154,7 +154,7 @@ extension InboxOpenAPI {
     "/api/v1/conversations/{id}/template": {
       "post": {
         "operationId": "sendTemplate",
-        "summary": "Queue an approved template for the customer through the channel's outbox; allowed after the 24-hour window. Parameters are checked against the template before anything is stored",
+        "summary": "Queue an approved template for the customer through the channel's outbox; allowed after the 24-hour window. Parameters and header media are checked against the template before anything is stored. A template with an image, video or document header takes its file as multipart/form-data (part template: the JSON below; part header_file: the file with its Content-Type and filename; uploaded to the Graph API at send time and named by its id) or an https link in header_media. Bodies up to media.max_upload_bytes",
         "tags": [
           "templates"
         ],
@@ -176,6 +176,25 @@ extension InboxOpenAPI {
               "schema": {
                 "$ref": "#/components/schemas/TemplateSend"
               }
+            },
+            "multipart/form-data": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "template"
+                ],
+                "properties": {
+                  "template": {
+                    "type": "string",
+                    "description": "the TemplateSend JSON object"
+                  },
+                  "header_file": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "the media header's file: JPEG or PNG up to 5 MB, MP4 or 3GPP up to 16 MB, PDF, text or Office document up to 100 MB (by the header's kind)"
+                  }
+                }
+              }
             }
           }
         },
@@ -191,7 +210,7 @@ extension InboxOpenAPI {
             }
           },
           "400": {
-            "description": "name or language missing, or the parameters do not fit the template (code invalid_parameters: count, empty, newline or tab); nothing stored, no provider call",
+            "description": "name or language missing, or the parameters do not fit the template (code invalid_parameters: count, empty, newline or tab; header media missing, of the wrong kind or type, too large, not what its bytes claim, or a link that is not https); nothing stored, no provider call",
             "content": {
               "application/json": {
                 "schema": {
@@ -231,7 +250,17 @@ extension InboxOpenAPI {
             }
           },
           "409": {
-            "description": "the template is not approved or has a media header (code template_not_approved), or the channel has no waba_id (code no_templates)",
+            "description": "the template is not approved (code template_not_approved), or the channel has no waba_id (code no_templates)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "the body is larger than media.max_upload_bytes (refused on the announced length, before it is read; the message names the limit)",
             "content": {
               "application/json": {
                 "schema": {
@@ -246,7 +275,7 @@ extension InboxOpenAPI {
     "/api/v1/conversations/{id}/attachments": {
       "post": {
         "operationId": "attach",
-        "summary": "Send an image or document: the file is the body, its MIME type the Content-Type. Checked (WhatsApp's types and size limits, the file's signature, the 24-hour window) before anything is stored or uploaded; then kept in the media store, uploaded to the Graph API's media endpoint and sent by id through the outbox",
+        "summary": "Send a file (an image or document; on WhatsApp Web and Telegram also audio and video): the file is the body, its MIME type the Content-Type. Checked (the channel's types and size limits, the file's signature, the 24-hour window on WhatsApp Cloud API) before anything is stored or uploaded; then kept in the media store and sent through the outbox by the channel's transport (Graph API upload and send by id, Evolution sendMedia, Telegram sendPhoto/sendDocument/sendAudio/sendVideo)",
         "tags": [
           "messages"
         ],
@@ -292,7 +321,7 @@ extension InboxOpenAPI {
         },
         "responses": {
           "202": {
-            "description": "queued (kind image or document)",
+            "description": "queued (kind image, document, audio or video)",
             "content": {
               "application/json": {
                 "schema": {
@@ -342,7 +371,7 @@ extension InboxOpenAPI {
             }
           },
           "409": {
-            "description": "outside the 24-hour window (code outside_window), or not a WhatsApp channel (code unsupported_channel)",
+            "description": "outside the 24-hour window (code outside_window), or a channel that sends no files (code unsupported_channel)",
             "content": {
               "application/json": {
                 "schema": {
@@ -352,7 +381,7 @@ extension InboxOpenAPI {
             }
           },
           "413": {
-            "description": "larger than WhatsApp allows for the type (code media_too_large: 5 MB images, 100 MB documents), or than server.max_body_bytes",
+            "description": "larger than WhatsApp allows for the type (code media_too_large: 5 MB images, 100 MB documents), or than media.max_upload_bytes (refused on the announced length, before the file is read; the message names the limit)",
             "content": {
               "application/json": {
                 "schema": {
@@ -403,6 +432,9 @@ extension InboxOpenAPI {
           "body",
           "header_parameters",
           "body_parameters",
+          "header_media",
+          "header_media_types",
+          "header_media_hint",
           "unavailable"
         ],
         "properties": {
@@ -441,6 +473,23 @@ extension InboxOpenAPI {
           },
           "body_parameters": {
             "type": "integer"
+          },
+          "header_media": {
+            "type": "string",
+            "nullable": true,
+            "description": "image, video or document: the header takes a file of this kind (or its https link) with each send; null for a text header or none"
+          },
+          "header_media_types": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "the MIME types that header takes (empty without a media header)"
+          },
+          "header_media_hint": {
+            "type": "string",
+            "nullable": true,
+            "description": "what to give, for the agent (e.g. a JPEG or PNG image up to 5 MB, or its https link)"
           },
           "unavailable": {
             "type": "string",
@@ -491,6 +540,23 @@ extension InboxOpenAPI {
               "type": "string"
             },
             "description": "the body's {{1}}, {{2}}, ... in order"
+          },
+          "header_media": {
+            "type": "object",
+            "required": [
+              "link"
+            ],
+            "properties": {
+              "link": {
+                "type": "string",
+                "description": "an https URL of the header's image, video or document, which WhatsApp downloads"
+              },
+              "filename": {
+                "type": "string",
+                "description": "a document's name, shown to the customer"
+              }
+            },
+            "description": "the media header by link (a file goes as multipart/form-data instead)"
           }
         }
       }

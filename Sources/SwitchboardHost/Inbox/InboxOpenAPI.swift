@@ -1845,6 +1845,14 @@ enum InboxOpenAPI {
           "cancelled_replies": {
             "type": "integer",
             "description": "replies still queued, not sent"
+          },
+          "unrouted": {
+            "type": "integer",
+            "description": "held (unrouted) messages of the contact's addresses on the workspace's channels, deleted"
+          },
+          "plugin_state": {
+            "type": "integer",
+            "description": "plugin state entries removed or rewritten: keys naming the contact or its conversations, and the llm plugin's cached answers to questions the contact wrote"
           }
         },
         "additionalProperties": false

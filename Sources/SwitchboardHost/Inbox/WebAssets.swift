@@ -129,13 +129,13 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
   <header>
     <h1>Workspace administration</h1>
     <p id="admin-status" role="status">Loading…</p>
-    <p><a href="/inbox/">Back to the inbox</a></p>
+    <p><a href="/inbox/">Back to the inbox</a> · <a href="/setup/">Setup walk</a></p>
   </header>
   <p id="admin-denied" class="notice" hidden>This page is for the workspace's owners and admins. Your role is agent: the inbox is yours.</p>
   <section id="config-section" hidden aria-labelledby="config-title">
     <h2 id="config-title">Settings (the workspace file)</h2>
     <p>FAQ, plugins, senders and answers. Saved changes apply at once; a mistake is refused with its line and nothing changes.</p>
-    <label for="config-text" class="visually-hidden">The workspace file (YAML)</label>
+    <label for="config-text">The workspace file (YAML)</label>
     <textarea id="config-text" rows="18" spellcheck="false"></textarea>
     <button id="config-save" type="button">Save and apply</button>
     <pre id="config-result" role="alert"></pre>
@@ -779,7 +779,92 @@ button:disabled { opacity: 0.6; cursor: progress; }
   "tools.too_large": "The file is too large for this server ({reason}).",
   "tools.unreachable": "Not sent: the server cannot be reached.",
   "tools.window_closed": "The customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now.",
-  "tools.templates_any_time": "Approved templates can be sent at any time."
+  "tools.templates_any_time": "Approved templates can be sent at any time.",
+  "setup.page_title": "Set up your business · Switchboard",
+  "setup.heading": "Set up your business",
+  "setup.loading": "Loading…",
+  "setup.progress": "Progress",
+  "setup.status": "{name}: {done} of {total} steps done or skipped",
+  "setup.step_label": "{n}. {name} ({state})",
+  "setup.step.business": "Business",
+  "setup.step.channel": "Channel",
+  "setup.step.faq": "Answers",
+  "setup.step.handoff": "Hours",
+  "setup.step.team": "Team",
+  "setup.state.done": "done",
+  "setup.state.skipped": "skipped",
+  "setup.state.todo": "to do",
+  "setup.save_continue": "Save and continue",
+  "setup.continue": "Continue",
+  "setup.skip": "Skip for now",
+  "setup.finish": "Finish",
+  "setup.offline": "The server could not be reached. Check your connection and try again.",
+  "setup.refused": "Not saved, nothing changed:\n{errors}",
+  "setup.failed": "Not saved (error {status}). Try again.",
+  "setup.sign_in": "Sign in first.",
+  "setup.sign_in_link": "Sign in on the inbox page",
+  "setup.agent": "The setup is for the business's owners and admins. Your role is agent: the inbox is yours.",
+  "setup.business.title": "Your business",
+  "setup.business.name": "Business name (what customers see)",
+  "setup.business.timezone": "Time zone (for opening hours and reports)",
+  "setup.business.timezone_hint": "A city name like Africa/Lagos or America/Mexico_City.",
+  "setup.business.name_missing": "Give the business's name.",
+  "setup.channel.title": "Connect a channel",
+  "setup.channel.intro": "Where your customers write to you. Your operator adds a channel on the server; here you see each one and what it needs from you.",
+  "setup.channel.none": "No channel yet. Ask your operator for a WhatsApp number (Cloud API or WhatsApp Web), a Telegram bot or a web chat; this page shows it as soon as it is added.",
+  "setup.channel.refresh": "Check again",
+  "setup.channel.up": "working ({state})",
+  "setup.channel.down": "not working: {reason}",
+  "setup.channel.whatsapp": "WhatsApp Cloud API: the number's access token is checked by the host; if it is down, give your operator a new token from Meta's Business settings.",
+  "setup.channel.whatsapp_web": "WhatsApp Web: when it asks for pairing, open WhatsApp on the business phone, Linked devices, and scan the code below.",
+  "setup.channel.telegram": "Telegram bot: your operator enters the bot token from @BotFather; customers write to the bot.",
+  "setup.channel.webchat": "Web chat: works at once. Put the link on your website or social profiles.",
+  "setup.channel.other": "Your operator manages this channel.",
+  "setup.channel.webchat_link": "Your chat's address, and a link to paste into your website:",
+  "setup.channel.webchat_anchor": "Chat with us",
+  "setup.channel.qr_alt": "QR code to link the business's WhatsApp",
+  "setup.channel.pairing_code": "Or type this code on the phone: {code}",
+  "setup.faq.title": "Answers to common questions",
+  "setup.faq.intro": "Each entry: the ways customers ask (one per line) and your answer. The bot answers these at once, day and night.",
+  "setup.faq.from_file": "This business's answers are kept in a file on the server; ask your operator to change them.",
+  "setup.faq.add": "Add an entry",
+  "setup.faq.entry": "Entry {n}",
+  "setup.faq.questions": "Customers ask (one way per line)",
+  "setup.faq.answer": "Your answer",
+  "setup.faq.remove": "Remove entry {n}",
+  "setup.try.title": "Try a question",
+  "setup.try.hint": "Asks your saved answers and bot as a customer would. Save first to try a change.",
+  "setup.try.label": "A customer writes",
+  "setup.try.submit": "Try",
+  "setup.try.empty": "Write a question first.",
+  "setup.try.asking": "Asking…",
+  "setup.try.no_answer": "No answer: the customer would get no reply and wait for your team.",
+  "setup.try.reply": "The customer gets ({plugin}): {text}",
+  "setup.try.handoff": "Handed to your team; the customer gets: {text}",
+  "setup.try.fallback": "No answer matched; the customer gets the fallback: {text}",
+  "setup.handoff.title": "When your team answers",
+  "setup.handoff.intro": "When a customer asks for a person, the bot hands the conversation to your team; outside these hours it tells them when you are back.",
+  "setup.handoff.hours": "Opening hours",
+  "setup.handoff.hint": "Like: mon-fri 09:00-17:00, sat 10:00-14:00. Empty: always open.",
+  "setup.team.title": "Invite your team",
+  "setup.team.owner_only": "Only the business's owners invite people.",
+  "setup.team.email": "E-mail of an agent",
+  "setup.team.role": "Role",
+  "setup.team.agent": "agent: answers conversations",
+  "setup.team.admin": "admin: settings too",
+  "setup.team.invite": "Invite",
+  "setup.team.email_missing": "Give an e-mail address.",
+  "setup.team.link": "Send this link to {email} (valid 7 days, once):",
+  "setup.done.title": "You are set up",
+  "setup.done.text": "Customers are answered from now on. Anything skipped can be done here later.",
+  "setup.done.inbox": "Open the inbox",
+  "tools.kind_image": "image",
+  "tools.kind_video": "video",
+  "tools.kind_document": "document",
+  "tools.header_file": "Header {kind}",
+  "tools.header_link": "or its https link",
+  "tools.header_needed": "This template's header needs its {kind}: {hint}.",
+  "tools.over_limit": "{name} is larger than WhatsApp's {limit} for {type}."
 }
 
 """##),
@@ -990,7 +1075,92 @@ button:disabled { opacity: 0.6; cursor: progress; }
   "tools.too_large": "El archivo es demasiado grande para este servidor ({reason}).",
   "tools.unreachable": "No enviado: no se puede contactar con el servidor.",
   "tools.window_closed": "El cliente escribió por última vez hace más de 24 horas: WhatsApp solo permite ahora una plantilla aprobada.",
-  "tools.templates_any_time": "Las plantillas aprobadas se pueden enviar en cualquier momento."
+  "tools.templates_any_time": "Las plantillas aprobadas se pueden enviar en cualquier momento.",
+  "setup.page_title": "Configura tu negocio · Switchboard",
+  "setup.heading": "Configura tu negocio",
+  "setup.loading": "Cargando…",
+  "setup.progress": "Progreso",
+  "setup.status": "{name}: {done} de {total} pasos hechos u omitidos",
+  "setup.step_label": "{n}. {name} ({state})",
+  "setup.step.business": "Negocio",
+  "setup.step.channel": "Canal",
+  "setup.step.faq": "Respuestas",
+  "setup.step.handoff": "Horario",
+  "setup.step.team": "Equipo",
+  "setup.state.done": "hecho",
+  "setup.state.skipped": "omitido",
+  "setup.state.todo": "pendiente",
+  "setup.save_continue": "Guardar y seguir",
+  "setup.continue": "Seguir",
+  "setup.skip": "Omitir por ahora",
+  "setup.finish": "Terminar",
+  "setup.offline": "No se pudo contactar con el servidor. Revisa tu conexión e inténtalo de nuevo.",
+  "setup.refused": "No se guardó, nada cambió:\n{errors}",
+  "setup.failed": "No se guardó (error {status}). Inténtalo de nuevo.",
+  "setup.sign_in": "Inicia sesión primero.",
+  "setup.sign_in_link": "Iniciar sesión en la bandeja",
+  "setup.agent": "La configuración es para los dueños y administradores del negocio. Tu rol es agente: la bandeja es tuya.",
+  "setup.business.title": "Tu negocio",
+  "setup.business.name": "Nombre del negocio (lo que ven los clientes)",
+  "setup.business.timezone": "Zona horaria (para el horario y los informes)",
+  "setup.business.timezone_hint": "Una ciudad como America/Mexico_City o Europe/Madrid.",
+  "setup.business.name_missing": "Escribe el nombre del negocio.",
+  "setup.channel.title": "Conecta un canal",
+  "setup.channel.intro": "Donde te escriben tus clientes. Tu operador agrega el canal en el servidor; aquí ves cada uno y lo que necesita de ti.",
+  "setup.channel.none": "Aún no hay canal. Pide a tu operador un número de WhatsApp (Cloud API o WhatsApp Web), un bot de Telegram o un chat web; esta página lo muestra en cuanto se agregue.",
+  "setup.channel.refresh": "Comprobar de nuevo",
+  "setup.channel.up": "funcionando ({state})",
+  "setup.channel.down": "no funciona: {reason}",
+  "setup.channel.whatsapp": "WhatsApp Cloud API: el servidor comprueba el token del número; si no funciona, da a tu operador un token nuevo de la configuración de negocio de Meta.",
+  "setup.channel.whatsapp_web": "WhatsApp Web: cuando pida vincular, abre WhatsApp en el teléfono del negocio, Dispositivos vinculados, y escanea el código de abajo.",
+  "setup.channel.telegram": "Bot de Telegram: tu operador pone el token del bot de @BotFather; los clientes escriben al bot.",
+  "setup.channel.webchat": "Chat web: funciona ya. Pon el enlace en tu web o redes sociales.",
+  "setup.channel.other": "Tu operador gestiona este canal.",
+  "setup.channel.webchat_link": "La dirección de tu chat y un enlace para pegar en tu web:",
+  "setup.channel.webchat_anchor": "Escríbenos",
+  "setup.channel.qr_alt": "Código QR para vincular el WhatsApp del negocio",
+  "setup.channel.pairing_code": "O escribe este código en el teléfono: {code}",
+  "setup.faq.title": "Respuestas a preguntas frecuentes",
+  "setup.faq.intro": "Cada entrada: cómo preguntan los clientes (una por línea) y tu respuesta. El bot las responde al momento, de día y de noche.",
+  "setup.faq.from_file": "Las respuestas de este negocio están en un archivo del servidor; pide a tu operador que las cambie.",
+  "setup.faq.add": "Agregar una entrada",
+  "setup.faq.entry": "Entrada {n}",
+  "setup.faq.questions": "Los clientes preguntan (una forma por línea)",
+  "setup.faq.answer": "Tu respuesta",
+  "setup.faq.remove": "Quitar la entrada {n}",
+  "setup.try.title": "Prueba una pregunta",
+  "setup.try.hint": "Pregunta a tus respuestas guardadas y al bot como lo haría un cliente. Guarda antes de probar un cambio.",
+  "setup.try.label": "Un cliente escribe",
+  "setup.try.submit": "Probar",
+  "setup.try.empty": "Escribe una pregunta primero.",
+  "setup.try.asking": "Preguntando…",
+  "setup.try.no_answer": "Sin respuesta: el cliente no recibiría nada y esperaría a tu equipo.",
+  "setup.try.reply": "El cliente recibe ({plugin}): {text}",
+  "setup.try.handoff": "Pasa a tu equipo; el cliente recibe: {text}",
+  "setup.try.fallback": "Ninguna respuesta coincide; el cliente recibe el mensaje por defecto: {text}",
+  "setup.handoff.title": "Cuándo responde tu equipo",
+  "setup.handoff.intro": "Cuando un cliente pide una persona, el bot pasa la conversación a tu equipo; fuera de este horario le dice cuándo vuelves.",
+  "setup.handoff.hours": "Horario de atención",
+  "setup.handoff.hint": "Por ejemplo: mon-fri 09:00-17:00, sat 10:00-14:00 (días en inglés). Vacío: siempre abierto.",
+  "setup.team.title": "Invita a tu equipo",
+  "setup.team.owner_only": "Solo los dueños del negocio invitan a personas.",
+  "setup.team.email": "Correo de un agente",
+  "setup.team.role": "Rol",
+  "setup.team.agent": "agente: responde conversaciones",
+  "setup.team.admin": "administrador: también la configuración",
+  "setup.team.invite": "Invitar",
+  "setup.team.email_missing": "Escribe un correo.",
+  "setup.team.link": "Envía este enlace a {email} (válido 7 días, una vez):",
+  "setup.done.title": "Ya está todo listo",
+  "setup.done.text": "Desde ahora se responde a tus clientes. Lo que omitiste puedes hacerlo aquí más tarde.",
+  "setup.done.inbox": "Abrir la bandeja",
+  "tools.kind_image": "imagen",
+  "tools.kind_video": "vídeo",
+  "tools.kind_document": "documento",
+  "tools.header_file": "Cabecera: {kind}",
+  "tools.header_link": "o su enlace https",
+  "tools.header_needed": "La cabecera de esta plantilla necesita un archivo ({kind}): {hint}.",
+  "tools.over_limit": "{name} supera el límite de WhatsApp de {limit} para {type}."
 }
 
 """##),
@@ -1080,8 +1250,9 @@ audio.msg-media { width: min(300px, 100%); }
 // - Attach: an image or document for the customer (POST /conversations/{id}/attachments);
 //   the server checks WhatsApp's types and size limits and says why it refuses;
 // - Template: after the customer's 24-hour window has closed, WhatsApp takes only an approved
-//   template; the panel lists the channel's templates and asks for their parameters
-//   (POST /conversations/{id}/template).
+//   template; the panel lists the channel's templates and asks for their parameters, and for
+//   a template with an image, video or document header its file (sent as multipart/form-data)
+//   or an https link (POST /conversations/{id}/template).
 // Same rules as inbox.js: text only ever as text, the CSRF token with every change.
 (() => {
   'use strict';
@@ -1101,6 +1272,16 @@ audio.msg-media { width: min(300px, 100%); }
     'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     'application/vnd.openxmlformats-officedocument.presentationml.presentation'];
+
+  // WhatsApp's size limits by type (checked here to say so at once; the server checks again).
+  const MB = 1024 * 1024;
+  const LIMITS = { 'image/jpeg': 5 * MB, 'image/png': 5 * MB, 'video/mp4': 16 * MB, 'video/3gpp': 16 * MB };
+  const limitOf = (type) => LIMITS[type] || 100 * MB;
+  /** A sentence when the file is over WhatsApp's limit for its type, else null. */
+  function tooLargeForWhatsApp(file) {
+    const limit = limitOf(file.type);
+    return file.size > limit ? tr('tools.over_limit', { name: file.name, type: file.type || '?', limit: `${limit / MB} MB` }) : null;
+  }
 
   let templates = [];        // of the open conversation's channel
   let templatesFor = null;   // the conversation they were loaded for
@@ -1216,12 +1397,25 @@ audio.msg-media { width: min(300px, 100%); }
       for (let i = 1; i <= t.header_parameters; i++) fields.push(['header', i]);
       for (let i = 1; i <= t.body_parameters; i++) fields.push(['body', i]);
     }
-    $('template-params').replaceChildren(...fields.map(([part, i]) => {
+    const params = fields.map(([part, i]) => {
       const id = `template-${part}-${i}`;
       return el('div', { class: 'template-param' },
         el('label', { for: id }, part === 'header' ? tr('tools.header_param', { n: i }) : `{{${i}}}`),
         el('input', { id, type: 'text', 'data-part': part, required: true, maxlength: '1024', autocomplete: 'off' }));
-    }));
+    });
+    if (t && t.header_media) {
+      // The header's picture, video or document: a file, or the https link of one.
+      const kind = tr(`tools.kind_${t.header_media}`);
+      params.unshift(el('div', { class: 'template-param template-media' },
+        el('label', { for: 'template-header-file' }, tr('tools.header_file', { kind })),
+        el('input', { id: 'template-header-file', type: 'file', accept: (t.header_media_types || []).join(','),
+          'aria-describedby': 'template-header-hint' }),
+        el('label', { for: 'template-header-link' }, tr('tools.header_link')),
+        el('input', { id: 'template-header-link', type: 'url', inputmode: 'url', placeholder: 'https://',
+          'aria-describedby': 'template-header-hint' }),
+        el('p', { id: 'template-header-hint', class: 'hint' }, t.header_media_hint || '')));
+    }
+    $('template-params').replaceChildren(...params);
     $('template-send').disabled = !t;
   }
 
@@ -1229,7 +1423,7 @@ audio.msg-media { width: min(300px, 100%); }
     const t = selected();
     const id = openId();
     if (!t || !id) return;
-    const inputs = [...$('template-params').querySelectorAll('input')];
+    const inputs = [...$('template-params').querySelectorAll('input[data-part]')];
     const empty = inputs.find((i) => !i.value.trim());
     if (empty) {
       setText('template-error', tr('tools.fill_in', { field: empty.labels[0].textContent }));
@@ -1239,10 +1433,28 @@ audio.msg-media { width: min(300px, 100%); }
     const body = { name: t.name, language: t.language,
       header: inputs.filter((i) => i.dataset.part === 'header').map((i) => i.value),
       body: inputs.filter((i) => i.dataset.part === 'body').map((i) => i.value) };
+    let file = null;
+    if (t.header_media) {
+      const kind = tr(`tools.kind_${t.header_media}`);
+      file = ($('template-header-file').files || [])[0] || null;
+      const link = $('template-header-link').value.trim();
+      if (!file && !link) {
+        setText('template-error', tr('tools.header_needed', { kind, hint: t.header_media_hint || '' }));
+        $('template-header-file').focus();
+        return;
+      }
+      if (file) {
+        const over = tooLargeForWhatsApp(file);
+        if (over) { setText('template-error', over); return; }
+      } else {
+        body.header_media = { link };
+      }
+    }
     $('template-send').disabled = true;
     setText('template-error', '');
     try {
-      await api('POST', `/conversations/${encodeURIComponent(id)}/template`, body);
+      const path = `/conversations/${encodeURIComponent(id)}/template`;
+      if (file) await postForm(path, body, file); else await api('POST', path, body);
       togglePanel(false);
       setText('composer-error', '');
       $('composer-error').classList.remove('window-error');
@@ -1254,10 +1466,33 @@ audio.msg-media { width: min(300px, 100%); }
     }
   }
 
+  /** The template with its header file, as multipart/form-data (parts template and header_file). */
+  async function postForm(path, body, file) {
+    const form = new FormData();
+    form.append('template', JSON.stringify(body));
+    form.append('header_file', file, file.name);
+    const headers = { Accept: 'application/json' };
+    if (inbox.state.csrf) headers['X-CSRF-Token'] = inbox.state.csrf;
+    let res;
+    try {
+      res = await fetch(`/api/v1${path}`, { method: 'POST', headers, body: form, credentials: 'same-origin', cache: 'no-store' });
+    } catch (e) {
+      throw Object.assign(new Error(tr('tools.unreachable')), { status: 0 });
+    }
+    if (!res.ok) {
+      let message = tr('tools.server_answered', { status: res.status });
+      try { message = (await res.json()).error || message; } catch (e) { /* not JSON */ }
+      throw Object.assign(new Error(message), { status: res.status });
+    }
+    return res.json();
+  }
+
   async function upload(file) {
     const id = openId();
     if (!id) return;
     setText('composer-error', '');
+    const over = tooLargeForWhatsApp(file);
+    if (over) { setText('composer-error', tr('composer.not_sent', { reason: over })); return; }
     const caption = $('composer-text').value.trim();
     const query = new URLSearchParams({ filename: file.name });
     if (caption && !$('note-toggle').checked) query.set('caption', caption);
@@ -3304,7 +3539,8 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
         ("invite/invite.js", ##"""
 'use strict';
 // The invite page (/invite/TOKEN): shows who is invited where, lets them choose a
-// password (POST /api/v1/invite/TOKEN/accept), logs them in and opens the inbox.
+// password (POST /api/v1/invite/TOKEN/accept), logs them in and opens the inbox; an owner
+// opens the setup walk of the business instead (/setup/: name, channel, FAQ, hours, team).
 // Text is only ever set with textContent.
 (function () {
   const token = decodeURIComponent(location.pathname.split('/').pop() || '');
@@ -3351,11 +3587,449 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
     if (!login.ok) {
       $('invite-error').textContent = 'Your password is set; log in on the inbox page.';
     }
-    location.assign('/inbox/');
+    location.assign(login.ok && invite.role === 'owner' ? '/setup/' : '/inbox/');
   }
 
   $('invite-form').addEventListener('submit', submit);
   load();
+})();
+
+"""##),
+        ("setup/index.html", ##"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title data-i18n="setup.page_title">Set up your business · Switchboard</title>
+<link rel="stylesheet" href="/setup/setup.css">
+<script src="/i18n/i18n.js" defer></script>
+<script src="/setup/setup.js" defer></script>
+</head>
+<body>
+<main class="setup">
+  <header>
+    <h1 data-i18n="setup.heading">Set up your business</h1>
+    <p id="setup-status" role="status" data-i18n="setup.loading">Loading…</p>
+  </header>
+  <nav id="setup-nav" aria-labelledby="setup-nav-title" hidden>
+    <h2 id="setup-nav-title" class="visually-hidden" data-i18n="setup.progress">Progress</h2>
+    <ol id="setup-steps"></ol>
+  </nav>
+
+  <section id="step-business" class="step" hidden aria-labelledby="business-title">
+    <h2 id="business-title" tabindex="-1" data-i18n="setup.business.title">Your business</h2>
+    <form id="business-form" novalidate>
+      <label for="business-name" data-i18n="setup.business.name">Business name (what customers see)</label>
+      <input id="business-name" type="text" maxlength="200" required autocomplete="organization">
+      <label for="business-timezone" data-i18n="setup.business.timezone">Time zone (for opening hours and reports)</label>
+      <input id="business-timezone" type="text" list="timezones" required aria-describedby="business-timezone-hint" autocomplete="off">
+      <datalist id="timezones"></datalist>
+      <p id="business-timezone-hint" class="hint" data-i18n="setup.business.timezone_hint">A city name like Africa/Lagos or America/Mexico_City.</p>
+      <p id="business-error" class="error" role="alert"></p>
+      <div class="actions">
+        <button type="submit" data-i18n="setup.save_continue">Save and continue</button>
+        <button type="button" class="skip" data-step="business" data-i18n="setup.skip">Skip for now</button>
+      </div>
+    </form>
+  </section>
+
+  <section id="step-channel" class="step" hidden aria-labelledby="channel-title">
+    <h2 id="channel-title" tabindex="-1" data-i18n="setup.channel.title">Connect a channel</h2>
+    <p data-i18n="setup.channel.intro">Where your customers write to you. Your operator adds a channel on the server; here you see each one and what it needs from you.</p>
+    <ul id="channel-list" class="channels"></ul>
+    <p id="channel-none" class="notice" hidden data-i18n="setup.channel.none">No channel yet. Ask your operator for a WhatsApp number (Cloud API or WhatsApp Web), a Telegram bot or a web chat; this page shows it as soon as it is added.</p>
+    <p id="channel-error" class="error" role="alert"></p>
+    <div class="actions">
+      <button type="button" id="channel-refresh" data-i18n="setup.channel.refresh">Check again</button>
+      <button type="button" id="channel-continue" data-i18n="setup.continue">Continue</button>
+      <button type="button" class="skip" data-step="channel" data-i18n="setup.skip">Skip for now</button>
+    </div>
+  </section>
+
+  <section id="step-faq" class="step" hidden aria-labelledby="faq-title">
+    <h2 id="faq-title" tabindex="-1" data-i18n="setup.faq.title">Answers to common questions</h2>
+    <p data-i18n="setup.faq.intro">Each entry: the ways customers ask (one per line) and your answer. The bot answers these at once, day and night.</p>
+    <p id="faq-from-file" class="notice" hidden data-i18n="setup.faq.from_file">This business's answers are kept in a file on the server; ask your operator to change them.</p>
+    <form id="faq-form" novalidate>
+      <div id="faq-entries"></div>
+      <button type="button" id="faq-add" data-i18n="setup.faq.add">Add an entry</button>
+      <p id="faq-error" class="error" role="alert"></p>
+      <div class="actions">
+        <button type="submit" data-i18n="setup.save_continue">Save and continue</button>
+        <button type="button" class="skip" data-step="faq" data-i18n="setup.skip">Skip for now</button>
+      </div>
+    </form>
+    <form id="try-form" class="try" novalidate>
+      <h3 data-i18n="setup.try.title">Try a question</h3>
+      <p class="hint" data-i18n="setup.try.hint">Asks your saved answers and bot as a customer would. Save first to try a change.</p>
+      <label for="try-text" data-i18n="setup.try.label">A customer writes</label>
+      <input id="try-text" type="text" maxlength="1000">
+      <button type="submit" id="try-submit" data-i18n="setup.try.submit">Try</button>
+      <div id="try-result" role="status" aria-live="polite"></div>
+    </form>
+  </section>
+
+  <section id="step-handoff" class="step" hidden aria-labelledby="handoff-title">
+    <h2 id="handoff-title" tabindex="-1" data-i18n="setup.handoff.title">When your team answers</h2>
+    <p data-i18n="setup.handoff.intro">When a customer asks for a person, the bot hands the conversation to your team; outside these hours it tells them when you are back.</p>
+    <form id="handoff-form" novalidate>
+      <label for="handoff-hours" data-i18n="setup.handoff.hours">Opening hours</label>
+      <input id="handoff-hours" type="text" aria-describedby="handoff-hint" autocomplete="off">
+      <p id="handoff-hint" class="hint" data-i18n="setup.handoff.hint">Like: mon-fri 09:00-17:00, sat 10:00-14:00. Empty: always open.</p>
+      <p id="handoff-error" class="error" role="alert"></p>
+      <div class="actions">
+        <button type="submit" data-i18n="setup.save_continue">Save and continue</button>
+        <button type="button" class="skip" data-step="handoff" data-i18n="setup.skip">Skip for now</button>
+      </div>
+    </form>
+  </section>
+
+  <section id="step-team" class="step" hidden aria-labelledby="team-title">
+    <h2 id="team-title" tabindex="-1" data-i18n="setup.team.title">Invite your team</h2>
+    <p id="team-owner-only" class="notice" hidden data-i18n="setup.team.owner_only">Only the business's owners invite people.</p>
+    <form id="team-form" novalidate>
+      <label for="team-email" data-i18n="setup.team.email">E-mail of an agent</label>
+      <input id="team-email" type="email">
+      <label for="team-role" data-i18n="setup.team.role">Role</label>
+      <select id="team-role">
+        <option value="agent" data-i18n="setup.team.agent">agent: answers conversations</option>
+        <option value="admin" data-i18n="setup.team.admin">admin: settings too</option>
+      </select>
+      <button type="submit" id="team-invite" data-i18n="setup.team.invite">Invite</button>
+      <p id="team-error" class="error" role="alert"></p>
+    </form>
+    <ul id="team-links"></ul>
+    <div class="actions">
+      <button type="button" id="team-done" data-i18n="setup.finish">Finish</button>
+      <button type="button" class="skip" data-step="team" data-i18n="setup.skip">Skip for now</button>
+    </div>
+  </section>
+
+  <section id="step-done" class="step" hidden aria-labelledby="done-title">
+    <h2 id="done-title" tabindex="-1" data-i18n="setup.done.title">You are set up</h2>
+    <p data-i18n="setup.done.text">Customers are answered from now on. Anything skipped can be done here later.</p>
+    <p><a href="/inbox/" id="done-inbox" data-i18n="setup.done.inbox">Open the inbox</a></p>
+  </section>
+</main>
+</body>
+</html>
+
+"""##),
+        ("setup/setup.css", ##"""
+body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color: #1d1d1b; }
+.setup { max-width: 46rem; margin: 2rem auto; padding: 1.5rem; background: #fff; border-radius: 8px; }
+.setup h1 { font-size: 1.4rem; margin-top: 0; }
+.setup h2 { font-size: 1.15rem; }
+.setup label { display: block; margin-top: .75rem; font-weight: 600; }
+.setup input, .setup select, .setup textarea { padding: .4rem; font-size: 1rem; width: 100%; box-sizing: border-box; }
+.setup button { margin-top: .75rem; margin-right: .5rem; padding: .5rem 1rem; font-size: 1rem; }
+.setup button:focus-visible, .setup input:focus-visible, .setup textarea:focus-visible, .setup a:focus-visible { outline: 3px solid #1a56c4; outline-offset: 2px; }
+#setup-steps { display: flex; flex-wrap: wrap; gap: .5rem; padding: 0; list-style: none; }
+#setup-steps button { margin: 0; background: #eee; border: 1px solid #888; border-radius: 4px; color: #1d1d1b; }
+#setup-steps button[aria-current="step"] { background: #1a56c4; color: #fff; }
+.entry { border: 1px solid #bbb; border-radius: 6px; padding: .5rem 1rem 1rem; margin: 1rem 0; }
+.try { margin-top: 2rem; padding-top: 1rem; border-top: 1px solid #ccc; }
+.try h3 { font-size: 1rem; }
+#try-result { margin-top: .75rem; white-space: pre-wrap; }
+.channels li { margin: .75rem 0; }
+.channels pre { white-space: pre-wrap; background: #f0f0ee; padding: .5rem; }
+.hint { color: #4a4a48; font-size: .9rem; }
+.notice { padding: .75rem; background: #fff4d6; border-radius: 6px; }
+.error { color: #a4000f; white-space: pre-wrap; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+
+"""##),
+        ("setup/setup.js", ##"""
+'use strict';
+// The setup walk of a new business (/setup/): an owner lands here from the invite link.
+// Steps: the business's name and time zone, its channels, the FAQ (with "try a
+// question"), handoff hours, inviting the team. Each save is an edit of the workspace's
+// file through the API (GET/PUT /api/v1/workspace/setup/..., the same write and reload as
+// PUT /api/v1/workspace/config); progress (done or skipped) is kept by the server, so the
+// walk resumes where it was left, on any device. Text is only ever set with textContent.
+(() => {
+  const t = (key, values) => (window.SwitchboardI18n ? window.SwitchboardI18n.t(key, values) : key);
+  const $ = (id) => document.getElementById(id);
+  const STEP_KEYS = { business: 'setup.step.business', channel: 'setup.step.channel', faq: 'setup.step.faq',
+    handoff: 'setup.step.handoff', team: 'setup.step.team' };
+  let csrf = null;
+  let role = 'agent';
+  let state = null;
+  let current = null;
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) if (v !== null && v !== undefined) e.setAttribute(k, String(v));
+    for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return e;
+  }
+
+  async function api(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+    let res;
+    try {
+      res = await fetch('/api/v1' + path, { method, headers, credentials: 'same-origin', cache: 'no-store',
+        body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      return { status: 0, body: { error: t('setup.offline') } };
+    }
+    let data = null;
+    try { data = await res.json(); } catch (e) { data = null; }
+    return { status: res.status, body: data };
+  }
+
+  /** The error of a refused save: the file's errors (422) or the API's sentence. */
+  function problem(r) {
+    const b = r.body || {};
+    if (Array.isArray(b.errors) && b.errors.length) return t('setup.refused', { errors: b.errors.join('\n') });
+    return b.error || t('setup.failed', { status: r.status });
+  }
+
+  function steps() { return state ? state.steps : []; }
+
+  function renderProgress() {
+    const list = $('setup-steps');
+    list.replaceChildren();
+    steps().forEach((step, i) => {
+      const status = state.progress[step];
+      const label = t('setup.step_label', { n: i + 1, name: t(STEP_KEYS[step]),
+        state: status === 'done' ? t('setup.state.done') : status === 'skipped' ? t('setup.state.skipped') : t('setup.state.todo') });
+      const b = el('button', { type: 'button', 'data-step': step, 'data-state': status || 'todo' }, label);
+      if (step === current) b.setAttribute('aria-current', 'step');
+      b.addEventListener('click', () => go(step));
+      list.append(el('li', {}, b));
+    });
+    const done = steps().filter((s) => state.progress[s]).length;
+    $('setup-status').textContent = t('setup.status', { name: state.name || state.workspace, done, total: steps().length });
+  }
+
+  function firstOpen() { return steps().find((s) => !state.progress[s]) || 'done'; }
+
+  async function go(step) {
+    current = step;
+    for (const s of document.querySelectorAll('.step')) s.hidden = s.id !== 'step-' + step;
+    renderProgress();
+    if (step === 'business') fillBusiness();
+    if (step === 'channel') await loadChannels();
+    if (step === 'faq') fillFAQ();
+    if (step === 'handoff') $('handoff-hours').value = state.handoff.hours || '';
+    if (step === 'team') fillTeam();
+    const heading = $(step + '-title');
+    if (heading) heading.focus();
+  }
+
+  async function refresh() {
+    const r = await api('GET', '/workspace/setup');
+    if (r.status !== 200) throw new Error(problem(r));
+    state = r.body;
+  }
+
+  async function next() {
+    await refresh();
+    const i = steps().indexOf(current);
+    const later = steps().slice(i + 1).find((s) => !state.progress[s]);
+    await go(later || firstOpen());
+  }
+
+  async function mark(step, value) {
+    const r = await api('POST', '/workspace/setup/progress', { step, state: value });
+    if (r.status !== 200) { $(step + '-error').textContent = problem(r); return false; }
+    return true;
+  }
+
+  // -- Business
+  function fillBusiness() {
+    $('business-name').value = state.name || '';
+    $('business-timezone').value = state.timezone || '';
+    const zones = (Intl.supportedValuesOf ? Intl.supportedValuesOf('timeZone') : []);
+    if (!$('timezones').children.length) $('timezones').replaceChildren(...zones.map((z) => el('option', { value: z })));
+  }
+
+  async function saveBusiness(event) {
+    event.preventDefault();
+    $('business-error').textContent = '';
+    const name = $('business-name').value.trim();
+    if (!name) { $('business-error').textContent = t('setup.business.name_missing'); $('business-name').focus(); return; }
+    const r = await api('PUT', '/workspace/setup/business', { name, timezone: $('business-timezone').value.trim() });
+    if (r.status !== 200) { $('business-error').textContent = problem(r); return; }
+    await next();
+  }
+
+  // -- Channels
+  function channelHelp(c) {
+    const help = { whatsapp: 'setup.channel.whatsapp', whatsapp_web: 'setup.channel.whatsapp_web',
+      telegram: 'setup.channel.telegram', webchat: 'setup.channel.webchat' }[c.type];
+    return help ? t(help) : t('setup.channel.other');
+  }
+
+  async function loadChannels() {
+    $('channel-error').textContent = '';
+    const r = await api('GET', '/channels');
+    if (r.status !== 200) { $('channel-error').textContent = problem(r); return; }
+    const list = $('channel-list');
+    list.replaceChildren();
+    for (const c of r.body.channels) {
+      const status = c.down ? t('setup.channel.down', { reason: c.reason || c.state }) : t('setup.channel.up', { state: c.state });
+      const li = el('li', { 'data-channel': c.id, 'data-type': c.type },
+        el('strong', {}, c.id + ' (' + c.type + ')'), ' · ', el('span', { class: 'channel-state' }, status),
+        el('p', { class: 'hint' }, channelHelp(c)));
+      if (c.type === 'webchat') {
+        const url = location.origin + '/chat/' + encodeURIComponent(state.workspace);
+        li.append(el('p', {}, t('setup.channel.webchat_link')), el('pre', { class: 'chat-snippet' },
+          url + '\n<a href="' + url + '">' + t('setup.channel.webchat_anchor') + '</a>'));
+      }
+      if (c.pairing && c.pairing.qr_image) {
+        li.append(el('img', { src: c.pairing.qr_image, alt: t('setup.channel.qr_alt'), width: 220, height: 220 }));
+      }
+      if (c.pairing && c.pairing.pairing_code) li.append(el('p', {}, t('setup.channel.pairing_code', { code: c.pairing.pairing_code })));
+      list.append(li);
+    }
+    $('channel-none').hidden = r.body.channels.length > 0;
+  }
+
+  // -- FAQ
+  function entryBox(entry, index) {
+    const n = index + 1;
+    const box = el('fieldset', { class: 'entry', 'data-id': entry.id || '' },
+      el('legend', {}, t('setup.faq.entry', { n })));
+    const q = el('textarea', { id: 'faq-q-' + n, rows: 3, class: 'faq-questions' });
+    q.value = (entry.questions || []).join('\n');
+    const a = el('textarea', { id: 'faq-a-' + n, rows: 3, class: 'faq-answer' });
+    a.value = entry.answer || '';
+    const remove = el('button', { type: 'button', class: 'faq-remove' }, t('setup.faq.remove', { n }));
+    remove.addEventListener('click', () => { box.remove(); renumber(); });
+    box.append(el('label', { for: q.id }, t('setup.faq.questions')), q, el('label', { for: a.id }, t('setup.faq.answer')), a, remove);
+    return box;
+  }
+
+  function renumber() {
+    const boxes = [...$('faq-entries').querySelectorAll('.entry')];
+    const entries = boxes.map(readEntry);
+    $('faq-entries').replaceChildren(...entries.map(entryBox));
+  }
+
+  function readEntry(box) {
+    return { id: box.dataset.id, questions: box.querySelector('.faq-questions').value.split('\n').map((s) => s.trim()).filter(Boolean),
+      answer: box.querySelector('.faq-answer').value.trim() };
+  }
+
+  function fillFAQ() {
+    const entries = state.faq.entries.length ? state.faq.entries : [{ questions: [], answer: '' }];
+    $('faq-entries').replaceChildren(...entries.map(entryBox));
+    $('faq-from-file').hidden = !state.faq.from_file;
+    $('faq-form').hidden = !!state.faq.from_file;
+  }
+
+  async function saveFAQ(event) {
+    event.preventDefault();
+    $('faq-error').textContent = '';
+    const entries = [...$('faq-entries').querySelectorAll('.entry')].map(readEntry)
+      .filter((e) => e.questions.length || e.answer);
+    const r = await api('PUT', '/workspace/setup/faq', { entries });
+    if (r.status !== 200) { $('faq-error').textContent = problem(r); return; }
+    await next();
+  }
+
+  async function tryQuestion(event) {
+    event.preventDefault();
+    const text = $('try-text').value.trim();
+    const out = $('try-result');
+    if (!text) { out.textContent = t('setup.try.empty'); return; }
+    $('try-submit').disabled = true;
+    out.textContent = t('setup.try.asking');
+    const r = await api('POST', '/workspace/try', { text });
+    $('try-submit').disabled = false;
+    if (r.status !== 200) { out.dataset.verdict = 'error'; out.textContent = problem(r); return; }
+    const a = r.body;
+    out.dataset.verdict = a.text === null ? 'none' : a.verdict;
+    if (a.text === null) out.textContent = t('setup.try.no_answer');
+    else if (a.verdict === 'reply') out.textContent = t('setup.try.reply', { text: a.text, plugin: a.plugin || '' });
+    else if (a.verdict === 'handoff') out.textContent = t('setup.try.handoff', { text: a.text });
+    else out.textContent = t('setup.try.fallback', { text: a.text });
+  }
+
+  // -- Handoff hours
+  async function saveHandoff(event) {
+    event.preventDefault();
+    $('handoff-error').textContent = '';
+    const r = await api('PUT', '/workspace/setup/handoff', { hours: $('handoff-hours').value.trim() });
+    if (r.status !== 200) { $('handoff-error').textContent = problem(r); return; }
+    await next();
+  }
+
+  // -- Team
+  function fillTeam() {
+    const owner = role === 'owner';
+    $('team-owner-only').hidden = owner;
+    $('team-form').hidden = !owner;
+  }
+
+  async function invite(event) {
+    event.preventDefault();
+    $('team-error').textContent = '';
+    const email = $('team-email').value.trim();
+    if (!email) { $('team-error').textContent = t('setup.team.email_missing'); $('team-email').focus(); return; }
+    const r = await api('POST', '/invites', { email, role: $('team-role').value });
+    if (r.status !== 201) { $('team-error').textContent = problem(r); return; }
+    const link = location.origin + r.body.url;
+    $('team-links').append(el('li', { 'data-email': email }, t('setup.team.link', { email }), ' ', el('code', { class: 'invite-link' }, link)));
+    $('team-email').value = '';
+    $('team-email').focus();
+  }
+
+  async function finishTeam() {
+    if (await mark('team', 'done')) await next();
+  }
+
+  async function skip(event) {
+    const step = event.currentTarget.dataset.step;
+    if (await mark(step, 'skipped')) await next();
+  }
+
+  async function continueChannel() {
+    if (await mark('channel', 'done')) await next();
+  }
+
+  async function start() {
+    if (window.SwitchboardI18n) await window.SwitchboardI18n.ready;
+    const me = await api('GET', '/me');
+    if (me.status !== 200) {
+      $('setup-status').replaceChildren(t('setup.sign_in'), ' ', el('a', { href: '/inbox/' }, t('setup.sign_in_link')));
+      return;
+    }
+    csrf = me.body.csrf_token;
+    role = me.body.user.role;
+    if (role === 'agent') { $('setup-status').textContent = t('setup.agent'); return; }
+    try {
+      await refresh();
+    } catch (e) {
+      $('setup-status').textContent = e.message;
+      return;
+    }
+    $('setup-nav').hidden = false;
+    $('business-form').addEventListener('submit', saveBusiness);
+    $('channel-refresh').addEventListener('click', loadChannels);
+    $('channel-continue').addEventListener('click', continueChannel);
+    $('faq-form').addEventListener('submit', saveFAQ);
+    $('faq-add').addEventListener('click', () => {
+      const boxes = $('faq-entries').querySelectorAll('.entry').length;
+      const box = entryBox({ questions: [], answer: '' }, boxes);
+      $('faq-entries').append(box);
+      box.querySelector('textarea').focus();
+    });
+    $('try-form').addEventListener('submit', tryQuestion);
+    $('handoff-form').addEventListener('submit', saveHandoff);
+    $('team-form').addEventListener('submit', invite);
+    $('team-done').addEventListener('click', finishTeam);
+    for (const b of document.querySelectorAll('button.skip')) b.addEventListener('click', skip);
+    await go(firstOpen());
+  }
+
+  start();
 })();
 
 """##),

@@ -23,6 +23,8 @@ import SwitchboardHTTP
 ///     GET /admin/             web/admin/index.html: the workspace's administration
 ///                             (settings for admins, people for owners; nothing for agents)
 ///     GET /admin/{file}       its assets: admin.css, admin.js
+///     GET /setup/             web/setup/index.html: the setup walk of a new business
+///                             (owners land here from their invite); /setup/{file} its assets
 ///
 /// Every answer carries a strict `Content-Security-Policy` (scripts, styles and
 /// connections from this origin only: no inline script or style, no other origin,
@@ -120,6 +122,18 @@ struct WebPages: Sendable {
         }
         router.get("/admin/") { request in self.serve("admin/index.html", request) }
         router.get("/admin/{file}") { request in self.serve("admin/\(request.parameter("file") ?? "")", request) }
+    }
+
+    /// The setup walk of a new business (web/setup/): owners and admins; the API enforces it.
+    func addSetupRoutes(to router: inout HTTPRouter) {
+        router.get("/setup") { _ in
+            var headers = Self.securityHeaders
+            headers["Location"] = "/setup/"
+            headers["Cache-Control"] = "no-cache"
+            return .text("see /setup/\n", status: 308, headers: headers)
+        }
+        router.get("/setup/") { request in self.serve("setup/index.html", request) }
+        router.get("/setup/{file}") { request in self.serve("setup/\(request.parameter("file") ?? "")", request) }
     }
 
     /// The invite page: the same page for every token (it asks the API whether the

@@ -4,16 +4,19 @@ import SwitchboardCore
 import SwitchboardLog
 import SwitchboardStore
 
-/// Images and documents agents attach in the inbox. Checked before anything is stored or
-/// sent: a type WhatsApp takes (JPEG and PNG images; PDF, text and Office documents), its
-/// size limit (5 MB for images, 100 MB for documents, and the host's request limit), the
+/// Files agents attach in the inbox. Checked before anything is stored or sent, by the
+/// channel's `OutboundMediaRules`: a type it takes (WhatsApp Cloud API and web chat: JPEG
+/// and PNG images, PDF, text and Office documents; WhatsApp Web and Telegram also some
+/// audio and video), its size limit (Cloud API: 5 MB for images, 100 MB for documents;
+/// the route takes files up to media.max_upload_bytes), the
 /// bytes look like the type they claim (JPEG, PNG and PDF signatures), the customer's
 /// 24-hour window is open (an attachment is free-form; web chats have none, and show the
 /// file to their visitor). Then the file goes into the media
 /// store and the message, its media record and its outbox entry are written in one
-/// transaction; if that fails, a file this call created is removed again. The sender
-/// uploads the file to the Graph API's media endpoint and sends it by id
-/// (`OutboxContent.media`).
+/// transaction; if that fails, a file this call created is removed again. The channel's
+/// transport sends the file (`OutboxContent.media` → `OutboundRequest.media`): the Cloud
+/// API uploads it and sends it by id, WhatsApp Web posts it to the gateway's `sendMedia`,
+/// Telegram uploads it with `sendPhoto`/`sendDocument`/`sendAudio`/`sendVideo`.
 struct AgentAttachments: Sendable {
     let store: any Store
     let media: MediaStore
@@ -24,6 +27,9 @@ struct AgentAttachments: Sendable {
     /// The web chat channels running now (they change with a reload).
     var webChatChannels: @Sendable () -> Set<ChannelID> = { [] }
     let notify: @Sendable (ChannelID) -> Void
+    /// The other channels that send files (WhatsApp Web, Telegram), each with its rules
+    /// (`ChannelTraits.media`); no service window.
+    var otherChannels: [ChannelID: OutboundMediaRules] = [:]
 
     struct Refusal: Error, CustomStringConvertible, Equatable {
         enum Code: String, Sendable {
@@ -35,9 +41,7 @@ struct AgentAttachments: Sendable {
         let description: String
     }
 
-    static func allowedTypes() -> [String] {
-        (Array(GraphAPIClient.OutboundMedia.image.keys) + Array(GraphAPIClient.OutboundMedia.document.keys)).sorted()
-    }
+    static func allowedTypes() -> [String] { OutboundMediaRules.whatsAppCloud.allowedTypes }
 
     func attach(workspace: WorkspaceID, conversation id: ConversationID, bytes: [UInt8], mimeType rawType: String,
                 filename rawName: String?, caption rawCaption: String?, author: String, now: Date = Date()) throws -> Message {
@@ -45,28 +49,32 @@ struct AgentAttachments: Sendable {
         guard let conversation = try ws.conversations.get(id), let contact = try ws.contacts.get(conversation.contactID) else {
             throw Refusal(code: .notFound, description: "conversation \(id) not found")
         }
-        let mimeType = rawType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        guard let (kind, maxBytes) = GraphAPIClient.OutboundMedia.kind(of: mimeType) else {
-            throw Refusal(code: .unsupportedType, description: "WhatsApp does not take '\(mimeType.isEmpty ? "(no Content-Type)" : mimeType)' as an attachment; send one of: \(Self.allowedTypes().joined(separator: ", "))")
+        // The channel's rules: the Cloud API's (and the web chat's, which shows the same
+        // files), or WhatsApp Web's and Telegram's own.
+        let webChat = webChatChannels().contains(conversation.channelID)
+        let cloud = whatsAppChannels.contains(conversation.channelID)
+        guard let rules = webChat || cloud ? OutboundMediaRules.whatsAppCloud : otherChannels[conversation.channelID] else {
+            throw Refusal(code: .unsupportedChannel, description: "attachments go to WhatsApp, WhatsApp Web, Telegram and web chat channels; channel \(conversation.channelID) is none of them")
         }
+        let mimeType = rawType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard let rule = rules.rule(for: mimeType) else {
+            throw Refusal(code: .unsupportedType, description: "\(rules.channelName) does not take '\(mimeType.isEmpty ? "(no Content-Type)" : mimeType)' as an attachment; send one of: \(rules.allowedTypes.joined(separator: ", "))")
+        }
+        let (kind, maxBytes) = (rule.kind, rule.maxBytes)
         guard !bytes.isEmpty else { throw Refusal(code: .empty, description: "the file is empty") }
         guard bytes.count <= maxBytes else {
-            throw Refusal(code: .tooLarge, description: "the \(kind) is \(bytes.count) bytes; WhatsApp takes \(mimeType) up to \(maxBytes) bytes (\(maxBytes >> 20) MB)")
+            throw Refusal(code: .tooLarge, description: "the \(kind) is \(bytes.count) bytes; \(rules.channelName) takes \(mimeType) up to \(maxBytes) bytes (\(maxBytes >> 20) MB)")
         }
         if let why = Self.signatureMismatch(bytes, mimeType: mimeType) {
             throw Refusal(code: .mismatch, description: why)
         }
         let caption = rawCaption?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
-        if let caption, caption.count > GraphAPIClient.OutboundMedia.captionCharacters {
-            throw Refusal(code: .badRequest, description: "the caption has \(caption.count) characters, WhatsApp allows \(GraphAPIClient.OutboundMedia.captionCharacters)")
+        if let caption, caption.count > rules.captionCharacters {
+            throw Refusal(code: .badRequest, description: "the caption has \(caption.count) characters, \(rules.channelName) allows \(rules.captionCharacters)")
         }
-        let filename = Self.cleanFilename(rawName) ?? (kind == "image" ? nil : "document\(Self.extensionFor(mimeType))")
+        let filename = Self.cleanFilename(rawName) ?? (kind == "document" ? "document\(Self.extensionFor(mimeType))" : nil)
 
-        let webChat = webChatChannels().contains(conversation.channelID)
-        guard webChat || whatsAppChannels.contains(conversation.channelID) else {
-            throw Refusal(code: .unsupportedChannel, description: "attachments go to WhatsApp and web chat channels; channel \(conversation.channelID) is neither")
-        }
-        if !webChat, now.timeIntervalSince(conversation.lastInboundAt ?? .distantPast) > WhatsAppCloudTransport.serviceWindow {
+        if cloud, now.timeIntervalSince(conversation.lastInboundAt ?? .distantPast) > WhatsAppCloudTransport.serviceWindow {
             throw Refusal(code: .outsideWindow,
                           description: "the customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now")
         }
@@ -78,7 +86,7 @@ struct AgentAttachments: Sendable {
         do {
             message = try store.transaction {
                 let m = try ws.messages.insertOutbound(NewOutboundMessage(
-                    conversationID: id, kind: kind == "image" ? .image : .document, text: caption ?? filename,
+                    conversationID: id, kind: MessageKind(rawValue: kind) ?? .document, text: caption ?? filename,
                     payloadJSON: OutboxBody.encode(["author": author, "sha256": sha256, "mime_type": mimeType,
                                                     "filename": filename ?? ""])))
                 try ws.media.insert(StoredMedia(messageID: m.id, sha256: sha256, mimeType: mimeType, size: bytes.count,
@@ -108,20 +116,9 @@ struct AgentAttachments: Sendable {
         return message
     }
 
-    /// A reason when the bytes are plainly not the claimed type (JPEG, PNG and PDF have
-    /// signatures; other documents are taken as declared).
+    /// A reason when the bytes are plainly not the claimed type.
     static func signatureMismatch(_ bytes: [UInt8], mimeType: String) -> String? {
-        let expected: [UInt8]
-        switch mimeType {
-        case "image/jpeg": expected = [0xFF, 0xD8, 0xFF]
-        case "image/png": expected = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        case "application/pdf": expected = Array("%PDF-".utf8)
-        default: return nil
-        }
-        guard bytes.starts(with: expected) else {
-            return "the file is not a \(mimeType) (its first bytes are not a \(mimeType) signature); choose the right file or type"
-        }
-        return nil
+        OutboundMediaTypes.signatureMismatch(bytes, mimeType: mimeType)
     }
 
     /// The last path component, without control characters, at most 200 characters.
@@ -138,6 +135,10 @@ struct AgentAttachments: Sendable {
         switch mime {
         case "application/pdf": ".pdf"
         case "text/plain": ".txt"
+        case "image/jpeg": ".jpg"
+        case "image/png": ".png"
+        case "video/mp4": ".mp4"
+        case "video/3gpp": ".3gp"
         default: ""
         }
     }

@@ -25,6 +25,15 @@ struct AgentTemplates: Sendable {
     /// API settings to read its templates.
     let channels: [ChannelID: (wabaID: String, client: GraphAPIClient.Configuration)]
     let notify: @Sendable (ChannelID) -> Void
+    /// Where the file of a media header is kept until it is sent (nil: only links).
+    var media: MediaStore? = nil
+
+    /// A media header's file as an agent uploaded it (checked before it is stored).
+    struct HeaderUpload {
+        var bytes: [UInt8]
+        var mimeType: String
+        var filename: String?
+    }
 
     struct Refusal: Error, CustomStringConvertible, Equatable {
         enum Code: String, Sendable {
@@ -117,7 +126,7 @@ struct AgentTemplates: Sendable {
     /// stored). For agents (`send`) and plugins (`host->send_template`, in the workers).
     static func prepare(store: any Store, channel: ChannelID, conversation: ConversationID, name: String, language: String,
                         parameters: MessageTemplate.Parameters, author: String?)
-        -> Result<(message: NewOutboundMessage, body: String), Refusal> {
+        -> Result<(message: NewOutboundMessage, body: String, parameters: MessageTemplate.Parameters), Refusal> {
         let found: MessageTemplate?
         do {
             found = try store.templates.get(channel: channel, name: name, language: language)
@@ -128,21 +137,42 @@ struct AgentTemplates: Sendable {
             return .failure(Refusal(code: .templateNotFound,
                                     description: "channel \(channel) has no template \(name) in \(language); sync the templates if it was approved just now"))
         }
+        // Header media given without a kind is for the template's header, whatever it is.
+        var parameters = parameters
+        if parameters.headerMedia?.kind.isEmpty == true, let format = template.mediaHeader {
+            parameters.headerMedia?.kind = format.lowercased()
+        }
         if let why = template.refusal(parameters) {
             return .failure(Refusal(code: template.status == .approved ? .invalidParameters : .notApproved, description: why))
         }
         var payload = ["template": name, "language": language]
         if let author { payload["author"] = author }
+        if let media = parameters.headerMedia {
+            payload["header_media"] = media.kind
+            if case .link(let url) = media.source { payload["header_link"] = url }
+        }
         return .success((NewOutboundMessage(conversationID: conversation, kind: .template, text: template.rendered(parameters),
                                             payloadJSON: OutboxBody.encode(payload)),
-                         OutboxContent.template(name: name, language: language, parameters: parameters).json))
+                         OutboxContent.template(name: name, language: language, parameters: parameters).json, parameters))
     }
 
     /// Queues the template for the conversation's customer, on behalf of `author` (an
     /// agent's user id, or `plugin:NAME`). Refused, with nothing stored, when the checks
     /// above fail.
+    ///
+    /// A media header's file (`header`) is checked with the template (WhatsApp's type and
+    /// size for that header, and the bytes' signature), then kept in the media store and
+    /// recorded with the message, in the same transaction as the message and its outbox
+    /// entry; the sender uploads it and sends the template with the id.
     func send(workspace: WorkspaceID, conversation id: ConversationID, name: String, language: String,
-              parameters: MessageTemplate.Parameters, author: String) throws -> Message {
+              parameters given: MessageTemplate.Parameters, header: HeaderUpload? = nil, author: String) throws -> Message {
+        var parameters = given
+        if let header {
+            // The kind is left to the template's header (`prepare`).
+            let mimeType = header.mimeType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            parameters.headerMedia = .init(kind: "", source: .file(mimeType: mimeType, size: header.bytes.count),
+                                           filename: AgentAttachments.cleanFilename(header.filename))
+        }
         let ws = store.workspace(workspace)
         let conversation = try conversation(workspace, id)
         guard let contact = try ws.contacts.get(conversation.contactID) else {
@@ -151,18 +181,40 @@ struct AgentTemplates: Sendable {
         guard channels[conversation.channelID] != nil else {
             throw Refusal(code: .noTemplates, description: "channel \(conversation.channelID) has no message templates (no waba_id configured)")
         }
-        let prepared = try Self.prepare(store: store, channel: conversation.channelID, conversation: id, name: name,
+        var prepared = try Self.prepare(store: store, channel: conversation.channelID, conversation: id, name: name,
                                         language: language, parameters: parameters, author: author).get()
+        // The header's file: its bytes are what they claim, then kept in the media store.
+        parameters = prepared.parameters
+        var stored: (sha256: String, created: Bool, mimeType: String, size: Int, filename: String?)?
+        if let header, let headerMedia = parameters.headerMedia, case .file(let mimeType, let size) = headerMedia.source {
+            if let why = OutboundMediaTypes.signatureMismatch(header.bytes, mimeType: mimeType) {
+                throw Refusal(code: .invalidParameters, description: "header \(headerMedia.kind): \(why)")
+            }
+            guard let media else {
+                throw Refusal(code: .invalidParameters, description: "this host keeps no media files: give the header \(headerMedia.kind) as an https link")
+            }
+            let (sha256, created) = try media.put(header.bytes, workspace: workspace)
+            let path = try media.path(workspace: workspace, sha256: sha256)
+            stored = (sha256, created, mimeType, size, headerMedia.filename)
+            prepared.body = OutboxContent.template(name: name, language: language, parameters: parameters,
+                                                   headerFile: .init(sha256: sha256, path: path)).json
+        }
         let journal = Journal(logger: logger)
         let message: Message
         do {
             message = try store.transaction {
                 let m = try ws.messages.insertOutbound(prepared.message)
+                if let stored {
+                    // The file is named by its message: kept while the send is queued, shown in the inbox.
+                    try ws.media.insert(StoredMedia(messageID: m.id, sha256: stored.sha256, mimeType: stored.mimeType,
+                                                    size: stored.size, filename: stored.filename, origin: .upload))
+                }
                 _ = try ws.queue.enqueueOutbox(NewOutboxItem(
                     conversationID: id, messageID: m.id, channelID: conversation.channelID,
                     recipient: ResponderWorkers.recipient(contact), kind: .send, bodyJSON: prepared.body, receivedAt: nil))
-                try journal.record(ws, .queued, conversation: id, message: m.id, channel: conversation.channelID,
-                                   ["author": author, "template": name, "language": language])
+                var detail = ["author": author, "template": name, "language": language]
+                if let media = parameters.headerMedia { detail["header_media"] = media.kind }
+                try journal.record(ws, .queued, conversation: id, message: m.id, channel: conversation.channelID, detail)
                 if conversation.state == .resolved {
                     _ = try ws.conversations.transition(id, .agentReopen, extraDetail: ["author": author, "by": "template"])
                 }
@@ -170,6 +222,12 @@ struct AgentTemplates: Sendable {
             }
         } catch {
             journal.discard()
+            if let stored, stored.created, let media {
+                do { try media.removeIfUnreferenced(workspace: workspace, sha256: stored.sha256, media: ws.media) } catch {
+                    logger.warn("a template header's file was left in the media store after its message was not stored", [
+                        LogKey.workspace: workspace.rawValue, "sha256": stored.sha256, LogKey.error: "\(error)"])
+                }
+            }
             throw error
         }
         journal.flush()

@@ -34,17 +34,23 @@ final class ChannelRunner: Service, @unchecked Sendable {
     }
 
     func start() throws {
-        for (id, sender) in senders {
-            let health = sender.health
-            health.onChange { [self] change in record(change) }
-            let now = health.snapshot
-            record(ChannelHealth.Change(channel: id, from: now.state, to: now.state, reason: now.reason, at: now.since))
-        }
+        for (id, sender) in senders { track(sender, workspaces: workspaces[id] ?? []) }
         for id in transports.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
             guard let transport = transports[id], let health = senders[id]?.health else { continue }
             try transport.start(Context(channel: id, ingest: ingest, health: health,
                                         logger: logger.with(LogKey.channel, id.rawValue)))
         }
+    }
+
+    /// Records `sender`'s channel state from now on (its state now, then every change),
+    /// journalling changes in `workspaces`: at start for every channel, and for a channel
+    /// a reload added (a web chat).
+    func track(_ sender: ChannelSender, workspaces: [WorkspaceID]) {
+        let health = sender.health
+        health.onChange { [self] change in record(change, workspaces: workspaces) }
+        let now = health.snapshot
+        record(ChannelHealth.Change(channel: sender.channel, from: now.state, to: now.state, reason: now.reason, at: now.since),
+               workspaces: workspaces)
     }
 
     func stop(deadline: ContinuousClock.Instant) {
@@ -54,9 +60,9 @@ final class ChannelRunner: Service, @unchecked Sendable {
     /// Writes a state (a change, or the state at start when `from == to`) to the channel
     /// status and, for a change, the journal. A write that fails is logged: the metric
     /// and the log line already tell of the change.
-    private func record(_ change: ChannelHealth.Change) {
+    private func record(_ change: ChannelHealth.Change, workspaces: [WorkspaceID]) {
         let journal = Journal(logger: logger)
-        let (store, workspaces) = (self.store, self.workspaces[change.channel] ?? [])
+        let store = self.store
         store.transactionAsync({
             try store.channelStatus.record(ChannelStatus(channel: change.channel, state: change.to, reason: change.reason,
                                                          since: change.at))

@@ -369,15 +369,23 @@ final class ChannelSender: Service, @unchecked Sendable {
                 // The web chat's provider is this host: an attachment is delivered once it is
                 // recorded (the page fetches the file from the media store).
                 receipt = try connection.send(.text(to: recipient, text: body.text, buttons: []))
+            } else if let file = content?.file {
+                // An attachment: the transport sends it its own way.
+                guard traits.media != nil else {
+                    fail(item, code: nil, title: "not supported on this channel",
+                         reason: "channel \(channel) sends no attachments", calledProvider: false)
+                    return
+                }
+                receipt = try connection.send(.media(to: recipient, media: file))
             } else if let content {
-                // Templates and media are the Cloud API's (Graph calls of the connection).
+                // Templates are the Cloud API's (Graph calls of the connection).
                 guard let graph = connection as? any GraphCallConnection else {
                     fail(item, code: nil, title: "not supported on this channel",
-                         reason: "templates and attachments are sent only on WhatsApp Cloud API channels", calledProvider: false)
+                         reason: "templates are sent only on WhatsApp Cloud API channels", calledProvider: false)
                     return
                 }
                 receipt = try graph.sendGraph { client throws(GraphError) in
-                    try content.send(to: WhatsAppCloudTransport.recipient(recipient), via: client)
+                    try content.sendTemplate(to: WhatsAppCloudTransport.recipient(recipient), via: client)
                 }
             } else {
                 receipt = try connection.send(.text(to: recipient, text: body.text, buttons: body.buttons ?? []))

@@ -4,33 +4,67 @@ import SwitchboardConfig
 import SwitchboardCore
 
 /// Every channel's drainer: those built at start (`Pipeline.senders`) and those of web
-/// chat channels a reload added. A web chat has no connection of its own (its provider
-/// is this host), so a new one is drained at once; other new channels start with the
-/// next start (`HostReload` says so).
+/// chat channels a reload added, each with what the inbox lists of it (its type and the
+/// workspaces it serves). A web chat has no connection of its own (its provider is this
+/// host), so a new one is drained at once; other new channels start with the next start
+/// (`HostReload` says so).
 final class LiveSenders: Service, @unchecked Sendable {
-    let name = "live-senders"
-    private let atStart: [ChannelID: ChannelSender]
-    private let added = Mutex<(senders: [ChannelID: ChannelSender], stopped: Bool)>(([:], false))
+    /// What the channel lists show of a channel.
+    struct Listing: Sendable {
+        let type: ChannelConfig.Kind
+        /// The workspaces its state is shown and journalled in: its owner, or a shared
+        /// channel's fallback.
+        let workspaces: [WorkspaceID]
 
-    init(_ atStart: [ChannelID: ChannelSender]) { self.atStart = atStart }
+        init(type: ChannelConfig.Kind, workspaces: [WorkspaceID]) {
+            self.type = type
+            self.workspaces = workspaces
+        }
+
+        init(_ c: ChannelConfig) {
+            self.init(type: c.type, workspaces: (c.workspace ?? c.fallbackWorkspace).map { [$0] } ?? [])
+        }
+    }
+
+    struct Entry: Sendable {
+        let sender: ChannelSender
+        let listing: Listing
+    }
+
+    let name = "live-senders"
+    private let atStart: [ChannelID: Entry]
+    private let added = Mutex<(entries: [ChannelID: Entry], stopped: Bool)>(([:], false))
+
+    init(_ atStart: [ChannelID: ChannelSender], listings: [ChannelID: Listing] = [:]) {
+        var entries: [ChannelID: Entry] = [:]
+        for (id, sender) in atStart {
+            entries[id] = Entry(sender: sender, listing: listings[id] ?? Listing(type: .whatsapp, workspaces: []))
+        }
+        self.atStart = entries
+    }
 
     subscript(channel: ChannelID) -> ChannelSender? {
-        atStart[channel] ?? added.withLock { $0.senders[channel] }
+        atStart[channel]?.sender ?? added.withLock { $0.entries[channel]?.sender }
+    }
+
+    /// Every channel drained now (those of the start and those added since), by id.
+    var all: [ChannelID: Entry] {
+        atStart.merging(added.withLock { $0.entries }) { a, _ in a }
     }
 
     /// Starts `sender` and drains its channel from now on; false if the channel has one
     /// already or the pipeline stopped.
-    func add(_ sender: ChannelSender) -> Bool {
+    func add(_ sender: ChannelSender, listing: Listing) -> Bool {
         let fresh = added.withLock { a -> Bool in
-            guard !a.stopped, atStart[sender.channel] == nil, a.senders[sender.channel] == nil else { return false }
-            a.senders[sender.channel] = sender
+            guard !a.stopped, atStart[sender.channel] == nil, a.entries[sender.channel] == nil else { return false }
+            a.entries[sender.channel] = Entry(sender: sender, listing: listing)
             return true
         }
         guard fresh else { return false }
         do {
             try sender.start()
         } catch {
-            added.withLock { _ = $0.senders.removeValue(forKey: sender.channel) }
+            added.withLock { _ = $0.entries.removeValue(forKey: sender.channel) }
             return false
         }
         sender.notify()
@@ -43,7 +77,7 @@ final class LiveSenders: Service, @unchecked Sendable {
     func stop(deadline: ContinuousClock.Instant) {
         let senders = added.withLock { a -> [ChannelSender] in
             a.stopped = true
-            return Array(a.senders.values)
+            return a.entries.values.map(\.sender)
         }
         for s in senders { s.stop(deadline: deadline) }
     }

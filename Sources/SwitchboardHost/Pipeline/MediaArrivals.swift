@@ -26,7 +26,8 @@ struct MediaArrivals: Sendable {
     /// For each newly stored inbound message with media (called after the commit).
     func arrived(_ messages: [(WorkspaceID, Message)]) {
         for (workspace, message) in messages where message.direction == .inbound && message.kind.hasMedia {
-            guard let mediaID = MediaFetcher.mediaID(payloadJSON: message.payloadJSON), GraphAPIClient.isMediaID(mediaID) else {
+            guard let mediaID = MediaFetcher.mediaID(payloadJSON: message.payloadJSON),
+                  fetcher.isMediaID(mediaID, channel: message.channelID) else {
                 continue
             }
             submit(workspace, message, mediaID, attempt: 1)
@@ -85,9 +86,12 @@ struct MediaArrivals: Sendable {
         }
     }
 
-    /// A document's file name from the provider's payload (`document.filename`).
+    /// A document's file name from the provider's payload (Cloud API `document.filename`,
+    /// Telegram `document.file_name`).
     static func filename(_ payload: String?) -> String? {
-        guard let payload, let value = try? JSONReader.read(Array(payload.utf8)), let type = value["type"]?.string else { return nil }
+        guard let payload, let value = try? JSONReader.read(Array(payload.utf8)) else { return nil }
+        if let file = TelegramUpdates.file(inPayload: value) { return AgentAttachments.cleanFilename(file.filename) }
+        guard let type = value["type"]?.string else { return nil }
         return AgentAttachments.cleanFilename(value[type]?["filename"]?.string)
     }
 }

@@ -23,6 +23,11 @@ struct MediaFetcher: Sendable {
     static func mediaID(payloadJSON: String?) -> String? {
         guard let payload = payloadJSON,
               let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any] else { return nil }
+        // Telegram: the stored update; its file's `file_id`.
+        if object["update_id"] != nil {
+            guard let update = try? JSONReader.read(Array(payload.utf8)) else { return nil }
+            return TelegramUpdates.file(inPayload: update)?.id
+        }
         // WhatsApp Web (Evolution API): the message's own key names its media.
         if let key = object["key"] as? [String: Any], let content = object["message"] as? [String: Any] {
             let mediaFields = ["imageMessage", "videoMessage", "audioMessage", "documentMessage", "stickerMessage",
@@ -34,8 +39,10 @@ struct MediaFetcher: Sendable {
     }
 
     /// Whether `mediaID` is an id `channel`'s provider gives: digits for the Cloud API (it
-    /// goes into a Graph URL path), a message key (letters and digits) for WhatsApp Web.
+    /// goes into a Graph URL path), a message key (letters and digits) for WhatsApp Web, a
+    /// `file_id` (letters, digits, `-`, `_`) for Telegram.
     func isMediaID(_ mediaID: String, channel: ChannelID) -> Bool {
+        if transports[channel] is TelegramTransport { return TelegramBotAPI.isFileID(mediaID) }
         if transports[channel] is EvolutionTransport {
             return !mediaID.isEmpty && mediaID.count <= 128 && mediaID.utf8.allSatisfy {
                 ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122)

@@ -95,14 +95,10 @@ final class OutboxSettler: Service, @unchecked Sendable {
         self.metrics = metrics
     }
 
-    /// Puts the entries left `sending` at the last stop back in the queue, before any
-    /// sender starts (every channel's, the web chat's too). One host per SQLite file:
-    /// with several hosts on one database this would take entries from live ones, and
-    /// the leases alone bring such entries back.
-    func start() throws {
-        let reset = try store.queue.resetInFlightOutbox()
-        if reset > 0 { logger.warn("outbox entries in flight at the last stop are queued again", ["entries": String(reset)]) }
-    }
+    /// Nothing to do at start: entries left `sending` at the last stop are claimed again
+    /// by the senders' claims, since their claimer died or their lease ran out (`Claimer`);
+    /// a second host's entries are not taken while their leases run.
+    func start() throws {}
 
     /// Tries each settlement still waiting once more, then gives up on the rest (they
     /// stay `sending`: see the type's comment).

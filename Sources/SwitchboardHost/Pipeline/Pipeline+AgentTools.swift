@@ -18,9 +18,11 @@ extension Pipeline {
         }
         let databasePath: String? = if case .sqlite(let path, _) = config.host.storage { path } else { nil }
         let media = MediaStore(root: MediaStore.root(configured: config.host.media.dir, databasePath: databasePath))
-        return (AgentTemplates(store: store, logger: logger, channels: templateChannels, notify: notify),
+        return (AgentTemplates(store: store, logger: logger, channels: templateChannels, notify: notify, media: media),
                 AgentAttachments(store: store, media: media, logger: logger, whatsAppChannels: Set(transports.filter { $0.value is WhatsAppCloudTransport }.keys),
-                                 webChatChannels: webChatChannels, notify: notify),
+                                 webChatChannels: webChatChannels, notify: notify,
+                                 otherChannels: transports.filter { !($0.value is WhatsAppCloudTransport) && !($0.value is WebChatTransport) }
+                                    .compactMapValues(\.traits.media)),
                 media)
     }
 }

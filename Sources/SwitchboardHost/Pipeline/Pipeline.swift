@@ -41,18 +41,8 @@ final class Pipeline: @unchecked Sendable {
     let arrivals = ArrivalHook()
     /// Starts and stops what transports run by themselves (polls, sessions, probes).
     let channelRunner: ChannelRunner
-    /// Each channel's type and the workspaces it serves (for the inbox's channel list).
-    let channelTypes: [ChannelID: String]
-    let channelWorkspaces: [ChannelID: [WorkspaceID]]
-
-    /// The channels serving `workspace`, with their live state (the inbox's banner).
-    func channels(serving workspace: WorkspaceID) -> [(id: ChannelID, type: String, status: ChannelStatus)] {
-        senders.keys.sorted { $0.rawValue < $1.rawValue }.compactMap { id in
-            guard channelWorkspaces[id]?.contains(workspace) == true, let health = senders[id]?.health else { return nil }
-            let s = health.snapshot
-            return (id, channelTypes[id] ?? "", ChannelStatus(channel: id, state: s.state, reason: s.reason, since: s.since))
-        }
-    }
+    /// This host's own base URL once bound (where gateways post their webhooks).
+    let ownBaseURL: @Sendable () -> String?
 
     /// Inbound media, downloaded when an agent asks.
     var media: MediaFetcher { MediaFetcher(transports: transports) }
@@ -61,6 +51,7 @@ final class Pipeline: @unchecked Sendable {
          responders: [WorkspaceID: any Responders] = [:], workerCount: Int = Pipeline.defaultWorkerCount,
          ownBaseURL: @escaping @Sendable () -> String? = { nil }) throws {
         let metrics = PipelineMetrics(registry)
+        self.ownBaseURL = ownBaseURL
         let live = LiveWorkspaces(config: config, responders: responders)
         self.live = live
 
@@ -76,7 +67,8 @@ final class Pipeline: @unchecked Sendable {
         }
         self.senders = senders
         let allSenders = senders
-        let liveSenders = LiveSenders(senders)
+        let liveSenders = LiveSenders(senders, listings: Dictionary(config.host.channels.map { ($0.id, LiveSenders.Listing($0)) },
+                                                                    uniquingKeysWith: { a, _ in a }))
         self.liveSenders = liveSenders
         let outbox = config.host.outbox
         makeWebChatSender = { channel, workspace in
@@ -122,10 +114,6 @@ final class Pipeline: @unchecked Sendable {
         }
         channelRunner = ChannelRunner(transports: transports, senders: senders, ingest: ingest, store: store,
                                       workspaces: served, logger: logger)
-        var types: [ChannelID: String] = [:]
-        for c in config.host.channels { types[c.id] = c.type.rawValue }
-        channelTypes = types
-        channelWorkspaces = served
 
         registry.computedGauge("switchboard_outbox_depth", help: "Outbox entries waiting or in flight, per channel.",
                                labelNames: ["channel"]) { [store] in
@@ -146,7 +134,11 @@ final class Pipeline: @unchecked Sendable {
     func replaceWebChatChannels(_ configured: [ChannelConfig]) {
         for c in configured where c.type == .webchat {
             guard let workspace = c.workspace, liveSenders[c.id] == nil else { continue }
-            _ = liveSenders.add(makeWebChatSender(c.id, workspace))
+            let sender = makeWebChatSender(c.id, workspace)
+            let listing = LiveSenders.Listing(c)
+            // Its state is recorded like that of a channel of the start (`switchboard
+            // channels`, the journal).
+            if liveSenders.add(sender, listing: listing) { channelRunner.track(sender, workspaces: listing.workspaces) }
         }
         webChat.replaceChannels(configured)
     }

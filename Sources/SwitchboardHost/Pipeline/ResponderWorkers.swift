@@ -53,25 +53,53 @@ final class ResponderWorkers: Service, @unchecked Sendable {
 
     func start() throws {
         queue.start()
-        // Work committed before a stop or crash, in commit order.
-        var after: Int64 = 0
+        // Work committed before a stop or crash, in commit order: the jobs whose claimer
+        // died or whose lease ran out (not those of another live host).
         var reloaded = 0
         while true {
-            let jobs = try store.queue.pendingInbound(limit: 10_000).filter { $0.id > after }
-            if jobs.isEmpty { break }
+            let jobs = try store.queue.claimInbound(limit: 10_000)
             for j in jobs { queue.submit(j.conversationID, j) }
             reloaded += jobs.count
-            after = jobs.last!.id
             if jobs.count < 10_000 { break }
         }
         if reloaded > 0 { logger.info("reloaded pending inbound work", ["jobs": String(reloaded)]) }
+        startLeaseTimer()
     }
 
     func submit(_ jobs: [InboundJob]) {
         for j in jobs { queue.submit(j.conversationID, j) }
     }
 
-    func stop(deadline: ContinuousClock.Instant) { queue.stop(deadline: deadline) }
+    func stop(deadline: ContinuousClock.Instant) {
+        leaseTimer?.cancel()
+        leaseTimer = nil
+        queue.stop(deadline: deadline)
+    }
+
+    /// Every third of `InboundLease`: renews the leases of the jobs this host holds, and
+    /// takes those another host left (it died, or its lease ran out). With one host per
+    /// database (SQLite) the second finds nothing: `start` took what the last run left.
+    /// Set by `start`, cancelled by `stop` (the host's start and stop, one after the other).
+    private var leaseTimer: (any DispatchSourceTimer)?
+
+    private func startLeaseTimer() {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "inbound-leases"))
+        let interval = InboundLease.defaultSeconds / 3
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            do {
+                try store.queue.renewInboundClaims(now: Date(), lease: InboundLease.defaultSeconds)
+                let taken = try store.queue.claimInbound(limit: 10_000)
+                submit(taken)
+                if !taken.isEmpty { logger.warn("took inbound work another host left", ["jobs": String(taken.count)]) }
+            } catch {
+                logger.error("inbound leases not renewed; trying again", [LogKey.error: "\(error)"])
+            }
+        }
+        leaseTimer = timer
+        timer.resume()
+    }
 
     /// Runs one job: reads, the chain, then its outcome queued as one transaction. The
     /// worker thread goes on with other conversations while that commits; the

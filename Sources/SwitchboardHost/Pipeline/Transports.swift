@@ -25,18 +25,23 @@ enum Transports {
     /// (`ownBaseURL`, e.g. `http://127.0.0.1:8080`).
     static func evolution(_ c: ChannelConfig, _ e: EvolutionSettings, ownBaseURL: @escaping @Sendable () -> String?,
                           logger: Logger) -> EvolutionTransport {
+        EvolutionTransport(configuration: evolutionConfiguration(c, e, ownBaseURL: ownBaseURL),
+                           logger: logger.with(LogKey.channel, c.id.rawValue))
+    }
+
+    /// A WhatsApp Web channel's transport settings (at start, and a reload's new gateway).
+    static func evolutionConfiguration(_ c: ChannelConfig, _ e: EvolutionSettings,
+                                       ownBaseURL: @escaping @Sendable () -> String?) -> EvolutionTransport.Configuration {
         let path = "/webhooks/evolution/\(c.id.rawValue)"
         let fixed = e.webhookURL
         let zombie: Duration = e.zombieAfterSeconds > 0 ? .seconds(e.zombieAfterSeconds) : .seconds(Int64.max / 4)
-        return EvolutionTransport(
-            configuration: .init(
-                channel: c.id,
-                client: .init(baseURL: e.baseURL, apiKey: e.apiKey, instance: e.instance),
-                webhookSecret: e.webhookSecret,
-                webhookURL: { fixed ?? ownBaseURL().map { $0 + path } },
-                ratePerMinute: e.ratePerMinute,
-                supervision: .init(zombieAfter: zombie)),
-            logger: logger.with(LogKey.channel, c.id.rawValue))
+        return .init(
+            channel: c.id,
+            client: .init(baseURL: e.baseURL, apiKey: e.apiKey, instance: e.instance),
+            webhookSecret: e.webhookSecret,
+            webhookURL: { fixed ?? ownBaseURL().map { $0 + path } },
+            ratePerMinute: e.ratePerMinute,
+            supervision: .init(zombieAfter: zombie))
     }
 
     /// Every channel's transport, by channel id. Web chats deliver to `hub`.
@@ -73,8 +78,10 @@ enum Transports {
         for c in config.host.channels where c.type == .whatsapp {
             if let app = c.app, let number = c.phoneNumberID { numbers[app, default: [:]][number] = c.id }
         }
-        let telegram = config.host.channels.filter { $0.type == .telegram && $0.telegramMode == .webhook }.map {
-            TelegramWebhookEndpoint.Channel(id: $0.id, secretToken: $0.secretToken ?? "")
+        // A running channel's secret is read from its transport (a reload may replace it).
+        let telegram = config.host.channels.filter { $0.type == .telegram && $0.telegramMode == .webhook }.map { c in
+            (transports[c.id] as? TelegramTransport).map(TelegramWebhookEndpoint.Channel.init)
+                ?? TelegramWebhookEndpoint.Channel(id: c.id, secretToken: c.secretToken ?? "")
         }
         return [
             WhatsAppCloudEndpoint(apps: config.host.whatsAppApps.map {

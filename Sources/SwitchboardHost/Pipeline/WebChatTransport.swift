@@ -9,7 +9,7 @@ import SwitchboardCore
 final class WebChatTransport: ChannelTransport, @unchecked Sendable {
     let channel: ChannelID
     let providerAddress: String
-    let traits = ChannelTraits(lanes: 1, observesSent: true)
+    let traits = ChannelTraits(lanes: 1, observesSent: true, media: .whatsAppCloud)
     private let hub: WebChat.Hub
 
     init(channel: ChannelID, workspace: WorkspaceID, hub: WebChat.Hub) {

@@ -48,6 +48,15 @@ public final class PostgresConnection {
 
     public var isOpen: Bool { handle.map { PQstatus($0) == CONNECTION_OK } ?? false }
 
+    /// Whether an idle connection can still be used: reads what the server sent meanwhile
+    /// without waiting (libpq's socket is non-blocking), so a connection the server
+    /// closed (a restart, `pg_terminate_backend`, an idle timeout) is seen as closed
+    /// before a statement is sent on it.
+    public var isUsable: Bool {
+        guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
+        return PQconsumeInput(handle) == 1 && PQstatus(handle) == CONNECTION_OK
+    }
+
     /// The server's version as libpq reports it (150004 for 15.4).
     public var serverVersion: Int { handle.map { Int(PQserverVersion($0)) } ?? 0 }
 
@@ -179,6 +188,20 @@ public final class PostgresResult {
     public var columnCount: Int { Int(PQnfields(result)) }
     /// Rows changed by an INSERT, UPDATE or DELETE.
     public var affectedRows: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
+
+    /// The command tag's first word (`INSERT`, `UPDATE`, `SELECT`, ...).
+    public var command: String {
+        String(String(cString: PQcmdStatus(result)).prefix { $0 != " " })
+    }
+
+    /// Whether the statement wrote rows (an INSERT, UPDATE, DELETE or MERGE, with or
+    /// without RETURNING); a SELECT's count is rows read, not changed.
+    public var changedRows: Int {
+        switch command {
+        case "INSERT", "UPDATE", "DELETE", "MERGE": return affectedRows
+        default: return 0
+        }
+    }
 
     public func columnName(_ column: Int) -> String { String(cString: PQfname(result, Int32(column))) }
 

@@ -493,5 +493,17 @@ enum SQLiteSchema {
             ) WITHOUT ROWID;
             CREATE INDEX contact_aliases_by_contact ON contact_aliases (workspace_id, contact_id);
             """),
+
+        // Claims name their claimer (`Claimer`), and inbound jobs are claimed like outbox
+        // entries: the start-up resets (outbox entries left `sending`, every inbound job
+        // reloaded) assumed one process on the database; now a claim is void when its
+        // lease ran out or its claimer died. Rows from before have no claimer and no
+        // lease: claimable at once.
+        Migration(version: 16, name: "claims name their claimer; inbound jobs are leased", sql: """
+            ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+            ALTER TABLE inbound_jobs ADD COLUMN claimed_by TEXT;
+            ALTER TABLE inbound_jobs ADD COLUMN lease_until INTEGER;
+            ALTER TABLE inbound_jobs ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
+            """),
     ]
 }

@@ -29,7 +29,14 @@ struct HTTPClient {
         try request("POST", path, headers: headers, body: body)
     }
 
-    func request(_ method: String, _ path: String, headers: [String: String], body: [UInt8]) throws -> Response {
+    /// Sends only the head of a POST announcing `contentLength` bytes, and reads the
+    /// answer: for refusals the server must give before reading a body.
+    func postHead(_ path: String, contentLength: Int, headers: [String: String] = [:]) throws -> Response {
+        try request("POST", path, headers: headers, body: [], announcedLength: contentLength)
+    }
+
+    func request(_ method: String, _ path: String, headers: [String: String], body: [UInt8],
+                 announcedLength: Int? = nil) throws -> Response {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         defer { close(fd) }
@@ -46,7 +53,9 @@ struct HTTPClient {
         guard rc == 0 else { throw Failure(description: "connect to \(host):\(port) failed: \(String(cString: strerror(errno)))") }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
         for (k, v) in headers { head += "\(k): \(v)\r\n" }
-        if !body.isEmpty || method == "POST" || method == "PUT" || method == "PATCH" { head += "Content-Length: \(body.count)\r\n" }
+        if !body.isEmpty || method == "POST" || method == "PUT" || method == "PATCH" {
+            head += "Content-Length: \(announcedLength ?? body.count)\r\n"
+        }
         head += "\r\n"
         let out = Array(head.utf8) + body
         var off = 0

@@ -20,7 +20,10 @@ final class SSEClient: @unchecked Sendable {
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard rc == 0 else { close(fd); throw HTTPClient.Failure(description: "connect failed") }
+        // No close here: the object is fully initialised, so a throw runs deinit, which closes
+        // fd; closing it here too closed whatever descriptor took the number meanwhile
+        // (another test's server socket: libmicrohttpd then aborted on its epoll set).
+        guard rc == 0 else { throw HTTPClient.Failure(description: "connect failed") }
         var head = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
         for (k, v) in headers { head += "\(k): \(v)\r\n" }
         head += "\r\n"

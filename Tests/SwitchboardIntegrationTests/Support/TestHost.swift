@@ -75,29 +75,21 @@ final class TestHost: @unchecked Sendable {
         process.standardError = err
         process.standardOutput = out
         pipesAtEOF.withLock { $0 = 0 }
-        err.fileHandleForReading.readabilityHandler = { [weak self] h in
-            let d = h.availableData
+        // Each pipe is read by a thread of its own with blocking reads until end of file,
+        // not with `readabilityHandler`: its dispatch source could outlive the pipe's
+        // descriptor (cancelled asynchronously while the handle closed the fd), and
+        // libdispatch then crashed the whole test process in _dispatch_event_loop_drain
+        // when the number was reused (seen in full runs with many hosts at once).
+        Self.drain(err.fileHandleForReading, onData: { [weak self] d in
             guard let self else { return }
-            guard !d.isEmpty else {
-                h.readabilityHandler = nil
-                self.pipesAtEOF.withLock { $0 += 1 }
-                return
-            }
             let s = String(decoding: d, as: UTF8.self)
             self.lines.withLock { l in
                 if let last = l.last, !last.hasSuffix("\n") { l[l.count - 1] += s } else { l.append(s) }
             }
-        }
-        out.fileHandleForReading.readabilityHandler = { [weak self] h in
-            let d = h.availableData
-            guard let self else { return }
-            guard !d.isEmpty else {
-                h.readabilityHandler = nil
-                self.pipesAtEOF.withLock { $0 += 1 }
-                return
-            }
-            self.stdoutText.withLock { $0 += String(decoding: d, as: UTF8.self) }
-        }
+        }, onEOF: { [weak self] in self?.pipesAtEOF.withLock { $0 += 1 } })
+        Self.drain(out.fileHandleForReading, onData: { [weak self] d in
+            self?.stdoutText.withLock { $0 += String(decoding: d, as: UTF8.self) }
+        }, onEOF: { [weak self] in self?.pipesAtEOF.withLock { $0 += 1 } })
         try process.run()
         if waitForListening {
             let line = try waitForLog(timeout: 30, skipping: listeningLinesBefore) {
@@ -177,6 +169,30 @@ final class TestHost: @unchecked Sendable {
     private func waitForPipes() {
         let end = Date().addingTimeInterval(5)
         while pipesAtEOF.withLock({ $0 }) < 2 && Date() < end { usleep(2_000) }
+    }
+
+    /// Reads `handle` on a thread of its own until end of file; the thread keeps the
+    /// handle (and so its descriptor) open until then.
+    private static func drain(_ handle: FileHandle, onData: @escaping @Sendable (Data) -> Void,
+                              onEOF: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            let fd = handle.fileDescriptor
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n > 0 {
+                    onData(Data(buffer[0..<n]))
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            withExtendedLifetime(handle) {}
+            onEOF()
+        }
+        thread.name = "test-host-pipe"
+        thread.start()
     }
 
     deinit {

@@ -1,0 +1,38 @@
+import Foundation
+import SwitchboardCore
+
+/// The `audit_log` table, bound to one workspace, or to the host's own entries
+/// (`workspace_id IS NULL`) when `workspaceID` is nil.
+struct PostgresAuditRepository: AuditRepository {
+    let store: PostgresStore
+    let workspaceID: WorkspaceID?
+
+    static let columns = "id, workspace_id, at, actor, action, summary"
+
+    static func read(_ r: PostgresRow) -> AuditEntry {
+        AuditEntry(id: r.int64(0), workspaceID: r.optionalString(1).map { WorkspaceID($0) }, at: r.date(2),
+                   actor: r.string(3), action: r.string(4), summary: r.string(5))
+    }
+
+    @discardableResult
+    func record(actor: String, action: String, summary: String) throws -> AuditEntry {
+        try store.pool.write { db in
+            let now = store.now()
+            let id = try db.queryOne(
+                "INSERT INTO audit_log (workspace_id, at, actor, action, summary) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                [workspaceID?.rawValue, now, actor, action, summary]) { $0.int64(0) } ?? 0
+            return AuditEntry(id: id, workspaceID: workspaceID, at: now, actor: actor, action: action, summary: summary)
+        }
+    }
+
+    func list(before: Int64?, limit: Int) throws -> [AuditEntry] {
+        try store.pool.read { db in
+            let scope = workspaceID == nil ? "workspace_id IS NULL" : "workspace_id = ?"
+            var values: [any SQLiteBindable] = workspaceID.map { [$0.rawValue] } ?? []
+            values.append(before ?? Int64.max)
+            values.append(max(0, limit))
+            return try db.query("SELECT \(Self.columns) FROM audit_log WHERE \(scope) AND id < ? ORDER BY id DESC LIMIT ?",
+                                values, Self.read)
+        }
+    }
+}

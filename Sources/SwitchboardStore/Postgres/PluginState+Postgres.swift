@@ -1,0 +1,42 @@
+import Foundation
+import SwitchboardCore
+
+struct PostgresPluginStateRepository: PluginStateRepository {
+    let scope: PostgresScope
+
+    func get(plugin: String, key: String) throws -> [UInt8]? {
+        try scope.read { db in
+            try db.queryOne(
+                "SELECT value FROM plugin_state WHERE workspace_id = ? AND plugin = ? AND key = ?",
+                [scope.workspaceID, plugin, key], { $0.blob(0) })
+        }
+    }
+
+    func set(plugin: String, key: String, value: [UInt8]) throws {
+        try scope.write { db in
+            _ = try db.run(
+                """
+                INSERT INTO plugin_state (workspace_id, plugin, key, value, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (workspace_id, plugin, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                """,
+                [scope.workspaceID, plugin, key, value, scope.now()])
+        }
+    }
+
+    @discardableResult
+    func delete(plugin: String, key: String) throws -> Bool {
+        try scope.write { db in
+            try db.run(
+                "DELETE FROM plugin_state WHERE workspace_id = ? AND plugin = ? AND key = ?",
+                [scope.workspaceID, plugin, key]) > 0
+        }
+    }
+
+    func keys(plugin: String) throws -> [String] {
+        try scope.read { db in
+            try db.query(
+                "SELECT key FROM plugin_state WHERE workspace_id = ? AND plugin = ? ORDER BY key",
+                [scope.workspaceID, plugin], { $0.string(0) })
+        }
+    }
+}

@@ -1,0 +1,249 @@
+import Foundation
+import SwitchboardCore
+
+/// `QueueRepository` on PostgreSQL: one workspace's inbound jobs and outbox entries.
+struct PostgresQueueRepository: QueueRepository {
+    let scope: PostgresScope
+
+    func enqueueInbound(conversation: ConversationID, message: MessageID, receivedAt: Date) throws -> InboundJob {
+        try scope.write { db in
+            // Claimed by the host that queues it, which runs it from memory.
+            let now = scope.now()
+            let id = try db.queryOne(
+                """
+                INSERT INTO inbound_jobs (workspace_id, conversation_id, message_id, received_at, created_at,
+                                          claimed_by, lease_until, claims)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 1) RETURNING id
+                """,
+                [scope.workspaceID, conversation, message, receivedAt, now, scope.store.claimer.id,
+                 now.addingTimeInterval(InboundLease.defaultSeconds)]) { $0.int64(0) } ?? 0
+            return InboundJob(id: id, workspaceID: scope.workspaceID, conversationID: conversation,
+                              messageID: message, receivedAt: receivedAt.truncatedToMilliseconds)
+        }
+    }
+
+    func completeInbound(_ jobID: Int64) throws {
+        try scope.write { db in
+            _ = try db.run("DELETE FROM inbound_jobs WHERE workspace_id = ? AND id = ?", [scope.workspaceID, jobID])
+        }
+    }
+
+    func enqueueOutbox(_ new: NewOutboxItem) throws -> OutboxItem {
+        try scope.write { db in
+            let now = scope.now()
+            let id = try db.queryOne(
+                """
+                INSERT INTO outbox (workspace_id, conversation_id, message_id, channel_id, recipient, kind, body_json,
+                                    state, attempts, next_attempt_at, received_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?) RETURNING id
+                """,
+                [scope.workspaceID, new.conversationID, new.messageID, new.channelID, new.recipient, new.kind,
+                 new.bodyJSON, now, new.receivedAt, now]) { $0.int64(0) } ?? 0
+            return OutboxItem(
+                id: id, workspaceID: scope.workspaceID, conversationID: new.conversationID,
+                messageID: new.messageID, channelID: new.channelID, recipient: new.recipient, kind: new.kind,
+                bodyJSON: new.bodyJSON, state: .queued, attempts: 0, nextAttemptAt: now, lastError: nil,
+                receivedAt: new.receivedAt?.truncatedToMilliseconds, createdAt: now)
+        }
+    }
+
+    func finishOutbox(_ id: Int64) throws {
+        try scope.write { db in
+            _ = try db.run("DELETE FROM outbox WHERE workspace_id = ? AND id = ?", [scope.workspaceID, id])
+        }
+    }
+
+    @discardableResult
+    func retryOutbox(_ id: Int64, claim: Int64?, attempts: Int, nextAttemptAt: Date, error: String) throws -> Bool {
+        try scope.write { db in
+            try db.run(
+                """
+                UPDATE outbox SET state = 'queued', attempts = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL
+                WHERE workspace_id = ? AND id = ? AND (?1::bigint IS NULL OR claims = ?1::bigint)
+                """.replacingOccurrences(of: "?1", with: "?"),
+                [attempts, nextAttemptAt, error, scope.workspaceID, id, claim, claim]) > 0
+        }
+    }
+}
+
+/// `QueueStore` on PostgreSQL. Claims lock the rows they take (`FOR UPDATE SKIP
+/// LOCKED`): claimers on other connections or hosts skip them and take the next ones,
+/// and an entry whose older sibling of the conversation is held by another claim stays
+/// behind it.
+struct PostgresQueueStore: QueueStore {
+    let store: PostgresStore
+
+    static let outboxColumns = """
+        o.id, o.workspace_id, o.conversation_id, o.message_id, o.channel_id, o.recipient, o.kind, o.body_json,
+        o.state, o.attempts, o.next_attempt_at, o.last_error, o.received_at, o.created_at, c.last_inbound_at,
+        o.claims, o.lease_until
+        """
+
+    static func readOutbox(_ r: PostgresRow) throws(StoreError) -> OutboxItem {
+        OutboxItem(
+            id: r.int64(0), workspaceID: WorkspaceID(r.string(1)), conversationID: ConversationID(r.string(2)),
+            messageID: MessageID(r.string(3)), channelID: ChannelID(r.string(4)), recipient: r.string(5),
+            kind: try r.enumValue(6, OutboxKind.self), bodyJSON: r.string(7),
+            state: try r.enumValue(8, OutboxItem.State.self), attempts: Int(r.int64(9)),
+            nextAttemptAt: r.date(10), lastError: r.optionalString(11), receivedAt: r.optionalDate(12),
+            createdAt: r.date(13), conversationLastInboundAt: r.optionalDate(14), claim: r.int64(15),
+            leaseUntil: r.optionalDate(16))
+    }
+
+    func pendingInbound(limit: Int) throws -> [InboundJob] {
+        try store.pool.read { db in
+            try db.query(
+                "SELECT id, workspace_id, conversation_id, message_id, received_at FROM inbound_jobs ORDER BY id LIMIT ?",
+                [max(0, limit)]) { r in
+                InboundJob(id: r.int64(0), workspaceID: WorkspaceID(r.string(1)),
+                           conversationID: ConversationID(r.string(2)), messageID: MessageID(r.string(3)),
+                           receivedAt: r.date(4))
+            }
+        }
+    }
+
+    func claimOutbox(channel: ChannelID, now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxItem] {
+        let lookForExpired = store.leaseChecks.due(channel, now: now)
+        let claimer = store.claimer
+        return try store.pool.write { db in
+            var items = try db.query(
+                """
+                SELECT \(Self.outboxColumns) FROM outbox o
+                JOIN conversations c ON c.workspace_id = o.workspace_id AND c.id = o.conversation_id
+                WHERE o.channel_id = ? AND o.state = 'queued' AND o.next_attempt_at <= ?
+                  AND NOT EXISTS (
+                    SELECT 1 FROM outbox p
+                    WHERE p.workspace_id = o.workspace_id AND p.conversation_id = o.conversation_id AND p.id < o.id)
+                ORDER BY o.id LIMIT ?
+                FOR UPDATE OF o SKIP LOCKED
+                """,
+                [channel, now, max(0, limit)], Self.readOutbox)
+            if lookForExpired {
+                // Entries whose claim is void (its lease ran out, or its claimer closed
+                // its store and ended the lease): each is the oldest of its conversation
+                // (it was when claimed, and nothing older can arrive). On PostgreSQL a
+                // claimer's liveness is its lease alone (`Claimer`).
+                let expired = try db.query(
+                    """
+                    SELECT \(Self.outboxColumns) FROM outbox o
+                    JOIN conversations c ON c.workspace_id = o.workspace_id AND c.id = o.conversation_id
+                    WHERE o.channel_id = ? AND o.state = 'sending' AND coalesce(o.lease_until, 0) <= ?
+                    ORDER BY o.id LIMIT ?
+                    FOR UPDATE OF o SKIP LOCKED
+                    """,
+                    [channel, now, max(0, limit)], Self.readOutbox)
+                if !expired.isEmpty {
+                    items = Array((items + expired).sorted { $0.id < $1.id }.prefix(max(0, limit)))
+                }
+            }
+            let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
+            if !items.isEmpty {
+                // Expired entries locked beyond the limit stay as they are (their locks end
+                // with the transaction).
+                _ = try db.run(
+                    "UPDATE outbox SET state = 'sending', lease_until = ?, claims = claims + 1, claimed_by = ? WHERE id = ANY(?::bigint[])",
+                    [until, claimer.id, "{" + items.map { String($0.id) }.joined(separator: ",") + "}"])
+            }
+            return items.map { var i = $0; i.state = .sending; i.claim += 1; i.leaseUntil = until; return i }
+        }
+    }
+
+    func nextOutboxDue(channel: ChannelID) throws -> Date? {
+        try store.pool.read { db in
+            try db.queryOne(
+                """
+                SELECT MIN(o.next_attempt_at) FROM outbox o
+                WHERE o.channel_id = ? AND o.state = 'queued'
+                  AND NOT EXISTS (
+                    SELECT 1 FROM outbox p
+                    WHERE p.workspace_id = o.workspace_id AND p.conversation_id = o.conversation_id AND p.id < o.id)
+                """,
+                [channel]) { $0.optionalDate(0) } ?? nil
+        }
+    }
+
+    func claimInbound(now: Date, limit: Int, lease: TimeInterval) throws -> [InboundJob] {
+        let claimer = store.claimer
+        let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
+        return try store.pool.write { db in
+            // Void claims: the lease ran out (or was ended by a store that closed) and
+            // the claimer is another (this store's own jobs are in its memory); jobs
+            // queued before claims have neither. Locked rows are another claim's.
+            try db.query(
+                """
+                WITH void AS (
+                    SELECT id FROM inbound_jobs
+                    WHERE coalesce(lease_until, 0) <= ? AND claimed_by IS DISTINCT FROM ?
+                    ORDER BY id LIMIT ?
+                    FOR UPDATE SKIP LOCKED)
+                UPDATE inbound_jobs j SET claimed_by = ?, lease_until = ?, claims = j.claims + 1
+                FROM void WHERE j.id = void.id
+                RETURNING j.id, j.workspace_id, j.conversation_id, j.message_id, j.received_at
+                """,
+                [now, claimer.id, max(0, limit), claimer.id, until]) { r in
+                InboundJob(id: r.int64(0), workspaceID: WorkspaceID(r.string(1)),
+                           conversationID: ConversationID(r.string(2)), messageID: MessageID(r.string(3)),
+                           receivedAt: r.date(4))
+            }.sorted { $0.id < $1.id }
+        }
+    }
+
+    @discardableResult
+    func renewInboundClaims(now: Date, lease: TimeInterval) throws -> Int {
+        let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
+        return try store.pool.write { db in
+            try db.run("UPDATE inbound_jobs SET lease_until = ? WHERE claimed_by = ?", [until, store.claimer.id])
+        }
+    }
+
+    func outboxDepth() throws -> [ChannelID: Int] {
+        try store.pool.read { db in
+            let rows = try db.query("SELECT channel_id, COUNT(*) FROM outbox GROUP BY channel_id", []) {
+                (ChannelID($0.string(0)), Int($0.int64(1)))
+            }
+            return Dictionary(rows, uniquingKeysWith: +)
+        }
+    }
+
+    func holdUnrouted(channel: ChannelID?, providerAddress: String, providerMessageID: String, sender: String?,
+                      reason: String, payloadJSON: String) throws -> Bool {
+        try store.pool.write { db in
+            try db.run(
+                """
+                INSERT INTO unrouted (channel_id, provider_address, provider_message_id, sender, reason,
+                                      payload_json, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (provider_address, provider_message_id) DO NOTHING
+                """,
+                [channel, providerAddress, providerMessageID, sender, reason, payloadJSON, store.now()]) > 0
+        }
+    }
+
+    func eraseUnrouted(channels: [ChannelID], senders: [String]) throws -> Int {
+        guard !channels.isEmpty, !senders.isEmpty else { return 0 }
+        return try store.pool.write { db in
+            var erased = 0
+            for channel in channels {
+                for sender in senders {
+                    erased += try db.run("DELETE FROM unrouted WHERE channel_id = ? AND sender = ?", [channel, sender])
+                }
+            }
+            return erased
+        }
+    }
+
+    func unrouted(limit: Int) throws -> [UnroutedMessage] {
+        try store.pool.read { db in
+            try db.query(
+                """
+                SELECT id, channel_id, provider_address, provider_message_id, sender, reason, payload_json, created_at
+                FROM unrouted ORDER BY id DESC LIMIT ?
+                """, [max(0, limit)]) { r in
+                UnroutedMessage(id: r.int64(0), channelID: r.optionalString(1).map { ChannelID($0) },
+                                providerAddress: r.string(2), providerMessageID: r.string(3),
+                                sender: r.optionalString(4), reason: r.string(5), payloadJSON: r.string(6),
+                                createdAt: r.date(7))
+            }
+        }
+    }
+}
