@@ -188,6 +188,7 @@ final class Host: @unchecked Sendable {
             do {
                 var options = StoreOptions()
                 options.logger = logger
+                options.migrate = host.migrateOnStart
                 options.durability = StoreOptions.Durability(rawValue: durability) ?? .full
                 return try SQLiteStore(path: path, options: options)
             } catch {
@@ -199,6 +200,7 @@ final class Host: @unchecked Sendable {
             do {
                 var options = StoreOptions()
                 options.logger = logger
+                options.migrate = host.migrateOnStart
                 return try PostgresStore(url: url, setting: "storage.postgres", poolSize: poolSize, options: options)
             } catch {
                 throw StartupError(description: "\(host.file): \(error.message)")
