@@ -128,6 +128,10 @@ import SwitchboardTestSupport
         let after = try snapshot(copied, contacts)
         #expect(after.count == before.count)
         for (b, a) in zip(before, after) { #expect(a == b) }
+        // The SQLite store's claims on its pending inbound jobs (two per workspace) ended
+        // with the copy: the PostgreSQL host takes them at once, not after their lease.
+        #expect(report.claimsReleased == 6)
+        #expect(try copied.queue.claimInbound(now: Date(millisecondsSince1970: 1_780_000_010_000), limit: 100).count == 6)
 
         // The journal continues after the copied ids, with cursors that still work.
         let a = copied.workspace("a")

@@ -53,6 +53,9 @@ enum StorageCommands {
             for (name, next) in report.sequences.sorted(by: { $0.key < $1.key }) {
                 print("sequence \(name) continues at \(next)")
             }
+            if report.claimsReleased > 0 {
+                print("claims released: \(report.claimsReleased) (queued work the stopped SQLite host held; the first host on PostgreSQL takes it)")
+            }
             if !report.skipped.isEmpty {
                 print("not copied (SQLite's own indexes; PostgreSQL keeps its own): \(report.skipped.joined(separator: ", "))")
             }

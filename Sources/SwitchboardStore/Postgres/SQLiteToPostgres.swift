@@ -18,6 +18,9 @@ public struct StoreCopyReport: Sendable {
     public var schemaVersion = 0
     /// Whether the target's rows were deleted first (`replace`).
     public var replaced = false
+    /// Claims of queued work (outbox entries being sent, inbound jobs) whose leases the
+    /// copy ended: the SQLite host is stopped, so the first PostgreSQL host takes them.
+    public var claimsReleased = 0
 }
 
 /// Moves an installation from SQLite to PostgreSQL (`switchboard copy`): every table of
@@ -29,7 +32,8 @@ public struct StoreCopyReport: Sendable {
 /// while a host beats on the target. At the end each table's rows are counted on both
 /// sides (a difference undoes everything), and each `bigserial` sequence (message
 /// `seq`, journal `events.id`, queues, audit) is set past the largest copied id, so
-/// the journal's cursors and new rows continue where SQLite stopped.
+/// the journal's cursors and new rows continue where SQLite stopped. Claims on queued
+/// work are copied with their leases ended (`claimsReleased`).
 public enum StoreCopy {
     /// SQLite tables that exist only as SQLite's own machinery.
     static let sqliteOnly: Set<String> = ["search_progress", "journal_progress", "conversation_events"]
@@ -181,6 +185,11 @@ public enum StoreCopy {
                 report.tables.append(.init(name: table, rows: rows))
                 progress("\(table): \(rows) rows")
             }
+            // The SQLite host is stopped: its claims are void (on SQLite a restart saw its
+            // process gone; here no heartbeat names it), so its leases end now and the
+            // first PostgreSQL host takes that work at once instead of after the lease.
+            report.claimsReleased = try db.run("UPDATE outbox SET lease_until = NULL WHERE state = 'sending' AND lease_until IS NOT NULL")
+                + db.run("UPDATE inbound_jobs SET lease_until = NULL WHERE lease_until IS NOT NULL")
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")
