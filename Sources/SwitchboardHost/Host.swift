@@ -38,7 +38,7 @@ final class Host: @unchecked Sendable {
         let metrics = MetricsRegistry()
         self.metrics = metrics
 
-        let store = try Self.openStore(config.host, logger: logger)
+        let store = try Self.openStore(config.host, logger: logger, heartbeat: true)
         self.store = store
         let report = try store.syncWorkspaces(config.workspaces.map(Self.definition))
         logger.info("workspaces synchronised", [
@@ -182,7 +182,9 @@ final class Host: @unchecked Sendable {
         registerHostMetrics()
     }
 
-    static func openStore(_ host: HostConfig, logger: Logger?) throws -> any Store {
+    /// `heartbeat`: on PostgreSQL, whether this store beats as a host (`serve`; not the
+    /// other commands, see `StoreOptions.heartbeat`).
+    static func openStore(_ host: HostConfig, logger: Logger?, heartbeat: Bool = false) throws -> any Store {
         switch host.storage {
         case .sqlite(let path, let durability):
             do {
@@ -201,6 +203,7 @@ final class Host: @unchecked Sendable {
                 var options = StoreOptions()
                 options.logger = logger
                 options.migrate = host.migrateOnStart
+                options.heartbeat = heartbeat
                 return try PostgresStore(url: url, setting: "storage.postgres", poolSize: poolSize, options: options)
             } catch {
                 throw StartupError(description: "\(host.file): \(error.message)")

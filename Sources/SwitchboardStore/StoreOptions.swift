@@ -29,6 +29,13 @@ public struct StoreOptions: Sendable {
     /// about 15 s. SQLite tells a claimer's death from /proc and does not beat.
     public var heartbeatInterval: Duration = .seconds(5)
     public var heartbeatMisses: Int = 3
+    /// PostgreSQL: whether this store writes a heartbeat at all. `serve` does (its host
+    /// claims queued work); the other commands (`events`, `access`, `migrate`, ...) open
+    /// the store with it off, so that they never count as a host (`switchboard copy`
+    /// refuses a target with a live host; `/metrics` counts the live hosts). A store that
+    /// does not beat does not take other hosts' claims early either: it judges them by
+    /// their leases.
+    public var heartbeat: Bool = true
 
     public init() {}
 

@@ -98,5 +98,13 @@ import SwitchboardCore
         #expect(store.claimer.id.hasPrefix(ProcessInfo.processInfo.hostName + "/"))
         other.close()
         #expect(try !rows().contains("host-other"))
+        // A command's store (heartbeat off) never counts as a host.
+        var quiet = Self.options(Claimer("a-command"))
+        quiet.heartbeat = false
+        let command = try reopen(store, options: quiet) as! PostgresStore
+        #expect(command.heartbeat == nil)
+        #expect(try !rows().contains("a-command"))
+        #expect(try store.liveHosts() == [store.claimer.id])
+        command.close()
     }
 }

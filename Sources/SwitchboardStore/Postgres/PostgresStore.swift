@@ -64,7 +64,7 @@ public final class PostgresStore: Store {
                 }
                 try PostgresMigrator.migrate(db, to: schemaVersion, now: clock, logger: logger)
             }
-            heartbeat = schemaVersion >= Self.heartbeatVersion
+            heartbeat = schemaVersion >= Self.heartbeatVersion && options.heartbeat
                 ? try HostHeartbeat(pool: pool, hostID: claimer.id, interval: options.heartbeatInterval,
                                     misses: options.heartbeatMisses, logger: logger)
                 : nil
