@@ -160,6 +160,15 @@ import SwitchboardTestSupport
             #expect(error.message.hasPrefix("--to "), "\(error)")
             #expect(error.message.contains("not empty") && error.message.contains("--replace"), "\(error)")
         }
+        // Not while a host serves on the target (it would write beside the copy).
+        let serving = try PostgresStore(url: url, poolSize: 2, options: testOptions())
+        do {
+            _ = try StoreCopy.sqliteToPostgres(from: path, to: url, replace: true)
+            Issue.record("copied under a serving host")
+        } catch {
+            #expect(error.message.contains("a host is serving") && error.message.contains(serving.hostID), "\(error)")
+        }
+        serving.close()
         let again = try StoreCopy.sqliteToPostgres(from: path, to: url, replace: true)
         #expect(again.replaced)
         let copied = try PostgresStore(url: url, poolSize: 2, options: testOptions())
