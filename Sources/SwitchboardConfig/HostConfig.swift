@@ -99,4 +99,7 @@ public struct HostConfig: Sendable {
     public var outbox: Outbox
     public var webChat = WebChat()
     public var media = Media()
+    /// `storage.migrate_on_start`: whether `serve` applies pending schema migrations
+    /// (otherwise it refuses to start while any are pending).
+    public var migrateOnStart = true
 }

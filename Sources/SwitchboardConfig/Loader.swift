@@ -206,7 +206,8 @@ final class Loader {
             channels: channels,
             outbox: outbox,
             webChat: webChat,
-            media: media)
+            media: media,
+            migrateOnStart: storageValues.boolean("migrate_on_start") ?? true)
         return HostParse(config: config, values: values, apps: appValues, channels: channelValues)
     }
 

@@ -38,7 +38,7 @@ final class Host: @unchecked Sendable {
         let metrics = MetricsRegistry()
         self.metrics = metrics
 
-        let store = try Self.openStore(config.host, logger: logger)
+        let store = try Self.openStore(config.host, logger: logger, heartbeat: true)
         self.store = store
         let report = try store.syncWorkspaces(config.workspaces.map(Self.definition))
         logger.info("workspaces synchronised", [
@@ -134,7 +134,7 @@ final class Host: @unchecked Sendable {
             Double(webChatStreams.open)
         }
         services += pipeline.services
-        Self.addHealthRoutes(&router, readiness: readiness)
+        Self.addHealthRoutes(&router, readiness: readiness, identity: store as? any StoreHostInfo)
         services.append(mediaDownloads)
         services.append(retention)
         metrics.computedGauge("switchboard_media_downloads", help: "Media downloads for agents running or waiting.") {
@@ -182,12 +182,15 @@ final class Host: @unchecked Sendable {
         registerHostMetrics()
     }
 
-    static func openStore(_ host: HostConfig, logger: Logger?) throws -> any Store {
+    /// `heartbeat`: on PostgreSQL, whether this store beats as a host (`serve`; not the
+    /// other commands, see `StoreOptions.heartbeat`).
+    static func openStore(_ host: HostConfig, logger: Logger?, heartbeat: Bool = false) throws -> any Store {
         switch host.storage {
         case .sqlite(let path, let durability):
             do {
                 var options = StoreOptions()
                 options.logger = logger
+                options.migrate = host.migrateOnStart
                 options.durability = StoreOptions.Durability(rawValue: durability) ?? .full
                 return try SQLiteStore(path: path, options: options)
             } catch {
@@ -199,6 +202,8 @@ final class Host: @unchecked Sendable {
             do {
                 var options = StoreOptions()
                 options.logger = logger
+                options.migrate = host.migrateOnStart
+                options.heartbeat = heartbeat
                 return try PostgresStore(url: url, setting: "storage.postgres", poolSize: poolSize, options: options)
             } catch {
                 throw StartupError(description: "\(host.file): \(error.message)")
@@ -274,6 +279,16 @@ final class Host: @unchecked Sendable {
             let d = ContinuousClock.now - start
             return d.inSeconds
         }
+        if let identity = store as? any StoreHostInfo {
+            metrics.gauge("switchboard_host_info", help: "This host's id and store backend; always 1.", labelNames: ["host", "store"])
+                .labels(identity.hostID, identity.backendName).set(1)
+            if identity.backendName == "postgres" {
+                metrics.computedGauge("switchboard_store_live_hosts",
+                                      help: "Hosts whose heartbeat on the shared database is within the threshold (PostgreSQL).") {
+                    Double(((try? identity.liveHosts()) ?? nil)?.count ?? -1)
+                }
+            }
+        }
         // Group commit's figures, from a store that has them (SQLite's writer).
         guard let store = self.store as? any StoreStatistics else { return }
         metrics.computedCounter("switchboard_store_commits_total",
@@ -288,10 +303,13 @@ final class Host: @unchecked Sendable {
 
     /// `/healthz`: the process answers (liveness). `/readyz`: 200 once storage is open,
     /// migrated and every service started; 503 before that and while shutting down.
-    static func addHealthRoutes(_ router: inout HTTPRouter, readiness: Readiness) {
-        router.get("/healthz") { _ in .text("ok\n") }
+    /// Both answer with this host's id and store backend on the next lines (`host: ID`,
+    /// `store: postgres`), so that behind a load balancer the answering host is known.
+    static func addHealthRoutes(_ router: inout HTTPRouter, readiness: Readiness, identity: (any StoreHostInfo)? = nil) {
+        let about = identity.map { "host: \($0.hostID)\nstore: \($0.backendName)\n" } ?? ""
+        router.get("/healthz") { _ in .text("ok\n" + about) }
         router.get("/readyz") { _ in
-            readiness.ready.load(ordering: .relaxed) ? .text("ready\n") : .text("not ready\n", status: 503)
+            readiness.ready.load(ordering: .relaxed) ? .text("ready\n" + about) : .text("not ready\n" + about, status: 503)
         }
     }
 

@@ -19,10 +19,11 @@ import Synchronization
 ///   time (a reused pid), or, within this process, when that store was closed. A crashed
 ///   host's claims are taken at once when it restarts, as the start-up reset did.
 /// - PostgreSQL (hosts on several machines): a process on another machine cannot be
-///   looked up, so the lease alone decides (`outbox.lease_ms`, `InboundLease`); a host
-///   that stops cleanly releases its claims. A heartbeat table (`hosts(id, alive_until)`,
-///   renewed by each host) can shorten that wait: a claimer whose heartbeat ran out counts
-///   as dead, the same rule as here with another test of death.
+///   looked up: the claimer is `<machine name>/<pid>.<start>.<n>`, each host writes a
+///   heartbeat (`HostHeartbeat`, every 5 s), and a claimer whose heartbeat is older than
+///   3 beats counts as dead; a claimer without a heartbeat row is judged by its lease
+///   alone (`outbox.lease_ms`, `InboundLease`). A host that stops cleanly releases its
+///   claims and deletes its heartbeat.
 public struct Claimer: Sendable, Hashable, CustomStringConvertible {
     public let id: String
 
@@ -42,8 +43,10 @@ public struct Claimer: Sendable, Hashable, CustomStringConvertible {
     /// A claimer of its own for one store of this process, live until `release()` (its
     /// store closed): `<pid>.<start>.<n>`. A host restarted inside one process (tests)
     /// then takes the claims of the store it replaced at once, like a restarted process.
-    static func forStore() -> Claimer {
-        let claimer = Claimer("\(process).\(openStores.withLock { $0.next += 1; return $0.next })")
+    /// `prefix` goes before the id (PostgreSQL: the machine's name and a slash, since
+    /// hosts on several machines share the database and pids repeat across machines).
+    static func forStore(prefix: String = "") -> Claimer {
+        let claimer = Claimer("\(prefix)\(process).\(openStores.withLock { $0.next += 1; return $0.next })")
         openStores.withLock { _ = $0.live.insert(claimer.id) }
         return claimer
     }

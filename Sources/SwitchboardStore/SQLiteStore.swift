@@ -56,7 +56,18 @@ public final class SQLiteStore: Store, StoreStatistics {
         do {
             while true {
                 do {
+                    let migrate = options.migrate
                     _ = try pool.withWriter { db in
+                        guard migrate else {
+                            let current = try SQLiteMigrator.currentVersion(db)
+                            if current < schemaVersion {
+                                throw StoreMigrations.pendingError(current: current, target: schemaVersion, path: path)
+                            }
+                            if current > SQLiteSchema.latestVersion {
+                                throw StoreMigrations.newerError(current: current, latest: SQLiteSchema.latestVersion, path: path)
+                            }
+                            return
+                        }
                         try SQLiteMigrator.migrate(db, to: schemaVersion, now: clock, logger: logger)
                     }
                     break

@@ -18,6 +18,24 @@ public struct StoreOptions: Sendable {
     /// process, for as long as it is open. Tests name another process to stand for a
     /// second host.
     public var claimer: Claimer? = nil
+    /// Whether opening the store applies its pending schema migrations (the default). Off
+    /// (`storage.migrate_on_start: false`): a database with migrations pending is not
+    /// opened (`StoreError.Code.migration`, naming `switchboard migrate`), so that schema
+    /// changes happen only when the operator runs `switchboard migrate`.
+    public var migrate: Bool = true
+    /// PostgreSQL: how often this host writes its heartbeat (`HostHeartbeat`), and how
+    /// many beats another host's may miss before its claims are taken at once (instead
+    /// of when their leases run out). 5 s × 3: a host that died loses its work within
+    /// about 15 s. SQLite tells a claimer's death from /proc and does not beat.
+    public var heartbeatInterval: Duration = .seconds(5)
+    public var heartbeatMisses: Int = 3
+    /// PostgreSQL: whether this store writes a heartbeat at all. `serve` does (its host
+    /// claims queued work); the other commands (`events`, `access`, `migrate`, ...) open
+    /// the store with it off, so that they never count as a host (`switchboard copy`
+    /// refuses a target with a live host; `/metrics` counts the live hosts). A store that
+    /// does not beat does not take other hosts' claims early either: it judges them by
+    /// their leases.
+    public var heartbeat: Bool = true
 
     public init() {}
 

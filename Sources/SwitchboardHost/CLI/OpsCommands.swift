@@ -133,7 +133,8 @@ enum OpsCommands {
         Environment for the service: the secrets the configuration names as ${VAR}.
         .TP
         .I /var/lib/switchboard/
-        The database (SQLite) and the service's other state.
+        The database (SQLite; with storage.postgres the data is in PostgreSQL) and the
+        service's other state.
         .TP
         .I /usr/lib/switchboard/plugins/
         Responder plugins (libNAME.so).
@@ -145,7 +146,9 @@ enum OpsCommands {
         0 on success, 1 on an error (printed on standard error), 2 on a usage error.
         .SH SEE ALSO
         .BR systemctl (1),
-        .BR sqlite3 (1)
+        .BR sqlite3 (1),
+        .BR psql (1),
+        .BR pg_dump (1)
 
         """
         return s

@@ -67,7 +67,7 @@ public enum SwitchboardCLI {
                     run: UnroutedCommand.run),
             Command(name: "plugins", summary: "List the plugins found, their versions and ABI, and who uses them.",
                     usage: "switchboard plugins [--config PATH]", options: [configOption], run: PluginsCommand.run),
-        ] + AccessCommands.commands + OpsCommands.commands + ContactCommands.commands + [ChannelsCommand.command(configOption)]
+        ] + AccessCommands.commands + OpsCommands.commands + StorageCommands.commands + ContactCommands.commands + [ChannelsCommand.command(configOption)]
     }
 
     public static func run(_ argv: [String]) -> Int32 {

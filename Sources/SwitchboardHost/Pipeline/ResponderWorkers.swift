@@ -76,20 +76,29 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         queue.stop(deadline: deadline)
     }
 
-    /// Every third of `InboundLease`: renews the leases of the jobs this host holds, and
-    /// takes those another host left (it died, or its lease ran out). With one host per
-    /// database (SQLite) the second finds nothing: `start` took what the last run left.
+    /// Every 5 s: takes the jobs another host left (it died: its heartbeat stopped on
+    /// PostgreSQL, see `HostHeartbeat`; or its lease ran out), and every third of
+    /// `InboundLease` renews the leases of the jobs this host holds. With one host per
+    /// database (SQLite) the look finds nothing: `start` took what the last run left.
     /// Set by `start`, cancelled by `stop` (the host's start and stop, one after the other).
     private var leaseTimer: (any DispatchSourceTimer)?
 
+    /// How often the timer looks for jobs other hosts left.
+    static let takeOverInterval: TimeInterval = 5
+
     private func startLeaseTimer() {
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "inbound-leases"))
-        let interval = InboundLease.defaultSeconds / 3
+        let renewEvery = InboundLease.defaultSeconds / 3
+        let interval = min(renewEvery, Self.takeOverInterval)
+        nonisolated(unsafe) var renewed = Date()
         timer.schedule(deadline: .now() + interval, repeating: interval)
         timer.setEventHandler { [weak self] in
             guard let self else { return }
             do {
-                try store.queue.renewInboundClaims(now: Date(), lease: InboundLease.defaultSeconds)
+                if Date().timeIntervalSince(renewed) >= renewEvery - interval / 2 {
+                    try store.queue.renewInboundClaims(now: Date(), lease: InboundLease.defaultSeconds)
+                    renewed = Date()
+                }
                 let taken = try store.queue.claimInbound(limit: 10_000)
                 submit(taken)
                 if !taken.isEmpty { logger.warn("took inbound work another host left", ["jobs": String(taken.count)]) }

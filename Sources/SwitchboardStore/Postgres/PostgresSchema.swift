@@ -399,6 +399,17 @@ enum PostgresSchema {
             ALTER TABLE inbound_jobs ADD COLUMN lease_until bigint;
             ALTER TABLE inbound_jobs ADD COLUMN claims bigint NOT NULL DEFAULT 0;
             """),
+
+        // SQLite's 17: each host's heartbeat (`HostHeartbeat`), in milliseconds of the
+        // database server's clock (hosts' clocks may disagree; the server's is one).
+        .init(version: 17, name: "host heartbeats", sql: """
+            CREATE TABLE host_heartbeats (
+                host_id    text PRIMARY KEY,
+                host_name  text NOT NULL,
+                started_at bigint NOT NULL,
+                beat_at    bigint NOT NULL
+            );
+            """),
     ]
 }
 

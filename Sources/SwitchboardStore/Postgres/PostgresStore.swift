@@ -22,6 +22,10 @@ public final class PostgresStore: Store {
     let claimer: Claimer
     /// Whether `claimer` is this store's own (released when it closes).
     private let ownsClaimer: Bool
+    /// This host's heartbeat (nil on a schema before `heartbeatVersion`, in tests of old versions).
+    let heartbeat: HostHeartbeat?
+    /// The migration that added `host_heartbeats`.
+    static let heartbeatVersion = 17
 
     /// How many connections a store opens at most, unless told otherwise.
     public static let defaultPoolSize = 8
@@ -41,14 +45,29 @@ public final class PostgresStore: Store {
         pool = PostgresPool(url: url, setting: setting, size: poolSize)
         path = pool.displayURL
         self.options = options
-        claimer = options.claimer ?? Claimer.forStore()
+        claimer = options.claimer ?? Claimer.forStore(prefix: ProcessInfo.processInfo.hostName + "/")
         ownsClaimer = options.claimer == nil
         let logger = options.logger?.with("database", path)
         let clock = options.clock
         do {
-            try pool.withConnection { db throws(StoreError) in
+            let migrate = options.migrate, path = self.path
+            try pool.withConnection { db in
+                guard migrate else {
+                    let current = try PostgresMigrator.currentVersion(db)
+                    if current < schemaVersion {
+                        throw StoreMigrations.pendingError(current: current, target: schemaVersion, path: path)
+                    }
+                    if current > PostgresSchema.latestVersion {
+                        throw StoreMigrations.newerError(current: current, latest: PostgresSchema.latestVersion, path: path)
+                    }
+                    return
+                }
                 try PostgresMigrator.migrate(db, to: schemaVersion, now: clock, logger: logger)
             }
+            heartbeat = schemaVersion >= Self.heartbeatVersion && options.heartbeat
+                ? try HostHeartbeat(pool: pool, hostID: claimer.id, interval: options.heartbeatInterval,
+                                    misses: options.heartbeatMisses, logger: logger)
+                : nil
         } catch let error as StoreError {
             pool.close()
             if ownsClaimer { claimer.release() }
@@ -60,7 +79,10 @@ public final class PostgresStore: Store {
         }
     }
 
-    deinit { pool.close() }
+    deinit {
+        heartbeat?.stopBeating()
+        pool.close()
+    }
 
     /// The schema version the database is at.
     var schemaVersion: Int {
@@ -120,6 +142,7 @@ public final class PostgresStore: Store {
             _ = try? pool.write { db in
                 _ = try db.run("UPDATE outbox SET lease_until = NULL WHERE state = 'sending' AND claimed_by = ?", [claimer.id])
                 _ = try db.run("UPDATE inbound_jobs SET lease_until = NULL WHERE claimed_by = ?", [claimer.id])
+                try heartbeat?.end(db)
             }
         }
         pool.close()

@@ -119,19 +119,20 @@ struct PostgresQueueStore: QueueStore {
                 """,
                 [channel, now, max(0, limit)], Self.readOutbox)
             if lookForExpired {
-                // Entries whose claim is void (its lease ran out, or its claimer closed
-                // its store and ended the lease): each is the oldest of its conversation
-                // (it was when claimed, and nothing older can arrive). On PostgreSQL a
-                // claimer's liveness is its lease alone (`Claimer`).
+                // Entries whose claim is void (its lease ran out, its claimer closed
+                // its store and ended the lease, or its claimer's heartbeat stopped:
+                // `HostHeartbeat`): each is the oldest of its conversation (it was when
+                // claimed, and nothing older can arrive).
+                let silent = store.claimerSilent("o.claimed_by")
                 let expired = try db.query(
                     """
                     SELECT \(Self.outboxColumns) FROM outbox o
                     JOIN conversations c ON c.workspace_id = o.workspace_id AND c.id = o.conversation_id
-                    WHERE o.channel_id = ? AND o.state = 'sending' AND coalesce(o.lease_until, 0) <= ?
+                    WHERE o.channel_id = ? AND o.state = 'sending' AND (coalesce(o.lease_until, 0) <= ? OR \(silent.sql))
                     ORDER BY o.id LIMIT ?
                     FOR UPDATE OF o SKIP LOCKED
                     """,
-                    [channel, now, max(0, limit)], Self.readOutbox)
+                    [channel, now] + silent.values + [max(0, limit)], Self.readOutbox)
                 if !expired.isEmpty {
                     items = Array((items + expired).sorted { $0.id < $1.id }.prefix(max(0, limit)))
                 }
@@ -166,21 +167,23 @@ struct PostgresQueueStore: QueueStore {
         let claimer = store.claimer
         let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
         return try store.pool.write { db in
-            // Void claims: the lease ran out (or was ended by a store that closed) and
-            // the claimer is another (this store's own jobs are in its memory); jobs
-            // queued before claims have neither. Locked rows are another claim's.
-            try db.query(
+            // Void claims: the lease ran out (or was ended by a store that closed), or
+            // the claimer's heartbeat stopped (`HostHeartbeat`), and the claimer is
+            // another (this store's own jobs are in its memory); jobs queued before
+            // claims have neither. Locked rows are another claim's.
+            let silent = store.claimerSilent("claimed_by")
+            return try db.query(
                 """
                 WITH void AS (
                     SELECT id FROM inbound_jobs
-                    WHERE coalesce(lease_until, 0) <= ? AND claimed_by IS DISTINCT FROM ?
+                    WHERE (coalesce(lease_until, 0) <= ? OR \(silent.sql)) AND claimed_by IS DISTINCT FROM ?
                     ORDER BY id LIMIT ?
                     FOR UPDATE SKIP LOCKED)
                 UPDATE inbound_jobs j SET claimed_by = ?, lease_until = ?, claims = j.claims + 1
                 FROM void WHERE j.id = void.id
                 RETURNING j.id, j.workspace_id, j.conversation_id, j.message_id, j.received_at
                 """,
-                [now, claimer.id, max(0, limit), claimer.id, until]) { r in
+                [now] + silent.values + [claimer.id, max(0, limit), claimer.id, until]) { r in
                 InboundJob(id: r.int64(0), workspaceID: WorkspaceID(r.string(1)),
                            conversationID: ConversationID(r.string(2)), messageID: MessageID(r.string(3)),
                            receivedAt: r.date(4))

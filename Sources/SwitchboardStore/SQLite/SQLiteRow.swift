@@ -8,6 +8,20 @@ struct SQLiteRow {
 
     func isNull(_ i: Int32) -> Bool { sqlite3_column_type(statement, i) == SQLITE_NULL }
 
+    /// Columns in the row.
+    var columnCount: Int32 { sqlite3_column_count(statement) }
+
+    /// Column `i` as it is stored, whatever its type (`switchboard copy`).
+    func value(_ i: Int32) -> SQLiteValue {
+        switch sqlite3_column_type(statement, i) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .integer(int64(i))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, i))
+        case SQLITE_BLOB: return .blob(blob(i))
+        default: return .text(string(i))
+        }
+    }
+
     func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(statement, i) }
     func optionalInt64(_ i: Int32) -> Int64? { isNull(i) ? nil : int64(i) }
     func bool(_ i: Int32) -> Bool { int64(i) != 0 }

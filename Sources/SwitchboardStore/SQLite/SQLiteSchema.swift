@@ -505,5 +505,19 @@ enum SQLiteSchema {
             ALTER TABLE inbound_jobs ADD COLUMN lease_until INTEGER;
             ALTER TABLE inbound_jobs ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
             """),
+
+        // Hosts' heartbeats (issue 15): each PostgreSQL host writes its row every few
+        // seconds (`HostHeartbeat`), and a claim whose claimer's beat is older than the
+        // threshold is void at once instead of after its lease. SQLite tells a claimer's
+        // death from /proc (`Claimer`) and leaves the table empty; it is here so that
+        // both schemas stay one list of numbered migrations.
+        Migration(version: 17, name: "host heartbeats", sql: """
+            CREATE TABLE host_heartbeats (
+                host_id    TEXT PRIMARY KEY,
+                host_name  TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                beat_at    INTEGER NOT NULL
+            );
+            """),
     ]
 }

@@ -16,6 +16,7 @@ protocol SQLiteBindable {
     var sqliteValue: SQLiteValue { get }
 }
 
+extension SQLiteValue: SQLiteBindable { var sqliteValue: SQLiteValue { self } }
 extension String: SQLiteBindable { var sqliteValue: SQLiteValue { .text(self) } }
 extension Int64: SQLiteBindable { var sqliteValue: SQLiteValue { .integer(self) } }
 extension Int: SQLiteBindable { var sqliteValue: SQLiteValue { .integer(Int64(self)) } }
