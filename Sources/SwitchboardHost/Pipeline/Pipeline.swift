@@ -41,6 +41,10 @@ final class Pipeline: @unchecked Sendable {
     let arrivals = ArrivalHook()
     /// Starts and stops what transports run by themselves (polls, sessions, probes).
     let channelRunner: ChannelRunner
+    /// What wakes the inbox's and the web chat's streams (`JournalWakeups`), and the
+    /// store's journal listener feeding it on PostgreSQL.
+    let journalWakeups: JournalWakeups
+    let journalListener: JournalListenerService
     /// This host's own base URL once bound (where gateways post their webhooks).
     let ownBaseURL: @Sendable () -> String?
 
@@ -57,7 +61,11 @@ final class Pipeline: @unchecked Sendable {
 
         let settler = OutboxSettler(store: store, logger: logger, metrics: metrics)
         self.settler = settler
-        let hub = WebChat.Hub()
+        // The streams' one wake-up (this host's commits, and on PostgreSQL every host's).
+        let journalWakeups = JournalWakeups(announced: store is any JournalAnnouncing)
+        self.journalWakeups = journalWakeups
+        journalListener = JournalListenerService(store: store, wakeups: journalWakeups, logger: logger)
+        let hub = WebChat.Hub(wakeups: journalWakeups)
         let transports = Transports.build(config, hub: hub, logger: logger, ownBaseURL: ownBaseURL)
         self.transports = transports
         var senders: [ChannelID: ChannelSender] = [:]
@@ -152,6 +160,6 @@ final class Pipeline: @unchecked Sendable {
     /// finish their replies before the senders stop, and the settler writes what the
     /// senders left to it last).
     var services: [any Service] {
-        [settler] + senders.keys.sorted { $0.rawValue < $1.rawValue }.map { senders[$0]! } + [liveSenders, webChat, workers, channelRunner]
+        [settler] + senders.keys.sorted { $0.rawValue < $1.rawValue }.map { senders[$0]! } + [liveSenders, webChat, workers, channelRunner, journalListener]
     }
 }
