@@ -120,8 +120,15 @@ final class Pipeline: @unchecked Sendable {
         for c in config.host.channels {
             if let w = c.workspace ?? c.fallbackWorkspace { served[c.id] = [w] }
         }
+        // Live sessions are supervised by one host at a time where several share the
+        // database; until this host holds a session's lease its drainer holds.
+        let leases = SessionLeases(store: store, channels: Set(transports.compactMap { $0.value is EvolutionTransport ? $0.key : nil }),
+                                   logger: logger)
+        for id in leases.channels {
+            senders[id]?.health.apply(.sessionConnecting, reason: "waiting for the session's lease (one host supervises it)")
+        }
         channelRunner = ChannelRunner(transports: transports, senders: senders, ingest: ingest, store: store,
-                                      workspaces: served, logger: logger)
+                                      workspaces: served, logger: logger, leases: leases)
 
         registry.computedGauge("switchboard_outbox_depth", help: "Outbox entries waiting or in flight, per channel.",
                                labelNames: ["channel"]) { [store] in

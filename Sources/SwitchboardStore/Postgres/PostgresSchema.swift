@@ -399,6 +399,16 @@ enum PostgresSchema {
             ALTER TABLE inbound_jobs ADD COLUMN lease_until bigint;
             ALTER TABLE inbound_jobs ADD COLUMN claims bigint NOT NULL DEFAULT 0;
             """),
+        // Which host supervises a live session until when (`ChannelLeasing`); times are
+        // the server's clock, in milliseconds, so hosts' clocks need not agree.
+        .init(version: 17, name: "channel supervision leases", sql: """
+            CREATE TABLE channel_leases (
+                channel_id  text PRIMARY KEY,
+                holder      text NOT NULL,
+                expires_at  bigint NOT NULL,
+                acquired_at bigint NOT NULL
+            );
+            """),
     ]
 }
 

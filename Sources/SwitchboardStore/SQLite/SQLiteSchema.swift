@@ -505,5 +505,17 @@ enum SQLiteSchema {
             ALTER TABLE inbound_jobs ADD COLUMN lease_until INTEGER;
             ALTER TABLE inbound_jobs ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
             """),
+        // Which host supervises a live session (WhatsApp Web) until when. Used where
+        // several hosts share the database (PostgreSQL, `ChannelLeasing`); one SQLite host
+        // always supervises its channels and leaves the table empty (kept for the same
+        // schema on both, e.g. to copy an installation across).
+        Migration(version: 17, name: "channel supervision leases", sql: """
+            CREATE TABLE channel_leases (
+                channel_id  TEXT PRIMARY KEY,
+                holder      TEXT NOT NULL,
+                expires_at  INTEGER NOT NULL,
+                acquired_at INTEGER NOT NULL
+            );
+            """),
     ]
 }
