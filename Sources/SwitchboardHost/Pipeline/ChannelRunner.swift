@@ -79,8 +79,11 @@ final class ChannelRunner: Service, @unchecked Sendable {
     }
 
     func stop(deadline: ContinuousClock.Instant) {
+        // No session is taken while the others stop; the leases are given up once their
+        // supervisors stopped.
+        leases.stopLoop()
         for transport in transports.values { transport.stop(deadline: deadline) }
-        leases.stop()
+        leases.release()
     }
 
     /// Writes a state (a change, or the state at start when `from == to`) to the channel

@@ -108,14 +108,18 @@ final class SessionLeases: @unchecked Sendable {
         thread.start()
     }
 
-    /// Stops the loop (after a round running now) and gives up the leases held, so another
-    /// host takes the sessions at once. Call after the sessions' supervisors stopped.
-    func stop() {
+    /// Stops the loop, after a round running now (so no session is started after this).
+    func stopLoop() {
         cond.lock()
         stopping = true
         cond.broadcast()
         while looping { cond.wait() }
         cond.unlock()
+    }
+
+    /// Gives up the leases held, so another host takes the sessions at once. Call after
+    /// `stopLoop` and after the sessions' supervisors stopped.
+    func release() {
         guard let leasing else { return }
         let mine = held.withLock { h in defer { h.removeAll() }; return Array(h.keys) }
         for channel in mine {
