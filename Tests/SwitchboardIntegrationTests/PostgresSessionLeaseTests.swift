@@ -54,6 +54,10 @@ import SwitchboardTestSupport
         try b.start()
         #expect(Self.lines(b, Self.supervising).isEmpty, "\(b.logText)")
         #expect(gateway.webhook?.url.contains(":\(a.port)/") == true)
+        // An agent on B sees the session as A recorded it, not B's hold.
+        let agent = try InboxSession(b)
+        let listed = (try agent.get("/api/v1/channels").json() as? [String: Any])?["channels"] as? [[String: Any]] ?? []
+        #expect(listed.first { $0["id"] as? String == "wa-web" }?["state"] as? String == "connected", "\(listed)")
 
         // A customer's message arrives through B: the reply is sent through the session by
         // A, its supervisor; B sends nothing.

@@ -61,6 +61,15 @@ final class ChannelRunner: Service, @unchecked Sendable {
         })
     }
 
+    /// The recorded states of the live sessions another host supervises (what that host
+    /// wrote to the channel status), for the lists this host shows; empty when this host
+    /// supervises every session, or the status cannot be read (the live state is shown).
+    func statesSupervisedElsewhere() -> [ChannelID: ChannelStatus] {
+        let elsewhere = leases.channels.filter { !leases.owns($0) }
+        guard !elsewhere.isEmpty, let all = try? store.channelStatus.all() else { return [:] }
+        return Dictionary(all.filter { elsewhere.contains($0.channel) }.map { ($0.channel, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
     private func startTransport(_ id: ChannelID) throws {
         guard let transport = transports[id], let health = senders[id]?.health else { return }
         try transport.start(Context(channel: id, ingest: ingest, health: health,
