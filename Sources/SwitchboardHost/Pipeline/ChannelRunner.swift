@@ -41,14 +41,12 @@ final class ChannelRunner: Service, @unchecked Sendable {
     }
 
     func start() throws {
-        // Which leased sessions are this host's, before any state is recorded.
-        var gained: [ChannelID] = []
-        leases.round(gained: { gained.append($0) }, lost: { _ in })
+        // A leased session's state is recorded once this host supervises it (`record`).
         for (id, sender) in senders { track(sender, workspaces: workspaces[id] ?? []) }
-        for id in transports.keys.sorted(by: { $0.rawValue < $1.rawValue }) where !leases.isLeased(id) || gained.contains(id) {
+        for id in transports.keys.sorted(by: { $0.rawValue < $1.rawValue }) where !leases.isLeased(id) {
             try startTransport(id)
         }
-        leases.startLoop(gained: { [self] id in
+        leases.onChange(gained: { [self] id in
             do {
                 try startTransport(id)
             } catch {
@@ -59,6 +57,9 @@ final class ChannelRunner: Service, @unchecked Sendable {
             senders[id]?.health.apply(.sessionRestarted, reason: "supervised by another host")
             transports[id]?.stop(deadline: .now + .seconds(5))
         })
+        // The first round now (a free session is taken at once), then every few seconds.
+        leases.round()
+        leases.startLoop()
     }
 
     /// The recorded states of the live sessions another host supervises (what that host

@@ -14,13 +14,15 @@ import SwitchboardStore
 /// runs out after `leaseSeconds` and the next host to try takes the session; a host that
 /// stops cleanly gives its leases up at once.
 ///
-/// A host that cannot renew (the database is away) keeps supervising until its lease
-/// would have run out, then lets go: by then another host may hold it.
+/// A host that cannot renew (the database is away, or a statement hangs) keeps
+/// supervising until `margin` before its lease would run out, then lets go (a watchdog
+/// timer, not the renewal's answer): by then another host may take it.
 ///
 /// On SQLite (one host) there is nothing to lease: the host supervises every session.
 final class SessionLeases: @unchecked Sendable {
-    static let leaseSeconds = 15.0
-    static let renewEvery: Duration = .seconds(5)
+    /// How long a lease lasts (15 s) and how often it is renewed (5 s).
+    let leaseSeconds: Double
+    let renewEvery: Duration
 
     /// Who this host is in the lease table.
     let holder: String
@@ -34,7 +36,10 @@ final class SessionLeases: @unchecked Sendable {
     private var stopping = false
     private var looping = false
 
-    init(store: any Store, channels: Set<ChannelID>, logger: Logger) {
+    init(store: any Store, channels: Set<ChannelID>, logger: Logger, leaseSeconds: Double = 15,
+         renewEvery: Duration = .seconds(5)) {
+        self.leaseSeconds = leaseSeconds
+        self.renewEvery = renewEvery
         leasing = store as? any ChannelLeasing
         self.channels = leasing == nil ? [] : channels
         self.logger = logger
@@ -53,54 +58,87 @@ final class SessionLeases: @unchecked Sendable {
         return held.withLock { $0[channel] != nil }
     }
 
-    /// One round: renews the leases held, tries to take the others. Calls `gained` for each
-    /// channel taken and `lost` for each given up (another host took it, or it could not be
-    /// renewed in time), on the calling thread.
-    func round(gained: (ChannelID) -> Void, lost: (ChannelID) -> Void) {
+    /// What to do when this host takes a session (start its supervisor) and when it lets
+    /// one go (hold the channel, stop the supervisor). Set before the first `round`.
+    private var gained: @Sendable (ChannelID) -> Void = { _ in }
+    private var lost: @Sendable (ChannelID) -> Void = { _ in }
+    /// Serialises taking and letting go (the loop's rounds and the watchdog), never held
+    /// during a database call.
+    private let transitions = NSLock()
+
+    func onChange(gained: @escaping @Sendable (ChannelID) -> Void, lost: @escaping @Sendable (ChannelID) -> Void) {
+        transitions.withLock {
+            self.gained = gained
+            self.lost = lost
+        }
+    }
+
+    /// One round, on the calling thread: renews the leases held, tries to take the others,
+    /// and calls `gained` for each channel taken and `lost` for each another host took.
+    func round() {
         guard let leasing else { return }
         for channel in channels.sorted(by: { $0.rawValue < $1.rawValue }) {
             let asked = ContinuousClock.now
+            let answer = Result { try leasing.holdChannelLease(channel, holder: holder, seconds: leaseSeconds) }
+            transitions.lock()
             let had = held.withLock { $0[channel] }
-            do {
-                if try leasing.holdChannelLease(channel, holder: holder, seconds: Self.leaseSeconds) {
-                    held.withLock { $0[channel] = Held(until: asked + .seconds(Self.leaseSeconds)) }
-                    if had == nil {
-                        logger.info("this host supervises the whatsapp web session now",
-                                    [LogKey.channel: channel.rawValue, "holder": holder])
-                        gained(channel)
-                    }
-                } else if had != nil {
+            switch answer {
+            case .success(true):
+                let until = asked + .seconds(leaseSeconds)
+                held.withLock { $0[channel] = Held(until: until) }
+                watch(channel, until: until)
+                if had == nil {
+                    logger.info("this host supervises the whatsapp web session now",
+                                [LogKey.channel: channel.rawValue, "holder": holder])
+                    gained(channel)
+                }
+            case .success(false):
+                if had != nil {
                     held.withLock { $0[channel] = nil }
                     logger.warn("another host took the whatsapp web session; this host stops supervising it",
                                 [LogKey.channel: channel.rawValue])
                     lost(channel)
                 }
-            } catch {
+            case .failure(let error):
+                // The watchdog lets go in time if no renewal comes (`watch`).
                 logger.warn("channel lease not renewed", [LogKey.channel: channel.rawValue, LogKey.error: "\(error)"])
-                // Let go a second early: by the lease's end another host may take it.
-                if let had, ContinuousClock.now >= had.until - .seconds(1) {
-                    held.withLock { $0[channel] = nil }
-                    logger.warn("channel lease ran out while the database was away; this host stops supervising the session",
-                                [LogKey.channel: channel.rawValue])
-                    lost(channel)
-                }
             }
+            transitions.unlock()
         }
     }
 
-    /// Runs `round` every `renewEvery` on a thread of its own until `stop`.
-    func startLoop(gained: @escaping @Sendable (ChannelID) -> Void, lost: @escaping @Sendable (ChannelID) -> Void) {
+    /// Lets `channel` go `margin` before `until` unless a renewal moved it meanwhile,
+    /// whatever the database does (a statement that hangs on a lost connection included):
+    /// by the lease's end another host may take the session.
+    private func watch(_ channel: ChannelID, until: ContinuousClock.Instant) {
+        let wait = max(0, (until - Self.margin - .now).inSeconds)
+        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + wait) { [self] in
+            transitions.lock()
+            defer { transitions.unlock() }
+            guard let h = held.withLock({ $0[channel] }), h.until == until else { return }
+            held.withLock { $0[channel] = nil }
+            logger.warn("channel lease not renewed in time; this host stops supervising the session",
+                        [LogKey.channel: channel.rawValue])
+            lost(channel)
+        }
+    }
+
+    /// How long before its lease ends a host that could not renew lets a session go.
+    static let margin: Duration = .seconds(2)
+
+    /// Runs `round` every `renewEvery` on a thread of its own until `stopLoop`.
+    func startLoop() {
         guard !channels.isEmpty else { return }
         cond.withLock { looping = true }
         let thread = Thread { [self] in
             while true {
                 cond.lock()
-                let end = Date(timeIntervalSinceNow: Self.renewEvery.inSeconds)
+                let end = Date(timeIntervalSinceNow: renewEvery.inSeconds)
                 while !stopping, Date() < end { _ = cond.wait(until: end) }
                 let stop = stopping
                 cond.unlock()
                 if stop { break }
-                round(gained: gained, lost: lost)
+                round()
             }
             cond.withLock { looping = false; cond.broadcast() }
         }
@@ -115,6 +153,8 @@ final class SessionLeases: @unchecked Sendable {
         cond.broadcast()
         while looping { cond.wait() }
         cond.unlock()
+        // The supervisors are being stopped by the host: nothing more to start or stop.
+        onChange(gained: { _ in }, lost: { _ in })
     }
 
     /// Gives up the leases held, so another host takes the sessions at once. Call after
