@@ -162,6 +162,10 @@ public final class EvolutionTransport: ChannelTransport, @unchecked Sendable {
     public func stop(deadline: ContinuousClock.Instant) {
         cond.lock()
         stopping = true
+        // From now on nothing is reported: a probe answered after the stop, or a webhook's
+        // session event (another host may supervise the session now), changes nothing
+        // here until the next `start`.
+        context = nil
         cond.broadcast()
         while running && ContinuousClock.now < deadline {
             _ = cond.wait(until: Date(timeIntervalSinceNow: max(0.001, (deadline - .now).inSeconds)))

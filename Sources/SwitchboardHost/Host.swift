@@ -111,6 +111,7 @@ final class Host: @unchecked Sendable {
             api.openAPIFragments.append(SetupOpenAPI.document)
             api.erasureScope = { [reloader] in DataCare.ErasureScope(reloader.config, workspace: $0) }
             api.maxUploadBytes = config.host.media.maxUploadBytes
+            api.journalWakeups = pipeline.journalWakeups
             return api
         }()
         inbox.addRoutes(to: &router, authenticate: { authenticator.authenticate($0) })

@@ -7,8 +7,8 @@ import SwitchboardTestSupport
 /// `switchboard events`, and a wrong URL is a clear start-up error naming the setting.
 @Suite(.serialized) struct PostgresServeTests {
     /// The harness's host with `storage.sqlite` replaced by `storage.postgres: url`.
-    func harness(url: String) throws -> PipelineHarness {
-        let h = try PipelineHarness(workspaces: ["demo": ResponderPipelineTests.bakeryWithoutLLM])
+    func harness(url: String, channels: String? = nil) throws -> PipelineHarness {
+        let h = try PipelineHarness(channels: channels, workspaces: ["demo": ResponderPipelineTests.bakeryWithoutLLM])
         let text = try String(contentsOfFile: h.host.configPath, encoding: .utf8)
         let sqlite = "sqlite: \(h.host.dir.path)/switchboard.db"
         #expect(text.contains(sqlite))

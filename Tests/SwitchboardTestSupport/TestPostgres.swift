@@ -74,3 +74,15 @@ public struct PostgresUnavailable: Error, CustomStringConvertible {
     public let reason: String
     public var description: String { "no PostgreSQL for the tests: \(reason)" }
 }
+
+extension TestPostgres {
+    /// Runs `sql` on the database at `url` with `psql` (as an operator would); throws
+    /// with psql's message when it fails.
+    public static func execute(_ url: String, _ sql: String) throws {
+        let errFile = NSTemporaryDirectory() + "sb-pg-exec-\(UUID().uuidString.prefix(8)).err"
+        let status = system("psql \(quoted(url)) -v ON_ERROR_STOP=1 -q -c \(quoted(sql)) >/dev/null 2>\(quoted(errFile))")
+        let problem = (try? String(contentsOfFile: errFile, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: errFile)
+        guard status == 0 else { throw PostgresUnavailable(reason: "psql failed: \(problem)") }
+    }
+}

@@ -5,19 +5,32 @@ import SwitchboardLog
 import SwitchboardCore
 import SwitchboardStore
 
-/// Follows one workspace's journal into one event stream: polls the events repository
+/// Follows one workspace's journal into one event stream: reads the events repository
 /// after a cursor (the last id sent) and writes each event as `event: <kind>`,
 /// `id: <event id>`, `data: <Event JSON>`.
 ///
-/// No thread is held between polls: each poll is a work item on a global dispatch queue
-/// that schedules the next one. Polling stops when the stream closes: the client went
-/// away (noticed at the next write, at the latest the heartbeat), or the server stopped
-/// (it finishes every open stream). A storage error ends the stream; the client then
-/// resumes with `Last-Event-ID` and loses nothing.
+/// It reads at once, then whenever `JournalWakeups` says the workspace's journal may have
+/// grown (on PostgreSQL every host's append is announced, so an event written through
+/// another host arrives as fast as one of this host's), and every `pollInterval` besides
+/// (on SQLite, where nothing is announced, this poll is how events arrive; with
+/// announcements it is a safety net). No thread is held between reads: each read is a
+/// work item on a global dispatch queue, one at a time per feed. Reading stops when the
+/// stream closes: the client went away (noticed at the next write, at the latest the
+/// heartbeat), or the server stopped (it finishes every open stream). A storage error
+/// ends the stream; the client then resumes with `Last-Event-ID` and loses nothing.
 final class EventFeed: Sendable {
     private struct State {
         var cursor: Int64
         var lastWrite: ContinuousClock.Instant
+        /// A read is running or queued.
+        var running = false
+        /// A wake came during a read: read once more after it.
+        var again = false
+        /// Which timer may start the next read (a wake that starts one retires the timer).
+        var generation = 0
+        var finished = false
+        var subscription: JournalWakeups.Subscription?
+        var open: OpenStreams?
     }
 
     private let stream: HTTPResponseStream
@@ -38,23 +51,66 @@ final class EventFeed: Sendable {
         self.logger = logger
     }
 
-    /// Polls at once (a resuming client gets what it missed), then every `pollInterval`,
-    /// until the stream closes; `open` counts the feed while it runs.
-    func start(counting open: OpenStreams) {
+    /// Reads at once (a resuming client gets what it missed), then on each of the
+    /// workspace's wakes and every `pollInterval`, until the stream closes; `open` counts
+    /// the feed while it runs.
+    func start(counting open: OpenStreams, wakeups: JournalWakeups? = nil, workspace: WorkspaceID? = nil) {
         open.count.add(1, ordering: .relaxed)
-        DispatchQueue.global(qos: .utility).async { self.run(open) }
+        state.withLock { $0.open = open; $0.running = true }
+        if let wakeups, let workspace {
+            let subscription = wakeups.subscribe(workspace) { [weak self] in self?.wake() }
+            state.withLock { $0.subscription = subscription }
+        }
+        DispatchQueue.global(qos: .utility).async { self.run() }
     }
 
-    private func run(_ open: OpenStreams) {
+    /// The journal may have grown: read now (or right after the read running now).
+    func wake() {
+        let go = state.withLock { s -> Bool in
+            guard !s.finished else { return false }
+            if s.running { s.again = true; return false }
+            s.running = true
+            s.generation += 1
+            return true
+        }
+        if go { DispatchQueue.global(qos: .utility).async { self.run() } }
+    }
+
+    private func run() {
         switch poll() {
         case .more:
-            DispatchQueue.global(qos: .utility).async { self.run(open) }
+            DispatchQueue.global(qos: .utility).async { self.run() }
         case .wait:
-            let seconds = pollInterval.inSeconds
-            DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + seconds) { self.run(open) }
+            let (again, generation) = state.withLock { s -> (Bool, Int) in
+                if s.again { s.again = false; return (true, s.generation) }
+                s.running = false
+                s.generation += 1
+                return (false, s.generation)
+            }
+            if again {
+                DispatchQueue.global(qos: .utility).async { self.run() }
+            } else {
+                let seconds = pollInterval.inSeconds
+                DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + seconds) { self.timer(generation) }
+            }
         case .done:
-            open.count.subtract(1, ordering: .relaxed)
+            let (open, subscription) = state.withLock { s in
+                s.finished = true
+                defer { s.open = nil; s.subscription = nil }
+                return (s.open, s.subscription)
+            }
+            subscription?.cancel()
+            open?.count.subtract(1, ordering: .relaxed)
         }
+    }
+
+    private func timer(_ generation: Int) {
+        let go = state.withLock { s -> Bool in
+            guard !s.finished, !s.running, s.generation == generation else { return false }
+            s.running = true
+            return true
+        }
+        if go { run() }
     }
 
     private enum Next { case more, wait, done }

@@ -17,9 +17,14 @@ extension InboxAPI {
             start = try events.tail(conversation: nil, limit: 1).last?.id ?? 0
         }
         let stream = HTTPResponseStream()
-        EventFeed(stream: stream, events: events, after: start, pollInterval: eventPollInterval,
+        // Where every append is announced (PostgreSQL), the feed reads when woken and polls
+        // only as a safety net, once a heartbeat.
+        let announced = journalWakeups?.announced == true
+        EventFeed(stream: stream, events: events, after: start,
+                  pollInterval: announced ? max(eventPollInterval, heartbeatInterval) : eventPollInterval,
                   heartbeatInterval: heartbeatInterval,
-                  logger: logger.with(LogKey.workspace, context.workspace.rawValue)).start(counting: openEventStreams)
+                  logger: logger.with(LogKey.workspace, context.workspace.rawValue))
+            .start(counting: openEventStreams, wakeups: journalWakeups, workspace: context.workspace)
         return .eventStream(stream, headers: ["X-Accel-Buffering": "no"])
     }
 }

@@ -28,6 +28,8 @@ struct InboxAPI: Sendable {
     /// sends a comment so that proxies and clients see the connection alive.
     let eventPollInterval: Duration
     let heartbeatInterval: Duration
+    /// What wakes the event streams besides their poll (set by the host; `JournalWakeups`).
+    var journalWakeups: JournalWakeups?
     /// The event streams open now (for a gauge, and for tests that a stream stops).
     let openEventStreams = OpenStreams()
     /// What each route needs (shared with the routes other parts add, e.g. `AdminAPI`).

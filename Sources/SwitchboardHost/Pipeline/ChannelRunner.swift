@@ -13,6 +13,10 @@ import SwitchboardStore
 /// status (what `switchboard channels` shows) and journalled as a `channel_state` event
 /// in the workspaces the channel serves (its owner, or a shared channel's fallback), which
 /// the inbox shows its admins as a banner while a channel is down.
+///
+/// A live session whose supervision is leased (`SessionLeases`: several hosts on one
+/// PostgreSQL) is started only while this host holds its lease, and stopped when another
+/// host takes it; its state is recorded only by the host that supervises it.
 final class ChannelRunner: Service, @unchecked Sendable {
     let name = "channels"
     private let transports: [ChannelID: any ChannelTransport]
@@ -22,9 +26,12 @@ final class ChannelRunner: Service, @unchecked Sendable {
     /// The workspaces each channel's state changes are journalled in.
     private let workspaces: [ChannelID: [WorkspaceID]]
     private let logger: Logger
+    /// Which live sessions this host supervises (all of them on SQLite).
+    let leases: SessionLeases
 
     init(transports: [ChannelID: any ChannelTransport], senders: [ChannelID: ChannelSender], ingest: ChannelIngest,
-         store: any Store, workspaces: [ChannelID: [WorkspaceID]], logger: Logger) {
+         store: any Store, workspaces: [ChannelID: [WorkspaceID]], logger: Logger, leases: SessionLeases? = nil) {
+        self.leases = leases ?? SessionLeases(store: store, channels: [], logger: logger)
         self.transports = transports
         self.senders = senders
         self.ingest = ingest
@@ -34,12 +41,40 @@ final class ChannelRunner: Service, @unchecked Sendable {
     }
 
     func start() throws {
+        // A leased session's state is recorded once this host supervises it (`record`).
         for (id, sender) in senders { track(sender, workspaces: workspaces[id] ?? []) }
-        for id in transports.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
-            guard let transport = transports[id], let health = senders[id]?.health else { continue }
-            try transport.start(Context(channel: id, ingest: ingest, health: health,
-                                        logger: logger.with(LogKey.channel, id.rawValue)))
+        for id in transports.keys.sorted(by: { $0.rawValue < $1.rawValue }) where !leases.isLeased(id) {
+            try startTransport(id)
         }
+        leases.onChange(gained: { [self] id in
+            do {
+                try startTransport(id)
+            } catch {
+                logger.error("whatsapp web session not started", [LogKey.channel: id.rawValue, LogKey.error: "\(error)"])
+            }
+        }, lost: { [self] id in
+            // Held first (nothing more is sent through the session here), then stopped.
+            senders[id]?.health.apply(.sessionRestarted, reason: "supervised by another host")
+            transports[id]?.stop(deadline: .now + .seconds(5))
+        })
+        // The first round now (a free session is taken at once), then every few seconds.
+        leases.round()
+        leases.startLoop()
+    }
+
+    /// The recorded states of the live sessions another host supervises (what that host
+    /// wrote to the channel status), for the lists this host shows; empty when this host
+    /// supervises every session, or the status cannot be read (the live state is shown).
+    func statesSupervisedElsewhere() -> [ChannelID: ChannelStatus] {
+        let elsewhere = leases.channels.filter { !leases.owns($0) }
+        guard !elsewhere.isEmpty, let all = try? store.channelStatus.all() else { return [:] }
+        return Dictionary(all.filter { elsewhere.contains($0.channel) }.map { ($0.channel, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    private func startTransport(_ id: ChannelID) throws {
+        guard let transport = transports[id], let health = senders[id]?.health else { return }
+        try transport.start(Context(channel: id, ingest: ingest, health: health,
+                                    logger: logger.with(LogKey.channel, id.rawValue)))
     }
 
     /// Records `sender`'s channel state from now on (its state now, then every change),
@@ -54,13 +89,19 @@ final class ChannelRunner: Service, @unchecked Sendable {
     }
 
     func stop(deadline: ContinuousClock.Instant) {
+        // No session is taken while the others stop; the leases are given up once their
+        // supervisors stopped.
+        leases.stopLoop()
         for transport in transports.values { transport.stop(deadline: deadline) }
+        leases.release()
     }
 
     /// Writes a state (a change, or the state at start when `from == to`) to the channel
     /// status and, for a change, the journal. A write that fails is logged: the metric
     /// and the log line already tell of the change.
     private func record(_ change: ChannelHealth.Change, workspaces: [WorkspaceID]) {
+        // A session another host supervises is that host's to record.
+        guard leases.owns(change.channel) else { return }
         let journal = Journal(logger: logger)
         let store = self.store
         store.transactionAsync({

@@ -13,9 +13,12 @@ extension Pipeline {
     func channels(serving workspace: WorkspaceID) -> [(id: ChannelID, type: String, status: ChannelStatus)] {
         let chats = webChat.channelIDs
         let all = liveSenders.all
+        // A WhatsApp Web session another host supervises: its state as that host recorded it.
+        let elsewhere = channelRunner.statesSupervisedElsewhere()
         return all.keys.sorted { $0.rawValue < $1.rawValue }.compactMap { id in
             guard let entry = all[id], entry.listing.workspaces.contains(workspace),
                   entry.listing.type != .webchat || chats.contains(id) else { return nil }
+            if let recorded = elsewhere[id] { return (id, entry.listing.type.rawValue, recorded) }
             let s = entry.sender.health.snapshot
             return (id, entry.listing.type.rawValue, ChannelStatus(channel: id, state: s.state, reason: s.reason, since: s.since))
         }

@@ -41,6 +41,10 @@ final class Pipeline: @unchecked Sendable {
     let arrivals = ArrivalHook()
     /// Starts and stops what transports run by themselves (polls, sessions, probes).
     let channelRunner: ChannelRunner
+    /// What wakes the inbox's and the web chat's streams (`JournalWakeups`), and the
+    /// store's journal listener feeding it on PostgreSQL.
+    let journalWakeups: JournalWakeups
+    let journalListener: JournalListenerService
     /// This host's own base URL once bound (where gateways post their webhooks).
     let ownBaseURL: @Sendable () -> String?
 
@@ -57,7 +61,11 @@ final class Pipeline: @unchecked Sendable {
 
         let settler = OutboxSettler(store: store, logger: logger, metrics: metrics)
         self.settler = settler
-        let hub = WebChat.Hub()
+        // The streams' one wake-up (this host's commits, and on PostgreSQL every host's).
+        let journalWakeups = JournalWakeups(announced: store is any JournalAnnouncing)
+        self.journalWakeups = journalWakeups
+        journalListener = JournalListenerService(store: store, wakeups: journalWakeups, logger: logger)
+        let hub = WebChat.Hub(wakeups: journalWakeups)
         let transports = Transports.build(config, hub: hub, logger: logger, ownBaseURL: ownBaseURL)
         self.transports = transports
         var senders: [ChannelID: ChannelSender] = [:]
@@ -112,8 +120,15 @@ final class Pipeline: @unchecked Sendable {
         for c in config.host.channels {
             if let w = c.workspace ?? c.fallbackWorkspace { served[c.id] = [w] }
         }
+        // Live sessions are supervised by one host at a time where several share the
+        // database; until this host holds a session's lease its drainer holds.
+        let leases = SessionLeases(store: store, channels: Set(transports.compactMap { $0.value is EvolutionTransport ? $0.key : nil }),
+                                   logger: logger)
+        for id in leases.channels {
+            senders[id]?.health.apply(.sessionConnecting, reason: "waiting for the session's lease (one host supervises it)")
+        }
         channelRunner = ChannelRunner(transports: transports, senders: senders, ingest: ingest, store: store,
-                                      workspaces: served, logger: logger)
+                                      workspaces: served, logger: logger, leases: leases)
 
         registry.computedGauge("switchboard_outbox_depth", help: "Outbox entries waiting or in flight, per channel.",
                                labelNames: ["channel"]) { [store] in
@@ -152,6 +167,6 @@ final class Pipeline: @unchecked Sendable {
     /// finish their replies before the senders stop, and the settler writes what the
     /// senders left to it last).
     var services: [any Service] {
-        [settler] + senders.keys.sorted { $0.rawValue < $1.rawValue }.map { senders[$0]! } + [liveSenders, webChat, workers, channelRunner]
+        [settler] + senders.keys.sorted { $0.rawValue < $1.rawValue }.map { senders[$0]! } + [liveSenders, webChat, workers, channelRunner, journalListener]
     }
 }

@@ -25,10 +25,11 @@ import SwitchboardStore
 /// A visitor's message goes through the host's one ingest path (`ChannelIngest`: routing,
 /// deduplication, journal, queue). Delivery: the channel's drainer (`ChannelSender`, like
 /// every channel's) takes replies from the outbox; its transport (`WebChatTransport`)
-/// has nothing to call, and once a reply is recorded as sent pushes it to the visitor's
-/// open streams. Streams live in this process: with several
-/// hosts behind a balancer, a visitor's stream must reach the host that sends (sticky
-/// sessions) — noted for the PostgreSQL issue.
+/// has nothing to call. What a visitor's stream shows after its history comes from the
+/// journal (`WebChatFeed`): the visitor's messages stored and the replies recorded as sent,
+/// read after a cursor whenever the workspace's journal grows (`JournalWakeups`). On
+/// PostgreSQL every host hears every host's appends, so a visitor may be connected to any
+/// host behind a balancer (no sticky sessions).
 final class WebChat: Service, @unchecked Sendable {
     let name = "webchat"
     /// Each workspace's web chat channel; replaced by a reload (`replaceChannels`).
@@ -39,6 +40,8 @@ final class WebChat: Service, @unchecked Sendable {
     private let metrics: PipelineMetrics
     private let ingest: ChannelIngest
     let hub: Hub
+    /// Pushes what the journal tells to the open streams.
+    let feed: WebChatFeed
     /// Where agents' attachments are, for `GET /chat/{workspace}/media/{id}` (WebChat+Media).
     var mediaStore: MediaStore?
     /// The chat is public: each client address may post `postsPerSecond`, in bursts of
@@ -63,6 +66,7 @@ final class WebChat: Service, @unchecked Sendable {
 
     init(config: LoadedConfig, store: any Store, logger: Logger, metrics: PipelineMetrics, hub: Hub, ingest: ChannelIngest) {
         self.hub = hub
+        self.feed = WebChatFeed(store: store, hub: hub, wakeups: hub.wakeups, logger: logger)
         self.ingest = ingest
         self.liveChannels = Mutex(Self.channels(config.host.channels))
         self.streamLimits = WebChatStreamLimits(config.host.webChat)
@@ -95,6 +99,7 @@ final class WebChat: Service, @unchecked Sendable {
         // Replies already queued on a removed channel are still delivered by its drainer
         // (`ChannelSender` over `WebChatTransport`) to the streams still open.
         liveChannels.withLock { $0 = fresh }
+        for (workspace, channel) in fresh { feed.follow(workspace, channel: channel) }
     }
 
     func addRoutes(to router: inout HTTPRouter) {
@@ -140,7 +145,7 @@ final class WebChat: Service, @unchecked Sendable {
             case .success(let outcomes):
                 switch outcomes.first {
                 case .stored(let stored, _):
-                    hub.publish(Hub.key(workspace, visitor: visitor), stored)
+                    hub.committed(workspace)
                     answer.complete(.json("{\"id\":\(JSONText.quoted(stored.id.rawValue))}", status: 202))
                 case .duplicate:
                     answer.complete(.json("{\"duplicate\":true}", status: 202))
@@ -252,17 +257,35 @@ final class WebChat: Service, @unchecked Sendable {
 
     // MARK: - Lifecycle
 
-    /// Delivery runs in the channel's drainer; the web chat itself only has streams.
-    func start() throws {}
+    /// Delivery runs in the channel's drainer; the web chat itself only has streams, fed
+    /// from the journal.
+    func start() throws {
+        for (workspace, channel) in channels { feed.follow(workspace, channel: channel) }
+    }
 
     /// Ends the visitors' open streams.
     func stop(deadline: ContinuousClock.Instant) {
+        feed.stop()
         hub.finishAll()
     }
 
     /// Open visitor streams by workspace and visitor.
     final class Hub: Sendable {
         private let streams = Mutex<[String: [HTTPResponseStream]]>([:])
+        /// What this host's commits wake (`committed`), as the store's announcements do.
+        let wakeups: JournalWakeups
+
+        init(wakeups: JournalWakeups) { self.wakeups = wakeups }
+
+        /// Something a visitor's stream shows was committed in `workspace`'s journal: the
+        /// feed reads it from there.
+        func committed(_ workspace: WorkspaceID) { wakeups.wake(workspace) }
+
+        /// Whether a stream of `workspace` is open on this host.
+        func hasStreams(_ workspace: WorkspaceID) -> Bool {
+            let prefix = workspace.rawValue + "|"
+            return streams.withLock { $0.keys.contains { $0.hasPrefix(prefix) } }
+        }
 
         static func key(_ workspace: WorkspaceID, visitor: String) -> String { "\(workspace.rawValue)|\(visitor)" }
 

@@ -3,9 +3,10 @@ import SwitchboardChannels
 import SwitchboardCore
 
 /// The web chat as a `ChannelTransport`: its provider is this host. A reply is "sent"
-/// when the drainer records it (there is nothing to call), and is then pushed to the
-/// visitor's open streams (`recordedSent`, once the settler wrote it; if that write
-/// fails the settler retries, and the push waits for it). No rate limit, no window.
+/// when the drainer records it (there is nothing to call), and then reaches the visitor's
+/// open streams through the journal (`recordedSent` wakes `WebChatFeed` once the settler
+/// wrote it; if that write fails the settler retries, and the push waits for it). No rate
+/// limit, no window.
 final class WebChatTransport: ChannelTransport, @unchecked Sendable {
     let channel: ChannelID
     let providerAddress: String
@@ -21,8 +22,10 @@ final class WebChatTransport: ChannelTransport, @unchecked Sendable {
     func connect() -> any ChannelConnection { Connection() }
 
     func recordedSent(_ message: Message, to recipient: ContactAddress, workspace: WorkspaceID) {
-        guard case .webVisitor(let visitor) = recipient else { return }
-        hub.publish(WebChat.Hub.key(workspace, visitor: visitor), message)
+        guard case .webVisitor = recipient else { return }
+        // The visitor's streams read it from the journal (`WebChatFeed`), on whichever
+        // host they are connected to.
+        hub.committed(workspace)
     }
 
     private final class Connection: ChannelConnection {

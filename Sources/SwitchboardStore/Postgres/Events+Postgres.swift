@@ -36,12 +36,20 @@ struct PostgresEventRepository: EventRepository {
         // (hand-overs, contacts), so no workspace name can collide with one of theirs.
         try db.run("SELECT pg_advisory_xact_lock(\(Self.journalLockClass), hashtext(?::text))", [scope.workspaceID])
         let now = scope.now()
+        // The same statement announces the event to every host listening on this database
+        // (`PostgresJournalListener`): NOTIFY is delivered when the transaction commits,
+        // and not at all when it rolls back. The payload is the id and the workspace
+        // (`JournalAnnouncement`), never content: a listener reads the journal by cursor.
         let id = try db.queryOne(
             """
-            INSERT INTO events (workspace_id, conversation_id, message_id, channel_id, kind, detail_json, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+            WITH appended AS (
+                INSERT INTO events (workspace_id, conversation_id, message_id, channel_id, kind, detail_json, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+            )
+            SELECT id, pg_notify('\(JournalAnnouncement.channel)', id::text || ' ' || ?::text) FROM appended
             """,
-            [scope.workspaceID, new.conversationID, new.messageID, new.channelID, new.kind, new.detailJSON, now]) { $0.int64(0) } ?? 0
+            [scope.workspaceID, new.conversationID, new.messageID, new.channelID, new.kind, new.detailJSON, now,
+             scope.workspaceID]) { $0.int64(0) } ?? 0
         return Event(
             id: id, workspaceID: scope.workspaceID, conversationID: new.conversationID,
             messageID: new.messageID, channelID: new.channelID, kind: new.kind, detailJSON: new.detailJSON,

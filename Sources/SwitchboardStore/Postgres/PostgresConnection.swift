@@ -19,12 +19,14 @@ public final class PostgresConnection {
     /// Connects to `url` (`postgres://user:password@host:port/db?sslmode=...`, or a libpq
     /// key=value string; every libpq option, TLS ones included, passes through).
     /// `setting` names where the URL came from, for error messages.
-    public init(url: String, setting: String = "storage.postgres", connectTimeoutSeconds: Int = 10) throws(StoreError) {
+    /// `applicationName` is what `pg_stat_activity` shows for the connection.
+    public init(url: String, setting: String = "storage.postgres", connectTimeoutSeconds: Int = 10,
+                applicationName: String = "switchboard") throws(StoreError) {
         displayURL = Self.redact(url)
         self.setting = setting
         // connect_timeout bounds a server that never answers (libpq waits forever otherwise).
         let keys = ["dbname", "connect_timeout", "application_name"]
-        let values = [url, String(connectTimeoutSeconds), "switchboard"]
+        let values = [url, String(connectTimeoutSeconds), applicationName]
         let conn: OpaquePointer? = Self.withCStrings(keys) { k in
             Self.withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
         }
@@ -55,6 +57,25 @@ public final class PostgresConnection {
     public var isUsable: Bool {
         guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
         return PQconsumeInput(handle) == 1 && PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// The connection's socket, to wait on with `poll` (a `LISTEN`ing connection); -1
+    /// when closed.
+    public var socket: Int32 { handle.map { PQsocket($0) } ?? -1 }
+
+    /// Reads what the server sent without waiting and returns the notifications received
+    /// since the last call (`LISTEN`), oldest first. Throws when the connection is lost
+    /// (the server closed it, or it broke).
+    public func notifications() throws(StoreError) -> [(channel: String, payload: String)] {
+        let conn = try open()
+        guard PQconsumeInput(conn) == 1 else { throw lostConnection(conn) }
+        var found: [(channel: String, payload: String)] = []
+        while let n = PQnotifies(conn) {
+            found.append((String(cString: n.pointee.relname), n.pointee.extra.map { String(cString: $0) } ?? ""))
+            PQfreemem(n)
+        }
+        guard PQstatus(conn) == CONNECTION_OK else { throw lostConnection(conn) }
+        return found
     }
 
     /// The server's version as libpq reports it (150004 for 15.4).

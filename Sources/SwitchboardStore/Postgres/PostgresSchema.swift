@@ -410,6 +410,17 @@ enum PostgresSchema {
                 beat_at    bigint NOT NULL
             );
             """),
+
+        // Which host supervises a live session until when (`ChannelLeasing`); times are
+        // the server's clock, in milliseconds, so hosts' clocks need not agree.
+        .init(version: 18, name: "channel supervision leases", sql: """
+            CREATE TABLE channel_leases (
+                channel_id  text PRIMARY KEY,
+                holder      text NOT NULL,
+                expires_at  bigint NOT NULL,
+                acquired_at bigint NOT NULL
+            );
+            """),
     ]
 }
 

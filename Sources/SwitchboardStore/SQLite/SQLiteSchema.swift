@@ -519,5 +519,18 @@ enum SQLiteSchema {
                 beat_at    INTEGER NOT NULL
             );
             """),
+
+        // Which host supervises a live session (WhatsApp Web) until when. Used where
+        // several hosts share the database (PostgreSQL, `ChannelLeasing`); one SQLite host
+        // always supervises its channels and leaves the table empty (kept for the same
+        // schema on both, e.g. to copy an installation across).
+        Migration(version: 18, name: "channel supervision leases", sql: """
+            CREATE TABLE channel_leases (
+                channel_id  TEXT PRIMARY KEY,
+                holder      TEXT NOT NULL,
+                expires_at  INTEGER NOT NULL,
+                acquired_at INTEGER NOT NULL
+            );
+            """),
     ]
 }

@@ -1,0 +1,175 @@
+import Foundation
+import Synchronization
+import SwitchboardCore
+import SwitchboardLog
+import SwitchboardStore
+
+/// Which live sessions (WhatsApp Web numbers behind a gateway) this host supervises,
+/// when several hosts share the database (`ChannelLeasing`, PostgreSQL): one host at a
+/// time holds a channel's lease, renewed every `renewEvery`, and only that host runs the
+/// session's supervisor (probes, reconnects, the gateway's webhook pointed at itself) and
+/// sends through it. Every other host keeps the channel held (`connecting`, "supervised by
+/// another host"): its drainer claims nothing, so the replies it queues stay in the outbox
+/// for the owner. When the owner stops renewing (it died, or lost the database) the lease
+/// runs out after `leaseSeconds` and the next host to try takes the session; a host that
+/// stops cleanly gives its leases up at once.
+///
+/// A host that cannot renew (the database is away, or a statement hangs) keeps
+/// supervising until `margin` before its lease would run out, then lets go (a watchdog
+/// timer, not the renewal's answer): by then another host may take it.
+///
+/// On SQLite (one host) there is nothing to lease: the host supervises every session.
+final class SessionLeases: @unchecked Sendable {
+    /// How long a lease lasts (15 s) and how often it is renewed (5 s).
+    let leaseSeconds: Double
+    let renewEvery: Duration
+
+    /// Who this host is in the lease table.
+    let holder: String
+    private let leasing: (any ChannelLeasing)?
+    /// The channels whose supervision is leased.
+    let channels: Set<ChannelID>
+    private let logger: Logger
+    private struct Held { var until: ContinuousClock.Instant }
+    private let held = Mutex<[ChannelID: Held]>([:])
+    private let cond = NSCondition()
+    private var stopping = false
+    private var looping = false
+
+    init(store: any Store, channels: Set<ChannelID>, logger: Logger, leaseSeconds: Double = 15,
+         renewEvery: Duration = .seconds(5)) {
+        self.leaseSeconds = leaseSeconds
+        self.renewEvery = renewEvery
+        leasing = store as? any ChannelLeasing
+        self.channels = leasing == nil ? [] : channels
+        self.logger = logger
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        let name = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        holder = "\(name) pid \(getpid()) \(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// Whether `channel`'s supervision is leased (several hosts share the database).
+    func isLeased(_ channel: ChannelID) -> Bool { channels.contains(channel) }
+
+    /// Whether this host supervises `channel` now (always, for a channel not leased).
+    func owns(_ channel: ChannelID) -> Bool {
+        guard isLeased(channel) else { return true }
+        return held.withLock { $0[channel] != nil }
+    }
+
+    /// What to do when this host takes a session (start its supervisor) and when it lets
+    /// one go (hold the channel, stop the supervisor). Set before the first `round`.
+    private var gained: @Sendable (ChannelID) -> Void = { _ in }
+    private var lost: @Sendable (ChannelID) -> Void = { _ in }
+    /// Serialises taking and letting go (the loop's rounds and the watchdog), never held
+    /// during a database call.
+    private let transitions = NSLock()
+
+    func onChange(gained: @escaping @Sendable (ChannelID) -> Void, lost: @escaping @Sendable (ChannelID) -> Void) {
+        transitions.withLock {
+            self.gained = gained
+            self.lost = lost
+        }
+    }
+
+    /// One round, on the calling thread: renews the leases held, tries to take the others,
+    /// and calls `gained` for each channel taken and `lost` for each another host took.
+    func round() {
+        guard let leasing else { return }
+        for channel in channels.sorted(by: { $0.rawValue < $1.rawValue }) {
+            let asked = ContinuousClock.now
+            let answer = Result { try leasing.holdChannelLease(channel, holder: holder, seconds: leaseSeconds) }
+            transitions.lock()
+            let had = held.withLock { $0[channel] }
+            switch answer {
+            case .success(true):
+                let until = asked + .seconds(leaseSeconds)
+                held.withLock { $0[channel] = Held(until: until) }
+                watch(channel, until: until)
+                if had == nil {
+                    logger.info("this host supervises the whatsapp web session now",
+                                [LogKey.channel: channel.rawValue, "holder": holder])
+                    gained(channel)
+                }
+            case .success(false):
+                if had != nil {
+                    held.withLock { $0[channel] = nil }
+                    logger.warn("another host took the whatsapp web session; this host stops supervising it",
+                                [LogKey.channel: channel.rawValue])
+                    lost(channel)
+                }
+            case .failure(let error):
+                // The watchdog lets go in time if no renewal comes (`watch`).
+                logger.warn("channel lease not renewed", [LogKey.channel: channel.rawValue, LogKey.error: "\(error)"])
+            }
+            transitions.unlock()
+        }
+    }
+
+    /// Lets `channel` go `margin` before `until` unless a renewal moved it meanwhile,
+    /// whatever the database does (a statement that hangs on a lost connection included):
+    /// by the lease's end another host may take the session.
+    private func watch(_ channel: ChannelID, until: ContinuousClock.Instant) {
+        let wait = max(0, (until - Self.margin - .now).inSeconds)
+        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + wait) { [self] in
+            transitions.lock()
+            defer { transitions.unlock() }
+            guard let h = held.withLock({ $0[channel] }), h.until == until else { return }
+            held.withLock { $0[channel] = nil }
+            logger.warn("channel lease not renewed in time; this host stops supervising the session",
+                        [LogKey.channel: channel.rawValue])
+            lost(channel)
+        }
+    }
+
+    /// How long before its lease ends a host that could not renew lets a session go.
+    static let margin: Duration = .seconds(2)
+
+    /// Runs `round` every `renewEvery` on a thread of its own until `stopLoop`.
+    func startLoop() {
+        guard !channels.isEmpty else { return }
+        cond.withLock { looping = true }
+        let thread = Thread { [self] in
+            while true {
+                cond.lock()
+                let end = Date(timeIntervalSinceNow: renewEvery.inSeconds)
+                while !stopping, Date() < end { _ = cond.wait(until: end) }
+                let stop = stopping
+                cond.unlock()
+                if stop { break }
+                round()
+            }
+            cond.withLock { looping = false; cond.broadcast() }
+        }
+        thread.name = "session-leases"
+        thread.start()
+    }
+
+    /// Stops the loop, after a round running now (so no session is started after this).
+    func stopLoop() {
+        cond.lock()
+        stopping = true
+        cond.broadcast()
+        while looping { cond.wait() }
+        cond.unlock()
+        // The supervisors are being stopped by the host: nothing more to start or stop.
+        onChange(gained: { _ in }, lost: { _ in })
+    }
+
+    /// Gives up the leases held, so another host takes the sessions at once. Call after
+    /// `stopLoop` and after the sessions' supervisors stopped.
+    func release() {
+        guard let leasing else { return }
+        let mine = held.withLock { h in defer { h.removeAll() }; return Array(h.keys) }
+        for channel in mine {
+            do {
+                try leasing.releaseChannelLease(channel, holder: holder)
+                logger.info("whatsapp web session lease given up", [LogKey.channel: channel.rawValue])
+            } catch {
+                logger.warn("channel lease not given up; another host takes it when it runs out",
+                            [LogKey.channel: channel.rawValue, LogKey.error: "\(error)"])
+            }
+        }
+    }
+}
