@@ -505,5 +505,13 @@ enum SQLiteSchema {
             ALTER TABLE inbound_jobs ADD COLUMN lease_until INTEGER;
             ALTER TABLE inbound_jobs ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
             """),
+
+        // Limits several hosts must agree on (rates, pair spacing, breakers, failed
+        // logins: `LimitRepository`). On SQLite there is one host, and its meters live in
+        // the process (`LocalLimits`): nothing to create. The number keeps the two
+        // backends' versions equal (PostgreSQL creates `shared_limits`).
+        Migration(version: 17, name: "shared limits", sql: """
+            SELECT 1;
+            """),
     ]
 }
