@@ -130,3 +130,31 @@ import SwitchboardTestSupport
         #expect(allowed.load(ordering: .relaxed) == 5)
     }
 }
+
+/// The llm plugin's budget ledger on two hosts of one PostgreSQL (its totals in the
+/// plugin's state through the host's atomic add, `host->state_add`): two hosts spending
+/// at once cannot both take the last of the budget.
+@Suite struct SharedBudgetTests {
+    @Test func twoHostsSpendingAtOnceNeverOverspendTheBudget() throws {
+        let url = try TestPostgres.freshDatabase(prefix: "budget")
+        let hosts = [try PostgresStore(url: url, poolSize: 6), try PostgresStore(url: url, poolSize: 6)]
+        _ = try hosts[0].syncWorkspaces([WorkspaceDefinition(id: "demo", name: "Demo", region: "NG",
+                                                             timezone: "Africa/Lagos", configHash: "h")])
+        let ledgers = hosts.map { store in
+            LedgerOnHost.ledger(store)
+        }
+        let calls = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            let ledger = ledgers[i % 2]
+            for _ in 0..<10 {
+                if let r = LedgerOnHost.reserve(ledger, 0.07) {
+                    calls.add(1, ordering: .relaxed)
+                    LedgerOnHost.settle(ledger, r, 0.07)
+                }
+            }
+        }
+        // 14 calls of $0.07 fit in $1.00; a 15th would overrun it.
+        #expect(calls.load(ordering: .relaxed) == 14)
+        #expect(abs(try LedgerOnHost.spentToday(ledgers[1]) - 0.98) < 1e-9)
+    }
+}

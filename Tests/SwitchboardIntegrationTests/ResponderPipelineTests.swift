@@ -110,7 +110,7 @@ import SwitchboardTestSupport
             let row = try #require(rows.first { $0.first == name }, "\(r.stdout)")
             #expect(Array(row.dropFirst().prefix(4)) == ["1.0.0", "1.4", "inline", "demo"], "\(row)")
         }
-        #expect(r.stdout.contains("host plugin ABI: 1.4\n"))
+        #expect(r.stdout.contains("host plugin ABI: 1.5\n"))
     }
 
     @Test func aMissingPluginStopsCheckAndServeWithItsName() throws {

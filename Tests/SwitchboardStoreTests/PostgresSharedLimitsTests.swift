@@ -91,6 +91,36 @@ import SwitchboardTestSupport
         #expect(try hosts[1].limits.level(key, rule, now: Date()) == 98)
     }
 
+    /// Plugin state's atomic add (`host->state_add`, the LLM budget's totals): 8 threads on
+    /// two hosts add 7 at a time under a ceiling of 100: exactly 14 adds land (98), and a
+    /// value that is not an integer is refused and left as it is.
+    @Test func pluginStateAddsOfTwoHostsNeverPassTheCeiling() throws {
+        _ = try hosts[0].syncWorkspaces([definition("a")])
+        let landed = Atomic<Int>(0)
+        let errors = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            let state = hosts[i % 2].workspace("a").pluginState
+            for _ in 0..<10 {
+                do {
+                    if try state.add(plugin: "llm", key: "budget:day:2026-12-06", delta: 7, ceiling: 100) != nil {
+                        landed.add(1, ordering: .relaxed)
+                    }
+                } catch { errors.withLock { $0.append("\(error)") } }
+            }
+        }
+        #expect(errors.withLock { $0 }.isEmpty)
+        #expect(landed.load(ordering: .relaxed) == 14)
+        let stored = try hosts[1].workspace("a").pluginState.get(plugin: "llm", key: "budget:day:2026-12-06")
+        #expect(stored.map { String(decoding: $0, as: UTF8.self) } == "98")
+        // A negative add without a ceiling always lands.
+        #expect(try hosts[1].workspace("a").pluginState.add(plugin: "llm", key: "budget:day:2026-12-06", delta: -8, ceiling: nil) == 90)
+        try hosts[0].workspace("a").pluginState.set(plugin: "llm", key: "note", value: Array("hello".utf8))
+        #expect(throws: StoreError.self) {
+            try hosts[0].workspace("a").pluginState.add(plugin: "llm", key: "note", delta: 1, ceiling: nil)
+        }
+        #expect(try hosts[0].workspace("a").pluginState.get(plugin: "llm", key: "note") == Array("hello".utf8))
+    }
+
     /// Meters past their expiry are deleted by a later call (about once a minute).
     @Test func expiredMetersAreDeleted() throws {
         let limits = hosts[0].limits
