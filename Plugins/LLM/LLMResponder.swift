@@ -146,6 +146,12 @@ struct StateStorage: LedgerStorage {
     let context: PluginContext
     func get(_ key: String) throws -> String? { try context.stateString(key) }
     func set(_ key: String, _ value: String) throws { try context.setState(key, value) }
+    /// Atomic for every host on the store when the host offers it (ABI 1.5); else read
+    /// and written under the ledger's lock (one host).
+    func add(_ key: String, _ delta: Int64, ceiling: Int64?) throws -> Int64? {
+        guard context.addsStateAtomically else { return try addByReadAndWrite(key, delta, ceiling: ceiling) }
+        return try context.addState(key, delta, ceiling: ceiling)
+    }
 }
 
 @_cdecl("switchboard_plugin_entry")

@@ -5,28 +5,57 @@ import Foundation
 public protocol LedgerStorage: Sendable {
     func get(_ key: String) throws -> String?
     func set(_ key: String, _ value: String) throws
+    /// Adds `delta` to the integer under `key` (absent: 0) and returns the new total, or
+    /// nil (nothing added) when it would pass `ceiling`. The plugin's storage does it in
+    /// one atomic step for every host on the store (`host->state_add`, ABI 1.5), so hosts
+    /// sharing a database cannot both spend the last of a budget; the default reads and
+    /// writes (atomic only under the ledger's lock, in one process).
+    func add(_ key: String, _ delta: Int64, ceiling: Int64?) throws -> Int64?
+}
+
+extension LedgerStorage {
+    public func add(_ key: String, _ delta: Int64, ceiling: Int64?) throws -> Int64? {
+        try addByReadAndWrite(key, delta, ceiling: ceiling)
+    }
+
+    /// `add` as a read and a write (for storages without an atomic add).
+    public func addByReadAndWrite(_ key: String, _ delta: Int64, ceiling: Int64?) throws -> Int64? {
+        var total: Int64 = 0
+        if let text = try get(key) {
+            guard let value = Int64(text) else { throw LLMConfigError("budget: the total under \(key) is not a number: \"\(text.prefix(40))\"") }
+            total = value
+        }
+        let sum = total + delta
+        if let ceiling, sum > ceiling { return nil }
+        try set(key, String(sum))
+        return sum
+    }
 }
 
 /// A workspace's spend on model calls, per day and per month (in the workspace's
 /// timezone), against `daily_usd` and `monthly_usd`.
 ///
 /// Before a call, `reserve` books the call's worst case (its prompt at the input price,
-/// its token cap at the output price); a call that could overrun a limit is refused and
-/// not made. After the call, `settle` replaces the reservation by what the call cost.
-/// Totals are read from and written to the storage under one lock, so concurrent calls
-/// of one instance (different conversations) never both spend the last cents; the
-/// storage keeps the totals across restarts. Reservations live in memory only: a call
-/// in flight when the process dies is not billed (at most one call's cost per
-/// conversation in flight).
+/// its token cap at the output price) into the day's and the month's totals, each with
+/// its limit as the ceiling of one atomic add (`LedgerStorage.add`): a call that could
+/// overrun a limit is refused and not made. After the call, `settle` adds the difference
+/// between what the call cost and what was reserved. Since the reservation is in the
+/// stored totals, calls of other conversations, and of other hosts on the same database
+/// (issue 15: the host's `state_add` is one statement), never both spend the last cents.
+/// A call in flight when its process dies stays billed at its reserved worst case
+/// (fail closed: at most one call's worst case per conversation in flight).
 ///
 /// The storage can fail (the host's store is busy or broken). The ledger fails closed: a
-/// total it cannot read refuses the call (`Refusal.storage`), and a cost it cannot write
-/// is kept in memory, counted in every later check and written with the next booking
-/// of that period (`Booking.storageError` says so, for the caller to journal).
+/// total it cannot read or add to refuses the call (`Refusal.storage`), and a cost it
+/// cannot write at settlement is kept in memory, counted in every later check and
+/// written with the next booking of that period (`Booking.storageError` says so, for the
+/// caller to journal).
 public final class BudgetLedger: @unchecked Sendable {
     public struct Reservation: Sendable {
         let id: Int
         public let usd: Double
+        /// What was added to the totals (micro-dollars).
+        let micros: Int64
     }
 
     /// A limit crossed: 80 % (warning) or 100 % (calls stop until the period ends).
@@ -67,7 +96,6 @@ public final class BudgetLedger: @unchecked Sendable {
     let storage: any LedgerStorage
     let timeZone: TimeZone
     private let lock = NSLock()
-    private var reserved: [Int: Double] = [:]
     private var nextID = 0
     /// Micro-dollars booked per storage key whose write failed: added to what the storage
     /// holds, and written with the key's next successful write.
@@ -136,23 +164,38 @@ public final class BudgetLedger: @unchecked Sendable {
         return Double(total) / 1e6
     }
 
-    /// Books `usd` if the spend so far, the calls in flight and this one stay within both
-    /// limits; refused (and nothing booked) when it could overrun one, or when the totals
-    /// cannot be read.
+    /// Books `usd` if the spend so far (the calls in flight included, of every host) and
+    /// this one stay within both limits; refused (and nothing booked) when it could
+    /// overrun one, or when the totals cannot be read or written.
     public func book(_ usd: Double, now: Date) -> Result<Reservation, Refusal> {
         lock.lock()
         defer { lock.unlock() }
         let k = periodKeys(now)
-        let inFlight = reserved.values.reduce(0, +)
+        let m = usd > 0 ? Self.micros(usd) : 0
+        var added: [String] = []
+        func undo() {
+            for key in added {
+                do { _ = try storage.add(key, -m, ceiling: nil) } catch { unwritten[key, default: 0] -= m }
+            }
+        }
         do {
-            if let limit = dailyUSD, Double(try total("budget:day:" + k.day)) / 1e6 + inFlight + usd > limit + 1e-12 { return .failure(.overLimit) }
-            if let limit = monthlyUSD, Double(try total("budget:month:" + k.month)) / 1e6 + inFlight + usd > limit + 1e-12 { return .failure(.overLimit) }
+            for (key, limit) in [("budget:day:" + k.day, dailyUSD), ("budget:month:" + k.month, monthlyUSD)] {
+                // What could not be written before goes with this add, and counts against the ceiling.
+                let pending = unwritten[key, default: 0]
+                let ceiling = limit.map { Int64(($0 * 1_000_000).rounded()) }
+                guard try storage.add(key, m + pending, ceiling: ceiling) != nil else {
+                    undo()
+                    return .failure(.overLimit)
+                }
+                unwritten[key] = nil
+                added.append(key)
+            }
         } catch {
+            undo()
             return .failure(.storage("\(error)"))
         }
         nextID += 1
-        reserved[nextID] = usd
-        return .success(Reservation(id: nextID, usd: usd))
+        return .success(Reservation(id: nextID, usd: usd, micros: m))
     }
 
     /// `book`, for callers that only need to know whether the call may be made.
@@ -168,8 +211,8 @@ public final class BudgetLedger: @unchecked Sendable {
     public func settle(_ reservation: Reservation, actualUSD: Double, now: Date, label: String? = nil) -> Booking {
         lock.lock()
         defer { lock.unlock() }
-        reserved[reservation.id] = nil
-        return add(actualUSD, now: now, label: label)
+        let spent = actualUSD > 0 ? Self.micros(actualUSD) : 0
+        return add(delta: spent - reservation.micros, spent: spent, now: now, label: label)
     }
 
     /// Books a cost that had no reservation (an embeddings call: small, and made whatever
@@ -178,15 +221,14 @@ public final class BudgetLedger: @unchecked Sendable {
     public func charge(_ usd: Double, now: Date, label: String? = nil) -> Booking {
         lock.lock()
         defer { lock.unlock() }
-        return add(usd, now: now, label: label)
+        let spent = usd > 0 ? Self.micros(usd) : 0
+        return add(delta: spent, spent: spent, now: now, label: label)
     }
 
     /// Per month and label, micro-dollars: `spend:month:2026-12:generate/small`; the labels
     /// a month has are listed under `spend:labels:2026-12` (comma-separated).
     private func addToBreakdown(_ micros: Int64, month: String, label: String) throws {
-        let key = "spend:month:\(month):\(label)"
-        let before = try stored(key)
-        try storage.set(key, String(before + micros))
+        _ = try storage.add("spend:month:\(month):\(label)", micros, ceiling: nil)
         let listKey = "spend:labels:\(month)"
         let labels = try storage.get(listKey).map { $0.split(separator: ",").map(String.init) } ?? []
         if !labels.contains(label) { try storage.set(listKey, (labels + [label]).joined(separator: ",")) }
@@ -239,29 +281,30 @@ public final class BudgetLedger: @unchecked Sendable {
         let accrued = carry[label, default: 0] + usd * 1_000_000
         let whole = Int64(accrued.rounded(.down))
         carry[label] = accrued - Double(whole)
-        return add(micros: whole, now: now, label: label)
+        return add(delta: whole, spent: whole, now: now, label: label)
     }
 
-    private func add(_ usd: Double, now: Date, label: String? = nil) -> Booking {
-        add(micros: usd > 0 ? Self.micros(usd) : 0, now: now, label: label)
-    }
-
-    private func add(micros: Int64, now: Date, label: String?) -> Booking {
+    /// Adds `delta` to the day's and the month's totals (what a settlement or a charge
+    /// changes), `spent` to the breakdown under `label`, and gives the alerts the totals
+    /// crossed.
+    private func add(delta: Int64, spent: Int64, now: Date, label: String?) -> Booking {
         var booking = Booking()
-        guard micros > 0 else { return booking }
         let k = periodKeys(now)
-        if let label {
-            do { try addToBreakdown(micros, month: k.month, label: label) } catch { booking.breakdownError = "\(error)" }
+        if let label, spent > 0 {
+            do { try addToBreakdown(spent, month: k.month, label: label) } catch { booking.breakdownError = "\(error)" }
         }
+        guard spent > 0 || delta != 0 else { return booking }
         for (period, key, limit) in [("day", k.day, dailyUSD), ("month", k.month, monthlyUSD)] {
             let storeKey = "budget:\(period):\(key)"
-            let pending = unwritten[storeKey, default: 0] + micros
-            let after: Int64
+            let pending = unwritten[storeKey, default: 0] + delta
+            var after: Int64
             do {
-                let before = try stored(storeKey)
-                after = before + pending
-                try storage.set(storeKey, String(after))
-                unwritten[storeKey] = nil
+                if pending == 0 {
+                    after = try stored(storeKey)
+                } else {
+                    after = try storage.add(storeKey, pending, ceiling: nil) ?? 0
+                    unwritten[storeKey] = nil
+                }
             } catch {
                 // Kept in memory: every later check counts it, the next booking writes it.
                 unwritten[storeKey] = pending
@@ -272,13 +315,12 @@ public final class BudgetLedger: @unchecked Sendable {
             for percent in [80, 100] {
                 let mark = Double(percent) / 100 * limit
                 guard Double(after) / 1e6 >= mark - 1e-12 else { continue }
-                // A mark that cannot be read or written is given (again) rather than never.
+                // Marked once for every host (an add with the ceiling 1); a mark that cannot
+                // be read or written is given (again) rather than never.
                 let alertKey = "budget:alert:\(period):\(key):\(percent)"
-                let given: Bool
-                do { given = try storage.get(alertKey) != nil } catch { given = false }
-                if given { continue }
-                // A mark not written only means the alert may be given once more.
-                do { try storage.set(alertKey, "1") } catch {}
+                let first: Bool
+                do { first = try storage.add(alertKey, 1, ceiling: 1) != nil } catch { first = true }
+                if !first { continue }
                 booking.alerts.append(Alert(period: period, key: key, percent: percent, spentUSD: Double(after) / 1e6, limitUSD: limit))
             }
         }

@@ -27,6 +27,7 @@ nonisolated(unsafe) let hostTable: UnsafeMutablePointer<sb_host> = {
     t.pointee.journal = hostJournal
     t.pointee.count = hostCount
     t.pointee.send_template = hostSendTemplate
+    t.pointee.state_add = hostStateAdd
     return t
 }()
 
@@ -84,6 +85,22 @@ private let hostStateSet: @convention(c) (OpaquePointer?, sb_str, UnsafeRawPoint
         return SB_OK
     } catch {
         c.logger.warn("plugin state write failed", [LogKey.error: "\(error)"])
+        return SB_ERR_RETRYABLE
+    }
+}
+
+private let hostStateAdd: @convention(c) (OpaquePointer?, sb_str, Int64, UnsafePointer<Int64>?, UnsafeMutablePointer<Int64>?) -> sb_status = { ctx, key, delta, ceiling, totalOut in
+    guard let c = InstanceContext.from(ctx), let k = validKey(key) else { return SB_ERR_INVALID }
+    do {
+        guard let total = try c.store.add(workspace: c.workspace, plugin: c.plugin, key: k, delta: delta,
+                                          ceiling: ceiling?.pointee) else { return SB_ERR_LIMIT }
+        totalOut?.pointee = total
+        return SB_OK
+    } catch let error as PluginStateNotAnInteger {
+        c.logger.warn("plugin state add refused: the value is not an integer", [LogKey.error: "\(error)"])
+        return SB_ERR_INVALID
+    } catch {
+        c.logger.warn("plugin state add failed", [LogKey.error: "\(error)"])
         return SB_ERR_RETRYABLE
     }
 }

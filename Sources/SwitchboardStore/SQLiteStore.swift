@@ -175,6 +175,9 @@ public final class SQLiteStore: Store, StoreStatistics {
 
     public var channelStatus: any ChannelStatusRepository { SQLiteChannelStatusRepository(store: self) }
 
+    /// One host on the file: the meters live in this process (no store round trip).
+    public let limits: any LimitRepository = LocalLimits()
+
     public func workspaces() throws -> [Workspace] {
         try pool.read { db in
             try db.query("SELECT \(SQLiteWorkspaceStore.columns) FROM workspaces ORDER BY id", [], SQLiteWorkspaceStore.read)

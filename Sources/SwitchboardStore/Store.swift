@@ -31,6 +31,10 @@ public protocol Store: AnyObject, Sendable {
     /// Each channel's last recorded state (`switchboard channels`).
     var channelStatus: any ChannelStatusRepository { get }
 
+    /// The limits hosts must agree on (rates, breakers, failed logins): in the process on
+    /// SQLite, shared through the database on PostgreSQL. One instance per store.
+    var limits: any LimitRepository { get }
+
     /// Every stored workspace, active or not, by id.
     func workspaces() throws -> [Workspace]
 

@@ -24,19 +24,39 @@ import Testing
     @Test func aCostThatCannotBeWrittenStillCountsAndIsWrittenLater() throws {
         let storage = FlakyStorage()
         let ledger = BudgetLedger(dailyUSD: 1.0, monthlyUSD: nil, storage: storage)
+        // Reserved (0.5 booked), then the store fails before the call's cost is settled.
+        let r = try #require(ledger.reserve(0.5, now: Date()))
         storage.writesFail.store(true, ordering: .relaxed)
-        let r = try #require(ledger.reserve(0.9, now: Date()))
         let booking = ledger.settle(r, actualUSD: 0.9, now: Date())
         #expect(booking.storageError == "store unavailable")
-        // Not in the storage, but counted: a second 0.2 would overrun the 1.00 a day.
+        // Not all in the storage, but counted.
         #expect(abs(try ledger.spent(now: Date()).day - 0.9) < 1e-9)
-        #expect(ledger.book(0.2, now: Date()).failure == .overLimit)
-        // The store is back: the next booking writes both costs.
+        // Nothing is booked while the store cannot be written (fail closed).
+        guard case .failure(.storage) = ledger.book(0.05, now: Date()) else {
+            Issue.record("a call was booked while its cost could not be written"); return
+        }
+        // The store is back: a second 0.2 would overrun the 1.00 a day with what is unwritten.
         storage.writesFail.store(false, ordering: .relaxed)
+        #expect(ledger.book(0.2, now: Date()).failure == .overLimit)
+        // The next booking writes the unwritten cost with its own.
         let next = try #require(ledger.reserve(0.05, now: Date()))
         #expect(ledger.settle(next, actualUSD: 0.05, now: Date()).storageError == nil)
         let fresh = BudgetLedger(dailyUSD: 1.0, monthlyUSD: nil, storage: storage)   // as after a restart
         #expect(abs(try fresh.spent(now: Date()).day - 0.95) < 1e-9)
+    }
+
+    /// A reservation is in the stored totals at once: another ledger on the same storage
+    /// (another host) sees it, and cannot book past the limit with it.
+    @Test func aReservationCountsForAnotherLedgerOnTheSameStorage() throws {
+        let storage = FlakyStorage()
+        let a = BudgetLedger(dailyUSD: 1.0, monthlyUSD: nil, storage: storage)
+        let b = BudgetLedger(dailyUSD: 1.0, monthlyUSD: nil, storage: storage)
+        let r = try #require(a.reserve(0.7, now: Date()))
+        #expect(b.book(0.4, now: Date()).failure == .overLimit)
+        // Settled lower: the difference is given back to both.
+        a.settle(r, actualUSD: 0.5, now: Date())
+        #expect(b.reserve(0.4, now: Date()) != nil)
+        #expect(abs(try a.spent(now: Date()).day - 0.9) < 1e-9)
     }
 }
 

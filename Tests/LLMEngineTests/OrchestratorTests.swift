@@ -11,13 +11,15 @@ import SwitchboardTestSupport
 final class MemoryStorage: LedgerStorage, @unchecked Sendable {
     let values = Mutex<[String: String]>([:])
     let readsFail = Atomic<Bool>(false), writesFail = Atomic<Bool>(false)
+    /// Writes that succeed before every later one fails (a store that goes away mid-call).
+    let writesLeft = Atomic<Int>(Int.max)
     struct Down: Error, CustomStringConvertible { var description: String { "store unavailable" } }
     func get(_ key: String) throws -> String? {
         if readsFail.load(ordering: .relaxed) { throw Down() }
         return values.withLock { $0[key] }
     }
     func set(_ key: String, _ value: String) throws {
-        if writesFail.load(ordering: .relaxed) { throw Down() }
+        if writesFail.load(ordering: .relaxed) || writesLeft.wrappingSubtract(1, ordering: .relaxed).newValue < 0 { throw Down() }
         values.withLock { $0[key] = value }
     }
 }
@@ -245,12 +247,13 @@ struct Cascade {
         #expect(d.events.filter { $0.outcome == "budget_unreadable" }.count == 2)
     }
 
-    /// A spend that cannot be written is still counted, and the journal says it waits.
+    /// A spend that cannot be written is still counted, and the journal says it waits: the
+    /// store goes away after the call's reservation (two writes: the day and the month).
     @Test func anUnwrittenSpendIsJournalledAndStillCounted() throws {
         let storage = MemoryStorage()
         let c = try Cascade(daily: 1.0, storage: storage)
         c.small.script(.text(answer("Yes.", 0.9), input: 1_000, output: 100))
-        storage.writesFail.store(true, ordering: .relaxed)
+        storage.writesLeft.store(2, ordering: .relaxed)
         let d = c.ask()
         #expect(d.events.contains { $0.outcome == "budget_unsaved" })
         #expect(try c.orchestrator.ledger.spent(now: Date()).day > 0)

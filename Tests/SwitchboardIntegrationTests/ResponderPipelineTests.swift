@@ -108,9 +108,9 @@ import SwitchboardTestSupport
         // declare SB_PLUGIN_FLAG_INLINE (ABI 1.2).
         for name in ["faq", "handoff"] {
             let row = try #require(rows.first { $0.first == name }, "\(r.stdout)")
-            #expect(Array(row.dropFirst().prefix(4)) == ["1.0.0", "1.4", "inline", "demo"], "\(row)")
+            #expect(Array(row.dropFirst().prefix(4)) == ["1.0.0", "1.5", "inline", "demo"], "\(row)")
         }
-        #expect(r.stdout.contains("host plugin ABI: 1.4\n"))
+        #expect(r.stdout.contains("host plugin ABI: 1.5\n"))
     }
 
     @Test func aMissingPluginStopsCheckAndServeWithItsName() throws {

@@ -43,7 +43,7 @@ import SwitchboardLog
         let c = try host().load(workspace: "ws-a", specs: [PluginSpec(name: "inliner")])
         #expect(c.instances.first?.info.callsInline == true)
         #expect(c.instances.first?.callsInline == true)
-        #expect(c.instances.first?.info.abi == "1.4")
+        #expect(c.instances.first?.info.abi == "1.5")
         let r = runOnCaller(c, "thread")
         #expect(r.verdict == .reply(text: "sb-caller", buttons: []))
         #expect(r.plugin == "inliner")
@@ -135,7 +135,7 @@ import SwitchboardLog
         let c = try host().load(workspace: "ws-a", specs: [
             PluginSpec(name: "oldminor"), PluginSpec(name: "shortflags"), PluginSpec(name: "oneoh"),
         ])
-        #expect(c.instances.map(\.info.abi) == ["1.1", "1.4", "1.0"])
+        #expect(c.instances.map(\.info.abi) == ["1.1", "1.5", "1.0"])
         #expect(c.instances.map(\.callsInline) == [false, false, false])
         for name in ["oldminor", "shortflags", "oneoh"] {
             let one = try host().load(workspace: "ws-a", specs: [PluginSpec(name: name)])

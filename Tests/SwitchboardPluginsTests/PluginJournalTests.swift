@@ -68,8 +68,8 @@ import SwitchboardCore
     }
 
     @Test func theHostTableOffersJournalAndCountFromABI13() throws {
-        #expect(PluginHost.abiVersion == "1.4")
-        #expect(hostTable.pointee.abi_minor == 4)
+        #expect(PluginHost.abiVersion == "1.5")
+        #expect(hostTable.pointee.abi_minor == 5)
         #expect(hostTable.pointee.journal != nil && hostTable.pointee.count != nil && hostTable.pointee.send_template != nil)
         #expect(MemoryLayout<sb_host>.size == 8 + 18 * MemoryLayout<UnsafeRawPointer>.size)
     }

@@ -40,7 +40,7 @@ import SwitchboardCore
         let path = try TestSupport.buildTestPlugin("abinewer", in: dir, defines: ["TEST_ABI_MINOR=7"])
         let e = try #require(loadError([PluginSpec(name: "abinewer")]))
         #expect(e.code == .abiMismatch)
-        #expect(e.message.hasPrefix("plugin abinewer (\(path)) was built for ABI 1.7; this host provides 1.4"))
+        #expect(e.message.hasPrefix("plugin abinewer (\(path)) was built for ABI 1.7; this host provides 1.5"))
         #expect(e.message.contains("ws-a"))
     }
 
@@ -48,7 +48,7 @@ import SwitchboardCore
         let path = try TestSupport.buildTestPlugin("abimajor", in: dir, defines: ["TEST_ABI_MAJOR=2", "TEST_ABI_MINOR=0"])
         let e = try #require(loadError([PluginSpec(name: "abimajor")]))
         #expect(e.code == .abiMismatch)
-        #expect(e.message.hasPrefix("plugin abimajor (\(path)) was built for ABI 2.0; this host provides 1.4"))
+        #expect(e.message.hasPrefix("plugin abimajor (\(path)) was built for ABI 2.0; this host provides 1.5"))
     }
 
     @Test func acceptsASmallerDescriptorFromAnOlderHeader() throws {
@@ -123,7 +123,7 @@ import SwitchboardCore
         #expect(info.id == "inspected")
         #expect(info.displayName == "Test")
         #expect(info.summary == "Test plugin.")
-        #expect(info.abiMajor == 1 && info.abiMinor == 4)
+        #expect(info.abiMajor == 1 && info.abiMinor == 5)
         #expect(!info.callsInline)
     }
 }

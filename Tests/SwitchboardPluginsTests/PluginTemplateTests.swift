@@ -33,6 +33,6 @@ import SwitchboardCore
     }
 
     @Test func theHostDeclaresABI14() {
-        #expect(PluginHost.abiVersion == "1.4")
+        #expect(PluginHost.abiVersion == "1.5")
     }
 }

@@ -245,18 +245,21 @@
  *   1.3  journal, count (see JOURNAL AND COUNTERS)
  *   1.4  send_template (an approved WhatsApp message template as the answer) and the
  *        flag SB_PLUGIN_FLAG_DROP_CONFIG (see CONFIG)
+ *   1.5  state_add (an atomic add to an integer in the state, with a ceiling: budgets
+ *        that several hosts on one database spend from) and the status SB_ERR_LIMIT
  *
  * The host reads `flags` only from a descriptor that declares abi_minor >= 2 and whose
  * struct_size covers the field; for older plugins it is 0 (no flags). It honours
  * SB_PLUGIN_FLAG_DROP_CONFIG only from a descriptor that declares abi_minor >= 4. A
- * plugin built with this header declares ABI 1.4 (the INIT macro fills it in) and is
- * refused by a 1.3, 1.2, 1.1 or 1.0 host. A plugin that wants to load on older hosts
+ * plugin built with this header declares ABI 1.5 (the INIT macro fills it in) and is
+ * refused by a 1.4, 1.3, 1.2, 1.1 or 1.0 host. A plugin that wants to load on older hosts
  * as well declares a lower `.abi_minor` in its descriptor, sets no flags unless it
  * declares 2 or more (an older host would not read them anyway), calls `media` only
- * when `host->abi_minor >= 1`, `journal` / `count` only when `host->abi_minor >= 3` and
- * `send_template` only when `host->abi_minor >= 4`.
- * Plugins built with the 1.0, 1.1, 1.2 or 1.3 header keep working unchanged on a 1.4
- * host.
+ * when `host->abi_minor >= 1`, `journal` / `count` only when `host->abi_minor >= 3`,
+ * `send_template` only when `host->abi_minor >= 4` and `state_add` only when
+ * `host->abi_minor >= 5`.
+ * Plugins built with the 1.0, 1.1, 1.2, 1.3 or 1.4 header keep working unchanged on a
+ * 1.5 host.
  */
 #ifndef SWITCHBOARD_PLUGIN_H
 #define SWITCHBOARD_PLUGIN_H
@@ -271,7 +274,7 @@ extern "C" {
 /* ---- Versions and entry point ------------------------------------------------------ */
 
 #define SWITCHBOARD_PLUGIN_ABI_MAJOR 1
-#define SWITCHBOARD_PLUGIN_ABI_MINOR 4
+#define SWITCHBOARD_PLUGIN_ABI_MINOR 5
 /* major << 16 | minor: what the host passes to the entry function. */
 #define SWITCHBOARD_PLUGIN_ABI_VERSION ((SWITCHBOARD_PLUGIN_ABI_MAJOR << 16) | SWITCHBOARD_PLUGIN_ABI_MINOR)
 /* The one symbol the host looks up. */
@@ -296,6 +299,7 @@ typedef int32_t sb_status;
 #define SB_ERR_BUFFER_TOO_SMALL 5   /* host: *len_out holds the size needed             */
 #define SB_ERR_UNSUPPORTED      6   /* host: this host does not offer the function      */
 #define SB_ERR_OUTSIDE_CALL     7   /* host: sb_call used after its handle returned     */
+#define SB_ERR_LIMIT            8   /* host (1.5): state_add would pass the ceiling     */
 
 /* Log levels for host->log. */
 #define SB_LOG_DEBUG 0
@@ -529,7 +533,19 @@ typedef struct sb_host {
     sb_status (*send_template)(sb_call *call, sb_str name, sb_str language, const sb_str *params,
                                size_t param_count);
 
-    void *reserved[4];         /* zero; future host functions */
+    /* ABI 1.5 (check host->abi_minor >= 5 first; NULL on an older host). Adds `delta` to
+     * the integer kept under `key` in the instance's state as decimal text ("0" when
+     * absent), in one atomic step for every host on the store: with several hosts on one
+     * database, two adds at once both count, and two spenders cannot both take the last
+     * of a budget (state_get then state_set could). When `ceiling` is not NULL and the
+     * total would pass *ceiling, nothing is added and it returns SB_ERR_LIMIT. On SB_OK
+     * *total_out (if not NULL) holds the new total. Returns SB_ERR_INVALID for a bad key
+     * or a value under `key` that is not a decimal integer (left as it is), and
+     * SB_ERR_RETRYABLE when the store is temporarily unavailable (nothing added). */
+    sb_status (*state_add)(sb_host_ctx *ctx, sb_str key, int64_t delta, const int64_t *ceiling,
+                           int64_t *total_out);
+
+    void *reserved[3];         /* zero; future host functions */
 } sb_host;
 
 /* ---- What `create` receives --------------------------------------------------------- */

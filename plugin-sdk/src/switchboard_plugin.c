@@ -19,7 +19,9 @@ _Static_assert(offsetof(sb_host, journal) == offsetof(sb_host, media) + sizeof(v
 _Static_assert(offsetof(sb_host, count) == offsetof(sb_host, journal) + sizeof(void *), "ABI 1.3: count took reserved[1]");
 /* ABI 1.4 took the next reserved slot of sb_host: same size, same offsets. */
 _Static_assert(offsetof(sb_host, send_template) == offsetof(sb_host, count) + sizeof(void *), "ABI 1.4: send_template took reserved[2]");
-_Static_assert(offsetof(sb_host, reserved) == offsetof(sb_host, send_template) + sizeof(void *), "ABI 1.4: reserved[4] follows send_template");
+/* ABI 1.5 took the next reserved slot of sb_host: same size, same offsets. */
+_Static_assert(offsetof(sb_host, state_add) == offsetof(sb_host, send_template) + sizeof(void *), "ABI 1.5: state_add took reserved[3]");
+_Static_assert(offsetof(sb_host, reserved) == offsetof(sb_host, state_add) + sizeof(void *), "ABI 1.5: reserved[3] follows state_add");
 _Static_assert(sizeof(sb_host) == 8 + 18 * sizeof(void *), "sb_host keeps its ABI 1.0 size");
 /* ABI 1.2 took the first reserved slot of the descriptor for `flags`: same size, same
  * offsets (LP64: a uint64_t where a pointer was). */

@@ -21,6 +21,9 @@ enum EvalSpend {
         func set(_ key: String, _ value: String) throws {
             try store.set(workspace: workspace, plugin: plugin, key: key, value: Array(value.utf8))
         }
+        func add(_ key: String, _ delta: Int64, ceiling: Int64?) throws -> Int64? {
+            try store.add(workspace: workspace, plugin: plugin, key: key, delta: delta, ceiling: ceiling)
+        }
     }
 
     /// USD per `tier/model` ("generate/small", "semantic/embed-model") booked between

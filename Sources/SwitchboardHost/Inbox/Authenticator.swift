@@ -28,20 +28,23 @@ final class Authenticator: Sendable {
 
     let store: any Store
     let logger: Logger
-    let limiter: LoginRateLimiter
+    /// Failed logins: counted in this process on SQLite (`LoginRateLimiter`), in the
+    /// store's shared meters when several hosts share the store (`SharedLoginLimiter`).
+    let limiter: any LoginLimiting
     let hasher: PasswordHasher
     let sessionLifetime: TimeInterval
     /// The address failed logins are counted against (`server.trusted_proxies`).
     let clientAddress: ClientAddress
     let now: @Sendable () -> Date
 
-    init(store: any Store, logger: Logger, limiter: LoginRateLimiter = LoginRateLimiter(),
+    init(store: any Store, logger: Logger, limiter: (any LoginLimiting)? = nil,
          hasher: PasswordHasher = .standard, sessionLifetime: TimeInterval = Authenticator.defaultSessionLifetime,
          clientAddress: ClientAddress = ClientAddress(), now: @escaping @Sendable () -> Date = { Date() }) {
         self.clientAddress = clientAddress
         self.store = store
         self.logger = logger
-        self.limiter = limiter
+        self.limiter = limiter ?? (store.limits.isShared
+            ? SharedLoginLimiter(limits: store.limits, logger: logger) : LoginRateLimiter())
         self.hasher = hasher
         self.sessionLifetime = sessionLifetime
         self.now = now

@@ -28,7 +28,9 @@ import SwitchboardStore
 /// fewer than 4 of its records are uncommitted: the duplicate window of a crash is at most
 /// 4 messages per lane (32 per channel), in practice one, since a provider call takes
 /// longer than a commit. Rate limits, the breaker and the channel state are shared by the
-/// lanes.
+/// lanes, and the rate limits and the breaker by every host sending through the channel
+/// (`ChannelLimits`, on the store's meters: in this process on SQLite, in the database on
+/// PostgreSQL).
 ///
 /// A reply a responder worker claimed in its own transaction is handed over in memory
 /// (`handOver`) and sent by the next free lane without a claim; lanes claim from the
@@ -53,10 +55,8 @@ final class ChannelSender: Service, @unchecked Sendable {
     private var running = 0
     // Shared by the lanes, under `shared`.
     private let shared = NSLock()
-    private var limiter: RateLimiter?
-    /// Whether the channel has a rate limit at all (`limiter` is never set to nil later).
-    private let limited: Bool
-    private var breaker: CircuitBreaker
+    /// The channel's rate, pair spacing and circuit breaker (thread-safe on their own).
+    private let limits: ChannelLimits
     /// Whether the outbox may hold entries scheduled for later (retries, pair-limited
     /// requeues, anything left at the last stop): only then does a lane that found
     /// nothing due read when the next one is due. Set whenever this sender schedules one;
@@ -80,7 +80,7 @@ final class ChannelSender: Service, @unchecked Sendable {
     /// `SenderHandover.limit` replies wait for a lane.
     var takesHandover: Bool {
         guard !isStopping, handover.count < SenderHandover.limit, state.maySend else { return false }
-        return shared.withLock { breaker.state == .closed }
+        return limits.isClosed
     }
 
     /// A reply claimed for this sender in a committed transaction: the next free lane
@@ -108,18 +108,17 @@ final class ChannelSender: Service, @unchecked Sendable {
         policy = DeliveryPolicy(retry: RetryPolicy(base: .milliseconds(outbox.retryBaseMilliseconds),
                                                    cap: .milliseconds(outbox.retryCapMilliseconds),
                                                    maxAttempts: outbox.maxAttempts))
-        breaker = CircuitBreaker(failureThreshold: outbox.breakerFailures,
-                                 coolDown: .milliseconds(outbox.breakerCooldownMilliseconds))
         self.channel = transport.channel
         self.name = "sender-\(transport.channel)"
         self.store = store
         self.logger = logger.with(LogKey.channel, transport.channel.rawValue)
         self.metrics = metrics
         self.health = health ?? ChannelHealth(channel: transport.channel, logger: logger, metrics: metrics)
-        self.limited = traits.messagesPerSecond != nil
-        self.limiter = traits.messagesPerSecond.map {
-            RateLimiter(messagesPerSecond: $0, pairSpacing: traits.perRecipientSpacing ?? .zero)
-        }
+        self.limits = ChannelLimits(channel: transport.channel, limits: store.limits, logger: self.logger,
+                                    messagesPerSecond: traits.messagesPerSecond,
+                                    pairSpacing: traits.perRecipientSpacing ?? .zero,
+                                    breakerFailures: outbox.breakerFailures,
+                                    breakerCoolDown: .milliseconds(outbox.breakerCooldownMilliseconds))
         // A channel that may send again (a live session open after a drop) drains at once,
         // in order, instead of at the next look.
         self.health.onChange { [weak self] change in
@@ -223,7 +222,7 @@ final class ChannelSender: Service, @unchecked Sendable {
                 continue
             }
             var limit = 8
-            switch shared.withLock({ breaker.decide(now: .now) }) {
+            switch limits.decide() {
             case .reject(let until):
                 release(handover.drain())
                 wait(until: Date(timeIntervalSinceNow: (until - .now).inSeconds))
@@ -322,20 +321,15 @@ final class ChannelSender: Service, @unchecked Sendable {
 
     private func handle(_ item: OutboxItem, _ connection: any ChannelConnection, _ lane: Lane) {
         // Rate limits: wait our turn (short waits; a pair-limited recipient is requeued).
-        while limited {
-            switch shared.withLock({ limiter!.acquire(recipient: item.recipient, now: .now) }) {
-            case .now: break
-            case .waitUntil(let t):
-                let wait = (t - .now).inSeconds
-                if wait > 1 {
-                    markScheduled()
-                    settler.settle(item, .requeue(at: Date(timeIntervalSinceNow: wait), error: nil))
-                    return
-                }
-                Thread.sleep(forTimeInterval: max(0, wait))
-                continue
+        while limits.limited {
+            let wait = limits.acquire(recipient: item.recipient)
+            if wait <= 0 { break }
+            if wait > 1 {
+                markScheduled()
+                settler.settle(item, .requeue(at: Date(timeIntervalSinceNow: wait), error: nil))
+                return
             }
-            break
+            Thread.sleep(forTimeInterval: wait)
         }
         switch item.kind {
         case .send: send(item, connection, lane)
@@ -443,7 +437,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             health.apply(.retryableFailure, reason: error.description)
         }
         if error.kind == .pairRateLimited {
-            shared.withLock { limiter?.pairRateLimitHit(recipient: item.recipient, now: .now, retryAfter: error.retryAfter) }
+            limits.pairRateLimitHit(recipient: item.recipient, retryAfter: error.retryAfter)
         }
         let decision = shared.withLock {
             policy.decide(kind: error.kind, attempt: attempt, floor: error.retryFloor, reason: error.description, random: &rng)
@@ -482,24 +476,16 @@ final class ChannelSender: Service, @unchecked Sendable {
     }
 
     private func recordBreakerFailure() {
-        let (opened, failures) = shared.withLock { () -> (Bool, Int) in
-            let before = breaker.state
-            breaker.recordFailure(now: .now)
-            return (breaker.state == .open && before != .open, breaker.consecutiveFailures)
-        }
+        let (opened, failures) = limits.recordFailure()
         if opened {
             logger.warn("circuit breaker opened: provider calls paused", [
                 "failures": String(failures),
-                "cooldown_ms": String(Int((shared.withLock { breaker.coolDown }).inSeconds * 1000))])
+                "cooldown_ms": String(Int(limits.coolDown * 1000))])
         }
     }
 
     private func succeeded() {
-        let wasOpen = shared.withLock { () -> Bool in
-            defer { breaker.recordSuccess() }
-            return breaker.state != .closed
-        }
-        if wasOpen { logger.info("circuit breaker closed: provider answers again") }
+        if limits.recordSuccess() { logger.info("circuit breaker closed: provider answers again") }
         health.apply(.callSucceeded, reason: nil)
     }
 }

@@ -20,6 +20,13 @@ struct StorePluginState: PluginStateStore {
     func delete(workspace: WorkspaceID, plugin: String, key: String) throws {
         _ = try store.workspace(workspace).pluginState.delete(plugin: plugin, key: key)
     }
+    func add(workspace: WorkspaceID, plugin: String, key: String, delta: Int64, ceiling: Int64?) throws -> Int64? {
+        do {
+            return try store.workspace(workspace).pluginState.add(plugin: plugin, key: key, delta: delta, ceiling: ceiling)
+        } catch let error as StoreError where error.code == .unreadable {
+            throw PluginStateNotAnInteger(key: key)
+        }
+    }
 }
 
 /// Plugins' counters (`host->count`, ABI 1.3) in the host's metrics:

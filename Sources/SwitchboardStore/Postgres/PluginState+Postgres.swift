@@ -32,6 +32,30 @@ struct PostgresPluginStateRepository: PluginStateRepository {
         }
     }
 
+    /// One statement: the row's lock orders concurrent adds of several hosts, and the
+    /// ceiling is checked against the latest committed total. A new key is inserted only
+    /// when `delta` alone is within the ceiling.
+    func add(plugin: String, key: String, delta: Int64, ceiling: Int64?) throws -> Int64? {
+        do {
+            return try scope.write { db in
+                try db.queryOne(
+                    """
+                    INSERT INTO plugin_state AS p (workspace_id, plugin, key, value, updated_at)
+                    SELECT ?1, ?2, ?3, convert_to(?4::bigint::text, 'UTF8'), ?6::bigint
+                    WHERE ?5::bigint IS NULL OR ?4::bigint <= ?5::bigint
+                    ON CONFLICT (workspace_id, plugin, key) DO UPDATE SET
+                        value = convert_to((convert_from(p.value, 'UTF8')::bigint + ?4::bigint)::text, 'UTF8'),
+                        updated_at = ?6::bigint
+                    WHERE ?5::bigint IS NULL OR convert_from(p.value, 'UTF8')::bigint + ?4::bigint <= ?5::bigint
+                    RETURNING convert_from(value, 'UTF8')::bigint
+                    """,
+                    [scope.workspaceID, plugin, key, delta, ceiling, scope.now()], { $0.int64(0) })
+            }
+        } catch let error as StoreError where ["22P02", "22003"].contains(error.sqlState ?? "") {
+            throw StoreError(.unreadable, "plugin state \(plugin)/\(key) is not an integer: \(error.message)", path: error.path)
+        }
+    }
+
     func keys(plugin: String) throws -> [String] {
         try scope.read { db in
             try db.query(

@@ -421,6 +421,30 @@ enum PostgresSchema {
                 acquired_at bigint NOT NULL
             );
             """),
+
+
+        // The meters several hosts share (`PostgresLimits`, `Meter` in Core): a channel's
+        // rate and pair spacing, its breaker, failed logins. Host-wide rows have the
+        // scope ''; a workspace's rows its id. Times in seconds since 1970 as float8 (the
+        // meters' sums are fractional); `granted` says whether the last take poured.
+        // `sb_meter_level` is `Meter.level(at:)`: the level drained to `now`, 0 once expired.
+        .init(version: 19, name: "shared limits", sql: """
+            CREATE TABLE shared_limits (
+                scope      text NOT NULL,
+                name       text NOT NULL,
+                level      float8 NOT NULL,
+                at         float8 NOT NULL,
+                granted    boolean NOT NULL DEFAULT true,
+                expires_at float8 NOT NULL,
+                PRIMARY KEY (scope, name)
+            );
+            CREATE INDEX shared_limits_by_expiry ON shared_limits (expires_at);
+            CREATE FUNCTION sb_meter_level(level float8, at float8, expires_at float8, now float8, drain float8)
+                RETURNS float8 LANGUAGE sql IMMUTABLE AS $$
+                SELECT CASE WHEN expires_at <= now THEN 0::float8
+                            ELSE greatest(0::float8, level - greatest(0::float8, now - at) * drain) END
+            $$;
+            """),
     ]
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SwitchboardCore
 import SwitchboardLog
 
@@ -16,6 +17,8 @@ public final class PostgresStore: Store {
     let options: StoreOptions
     /// When claims next look for outbox entries whose lease ran out (`claimOutbox`).
     let leaseChecks = LeaseChecks()
+    /// When `PostgresLimits` last deleted expired meters (seconds since 1970).
+    let limitsPurgedAt = Mutex<Double>(0)
     /// Whom this store's claims name (`Claimer`). On PostgreSQL a claimer's liveness is
     /// its lease alone (hosts on other machines cannot be looked up); a store that closes
     /// releases its claims, so the next claim of another host takes them at once.
@@ -103,6 +106,8 @@ public final class PostgresStore: Store {
     public var templates: any TemplateStore { PostgresTemplateStore(store: self) }
 
     public var channelStatus: any ChannelStatusRepository { PostgresChannelStatusRepository(store: self) }
+
+    public var limits: any LimitRepository { PostgresLimits(store: self) }
 
     public func workspaces() throws -> [Workspace] {
         try pool.read { db in

@@ -532,5 +532,14 @@ enum SQLiteSchema {
                 acquired_at INTEGER NOT NULL
             );
             """),
+
+
+        // Limits several hosts must agree on (rates, pair spacing, breakers, failed
+        // logins: `LimitRepository`). On SQLite there is one host, and its meters live in
+        // the process (`LocalLimits`): nothing to create. The number keeps the two
+        // backends' versions equal (PostgreSQL creates `shared_limits`).
+        Migration(version: 19, name: "shared limits", sql: """
+            SELECT 1;
+            """),
     ]
 }

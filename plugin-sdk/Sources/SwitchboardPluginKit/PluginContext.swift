@@ -89,6 +89,30 @@ public final class PluginContext: @unchecked Sendable {
         if status != SB_OK { throw PluginError.host(status, "state_delete \(key)") }
     }
 
+    /// Whether the host adds to state atomically (`addState`; ABI 1.5).
+    public var addsStateAtomically: Bool { host.pointee.abi_minor >= 5 && host.pointee.state_add != nil }
+
+    /// Adds `delta` to the decimal integer under `key` (absent: 0) in one atomic step for
+    /// every host on the store (ABI 1.5, `host->state_add`): nil, and nothing added, when
+    /// the total would pass `ceiling`. Returns the new total. Throws when the host is
+    /// older than 1.5 (check `addsStateAtomically`), the value is not an integer, or the
+    /// store is unavailable.
+    public func addState(_ key: String, _ delta: Int64, ceiling: Int64? = nil) throws -> Int64? {
+        guard addsStateAtomically, let add = host.pointee.state_add else {
+            throw PluginError.permanent("this host cannot add to state atomically (ABI 1.\(host.pointee.abi_minor); state_add needs 1.5)")
+        }
+        var total: Int64 = 0
+        let status = withSBStr(key) { k in
+            if var c = ceiling { return add(ctx, k, delta, &c, &total) }
+            return add(ctx, k, delta, nil, &total)
+        }
+        switch status {
+        case SB_OK: return total
+        case SB_ERR_LIMIT: return nil
+        default: throw PluginError.host(status, "state_add \(key)")
+        }
+    }
+
     // MARK: counters (ABI 1.3)
 
     /// Adds `value` (finite, >= 0) to this instance's counter `name` ([a-z0-9_], 1-64
