@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SwitchboardChannels
 import SwitchboardCore
 import SwitchboardLog
@@ -53,8 +54,35 @@ final class ChannelRunner: Service, @unchecked Sendable {
                workspaces: workspaces)
     }
 
+    /// Transports a reload added and started; nil once stopped.
+    private let added = Mutex<[any ChannelTransport]?>([])
+
+    /// A channel a reload added: its state recorded from now on and its transport started
+    /// like one of the start. False if the runner stopped or the transport did not start.
+    func startAdded(_ transport: any ChannelTransport, sender: ChannelSender, workspaces: [WorkspaceID]) -> Bool {
+        let open = added.withLock { list -> Bool in
+            guard list != nil else { return false }
+            list!.append(transport)
+            return true
+        }
+        guard open else { return false }
+        track(sender, workspaces: workspaces)
+        do {
+            try transport.start(Context(channel: sender.channel, ingest: ingest, health: sender.health,
+                                        logger: logger.with(LogKey.channel, sender.channel.rawValue)))
+            return true
+        } catch {
+            logger.error("channel added by a reload did not start", [LogKey.channel: sender.channel.rawValue, LogKey.error: "\(error)"])
+            return false
+        }
+    }
+
     func stop(deadline: ContinuousClock.Instant) {
-        for transport in transports.values { transport.stop(deadline: deadline) }
+        let more = added.withLock { list -> [any ChannelTransport] in
+            defer { list = nil }
+            return list ?? []
+        }
+        for transport in Array(transports.values) + more { transport.stop(deadline: deadline) }
     }
 
     /// Writes a state (a change, or the state at start when `from == to`) to the channel

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import SwitchboardTestSupport
+
+/// The setup walk's channel step through the real binary: a workspace's owner connects
+/// a WhatsApp Cloud API number (checked with the Graph API first), written to the
+/// workspace's own file and started by the reload, so its first customer is answered
+/// without a restart; a token Meta refuses is refused with Meta's error and nothing is
+/// written; agents may not; another workspace neither sees nor changes it.
+@Suite(.serialized) struct SetupChannelTests {
+    static let newNumber = "106540352242999"
+
+    @Test func anOwnerConnectsACloudAPINumberAndItsFirstCustomerIsAnsweredWithoutARestart() throws {
+        let h = try PipelineHarness(workspaces: ["demo": SetupWalkTests.demo, "shop": SetupWalkTests.shop])
+        try h.start()
+        h.graph.addPhoneNumber(Self.newNumber)
+        let walk = SetupWalkTests()
+        let owner = try walk.token(h, "demo", role: "owner")
+        let file = h.host.dir.appendingPathComponent("workspaces/demo.yaml").path
+        #expect(chmod(file, 0o640) == 0)
+        let pid = h.host.process.processIdentifier
+        let before = try String(contentsOfFile: file, encoding: .utf8)
+
+        // Meta refuses the token: its error is shown, nothing is written or started.
+        let refused = try walk.call(h, "POST", "/workspace/setup/channels", owner, [
+            "type": "whatsapp", "phone_number_id": Self.newNumber, "access_token": "EAAG-revoked-token-1234"])
+        #expect(refused.status == 422, "\(refused.object)")
+        #expect(refused.object["code"] as? String == "provider_refused")
+        let why = refused.object["error"] as? String ?? ""
+        #expect(why.contains("refused the access token") && why.contains("Invalid OAuth access token") && why.contains("190"), "\(why)")
+        #expect(!why.contains("EAAG-revoked-token-1234"))
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == before)
+        #expect(!FileManager.default.fileExists(atPath: file + ".prev"))
+
+        // A number the token may not use: Graph's error 100, nothing written.
+        let unknown = try walk.call(h, "POST", "/workspace/setup/channels", owner, [
+            "type": "whatsapp", "phone_number_id": "999", "access_token": PipelineHarness.accessToken])
+        #expect(unknown.status == 422 && (unknown.object["error"] as? String)?.contains("does not know phone number id 999") == true,
+                "\(unknown.object)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == before)
+
+        // Agents may not connect a channel (nor see the own channels).
+        let agent = try walk.token(h, "demo", role: "agent")
+        #expect(try walk.call(h, "POST", "/workspace/setup/channels", agent, [
+            "type": "whatsapp", "phone_number_id": Self.newNumber, "access_token": PipelineHarness.accessToken]).status == 403)
+        #expect(try walk.call(h, "GET", "/workspace/setup/channels", agent).status == 403)
+
+        // A good token: written to the workspace's file, started by the reload.
+        let connected = try walk.call(h, "POST", "/workspace/setup/channels", owner, [
+            "type": "whatsapp", "phone_number_id": Self.newNumber, "access_token": PipelineHarness.accessToken])
+        #expect(connected.status == 201, "\(connected.object)")
+        let channel = try #require(connected.object["channel"] as? [String: Any])
+        #expect(channel["id"] as? String == "demo-whatsapp" && channel["app"] as? String == "main")
+        #expect(channel["access_token"] as? String == "••••n-77")   // masked: never echoed
+        #expect(((connected.object["reload"] as? [String: Any])?["channels_started"] as? [String]) == ["demo-whatsapp"])
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.hasPrefix(before) || text.contains("# The bakery's file: this comment stays"))
+        #expect(text.contains("channels:") && text.contains("phone_number_id: \"\(Self.newNumber)\""))
+        #expect(try String(contentsOfFile: file + ".prev", encoding: .utf8) == before)
+        var st = stat()
+        #expect(stat(file, &st) == 0 && st.st_mode & 0o777 == 0o640)
+        #expect(stat(file + ".prev", &st) == 0 && st.st_mode & 0o777 == 0o640)
+        let listed = try walk.call(h, "GET", "/workspace/setup/channels", owner)
+        #expect("\(listed.object)".contains("demo-whatsapp") && !"\(listed.object)".contains(PipelineHarness.accessToken))
+        let audit = try h.host.client.request("GET", "/api/v1/audit", headers: owner, body: [])
+        #expect(audit.text.contains("channel_connected") && audit.text.contains("demo-owner"), "\(audit.text)")
+        #expect(!audit.text.contains(PipelineHarness.accessToken))
+
+        // A customer writes to the new number: received and answered on it, same process.
+        #expect(try h.post([h.text("Hello, are you open?", from: "2348035550777")], phoneNumberID: Self.newNumber).status == 200)
+        #expect(h.graph.wait(timeout: .seconds(10)) { _ in h.replies.contains { $0.json["to"] as? String == "2348035550777" } })
+        let reply = try #require(h.replies.first { $0.json["to"] as? String == "2348035550777" })
+        #expect(reply.phoneNumberID == Self.newNumber)
+        #expect(h.host.process.processIdentifier == pid && h.host.process.isRunning)
+        let channels = try h.host.client.request("GET", "/api/v1/channels", headers: owner, body: [])
+        #expect(channels.text.contains(#""id":"demo-whatsapp""#), "\(channels.text)")
+
+        // Another workspace neither sees nor changes it; its own id may not collide.
+        let shopOwner = try walk.token(h, "shop", role: "owner")
+        let shopList = try walk.call(h, "GET", "/workspace/setup/channels", shopOwner)
+        #expect(shopList.status == 200 && (shopList.object["channels"] as? [Any])?.isEmpty == true)
+        #expect(try walk.call(h, "DELETE", "/workspace/setup/channels/demo-whatsapp", shopOwner).status == 404)
+        #expect(!(try h.host.client.request("GET", "/api/v1/channels", headers: shopOwner, body: []).text.contains("demo-whatsapp")))
+        let clash = try walk.call(h, "POST", "/workspace/setup/channels", shopOwner, [
+            "type": "whatsapp", "id": "demo-whatsapp", "phone_number_id": Self.newNumber, "access_token": PipelineHarness.accessToken])
+        #expect(clash.status == 422)
+        let clashErrors = (clash.object["errors"] as? [String] ?? []).joined(separator: "\n")
+        #expect(clashErrors.contains("workspaces/shop.yaml:6:9: error: duplicate channel id 'demo-whatsapp' (first defined at ")
+                && clashErrors.contains("workspaces/demo.yaml:9:9)"), "\(clashErrors)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == text)
+
+        // The channel survives a restart: it is the file.
+        try h.restart()
+        h.graph.addPhoneNumber(Self.newNumber)
+        #expect(try h.post([h.text("Still there?", from: "2348035550778")], phoneNumberID: Self.newNumber).status == 200)
+        #expect(h.graph.wait(timeout: .seconds(10)) { _ in h.replies.contains { $0.json["to"] as? String == "2348035550778" } })
+    }
+}
