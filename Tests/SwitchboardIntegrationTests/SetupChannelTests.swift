@@ -95,4 +95,57 @@ import SwitchboardTestSupport
         #expect(try h.post([h.text("Still there?", from: "2348035550778")], phoneNumberID: Self.newNumber).status == 200)
         #expect(h.graph.wait(timeout: .seconds(10)) { _ in h.replies.contains { $0.json["to"] as? String == "2348035550778" } })
     }
+
+    /// An admin starts a WhatsApp Web pairing: a wrong gateway key is refused with nothing
+    /// written; the right one is written and the session starts at once: the QR code shows
+    /// in the channel list, and once scanned a customer's message is answered, all
+    /// without a restart.
+    @Test func anAdminStartsAWhatsAppWebPairingAndTheScannedNumberIsAnswered() throws {
+        let gateway = try FakeEvolutionAPI(apiKey: "evo-shop-key-5521", instance: "demo-phone")
+        gateway.setConnectionState("close", reason: 401)
+        gateway.setConnectBehaviour(.showsQR)
+        let h = try PipelineHarness(workspaces: ["demo": SetupWalkTests.demo, "shop": SetupWalkTests.shop])
+        try h.start()
+        let walk = SetupWalkTests()
+        let admin = try walk.token(h, "demo", role: "admin")
+        let file = h.host.dir.appendingPathComponent("workspaces/demo.yaml").path
+        let before = try String(contentsOfFile: file, encoding: .utf8)
+
+        let wrong = try walk.call(h, "POST", "/workspace/setup/channels", admin, [
+            "type": "whatsapp_web", "base_url": gateway.baseURL, "api_key": "not-the-key", "instance": "demo-phone"])
+        #expect(wrong.status == 422 && wrong.object["code"] as? String == "provider_refused", "\(wrong.object)")
+        #expect((wrong.object["error"] as? String)?.contains("the gateway refused the API key") == true, "\(wrong.object)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == before)
+        #expect(gateway.webhook == nil)
+
+        let paired = try walk.call(h, "POST", "/workspace/setup/channels", admin, [
+            "type": "whatsapp_web", "base_url": gateway.baseURL, "api_key": "evo-shop-key-5521", "instance": "demo-phone"])
+        #expect(paired.status == 201, "\(paired.object)")
+        let channel = try #require(paired.object["channel"] as? [String: Any])
+        #expect(channel["id"] as? String == "demo-wa-web" && channel["api_key"] as? String == "••••5521")
+        #expect(((paired.object["reload"] as? [String: Any])?["channels_started"] as? [String]) == ["demo-wa-web"])
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("webhook_secret:"))
+
+        // The session starts: the QR code to scan is in the channel list.
+        try h.host.waitForLog(timeout: 30) {
+            $0["message"] as? String == "channel state changed" && $0["to"] as? String == "needs_pairing" && $0["channel"] as? String == "demo-wa-web"
+        }
+        let listed = try h.host.client.request("GET", "/api/v1/channels", headers: admin, body: [])
+        let list = (try? JSONSerialization.jsonObject(with: Data(listed.body)) as? [String: Any])?["channels"] as? [[String: Any]] ?? []
+        let web = try #require(list.first { $0["id"] as? String == "demo-wa-web" }, "\(listed.text)")
+        let pairing = try #require(web["pairing"] as? [String: Any], "\(web)")
+        #expect((pairing["qr_code"] as? String)?.hasPrefix("2@fakeQR") == true)
+        #expect((pairing["qr_image"] as? String)?.hasPrefix("data:image/png;base64,") == true)
+        let hook = try #require(gateway.webhook)
+        #expect(hook.url == "http://127.0.0.1:\(h.host.port)/webhooks/evolution/demo-wa-web")
+
+        // Scanned: a customer's message to the number is answered through the gateway.
+        #expect(gateway.announceConnection("open")?.status == 200)
+        try h.host.waitForLog(timeout: 30) {
+            $0["message"] as? String == "channel state changed" && $0["to"] as? String == "connected" && $0["channel"] as? String == "demo-wa-web"
+        }
+        #expect(gateway.postMessage(EvolutionHarness.text("hola, ¿abren hoy?"))?.status == 200)
+        #expect(gateway.wait(timeout: .seconds(15)) { $0.acceptedSends.count == 1 })
+        #expect(gateway.acceptedSends.first?.text == "Thanks! We will get back to you shortly.")
+    }
 }

@@ -17,8 +17,9 @@ import SwitchboardHTTP
 ///   webhook URL `/webhooks/whatsapp/APP` is set once in Meta's dashboard). The token is
 ///   checked with the Graph API first (`GET /{phone_number_id}?fields=id`): refused, nothing
 ///   is written.
-/// - A WhatsApp Web pairing: an Evolution API gateway (base_url, api_key, instance); the
-///   channel starts its session and the walk shows the QR code (`GET /channels`).
+/// - A WhatsApp Web pairing: an Evolution API gateway (base_url, api_key, an instance
+///   that exists there), checked with `GET /instance/connectionState` first; the channel
+///   starts its session and the walk shows the QR code (`GET /channels`).
 ///
 /// Secrets (access token, api key, webhook secret) are never answered back: only their
 /// last four characters.
@@ -143,6 +144,19 @@ extension SetupAPI {
             guard !key.isEmpty, !key.contains(where: \.isWhitespace) else { throw InboxAPIError.badRequest("api_key: give the gateway's API key") }
             guard instance.utf8.count <= 100, !instance.contains(where: { $0.isWhitespace || $0 == "/" }) else {
                 throw InboxAPIError.badRequest("instance: a name without spaces or /")
+            }
+            // The gateway is asked once before anything is written (as a reload asks a
+            // running channel's new gateway): the key and the instance must be right.
+            let client = EvolutionClient(configuration: .init(baseURL: base, apiKey: key, instance: instance,
+                                                              connectTimeout: .seconds(5), requestTimeout: .seconds(10)))
+            do {
+                _ = try client.connectionState()
+            } catch {
+                let why = error.kind == .auth
+                    ? "the gateway refused the API key or has no instance '\(instance)'"
+                    : "the gateway could not be reached"
+                throw InboxAPIError(422, "\(why) (GET /instance/connectionState: \(error.title)); nothing was saved",
+                                    code: "provider_refused")
             }
             let secret: String
             do { secret = try Secrets.token() } catch { throw InboxAPIError(500, "no random secret: \(error)") }
