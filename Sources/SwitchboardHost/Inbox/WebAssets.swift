@@ -3695,7 +3695,7 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
         <input id="connect-number" name="phone_number_id" inputmode="numeric" autocomplete="off" aria-describedby="connect-number-hint">
         <p id="connect-number-hint" class="hint" data-i18n="setup.connect.number_hint">In Meta's WhatsApp Manager, API setup: the number's ID (digits), not the phone number itself.</p>
         <label for="connect-token" data-i18n="setup.connect.token">Access token</label>
-        <input id="connect-token" name="access_token" type="password" autocomplete="off" aria-describedby="connect-token-hint">
+        <input id="connect-token" name="access_token" type="password" autocomplete="new-password" aria-describedby="connect-token-hint">
         <p id="connect-token-hint" class="hint" data-i18n="setup.connect.token_hint">A system user's permanent token. It is checked with Meta before it is saved, and never shown again.</p>
         <label for="connect-waba" data-i18n="setup.connect.waba">WhatsApp Business Account ID (optional, for message templates)</label>
         <input id="connect-waba" name="waba_id" inputmode="numeric" autocomplete="off">
@@ -3707,7 +3707,7 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
         <label for="connect-base" data-i18n="setup.connect.base_url">Gateway address (Evolution API)</label>
         <input id="connect-base" name="base_url" type="url" autocomplete="off" placeholder="https://wa-gateway.example">
         <label for="connect-key" data-i18n="setup.connect.api_key">Gateway API key</label>
-        <input id="connect-key" name="api_key" type="password" autocomplete="off">
+        <input id="connect-key" name="api_key" type="password" autocomplete="new-password">
         <label for="connect-instance" data-i18n="setup.connect.instance">Instance name (optional)</label>
         <input id="connect-instance" name="instance" autocomplete="off">
       </div>
