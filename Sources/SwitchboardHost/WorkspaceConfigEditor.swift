@@ -32,12 +32,19 @@ struct WorkspaceConfigEditor: Sendable {
 
     /// Writes `text` as the workspace's file and reloads; on refusal the old file is
     /// back and the outcome carries the errors.
-    func write(_ workspace: WorkspaceID, text: String, actor: String) -> ReloadOutcome {
+    func write(_ workspace: WorkspaceID, text given: String, actor: String) -> ReloadOutcome {
         guard let path = file(workspace) else {
             return ReloadOutcome(applied: false, errors: ["workspace \(workspace) has no config file"])
         }
-        if let refusal = Self.serverPaths(old: (try? read(workspace)) ?? "", new: text) {
+        let current = (try? read(workspace)) ?? ""
+        if let refusal = Self.serverPaths(old: current, new: given) {
             return ReloadOutcome(applied: false, errors: ["\(path): error: \(refusal)"])
+        }
+        // The masks `GET /workspace/config` shows stand for the secrets the file holds.
+        let text: String
+        switch Self.unmasking(given, old: current) {
+        case .success(let t): text = t
+        case .failure(let refusal): return ReloadOutcome(applied: false, errors: ["\(path): error: \(refusal.description)"])
         }
         return reloader.withReloadLock { _ in
             let previous: Data

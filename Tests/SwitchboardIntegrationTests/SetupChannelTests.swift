@@ -53,9 +53,9 @@ import SwitchboardTestSupport
         #expect(channel["id"] as? String == "demo-whatsapp" && channel["app"] as? String == "main")
         #expect(channel["access_token"] as? String == "••••n-77")   // masked: never echoed
         #expect(((connected.object["reload"] as? [String: Any])?["channels_started"] as? [String]) == ["demo-whatsapp"])
-        let text = try String(contentsOfFile: file, encoding: .utf8)
-        #expect(text.hasPrefix(before) || text.contains("# The bakery's file: this comment stays"))
-        #expect(text.contains("channels:") && text.contains("phone_number_id: \"\(Self.newNumber)\""))
+        let written = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(written.hasPrefix(before) || written.contains("# The bakery's file: this comment stays"))
+        #expect(written.contains("channels:") && written.contains("phone_number_id: \"\(Self.newNumber)\""))
         #expect(try String(contentsOfFile: file + ".prev", encoding: .utf8) == before)
         var st = stat()
         #expect(stat(file, &st) == 0 && st.st_mode & 0o777 == 0o640)
@@ -65,6 +65,18 @@ import SwitchboardTestSupport
         let audit = try h.host.client.request("GET", "/api/v1/audit", headers: owner, body: [])
         #expect(audit.text.contains("channel_connected") && audit.text.contains("demo-owner"), "\(audit.text)")
         #expect(!audit.text.contains(PipelineHarness.accessToken))
+
+        // The file as the API shows it: the token masked; written back masked, it is kept.
+        let shown = try h.host.client.request("GET", "/api/v1/workspace/config", headers: owner, body: [])
+        #expect(shown.status == 200 && shown.text.contains("access_token: \"••••n-77\""), "\(shown.text)")
+        #expect(!shown.text.contains(PipelineHarness.accessToken))
+        let rewritten = try h.host.client.request("PUT", "/api/v1/workspace/config", headers: owner,
+                                                  body: Array(shown.text.replacingOccurrences(of: "Demo Bakery", with: "Demo Bakery Ltd").utf8))
+        #expect(rewritten.status == 200, "\(rewritten.text)")
+        #expect(!rewritten.text.contains("credentials replaced"), "\(rewritten.text)")
+        let kept = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(kept.contains("access_token: \"\(PipelineHarness.accessToken)\"") && kept.contains("Demo Bakery Ltd"))
+        let text = kept
 
         // A customer writes to the new number: received and answered on it, same process.
         #expect(try h.post([h.text("Hello, are you open?", from: "2348035550777")], phoneNumberID: Self.newNumber).status == 200)

@@ -29,7 +29,7 @@ extension SetupAPI {
     /// `••••1234`: enough to tell two tokens apart, nothing to use.
     static func masked(_ secret: String?) -> Any {
         guard let secret, !secret.isEmpty else { return NSNull() }
-        return "••••" + String(secret.suffix(secret.count > 8 ? 4 : 0))
+        return WorkspaceConfigEditor.mask(secret)
     }
 
     static func channelJSON(_ c: ChannelConfig) -> [String: Any] {
