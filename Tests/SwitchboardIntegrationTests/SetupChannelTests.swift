@@ -87,6 +87,17 @@ import SwitchboardTestSupport
         let channels = try h.host.client.request("GET", "/api/v1/channels", headers: owner, body: [])
         #expect(channels.text.contains(#""id":"demo-whatsapp""#), "\(channels.text)")
 
+        // An agent attaches a file in that conversation: sent as the Cloud API's media, from the new number.
+        let items = (try? h.host.client.request("GET", "/api/v1/conversations", headers: agent, body: []).json() as? [String: Any])?["items"]
+            as? [[String: Any]] ?? []
+        let conversation = try #require(items.first { $0["channel"] as? String == "demo-whatsapp" }?["id"] as? String, "\(items)")
+        let pdf: [UInt8] = Array("%PDF-1.4\n".utf8) + (0..<2_000).map { UInt8(32 + $0 % 90) }
+        let attached = try h.host.client.post("/api/v1/conversations/\(conversation)/attachments?filename=menu.pdf", body: pdf,
+                                              headers: ["Authorization": agent["Authorization"]!, "Content-Type": "application/pdf"])
+        #expect(attached.status == 202, "\(attached.text)")
+        #expect(h.graph.wait(timeout: .seconds(10)) { _ in
+            h.replies.contains { $0.phoneNumberID == Self.newNumber && $0.json["type"] as? String == "document" } })
+
         // Another workspace neither sees nor changes it; its own id may not collide.
         let shopOwner = try walk.token(h, "shop", role: "owner")
         let shopList = try walk.call(h, "GET", "/workspace/setup/channels", shopOwner)

@@ -93,9 +93,11 @@ final class Pipeline: @unchecked Sendable {
         agentReplies = AgentReplies(store: store, logger: logger, windowedChannels: windowed, notify: notify,
                                     windowedAdded: { liveTransports[$0]?.traits.serviceWindow != nil })
         let webChatRef = Mutex<WebChat?>(nil)
-        (templates, attachments, mediaStore) = Self.agentTools(config, store: store, logger: logger, transports: transports,
-                                                               webChatChannels: { webChatRef.withLock { $0 }?.channelIDs ?? [] },
-                                                               notify: notify)
+        // A channel a reload adds takes attachments too (`AgentAttachments.addedChannel`).
+        var tools = Self.agentTools(config, store: store, logger: logger, transports: transports,
+                                    webChatChannels: { webChatRef.withLock { $0 }?.channelIDs ?? [] }, notify: notify)
+        tools.1.addedChannel = { liveTransports[$0] }
+        (templates, attachments, mediaStore) = tools
         // Replies for senders that take them are claimed in the worker's transaction and
         // handed over in memory.
         let handover = ResponderWorkers.ReplyHandover(
