@@ -46,8 +46,10 @@ import SwitchboardTestSupport
         #expect(try walk.call(h, "GET", "/workspace/setup/channels", agent).status == 403)
 
         // A good token: written to the workspace's file, started by the reload.
+        h.graph.setTemplates([FakeTemplate(name: "order_ready", language: "en_US", body: "Hi {{1}}, your order is ready.")], waba: "102290129340777")
         let connected = try walk.call(h, "POST", "/workspace/setup/channels", owner, [
-            "type": "whatsapp", "phone_number_id": Self.newNumber, "access_token": PipelineHarness.accessToken])
+            "type": "whatsapp", "phone_number_id": Self.newNumber, "access_token": PipelineHarness.accessToken,
+            "waba_id": "102290129340777"])
         #expect(connected.status == 201, "\(connected.object)")
         let channel = try #require(connected.object["channel"] as? [String: Any])
         #expect(channel["id"] as? String == "demo-whatsapp" && channel["app"] as? String == "main")
@@ -87,10 +89,18 @@ import SwitchboardTestSupport
         let channels = try h.host.client.request("GET", "/api/v1/channels", headers: owner, body: [])
         #expect(channels.text.contains(#""id":"demo-whatsapp""#), "\(channels.text)")
 
-        // An agent attaches a file in that conversation: sent as the Cloud API's media, from the new number.
         let items = (try? h.host.client.request("GET", "/api/v1/conversations", headers: agent, body: []).json() as? [String: Any])?["items"]
             as? [[String: Any]] ?? []
         let conversation = try #require(items.first { $0["channel"] as? String == "demo-whatsapp" }?["id"] as? String, "\(items)")
+        // Its business account's message templates were read when it started.
+        var templates = ""
+        for _ in 0..<500 where !templates.contains("order_ready") {
+            templates = try h.host.client.request("GET", "/api/v1/conversations/\(conversation)/templates", headers: agent, body: []).text
+            usleep(10_000)
+        }
+        #expect(templates.contains("order_ready"), "\(templates)")
+
+        // An agent attaches a file in that conversation: sent as the Cloud API's media, from the new number.
         let pdf: [UInt8] = Array("%PDF-1.4\n".utf8) + (0..<2_000).map { UInt8(32 + $0 % 90) }
         let attached = try h.host.client.post("/api/v1/conversations/\(conversation)/attachments?filename=menu.pdf", body: pdf,
                                               headers: ["Authorization": agent["Authorization"]!, "Content-Type": "application/pdf"])

@@ -15,6 +15,8 @@ final class LiveTransports: Sendable {
         var transports: [ChannelID: any ChannelTransport] = [:]
         /// Cloud API numbers added: app id → phone_number_id → channel.
         var numbers: [String: [String: ChannelID]] = [:]
+        /// Cloud API channels added with a business account (`waba_id`): their templates.
+        var templateAccounts: [ChannelID: (wabaID: String, client: GraphAPIClient.Configuration)] = [:]
     }
     private let added = Mutex(Added())
 
@@ -39,6 +41,9 @@ final class LiveTransports: Sendable {
             if channel.type == .whatsapp, let app = channel.app, let number = channel.phoneNumberID {
                 a.numbers[app, default: [:]][number] = channel.id
             }
+            if let waba = channel.wabaID, let cloud = transport as? WhatsAppCloudTransport {
+                a.templateAccounts[channel.id] = (waba, cloud.clientConfiguration)
+            }
             return true
         }
     }
@@ -46,6 +51,11 @@ final class LiveTransports: Sendable {
     /// The channel of a Cloud API number added while running (the endpoint knows those of the start).
     func cloudChannel(app: String, number: String) -> ChannelID? {
         added.withLock { $0.numbers[app]?[number] }
+    }
+
+    /// The business accounts of Cloud API channels added while running (`AgentTemplates.added`).
+    var templateAccounts: [ChannelID: (wabaID: String, client: GraphAPIClient.Configuration)] {
+        added.withLock { $0.templateAccounts }
     }
 
     /// A WhatsApp Web channel added while running, by id.

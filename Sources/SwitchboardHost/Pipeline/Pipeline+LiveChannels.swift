@@ -2,6 +2,7 @@ import Foundation
 import SwitchboardChannels
 import SwitchboardConfig
 import SwitchboardCore
+import SwitchboardLog
 
 /// The channels as they run now: the lists (the inbox's `GET /channels`, the operators'
 /// health) read every drainer, those of the start and those a reload added; and the
@@ -69,6 +70,18 @@ extension Pipeline {
             guard liveTransports.add(c, transport), liveSenders.add(sender, listing: listing) else { continue }
             if channelRunner.startAdded(transport, sender: sender, workspaces: listing.workspaces) {
                 started.append(c.id.rawValue)
+            }
+            // Its message templates, as at start (off the reload: a Graph API call).
+            if c.wabaID != nil, c.type == .whatsapp {
+                let templates = self.templates
+                let logger = templates.logger
+                let id = c.id
+                DispatchQueue.global().async {
+                    do { try templates.sync(channel: id) } catch {
+                        logger.warn("message templates not synced; agents see the last stored list",
+                                    [LogKey.channel: id.rawValue, LogKey.error: "\(error)"])
+                    }
+                }
             }
         }
         return started

@@ -97,6 +97,7 @@ final class Pipeline: @unchecked Sendable {
         var tools = Self.agentTools(config, store: store, logger: logger, transports: transports,
                                     webChatChannels: { webChatRef.withLock { $0 }?.channelIDs ?? [] }, notify: notify)
         tools.1.addedChannel = { liveTransports[$0] }
+        tools.0.added = { liveTransports.templateAccounts }
         (templates, attachments, mediaStore) = tools
         // Replies for senders that take them are claimed in the worker's transaction and
         // handed over in memory.
