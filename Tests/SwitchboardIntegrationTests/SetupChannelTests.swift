@@ -122,6 +122,15 @@ import SwitchboardTestSupport
                 && clashErrors.contains("workspaces/demo.yaml:9:9)"), "\(clashErrors)")
         #expect(try String(contentsOfFile: file, encoding: .utf8) == text)
 
+        // The shop's owner creates its web chat: taken at once; a second one is refused.
+        let chat = try walk.call(h, "POST", "/workspace/setup/channels", shopOwner, ["type": "webchat"])
+        #expect(chat.status == 201 && (chat.object["channel"] as? [String: Any])?["id"] as? String == "shop-chat", "\(chat.object)")
+        #expect(try h.host.client.request("GET", "/api/v1/channels", headers: shopOwner, body: []).text.contains(#""id":"shop-chat""#))
+        let visitor = try h.host.client.post("/chat/shop/messages", body: Array(#"{"visitor":"visitor-0001-abcd","text":"hello"}"#.utf8),
+                                             headers: ["Content-Type": "application/json"])
+        #expect(visitor.status == 202 || visitor.status == 200, "\(visitor.status) \(visitor.text)")
+        #expect(try walk.call(h, "POST", "/workspace/setup/channels", shopOwner, ["type": "webchat"]).status == 409)
+
         // The channel survives a restart: it is the file.
         try h.restart()
         h.graph.addPhoneNumber(Self.newNumber)

@@ -174,9 +174,9 @@
   }
 
   function showConnectType() {
-    const cloud = connectType() === 'whatsapp';
-    $('connect-cloud').hidden = !cloud;
-    $('connect-web').hidden = cloud;
+    const type = connectType();
+    $('connect-cloud').hidden = type !== 'whatsapp';
+    $('connect-web').hidden = type !== 'whatsapp_web';
   }
 
   async function connectChannel(event) {
@@ -184,9 +184,10 @@
     $('connect-error').textContent = '';
     $('connect-done').textContent = '';
     const type = connectType();
-    const fields = type === 'whatsapp'
-      ? [['connect-number', 'phone_number_id', true], ['connect-token', 'access_token', true], ['connect-waba', 'waba_id', false], ['connect-app', 'app', false]]
-      : [['connect-base', 'base_url', true], ['connect-key', 'api_key', true], ['connect-instance', 'instance', false]];
+    const fields = {
+      whatsapp: [['connect-number', 'phone_number_id', true], ['connect-token', 'access_token', true], ['connect-waba', 'waba_id', false], ['connect-app', 'app', false]],
+      whatsapp_web: [['connect-base', 'base_url', true], ['connect-key', 'api_key', true], ['connect-instance', 'instance', false]],
+    }[type] || [];
     const body = { type };
     for (const [id, key, required] of fields) {
       const value = ($(id).value || '').trim();
@@ -211,7 +212,7 @@
     $('connect-token').value = '';
     $('connect-key').value = '';
     const id = r.body.channel.id;
-    $('connect-done').textContent = t(type === 'whatsapp' ? 'setup.connect.done' : 'setup.connect.done_web', { id });
+    $('connect-done').textContent = t({ whatsapp: 'setup.connect.done', whatsapp_web: 'setup.connect.done_web' }[type] || 'setup.connect.done_chat', { id });
     state.progress.channel = 'done';
     renderProgress();
     await loadChannels();

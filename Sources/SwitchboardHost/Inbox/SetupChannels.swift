@@ -17,6 +17,7 @@ import SwitchboardHTTP
 ///   webhook URL `/webhooks/whatsapp/APP` is set once in Meta's dashboard). The token is
 ///   checked with the Graph API first (`GET /{phone_number_id}?fields=id`): refused, nothing
 ///   is written.
+/// - A web chat (one per workspace: `/chat/WORKSPACE`), which answers at once.
 /// - A WhatsApp Web pairing: an Evolution API gateway (base_url, api_key, an instance
 ///   that exists there), checked with `GET /instance/connectionState` first; the channel
 ///   starts its session and the walk shows the QR code (`GET /channels`).
@@ -24,7 +25,7 @@ import SwitchboardHTTP
 /// Secrets (access token, api key, webhook secret) are never answered back: only their
 /// last four characters.
 extension SetupAPI {
-    static let channelTypes = ["whatsapp", "whatsapp_web"]
+    static let channelTypes = ["whatsapp", "whatsapp_web", "webchat"]
 
     /// `••••1234`: enough to tell two tokens apart, nothing to use.
     static func masked(_ secret: String?) -> Any {
@@ -93,10 +94,14 @@ extension SetupAPI {
         let taken = Set(config.host.channels.map(\.id.rawValue))
         var id = field("id")
         if id.isEmpty {
-            id = Self.freeChannelID("\(context.workspace.rawValue)-\(type == "whatsapp" ? "whatsapp" : "wa-web")", taken: taken)
+            let kind = ["whatsapp": "whatsapp", "whatsapp_web": "wa-web", "webchat": "chat"][type] ?? type
+            id = Self.freeChannelID("\(context.workspace.rawValue)-\(kind)", taken: taken)
         }
         guard Self.isIdentifier(id) else { throw InboxAPIError.badRequest("id: a-z, 0-9, - and _ only (64 at most)") }
 
+        if type == "webchat", let chat = config.host.channels.first(where: { $0.type == .webchat && $0.workspace == context.workspace }) {
+            throw InboxAPIError(409, "this workspace has a web chat already (\(chat.id)): its address is /chat/\(context.workspace)")
+        }
         var pairs: [(String, YAMLNode)] = [("id", YAMLFileEdit.plain(id)), ("type", YAMLFileEdit.plain(type))]
         if type == "whatsapp" {
             let number = field("phone_number_id")
@@ -134,7 +139,7 @@ extension SetupAPI {
             pairs += [("app", YAMLFileEdit.plain(app.id)), ("phone_number_id", YAMLFileEdit.string(number)),
                       ("access_token", YAMLFileEdit.string(token))]
             if !waba.isEmpty { pairs.append(("waba_id", YAMLFileEdit.string(waba))) }
-        } else {
+        } else if type == "whatsapp_web" {
             let base = field("base_url")
             let key = field("api_key")
             let instance = field("instance").isEmpty ? context.workspace.rawValue : field("instance")
@@ -178,10 +183,12 @@ extension SetupAPI {
         let outcome = editor.write(context.workspace, text: text, actor: context.actor)
         guard outcome.applied else { return AdminAPI.json(outcome.json, status: 422) }
         try mark(context, step: "channel", done: true)
-        let what = type == "whatsapp" ? "WhatsApp Cloud API number \(field("phone_number_id"))" : "WhatsApp Web pairing"
+        let what = type == "whatsapp" ? "WhatsApp Cloud API number \(field("phone_number_id"))"
+            : type == "webchat" ? "web chat" : "WhatsApp Web pairing"
+        let running = outcome.channelsStarted.contains(id) || type == "webchat"
         _ = try store.workspace(context.workspace).audit.record(
             actor: context.actor, action: "channel_connected",
-            summary: "channel \(id) connected in the setup walk: \(what); started: \(outcome.channelsStarted.contains(id) ? "yes" : "no")")
+            summary: "channel \(id) connected in the setup walk: \(what); started: \(running ? "yes" : "no")")
         let connected = editor.reloader.config.host.channels.first { $0.id.rawValue == id }
         return AdminAPI.json(["channel": connected.map(Self.channelJSON) ?? ["id": id, "type": type],
                               "reload": outcome.json], status: 201)

@@ -492,7 +492,7 @@ enum SetupOpenAPI {
                     "type": "string"
                   },
                   "id": {
-                    "description": "default WORKSPACE-whatsapp / WORKSPACE-wa-web (then -2, -3...)",
+                    "description": "default WORKSPACE-whatsapp / WORKSPACE-wa-web / WORKSPACE-chat (then -2, -3...)",
                     "type": "string"
                   },
                   "instance": {
@@ -506,7 +506,8 @@ enum SetupOpenAPI {
                   "type": {
                     "enum": [
                       "whatsapp",
-                      "whatsapp_web"
+                      "whatsapp_web",
+                      "webchat"
                     ],
                     "type": "string"
                   },
@@ -573,6 +574,16 @@ enum SetupOpenAPI {
             },
             "description": "not an admin of this workspace"
           },
+          "409": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "webchat: the workspace has a web chat already (one per workspace)"
+          },
           "422": {
             "content": {
               "application/json": {
@@ -591,7 +602,7 @@ enum SetupOpenAPI {
             "description": "refused, nothing written: by the provider (Error, code provider_refused: Graph's error for a bad token or an unknown number) or by the config's checks (ReloadOutcome with FILE:LINE:COLUMN errors: an id or number another channel has)"
           }
         },
-        "summary": "Connect a channel from the setup walk: a WhatsApp Cloud API number on one of the host's Meta apps, or a WhatsApp Web pairing on an Evolution gateway (the QR then shows in GET /channels); written to the workspace's own file and started without a restart (admins)",
+        "summary": "Connect a channel from the setup walk: a WhatsApp Cloud API number on one of the host's Meta apps, a WhatsApp Web pairing on an Evolution gateway (the QR then shows in GET /channels), or the workspace's web chat; written to the workspace's own file and started without a restart (admins)",
         "tags": [
           "setup"
         ]

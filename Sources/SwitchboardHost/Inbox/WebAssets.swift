@@ -824,10 +824,11 @@ button:disabled { opacity: 0.6; cursor: progress; }
   "setup.channel.webchat_anchor": "Chat with us",
   "setup.channel.qr_alt": "QR code to link the business's WhatsApp",
   "setup.channel.pairing_code": "Or type this code on the phone: {code}",
-  "setup.connect.title": "Connect a WhatsApp number",
-  "setup.connect.kind": "How is the number connected?",
+  "setup.connect.title": "Connect a channel yourself",
+  "setup.connect.kind": "Which channel?",
   "setup.connect.cloud": "WhatsApp Cloud API (Meta's business platform)",
   "setup.connect.web": "WhatsApp Web (scan a QR code with the business phone)",
+  "setup.connect.webchat": "A web chat for your website (works at once)",
   "setup.connect.number": "Phone number ID",
   "setup.connect.number_hint": "In Meta's WhatsApp Manager, API setup: the number's ID (digits), not the phone number itself.",
   "setup.connect.token": "Access token",
@@ -844,6 +845,7 @@ button:disabled { opacity: 0.6; cursor: progress; }
   "setup.connect.missing": "Fill in {field}.",
   "setup.connect.done": "Connected: {id}. It works now; customers who write to this number get answers.",
   "setup.connect.done_web": "Connected: {id}. Scan the QR code above with the business phone (WhatsApp, Linked devices).",
+  "setup.connect.done_chat": "Connected: {id}. Your web chat works now: its address and a link to paste are above.",
   "setup.channel.own": "Connected by you · token {token}",
   "setup.faq.title": "Answers to common questions",
   "setup.faq.intro": "Each entry: the ways customers ask (one per line) and your answer. The bot answers these at once, day and night.",
@@ -1141,10 +1143,11 @@ button:disabled { opacity: 0.6; cursor: progress; }
   "setup.channel.webchat_anchor": "Escríbenos",
   "setup.channel.qr_alt": "Código QR para vincular el WhatsApp del negocio",
   "setup.channel.pairing_code": "O escribe este código en el teléfono: {code}",
-  "setup.connect.title": "Conectar un número de WhatsApp",
-  "setup.connect.kind": "¿Cómo se conecta el número?",
+  "setup.connect.title": "Conecta tú mismo un canal",
+  "setup.connect.kind": "¿Qué canal?",
   "setup.connect.cloud": "WhatsApp Cloud API (la plataforma de empresas de Meta)",
   "setup.connect.web": "WhatsApp Web (escanear un código QR con el teléfono del negocio)",
+  "setup.connect.webchat": "Un chat web para tu sitio (funciona al instante)",
   "setup.connect.number": "Identificador del número (phone number ID)",
   "setup.connect.number_hint": "En el WhatsApp Manager de Meta, configuración de la API: el identificador del número (dígitos), no el número de teléfono.",
   "setup.connect.token": "Token de acceso",
@@ -1161,6 +1164,7 @@ button:disabled { opacity: 0.6; cursor: progress; }
   "setup.connect.missing": "Completa {field}.",
   "setup.connect.done": "Conectado: {id}. Ya funciona; los clientes que escriban a este número reciben respuesta.",
   "setup.connect.done_web": "Conectado: {id}. Escanea el código QR de arriba con el teléfono del negocio (WhatsApp, Dispositivos vinculados).",
+  "setup.connect.done_chat": "Conectado: {id}. Tu chat web ya funciona: arriba están su dirección y un enlace para pegar.",
   "setup.channel.own": "Conectado por ti · token {token}",
   "setup.faq.title": "Respuestas a preguntas frecuentes",
   "setup.faq.intro": "Cada entrada: cómo preguntan los clientes (una por línea) y tu respuesta. El bot las responde al momento, de día y de noche.",
@@ -3684,11 +3688,12 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
     <p id="channel-none" class="notice" hidden data-i18n="setup.channel.none">No channel yet. Connect a WhatsApp number below, or ask your operator for a Telegram bot or a web chat; this page shows it as soon as it is added.</p>
     <p id="channel-error" class="error" role="alert"></p>
     <form id="connect-form" class="connect" novalidate aria-labelledby="connect-title">
-      <h3 id="connect-title" data-i18n="setup.connect.title">Connect a WhatsApp number</h3>
+      <h3 id="connect-title" data-i18n="setup.connect.title">Connect a channel yourself</h3>
       <fieldset>
-        <legend data-i18n="setup.connect.kind">How is the number connected?</legend>
+        <legend data-i18n="setup.connect.kind">Which channel?</legend>
         <label class="choice"><input type="radio" name="connect-type" value="whatsapp" checked> <span data-i18n="setup.connect.cloud">WhatsApp Cloud API (Meta's business platform)</span></label>
         <label class="choice"><input type="radio" name="connect-type" value="whatsapp_web"> <span data-i18n="setup.connect.web">WhatsApp Web (scan a QR code with the business phone)</span></label>
+        <label class="choice"><input type="radio" name="connect-type" value="webchat"> <span data-i18n="setup.connect.webchat">A web chat for your website (works at once)</span></label>
       </fieldset>
       <div id="connect-cloud">
         <label for="connect-number" data-i18n="setup.connect.number">Phone number ID</label>
@@ -4001,9 +4006,9 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
   }
 
   function showConnectType() {
-    const cloud = connectType() === 'whatsapp';
-    $('connect-cloud').hidden = !cloud;
-    $('connect-web').hidden = cloud;
+    const type = connectType();
+    $('connect-cloud').hidden = type !== 'whatsapp';
+    $('connect-web').hidden = type !== 'whatsapp_web';
   }
 
   async function connectChannel(event) {
@@ -4011,9 +4016,10 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
     $('connect-error').textContent = '';
     $('connect-done').textContent = '';
     const type = connectType();
-    const fields = type === 'whatsapp'
-      ? [['connect-number', 'phone_number_id', true], ['connect-token', 'access_token', true], ['connect-waba', 'waba_id', false], ['connect-app', 'app', false]]
-      : [['connect-base', 'base_url', true], ['connect-key', 'api_key', true], ['connect-instance', 'instance', false]];
+    const fields = {
+      whatsapp: [['connect-number', 'phone_number_id', true], ['connect-token', 'access_token', true], ['connect-waba', 'waba_id', false], ['connect-app', 'app', false]],
+      whatsapp_web: [['connect-base', 'base_url', true], ['connect-key', 'api_key', true], ['connect-instance', 'instance', false]],
+    }[type] || [];
     const body = { type };
     for (const [id, key, required] of fields) {
       const value = ($(id).value || '').trim();
@@ -4038,7 +4044,7 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
     $('connect-token').value = '';
     $('connect-key').value = '';
     const id = r.body.channel.id;
-    $('connect-done').textContent = t(type === 'whatsapp' ? 'setup.connect.done' : 'setup.connect.done_web', { id });
+    $('connect-done').textContent = t({ whatsapp: 'setup.connect.done', whatsapp_web: 'setup.connect.done_web' }[type] || 'setup.connect.done_chat', { id });
     state.progress.channel = 'done';
     renderProgress();
     await loadChannels();
