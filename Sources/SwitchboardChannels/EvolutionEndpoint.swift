@@ -10,18 +10,22 @@ import SwitchboardCore
 /// counts as a sign of life for the zombie check.
 public struct EvolutionEndpoint: WebhookEndpoint {
     private let transports: [String: EvolutionTransport]
+    /// Channels added while running (a reload's new channels), asked when `transports`
+    /// does not know one.
+    private let added: (@Sendable (String) -> EvolutionTransport?)?
 
-    public init(transports: [EvolutionTransport]) {
+    public init(transports: [EvolutionTransport], added: (@Sendable (String) -> EvolutionTransport?)? = nil) {
         var byID: [String: EvolutionTransport] = [:]
         for t in transports { byID[t.channel.rawValue] = t }
         self.transports = byID
+        self.added = added
     }
 
     public var path: String { "/webhooks/evolution/{channel}" }
     public var parameter: String { "channel" }
 
     public func receive(_ request: WebhookRequest, receivedAt: Date) throws(WebhookRefusal) -> InboundBatch {
-        guard let transport = transports[request.name] else {
+        guard let transport = transports[request.name] ?? added?(request.name) else {
             throw WebhookRefusal(.unknownChannel, "no whatsapp_web channel '\(request.name)'")
         }
         let event: EvolutionWebhookEvent

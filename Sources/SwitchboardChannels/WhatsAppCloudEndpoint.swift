@@ -11,11 +11,16 @@ public struct WhatsAppCloudEndpoint: WebhookEndpoint {
         public var verifyToken: String
         /// `phone_number_id` → channel, for the numbers of this app.
         public var numbers: [String: ChannelID]
-        public init(id: String, appSecret: String, verifyToken: String, numbers: [String: ChannelID]) {
+        /// Numbers added while running (a reload's new channels), asked when `numbers`
+        /// does not know one.
+        public var added: (@Sendable (String) -> ChannelID?)?
+        public init(id: String, appSecret: String, verifyToken: String, numbers: [String: ChannelID],
+                    added: (@Sendable (String) -> ChannelID?)? = nil) {
             self.id = id
             self.appSecret = appSecret
             self.verifyToken = verifyToken
             self.numbers = numbers
+            self.added = added
         }
     }
 
@@ -45,9 +50,10 @@ public struct WhatsAppCloudEndpoint: WebhookEndpoint {
         let payload: WhatsAppWebhookPayload
         do {
             let numbers = app.numbers
+            let added = app.added
             payload = try WhatsAppWebhook.verifyAndParse(
                 body: Data(request.body), signatureHeader: request.header("X-Hub-Signature-256"),
-                appSecret: app.appSecret, channelFor: { numbers[$0] }, receivedAt: receivedAt)
+                appSecret: app.appSecret, channelFor: { numbers[$0] ?? added?($0) }, receivedAt: receivedAt)
         } catch {
             switch error.code {
             case .missingSignature, .badSignature: throw WebhookRefusal(.unauthorized, error.reason)

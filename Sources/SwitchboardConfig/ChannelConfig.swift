@@ -49,6 +49,10 @@ public struct ChannelConfig: Sendable, Equatable {
     /// whatsapp_web: the gateway's settings (`ChannelConfig+Evolution.swift`).
     public var evolution: EvolutionSettings? = nil
 
+    /// The workspace whose own file defines this channel (its `channels:` section, which
+    /// the owner's setup walk writes); nil for a channel of the host config.
+    public var definedBy: WorkspaceID? = nil
+
     /// A shared channel routes by sender: no `workspace`.
     public var isShared: Bool { workspace == nil }
 }

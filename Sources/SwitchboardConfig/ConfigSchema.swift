@@ -178,6 +178,8 @@ public enum ConfigSchema {
         ConfigOption("media_retention_days", .integer(1...36_500), .optional("keep media files for ever"),
                      "Days after which the media store deletes this workspace's files (inbound and sent); the messages stay, their media then answers 410."),
         ConfigOption("plugins", .sectionList(plugin), .value("[]"), "The responder chain, in order: the first plugin that replies wins."),
+        ConfigOption("channels", .sectionList(channel), .value("[]"),
+                     "Channels of this workspace's own (what its owner connects in the setup walk): the keys of the host's channels[], each routed to this workspace (workspace: is this id or left out; no fallback_workspace). Ids and phone_number_ids must not collide with the host's or another workspace's channels. A whatsapp channel names an app of the host's whatsapp.apps. Added by a reload without a restart (whatsapp, whatsapp_web, webchat)."),
         ConfigOption("retention_days", .number(greaterThan: 0), .optional("keep"),
                      "Message content (text, media, payloads) older than this many days is deleted by a background sweep; the messages' metadata and the journal stay. Fractions allowed (0.5: twelve hours)."),
     ])

@@ -16,6 +16,8 @@ final class Loader {
         var values: ConfigValues
         /// Normalised senders with the node each was written at.
         var senders: [(e164: String, node: YAMLNode)]
+        /// The file's `channels:` entries, parsed (their configs are `config.channels`).
+        var channels: [ConfigValues] = []
     }
 
     let diagnostics = DiagnosticCollector()
@@ -171,7 +173,7 @@ final class Loader {
         }
 
         let channelValues = values.sections("channels")
-        let channels = channelValues.map(channel)
+        let channels = channelValues.map { channel($0) }
 
         if !listen.isLoopback {
             refuseDemoSecrets(listen: listen, [("whatsapp.apps[]", appValues, ["app_secret", "verify_token"]),
@@ -223,7 +225,8 @@ final class Loader {
         }
     }
 
-    private func channel(_ v: ConfigValues) -> ChannelConfig {
+    /// `owner`: the workspace whose file defines the channel (its `workspace` is implied).
+    private func channel(_ v: ConfigValues, owner: String? = nil) -> ChannelConfig {
         let kind = v.text("type").flatMap(ChannelConfig.Kind.init(rawValue:))
         let whatsAppKeys = ["app", "phone_number_id", "access_token"]
         if let kind, kind != .whatsapp, let keyNode = v.keyNodes["waba_id"] {
@@ -267,7 +270,7 @@ final class Loader {
                     diagnostics.error("'\(key)' applies only to whatsapp channels", at: keyNode)
                 }
             }
-            if v.keyNodes["workspace"] == nil {
+            if v.keyNodes["workspace"] == nil, owner == nil {
                 diagnostics.error("missing required key 'workspace' in 'channels[]' (webchat channels need it)", at: v.node)
             }
         case .whatsappWeb:
@@ -419,14 +422,40 @@ final class Loader {
             file: file)
         var withLanguage = config
         withLanguage.chatLanguage = v.text("chat_language")
-        let parse = WorkspaceParse(config: withLanguage, values: v, senders: senders)
+        let channelValues = v.sections("channels")
+        withLanguage.channels = channelValues.map { ownChannel($0, workspace: id) }
+        let parse = WorkspaceParse(config: withLanguage, values: v, senders: senders, channels: channelValues)
         workspaces.append(parse)
         return parse
+    }
+
+    /// A channel of a workspace's own file: routed to that workspace, never shared.
+    private func ownChannel(_ v: ConfigValues, workspace id: String) -> ChannelConfig {
+        if v.isSet("workspace"), let w = v.text("workspace"), w != id {
+            diagnostics.error("a workspace file defines only its own channels: 'workspace' must be '\(id)' or left out (a channel of another workspace goes in that workspace's file or the host config)", at: v.node("workspace"))
+        }
+        if let keyNode = v.keyNodes["fallback_workspace"] {
+            diagnostics.error("'fallback_workspace' is for shared channels, which only the host config defines", at: keyNode)
+        }
+        var c = channel(v, owner: id)
+        c.workspace = WorkspaceID(id)
+        c.fallbackWorkspace = nil
+        c.definedBy = WorkspaceID(id)
+        return c
     }
 
     // MARK: checks across files
 
     func finish(_ host: HostParse) throws(ConfigError) -> LoadedConfig {
+        // Workspaces' own channels join the host's: checked together (ids, numbers, apps),
+        // run and reloaded as one list.
+        var host = host
+        host.config.channels += workspaces.flatMap(\.config.channels)
+        host.channels += workspaces.flatMap(\.channels)
+        if !host.config.server.listen.isLoopback {
+            refuseDemoSecrets(listen: host.config.server.listen,
+                              [("channels[]", workspaces.flatMap(\.channels), ["access_token", "bot_token", "secret_token", "api_key", "webhook_secret"])])
+        }
         crossCheck(host)
         let sorted = diagnostics.sorted()
         if diagnostics.hasErrors { throw ConfigError(sorted) }

@@ -25,6 +25,9 @@ public struct WorkspaceConfig: Sendable {
     public var chatLanguage: String? = nil
     /// Days the media store keeps this workspace's files; nil keeps them for ever.
     public var mediaRetentionDays: Int? = nil
+    /// The channels this workspace's own file defines (`channels:`), each routed to it;
+    /// `LoadedConfig.host.channels` holds them too, after the host's own.
+    public var channels: [ChannelConfig] = []
     /// The responder chain, in order.
     public var plugins: [PluginConfig]
     /// The file this was read from.

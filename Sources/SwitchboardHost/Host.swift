@@ -105,7 +105,7 @@ final class Host: @unchecked Sendable {
         let inbox = {
             var api = InboxAPI(store: store, replies: pipeline.agentReplies, logger: logger, media: mediaDownloads,
                                channels: { [pipeline] in pipeline.channels(serving: $0) },
-                               pairing: { [pipeline] in (pipeline.transports[$0] as? EvolutionTransport)?.pairing })
+                               pairing: { [pipeline] in (pipeline.liveTransports[$0] as? EvolutionTransport)?.pairing })
             api.templates = pipeline.templates
             api.attachments = pipeline.attachments
             api.openAPIFragments.append(SetupOpenAPI.document)

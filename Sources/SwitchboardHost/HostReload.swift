@@ -21,6 +21,8 @@ struct ReloadOutcome: Sendable {
     /// Changes read but not applied: they take effect at the next restart.
     var needsRestart: [String] = []
     var credentialsReplaced: [String] = []
+    /// Channels a reload added and started (no restart needed).
+    var channelsStarted: [String] = []
 
     var summary: String {
         guard applied else { return "refused: " + errors.joined(separator: "; ") }
@@ -30,6 +32,7 @@ struct ReloadOutcome: Sendable {
         if !disabled.isEmpty { parts.append("disabled: " + disabled.joined(separator: ", ")) }
         if !newChains.isEmpty { parts.append("new plugin instances: " + newChains.joined(separator: ", ")) }
         if !credentialsReplaced.isEmpty { parts.append("credentials replaced: " + credentialsReplaced.joined(separator: ", ")) }
+        if !channelsStarted.isEmpty { parts.append("channels started: " + channelsStarted.joined(separator: ", ")) }
         if !needsRestart.isEmpty { parts.append("needs a restart: " + needsRestart.joined(separator: "; ")) }
         return parts.isEmpty ? "no changes" : parts.joined(separator: "; ")
     }
@@ -37,6 +40,7 @@ struct ReloadOutcome: Sendable {
     var json: [String: Any] {
         ["applied": applied, "errors": errors, "added": added, "changed": changed, "disabled": disabled,
          "new_plugin_instances": newChains, "needs_restart": needsRestart, "credentials_replaced": credentialsReplaced,
+         "channels_started": channelsStarted,
          "summary": summary]
     }
 }
@@ -58,8 +62,11 @@ struct ReloadOutcome: Sendable {
 ///    gateways (base URL, API key, instance, webhook secret and URL). New Telegram and
 ///    gateway credentials are checked with the provider first (step 1: a refused or
 ///    unanswered check refuses the reload, and nothing changes);
-/// 5. what cannot change while running (listen addresses, storage, log, plugin path,
-///    channels added or removed, app secrets, limits) is named in `needsRestart`.
+/// 5. channels added of the types started live (WhatsApp Cloud API numbers, WhatsApp
+///    Web sessions; web chats) start at once, as at start (`Pipeline.startAddedChannels`),
+///    whether the host config or a workspace's own `channels:` defines them;
+/// 6. what cannot change while running (listen addresses, storage, log, plugin path,
+///    Telegram channels added, channels removed, app secrets, limits) is named in `needsRestart`.
 ///
 /// Reloads are serialised.
 final class HostReload: Sendable {
@@ -163,15 +170,19 @@ final class HostReload: Sendable {
             for c in built { c.shutdown() }
             return refuse(["storage: the workspaces could not be synchronised: \(error)"], actor: actor)
         }
-        // Routing by the new config, but only for channels that run now (a channel added
-        // waits for the restart, and is named in needsRestart).
+        // Routing by the new config, but only for channels that run now or start now (web
+        // chats, and the types `Transports.startedLive`); another channel added waits for
+        // the restart, and is named in needsRestart.
         var routed = fresh
         routed.host.channels = old.host.channels.filter { $0.type != .webchat }.map { c in fresh.host.channels.first { $0.id == c.id } ?? c }
-            + fresh.host.channels.filter { $0.type == .webchat }
+        routed.host.channels += fresh.host.channels.filter { c in
+            c.type == .webchat || (Transports.startedLive.contains(c.type) && !routed.host.channels.contains { $0.id == c.id })
+        }
         let replaced = pipeline.live.replace(with: LiveWorkspaces.snapshot(config: routed, responders: responders))
         for (id, leased) in replaced.responders where responders[id] !== leased { leased.retire() }
         pipeline.replaceWebChatChannels(fresh.host.channels)
         outcome.credentialsReplaced = pipeline.replaceChannelCredentials(fresh)
+        outcome.channelsStarted = pipeline.startAddedChannels(fresh)
         running.withLock { $0 = fresh }
         onApplied(fresh)
 
@@ -181,6 +192,7 @@ final class HostReload: Sendable {
             "disabled": outcome.disabled.joined(separator: ","),
             "new_plugin_instances": outcome.newChains.joined(separator: ","),
             "credentials_replaced": outcome.credentialsReplaced.joined(separator: ","),
+            "channels_started": outcome.channelsStarted.joined(separator: ","),
             "needs_restart": outcome.needsRestart.joined(separator: "; "),
         ])
         audit(outcome, actor: actor, workspaceActor: workspaceActor)
@@ -221,7 +233,7 @@ final class HostReload: Sendable {
     static func same(_ a: WorkspaceConfig, _ b: WorkspaceConfig) -> Bool {
         a.name == b.name && a.region == b.region && a.timeZone == b.timeZone && a.senders == b.senders
             && a.fallback == b.fallback && a.markRead == b.markRead && a.debounceMilliseconds == b.debounceMilliseconds
-            && a.plugins == b.plugins
+            && a.plugins == b.plugins && a.channels == b.channels
     }
 
     /// The differences a running host cannot apply, each a phrase naming the key.
@@ -255,7 +267,8 @@ final class HostReload: Sendable {
         }
         let oldChannels = Dictionary(old.channels.filter { $0.type != .webchat }.map { ($0.id, shape($0)) }, uniquingKeysWith: { a, _ in a })
         let newChannels = Dictionary(new.channels.filter { $0.type != .webchat }.map { ($0.id, shape($0)) }, uniquingKeysWith: { a, _ in a })
-        let added = newChannels.keys.filter { oldChannels[$0] == nil }.map(\.rawValue).sorted()
+        let startedLive = Set(new.channels.filter { Transports.startedLive.contains($0.type) }.map(\.id))
+        let added = newChannels.keys.filter { oldChannels[$0] == nil && !startedLive.contains($0) }.map(\.rawValue).sorted()
         let removed = oldChannels.keys.filter { newChannels[$0] == nil }.map(\.rawValue).sorted()
         let reshaped = newChannels.keys.filter { oldChannels[$0] != nil && oldChannels[$0] != newChannels[$0] }.map(\.rawValue).sorted()
         if !added.isEmpty { out.append("channels added: " + added.joined(separator: ", ")) }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SwitchboardCore
 import SwitchboardConfig
 import SwitchboardStore
@@ -31,18 +32,25 @@ struct WorkspaceConfigEditor: Sendable {
 
     /// Writes `text` as the workspace's file and reloads; on refusal the old file is
     /// back and the outcome carries the errors.
-    func write(_ workspace: WorkspaceID, text: String, actor: String) -> ReloadOutcome {
+    func write(_ workspace: WorkspaceID, text given: String, actor: String) -> ReloadOutcome {
         guard let path = file(workspace) else {
             return ReloadOutcome(applied: false, errors: ["workspace \(workspace) has no config file"])
         }
-        if let refusal = Self.serverPaths(old: (try? read(workspace)) ?? "", new: text) {
+        let current = (try? read(workspace)) ?? ""
+        if let refusal = Self.serverPaths(old: current, new: given) {
             return ReloadOutcome(applied: false, errors: ["\(path): error: \(refusal)"])
+        }
+        // The masks `GET /workspace/config` shows stand for the secrets the file holds.
+        let text: String
+        switch Self.unmasking(given, old: current) {
+        case .success(let t): text = t
+        case .failure(let refusal): return ReloadOutcome(applied: false, errors: ["\(path): error: \(refusal.description)"])
         }
         return reloader.withReloadLock { _ in
             let previous: Data
             do {
                 previous = try Data(contentsOf: URL(fileURLWithPath: path))
-                try Self.replace(path + ".prev", with: previous)
+                try Self.replace(path + ".prev", with: previous, modeOf: path)
                 try Self.replace(path, with: Data(text.utf8))
             } catch {
                 return ReloadOutcome(applied: false, errors: ["\(path): the file could not be written: \(error)"])
@@ -124,10 +132,31 @@ struct WorkspaceConfigEditor: Sendable {
         return "a plugin's file: or config_file: names a path on the server (\(added.sorted().joined(separator: ", "))); change it in the file on the server, not through the API"
     }
 
-    /// Writes `data` to a temporary file beside `path` and renames it over `path`.
-    static func replace(_ path: String, with data: Data) throws {
+    /// Writes `data` to a temporary file beside `path` and renames it over `path`. The
+    /// file keeps the permissions of the one it replaces (a workspace file holds secrets:
+    /// 0600 or 0640 stays so); a new file gets 0640 (`.prev` those of the file it copies).
+    static func replace(_ path: String, with data: Data, modeOf source: String? = nil) throws {
         let temp = path + ".tmp-\(getpid())"
-        try data.write(to: URL(fileURLWithPath: temp))
+        var st = stat()
+        let mode: mode_t = stat(source ?? path, &st) == 0 ? st.st_mode & 0o7777 : 0o640
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        _ = fchmod(fd, mode) // whatever the umask
+        let written = data.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+        let synced = written && fsync(fd) == 0
+        close(fd)
+        guard synced else {
+            unlink(temp)
+            throw POSIXError(.EIO)
+        }
         guard rename(temp, path) == 0 else {
             let e = errno
             unlink(temp)

@@ -101,7 +101,7 @@ import Testing
             "switchboard.yaml:11:19: error: environment variable 'TOKEN' is not set; set it or give a default with '${TOKEN:-default}'",
             "ws/broken.yaml:3:1: error: invalid YAML: did not find expected node content (while parsing a flow node at line 3, column 1)",
             "ws/shop.yaml:4:11: error: unknown time zone 'Mars/Base'; expected an IANA name such as 'Africa/Lagos' or 'Europe/London'",
-            "ws/shop.yaml:5:1: error: unknown key 'colour'; known keys: id, name, region, timezone, senders, fallback, mark_read, debounce_ms, chat_language, media_retention_days, plugins, retention_days",
+            "ws/shop.yaml:5:1: error: unknown key 'colour'; known keys: id, name, region, timezone, senders, fallback, mark_read, debounce_ms, chat_language, media_retention_days, plugins, channels, retention_days",
         ])
     }
 

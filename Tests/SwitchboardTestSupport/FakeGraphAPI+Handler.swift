@@ -246,7 +246,9 @@ extension FakeGraphAPI {
                 return (s.delay, answer)
             }
             if method == "GET", parts.count == 1 {
-                if let m = s.media[parts[0]] {
+                if s.phoneNumbers.contains(parts[0]) {
+                    answer = Answer(status: 200, body: FakeGraphAPI.json(["id": parts[0]]))
+                } else if let m = s.media[parts[0]] {
                     answer = Answer(status: 200, body: FakeGraphAPI.json([
                         "messaging_product": "whatsapp", "url": "\(s.mediaURLBase ?? baseURL)/media-download/\(parts[0])",
                         "mime_type": m.mime, "sha256": m.sha256 ?? FakeGraphAPI.sha256Hex(m.bytes),

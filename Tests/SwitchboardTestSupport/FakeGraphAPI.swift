@@ -50,6 +50,14 @@ public final class FakeGraphAPI: @unchecked Sendable {
         var templatePageSize = 100
         /// Files uploaded to `POST /{phone}/media`, by the id answered.
         var uploads: [String: FakeUpload] = [:]
+        /// Phone number ids this token may read (`GET /{phone_number_id}?fields=id`).
+        var phoneNumbers: Set<String> = []
+    }
+
+    /// Lets `GET /{id}?fields=id` answer `{"id": id}` for this phone number id (what Graph
+    /// answers for a number the token may use; others get error 100).
+    public func addPhoneNumber(_ id: String) {
+        state.withLock { _ = $0.phoneNumbers.insert(id) }
     }
 
     let state = Mutex(State())

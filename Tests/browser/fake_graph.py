@@ -5,6 +5,7 @@ against them (132001 unknown, 132000 parameter count, 132012 a media header miss
 another format, 131053 a header media id this server never gave or a link not https); POST /{version}/{phone}/media takes
 a multipart upload and answers its id; GET /{version}/{media-id} answers a download URL on
 this server and GET /media-download/{id} the bytes (MEDIA: a PNG under 770001).
+GET /{version}/{phone-number-id}?fields=id checks a token (ACCESS_TOKEN, else error 190).
 GET /_sent lists what was sent (id, to, type, text, template, document), GET /_uploads
 the uploads, for the tests to check and send receipts for.
 
@@ -19,6 +20,7 @@ import threading
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+ACCESS_TOKEN = "browser-test-access-token"
 sent = []
 uploads = []
 lock = threading.Lock()
@@ -177,6 +179,13 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(data)
             return None
+        if len(path) == 2 and path[1].isdigit() and "fields=id" in self.path:
+            # The token check of a number (GET /{phone_number_id}?fields=id): only this
+            # test's token is valid; others get Graph's error 190.
+            if (self.headers.get("Authorization") or "") != "Bearer " + ACCESS_TOKEN:
+                return self.answer(401, {"error": {"message": "Invalid OAuth access token - Cannot parse access token",
+                                                   "type": "OAuthException", "code": 190}})
+            return self.answer(200, {"id": path[1]})
         if len(path) == 3 and path[2] == "message_templates":
             return self.answer(200, {"data": TEMPLATES, "paging": {"cursors": {"before": "0", "after": str(len(TEMPLATES))}}})
         if len(path) == 2 and path[1] in MEDIA:

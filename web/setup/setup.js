@@ -124,8 +124,13 @@
 
   async function loadChannels() {
     $('channel-error').textContent = '';
-    const r = await api('GET', '/channels');
+    const [r, own] = await Promise.all([api('GET', '/channels'), api('GET', '/workspace/setup/channels')]);
     if (r.status !== 200) { $('channel-error').textContent = problem(r); return; }
+    const mine = {};
+    if (own.status === 200) {
+      for (const c of own.body.channels) mine[c.id] = c;
+      fillApps(own.body.apps || []);
+    }
     const list = $('channel-list');
     list.replaceChildren();
     for (const c of r.body.channels) {
@@ -133,6 +138,8 @@
       const li = el('li', { 'data-channel': c.id, 'data-type': c.type },
         el('strong', {}, c.id + ' (' + c.type + ')'), ' · ', el('span', { class: 'channel-state' }, status),
         el('p', { class: 'hint' }, channelHelp(c)));
+      const m = mine[c.id];
+      if (m) li.append(el('p', { class: 'own' }, t('setup.channel.own', { token: m.access_token || m.api_key || '' })));
       if (c.type === 'webchat') {
         const url = location.origin + '/chat/' + encodeURIComponent(state.workspace);
         li.append(el('p', {}, t('setup.channel.webchat_link')), el('pre', { class: 'chat-snippet' },
@@ -145,6 +152,70 @@
       list.append(li);
     }
     $('channel-none').hidden = r.body.channels.length > 0;
+  }
+
+  // -- Connecting a channel (written to the workspace's file, started at once)
+  function fillApps(apps) {
+    const select = $('connect-app');
+    if (select.options.length === apps.length && apps.every((a, i) => select.options[i].value === a.id)) return;
+    select.replaceChildren(...apps.map((a) => el('option', { value: a.id }, a.id)));
+    showAppHint(apps);
+    select.onchange = () => showAppHint(apps);
+  }
+
+  function showAppHint(apps) {
+    const app = apps.find((a) => a.id === $('connect-app').value);
+    $('connect-app-hint').textContent = app ? t('setup.connect.app_hint', { url: location.origin + app.webhook_path }) : t('setup.connect.no_app');
+  }
+
+  function connectType() {
+    const checked = document.querySelector('input[name="connect-type"]:checked');
+    return checked ? checked.value : 'whatsapp';
+  }
+
+  function showConnectType() {
+    const type = connectType();
+    $('connect-cloud').hidden = type !== 'whatsapp';
+    $('connect-web').hidden = type !== 'whatsapp_web';
+  }
+
+  async function connectChannel(event) {
+    event.preventDefault();
+    $('connect-error').textContent = '';
+    $('connect-done').textContent = '';
+    const type = connectType();
+    const fields = {
+      whatsapp: [['connect-number', 'phone_number_id', true], ['connect-token', 'access_token', true], ['connect-waba', 'waba_id', false], ['connect-app', 'app', false]],
+      whatsapp_web: [['connect-base', 'base_url', true], ['connect-key', 'api_key', true], ['connect-instance', 'instance', false]],
+    }[type] || [];
+    const body = { type };
+    for (const [id, key, required] of fields) {
+      const value = ($(id).value || '').trim();
+      if (required && !value) {
+        const label = document.querySelector('label[for="' + id + '"]');
+        $('connect-error').textContent = t('setup.connect.missing', { field: label ? label.textContent : key });
+        $(id).focus();
+        return;
+      }
+      if (value) body[key] = value;
+    }
+    const button = $('connect-submit');
+    button.disabled = true;
+    $('connect-done').textContent = t('setup.connect.working');
+    const r = await api('POST', '/workspace/setup/channels', body);
+    button.disabled = false;
+    if (r.status !== 201) {
+      $('connect-done').textContent = '';
+      $('connect-error').textContent = problem(r);
+      return;
+    }
+    $('connect-token').value = '';
+    $('connect-key').value = '';
+    const id = r.body.channel.id;
+    $('connect-done').textContent = t({ whatsapp: 'setup.connect.done', whatsapp_web: 'setup.connect.done_web' }[type] || 'setup.connect.done_chat', { id });
+    state.progress.channel = 'done';
+    renderProgress();
+    await loadChannels();
   }
 
   // -- FAQ
@@ -270,6 +341,8 @@
     $('business-form').addEventListener('submit', saveBusiness);
     $('channel-refresh').addEventListener('click', loadChannels);
     $('channel-continue').addEventListener('click', continueChannel);
+    $('connect-form').addEventListener('submit', connectChannel);
+    for (const radio of document.querySelectorAll('input[name="connect-type"]')) radio.addEventListener('change', showConnectType);
     $('faq-form').addEventListener('submit', saveFAQ);
     $('faq-add').addEventListener('click', () => {
       const boxes = $('faq-entries').querySelectorAll('.entry').length;

@@ -235,7 +235,14 @@ struct AdminAPI: Sendable {
     // MARK: - The workspace's config file
 
     func readConfig(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
-        guard let editor = configEditor, let text = try editor.read(context.workspace) else {
+        // Channel secrets masked (WorkspaceConfigEditor+Secrets): never answered back.
+        let shown: String?
+        do {
+            shown = try configEditor?.readMasked(context.workspace)
+        } catch let failure as WorkspaceConfigEditor.MaskingFailure {
+            throw InboxAPIError(422, failure.description)
+        }
+        guard let text = shown else {
             throw InboxAPIError.notFound("workspace \(context.workspace) has no config file this host can read")
         }
         return .text(text, headers: ["Content-Type": "application/yaml; charset=utf-8", "Cache-Control": "no-store"])

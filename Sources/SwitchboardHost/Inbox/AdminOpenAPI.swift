@@ -251,6 +251,13 @@ enum AdminOpenAPI {
             },
             "type": "array"
           },
+          "channels_started": {
+            "description": "channels the reload added and started without a restart (WhatsApp Cloud API numbers, WhatsApp Web sessions)",
+            "items": {
+              "type": "string"
+            },
+            "type": "array"
+          },
           "credentials_replaced": {
             "items": {
               "type": "string"

@@ -50,7 +50,7 @@ extension InboxAPI {
         }
         guard let media else { throw InboxAPIError(502, "no channel of this host can download media") }
         guard media.fetcher.isMediaID(mediaID, channel: message.channelID) else {
-            let transport = media.fetcher.transports[message.channelID]
+            let transport = media.fetcher.transport(message.channelID)
             let what = transport is EvolutionTransport ? "a WhatsApp Web message key (letters and digits)"
                 : transport is TelegramTransport ? "a Telegram file id" : "a WhatsApp media id (digits only)"
             throw InboxAPIError.badRequest("message \(id) carries the media id '\(mediaID)', which is not \(what)")

@@ -42,6 +42,10 @@ struct SetupAPI: Sendable {
         route("PUT", "/workspace/setup/handoff", .admin, handoff)
         route("POST", "/workspace/setup/progress", .admin, progress)
         route("POST", "/workspace/try", .admin, tryQuestion)
+        // SetupChannels.swift: the owner connects a channel.
+        route("GET", "/workspace/setup/channels", .admin, ownChannels)
+        route("POST", "/workspace/setup/channels", .admin, connectChannel)
+        route("DELETE", "/workspace/setup/channels/{id}", .admin, removeChannel)
     }
 
     // MARK: - Reading

@@ -6,6 +6,65 @@ enum SetupOpenAPI {
 {
   "components": {
     "schemas": {
+      "SetupChannel": {
+        "description": "a channel the workspace's own file defines; secrets masked (the last four characters)",
+        "properties": {
+          "access_token": {
+            "description": "masked: ••••1234",
+            "nullable": true,
+            "type": "string"
+          },
+          "api_key": {
+            "description": "masked",
+            "nullable": true,
+            "type": "string"
+          },
+          "app": {
+            "description": "whatsapp: the host's Meta app",
+            "nullable": true,
+            "type": "string"
+          },
+          "base_url": {
+            "description": "whatsapp_web: the gateway",
+            "nullable": true,
+            "type": "string"
+          },
+          "bot_token": {
+            "description": "masked",
+            "nullable": true,
+            "type": "string"
+          },
+          "id": {
+            "type": "string"
+          },
+          "instance": {
+            "nullable": true,
+            "type": "string"
+          },
+          "phone_number_id": {
+            "nullable": true,
+            "type": "string"
+          },
+          "type": {
+            "enum": [
+              "whatsapp",
+              "whatsapp_web",
+              "webchat",
+              "telegram"
+            ],
+            "type": "string"
+          },
+          "waba_id": {
+            "nullable": true,
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "type"
+        ],
+        "type": "object"
+      },
       "SetupFAQEntry": {
         "properties": {
           "answer": {
@@ -326,6 +385,295 @@ enum SetupOpenAPI {
           }
         },
         "summary": "Set the business's name and IANA time zone in the workspace file and apply it (admins)",
+        "tags": [
+          "setup"
+        ]
+      }
+    },
+    "/api/v1/workspace/setup/channels": {
+      "get": {
+        "operationId": "listSetupChannels",
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "properties": {
+                    "apps": {
+                      "items": {
+                        "properties": {
+                          "id": {
+                            "type": "string"
+                          },
+                          "webhook_path": {
+                            "type": "string"
+                          }
+                        },
+                        "type": "object"
+                      },
+                      "type": "array"
+                    },
+                    "channels": {
+                      "items": {
+                        "$ref": "#/components/schemas/SetupChannel"
+                      },
+                      "type": "array"
+                    },
+                    "types": {
+                      "items": {
+                        "type": "string"
+                      },
+                      "type": "array"
+                    }
+                  },
+                  "type": "object"
+                }
+              }
+            },
+            "description": "the workspace's own channels and the host's Meta apps"
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "not logged in"
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "not an admin of this workspace"
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "no such workspace in the config"
+          }
+        },
+        "summary": "The channels the workspace's own file defines (secrets masked) and the host's Meta apps a Cloud API number can be connected on (admins)",
+        "tags": [
+          "setup"
+        ]
+      },
+      "post": {
+        "operationId": "connectSetupChannel",
+        "requestBody": {
+          "content": {
+            "application/json": {
+              "schema": {
+                "properties": {
+                  "access_token": {
+                    "description": "whatsapp: checked with GET /{phone_number_id}?fields=id before anything is written",
+                    "type": "string"
+                  },
+                  "api_key": {
+                    "description": "whatsapp_web: the gateway's key",
+                    "type": "string"
+                  },
+                  "app": {
+                    "description": "whatsapp: one of the host's apps; default: the only one",
+                    "type": "string"
+                  },
+                  "base_url": {
+                    "description": "whatsapp_web: the Evolution API gateway",
+                    "type": "string"
+                  },
+                  "id": {
+                    "description": "default WORKSPACE-whatsapp / WORKSPACE-wa-web / WORKSPACE-chat (then -2, -3...)",
+                    "type": "string"
+                  },
+                  "instance": {
+                    "description": "whatsapp_web: default the workspace id",
+                    "type": "string"
+                  },
+                  "phone_number_id": {
+                    "description": "whatsapp: the number's id in the Cloud API (digits)",
+                    "type": "string"
+                  },
+                  "type": {
+                    "enum": [
+                      "whatsapp",
+                      "whatsapp_web",
+                      "webchat"
+                    ],
+                    "type": "string"
+                  },
+                  "waba_id": {
+                    "description": "whatsapp: the business account, for message templates",
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "type"
+                ],
+                "type": "object"
+              }
+            }
+          },
+          "required": true
+        },
+        "responses": {
+          "201": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "properties": {
+                    "channel": {
+                      "$ref": "#/components/schemas/SetupChannel"
+                    },
+                    "reload": {
+                      "$ref": "#/components/schemas/ReloadOutcome"
+                    }
+                  },
+                  "type": "object"
+                }
+              }
+            },
+            "description": "written to the workspace's file and started (reload.channels_started); the channel step is marked done"
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "a field is missing or wrong"
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "not logged in"
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "not an admin of this workspace"
+          },
+          "409": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "webchat: the workspace has a web chat already (one per workspace)"
+          },
+          "422": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "oneOf": [
+                    {
+                      "$ref": "#/components/schemas/Error"
+                    },
+                    {
+                      "$ref": "#/components/schemas/ReloadOutcome"
+                    }
+                  ]
+                }
+              }
+            },
+            "description": "refused, nothing written: by the provider (Error, code provider_refused: Graph's error for a bad token or an unknown number) or by the config's checks (ReloadOutcome with FILE:LINE:COLUMN errors: an id or number another channel has)"
+          }
+        },
+        "summary": "Connect a channel from the setup walk: a WhatsApp Cloud API number on one of the host's Meta apps, a WhatsApp Web pairing on an Evolution gateway (the QR then shows in GET /channels), or the workspace's web chat; written to the workspace's own file and started without a restart (admins)",
+        "tags": [
+          "setup"
+        ]
+      }
+    },
+    "/api/v1/workspace/setup/channels/{id}": {
+      "delete": {
+        "operationId": "removeSetupChannel",
+        "parameters": [
+          {
+            "in": "path",
+            "name": "id",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReloadOutcome"
+                }
+              }
+            },
+            "description": "removed from the file; the channel stops at the next restart (reload.needs_restart)"
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "not logged in"
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "not an admin of this workspace"
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "not one of this workspace's own channels"
+          },
+          "422": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReloadOutcome"
+                }
+              }
+            },
+            "description": "refused by the config's checks; nothing changed"
+          }
+        },
+        "summary": "Remove a channel from the workspace's own file (admins)",
         "tags": [
           "setup"
         ]

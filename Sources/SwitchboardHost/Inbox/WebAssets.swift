@@ -810,8 +810,8 @@ button:disabled { opacity: 0.6; cursor: progress; }
   "setup.business.timezone_hint": "A city name like Africa/Lagos or America/Mexico_City.",
   "setup.business.name_missing": "Give the business's name.",
   "setup.channel.title": "Connect a channel",
-  "setup.channel.intro": "Where your customers write to you. Your operator adds a channel on the server; here you see each one and what it needs from you.",
-  "setup.channel.none": "No channel yet. Ask your operator for a WhatsApp number (Cloud API or WhatsApp Web), a Telegram bot or a web chat; this page shows it as soon as it is added.",
+  "setup.channel.intro": "Where your customers write to you: each channel with its state and what it needs from you. Connect a WhatsApp number yourself below; your operator can add others.",
+  "setup.channel.none": "No channel yet. Connect a WhatsApp number below, or ask your operator for a Telegram bot or a web chat; this page shows it as soon as it is added.",
   "setup.channel.refresh": "Check again",
   "setup.channel.up": "working ({state})",
   "setup.channel.down": "not working: {reason}",
@@ -824,6 +824,29 @@ button:disabled { opacity: 0.6; cursor: progress; }
   "setup.channel.webchat_anchor": "Chat with us",
   "setup.channel.qr_alt": "QR code to link the business's WhatsApp",
   "setup.channel.pairing_code": "Or type this code on the phone: {code}",
+  "setup.connect.title": "Connect a channel yourself",
+  "setup.connect.kind": "Which channel?",
+  "setup.connect.cloud": "WhatsApp Cloud API (Meta's business platform)",
+  "setup.connect.web": "WhatsApp Web (scan a QR code with the business phone)",
+  "setup.connect.webchat": "A web chat for your website (works at once)",
+  "setup.connect.number": "Phone number ID",
+  "setup.connect.number_hint": "In Meta's WhatsApp Manager, API setup: the number's ID (digits), not the phone number itself.",
+  "setup.connect.token": "Access token",
+  "setup.connect.token_hint": "A system user's permanent token. It is checked with Meta before it is saved, and never shown again.",
+  "setup.connect.waba": "WhatsApp Business Account ID (optional, for message templates)",
+  "setup.connect.app": "Meta app",
+  "setup.connect.app_hint": "Meta sends this number's messages to {url} (your operator set it up once for the app).",
+  "setup.connect.no_app": "This server has no Meta app yet: ask your operator to add one, or use WhatsApp Web.",
+  "setup.connect.base_url": "Gateway address (Evolution API)",
+  "setup.connect.api_key": "Gateway API key",
+  "setup.connect.instance": "Instance name (optional)",
+  "setup.connect.submit": "Connect",
+  "setup.connect.working": "Checking with the provider…",
+  "setup.connect.missing": "Fill in {field}.",
+  "setup.connect.done": "Connected: {id}. It works now; customers who write to this number get answers.",
+  "setup.connect.done_web": "Connected: {id}. Scan the QR code above with the business phone (WhatsApp, Linked devices).",
+  "setup.connect.done_chat": "Connected: {id}. Your web chat works now: its address and a link to paste are above.",
+  "setup.channel.own": "Connected by you · token {token}",
   "setup.faq.title": "Answers to common questions",
   "setup.faq.intro": "Each entry: the ways customers ask (one per line) and your answer. The bot answers these at once, day and night.",
   "setup.faq.from_file": "This business's answers are kept in a file on the server; ask your operator to change them.",
@@ -1106,8 +1129,8 @@ button:disabled { opacity: 0.6; cursor: progress; }
   "setup.business.timezone_hint": "Una ciudad como America/Mexico_City o Europe/Madrid.",
   "setup.business.name_missing": "Escribe el nombre del negocio.",
   "setup.channel.title": "Conecta un canal",
-  "setup.channel.intro": "Donde te escriben tus clientes. Tu operador agrega el canal en el servidor; aquí ves cada uno y lo que necesita de ti.",
-  "setup.channel.none": "Aún no hay canal. Pide a tu operador un número de WhatsApp (Cloud API o WhatsApp Web), un bot de Telegram o un chat web; esta página lo muestra en cuanto se agregue.",
+  "setup.channel.intro": "Donde tus clientes te escriben: cada canal con su estado y lo que necesita de ti. Conecta tú mismo un número de WhatsApp abajo; tu operador puede agregar otros.",
+  "setup.channel.none": "Aún no hay canal. Conecta un número de WhatsApp abajo, o pide a tu operador un bot de Telegram o un chat web; esta página lo muestra en cuanto se agregue.",
   "setup.channel.refresh": "Comprobar de nuevo",
   "setup.channel.up": "funcionando ({state})",
   "setup.channel.down": "no funciona: {reason}",
@@ -1120,6 +1143,29 @@ button:disabled { opacity: 0.6; cursor: progress; }
   "setup.channel.webchat_anchor": "Escríbenos",
   "setup.channel.qr_alt": "Código QR para vincular el WhatsApp del negocio",
   "setup.channel.pairing_code": "O escribe este código en el teléfono: {code}",
+  "setup.connect.title": "Conecta tú mismo un canal",
+  "setup.connect.kind": "¿Qué canal?",
+  "setup.connect.cloud": "WhatsApp Cloud API (la plataforma de empresas de Meta)",
+  "setup.connect.web": "WhatsApp Web (escanear un código QR con el teléfono del negocio)",
+  "setup.connect.webchat": "Un chat web para tu sitio (funciona al instante)",
+  "setup.connect.number": "Identificador del número (phone number ID)",
+  "setup.connect.number_hint": "En el WhatsApp Manager de Meta, configuración de la API: el identificador del número (dígitos), no el número de teléfono.",
+  "setup.connect.token": "Token de acceso",
+  "setup.connect.token_hint": "El token permanente de un usuario del sistema. Se comprueba con Meta antes de guardarlo y no se vuelve a mostrar.",
+  "setup.connect.waba": "Identificador de la cuenta de WhatsApp Business (opcional, para plantillas)",
+  "setup.connect.app": "Aplicación de Meta",
+  "setup.connect.app_hint": "Meta envía los mensajes de este número a {url} (tu operador lo configuró una vez para la aplicación).",
+  "setup.connect.no_app": "Este servidor aún no tiene una aplicación de Meta: pide a tu operador que agregue una, o usa WhatsApp Web.",
+  "setup.connect.base_url": "Dirección de la pasarela (Evolution API)",
+  "setup.connect.api_key": "Clave de la API de la pasarela",
+  "setup.connect.instance": "Nombre de la instancia (opcional)",
+  "setup.connect.submit": "Conectar",
+  "setup.connect.working": "Comprobando con el proveedor…",
+  "setup.connect.missing": "Completa {field}.",
+  "setup.connect.done": "Conectado: {id}. Ya funciona; los clientes que escriban a este número reciben respuesta.",
+  "setup.connect.done_web": "Conectado: {id}. Escanea el código QR de arriba con el teléfono del negocio (WhatsApp, Dispositivos vinculados).",
+  "setup.connect.done_chat": "Conectado: {id}. Tu chat web ya funciona: arriba están su dirección y un enlace para pegar.",
+  "setup.channel.own": "Conectado por ti · token {token}",
   "setup.faq.title": "Respuestas a preguntas frecuentes",
   "setup.faq.intro": "Cada entrada: cómo preguntan los clientes (una por línea) y tu respuesta. El bot las responde al momento, de día y de noche.",
   "setup.faq.from_file": "Las respuestas de este negocio están en un archivo del servidor; pide a tu operador que las cambie.",
@@ -3637,10 +3683,45 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
 
   <section id="step-channel" class="step" hidden aria-labelledby="channel-title">
     <h2 id="channel-title" tabindex="-1" data-i18n="setup.channel.title">Connect a channel</h2>
-    <p data-i18n="setup.channel.intro">Where your customers write to you. Your operator adds a channel on the server; here you see each one and what it needs from you.</p>
+    <p data-i18n="setup.channel.intro">Where your customers write to you: each channel with its state and what it needs from you. Connect a WhatsApp number yourself below; your operator can add others.</p>
     <ul id="channel-list" class="channels"></ul>
-    <p id="channel-none" class="notice" hidden data-i18n="setup.channel.none">No channel yet. Ask your operator for a WhatsApp number (Cloud API or WhatsApp Web), a Telegram bot or a web chat; this page shows it as soon as it is added.</p>
+    <p id="channel-none" class="notice" hidden data-i18n="setup.channel.none">No channel yet. Connect a WhatsApp number below, or ask your operator for a Telegram bot or a web chat; this page shows it as soon as it is added.</p>
     <p id="channel-error" class="error" role="alert"></p>
+    <form id="connect-form" class="connect" novalidate aria-labelledby="connect-title">
+      <h3 id="connect-title" data-i18n="setup.connect.title">Connect a channel yourself</h3>
+      <fieldset>
+        <legend data-i18n="setup.connect.kind">Which channel?</legend>
+        <label class="choice"><input type="radio" name="connect-type" value="whatsapp" checked> <span data-i18n="setup.connect.cloud">WhatsApp Cloud API (Meta's business platform)</span></label>
+        <label class="choice"><input type="radio" name="connect-type" value="whatsapp_web"> <span data-i18n="setup.connect.web">WhatsApp Web (scan a QR code with the business phone)</span></label>
+        <label class="choice"><input type="radio" name="connect-type" value="webchat"> <span data-i18n="setup.connect.webchat">A web chat for your website (works at once)</span></label>
+      </fieldset>
+      <div id="connect-cloud">
+        <label for="connect-number" data-i18n="setup.connect.number">Phone number ID</label>
+        <input id="connect-number" name="phone_number_id" inputmode="numeric" autocomplete="off" aria-describedby="connect-number-hint">
+        <p id="connect-number-hint" class="hint" data-i18n="setup.connect.number_hint">In Meta's WhatsApp Manager, API setup: the number's ID (digits), not the phone number itself.</p>
+        <label for="connect-token" data-i18n="setup.connect.token">Access token</label>
+        <input id="connect-token" name="access_token" type="password" autocomplete="new-password" aria-describedby="connect-token-hint">
+        <p id="connect-token-hint" class="hint" data-i18n="setup.connect.token_hint">A system user's permanent token. It is checked with Meta before it is saved, and never shown again.</p>
+        <label for="connect-waba" data-i18n="setup.connect.waba">WhatsApp Business Account ID (optional, for message templates)</label>
+        <input id="connect-waba" name="waba_id" inputmode="numeric" autocomplete="off">
+        <label for="connect-app" data-i18n="setup.connect.app">Meta app</label>
+        <select id="connect-app" name="app" aria-describedby="connect-app-hint"></select>
+        <p id="connect-app-hint" class="hint"></p>
+      </div>
+      <div id="connect-web" hidden>
+        <label for="connect-base" data-i18n="setup.connect.base_url">Gateway address (Evolution API)</label>
+        <input id="connect-base" name="base_url" type="url" autocomplete="off" placeholder="https://wa-gateway.example">
+        <label for="connect-key" data-i18n="setup.connect.api_key">Gateway API key</label>
+        <input id="connect-key" name="api_key" type="password" autocomplete="new-password">
+        <label for="connect-instance" data-i18n="setup.connect.instance">Instance name (optional)</label>
+        <input id="connect-instance" name="instance" autocomplete="off">
+      </div>
+      <p id="connect-error" class="error" role="alert"></p>
+      <p id="connect-done" class="notice" role="status"></p>
+      <div class="actions">
+        <button type="submit" id="connect-submit" data-i18n="setup.connect.submit">Connect</button>
+      </div>
+    </form>
     <div class="actions">
       <button type="button" id="channel-refresh" data-i18n="setup.channel.refresh">Check again</button>
       <button type="button" id="channel-continue" data-i18n="setup.continue">Continue</button>
@@ -3725,7 +3806,7 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
 .setup label { display: block; margin-top: .75rem; font-weight: 600; }
 .setup input, .setup select, .setup textarea { padding: .4rem; font-size: 1rem; width: 100%; box-sizing: border-box; }
 .setup button { margin-top: .75rem; margin-right: .5rem; padding: .5rem 1rem; font-size: 1rem; }
-.setup button:focus-visible, .setup input:focus-visible, .setup textarea:focus-visible, .setup a:focus-visible { outline: 3px solid #1a56c4; outline-offset: 2px; }
+.setup button:focus-visible, .setup input:focus-visible, .setup select:focus-visible, .setup textarea:focus-visible, .setup a:focus-visible { outline: 3px solid #1a56c4; outline-offset: 2px; }
 #setup-steps { display: flex; flex-wrap: wrap; gap: .5rem; padding: 0; list-style: none; }
 #setup-steps button { margin: 0; background: #eee; border: 1px solid #888; border-radius: 4px; color: #1d1d1b; }
 #setup-steps button[aria-current="step"] { background: #1a56c4; color: #fff; }
@@ -3739,6 +3820,13 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
 .notice { padding: .75rem; background: #fff4d6; border-radius: 6px; }
 .error { color: #a4000f; white-space: pre-wrap; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+.setup .connect { margin-top: 1.5rem; padding-top: 1rem; border-top: 1px solid #ddd; }
+.setup .connect h3 { font-size: 1.05rem; margin: 0 0 .5rem; }
+.setup .connect fieldset { border: 0; padding: 0; margin: 0; }
+.setup .connect legend { font-weight: 600; }
+.setup label.choice { font-weight: 400; display: flex; gap: .5rem; align-items: center; }
+.setup label.choice input { width: auto; }
+.setup .own { font-size: .9rem; color: #444; }
 
 """##),
         ("setup/setup.js", ##"""
@@ -3868,8 +3956,13 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
 
   async function loadChannels() {
     $('channel-error').textContent = '';
-    const r = await api('GET', '/channels');
+    const [r, own] = await Promise.all([api('GET', '/channels'), api('GET', '/workspace/setup/channels')]);
     if (r.status !== 200) { $('channel-error').textContent = problem(r); return; }
+    const mine = {};
+    if (own.status === 200) {
+      for (const c of own.body.channels) mine[c.id] = c;
+      fillApps(own.body.apps || []);
+    }
     const list = $('channel-list');
     list.replaceChildren();
     for (const c of r.body.channels) {
@@ -3877,6 +3970,8 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
       const li = el('li', { 'data-channel': c.id, 'data-type': c.type },
         el('strong', {}, c.id + ' (' + c.type + ')'), ' · ', el('span', { class: 'channel-state' }, status),
         el('p', { class: 'hint' }, channelHelp(c)));
+      const m = mine[c.id];
+      if (m) li.append(el('p', { class: 'own' }, t('setup.channel.own', { token: m.access_token || m.api_key || '' })));
       if (c.type === 'webchat') {
         const url = location.origin + '/chat/' + encodeURIComponent(state.workspace);
         li.append(el('p', {}, t('setup.channel.webchat_link')), el('pre', { class: 'chat-snippet' },
@@ -3889,6 +3984,70 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
       list.append(li);
     }
     $('channel-none').hidden = r.body.channels.length > 0;
+  }
+
+  // -- Connecting a channel (written to the workspace's file, started at once)
+  function fillApps(apps) {
+    const select = $('connect-app');
+    if (select.options.length === apps.length && apps.every((a, i) => select.options[i].value === a.id)) return;
+    select.replaceChildren(...apps.map((a) => el('option', { value: a.id }, a.id)));
+    showAppHint(apps);
+    select.onchange = () => showAppHint(apps);
+  }
+
+  function showAppHint(apps) {
+    const app = apps.find((a) => a.id === $('connect-app').value);
+    $('connect-app-hint').textContent = app ? t('setup.connect.app_hint', { url: location.origin + app.webhook_path }) : t('setup.connect.no_app');
+  }
+
+  function connectType() {
+    const checked = document.querySelector('input[name="connect-type"]:checked');
+    return checked ? checked.value : 'whatsapp';
+  }
+
+  function showConnectType() {
+    const type = connectType();
+    $('connect-cloud').hidden = type !== 'whatsapp';
+    $('connect-web').hidden = type !== 'whatsapp_web';
+  }
+
+  async function connectChannel(event) {
+    event.preventDefault();
+    $('connect-error').textContent = '';
+    $('connect-done').textContent = '';
+    const type = connectType();
+    const fields = {
+      whatsapp: [['connect-number', 'phone_number_id', true], ['connect-token', 'access_token', true], ['connect-waba', 'waba_id', false], ['connect-app', 'app', false]],
+      whatsapp_web: [['connect-base', 'base_url', true], ['connect-key', 'api_key', true], ['connect-instance', 'instance', false]],
+    }[type] || [];
+    const body = { type };
+    for (const [id, key, required] of fields) {
+      const value = ($(id).value || '').trim();
+      if (required && !value) {
+        const label = document.querySelector('label[for="' + id + '"]');
+        $('connect-error').textContent = t('setup.connect.missing', { field: label ? label.textContent : key });
+        $(id).focus();
+        return;
+      }
+      if (value) body[key] = value;
+    }
+    const button = $('connect-submit');
+    button.disabled = true;
+    $('connect-done').textContent = t('setup.connect.working');
+    const r = await api('POST', '/workspace/setup/channels', body);
+    button.disabled = false;
+    if (r.status !== 201) {
+      $('connect-done').textContent = '';
+      $('connect-error').textContent = problem(r);
+      return;
+    }
+    $('connect-token').value = '';
+    $('connect-key').value = '';
+    const id = r.body.channel.id;
+    $('connect-done').textContent = t({ whatsapp: 'setup.connect.done', whatsapp_web: 'setup.connect.done_web' }[type] || 'setup.connect.done_chat', { id });
+    state.progress.channel = 'done';
+    renderProgress();
+    await loadChannels();
   }
 
   // -- FAQ
@@ -4014,6 +4173,8 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
     $('business-form').addEventListener('submit', saveBusiness);
     $('channel-refresh').addEventListener('click', loadChannels);
     $('channel-continue').addEventListener('click', continueChannel);
+    $('connect-form').addEventListener('submit', connectChannel);
+    for (const radio of document.querySelectorAll('input[name="connect-type"]')) radio.addEventListener('change', showConnectType);
     $('faq-form').addEventListener('submit', saveFAQ);
     $('faq-add').addEventListener('click', () => {
       const boxes = $('faq-entries').querySelectorAll('.entry').length;

@@ -30,6 +30,9 @@ struct AgentAttachments: Sendable {
     /// The other channels that send files (WhatsApp Web, Telegram), each with its rules
     /// (`ChannelTraits.media`); no service window.
     var otherChannels: [ChannelID: OutboundMediaRules] = [:]
+    /// Channels a reload added (`Pipeline.liveTransports`), asked for a channel the sets
+    /// above do not name.
+    var addedChannel: @Sendable (ChannelID) -> (any ChannelTransport)? = { _ in nil }
 
     struct Refusal: Error, CustomStringConvertible, Equatable {
         enum Code: String, Sendable {
@@ -52,8 +55,11 @@ struct AgentAttachments: Sendable {
         // The channel's rules: the Cloud API's (and the web chat's, which shows the same
         // files), or WhatsApp Web's and Telegram's own.
         let webChat = webChatChannels().contains(conversation.channelID)
-        let cloud = whatsAppChannels.contains(conversation.channelID)
-        guard let rules = webChat || cloud ? OutboundMediaRules.whatsAppCloud : otherChannels[conversation.channelID] else {
+        let known = webChat || whatsAppChannels.contains(conversation.channelID) || otherChannels[conversation.channelID] != nil
+        let added = known ? nil : addedChannel(conversation.channelID)
+        let cloud = whatsAppChannels.contains(conversation.channelID) || added is WhatsAppCloudTransport
+        guard let rules = webChat || cloud ? OutboundMediaRules.whatsAppCloud
+                : otherChannels[conversation.channelID] ?? added?.traits.media else {
             throw Refusal(code: .unsupportedChannel, description: "attachments go to WhatsApp, WhatsApp Web, Telegram and web chat channels; channel \(conversation.channelID) is none of them")
         }
         let mimeType = rawType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""

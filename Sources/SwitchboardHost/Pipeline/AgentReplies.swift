@@ -12,6 +12,17 @@ struct AgentReplies: Sendable {
     /// Channels with a customer-service window (WhatsApp's 24 hours: `ChannelTraits.serviceWindow`).
     let windowedChannels: Set<ChannelID>
     let notify: @Sendable (ChannelID) -> Void
+    /// Channels a reload added, asked when `windowedChannels` does not name the channel.
+    var windowedAdded: @Sendable (ChannelID) -> Bool = { _ in false }
+
+    init(store: any Store, logger: Logger, windowedChannels: Set<ChannelID>, notify: @escaping @Sendable (ChannelID) -> Void,
+         windowedAdded: @escaping @Sendable (ChannelID) -> Bool = { _ in false }) {
+        self.store = store
+        self.logger = logger
+        self.windowedChannels = windowedChannels
+        self.notify = notify
+        self.windowedAdded = windowedAdded
+    }
 
     struct Refusal: Error, CustomStringConvertible, Equatable {
         enum Code: String, Sendable { case notFound = "not_found", outsideWindow = "outside_window", empty = "empty" }
@@ -31,7 +42,7 @@ struct AgentReplies: Sendable {
             throw Refusal(code: .notFound, description: "conversation \(id) not found")
         }
         let last = conversation.lastInboundAt ?? .distantPast
-        if windowedChannels.contains(conversation.channelID), now.timeIntervalSince(last) > WhatsAppCloudTransport.serviceWindow {
+        if windowedChannels.contains(conversation.channelID) || windowedAdded(conversation.channelID), now.timeIntervalSince(last) > WhatsAppCloudTransport.serviceWindow {
             throw Refusal(code: .outsideWindow,
                           description: "the customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now")
         }

@@ -25,6 +25,13 @@ struct AgentTemplates: Sendable {
     /// API settings to read its templates.
     let channels: [ChannelID: (wabaID: String, client: GraphAPIClient.Configuration)]
     let notify: @Sendable (ChannelID) -> Void
+    /// Those of channels a reload added (`Pipeline.startAddedChannels`), by id.
+    var added: @Sendable () -> [ChannelID: (wabaID: String, client: GraphAPIClient.Configuration)] = { [:] }
+
+    /// The channels with a business account now: those of the start and those added since.
+    var allChannels: [ChannelID: (wabaID: String, client: GraphAPIClient.Configuration)] {
+        channels.merging(added()) { a, _ in a }
+    }
     /// Where the file of a media header is kept until it is sent (nil: only links).
     var media: MediaStore? = nil
 
@@ -50,7 +57,7 @@ struct AgentTemplates: Sendable {
     /// Blocks on the Graph API: call from a background thread or an admin's request.
     @discardableResult
     func sync(channel: ChannelID) throws -> [MessageTemplate] {
-        guard let c = channels[channel] else {
+        guard let c = channels[channel] ?? added()[channel] else {
             throw Refusal(code: .noTemplates, description: "channel \(channel) has no waba_id: no message templates to sync")
         }
         let templates = try GraphAPIClient(configuration: c.client, logger: logger).listTemplates(wabaID: c.wabaID, channel: channel)
@@ -76,7 +83,7 @@ struct AgentTemplates: Sendable {
         guard let root = try? JSONReader.read(body) else { return }
         for entry in root["entry"]?.array ?? [] {
             let waba = entry["id"]?.stringOrNumber ?? ""
-            let affected = channels.filter { $0.value.wabaID == waba }.map(\.key)
+            let affected = allChannels.filter { $0.value.wabaID == waba }.map(\.key)
             for change in entry["changes"]?.array ?? [] where change["field"]?.string == "message_template_status_update" {
                 guard let v = change["value"], let name = v["message_template_name"]?.string,
                       let language = v["message_template_language"]?.string, let event = v["event"]?.string else { continue }
@@ -178,7 +185,7 @@ struct AgentTemplates: Sendable {
         guard let contact = try ws.contacts.get(conversation.contactID) else {
             throw Refusal(code: .notFound, description: "conversation \(id) not found")
         }
-        guard channels[conversation.channelID] != nil else {
+        guard allChannels[conversation.channelID] != nil else {
             throw Refusal(code: .noTemplates, description: "channel \(conversation.channelID) has no message templates (no waba_id configured)")
         }
         var prepared = try Self.prepare(store: store, channel: conversation.channelID, conversation: id, name: name,

@@ -28,23 +28,22 @@ final class ChannelIngest: @unchecked Sendable {
     private let logger: Logger
     private let metrics: PipelineMetrics
     private let phones = CachedPhoneNormalizer(capacity: 100_000)
-    /// The channels that take read receipts (the workspaces that send them: `live`).
-    private let marksRead: Set<ChannelID>
-    /// Each channel's own address at the provider (recorded with unrouted messages).
-    private let providerAddresses: [ChannelID: String]
+    /// Every channel's transport (those a reload added too): whether it takes read
+    /// receipts (the workspaces that send them: `live`), and its own address at the
+    /// provider (recorded with unrouted messages).
+    private let transports: LiveTransports
     private let onCommitted: @Sendable ([InboundJob], Set<ChannelID>) -> Void
     /// Receipts for sends not recorded yet (`applyHeldReceipts` once they are).
     let early = EarlyReceipts()
 
     init(live: LiveWorkspaces, store: any Store, logger: Logger, metrics: PipelineMetrics,
-         transports: [ChannelID: any ChannelTransport],
+         transports: LiveTransports,
          onCommitted: @escaping @Sendable ([InboundJob], Set<ChannelID>) -> Void) {
         self.live = live
         self.store = store
         self.logger = logger
         self.metrics = metrics
-        self.marksRead = Set(transports.filter { $0.value.traits.marksRead }.keys)
-        self.providerAddresses = transports.mapValues(\.providerAddress)
+        self.transports = transports
         self.onCommitted = onCommitted
     }
 
@@ -134,7 +133,7 @@ final class ChannelIngest: @unchecked Sendable {
         let now = live.snapshot
         switch now.routing.route(channel: channel, senderE164: address.e164) {
         case .unrouted(let reason):
-            if try store.queue.holdUnrouted(channel: channel, providerAddress: providerAddresses[channel] ?? "",
+            if try store.queue.holdUnrouted(channel: channel, providerAddress: transports[channel]?.providerAddress ?? "",
                                             providerMessageID: message.providerMessageID,
                                             sender: message.senderAddress, reason: reason, payloadJSON: message.rawJSON) {
                 c.counts.append((metrics.unrouted, [channel.rawValue]))
@@ -163,7 +162,7 @@ final class ChannelIngest: @unchecked Sendable {
                 var job = try ws.queue.enqueueInbound(conversation: conversation.id, message: stored.id, receivedAt: receivedAt)
                 job.stored = (stored, contact)
                 c.jobs.append(job)
-                if now.markRead.contains(workspaceID), marksRead.contains(channel) {
+                if now.markRead.contains(workspaceID), transports[channel]?.traits.marksRead == true {
                     _ = try ws.queue.enqueueOutbox(NewOutboxItem(
                         conversationID: conversation.id, messageID: stored.id, channelID: channel,
                         recipient: contact.address.storageKey, kind: .markRead,

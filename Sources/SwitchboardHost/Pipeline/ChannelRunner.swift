@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SwitchboardChannels
 import SwitchboardCore
 import SwitchboardLog
@@ -54,8 +55,9 @@ final class ChannelRunner: Service, @unchecked Sendable {
             }
         }, lost: { [self] id in
             // Held first (nothing more is sent through the session here), then stopped.
-            senders[id]?.health.apply(.sessionRestarted, reason: "supervised by another host")
-            transports[id]?.stop(deadline: .now + .seconds(5))
+            let running = transport(id)
+            running?.health.apply(.sessionRestarted, reason: "supervised by another host")
+            running?.transport.stop(deadline: .now + .seconds(5))
         })
         // The first round now (a free session is taken at once), then every few seconds.
         leases.round()
@@ -71,8 +73,14 @@ final class ChannelRunner: Service, @unchecked Sendable {
         return Dictionary(all.filter { elsewhere.contains($0.channel) }.map { ($0.channel, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// A channel's transport and health: one of the start, or one a reload added.
+    private func transport(_ id: ChannelID) -> (transport: any ChannelTransport, health: ChannelHealth)? {
+        if let transport = transports[id], let health = senders[id]?.health { return (transport, health) }
+        return added.withLock { $0?[id] }
+    }
+
     private func startTransport(_ id: ChannelID) throws {
-        guard let transport = transports[id], let health = senders[id]?.health else { return }
+        guard let (transport, health) = transport(id) else { return }
         try transport.start(Context(channel: id, ingest: ingest, health: health,
                                     logger: logger.with(LogKey.channel, id.rawValue)))
     }
@@ -88,11 +96,45 @@ final class ChannelRunner: Service, @unchecked Sendable {
                workspaces: workspaces)
     }
 
+    /// Transports a reload added, with their channel's health; nil once stopped.
+    private let added = Mutex<[ChannelID: (transport: any ChannelTransport, health: ChannelHealth)]?>([:])
+
+    /// A channel a reload added: its state recorded from now on and its transport started
+    /// like one of the start (a live session where several hosts share the database: once
+    /// this host holds its lease, like one of the start). False if the runner stopped or
+    /// the transport did not start.
+    func startAdded(_ transport: any ChannelTransport, sender: ChannelSender, workspaces: [WorkspaceID]) -> Bool {
+        let open = added.withLock { list -> Bool in
+            guard list != nil else { return false }
+            list![sender.channel] = (transport, sender.health)
+            return true
+        }
+        guard open else { return false }
+        if transport is EvolutionTransport, leases.add(sender.channel) {
+            sender.health.apply(.sessionConnecting, reason: "waiting for the session's lease (one host supervises it)")
+            track(sender, workspaces: workspaces)
+            return true
+        }
+        track(sender, workspaces: workspaces)
+        do {
+            try transport.start(Context(channel: sender.channel, ingest: ingest, health: sender.health,
+                                        logger: logger.with(LogKey.channel, sender.channel.rawValue)))
+            return true
+        } catch {
+            logger.error("channel added by a reload did not start", [LogKey.channel: sender.channel.rawValue, LogKey.error: "\(error)"])
+            return false
+        }
+    }
+
     func stop(deadline: ContinuousClock.Instant) {
         // No session is taken while the others stop; the leases are given up once their
         // supervisors stopped.
         leases.stopLoop()
-        for transport in transports.values { transport.stop(deadline: deadline) }
+        let more = added.withLock { list -> [any ChannelTransport] in
+            defer { list = nil }
+            return (list ?? [:]).values.map(\.transport)
+        }
+        for transport in Array(transports.values) + more { transport.stop(deadline: deadline) }
         leases.release()
     }
 

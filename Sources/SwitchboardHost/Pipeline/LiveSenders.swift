@@ -3,10 +3,10 @@ import Synchronization
 import SwitchboardConfig
 import SwitchboardCore
 
-/// Every channel's drainer: those built at start (`Pipeline.senders`) and those of web
-/// chat channels a reload added, each with what the inbox lists of it (its type and the
-/// workspaces it serves). A web chat has no connection of its own (its provider is this
-/// host), so a new one is drained at once; other new channels start with the next start
+/// Every channel's drainer: those built at start (`Pipeline.senders`) and those of
+/// channels a reload added (web chats, `replaceWebChatChannels`; WhatsApp Cloud API numbers
+/// and WhatsApp Web sessions, `startAddedChannels`), each with what the inbox lists of it
+/// (its type and the workspaces it serves). A Telegram bot added waits for the next start
 /// (`HostReload` says so).
 final class LiveSenders: Service, @unchecked Sendable {
     /// What the channel lists show of a channel.

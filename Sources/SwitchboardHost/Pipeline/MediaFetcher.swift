@@ -17,6 +17,17 @@ struct MediaFetcher: Sendable {
 
     /// Each channel's transport (the channel fetches its own media).
     let transports: [ChannelID: any ChannelTransport]
+    /// The running host's transports, those a reload added included (asked after `transports`).
+    var live: LiveTransports? = nil
+
+    init(transports: [ChannelID: any ChannelTransport], live: LiveTransports? = nil) {
+        self.transports = transports
+        self.live = live
+    }
+
+    func transport(_ channel: ChannelID) -> (any ChannelTransport)? {
+        transports[channel] ?? live?[channel]
+    }
 
     /// The provider's media id of a stored message's payload (`{"type":"image",
     /// "image":{"id":...}}`), or nil.
@@ -42,8 +53,8 @@ struct MediaFetcher: Sendable {
     /// goes into a Graph URL path), a message key (letters and digits) for WhatsApp Web, a
     /// `file_id` (letters, digits, `-`, `_`) for Telegram.
     func isMediaID(_ mediaID: String, channel: ChannelID) -> Bool {
-        if transports[channel] is TelegramTransport { return TelegramBotAPI.isFileID(mediaID) }
-        if transports[channel] is EvolutionTransport {
+        if transport(channel) is TelegramTransport { return TelegramBotAPI.isFileID(mediaID) }
+        if transport(channel) is EvolutionTransport {
             return !mediaID.isEmpty && mediaID.count <= 128 && mediaID.utf8.allSatisfy {
                 ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122)
             }
@@ -54,7 +65,7 @@ struct MediaFetcher: Sendable {
     /// Streams the media to `sink` as it arrives (the inbox's download route): the same
     /// lookup, checks and download as `fetch`, without holding the whole file.
     func stream(channel: ChannelID, mediaID: String, maxBytes: Int, to sink: some GraphMediaSink) throws(Failure) {
-        guard let transport = transports[channel] else {
+        guard let transport = self.transport(channel) else {
             throw Failure(description: "channel \(channel) cannot download media")
         }
         do {
@@ -66,7 +77,7 @@ struct MediaFetcher: Sendable {
 
     /// - Parameter maxBytes: refuse media larger than this (below the channel's own limit).
     func fetch(channel: ChannelID, mediaID: String, maxBytes: Int? = nil) throws -> (mimeType: String, bytes: [UInt8]) {
-        guard let transport = transports[channel] else {
+        guard let transport = self.transport(channel) else {
             throw Failure(description: "channel \(channel) cannot download media")
         }
         // The channel's own limit (100 MB on WhatsApp) holds below `maxBytes`.

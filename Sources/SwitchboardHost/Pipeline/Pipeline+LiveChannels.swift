@@ -2,6 +2,7 @@ import Foundation
 import SwitchboardChannels
 import SwitchboardConfig
 import SwitchboardCore
+import SwitchboardLog
 
 /// The channels as they run now: the lists (the inbox's `GET /channels`, the operators'
 /// health) read every drainer, those of the start and those a reload added; and the
@@ -33,7 +34,7 @@ extension Pipeline {
         let apps = Dictionary(fresh.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var replaced: [String] = []
         for c in fresh.host.channels {
-            guard let transport = transports[c.id], let sender = senders[c.id] else { continue }
+            guard let transport = liveTransports[c.id], let sender = liveSenders[c.id] else { continue }
             switch c.type {
             case .whatsapp:
                 guard let cloud = transport as? WhatsAppCloudTransport, let app = c.app.flatMap({ apps[$0] }) else { continue }
@@ -58,6 +59,37 @@ extension Pipeline {
         return replaced
     }
 
+    /// A reload's new channels of the types started live (`Transports.startedLive`:
+    /// WhatsApp Cloud API numbers and WhatsApp Web sessions, whether the host config or a
+    /// workspace's own file defines them): each gets its transport and drainer as at
+    /// start, its webhooks are taken from now on, and its state is recorded. Returns the
+    /// channels started. A channel removed from the config keeps running until the restart.
+    func startAddedChannels(_ fresh: LoadedConfig) -> [String] {
+        var started: [String] = []
+        for c in fresh.host.channels where Transports.startedLive.contains(c.type) && liveTransports[c.id] == nil {
+            guard let transport = makeTransport(c, fresh) else { continue }
+            let sender = makeSender(transport)
+            let listing = LiveSenders.Listing(c)
+            guard liveTransports.add(c, transport), liveSenders.add(sender, listing: listing) else { continue }
+            if channelRunner.startAdded(transport, sender: sender, workspaces: listing.workspaces) {
+                started.append(c.id.rawValue)
+            }
+            // Its message templates, as at start (off the reload: a Graph API call).
+            if c.wabaID != nil, c.type == .whatsapp {
+                let templates = self.templates
+                let logger = templates.logger
+                let id = c.id
+                DispatchQueue.global().async {
+                    do { try templates.sync(channel: id) } catch {
+                        logger.warn("message templates not synced; agents see the last stored list",
+                                    [LogKey.channel: id.rawValue, LogKey.error: "\(error)"])
+                    }
+                }
+            }
+        }
+        return started
+    }
+
     static func telegramCredentials(_ c: ChannelConfig) -> TelegramTransport.Credentials {
         TelegramTransport.Credentials(apiURL: c.apiURL, botToken: c.botToken ?? "", secretToken: c.secretToken ?? "")
     }
@@ -72,7 +104,7 @@ extension Pipeline {
         var problems: [String] = []
         let file = fresh.host.file
         for c in fresh.host.channels {
-            guard let transport = transports[c.id] else { continue }
+            guard let transport = liveTransports[c.id] else { continue }
             switch c.type {
             case .telegram:
                 guard let telegram = transport as? TelegramTransport else { continue }

@@ -22,6 +22,11 @@ final class Pipeline: @unchecked Sendable {
     /// Every channel's transport, and its drainer.
     let transports: [ChannelID: any ChannelTransport]
     let senders: [ChannelID: ChannelSender]
+    /// The transports with those of channels a reload added (`startAddedChannels`).
+    let liveTransports: LiveTransports
+    /// A new channel's transport and drainer (`startAddedChannels`).
+    let makeTransport: @Sendable (ChannelConfig, LoadedConfig) -> (any ChannelTransport)?
+    let makeSender: @Sendable (any ChannelTransport) -> ChannelSender
     /// The senders, with those of web chats a reload added (`replaceWebChatChannels`).
     let liveSenders: LiveSenders
     private let makeWebChatSender: @Sendable (ChannelID, WorkspaceID) -> ChannelSender
@@ -49,7 +54,7 @@ final class Pipeline: @unchecked Sendable {
     let ownBaseURL: @Sendable () -> String?
 
     /// Inbound media, downloaded when an agent asks.
-    var media: MediaFetcher { MediaFetcher(transports: transports) }
+    var media: MediaFetcher { MediaFetcher(transports: [:], live: liveTransports) }
 
     init(host config: LoadedConfig, store: any Store, logger: Logger, metrics registry: MetricsRegistry,
          responders: [WorkspaceID: any Responders] = [:], workerCount: Int = Pipeline.defaultWorkerCount,
@@ -68,13 +73,18 @@ final class Pipeline: @unchecked Sendable {
         let hub = WebChat.Hub(wakeups: journalWakeups)
         let transports = Transports.build(config, hub: hub, logger: logger, ownBaseURL: ownBaseURL)
         self.transports = transports
+        let liveTransports = LiveTransports(transports)
+        self.liveTransports = liveTransports
+        makeTransport = { c, fresh in
+            Transports.transport(c, apps: Dictionary(fresh.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
+                                 outbox: config.host.outbox, hub: hub, logger: logger, ownBaseURL: ownBaseURL)
+        }
         var senders: [ChannelID: ChannelSender] = [:]
         for (id, transport) in transports {
             senders[id] = ChannelSender(transport: transport, outbox: config.host.outbox, store: store, logger: logger,
                                         metrics: metrics, settler: settler)
         }
         self.senders = senders
-        let allSenders = senders
         let liveSenders = LiveSenders(senders, listings: Dictionary(config.host.channels.map { ($0.id, LiveSenders.Listing($0)) },
                                                                     uniquingKeysWith: { a, _ in a }))
         self.liveSenders = liveSenders
@@ -83,13 +93,20 @@ final class Pipeline: @unchecked Sendable {
             ChannelSender(transport: WebChatTransport(channel: channel, workspace: workspace, hub: hub), outbox: outbox,
                           store: store, logger: logger, metrics: metrics, settler: settler)
         }
+        makeSender = { transport in
+            ChannelSender(transport: transport, outbox: outbox, store: store, logger: logger, metrics: metrics, settler: settler)
+        }
         let notify: @Sendable (ChannelID) -> Void = { channel in liveSenders[channel]?.notify() }
         let windowed = Set(transports.filter { $0.value.traits.serviceWindow != nil }.keys)
-        agentReplies = AgentReplies(store: store, logger: logger, windowedChannels: windowed, notify: notify)
+        agentReplies = AgentReplies(store: store, logger: logger, windowedChannels: windowed, notify: notify,
+                                    windowedAdded: { liveTransports[$0]?.traits.serviceWindow != nil })
         let webChatRef = Mutex<WebChat?>(nil)
-        (templates, attachments, mediaStore) = Self.agentTools(config, store: store, logger: logger, transports: transports,
-                                                               webChatChannels: { webChatRef.withLock { $0 }?.channelIDs ?? [] },
-                                                               notify: notify)
+        // A channel a reload adds takes attachments too (`AgentAttachments.addedChannel`).
+        var tools = Self.agentTools(config, store: store, logger: logger, transports: transports,
+                                    webChatChannels: { webChatRef.withLock { $0 }?.channelIDs ?? [] }, notify: notify)
+        tools.1.addedChannel = { liveTransports[$0] }
+        tools.0.added = { liveTransports.templateAccounts }
+        (templates, attachments, mediaStore) = tools
         // Replies for senders that take them are claimed in the worker's transaction and
         // handed over in memory.
         let handover = ResponderWorkers.ReplyHandover(
@@ -100,7 +117,7 @@ final class Pipeline: @unchecked Sendable {
         let workers = self.workers
         let arrivals = self.arrivals
         let ingest = ChannelIngest(live: live, store: store, logger: logger, metrics: metrics,
-                                   transports: transports) { jobs, channels in
+                                   transports: liveTransports) { jobs, channels in
             if !jobs.isEmpty { workers.submit(jobs) }
             for c in channels { notify(c) }
             arrivals.call(jobs)
@@ -110,7 +127,8 @@ final class Pipeline: @unchecked Sendable {
         let templates = self.templates
         // Off the server thread: a store write, and maybe a Graph API call.
         let templateStatus: @Sendable ([UInt8]) -> Void = { body in DispatchQueue.global().async { templates.statusWebhook(body) } }
-        ingress = ChannelIngress(endpoints: Transports.endpoints(config, transports: transports, onTemplateStatus: templateStatus),
+        ingress = ChannelIngress(endpoints: Transports.endpoints(config, transports: transports, live: liveTransports,
+                                                                      onTemplateStatus: templateStatus),
                                  ingest: ingest, logger: logger, metrics: metrics)
         let webChat = WebChat(config: config, store: store, logger: logger, metrics: metrics, hub: hub, ingest: ingest)
         webChat.mediaStore = mediaStore
@@ -133,7 +151,7 @@ final class Pipeline: @unchecked Sendable {
         registry.computedGauge("switchboard_outbox_depth", help: "Outbox entries waiting or in flight, per channel.",
                                labelNames: ["channel"]) { [store] in
             let depth = (try? store.queue.outboxDepth()) ?? [:]
-            return allSenders.keys.sorted { $0.rawValue < $1.rawValue }.map { (labels: [$0.rawValue], value: Double(depth[$0] ?? 0)) }
+            return liveSenders.all.keys.sorted { $0.rawValue < $1.rawValue }.map { (labels: [$0.rawValue], value: Double(depth[$0] ?? 0)) }
         }
         registry.computedGauge("switchboard_outbox_unsettled",
                                help: "Outbox entries whose outcome could not be written yet and is being tried again.") {

@@ -27,8 +27,10 @@ final class SessionLeases: @unchecked Sendable {
     /// Who this host is in the lease table.
     let holder: String
     private let leasing: (any ChannelLeasing)?
-    /// The channels whose supervision is leased.
-    let channels: Set<ChannelID>
+    /// The channels whose supervision is leased: those of the start, and sessions a
+    /// reload added (`add`).
+    var channels: Set<ChannelID> { leased.withLock { $0 } }
+    private let leased: Mutex<Set<ChannelID>>
     private let logger: Logger
     private struct Held { var until: ContinuousClock.Instant }
     private let held = Mutex<[ChannelID: Held]>([:])
@@ -41,12 +43,20 @@ final class SessionLeases: @unchecked Sendable {
         self.leaseSeconds = leaseSeconds
         self.renewEvery = renewEvery
         leasing = store as? any ChannelLeasing
-        self.channels = leasing == nil ? [] : channels
+        leased = Mutex(leasing == nil ? [] : channels)
         self.logger = logger
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
         let name = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         holder = "\(name) pid \(getpid()) \(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// Leases `channel`'s supervision from now on (a session a reload added): taken at the
+    /// next round if free. False where nothing is leased (SQLite: this host supervises it).
+    func add(_ channel: ChannelID) -> Bool {
+        guard leasing != nil else { return false }
+        leased.withLock { _ = $0.insert(channel) }
+        return true
     }
 
     /// Whether `channel`'s supervision is leased (several hosts share the database).
@@ -128,7 +138,8 @@ final class SessionLeases: @unchecked Sendable {
 
     /// Runs `round` every `renewEvery` on a thread of its own until `stopLoop`.
     func startLoop() {
-        guard !channels.isEmpty else { return }
+        // Also with no session yet: a reload may add one (`add`).
+        guard leasing != nil else { return }
         cond.withLock { looping = true }
         let thread = Thread { [self] in
             while true {

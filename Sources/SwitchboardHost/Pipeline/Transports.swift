@@ -50,29 +50,42 @@ enum Transports {
         let apps = Dictionary(config.host.whatsAppApps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var transports: [ChannelID: any ChannelTransport] = [:]
         for c in config.host.channels {
-            switch c.type {
-            case .whatsapp:
-                guard let appID = c.app, let app = apps[appID] else { continue }
-                transports[c.id] = whatsAppCloud(c, app: app, outbox: config.host.outbox, logger: logger)
-            case .webchat:
-                guard let ws = c.workspace else { continue }
-                transports[c.id] = WebChatTransport(channel: c.id, workspace: ws, hub: hub)
-            case .telegram:
-                transports[c.id] = TelegramTransport(
-                    channel: c.id, apiURL: c.apiURL, botToken: c.botToken ?? "", secretToken: c.secretToken ?? "",
-                    mode: c.telegramMode == .polling ? .polling : .webhook(url: c.webhookURL),
-                    probeInterval: c.probeIntervalSeconds.map { .seconds($0) },
-                    logger: logger.with(LogKey.channel, c.id.rawValue))
-            case .whatsappWeb:
-                guard let e = c.evolution else { continue }
-                transports[c.id] = evolution(c, e, ownBaseURL: ownBaseURL, logger: logger)
-            }
+            transports[c.id] = transport(c, apps: apps, outbox: config.host.outbox, hub: hub, logger: logger, ownBaseURL: ownBaseURL)
         }
         return transports
     }
 
+    /// The channel types a reload starts without a restart (`Pipeline.startAddedChannels`;
+    /// web chats have their own path, `replaceWebChatChannels`). Telegram's webhook
+    /// endpoint is built at start, so a Telegram channel added waits for the restart.
+    static let startedLive: Set<ChannelConfig.Kind> = [.whatsapp, .whatsappWeb]
+
+    /// One channel's transport (at start, and for a channel a reload added); nil for a
+    /// whatsapp channel whose app is unknown (the loader refuses that).
+    static func transport(_ c: ChannelConfig, apps: [String: WhatsAppAppConfig], outbox: HostConfig.Outbox, hub: WebChat.Hub,
+                          logger: Logger, ownBaseURL: @escaping @Sendable () -> String?) -> (any ChannelTransport)? {
+        switch c.type {
+        case .whatsapp:
+            guard let appID = c.app, let app = apps[appID] else { return nil }
+            return whatsAppCloud(c, app: app, outbox: outbox, logger: logger)
+        case .webchat:
+            guard let ws = c.workspace else { return nil }
+            return WebChatTransport(channel: c.id, workspace: ws, hub: hub)
+        case .telegram:
+            return TelegramTransport(
+                channel: c.id, apiURL: c.apiURL, botToken: c.botToken ?? "", secretToken: c.secretToken ?? "",
+                mode: c.telegramMode == .polling ? .polling : .webhook(url: c.webhookURL),
+                probeInterval: c.probeIntervalSeconds.map { .seconds($0) },
+                logger: logger.with(LogKey.channel, c.id.rawValue))
+        case .whatsappWeb:
+            guard let e = c.evolution else { return nil }
+            return evolution(c, e, ownBaseURL: ownBaseURL, logger: logger)
+        }
+    }
+
     /// The webhook endpoints of the channel types configured.
     static func endpoints(_ config: LoadedConfig, transports: [ChannelID: any ChannelTransport] = [:],
+                          live: LiveTransports? = nil,
                           onTemplateStatus: (@Sendable ([UInt8]) -> Void)? = nil) -> [any WebhookEndpoint] {
         var numbers: [String: [String: ChannelID]] = [:]
         for c in config.host.channels where c.type == .whatsapp {
@@ -83,12 +96,21 @@ enum Transports {
             (transports[c.id] as? TelegramTransport).map(TelegramWebhookEndpoint.Channel.init)
                 ?? TelegramWebhookEndpoint.Channel(id: c.id, secretToken: c.secretToken ?? "")
         }
+        // Channels a reload adds are looked up in `live` (`Pipeline.startAddedChannels`).
+        var cloudApps: [WhatsAppCloudEndpoint.App] = []
+        for app in config.host.whatsAppApps {
+            let id = app.id
+            var added: (@Sendable (String) -> ChannelID?)? = nil
+            if let live { added = { number in live.cloudChannel(app: id, number: number) } }
+            cloudApps.append(WhatsAppCloudEndpoint.App(id: id, appSecret: app.appSecret, verifyToken: app.verifyToken,
+                                                       numbers: numbers[id] ?? [:], added: added))
+        }
+        var addedEvolution: (@Sendable (String) -> EvolutionTransport?)? = nil
+        if let live { addedEvolution = { name in live.evolution(name) } }
         return [
-            WhatsAppCloudEndpoint(apps: config.host.whatsAppApps.map {
-                WhatsAppCloudEndpoint.App(id: $0.id, appSecret: $0.appSecret, verifyToken: $0.verifyToken, numbers: numbers[$0.id] ?? [:])
-            }, onTemplateStatus: onTemplateStatus),
+            WhatsAppCloudEndpoint(apps: cloudApps, onTemplateStatus: onTemplateStatus),
             TelegramWebhookEndpoint(channels: telegram),
-            EvolutionEndpoint(transports: transports.values.compactMap { $0 as? EvolutionTransport }),
+            EvolutionEndpoint(transports: transports.values.compactMap { $0 as? EvolutionTransport }, added: addedEvolution),
         ]
     }
 }
