@@ -138,6 +138,27 @@ final class PostgresPool: @unchecked Sendable {
                 throw error
             }
         }
+        // A deadlock or a serialization failure (PostgreSQL ended this transaction so that
+        // another could go on: e.g. one holding a row this one wrote, waiting for the
+        // journal's workspace lock this one holds) is not the caller's error: the whole
+        // transaction runs again, a few times, after a short random pause.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try writeOnce(body)
+            } catch let error as StoreError where error.code == .busy && attempt < Self.busyAttempts {
+                busyRetries.add(1, ordering: .relaxed)
+                usleep(UInt32.random(in: 1_000...10_000) * UInt32(attempt))
+            }
+        }
+    }
+
+    /// Transactions run again after a deadlock or serialization failure (see `write`).
+    let busyRetries = Atomic<Int>(0)
+    static let busyAttempts = 5
+
+    private func writeOnce<T>(_ body: (PostgresDB) throws -> T) throws -> T {
         let db = try checkOut()
         defer { checkIn(db) }
         db.resetFailure()

@@ -38,7 +38,7 @@ public enum StoreCopy {
     /// SQLite tables that exist only as SQLite's own machinery.
     static let sqliteOnly: Set<String> = ["search_progress", "journal_progress", "conversation_events"]
     /// PostgreSQL tables that are not data of an installation.
-    static let notCopied: Set<String> = ["schema_migrations", "host_heartbeats"]
+    static let notCopied: Set<String> = ["schema_migrations", "host_heartbeats", "shared_limits"]
     /// Rows per INSERT statement (at most 65,535 parameters in one statement).
     static let batchRows = 500
 
