@@ -80,6 +80,11 @@ public enum ConfigSchema {
         ConfigOption("apps", .sectionList(whatsAppApp), .value("[]"), "The Meta apps whose webhooks this host receives."),
     ])
 
+    public static let whatsAppWeb = ConfigSection(path: "whatsapp_web", doc: "WhatsApp Web sessions through an Evolution API gateway.", options: [
+        ConfigOption("workspace_gateways", .textList, .value("[]"),
+                     "The gateways (their base_url) on which a workspace may connect a WhatsApp Web session of its own (its file's channels:, the setup walk). A workspace's whatsapp_web channel on any other URL is refused, so a workspace admin cannot make the host call an address of their choosing. Empty: only the host config defines whatsapp_web channels."),
+    ])
+
     public static let channel = ConfigSection(path: "channels[]", doc: "A connection to a messaging provider: a WhatsApp number, a Telegram bot or a web chat.", options: [
         ConfigOption("id", .identifier, .required, "Name of the channel, unique in the host, used in logs and the journal."),
         ConfigOption("type", .choice(["whatsapp", "webchat", "telegram", "whatsapp_web"]), .required, "The provider."),
@@ -147,6 +152,7 @@ public enum ConfigSchema {
         ConfigOption("plugins", .section(plugins), .value("{}"), plugins.doc),
         ConfigOption("workspaces", .section(workspaces), .value("{}"), workspaces.doc),
         ConfigOption("whatsapp", .section(whatsApp), .value("{}"), whatsApp.doc),
+        ConfigOption("whatsapp_web", .section(whatsAppWeb), .value("{}"), whatsAppWeb.doc),
         ConfigOption("channels", .sectionList(channel), .value("[]"), "The channels this host runs."),
         ConfigOption("outbox", .section(outbox), .value("{}"), outbox.doc),
         ConfigOption("webchat", .section(webChat), .value("{}"), webChat.doc),

@@ -95,6 +95,9 @@ public struct HostConfig: Sendable {
     /// Folder of workspace files, as written (relative to the working directory).
     public var workspacesDirectory: String
     public var whatsAppApps: [WhatsAppAppConfig]
+    /// `whatsapp_web.workspace_gateways`: the gateways a workspace's own whatsapp_web
+    /// channels may use (base URLs, compared without a trailing `/`).
+    public var workspaceGateways: [String] = []
     public var channels: [ChannelConfig]
     public var outbox: Outbox
     public var webChat = WebChat()
@@ -102,4 +105,18 @@ public struct HostConfig: Sendable {
     /// `storage.migrate_on_start`: whether `serve` applies pending schema migrations
     /// (otherwise it refuses to start while any are pending).
     public var migrateOnStart = true
+}
+
+extension HostConfig {
+    /// Whether a workspace's own WhatsApp Web channel may use the gateway at `baseURL`.
+    public func allowsWorkspaceGateway(_ baseURL: String) -> Bool {
+        let wanted = Self.gatewayKey(baseURL)
+        return workspaceGateways.contains { Self.gatewayKey($0) == wanted }
+    }
+
+    static func gatewayKey(_ url: String) -> String {
+        var u = url.trimmingCharacters(in: .whitespaces)
+        while u.hasSuffix("/") { u.removeLast() }
+        return u.lowercased()
+    }
 }

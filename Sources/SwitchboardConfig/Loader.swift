@@ -197,7 +197,7 @@ final class Loader {
                                      storeMaxBytes: mediaValues.integer("store_max_bytes") ?? 100 << 20)
         media.keepInbound = mediaValues.boolean("keep_inbound") ?? true
         media.maxUploadBytes = mediaValues.integer("max_upload_bytes") ?? 100 << 20
-        let config = HostConfig(
+        var config = HostConfig(
             file: file,
             server: serverConfig,
             storage: storage,
@@ -210,6 +210,7 @@ final class Loader {
             webChat: webChat,
             media: media,
             migrateOnStart: storageValues.boolean("migrate_on_start") ?? true)
+        config.workspaceGateways = section("whatsapp_web", ConfigSchema.whatsAppWeb).textList("workspace_gateways").map(\.text)
         return HostParse(config: config, values: values, apps: appValues, channels: channelValues)
     }
 
@@ -498,6 +499,17 @@ final class Loader {
         duplicates(host.channels, "id", "channel id")
         duplicates(host.channels.filter { $0.text("type") == "whatsapp" }, "phone_number_id", "phone_number_id")
         duplicates(workspaces.map(\.values), "id", "workspace id")
+
+        // A workspace's own WhatsApp Web session only on a gateway the operator lists: the
+        // host calls that URL (probes, webhook set-up), so a workspace admin must not
+        // choose it freely.
+        for c in workspaces.flatMap(\.channels) where c.text("type") == "whatsapp_web" {
+            guard let base = c.text("base_url"), !host.config.allowsWorkspaceGateway(base) else { continue }
+            let allowed = host.config.workspaceGateways.isEmpty
+                ? "the host lists none in whatsapp_web.workspace_gateways (only the host config defines whatsapp_web channels then)"
+                : "whatsapp_web.workspace_gateways allows " + host.config.workspaceGateways.joined(separator: ", ")
+            diagnostics.error("a workspace's whatsapp_web channel must use a gateway the host allows; '\(base)' is not one: \(allowed)", at: c.node("base_url"))
+        }
 
         let appIDs = host.apps.compactMap { $0.text("id") }
         for c in host.channels {

@@ -15,7 +15,7 @@ import Testing
         #expect(failures(host: text) == [
             "switchboard.yaml:2:3: error: unknown key 'lisen' in 'server'; did you mean 'listen'?",
             "switchboard.yaml:3:1: error: unknown key 'strage'; did you mean 'storage'?",
-            "switchboard.yaml:5:1: error: unknown key 'bogus'; known keys: server, storage, log, plugins, workspaces, whatsapp, channels, outbox, webchat, media",
+            "switchboard.yaml:5:1: error: unknown key 'bogus'; known keys: server, storage, log, plugins, workspaces, whatsapp, whatsapp_web, channels, outbox, webchat, media",
         ])
     }
 

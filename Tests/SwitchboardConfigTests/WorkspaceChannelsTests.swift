@@ -82,4 +82,25 @@ import SwitchboardCore
             "workspaces/bakery.yaml:8:10: error: unknown app 'mian'; did you mean 'main'?",
         ])
     }
+
+    /// The host calls a WhatsApp Web channel's gateway (probes, webhook set-up): a
+    /// workspace's own one must use a gateway the operator lists, or a workspace admin
+    /// could make the host call any address.
+    @Test func aWorkspacesWhatsAppWebSessionUsesOnlyAGatewayTheHostAllows() throws {
+        let session = "  - {id: bakery-web, type: whatsapp_web, gateway: evolution, base_url: \"http://10.0.0.7:8081/\", api_key: k3y, instance: bakery, webhook_secret: w}\n"
+        let none = failures(host: minimalHost, workspaces: [("workspaces/demo.yaml", demoWorkspace), workspace("bakery", channels: session)])
+        #expect(none == [
+            "workspaces/bakery.yaml:6:72: error: a workspace's whatsapp_web channel must use a gateway the host allows; 'http://10.0.0.7:8081' is not one: the host lists none in whatsapp_web.workspace_gateways (only the host config defines whatsapp_web channels then)",
+        ])
+        let other = failures(host: minimalHost + "\nwhatsapp_web:\n  workspace_gateways: [\"http://gw.internal:8081\"]\n",
+                             workspaces: [("workspaces/demo.yaml", demoWorkspace), workspace("bakery", channels: session)])
+        #expect(other.count == 1 && other[0].contains("whatsapp_web.workspace_gateways allows http://gw.internal:8081"), "\(other)")
+        // Listed (a trailing / or not): accepted.
+        let loaded = try ConfigLoader.parse(host: minimalHost + "\nwhatsapp_web:\n  workspace_gateways: [\"http://10.0.0.7:8081\"]\n",
+                                            file: "switchboard.yaml",
+                                            workspaces: [("workspaces/demo.yaml", demoWorkspace), workspace("bakery", channels: session)],
+                                            environment: [:])
+        #expect(loaded.host.channels.contains { $0.id == "bakery-web" })
+        #expect(loaded.host.workspaceGateways == ["http://10.0.0.7:8081"])
+    }
 }

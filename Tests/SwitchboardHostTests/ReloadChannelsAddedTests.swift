@@ -11,6 +11,8 @@ import SwitchboardConfig
         whatsapp:
           apps:
             - {id: main, app_secret: s3cret, verify_token: v3rify}
+        whatsapp_web:
+          workspace_gateways: ["http://127.0.0.1:9"]
         channels:
           - {id: wa-main, type: whatsapp, app: main, phone_number_id: "1065", access_token: t0ken, workspace: demo}
 

@@ -146,12 +146,24 @@ import SwitchboardTestSupport
         let gateway = try FakeEvolutionAPI(apiKey: "evo-shop-key-5521", instance: "demo-phone")
         gateway.setConnectionState("close", reason: 401)
         gateway.setConnectBehaviour(.showsQR)
-        let h = try PipelineHarness(workspaces: ["demo": SetupWalkTests.demo, "shop": SetupWalkTests.shop])
+        let h = try PipelineHarness(workspaces: ["demo": SetupWalkTests.demo, "shop": SetupWalkTests.shop],
+                                    extraHostYAML: "whatsapp_web:\n  workspace_gateways: [\"\(gateway.baseURL)\"]")
         try h.start()
         let walk = SetupWalkTests()
         let admin = try walk.token(h, "demo", role: "admin")
         let file = h.host.dir.appendingPathComponent("workspaces/demo.yaml").path
         let before = try String(contentsOfFile: file, encoding: .utf8)
+
+        // Only a gateway the operator lists is called: another address is refused first.
+        let elsewhere = try FakeEvolutionAPI(apiKey: "evo-shop-key-5521", instance: "demo-phone")
+        let refused = try walk.call(h, "POST", "/workspace/setup/channels", admin, [
+            "type": "whatsapp_web", "base_url": elsewhere.baseURL, "api_key": "evo-shop-key-5521", "instance": "demo-phone"])
+        #expect(refused.status == 422 && refused.object["code"] as? String == "gateway_not_allowed", "\(refused.object)")
+        #expect((refused.object["error"] as? String)?.contains(gateway.baseURL) == true, "\(refused.object)")
+        #expect(elsewhere.requests.isEmpty, "the host called a gateway it does not allow")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == before)
+        let listed0 = try walk.call(h, "GET", "/workspace/setup/channels", admin, nil)
+        #expect(listed0.object["gateways"] as? [String] == [gateway.baseURL])
 
         let wrong = try walk.call(h, "POST", "/workspace/setup/channels", admin, [
             "type": "whatsapp_web", "base_url": gateway.baseURL, "api_key": "not-the-key", "instance": "demo-phone"])

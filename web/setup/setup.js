@@ -130,6 +130,7 @@
     if (own.status === 200) {
       for (const c of own.body.channels) mine[c.id] = c;
       fillApps(own.body.apps || []);
+      fillGateways(own.body.gateways || []);
     }
     const list = $('channel-list');
     list.replaceChildren();
@@ -155,6 +156,13 @@
   }
 
   // -- Connecting a channel (written to the workspace's file, started at once)
+  // The gateways the operator allows (whatsapp_web.workspace_gateways): offered in the
+  // address field, and filled in when there is just one.
+  function fillGateways(gateways) {
+    $('connect-gateways').replaceChildren(...gateways.map((g) => el('option', { value: g })));
+    if (gateways.length === 1 && !$('connect-base').value) $('connect-base').value = gateways[0];
+  }
+
   function fillApps(apps) {
     const select = $('connect-app');
     if (select.options.length === apps.length && apps.every((a, i) => select.options[i].value === a.id)) return;

@@ -64,6 +64,8 @@ extension SetupAPI {
             "channels": ws.channels.map(Self.channelJSON),
             "apps": config.host.whatsAppApps.map { ["id": $0.id, "webhook_path": "/webhooks/whatsapp/\($0.id)"] },
             "types": Self.channelTypes,
+            // The gateways a WhatsApp Web pairing may use (whatsapp_web.workspace_gateways).
+            "gateways": config.host.workspaceGateways,
         ])
     }
 
@@ -145,6 +147,15 @@ extension SetupAPI {
             let instance = field("instance").isEmpty ? context.workspace.rawValue : field("instance")
             guard let url = URLComponents(string: base), url.scheme == "http" || url.scheme == "https", url.host?.isEmpty == false else {
                 throw InboxAPIError.badRequest("base_url: the gateway's http(s) URL, like http://127.0.0.1:8081")
+            }
+            // Only a gateway the operator lists is ever called (the host would otherwise
+            // probe any address a workspace admin typed).
+            guard config.host.allowsWorkspaceGateway(base) else {
+                let allowed = config.host.workspaceGateways
+                throw InboxAPIError(422, allowed.isEmpty
+                    ? "base_url: this host does not let workspaces connect WhatsApp Web sessions (the operator lists gateways in whatsapp_web.workspace_gateways)"
+                    : "base_url: use one of this host's gateways: \(allowed.joined(separator: ", ")) (whatsapp_web.workspace_gateways)",
+                    code: "gateway_not_allowed")
             }
             guard !key.isEmpty, !key.contains(where: \.isWhitespace) else { throw InboxAPIError.badRequest("api_key: give the gateway's API key") }
             guard instance.utf8.count <= 100, !instance.contains(where: { $0.isWhitespace || $0 == "/" }) else {

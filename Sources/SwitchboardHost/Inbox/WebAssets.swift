@@ -3710,7 +3710,8 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
       </div>
       <div id="connect-web" hidden>
         <label for="connect-base" data-i18n="setup.connect.base_url">Gateway address (Evolution API)</label>
-        <input id="connect-base" name="base_url" type="url" autocomplete="off" placeholder="https://wa-gateway.example">
+        <input id="connect-base" name="base_url" type="url" autocomplete="off" placeholder="https://wa-gateway.example" list="connect-gateways">
+        <datalist id="connect-gateways"></datalist>
         <label for="connect-key" data-i18n="setup.connect.api_key">Gateway API key</label>
         <input id="connect-key" name="api_key" type="password" autocomplete="new-password">
         <label for="connect-instance" data-i18n="setup.connect.instance">Instance name (optional)</label>
@@ -3962,6 +3963,7 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
     if (own.status === 200) {
       for (const c of own.body.channels) mine[c.id] = c;
       fillApps(own.body.apps || []);
+      fillGateways(own.body.gateways || []);
     }
     const list = $('channel-list');
     list.replaceChildren();
@@ -3987,6 +3989,13 @@ body { font-family: system-ui, sans-serif; margin: 0; background: #f5f5f2; color
   }
 
   // -- Connecting a channel (written to the workspace's file, started at once)
+  // The gateways the operator allows (whatsapp_web.workspace_gateways): offered in the
+  // address field, and filled in when there is just one.
+  function fillGateways(gateways) {
+    $('connect-gateways').replaceChildren(...gateways.map((g) => el('option', { value: g })));
+    if (gateways.length === 1 && !$('connect-base').value) $('connect-base').value = gateways[0];
+  }
+
   function fillApps(apps) {
     const select = $('connect-app');
     if (select.options.length === apps.length && apps.every((a, i) => select.options[i].value === a.id)) return;
