@@ -98,6 +98,12 @@ public final class EvolutionTransport: ChannelTransport, @unchecked Sendable {
     /// false when nothing changed.
     public func replaceGateway(client: EvolutionClient.Configuration, webhookSecret: String,
                                webhookURL: @escaping @Sendable () -> String?) -> Bool {
+        // Reported in order with the supervisor's own changes (`apply`): the new gateway's
+        // first probe can answer `open` before this reports the restart, and the restart
+        // reported after it left the channel `connecting` (its outbox held) while the
+        // session was open (LiveChannelTests, 1 run in 3 under load).
+        ordered.lock()
+        defer { ordered.unlock() }
         cond.lock()
         let old = settings
         let urlChanged = old.webhookURL() != webhookURL()

@@ -152,7 +152,8 @@ import SwitchboardTestSupport
         #expect(good.status == 0, "\(good.stderr)")
         #expect(good.stdout.contains("credentials replaced: wa-web"), "\(good.stdout)")
         #expect(!good.stdout.contains("needs a restart"), "\(good.stdout)")
-        #expect(next.wait(timeout: .seconds(30)) { $0.acceptedSends.count == 3 })
+        #expect(next.wait(timeout: .seconds(30)) { $0.acceptedSends.count == 3 },
+                "\(next.requests.map { "\($0.method) \($0.path)" }) \(h.host.logText.split(separator: "\n").filter { !$0.contains("\"debug\"") }.suffix(40).joined(separator: "\n"))")
         let hook = try #require(next.webhook)
         #expect(hook.url == "http://127.0.0.1:\(h.host.port)/webhooks/evolution/wa-web")
         #expect(hook.headers["Authorization"] == "Bearer \(EvolutionHarness.secret)")
