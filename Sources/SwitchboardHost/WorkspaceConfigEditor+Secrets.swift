@@ -16,9 +16,11 @@ extension WorkspaceConfigEditor {
         maskMark + String(secret.suffix(secret.count > 8 ? 4 : 0))
     }
 
-    /// The secret values of the file's `channels:` entries, with their nodes.
-    static func secretNodes(_ text: String) -> [(node: YAMLNode, value: String)] {
-        guard let root = try? YAMLFileEdit.root(text, file: "workspace"), let items = root["channels"]?.items else { return [] }
+    /// The secret values of the file's `channels:` entries, with their nodes; nil when the
+    /// text is not YAML this can read (then nothing in it can be located).
+    static func secretNodes(_ text: String) -> [(node: YAMLNode, value: String)]? {
+        guard let root = try? YAMLFileEdit.root(text, file: "workspace") else { return nil }
+        guard let items = root["channels"]?.items else { return [] }
         var out: [(YAMLNode, String)] = []
         for item in items {
             for e in item.entries ?? [] where secretKeys.contains(e.name) {
@@ -31,7 +33,11 @@ extension WorkspaceConfigEditor {
     /// `text` with every channel secret replaced by its mask; nil if one could not be
     /// hidden (a form this does not rewrite, like a multi-line scalar).
     static func masking(_ text: String) -> String? {
-        let secrets = secretNodes(text)
+        // A file that does not parse (a hand edit the reload refused) cannot have its
+        // secrets located: shown as it is only when no secret key is in it at all.
+        guard let secrets = secretNodes(text) else {
+            return secretKeys.contains { text.contains($0 + ":") } ? nil : text
+        }
         guard !secrets.isEmpty else { return text }
         var lines = text.components(separatedBy: "\n")
         // Right to left within a line, so one replacement does not move the next.
@@ -75,7 +81,7 @@ extension WorkspaceConfigEditor {
         guard new.contains(maskMark) else { return .success(new) }
         var real: [String: String] = [:]
         var ambiguous = Set<String>()
-        for (_, value) in secretNodes(old) {
+        for (_, value) in secretNodes(old) ?? [] {
             let m = mask(value)
             if let known = real[m], known != value { ambiguous.insert(m) }
             real[m] = value
@@ -105,6 +111,6 @@ extension WorkspaceConfigEditor {
     }
 
     struct MaskingFailure: Error, CustomStringConvertible {
-        var description: String { "the file holds a channel secret in a form the API cannot hide (a multi-line value?): read it on the server" }
+        var description: String { "the file holds a channel secret in a form the API cannot hide (a multi-line value, or a file that is not valid YAML): read it on the server" }
     }
 }

@@ -36,7 +36,12 @@ struct WorkspaceConfigEditor: Sendable {
         guard let path = file(workspace) else {
             return ReloadOutcome(applied: false, errors: ["workspace \(workspace) has no config file"])
         }
-        let current = (try? read(workspace)) ?? ""
+        let current: String
+        do {
+            current = try read(workspace) ?? ""
+        } catch {
+            return ReloadOutcome(applied: false, errors: ["\(path): the file could not be read: \(error)"])
+        }
         if let refusal = Self.serverPaths(old: current, new: given) {
             return ReloadOutcome(applied: false, errors: ["\(path): error: \(refusal)"])
         }

@@ -62,6 +62,20 @@ import SwitchboardStore
         #expect(try f.ws("b").pluginState.get(plugin: "handoff", key: "unanswered:\(c.id)") != nil)
     }
 
+    /// An llm cache that cannot be read may hold the contact's questions: erasure removes
+    /// it whole rather than leaving it.
+    @Test func anUnreadableLLMCacheIsRemovedWhole() throws {
+        let f = try InboxFixture()
+        let c = try f.inbound("a", phone: "+2348031111111", name: "Ada", text: "Do you deliver to Lekki Phase 1?")
+        let state = f.ws("a").pluginState
+        try state.set(plugin: "llm", key: "cache", value: Array("{\"entries\": {\"do you deliver to lekki".utf8))
+        let scope = DataCare.ErasureScope(channels: ["wa-main"], plugins: ["llm"])
+        let r = router(f, scope).post("/api/v1/contacts/\(c.contactID)/erase", json: #"{"confirm":true}"#)
+        #expect(r.status == 200, "\(r.text)")
+        #expect(r.object["plugin_state"] as? Int == 1)
+        #expect(try state.get(plugin: "llm", key: "cache") == nil)
+    }
+
     /// The scope from the config: the workspace's own channels and its fallback channels,
     /// shared channels when it lists senders; its plugins.
     @Test func theScopeComesFromTheConfig() throws {

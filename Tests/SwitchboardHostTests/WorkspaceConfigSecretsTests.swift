@@ -48,4 +48,13 @@ import Testing
         }
         #expect(why.description.contains("matches none the file holds"))
     }
+
+    /// A file that does not parse (a hand edit the reload refused stays on disk) cannot
+    /// have its secrets located: it is not shown when it names a secret key at all.
+    @Test func aFileThatDoesNotParseIsNotShownWhenItNamesASecret() {
+        let broken = Self.file + "  - {id: oops, type: whatsapp, access_token: \"EAAG-other-4321\"\n"
+        #expect(WorkspaceConfigEditor.masking(broken) == nil)
+        let plain = "id: demo\nname: [unclosed\n"
+        #expect(WorkspaceConfigEditor.masking(plain) == plain)
+    }
 }

@@ -116,9 +116,13 @@ enum DataCare {
     /// questions normalised) without the questions the contact wrote: each inbound message,
     /// and each run of consecutive ones (a debounced burst is asked as one question).
     static func eraseLLMCache(_ state: any PluginStateRepository, _ export: ContactDataExport) throws -> Bool {
-        guard let bytes = try state.get(plugin: "llm", key: "cache"),
-              var object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
-              var entries = object["entries"] as? [String: Any] else { return false }
+        guard let bytes = try state.get(plugin: "llm", key: "cache") else { return false }
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
+              var entries = object["entries"] as? [String: Any] else {
+            // A cache this cannot read may still hold the contact's questions: it goes
+            // whole (the plugin starts a new one), rather than staying unerased.
+            return try state.delete(plugin: "llm", key: "cache")
+        }
         var asked: Set<String> = []
         for conversation in export.conversations {
             let texts = export.messages.filter { $0.conversationID == conversation.id }.sorted { $0.createdAt < $1.createdAt }
