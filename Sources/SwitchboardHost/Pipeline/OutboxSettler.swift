@@ -75,7 +75,7 @@ final class OutboxSettler: Service, @unchecked Sendable {
     private let queue = DispatchQueue(label: "outbox-settler")
     /// Called once a send's record (its provider message id) is committed: receipts that
     /// came before it are applied then (`ChannelIngest.applyHeldReceipts`).
-    let onSentRecorded = Mutex<(@Sendable (ChannelID, String) -> Void)?>(nil)
+    let onSentRecorded = Hook<(channel: ChannelID, providerMessageID: String)>()
 
     /// Settlements waiting for a retry, by outbox entry id.
     private struct Pending {
@@ -265,7 +265,7 @@ final class OutboxSettler: Service, @unchecked Sendable {
         switch outcome {
         case .sent(let providerMessageID, _):
             metrics.sent.labels(channel, workspace).increment()
-            onSentRecorded.withLock { $0 }?(item.channelID, providerMessageID)
+            onSentRecorded.call((item.channelID, providerMessageID))
             if let received = item.receivedAt {
                 metrics.replyLatency.labels(channel).observe(Date().timeIntervalSince(received))
             }

@@ -26,18 +26,3 @@ extension Pipeline {
                 media)
     }
 }
-
-/// A function set after the pipeline is built (the host's media pool comes later), called
-/// by the ingress after each commit.
-final class ArrivalHook: @unchecked Sendable {
-    private let lock = NSLock()
-    private var body: (@Sendable ([InboundJob]) -> Void)?
-
-    func set(_ body: @escaping @Sendable ([InboundJob]) -> Void) {
-        lock.withLock { self.body = body }
-    }
-
-    func call(_ jobs: [InboundJob]) {
-        lock.withLock { body }?(jobs)
-    }
-}

@@ -43,7 +43,9 @@ final class Pipeline: @unchecked Sendable {
     let mediaStore: MediaStore
     /// Called with the inbound messages each webhook committed (media kept on arrival);
     /// set by the host once its media pool exists.
-    let arrivals = ArrivalHook()
+    /// Set after the pipeline is built (the host's media pool comes later), called by the
+    /// ingress after each commit.
+    let arrivals = Hook<[InboundJob]>()
     /// Starts and stops what transports run by themselves (polls, sessions, probes).
     let channelRunner: ChannelRunner
     /// What wakes the inbox's and the web chat's streams (`JournalWakeups`), and the
@@ -123,7 +125,7 @@ final class Pipeline: @unchecked Sendable {
             arrivals.call(jobs)
         }
         self.ingest = ingest
-        settler.onSentRecorded.withLock { $0 = { [ingest] channel, id in ingest.applyHeldReceipts(channel: channel, providerMessageID: id) } }
+        settler.onSentRecorded.set { [ingest] sent in ingest.applyHeldReceipts(channel: sent.channel, providerMessageID: sent.providerMessageID) }
         let templates = self.templates
         // Off the server thread: a store write, and maybe a Graph API call.
         let templateStatus: @Sendable ([UInt8]) -> Void = { body in DispatchQueue.global().async { templates.statusWebhook(body) } }
