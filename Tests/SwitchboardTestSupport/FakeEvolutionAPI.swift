@@ -286,7 +286,9 @@ public final class FakeEvolutionAPI: @unchecked Sendable {
     /// Posts on another thread (what the gateway does after answering a call).
     func emit(_ event: String, _ body: [UInt8]) {
         state.withLock { $0.pendingPosts += 1 }
-        Thread.detachNewThread { [self] in
+        // Weak: see FakeGraphAPI's status posts (a fake being released stays released).
+        Thread.detachNewThread { [weak self] in
+            guard let self else { return }
             post(event, body)
             state.withLock { $0.pendingPosts -= 1 }
         }
@@ -475,7 +477,8 @@ public final class FakeEvolutionAPI: @unchecked Sendable {
                     after = { [self] in
                         // One after the other, in order, on a thread of their own.
                         state.withLock { $0.pendingPosts += 1 }
-                        Thread.detachNewThread { [self] in
+                        Thread.detachNewThread { [weak self] in
+                            guard let self else { return }
                             for r in receipts {
                                 post("messages.update", EvolutionFixtures.update(keyID: id, remoteJid: jid, status: r, instance: instance))
                             }

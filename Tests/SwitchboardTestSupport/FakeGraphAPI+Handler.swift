@@ -231,7 +231,11 @@ extension FakeGraphAPI {
                     s.pendingStatusPosts += 1
                     let recipient = waID
                     let number = parts[0]
-                    Thread.detachNewThread { [self] in
+                    // Weak: a send answered while the fake is being released (its deinit
+                    // waits in MHD_stop_daemon for this handler) must not keep it alive
+                    // past its deinit ("deallocated with non-zero retain count").
+                    Thread.detachNewThread { [weak self] in
+                        guard let self else { return }
                         for word in cb.statuses {
                             let hook = WhatsAppFixtures.signedStatus(
                                 [FixtureStatus(messageID: id, status: word, recipient: recipient,
