@@ -192,13 +192,13 @@ public final class SQLiteStore: Store, StoreStatistics {
         }
     }
 
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try pool.write { _ in try body() }
+    public func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try pool.write { _ in try body(ThreadJoinedTransaction(store: self)) }
     }
 
-    public func transactionAsync(_ body: @escaping @Sendable () throws -> Void,
+    public func transactionAsync(_ body: @escaping @Sendable (any StoreTransaction) throws -> Void,
                                  completion: @escaping @Sendable ((any Error)?) -> Void) {
-        pool.writeAsync({ _ in try body() }, completion: completion)
+        pool.writeAsync({ _ in try body(ThreadJoinedTransaction(store: self)) }, completion: completion)
     }
 
     public var writeStatistics: (commits: Int, writes: Int) {

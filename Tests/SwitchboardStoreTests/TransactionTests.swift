@@ -84,8 +84,8 @@ struct Boom: Error {}
         let outcomes = Mutex<[(Int, Bool)]>([])
         let done = DispatchSemaphore(value: 0)
         for i in 0..<50 {
-            store.transactionAsync({ [ws] in
-                _ = try ws.events.append(NewEvent(.note, detail: ["i": String(i)]))
+            store.transactionAsync({ tx in
+                _ = try tx.workspace("a").events.append(NewEvent(.note, detail: ["i": String(i)]))
                 if i == 25 { throw Boom() }
             }, completion: { error in
                 outcomes.withLock { $0.append((i, error is Boom)) }
@@ -101,17 +101,17 @@ struct Boom: Error {}
 
     @Test func oneTransactionAcrossWorkspaces() throws {
         #expect(throws: Boom.self) {
-            try store.transaction {
-                _ = try store.workspace("a").events.append(NewEvent(.note, detail: ["n": "1"]))
-                _ = try store.workspace("b").events.append(NewEvent(.note, detail: ["n": "1"]))
+            try store.transaction { tx in
+                _ = try tx.workspace("a").events.append(NewEvent(.note, detail: ["n": "1"]))
+                _ = try tx.workspace("b").events.append(NewEvent(.note, detail: ["n": "1"]))
                 throw Boom()
             }
         }
         #expect(try store.workspace("a").events.list(conversation: nil, after: nil, limit: 10).allSatisfy { $0.kind != .note })
         #expect(try store.workspace("b").events.list(conversation: nil, after: nil, limit: 10).allSatisfy { $0.kind != .note })
-        try store.transaction {
-            _ = try store.workspace("a").events.append(NewEvent(.note, detail: ["n": "2"]))
-            _ = try store.workspace("b").events.append(NewEvent(.note, detail: ["n": "2"]))
+        try store.transaction { tx in
+            _ = try tx.workspace("a").events.append(NewEvent(.note, detail: ["n": "2"]))
+            _ = try tx.workspace("b").events.append(NewEvent(.note, detail: ["n": "2"]))
         }
         #expect(try store.workspace("a").events.list(conversation: nil, after: nil, limit: 10).filter { $0.kind == .note }.count == 1)
         #expect(try store.workspace("b").events.list(conversation: nil, after: nil, limit: 10).filter { $0.kind == .note }.count == 1)

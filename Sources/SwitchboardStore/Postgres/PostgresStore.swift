@@ -123,8 +123,8 @@ public final class PostgresStore: Store {
         }
     }
 
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try pool.write { _ in try body() }
+    public func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try pool.write { _ in try body(ThreadJoinedTransaction(store: self)) }
     }
 
     /// Runs the body as `transaction` does, on the calling thread, and then queues
@@ -132,9 +132,9 @@ public final class PostgresStore: Store {
     /// transactions ended). Unlike SQLite's writer thread this does not return before the
     /// commit: PostgreSQL commits of different connections run side by side, so there is
     /// no group to join.
-    public func transactionAsync(_ body: @escaping @Sendable () throws -> Void,
+    public func transactionAsync(_ body: @escaping @Sendable (any StoreTransaction) throws -> Void,
                                  completion: @escaping @Sendable ((any Error)?) -> Void) {
-        pool.writeAsync({ _ in try body() }, completion: completion)
+        pool.writeAsync({ _ in try body(ThreadJoinedTransaction(store: self)) }, completion: completion)
     }
 
     /// Releases this store's claims (the leases of the outbox entries it is sending and
