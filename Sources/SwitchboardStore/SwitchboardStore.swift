@@ -47,7 +47,9 @@
 // and run the same bodies on SQLite and PostgreSQL (`PostgresStoreSuites.swift`).
 //
 // Extending (the pipeline's queue and outbox): add files here, append migrations to
-// `SQLiteSchema.migrations` (never edit a released one), run SQL through
-// `SQLitePool.write`/`read`, and build workspace-bound work on `SQLiteScope` so that
-// queries keep binding `workspace_id`. Put the operations behind a protocol, as the
+// `SQLiteSchema.migrations` (never edit a released one), build workspace-bound work on
+// `SQLiteScope` (its `read`/`write`) so that queries keep binding `workspace_id` and run
+// on the transaction's connection when the scope came through a handle (host-wide work:
+// `SQLiteStore.read(tx)`/`write(tx)` with the repository's `tx`; PostgreSQL the same on
+// `PostgresScope`/`PostgresStore`), never on the pool directly. Put the operations behind a protocol, as the
 // repositories are, so that PostgreSQL can implement them too.
