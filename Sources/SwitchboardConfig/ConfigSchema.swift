@@ -42,7 +42,7 @@ public enum ConfigSchema {
         ConfigOption("postgres", .postgresURL, .optional("not used"),
                      "PostgreSQL connection URL, for several hosts sharing one database."),
         ConfigOption("postgres_pool_size", .integer(1...500), .value("8"),
-                     "PostgreSQL: the most connections this host opens to the database, shared by all its threads (a thread in a transaction holds one until it ends)."),
+                     "PostgreSQL: the most connections this host opens to the database, shared by all its threads (a transaction holds one until it ends)."),
         ConfigOption("migrate_on_start", .boolean, .value("true"),
                      "Apply pending schema migrations when serve starts. false: serve refuses to start while migrations are pending and says to run `switchboard migrate` (for several hosts on one PostgreSQL, where the operator migrates once)."),
         ConfigOption("durability", .choice(["full", "normal"]), .value("full"),

@@ -212,15 +212,15 @@ final class HostReload: Sendable {
 
     private func audit(_ outcome: ReloadOutcome, actor: String, workspaceActor: [WorkspaceID: String]) {
         do {
-            try store.transaction {
-                try store.hostAudit.record(actor: actor, action: "config_reload", summary: outcome.summary)
+            try store.transaction { tx in
+                try tx.hostAudit.record(actor: actor, action: "config_reload", summary: outcome.summary)
                 for (ids, what) in [(outcome.added, "workspace added"), (outcome.changed, "config changed"),
                                     (outcome.disabled, "workspace disabled (its file is gone)")] {
                     for id in ids {
                         let ws = WorkspaceID(id)
                         let chain = outcome.newChains.contains(id) ? "; new plugin instances" : ""
-                        try store.workspace(ws).audit.record(actor: workspaceActor[ws] ?? actor, action: "config_reload",
-                                                             summary: what + chain)
+                        try tx.workspace(ws).audit.record(actor: workspaceActor[ws] ?? actor, action: "config_reload",
+                                                          summary: what + chain)
                     }
                 }
             }

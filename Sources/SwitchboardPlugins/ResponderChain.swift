@@ -126,11 +126,17 @@ public final class ResponderChain: Sendable {
     /// Saves a conversation's count of unanswered messages in a row (0 forgets it): what
     /// a run with `savingUnansweredTurns: false` returned in `ChainResult.unansweredTurns`.
     public func saveUnansweredTurns(_ count: Int, conversation: ConversationID) throws {
+        try saveUnansweredTurns(count, conversation: conversation, in: store)
+    }
+
+    /// `saveUnansweredTurns` into `state` instead of the chain's own store (the host's
+    /// transaction that records the outcome).
+    public func saveUnansweredTurns(_ count: Int, conversation: ConversationID, in state: any PluginStateStore) throws {
         let key = counterKey(conversation)
         if count > 0 {
-            try store.set(workspace: workspace, plugin: Self.statePlugin, key: key, value: Array(String(count).utf8))
+            try state.set(workspace: workspace, plugin: Self.statePlugin, key: key, value: Array(String(count).utf8))
         } else {
-            try store.delete(workspace: workspace, plugin: Self.statePlugin, key: key)
+            try state.delete(workspace: workspace, plugin: Self.statePlugin, key: key)
         }
     }
 

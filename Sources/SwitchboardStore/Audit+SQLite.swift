@@ -6,6 +6,8 @@ import SwitchboardCore
 struct SQLiteAuditRepository: AuditRepository {
     let store: SQLiteStore
     let workspaceID: WorkspaceID?
+    /// The transaction whose handle this was reached through (nil: each call its own).
+    var tx: SQLiteTransactionContext? = nil
 
     static let columns = "id, workspace_id, at, actor, action, summary"
 
@@ -16,7 +18,7 @@ struct SQLiteAuditRepository: AuditRepository {
 
     @discardableResult
     func record(actor: String, action: String, summary: String) throws -> AuditEntry {
-        try store.pool.write { db in
+        try store.write(tx) { db in
             let now = store.now()
             _ = try db.run("INSERT INTO audit_log (workspace_id, at, actor, action, summary) VALUES (?, ?, ?, ?, ?)",
                            [workspaceID?.rawValue, now, actor, action, summary])
@@ -26,7 +28,7 @@ struct SQLiteAuditRepository: AuditRepository {
     }
 
     func list(before: Int64?, limit: Int) throws -> [AuditEntry] {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             let scope = workspaceID == nil ? "workspace_id IS NULL" : "workspace_id = ?"
             var values: [any SQLiteBindable] = workspaceID.map { [$0.rawValue] } ?? []
             values.append(before ?? Int64.max)

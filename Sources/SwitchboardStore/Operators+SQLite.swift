@@ -3,6 +3,8 @@ import SwitchboardCore
 
 struct SQLiteOperatorRepository: OperatorRepository {
     let store: SQLiteStore
+    /// The transaction whose handle this was reached through (nil: each call its own).
+    var tx: SQLiteTransactionContext? = nil
 
     static let columns = "id, email, password_hash, created_at"
     static let tokenColumns = "id, operator_id, name, created_at, expires_at"
@@ -17,7 +19,7 @@ struct SQLiteOperatorRepository: OperatorRepository {
     }
 
     func create(email: String, passwordHash: String) throws -> OperatorRecord {
-        try store.pool.write { db in
+        try store.write(tx) { db in
             if try db.queryOne("SELECT 1 FROM operators WHERE email = ?", [email], { _ in true }) != nil {
                 throw StoreError(.constraint, "an operator with e-mail \(email) already exists", path: store.path)
             }
@@ -31,27 +33,27 @@ struct SQLiteOperatorRepository: OperatorRepository {
     }
 
     func find(email: String) throws -> OperatorRecord? {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.queryOne("SELECT \(Self.columns) FROM operators WHERE email = ?", [email]) { Self.read($0) }
         }
     }
 
     func list() throws -> [OperatorRecord] {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.query("SELECT \(Self.columns) FROM operators ORDER BY created_at, id") { Self.read($0) }
         }
     }
 
     @discardableResult
     func delete(_ id: String) throws -> Bool {
-        try store.pool.write { db in
+        try store.write(tx) { db in
             _ = try db.run("DELETE FROM operator_tokens WHERE operator_id = ?", [id])
             return try db.run("DELETE FROM operators WHERE id = ?", [id]) > 0
         }
     }
 
     func createToken(operatorID: String, name: String, tokenHash: String, expiresAt: Date?) throws -> OperatorTokenRecord {
-        try store.pool.write { db in
+        try store.write(tx) { db in
             let now = store.now()
             let record = OperatorTokenRecord(id: IDGenerator.make("otk", milliseconds: UInt64(max(0, now.millisecondsSince1970))),
                                              operatorID: operatorID, name: name, createdAt: now, expiresAt: expiresAt)
@@ -62,18 +64,18 @@ struct SQLiteOperatorRepository: OperatorRepository {
     }
 
     func tokens() throws -> [OperatorTokenRecord] {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.query("SELECT \(Self.tokenColumns) FROM operator_tokens ORDER BY created_at, id") { Self.readToken($0) }
         }
     }
 
     @discardableResult
     func revokeToken(_ id: String) throws -> Bool {
-        try store.pool.write { db in try db.run("DELETE FROM operator_tokens WHERE id = ?", [id]) > 0 }
+        try store.write(tx) { db in try db.run("DELETE FROM operator_tokens WHERE id = ?", [id]) > 0 }
     }
 
     func authenticate(tokenHash: String) throws -> (OperatorRecord, OperatorTokenRecord)? {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.queryOne("""
                 SELECT t.id, t.operator_id, t.name, t.created_at, t.expires_at, o.id, o.email, o.password_hash, o.created_at
                 FROM operator_tokens t JOIN operators o ON o.id = t.operator_id WHERE t.token_hash = ?

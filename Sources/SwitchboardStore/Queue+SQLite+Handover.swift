@@ -11,7 +11,7 @@ extension SQLiteQueueRepository {
             let behind = try db.queryOne(
                 "SELECT 1 FROM outbox WHERE workspace_id = ? AND conversation_id = ? LIMIT 1",
                 [scope.workspaceID, new.conversationID]) { _ in true } ?? false
-            if behind { return try enqueueOutbox(new) }
+            if behind { return try Self(scope: scope.within(db)).enqueueOutbox(new) }
             let now = scope.now()
             let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
             try db.run(
@@ -41,7 +41,7 @@ extension SQLiteQueueRepository {
 
 extension SQLiteQueueStore {
     func hasQueuedOutbox(channel: ChannelID) throws -> Bool {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.queryOne("SELECT 1 FROM outbox WHERE channel_id = ? AND state = 'queued' LIMIT 1", [channel]) { _ in true }
                 ?? false
         }

@@ -88,6 +88,8 @@ final class LeaseChecks: Sendable {
 /// `QueueStore` on SQLite.
 struct SQLiteQueueStore: QueueStore {
     let store: SQLiteStore
+    /// The transaction whose handle this was reached through (nil: each call its own).
+    var tx: SQLiteTransactionContext? = nil
 
     static let outboxColumns = """
         o.id, o.workspace_id, o.conversation_id, o.message_id, o.channel_id, o.recipient, o.kind, o.body_json,
@@ -107,7 +109,7 @@ struct SQLiteQueueStore: QueueStore {
     }
 
     func pendingInbound(limit: Int) throws -> [InboundJob] {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.query(
                 "SELECT id, workspace_id, conversation_id, message_id, received_at FROM inbound_jobs ORDER BY id LIMIT ?",
                 [max(0, limit)]) { r in
@@ -121,7 +123,7 @@ struct SQLiteQueueStore: QueueStore {
     func claimOutbox(channel: ChannelID, now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxItem] {
         let lookForExpired = store.leaseChecks.due(channel, now: now)
         let claimer = store.claimer
-        return try store.pool.write { db in
+        return try store.write(tx) { db in
             var items = try db.query(
                 """
                 SELECT \(Self.outboxColumns) FROM outbox o
@@ -162,7 +164,7 @@ struct SQLiteQueueStore: QueueStore {
     }
 
     func nextOutboxDue(channel: ChannelID) throws -> Date? {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.queryOne(
                 """
                 SELECT MIN(o.next_attempt_at) FROM outbox o
@@ -177,7 +179,7 @@ struct SQLiteQueueStore: QueueStore {
 
     func claimInbound(now: Date, limit: Int, lease: TimeInterval) throws -> [InboundJob] {
         let claimer = store.claimer
-        return try store.pool.write { db in
+        return try store.write(tx) { db in
             let dead = try Self.deadClaimers(db, table: "inbound_jobs", "1", [], now: now, own: claimer)
             let jobs = try db.query(
                 """
@@ -199,7 +201,7 @@ struct SQLiteQueueStore: QueueStore {
     @discardableResult
     func renewInboundClaims(now: Date, lease: TimeInterval) throws -> Int {
         let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
-        return try store.pool.write { db in
+        return try store.write(tx) { db in
             try db.run("UPDATE inbound_jobs SET lease_until = ? WHERE claimed_by = ?", [until, store.claimer.id])
         }
     }
@@ -224,7 +226,7 @@ struct SQLiteQueueStore: QueueStore {
     }
 
     func outboxDepth() throws -> [ChannelID: Int] {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             let rows = try db.query("SELECT channel_id, COUNT(*) FROM outbox GROUP BY channel_id", []) {
                 (ChannelID($0.string(0)), Int($0.int64(1)))
             }
@@ -234,7 +236,7 @@ struct SQLiteQueueStore: QueueStore {
 
     func holdUnrouted(channel: ChannelID?, providerAddress: String, providerMessageID: String, sender: String?,
                       reason: String, payloadJSON: String) throws -> Bool {
-        try store.pool.write { db in
+        try store.write(tx) { db in
             try db.run(
                 """
                 INSERT OR IGNORE INTO unrouted (channel_id, provider_address, provider_message_id, sender, reason,
@@ -247,7 +249,7 @@ struct SQLiteQueueStore: QueueStore {
 
     func eraseUnrouted(channels: [ChannelID], senders: [String]) throws -> Int {
         guard !channels.isEmpty, !senders.isEmpty else { return 0 }
-        return try store.pool.write { db in
+        return try store.write(tx) { db in
             var erased = 0
             for channel in channels {
                 for sender in senders {
@@ -259,7 +261,7 @@ struct SQLiteQueueStore: QueueStore {
     }
 
     func unrouted(limit: Int) throws -> [UnroutedMessage] {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.query(
                 """
                 SELECT id, channel_id, provider_address, provider_message_id, sender, reason, payload_json, created_at

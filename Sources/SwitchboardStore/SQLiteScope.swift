@@ -3,28 +3,38 @@ import Foundation
 import SwitchboardCore
 
 /// What every SQLite repository of one workspace holds: the workspace id that each of
-/// its queries binds, and the store's connections and clock.
+/// its queries binds, the store's connections and clock, and the transaction whose
+/// handle it was reached through (nil: each call is its own transaction).
 struct SQLiteScope: Sendable {
     let workspaceID: WorkspaceID
     let store: SQLiteStore
+    var tx: SQLiteTransactionContext? = nil
 
     var path: String { store.path }
     func now() -> Date { store.now() }
 
     func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try store.pool.read(body)
+        try store.read(tx, body)
     }
 
     /// A write transaction; a foreign-key failure is reported in terms of workspaces.
     func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         do {
-            return try store.pool.write(body)
+            return try store.write(tx, body)
         } catch let error as StoreError where error.sqliteCode == Self.foreignKeyConstraint {
             throw StoreError(
                 .constraint,
                 "workspace \(workspaceID) is not stored (not synced from config?), or a referenced row is not in it",
                 path: path, sqliteCode: error.sqliteCode)
         }
+    }
+
+    /// This scope inside the write running `body` on `db` (a repository call that makes
+    /// another of this workspace inside its own write).
+    func within(_ db: SQLiteConnection) -> SQLiteScope {
+        var scope = self
+        if scope.tx == nil { scope.tx = SQLiteTransactionContext(db: db, path: path) }
+        return scope
     }
 
     /// `SQLITE_CONSTRAINT_FOREIGNKEY`, a macro Swift does not import.

@@ -178,27 +178,33 @@ public final class SQLiteStore: Store, StoreStatistics {
     /// One host on the file: the meters live in this process (no store round trip).
     public let limits: any LimitRepository = LocalLimits()
 
-    public func workspaces() throws -> [Workspace] {
-        try pool.read { db in
+    public func workspaces() throws -> [Workspace] { try workspaces(tx: nil) }
+
+    func workspaces(tx: SQLiteTransactionContext?) throws -> [Workspace] {
+        try read(tx) { db in
             try db.query("SELECT \(SQLiteWorkspaceStore.columns) FROM workspaces ORDER BY id", [], SQLiteWorkspaceStore.read)
         }
     }
 
     public func workspaceOwning(channel: ChannelID, providerMessageID: String) throws -> WorkspaceID? {
-        try pool.read { db in
+        try workspaceOwning(channel: channel, providerMessageID: providerMessageID, tx: nil)
+    }
+
+    func workspaceOwning(channel: ChannelID, providerMessageID: String, tx: SQLiteTransactionContext?) throws -> WorkspaceID? {
+        try read(tx) { db in
             try db.queryOne(
                 "SELECT workspace_id FROM messages WHERE channel_id = ? AND provider_message_id = ?",
                 [channel, providerMessageID]) { WorkspaceID($0.string(0)) }
         }
     }
 
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try pool.write { _ in try body() }
+    public func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try pool.write { db in try runTransaction(on: db, body) }
     }
 
-    public func transactionAsync(_ body: @escaping @Sendable () throws -> Void,
+    public func transactionAsync(_ body: @escaping @Sendable (any StoreTransaction) throws -> Void,
                                  completion: @escaping @Sendable ((any Error)?) -> Void) {
-        pool.writeAsync({ _ in try body() }, completion: completion)
+        pool.writeAsync({ db in try self.runTransaction(on: db, body) }, completion: completion)
     }
 
     public var writeStatistics: (commits: Int, writes: Int) {

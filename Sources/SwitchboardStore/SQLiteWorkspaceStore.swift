@@ -21,7 +21,7 @@ struct SQLiteWorkspaceStore: WorkspaceStore {
     var contactProfiles: any ContactProfileRepository { SQLiteContactProfileRepository(scope: scope) }
     var reports: any ReportRepository { SQLiteReportRepository(scope: scope) }
     var invites: any InviteRepository { SQLiteInviteRepository(scope: scope) }
-    var audit: any AuditRepository { SQLiteAuditRepository(store: scope.store, workspaceID: scope.workspaceID) }
+    var audit: any AuditRepository { SQLiteAuditRepository(store: scope.store, workspaceID: scope.workspaceID, tx: scope.tx) }
     var media: any MediaRepository { SQLiteMediaRepository(scope: scope) }
 
     func record() throws -> Workspace? {
@@ -31,7 +31,9 @@ struct SQLiteWorkspaceStore: WorkspaceStore {
     }
 
     func transaction<T>(_ body: (any WorkspaceStore) throws -> T) throws -> T {
-        try scope.write { _ in try body(self) }
+        // Reached through a transaction's handle: joins it.
+        if scope.tx != nil { return try body(self) }
+        return try scope.store.transaction { tx in try body(tx.workspace(scope.workspaceID)) }
     }
 
     static let columns = "id, name, region, timezone, active, config_hash, created_at, updated_at"

@@ -1,20 +1,16 @@
 import SwitchboardCore
 
-/// The storage of one host: the workspaces and, through `workspace(_:)`, everything
-/// that belongs to one of them. Implementations are thread-safe.
+/// What both the store and a transaction's handle offer: the workspaces and, through
+/// `workspace(_:)`, everything that belongs to one of them, and the host-wide
+/// repositories. Through a `Store` each call is its own transaction; through a
+/// `StoreTransaction` every call is part of that transaction.
 ///
 /// Every method may throw `StoreError`.
-public protocol Store: AnyObject, Sendable {
+public protocol StoreAccess: Sendable {
     /// The data of one workspace. Cheap: no I/O until a repository is used. A workspace
     /// that was never synced exists for reads (everything is empty) but writes fail
     /// with `StoreError.Code.constraint`.
     func workspace(_ id: WorkspaceID) -> any WorkspaceStore
-
-    /// Makes stored workspaces match the configured ones: creates new ones, updates
-    /// changed ones (name, region, time zone, config hash), reactivates returning ones,
-    /// and marks those no longer configured inactive. Nothing is deleted. Each change is
-    /// journalled as a `workspace_synced` event of that workspace, in one transaction.
-    func syncWorkspaces(_ configured: [WorkspaceDefinition]) throws -> SyncReport
 
     /// Routing of delivery reports: which workspace holds the message with this provider
     /// id on this channel (a status webhook names only the channel and the provider id,
@@ -31,33 +27,8 @@ public protocol Store: AnyObject, Sendable {
     /// Each channel's last recorded state (`switchboard channels`).
     var channelStatus: any ChannelStatusRepository { get }
 
-    /// The limits hosts must agree on (rates, breakers, failed logins): in the process on
-    /// SQLite, shared through the database on PostgreSQL. One instance per store.
-    var limits: any LimitRepository { get }
-
     /// Every stored workspace, active or not, by id.
     func workspaces() throws -> [Workspace]
-
-    /// Runs `body` as one transaction: every store call it makes on this thread, through
-    /// any workspace, commits together or not at all. Nested calls join it; a call that
-    /// fails after changing rows undoes the whole transaction, even if the body catches
-    /// the error (one that fails before changing anything can be caught). The body must
-    /// not hand work to other threads and wait for it.
-    func transaction<T>(_ body: () throws -> T) throws -> T
-
-    /// Queues `body` as one transaction like `transaction`, without waiting for it:
-    /// returns at once, and `completion` is called (on the store's completion thread,
-    /// one for all callers in commit order, so it must be quick and must not call the
-    /// store and wait) once the body's writes are
-    /// committed (nil) or undone (the error). Transactions, queued or not, commit in the
-    /// order they were queued, so whatever the caller writes or reads after
-    /// `completion` sees these writes. For work whose caller has nothing to do with the
-    /// result but record it: the thread goes on instead of sleeping through an fsync.
-    func transactionAsync(_ body: @escaping @Sendable () throws -> Void,
-                          completion: @escaping @Sendable ((any Error)?) -> Void)
-
-    /// Closes the database; later calls fail with `StoreError.Code.misuse`.
-    func close()
 
     /// Credential lookups: which workspace an API token belongs to, by the SHA-256 of the
     /// token (SwitchboardAuth's `Secrets.hash`). Global by nature, since the credential
@@ -78,6 +49,61 @@ public protocol Store: AnyObject, Sendable {
 
     /// The host's operators (accounts above the workspaces) and their tokens.
     var operators: any OperatorRepository { get }
+}
+
+/// One open transaction, as the handle `Store.transaction` gives its body: every call
+/// made through it (and through the workspace stores and repositories reached from it)
+/// is part of the transaction and commits with it or not at all, whichever thread makes
+/// it. The handle is valid only until the body returns; a call after that fails with
+/// `StoreError.Code.misuse`. It may be handed to another thread while the body waits for
+/// that thread (calls through it are serialised), never kept.
+public protocol StoreTransaction: StoreAccess {
+    /// Runs `body` inside this transaction (a nested transaction joins the outer one:
+    /// there is no savepoint of its own, see `Store.transaction`).
+    func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+}
+
+/// The storage of one host: the workspaces and, through `workspace(_:)`, everything
+/// that belongs to one of them. Implementations are thread-safe.
+///
+/// Every method may throw `StoreError`.
+public protocol Store: AnyObject, StoreAccess {
+    /// Makes stored workspaces match the configured ones: creates new ones, updates
+    /// changed ones (name, region, time zone, config hash), reactivates returning ones,
+    /// and marks those no longer configured inactive. Nothing is deleted. Each change is
+    /// journalled as a `workspace_synced` event of that workspace, in one transaction.
+    func syncWorkspaces(_ configured: [WorkspaceDefinition]) throws -> SyncReport
+
+    /// The limits hosts must agree on (rates, breakers, failed logins): in the process on
+    /// SQLite, shared through the database on PostgreSQL. One instance per store.
+    var limits: any LimitRepository { get }
+
+    /// Runs `body` as one transaction and returns once it is committed: every store call
+    /// the body makes through the handle it is given (`tx.workspace(id).messages...`,
+    /// `tx.queue...`, on any thread, see `StoreTransaction`) commits together or not at
+    /// all. A call through the handle that fails before changing rows (a refused
+    /// transition) can be caught and the body carry on; one that fails after changing
+    /// rows undoes the whole transaction, even if the body catches the error.
+    ///
+    /// Calls the body makes on the store itself (not through the handle) are not part of
+    /// the transaction: on the thread running the body they fail with
+    /// `StoreError.Code.misuse` (on SQLite they would wait for the one writer the
+    /// transaction holds, for ever). Helpers called from a body take the handle.
+    func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+
+    /// Queues `body` as one transaction like `transaction`, without waiting for it:
+    /// returns at once, and `completion` is called (on the store's completion thread,
+    /// one for all callers in commit order, so it must be quick and must not call the
+    /// store and wait) once the body's writes are
+    /// committed (nil) or undone (the error). Transactions, queued or not, commit in the
+    /// order they were queued, so whatever the caller writes or reads after
+    /// `completion` sees these writes. For work whose caller has nothing to do with the
+    /// result but record it: the thread goes on instead of sleeping through an fsync.
+    func transactionAsync(_ body: @escaping @Sendable (any StoreTransaction) throws -> Void,
+                          completion: @escaping @Sendable ((any Error)?) -> Void)
+
+    /// Closes the database; later calls fail with `StoreError.Code.misuse`.
+    func close()
 }
 
 /// What a store with a group-committing writer can tell about it (SQLite: one writer

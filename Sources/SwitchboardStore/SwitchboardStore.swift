@@ -25,13 +25,18 @@
 // (5 s), after which a write fails with code `busy`.
 //
 // Transactions. Each repository call is its own transaction. `Store.transaction` and
-// `WorkspaceStore.transaction` group calls: every store call made on the same thread
-// inside the body joins the transaction. A store call that fails before changing a row
-// (a refused transition) can be caught and the body carry on; one that fails after
-// changing rows undoes the whole transaction, even if the body catches the error (nested
-// calls have no savepoint of their own: one per call was half the statements of a
-// message). The body is synchronous and must not wait for other threads that use the
-// store.
+// `WorkspaceStore.transaction` group calls explicitly: the body gets a handle
+// (`StoreTransaction`, or a `WorkspaceStore` bound to the transaction), and the calls made
+// through it, and through every workspace store and repository reached from it, are the
+// transaction, whichever thread makes them (the handle carries the transaction's
+// connection: `SQLiteScope.tx`, `PostgresScope.tx`; a body may hand it to another thread
+// and wait). Helpers called from a body take the handle. A call through the handle that
+// fails before changing a row (a refused transition) can be caught and the body carry on;
+// one that fails after changing rows undoes the whole transaction, even if the body
+// catches the error (calls have no savepoint of their own: one per call was half the
+// statements of a message). A call made on the store itself by the thread running a body
+// is not part of it and fails with `misuse` (on SQLite it would wait for the writer the
+// transaction holds); a handle kept past its body fails the same way.
 //
 // Backends. What callers see is the same for every backend: `StoreError` carries a code
 // and a message (the database's own error codes and file stay inside), group-commit
@@ -42,7 +47,9 @@
 // and run the same bodies on SQLite and PostgreSQL (`PostgresStoreSuites.swift`).
 //
 // Extending (the pipeline's queue and outbox): add files here, append migrations to
-// `SQLiteSchema.migrations` (never edit a released one), run SQL through
-// `SQLitePool.write`/`read`, and build workspace-bound work on `SQLiteScope` so that
-// queries keep binding `workspace_id`. Put the operations behind a protocol, as the
+// `SQLiteSchema.migrations` (never edit a released one), build workspace-bound work on
+// `SQLiteScope` (its `read`/`write`) so that queries keep binding `workspace_id` and run
+// on the transaction's connection when the scope came through a handle (host-wide work:
+// `SQLiteStore.read(tx)`/`write(tx)` with the repository's `tx`; PostgreSQL the same on
+// `PostgresScope`/`PostgresStore`), never on the pool directly. Put the operations behind a protocol, as the
 // repositories are, so that PostgreSQL can implement them too.

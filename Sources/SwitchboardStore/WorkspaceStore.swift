@@ -32,6 +32,8 @@ public protocol WorkspaceStore: Sendable {
     func record() throws -> Workspace?
 
     /// Runs `body` as one transaction (see `Store.transaction`); `body` receives this
-    /// workspace.
+    /// workspace bound to the transaction: its calls through that store are part of it,
+    /// calls through this one (or the store) are not. On a workspace store reached
+    /// through a transaction's handle, `body` joins that transaction.
     func transaction<T>(_ body: (any WorkspaceStore) throws -> T) throws -> T
 }

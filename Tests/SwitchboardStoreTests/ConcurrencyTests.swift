@@ -140,8 +140,8 @@ import SwitchboardCore
         var options = testOptions()
         options.busyTimeoutMilliseconds = 100
         let waiter = try SQLiteStore(path: dir.file("switchboard.db"), options: options)
-        let error = try holder.transaction { () -> StoreError? in
-            _ = try holder.workspace("a").events.append(NewEvent(.note))
+        let error = try holder.transaction { tx -> StoreError? in
+            _ = try tx.workspace("a").events.append(NewEvent(.note))
             let result = LockedBox<StoreError?>(nil)
             let done = DispatchSemaphore(value: 0)
             Thread.detachNewThread {

@@ -64,7 +64,8 @@ import SwitchboardCore
                     case 1:
                         // Two events in one transaction, with a pause between them that
                         // lets other writers' ids be handed out meanwhile where a backend allows it.
-                        let pair = try host.transaction {
+                        let pair = try host.transaction { tx in
+                            let ws = tx.workspace("a")
                             let first = try ws.events.append(new)
                             usleep(200)
                             return [first, try ws.events.append(NewEvent(.note, detail: ["w": "\(w)", "r": "\(round)b"]))]
@@ -73,7 +74,7 @@ import SwitchboardCore
                     default:
                         let done = DispatchSemaphore(value: 0)
                         let event = Mutex<Event?>(nil)
-                        host.transactionAsync({ event.withLock { $0 = try? ws.events.append(new) } },
+                        host.transactionAsync({ tx in event.withLock { $0 = try? tx.workspace("a").events.append(new) } },
                                               completion: { _ in done.signal() })
                         done.wait()
                         if let e = event.withLock({ $0 }) { appended.withLock { $0.append(e) } }

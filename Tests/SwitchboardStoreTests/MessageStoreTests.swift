@@ -197,7 +197,7 @@ import SwitchboardCore
     /// consistent through commits that share a group with a failing write.
     @Test func searchIndexesWhatEachCommitStoredAndNothingRolledBack() throws {
         let conversation = try makeConversation(ws)
-        try store.transaction {
+        try ws.transaction { ws in
             for i in 0..<5 {
                 _ = try ws.messages.insertInbound(inbound(conversation, "wamid.t\(i)", "sourdough loaf \(i)"))
             }
@@ -206,7 +206,7 @@ import SwitchboardCore
         #expect(try ws.messages.search("sourdough", limit: 10).count == 5)
         struct Refused: Error {}
         #expect(throws: Refused.self) {
-            try store.transaction {
+            try ws.transaction { ws in
                 _ = try ws.messages.insertInbound(inbound(conversation, "wamid.gone", "baguette"))
                 throw Refused()
             }
@@ -220,8 +220,8 @@ import SwitchboardCore
                 for i in 0..<10 {
                     _ = try? w.messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text,
                                                                           text: "croissant \(t)-\(i)"))
-                    try? st.transaction {
-                        _ = try w.messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text,
+                    try? st.transaction { tx in
+                        _ = try tx.workspace(w.workspaceID).messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text,
                                                                               text: "brioche"))
                         throw Refused()
                     }

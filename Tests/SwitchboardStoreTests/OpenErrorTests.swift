@@ -87,8 +87,8 @@ import SwitchboardCore
 
     @Test func closingInsideATransactionDoesNotHang() throws {
         let store = try makeSQLiteStore(dir)
-        try store.transaction {
-            _ = try store.workspace("a").events.append(NewEvent(.note))
+        try store.transaction { tx in
+            _ = try tx.workspace("a").events.append(NewEvent(.note))
             store.close()
         }
         #expect(storeError { _ = try store.workspace("a").events.append(NewEvent(.note)) }?.code == .misuse)

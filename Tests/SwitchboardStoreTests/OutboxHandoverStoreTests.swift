@@ -74,7 +74,7 @@ import SwitchboardCore
         let new = try reply(c, "one")
         struct Undo: Error {}
         #expect(throws: Undo.self) {
-            try store.transaction {
+            try a.transaction { a in
                 _ = try a.queue.enqueueOutbox(new, claimFor: 60)
                 throw Undo()
             }

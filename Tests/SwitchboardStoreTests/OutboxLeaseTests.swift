@@ -186,7 +186,7 @@ import SwitchboardCore
         _ = try a.messages.insertInbound(inbound(c, "wamid.IN", "hi"))
         let m = try a.messages.insertOutbound(NewOutboundMessage(conversationID: c.id, kind: .text, text: "reply"))
         let item = try reply(a, c, "other")
-        let update = try store.transaction {
+        let update = try a.transaction { a in
             let u = try a.messages.recordSend(m.id, status: .sent, providerMessageID: "wamid.IN", errorCode: nil, errorTitle: nil)
             try a.queue.finishOutbox(item.id)
             return u

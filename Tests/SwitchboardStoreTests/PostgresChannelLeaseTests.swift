@@ -58,7 +58,7 @@ import SwitchboardTestSupport
         #expect(wait { $0.contains(.appended("a", eventID: event.id)) })
         // A rolled-back append announces nothing.
         struct Abort: Error {}
-        _ = try? hosts[1].transaction { _ = try ws.events.append(NewEvent(.note, detail: ["n": "2"])); throw Abort() }
+        _ = try? hosts[1].transaction { tx in _ = try tx.workspace("a").events.append(NewEvent(.note, detail: ["n": "2"])); throw Abort() }
         let committed = try ws.events.append(NewEvent(.note, detail: ["n": "3"]))
         #expect(wait { $0.contains(.appended("a", eventID: committed.id)) })
         #expect(heard.get().filter { if case .appended = $0 { true } else { false } }.count == 2)

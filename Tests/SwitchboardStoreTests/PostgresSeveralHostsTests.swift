@@ -152,15 +152,15 @@ import SwitchboardTestSupport
     /// `second` on another thread; waits until `second` finished or waits for a lock
     /// (seen in `pg_stat_activity`), then commits. Returns whether `second` finished while
     /// the transaction was open, and its outcome.
-    func whileOpen<T: Sendable>(_ first: () throws -> Void, then second: @escaping @Sendable () throws -> T)
+    func whileOpen<T: Sendable>(_ first: (any StoreTransaction) throws -> Void, then second: @escaping @Sendable () throws -> T)
         throws -> (finishedWhileOpen: Bool, outcome: Result<T, any Error>)
     {
         let observer = try PostgresConnection(url: hosts[0].pool.url)
         let box = LockedBox<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         var finishedWhileOpen = false
-        try hosts[0].transaction {
-            try first()
+        try hosts[0].transaction { tx in
+            try first(tx)
             Thread.detachNewThread { box.set(Result { try second() }); done.signal() }
             let deadline = Date().addingTimeInterval(10)
             while Date() < deadline {
@@ -187,8 +187,8 @@ import SwitchboardTestSupport
         _ = try reply(a, c2, "2b")
         var held: [Int64] = []
         let other = hosts[1]
-        let (finished, outcome) = try whileOpen({
-            held = try hosts[0].queue.claimOutbox(channel: "wa-main", now: Date(), limit: 1, lease: 60).map(\.id)
+        let (finished, outcome) = try whileOpen({ tx in
+            held = try tx.queue.claimOutbox(channel: "wa-main", now: Date(), limit: 1, lease: 60).map(\.id)
         }, then: {
             try other.queue.claimOutbox(channel: "wa-main", now: Date(), limit: 10, lease: 60).map(\.id)
         })
@@ -205,14 +205,14 @@ import SwitchboardTestSupport
         // The replies' messages are stored first: only the hand-overs overlap.
         let m1 = try a.messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text, text: "first"))
         let m2 = try a.messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text, text: "second"))
-        @Sendable func handOver(_ store: PostgresStore, _ m: Message) throws -> OutboxItem {
+        @Sendable func handOver(_ store: any StoreAccess, _ m: Message) throws -> OutboxItem {
             try store.workspace("a").queue.enqueueOutbox(NewOutboxItem(
                 conversationID: conversation.id, messageID: m.id, channelID: conversation.channelID,
                 recipient: "2348031234567", kind: .send, bodyJSON: "{}", receivedAt: nil), claimFor: 60)
         }
         var first: OutboxItem?
         let other = hosts[1]
-        let (finished, outcome) = try whileOpen({ first = try handOver(hosts[0], m1) }, then: { try handOver(other, m2) })
+        let (finished, outcome) = try whileOpen({ tx in first = try handOver(tx, m1) }, then: { try handOver(other, m2) })
         #expect(first?.state == .sending)
         #expect(!finished, "the second hand-over did not wait for the first")
         #expect(try outcome.get().state == .queued)
@@ -224,8 +224,8 @@ import SwitchboardTestSupport
         let conversation = try makeConversation(hosts[0].workspace("a"))
         var stored: Message?
         let other = hosts[1]
-        let (_, outcome) = try whileOpen({
-            stored = try hosts[0].workspace("a").messages.insertInbound(inbound(conversation, "wamid.twice", "hi")).inserted
+        let (_, outcome) = try whileOpen({ tx in
+            stored = try tx.workspace("a").messages.insertInbound(inbound(conversation, "wamid.twice", "hi")).inserted
         }, then: {
             try other.workspace("a").messages.insertInbound(inbound(conversation, "wamid.twice", "hi")).duplicateID
         })

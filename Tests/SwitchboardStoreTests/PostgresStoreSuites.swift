@@ -118,6 +118,10 @@ import Testing
     @Test func queuedTransactionsCommitInOrderAndReportTheirOwnFailure() throws { try TransactionTests(backend: .postgres).queuedTransactionsCommitInOrderAndReportTheirOwnFailure() }
     @Test func oneTransactionAcrossWorkspaces() throws { try TransactionTests(backend: .postgres).oneTransactionAcrossWorkspaces() }
     @Test func otherThreadsSeeOnlyCommittedData() throws { try TransactionTests(backend: .postgres).otherThreadsSeeOnlyCommittedData() }
+    @Test func workHandedToAnotherThreadThroughTheHandleIsPartOfTheTransaction() throws { try TransactionTests(backend: .postgres).workHandedToAnotherThreadThroughTheHandleIsPartOfTheTransaction() }
+    @Test func aRollbackUndoesEveryWriteMadeThroughTheHandle() throws { try TransactionTests(backend: .postgres).aRollbackUndoesEveryWriteMadeThroughTheHandle() }
+    @Test func aCallOnTheStoreInsideATransactionIsRefusedAsMisuse() throws { try TransactionTests(backend: .postgres).aCallOnTheStoreInsideATransactionIsRefusedAsMisuse() }
+    @Test func aHandleUsedAfterItsTransactionEndedIsRefused() throws { try TransactionTests(backend: .postgres).aHandleUsedAfterItsTransactionEndedIsRefused() }
 }
 
 @Suite struct PostgresInboxToolsStoreTests {

@@ -88,6 +88,25 @@ func rawSQL(_ store: any Store, _ statements: [String], _ values: [any SQLiteBin
     }
 }
 
+/// Runs `statements` like `rawSQL(store:)`, inside the transaction whose handle is `tx`.
+func rawSQL(_ tx: any StoreTransaction, _ statements: [String], _ values: [any SQLiteBindable] = []) throws {
+    if let s = tx as? SQLiteStoreTransaction {
+        try s.context.use { db in for sql in statements { try db.run(sql, values) } }
+    } else if let p = tx as? PostgresStoreTransaction {
+        try p.held.use { db in for sql in statements { try db.run(sql, values) } }
+    }
+}
+
+/// Runs `statements` like `rawSQL(store:)`, through the workspace store `ws` (inside its
+/// transaction when it was reached through a transaction's handle).
+func rawSQL(_ ws: any WorkspaceStore, _ statements: [String], _ values: [any SQLiteBindable] = []) throws {
+    if let s = ws as? SQLiteWorkspaceStore {
+        try s.scope.write { db in for sql in statements { try db.run(sql, values) } }
+    } else if let p = ws as? PostgresWorkspaceStore {
+        try p.scope.write { db in for sql in statements { try db.run(sql, values) } }
+    }
+}
+
 /// Another store on the same database as `store` (another process, or a restart).
 func reopen(_ store: any Store, options: StoreOptions = testOptions()) throws -> any Store {
     if let p = store as? PostgresStore { return try PostgresStore(url: p.pool.url, poolSize: 4, options: options) }

@@ -32,7 +32,7 @@ struct AccessAdmin {
             throw Refusal(description: "a user with e-mail \(email) already exists in workspace \(workspace)")
         }
         let hash = try hasher.hash(password)
-        return try store.transaction {
+        return try ws.transaction { ws in
             let user = try ws.users.create(email: email, role: role, passwordHash: hash)
             try ws.audit.record(actor: actor, action: "user_added", summary: "added user \(user.email) (\(role.rawValue))")
             return user
@@ -52,7 +52,7 @@ struct AccessAdmin {
         }
         let ws = try activeWorkspace(workspace)
         let token = try Secrets.apiToken()
-        let record = try store.transaction {
+        let record = try ws.transaction { ws in
             let record = try ws.tokens.create(name: name, tokenHash: Secrets.hash(token), role: role, expiresAt: expiresAt)
             try ws.audit.record(actor: actor, action: "token_created",
                                 summary: "created token \(record.id) '\(name)' (\(role.rawValue)\(expiresAt.map { ", expires \(RFC3339.string($0))" } ?? ", no expiry"))")
@@ -64,7 +64,7 @@ struct AccessAdmin {
     /// Revokes a token: its next request is refused (401). Unknown: a refusal.
     func revokeToken(workspace: WorkspaceID, id: String, actor: String = "cli") throws {
         let ws = store.workspace(workspace)
-        try store.transaction {
+        try ws.transaction { ws in
             guard let record = try ws.tokens.get(id), try ws.tokens.revoke(id) else {
                 throw Refusal(description: "no token \(id) in workspace \(workspace)")
             }
@@ -95,7 +95,7 @@ struct AccessAdmin {
         let ws = store.workspace(workspace)
         let user = try user(workspace: workspace, idOrEmail)
         try checkNotLastOwner(ws, user, doing: "remove them")
-        try store.transaction {
+        try ws.transaction { ws in
             _ = try ws.sessions.deleteAll(user: user.id)
             try ws.users.delete(user.id)
             try ws.audit.record(actor: actor, action: "user_removed", summary: "removed user \(user.email) (\(user.role.rawValue)); their sessions ended")
@@ -110,7 +110,7 @@ struct AccessAdmin {
         var user = try user(workspace: workspace, idOrEmail)
         if role != .owner { try checkNotLastOwner(ws, user, doing: "change their role") }
         let before = user.role
-        try store.transaction {
+        try ws.transaction { ws in
             try ws.users.setRole(user.id, role)
             try ws.audit.record(actor: actor, action: "user_role", summary: "changed the role of \(user.email) from \(before.rawValue) to \(role.rawValue)")
         }
@@ -128,7 +128,7 @@ struct AccessAdmin {
             throw Refusal(description: "the password is shorter than \(Self.minimumPasswordLength) characters")
         }
         let hash = try hasher.hash(password)
-        try store.transaction {
+        try ws.transaction { ws in
             try ws.users.setPasswordHash(user.id, hash)
             let ended = try ws.sessions.deleteAll(user: user.id)
             try ws.audit.record(actor: actor, action: "password_reset", summary: "reset the password of \(user.email); \(ended) session\(ended == 1 ? "" : "s") ended")
@@ -152,7 +152,7 @@ struct AccessAdmin {
         }
         let token = try Secrets.token()
         let expires = now.addingTimeInterval(Self.inviteLifetime)
-        let invite = try store.transaction {
+        let invite = try ws.transaction { ws in
             let invite = try ws.invites.create(email: email, role: role, tokenHash: Secrets.hash(token), createdBy: actor, expiresAt: expires)
             try ws.audit.record(actor: actor, action: "user_invited",
                                 summary: "invited \(email) as \(role.rawValue) (the link is valid until \(RFC3339.string(expires)))")
@@ -179,7 +179,7 @@ struct AccessAdmin {
         }
         let ws = try activeWorkspace(invite.workspaceID)
         let hash = try hasher.hash(password)
-        return try store.transaction {
+        return try ws.transaction { ws in
             try ws.invites.markAccepted(invite.id, at: now)
             let user = try ws.users.create(email: invite.email, role: invite.role, passwordHash: hash)
             try ws.audit.record(actor: "user:\(user.id) \(user.email)", action: "invite_accepted",

@@ -108,7 +108,7 @@ extension Authenticator {
             let sessionID = try Secrets.token()
             let csrf = try Secrets.token()
             let ws = store.workspace(workspace)
-            let session = try store.transaction {
+            let session = try ws.transaction { ws in
                 try ws.sessions.deleteExpired(now: now)
                 return try ws.sessions.create(idHash: Secrets.hash(sessionID), userID: user.id, csrfToken: csrf,
                                               expiresAt: now.addingTimeInterval(sessionLifetime))

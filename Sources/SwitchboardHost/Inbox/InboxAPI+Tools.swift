@@ -183,7 +183,7 @@ extension InboxAPI {
     func takeOver(_ request: HTTPRequest, _ context: AuthContext) throws -> HTTPResponse {
         let id = Self.conversationID(request)
         let ws = store.workspace(context.workspace)
-        let result = try store.transaction { () throws -> Conversation? in
+        let result = try ws.transaction { ws throws -> Conversation? in
             do {
                 return try AgentReplies.takeOver(ws, id, author: context.userID, how: "button")
             } catch let refusal as AgentReplies.Refusal {

@@ -19,10 +19,10 @@ struct OperatorAdmin {
         }
         let hash = try hasher.hash(try Secrets.token())
         let token = try Secrets.apiToken()
-        let record = try store.transaction {
-            let record = try store.operators.create(email: email, passwordHash: hash)
-            _ = try store.operators.createToken(operatorID: record.id, name: "default", tokenHash: Secrets.hash(token), expiresAt: expiresAt)
-            try store.hostAudit.record(actor: actor, action: "operator_added", summary: "added operator \(email)")
+        let record = try store.transaction { tx in
+            let record = try tx.operators.create(email: email, passwordHash: hash)
+            _ = try tx.operators.createToken(operatorID: record.id, name: "default", tokenHash: Secrets.hash(token), expiresAt: expiresAt)
+            try tx.hostAudit.record(actor: actor, action: "operator_added", summary: "added operator \(email)")
             return record
         }
         return (record, token)
@@ -32,9 +32,9 @@ struct OperatorAdmin {
         guard let email = EmailAddress.normalize(raw), let record = try store.operators.find(email: email) else {
             throw AccessAdmin.Refusal(description: "no operator '\(raw)'")
         }
-        try store.transaction {
-            try store.operators.delete(record.id)
-            try store.hostAudit.record(actor: actor, action: "operator_removed", summary: "removed operator \(email) and their tokens")
+        try store.transaction { tx in
+            try tx.operators.delete(record.id)
+            try tx.hostAudit.record(actor: actor, action: "operator_removed", summary: "removed operator \(email) and their tokens")
         }
         return record
     }

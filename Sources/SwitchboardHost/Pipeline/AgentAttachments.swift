@@ -90,7 +90,7 @@ struct AgentAttachments: Sendable {
         let journal = Journal(logger: logger)
         let message: Message
         do {
-            message = try store.transaction {
+            message = try ws.transaction { ws in
                 let m = try ws.messages.insertOutbound(NewOutboundMessage(
                     conversationID: id, kind: MessageKind(rawValue: kind) ?? .document, text: caption ?? filename,
                     payloadJSON: OutboxBody.encode(["author": author, "sha256": sha256, "mime_type": mimeType,

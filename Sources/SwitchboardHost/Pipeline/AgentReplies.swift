@@ -49,7 +49,7 @@ struct AgentReplies: Sendable {
         let journal = Journal(logger: logger)
         let message: Message
         do {
-            message = try store.transaction {
+            message = try ws.transaction { ws in
                 // An agent's reply takes a bot conversation over (and an unassigned one
                 // becomes the agent's), in the same transaction: the bot never talks over them.
                 try Self.takeOver(ws, id, author: author, how: "reply")
@@ -96,7 +96,7 @@ struct AgentReplies: Sendable {
             throw Refusal(code: .notFound, description: "conversation \(id) not found")
         }
         let journal = Journal(logger: logger)
-        let m = try store.transaction {
+        let m = try ws.transaction { ws in
             let m = try ws.messages.insertOutbound(NewOutboundMessage(
                 conversationID: id, kind: .note, text: trimmed, payloadJSON: OutboxBody.encode(["author": author])))
             try journal.record(ws, .note, conversation: id, message: m.id, channel: conversation.channelID, ["author": author])

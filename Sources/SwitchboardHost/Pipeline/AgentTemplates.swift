@@ -209,7 +209,7 @@ struct AgentTemplates: Sendable {
         let journal = Journal(logger: logger)
         let message: Message
         do {
-            message = try store.transaction {
+            message = try ws.transaction { ws in
                 let m = try ws.messages.insertOutbound(prepared.message)
                 if let stored {
                     // The file is named by its message: kept while the send is queued, shown in the inbox.

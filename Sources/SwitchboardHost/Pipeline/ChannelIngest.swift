@@ -68,10 +68,10 @@ final class ChannelIngest: @unchecked Sendable {
         // the costliest step of a message's ingress and need not hold the store's writer.
         let addresses = batch.messages.map(address(of:))
         let echoAddresses = batch.echoes.map(address(of:))
-        store.transactionAsync({ [self] in
+        store.transactionAsync({ [self] tx in
             for unknown in batch.unknown {
                 for id in unknown.messageIDs {
-                    if try store.queue.holdUnrouted(
+                    if try tx.queue.holdUnrouted(
                         channel: nil, providerAddress: unknown.providerAddress, providerMessageID: id, sender: nil,
                         reason: unknown.reason, payloadJSON: unknown.rawJSON) {
                         c.counts.append((metrics.unrouted, ["-"]))
@@ -82,13 +82,13 @@ final class ChannelIngest: @unchecked Sendable {
                     "messages": String(unknown.messageIDs.count), "statuses": String(unknown.statusCount)])
             }
             for (message, address) in zip(batch.messages, addresses) {
-                c.outcomes.append(try commitMessage(message, address: address, receivedAt: receivedAt, c))
+                c.outcomes.append(try commitMessage(message, address: address, receivedAt: receivedAt, c, tx))
             }
             for (echo, address) in zip(batch.echoes, echoAddresses) {
-                try commitEcho(echo, address: address, c)
+                try commitEcho(echo, address: address, c, tx)
             }
             for receipt in batch.statuses {
-                try applyStatus(receipt, journal: c.journal, counts: &c.counts)
+                try applyStatus(receipt, journal: c.journal, counts: &c.counts, tx)
             }
         }, completion: { [self] error in
             if let error {
@@ -128,12 +128,13 @@ final class ChannelIngest: @unchecked Sendable {
         return .whatsAppUser(message.senderAddress)
     }
 
-    private func commitMessage(_ message: InboundMessage, address: ContactAddress, receivedAt: Date, _ c: Commit) throws -> Outcome {
+    private func commitMessage(_ message: InboundMessage, address: ContactAddress, receivedAt: Date, _ c: Commit,
+                               _ tx: any StoreTransaction) throws -> Outcome {
         let channel = message.channel
         let now = live.snapshot
         switch now.routing.route(channel: channel, senderE164: address.e164) {
         case .unrouted(let reason):
-            if try store.queue.holdUnrouted(channel: channel, providerAddress: transports[channel]?.providerAddress ?? "",
+            if try tx.queue.holdUnrouted(channel: channel, providerAddress: transports[channel]?.providerAddress ?? "",
                                             providerMessageID: message.providerMessageID,
                                             sender: message.senderAddress, reason: reason, payloadJSON: message.rawJSON) {
                 c.counts.append((metrics.unrouted, [channel.rawValue]))
@@ -142,7 +143,7 @@ final class ChannelIngest: @unchecked Sendable {
             }
             return .unrouted
         case .workspace(let workspaceID, let reason):
-            let ws = store.workspace(workspaceID)
+            let ws = tx.workspace(workspaceID)
             let contact = try contact(of: message, address: address, in: ws, c)
             let conversation = try ws.conversations.findOrCreate(channel: channel, contact: contact.id).conversation
             let insert = try ws.messages.insertInbound(NewInboundMessage(
@@ -199,16 +200,16 @@ final class ChannelIngest: @unchecked Sendable {
     /// A message the business sent from its linked phone: stored on the customer's
     /// conversation as an agent's message already sent (with the provider's id, so a
     /// redelivery, or the echo of our own send, is recognised), and journalled.
-    private func commitEcho(_ message: InboundMessage, address: ContactAddress, _ c: Commit) throws {
+    private func commitEcho(_ message: InboundMessage, address: ContactAddress, _ c: Commit, _ tx: any StoreTransaction) throws {
         let channel = message.channel
         guard case .workspace(let workspaceID, _) = live.snapshot.routing.route(channel: channel, senderE164: address.e164) else {
             logger.info("message typed on the linked phone to a sender no workspace takes; not recorded",
                         [LogKey.channel: channel.rawValue, "provider_message_id": message.providerMessageID])
             return
         }
-        let ws = store.workspace(workspaceID)
+        let ws = tx.workspace(workspaceID)
         if try ws.messages.find(channel: channel, providerMessageID: message.providerMessageID) != nil { return }
-        if try store.workspaceOwning(channel: channel, providerMessageID: message.providerMessageID) != nil { return }
+        if try tx.workspaceOwning(channel: channel, providerMessageID: message.providerMessageID) != nil { return }
         let resolved = try contact(of: message, address: address, in: ws, c)
         let conversation = try ws.conversations.findOrCreate(channel: channel, contact: resolved.id).conversation
         let stored = try ws.messages.insertOutbound(NewOutboundMessage(
@@ -221,9 +222,9 @@ final class ChannelIngest: @unchecked Sendable {
     }
 
     private func applyStatus(_ receipt: DeliveryReceipt, journal: Journal,
-                             counts: inout [(MetricsCounterFamily, [String])]) throws {
+                             counts: inout [(MetricsCounterFamily, [String])], _ tx: any StoreTransaction) throws {
         let channel = receipt.channel
-        guard let workspaceID = try store.workspaceOwning(channel: channel, providerMessageID: receipt.providerMessageID) else {
+        guard let workspaceID = try tx.workspaceOwning(channel: channel, providerMessageID: receipt.providerMessageID) else {
             // Perhaps a send whose record is still on its way to the store: kept, and
             // applied when it is recorded (a message this host never sent ages out).
             early.hold(receipt)
@@ -231,7 +232,7 @@ final class ChannelIngest: @unchecked Sendable {
                                                                             "provider_message_id": receipt.providerMessageID])
             return
         }
-        let ws = store.workspace(workspaceID)
+        let ws = tx.workspace(workspaceID)
         let error = receipt.errors.first
         guard let update = try ws.messages.updateStatus(
             channel: channel, providerMessageID: receipt.providerMessageID, to: receipt.status,

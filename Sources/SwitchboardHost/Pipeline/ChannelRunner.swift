@@ -146,14 +146,14 @@ final class ChannelRunner: Service, @unchecked Sendable {
         guard leases.owns(change.channel) else { return }
         let journal = Journal(logger: logger)
         let store = self.store
-        store.transactionAsync({
-            try store.channelStatus.record(ChannelStatus(channel: change.channel, state: change.to, reason: change.reason,
+        store.transactionAsync({ tx in
+            try tx.channelStatus.record(ChannelStatus(channel: change.channel, state: change.to, reason: change.reason,
                                                          since: change.at))
             guard change.from != change.to else { return }
             var detail = ["from": change.from.rawValue, "to": change.to.rawValue]
             if let reason = change.reason { detail["reason"] = reason }
             for w in workspaces {
-                try journal.record(store.workspace(w), .channelState, channel: change.channel,
+                try journal.record(tx.workspace(w), .channelState, channel: change.channel,
                                    level: change.to == .connected ? .info : .warn, detail)
             }
         }, completion: { [logger] error in

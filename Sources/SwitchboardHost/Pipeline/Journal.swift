@@ -7,8 +7,8 @@ import SwitchboardStore
 /// transaction committed, so the log never tells of a step that was rolled back).
 ///
 ///     let journal = Journal(logger: log)
-///     try store.transaction {
-///         try journal.record(ws, .received, conversation: c, message: m, channel: ch, ["kind": "text"])
+///     try store.transaction { tx in
+///         try journal.record(tx.workspace(id), .received, conversation: c, message: m, channel: ch, ["kind": "text"])
 ///     }
 ///     journal.flush()
 ///

@@ -157,8 +157,8 @@ final class OutboxSettler: Service, @unchecked Sendable {
         let written = DispatchSemaphore(value: 0)
         let journal = Journal(logger: logger)
         let box = ResultBox()
-        store.transactionAsync({ [self] in
-            box.value = try write(item, outcome, journal)
+        store.transactionAsync({ [self] tx in
+            box.value = try write(item, outcome, journal, tx)
         }, completion: { [self] error in
             defer { written.signal() }
             if let error {
@@ -189,7 +189,7 @@ final class OutboxSettler: Service, @unchecked Sendable {
     private func attempt(_ item: OutboxItem, _ outcome: Outcome, attempt: Int, then: (@Sendable (Settled) -> Void)?) -> Bool {
         let journal = Journal(logger: logger)
         do {
-            let result = try store.transaction { try write(item, outcome, journal) }
+            let result = try store.transaction { tx in try write(item, outcome, journal, tx) }
             committed(item, outcome, journal, result, attempt: attempt, then: then)
             return true
         } catch {
@@ -200,8 +200,8 @@ final class OutboxSettler: Service, @unchecked Sendable {
     }
 
     /// The writes of a settlement, inside the caller's transaction.
-    private func write(_ item: OutboxItem, _ outcome: Outcome, _ journal: Journal) throws -> Written {
-        let ws = store.workspace(item.workspaceID)
+    private func write(_ item: OutboxItem, _ outcome: Outcome, _ journal: Journal, _ tx: any StoreTransaction) throws -> Written {
+        let ws = tx.workspace(item.workspaceID)
         /// `recordSend`, or nil when the message is gone (it throws before writing
         /// anything, so the transaction goes on): the entry just leaves the outbox.
         func recordSend(_ status: DeliveryStatus, _ providerMessageID: String?, _ code: String?, _ title: String?) throws -> StatusUpdate? {

@@ -29,6 +29,40 @@ struct StorePluginState: PluginStateStore {
     }
 }
 
+/// Plugins' state of one workspace through that workspace's store (one bound to a
+/// transaction: the chain's writes the worker commits with the outcome). A call naming
+/// another workspace is refused.
+struct WorkspacePluginState: PluginStateStore {
+    let ws: any WorkspaceStore
+
+    struct OtherWorkspace: Error, CustomStringConvertible {
+        let asked: WorkspaceID, bound: WorkspaceID
+        var description: String { "plugin state of workspace \(asked) asked through workspace \(bound)" }
+    }
+
+    private func checked(_ workspace: WorkspaceID) throws -> any PluginStateRepository {
+        guard workspace == ws.workspaceID else { throw OtherWorkspace(asked: workspace, bound: ws.workspaceID) }
+        return ws.pluginState
+    }
+
+    func get(workspace: WorkspaceID, plugin: String, key: String) throws -> [UInt8]? {
+        try checked(workspace).get(plugin: plugin, key: key)
+    }
+    func set(workspace: WorkspaceID, plugin: String, key: String, value: [UInt8]) throws {
+        try checked(workspace).set(plugin: plugin, key: key, value: value)
+    }
+    func delete(workspace: WorkspaceID, plugin: String, key: String) throws {
+        _ = try checked(workspace).delete(plugin: plugin, key: key)
+    }
+    func add(workspace: WorkspaceID, plugin: String, key: String, delta: Int64, ceiling: Int64?) throws -> Int64? {
+        do {
+            return try checked(workspace).add(plugin: plugin, key: key, delta: delta, ceiling: ceiling)
+        } catch let error as StoreError where error.code == .unreadable {
+            throw PluginStateNotAnInteger(key: key)
+        }
+    }
+}
+
 /// Plugins' counters (`host->count`, ABI 1.3) in the host's metrics:
 /// `switchboard_plugin_counter_total{plugin, workspace, name}`.
 struct MetricsPluginCounters: PluginCounterSink {
@@ -80,7 +114,9 @@ struct ChainResponders: Responders {
                                        events: result.events.map { (plugin: $0.plugin, detail: $0.detail) })
         if let count = result.unansweredTurns {
             let chain = self.chain
-            outcome.save = { try chain.saveUnansweredTurns(count, conversation: conversation) }
+            outcome.save = { ws in
+                try chain.saveUnansweredTurns(count, conversation: conversation, in: WorkspacePluginState(ws: ws))
+            }
         }
         return outcome
     }

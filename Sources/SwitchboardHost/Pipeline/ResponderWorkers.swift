@@ -138,15 +138,16 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         }
     }
 
-    /// Queues `body` as one transaction; once it is committed, writes its journal lines,
-    /// hands the outbox entry it returns to its sender (claimed) or tells the sender of
-    /// its channel (queued), and calls `done(nil)`; `done(error)` if it was not.
-    private func commit(_ log: Logger, done: @escaping @Sendable ((any Error)?) -> Void,
-                        _ body: @escaping @Sendable (Journal) throws -> OutboxItem?) {
+    /// Queues `body` as one transaction, given workspace `ws` bound to it; once it is
+    /// committed, writes its journal lines, hands the outbox entry it returns to its
+    /// sender (claimed) or tells the sender of its channel (queued), and calls
+    /// `done(nil)`; `done(error)` if it was not.
+    private func commit(_ log: Logger, _ workspace: WorkspaceID, done: @escaping @Sendable ((any Error)?) -> Void,
+                        _ body: @escaping @Sendable (Journal, any WorkspaceStore) throws -> OutboxItem?) {
         let journal = Journal(logger: log)
         let outcome = CommitOutcome()
-        store.transactionAsync({
-            outcome.entry = try body(journal)
+        store.transactionAsync({ tx in
+            outcome.entry = try body(journal, tx.workspace(workspace))
         }, completion: { [onOutbox, handover] error in
             if let error {
                 journal.discard()
@@ -177,7 +178,7 @@ final class ResponderWorkers: Service, @unchecked Sendable {
             return
         }
         if conversation.state == .resolved {
-            try store.transaction {
+            try ws.transaction { ws in
                 conversation = try ws.conversations.transition(conversation.id, .inbound, extraDetail: ["message": message.id.rawValue]).conversation
             }
         }
@@ -189,7 +190,7 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         if conversation.state == .human || config == nil {
             let why = config == nil ? "workspace is not configured" : "conversation is with a human"
             let conversation = conversation
-            commit(log, done: done) { journal in
+            commit(log, job.workspaceID, done: done) { journal, ws in
                 try journal.record(ws, .verdict, conversation: conversation.id, message: message.id,
                                    channel: conversation.channelID, ["verdict": "none", "reason": why])
                 try ws.queue.completeInbound(job.id)
@@ -216,7 +217,7 @@ final class ResponderWorkers: Service, @unchecked Sendable {
                next.direction == .inbound, next.createdAt.timeIntervalSince(message.createdAt) <= window {
                 // The customer went on writing: this message is answered with the next.
                 let conversation = conversation
-                commit(log, done: done) { journal in
+                commit(log, job.workspaceID, done: done) { journal, ws in
                     try journal.record(ws, .verdict, conversation: conversation.id, message: message.id,
                                        channel: conversation.channelID,
                                        ["verdict": "none", "reason": "debounced: answered with the customer's next message"])
@@ -283,10 +284,10 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         let handoff = handoffReason
         // Claimed in this transaction for a sender that takes it from memory.
         let claimLease = reply == nil ? nil : handover?.lease(channelID)
-        commit(log, done: done) { [outcome, reply] journal in
+        commit(log, job.workspaceID, done: done) { [outcome, reply] journal, ws in
             // The chain's own state (the count of unanswered messages) commits with the
             // outcome: one commit per message, and never one without the other.
-            try outcome.save?()
+            try outcome.save?(ws)
             for f in outcome.failures {
                 try journal.record(ws, .pluginError, conversation: conversationID, message: message.id,
                                    channel: channelID, level: .warn, ["plugin": f.plugin, "error": f.error])

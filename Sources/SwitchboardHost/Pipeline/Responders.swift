@@ -1,4 +1,5 @@
 import SwitchboardCore
+import SwitchboardStore
 
 /// What the pipeline hands a workspace's responder chain for one inbound message.
 struct ResponderInput: Sendable {
@@ -38,8 +39,9 @@ struct ResponderOutcome: Sendable {
     /// `plugin_event`s with the verdict.
     var events: [(plugin: String, detail: [String: String])] = []
     /// Writes the chain left to the caller (the conversation's count of unanswered
-    /// messages): run inside the transaction that records the outcome.
-    var save: (@Sendable () throws -> Void)?
+    /// messages): run inside the transaction that records the outcome, given the
+    /// workspace bound to it.
+    var save: (@Sendable (any WorkspaceStore) throws -> Void)?
 }
 
 /// A workspace's responders, as the pipeline sees them. Called on a worker thread, never

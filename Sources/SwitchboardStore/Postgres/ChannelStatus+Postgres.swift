@@ -3,9 +3,11 @@ import SwitchboardCore
 
 struct PostgresChannelStatusRepository: ChannelStatusRepository {
     let store: PostgresStore
+    /// The transaction whose handle this was reached through (nil: each call its own).
+    var tx: PostgresPool.Held? = nil
 
     func record(_ status: ChannelStatus) throws {
-        try store.pool.write { db in
+        try store.write(tx) { db in
             _ = try db.run(
                 """
                 INSERT INTO channel_status (channel_id, state, reason, since, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -17,7 +19,7 @@ struct PostgresChannelStatusRepository: ChannelStatusRepository {
     }
 
     func all() throws -> [ChannelStatus] {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.query("SELECT channel_id, state, reason, since FROM channel_status ORDER BY channel_id", []) { r in
                 ChannelStatus(channel: ChannelID(r.string(0)), state: ChannelState(rawValue: r.string(1)) ?? .stopped,
                               reason: r.optionalString(2), since: r.date(3))

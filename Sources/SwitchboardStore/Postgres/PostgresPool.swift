@@ -7,13 +7,15 @@ import Synchronization
 /// The PostgreSQL store's connections: up to `size` of them, opened on demand and shared
 /// by all threads, each used by one thread at a time.
 ///
-/// Transactions belong to the thread that opened them, as in `SQLitePool` (the store's
-/// protocols say "every store call on this thread"): while a thread is inside `write`,
-/// every `write` or `read` it makes runs on that transaction's connection. A nested write
-/// that throws before changing a row (a refused transition, a missing row) can be caught
-/// and the body carry on; one that throws after changing rows, or after a statement
-/// failed (PostgreSQL then refuses the rest of the transaction), makes the whole
-/// transaction fail with that error at its end, even if the body caught it. Writes run
+/// A transaction's connection is carried by its `Held`, which a store transaction's handle
+/// and every repository reached through it use (`PostgresScope.tx`), from whichever
+/// thread. A call through it that throws before changing a row (a refused transition, a
+/// missing row) can be caught and the body carry on; one that throws after changing rows,
+/// or after a statement failed (PostgreSQL then refuses the rest of the transaction),
+/// makes the whole transaction fail with that error at its end, even if the body caught
+/// it. A `write` or `read` on the pool from the thread running a transaction's body is a
+/// programming error (it would not be part of the transaction, and could wait for what
+/// the transaction holds) and fails at once with `misuse`. Writes run
 /// at READ COMMITTED, each in its own transaction; where concurrent writers must not
 /// interleave (claims, find-or-create), the statements say so (`FOR UPDATE SKIP LOCKED`,
 /// `ON CONFLICT`, advisory locks).
@@ -32,7 +34,7 @@ final class PostgresPool: @unchecked Sendable {
     private var open = 0
     private var closed = false
 
-    /// The transaction each thread is in (by `pthread_self()`).
+    /// The transaction each thread runs a body of (by `pthread_self()`): for the misuse check.
     private let held = Mutex<[UInt: Held]>([:])
 
     /// Commits so far, and the writes (transactions and single calls) they carried.
@@ -42,13 +44,46 @@ final class PostgresPool: @unchecked Sendable {
     /// What runs `transactionAsync` completions, in the order their transactions ended.
     let completions = DispatchQueue(label: "postgres-completed")
 
+    /// One open transaction's connection, as its handle carries it: calls through it run
+    /// on that connection inside the transaction, on whichever thread makes them, one at
+    /// a time; after the transaction ended they fail with `misuse`.
     final class Held: @unchecked Sendable {
         let db: PostgresDB
+        private let setting: String, path: String
+        /// One call at a time (recursive: a repository call may make another through it).
+        private let lock = NSRecursiveLock()
+        private var open = true
         /// The error that will fail this transaction at its end (see the type's comment).
-        var doomed: (any Error)?
-        /// Called once the transaction committed (nil) or rolled back (the error).
-        var afterEnd: [((any Error)?) -> Void] = []
-        init(_ db: PostgresDB) { self.db = db }
+        private(set) var doomed: (any Error)?
+
+        init(_ db: PostgresDB, pool: PostgresPool) {
+            self.db = db
+            setting = pool.setting
+            path = pool.displayURL
+        }
+
+        func use<T>(_ body: (PostgresDB) throws -> T) throws -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            guard open else {
+                throw StoreError(.misuse, "\(setting): the transaction has ended: its handle was used after its body returned",
+                                 path: path)
+            }
+            let changes = db.changes, failures = db.failures
+            do {
+                return try body(db)
+            } catch {
+                if doomed == nil && (db.changes != changes || db.failures != failures) { doomed = error }
+                throw error
+            }
+        }
+
+        /// Ends the handle's use (waits for a call in progress on another thread).
+        func end() {
+            lock.lock()
+            open = false
+            lock.unlock()
+        }
     }
 
     init(url: String, setting: String, size: Int) {
@@ -125,23 +160,21 @@ final class PostgresPool: @unchecked Sendable {
 
     // MARK: transactions
 
-    /// Runs `body` in a transaction (or inside the one this thread is in) and returns once
-    /// it is committed.
+    /// Runs `body` in a transaction of its own and returns once it is committed.
+    /// Called on a thread inside a transaction: fails with `misuse` (see the type's comment).
     @discardableResult
     func write<T>(_ body: (PostgresDB) throws -> T) throws -> T {
-        if let h = current {
-            let changes = h.db.changes, failures = h.db.failures
-            do {
-                return try body(h.db)
-            } catch {
-                if h.doomed == nil && (h.db.changes != changes || h.db.failures != failures) { h.doomed = error }
-                throw error
-            }
-        }
-        // A deadlock or a serialization failure (PostgreSQL ended this transaction so that
-        // another could go on: e.g. one holding a row this one wrote, waiting for the
-        // journal's workspace lock this one holds) is not the caller's error: the whole
-        // transaction runs again, a few times, after a short random pause.
+        try transaction { h in try body(h.db) }
+    }
+
+    /// Runs `body` in a transaction, given its connection as a `Held` (what a store
+    /// transaction's handle carries), and returns once it is committed. A deadlock or a
+    /// serialization failure (PostgreSQL ended this transaction so that another could go
+    /// on: e.g. one holding a row this one wrote, waiting for the journal's workspace lock
+    /// this one holds) is not the caller's error: the whole transaction runs again, a few
+    /// times, after a short random pause, with a new `Held`.
+    func transaction<T>(_ body: (Held) throws -> T) throws -> T {
+        try refuseInsideTransaction()
         var attempt = 0
         while true {
             attempt += 1
@@ -154,19 +187,31 @@ final class PostgresPool: @unchecked Sendable {
         }
     }
 
-    /// Transactions run again after a deadlock or serialization failure (see `write`).
+    /// Transactions run again after a deadlock or serialization failure (see `transaction`).
     let busyRetries = Atomic<Int>(0)
     static let busyAttempts = 5
 
-    private func writeOnce<T>(_ body: (PostgresDB) throws -> T) throws -> T {
+    /// A call on the pool from a thread inside a transaction: it would not be part of it
+    /// (and could wait for a connection, or a row, that transaction holds).
+    private func refuseInsideTransaction() throws(StoreError) {
+        if current != nil {
+            throw StoreError(
+                .misuse,
+                "\(setting): a store call inside a transaction was not made through the transaction: use the transaction's handle (the body's tx, or the workspace store it gives), not the store",
+                path: displayURL)
+        }
+    }
+
+    private func writeOnce<T>(_ body: (Held) throws -> T) throws -> T {
         let db = try checkOut()
         defer { checkIn(db) }
         db.resetFailure()
         try db.execute("BEGIN")
-        let h = Held(db)
+        let h = Held(db, pool: self)
         let thread = Self.currentThread
         held.withLock { $0[thread] = h }
-        let outcome = Result { try body(db) }
+        let outcome = Result { try body(h) }
+        h.end()
         held.withLock { $0[thread] = nil }
         do {
             let value = try outcome.get()
@@ -177,21 +222,19 @@ final class PostgresPool: @unchecked Sendable {
             try db.execute("COMMIT")
             commits.add(1, ordering: .relaxed)
             committedWrites.add(1, ordering: .relaxed)
-            for hook in h.afterEnd { hook(nil) }
             return value
         } catch {
             try? db.execute("ROLLBACK")
             db.resetFailure()
-            for hook in h.afterEnd { hook(error) }
             throw error
         }
     }
 
-    /// Runs `body` on this thread's transaction if it is in one, else on a connection in
-    /// autocommit.
+    /// Runs `body` on a connection in autocommit. Called on a thread inside a
+    /// transaction: fails with `misuse` (see the type's comment).
     @discardableResult
     func read<T>(_ body: (PostgresDB) throws -> T) throws -> T {
-        if let h = current { return try body(h.db) }
+        try refuseInsideTransaction()
         let thread = Self.currentThread
         // A read inside a read of this thread uses the same connection (a second one
         // could wait forever for a pool that threads doing the same have emptied).
@@ -208,27 +251,6 @@ final class PostgresPool: @unchecked Sendable {
 
     /// The connection each thread reads on outside a transaction (by `pthread_self()`).
     private let reading = Mutex<[UInt: PostgresDB]>([:])
-
-    /// Runs `body` as `write` does, and `completion` on the completion queue once it
-    /// committed or failed. Inside a transaction of this thread it joins it, and
-    /// `completion` runs when that one ends.
-    func writeAsync(_ body: @escaping @Sendable (PostgresDB) throws -> Void,
-                    completion: @escaping @Sendable ((any Error)?) -> Void) {
-        let queue = completions
-        if let h = current {
-            do {
-                try write(body)
-                h.afterEnd.append { error in queue.async { completion(error) } }
-            } catch {
-                queue.async { completion(error) }
-            }
-            return
-        }
-        var failure: (any Error)?
-        do { try write(body) } catch { failure = error }
-        let outcome = failure
-        queue.async { completion(outcome) }
-    }
 
     /// Closes every idle connection; connections in use close when they come back.
     /// Later calls fail with `misuse`.

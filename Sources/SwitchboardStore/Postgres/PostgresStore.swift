@@ -7,9 +7,9 @@ import SwitchboardLog
 /// of libpq connections (`PostgresPool`), migrated to the latest schema
 /// (`PostgresSchema`) when opened. Thread-safe.
 ///
-/// Every repository binds its workspace in every query, as on SQLite; transactions are
-/// joined by thread as the protocols say today (`Store.transaction`), on the connection
-/// the thread's transaction checked out.
+/// Every repository binds its workspace in every query, as on SQLite; a transaction's
+/// handle (`PostgresStoreTransaction`) carries the connection its transaction checked
+/// out, and the repositories reached through it run on that connection.
 public final class PostgresStore: Store {
     /// The URL with its password hidden (what errors name).
     public let path: String
@@ -109,22 +109,28 @@ public final class PostgresStore: Store {
 
     public var limits: any LimitRepository { PostgresLimits(store: self) }
 
-    public func workspaces() throws -> [Workspace] {
-        try pool.read { db in
+    public func workspaces() throws -> [Workspace] { try workspaces(tx: nil) }
+
+    func workspaces(tx: PostgresPool.Held?) throws -> [Workspace] {
+        try read(tx) { db in
             try db.query("SELECT \(PostgresWorkspaceStore.columns) FROM workspaces ORDER BY id", [], PostgresWorkspaceStore.read)
         }
     }
 
     public func workspaceOwning(channel: ChannelID, providerMessageID: String) throws -> WorkspaceID? {
-        try pool.read { db in
+        try workspaceOwning(channel: channel, providerMessageID: providerMessageID, tx: nil)
+    }
+
+    func workspaceOwning(channel: ChannelID, providerMessageID: String, tx: PostgresPool.Held?) throws -> WorkspaceID? {
+        try read(tx) { db in
             try db.queryOne(
                 "SELECT workspace_id FROM messages WHERE channel_id = ? AND provider_message_id = ?",
                 [channel, providerMessageID]) { WorkspaceID($0.string(0)) }
         }
     }
 
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try pool.write { _ in try body() }
+    public func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try pool.transaction { h in try body(PostgresStoreTransaction(store: self, held: h)) }
     }
 
     /// Runs the body as `transaction` does, on the calling thread, and then queues
@@ -132,9 +138,24 @@ public final class PostgresStore: Store {
     /// transactions ended). Unlike SQLite's writer thread this does not return before the
     /// commit: PostgreSQL commits of different connections run side by side, so there is
     /// no group to join.
-    public func transactionAsync(_ body: @escaping @Sendable () throws -> Void,
+    public func transactionAsync(_ body: @escaping @Sendable (any StoreTransaction) throws -> Void,
                                  completion: @escaping @Sendable ((any Error)?) -> Void) {
-        pool.writeAsync({ _ in try body() }, completion: completion)
+        var failure: (any Error)?
+        do { try transaction(body) } catch { failure = error }
+        let outcome = failure
+        pool.completions.async { completion(outcome) }
+    }
+
+    /// Reads on the transaction's connection, or (nil) on a connection of the pool.
+    func read<T>(_ tx: PostgresPool.Held?, _ body: (PostgresDB) throws -> T) throws -> T {
+        if let tx { return try tx.use(body) }
+        return try pool.read(body)
+    }
+
+    /// Writes on the transaction's connection, or (nil) in a transaction of its own.
+    func write<T>(_ tx: PostgresPool.Held?, _ body: (PostgresDB) throws -> T) throws -> T {
+        if let tx { return try tx.use(body) }
+        return try pool.write(body)
     }
 
     /// Releases this store's claims (the leases of the outbox entries it is sending and
@@ -159,23 +180,29 @@ public final class PostgresStore: Store {
     public var hostAudit: any AuditRepository { PostgresAuditRepository(store: self, workspaceID: nil) }
     public var operators: any OperatorRepository { PostgresOperatorRepository(store: self) }
 
-    public func invite(tokenHash: String) throws -> (WorkspaceID, InviteRecord)? {
-        try pool.read { db in
+    public func invite(tokenHash: String) throws -> (WorkspaceID, InviteRecord)? { try invite(tokenHash: tokenHash, tx: nil) }
+
+    func invite(tokenHash: String, tx: PostgresPool.Held?) throws -> (WorkspaceID, InviteRecord)? {
+        try read(tx) { db in
             try db.queryOne("SELECT \(PostgresInviteRepository.columns) FROM invites WHERE token_hash = ?",
                             [tokenHash], PostgresInviteRepository.read)
         }.map { ($0.workspaceID, $0) }
     }
 
-    public func authenticate(tokenHash: String) throws -> (WorkspaceID, TokenRecord)? {
-        try pool.read { db in
+    public func authenticate(tokenHash: String) throws -> (WorkspaceID, TokenRecord)? { try authenticate(tokenHash: tokenHash, tx: nil) }
+
+    func authenticate(tokenHash: String, tx: PostgresPool.Held?) throws -> (WorkspaceID, TokenRecord)? {
+        try read(tx) { db in
             try db.queryOne(
                 "SELECT \(PostgresTokenRepository.columns) FROM api_tokens WHERE token_hash = ?",
                 [tokenHash], PostgresTokenRepository.read)
         }.map { ($0.workspaceID, $0) }
     }
 
-    public func authenticate(sessionHash: String) throws -> (WorkspaceID, SessionRecord)? {
-        try pool.read { db in
+    public func authenticate(sessionHash: String) throws -> (WorkspaceID, SessionRecord)? { try authenticate(sessionHash: sessionHash, tx: nil) }
+
+    func authenticate(sessionHash: String, tx: PostgresPool.Held?) throws -> (WorkspaceID, SessionRecord)? {
+        try read(tx) { db in
             try db.queryOne(
                 "SELECT \(PostgresSessionRepository.columns) FROM sessions WHERE id_hash = ?",
                 [sessionHash], PostgresSessionRepository.read)
@@ -255,22 +282,24 @@ public final class PostgresStore: Store {
 }
 
 /// What every PostgreSQL repository of one workspace holds: the workspace id that each
-/// of its queries binds, and the store's connections and clock.
+/// of its queries binds, the store's connections and clock, and the transaction whose
+/// handle it was reached through (nil: each call is its own transaction).
 struct PostgresScope: Sendable {
     let workspaceID: WorkspaceID
     let store: PostgresStore
+    var tx: PostgresPool.Held? = nil
 
     var path: String { store.path }
     func now() -> Date { store.now() }
 
     func read<T>(_ body: (PostgresDB) throws -> T) throws -> T {
-        try store.pool.read(body)
+        try store.read(tx, body)
     }
 
     /// A write transaction; a foreign-key failure is reported in terms of workspaces.
     func write<T>(_ body: (PostgresDB) throws -> T) throws -> T {
         do {
-            return try store.pool.write(body)
+            return try store.write(tx, body)
         } catch let error as StoreError where error.sqlState == "23503" {
             throw StoreError(
                 .constraint,
@@ -281,6 +310,14 @@ struct PostgresScope: Sendable {
 
     func notFound(_ what: String, _ id: CustomStringConvertible) -> StoreError {
         StoreError(.notFound, "\(what) \(id) not found in workspace \(workspaceID)", path: path)
+    }
+
+    /// This scope inside the write running `body` on `db` (a repository call that makes
+    /// another of this workspace inside its own write).
+    func within(_ db: PostgresDB) -> PostgresScope {
+        var scope = self
+        if scope.tx == nil { scope.tx = PostgresPool.Held(db, pool: store.pool) }
+        return scope
     }
 
     func newID(_ prefix: String, _ at: Date) -> String {
@@ -308,7 +345,7 @@ struct PostgresWorkspaceStore: WorkspaceStore {
     var contactProfiles: any ContactProfileRepository { PostgresContactProfileRepository(scope: scope) }
     var reports: any ReportRepository { PostgresReportRepository(scope: scope) }
     var invites: any InviteRepository { PostgresInviteRepository(scope: scope) }
-    var audit: any AuditRepository { PostgresAuditRepository(store: scope.store, workspaceID: scope.workspaceID) }
+    var audit: any AuditRepository { PostgresAuditRepository(store: scope.store, workspaceID: scope.workspaceID, tx: scope.tx) }
     var media: any MediaRepository { PostgresMediaRepository(scope: scope) }
 
     func record() throws -> Workspace? {
@@ -318,7 +355,9 @@ struct PostgresWorkspaceStore: WorkspaceStore {
     }
 
     func transaction<T>(_ body: (any WorkspaceStore) throws -> T) throws -> T {
-        try scope.write { _ in try body(self) }
+        // Reached through a transaction's handle: joins it.
+        if scope.tx != nil { return try body(self) }
+        return try scope.store.transaction { tx in try body(tx.workspace(scope.workspaceID)) }
     }
 
     static let columns = "id, name, region, timezone, active, config_hash, created_at, updated_at"
@@ -328,4 +367,32 @@ struct PostgresWorkspaceStore: WorkspaceStore {
             id: WorkspaceID(r.string(0)), name: r.string(1), region: r.string(2), timezone: r.string(3),
             active: r.bool(4), configHash: r.string(5), createdAt: r.date(6), updatedAt: r.date(7))
     }
+}
+
+/// `StoreTransaction` on PostgreSQL: the store's repositories bound to one transaction's
+/// connection.
+struct PostgresStoreTransaction: StoreTransaction {
+    let store: PostgresStore
+    let held: PostgresPool.Held
+
+    func workspace(_ id: WorkspaceID) -> any WorkspaceStore {
+        PostgresWorkspaceStore(scope: PostgresScope(workspaceID: id, store: store, tx: held))
+    }
+    func workspaceOwning(channel: ChannelID, providerMessageID: String) throws -> WorkspaceID? {
+        try store.workspaceOwning(channel: channel, providerMessageID: providerMessageID, tx: held)
+    }
+    var queue: any QueueStore { PostgresQueueStore(store: store, tx: held) }
+    var templates: any TemplateStore { PostgresTemplateStore(store: store, tx: held) }
+    var channelStatus: any ChannelStatusRepository { PostgresChannelStatusRepository(store: store, tx: held) }
+    func workspaces() throws -> [Workspace] { try store.workspaces(tx: held) }
+    func authenticate(tokenHash: String) throws -> (WorkspaceID, TokenRecord)? {
+        try store.authenticate(tokenHash: tokenHash, tx: held)
+    }
+    func authenticate(sessionHash: String) throws -> (WorkspaceID, SessionRecord)? {
+        try store.authenticate(sessionHash: sessionHash, tx: held)
+    }
+    var hostAudit: any AuditRepository { PostgresAuditRepository(store: store, workspaceID: nil, tx: held) }
+    func invite(tokenHash: String) throws -> (WorkspaceID, InviteRecord)? { try store.invite(tokenHash: tokenHash, tx: held) }
+    var operators: any OperatorRepository { PostgresOperatorRepository(store: store, tx: held) }
+    func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { try body(self) }
 }

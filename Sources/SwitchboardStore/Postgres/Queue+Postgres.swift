@@ -72,6 +72,8 @@ struct PostgresQueueRepository: QueueRepository {
 /// behind it.
 struct PostgresQueueStore: QueueStore {
     let store: PostgresStore
+    /// The transaction whose handle this was reached through (nil: each call its own).
+    var tx: PostgresPool.Held? = nil
 
     static let outboxColumns = """
         o.id, o.workspace_id, o.conversation_id, o.message_id, o.channel_id, o.recipient, o.kind, o.body_json,
@@ -91,7 +93,7 @@ struct PostgresQueueStore: QueueStore {
     }
 
     func pendingInbound(limit: Int) throws -> [InboundJob] {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.query(
                 "SELECT id, workspace_id, conversation_id, message_id, received_at FROM inbound_jobs ORDER BY id LIMIT ?",
                 [max(0, limit)]) { r in
@@ -105,7 +107,7 @@ struct PostgresQueueStore: QueueStore {
     func claimOutbox(channel: ChannelID, now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxItem] {
         let lookForExpired = store.leaseChecks.due(channel, now: now)
         let claimer = store.claimer
-        return try store.pool.write { db in
+        return try store.write(tx) { db in
             var items = try db.query(
                 """
                 SELECT \(Self.outboxColumns) FROM outbox o
@@ -150,7 +152,7 @@ struct PostgresQueueStore: QueueStore {
     }
 
     func nextOutboxDue(channel: ChannelID) throws -> Date? {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.queryOne(
                 """
                 SELECT MIN(o.next_attempt_at) FROM outbox o
@@ -166,7 +168,7 @@ struct PostgresQueueStore: QueueStore {
     func claimInbound(now: Date, limit: Int, lease: TimeInterval) throws -> [InboundJob] {
         let claimer = store.claimer
         let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
-        return try store.pool.write { db in
+        return try store.write(tx) { db in
             // Void claims: the lease ran out (or was ended by a store that closed), or
             // the claimer's heartbeat stopped (`HostHeartbeat`), and the claimer is
             // another (this store's own jobs are in its memory); jobs queued before
@@ -194,13 +196,13 @@ struct PostgresQueueStore: QueueStore {
     @discardableResult
     func renewInboundClaims(now: Date, lease: TimeInterval) throws -> Int {
         let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
-        return try store.pool.write { db in
+        return try store.write(tx) { db in
             try db.run("UPDATE inbound_jobs SET lease_until = ? WHERE claimed_by = ?", [until, store.claimer.id])
         }
     }
 
     func outboxDepth() throws -> [ChannelID: Int] {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             let rows = try db.query("SELECT channel_id, COUNT(*) FROM outbox GROUP BY channel_id", []) {
                 (ChannelID($0.string(0)), Int($0.int64(1)))
             }
@@ -210,7 +212,7 @@ struct PostgresQueueStore: QueueStore {
 
     func holdUnrouted(channel: ChannelID?, providerAddress: String, providerMessageID: String, sender: String?,
                       reason: String, payloadJSON: String) throws -> Bool {
-        try store.pool.write { db in
+        try store.write(tx) { db in
             try db.run(
                 """
                 INSERT INTO unrouted (channel_id, provider_address, provider_message_id, sender, reason,
@@ -224,7 +226,7 @@ struct PostgresQueueStore: QueueStore {
 
     func eraseUnrouted(channels: [ChannelID], senders: [String]) throws -> Int {
         guard !channels.isEmpty, !senders.isEmpty else { return 0 }
-        return try store.pool.write { db in
+        return try store.write(tx) { db in
             var erased = 0
             for channel in channels {
                 for sender in senders {
@@ -236,7 +238,7 @@ struct PostgresQueueStore: QueueStore {
     }
 
     func unrouted(limit: Int) throws -> [UnroutedMessage] {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.query(
                 """
                 SELECT id, channel_id, provider_address, provider_message_id, sender, reason, payload_json, created_at

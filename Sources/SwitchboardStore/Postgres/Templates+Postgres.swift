@@ -3,6 +3,8 @@ import SwitchboardCore
 
 struct PostgresTemplateStore: TemplateStore {
     let store: PostgresStore
+    /// The transaction whose handle this was reached through (nil: each call its own).
+    var tx: PostgresPool.Held? = nil
 
     static let columns = """
         channel_id, name, language, status, category, provider_id, body_text, header_parameters, body_parameters, \
@@ -18,7 +20,7 @@ struct PostgresTemplateStore: TemplateStore {
     }
 
     func replace(channel: ChannelID, with templates: [MessageTemplate]) throws {
-        try store.pool.write { db in
+        try store.write(tx) { db in
             let now = store.now()
             try db.run("DELETE FROM message_templates WHERE channel_id = ?", [channel.rawValue])
             for t in templates {
@@ -38,21 +40,21 @@ struct PostgresTemplateStore: TemplateStore {
     }
 
     func setStatus(channel: ChannelID, name: String, language: String, status: MessageTemplate.Status) throws -> Bool {
-        try store.pool.write { db in
+        try store.write(tx) { db in
             try db.run("UPDATE message_templates SET status = ?, synced_at = ? WHERE channel_id = ? AND name = ? AND language = ?",
                        [status.rawValue, store.now(), channel.rawValue, name, language]) > 0
         }
     }
 
     func list(channel: ChannelID) throws -> [MessageTemplate] {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.query("SELECT \(Self.columns) FROM message_templates WHERE channel_id = ? ORDER BY name, language",
                          [channel.rawValue], Self.read)
         }
     }
 
     func get(channel: ChannelID, name: String, language: String) throws -> MessageTemplate? {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.queryOne("SELECT \(Self.columns) FROM message_templates WHERE channel_id = ? AND name = ? AND language = ?",
                             [channel.rawValue, name, language], Self.read)
         }

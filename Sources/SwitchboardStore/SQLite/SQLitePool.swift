@@ -14,15 +14,13 @@ import Synchronization
 /// the same file (`switchboard events --follow`, a second host) are handled by the busy
 /// timeout and `BEGIN IMMEDIATE`.
 ///
-/// Transactions belong to the thread that opened them: while a thread is inside
-/// `write`, every `write` or `read` it makes joins that transaction (a read uses the
-/// writer, so it sees the transaction's own writes). A nested write runs without a
-/// savepoint of its own (one per store call was half the statements of a message): if it
-/// throws before changing any row (a refused transition, a missing row), the body may
-/// catch that and carry on; if it throws after changing rows, the whole outer write is
-/// undone and fails with that error even if the body caught it, so a failed store call
-/// never leaves half its writes behind. Bodies are synchronous, so they cannot hop
-/// threads.
+/// A body runs on the writer thread with the writer connection; a store transaction's
+/// repositories use that connection through the transaction's handle
+/// (`SQLiteTransactionContext`), not through the pool. A `write` or `read` on the pool
+/// from the thread running a body (the writer thread, while `writerOwner` names it) is a
+/// programming error: a write would wait for the writer this very thread holds, for
+/// ever, and a read would not see the transaction's writes; both fail at once with
+/// `misuse` instead.
 final class SQLitePool: @unchecked Sendable {
     let path: String
     let options: StoreOptions
@@ -33,7 +31,8 @@ final class SQLitePool: @unchecked Sendable {
     private let writerCondition = NSCondition()
     /// A thread is using the writer connection.
     private var writerBusy = false
-    /// The thread inside `write`, as `pthread_self()`, or 0.
+    /// The thread running a group's bodies (the writer thread while it does), as
+    /// `pthread_self()`, or 0: for the misuse check of `write` and `read`, and `close`.
     private let writerOwner = Atomic<UInt>(0)
     /// Set by `close()` called inside a write on the writer's own thread.
     private var closeWriterAfterTransaction = false
@@ -102,29 +101,19 @@ final class SQLitePool: @unchecked Sendable {
 
     private static var currentThread: UInt { UInt(bitPattern: Int(bitPattern: pthread_self())) }
 
-    /// Runs `body` in a write transaction on the writer connection (or, if this thread
-    /// is already in one, inside it: see the type's comment), and returns once it is
-    /// committed.
+    /// Runs `body` in a write transaction on the writer connection and returns once it is
+    /// committed. Called from inside a body (see the type's comment): fails with `misuse`.
     ///
     /// Group commit through one writer thread: callers queue their bodies and wait; the
     /// writer thread takes everything queued (up to `maxGroupMembers`, starting a commit
     /// at most once per `commitInterval`), runs each body in
     /// its own savepoint inside one transaction, commits once and wakes the callers. One
     /// that throws undoes only its own writes; every caller returns only after the shared
-    /// COMMIT (and gets its error if that fails). The body runs on the writer thread: the
-    /// store calls it makes join the transaction as usual (they are on that thread), and
+    /// COMMIT (and gets its error if that fails). The body runs on the writer thread, and
     /// the caller is blocked meanwhile, so the body may use the caller's variables.
     @discardableResult
     func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        if writerOwner.load(ordering: .acquiring) == Self.currentThread {
-            let changesBefore = writer.totalChanges
-            do {
-                return try body(writer)
-            } catch {
-                if nestedFailure == nil && writer.totalChanges != changesBefore { nestedFailure = error }
-                throw error
-            }
-        }
+        try refuseInsideTransaction()
         return try withoutActuallyEscaping(body) { body in
             let box = ResultBox<T>()
             let unit = WriteUnit { [unowned self] in box.result = Result { try unitSavepoint { try body(writer) } } }
@@ -135,20 +124,21 @@ final class SQLitePool: @unchecked Sendable {
         }
     }
 
-    /// The first error a nested write threw after changing rows, inside the unit running
-    /// now (writer thread only).
-    private var nestedFailure: (any Error)?
+    /// A store call on the pool from the thread running a transaction's body: it would
+    /// wait for the writer this thread holds (see the type's comment).
+    private func refuseInsideTransaction() throws(StoreError) {
+        if writerOwner.load(ordering: .acquiring) == Self.currentThread {
+            throw StoreError(
+                .misuse,
+                "a store call inside a transaction was not made through the transaction: use the transaction's handle (the body's tx, or the workspace store it gives), not the store",
+                path: path)
+        }
+    }
 
     /// Runs one caller's body in its own savepoint of the group's transaction: undone
-    /// alone if it throws, or if a nested write inside it threw (see the type's comment).
+    /// alone if it throws.
     private func unitSavepoint<T>(_ body: () throws -> T) throws -> T {
-        nestedFailure = nil
-        defer { nestedFailure = nil }
-        return try writer.savepoint {
-            let result = try body()
-            if let failure = nestedFailure { throw failure }
-            return result
-        }
+        try writer.savepoint(body)
     }
 
     /// Queues `body` for the writer thread like `write`, but returns at once: the body
@@ -159,6 +149,11 @@ final class SQLitePool: @unchecked Sendable {
     /// writes. `completion` must be quick and must not wait for the store.
     func writeAsync(_ body: @escaping @Sendable (SQLiteConnection) throws -> Void,
                     completion: @escaping @Sendable ((any Error)?) -> Void) {
+        do {
+            try refuseInsideTransaction()
+        } catch {
+            return completion(error)
+        }
         let writer = self.writer
         let unit = WriteUnit(nil)
         unit.run = { [unowned self, unowned unit] in
@@ -384,13 +379,11 @@ final class SQLitePool: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on a reader in a read transaction (one consistent snapshot), or on the
-    /// writer if this thread is inside `write`.
+    /// Runs `body` on a reader in a read transaction (one consistent snapshot). Called
+    /// from inside a body: fails with `misuse` (see the type's comment).
     @discardableResult
     func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        if writerOwner.load(ordering: .acquiring) == Self.currentThread {
-            return try body(writer)
-        }
+        try refuseInsideTransaction()
         let reader = try checkOutReader()
         defer { checkIn(reader) }
         return try reader.transaction(immediate: false) { try body(reader) }
