@@ -113,7 +113,7 @@ final class Pipeline: @unchecked Sendable {
             lease: { channel in liveSenders[channel].flatMap { $0.takesHandover ? $0.leaseSeconds : nil } },
             handOver: { entry in liveSenders[entry.channelID]?.handOver(entry) })
         workers = ResponderWorkers(store: store, logger: logger, live: live, workers: workerCount, onOutbox: notify,
-                                   handover: handover)
+                                   handover: handover, takeOverInterval: TimeInterval(config.host.heartbeatSeconds))
         let workers = self.workers
         let arrivals = self.arrivals
         let ingest = ChannelIngest(live: live, store: store, logger: logger, metrics: metrics,
@@ -141,7 +141,8 @@ final class Pipeline: @unchecked Sendable {
         // Live sessions are supervised by one host at a time where several share the
         // database; until this host holds a session's lease its drainer holds.
         let leases = SessionLeases(store: store, channels: Set(transports.compactMap { $0.value is EvolutionTransport ? $0.key : nil }),
-                                   logger: logger)
+                                   logger: logger, leaseSeconds: Double(config.host.hostLeaseSeconds),
+                                   renewEvery: .seconds(config.host.heartbeatSeconds))
         for id in leases.channels {
             senders[id]?.health.apply(.sessionConnecting, reason: "waiting for the session's lease (one host supervises it)")
         }

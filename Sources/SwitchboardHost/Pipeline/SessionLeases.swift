@@ -20,9 +20,14 @@ import SwitchboardStore
 ///
 /// On SQLite (one host) there is nothing to lease: the host supervises every session.
 final class SessionLeases: @unchecked Sendable {
-    /// How long a lease lasts (15 s) and how often it is renewed (5 s).
+    /// How long a lease lasts (15 s) and how often it is renewed (5 s):
+    /// `storage.host_lease_seconds` and `storage.heartbeat_seconds`.
     let leaseSeconds: Double
     let renewEvery: Duration
+    /// How long before its lease ends a host that could not renew lets a session go: 2 s,
+    /// or half the slack between a renewal and the lease's end when that is shorter (a
+    /// 3 s lease renewed every second lets go 1 s before its end).
+    let margin: Duration
 
     /// Who this host is in the lease table.
     let holder: String
@@ -42,6 +47,7 @@ final class SessionLeases: @unchecked Sendable {
          renewEvery: Duration = .seconds(5)) {
         self.leaseSeconds = leaseSeconds
         self.renewEvery = renewEvery
+        margin = min(Self.longestMargin, max(.zero, (.seconds(leaseSeconds) - renewEvery) / 2))
         leasing = store as? any ChannelLeasing
         leased = Mutex(leasing == nil ? [] : channels)
         self.logger = logger
@@ -121,7 +127,7 @@ final class SessionLeases: @unchecked Sendable {
     /// whatever the database does (a statement that hangs on a lost connection included):
     /// by the lease's end another host may take the session.
     private func watch(_ channel: ChannelID, until: ContinuousClock.Instant) {
-        let wait = max(0, (until - Self.margin - .now).inSeconds)
+        let wait = max(0, (until - margin - .now).inSeconds)
         DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + wait) { [self] in
             transitions.lock()
             defer { transitions.unlock() }
@@ -133,8 +139,7 @@ final class SessionLeases: @unchecked Sendable {
         }
     }
 
-    /// How long before its lease ends a host that could not renew lets a session go.
-    static let margin: Duration = .seconds(2)
+    static let longestMargin: Duration = .seconds(2)
 
     /// Runs `round` every `renewEvery` on a thread of its own until `stopLoop`.
     func startLoop() {
