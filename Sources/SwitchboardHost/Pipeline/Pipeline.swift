@@ -140,10 +140,12 @@ final class Pipeline: @unchecked Sendable {
         }
         // Live sessions are supervised by one host at a time where several share the
         // database; until this host holds a session's lease its drainer holds.
+        // So is the long poll of a Telegram bot (one poller per bot); its replies go from any host.
         let leases = SessionLeases(store: store, channels: Set(transports.compactMap { $0.value is EvolutionTransport ? $0.key : nil }),
+                                   pollers: Set(transports.compactMap { ($0.value as? TelegramTransport)?.mode == .polling ? $0.key : nil }),
                                    logger: logger, leaseSeconds: Double(config.host.hostLeaseSeconds),
                                    renewEvery: .seconds(config.host.heartbeatSeconds))
-        for id in leases.channels {
+        for id in leases.channels where !leases.isPoller(id) {
             senders[id]?.health.apply(.sessionConnecting, reason: "waiting for the session's lease (one host supervises it)")
         }
         channelRunner = ChannelRunner(transports: transports, senders: senders, ingest: ingest, store: store,

@@ -18,6 +18,12 @@ import SwitchboardStore
 /// supervising until `margin` before its lease would run out, then lets go (a watchdog
 /// timer, not the renewal's answer): by then another host may take it.
 ///
+/// The same lease makes one host at a time poll a Telegram bot in `mode: polling`
+/// (`pollers`): Telegram lets one `getUpdates` run per bot (a second ends the first with
+/// 409) and the offset confirms updates, so two pollers would race. Only the poll moves
+/// with the lease: a bot's replies are plain Bot API calls, sent by whichever host claims
+/// them (its rate and pair spacing are shared meters), so nothing is held.
+///
 /// On SQLite (one host) there is nothing to lease: the host supervises every session.
 final class SessionLeases: @unchecked Sendable {
     /// How long a lease lasts (15 s) and how often it is renewed (5 s):
@@ -36,6 +42,8 @@ final class SessionLeases: @unchecked Sendable {
     /// reload added (`add`).
     var channels: Set<ChannelID> { leased.withLock { $0 } }
     private let leased: Mutex<Set<ChannelID>>
+    /// The leased channels that are Telegram bots polled (the rest are live sessions).
+    let pollers: Set<ChannelID>
     private let logger: Logger
     private struct Held { var until: ContinuousClock.Instant }
     private let held = Mutex<[ChannelID: Held]>([:])
@@ -43,13 +51,14 @@ final class SessionLeases: @unchecked Sendable {
     private var stopping = false
     private var looping = false
 
-    init(store: any Store, channels: Set<ChannelID>, logger: Logger, leaseSeconds: Double = 15,
+    init(store: any Store, channels: Set<ChannelID>, pollers: Set<ChannelID> = [], logger: Logger, leaseSeconds: Double = 15,
          renewEvery: Duration = .seconds(5)) {
         self.leaseSeconds = leaseSeconds
         self.renewEvery = renewEvery
         margin = min(Self.longestMargin, max(.zero, (.seconds(leaseSeconds) - renewEvery) / 2))
         leasing = store as? any ChannelLeasing
-        leased = Mutex(leasing == nil ? [] : channels)
+        leased = Mutex(leasing == nil ? [] : channels.union(pollers))
+        self.pollers = leasing == nil ? [] : pollers
         self.logger = logger
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
@@ -67,6 +76,14 @@ final class SessionLeases: @unchecked Sendable {
 
     /// Whether `channel`'s supervision is leased (several hosts share the database).
     func isLeased(_ channel: ChannelID) -> Bool { channels.contains(channel) }
+
+    /// Whether `channel`'s lease is a Telegram bot's poll (its replies go from any host).
+    func isPoller(_ channel: ChannelID) -> Bool { pollers.contains(channel) }
+
+    /// What is leased, for the log.
+    private func what(_ channel: ChannelID) -> String {
+        isPoller(channel) ? "telegram bot's polling" : "whatsapp web session"
+    }
 
     /// Whether this host supervises `channel` now (always, for a channel not leased).
     func owns(_ channel: ChannelID) -> Bool {
@@ -104,14 +121,14 @@ final class SessionLeases: @unchecked Sendable {
                 held.withLock { $0[channel] = Held(until: until) }
                 watch(channel, until: until)
                 if had == nil {
-                    logger.info("this host supervises the whatsapp web session now",
+                    logger.info(isPoller(channel) ? "this host polls the telegram bot now" : "this host supervises the whatsapp web session now",
                                 [LogKey.channel: channel.rawValue, "holder": holder])
                     gained(channel)
                 }
             case .success(false):
                 if had != nil {
                     held.withLock { $0[channel] = nil }
-                    logger.warn("another host took the whatsapp web session; this host stops supervising it",
+                    logger.warn("another host took the \(what(channel)); this host stops it",
                                 [LogKey.channel: channel.rawValue])
                     lost(channel)
                 }
@@ -133,7 +150,7 @@ final class SessionLeases: @unchecked Sendable {
             defer { transitions.unlock() }
             guard let h = held.withLock({ $0[channel] }), h.until == until else { return }
             held.withLock { $0[channel] = nil }
-            logger.warn("channel lease not renewed in time; this host stops supervising the session",
+            logger.warn("channel lease not renewed in time; this host stops the \(what(channel))",
                         [LogKey.channel: channel.rawValue])
             lost(channel)
         }
@@ -181,7 +198,8 @@ final class SessionLeases: @unchecked Sendable {
         for channel in mine {
             do {
                 try leasing.releaseChannelLease(channel, holder: holder)
-                logger.info("whatsapp web session lease given up", [LogKey.channel: channel.rawValue])
+                logger.info(isPoller(channel) ? "telegram polling lease given up" : "whatsapp web session lease given up",
+                            [LogKey.channel: channel.rawValue])
             } catch {
                 logger.warn("channel lease not given up; another host takes it when it runs out",
                             [LogKey.channel: channel.rawValue, LogKey.error: "\(error)"])
