@@ -101,7 +101,7 @@ import Testing
             "switchboard.yaml:2:23: error: 'host_lease_seconds' (5) must be more than 'heartbeat_seconds' (5): a host renews its leases once a beat, so a lease no longer than a beat runs out between two and the hosts take each other's work",
         ])
         #expect(failures(host: "storage:\n  heartbeat_seconds: 0\n  host_lease_seconds: 1\n") == [
-            "switchboard.yaml:2:22: error: 'heartbeat_seconds' must be from 1 to 300, got 0",
+            "switchboard.yaml:2:22: error: 'heartbeat_seconds' must be from 1 to 30, got 0",
             "switchboard.yaml:3:23: error: 'host_lease_seconds' must be from 2 to 3600, got 1",
         ])
         let close = try ConfigLoader.parse(host: "storage:\n  heartbeat_seconds: 5\n  host_lease_seconds: 8\n")
