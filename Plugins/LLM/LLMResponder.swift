@@ -31,8 +31,11 @@ struct LLMResponder: Responder {
                                   timeZone: context.timezone ?? TimeZone(identifier: "UTC")!)
         let cache = c.cacheTTLSeconds > 0 ? AnswerCache(storage: storage, ttlSeconds: c.cacheTTLSeconds, knowledgeVersion: knowledge.version) : nil
         let semantic = c.embeddings.map { SemanticIndex(knowledge: knowledge, model: $0.model, storage: storage, lexical: $0.lexical) }
+        // The providers' breakers in the state too, where adds are atomic for every host
+        // (ABI 1.5): one host's open breaker stops the others' calls (SharedBreakers).
         orchestrator = Orchestrator(config: c, knowledge: knowledge, ledger: ledger, now: { [context] in context.now() },
-                                    cache: cache, semantic: semantic)
+                                    cache: cache, semantic: semantic,
+                                    sharedBreakers: context.addsStateAtomically ? storage : nil)
         if c.debounceMs > 0 {
             context.warn("llm: debounce_ms is done by the host: set debounce_ms at the top of the workspace file; the plugin's own is ignored",
                          ["debounce_ms": String(c.debounceMs)])

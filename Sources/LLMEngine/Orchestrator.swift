@@ -96,6 +96,9 @@ public final class Orchestrator: @unchecked Sendable {
     private let lock = NSLock()
     private let slots: DispatchSemaphore
     private var breakers: [String: CircuitBreaker] = [:]
+    /// The breakers every host on the store agrees on (the plugin's state); nil: this
+    /// host's alone.
+    public let sharedBreakers: SharedBreakers?
     /// Providers that answered 401/403/quota, skipped until then.
     private var refusedUntil: [String: ContinuousClock.Instant] = [:]
 
@@ -110,7 +113,8 @@ public final class Orchestrator: @unchecked Sendable {
                     Thread.sleep(forTimeInterval: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
                 },
                 breakerThreshold: Int = 3, breakerCoolDown: Duration = .seconds(30),
-                cache: AnswerCache? = nil, semantic: SemanticIndex? = nil) {
+                cache: AnswerCache? = nil, semantic: SemanticIndex? = nil, sharedBreakers: (any LedgerStorage)? = nil) {
+        self.sharedBreakers = sharedBreakers.map { SharedBreakers(storage: $0, threshold: breakerThreshold, coolDown: breakerCoolDown) }
         self.cache = cache
         self.semantic = semantic
         slots = DispatchSemaphore(value: config.maxConcurrentCalls)
@@ -131,6 +135,47 @@ public final class Orchestrator: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return breakers[provider]?.state
+    }
+
+    /// Whether `provider` may be called now: this host's breaker, then (shared state)
+    /// every host's (`SharedBreakers`); and whether the call is a probe. When the shared
+    /// state cannot be read this host's breaker decides alone.
+    func breakerAllows(_ provider: String, at instant: ContinuousClock.Instant) -> (allowed: Bool, probe: Bool) {
+        lock.lock()
+        let local = breakers[provider]?.decide(now: instant) ?? .allow
+        lock.unlock()
+        if case .reject = local { return (false, false) }
+        guard let sharedBreakers else { return (true, local == .probe) }
+        do {
+            return try sharedBreakers.mayCall(provider, localProbe: local == .probe, now: now())
+        } catch {
+            return (true, local == .probe)   // the state is away: this host's breaker decides
+        }
+    }
+
+    /// A retryable failure of `provider`, on this host's breaker and every host's.
+    func breakerFailed(_ provider: String, probe: Bool) {
+        lock.lock()
+        breakers[provider]?.recordFailure(now: .now)
+        let open = breakers[provider]?.state == .open
+        lock.unlock()
+        do {
+            try sharedBreakers?.failed(provider, reopen: open || probe, now: now())
+        } catch {
+            // The state is away: this host's breaker counted it; the others did not see it.
+        }
+    }
+
+    /// A healthy answer of `provider` (whatever it said): its breakers close.
+    func breakerSucceeded(_ provider: String) {
+        lock.lock()
+        breakers[provider]?.recordSuccess()
+        lock.unlock()
+        do {
+            try sharedBreakers?.succeeded(provider)
+        } catch {
+            // The state is away: the other hosts close theirs at their next healthy answer.
+        }
     }
 
     // MARK: the prompt
@@ -315,10 +360,8 @@ public final class Orchestrator: @unchecked Sendable {
     func embedCall(_ client: ProviderClient, _ texts: [String], model: String,
                    deadline: ContinuousClock.Instant) throws(ProviderFailure) -> (vectors: [[Float]], usage: TokenUsage) {
         let pid = client.provider.id
-        lock.lock()
-        let decision = breakers[pid]?.decide(now: .now) ?? .allow
-        lock.unlock()
-        if case .reject = decision {
+        let (allowed, probe) = breakerAllows(pid, at: .now)
+        if !allowed {
             throw ProviderFailure(kind: .retryable, status: 0, code: "circuit_open", message: "circuit breaker open after repeated failures")
         }
         let remaining = ContinuousClock.now.duration(to: deadline) - .milliseconds(50)
@@ -327,16 +370,10 @@ public final class Orchestrator: @unchecked Sendable {
         }
         do {
             let v = try client.embedWithUsage(texts, model: model, timeout: min(.milliseconds(client.provider.timeoutMs), remaining))
-            lock.lock()
-            breakers[pid]?.recordSuccess()
-            lock.unlock()
+            breakerSucceeded(pid)
             return v
         } catch {
-            if error.kind == .retryable {
-                lock.lock()
-                breakers[pid]?.recordFailure(now: .now)
-                lock.unlock()
-            }
+            if error.kind == .retryable { breakerFailed(pid, probe: probe) }
             throw error
         }
     }
@@ -476,9 +513,9 @@ public final class Orchestrator: @unchecked Sendable {
                 return .failure(ProviderFailure(kind: .fatal, status: 0, code: "refused_earlier",
                                                 message: "refused our key or quota earlier; not called until an admin fixes it or \(Int(refusalCoolDown.components.seconds)) s pass"))
             }
-            let decision = breakers[pid]?.decide(now: instant) ?? .allow
             lock.unlock()
-            if case .reject = decision {
+            let (allowed, probe) = breakerAllows(pid, at: instant)
+            if !allowed {
                 return .failure(ProviderFailure(kind: .retryable, status: 0, code: "circuit_open",
                                                 message: "circuit breaker open after repeated failures"))
             }
@@ -489,20 +526,18 @@ public final class Orchestrator: @unchecked Sendable {
             let timeout = min(.milliseconds(client.provider.timeoutMs), remaining)
             do {
                 let a = try client.chat(req, timeout: timeout)
-                lock.lock()
-                breakers[pid]?.recordSuccess()
-                lock.unlock()
+                breakerSucceeded(pid)
                 return .success(a)
             } catch {
-                lock.lock()
-                switch error.kind {
-                case .retryable: breakers[pid]?.recordFailure(now: .now)
-                case .fatal:
+                if error.kind == .fatal {
+                    lock.lock()
                     refusedUntil[pid] = ContinuousClock.now + refusalCoolDown
-                    breakers[pid]?.recordSuccess()
-                case .rejected, .contextLength: breakers[pid]?.recordSuccess() // a healthy provider's answer
+                    lock.unlock()
                 }
-                lock.unlock()
+                switch error.kind {
+                case .retryable: breakerFailed(pid, probe: probe)
+                case .fatal, .rejected, .contextLength: breakerSucceeded(pid) // a healthy provider's answer
+                }
                 guard error.kind == .retryable, attempt < client.provider.maxRetries else { return .failure(error) }
                 let wait = error.retryAfter ?? initialBackoff * (1 << attempt)
                 // A wait that would not leave time for the call: fail over now.

@@ -13,7 +13,9 @@ import SwitchboardLog
 ///   is the offset advanced past it (Telegram's confirmation). A restart polls without an
 ///   offset, gets the unconfirmed updates again, and the ingest deduplicates them on
 ///   `update_id`. A 409 (a webhook is set, or another poller runs) backs off instead of
-///   looping.
+///   looping. Polling may be stopped and started again (several hosts on one database
+///   pass it between them: `SessionLeases`); `stop` returns once the poll ended, so
+///   another poller never overlaps it.
 /// - Media: a customer's photo, document, voice note, audio, video or sticker is fetched
 ///   with `getFile` and downloaded from the file endpoint (`streamMedia`, up to 20 MB);
 ///   an agent's attachment is uploaded with `sendPhoto`/`sendDocument`/`sendAudio`/
@@ -68,6 +70,12 @@ public final class TelegramTransport: ChannelTransport, @unchecked Sendable {
     /// the context the transport was started with.
     private let pollAPI = Mutex<TelegramBotAPI?>(nil)
     private let context = Mutex<(any ChannelContext)?>(nil)
+    /// The run whose poll thread may poll (each `start` begins one, `stop` ends it), and
+    /// whether a poll thread still runs (`stop` waits for it).
+    private let pollRun = Atomic<Int>(0)
+    private let pollEnded = NSCondition()
+    /// The run whose poll thread has not ended yet (nil: none runs).
+    private var pollThreadRun: Int?
 
     public init(channel: ChannelID, apiURL: String, botToken: String, secretToken: String, mode: Mode,
                 pollTimeoutSeconds: Int = 25, probeInterval: Duration? = nil, logger: Logger) {
@@ -118,6 +126,7 @@ public final class TelegramTransport: ChannelTransport, @unchecked Sendable {
 
     public func start(_ context: any ChannelContext) throws {
         self.context.withLock { $0 = context }
+        stopping.store(false, ordering: .sequentiallyConsistent)
         if case .webhook = mode, let interval = probeInterval {
             let loop = ProbeLoop(interval: interval) { [self] in
                 let (credentials, generation) = current
@@ -142,16 +151,37 @@ public final class TelegramTransport: ChannelTransport, @unchecked Sendable {
         case .webhook(nil):
             return
         case .polling:
-            t = Thread { [self] in poll(context) }
+            let run = pollRun.add(1, ordering: .sequentiallyConsistent).newValue
+            pollEnded.withLock { pollThreadRun = run }
+            t = Thread { [self] in
+                poll(context, run: run)
+                pollEnded.withLock {
+                    if pollThreadRun == run { pollThreadRun = nil }
+                    pollEnded.broadcast()
+                }
+            }
         }
         t.name = "telegram-\(channel)"
         t.start()
     }
 
     public func stop(deadline: ContinuousClock.Instant) {
-        stopping.store(true, ordering: .relaxed)
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        pollRun.add(1, ordering: .sequentiallyConsistent)
         pollAPI.withLock { $0 }?.cancel()
         prober.withLock { $0 }?.stop()
+        // The poll in flight ends within about a second of its cancel.
+        pollEnded.lock()
+        while pollThreadRun != nil, ContinuousClock.now < deadline {
+            _ = pollEnded.wait(until: Date(timeIntervalSinceNow: max(0.001, min(0.1, (deadline - .now).inSeconds))))
+        }
+        pollThreadRun = nil
+        pollEnded.unlock()
+    }
+
+    /// Whether the poll of `run` goes on (not stopped, not replaced by a later start).
+    private func polling(_ run: Int) -> Bool {
+        !stopping.load(ordering: .sequentiallyConsistent) && pollRun.load(ordering: .sequentiallyConsistent) == run
     }
 
     /// A file a customer sent (`id` is its `file_id`): `getFile`, then the download from
@@ -210,15 +240,15 @@ public final class TelegramTransport: ChannelTransport, @unchecked Sendable {
 
     // MARK: - Polling mode
 
-    private func poll(_ context: any ChannelContext) {
+    private func poll(_ context: any ChannelContext, run: Int) {
         var api: TelegramBotAPI?
         var generation = -1
         var bot = ""
         var offset: Int64?
         var failures = 0
         var webhookDeleted = false
-        defer { pollAPI.withLock { $0 = nil } }
-        while !stopping.load(ordering: .relaxed) {
+        defer { pollAPI.withLock { if $0 === api { $0 = nil } } }
+        while polling(run) {
             let (credentials, now) = current
             if now != generation || api == nil {
                 // New credentials (or the first poll): a client of their own, which a later
@@ -226,6 +256,8 @@ public final class TelegramTransport: ChannelTransport, @unchecked Sendable {
                 // updates it confirms are the ones committed), dropped for another one.
                 let fresh = self.api(credentials, cancellable: true)
                 pollAPI.withLock { $0 = fresh }
+                // Stopped meanwhile: `stop` may have cancelled the client before this one.
+                if !polling(run) { fresh.cancel(); break }
                 if current.generation != now { continue } // replaced meanwhile: the newest first
                 if generation >= 0 {
                     if credentials.botID != bot { offset = nil }
@@ -275,11 +307,11 @@ public final class TelegramTransport: ChannelTransport, @unchecked Sendable {
                 if committed.load(ordering: .relaxed) {
                     offset = last + 1
                 } else {
-                    sleep(backoff(1))
+                    sleep(backoff(1), run: run)
                 }
             } catch {
                 // Cancelled for new credentials or a stop: not a failure of the channel.
-                if api.isCancelled || stopping.load(ordering: .relaxed) { continue }
+                if api.isCancelled || !polling(run) { continue }
                 failures += 1
                 let wait = backoff(failures)
                 switch error.kind {
@@ -294,7 +326,7 @@ public final class TelegramTransport: ChannelTransport, @unchecked Sendable {
                     context.report(.retryableFailure, reason: error.description)
                 }
                 logger.warn("telegram poll failed", [LogKey.error: error.description, "retry_in_ms": String(Int(wait * 1000))])
-                sleep(max(wait, error.retryFloor.map { Double($0.components.seconds) } ?? 0), generation: generation)
+                sleep(max(wait, error.retryFloor.map { Double($0.components.seconds) } ?? 0), generation: generation, run: run)
             }
         }
     }
@@ -305,10 +337,11 @@ public final class TelegramTransport: ChannelTransport, @unchecked Sendable {
     }
 
     /// Sleeps, waking early once stopping (or once the credentials of `generation` are
-    /// replaced).
-    private func sleep(_ seconds: TimeInterval, generation: Int? = nil) {
+    /// replaced, or the poll of `run` ended).
+    private func sleep(_ seconds: TimeInterval, generation: Int? = nil, run: Int? = nil) {
         let until = Date(timeIntervalSinceNow: seconds)
         while Date() < until && !stopping.load(ordering: .relaxed) {
+            if let run, !polling(run) { return }
             if let generation, current.generation != generation { return }
             Thread.sleep(forTimeInterval: min(0.05, seconds))
         }

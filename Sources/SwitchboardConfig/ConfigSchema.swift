@@ -45,6 +45,10 @@ public enum ConfigSchema {
                      "PostgreSQL: the most connections this host opens to the database, shared by all its threads (a transaction holds one until it ends)."),
         ConfigOption("migrate_on_start", .boolean, .value("true"),
                      "Apply pending schema migrations when serve starts. false: serve refuses to start while migrations are pending and says to run `switchboard migrate` (for several hosts on one PostgreSQL, where the operator migrates once)."),
+        ConfigOption("heartbeat_seconds", .integer(1...30), .value("5"),
+                     "PostgreSQL: how often this host writes its heartbeat and renews its leases (the WhatsApp Web sessions and Telegram pollers it runs), and how often it looks for work a dead host left. At most 30: `switchboard copy` takes a host that beat in the last minute for a live one."),
+        ConfigOption("host_lease_seconds", .integer(2...3600), .value("15"),
+                     "PostgreSQL: a host whose heartbeat is older than this counts as dead: the others take its claimed work and its sessions. Must be more than heartbeat_seconds (two or three beats: a host that misses one beat, a slow statement, keeps its work). Shorter moves work sooner after a crash; too short and a live host that stalls loses its work, and a reply it was sending may go out twice."),
         ConfigOption("durability", .choice(["full", "normal"]), .value("full"),
                      "SQLite: full syncs the log at every commit, so an acknowledged message survives a power cut; normal survives a crash of the process but may lose the last commits on a power cut or kernel crash, and is faster on slow disks."),
     ])

@@ -105,6 +105,11 @@ public struct HostConfig: Sendable {
     /// `storage.migrate_on_start`: whether `serve` applies pending schema migrations
     /// (otherwise it refuses to start while any are pending).
     public var migrateOnStart = true
+    /// `storage.heartbeat_seconds`: PostgreSQL, how often a host beats and renews its
+    /// leases. `storage.host_lease_seconds`: how old a heartbeat (or a lease not renewed)
+    /// may be before another host takes the work. Always more than the heartbeat.
+    public var heartbeatSeconds = 5
+    public var hostLeaseSeconds = 15
 }
 
 extension HostConfig {

@@ -211,7 +211,26 @@ final class Loader {
             media: media,
             migrateOnStart: storageValues.boolean("migrate_on_start") ?? true)
         config.workspaceGateways = section("whatsapp_web", ConfigSchema.whatsAppWeb).textList("workspace_gateways").map(\.text)
+        config.heartbeatSeconds = storageValues.integer("heartbeat_seconds") ?? 5
+        config.hostLeaseSeconds = storageValues.integer("host_lease_seconds") ?? 15
+        hostLiveness(config, storageValues)
         return HostParse(config: config, values: values, apps: appValues, channels: channelValues)
+    }
+
+    /// `storage.host_lease_seconds` must exceed `heartbeat_seconds`: a host renews its
+    /// leases at each beat, so a lease no longer than a beat runs out between two.
+    private func hostLiveness(_ config: HostConfig, _ storage: ConfigValues) {
+        let beat = config.heartbeatSeconds, lease = config.hostLeaseSeconds
+        let keys = ["heartbeat_seconds", "host_lease_seconds"]
+        // Only what was written, and only once both are valid (a bad one has its error).
+        guard keys.contains(where: storage.isSet),
+              !keys.contains(where: { storage.keyNodes[$0] != nil && !storage.isSet($0) }) else { return }
+        let at = storage.isSet("host_lease_seconds") ? storage.node("host_lease_seconds") : storage.node("heartbeat_seconds")
+        if lease <= beat {
+            diagnostics.error("'host_lease_seconds' (\(lease)) must be more than 'heartbeat_seconds' (\(beat)): a host renews its leases once a beat, so a lease no longer than a beat runs out between two and the hosts take each other's work", at: at)
+        } else if lease < 2 * beat {
+            diagnostics.warning("'host_lease_seconds' (\(lease)) is less than two heartbeats (\(beat) s each): one late beat makes a live host count as dead and lose its work; 3 beats is the default", at: at)
+        }
     }
 
     /// The demo's secrets on an address reachable from the network: an error per key.

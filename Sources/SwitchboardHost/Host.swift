@@ -205,6 +205,8 @@ final class Host: @unchecked Sendable {
                 options.logger = logger
                 options.migrate = host.migrateOnStart
                 options.heartbeat = heartbeat
+                options.heartbeatInterval = .seconds(host.heartbeatSeconds)
+                options.heartbeatTimeout = .seconds(host.hostLeaseSeconds)
                 return try PostgresStore(url: url, setting: "storage.postgres", poolSize: poolSize, options: options)
             } catch {
                 throw StartupError(description: "\(host.file): \(error.message)")

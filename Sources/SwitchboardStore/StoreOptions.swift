@@ -23,12 +23,13 @@ public struct StoreOptions: Sendable {
     /// opened (`StoreError.Code.migration`, naming `switchboard migrate`), so that schema
     /// changes happen only when the operator runs `switchboard migrate`.
     public var migrate: Bool = true
-    /// PostgreSQL: how often this host writes its heartbeat (`HostHeartbeat`), and how
-    /// many beats another host's may miss before its claims are taken at once (instead
-    /// of when their leases run out). 5 s × 3: a host that died loses its work within
-    /// about 15 s. SQLite tells a claimer's death from /proc and does not beat.
+    /// PostgreSQL: how often this host writes its heartbeat (`HostHeartbeat`,
+    /// `storage.heartbeat_seconds`), and how old another host's may be before its claims
+    /// are taken at once instead of when their leases run out (`storage.host_lease_seconds`).
+    /// 5 s and 15 s: a host that died loses its work within about 15 s. SQLite tells a
+    /// claimer's death from /proc and does not beat.
     public var heartbeatInterval: Duration = .seconds(5)
-    public var heartbeatMisses: Int = 3
+    public var heartbeatTimeout: Duration = .seconds(15)
     /// PostgreSQL: whether this store writes a heartbeat at all. `serve` does (its host
     /// claims queued work); the other commands (`events`, `access`, `migrate`, ...) open
     /// the store with it off, so that they never count as a host (`switchboard copy`

@@ -88,6 +88,28 @@ import Testing
         ])
     }
 
+    @Test func heartbeatAndHostLeaseAreReadAndChecked() throws {
+        let defaults = try ConfigLoader.parse(host: "storage:\n  postgres: postgres://u@h/db\n")
+        #expect(defaults.host.heartbeatSeconds == 5 && defaults.host.hostLeaseSeconds == 15)
+        let short = try ConfigLoader.parse(host: "storage:\n  postgres: postgres://u@h/db\n  heartbeat_seconds: 1\n  host_lease_seconds: 3\n")
+        #expect(short.host.heartbeatSeconds == 1 && short.host.hostLeaseSeconds == 3)
+        #expect(short.warnings.isEmpty)
+        #expect(failures(host: "storage:\n  postgres: postgres://u@h/db\n  heartbeat_seconds: 20\n") == [
+            "switchboard.yaml:3:22: error: 'host_lease_seconds' (15) must be more than 'heartbeat_seconds' (20): a host renews its leases once a beat, so a lease no longer than a beat runs out between two and the hosts take each other's work",
+        ])
+        #expect(failures(host: "storage:\n  host_lease_seconds: 5\n  heartbeat_seconds: 5\n") == [
+            "switchboard.yaml:2:23: error: 'host_lease_seconds' (5) must be more than 'heartbeat_seconds' (5): a host renews its leases once a beat, so a lease no longer than a beat runs out between two and the hosts take each other's work",
+        ])
+        #expect(failures(host: "storage:\n  heartbeat_seconds: 0\n  host_lease_seconds: 1\n") == [
+            "switchboard.yaml:2:22: error: 'heartbeat_seconds' must be from 1 to 30, got 0",
+            "switchboard.yaml:3:23: error: 'host_lease_seconds' must be from 2 to 3600, got 1",
+        ])
+        let close = try ConfigLoader.parse(host: "storage:\n  heartbeat_seconds: 5\n  host_lease_seconds: 8\n")
+        #expect(close.warnings.map(\.description) == [
+            "switchboard.yaml:3:23: warning: 'host_lease_seconds' (8) is less than two heartbeats (5 s each): one late beat makes a live host count as dead and lose its work; 3 beats is the default",
+        ])
+    }
+
     @Test func logKeysAreCheckedWithSuggestions() throws {
         #expect(failures(host: "log:\n  level: inf\n  format: yaml\n") == [
             "switchboard.yaml:2:10: error: 'level' must be one of debug, info, warn, error; got 'inf'; did you mean 'info'?",

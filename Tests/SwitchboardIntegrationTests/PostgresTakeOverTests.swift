@@ -4,15 +4,34 @@ import SwitchboardTestSupport
 
 /// Two `serve` hosts on one PostgreSQL: host A is SIGKILLed while it sends a reply (the
 /// provider holds the call), and host B sends that reply once A's heartbeat is stale
-/// (15 s: 5 s beats, 3 missed), not after the outbox lease (`outbox.lease_ms`, 300 s).
+/// (15 s by default: `storage.host_lease_seconds`, beats every `storage.heartbeat_seconds`,
+/// 5 s), not after the outbox lease (`outbox.lease_ms`, 300 s).
 @Suite(.serialized) struct PostgresTakeOverTests {
     @Test func aReplyClaimedByAHostThatDiedIsSentByAnotherWithinTheHeartbeatThreshold() throws {
+        let (after, silentMS) = try takeOver()
+        #expect(after < .seconds(45), "took \(after)")
+        #expect(silentMS >= 15_000, "B took A's reply when A had been silent \(silentMS) ms, under host_lease_seconds")
+    }
+
+    /// `storage.heartbeat_seconds: 1`, `host_lease_seconds: 3`: B takes the reply once A
+    /// has been silent 3 s, while with the defaults A would still count as alive (its
+    /// last beat, in the database's clock, is less than 15 s old when B's reply arrives).
+    @Test func aShortHeartbeatMovesADeadHostsReplySooner() throws {
+        let (after, silentMS) = try takeOver(storage: "  heartbeat_seconds: 1\n  host_lease_seconds: 3\n")
+        #expect(silentMS >= 3_000, "B took A's reply when A had been silent \(silentMS) ms, under host_lease_seconds")
+        #expect(silentMS < 15_000, "A had been silent \(silentMS) ms when B's reply arrived: no sooner than the default 15 s")
+        #expect(after < .seconds(15), "took \(after)")
+    }
+
+    /// Runs the take-over; returns how long after the kill B's reply arrived, and how long
+    /// A had been silent then (the age of its last beat in the database's clock).
+    private func takeOver(storage extra: String = "") throws -> (after: Duration, silentMS: Int) {
         let url = try TestPostgres.freshDatabase(prefix: "takeover")
         let a = try PipelineHarness(workspaces: ["demo": ResponderPipelineTests.bakeryWithoutLLM])
         let text = try String(contentsOfFile: a.host.configPath, encoding: .utf8)
         let sqlite = "sqlite: \(a.host.dir.path)/switchboard.db"
         #expect(text.contains(sqlite))
-        let yaml = text.replacingOccurrences(of: sqlite, with: "postgres: \"\(url)\"")
+        let yaml = text.replacingOccurrences(of: sqlite, with: "postgres: \"\(url)\"\n" + extra)
         try yaml.write(toFile: a.host.configPath, atomically: true, encoding: .utf8)
         let b = try TestHost(hostYAML: yaml)   // the same config: workspaces, channel, fake provider
         try a.start()
@@ -34,10 +53,15 @@ import SwitchboardTestSupport
         #expect(a.graph.wait(timeout: .seconds(45)) { !byB($0).isEmpty },
                 "no reply sent \(ContinuousClock.now - killed) after the kill; sends: \(a.graph.sends.count)")
         let after = ContinuousClock.now - killed
-        #expect(after < .seconds(45), "took \(after)")
+        // The silent host's beat is the oldest (B beats on).
+        let silent = try TestPostgres.query(url, """
+            SELECT max((extract(epoch FROM clock_timestamp()) * 1000)::bigint - beat_at) FROM host_heartbeats
+            """).first.flatMap { Int($0) } ?? -1
+        #expect(byB(a.graph).count == 1)
         #expect(byB(a.graph).first?.text == "We are open 8am to 7pm, Monday to Saturday. We are closed on Sundays.")
-        print("[measure] reply of a SIGKILLed host sent by the other after \(after)")
+        print("[measure] reply of a SIGKILLed host sent by the other after \(after) (\(extra.isEmpty ? "default heartbeat" : "1 s beats, 3 s lease"); the dead host silent \(silent) ms)")
         b.signal(SIGTERM)
         _ = b.waitForExit(timeout: 30)
+        return (after, silent)
     }
 }

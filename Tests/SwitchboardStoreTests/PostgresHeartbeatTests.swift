@@ -4,9 +4,9 @@ import SwitchboardCore
 @testable import SwitchboardStore
 
 /// Hosts' heartbeats on PostgreSQL (`HostHeartbeat`): a claim whose claimer stopped
-/// beating is taken by another host within the threshold (beats × misses), long before
+/// beating is taken by another host within the threshold (`heartbeatTimeout`), long before
 /// its lease runs out; a claimer that keeps beating keeps its claims; a host that stops
-/// cleanly deletes its row. Beats every 100 ms, 3 misses: a 300 ms threshold.
+/// cleanly deletes its row. Beats every 100 ms, a 300 ms threshold.
 @Suite(.serialized) struct PostgresHeartbeatTests {
     let dir = TempDir()
     let store: PostgresStore
@@ -19,7 +19,7 @@ import SwitchboardCore
         var options = testOptions()
         options.claimer = claimer
         options.heartbeatInterval = .milliseconds(100)
-        options.heartbeatMisses = 3
+        options.heartbeatTimeout = .milliseconds(300)
         return options
     }
 

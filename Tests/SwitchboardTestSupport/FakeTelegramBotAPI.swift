@@ -92,6 +92,8 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
         var pollOffsets: [Int64?] = []
         /// Every getUpdates, with the token it carried and what it answered (update ids).
         var polls: [(token: String, offset: Int64?, answered: [Int64], status: Int)] = []
+        /// When each getUpdates let in began and was answered, and its status.
+        var pollSpans: [PollSpan] = []
         var token: String
         var messageIDs: [Int64: Int64] = [:]
     }
@@ -233,6 +235,16 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
     public var polls: [(token: String, offset: Int64?, answered: [Int64], status: Int)] { state.withLock { $0.polls } }
     /// Updates not yet confirmed by an offset.
     public var pendingUpdates: Int { state.withLock { $0.updates.count } }
+
+    /// One getUpdates let in (not refused for a webhook or a token): when it arrived, when
+    /// it was answered, and with which status (409: a later getUpdates ended it).
+    public struct PollSpan: Sendable {
+        public var start: ContinuousClock.Instant
+        public var end: ContinuousClock.Instant
+        public var status: Int
+    }
+    /// Every getUpdates let in, in the order they were answered.
+    public var pollSpans: [PollSpan] { state.withLock { $0.pollSpans } }
 
     @discardableResult
     public func wait(timeout: Duration = .seconds(10), until condition: (FakeTelegramBotAPI) -> Bool) -> Bool {
@@ -462,15 +474,22 @@ public final class FakeTelegramBotAPI: @unchecked Sendable {
         guard let ticket else {
             return Self.error(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
         }
-        let deadline = ContinuousClock.now + .seconds(timeout)
+        let started = ContinuousClock.now
+        let deadline = started + .seconds(timeout)
         while true {
             let (found, superseded) = state.withLock { s in (Array(s.updates.prefix(limit)), s.pollTicket != ticket) }
             if superseded {
-                state.withLock { $0.polls.append((token, offset, [], 409)) }
+                state.withLock {
+                    $0.polls.append((token, offset, [], 409))
+                    $0.pollSpans.append(PollSpan(start: started, end: .now, status: 409))
+                }
                 return Self.error(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
             }
             if !found.isEmpty || ContinuousClock.now >= deadline || stopping.load(ordering: .relaxed) {
-                state.withLock { $0.polls.append((token, offset, found.map(\.id), 200)) }
+                state.withLock {
+                    $0.polls.append((token, offset, found.map(\.id), 200))
+                    $0.pollSpans.append(PollSpan(start: started, end: .now, status: 200))
+                }
                 return Answer(status: 200, body: "{\"ok\":true,\"result\":[" + found.map(\.json).joined(separator: ",") + "]}")
             }
             usleep(5_000)

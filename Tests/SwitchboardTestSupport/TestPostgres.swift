@@ -86,3 +86,19 @@ extension TestPostgres {
         guard status == 0 else { throw PostgresUnavailable(reason: "psql failed: \(problem)") }
     }
 }
+
+extension TestPostgres {
+    /// Runs the query `sql` on the database at `url` with `psql` and returns its rows,
+    /// one a line, columns separated by `|` (psql's unaligned output, no header).
+    public static func query(_ url: String, _ sql: String) throws -> [String] {
+        let outFile = NSTemporaryDirectory() + "sb-pg-query-\(UUID().uuidString.prefix(8)).out"
+        let errFile = outFile + ".err"
+        let status = system("psql \(quoted(url)) -v ON_ERROR_STOP=1 -q -A -t -c \(quoted(sql)) >\(quoted(outFile)) 2>\(quoted(errFile))")
+        let text = (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? ""
+        let problem = (try? String(contentsOfFile: errFile, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: outFile)
+        try? FileManager.default.removeItem(atPath: errFile)
+        guard status == 0 else { throw PostgresUnavailable(reason: "psql failed: \(problem)") }
+        return text.split(separator: "\n").map(String.init)
+    }
+}

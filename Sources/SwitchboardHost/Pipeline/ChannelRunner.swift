@@ -17,7 +17,9 @@ import SwitchboardStore
 ///
 /// A live session whose supervision is leased (`SessionLeases`: several hosts on one
 /// PostgreSQL) is started only while this host holds its lease, and stopped when another
-/// host takes it; its state is recorded only by the host that supervises it.
+/// host takes it; its state is recorded only by the host that supervises it. A Telegram
+/// bot in polling mode is leased the same way, but only its poll moves: every host sends
+/// its replies and records its state.
 final class ChannelRunner: Service, @unchecked Sendable {
     let name = "channels"
     private let transports: [ChannelID: any ChannelTransport]
@@ -54,8 +56,13 @@ final class ChannelRunner: Service, @unchecked Sendable {
                 logger.error("whatsapp web session not started", [LogKey.channel: id.rawValue, LogKey.error: "\(error)"])
             }
         }, lost: { [self] id in
-            // Held first (nothing more is sent through the session here), then stopped.
             let running = transport(id)
+            if leases.isPoller(id) {
+                // Only the poll stops (before the lease runs out, so polls never overlap).
+                running?.transport.stop(deadline: .now + .seconds(3))
+                return
+            }
+            // Held first (nothing more is sent through the session here), then stopped.
             running?.health.apply(.sessionRestarted, reason: "supervised by another host")
             running?.transport.stop(deadline: .now + .seconds(5))
         })
@@ -68,7 +75,7 @@ final class ChannelRunner: Service, @unchecked Sendable {
     /// wrote to the channel status), for the lists this host shows; empty when this host
     /// supervises every session, or the status cannot be read (the live state is shown).
     func statesSupervisedElsewhere() -> [ChannelID: ChannelStatus] {
-        let elsewhere = leases.channels.filter { !leases.owns($0) }
+        let elsewhere = leases.channels.filter { !leases.owns($0) && !leases.isPoller($0) }
         guard !elsewhere.isEmpty, let all = try? store.channelStatus.all() else { return [:] }
         return Dictionary(all.filter { elsewhere.contains($0.channel) }.map { ($0.channel, $0) }, uniquingKeysWith: { a, _ in a })
     }
@@ -143,7 +150,7 @@ final class ChannelRunner: Service, @unchecked Sendable {
     /// and the log line already tell of the change.
     private func record(_ change: ChannelHealth.Change, workspaces: [WorkspaceID]) {
         // A session another host supervises is that host's to record.
-        guard leases.owns(change.channel) else { return }
+        guard leases.owns(change.channel) || leases.isPoller(change.channel) else { return }
         let journal = Journal(logger: logger)
         let store = self.store
         store.transactionAsync({ tx in

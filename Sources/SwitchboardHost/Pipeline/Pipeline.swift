@@ -115,7 +115,7 @@ final class Pipeline: @unchecked Sendable {
             lease: { channel in liveSenders[channel].flatMap { $0.takesHandover ? $0.leaseSeconds : nil } },
             handOver: { entry in liveSenders[entry.channelID]?.handOver(entry) })
         workers = ResponderWorkers(store: store, logger: logger, live: live, workers: workerCount, onOutbox: notify,
-                                   handover: handover)
+                                   handover: handover, takeOverInterval: TimeInterval(config.host.heartbeatSeconds))
         let workers = self.workers
         let arrivals = self.arrivals
         let ingest = ChannelIngest(live: live, store: store, logger: logger, metrics: metrics,
@@ -142,9 +142,12 @@ final class Pipeline: @unchecked Sendable {
         }
         // Live sessions are supervised by one host at a time where several share the
         // database; until this host holds a session's lease its drainer holds.
+        // So is the long poll of a Telegram bot (one poller per bot); its replies go from any host.
         let leases = SessionLeases(store: store, channels: Set(transports.compactMap { $0.value is EvolutionTransport ? $0.key : nil }),
-                                   logger: logger)
-        for id in leases.channels {
+                                   pollers: Set(transports.compactMap { ($0.value as? TelegramTransport)?.mode == .polling ? $0.key : nil }),
+                                   logger: logger, leaseSeconds: Double(config.host.hostLeaseSeconds),
+                                   renewEvery: .seconds(config.host.heartbeatSeconds))
+        for id in leases.channels where !leases.isPoller(id) {
             senders[id]?.health.apply(.sessionConnecting, reason: "waiting for the session's lease (one host supervises it)")
         }
         channelRunner = ChannelRunner(transports: transports, senders: senders, ingest: ingest, store: store,

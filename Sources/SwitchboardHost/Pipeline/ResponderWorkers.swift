@@ -37,8 +37,10 @@ final class ResponderWorkers: Service, @unchecked Sendable {
     }
 
     init(store: any Store, logger: Logger, live: LiveWorkspaces,
-         workers: Int, onOutbox: @escaping @Sendable (ChannelID) -> Void, handover: ReplyHandover? = nil) {
+         workers: Int, onOutbox: @escaping @Sendable (ChannelID) -> Void, handover: ReplyHandover? = nil,
+         takeOverInterval: TimeInterval = 5) {
         self.store = store
+        self.takeOverInterval = takeOverInterval
         self.logger = logger
         self.live = live
         self.onOutbox = onOutbox
@@ -76,20 +78,21 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         queue.stop(deadline: deadline)
     }
 
-    /// Every 5 s: takes the jobs another host left (it died: its heartbeat stopped on
+    /// Every `takeOverInterval`: takes the jobs another host left (it died: its heartbeat stopped on
     /// PostgreSQL, see `HostHeartbeat`; or its lease ran out), and every third of
     /// `InboundLease` renews the leases of the jobs this host holds. With one host per
     /// database (SQLite) the look finds nothing: `start` took what the last run left.
     /// Set by `start`, cancelled by `stop` (the host's start and stop, one after the other).
     private var leaseTimer: (any DispatchSourceTimer)?
 
-    /// How often the timer looks for jobs other hosts left.
-    static let takeOverInterval: TimeInterval = 5
+    /// How often the timer looks for jobs other hosts left: a heartbeat
+    /// (`storage.heartbeat_seconds`, 5 s by default).
+    let takeOverInterval: TimeInterval
 
     private func startLeaseTimer() {
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "inbound-leases"))
         let renewEvery = InboundLease.defaultSeconds / 3
-        let interval = min(renewEvery, Self.takeOverInterval)
+        let interval = min(renewEvery, takeOverInterval)
         nonisolated(unsafe) var renewed = Date()
         timer.schedule(deadline: .now() + interval, repeating: interval)
         timer.setEventHandler { [weak self] in

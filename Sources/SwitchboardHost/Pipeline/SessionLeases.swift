@@ -18,11 +18,22 @@ import SwitchboardStore
 /// supervising until `margin` before its lease would run out, then lets go (a watchdog
 /// timer, not the renewal's answer): by then another host may take it.
 ///
+/// The same lease makes one host at a time poll a Telegram bot in `mode: polling`
+/// (`pollers`): Telegram lets one `getUpdates` run per bot (a second ends the first with
+/// 409) and the offset confirms updates, so two pollers would race. Only the poll moves
+/// with the lease: a bot's replies are plain Bot API calls, sent by whichever host claims
+/// them (its rate and pair spacing are shared meters), so nothing is held.
+///
 /// On SQLite (one host) there is nothing to lease: the host supervises every session.
 final class SessionLeases: @unchecked Sendable {
-    /// How long a lease lasts (15 s) and how often it is renewed (5 s).
+    /// How long a lease lasts (15 s) and how often it is renewed (5 s):
+    /// `storage.host_lease_seconds` and `storage.heartbeat_seconds`.
     let leaseSeconds: Double
     let renewEvery: Duration
+    /// How long before its lease ends a host that could not renew lets a session go: 2 s,
+    /// or half the slack between a renewal and the lease's end when that is shorter (a
+    /// 3 s lease renewed every second lets go 1 s before its end).
+    let margin: Duration
 
     /// Who this host is in the lease table.
     let holder: String
@@ -31,6 +42,8 @@ final class SessionLeases: @unchecked Sendable {
     /// reload added (`add`).
     var channels: Set<ChannelID> { leased.withLock { $0 } }
     private let leased: Mutex<Set<ChannelID>>
+    /// The leased channels that are Telegram bots polled (the rest are live sessions).
+    let pollers: Set<ChannelID>
     private let logger: Logger
     private struct Held { var until: ContinuousClock.Instant }
     private let held = Mutex<[ChannelID: Held]>([:])
@@ -38,12 +51,14 @@ final class SessionLeases: @unchecked Sendable {
     private var stopping = false
     private var looping = false
 
-    init(store: any Store, channels: Set<ChannelID>, logger: Logger, leaseSeconds: Double = 15,
+    init(store: any Store, channels: Set<ChannelID>, pollers: Set<ChannelID> = [], logger: Logger, leaseSeconds: Double = 15,
          renewEvery: Duration = .seconds(5)) {
         self.leaseSeconds = leaseSeconds
         self.renewEvery = renewEvery
+        margin = min(Self.longestMargin, max(.zero, (.seconds(leaseSeconds) - renewEvery) / 2))
         leasing = store as? any ChannelLeasing
-        leased = Mutex(leasing == nil ? [] : channels)
+        leased = Mutex(leasing == nil ? [] : channels.union(pollers))
+        self.pollers = leasing == nil ? [] : pollers
         self.logger = logger
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
@@ -61,6 +76,14 @@ final class SessionLeases: @unchecked Sendable {
 
     /// Whether `channel`'s supervision is leased (several hosts share the database).
     func isLeased(_ channel: ChannelID) -> Bool { channels.contains(channel) }
+
+    /// Whether `channel`'s lease is a Telegram bot's poll (its replies go from any host).
+    func isPoller(_ channel: ChannelID) -> Bool { pollers.contains(channel) }
+
+    /// What is leased, for the log.
+    private func what(_ channel: ChannelID) -> String {
+        isPoller(channel) ? "telegram bot's polling" : "whatsapp web session"
+    }
 
     /// Whether this host supervises `channel` now (always, for a channel not leased).
     func owns(_ channel: ChannelID) -> Bool {
@@ -98,14 +121,14 @@ final class SessionLeases: @unchecked Sendable {
                 held.withLock { $0[channel] = Held(until: until) }
                 watch(channel, until: until)
                 if had == nil {
-                    logger.info("this host supervises the whatsapp web session now",
+                    logger.info(isPoller(channel) ? "this host polls the telegram bot now" : "this host supervises the whatsapp web session now",
                                 [LogKey.channel: channel.rawValue, "holder": holder])
                     gained(channel)
                 }
             case .success(false):
                 if had != nil {
                     held.withLock { $0[channel] = nil }
-                    logger.warn("another host took the whatsapp web session; this host stops supervising it",
+                    logger.warn("another host took the \(what(channel)); this host stops it",
                                 [LogKey.channel: channel.rawValue])
                     lost(channel)
                 }
@@ -121,20 +144,19 @@ final class SessionLeases: @unchecked Sendable {
     /// whatever the database does (a statement that hangs on a lost connection included):
     /// by the lease's end another host may take the session.
     private func watch(_ channel: ChannelID, until: ContinuousClock.Instant) {
-        let wait = max(0, (until - Self.margin - .now).inSeconds)
+        let wait = max(0, (until - margin - .now).inSeconds)
         DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + wait) { [self] in
             transitions.lock()
             defer { transitions.unlock() }
             guard let h = held.withLock({ $0[channel] }), h.until == until else { return }
             held.withLock { $0[channel] = nil }
-            logger.warn("channel lease not renewed in time; this host stops supervising the session",
+            logger.warn("channel lease not renewed in time; this host stops the \(what(channel))",
                         [LogKey.channel: channel.rawValue])
             lost(channel)
         }
     }
 
-    /// How long before its lease ends a host that could not renew lets a session go.
-    static let margin: Duration = .seconds(2)
+    static let longestMargin: Duration = .seconds(2)
 
     /// Runs `round` every `renewEvery` on a thread of its own until `stopLoop`.
     func startLoop() {
@@ -176,7 +198,8 @@ final class SessionLeases: @unchecked Sendable {
         for channel in mine {
             do {
                 try leasing.releaseChannelLease(channel, holder: holder)
-                logger.info("whatsapp web session lease given up", [LogKey.channel: channel.rawValue])
+                logger.info(isPoller(channel) ? "telegram polling lease given up" : "whatsapp web session lease given up",
+                            [LogKey.channel: channel.rawValue])
             } catch {
                 logger.warn("channel lease not given up; another host takes it when it runs out",
                             [LogKey.channel: channel.rawValue, LogKey.error: "\(error)"])

@@ -45,9 +45,9 @@ final class WebChat: Service, @unchecked Sendable {
     /// Where agents' attachments are, for `GET /chat/{workspace}/media/{id}` (WebChat+Media).
     var mediaStore: MediaStore?
     /// The chat is public: each client address may post `postsPerSecond`, in bursts of
-    /// `postBurst` (answered 429 beyond), so one abuser cannot fill the database. The
-    /// table keeps the `maxTrackedAddresses` most recently seen addresses.
-    private let limits = Mutex(LRUTable<String, TokenBucket>(capacity: WebChat.maxTrackedAddresses))
+    /// `postBurst` (answered 429 beyond), so one abuser cannot fill the database; counted
+    /// in the store's meters, on every host at once (`WebChatPostLimits`).
+    private let postLimits: WebChatPostLimits
     static let maxTrackedAddresses = 10_000
     /// Who is posting (`server.trusted_proxies`).
     private let clientAddress: ClientAddress
@@ -72,6 +72,7 @@ final class WebChat: Service, @unchecked Sendable {
         self.streamLimits = WebChatStreamLimits(config.host.webChat)
         self.historyBytes = max(1024, config.host.server.streamBufferBytes / 2)
         self.clientAddress = ClientAddress(trustedProxies: config.host.server.trustedProxies)
+        self.postLimits = WebChatPostLimits(limits: store.limits, logger: logger)
         self.store = store
         self.logger = logger
         self.metrics = metrics
@@ -160,17 +161,9 @@ final class WebChat: Service, @unchecked Sendable {
         return .deferred(answer)
     }
 
-    /// Takes one post from the client address's bucket (behind a trusted proxy, the
-    /// address it forwarded). A full table forgets the least recently seen address, so a
-    /// flood of new addresses never gives the others a fresh burst.
-    private func admit(_ address: String) -> RateDecision {
-        let now = ContinuousClock.now
-        return limits.withLock { table in
-            table.update(address, default: TokenBucket(ratePerSecond: Self.postsPerSecond, burst: Self.postBurst)) {
-                $0.take(now: now)
-            }
-        }
-    }
+    /// Takes one post from the client address's meter (behind a trusted proxy, the
+    /// address it forwarded).
+    private func admit(_ address: String) -> RateDecision { postLimits.admit(address) }
 
     // MARK: - The visitor's stream
 

@@ -6,7 +6,7 @@ import SwitchboardLog
 /// A PostgreSQL host's heartbeat (issue 15): its row in `host_heartbeats`, written every
 /// `StoreOptions.heartbeatInterval` by a thread of its own, in the database server's
 /// clock. A claim (outbox entry, inbound job) whose claimer's beat is older than
-/// `interval × misses` is void at once (`voidClaimSQL`), so a host that died loses its
+/// `timeout` is void at once (`claimerSilentSQL`), so a host that died loses its
 /// work to another within that threshold (15 s by default) instead of after the lease
 /// (up to 300 s). A host that stops cleanly deletes its row and ends its leases.
 ///
@@ -20,8 +20,8 @@ final class HostHeartbeat: Sendable {
     /// The claimer this heartbeat stands for (`host_heartbeats.host_id`).
     let hostID: String
     let interval: Duration
-    /// Beats missed before a host counts as dead.
-    let misses: Int
+    /// How old a beat may be before its host counts as dead (more than `interval`).
+    let timeout: Duration
     private let pool: PostgresPool
     private let stopped = DispatchSemaphore(value: 0)
     private let running = Atomic<Bool>(true)
@@ -31,15 +31,15 @@ final class HostHeartbeat: Sendable {
     static let serverNowMS = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
 
     /// The threshold in milliseconds.
-    var thresholdMS: Int64 { Int64(interval.inSeconds * 1000) * Int64(max(1, misses)) }
+    var thresholdMS: Int64 { Int64((max(timeout, interval).inSeconds * 1000).rounded()) }
 
     /// Writes the first beat (so the row exists before the first claim) and starts the
     /// thread that writes the next ones.
-    init(pool: PostgresPool, hostID: String, interval: Duration, misses: Int, logger: Logger?) throws {
+    init(pool: PostgresPool, hostID: String, interval: Duration, timeout: Duration, logger: Logger?) throws {
         self.pool = pool
         self.hostID = hostID
         self.interval = interval
-        self.misses = misses
+        self.timeout = timeout
         self.logger = logger
         try pool.write { db in
             _ = try db.run("""

@@ -69,7 +69,7 @@ public final class PostgresStore: Store {
             }
             heartbeat = schemaVersion >= Self.heartbeatVersion && options.heartbeat
                 ? try HostHeartbeat(pool: pool, hostID: claimer.id, interval: options.heartbeatInterval,
-                                    misses: options.heartbeatMisses, logger: logger)
+                                    timeout: options.heartbeatTimeout, logger: logger)
                 : nil
         } catch let error as StoreError {
             pool.close()

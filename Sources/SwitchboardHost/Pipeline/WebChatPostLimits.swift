@@ -1,0 +1,65 @@
+import Foundation
+import Synchronization
+import SwitchboardCore
+import SwitchboardLog
+import SwitchboardStore
+
+/// How often a client address may post to the public web chat: `WebChat.postsPerSecond`,
+/// in bursts of `WebChat.postBurst` (429 beyond), so one abuser cannot fill the database.
+/// Kept in the store's meters (`LimitRepository`, like failed logins): on SQLite in the
+/// process (no round trip), on PostgreSQL in `shared_limits`, so that with several hosts
+/// behind a load balancer a visitor's posts count on every host and two hosts never
+/// double its allowance (issue 15).
+///
+/// When the meters cannot be reached (the database is away) the post is counted by this
+/// host alone meanwhile (a token bucket per address, the `maxTrackedAddresses` most
+/// recently seen; a full table forgets the least recently seen, so a flood of new
+/// addresses never gives the others a fresh burst), said in the log at most every 30 s:
+/// the post needs the database anyway to be stored.
+final class WebChatPostLimits: Sendable {
+    private let limits: any LimitRepository
+    private let logger: Logger
+    private let rule = Meter.Rule.rate(perSecond: WebChat.postsPerSecond, burst: WebChat.postBurst)
+    private let fallback = Mutex(LRUTable<String, TokenBucket>(capacity: WebChat.maxTrackedAddresses))
+    private let lastWarning = Mutex<Date>(.distantPast)
+
+    init(limits: any LimitRepository, logger: Logger) {
+        self.limits = limits
+        self.logger = logger
+    }
+
+    static func key(_ address: String) -> LimitKey { LimitKey("webchat:post:" + address) }
+
+    /// Takes one post from the address's meter; `.waitUntil` when it holds none.
+    func admit(_ address: String, now: Date = Date()) -> RateDecision {
+        do {
+            switch try limits.take(Self.key(address), 1, rule, now: now) {
+            case .taken:
+                return .now
+            case .wait(let seconds):
+                return .waitUntil(.now + .seconds(seconds ?? 1 / WebChat.postsPerSecond))
+            }
+        } catch {
+            unreachable(error)
+            let instant = ContinuousClock.now
+            return fallback.withLock { table in
+                table.update(address, default: TokenBucket(ratePerSecond: WebChat.postsPerSecond, burst: WebChat.postBurst)) {
+                    $0.take(now: instant)
+                }
+            }
+        }
+    }
+
+    private func unreachable(_ error: any Error) {
+        let now = Date()
+        let warn = lastWarning.withLock { last -> Bool in
+            guard now.timeIntervalSince(last) >= 30 else { return false }
+            last = now
+            return true
+        }
+        if warn {
+            logger.warn("shared web chat post limits unreachable; this host counts posts on its own for now",
+                        [LogKey.error: "\(error)"])
+        }
+    }
+}
