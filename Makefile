@@ -9,7 +9,7 @@
 SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test build release deps clean fuzz llm-local llm-e2e install deb bench-channels
+.PHONY: run test build release deps clean fuzz llm-local llm-e2e install deb bench-channels bench-soak
 
 deps:
 	@scripts/deps.sh run
@@ -53,6 +53,15 @@ BENCH_SECONDS ?= 10
 bench-channels: release
 	uptime
 	.build/release/loadgen --channels-only --seconds $(BENCH_SECONDS) --telegram 20 --evolution 5 --webchat 100 --webchat-visitors 500
+	uptime
+
+# A long closed-loop run through one host (bench/README.md "A function that grew with every
+# reply"): 200,000 messages; the per-thread CPU a message at the end shows whether any cost
+# grows with the messages since start. Not part of make test (minutes on this machine).
+SOAK_MESSAGES ?= 200000
+bench-soak: release
+	uptime
+	.build/release/loadgen --messages $(SOAK_MESSAGES) --connections 16
 	uptime
 
 fuzz: deps
