@@ -245,7 +245,7 @@ struct PostgresMark {
             lines.append(String(format: "%@: postgres %.1f statements per %@ (each a round trip; BEGIN %.2f, COMMIT %.2f); server time in them %.0f µs per %@ (executing %.0f, planning %.0f)",
                                 label, perStatement, unit, begins / n, commits, (exec + plan) * 1000 / n, unit, exec * 1000 / n, plan * 1000 / n))
             lines.append("\(label): postgres statements by time (calls per \(unit), mean exec + plan ms, text):")
-            for s in statements.sorted(by: { $0.execMS + $0.planMS > $1.execMS + $1.planMS }).prefix(14) {
+            for s in statements.sorted(by: { $0.execMS + $0.planMS > $1.execMS + $1.planMS }).prefix(40) where s.calls / n >= 0.01 {
                 lines.append(String(format: "  %6.2f  %7.3f + %.3f ms  %@", s.calls / n, s.execMS / max(1, s.calls), s.planMS / max(1, s.calls),
                                     String(s.query.prefix(150))))
             }

@@ -49,6 +49,9 @@
 //      [--pool-size P] (storage.postgres_pool_size of each host, default 8)
 //      [--idle S] (first, S seconds with no traffic: the hosts' and the database's CPU and
 //      statements per second: heartbeats, leases, claims that find nothing)
+//      [--workspaces K] (K workspaces, each the bakery FAQ on a WhatsApp number of its own;
+//      phases 1 and 2 spread the messages over them: what is serialised per workspace
+//      (the journal's order) and what for the whole database shows apart)
 //      [--no-notify] (PostgreSQL, throwaway server only: the journal's pg_notify becomes a
 //      no-op of the database's own, to measure what NOTIFY costs at commit)
 import Foundation
@@ -82,6 +85,7 @@ struct Options {
     var poolSize = 8
     var noNotify = false
     var idleSeconds = 0
+    var workspaces = 1
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -110,6 +114,7 @@ struct Options {
             case "--pool-size": poolSize = Int(args.next() ?? "") ?? poolSize
             case "--no-notify": noNotify = true
             case "--idle": idleSeconds = Int(args.next() ?? "") ?? 10
+            case "--workspaces": workspaces = max(1, Int(args.next() ?? "") ?? workspaces)
             default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
             }
         }
@@ -318,6 +323,20 @@ func cleanUp() {
 if let postgres, options.noNotify { postgres.disableNotify() }
 let storageYAML = postgres.map { "  postgres: \"\($0.url)\"\n  postgres_pool_size: \(options.poolSize)\n" }
     ?? "  sqlite: \(dir)/bench.db\n  durability: \(options.durability)\n"
+/// Workspace w of `--workspaces` (the first is `bakery`, as the channel phases expect),
+/// its channel and that channel's number.
+func benchWorkspace(_ w: Int) -> String { w == 0 ? "bakery" : "bakery-\(w + 1)" }
+func benchPhoneNumberID(_ w: Int) -> String { w == 0 ? WhatsAppFixtures.phoneNumberID : String(Int(WhatsAppFixtures.phoneNumberID)! + w) }
+let benchChannelsYAML = (0..<options.workspaces).map { w in """
+  - id: wa-bench\(w == 0 ? "" : "-\(w + 1)")
+    type: whatsapp
+    app: main
+    phone_number_id: "\(benchPhoneNumberID(w))"
+    access_token: bench-token
+    workspace: \(benchWorkspace(w))
+    rate_limit: 100000
+
+""" }.joined()
 /// One config per host: the same but for its log file (`host.log`, then `host-2.log`, ...).
 func hostConfig(_ k: Int) -> String {
     """
@@ -341,14 +360,7 @@ whatsapp:
       verify_token: bench-verify
       graph_url: \(graph.graphURL)
 channels:
-  - id: wa-bench
-    type: whatsapp
-    app: main
-    phone_number_id: "\(WhatsAppFixtures.phoneNumberID)"
-    access_token: bench-token
-    workspace: bakery
-    rate_limit: 100000
-\(telegramYAML)
+\(benchChannelsYAML)\(telegramYAML)
 \(evolutionYAML)
 \(webChatYAML)
 \(webChatLimitsYAML)outbox:
@@ -356,8 +368,10 @@ channels:
 """
 }
 let demo = try String(contentsOfFile: "config/workspaces/demo.yaml", encoding: .utf8)
-    .replacingOccurrences(of: "id: demo", with: "id: bakery")
-try demo.write(toFile: dir + "/workspaces/bakery.yaml", atomically: true, encoding: .utf8)
+for w in 0..<options.workspaces {
+    try demo.replacingOccurrences(of: "id: demo", with: "id: \(benchWorkspace(w))")
+        .write(toFile: dir + "/workspaces/\(benchWorkspace(w)).yaml", atomically: true, encoding: .utf8)
+}
 
 // The listening line is at info level; the bench config logs warn and up, so read the
 // ports from /proc instead: the host's two listening sockets, the main one (it answers
@@ -457,7 +471,9 @@ let questions = options.unanswered
 func signedMessage(_ i: Int, from: String) -> SignedWebhook {
     let m = FixtureMessage(id: "wamid.bench\(i)", from: from, name: "Bench", timestamp: Int(Date().timeIntervalSince1970),
                            content: .text(questions[i % questions.count]))
-    return WhatsAppFixtures.signedInbound([m], appSecret: appSecret)
+    // Message i to workspace (i / hosts) mod K: independent of its host (i mod hosts).
+    return WhatsAppFixtures.signedInbound([m], phoneNumberID: benchPhoneNumberID((i / options.hosts) % options.workspaces),
+                                          appSecret: appSecret)
 }
 
 /// CPU seconds (user + system) the hosts have used so far, from /proc.
@@ -530,8 +546,8 @@ func loadAverage() -> String {
 }
 /// The figures of the run on one line, printed at the end (for the README's tables).
 nonisolated(unsafe) var summary: [String] = []
-print("run: store \(postgres == nil ? "sqlite (durability \(options.durability))" : "postgres"), \(hosts.count) host\(hosts.count > 1 ? "s" : ""), webhooks round robin over them; \(ProcessInfo.processInfo.activeProcessorCount) cores; load average at the start: \(loadAverage())")
-summary.append("\(postgres == nil ? "sqlite" : "postgres") \(hosts.count) host\(hosts.count > 1 ? "s" : ""), load at start \(loadAverage())")
+print("run: store \(postgres == nil ? "sqlite (durability \(options.durability))" : "postgres"), \(hosts.count) host\(hosts.count > 1 ? "s" : ""), \(options.workspaces) workspace\(options.workspaces > 1 ? "s" : "")\(options.noNotify ? ", pg_notify a no-op" : ""), webhooks round robin over them; \(ProcessInfo.processInfo.activeProcessorCount) cores; load average at the start: \(loadAverage())")
+summary.append("\(postgres == nil ? "sqlite" : "postgres") \(hosts.count) host\(hosts.count > 1 ? "s" : ""), \(options.workspaces) workspace\(options.workspaces > 1 ? "s" : "")\(options.noNotify ? ", no notify" : ""), load at start \(loadAverage())")
 if let postgres { print("postgres: \(postgres.settings)") }
 
 // ---- Phase 0: idle (--idle S): what the hosts and the database do with no traffic
