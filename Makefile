@@ -6,10 +6,11 @@
 #   make install installs a release build for a server: PREFIX (default /usr), SYSCONFDIR
 #              (default /etc), DESTDIR (a staging root). See README, "Install on a server".
 #   make deb   builds dist/switchboard_VERSION_ARCH.deb from the same install (dpkg-deb).
+#   make bench-channels, make bench-hosts: benchmarks (bench/README.md), not part of make test.
 SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test build release deps clean fuzz llm-local llm-e2e install deb bench-channels bench-soak
+.PHONY: run test build release deps clean fuzz llm-local llm-e2e install deb bench-channels bench-soak bench-hosts
 
 deps:
 	@scripts/deps.sh run
@@ -63,6 +64,17 @@ bench-soak: release
 	uptime
 	.build/release/loadgen --messages $(SOAK_MESSAGES) --connections 16
 	uptime
+
+# Several hosts on one PostgreSQL (bench/README.md, "Several hosts on PostgreSQL"; not part of
+# make test): the same load through SQLite on one host, then through 1, 2 and 3 hosts on a
+# throwaway PostgreSQL (scripts/pg.sh, fsync and synchronous_commit on, pg_stat_statements),
+# webhooks round robin over the hosts. Each run prints its load average and a summary line;
+# the machine is shared, so compare CPU per message more than messages per second.
+BENCH_HOSTS_ARGS ?= --messages 2000 --connections 16 --open-loop --stages --rate 20 --seconds 10
+BENCH_WORKSPACES ?= 1
+bench-hosts: release
+	.build/release/loadgen --store sqlite --hosts 1 --workspaces $(BENCH_WORKSPACES) $(BENCH_HOSTS_ARGS)
+	for n in 1 2 3; do .build/release/loadgen --store postgres --hosts $$n --workspaces $(BENCH_WORKSPACES) --idle 10 $(BENCH_HOSTS_ARGS) || exit 1; done
 
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) scripts/fuzz.sh $(FUZZ_TARGETS)

@@ -3,6 +3,8 @@
 # folder of its own, listening only on a Unix socket in that folder.
 #   scripts/pg.sh start DIR   creates and starts a cluster in DIR; prints its URL
 #   scripts/pg.sh stop DIR    stops it (the folder stays until you delete it)
+# PG_EXTRA_OPTS: more server options for start, after the defaults (later ones win), e.g.
+# "-c fsync=on -c synchronous_commit=on" for a benchmark (bench/loadgen --store postgres).
 # PostgreSQL refuses to run as root: as root, the cluster runs as the `postgres` user
 # (made by the package); the database user is `switchboard`, trusted on the socket only.
 set -euo pipefail
@@ -24,7 +26,7 @@ case "$action" in
       || { cat "$dir/initdb.log" >&2; exit 1; }
     port=$(( 20000 + RANDOM % 30000 ))
     "${as[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-k $dir -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      -o "-k $dir -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${PG_EXTRA_OPTS:-}" \
       start >"$dir/pg_ctl.log" 2>&1 || { cat "$dir/pg_ctl.log" "$dir/server.log" >&2; exit 1; }
     echo "$port" | "${as[@]}" tee "$dir/port" >/dev/null
     "${as[@]}" "$bindir/createdb" -h "$dir" -p "$port" -U switchboard switchboard

@@ -37,6 +37,23 @@
 //      from visitor i mod V, over 4 keep-alive connections, reading each answer from its
 //      visitor's stream: visitor-message-to-answer latency; then a burst: every visitor
 //      posts one message at once, three rounds, for end-to-end throughput)
+//      [--store sqlite|postgres|postgres:URL] [--hosts N] (N `switchboard serve` on one
+//      PostgreSQL: a throwaway server of scripts/pg.sh in the run's folder, fsync and
+//      synchronous_commit on (off with --durability normal), pg_stat_statements loaded;
+//      or the database of URL, which should be empty. Phases 1 and 2 post message i to
+//      host i mod N, the replies of every host go to the one fake Graph API; CPU figures
+//      are summed over the hosts, and the PostgreSQL server's processes are reported
+//      beside them (from /proc), with its statements and commits per message
+//      (pg_stat_statements) and the statements that took its time. Channels of the other
+//      phases post to the first host. SQLite takes one host only)
+//      [--pool-size P] (storage.postgres_pool_size of each host, default 8)
+//      [--idle S] (first, S seconds with no traffic: the hosts' and the database's CPU and
+//      statements per second: heartbeats, leases, claims that find nothing)
+//      [--workspaces K] (K workspaces, each the bakery FAQ on a WhatsApp number of its own;
+//      phases 1 and 2 spread the messages over them: what is serialised per workspace
+//      (the journal's order) and what for the whole database shows apart)
+//      [--no-notify] (PostgreSQL, throwaway server only: the journal's pg_notify becomes a
+//      no-op of the database's own, to measure what NOTIFY costs at commit)
 import Foundation
 import Synchronization
 import SwitchboardTestSupport
@@ -63,6 +80,12 @@ struct Options {
     var channelsOnly = false
     var webChatRate = 0
     var webChatVisitors = 500
+    var hosts = 1
+    var store = "sqlite"
+    var poolSize = 8
+    var noNotify = false
+    var idleSeconds = 0
+    var workspaces = 1
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -86,8 +109,20 @@ struct Options {
             case "--channels-only": channelsOnly = true
             case "--webchat": webChatRate = Int(args.next() ?? "") ?? 100
             case "--webchat-visitors": webChatVisitors = Int(args.next() ?? "") ?? webChatVisitors
+            case "--hosts": hosts = max(1, Int(args.next() ?? "") ?? hosts)
+            case "--store": store = args.next() ?? store
+            case "--pool-size": poolSize = Int(args.next() ?? "") ?? poolSize
+            case "--no-notify": noNotify = true
+            case "--idle": idleSeconds = Int(args.next() ?? "") ?? 10
+            case "--workspaces": workspaces = max(1, Int(args.next() ?? "") ?? workspaces)
             default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
             }
+        }
+        guard store == "sqlite" || store.hasPrefix("postgres") else {
+            FileHandle.standardError.write("--store: sqlite, postgres (a throwaway server) or postgres:URL\n".data(using: .utf8)!); exit(2)
+        }
+        guard hosts == 1 || store != "sqlite" else {
+            FileHandle.standardError.write("--hosts \(hosts): several hosts share one database: --store postgres[:URL]\n".data(using: .utf8)!); exit(2)
         }
     }
 }
@@ -268,16 +303,52 @@ let dir = NSTemporaryDirectory() + "switchboard-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: dir + "/workspaces", withIntermediateDirectories: true)
 let binary = URL(fileURLWithPath: options.binary).standardizedFileURL.path
 let pluginDir = URL(fileURLWithPath: binary).deletingLastPathComponent().path
-try """
+
+/// The shared database of `--store postgres` (nil on SQLite).
+let postgres: PostgresServer? = options.store == "sqlite" ? nil : {
+    do {
+        return try PostgresServer(store: options.store, dir: dir + "/pg", durability: options.durability)
+    } catch {
+        log("postgres: \(error)")
+        try? FileManager.default.removeItem(atPath: dir)
+        exit(1)
+    }
+}()
+/// Ends what this run started (the hosts are stopped by the caller): the throwaway
+/// database and the run's folder.
+func cleanUp() {
+    postgres?.stop()
+    if options.keep { log("kept \(dir)") } else { try? FileManager.default.removeItem(atPath: dir) }
+}
+if let postgres, options.noNotify { postgres.disableNotify() }
+let storageYAML = postgres.map { "  postgres: \"\($0.url)\"\n  postgres_pool_size: \(options.poolSize)\n" }
+    ?? "  sqlite: \(dir)/bench.db\n  durability: \(options.durability)\n"
+/// Workspace w of `--workspaces` (the first is `bakery`, as the channel phases expect),
+/// its channel and that channel's number.
+func benchWorkspace(_ w: Int) -> String { w == 0 ? "bakery" : "bakery-\(w + 1)" }
+func benchPhoneNumberID(_ w: Int) -> String { w == 0 ? WhatsAppFixtures.phoneNumberID : String(Int(WhatsAppFixtures.phoneNumberID)! + w) }
+let benchChannelsYAML = (0..<options.workspaces).map { w in """
+  - id: wa-bench\(w == 0 ? "" : "-\(w + 1)")
+    type: whatsapp
+    app: main
+    phone_number_id: "\(benchPhoneNumberID(w))"
+    access_token: bench-token
+    workspace: \(benchWorkspace(w))
+    rate_limit: 100000
+
+""" }.joined()
+/// One config per host: the same but for its log file (`host.log`, then `host-2.log`, ...).
+func hostConfig(_ k: Int) -> String {
+    """
 server:
   listen: 127.0.0.1:0
   metrics_listen: 127.0.0.1:0
 \(webChatServerYAML)storage:
-  sqlite: \(dir)/bench.db
-  durability: \(options.durability)
-log:
+\(storageYAML)log:
   level: \(options.logLevel)
-  file: \(dir)/host.log
+  file: \(dir)/\(k == 0 ? "host.log" : "host-\(k + 1).log")
+media:
+  dir: \(dir)/media
 plugins:
   path: [\(pluginDir)]
 workspaces:
@@ -289,35 +360,19 @@ whatsapp:
       verify_token: bench-verify
       graph_url: \(graph.graphURL)
 channels:
-  - id: wa-bench
-    type: whatsapp
-    app: main
-    phone_number_id: "\(WhatsAppFixtures.phoneNumberID)"
-    access_token: bench-token
-    workspace: bakery
-    rate_limit: 100000
-\(telegramYAML)
+\(benchChannelsYAML)\(telegramYAML)
 \(evolutionYAML)
 \(webChatYAML)
 \(webChatLimitsYAML)outbox:
   pair_spacing_ms: 0
-""".write(toFile: dir + "/switchboard.yaml", atomically: true, encoding: .utf8)
-let demo = try String(contentsOfFile: "config/workspaces/demo.yaml", encoding: .utf8)
-    .replacingOccurrences(of: "id: demo", with: "id: bakery")
-try demo.write(toFile: dir + "/workspaces/bakery.yaml", atomically: true, encoding: .utf8)
-
-// Start the host and read its port from the log.
-let host = Process()
-host.executableURL = URL(fileURLWithPath: binary)
-host.arguments = ["serve", "--config", dir + "/switchboard.yaml"]
-let errPipe = Pipe()
-host.standardError = errPipe
-try host.run()
-let stderrText = Mutex("")
-errPipe.fileHandleForReading.readabilityHandler = { h in
-    let d = h.availableData
-    stderrText.withLock { $0 += String(decoding: d, as: UTF8.self) }
+"""
 }
+let demo = try String(contentsOfFile: "config/workspaces/demo.yaml", encoding: .utf8)
+for w in 0..<options.workspaces {
+    try demo.replacingOccurrences(of: "id: demo", with: "id: \(benchWorkspace(w))")
+        .write(toFile: dir + "/workspaces/\(benchWorkspace(w)).yaml", atomically: true, encoding: .utf8)
+}
+
 // The listening line is at info level; the bench config logs warn and up, so read the
 // ports from /proc instead: the host's two listening sockets, the main one (it answers
 // /healthz) and the metrics one.
@@ -338,19 +393,76 @@ func listeningPorts(pid: Int32) -> [UInt16] {
     }
     return ports
 }
-var port: UInt16?
-var metricsPort: UInt16?
-for _ in 0..<300 where port == nil {
-    usleep(50_000)
-    let ports = listeningPorts(pid: host.processIdentifier)
-    guard ports.count >= 2 else { continue }
-    for p in ports {
-        let probe = KeepAliveClient(port: p)
-        if probe.send(Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)) == 200 { port = p } else { metricsPort = p }
+
+/// One `switchboard serve` of the run: its process and its two ports.
+final class BenchHost: @unchecked Sendable {
+    let process = Process()
+    let port: UInt16
+    let metricsPort: UInt16
+    var pid: Int32 { process.processIdentifier }
+
+    /// Starts host `k` (its config written beside the others) and waits until it answers.
+    init?(_ k: Int) throws {
+        let config = dir + "/switchboard\(k == 0 ? "" : "-\(k + 1)").yaml"
+        try hostConfig(k).write(toFile: config, atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["serve", "--config", config]
+        let errPipe = Pipe()
+        process.standardError = errPipe
+        try process.run()
+        let stderrText = Mutex("")
+        errPipe.fileHandleForReading.readabilityHandler = { h in
+            let d = h.availableData
+            stderrText.withLock { $0 += String(decoding: d, as: UTF8.self) }
+        }
+        var port: UInt16?
+        var metricsPort: UInt16?
+        for _ in 0..<600 where port == nil && process.isRunning {
+            usleep(50_000)
+            let ports = listeningPorts(pid: process.processIdentifier)
+            guard ports.count >= 2 else { continue }
+            for p in ports {
+                let probe = KeepAliveClient(port: p)
+                if probe.send(Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)) == 200 { port = p } else { metricsPort = p }
+            }
+        }
+        guard let port, let metricsPort else {
+            log("host \(k + 1) did not start:\n" + stderrText.withLock { $0 })
+            if process.isRunning { process.terminate(); process.waitUntilExit() }
+            return nil
+        }
+        self.port = port
+        self.metricsPort = metricsPort
+    }
+
+    /// SIGTERM, then waits for the end (by waitpid as well: Foundation may never hear of
+    /// it, see `PostgresServer.run`).
+    func stop() {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        for _ in 0..<6000 {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid || (r < 0 && errno == ECHILD) || !process.isRunning { return }
+            usleep(10_000)
+        }
+        log("host pid \(pid) did not stop within 60 s")
     }
 }
-guard let port, let metricsPort else { log("host did not start:\n" + stderrText.withLock { $0 }); exit(1) }
-log("host pid \(host.processIdentifier) on port \(port)")
+
+// Start the hosts one after the other (the first migrates a new database).
+var started: [BenchHost] = []
+for k in 0..<options.hosts {
+    guard let h = try BenchHost(k) else {
+        started.forEach { $0.stop() }
+        cleanUp()
+        exit(1)
+    }
+    started.append(h)
+    log("host \(k + 1) pid \(h.pid) on port \(h.port)")
+}
+let hosts = started
+/// The first host: the channel phases (Telegram, WhatsApp Web, web chat) post to it alone.
+let port = hosts[0].port
 
 let questions = options.unanswered
     ? ["is the red one still there", "my cousin says hello", "ok see you", "what about the other thing"]
@@ -359,11 +471,13 @@ let questions = options.unanswered
 func signedMessage(_ i: Int, from: String) -> SignedWebhook {
     let m = FixtureMessage(id: "wamid.bench\(i)", from: from, name: "Bench", timestamp: Int(Date().timeIntervalSince1970),
                            content: .text(questions[i % questions.count]))
-    return WhatsAppFixtures.signedInbound([m], appSecret: appSecret)
+    // Message i to workspace (i / hosts) mod K: independent of its host (i mod hosts).
+    return WhatsAppFixtures.signedInbound([m], phoneNumberID: benchPhoneNumberID((i / options.hosts) % options.workspaces),
+                                          appSecret: appSecret)
 }
 
-/// CPU seconds (user + system) the host has used so far, from /proc.
-func hostCPUSeconds() -> Double { cpuSeconds(pid: host.processIdentifier) }
+/// CPU seconds (user + system) the hosts have used so far, from /proc.
+func hostCPUSeconds() -> Double { hosts.reduce(0) { $0 + cpuSeconds(pid: $1.pid) } }
 
 /// CPU seconds (user + system) a process has used so far, from /proc.
 func cpuSeconds(pid: Int32) -> Double {
@@ -377,12 +491,13 @@ func statCPUSeconds(_ stat: String) -> Double {
     return ((Double(f[11]) ?? 0) + (Double(f[12]) ?? 0)) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-/// CPU seconds and context switches (voluntary + involuntary) of the host's threads so
+/// CPU seconds and context switches (voluntary + involuntary) of the hosts' threads so
 /// far, by thread name with a trailing "-N" cut (the host names its threads:
-/// sqlite-writer, worker-N, sender-N, plugin, MHD-worker), from /proc.
+/// sqlite-writer, worker-N, sender-N, plugin, MHD-worker), from /proc; summed over the hosts.
 func hostThreads() -> [String: (cpu: Double, switches: Double)] {
-    let taskDir = "/proc/\(host.processIdentifier)/task"
     var byName: [String: (cpu: Double, switches: Double)] = [:]
+    for host in hosts {
+    let taskDir = "/proc/\(host.pid)/task"
     for task in (try? FileManager.default.contentsOfDirectory(atPath: taskDir)) ?? [] {
         guard let stat = try? String(contentsOfFile: "\(taskDir)/\(task)/stat", encoding: .utf8),
               let status = try? String(contentsOfFile: "\(taskDir)/\(task)/status", encoding: .utf8),
@@ -399,6 +514,7 @@ func hostThreads() -> [String: (cpu: Double, switches: Double)] {
         let old = byName[name] ?? (0, 0)
         byName[name] = (old.cpu + statCPUSeconds(stat), old.switches + switches)
     }
+    }
     return byName
 }
 
@@ -412,14 +528,42 @@ func perThread(_ before: [String: (cpu: Double, switches: Double)], _ after: [St
         .map { String(format: "%@ " + format, $0.0, $0.1) }.joined(separator: ", ")
 }
 
-/// Bytes the host has had written to disk so far (`write_bytes` of /proc/PID/io: the WAL,
-/// checkpoints into the database file).
+/// Bytes the hosts have had written to disk so far (`write_bytes` of /proc/PID/io: the WAL,
+/// checkpoints into the database file; on PostgreSQL the server writes, not the hosts).
 func hostWriteBytes() -> Double {
-    guard let io = try? String(contentsOfFile: "/proc/\(host.processIdentifier)/io", encoding: .utf8) else { return .nan }
-    for line in io.split(separator: "\n") where line.hasPrefix("write_bytes:") {
-        return Double(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? .nan
+    hosts.reduce(0) { sum, host in
+        guard let io = try? String(contentsOfFile: "/proc/\(host.pid)/io", encoding: .utf8) else { return .nan }
+        for line in io.split(separator: "\n") where line.hasPrefix("write_bytes:") {
+            return sum + (Double(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? .nan)
+        }
+        return .nan
     }
-    return .nan
+}
+
+/// The machine's load average (1, 5, 15 minutes), from /proc/loadavg.
+func loadAverage() -> String {
+    ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
+}
+/// The figures of the run on one line, printed at the end (for the README's tables).
+nonisolated(unsafe) var summary: [String] = []
+print("run: store \(postgres == nil ? "sqlite (durability \(options.durability))" : "postgres"), \(hosts.count) host\(hosts.count > 1 ? "s" : ""), \(options.workspaces) workspace\(options.workspaces > 1 ? "s" : "")\(options.noNotify ? ", pg_notify a no-op" : ""), webhooks round robin over them; \(ProcessInfo.processInfo.activeProcessorCount) cores; load average at the start: \(loadAverage())")
+summary.append("\(postgres == nil ? "sqlite" : "postgres") \(hosts.count) host\(hosts.count > 1 ? "s" : ""), \(options.workspaces) workspace\(options.workspaces > 1 ? "s" : "")\(options.noNotify ? ", no notify" : ""), load at start \(loadAverage())")
+if let postgres { print("postgres: \(postgres.settings)") }
+
+// ---- Phase 0: idle (--idle S): what the hosts and the database do with no traffic
+// (heartbeats, leases, claims that find nothing), per second.
+if options.idleSeconds > 0 {
+    log("phase 0: idle for \(options.idleSeconds) s")
+    let idleMark = postgres.map { PostgresMark($0) }
+    let idleCPU0 = hostCPUSeconds()
+    sleep(UInt32(options.idleSeconds))
+    let idleHost = (hostCPUSeconds() - idleCPU0) / Double(options.idleSeconds) * 1e6
+    print(String(format: "idle: hosts' CPU %.0f µs per second (all hosts)", idleHost))
+    if let postgres, let idleMark {
+        let r = idleMark.report(postgres, label: "idle", per: "second", count: options.idleSeconds)
+        r.lines.forEach { print($0) }
+        summary.append(String(format: "idle: hosts %.0f µs/s, postgres %.0f µs/s, %.1f statements/s, %.2f commits/s", idleHost, r.cpuMicros, r.statements, r.commits))
+    }
 }
 
 // ---- Phase 1: saturation
@@ -432,17 +576,19 @@ let bodies = (0..<n).map { i -> [UInt8] in
 }
 let next = Atomic<Int>(0)
 let failures = Atomic<Int>(0)
+let pgMark1 = n > 0 ? postgres.map { PostgresMark($0) } : nil
 let t0 = Date()
 let cpu0 = hostCPUSeconds()
 let ownCPU0 = cpuSeconds(pid: getpid())
 let threads0 = hostThreads()
 let written0 = hostWriteBytes()
 onThreads(options.connections) { _ in
-    let client = KeepAliveClient(port: port)
+    // Message i goes to host i mod N (a round-robin load balancer).
+    let clients = hosts.map { KeepAliveClient(port: $0.port) }
     while true {
         let i = next.add(1, ordering: .relaxed).oldValue
         guard i < n else { return }
-        if client.send(bodies[i]) != 200 {
+        if clients[i % clients.count].send(bodies[i]) != 200 {
             failures.add(1, ordering: .relaxed)
         }
     }
@@ -457,16 +603,19 @@ let threads1 = hostThreads()
 let switchesPerMessage = (threads1.values.reduce(0) { $0 + $1.switches } - threads0.values.reduce(0) { $0 + $1.switches })
     / Double(n)
 let ownCPUPerMessage = (cpuSeconds(pid: getpid()) - ownCPU0) / Double(n) * 1e6
-/// A metric of the host's /metrics (a sample without labels).
+let pgReport1 = postgres.flatMap { pg in pgMark1.map { $0.report(pg, label: "saturation", per: "message", count: n) } }
+/// A metric of the hosts' /metrics (a sample without labels), summed over the hosts.
 func hostMetric(_ name: String) -> Double {
-    let client = KeepAliveClient(port: metricsPort)
-    let request = Array("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
-    guard client.send(request) == 200 else { return .nan }
-    let text = String(decoding: client.lastBody, as: UTF8.self)
-    for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
-        return Double(line.split(separator: " ")[1]) ?? .nan
+    hosts.reduce(0) { sum, host in
+        let client = KeepAliveClient(port: host.metricsPort)
+        let request = Array("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+        guard client.send(request) == 200 else { return .nan }
+        let text = String(decoding: client.lastBody, as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
+            return sum + (Double(line.split(separator: " ")[1]) ?? .nan)
+        }
+        return .nan
     }
-    return .nan
 }
 if n > 0 {
     print(String(format: "saturation: %d messages from %d senders, %d connections: acknowledged in %.2f s = %.0f msg/s; %d replies by %.2f s = %.0f msg/s end to end; %d failed posts; host CPU %.0f µs per message; %.1f context switches per message; load generator and fake Graph API CPU %.0f µs per message",
@@ -474,8 +623,14 @@ if n > 0 {
                  failures.load(ordering: .relaxed), cpuPerMessage, switchesPerMessage, ownCPUPerMessage))
 
     let commits = hostMetric("switchboard_store_commits_total"), writes = hostMetric("switchboard_store_writes_total")
-    print(String(format: "store: %.0f commits, %.1f writes per commit, %.2f commits per message", commits, writes / commits,
-                 commits / Double(n)))
+    if !commits.isNaN {
+        print(String(format: "store: %.0f commits, %.1f writes per commit, %.2f commits per message", commits, writes / commits,
+                     commits / Double(n)))
+    }
+    pgReport1?.lines.forEach { print($0) }
+    summary.append(String(format: "saturation %.0f msg/s end to end, host CPU %.0f µs/msg", Double(sends.count) / e2eSeconds, cpuPerMessage)
+        + (pgReport1.map { String(format: ", postgres CPU %.0f µs/msg, %.1f statements/msg, %.2f commits/msg", $0.cpuMicros, $0.statements, $0.commits) }
+            ?? (commits.isNaN ? "" : String(format: ", %.2f commits/msg", commits / Double(n)))))
     print("host context switches per message by thread: "
         + perThread(threads0, threads1, messages: n, \.switches, scale: 1, least: 0.05, format: "%.2f"))
     print(String(format: "host wrote %.1f KB to disk per message", (hostWriteBytes() - written0) / Double(n) / 1024))
@@ -495,17 +650,19 @@ let posted = Mutex([String: Posted]())
 let fixedCommits0 = hostMetric("switchboard_store_commits_total"), fixedWrites0 = hostMetric("switchboard_store_writes_total")
 let fixedCPU0 = hostCPUSeconds()
 let fixedThreads0 = hostThreads()
+let pgMark2 = total > 0 ? postgres.map { PostgresMark($0) } : nil
 let start = Date()
 let perConnection = max(1, options.connections)
 onThreads(perConnection) { c in
-    let client = KeepAliveClient(port: port)
+    // Message i goes to host i mod N (a round-robin load balancer).
+    let clients = hosts.map { KeepAliveClient(port: $0.port) }
     var i = c
     while i < total {
         let due = start.addingTimeInterval(Double(i) / Double(options.rate))
         let wait = due.timeIntervalSinceNow
         if wait > 0 { usleep(useconds_t(wait * 1_000_000)) }
         let now = Date()
-        _ = client.post("/webhooks/whatsapp/main", body: phase2[i].body, signature: phase2[i].signature)
+        _ = clients[i % clients.count].post("/webhooks/whatsapp/main", body: phase2[i].body, signature: phase2[i].signature)
         let acked = Date()
         posted.withLock { $0[recipients[i]] = Posted(due: due, sent: now, acked: acked) }
         i += perConnection
@@ -528,6 +685,7 @@ acks.sort()
 let lateStarts = postings.values.filter { $0.sent.timeIntervalSince($0.due) > 0.002 }.count
 let fixedCPUPerMessage = (hostCPUSeconds() - fixedCPU0) / Double(total) * 1e6
 let fixedThreads1 = hostThreads()
+let pgReport2 = postgres.flatMap { pg in pgMark2.map { $0.report(pg, label: "fixed rate", per: "message", count: total) } }
 if total > 0 {
     print(String(format: "fixed rate%@: %d msg/s for %d s over %d connections: %d replies; webhook-to-reply latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; acks p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d posts left more than 2 ms after their due time",
                  options.openLoop ? " (open loop, from the due time)" : "",
@@ -536,8 +694,15 @@ if total > 0 {
                  lateStarts))
     let fixedCommits = hostMetric("switchboard_store_commits_total") - fixedCommits0
     let fixedWrites = hostMetric("switchboard_store_writes_total") - fixedWrites0
-    print(String(format: "fixed rate: store: %.0f commits, %.1f writes per commit, %.2f commits per message",
-                 fixedCommits, fixedWrites / fixedCommits, fixedCommits / Double(total)))
+    if !fixedCommits.isNaN {
+        print(String(format: "fixed rate: store: %.0f commits, %.1f writes per commit, %.2f commits per message",
+                     fixedCommits, fixedWrites / fixedCommits, fixedCommits / Double(total)))
+    }
+    pgReport2?.lines.forEach { print($0) }
+    summary.append(String(format: "fixed %d/s: p50 %.1f ms, p99 %.1f ms, %d of %d replied, host CPU %.0f µs/msg",
+                          options.rate, percentile(latencies, 0.5), percentile(latencies, 0.99), latencies.count, total, fixedCPUPerMessage)
+        + (pgReport2.map { String(format: ", postgres CPU %.0f µs/msg, %.1f statements/msg, %.2f commits/msg", $0.cpuMicros, $0.statements, $0.commits) }
+            ?? (fixedCommits.isNaN ? "" : String(format: ", %.2f commits/msg", fixedCommits / Double(total)))))
     print(String(format: "fixed rate: host CPU %.0f µs per message; by thread: ", fixedCPUPerMessage)
         + perThread(fixedThreads0, fixedThreads1, messages: total, \.cpu, scale: 1e6, least: 1, format: "%.0f µs"))
     print("fixed rate: host context switches per message by thread: "
@@ -548,18 +713,14 @@ if total > 0 {
 if options.stages {
     // received: the ingress transaction ran (the writer's clock, ms); queued: the worker's
     // transaction with the reply ran; sent: the sender lane's record of the accepted send.
-    let sqlite = Process()
-    sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    sqlite.arguments = ["-readonly", "-separator", " ", dir + "/bench.db", """
+    // The same query on either store (sqlite3 or psql).
+    let journalQuery = """
         SELECT replace(replace(ct.e164, 'user:', ''), '+', ''), e.kind, e.created_at FROM events e
         JOIN conversations c ON c.id = e.conversation_id JOIN contacts ct ON ct.id = c.contact_id
         WHERE e.kind IN ('received', 'queued', 'sent')
-        """]
-    let out = Pipe()
-    sqlite.standardOutput = out
-    try sqlite.run()
-    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    sqlite.waitUntilExit()
+        """
+    let text = postgres.map { $0.psql(journalQuery, fieldSeparator: " ") ?? "" }
+        ?? PostgresServer.run("/usr/bin/sqlite3", ["-readonly", "-separator", " ", dir + "/bench.db", journalQuery]).1
     var journal: [String: [String: Double]] = [:]
     for line in text.split(separator: "\n") {
         let f = line.split(separator: " ")
@@ -675,9 +836,9 @@ if let evolution {
 }
 
 // ---- Phase 5: the web chat, streams and fixed rate
-/// VmRSS of the host now, in KB.
+/// VmRSS of the first host now, in KB.
 func hostRSSKB() -> Double {
-    let status = (try? String(contentsOfFile: "/proc/\(host.processIdentifier)/status", encoding: .utf8)) ?? ""
+    let status = (try? String(contentsOfFile: "/proc/\(hosts[0].pid)/status", encoding: .utf8)) ?? ""
     guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return .nan }
     return Double(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? .nan
 }
@@ -871,9 +1032,12 @@ if options.webChatRate > 0 {
 }
 
 // ---- Peak memory
-let status = (try? String(contentsOfFile: "/proc/\(host.processIdentifier)/status", encoding: .utf8)) ?? ""
-let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM") }.map(String.init) ?? "VmHWM: ?"
-print("host peak RSS: \(hwm.replacingOccurrences(of: "VmHWM:", with: "").trimmingCharacters(in: .whitespaces))")
-kill(host.processIdentifier, SIGTERM)
-host.waitUntilExit()
-if options.keep { log("kept \(dir)") } else { try? FileManager.default.removeItem(atPath: dir) }
+for (k, host) in hosts.enumerated() {
+    let status = (try? String(contentsOfFile: "/proc/\(host.pid)/status", encoding: .utf8)) ?? ""
+    let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM") }.map(String.init) ?? "VmHWM: ?"
+    print("host\(hosts.count > 1 ? " \(k + 1)" : "") peak RSS: \(hwm.replacingOccurrences(of: "VmHWM:", with: "").trimmingCharacters(in: .whitespaces))")
+}
+print("load average at the end: \(loadAverage())")
+if !summary.isEmpty { print("summary: " + summary.joined(separator: "; ")) }
+hosts.forEach { $0.stop() }
+cleanUp()

@@ -32,24 +32,27 @@ struct PostgresEventRepository: EventRepository {
     /// commit; renumbering at COMMIT would shorten that, at the price of ids that change
     /// after `append` returned them.)
     static func append(_ db: PostgresDB, _ scope: PostgresScope, _ new: NewEvent) throws -> Event {
-        // The two-key form: a key space apart from the store's one-key advisory locks
-        // (hand-overs, contacts), so no workspace name can collide with one of theirs.
-        try db.run("SELECT pg_advisory_xact_lock(\(Self.journalLockClass), hashtext(?::text))", [scope.workspaceID])
         let now = scope.now()
-        // The same statement announces the event to every host listening on this database
+        // One statement, one round trip: the lock first (the two-key form: a key space
+        // apart from the store's one-key advisory locks, hand-overs and contacts, so no
+        // workspace name can collide with one of theirs), in a CTE of its own
+        // (MATERIALIZED: evaluated before the row it feeds exists), then the row and its
+        // id, then the announcement to every host listening on this database
         // (`PostgresJournalListener`): NOTIFY is delivered when the transaction commits,
         // and not at all when it rolls back. The payload is the id and the workspace
         // (`JournalAnnouncement`), never content: a listener reads the journal by cursor.
         let id = try db.queryOne(
             """
-            WITH appended AS (
+            WITH journal_lock AS MATERIALIZED (
+                SELECT pg_advisory_xact_lock(\(Self.journalLockClass), hashtext(?::text))
+            ), appended AS (
                 INSERT INTO events (workspace_id, conversation_id, message_id, channel_id, kind, detail_json, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+                SELECT ?, ?, ?, ?, ?, ?, ?::bigint FROM journal_lock RETURNING id
             )
             SELECT id, pg_notify('\(JournalAnnouncement.channel)', id::text || ' ' || ?::text) FROM appended
             """,
-            [scope.workspaceID, new.conversationID, new.messageID, new.channelID, new.kind, new.detailJSON, now,
-             scope.workspaceID]) { $0.int64(0) } ?? 0
+            [scope.workspaceID, scope.workspaceID, new.conversationID, new.messageID, new.channelID, new.kind,
+             new.detailJSON, now, scope.workspaceID]) { $0.int64(0) } ?? 0
         return Event(
             id: id, workspaceID: scope.workspaceID, conversationID: new.conversationID,
             messageID: new.messageID, channelID: new.channelID, kind: new.kind, detailJSON: new.detailJSON,

@@ -18,20 +18,19 @@ extension PostgresQueueRepository {
             if behind { return try Self(scope: scope.within(db)).enqueueOutbox(new) }
             let now = scope.now()
             let until = now.addingTimeInterval(max(0, lease)).truncatedToMilliseconds
-            let id = try db.queryOne(
+            // What a claim reads with the entry, in the same round trip: the customer's
+            // last message, for the 24-hour window.
+            let (id, lastInbound) = try db.queryOne(
                 """
                 INSERT INTO outbox (workspace_id, conversation_id, message_id, channel_id, recipient, kind, body_json,
                                     state, attempts, next_attempt_at, received_at, created_at, claims, lease_until,
                                     claimed_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'sending', 0, ?, ?, ?, 1, ?, ?) RETURNING id
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'sending', 0, ?, ?, ?, 1, ?, ?)
+                RETURNING id, (SELECT last_inbound_at FROM conversations WHERE workspace_id = ?1 AND id = ?2)
                 """,
                 [scope.workspaceID, new.conversationID, new.messageID, new.channelID, new.recipient, new.kind,
-                 new.bodyJSON, now, new.receivedAt, now, until, scope.store.claimer.id]) { $0.int64(0) } ?? 0
-            // What a claim reads with the entry: the customer's last message, for the
-            // 24-hour window.
-            let lastInbound = try db.queryOne(
-                "SELECT last_inbound_at FROM conversations WHERE workspace_id = ? AND id = ?",
-                [scope.workspaceID, new.conversationID]) { $0.optionalDate(0) } ?? nil
+                 new.bodyJSON, now, new.receivedAt, now, until, scope.store.claimer.id]) { ($0.int64(0), $0.optionalDate(1)) }
+                ?? (0, nil)
             return OutboxItem(
                 id: id, workspaceID: scope.workspaceID, conversationID: new.conversationID,
                 messageID: new.messageID, channelID: new.channelID, recipient: new.recipient, kind: new.kind,
