@@ -48,13 +48,15 @@ import SwitchboardTestSupport
         }
         let reloaded = Date()
 
-        // One of them takes the lease at its next round and supervises the session.
+        // One of them takes the lease at its next round and supervises the session: it
+        // points the gateway's webhook at itself.
         func supervisors() -> [TestHost] { hosts.filter { !PostgresSessionLeaseTests.lines($0, Self.supervising).isEmpty } }
-        let end = Date().addingTimeInterval(20)
-        while supervisors().isEmpty && Date() < end { usleep(50_000) }
-        let owner = try #require(supervisors().first, "no host took the session: \(hosts.map(\.logText))")
+        #expect(gateway.wait(timeout: .seconds(20), until: { $0.webhook != nil }), "no host set the gateway's webhook")
+        let owner = try #require(hosts.first { gateway.webhook?.url.contains(":\($0.port)/") == true },
+                                 "\(String(describing: gateway.webhook))")
         let other = hosts.first { $0 !== owner }!
-        #expect(gateway.wait(until: { $0.webhook?.url.contains(":\(owner.port)/") == true }), "\(String(describing: gateway.webhook))")
+        #expect((try? owner.waitForLog(timeout: 10) { $0["message"] as? String == Self.supervising }) != nil,
+                "the host the gateway's webhook names did not take the lease")
 
         // A customer writes through the other host: the reply goes out through the session
         // by the owner. Once it has, the other host has had its lease rounds (every 5 s)
@@ -63,12 +65,13 @@ import SwitchboardTestSupport
         let first = "5511933330001"
         #expect(try PostgresSessionLeaseTests.post(other, from: "\(first)@s.whatsapp.net") == 200)
         #expect(gateway.wait(timeout: .seconds(20), until: { $0.sends.contains { $0.number == first } }), "\(owner.logText)")
-        _ = try owner.waitForLog(timeout: 10) { $0["message"] as? String == "message sent" }
+        #expect((try? owner.waitForLog(timeout: 10) { $0["message"] as? String == "message sent" }) != nil,
+                "the owner did not send the reply")
         // Absence needs a time: each host runs a lease round every 5 s, so 6 s after its
         // reload the other has tried at least once; it must not have taken the session.
         let roundDone = reloaded.addingTimeInterval(6)
         while Date() < roundDone && supervisors().count == 1 { usleep(100_000) }
-        #expect(supervisors().count == 1, "both hosts supervised the session")
+        #expect(supervisors().count == 1, "\(supervisors().count) hosts logged that they supervise the session")
         #expect(PostgresSessionLeaseTests.lines(other, Self.supervising).isEmpty)
         #expect(Self.webhookURLs(gateway).allSatisfy { $0.contains(":\(owner.port)/") }, "\(Self.webhookURLs(gateway))")
         #expect(PostgresSessionLeaseTests.lines(other, "message sent").isEmpty)
