@@ -115,6 +115,7 @@ import SwitchboardTestSupport
         let killed = Atomic<Bool>(false)
         let killedAt = Mutex<Date?>(nil)
         let ackedAtKill = Mutex<[String: Int]>([:])
+        let ackTimes = Mutex<[String: Date]>([:])
 
         /// Posts `rounds` with 6 client threads; thread t owns the senders s with
         /// s % 6 == t and posts each sender's messages one after the other (a message
@@ -134,6 +135,7 @@ import SwitchboardTestSupport
                         }
                         if let i = client.post(p.message) {
                             ackedBy.withLock { $0[p.message.id] = i }
+                            ackTimes.withLock { $0[p.message.id] = Date() }
                             acknowledged.add(1, ordering: .relaxed)
                         }
                     }
@@ -213,6 +215,7 @@ import SwitchboardTestSupport
         }
         #expect(duplicated.count <= 32, "\(duplicated.count) replies sent twice")
 
+        let answerTime = Dictionary(copies.map { ($0.key, $0.value[0].time) }, uniquingKeysWith: { a, _ in a })
         // 6. Order: each conversation's replies (first copies) reach the provider in the
         // order of its messages.
         var order: [String: [Int]] = [:]
@@ -222,11 +225,30 @@ import SwitchboardTestSupport
             order[r.to, default: []].append(roundOf[r.text] ?? -1)
         }
         let outOfOrder = senders.filter { order[$0] != Array(0...Self.rounds.count) }
-        #expect(outOfOrder.isEmpty, "\(outOfOrder.count) conversations out of order, e.g. \(outOfOrder.prefix(3).map { "\($0): \(order[$0] ?? [])" })")
+        // For each: the host that acknowledged each round and when, and when its reply
+        // (first copy) reached the provider, in seconds after the kill.
+        func story(_ sender: String) -> String {
+            let plannedOf = all.filter { $0.sender == sender }
+            return plannedOf.map { p in
+                let ack = ackTimes.withLock { $0[p.message.id] }.map { String(format: "%.2f", $0.timeIntervalSince(killTime)) } ?? "-"
+                let reply = answerTime["\(sender)|\(Self.rounds[p.round].answer)"].map { String(format: "%.2f", $0.timeIntervalSince(killTime)) } ?? "-"
+                return "r\(p.round): host \(acked[p.message.id].map(String.init) ?? "-") at \(ack), reply \(reply)"
+            }.joined(separator: "; ")
+        }
+        // And what the hosts warned about (message: count), for a failure's diagnosis.
+        func warnings() -> String {
+            cluster.hosts.enumerated().map { i, h in
+                var counts: [String: Int] = [:]
+                for l in h.logLines where ["warn", "error"].contains(l["level"] as? String ?? "") {
+                    counts[l["message"] as? String ?? "?", default: 0] += 1
+                }
+                return "host \(i): \(counts)"
+            }.joined(separator: "; ")
+        }
+        #expect(outOfOrder.isEmpty, "\(outOfOrder.count) conversations out of order, e.g. \(outOfOrder.prefix(3).map { "\($0): \(order[$0] ?? []) [\(story($0))]" }); \(warnings())")
 
         // The victim's work the others took over: messages it acknowledged before it died
         // whose reply went out only after the take-over threshold (heartbeat 15 s stale).
-        let answerTime = Dictionary(copies.map { ($0.key, $0.value[0].time) }, uniquingKeysWith: { a, _ in a })
         let plannedByID = Dictionary(uniqueKeysWithValues: all.map { ($0.message.id, $0) })
         let takenOver = victimsBeforeKill.compactMap { plannedByID[$0] }.filter { p in
             (answerTime["\(p.sender)|\(Self.rounds[p.round].answer)"] ?? .distantFuture).timeIntervalSince(killTime) > 10
