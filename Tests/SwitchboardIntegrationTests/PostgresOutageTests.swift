@@ -122,4 +122,120 @@ import SwitchboardTestSupport
         print("[measure] database away \(String(format: "%.1f", away)) s: \(refused.count) webhooks answered 503; "
               + "storing again \(storingAgainAfter) after the server was back; wall \(ContinuousClock.now - started)")
     }
+
+    /// Two hosts lose the database for longer than the heartbeat threshold (15 s): when it
+    /// is back each host's heartbeat is stale until its next beat, so either may take the
+    /// other's claims (README: "a host that loses the database for longer than 15 s may
+    /// see its claims taken too, with the same window"). Both resume by themselves;
+    /// nothing acknowledged is lost, a reply goes out twice only if the provider had it
+    /// before the server came back (at most the window, 32 per host), and each
+    /// conversation's replies keep their order.
+    @Test func twoHostsResumeAfterTheDatabaseWasAwayLongerThanTheHeartbeatThreshold() throws {
+        let started = ContinuousClock.now
+        let pg = try ThrowawayPostgres()
+        let cluster = try HostCluster(count: 2, prefix: "outage2", url: pg.url,
+                                      workspaces: ["demo": PostgresThreeHostsTests.workspace])
+        try cluster.start()
+        defer { cluster.stop() }
+        let replies = ReplyLog(cluster.graph)
+        let senders = (0..<20).map { "23480340\(String(format: "%05d", $0))" }
+        let rounds = PostgresThreeHostsTests.rounds
+        func answered(_ sender: String, _ round: Int) -> Bool {
+            replies.replies.contains { $0.to == sender && $0.text == rounds[round].answer }
+        }
+        var all: [(sender: String, round: Int, message: FixtureMessage)] = []
+        var turn = 0
+        /// Posts to the hosts in turn; returns the status.
+        func post(_ m: FixtureMessage) throws -> Int {
+            turn += 1
+            return try cluster.post([m], to: turn % 2, timeout: 15).status
+        }
+
+        // Round 0 through both hosts, answered; round 1 acknowledged while the provider
+        // holds the calls for its replies.
+        for s in senders {
+            let m = Self.message(s, round: 0)
+            #expect(try post(m) == 200)
+            all.append((s, 0, m))
+        }
+        #expect(replies.wait(timeout: 60) { _ in senders.allSatisfy { answered($0, 0) } }, "round 0 not answered")
+        cluster.graph.setHeld(true)
+        let sendsBefore = cluster.graph.sends.count
+        for s in senders {
+            let m = Self.message(s, round: 1)
+            #expect(try post(m) == 200)
+            all.append((s, 1, m))
+        }
+        #expect(cluster.graph.wait(timeout: .seconds(20)) { $0.sends.dropFirst(sendsBefore).contains { !$0.isMarkRead } },
+                "the hosts called the provider for no round 1 reply")
+
+        // The server stops for longer than the heartbeat threshold; the provider answers
+        // the held calls. Meta keeps delivering round 2 meanwhile (every 500 ms, to both
+        // hosts): every delivery is refused with 503.
+        try pg.stop()
+        let stoppedAt = Date()
+        cluster.graph.setHeld(false)
+        var statuses: [Int: Int] = [:]
+        let round2: [FixtureMessage] = senders.map { Self.message($0, round: 2) }
+        var k = 0
+        while Date().timeIntervalSince(stoppedAt) < 17 {
+            statuses[try post(round2[k % round2.count]), default: 0] += 1
+            k += 1
+            usleep(500_000)   // the pace of the redeliveries, not a wait for the host
+        }
+        #expect(statuses.keys.sorted() == [503], "answers while the database was away: \(statuses)")
+        for h in cluster.hosts { #expect(h.process.isRunning, "a host exited: \(h.logText.suffix(3000))") }
+
+        // Back: the hosts resume; the redeliveries are stored, once; new traffic flows.
+        try pg.resume()
+        let resumedAt = Date()
+        for (i, m) in round2.enumerated() {
+            var status = 0
+            let end = Date().addingTimeInterval(30)
+            while Date() < end {
+                status = (try? post(m)) ?? 0
+                if status == 200 { break }
+                usleep(200_000)
+            }
+            #expect(status == 200, "a redelivered webhook was answered \(status) after the database came back")
+            all.append((senders[i], 2, m))
+        }
+        for s in senders {
+            let m = Self.message(s, round: 3)
+            #expect(try post(m) == 200)
+            all.append((s, 3, m))
+        }
+        // Round 3 is the last and nothing fails after it: once each sender's round 3 is
+        // answered, every earlier reply to that sender (a second copy included) is out,
+        // replies keeping their conversation's order (checked below).
+        let done = replies.wait(timeout: 90) { _ in all.allSatisfy { answered($0.sender, $0.round) } }
+        let missing = all.filter { !answered($0.sender, $0.round) }
+        #expect(done, "\(missing.count) messages not answered (rounds \(Set(missing.map(\.round)).sorted()))")
+
+        let received = try cluster.events().filter { $0.contains(" received ") }
+        for p in all {
+            let n = received.filter { $0.contains(p.message.id) }.count
+            #expect(n == 1, "message \(p.message.id) (round \(p.round)) stored \(n) times")
+        }
+        #expect(received.count == all.count)
+        replies.refresh()
+        var copies: [String: [ReplyLog.Reply]] = [:]
+        for r in replies.replies { copies["\(r.to)|\(r.text)", default: []].append(r) }
+        let duplicated = copies.filter { $0.value.count > 1 }
+        for (key, c) in duplicated {
+            #expect(c.count == 2 && c[0].time < resumedAt, "\(key) sent \(c.count) times, first at \(c[0].time)")
+        }
+        #expect(duplicated.count <= 2 * 32, "\(duplicated.count) replies sent twice")
+        let roundOf = Dictionary(uniqueKeysWithValues: rounds.map(\.answer).enumerated().map { ($1, $0) })
+        var order: [String: [Int]] = [:]
+        var firstSeen = Set<String>()
+        for r in replies.replies where firstSeen.insert("\(r.to)|\(r.text)").inserted {
+            order[r.to, default: []].append(roundOf[r.text] ?? -1)
+        }
+        let outOfOrder = senders.filter { order[$0] != [0, 1, 2, 3] }
+        #expect(outOfOrder.isEmpty, "\(outOfOrder.count) conversations out of order, e.g. \(outOfOrder.prefix(3).map { "\($0): \(order[$0] ?? [])" })")
+        for h in cluster.hosts { #expect(h.process.isRunning) }
+        print("[measure] two hosts, database away \(String(format: "%.1f", resumedAt.timeIntervalSince(stoppedAt))) s: "
+              + "\(k) deliveries refused with 503, \(duplicated.count) replies sent twice; wall \(ContinuousClock.now - started)")
+    }
 }
