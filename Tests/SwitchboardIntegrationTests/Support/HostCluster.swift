@@ -71,6 +71,15 @@ final class HostCluster: @unchecked Sendable {
                                headers: ["X-Hub-Signature-256": signed.signature, "Content-Type": "application/json"])
     }
 
+    /// A customer's text message, with a new provider id.
+    static func text(_ body: String, from: String = "2348031234567") -> FixtureMessage {
+        FixtureMessage(id: WhatsAppFixtures.newMessageID(), from: from, name: "Titi",
+                       timestamp: Int(Date().timeIntervalSince1970), content: .text(body))
+    }
+
+    /// Accepted sends (not mark-read) so far.
+    var replies: [RecordedSend] { graph.acceptedSends }
+
     /// The journal of a workspace, as `switchboard events` prints it (through host `via`'s
     /// config: every host reads the same database).
     func events(workspace: String = "demo", via: Int = 0) throws -> [String] {
