@@ -108,6 +108,12 @@ struct SQLiteQueueStore: QueueStore {
             leaseUntil: r.optionalDate(16))
     }
 
+    /// One host per database: every pending job of a conversation is in this host's
+    /// memory, in order (`QueueStore.hasEarlierInbound`).
+    func hasEarlierInbound(workspace: WorkspaceID, conversation: ConversationID, before jobID: Int64) throws -> Bool {
+        false
+    }
+
     func pendingInbound(limit: Int) throws -> [InboundJob] {
         try store.read(tx) { db in
             try db.query(

@@ -97,6 +97,13 @@ public protocol QueueStore: Sendable {
     /// lease ran out is not taken back from this claimer by its own claims either.
     @discardableResult
     func renewInboundClaims(now: Date, lease: TimeInterval) throws -> Int
+    /// Whether an inbound job of `conversation` older than `jobID` is still pending. With
+    /// several hosts on one database the message before this one may be another host's
+    /// job (the webhooks of one conversation reach any host), or the job of a host that
+    /// died, waiting to be taken over: a worker runs a conversation's jobs in order, its
+    /// own from memory and another host's by waiting while this is true. Always false
+    /// where one host has the database (SQLite): its jobs are all in its memory.
+    func hasEarlierInbound(workspace: WorkspaceID, conversation: ConversationID, before jobID: Int64) throws -> Bool
     /// Outbox entries per channel (queued or sending).
     func outboxDepth() throws -> [ChannelID: Int]
     /// Holds a message no workspace takes; false when it was already held (a redelivery).

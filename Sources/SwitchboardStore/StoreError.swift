@@ -64,4 +64,11 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public var description: String { "\(path): \(message)" }
+
+    /// Whether the database is away or busy rather than the request wrong: it could not be
+    /// reached or opened, the connection was lost (a PostgreSQL server stopping or
+    /// restarting, the network), an I/O error, a lock held too long. The same request may
+    /// succeed later unchanged: a webhook answers 503 for these (the provider delivers it
+    /// again), 500 for the rest.
+    public var isUnavailable: Bool { code == .cannotOpen || code == .io || code == .busy }
 }

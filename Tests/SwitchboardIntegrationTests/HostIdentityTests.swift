@@ -33,7 +33,7 @@ import SwitchboardTestSupport
 
     @Test func twoHostsOnOnePostgresAreToldApartAndSeeEachOther() throws {
         let url = try TestPostgres.freshDatabase(prefix: "ident")
-        let yaml = TestHost.minimalHostYAML().replacingOccurrences(of: "sqlite: $DIR/switchboard.db", with: "postgres: \"\(url)\"")
+        let yaml = HostCluster.hostYAML(url: url)
         let one = try TestHost(hostYAML: yaml), two = try TestHost(hostYAML: yaml)
         try one.start()
         try two.start()

@@ -14,7 +14,7 @@ import SwitchboardTestSupport
     static let hours = "We are open 8am to 7pm, Monday to Saturday. We are closed on Sundays."
 
     static func yaml(gateway: FakeEvolutionAPI, url: String) -> String {
-        TestHost.minimalHostYAML(extra: """
+        HostCluster.hostYAML(url: url, extra: """
             channels:
               - id: wa-web
                 type: whatsapp_web
@@ -25,7 +25,7 @@ import SwitchboardTestSupport
                 webhook_secret: \(EvolutionHarness.secret)
                 workspace: demo
                 rate_limit_per_minute: 600
-            """).replacingOccurrences(of: "sqlite: $DIR/switchboard.db", with: "postgres: \"\(url)\"")
+            """)
     }
 
     /// Posts a customer's message to `host`'s Evolution webhook, as the gateway would.

@@ -19,47 +19,22 @@ import SwitchboardTestSupport
             rate_limit: 5
         """
 
-    /// `host`'s config with `storage.sqlite` replaced by `storage.postgres: url`.
-    static func usePostgres(_ host: TestHost, url: String) throws {
-        let text = try String(contentsOfFile: host.configPath, encoding: .utf8)
-        let sqlite = "sqlite: \(host.dir.path)/switchboard.db"
-        #expect(text.contains(sqlite))
-        try text.replacingOccurrences(of: sqlite, with: "postgres: \"\(url)\"")
-            .write(toFile: host.configPath, atomically: true, encoding: .utf8)
-    }
-
     @Test func twoHostsKeepTheChannelsRateTogether() throws {
-        let url = try TestPostgres.freshDatabase(prefix: "rate2")
-        let workspaces = ["demo": ResponderPipelineTests.bakeryWithoutLLM]
-        let a = try PipelineHarness(channels: Self.channel, workspaces: workspaces)
-        try Self.usePostgres(a.host, url: url)
-        // Host B: the same app, channel and workspaces, its own folder and port.
-        let b = try TestHost(hostYAML: TestHost.minimalHostYAML(extra: """
-            whatsapp:
-              apps:
-                - id: main
-                  app_secret: \(PipelineHarness.appSecret)
-                  verify_token: \(PipelineHarness.verifyToken)
-                  graph_url: \(a.graph.graphURL)
-            \(Self.channel)
-            """), workspaces: workspaces)
-        try Self.usePostgres(b, url: url)
-        try a.start()
-        try b.start()
+        // Hosts A and B: the same app, channel and workspaces, each its own folder and port.
+        let cluster = try HostCluster(count: 2, prefix: "rate2", workspaces: ["demo": ResponderPipelineTests.bakeryWithoutLLM],
+                                      channels: Self.channel)
+        let (a, b) = (cluster.hosts[0], cluster.hosts[1])
+        try cluster.start()
+        defer { cluster.stop() }
 
         // 40 customers ask at once, half through each host.
         let n = 40
         for i in 0..<n {
-            let message = a.text("wen r u open on saturday?", from: "23480310000\(String(format: "%02d", i))")
-            let signed = WhatsAppFixtures.signedInbound([message], phoneNumberID: WhatsAppFixtures.phoneNumberID,
-                                                        appSecret: PipelineHarness.appSecret)
-            let client = i % 2 == 0 ? a.host.client : b.client
-            let r = try client.post("/webhooks/whatsapp/main", body: signed.body,
-                                    headers: ["X-Hub-Signature-256": signed.signature, "Content-Type": "application/json"])
-            #expect(r.status == 200)
+            let message = HostCluster.text("wen r u open on saturday?", from: "23480310000\(String(format: "%02d", i))")
+            #expect(try cluster.post([message], to: i % 2).status == 200)
         }
-        #expect(a.waitForReplies(n, timeout: .seconds(60)), "\(a.replies.count) of \(n) replies")
-        let times = a.replies.map { $0.time.timeIntervalSince1970 }.sorted()
+        #expect(cluster.graph.wait(timeout: .seconds(60)) { $0.acceptedSends.count >= n }, "\(cluster.replies.count) of \(n) replies")
+        let times = cluster.replies.map { $0.time.timeIntervalSince1970 }.sorted()
         guard times.count >= n else { return }
         // A token bucket of 5 (a second's worth) refilled at 5/s: at most 5 + 5 × w in any
         // w seconds. Margin: one send (the fake stamps arrival, after the network).
@@ -75,8 +50,8 @@ import SwitchboardTestSupport
         // (Their log lines come through a pipe: wait for them.)
         func sent(_ host: TestHost) -> Int { host.logText.components(separatedBy: "\"message\":\"message sent\"").count - 1 }
         let deadline = Date().addingTimeInterval(10)
-        while sent(a.host) + sent(b) < n && Date() < deadline { usleep(50_000) }
-        let (sentA, sentB) = (sent(a.host), sent(b))
+        while sent(a) + sent(b) < n && Date() < deadline { usleep(50_000) }
+        let (sentA, sentB) = (sent(a), sent(b))
         #expect(sentA > 0 && sentB > 0 && sentA + sentB == n, "host A sent \(sentA), host B \(sentB)")
     }
 }

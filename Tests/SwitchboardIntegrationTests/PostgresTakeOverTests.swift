@@ -26,42 +26,36 @@ import SwitchboardTestSupport
     /// Runs the take-over; returns how long after the kill B's reply arrived, and how long
     /// A had been silent then (the age of its last beat in the database's clock).
     private func takeOver(storage extra: String = "") throws -> (after: Duration, silentMS: Int) {
-        let url = try TestPostgres.freshDatabase(prefix: "takeover")
-        let a = try PipelineHarness(workspaces: ["demo": ResponderPipelineTests.bakeryWithoutLLM])
-        let text = try String(contentsOfFile: a.host.configPath, encoding: .utf8)
-        let sqlite = "sqlite: \(a.host.dir.path)/switchboard.db"
-        #expect(text.contains(sqlite))
-        let yaml = text.replacingOccurrences(of: sqlite, with: "postgres: \"\(url)\"\n" + extra)
-        try yaml.write(toFile: a.host.configPath, atomically: true, encoding: .utf8)
-        let b = try TestHost(hostYAML: yaml)   // the same config: workspaces, channel, fake provider
-        try a.start()
-        try b.start()
+        // Two hosts, the same config: workspaces, channel, fake provider.
+        let cluster = try HostCluster(count: 2, prefix: "takeover", workspaces: ["demo": ResponderPipelineTests.bakeryWithoutLLM],
+                                      storageYAML: extra)
+        let (a, graph) = (cluster.hosts[0], cluster.graph)   // A; B is hosts[1]
+        try cluster.start()
+        defer { cluster.stop() }
 
-        a.graph.setHeld(true)
-        #expect(try a.post([a.text("wen r u open on saturday?")]).status == 200)
-        #expect(a.graph.wait(timeout: .seconds(10)) { $0.sends.contains { !$0.isMarkRead } }, "A never called the provider")
-        a.host.signal(SIGKILL)
-        _ = a.host.waitForExit(timeout: 10)
+        graph.setHeld(true)
+        #expect(try cluster.post([HostCluster.text("wen r u open on saturday?")], to: 0).status == 200)
+        #expect(graph.wait(timeout: .seconds(10)) { $0.sends.contains { !$0.isMarkRead } }, "A never called the provider")
+        a.signal(SIGKILL)
+        _ = a.waitForExit(timeout: 10)
         let killed = ContinuousClock.now
-        let sentByA = a.graph.sends.count   // A's call, held when it died
-        a.graph.setHeld(false)
+        let sentByA = graph.sends.count   // A's call, held when it died
+        graph.setHeld(false)
 
         // B takes the entry A claimed once A's heartbeat is stale, and sends it.
         func byB(_ g: FakeGraphAPI) -> [RecordedSend] {
             g.sends.dropFirst(sentByA).filter { $0.answeredStatus == 200 && !$0.isMarkRead }
         }
-        #expect(a.graph.wait(timeout: .seconds(45)) { !byB($0).isEmpty },
-                "no reply sent \(ContinuousClock.now - killed) after the kill; sends: \(a.graph.sends.count)")
+        #expect(graph.wait(timeout: .seconds(45)) { !byB($0).isEmpty },
+                "no reply sent \(ContinuousClock.now - killed) after the kill; sends: \(graph.sends.count)")
         let after = ContinuousClock.now - killed
         // The silent host's beat is the oldest (B beats on).
-        let silent = try TestPostgres.query(url, """
+        let silent = try TestPostgres.query(cluster.url, """
             SELECT max((extract(epoch FROM clock_timestamp()) * 1000)::bigint - beat_at) FROM host_heartbeats
             """).first.flatMap { Int($0) } ?? -1
-        #expect(byB(a.graph).count == 1)
-        #expect(byB(a.graph).first?.text == "We are open 8am to 7pm, Monday to Saturday. We are closed on Sundays.")
+        #expect(byB(graph).count == 1)
+        #expect(byB(graph).first?.text == "We are open 8am to 7pm, Monday to Saturday. We are closed on Sundays.")
         print("[measure] reply of a SIGKILLed host sent by the other after \(after) (\(extra.isEmpty ? "default heartbeat" : "1 s beats, 3 s lease"); the dead host silent \(silent) ms)")
-        b.signal(SIGTERM)
-        _ = b.waitForExit(timeout: 30)
         return (after, silent)
     }
 }

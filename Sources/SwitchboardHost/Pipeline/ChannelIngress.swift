@@ -3,6 +3,7 @@ import SwitchboardChannels
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardLog
+import SwitchboardStore
 
 /// The webhook routes of every channel type (`WebhookEndpoint`s: the Cloud API's
 /// `/webhooks/whatsapp/{app}`, Telegram's `/webhooks/telegram/{channel}`, ...), one
@@ -11,7 +12,10 @@ import SwitchboardLog
 ///
 /// Refusals: 401 (signature or secret), 404 (unknown channel or app), 400 (malformed),
 /// 413 (too large); nothing of a refused request is stored. If the commit fails the
-/// answer is 500 and the provider delivers the webhook again. The answer waits for the
+/// answer is 503 with `Retry-After` when the database is away or busy
+/// (`StoreError.isUnavailable`: a PostgreSQL server that stopped, a lost connection),
+/// else 500; either way nothing of it is stored and the provider delivers the webhook
+/// again. The answer waits for the
 /// commit, but the server thread does not: the connection is suspended until the store's
 /// completion gives the answer (`HTTPDeferredResponse`).
 struct ChannelIngress: Sendable {
@@ -74,9 +78,16 @@ struct ChannelIngress: Sendable {
                 answer.complete(.json("{\"ok\":true}"))
             case .failure(let error):
                 metrics.webhooks.labels(name, "store_error").increment()
-                logger.error("webhook not stored; answering 500 so the provider delivers it again",
-                             [endpoint.parameter: name, LogKey.error: "\(error)"])
-                answer.complete(.error(500, "not stored, please retry"))
+                if (error as? StoreError)?.isUnavailable == true {
+                    logger.error("webhook not stored; answering 503 so the provider delivers it again",
+                                 [endpoint.parameter: name, LogKey.error: "\(error)"])
+                    answer.complete(.error(503, "the database is unavailable; not stored, please retry",
+                                           headers: ["Retry-After": "5"]))
+                } else {
+                    logger.error("webhook not stored; answering 500 so the provider delivers it again",
+                                 [endpoint.parameter: name, LogKey.error: "\(error)"])
+                    answer.complete(.error(500, "not stored, please retry"))
+                }
             }
         }
         return .deferred(answer)

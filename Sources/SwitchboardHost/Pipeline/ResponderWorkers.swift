@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardLog
@@ -25,6 +26,9 @@ final class ResponderWorkers: Service, @unchecked Sendable {
     private let onOutbox: @Sendable (ChannelID) -> Void
     private let handover: ReplyHandover?
     private var queue: KeyedWorkQueue<ConversationID, InboundJob>!
+    /// Jobs waiting for an earlier job of their conversation on another host: how many
+    /// times each has looked (its pause grows with it).
+    private let waiting = Mutex<[Int64: Int]>([:])
 
     /// Senders that take replies claimed for them in the worker's transaction.
     struct ReplyHandover: Sendable {
@@ -116,10 +120,38 @@ final class ResponderWorkers: Service, @unchecked Sendable {
     /// Runs one job: reads, the chain, then its outcome queued as one transaction. The
     /// worker thread goes on with other conversations while that commits; the
     /// conversation's next job waits for `finished`, called once the outcome is committed.
+    ///
+    /// Several hosts on one database: a job whose conversation has an older job pending
+    /// (another host's, or a dead host's waiting to be taken over) waits for it: it gives
+    /// its conversation's turn on this host back and is submitted again after a pause
+    /// (20 ms, doubling to 1 s), so the conversation's replies are queued, and sent, in the
+    /// order of its messages whichever hosts received them. Giving the turn back matters:
+    /// the job it waits for may come to this host's queue (taken over from a dead host),
+    /// behind it. Each job checks for itself, so their order in this queue does not.
     func process(_ job: InboundJob, attempt: Int = 1, finished: @escaping @Sendable () -> Void) {
         let ws = store.workspace(job.workspaceID)
         let log = logger.with([LogKey.workspace: job.workspaceID.rawValue, LogKey.conversation: job.conversationID.rawValue,
                                LogKey.message: job.messageID.rawValue])
+        do {
+            if try store.queue.hasEarlierInbound(workspace: job.workspaceID, conversation: job.conversationID, before: job.id) {
+                let waits = waiting.withLock { w -> Int in
+                    let n = w[job.id, default: 0]
+                    w[job.id] = n + 1
+                    return n
+                }
+                if waits == 0 { log.debug("an earlier message of the conversation is still pending on another host; waiting for it") }
+                let pause = min(1, 0.02 * pow(2, Double(min(waits, 6))))
+                finished()
+                DispatchQueue.global().asyncAfter(deadline: .now() + pause) { [self] in
+                    queue.submit(job.conversationID, job)
+                }
+                return
+            }
+            waiting.withLock { _ = $0.removeValue(forKey: job.id) }
+        } catch {
+            retry(job, log, attempt: attempt, error: error, finished: finished)
+            return
+        }
         do {
             try run(job, ws, log) { [self] error in
                 if let error { retry(job, log, attempt: attempt, error: error, finished: finished) } else { finished() }

@@ -16,6 +16,9 @@ import SwitchboardLog
 /// The cost of a false death: a live host that cannot reach the database for longer
 /// than the threshold has its claims taken; an entry it was sending then may be sent
 /// twice, the same window as an expired lease (the outbox's documented duplicates).
+/// When the database itself was away every host's beat is old once it is back, though
+/// none died: so a host judges others silent only once it has itself beaten without a
+/// miss for the threshold (`isSteady`); by then every live host has beaten again.
 final class HostHeartbeat: Sendable {
     /// The claimer this heartbeat stands for (`host_heartbeats.host_id`).
     let hostID: String
@@ -26,6 +29,17 @@ final class HostHeartbeat: Sendable {
     private let stopped = DispatchSemaphore(value: 0)
     private let running = Atomic<Bool>(true)
     private let logger: Logger?
+    /// Since when this host's beats have all been written (nil after a failed one, until
+    /// the next is written).
+    private let steadySince = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// Whether this host has beaten without a miss for at least the threshold: only then
+    /// may it judge another host dead by its old beat (a beat is old after the database
+    /// was away for everyone, too).
+    var isSteady: Bool {
+        guard let since = steadySince.withLock({ $0 }) else { return false }
+        return ContinuousClock.now - since >= max(timeout, interval)
+    }
 
     /// Milliseconds of the database server's clock, in SQL.
     static let serverNowMS = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
@@ -48,6 +62,7 @@ final class HostHeartbeat: Sendable {
                 ON CONFLICT (host_id) DO UPDATE SET beat_at = EXCLUDED.beat_at
                 """, [hostID, ProcessInfo.processInfo.hostName])
         }
+        steadySince.withLock { $0 = .now }
         let thread = Thread { [self] in run() }
         thread.name = "sb-heartbeat"
         thread.start()
@@ -60,13 +75,17 @@ final class HostHeartbeat: Sendable {
             guard running.load(ordering: .acquiring) else { return }
             do {
                 try beat()
-                if failing { logger?.info("heartbeat written again", ["host_id": hostID]) }
+                if failing {
+                    logger?.info("heartbeat written again", ["host_id": hostID])
+                    steadySince.withLock { $0 = .now }
+                }
                 failing = false
             } catch let error as StoreError where error.code == .misuse {
                 return   // the store closed
             } catch {
                 if !failing { logger?.warn("heartbeat failed; other hosts take this host's claims if it stays down", ["host_id": hostID, "error": "\(error)"]) }
                 failing = true
+                steadySince.withLock { $0 = nil }
             }
         }
     }
@@ -99,9 +118,12 @@ final class HostHeartbeat: Sendable {
 
 extension PostgresStore {
     /// The condition "the claimer in `column` stopped beating" and its parameters, for a
-    /// claim query's WHERE; `false` on a schema without heartbeats.
+    /// claim query's WHERE; `false` on a schema without heartbeats, and while this host's
+    /// own heartbeat is not steady (`HostHeartbeat.isSteady`).
     func claimerSilent(_ column: String) -> (sql: String, values: [any SQLiteBindable]) {
-        guard let heartbeat else { return ("false", []) }
+        // Not steady (just started, or the database was away): no claim is judged by its
+        // claimer's beat yet; leases still run out.
+        guard let heartbeat, heartbeat.isSteady else { return ("false", []) }
         return (HostHeartbeat.claimerSilentSQL(column), [heartbeat.thresholdMS])
     }
 }

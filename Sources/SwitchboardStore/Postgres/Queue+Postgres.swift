@@ -92,6 +92,14 @@ struct PostgresQueueStore: QueueStore {
             leaseUntil: r.optionalDate(16))
     }
 
+    func hasEarlierInbound(workspace: WorkspaceID, conversation: ConversationID, before jobID: Int64) throws -> Bool {
+        try store.pool.read { db in
+            try db.queryOne(
+                "SELECT 1 FROM inbound_jobs WHERE workspace_id = ? AND conversation_id = ? AND id < ? LIMIT 1",
+                [workspace, conversation, jobID]) { _ in true } ?? false
+        }
+    }
+
     func pendingInbound(limit: Int) throws -> [InboundJob] {
         try store.read(tx) { db in
             try db.query(
