@@ -21,9 +21,20 @@ import SwitchboardTestSupport
     @Test func webhooksAnswer503WhileTheDatabaseIsAwayAndNothingIsLostWhenItIsBack() throws {
         let started = ContinuousClock.now
         let pg = try ThrowawayPostgres()
+        // The Cloud API number and a web chat of the same workspace.
         let cluster = try HostCluster(count: 1, prefix: "outage", url: pg.url,
-                                      workspaces: ["demo": PostgresThreeHostsTests.workspace])
+                                      workspaces: ["demo": PostgresThreeHostsTests.workspace],
+                                      channels: HostCluster.cloudChannel + """
+
+                                            - id: web-demo
+                                              type: webchat
+                                              workspace: demo
+                                          """)
         let host = cluster.hosts[0]
+        let visitor = "visitor-\(UUID().uuidString.prefix(8))"
+        func chatPost(_ id: String) throws -> HTTPClient.Response {
+            try host.client.post("/chat/demo/messages", body: Array("{\"visitor\":\"\(visitor)\",\"text\":\"wen r u open?\",\"id\":\"\(id)\"}".utf8))
+        }
         try cluster.start()
         defer { cluster.stop() }
         let replies = ReplyLog(cluster.graph)
@@ -73,6 +84,10 @@ import SwitchboardTestSupport
             }
         }
         #expect(statuses == [503: senders.count], "answers while the database was away: \(statuses)")
+        // The web chat's post too: 503, so the page says "not sent" and the visitor sends again.
+        let chatAway = try chatPost("m0000001")
+        #expect(chatAway.status == 503, "a web chat post while the database was away: \(chatAway.status) \(chatAway.text)")
+        #expect(chatAway.headers["retry-after"] != nil)
         // The replies the provider accepted meanwhile wait to be recorded (the settler
         // tries again until the database is back).
         _ = try host.waitForLog(timeout: 20) { $0["message"] as? String == "outbox entry not settled; trying again" }
@@ -95,6 +110,7 @@ import SwitchboardTestSupport
             #expect(status == 200, "a redelivered webhook was answered \(status) after the database came back")
         }
         let storingAgainAfter = ContinuousClock.now - resumedAt
+        #expect(try chatPost("m0000001").status == 202, "the web chat post sent again was not stored")
         // New traffic goes on as before.
         for s in senders {
             let m = Self.message(s, round: 3)
@@ -112,7 +128,7 @@ import SwitchboardTestSupport
             let n = received.filter { $0.contains(p.message.id) }.count
             #expect(n == 1, "message \(p.message.id) (round \(p.round)) stored \(n) times")
         }
-        #expect(received.count == all.count)
+        #expect(received.count == all.count + 1)   // and the web chat's message, once
         // Answered once each (the host never died: no window for a duplicate).
         replies.refresh()
         var copies: [String: Int] = [:]
@@ -216,7 +232,7 @@ import SwitchboardTestSupport
             let n = received.filter { $0.contains(p.message.id) }.count
             #expect(n == 1, "message \(p.message.id) (round \(p.round)) stored \(n) times")
         }
-        #expect(received.count == all.count)
+        #expect(received.count == all.count + 1)   // and the web chat's message, once
         replies.refresh()
         var copies: [String: [ReplyLog.Reply]] = [:]
         for r in replies.replies { copies["\(r.to)|\(r.text)", default: []].append(r) }

@@ -34,7 +34,7 @@ import SwitchboardTestSupport
         #expect(try !two.queue.hasEarlierInbound(workspace: "a", conversation: other.id, before: jobOther.id))
         #expect(try !two.queue.hasEarlierInbound(workspace: "b", conversation: b.id, before: jobB.id))
         // Host one finishes message 1: message 2 may run.
-        try one.transaction { try a1.queue.completeInbound(job1.id) }
+        try one.transaction { tx in try tx.workspace("a").queue.completeInbound(job1.id) }
         #expect(try !two.queue.hasEarlierInbound(workspace: "a", conversation: conversation.id, before: job2.id))
     }
 

@@ -78,16 +78,10 @@ struct ChannelIngress: Sendable {
                 answer.complete(.json("{\"ok\":true}"))
             case .failure(let error):
                 metrics.webhooks.labels(name, "store_error").increment()
-                if (error as? StoreError)?.isUnavailable == true {
-                    logger.error("webhook not stored; answering 503 so the provider delivers it again",
-                                 [endpoint.parameter: name, LogKey.error: "\(error)"])
-                    answer.complete(.error(503, "the database is unavailable; not stored, please retry",
-                                           headers: ["Retry-After": "5"]))
-                } else {
-                    logger.error("webhook not stored; answering 500 so the provider delivers it again",
-                                 [endpoint.parameter: name, LogKey.error: "\(error)"])
-                    answer.complete(.error(500, "not stored, please retry"))
-                }
+                let response = HTTPResponse.notStored(error)
+                logger.error("webhook not stored; answering \(response.status) so the provider delivers it again",
+                             [endpoint.parameter: name, LogKey.error: "\(error)"])
+                answer.complete(response)
             }
         }
         return .deferred(answer)

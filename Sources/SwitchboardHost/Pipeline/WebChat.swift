@@ -155,7 +155,7 @@ final class WebChat: Service, @unchecked Sendable {
                 }
             case .failure(let error):
                 logger.error("web chat message not stored", [LogKey.workspace: wsName, LogKey.error: "\(error)"])
-                answer.complete(.error(500, "not stored, please retry"))
+                answer.complete(.notStored(error))
             }
         }
         return .deferred(answer)
