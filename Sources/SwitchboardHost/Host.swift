@@ -287,7 +287,7 @@ final class Host: @unchecked Sendable {
                 .labels(identity.hostID, identity.backendName).set(1)
             if identity.backendName == "postgres" {
                 metrics.computedGauge("switchboard_store_live_hosts",
-                                      help: "Hosts whose heartbeat on the shared database is within the threshold (PostgreSQL).") {
+                                      help: "Hosts whose heartbeat on the shared database is within the threshold (PostgreSQL); -1 when the database cannot be read.") {
                     Double(((try? identity.liveHosts()) ?? nil)?.count ?? -1)
                 }
             }

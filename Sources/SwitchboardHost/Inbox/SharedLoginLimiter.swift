@@ -25,14 +25,13 @@ final class SharedLoginLimiter: LoginLimiting {
     let addressPolicy: LoginRateLimiter.Policy
     private let limits: any LimitRepository
     private let fallback: LoginRateLimiter
-    private let logger: Logger
     private let account, address: Meter.Rule
-    private let lastWarning = Mutex<Date>(.distantPast)
+    private let unreachable: MetersUnreachable
 
     init(limits: any LimitRepository, logger: Logger, perAccount: LoginRateLimiter.Policy = .perAccount,
          perAddress: LoginRateLimiter.Policy = .perAddress) {
         self.limits = limits
-        self.logger = logger
+        unreachable = MetersUnreachable("shared login limits unreachable; this host counts failed logins on its own for now", logger: logger)
         accountPolicy = perAccount
         addressPolicy = perAddress
         account = .window(count: perAccount.maxFailures, seconds: perAccount.window)
@@ -42,19 +41,6 @@ final class SharedLoginLimiter: LoginLimiting {
 
     static func accountKey(_ account: String) -> LimitKey { LimitKey("login:account:" + account) }
     static func addressKey(_ address: String) -> LimitKey { LimitKey("login:address:" + address) }
-
-    private func unreachable(_ error: any Error) {
-        let now = Date()
-        let warn = lastWarning.withLock { last -> Bool in
-            guard now.timeIntervalSince(last) >= 30 else { return false }
-            last = now
-            return true
-        }
-        if warn {
-            logger.warn("shared login limits unreachable; this host counts failed logins on its own for now",
-                        [LogKey.error: "\(error)"])
-        }
-    }
 
     private static func refused(_ wait: TimeInterval?, _ policy: LoginRateLimiter.Policy) -> LoginRateLimiter.Decision {
         .refused(retryAfter: max(1, Int((wait ?? policy.window).rounded(.up))))
@@ -72,7 +58,7 @@ final class SharedLoginLimiter: LoginLimiting {
             }
             return .allowed
         } catch {
-            unreachable(error)
+            unreachable.note(error)
             return fallback.attempt(account: name, address: from, now: now)
         }
     }
@@ -82,7 +68,7 @@ final class SharedLoginLimiter: LoginLimiting {
             try limits.reset(Self.accountKey(name))
             if !from.isEmpty { try limits.add(Self.addressKey(from), -1, address, now: attemptedAt) }
         } catch {
-            unreachable(error)
+            unreachable.note(error)
         }
         fallback.recordSuccess(account: name, address: from, attemptedAt: attemptedAt)
     }
@@ -92,7 +78,7 @@ final class SharedLoginLimiter: LoginLimiting {
             try limits.add(Self.accountKey(name), -1, account, now: attemptedAt)
             if !from.isEmpty { try limits.add(Self.addressKey(from), -1, address, now: attemptedAt) }
         } catch {
-            unreachable(error)
+            unreachable.note(error)
         }
         fallback.release(account: name, address: from, attemptedAt: attemptedAt)
     }

@@ -21,7 +21,6 @@ final class ChannelLimits: Sendable {
     let channel: ChannelID
     private let limits: any LimitRepository
     private let fallback = LocalLimits()
-    private let logger: Logger
     private let rate: Meter.Rule?
     private let pair: Meter.Rule
     /// How long a recipient is held after the provider's pair-rate error (at least).
@@ -34,13 +33,13 @@ final class ChannelLimits: Sendable {
     private let pairPrefix: String
     /// The breaker's failures in a row at the last look (decide, or a failure recorded here).
     private let seenFailures = Atomic<Int>(0)
-    private let lastWarning = Mutex<Date>(.distantPast)
+    private let unreachable: MetersUnreachable
 
     init(channel: ChannelID, limits: any LimitRepository, logger: Logger, messagesPerSecond: Double?,
          pairSpacing: Duration, pairPenalty: Duration = .seconds(6), breakerFailures: Int, breakerCoolDown: Duration) {
         self.channel = channel
         self.limits = limits
-        self.logger = logger
+        unreachable = MetersUnreachable("shared limits unreachable; this host limits the channel on its own for now", logger: logger)
         rate = messagesPerSecond.map { Meter.Rule.rate(perSecond: $0) }
         pair = .spacing(pairSpacing.inSeconds)
         self.pairPenalty = pairPenalty.inSeconds
@@ -62,16 +61,7 @@ final class ChannelLimits: Sendable {
         do {
             return try body(limits)
         } catch {
-            let now = Date()
-            let warn = lastWarning.withLock { last -> Bool in
-                guard now.timeIntervalSince(last) >= 30 else { return false }
-                last = now
-                return true
-            }
-            if warn {
-                logger.warn("shared limits unreachable; this host limits the channel on its own for now",
-                            [LogKey.error: "\(error)"])
-            }
+            unreachable.note(error)
             // LocalLimits never throws.
             return try! body(fallback)
         }

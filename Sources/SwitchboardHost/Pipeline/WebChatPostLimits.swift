@@ -18,14 +18,13 @@ import SwitchboardStore
 /// the post needs the database anyway to be stored.
 final class WebChatPostLimits: Sendable {
     private let limits: any LimitRepository
-    private let logger: Logger
     private let rule = Meter.Rule.rate(perSecond: WebChat.postsPerSecond, burst: WebChat.postBurst)
     private let fallback = Mutex(LRUTable<String, TokenBucket>(capacity: WebChat.maxTrackedAddresses))
-    private let lastWarning = Mutex<Date>(.distantPast)
+    private let unreachable: MetersUnreachable
 
     init(limits: any LimitRepository, logger: Logger) {
         self.limits = limits
-        self.logger = logger
+        unreachable = MetersUnreachable("shared web chat post limits unreachable; this host counts posts on its own for now", logger: logger)
     }
 
     static func key(_ address: String) -> LimitKey { LimitKey("webchat:post:" + address) }
@@ -40,26 +39,13 @@ final class WebChatPostLimits: Sendable {
                 return .waitUntil(.now + .seconds(seconds ?? 1 / WebChat.postsPerSecond))
             }
         } catch {
-            unreachable(error)
+            unreachable.note(error)
             let instant = ContinuousClock.now
             return fallback.withLock { table in
                 table.update(address, default: TokenBucket(ratePerSecond: WebChat.postsPerSecond, burst: WebChat.postBurst)) {
                     $0.take(now: instant)
                 }
             }
-        }
-    }
-
-    private func unreachable(_ error: any Error) {
-        let now = Date()
-        let warn = lastWarning.withLock { last -> Bool in
-            guard now.timeIntervalSince(last) >= 30 else { return false }
-            last = now
-            return true
-        }
-        if warn {
-            logger.warn("shared web chat post limits unreachable; this host counts posts on its own for now",
-                        [LogKey.error: "\(error)"])
         }
     }
 }
