@@ -203,8 +203,9 @@ public final class SQLiteStore: Store, StoreStatistics {
     }
 
     public func transactionAsync(_ body: @escaping @Sendable (any StoreTransaction) throws -> Void,
+                                 timing: CommitTiming,
                                  completion: @escaping @Sendable ((any Error)?) -> Void) {
-        pool.writeAsync({ db in try self.runTransaction(on: db, body) }, completion: completion)
+        pool.writeAsync({ db in try self.runTransaction(on: db, body) }, timing: timing, completion: completion)
     }
 
     public var writeStatistics: (commits: Int, writes: Int) {

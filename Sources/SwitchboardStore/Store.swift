@@ -99,11 +99,38 @@ public protocol Store: AnyObject, StoreAccess {
     /// order they were queued, so whatever the caller writes or reads after
     /// `completion` sees these writes. For work whose caller has nothing to do with the
     /// result but record it: the thread goes on instead of sleeping through an fsync.
+    ///
+    /// `timing` says how soon the commit must come (`CommitTiming`); a store whose
+    /// transactions each commit on their own (PostgreSQL) commits at once either way.
     func transactionAsync(_ body: @escaping @Sendable (any StoreTransaction) throws -> Void,
+                          timing: CommitTiming,
                           completion: @escaping @Sendable ((any Error)?) -> Void)
 
     /// Closes the database; later calls fail with `StoreError.Code.misuse`.
     func close()
+}
+
+extension Store {
+    /// `transactionAsync` committed as soon as the writer may (`CommitTiming.prompt`).
+    public func transactionAsync(_ body: @escaping @Sendable (any StoreTransaction) throws -> Void,
+                                 completion: @escaping @Sendable ((any Error)?) -> Void) {
+        transactionAsync(body, timing: .prompt, completion: completion)
+    }
+}
+
+/// How soon a queued transaction (`Store.transactionAsync`) must be committed, on a store
+/// with one group-committing writer (SQLite). Each commit costs an fsync and a write of
+/// every page it touches, so at moderate rates a write nobody waits for is cheaper riding
+/// along with the next commit than starting one of its own.
+public enum CommitTiming: Sendable, Equatable {
+    /// As soon as the writer may start a commit: a caller (a webhook's acknowledgement, a
+    /// reply about to be sent) waits for it.
+    case prompt
+    /// Nothing waits for it but bookkeeping (a sent reply's record): it joins the next
+    /// commit that another write starts, and starts one itself only after `within`. Its
+    /// order among the writes is kept: a write queued after it, prompt or not, still sees
+    /// it, in the same commit.
+    case joinNext(within: Duration)
 }
 
 /// What a store with a group-committing writer can tell about it (SQLite: one writer

@@ -153,13 +153,16 @@ final class OutboxSettler: Service, @unchecked Sendable {
     /// Queues the settlement of `item` without waiting for its commit; `written` is
     /// signalled once the first attempt is committed or failed (a failed one is retried
     /// in the background). For a sender that goes on to its next call meanwhile.
-    func settleQueued(_ item: OutboxItem, _ outcome: Outcome, then: (@Sendable (Settled) -> Void)? = nil) -> DispatchSemaphore {
+    /// `timing`: how soon the write must commit (`CommitTiming`; a record nobody waits for
+    /// may join the next commit).
+    func settleQueued(_ item: OutboxItem, _ outcome: Outcome, timing: CommitTiming = .prompt,
+                      then: (@Sendable (Settled) -> Void)? = nil) -> DispatchSemaphore {
         let written = DispatchSemaphore(value: 0)
         let journal = Journal(logger: logger)
         let box = ResultBox()
         store.transactionAsync({ [self] tx in
             box.value = try write(item, outcome, journal, tx)
-        }, completion: { [self] error in
+        }, timing: timing, completion: { [self] error in
             defer { written.signal() }
             if let error {
                 journal.discard()

@@ -137,8 +137,9 @@ public final class PostgresStore: Store {
     /// `completion` on the store's completion queue (one for all callers, in the order
     /// transactions ended). Unlike SQLite's writer thread this does not return before the
     /// commit: PostgreSQL commits of different connections run side by side, so there is
-    /// no group to join.
+    /// no group to join (`timing` makes no difference).
     public func transactionAsync(_ body: @escaping @Sendable (any StoreTransaction) throws -> Void,
+                                 timing: CommitTiming,
                                  completion: @escaping @Sendable ((any Error)?) -> Void) {
         var failure: (any Error)?
         do { try transaction(body) } catch { failure = error }

@@ -147,7 +147,12 @@ final class SQLitePool: @unchecked Sendable {
     /// body's error, or the commit's). The writer thread takes units in the order they
     /// were queued, so a later `write` or `writeAsync` from any thread sees this one's
     /// writes. `completion` must be quick and must not wait for the store.
+    ///
+    /// `timing` `.joinNext(within:)`: the unit does not start a commit of its own until
+    /// `within` has passed; a prompt write queued meanwhile (or a full group) takes it
+    /// along in its commit. Units stay in the order they were queued either way.
     func writeAsync(_ body: @escaping @Sendable (SQLiteConnection) throws -> Void,
+                    timing: CommitTiming = .prompt,
                     completion: @escaping @Sendable ((any Error)?) -> Void) {
         do {
             try refuseInsideTransaction()
@@ -156,6 +161,7 @@ final class SQLitePool: @unchecked Sendable {
         }
         let writer = self.writer
         let unit = WriteUnit(nil)
+        if case .joinNext(let within) = timing { unit.due = ContinuousClock.now + within }
         unit.run = { [unowned self, unowned unit] in
             do { try unitSavepoint { try body(writer) } } catch { unit.bodyFailure = error }
         }
@@ -181,6 +187,9 @@ final class SQLitePool: @unchecked Sendable {
         /// Set for `writeAsync` units: called after the group instead of `done`.
         var completion: (@Sendable ((any Error)?) -> Void)?
         var bodyFailure: (any Error)?
+        /// When a unit that may join another's commit starts one itself
+        /// (`CommitTiming.joinNext`); nil: as soon as the commit interval allows.
+        var due: ContinuousClock.Instant?
         init(_ run: (() -> Void)?) { self.run = run }
     }
 
@@ -191,6 +200,13 @@ final class SQLitePool: @unchecked Sendable {
     private var writerThreadRunning = false
     /// The writer is waiting for the commit interval to pass (see `writerLoop`).
     private var writerGathering = false
+    /// Queued units that want a commit as soon as the interval allows (`due` nil).
+    private var promptQueued = 0
+    /// The earliest `due` of the queued units that may wait (nil: none queued).
+    private var earliestDue: ContinuousClock.Instant?
+    /// The writer waits for work, until `writerIdleUntil` (nil: until woken).
+    private var writerIdle = false
+    private var writerIdleUntil: ContinuousClock.Instant?
 
     private func enqueue(_ unit: WriteUnit) throws(StoreError) {
         queueCondition.lock()
@@ -199,6 +215,11 @@ final class SQLitePool: @unchecked Sendable {
             throw StoreError(.misuse, "store is closed", path: path)
         }
         queuedUnits.append(unit)
+        if let due = unit.due {
+            earliestDue = min(earliestDue ?? due, due)
+        } else {
+            promptQueued += 1
+        }
         if !writerThreadStarted {
             writerThreadStarted = true
             writerThreadRunning = true
@@ -207,12 +228,36 @@ final class SQLitePool: @unchecked Sendable {
             t.start()
         }
         // Wake the writer when it waits for a first write, or when the group it is
-        // gathering is full (not for every write it gathers). After unlocking: a thread
+        // gathering is full (not for every write it gathers); for a unit that may wait,
+        // only when the writer would sleep past its due time. After unlocking: a thread
         // woken while the lock is still held wakes only to wait for the lock (one more
         // sleep and wake-up, measured as lock waits in perf).
-        let wake = !writerGathering || queuedUnits.count >= Self.maxGroupMembers
+        var wake = queuedUnits.count >= Self.maxGroupMembers
+        if let due = unit.due {
+            wake = wake || (writerIdle && writerIdleUntil.map { due < $0 } ?? true)
+        } else {
+            wake = wake || !writerGathering
+        }
         queueCondition.unlock()
         if wake { queueCondition.signal() }
+    }
+
+    /// Whether the writer has a group to start: a prompt unit, a full group, or a unit
+    /// past its due time (queue lock held).
+    private func groupReady(_ now: ContinuousClock.Instant) -> Bool {
+        promptQueued > 0 || queuedUnits.count >= Self.maxGroupMembers || earliestDue.map { $0 <= now } ?? false
+    }
+
+    /// Takes the next group off the queue (queue lock held).
+    private func takeGroup() -> [WriteUnit] {
+        let batch = Array(queuedUnits.prefix(Self.maxGroupMembers))
+        queuedUnits.removeFirst(batch.count)
+        promptQueued = 0
+        earliestDue = nil
+        for unit in queuedUnits {
+            if let due = unit.due { earliestDue = min(earliestDue ?? due, due) } else { promptQueued += 1 }
+        }
+        return batch
     }
 
     private func writerLoop() {
@@ -220,11 +265,22 @@ final class SQLitePool: @unchecked Sendable {
         while true {
             queueCondition.lock()
             var catchUp = false
-            while queuedUnits.isEmpty && !writerThreadStopping {
-                guard let at = catchUpAt else { queueCondition.wait(); continue }
+            // Sleep until a group is ready, or the work `beforeCommit` put off is due
+            // (a group without writes), or the store closes.
+            while !writerThreadStopping {
                 let now = ContinuousClock.now
-                if now >= at { catchUp = true; break }
-                _ = queueCondition.wait(until: Date(timeIntervalSinceNow: (at - now).inSeconds))
+                if groupReady(now) { break }
+                if let at = catchUpAt, now >= at { catchUp = queuedUnits.isEmpty; break }
+                let until = [earliestDue, catchUpAt].compactMap { $0 }.min()
+                writerIdle = true
+                writerIdleUntil = until
+                if let until {
+                    _ = queueCondition.wait(until: Date(timeIntervalSinceNow: (until - now).inSeconds))
+                } else {
+                    queueCondition.wait()
+                }
+                writerIdle = false
+                writerIdleUntil = nil
             }
             // Commits start at most once per `commitInterval`: writes arriving meanwhile
             // join the next one. A commit costs its fsync and every page it touches
@@ -244,8 +300,7 @@ final class SQLitePool: @unchecked Sendable {
                 queueCondition.unlock()
                 return
             }
-            let batch = Array(queuedUnits.prefix(Self.maxGroupMembers))
-            queuedUnits.removeFirst(batch.count)
+            let batch = takeGroup()
             queueCondition.unlock()
             lastCommit = ContinuousClock.now
             runGroup(batch)
