@@ -227,6 +227,7 @@ extension FakeGraphAPI {
                 JSONText.appendQuoted(id, to: &text)
                 text += "}],\"messaging_product\":\"whatsapp\"}"
                 answer = Answer(status: 200, body: text)
+                s.acceptedHook?(id, waID, parts[0])
                 if let cb = s.callback {
                     s.pendingStatusPosts += 1
                     let recipient = waID

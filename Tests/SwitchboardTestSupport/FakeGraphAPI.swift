@@ -39,6 +39,8 @@ public final class FakeGraphAPI: @unchecked Sendable {
         /// Downloads are sent chunked, without Content-Length.
         var mediaChunked = false
         var callback: (url: String, secret: String, statuses: [String])?
+        /// Told of every accepted send (message id, recipient's wa_id, phone number id).
+        var acceptedHook: (@Sendable (String, String, String) -> Void)?
         var statusPosts: [WebhookPoster.Answer] = []
         var pendingStatusPosts = 0
         var counter = 0
@@ -196,6 +198,13 @@ public final class FakeGraphAPI: @unchecked Sendable {
     /// (in that order) to `url`, like Meta does. Nil `url` turns it off.
     public func setStatusCallback(url: String?, appSecret: String = "", statuses: [String] = ["sent", "delivered", "read"]) {
         state.withLock { $0.callback = url.map { ($0, appSecret, statuses) } }
+    }
+
+    /// Calls `hook` with each accepted send's message id, recipient (wa_id) and phone
+    /// number id, on the fake's server thread (keep it quick). For a load generator that
+    /// posts the receipts itself, over its own connections. Nil turns it off.
+    public func onAcceptedSend(_ hook: (@Sendable (_ messageID: String, _ recipient: String, _ phoneNumberID: String) -> Void)?) {
+        state.withLock { $0.acceptedHook = hook }
     }
 
     // MARK: - What happened

@@ -19,6 +19,8 @@
 //      [--log-level warn|info|debug] (the host logs to a file in the run's directory)
 //      [--open-loop] [--stages] [--latency-only]
 //      [--unanswered] (messages the FAQ does not answer: the workspace's fallback replies)
+//      [--statuses K] (phase 2: K delivery receipts a reply, sent/delivered/read, each its own
+//      webhook 100/200/300 ms after the reply, as Meta posts them)
 //      [--telegram R] (adds a Telegram bot channel against a fake Bot API and, after
 //      phase 2, posts R updates a second for D seconds, each from a new chat, to its
 //      webhook: webhook-to-reply latency of the Telegram path; the bot's own limit is
@@ -86,6 +88,7 @@ struct Options {
     var noNotify = false
     var idleSeconds = 0
     var workspaces = 1
+    var statuses = 0
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -115,6 +118,7 @@ struct Options {
             case "--no-notify": noNotify = true
             case "--idle": idleSeconds = Int(args.next() ?? "") ?? 10
             case "--workspaces": workspaces = max(1, Int(args.next() ?? "") ?? workspaces)
+            case "--statuses": statuses = min(3, max(0, Int(args.next() ?? "") ?? 3))
             default: FileHandle.standardError.write("unknown option \(a)\n".data(using: .utf8)!); exit(2)
             }
         }
@@ -651,6 +655,54 @@ let fixedCommits0 = hostMetric("switchboard_store_commits_total"), fixedWrites0 
 let fixedCPU0 = hostCPUSeconds()
 let fixedThreads0 = hostThreads()
 let pgMark2 = total > 0 ? postgres.map { PostgresMark($0) } : nil
+// Receipts (--statuses K): Meta posts a status webhook for each step of a reply (sent,
+// delivered, read), each its own POST. The load generator posts the first K of them for
+// every reply of this phase, 100, 200 and 300 ms after the fake accepted it, over 16
+// kept-alive connections of its own.
+let statusWords = Array(["sent", "delivered", "read"].prefix(options.statuses))
+let receipts = Mutex<[[(due: Date, request: [UInt8])]]>(statusWords.map { _ in [] })
+let receiptsExpected = total * statusWords.count
+let receiptsDone = Atomic<Int>(0), receiptsFailed = Atomic<Int>(0)
+let receiptAcks = Mutex<[Double]>([])
+let receiptGroup = DispatchGroup()
+if !statusWords.isEmpty {
+    graph.onAcceptedSend { id, recipient, phone in
+        let accepted = Date(), ts = Int(accepted.timeIntervalSince1970)
+        let requests = statusWords.enumerated().map { k, word in
+            let hook = WhatsAppFixtures.signedStatus([FixtureStatus(messageID: id, status: word, recipient: recipient, timestamp: ts)],
+                                                     phoneNumberID: phone, appSecret: appSecret)
+            return (due: accepted.addingTimeInterval(0.1 * Double(k + 1)),
+                    request: KeepAliveClient.request("/webhooks/whatsapp/main", body: hook.body, signature: hook.signature))
+        }
+        receipts.withLock { for (k, r) in requests.enumerated() { $0[k].append(r) } }
+    }
+    for _ in 0..<16 {
+        receiptGroup.enter()
+        let t = Thread {
+            let client = KeepAliveClient(port: hosts[0].port)
+            while receiptsDone.load(ordering: .relaxed) < receiptsExpected {
+                let now = Date()
+                // The earliest due receipt of the K queues (each in due order).
+                let next: (due: Date, request: [UInt8])?? = receipts.withLock { q in
+                    guard let k = q.indices.filter({ !q[$0].isEmpty }).min(by: { q[$0][0].due < q[$1][0].due }) else { return nil }
+                    return q[k][0].due <= now ? .some(q[k].removeFirst()) : .some(nil)
+                }
+                guard let found = next, let receipt = found else {
+                    usleep(1000)
+                    continue
+                }
+                let sent = Date()
+                if client.send(receipt.request) != 200 { receiptsFailed.add(1, ordering: .relaxed) }
+                let ms = Date().timeIntervalSince(sent) * 1000
+                receiptAcks.withLock { $0.append(ms) }
+                receiptsDone.add(1, ordering: .relaxed)
+            }
+            receiptGroup.leave()
+        }
+        t.stackSize = 1 << 20
+        t.start()
+    }
+}
 let start = Date()
 let perConnection = max(1, options.connections)
 onThreads(perConnection) { c in
@@ -669,6 +721,13 @@ onThreads(perConnection) { c in
     }
 }
 _ = graph.wait(timeout: .seconds(120)) { $0.acceptedSends.count >= n + total }
+if !statusWords.isEmpty {
+    if receiptGroup.wait(timeout: .now() + 120) == .timedOut { log("receipts: not all posted after 120 s") }
+    graph.onAcceptedSend(nil)
+    let acks = receiptAcks.withLock { $0 }.sorted()
+    print(String(format: "receipts: %d per reply, %d posted, %d not answered 200; acks p50 %.2f ms, p99 %.2f ms",
+                 statusWords.count, acks.count, receiptsFailed.load(ordering: .relaxed), percentile(acks, 0.5), percentile(acks, 0.99)))
+}
 let postings = posted.withLock { $0 }
 /// Recipient -> when the fake Graph API received the reply.
 var repliedAt: [String: Date] = [:]

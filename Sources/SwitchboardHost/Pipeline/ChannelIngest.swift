@@ -68,6 +68,10 @@ final class ChannelIngest: @unchecked Sendable {
         // the costliest step of a message's ingress and need not hold the store's writer.
         let addresses = batch.messages.map(address(of:))
         let echoAddresses = batch.echoes.map(address(of:))
+        // Receipts alone (and arrivals held as unrouted) answer the provider once committed
+        // like the rest, but no reply waits for them: they join the next commit (Meta
+        // sends about three receipts a reply, each its own webhook).
+        let timing: CommitTiming = batch.messages.isEmpty && batch.echoes.isEmpty ? .bookkeeping : .prompt
         store.transactionAsync({ [self] tx in
             for unknown in batch.unknown {
                 for id in unknown.messageIDs {
@@ -90,7 +94,7 @@ final class ChannelIngest: @unchecked Sendable {
             for receipt in batch.statuses {
                 try applyStatus(receipt, journal: c.journal, counts: &c.counts, tx)
             }
-        }, completion: { [self] error in
+        }, timing: timing, completion: { [self] error in
             if let error {
                 c.journal.discard()
                 done(.failure(error))

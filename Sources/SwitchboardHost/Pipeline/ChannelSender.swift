@@ -197,11 +197,6 @@ final class ChannelSender: Service, @unchecked Sendable {
     /// a real provider it is one: a Graph API call takes longer than a commit.
     private final class Lane: @unchecked Sendable {
         static let maxUnrecorded = 4
-        /// How long a sent reply's record may wait to join another write's commit
-        /// (`CommitTiming.joinNext`): at 500 messages/s a prompt write comes about every
-        /// millisecond, so most records ride along; the crash window stays four sends a
-        /// lane, and the record is at most this much later on the inbox.
-        static let recordCommitWithin: Duration = .milliseconds(2)
         private var unrecorded: [DispatchSemaphore] = []
 
         func recorded(_ done: DispatchSemaphore) { unrecorded.append(done) }
@@ -406,7 +401,7 @@ final class ChannelSender: Service, @unchecked Sendable {
             // commit another write starts instead of starting one of its own.
             lane.recorded(settler.settleQueued(item, .sent(providerMessageID: providerMessageID, detail: [
                 "attempt": String(attempt), "provider_message_id": providerMessageID]),
-                timing: then == nil ? .joinNext(within: Lane.recordCommitWithin) : .prompt, then: then))
+                timing: then == nil ? .bookkeeping : .prompt, then: then))
         } catch {
             failed(item, error, attempt: attempt)
         }
