@@ -396,9 +396,9 @@ final class ChannelSender: Service, @unchecked Sendable {
             // Recorded without waiting for the commit: the lane goes on (rate limits, its
             // next entry) and waits for it only before its next provider call. Its later
             // claims are queued after this write, so the conversation's next message is
-            // claimed only once this one has left the outbox. Nobody waits for the record
-            // unless the transport acts on it (`observesSent`): then it joins the next
-            // commit another write starts instead of starting one of its own.
+            // claimed only once this one has left the outbox. Unless the transport acts on
+            // the record (`observesSent`), nobody waits for it: it joins the next commit
+            // another write starts instead of starting one of its own.
             lane.recorded(settler.settleQueued(item, .sent(providerMessageID: providerMessageID, detail: [
                 "attempt": String(attempt), "provider_message_id": providerMessageID]),
                 timing: then == nil ? .bookkeeping : .prompt, then: then))
