@@ -682,13 +682,18 @@ if !statusWords.isEmpty {
             let client = KeepAliveClient(port: hosts[0].port)
             while receiptsDone.load(ordering: .relaxed) < receiptsExpected {
                 let now = Date()
-                // The earliest due receipt of the K queues (each in due order).
-                let next: (due: Date, request: [UInt8])?? = receipts.withLock { q in
-                    guard let k = q.indices.filter({ !q[$0].isEmpty }).min(by: { q[$0][0].due < q[$1][0].due }) else { return nil }
-                    return q[k][0].due <= now ? .some(q[k].removeFirst()) : .some(nil)
+                // The earliest due receipt of the K queues (each in due order), or how long
+                // until it is due (the threads sleep until then, at most 5 ms: polling
+                // would take CPU from the host being measured).
+                let (receipt, wait): ((due: Date, request: [UInt8])?, TimeInterval) = receipts.withLock { q in
+                    guard let k = q.indices.filter({ !q[$0].isEmpty }).min(by: { q[$0][0].due < q[$1][0].due }) else {
+                        return (nil, 0.005)
+                    }
+                    let wait = q[k][0].due.timeIntervalSince(now)
+                    return wait <= 0 ? (q[k].removeFirst(), 0) : (nil, min(0.005, wait))
                 }
-                guard let found = next, let receipt = found else {
-                    usleep(1000)
+                guard let receipt else {
+                    usleep(useconds_t(max(100, wait * 1_000_000)))
                     continue
                 }
                 let sent = Date()
