@@ -19,8 +19,8 @@ import SwitchboardStore
 /// recorded fails on its own anyway.
 final class ChannelLimits: Sendable {
     let channel: ChannelID
-    private let limits: any LimitRepository
-    private let fallback = LocalLimits()
+    /// The store's meters, or this sender's own while they cannot be reached.
+    private let meters: FallbackMeters
     private let rate: Meter.Rule?
     private let pair: Meter.Rule
     /// How long a recipient is held after the provider's pair-rate error (at least).
@@ -33,13 +33,12 @@ final class ChannelLimits: Sendable {
     private let pairPrefix: String
     /// The breaker's failures in a row at the last look (decide, or a failure recorded here).
     private let seenFailures = Atomic<Int>(0)
-    private let unreachable: MetersUnreachable
 
     init(channel: ChannelID, limits: any LimitRepository, logger: Logger, messagesPerSecond: Double?,
          pairSpacing: Duration, pairPenalty: Duration = .seconds(6), breakerFailures: Int, breakerCoolDown: Duration) {
         self.channel = channel
-        self.limits = limits
-        unreachable = MetersUnreachable("shared limits unreachable; this host limits the channel on its own for now", logger: logger)
+        meters = FallbackMeters(limits, unreachable: "shared limits unreachable; this host limits the channel on its own for now",
+                                logger: logger)
         rate = messagesPerSecond.map { Meter.Rule.rate(perSecond: $0) }
         pair = .spacing(pairSpacing.inSeconds)
         self.pairPenalty = pairPenalty.inSeconds
@@ -56,23 +55,12 @@ final class ChannelLimits: Sendable {
     /// Whether sends are rate limited at all (a channel without a rate has no pair spacing either).
     var limited: Bool { rate != nil }
 
-    /// Runs `body` on the shared meters, or on this sender's own when they fail.
-    private func meters<T>(_ body: (any LimitRepository) throws -> T) -> T {
-        do {
-            return try body(limits)
-        } catch {
-            unreachable.note(error)
-            // LocalLimits never throws.
-            return try! body(fallback)
-        }
-    }
-
     /// Asks to send one message to `recipient`: 0 when it may go now (counted against the
     /// rate and the recipient's spacing), else the seconds to wait (nothing counted).
     func acquire(recipient: String, now: Date = Date()) -> TimeInterval {
         guard let rate else { return 0 }
         let pairKey = LimitKey(pairPrefix + recipient)
-        return meters { m in
+        return meters.use { m in
             if case .wait(let w) = try m.take(pairKey, 1, pair, now: now) { return w ?? pairPenalty }
             if case .wait(let w) = try m.take(rateKey, 1, rate, now: now) {
                 // The recipient's turn is given back: the message did not go.
@@ -87,7 +75,7 @@ final class ChannelLimits: Sendable {
     /// penalty, or as long as the provider asked if longer.
     func pairRateLimitHit(recipient: String, retryAfter: Duration?, now: Date = Date()) {
         let wait = max(pairPenalty, retryAfter?.inSeconds ?? 0)
-        meters { m in try m.hold(LimitKey(pairPrefix + recipient), until: now.addingTimeInterval(wait), pair, now: now) }
+        meters.use { m in try m.hold(LimitKey(pairPrefix + recipient), until: now.addingTimeInterval(wait), pair, now: now) }
     }
 
     /// Whether a request may go out (`CircuitBreaker.Decision`): closed while fewer than
@@ -95,7 +83,7 @@ final class ChannelLimits: Sendable {
     /// a probe once the cool-down is over (another after a further cool-down if its
     /// outcome never comes).
     func decide(now: Date = Date()) -> CircuitBreaker.Decision {
-        meters { m in
+        meters.use { m in
             let failures = Int(try m.level(failuresKey, Self.failures, now: now).rounded())
             seenFailures.store(failures, ordering: .relaxed)
             guard failures >= breakerFailures else { return .allow }
@@ -113,7 +101,7 @@ final class ChannelLimits: Sendable {
     /// host; at the threshold (and on every failure after it) the gate is held for the
     /// cool-down from now. Returns whether this failure opened the breaker, and the count.
     func recordFailure(now: Date = Date()) -> (opened: Bool, failures: Int) {
-        meters { m in
+        meters.use { m in
             let failures = Int(try m.add(failuresKey, 1, Self.failures, now: now).rounded())
             seenFailures.store(failures, ordering: .relaxed)
             guard failures >= breakerFailures else { return (false, failures) }
@@ -127,7 +115,7 @@ final class ChannelLimits: Sendable {
     func recordSuccess() -> Bool {
         let seen = seenFailures.exchange(0, ordering: .relaxed)
         guard seen > 0 else { return false }
-        meters { m in
+        meters.use { m in
             try m.reset(failuresKey)
             try m.reset(gateKey)
         }

@@ -48,7 +48,6 @@ final class WebChat: Service, @unchecked Sendable {
     /// `postBurst` (answered 429 beyond), so one abuser cannot fill the database; counted
     /// in the store's meters, on every host at once (`WebChatPostLimits`).
     private let postLimits: WebChatPostLimits
-    static let maxTrackedAddresses = 10_000
     /// Who is posting (`server.trusted_proxies`).
     private let clientAddress: ClientAddress
     static let postsPerSecond = 2.0

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import SwitchboardCore
 import SwitchboardLog
 import SwitchboardStore
@@ -12,40 +11,28 @@ import SwitchboardStore
 /// double its allowance (issue 15).
 ///
 /// When the meters cannot be reached (the database is away) the post is counted by this
-/// host alone meanwhile (a token bucket per address, the `maxTrackedAddresses` most
-/// recently seen; a full table forgets the least recently seen, so a flood of new
-/// addresses never gives the others a fresh burst), said in the log at most every 30 s:
-/// the post needs the database anyway to be stored.
+/// host alone meanwhile (`FallbackMeters`: meters in the process, as on SQLite; a meter is
+/// forgotten only once drained, so a flood of new addresses never gives the others a
+/// fresh burst), said in the log at most every 30 s: the post needs the database anyway
+/// to be stored.
 final class WebChatPostLimits: Sendable {
-    private let limits: any LimitRepository
+    private let meters: FallbackMeters
     private let rule = Meter.Rule.rate(perSecond: WebChat.postsPerSecond, burst: WebChat.postBurst)
-    private let fallback = Mutex(LRUTable<String, TokenBucket>(capacity: WebChat.maxTrackedAddresses))
-    private let unreachable: MetersUnreachable
 
     init(limits: any LimitRepository, logger: Logger) {
-        self.limits = limits
-        unreachable = MetersUnreachable("shared web chat post limits unreachable; this host counts posts on its own for now", logger: logger)
+        meters = FallbackMeters(limits, unreachable: "shared web chat post limits unreachable; this host counts posts on its own for now",
+                                logger: logger)
     }
 
     static func key(_ address: String) -> LimitKey { LimitKey("webchat:post:" + address) }
 
     /// Takes one post from the address's meter; `.waitUntil` when it holds none.
     func admit(_ address: String, now: Date = Date()) -> RateDecision {
-        do {
-            switch try limits.take(Self.key(address), 1, rule, now: now) {
-            case .taken:
-                return .now
-            case .wait(let seconds):
-                return .waitUntil(.now + .seconds(seconds ?? 1 / WebChat.postsPerSecond))
-            }
-        } catch {
-            unreachable.note(error)
-            let instant = ContinuousClock.now
-            return fallback.withLock { table in
-                table.update(address, default: TokenBucket(ratePerSecond: WebChat.postsPerSecond, burst: WebChat.postBurst)) {
-                    $0.take(now: instant)
-                }
-            }
+        switch meters.use({ try $0.take(Self.key(address), 1, rule, now: now) }) {
+        case .taken:
+            return .now
+        case .wait(let seconds):
+            return .waitUntil(.now + .seconds(seconds ?? 1 / WebChat.postsPerSecond))
         }
     }
 }
