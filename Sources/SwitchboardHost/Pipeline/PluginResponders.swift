@@ -7,56 +7,41 @@ import SwitchboardStore
 
 /// Plugins' per-workspace state in the host's store (the `plugin_state` table), through
 /// the workspace scope: a plugin's instance is bound to one workspace and can never name
-/// another.
+/// another. `init(store:)`: each call on its own; `init(bound:)`: through one workspace's
+/// store (one bound to a transaction: the chain's writes the worker commits with the
+/// outcome), where a call naming another workspace is refused.
 struct StorePluginState: PluginStateStore {
-    let store: any Store
+    /// The state repository of a workspace, or why it may not be reached this way.
+    private let repository: @Sendable (WorkspaceID) throws -> any PluginStateRepository
 
-    func get(workspace: WorkspaceID, plugin: String, key: String) throws -> [UInt8]? {
-        try store.workspace(workspace).pluginState.get(plugin: plugin, key: key)
+    init(store: any Store) {
+        repository = { store.workspace($0).pluginState }
     }
-    func set(workspace: WorkspaceID, plugin: String, key: String, value: [UInt8]) throws {
-        try store.workspace(workspace).pluginState.set(plugin: plugin, key: key, value: value)
-    }
-    func delete(workspace: WorkspaceID, plugin: String, key: String) throws {
-        _ = try store.workspace(workspace).pluginState.delete(plugin: plugin, key: key)
-    }
-    func add(workspace: WorkspaceID, plugin: String, key: String, delta: Int64, ceiling: Int64?) throws -> Int64? {
-        do {
-            return try store.workspace(workspace).pluginState.add(plugin: plugin, key: key, delta: delta, ceiling: ceiling)
-        } catch let error as StoreError where error.code == .unreadable {
-            throw PluginStateNotAnInteger(key: key)
+
+    init(bound ws: any WorkspaceStore) {
+        repository = { asked in
+            guard asked == ws.workspaceID else { throw OtherWorkspace(asked: asked, bound: ws.workspaceID) }
+            return ws.pluginState
         }
     }
-}
-
-/// Plugins' state of one workspace through that workspace's store (one bound to a
-/// transaction: the chain's writes the worker commits with the outcome). A call naming
-/// another workspace is refused.
-struct WorkspacePluginState: PluginStateStore {
-    let ws: any WorkspaceStore
 
     struct OtherWorkspace: Error, CustomStringConvertible {
         let asked: WorkspaceID, bound: WorkspaceID
         var description: String { "plugin state of workspace \(asked) asked through workspace \(bound)" }
     }
 
-    private func checked(_ workspace: WorkspaceID) throws -> any PluginStateRepository {
-        guard workspace == ws.workspaceID else { throw OtherWorkspace(asked: workspace, bound: ws.workspaceID) }
-        return ws.pluginState
-    }
-
     func get(workspace: WorkspaceID, plugin: String, key: String) throws -> [UInt8]? {
-        try checked(workspace).get(plugin: plugin, key: key)
+        try repository(workspace).get(plugin: plugin, key: key)
     }
     func set(workspace: WorkspaceID, plugin: String, key: String, value: [UInt8]) throws {
-        try checked(workspace).set(plugin: plugin, key: key, value: value)
+        try repository(workspace).set(plugin: plugin, key: key, value: value)
     }
     func delete(workspace: WorkspaceID, plugin: String, key: String) throws {
-        _ = try checked(workspace).delete(plugin: plugin, key: key)
+        _ = try repository(workspace).delete(plugin: plugin, key: key)
     }
     func add(workspace: WorkspaceID, plugin: String, key: String, delta: Int64, ceiling: Int64?) throws -> Int64? {
         do {
-            return try checked(workspace).add(plugin: plugin, key: key, delta: delta, ceiling: ceiling)
+            return try repository(workspace).add(plugin: plugin, key: key, delta: delta, ceiling: ceiling)
         } catch let error as StoreError where error.code == .unreadable {
             throw PluginStateNotAnInteger(key: key)
         }
@@ -115,7 +100,7 @@ struct ChainResponders: Responders {
         if let count = result.unansweredTurns {
             let chain = self.chain
             outcome.save = { ws in
-                try chain.saveUnansweredTurns(count, conversation: conversation, in: WorkspacePluginState(ws: ws))
+                try chain.saveUnansweredTurns(count, conversation: conversation, in: StorePluginState(bound: ws))
             }
         }
         return outcome
