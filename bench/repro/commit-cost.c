@@ -1,5 +1,5 @@
-/* What the kernel part of one commit costs on this machine (bench/README, "Why a message
- * costs twice as much at 1,000/s as at saturation"): P frames of a 1 KiB page and its 24-byte
+/* What the kernel part of one commit costs on this machine (bench/README, "The target on a
+ * quiet machine, and writes nobody waits for"): P frames of a 1 KiB page and its 24-byte
  * header appended with one write, as the host's WAL writer (Sources/CSQLiteWAL) appends a
  * commit, then one fdatasync; 3,000 times.
  * Build and run in the directory of the database (the same disk):

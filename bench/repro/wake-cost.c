@@ -1,5 +1,5 @@
-/* What one thread waking another costs on this machine (bench/README, "Why a message costs
- * twice as much at 1,000/s as at saturation"). Two threads hand a turn back and forth through
+/* What one thread waking another costs on this machine (bench/README, "The target on a
+ * quiet machine, and writes nobody waits for"). Two threads hand a turn back and forth through
  * a mutex and condition variable, as the host's stages hand work to each other; each round
  * trip is two wake-ups and two sleeps. Build and run:
  *   cc -O2 -o /tmp/wake-cost bench/repro/wake-cost.c -lpthread && /tmp/wake-cost

@@ -8,7 +8,7 @@ import Foundation
 /// reabstracts a closure read that way and writes the wrapper back, so every call added
 /// two thunks around the stored function. Called once per sent reply, that made each call
 /// slower than the last and overflowed the completion thread's stack after about 150,000
-/// replies (HookTests; bench/README "A stack that grew with every reply").
+/// replies (HookTests; bench/README "A function that grew with every reply").
 final class Hook<Argument>: @unchecked Sendable {
     private let lock = NSLock()
     private var body: (@Sendable (Argument) -> Void)?

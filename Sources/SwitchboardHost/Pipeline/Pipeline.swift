@@ -41,10 +41,8 @@ final class Pipeline: @unchecked Sendable {
     let templates: AgentTemplates
     let attachments: AgentAttachments
     let mediaStore: MediaStore
-    /// Called with the inbound messages each webhook committed (media kept on arrival);
-    /// set by the host once its media pool exists.
-    /// Set after the pipeline is built (the host's media pool comes later), called by the
-    /// ingress after each commit.
+    /// Called by the ingress with the inbound messages each webhook committed (media kept
+    /// on arrival); set by the host once its media pool exists, after the pipeline is built.
     let arrivals = Hook<[InboundJob]>()
     /// Starts and stops what transports run by themselves (polls, sessions, probes).
     let channelRunner: ChannelRunner

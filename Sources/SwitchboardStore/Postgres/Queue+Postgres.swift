@@ -93,7 +93,7 @@ struct PostgresQueueStore: QueueStore {
     }
 
     func hasEarlierInbound(workspace: WorkspaceID, conversation: ConversationID, before jobID: Int64) throws -> Bool {
-        try store.pool.read { db in
+        try store.read(tx) { db in
             try db.queryOne(
                 "SELECT 1 FROM inbound_jobs WHERE workspace_id = ? AND conversation_id = ? AND id < ? LIMIT 1",
                 [workspace, conversation, jobID]) { _ in true } ?? false
