@@ -28,27 +28,7 @@ import SwitchboardTestSupport
         ("Can I pay by card?", "answer-payment"),
     ]
 
-    static var workspace: String {
-        let entries = (rounds + barriers).map { e in
-            """
-                    - id: \(e.answer)
-                      questions: ["\(e.question)"]
-                      answer: "\(e.answer)"
-            """
-        }.joined(separator: "\n")
-        // No fallback: a message the FAQ did not answer would show as a missing reply.
-        return """
-            id: demo
-            name: Demo Bakery
-            region: NG
-            timezone: Africa/Lagos
-            plugins:
-              - name: faq
-                config:
-                  entries:
-            \(entries)
-            """
-    }
+    static var workspace: String { TestWorkspaces.distinctAnswers(rounds + barriers) }
 
     /// One message of the run: who sent it, which round, and its provider id.
     struct Sent: Hashable {

@@ -24,7 +24,7 @@ import SwitchboardTestSupport
         // The Cloud API number and a web chat of the same workspace.
         let cluster = try HostCluster(count: 1, prefix: "outage", url: pg.url,
                                       workspaces: ["demo": PostgresThreeHostsTests.workspace],
-                                      channels: HostCluster.cloudChannel + """
+                                      channels: PipelineHarness.cloudChannel() + """
 
                                             - id: web-demo
                                               type: webchat
@@ -100,13 +100,7 @@ import SwitchboardTestSupport
         try pg.resume()
         let resumedAt = ContinuousClock.now
         for m in refused {
-            var status = 0
-            let end = Date().addingTimeInterval(30)
-            while Date() < end {
-                status = (try? cluster.post([m], to: 0))?.status ?? 0
-                if status == 200 { break }
-                usleep(200_000)
-            }
+            let status = Self.redeliver { try cluster.post([m], to: 0).status }
             #expect(status == 200, "a redelivered webhook was answered \(status) after the database came back")
         }
         let storingAgainAfter = ContinuousClock.now - resumedAt
@@ -123,12 +117,7 @@ import SwitchboardTestSupport
         let done = replies.wait(timeout: 90) { _ in all.allSatisfy { answered($0.sender, $0.round) } }
         let missing = all.filter { !answered($0.sender, $0.round) }
         #expect(done, "\(missing.count) messages not answered (rounds \(Set(missing.map(\.round)).sorted())); log: \(host.logText.suffix(3000))")
-        let received = try cluster.events().filter { $0.contains(" received ") }
-        for p in all {
-            let n = received.filter { $0.contains(p.message.id) }.count
-            #expect(n == 1, "message \(p.message.id) (round \(p.round)) stored \(n) times")
-        }
-        #expect(received.count == all.count + 1)   // and the web chat's message, once
+        #expect(try Self.expectStoredOnce(all, cluster) == all.count + 1)   // and the web chat's message, once
         // Answered once each (the host never died: no window for a duplicate).
         replies.refresh()
         var copies: [String: Int] = [:]
@@ -205,13 +194,7 @@ import SwitchboardTestSupport
         try pg.resume()
         let resumedAt = Date()
         for (i, m) in round2.enumerated() {
-            var status = 0
-            let end = Date().addingTimeInterval(30)
-            while Date() < end {
-                status = (try? post(m)) ?? 0
-                if status == 200 { break }
-                usleep(200_000)
-            }
+            let status = Self.redeliver { try post(m) }
             #expect(status == 200, "a redelivered webhook was answered \(status) after the database came back")
             all.append((senders[i], 2, m))
         }
@@ -227,12 +210,7 @@ import SwitchboardTestSupport
         let missing = all.filter { !answered($0.sender, $0.round) }
         #expect(done, "\(missing.count) messages not answered (rounds \(Set(missing.map(\.round)).sorted()))")
 
-        let received = try cluster.events().filter { $0.contains(" received ") }
-        for p in all {
-            let n = received.filter { $0.contains(p.message.id) }.count
-            #expect(n == 1, "message \(p.message.id) (round \(p.round)) stored \(n) times")
-        }
-        #expect(received.count == all.count)
+        #expect(try Self.expectStoredOnce(all, cluster) == all.count)
         replies.refresh()
         var copies: [String: [ReplyLog.Reply]] = [:]
         for r in replies.replies { copies["\(r.to)|\(r.text)", default: []].append(r) }
@@ -252,5 +230,29 @@ import SwitchboardTestSupport
         for h in cluster.hosts { #expect(h.process.isRunning) }
         print("[measure] two hosts, database away \(String(format: "%.1f", resumedAt.timeIntervalSince(stoppedAt))) s: "
               + "\(k) deliveries refused with 503, \(duplicated.count) replies sent twice; wall \(ContinuousClock.now - started)")
+    }
+
+    /// Meta's redelivery of a refused webhook: `post` again every 200 ms until it is
+    /// answered 200 or 30 s pass. The last status (0: no answer).
+    static func redeliver(_ post: () throws -> Int) -> Int {
+        var status = 0
+        let end = Date().addingTimeInterval(30)
+        while Date() < end {
+            status = (try? post()) ?? 0
+            if status == 200 { break }
+            usleep(200_000)
+        }
+        return status
+    }
+
+    /// Expects each message of `all` in the journal as received exactly once; returns how
+    /// many messages the journal has as received (the web chat's included).
+    static func expectStoredOnce(_ all: [(sender: String, round: Int, message: FixtureMessage)], _ cluster: HostCluster) throws -> Int {
+        let received = try cluster.events().filter { $0.contains(" received ") }
+        for p in all {
+            let n = received.filter { $0.contains(p.message.id) }.count
+            #expect(n == 1, "message \(p.message.id) (round \(p.round)) stored \(n) times")
+        }
+        return received.count
     }
 }

@@ -37,27 +37,7 @@ import SwitchboardTestSupport
     /// Rounds posted before the restart (the kill comes during them); the rest after it.
     static let roundsBeforeRestart = 6
 
-    static var workspace: String {
-        let entries = (rounds + [barrier]).map { e in
-            """
-                    - id: \(e.answer)
-                      questions: ["\(e.question)"]
-                      answer: "\(e.answer)"
-            """
-        }.joined(separator: "\n")
-        // No fallback: a message the FAQ did not answer shows as a missing reply.
-        return """
-            id: demo
-            name: Demo Bakery
-            region: NG
-            timezone: Africa/Lagos
-            plugins:
-              - name: faq
-                config:
-                  entries:
-            \(entries)
-            """
-    }
+    static var workspace: String { TestWorkspaces.distinctAnswers(rounds + [barrier]) }
 
     /// One message of the stream.
     struct Planned: Sendable {

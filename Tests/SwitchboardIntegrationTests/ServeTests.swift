@@ -168,4 +168,28 @@ enum TestWorkspaces {
         timezone: Africa/Lagos
         fallback: "Thanks! We will get back to you shortly."
         """
+
+    /// Workspace `demo` whose FAQ answers each question with its own text (`answer`, also
+    /// the entry's id), so a reply (recipient, text) names the one message it answers. No
+    /// fallback: a message the FAQ did not answer shows as a missing reply.
+    static func distinctAnswers(_ entries: [(question: String, answer: String)]) -> String {
+        let lines = entries.map { e in
+            """
+                    - id: \(e.answer)
+                      questions: ["\(e.question)"]
+                      answer: "\(e.answer)"
+            """
+        }.joined(separator: "\n")
+        return """
+            id: demo
+            name: Demo Bakery
+            region: NG
+            timezone: Africa/Lagos
+            plugins:
+              - name: faq
+                config:
+                  entries:
+            \(lines)
+            """
+    }
 }

@@ -19,29 +19,10 @@ final class HostCluster: @unchecked Sendable {
          channels: String? = nil, extraHostYAML: String = "", storageYAML: String = "") throws {
         self.url = try url ?? TestPostgres.freshDatabase(prefix: prefix)
         graph = try FakeGraphAPI(accessToken: PipelineHarness.accessToken)
-        let yaml = Self.hostYAML(url: self.url, storage: storageYAML, extra: """
-            whatsapp:
-              apps:
-                - id: main
-                  app_secret: \(PipelineHarness.appSecret)
-                  verify_token: \(PipelineHarness.verifyToken)
-                  graph_url: \(graph.graphURL)
-            \(channels ?? Self.cloudChannel)
-            \(extraHostYAML)
-            """)
+        let yaml = Self.hostYAML(url: self.url, storage: storageYAML, extra: PipelineHarness.appYAML(
+            graphURL: graph.graphURL, channels: channels ?? PipelineHarness.cloudChannel(), extra: extraHostYAML))
         hosts = try (0..<count).map { _ in try TestHost(hostYAML: yaml, workspaces: workspaces) }
     }
-
-    /// One Cloud API number (`WhatsAppFixtures.phoneNumberID`) routed to workspace `demo`.
-    static let cloudChannel = """
-        channels:
-          - id: wa-main
-            type: whatsapp
-            app: main
-            phone_number_id: "\(WhatsAppFixtures.phoneNumberID)"
-            access_token: \(PipelineHarness.accessToken)
-            workspace: demo
-        """
 
     /// `TestHost.minimalHostYAML(extra:)` with `storage.postgres: url` instead of SQLite;
     /// `storage` adds lines to the `storage` section (each indented two spaces, ending in a
@@ -65,18 +46,14 @@ final class HostCluster: @unchecked Sendable {
 
     /// Posts signed inbound messages to host `i`'s Cloud API webhook, as Meta would.
     func post(_ messages: [FixtureMessage], to i: Int, timeout: Double = 10) throws -> HTTPClient.Response {
-        let signed = WhatsAppFixtures.signedInbound(messages, phoneNumberID: WhatsAppFixtures.phoneNumberID,
-                                                    appSecret: PipelineHarness.appSecret)
         var client = hosts[i].client
         client.timeout = timeout
-        return try client.post("/webhooks/whatsapp/main", body: signed.body,
-                               headers: ["X-Hub-Signature-256": signed.signature, "Content-Type": "application/json"])
+        return try PipelineHarness.post(messages, via: client)
     }
 
     /// A customer's text message, with a new provider id.
     static func text(_ body: String, from: String = "2348031234567") -> FixtureMessage {
-        FixtureMessage(id: WhatsAppFixtures.newMessageID(), from: from, name: "Titi",
-                       timestamp: Int(Date().timeIntervalSince1970), content: .text(body))
+        PipelineHarness.text(body, from: from)
     }
 
     /// Accepted sends (not mark-read) so far.
@@ -85,9 +62,7 @@ final class HostCluster: @unchecked Sendable {
     /// The journal of a workspace, as `switchboard events` prints it (through host `via`'s
     /// config: every host reads the same database).
     func events(workspace: String = "demo", via: Int = 0) throws -> [String] {
-        let h = hosts[via]
-        let r = try runSwitchboard(["events", "--config", h.configPath, "--workspace", workspace, "--limit", "1000000"], cwd: h.dir)
-        return r.stdout.split(separator: "\n").map(String.init)
+        try PipelineHarness.events(of: hosts[via], workspace: workspace)
     }
 }
 
