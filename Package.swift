@@ -83,7 +83,7 @@ let package = Package(
         .target(name: "LLMPlugin", dependencies: ["SwitchboardPluginKit", "LLMEngine"], path: "Plugins/LLM"),
         .target(name: "HelloSwiftPlugin", dependencies: ["SwitchboardPluginKit"], path: "plugin-sdk/examples/hello-swift"),
         // Plugin boundary micro-benchmark: swift run -c release switchboard-plugin-bench
-        .executableTarget(name: "switchboard-plugin-bench", dependencies: ["SwitchboardPlugins"], path: "bench/plugin-boundary"),
+        .executableTarget(name: "switchboard-plugin-bench", dependencies: ["SwitchboardPlugins", "SwitchboardTestSupport"], path: "bench/plugin-boundary"),
 
         // ---- Tests
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
@@ -114,7 +114,7 @@ let package = Package(
         .executableTarget(name: "loadgen", dependencies: ["SwitchboardTestSupport"], path: "bench/loadgen"),
         .testTarget(name: "SwitchboardAuthTests", dependencies: ["SwitchboardAuth"]),
         .testTarget(name: "LLMEngineTests", dependencies: ["LLMEngine", "SwitchboardTestSupport"]),
-        .testTarget(name: "SwitchboardPluginsTests", dependencies: ["SwitchboardPlugins"], exclude: ["Fixtures"]),
+        .testTarget(name: "SwitchboardPluginsTests", dependencies: ["SwitchboardPlugins", "SwitchboardTestSupport"], exclude: ["Fixtures"]),
         // SwitchboardChannels hot-path micro-benchmark: swift run -c release channels-bench
         // The llm plugin's own work per message: swift run -c release llm-bench
         .executableTarget(name: "llm-bench", dependencies: ["LLMEngine"], path: "bench/llm"),

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,7 +41,7 @@ enum TestSupport {
 
     /// Runs a command, throwing with its output when it fails.
     static func run(_ args: [String], in dir: String? = nil) throws {
-        let p = Process()
+        let p = ChildProcess()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = args
         if let dir { p.currentDirectoryURL = URL(fileURLWithPath: dir) }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import Synchronization
 import Testing
 import SwitchboardCore
@@ -66,7 +67,7 @@ func inbound(_ conversation: Conversation, _ wamid: String, _ text: String) -> N
 
 @discardableResult
 func runTool(_ tool: String, _ arguments: [String]) -> Int32 {
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: tool)
     process.arguments = arguments
     process.standardError = FileHandle.nullDevice
@@ -113,29 +114,23 @@ func waitForSearchIndex(_ store: SQLiteStore, seconds: Double = 10, sourceLocati
 }
 
 /// Another process, standing for a second host (or one that dies): its `claimer` names it
-/// as it runs; `kill()` ends it and waits until it is gone. (posix_spawn and waitpid:
-/// Foundation's `Process.waitUntilExit` waits for a run loop that test threads lack.)
+/// as it runs; `kill()` ends it and waits until it is gone.
 final class OtherProcess: @unchecked Sendable {
-    let pid: pid_t
+    private let child = ChildProcess()
     let claimer: Claimer
-    private var reaped = false
+    var pid: pid_t { child.processIdentifier }
 
     init() throws {
-        var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("600"), nil]
-        defer { for a in argv { free(a) } }
-        let rc = posix_spawn(&pid, "/bin/sleep", nil, nil, argv, environ)
-        guard rc == 0 else { throw StoreError(.misuse, "posix_spawn: \(rc)", path: "") }
-        self.pid = pid
-        claimer = try #require(Claimer(process: pid))
+        child.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        child.arguments = ["600"]
+        try child.run()
+        claimer = try #require(Claimer(process: child.processIdentifier))
     }
 
     func kill() {
-        guard !reaped else { return }
-        reaped = true
-        _ = Glibc.kill(pid, SIGKILL)
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
+        guard child.isRunning else { return }
+        _ = Glibc.kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
     }
 
     deinit { kill() }

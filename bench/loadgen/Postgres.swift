@@ -2,6 +2,7 @@
 // it did during a phase (its statements, from pg_stat_statements, and its processes' CPU,
 // from /proc), and the benchmark's switches on it.
 import Foundation
+import SwitchboardTestSupport
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
@@ -169,40 +170,35 @@ final class PostgresServer: @unchecked Sendable {
     // MARK: processes
 
     /// Runs a command to its end; its status, standard output and standard error.
-    /// With posix_spawn and waitpid, not `Process`: Foundation learns of a child's end
-    /// from SIGCHLD, which the fake servers' threads (started earlier, signal unblocked)
-    /// can swallow, and then `waitUntilExit` never returns. Output goes to files, not
-    /// pipes: a server the command starts (pg_ctl) inherits the descriptors and would
-    /// hold a pipe open.
+    /// A `ChildProcess` (posix_spawn and waitpid), not Foundation's `Process` (see
+    /// `ChildProcess`). Output goes to files, not pipes: a server the command starts
+    /// (pg_ctl) inherits the descriptors and would hold a pipe open.
     static func run(_ path: String, _ arguments: [String], environment: [String: String] = [:]) -> (Int32, String, String) {
         let base = NSTemporaryDirectory() + "loadgen-run-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         defer {
             unlink(base + ".out")
             unlink(base + ".err")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map { "\($0.key)=\($0.value)" }
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = env.map { strdup($0) } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        guard FileManager.default.createFile(atPath: base + ".out", contents: nil, attributes: [.posixPermissions: 0o600]),
+              FileManager.default.createFile(atPath: base + ".err", contents: nil, attributes: [.posixPermissions: 0o600]),
+              let out = FileHandle(forWritingAtPath: base + ".out"), let err = FileHandle(forWritingAtPath: base + ".err"),
+              let null = FileHandle(forReadingAtPath: "/dev/null") else {
+            return (-1, "", "\(path): cannot create its output files under \(NSTemporaryDirectory())")
         }
-        var pid: pid_t = 0
-        let spawned = path.contains("/") ? posix_spawn(&pid, path, &actions, nil, argv, envp)
-            : posix_spawnp(&pid, path, &actions, nil, argv, envp)
-        guard spawned == 0 else { return (-1, "", "\(path): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        let out = FileManager.default.contents(atPath: base + ".out") ?? Data()
-        let err = FileManager.default.contents(atPath: base + ".err") ?? Data()
-        return (exit, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        defer { for h in [out, err, null] { try? h.close() } }
+        let child = ChildProcess()
+        child.executableURL = URL(fileURLWithPath: path)
+        child.arguments = arguments
+        child.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        child.standardInput = null
+        child.standardOutput = out
+        child.standardError = err
+        do { try child.run() } catch { return (-1, "", "\(error)") }
+        child.waitUntilExit()
+        let exit = child.endedBySignal ? 128 + child.terminationStatus : child.terminationStatus
+        let outText = FileManager.default.contents(atPath: base + ".out") ?? Data()
+        let errText = FileManager.default.contents(atPath: base + ".err") ?? Data()
+        return (exit, String(decoding: outText, as: UTF8.self), String(decoding: errText, as: UTF8.self))
     }
 }
 

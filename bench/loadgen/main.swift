@@ -400,7 +400,7 @@ func listeningPorts(pid: Int32) -> [UInt16] {
 
 /// One `switchboard serve` of the run: its process and its two ports.
 final class BenchHost: @unchecked Sendable {
-    let process = Process()
+    let process = ChildProcess()
     let port: UInt16
     let metricsPort: UInt16
     var pid: Int32 { process.processIdentifier }

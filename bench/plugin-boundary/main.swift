@@ -15,6 +15,7 @@
 //   hello (C): whole chain run (pool thread, deadline, counter)     9373 ns/call
 //   faq, empty text (Swift kit only): handle, prepared once          118 ns/call
 import Foundation
+import SwitchboardTestSupport
 import SwitchboardCore
 import SwitchboardLog
 import SwitchboardPlugins
@@ -28,7 +29,7 @@ while let a = args.popFirst() {
 
 let tmp = NSTemporaryDirectory() + "sb-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
-let cc = Process()
+let cc = ChildProcess()
 cc.executableURL = URL(fileURLWithPath: "/usr/bin/env")
 cc.arguments = ["cc", "-O2", "-shared", "-fPIC", "-I", root + "/plugin-sdk/include", "-o", tmp + "/libhello.so", root + "/plugin-sdk/examples/hello-c/hello.c"]
 try cc.run()

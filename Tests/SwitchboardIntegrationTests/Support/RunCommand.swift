@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 
 /// Runs `switchboard ARGS` to completion and returns what a user would see.
 struct CommandResult {
@@ -8,7 +9,7 @@ struct CommandResult {
 }
 
 func runSwitchboard(_ args: [String], cwd: URL? = nil, stdin: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
-    let p = Process()
+    let p = ChildProcess()
     p.executableURL = URL(fileURLWithPath: TestHost.binary)
     p.arguments = args
     if let cwd { p.currentDirectoryURL = cwd }
@@ -28,6 +29,6 @@ func runSwitchboard(_ args: [String], cwd: URL? = nil, stdin: String? = nil, env
     group.enter(); DispatchQueue.global().async { o = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     group.enter(); DispatchQueue.global().async { e = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     group.wait()
-    while p.isRunning { usleep(2_000) }  // waitUntilExit spins a run loop with coarse ticks
+    p.waitUntilExit()
     return CommandResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import Synchronization
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -23,7 +24,7 @@ final class TestHost: @unchecked Sendable {
     static var pluginDirectory: String { URL(fileURLWithPath: binary).deletingLastPathComponent().path }
 
     let dir: URL
-    private(set) var process = Process()
+    private(set) var process = ChildProcess()
     private let lines = Mutex<[String]>([])
     private let stdoutText = Mutex<String>("")
     /// The pipes that reached end of file (the process exited and everything it wrote
@@ -148,7 +149,7 @@ final class TestHost: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         lines.withLock { $0.append("\n--- restart ---\n") }
         listeningLinesBefore = logLines.filter { $0["message"] as? String == "http server listening" }.count
-        process = Process()
+        process = ChildProcess()
         try start(environment: environment)
     }
     private var listeningLinesBefore = 0
