@@ -35,6 +35,19 @@ import SwitchboardTestSupport
                 == Int64(PostgresSchema.latestVersion))
     }
 
+    /// `hasEarlierInbound` runs for every job. From migration 7 to 19 nothing indexed it:
+    /// each job of a backlog scanned every pending job (0.6 ms a look with 10,000 pending
+    /// against 0.1 with the index). The plan with scans priced out names the index.
+    @Test func theEarlierJobLookUpUsesAnIndex() throws {
+        let store = try open(try TestPostgres.freshDatabase(prefix: "mig"))
+        let plan = try store.pool.write { db -> [String] in
+            try db.execute("SET LOCAL enable_seqscan = off")
+            return try db.query("EXPLAIN " + PostgresQueueStore.earlierInboundQuery, ["ws", "cv_1", Int64(10)]) { $0.string(0) }
+        }
+        #expect(plan.joined(separator: "\n").contains("inbound_jobs_by_conversation"), "\(plan)")
+        #expect(!plan.joined(separator: "\n").contains("Seq Scan"), "\(plan)")
+    }
+
     /// Rows written with plain SQL at version 1's columns, as a program of that version would have.
     static func seed(_ db: PostgresDB) throws {
         try db.execute("""

@@ -445,6 +445,16 @@ enum PostgresSchema {
                             ELSE greatest(0::float8, level - greatest(0::float8, now - at) * drain) END
             $$;
             """),
+
+        // A worker asks, for every job, whether an earlier job of its conversation is
+        // still pending (`hasEarlierInbound`: another host's, or a dead host's). Migration
+        // 7 dropped the index that answered it, and the look-up became a scan of every
+        // pending job: the same 0.1 ms with 1,000 pending, 0.6 ms with 10,000 (pgbench,
+        // bench/README "Several hosts on PostgreSQL"), paid by each job of a backlog, which
+        // is when there are thousands (a host down, the database back after an outage).
+        .init(version: 20, name: "pending jobs by conversation", sql: """
+            CREATE INDEX inbound_jobs_by_conversation ON inbound_jobs (workspace_id, conversation_id, id);
+            """),
     ]
 }
 

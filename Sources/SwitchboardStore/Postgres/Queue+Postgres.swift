@@ -94,11 +94,14 @@ struct PostgresQueueStore: QueueStore {
 
     func hasEarlierInbound(workspace: WorkspaceID, conversation: ConversationID, before jobID: Int64) throws -> Bool {
         try store.read(tx) { db in
-            try db.queryOne(
-                "SELECT 1 FROM inbound_jobs WHERE workspace_id = ? AND conversation_id = ? AND id < ? LIMIT 1",
-                [workspace, conversation, jobID]) { _ in true } ?? false
+            try db.queryOne(Self.earlierInboundQuery, [workspace, conversation, jobID]) { _ in true } ?? false
         }
     }
+
+    /// Asked for every job: answered by the index `inbound_jobs_by_conversation`
+    /// (migration 20), not a scan of the pending jobs.
+    static let earlierInboundQuery =
+        "SELECT 1 FROM inbound_jobs WHERE workspace_id = ? AND conversation_id = ? AND id < ? LIMIT 1"
 
     func pendingInbound(limit: Int) throws -> [InboundJob] {
         try store.read(tx) { db in

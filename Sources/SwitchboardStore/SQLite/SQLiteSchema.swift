@@ -541,5 +541,11 @@ enum SQLiteSchema {
         Migration(version: 19, name: "shared limits", sql: """
             SELECT 1;
             """),
+        // PostgreSQL's index for `hasEarlierInbound`; one host owns a SQLite database, so
+        // its jobs of a conversation run in order in memory and the question is never
+        // asked of the table. Nothing to do.
+        Migration(version: 20, name: "pending jobs by conversation", sql: """
+            SELECT 1;
+            """),
     ]
 }
