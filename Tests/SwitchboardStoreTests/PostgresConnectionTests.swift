@@ -30,6 +30,49 @@ import SwitchboardTestSupport
         #expect(try db.query("SELECT count(*) FROM t").int64(0, 0) == 2)   // the table is still there
     }
 
+    /// A statement is parsed once per connection and run by name after that (the server
+    /// lists it in `pg_prepared_statements`); what can undo a prepared statement does not
+    /// break the next run of its text.
+    @Test func statementsArePreparedOncePerConnection() throws {
+        let db = try connect()
+        try db.execute("CREATE TABLE t (id bigint PRIMARY KEY, text text)")
+        for i in 1...3 { try db.query("INSERT INTO t (id, text) VALUES ($1, $2)", [String(i), "n\(i)"]) }
+        #expect(try db.query("SELECT text FROM t WHERE id = $1", ["2"]).string(0, 0) == "n2")
+        let listed = try db.query("SELECT statement FROM pg_prepared_statements ORDER BY prepare_time")
+        let statements = (0..<listed.rowCount).compactMap { listed.string($0, 0) }
+        #expect(statements.filter { $0.hasPrefix("INSERT INTO t") }.count == 1, "\(statements)")
+        #expect(statements.contains("SELECT text FROM t WHERE id = $1"), "\(statements)")
+        #expect(db.preparedCount == statements.count)
+
+        // First prepared inside a transaction that rolled back: still there.
+        try db.execute("BEGIN")
+        #expect(try db.query("SELECT count(*) FROM t WHERE id > $1", ["0"]).int64(0, 0) == 3)
+        try db.execute("ROLLBACK")
+        try db.execute("BEGIN")
+        #expect(try db.query("SELECT count(*) FROM t WHERE id > $1", ["0"]).int64(0, 0) == 3)
+        try db.execute("COMMIT")
+
+        // Its columns changed by a migration (another host's): prepared again, and run.
+        #expect(try db.query("SELECT * FROM t WHERE id = $1", ["1"]).columnCount == 2)
+        try db.execute("ALTER TABLE t ADD COLUMN at bigint")
+        #expect(try db.query("SELECT * FROM t WHERE id = $1", ["1"]).columnCount == 3)
+
+        // Dropped on the server (DEALLOCATE ALL, as a pooler may): prepared again, and run.
+        try db.execute("DEALLOCATE ALL")
+        #expect(try db.query("SELECT text FROM t WHERE id = $1", ["3"]).string(0, 0) == "n3")
+
+        // Inside a transaction the statement's failure ends it: as `busy`, which the pool
+        // answers by running the whole transaction again, and the statement is prepared anew.
+        try db.execute("DEALLOCATE ALL")
+        try db.execute("BEGIN")
+        let stale = failure { try db.query("SELECT text FROM t WHERE id = $1", ["3"]) }
+        #expect(stale?.code == .busy && stale?.sqlState == "26000", "\(String(describing: stale))")
+        try db.execute("ROLLBACK")
+        try db.execute("BEGIN")
+        #expect(try db.query("SELECT text FROM t WHERE id = $1", ["3"]).string(0, 0) == "n3")
+        try db.execute("COMMIT")
+    }
+
     @Test func errorsAreClassifiedAndTheConnectionStaysUsable() throws {
         let db = try connect()
         try db.execute("CREATE TABLE t (id bigint PRIMARY KEY, ref bigint REFERENCES t(id))")

@@ -125,6 +125,12 @@ import SwitchboardTestSupport
         #expect(report.skipped == ["conversation_events", "journal_progress", "search_progress"])
 
         let copied = try PostgresStore(url: url, poolSize: 2, options: testOptions())
+        // The planner's statistics were gathered for the copied rows (reltuples is -1 for
+        // a table never analyzed).
+        #expect(report.analyzeFailure == nil)
+        #expect(try copied.pool.read { db in
+            try db.queryOne("SELECT reltuples::bigint FROM pg_class WHERE relname = 'messages' AND relnamespace = current_schema()::regnamespace") { $0.int64(0) }
+        } == Int64(3 * 3 * 2 + 3))
         let after = try snapshot(copied, contacts)
         #expect(after.count == before.count)
         for (b, a) in zip(before, after) { #expect(a == b) }

@@ -56,6 +56,9 @@
 //      (the journal's order) and what for the whole database shows apart)
 //      [--no-notify] (PostgreSQL, throwaway server only: the journal's pg_notify becomes a
 //      no-op of the database's own, to measure what NOTIFY costs at commit)
+//      [--analyze] (PostgreSQL: ANALYZE between phases 1 and 2, as autovacuum does within a
+//      minute of a new database's first traffic: phase 2 then measures plans made with
+//      statistics, as on a database that has served for a while)
 import Foundation
 import Synchronization
 import SwitchboardTestSupport
@@ -86,6 +89,7 @@ struct Options {
     var store = "sqlite"
     var poolSize = 8
     var noNotify = false
+    var analyze = false
     var idleSeconds = 0
     var workspaces = 1
     var statuses = 0
@@ -116,6 +120,7 @@ struct Options {
             case "--store": store = args.next() ?? store
             case "--pool-size": poolSize = Int(args.next() ?? "") ?? poolSize
             case "--no-notify": noNotify = true
+            case "--analyze": analyze = true
             case "--idle": idleSeconds = Int(args.next() ?? "") ?? 10
             case "--workspaces": workspaces = max(1, Int(args.next() ?? "") ?? workspaces)
             case "--statuses": statuses = min(3, max(0, Int(args.next() ?? "") ?? 3))
@@ -640,6 +645,15 @@ if n > 0 {
     print(String(format: "host wrote %.1f KB to disk per message", (hostWriteBytes() - written0) / Double(n) / 1024))
     print("host CPU per message by thread: " + perThread(threads0, threads1, messages: n, \.cpu, scale: 1e6, least: 1, format: "%.0f µs"))
 
+}
+
+// A database that has served for a while has statistics (autovacuum analyzes a table
+// within a minute of its first traffic). Before that, a plan PostgreSQL cached for a
+// prepared statement was made for tables of a few rows and may use a poorer index until
+// the first ANALYZE replaces it: --analyze measures phase 2 after that point.
+if let postgres, options.analyze {
+    _ = postgres.psql("ANALYZE")
+    log("postgres: ANALYZE after phase 1")
 }
 
 // ---- Phase 2: fixed rate, latency

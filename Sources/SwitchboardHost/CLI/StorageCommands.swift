@@ -59,6 +59,11 @@ enum StorageCommands {
             if !report.skipped.isEmpty {
                 print("not copied (SQLite's own indexes; PostgreSQL keeps its own): \(report.skipped.joined(separator: ", "))")
             }
+            if let failure = report.analyzeFailure {
+                print("statistics not gathered (ANALYZE: \(failure)); autovacuum gathers them within minutes, or run ANALYZE before starting hosts")
+            } else {
+                print("statistics gathered (ANALYZE)")
+            }
             let total = report.tables.reduce(0) { $0 + $1.rows }
             print("copied \(report.tables.count) tables, \(total) rows, schema version \(report.schemaVersion), from \(path) to \(PostgresConnection.redact(url))\(report.replaced ? " (its earlier rows deleted)" : "") in \(elapsed.formatted(.units(allowed: [.milliseconds])))")
             return 0

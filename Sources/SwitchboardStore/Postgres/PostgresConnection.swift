@@ -91,12 +91,65 @@ public final class PostgresConnection {
     }
 
     /// Runs one statement with text parameters (`nil` is NULL) and returns its rows.
+    ///
+    /// The statement is prepared on this connection the first time its text is run and
+    /// executed by name after that: the server parses it once, and once its plan is
+    /// cached plans it no more (planning was most of the server's time at rest, about
+    /// 2 ms a message: bench/README "Where the time goes on PostgreSQL"). Up to
+    /// `maxPrepared` texts a connection; others run unprepared. A statement the server
+    /// no longer has (SQLSTATE 26000) or whose result columns a migration changed
+    /// (0A000, "cached plan must not change result type") is prepared again, once.
     @discardableResult
     public func query(_ sql: String, _ parameters: [String?] = []) throws(StoreError) -> PostgresResult {
+        try query(sql, parameters, mayPrepareAgain: true)
+    }
+
+    private func query(_ sql: String, _ parameters: [String?], mayPrepareAgain: Bool) throws(StoreError) -> PostgresResult {
         let conn = try open()
-        let result: OpaquePointer? = Self.withOptionalCStrings(parameters) { values in
-            PQexecParams(conn, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        guard let name = try preparedName(conn, sql, parameterCount: parameters.count) else {
+            return try finish(conn, sql, Self.withOptionalCStrings(parameters) { values in
+                PQexecParams(conn, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+            })
         }
+        do {
+            return try finish(conn, sql, Self.withOptionalCStrings(parameters) { values in
+                PQexecPrepared(conn, name, Int32(parameters.count), values, nil, nil, 0)
+            })
+        } catch where Self.isStalePlan(error) {
+            prepared[sql] = nil
+            // Outside a transaction nothing was lost: prepare it again and run it once
+            // more. Inside one the transaction is aborted already: the error is `busy`,
+            // and the pool runs the whole transaction again, which prepares it anew.
+            if mayPrepareAgain && PQtransactionStatus(conn) == PQTRANS_IDLE {
+                return try query(sql, parameters, mayPrepareAgain: false)
+            }
+            throw error
+        }
+    }
+
+    /// Most statement texts prepared on one connection (the store has about 200).
+    static let maxPrepared = 1_000
+
+    /// The texts prepared on this connection and their names.
+    private var prepared: [String: String] = [:]
+
+    /// Statements prepared so far on this connection (for tests).
+    var preparedCount: Int { prepared.count }
+
+    /// The name `sql` is prepared under on this connection, preparing it now if it is
+    /// new; nil when the connection holds `maxPrepared` already.
+    private func preparedName(_ conn: OpaquePointer, _ sql: String, parameterCount: Int) throws(StoreError) -> String? {
+        if let name = prepared[sql] { return name }
+        guard prepared.count < Self.maxPrepared else { return nil }
+        nextStatement += 1
+        let name = "sb_\(nextStatement)"
+        _ = try finish(conn, sql, PQprepare(conn, name, sql, Int32(parameterCount), nil))
+        prepared[sql] = name
+        return name
+    }
+    private var nextStatement = 0
+
+    private func finish(_ conn: OpaquePointer, _ sql: String, _ result: OpaquePointer?) throws(StoreError) -> PostgresResult {
         guard let result else { throw lostConnection(conn) }
         do throws(StoreError) {
             try check(result, sql: sql)
@@ -105,6 +158,16 @@ public final class PostgresConnection {
             throw error
         }
         return PostgresResult(result)
+    }
+
+    private static func isStalePlan(_ error: StoreError) -> Bool {
+        isStalePlan(sqlState: error.sqlState ?? "", message: error.message)
+    }
+
+    /// No such prepared statement (26000), or "cached plan must not change result type"
+    /// (0A000: a migration changed the columns of a statement's result).
+    private static func isStalePlan(sqlState: String, message: String) -> Bool {
+        sqlState == "26000" || (sqlState == "0A000" && message.contains("cached plan"))
     }
 
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
@@ -136,8 +199,11 @@ public final class PostgresConnection {
         guard status != PGRES_COMMAND_OK, status != PGRES_TUPLES_OK, status != PGRES_EMPTY_QUERY else { return }
         let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
         let text = Self.message(PQresultErrorMessage(result))
-        throw StoreError(Self.code(sqlState: sqlState, connectionOK: handle.map { PQstatus($0) == CONNECTION_OK } ?? false),
-                         text.isEmpty ? "statement failed (\(sqlState))" : text, path: displayURL, sqlState: sqlState)
+        // A prepared statement gone stale ends its transaction like a deadlock does: the
+        // whole transaction runs again (`PostgresPool.transaction`), preparing it anew.
+        let code = Self.isStalePlan(sqlState: sqlState, message: text) ? .busy
+            : Self.code(sqlState: sqlState, connectionOK: handle.map { PQstatus($0) == CONNECTION_OK } ?? false)
+        throw StoreError(code, text.isEmpty ? "statement failed (\(sqlState))" : text, path: displayURL, sqlState: sqlState)
     }
 
     /// SQLSTATE classes to the store's codes: what a caller can act on.

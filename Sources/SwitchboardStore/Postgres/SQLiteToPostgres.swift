@@ -21,6 +21,8 @@ public struct StoreCopyReport: Sendable {
     /// Claims of queued work (outbox entries being sent, inbound jobs) whose leases the
     /// copy ended: the SQLite host is stopped, so the first PostgreSQL host takes them.
     public var claimsReleased = 0
+    /// Why the target's statistics were not gathered after the copy (nil: they were).
+    public var analyzeFailure: String?
 }
 
 /// Moves an installation from SQLite to PostgreSQL (`switchboard copy`): every table of
@@ -194,6 +196,14 @@ public enum StoreCopy {
         } catch {
             try? db.execute("ROLLBACK")
             throw error as? StoreError ?? StoreError(.io, "\(error)", path: db.path)
+        }
+        // Copied tables have no statistics until autovacuum first looks at them (within a
+        // minute or so); a host started meanwhile would plan its statements, and keep the
+        // plans of those it prepared, without them. The copy stands if this fails.
+        do {
+            try db.execute("ANALYZE")
+        } catch {
+            report.analyzeFailure = error.message
         }
         return report
     }
