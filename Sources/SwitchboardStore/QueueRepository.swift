@@ -83,6 +83,11 @@ public protocol QueueStore: Sendable {
     /// Whether `channel` has entries in `queued`, due or not, claimable or behind an
     /// older entry of their conversation: what a claim could take now or later.
     func hasQueuedOutbox(channel: ChannelID) throws -> Bool
+    /// The channels whose claim may take something now: a `queued` entry due by `now`,
+    /// or one in `sending` whose lease ran out by `now` or that another claimer holds (it
+    /// may have died). One look for the whole host, a hint for whose senders to wake
+    /// (`LiveSenders`): the claim decides what is claimable.
+    func channelsToClaim(now: Date) throws -> Set<ChannelID>
     /// Claims up to `limit` inbound jobs whose claim is void, oldest first, for `lease`
     /// seconds from `now`: jobs of a host that died (`Claimer`) or whose lease ran out
     /// (another claimer's: this store's own jobs are in its memory), and jobs queued

@@ -57,6 +57,27 @@ import SwitchboardCore
         #expect(try store.queue.hasQueuedOutbox(channel: "wa-main") == false)
     }
 
+    /// The host's one look for whose senders to wake (`channelsToClaim`): a channel with a
+    /// queued entry due, one whose lease ran out; not one whose entry is due later, nor one
+    /// whose entry this store's claimer holds under a running lease.
+    @Test func channelsToClaimNamesTheChannelsWithSomethingClaimableNow() throws {
+        let main = try makeConversation(a)
+        let two = try makeConversation(a, phone: "+2348031234568", channel: "wa-two")
+        let three = try makeConversation(a, phone: "+2348031234569", channel: "wa-three")
+        let born = try a.queue.enqueueOutbox(try reply(main, "one"), claimFor: 60)
+        _ = try a.queue.enqueueOutbox(try reply(two, "two"))
+        let later = try a.queue.enqueueOutbox(try reply(three, "three"))
+        let t = born.createdAt
+        try a.queue.retryOutbox(later.id, attempts: 1, nextAttemptAt: t.addingTimeInterval(30), error: "busy")
+        #expect(try store.queue.channelsToClaim(now: t.addingTimeInterval(1)) == ["wa-two"])
+        #expect(try store.queue.channelsToClaim(now: t.addingTimeInterval(31)) == ["wa-two", "wa-three"])
+        #expect(try store.queue.channelsToClaim(now: t.addingTimeInterval(61)) == ["wa-main", "wa-two", "wa-three"])
+        // Claimed and sent: nothing left to look at there.
+        let claimed = try store.queue.claimOutbox(channel: "wa-two", now: t.addingTimeInterval(61), limit: 10, lease: 60)
+        try a.queue.finishOutbox(try #require(claimed.first).id)
+        #expect(try store.queue.channelsToClaim(now: t.addingTimeInterval(61)) == ["wa-main", "wa-three"])
+    }
+
     @Test func aBornClaimedEntryWhoseLeaseRanOutIsClaimedAgainAndItsFirstClaimNoLongerApplies() throws {
         let c = try makeConversation(a)
         let first = try a.queue.enqueueOutbox(try reply(c, "one"), claimFor: 5)

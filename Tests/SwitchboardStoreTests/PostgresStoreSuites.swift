@@ -92,6 +92,7 @@ import Testing
 @Suite struct PostgresOutboxHandoverStoreTests {
     @Test func theOldestEntryOfItsConversationIsBornClaimedAndTheNextWaitsBehindIt() throws { try OutboxHandoverStoreTests(backend: .postgres).theOldestEntryOfItsConversationIsBornClaimedAndTheNextWaitsBehindIt() }
     @Test func aBornClaimedEntryWhoseLeaseRanOutIsClaimedAgainAndItsFirstClaimNoLongerApplies() throws { try OutboxHandoverStoreTests(backend: .postgres).aBornClaimedEntryWhoseLeaseRanOutIsClaimedAgainAndItsFirstClaimNoLongerApplies() }
+    @Test func channelsToClaimNamesTheChannelsWithSomethingClaimableNow() throws { try OutboxHandoverStoreTests(backend: .postgres).channelsToClaimNamesTheChannelsWithSomethingClaimableNow() }
     @Test func aBornClaimedEntryUndoneWithItsTransactionLeavesNothingBehind() throws { try OutboxHandoverStoreTests(backend: .postgres).aBornClaimedEntryUndoneWithItsTransactionLeavesNothingBehind() }
 }
 

@@ -48,4 +48,17 @@ extension PostgresQueueStore {
                 ?? false
         }
     }
+
+    func channelsToClaim(now: Date) throws -> Set<ChannelID> {
+        let own = store.claimer.id
+        return try store.read(tx) { db in
+            Set(try db.query(
+                """
+                SELECT DISTINCT channel_id FROM outbox
+                WHERE (state = 'queued' AND next_attempt_at <= ?)
+                   OR (state = 'sending' AND (coalesce(lease_until, 0) <= ? OR claimed_by IS DISTINCT FROM ?))
+                """,
+                [now, now, own]) { ChannelID($0.string(0)) })
+        }
+    }
 }
