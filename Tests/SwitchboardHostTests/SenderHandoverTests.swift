@@ -31,7 +31,7 @@ import SwitchboardTestSupport
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    func sender(token: String? = nil) throws -> ChannelSender {
+    func sender(token: String? = nil, laneIdleExit: TimeInterval = ChannelSender.defaultLaneIdleExit) throws -> ChannelSender {
         let cfg = try ConfigLoader.parse(host: """
             storage:
               sqlite: unused.db
@@ -52,7 +52,8 @@ import SwitchboardTestSupport
               pair_spacing_ms: 0
             """, workspaces: [(file: "demo.yaml", text: "id: demo\nname: Demo\nregion: NG\ntimezone: Africa/Lagos\n")])
         return ChannelSender(channel: cfg.host.channels[0], app: cfg.host.whatsAppApps[0], outbox: cfg.host.outbox, store: store,
-                             logger: Logger(sink: LogSink(level: .error)), metrics: PipelineMetrics(MetricsRegistry()))
+                             logger: Logger(sink: LogSink(level: .error)), metrics: PipelineMetrics(MetricsRegistry()),
+                             laneIdleExit: laneIdleExit)
     }
 
     /// A customer who wrote just now and a reply to them queued the way a worker queues
@@ -157,6 +158,47 @@ import SwitchboardTestSupport
         defer { next.stop(deadline: .now + .seconds(2)) }
         #expect(try eventually { try status(id) == .sent })
         #expect(graph.acceptedSends.map(\.text) == ["late"])
+    }
+
+    /// A channel with nothing to send holds no thread: the lane the start began ends once
+    /// idle, and a reply handed over, or queued and announced, starts one again.
+    @Test func aQuietChannelHoldsNoLaneAndWorkStartsOne() throws {
+        defer { finish() }
+        let s = try sender(laneIdleExit: 0.3)
+        try s.start()
+        defer { s.stop(deadline: .now + .seconds(2)) }
+        #expect(eventually { s.lanesRunning == 0 })
+        let (item, id) = try reply("2348031110007", "handed", lease: 300)
+        s.handOver(item)
+        #expect(try eventually { try status(id) == .sent })
+        #expect(eventually { s.lanesRunning == 0 })
+        let (_, queuedID) = try reply("2348031110008", "queued", lease: nil)
+        s.notify()
+        #expect(try eventually { try status(queuedID) == .sent })
+        #expect(eventually { s.lanesRunning == 0 })
+        #expect(graph.acceptedSends.map(\.text) == ["handed", "queued"])
+    }
+
+    /// What no commit announces, the host's sweep (`LiveSenders`) finds: a retry that
+    /// comes due after the channel's lanes ended is sent without anyone telling the sender.
+    @Test func theHostsSweepStartsALaneForARetryThatCameDue() throws {
+        defer { finish() }
+        let (item, id) = try reply("2348031110009", "later", lease: nil)
+        try store.workspace("demo").queue.retryOutbox(item.id, attempts: 1, nextAttemptAt: Date(timeIntervalSinceNow: 1.5),
+                                                      error: "provider busy")
+        let s = try sender(laneIdleExit: 0.2)
+        let live = LiveSenders(["wa-main": s], store: store)
+        try s.start()
+        try live.start()
+        defer {
+            live.stop(deadline: .now + .seconds(2))
+            s.stop(deadline: .now + .seconds(2))
+        }
+        // The start's lane saw nothing due and ended before the retry's time.
+        #expect(eventually { s.lanesRunning == 0 })
+        #expect(try status(id) == .queued)
+        #expect(try eventually { try status(id) == .sent })
+        #expect(graph.acceptedSends.map(\.text) == ["later"])
     }
 
     @Test func aReplyWhoseLeaseRanOutBeforeALaneTookItIsClaimedAgainAndSentOnce() throws {

@@ -20,9 +20,11 @@ import SwitchboardStore
 /// not be written); claims hold entries for `outbox.lease_ms`. The channel's state is
 /// kept by its `ChannelHealth`, which the transport reports to as well.
 ///
-/// `traits.lanes` threads per channel (8 for the Cloud API), each with its own
+/// Up to `traits.lanes` threads per channel (8 for the Cloud API), each with its own
 /// connection (`ChannelConnection`) and one call in flight, so one lane's commit overlaps
-/// the other lanes' calls. A conversation never has two messages in flight (the outbox
+/// the other lanes' calls. Lanes start when there is work and no lane waits for it, and
+/// a lane that found nothing to do for `laneIdleExit` ends: a channel with no traffic
+/// holds no thread and wakes nothing (a host serving a thousand quiet numbers idles). A conversation never has two messages in flight (the outbox
 /// claim takes only its oldest unfinished entry), so order holds. A lane records each
 /// accepted send without waiting for the commit, and calls the provider again only while
 /// fewer than 4 of its records are uncommitted: the duplicate window of a crash is at most
@@ -34,7 +36,9 @@ import SwitchboardStore
 ///
 /// A reply a responder worker claimed in its own transaction is handed over in memory
 /// (`handOver`) and sent by the next free lane without a claim; lanes claim from the
-/// store only while it may hold queued entries, and once a second (`SenderHandover`).
+/// store only while it may hold queued entries (`SenderHandover`). What no commit of this
+/// host announces (leases that ran out, another host's entries, retries come due while
+/// no lane ran) the host's sweep finds, once a second for all channels (`LiveSenders`).
 final class ChannelSender: Service, @unchecked Sendable {
     let name: String
     let channel: ChannelID
@@ -52,7 +56,14 @@ final class ChannelSender: Service, @unchecked Sendable {
     private let cond = NSCondition()
     private var wakeups = 0
     private var stopping = false
+    private var started = false
+    /// Lanes alive, and those of them waiting for work (under `cond`).
     private var running = 0
+    private var waiting = 0
+    private var lanesStarted = 0
+    /// How long a lane with nothing to do lives on (`defaultLaneIdleExit`, shorter in tests).
+    private let laneIdleExit: TimeInterval
+    static let defaultLaneIdleExit: TimeInterval = 60
     // Shared by the lanes, under `shared`.
     private let shared = NSLock()
     /// The channel's rate, pair spacing and circuit breaker (thread-safe on their own).
@@ -91,15 +102,14 @@ final class ChannelSender: Service, @unchecked Sendable {
             _ = settler.settleQueued(item, .requeue(at: Date(), error: nil))
             return
         }
-        cond.lock()
-        wakeups += 1
-        cond.unlock()
-        cond.signal()
+        wake()
     }
 
     init(transport: any ChannelTransport, outbox: HostConfig.Outbox, store: any Store, logger: Logger,
-         metrics: PipelineMetrics, settler: OutboxSettler? = nil, health: ChannelHealth? = nil) {
+         metrics: PipelineMetrics, settler: OutboxSettler? = nil, health: ChannelHealth? = nil,
+         laneIdleExit: TimeInterval = ChannelSender.defaultLaneIdleExit) {
         let traits = transport.traits
+        self.laneIdleExit = laneIdleExit
         self.transport = transport
         self.traits = traits
         // A sender on its own (tests) settles through a settler of its own.
@@ -128,30 +138,47 @@ final class ChannelSender: Service, @unchecked Sendable {
 
     /// The Cloud API sender of a configured WhatsApp channel.
     convenience init(channel: ChannelConfig, app: WhatsAppAppConfig, outbox: HostConfig.Outbox, store: any Store, logger: Logger,
-                     metrics: PipelineMetrics, settler: OutboxSettler? = nil, lanes: Int = 8) {
+                     metrics: PipelineMetrics, settler: OutboxSettler? = nil, lanes: Int = 8,
+                     laneIdleExit: TimeInterval = ChannelSender.defaultLaneIdleExit) {
         self.init(transport: Transports.whatsAppCloud(channel, app: app, outbox: outbox, lanes: lanes, logger: logger),
-                  outbox: outbox, store: store, logger: logger, metrics: metrics, settler: settler)
+                  outbox: outbox, store: store, logger: logger, metrics: metrics, settler: settler, laneIdleExit: laneIdleExit)
     }
 
+    /// Starts one lane: it claims what the last run left, and ends once idle.
     func start() throws {
-        let lanes = max(1, traits.lanes)
         cond.lock()
-        running = lanes
+        started = true
         cond.unlock()
-        for i in 0..<lanes {
-            let t = Thread { [self] in setCurrentThreadName("sender-\(i)"); self.loop() }
-            t.name = "\(name)-\(i)"
-            t.start()
-        }
+        wake()
     }
 
     /// New entries were committed for this channel.
     func notify() {
         handover.storeChanged()
+        wake()
+    }
+
+    /// Wakes a waiting lane (every one with `all`), or starts a lane when none waits and
+    /// fewer than `traits.lanes` run.
+    private func wake(all: Bool = false) {
         cond.lock()
-        wakeups += 1
-        cond.signal()
+        wakeups += all ? max(1, traits.lanes) : 1
+        if started && !stopping && waiting == 0 && running < max(1, traits.lanes) {
+            running += 1
+            lanesStarted += 1
+            let i = (lanesStarted - 1) % max(1, traits.lanes)
+            let t = Thread { [self] in setCurrentThreadName("sender-\(i)"); self.loop() }
+            t.name = "\(name)-\(i)"
+            t.start()
+        }
+        if all { cond.broadcast() } else { cond.signal() }
         cond.unlock()
+    }
+
+    /// Lanes alive now (for tests).
+    var lanesRunning: Int {
+        cond.lock(); defer { cond.unlock() }
+        return running
     }
 
     func stop(deadline: ContinuousClock.Instant) {
@@ -175,9 +202,40 @@ final class ChannelSender: Service, @unchecked Sendable {
     /// Sleeps until `date`, a notification, a reply handed over, or a stop.
     private func wait(until date: Date) {
         cond.lock()
-        if !stopping && wakeups == 0 && handover.isEmpty { _ = cond.wait(until: date) }
+        if !stopping && wakeups == 0 && handover.isEmpty {
+            waiting += 1
+            _ = cond.wait(until: date)
+            waiting -= 1
+        }
         wakeups = 0
         cond.unlock()
+    }
+
+    /// A lane with nothing to do sleeps until `due` (the next entry scheduled for later),
+    /// a notification, a reply handed over, or a stop, and returns true to go on. After
+    /// `laneIdleExit` with none of them it leaves `running` instead and returns false:
+    /// decided under the lock a wake-up takes, so work that comes after finds no lane
+    /// waiting and starts one.
+    private func idleWait(until due: Date?) -> Bool {
+        let exitAt = Date(timeIntervalSinceNow: laneIdleExit)
+        cond.lock()
+        defer { cond.unlock() }
+        while true {
+            if stopping || wakeups > 0 || !handover.isEmpty {
+                wakeups = 0
+                return true
+            }
+            let now = Date()
+            if let due, now >= due { return true }
+            if now >= exitAt {
+                running -= 1
+                cond.broadcast()
+                return false
+            }
+            waiting += 1
+            _ = cond.wait(until: min(due ?? exitAt, exitAt))
+            waiting -= 1
+        }
     }
 
     /// A config reload replaced the channel's credentials (the transport already has
@@ -185,10 +243,7 @@ final class ChannelSender: Service, @unchecked Sendable {
     func credentialsReplaced() {
         logger.info("channel credentials replaced by a config reload")
         health.apply(.credentialsReplaced, reason: nil)
-        cond.lock()
-        wakeups += max(1, traits.lanes)
-        cond.broadcast()
-        cond.unlock()
+        wake(all: true)
     }
 
     /// One lane's state: the records of its accepted sends not yet committed. A lane calls
@@ -198,6 +253,10 @@ final class ChannelSender: Service, @unchecked Sendable {
     private final class Lane: @unchecked Sendable {
         static let maxUnrecorded = 4
         private var unrecorded: [DispatchSemaphore] = []
+        /// When to claim again for entries whose lease ran out in the hand-over: a claim
+        /// looks for expired leases at most once a second (`claimOutbox`), so the one
+        /// right after may not see them yet.
+        var lookAgainAt: Date?
 
         func recorded(_ done: DispatchSemaphore) { unrecorded.append(done) }
 
@@ -234,9 +293,11 @@ final class ChannelSender: Service, @unchecked Sendable {
             }
             // A reply handed over first: it is claimed already, and waits for nothing.
             let (handed, expired) = handover.take()
+            if handed != nil && !handover.isEmpty { wake() }
             if !expired.isEmpty {
                 logger.warn("replies handed over outlived their lease before a lane took them; a claim takes them again",
                             ["entries": String(expired.count)])
+                lane.lookAgainAt = Date(timeIntervalSinceNow: 1)
             }
             if let handed {
                 lane.waitForRoom()
@@ -244,7 +305,7 @@ final class ChannelSender: Service, @unchecked Sendable {
                 if limit == 1 { continue }
             }
             guard let generation = handover.claimDue() else {
-                if handed == nil { idle(lane) }
+                if handed == nil && !idle(lane) { lane.waitForRecords(); return }
                 continue
             }
             let items: [OutboxItem]
@@ -261,9 +322,11 @@ final class ChannelSender: Service, @unchecked Sendable {
                 handover.claimed(generation: generation, queuedLeft: (try? store.queue.hasQueuedOutbox(channel: channel)) ?? true)
             }
             if items.isEmpty {
-                if handed == nil { idle(lane) }
+                if handed == nil && !idle(lane) { lane.waitForRecords(); return }
                 continue
             }
+            // A full claim: more may be queued; another lane claims beside this one.
+            if items.count == limit && limit > 1 { wake() }
             for (i, item) in items.enumerated() {
                 if isStopping || !state.maySend {
                     // Leave the rest for later (or the next start): back to queued, untouched.
@@ -281,9 +344,9 @@ final class ChannelSender: Service, @unchecked Sendable {
         cond.unlock()
     }
 
-    /// Nothing to send: sleeps until the next scheduled entry is due, a claim is due by
-    /// the timer, or something wakes the lanes.
-    private func idle(_ lane: Lane) {
+    /// Nothing to send: sleeps until the next scheduled entry is due or something wakes
+    /// the lanes; false when the lane ends instead (`idleWait`).
+    private func idle(_ lane: Lane) -> Bool {
         var next: Date?
         let (look, generation) = shared.withLock { (mayHaveScheduled, scheduledGeneration) }
         if look {
@@ -293,13 +356,17 @@ final class ChannelSender: Service, @unchecked Sendable {
                     shared.withLock { if scheduledGeneration == generation { mayHaveScheduled = false } }
                 }
             } catch {
-                // Scheduled entries may still exist: keep looking (the timer's claim takes
-                // due ones meanwhile).
+                // Scheduled entries may still exist: keep looking (the host's sweep wakes
+                // the lanes for due ones meanwhile).
                 logger.warn("could not read when the next outbox entry is due", [LogKey.channel: channel.rawValue, LogKey.error: "\(error)"])
             }
         }
-        let timer = Date(timeIntervalSinceNow: max(0.001, handover.untilTimerClaim().inSeconds))
-        wait(until: min(next ?? .distantFuture, timer))
+        let goOn = idleWait(until: [next, lane.lookAgainAt].compactMap { $0 }.min())
+        if let at = lane.lookAgainAt, Date() >= at {
+            lane.lookAgainAt = nil
+            handover.storeChanged()
+        }
+        return goOn
     }
 
     /// An entry is about to be scheduled for later (set before the write, so that a lane

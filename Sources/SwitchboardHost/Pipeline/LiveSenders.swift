@@ -2,12 +2,20 @@ import Foundation
 import Synchronization
 import SwitchboardConfig
 import SwitchboardCore
+import SwitchboardLog
+import SwitchboardStore
 
 /// Every channel's drainer: those built at start (`Pipeline.senders`) and those of
 /// channels a reload added (web chats, `replaceWebChatChannels`; WhatsApp Cloud API numbers
 /// and WhatsApp Web sessions, `startAddedChannels`), each with what the inbox lists of it
 /// (its type and the workspaces it serves). A Telegram bot added waits for the next start
 /// (`HostReload` says so).
+///
+/// Once a second it also looks, with one read for the whole host, for the channels whose
+/// claim may take something no commit of this host announced (a lease that ran out, a
+/// retry come due while no lane ran, an entry another host queued) and wakes their
+/// senders: the senders themselves claim only when told (`ChannelSender`), so a quiet
+/// channel costs nothing.
 final class LiveSenders: Service, @unchecked Sendable {
     /// What the channel lists show of a channel.
     struct Listing: Sendable {
@@ -34,8 +42,17 @@ final class LiveSenders: Service, @unchecked Sendable {
     let name = "live-senders"
     private let atStart: [ChannelID: Entry]
     private let added = Mutex<(entries: [ChannelID: Entry], stopped: Bool)>(([:], false))
+    private let store: (any Store)?
+    private let logger: Logger?
+    /// Set by `start`, cancelled by `stop` (the host's start and stop, one after the other).
+    private var sweep: (any DispatchSourceTimer)?
+    /// How often the host looks for work no commit announced.
+    static let sweepInterval: TimeInterval = 1
 
-    init(_ atStart: [ChannelID: ChannelSender], listings: [ChannelID: Listing] = [:]) {
+    init(_ atStart: [ChannelID: ChannelSender], listings: [ChannelID: Listing] = [:],
+         store: (any Store)? = nil, logger: Logger? = nil) {
+        self.store = store
+        self.logger = logger
         var entries: [ChannelID: Entry] = [:]
         for (id, sender) in atStart {
             entries[id] = Entry(sender: sender, listing: listings[id] ?? Listing(type: .whatsapp, workspaces: []))
@@ -71,10 +88,26 @@ final class LiveSenders: Service, @unchecked Sendable {
         return true
     }
 
-    func start() throws {}
+    func start() throws {
+        guard let store else { return }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "outbox-sweep"))
+        timer.schedule(deadline: .now() + Self.sweepInterval, repeating: Self.sweepInterval)
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            do {
+                for channel in try store.queue.channelsToClaim(now: Date()) { self[channel]?.notify() }
+            } catch {
+                logger?.warn("could not look for outbox entries to claim; looking again in a second", [LogKey.error: "\(error)"])
+            }
+        }
+        sweep = timer
+        timer.resume()
+    }
 
     /// Stops the drainers added since the start (those of the start are services of their own).
     func stop(deadline: ContinuousClock.Instant) {
+        sweep?.cancel()
+        sweep = nil
         let senders = added.withLock { a -> [ChannelSender] in
             a.stopped = true
             return a.entries.values.map(\.sender)

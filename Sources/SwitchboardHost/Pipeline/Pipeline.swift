@@ -86,7 +86,8 @@ final class Pipeline: @unchecked Sendable {
         }
         self.senders = senders
         let liveSenders = LiveSenders(senders, listings: Dictionary(config.host.channels.map { ($0.id, LiveSenders.Listing($0)) },
-                                                                    uniquingKeysWith: { a, _ in a }))
+                                                                    uniquingKeysWith: { a, _ in a }),
+                                      store: store, logger: logger)
         self.liveSenders = liveSenders
         let outbox = config.host.outbox
         makeWebChatSender = { channel, workspace in

@@ -12,8 +12,8 @@ import SwitchboardCore
 /// replies, retries, whatever was left at the last stop, leases run out. Lanes claim
 /// while the store may hold queued entries (`storeChanged` sets that; a claim that took
 /// less than it asked for, began after the last change and left no queued entry clears
-/// it), and at least once per `claimInterval` whatever else they do (leases that ran
-/// out are found by claims).
+/// it). What no commit of this host announces (a lease that ran out, another host's
+/// entries) the host's sweep finds and announces (`LiveSenders`).
 ///
 /// An entry handed over is durable already; if no lane sends it (the host stops, the
 /// channel pauses), the sender hands it back to the store (`drain`), and an entry whose
@@ -24,12 +24,9 @@ final class SenderHandover: Sendable {
         var head = 0
         var storeMayHaveWork = true
         var generation = 0
-        var lastClaim: ContinuousClock.Instant?
         var open = true
     }
     private let state = Mutex(State())
-    /// The longest lanes go without claiming from the store.
-    static let claimInterval: Duration = .seconds(1)
 
     /// Adds an entry claimed for this sender; false once the sender is stopping (the
     /// caller gives it back to the store).
@@ -90,31 +87,18 @@ final class SenderHandover: Sendable {
         }
     }
 
-    /// Whether a lane should claim from the store now (the store may hold queued entries,
-    /// or no lane claimed for `claimInterval`); if so, the generation to give `claimed`.
-    func claimDue(now: ContinuousClock.Instant = .now) -> Int? {
-        state.withLock { s in
-            let timerDue = s.lastClaim.map { now - $0 >= Self.claimInterval } ?? true
-            guard s.storeMayHaveWork || timerDue else { return nil }
-            s.lastClaim = now
-            return s.generation
-        }
+    /// Whether a lane should claim from the store now (it may hold queued entries); if
+    /// so, the generation to give `claimed`.
+    func claimDue() -> Int? {
+        state.withLock { s in s.storeMayHaveWork ? s.generation : nil }
     }
 
     /// After a claim that began at `generation` took less than it asked for: when no
     /// queued entry is left in the store and nothing changed since, lanes stop claiming
-    /// (but for the timer) until something changes.
+    /// until something changes.
     func claimed(generation: Int, queuedLeft: Bool) {
         state.withLock { s in
             if !queuedLeft && s.generation == generation { s.storeMayHaveWork = false }
-        }
-    }
-
-    /// Until the next claim is due by the timer.
-    func untilTimerClaim(now: ContinuousClock.Instant = .now) -> Duration {
-        state.withLock { s in
-            guard let last = s.lastClaim else { return .zero }
-            return max(.zero, last + Self.claimInterval - now)
         }
     }
 }
