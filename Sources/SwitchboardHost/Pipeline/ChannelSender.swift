@@ -24,8 +24,9 @@ import SwitchboardStore
 /// connection (`ChannelConnection`) and one call in flight, so one lane's commit overlaps
 /// the other lanes' calls. Lanes start when there is work and no lane waits for it, and
 /// a lane that found nothing to do for `laneIdleExit` ends: a channel with no traffic
-/// holds no thread and wakes nothing (a host serving a thousand quiet numbers idles). A conversation never has two messages in flight (the outbox
-/// claim takes only its oldest unfinished entry), so order holds. A lane records each
+/// holds no thread and wakes nothing (a host serving a thousand quiet numbers idles).
+/// A conversation never has two messages in flight (the outbox claim takes only its
+/// oldest unfinished entry), so order holds. A lane records each
 /// accepted send without waiting for the commit, and calls the provider again only while
 /// fewer than 4 of its records are uncommitted: the duplicate window of a crash is at most
 /// 4 messages per lane (32 per channel), in practice one, since a provider call takes
