@@ -6,10 +6,11 @@ import SwitchboardChannels
 /// A channel's active probe: every interval until stopped, and no thread of its own
 /// (a host with a thousand numbers runs a thousand of these).
 @Suite struct ProbeLoopTests {
-    private func threads() -> Int {
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("Threads:") } ?? ""
-        return Int(line.split(separator: "\t").last ?? "") ?? -1
+    /// The process's thread count, from /proc.
+    private func threads() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("Threads:") })
+        return try #require(Int(line.split(separator: "\t").last ?? ""))
     }
 
     private func waitUntil(_ condition: () -> Bool) -> Bool {
@@ -38,11 +39,12 @@ import SwitchboardChannels
         #expect(runs.withLock { $0 } <= atStop + 1)
     }
 
-    @Test func loopsHoldNoThreadOfTheirOwn() {
-        let before = threads()
+    @Test func loopsHoldNoThreadOfTheirOwn() throws {
+        let before = try threads()
         let loops = (0..<500).map { i in ProbeLoop(interval: .seconds(300)) {} .started("probe-\(i)") }
         defer { loops.forEach { $0.stop() } }
-        #expect(threads() - before < 50, "threads: \(before) -> \(threads())")
+        let after = try threads()
+        #expect(after - before < 50, "threads: \(before) -> \(after)")
     }
 }
 
