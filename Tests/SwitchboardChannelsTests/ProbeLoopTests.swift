@@ -44,7 +44,9 @@ import SwitchboardChannels
         let loops = (0..<500).map { i in ProbeLoop(interval: .seconds(300)) {} .started("probe-\(i)") }
         defer { loops.forEach { $0.stop() } }
         let after = try threads()
-        #expect(after - before < 50, "threads: \(before) -> \(after)")
+        // A thread a loop would be 500 more; other tests running beside this one start a
+        // few threads of their own meanwhile, never hundreds.
+        #expect(after - before < 250, "threads: \(before) -> \(after)")
     }
 }
 

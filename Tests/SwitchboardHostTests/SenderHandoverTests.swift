@@ -184,7 +184,7 @@ import SwitchboardTestSupport
     @Test func theHostsSweepStartsALaneForARetryThatCameDue() throws {
         defer { finish() }
         let (item, id) = try reply("2348031110009", "later", lease: nil)
-        try store.workspace("demo").queue.retryOutbox(item.id, attempts: 1, nextAttemptAt: Date(timeIntervalSinceNow: 1.5),
+        try store.workspace("demo").queue.retryOutbox(item.id, attempts: 1, nextAttemptAt: Date(timeIntervalSinceNow: 3),
                                                       error: "provider busy")
         let s = try sender(laneIdleExit: 0.2)
         let live = LiveSenders(["wa-main": s], store: store)
