@@ -47,16 +47,17 @@ extension SQLiteQueueStore {
         }
     }
 
-    func channelsToClaim(now: Date) throws -> Set<ChannelID> {
+    func channelsToClaim(now: Date, only channel: ChannelID?) throws -> Set<ChannelID> {
         let own = store.claimer.id
         return try store.read(tx) { db in
             Set(try db.query(
                 """
                 SELECT DISTINCT channel_id FROM outbox
-                WHERE (state = 'queued' AND next_attempt_at <= ?)
-                   OR (state = 'sending' AND (coalesce(lease_until, 0) <= ? OR claimed_by IS NOT ?))
+                WHERE ((state = 'queued' AND next_attempt_at <= ?)
+                    OR (state = 'sending' AND (coalesce(lease_until, 0) <= ? OR claimed_by IS NOT ?)))
+                  AND (? IS NULL OR channel_id = ?)
                 """,
-                [now, now, own]) { ChannelID($0.string(0)) })
+                [now, now, own, channel, channel]) { ChannelID($0.string(0)) })
         }
     }
 }

@@ -85,9 +85,10 @@ public protocol QueueStore: Sendable {
     func hasQueuedOutbox(channel: ChannelID) throws -> Bool
     /// The channels whose claim may take something now: a `queued` entry due by `now`,
     /// or one in `sending` whose lease ran out by `now` or that another claimer holds (it
-    /// may have died). One look for the whole host, a hint for whose senders to wake
-    /// (`LiveSenders`): the claim decides what is claimable.
-    func channelsToClaim(now: Date) throws -> Set<ChannelID>
+    /// may have died). One look for the whole host (`only` nil), or for one channel: a
+    /// hint for whose senders to wake (`LiveSenders`, a sender's start); the claim decides
+    /// what is claimable.
+    func channelsToClaim(now: Date, only channel: ChannelID?) throws -> Set<ChannelID>
     /// Claims up to `limit` inbound jobs whose claim is void, oldest first, for `lease`
     /// seconds from `now`: jobs of a host that died (`Claimer`) or whose lease ran out
     /// (another claimer's: this store's own jobs are in its memory), and jobs queued
@@ -131,5 +132,10 @@ extension QueueStore {
     /// `claimOutbox` with the default lease (`OutboxLease.defaultSeconds`).
     public func claimOutbox(channel: ChannelID, now: Date, limit: Int) throws -> [OutboxItem] {
         try claimOutbox(channel: channel, now: now, limit: limit, lease: OutboxLease.defaultSeconds)
+    }
+
+    /// `channelsToClaim` for every channel.
+    public func channelsToClaim(now: Date) throws -> Set<ChannelID> {
+        try channelsToClaim(now: now, only: nil)
     }
 }

@@ -76,6 +76,10 @@ import SwitchboardCore
         let claimed = try store.queue.claimOutbox(channel: "wa-two", now: t.addingTimeInterval(61), limit: 10, lease: 60)
         try a.queue.finishOutbox(try #require(claimed.first).id)
         #expect(try store.queue.channelsToClaim(now: t.addingTimeInterval(61)) == ["wa-main", "wa-three"])
+        // One channel's look (a sender's start).
+        #expect(try store.queue.channelsToClaim(now: t.addingTimeInterval(61), only: "wa-three") == ["wa-three"])
+        #expect(try store.queue.channelsToClaim(now: t.addingTimeInterval(61), only: "wa-two").isEmpty)
+        #expect(try store.queue.channelsToClaim(now: t.addingTimeInterval(1), only: "wa-three").isEmpty)
     }
 
     @Test func aBornClaimedEntryWhoseLeaseRanOutIsClaimedAgainAndItsFirstClaimNoLongerApplies() throws {

@@ -145,12 +145,21 @@ final class ChannelSender: Service, @unchecked Sendable {
                   outbox: outbox, store: store, logger: logger, metrics: metrics, settler: settler, laneIdleExit: laneIdleExit)
     }
 
-    /// Starts one lane: it claims what the last run left, and ends once idle.
+    /// Starts a lane only if the last run left something this channel may claim now (a
+    /// host with thousands of quiet numbers starts no thread for them); entries due later
+    /// are the host's sweep's (`LiveSenders`).
     func start() throws {
         cond.lock()
         started = true
         cond.unlock()
-        wake()
+        let leftovers: Bool
+        do {
+            leftovers = try !store.queue.channelsToClaim(now: Date(), only: channel).isEmpty
+        } catch {
+            logger.warn("could not look for entries the last run left; a lane claims to see", [LogKey.error: "\(error)"])
+            leftovers = true
+        }
+        if leftovers { wake() }
     }
 
     /// New entries were committed for this channel.
