@@ -204,8 +204,14 @@ import SwitchboardTestSupport
     @Test func aReplyWhoseLeaseRanOutBeforeALaneTookItIsClaimedAgainAndSentOnce() throws {
         defer { finish() }
         let s = try sender()
+        // As in a host: its sweep wakes the sender once claims look for expired leases.
+        let live = LiveSenders(["wa-main": s], store: store)
         try s.start()
-        defer { s.stop(deadline: .now + .seconds(2)) }
+        try live.start()
+        defer {
+            live.stop(deadline: .now + .seconds(2))
+            s.stop(deadline: .now + .seconds(2))
+        }
         let (item, id) = try reply("2348031110006", "expired", lease: 0)
         s.handOver(item)
         #expect(try eventually { try status(id) == .sent })

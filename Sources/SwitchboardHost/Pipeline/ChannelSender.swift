@@ -263,10 +263,6 @@ final class ChannelSender: Service, @unchecked Sendable {
     private final class Lane: @unchecked Sendable {
         static let maxUnrecorded = 4
         private var unrecorded: [DispatchSemaphore] = []
-        /// When to claim again for entries whose lease ran out in the hand-over: a claim
-        /// looks for expired leases at most once a second (`claimOutbox`), so the one
-        /// right after may not see them yet.
-        var lookAgainAt: Date?
 
         func recorded(_ done: DispatchSemaphore) { unrecorded.append(done) }
 
@@ -305,9 +301,10 @@ final class ChannelSender: Service, @unchecked Sendable {
             let (handed, expired) = handover.take()
             if handed != nil && !handover.isEmpty { wake() }
             if !expired.isEmpty {
+                // A claim takes them again: this lane's next one, or, since claims look
+                // for expired leases once a second, the one the host's sweep wakes.
                 logger.warn("replies handed over outlived their lease before a lane took them; a claim takes them again",
                             ["entries": String(expired.count)])
-                lane.lookAgainAt = Date(timeIntervalSinceNow: 1)
             }
             if let handed {
                 lane.waitForRoom()
@@ -315,7 +312,7 @@ final class ChannelSender: Service, @unchecked Sendable {
                 if limit == 1 { continue }
             }
             guard let generation = handover.claimDue() else {
-                if handed == nil && !idle(lane) { lane.waitForRecords(); return }
+                if handed == nil && !idle() { lane.waitForRecords(); return }
                 continue
             }
             let items: [OutboxItem]
@@ -332,7 +329,7 @@ final class ChannelSender: Service, @unchecked Sendable {
                 handover.claimed(generation: generation, queuedLeft: (try? store.queue.hasQueuedOutbox(channel: channel)) ?? true)
             }
             if items.isEmpty {
-                if handed == nil && !idle(lane) { lane.waitForRecords(); return }
+                if handed == nil && !idle() { lane.waitForRecords(); return }
                 continue
             }
             // A full claim: more may be queued; another lane claims beside this one.
@@ -356,7 +353,7 @@ final class ChannelSender: Service, @unchecked Sendable {
 
     /// Nothing to send: sleeps until the next scheduled entry is due or something wakes
     /// the lanes; false when the lane ends instead (`idleWait`).
-    private func idle(_ lane: Lane) -> Bool {
+    private func idle() -> Bool {
         var next: Date?
         let (look, generation) = shared.withLock { (mayHaveScheduled, scheduledGeneration) }
         if look {
@@ -371,12 +368,7 @@ final class ChannelSender: Service, @unchecked Sendable {
                 logger.warn("could not read when the next outbox entry is due", [LogKey.channel: channel.rawValue, LogKey.error: "\(error)"])
             }
         }
-        let goOn = idleWait(until: [next, lane.lookAgainAt].compactMap { $0 }.min())
-        if let at = lane.lookAgainAt, Date() >= at {
-            lane.lookAgainAt = nil
-            handover.storeChanged()
-        }
-        return goOn
+        return idleWait(until: next)
     }
 
     /// An entry is about to be scheduled for later (set before the write, so that a lane
