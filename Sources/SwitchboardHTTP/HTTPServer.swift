@@ -129,8 +129,11 @@ public final class HTTPServer: Sendable {
 
     /// Stops gracefully: closes new connections unread, answers further requests on open
     /// connections with `Connection: close`, ends open event streams, waits for requests
-    /// in flight up to `deadline` (the configuration's `shutdownDeadline` by default), then
-    /// closes every connection. Blocks until done; safe to call more than once.
+    /// in flight up to `deadline` (the configuration's `shutdownDeadline` by default),
+    /// answers deferred responses still open with 503 (and any a handler gives from then
+    /// on: no connection is suspended once the daemon is about to stop), gives those
+    /// answers up to a second to go out, then closes every connection. Blocks until done;
+    /// safe to call more than once.
     public func stop(deadline: Duration? = nil) {
         let running: Running? = state.withLock { state in
             guard case .running(let r, _) = state else {
@@ -160,8 +163,10 @@ public final class HTTPServer: Sendable {
         }
         // Past the deadline: downloads still going are cut off, not ended as complete.
         core.finishStreams(final: true)
-        if core.finishDeferred() > 0 {
-            // Let the server threads send those 503s before the connections close.
+        let answered = core.finishDeferred()
+        if answered > 0 || core.inFlight.load(ordering: .acquiring) > 0 {
+            // Let the server threads send those 503s (and handlers still running theirs:
+            // a deferred answer is refused from here) before the connections close.
             let grace = clock.now + .seconds(1)
             while core.inFlight.load(ordering: .acquiring) > 0 && clock.now < grace { usleep(5_000) }
         }

@@ -19,8 +19,9 @@ final class ServerCore: Sendable {
     let inFlight = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
     private let streams = Mutex<[ObjectIdentifier: HTTPResponseStream]>([:])
-    /// Deferred responses whose connection is suspended, waiting for them.
-    private let deferreds = Mutex<[ObjectIdentifier: HTTPDeferredResponse]>([:])
+    /// Deferred responses whose connection is suspended, waiting for them; `closed` once
+    /// the stop answered them (`finishDeferred`): no connection is suspended after that.
+    private let deferreds = Mutex<(open: [ObjectIdentifier: HTTPDeferredResponse], closed: Bool)>(([:], false))
 
     init(router: HTTPRouter, maxBodySize: Int, eventStreams: EventStreamPolicy = EventStreamPolicy(),
          metrics: MetricsRegistry, logger: Logger?) {
@@ -229,9 +230,20 @@ final class ServerCore: Sendable {
         ctx.body = []
         let response = handler(request)
         if let deferred = response.deferred {
-            deferreds.withLock { $0[ObjectIdentifier(deferred)] = deferred }
+            let registered = deferreds.withLock { d -> Bool in
+                guard !d.closed else { return false }
+                d.open[ObjectIdentifier(deferred)] = deferred
+                return true
+            }
+            guard registered else {
+                // The stop has answered the open ones and is about to stop the daemon,
+                // which aborts the process if a connection is still suspended then (a
+                // request that began on a kept-alive connection during the stop). The
+                // handler's work goes on; its answer comes too late and is ignored.
+                return respond(connection, ctx, .error(503, "server shutting down"))
+            }
             let unregister: @Sendable (HTTPDeferredResponse) -> Void = { [weak self] d in
-                self?.deferreds.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(d)) }
+                self?.deferreds.withLock { _ = $0.open.removeValue(forKey: ObjectIdentifier(d)) }
             }
             if deferred.suspendUnlessComplete(connection, onComplete: unregister) {
                 ctx.deferred = deferred
@@ -244,10 +256,14 @@ final class ServerCore: Sendable {
     }
 
     /// Answers every deferred response still open with 503 (at shutdown, past the
-    /// deadline): suspended connections must be resumed before the daemon stops.
+    /// deadline): suspended connections must be resumed before the daemon stops. From
+    /// here a handler's deferred response is answered 503 at once, never suspended.
     @discardableResult
     func finishDeferred() -> Int {
-        let open = deferreds.withLock { Array($0.values) }
+        let open = deferreds.withLock { d -> [HTTPDeferredResponse] in
+            d.closed = true
+            return Array(d.open.values)
+        }
         for d in open { d.complete(.error(503, "server shutting down")) }
         return open.count
     }

@@ -80,4 +80,37 @@ import SwitchboardLog
         #expect(stopping.join() == true)
         held.withLock { $0 }?.complete(.text("too late")) // after the stop: ignored
     }
+
+    /// A handler that gives its deferred answer only after the stop passed its deadline
+    /// (it was answering 503 to the deferred answers it knew of): the connection is not
+    /// suspended any more (libmicrohttpd aborts the whole process when it stops with a
+    /// suspended connection: "MHD_stop_daemon() called while we have suspended
+    /// connections", seen when a webhook arrived on a kept-alive connection during a
+    /// SIGTERM); the request gets 503 and the stop returns.
+    @Test func aDeferredAnswerGivenAfterTheStopsDeadlineIsRefusedWith503() throws {
+        let stopBegan = DispatchSemaphore(value: 0)
+        let late = Mutex<HTTPDeferredResponse?>(nil)
+        var router = HTTPRouter()
+        router.get("/slow") { _ in
+            stopBegan.wait()
+            // Past the stop's deadline (100 ms) and its answering of open deferred responses.
+            Thread.sleep(forTimeInterval: 0.6)
+            let d = HTTPDeferredResponse()
+            late.withLock { $0 = d }
+            return .deferred(d)
+        }
+        var config = HTTPServerConfiguration(listen: "127.0.0.1:0")
+        config.threadPoolSize = 1
+        let server = HTTPServer(configuration: config, router: router, metrics: MetricsRegistry(), logger: nil)
+        try server.start()
+        let port = try #require(server.boundPort)
+        let answer = Background { try? request(port, "GET", "/slow") }
+        #expect(eventually { server.requestsInFlight == 1 })
+        let stopping = Background { () -> Bool in server.stop(deadline: .milliseconds(100)); return true }
+        stopBegan.signal()
+        #expect(answer.join()??.status == 503)
+        #expect(stopping.join() == true)
+        #expect(late.withLock { $0 } != nil)
+        late.withLock { $0 }?.complete(.text("too late")) // the work ends after the stop: ignored
+    }
 }

@@ -57,7 +57,7 @@ import SwitchboardTestSupport
         // remove its -wal/-shm), start it.
         h.host.signal(SIGTERM)
         let exit = h.host.waitForExit(timeout: 30)
-        #expect(exit == 0, "exit \(String(describing: exit)); log tail:\n\(h.host.logText.suffix(4000))")
+        #expect(exit == 0, "exit \(String(describing: exit)); log tail:\n\(h.host.logTail(4000))")
         let db = h.host.dir.appendingPathComponent("switchboard.db").path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         try FileManager.default.copyItem(atPath: backupFile, toPath: db)

@@ -91,7 +91,7 @@ import SwitchboardTestSupport
         // The replies the provider accepted meanwhile wait to be recorded (the settler
         // tries again until the database is back).
         _ = try host.waitForLog(timeout: 20) { $0["message"] as? String == "outbox entry not settled; trying again" }
-        #expect(host.process.isRunning, "the host exited: \(host.logText.suffix(3000))")
+        #expect(host.process.isRunning, "the host exited: \(host.logTail())")
         #expect(!host.logLines.filter { $0["message"] as? String == "webhook not stored; answering 503 so the provider delivers it again" }.isEmpty)
         let away = Date().timeIntervalSince(stoppedAt)
 
@@ -116,7 +116,7 @@ import SwitchboardTestSupport
         // stored once.
         let done = replies.wait(timeout: 90) { _ in all.allSatisfy { answered($0.sender, $0.round) } }
         let missing = all.filter { !answered($0.sender, $0.round) }
-        #expect(done, "\(missing.count) messages not answered (rounds \(Set(missing.map(\.round)).sorted())); log: \(host.logText.suffix(3000))")
+        #expect(done, "\(missing.count) messages not answered (rounds \(Set(missing.map(\.round)).sorted())); log: \(host.logTail())")
         #expect(try Self.expectStoredOnce(all, cluster) == all.count + 1)   // and the web chat's message, once
         // Answered once each (the host never died: no window for a duplicate).
         replies.refresh()
@@ -188,7 +188,7 @@ import SwitchboardTestSupport
             usleep(500_000)   // the pace of the redeliveries, not a wait for the host
         }
         #expect(statuses.keys.sorted() == [503], "answers while the database was away: \(statuses)")
-        for h in cluster.hosts { #expect(h.process.isRunning, "a host exited: \(h.logText.suffix(3000))") }
+        for h in cluster.hosts { #expect(h.process.isRunning, "a host exited: \(h.logTail())") }
 
         // Back: the hosts resume; the redeliveries are stored, once; new traffic flows.
         try pg.resume()

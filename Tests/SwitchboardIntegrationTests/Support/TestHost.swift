@@ -117,6 +117,21 @@ final class TestHost: @unchecked Sendable {
     var logText: String { lines.withLock { $0.joined() } }
     var stdout: String { stdoutText.withLock { $0 } }
 
+    /// The log's tail, and where the process crashed the start of the crash report too
+    /// (Swift's backtracer prints the reason and the crashed thread first, then every
+    /// other thread: a tail alone shows only idle threads).
+    func logTail(_ n: Int = 3000) -> String {
+        let text = logText
+        guard let r = text.range(of: "*** Program crashed") ?? text.range(of: "Fatal error") else {
+            return String(text.suffix(n))
+        }
+        // What the process printed just before (a C library's own message: libmicrohttpd's
+        // "Fatal error in ...", glibc's malloc checks) and the report's head.
+        let before = String(text[..<r.lowerBound].suffix(n / 2))
+        let report = String(text[r.lowerBound...].prefix(n))
+        return before + report + "\n...\n" + String(text.suffix(n))
+    }
+
     /// The JSON log lines so far (lines that are not JSON are skipped).
     var logLines: [[String: Any]] {
         logText.split(separator: "\n").compactMap { l in
