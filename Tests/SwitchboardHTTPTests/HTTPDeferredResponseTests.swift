@@ -88,12 +88,13 @@ import SwitchboardLog
     /// connections", seen when a webhook arrived on a kept-alive connection during a
     /// SIGTERM); the request gets 503 and the stop returns.
     @Test func aDeferredAnswerGivenAfterTheStopsDeadlineIsRefusedWith503() throws {
-        let stopBegan = DispatchSemaphore(value: 0)
+        let serverBox = Mutex<HTTPServer?>(nil)
         let late = Mutex<HTTPDeferredResponse?>(nil)
         var router = HTTPRouter()
         router.get("/slow") { _ in
-            stopBegan.wait()
-            // Past the stop's deadline (100 ms) and its answering of open deferred responses.
+            // Until the stop has begun (the server no longer reports its port)...
+            while serverBox.withLock({ $0?.boundPort }) != nil { usleep(1_000) }
+            // ...and then past its deadline (100 ms) and its answering of open deferred responses.
             Thread.sleep(forTimeInterval: 0.6)
             let d = HTTPDeferredResponse()
             late.withLock { $0 = d }
@@ -103,11 +104,11 @@ import SwitchboardLog
         config.threadPoolSize = 1
         let server = HTTPServer(configuration: config, router: router, metrics: MetricsRegistry(), logger: nil)
         try server.start()
+        serverBox.withLock { $0 = server }
         let port = try #require(server.boundPort)
         let answer = Background { try? request(port, "GET", "/slow") }
         #expect(eventually { server.requestsInFlight == 1 })
         let stopping = Background { () -> Bool in server.stop(deadline: .milliseconds(100)); return true }
-        stopBegan.signal()
         #expect(answer.join()??.status == 503)
         #expect(stopping.join() == true)
         #expect(late.withLock { $0 } != nil)
