@@ -179,6 +179,22 @@ import SwitchboardTestSupport
         #expect(graph.acceptedSends.map(\.text) == ["handed", "queued"])
     }
 
+    /// A channel a reload adds is listed (workers may hand it replies) a moment before its
+    /// sender starts: a reply handed over in that moment is claimed already (its lease
+    /// hides it from claims and from the host's sweep), so the start sends it, not the end
+    /// of its lease.
+    @Test func aReplyHandedOverBeforeTheSenderStartedIsSentAtItsStart() throws {
+        defer { finish() }
+        let s = try sender(laneIdleExit: 0.3)
+        defer { s.stop(deadline: .now + .seconds(2)) }
+        let (item, id) = try reply("2348031110010", "before the start", lease: 300)
+        s.handOver(item)
+        #expect(s.lanesRunning == 0)
+        try s.start()
+        #expect(try eventually { try status(id) == .sent })
+        #expect(graph.acceptedSends.map(\.text) == ["before the start"])
+    }
+
     /// What no commit announces, the host's sweep (`LiveSenders`) finds: a retry that
     /// comes due after the channel's lanes ended is sent without anyone telling the sender.
     @Test func theHostsSweepStartsALaneForARetryThatCameDue() throws {

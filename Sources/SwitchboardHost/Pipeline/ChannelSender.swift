@@ -146,8 +146,10 @@ final class ChannelSender: Service, @unchecked Sendable {
     }
 
     /// Starts a lane only if the last run left something this channel may claim now (a
-    /// host with thousands of quiet numbers starts no thread for them); entries due later
-    /// are the host's sweep's (`LiveSenders`).
+    /// host with thousands of quiet numbers starts no thread for them), or a reply was
+    /// handed over before the start (a channel a reload adds is listed a moment before its
+    /// sender starts; such a reply's lease hides it from claims); entries due later are the
+    /// host's sweep's (`LiveSenders`).
     func start() throws {
         cond.lock()
         started = true
@@ -159,7 +161,8 @@ final class ChannelSender: Service, @unchecked Sendable {
             logger.warn("could not look for entries the last run left; a lane claims to see", [LogKey.error: "\(error)"])
             leftovers = true
         }
-        if leftovers { wake() }
+        // `started` is set first: a reply handed over from here starts its own lane.
+        if leftovers || !handover.isEmpty { wake() }
     }
 
     /// New entries were committed for this channel.
