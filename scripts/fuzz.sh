@@ -22,9 +22,15 @@ targets=("$@")
 scratch=.build-fuzz
 mkdir -p "$scratch/logs"
 
+# SwiftPM hands swiftc each --sanitize as a flag of its own (-sanitize=fuzzer
+# -sanitize=address, in an order that varies from run to run), and swiftc keeps only the
+# last: the modules were built either without coverage (libFuzzer fuzzed blind: "no
+# interesting inputs ... Is the code instrumented for coverage?") or without ASan. The
+# -Xswiftc flag comes after SwiftPM's and names both; SwiftPM's --sanitize flags stay for
+# the link (libFuzzer's main) and the C targets.
 build() {
   nice -n 10 "$SWIFT" build -c release -j "${FUZZ_BUILD_JOBS:-1}" --scratch-path "$scratch" \
-    --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING --product "$1"
+    --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --product "$1"
 }
 
 # Per-target options: the longest input libFuzzer makes, and a dictionary of tokens.
@@ -66,6 +72,18 @@ for t in "${targets[@]}"; do
     -max_total_time="$seconds" -timeout=25 -rss_limit_mb=4096 -print_final_stats=1 $(options "$t") \
     -artifact_prefix="$artifacts/" "$corpus" "$regressions" > "$scratch/logs/$t.log" 2>&1
   rc=$?
+  # A target libFuzzer sees no coverage in, or built without AddressSanitizer, is a
+  # failure of this script, not a clean run.
+  if ! grep -qE '^#[0-9]+[[:space:]]+INITED cov: [1-9]' "$scratch/logs/$t.log"; then
+    echo "fuzz: $t reported no coverage (not instrumented?); see $scratch/logs/$t.log"
+    failed+=("$t")
+  fi
+  # (grep -c reads to the end: with -q, objdump's SIGPIPE would fail the pipeline.)
+  asan_checks=$(objdump -d --no-show-raw-insn "$bin" | grep -c 'call.*__asan_report')
+  if [ "${asan_checks:-0}" -eq 0 ]; then
+    echo "fuzz: $t was built without AddressSanitizer's checks"
+    failed+=("$t")
+  fi
   grep -E '^#[0-9]+.*(DONE|pulse)' "$scratch/logs/$t.log" | tail -1
   grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' "$scratch/logs/$t.log" | tr '\n' ' '
   echo
