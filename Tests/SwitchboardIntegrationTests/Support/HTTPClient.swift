@@ -59,19 +59,28 @@ struct HTTPClient {
         head += "\r\n"
         let out = Array(head.utf8) + body
         var off = 0
+        // A server may answer before the body is all sent (413 on the announced length) and
+        // close: the rest of the send then fails (EPIPE, ECONNRESET). As HTTP clients do,
+        // the answer already sent is read and returned; the send's error only without one.
+        var sendFailure: String?
         while off < out.count {
             let n = out[off...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { throw Failure(description: "send failed: \(String(cString: strerror(errno)))") }
+            if n <= 0 { sendFailure = "send failed: \(String(cString: strerror(errno)))"; break }
             off += n
         }
         var data: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n < 0 { if errno == EINTR { continue }; throw Failure(description: "recv failed: \(String(cString: strerror(errno)))") }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if sendFailure != nil && !data.isEmpty { break }
+                throw Failure(description: sendFailure ?? "recv failed: \(String(cString: strerror(errno)))")
+            }
             if n == 0 { break }
             data.append(contentsOf: buf[0..<n])
         }
+        if let sendFailure, data.isEmpty { throw Failure(description: sendFailure) }
         return try Self.parse(data)
     }
 
