@@ -62,11 +62,13 @@ enum ServeCommand {
         let systemd = SystemdNotifier(logger: logger)
         systemd.ready(status: "serving \(config.workspaces.count) workspaces")
         systemd.startWatchdog(problem: { host.healthProblem() })
-        logger.info("switchboard started", ["version": SwitchboardCLI.version, "workspaces": String(config.workspaces.count),
-                                             "channels": String(config.host.channels.count)])
+        // The PID file before the "started" line: once a script (or a test) sees that line,
+        // `switchboard reload` finds this process.
         let pidFile = ReloadCommand.pidFile(config.host)
         ReloadCommand.writePIDFile(pidFile, logger: logger)
         defer { if let pidFile { unlink(pidFile) } }
+        logger.info("switchboard started", ["version": SwitchboardCLI.version, "workspaces": String(config.workspaces.count),
+                                             "channels": String(config.host.channels.count)])
         let signal = group.waitForShutdownSignal(reload: {
             // SIGHUP (and `switchboard reload`): the files are read and checked again and
             // applied without a restart; a config with errors changes nothing.

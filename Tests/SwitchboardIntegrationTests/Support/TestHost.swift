@@ -98,6 +98,14 @@ final class TestHost: @unchecked Sendable {
             }
             guard let p = line["port"] as? String, let port = UInt16(p) else { throw HTTPClient.Failure(description: "no port in listening line") }
             self.port = port
+            if args.first == "serve" {
+                // Every service started and the PID file written (`switchboard reload` finds
+                // the process): the HTTP server listens before the later services start, and
+                // a test that reloaded at once found no host under load.
+                _ = try waitForLog(timeout: 60, skipping: startedLinesBefore) {
+                    $0["message"] as? String == "switchboard started"
+                }
+            }
             // The metrics listener starts before the main one, so its line is there.
             if let m = logLines.last(where: { $0["message"] as? String == "metrics server listening" }),
                let p = m["port"] as? String, let mp = UInt16(p) {
@@ -164,10 +172,12 @@ final class TestHost: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         lines.withLock { $0.append("\n--- restart ---\n") }
         listeningLinesBefore = logLines.filter { $0["message"] as? String == "http server listening" }.count
+        startedLinesBefore = logLines.filter { $0["message"] as? String == "switchboard started" }.count
         process = ChildProcess()
         try start(environment: environment)
     }
     private var listeningLinesBefore = 0
+    private var startedLinesBefore = 0
 
     func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
