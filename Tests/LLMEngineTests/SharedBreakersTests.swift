@@ -85,15 +85,23 @@ final class SharedMemoryState: LedgerStorage, @unchecked Sendable {
         // Until the cool-down (counted on the shared clock) is over, nobody calls.
         #expect(Self.ask(b).events.contains { $0.outcome == "circuit_open" })
         while SharedBreakers.ms(Date()) < opened + 400 { usleep(10_000) }
-        // Both hosts ask at once: one probe reaches the provider (it answers, slowly, so
-        // that the other host asks while it is out), the other host's call is refused.
+        // A's probe reaches the provider, which answers it slowly; B asks while it is out
+        // (once the fake has it: ordered by that, not by two threads' timing, which on a
+        // loaded machine ran one after the other) and is refused.
         fake.setDefaultContent(answer("Yes.", 0.9))
-        fake.script(.slowText(.milliseconds(500), answer("Yes.", 0.9), input: 10, output: 5))
+        fake.script(.slowText(.seconds(2), answer("Yes.", 0.9), input: 10, output: 5))
         let outcomes = Mutex<[String]>([])
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            let d = Self.ask(i == 0 ? a : b)
+        let arrivedBefore = fake.requestsStarted
+        let probing = DispatchGroup()
+        DispatchQueue.global().async(group: probing) {
+            let d = Self.ask(a)
             outcomes.withLock { $0.append(d.events.map(\.outcome).joined(separator: ",")) }
         }
+        let out = Date().addingTimeInterval(20)
+        while fake.requestsStarted == arrivedBefore && Date() < out { usleep(2_000) }
+        let whileOut = Self.ask(b)
+        outcomes.withLock { $0.append(whileOut.events.map(\.outcome).joined(separator: ",")) }
+        probing.wait()
         #expect(fake.chatRequests.count == 4, "\(outcomes.withLock { $0 })")
         #expect(outcomes.withLock { $0 }.filter { $0.contains("circuit_open") }.count == 1, "\(outcomes.withLock { $0 })")
         #expect(try a.sharedBreakers?.isOpen("local") == false)
