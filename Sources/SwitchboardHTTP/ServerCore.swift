@@ -238,7 +238,7 @@ final class ServerCore: Sendable {
             guard registered else {
                 // The stop has answered the open ones and is about to stop the daemon,
                 // which aborts the process if a connection is still suspended then (a
-                // request that began on a kept-alive connection during the stop). The
+                // request that began, on a connection open before the stop, after the wait). The
                 // handler's work goes on; its answer comes too late and is ignored.
                 return respond(connection, ctx, .error(503, "server shutting down"))
             }
