@@ -55,6 +55,14 @@ for t in "${targets[@]}"; do
     exit 2
   fi
   bin="$scratch/release/$t"
+  # A build without ASan's checks in the Swift code is a failed build (see build() above);
+  # found before fuzzing. Counted in Swift functions only (symbols `$s...`): the sanitizer
+  # runtimes linked in call __asan_report themselves, checked or not.
+  if [ "$(objdump -d --no-show-raw-insn "$bin" | awk '/^[0-9a-f]+ <\$s/ { swift = 1; next }
+      /^[0-9a-f]+ </ { swift = 0 } swift && /call.*__asan_report/ { n++ } END { print n + 0 }')" -eq 0 ]; then
+    echo "fuzz: $t was built without AddressSanitizer's checks" >&2
+    exit 2
+  fi
   corpus="$scratch/corpus/$t"
   regressions="fuzz/regressions/$t"
   artifacts="$scratch/artifacts/$t"
@@ -72,16 +80,10 @@ for t in "${targets[@]}"; do
     -max_total_time="$seconds" -timeout=25 -rss_limit_mb=4096 -print_final_stats=1 $(options "$t") \
     -artifact_prefix="$artifacts/" "$corpus" "$regressions" > "$scratch/logs/$t.log" 2>&1
   rc=$?
-  # A target libFuzzer sees no coverage in, or built without AddressSanitizer, is a
-  # failure of this script, not a clean run.
-  if ! grep -qE '^#[0-9]+[[:space:]]+INITED cov: [1-9]' "$scratch/logs/$t.log"; then
+  # A run libFuzzer saw no coverage in fuzzed blind: a failure, not a clean run (a run
+  # that failed otherwise is counted below).
+  if [ $rc -eq 0 ] && ! grep -qE '^#[0-9]+[[:space:]]+INITED cov: [1-9]' "$scratch/logs/$t.log"; then
     echo "fuzz: $t reported no coverage (not instrumented?); see $scratch/logs/$t.log"
-    failed+=("$t")
-  fi
-  # (grep -c reads to the end: with -q, objdump's SIGPIPE would fail the pipeline.)
-  asan_checks=$(objdump -d --no-show-raw-insn "$bin" | grep -c 'call.*__asan_report')
-  if [ "${asan_checks:-0}" -eq 0 ]; then
-    echo "fuzz: $t was built without AddressSanitizer's checks"
     failed+=("$t")
   fi
   grep -E '^#[0-9]+.*(DONE|pulse)' "$scratch/logs/$t.log" | tail -1
