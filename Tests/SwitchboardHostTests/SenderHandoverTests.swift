@@ -56,6 +56,18 @@ import SwitchboardTestSupport
                              laneIdleExit: laneIdleExit)
     }
 
+    /// Starts `s` with a host's outbox sweep beside it (`LiveSenders`), as a host runs a
+    /// sender; the closure returned stops both.
+    func startAsAHost(_ s: ChannelSender) throws -> () -> Void {
+        let live = LiveSenders(["wa-main": s], store: store)
+        try s.start()
+        try live.start()
+        return {
+            live.stop(deadline: .now + .seconds(2))
+            s.stop(deadline: .now + .seconds(2))
+        }
+    }
+
     /// A customer who wrote just now and a reply to them queued the way a worker queues
     /// it: claimed for the sender when `lease` is given.
     func reply(_ phone: String, _ text: String, lease: TimeInterval?) throws -> (OutboxItem, MessageID) {
@@ -203,13 +215,8 @@ import SwitchboardTestSupport
         try store.workspace("demo").queue.retryOutbox(item.id, attempts: 1, nextAttemptAt: Date(timeIntervalSinceNow: 3),
                                                       error: "provider busy")
         let s = try sender(laneIdleExit: 0.2)
-        let live = LiveSenders(["wa-main": s], store: store)
-        try s.start()
-        try live.start()
-        defer {
-            live.stop(deadline: .now + .seconds(2))
-            s.stop(deadline: .now + .seconds(2))
-        }
+        let stop = try startAsAHost(s)
+        defer { stop() }
         // The start's lane saw nothing due and ended before the retry's time.
         #expect(eventually { s.lanesRunning == 0 })
         #expect(try status(id) == .queued)
@@ -221,13 +228,8 @@ import SwitchboardTestSupport
         defer { finish() }
         let s = try sender()
         // As in a host: its sweep wakes the sender once claims look for expired leases.
-        let live = LiveSenders(["wa-main": s], store: store)
-        try s.start()
-        try live.start()
-        defer {
-            live.stop(deadline: .now + .seconds(2))
-            s.stop(deadline: .now + .seconds(2))
-        }
+        let stop = try startAsAHost(s)
+        defer { stop() }
         let (item, id) = try reply("2348031110006", "expired", lease: 0)
         s.handOver(item)
         #expect(try eventually { try status(id) == .sent })

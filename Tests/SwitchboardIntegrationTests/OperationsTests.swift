@@ -16,34 +16,18 @@ import SwitchboardTestSupport
     @Test func backupUnderLoadRestoresEverythingAcknowledgedBeforeIt() throws {
         let h = try PipelineHarness()
         try h.start()
-        let acknowledged = Mutex<[String]>([])
-        let stop = Atomic<Bool>(false)
-        let posting = DispatchGroup()
-        for client in 0..<4 {
-            DispatchQueue.global().async(group: posting) {
-                // Paced and bounded (each post is a new connection: unbounded posting for the
-                // length of a slow backup would use up the machine's ephemeral ports, and
-                // other tests' servers could not bind).
-                var n = 0
-                while !stop.load(ordering: .relaxed), n < 1_000 {
-                    let m = h.text("What are your opening hours?", from: "23480355\(client)\(String(format: "%04d", n % 10_000))")
-                    n += 1
-                    if let r = try? h.post([m]), r.status == 200 { acknowledged.withLock { $0.append(m.id) } }
-                    usleep(10_000)
-                }
-            }
-        }
-        func ackedCount() -> Int { acknowledged.withLock { $0.count } }
-        let warm = Date().addingTimeInterval(30)
-        while ackedCount() < 200 && Date() < warm { usleep(10_000) }
+        // Paced (each post is a new connection: unbounded posting for the length of a slow
+        // backup would use up the machine's ephemeral ports, and other tests' servers could
+        // not bind).
+        let clients = PostingClients(h, text: "What are your opening hours?", senders: "23480355", limit: 1_000, pause: 10_000)
+        clients.waitForAcknowledged(200)
         // Everything acknowledged up to here must be in the copy.
-        let before = acknowledged.withLock { $0 }
+        let before = clients.acknowledged
         #expect(before.count >= 200)
         let backupFile = h.host.dir.appendingPathComponent("backup.db").path
         let backup = try runSwitchboard(["backup", "--config", h.host.configPath, backupFile], cwd: h.host.dir)
-        let ackedDuringBackup = ackedCount() - before.count
-        stop.store(true, ordering: .relaxed)
-        posting.wait()
+        let ackedDuringBackup = clients.acknowledged.count - before.count
+        clients.stop()
         #expect(backup.status == 0, "backup failed: \(backup.stderr)")
         #expect(backup.stdout.contains("backed up"), "backup said: \(backup.stdout)")
         print("[measure] backup under load: \(before.count) acknowledged before, \(ackedDuringBackup) during; \(backup.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
@@ -63,16 +47,8 @@ import SwitchboardTestSupport
         try FileManager.default.copyItem(atPath: backupFile, toPath: db)
         let repliesBefore = h.replies.count
         try h.restart()
-        let received = try h.events().filter { $0.contains(" received ") }
-        var missing = 0, doubled = 0
-        let counts = Dictionary(grouping: received.compactMap { line in before.first { line.contains($0) } }, by: { $0 }).mapValues(\.count)
-        for id in before {
-            switch counts[id] ?? 0 {
-            case 0: missing += 1
-            case 1: break
-            default: doubled += 1
-            }
-        }
+        let counts = try Self.receivedCounts(h, of: before)
+        let missing = before.filter { counts[$0] == nil }.count, doubled = counts.filter { $0.value > 1 }.count
         #expect(missing == 0, "\(missing) of \(before.count) messages acknowledged before the backup are not in it")
         #expect(doubled == 0)
         // The restored host serves: a new question is answered.
@@ -91,48 +67,34 @@ import SwitchboardTestSupport
     @Test func aStopUnderWebhookTrafficExitsCleanlyAndKeepsEveryAcknowledgedMessage() throws {
         let h = try PipelineHarness()
         try h.start()
-        let acknowledged = Mutex<[String]>([])
-        let refused = Atomic<Int>(0)
-        let stop = Atomic<Bool>(false)
-        let posting = DispatchGroup()
-        for client in 0..<4 {
-            DispatchQueue.global().async(group: posting) {
-                // Bounded, like the backup test's clients (ephemeral ports).
-                var n = 0
-                while !stop.load(ordering: .relaxed), n < 600 {
-                    let m = h.text("Are you open on Sunday?", from: "23480366\(client)\(String(format: "%04d", n))")
-                    n += 1
-                    if let r = try? h.post([m]) {
-                        if r.status == 200 { acknowledged.withLock { $0.append(m.id) } } else { refused.add(1, ordering: .relaxed) }
-                    } else {
-                        usleep(5_000) // closed or refused: the host is stopping
-                    }
-                }
-            }
-        }
-        let warm = Date().addingTimeInterval(30)
-        while acknowledged.withLock({ $0.count }) < 150 && Date() < warm { usleep(5_000) }
+        // Unpaced; a post that gets no answer (the host stopping) waits 5 ms.
+        let clients = PostingClients(h, text: "Are you open on Sunday?", senders: "23480366", limit: 600, pause: 0)
+        clients.waitForAcknowledged(150)
         h.host.signal(SIGTERM)
         let exit = h.host.waitForExit(timeout: 30)
-        stop.store(true, ordering: .relaxed)
-        posting.wait()
+        clients.stop()
         #expect(exit == 0, "exit \(String(describing: exit)); log:\n\(h.host.logTail(4000))")
-        let acked = acknowledged.withLock { $0 }
+        let acked = clients.acknowledged
         #expect(acked.count >= 150)
-        print("[measure] stop under webhook traffic: \(acked.count) acknowledged, \(refused.load(ordering: .relaxed)) answered with another status")
+        print("[measure] stop under webhook traffic: \(acked.count) acknowledged, \(clients.otherStatus) answered with another status")
 
         try h.restart()
-        let received = try h.events().filter { $0.contains(" received ") }
-        let ids = Set(acked)
-        var counts: [String: Int] = [:]
-        for line in received {
-            // The journal line names the provider's message id (wamid...).
-            if let id = ids.first(where: { line.contains($0) }) { counts[id, default: 0] += 1 }
-        }
+        let counts = try Self.receivedCounts(h, of: acked)
         let missing = acked.filter { counts[$0] == nil }
         let doubled = counts.filter { $0.value > 1 }
         #expect(missing.isEmpty, "\(missing.count) of \(acked.count) acknowledged messages are not stored")
         #expect(doubled.isEmpty, "\(doubled.count) acknowledged messages stored twice")
+    }
+
+    /// How many " received " journal lines name each of `ids` (provider message ids); ids
+    /// no line names are absent.
+    static func receivedCounts(_ h: PipelineHarness, of ids: [String]) throws -> [String: Int] {
+        let received = try h.events().filter { $0.contains(" received ") }
+        var counts: [String: Int] = [:]
+        for line in received {
+            if let id = ids.first(where: { line.contains($0) }) { counts[id, default: 0] += 1 }
+        }
+        return counts
     }
 
     @Test func backupRefusesMissingDatabaseAndBadArguments() throws {
@@ -260,4 +222,50 @@ private final class NotifyListener: @unchecked Sendable {
     }
 
     deinit { close(fd); unlink(path) }
+}
+
+/// Four clients posting signed text messages to a harness's host, each post a new
+/// connection (as Meta's are), each client at most `limit` posts (bounded: ephemeral
+/// ports), pausing `pause` µs after each post and 5 ms after one that got no answer;
+/// each from a sender of its own (`senders` + client + post number).
+private final class PostingClients: Sendable {
+    private let acked = Mutex<[String]>([])
+    private let other = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+    private let group = DispatchGroup()
+
+    init(_ h: PipelineHarness, text: String, senders: String, limit: Int, pause: useconds_t) {
+        for client in 0..<4 {
+            DispatchQueue.global().async(group: group) { [self] in
+                var n = 0
+                while !stopping.load(ordering: .relaxed), n < limit {
+                    let m = h.text(text, from: "\(senders)\(client)\(String(format: "%04d", n % 10_000))")
+                    n += 1
+                    if let r = try? h.post([m]) {
+                        if r.status == 200 { acked.withLock { $0.append(m.id) } } else { other.add(1, ordering: .relaxed) }
+                    } else {
+                        usleep(5_000) // closed or refused: the host is stopping
+                    }
+                    if pause > 0 { usleep(pause) }
+                }
+            }
+        }
+    }
+
+    /// Provider ids of the messages acknowledged with 200 so far, in order.
+    var acknowledged: [String] { acked.withLock { $0 } }
+    /// Posts answered with another status.
+    var otherStatus: Int { other.load(ordering: .relaxed) }
+
+    /// Waits until `n` are acknowledged (at most 30 s; the caller checks the count).
+    func waitForAcknowledged(_ n: Int) {
+        let end = Date().addingTimeInterval(30)
+        while acked.withLock({ $0.count }) < n && Date() < end { usleep(5_000) }
+    }
+
+    /// Stops the clients and waits for their last posts.
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        group.wait()
+    }
 }
