@@ -10,13 +10,15 @@ public struct InboundJob: Sendable, Equatable {
     public var messageID: MessageID
     /// When the webhook carrying the message arrived: the start of webhook-to-reply latency.
     public var receivedAt: Date
-    /// The message and its sender as the ingress stored them, handed to the worker in
-    /// memory so that it need not read them back (an inbound message never changes). Nil
-    /// for jobs reloaded from the store after a restart: the worker reads them.
-    public var stored: (message: Message, contact: Contact)?
+    /// The message, its sender and its conversation as the ingress stored them, handed to
+    /// the worker in memory so that it need not read them back (an inbound message never
+    /// changes; the conversation is read again unless the job was handed on before its
+    /// commit, when the store could not show it yet). Nil for jobs reloaded from the
+    /// store after a restart: the worker reads them.
+    public var stored: (message: Message, contact: Contact, conversation: Conversation)?
 
     public init(id: Int64, workspaceID: WorkspaceID, conversationID: ConversationID, messageID: MessageID, receivedAt: Date,
-                stored: (message: Message, contact: Contact)? = nil) {
+                stored: (message: Message, contact: Contact, conversation: Conversation)? = nil) {
         self.id = id; self.workspaceID = workspaceID; self.conversationID = conversationID
         self.messageID = messageID; self.receivedAt = receivedAt; self.stored = stored
     }
@@ -25,6 +27,7 @@ public struct InboundJob: Sendable, Equatable {
         a.id == b.id && a.workspaceID == b.workspaceID && a.conversationID == b.conversationID
             && a.messageID == b.messageID && a.receivedAt == b.receivedAt
             && a.stored?.message == b.stored?.message && a.stored?.contact == b.stored?.contact
+            && a.stored?.conversation == b.stored?.conversation
     }
 }
 

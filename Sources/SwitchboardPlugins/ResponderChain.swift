@@ -26,6 +26,10 @@ import SwitchboardLog
 public final class ResponderChain: Sendable {
     public let workspace: WorkspaceID
     public let instances: [PluginInstance]
+
+    /// Whether the chain's first plugin is called inline (it only computes, an FAQ): the
+    /// chain may answer without waiting for anything.
+    public var beginsInline: Bool { instances.first?.callsInline ?? true }
     private let pool: PluginPool
     private let store: any PluginStateStore
     private let logger: Logger
@@ -65,16 +69,25 @@ public final class ResponderChain: Sendable {
     /// and the caller saves it with `saveUnansweredTurns`, in the same transaction as
     /// what it does with the verdict (the host's workers: one commit per message, not a
     /// second one the worker would wait for).
-    public func runBlocking(message: PluginMessage, savingUnansweredTurns: Bool = true) -> ChainResult {
+    ///
+    /// `beforeWaiting` is called once, before the first call this thread waits for on
+    /// the pool (a plugin not called inline: an LLM call): until then the chain has only
+    /// computed.
+    public func runBlocking(message: PluginMessage, savingUnansweredTurns: Bool = true,
+                            beforeWaiting: (() -> Void)? = nil) -> ChainResult {
         var run = Run(chain: self, message: message)
         run.savesUnansweredTurns = savingUnansweredTurns
         if let refused = run.refusal { return refused }
+        var waits = beforeWaiting
         for instance in instances {
             let outcome: PluginCallOutcome?
             switch run.start(instance) {
             case .skipped: continue
             case let .inline(o): outcome = o
-            case let .pool(slot): outcome = slot.wait(until: run.deadline(instance))
+            case let .pool(slot):
+                waits?()
+                waits = nil
+                outcome = slot.wait(until: run.deadline(instance))
             }
             if let done = run.conclude(instance, outcome) { return finish(run, done) }
         }

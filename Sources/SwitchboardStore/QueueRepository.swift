@@ -6,8 +6,12 @@ public protocol QueueRepository: Sendable {
     /// Queues the chain's work for a stored inbound message, claimed by this store's
     /// claimer for `InboundLease.defaultSeconds` (the caller runs it from memory).
     func enqueueInbound(conversation: ConversationID, message: MessageID, receivedAt: Date) throws -> InboundJob
-    /// Removes a job once its outcome is stored (call inside the outcome's transaction).
-    func completeInbound(_ jobID: Int64) throws
+    /// Removes a job once its outcome is stored (call inside the outcome's transaction);
+    /// false when it was not pending: completed already (by another host that took it
+    /// over), or never committed (the transaction that queued it failed after the job
+    /// was handed on, see `CommitHolding`). Then the outcome must not be written.
+    @discardableResult
+    func completeInbound(_ jobID: Int64) throws -> Bool
     /// Adds a provider call to the outbox, due now.
     func enqueueOutbox(_ new: NewOutboxItem) throws -> OutboxItem
     /// Adds a provider call to the outbox, claimed at once for the caller when it is the

@@ -7,7 +7,7 @@ import SwitchboardLog
 
 /// The embedded store: one SQLite file in WAL mode, migrated to the latest schema when
 /// opened. Thread-safe (see `SQLitePool` for how connections are shared).
-public final class SQLiteStore: Store, StoreStatistics {
+public final class SQLiteStore: Store, StoreStatistics, CommitHolding {
     public let path: String
     let pool: SQLitePool
     let options: StoreOptions
@@ -206,6 +206,13 @@ public final class SQLiteStore: Store, StoreStatistics {
                                  timing: CommitTiming,
                                  completion: @escaping @Sendable ((any Error)?) -> Void) {
         pool.writeAsync({ db in try self.runTransaction(on: db, body) }, timing: timing, completion: completion)
+    }
+
+    public func transactionAsync(_ body: @escaping @Sendable (any StoreTransaction) throws -> Void,
+                                 timing: CommitTiming,
+                                 ran: @escaping @Sendable (CommitHolds) -> Void,
+                                 completion: @escaping @Sendable ((any Error)?) -> Void) {
+        pool.writeAsync({ db in try self.runTransaction(on: db, body) }, timing: timing, ran: ran, completion: completion)
     }
 
     public var writeStatistics: (commits: Int, writes: Int) {

@@ -1,4 +1,5 @@
 import SwitchboardCore
+import Synchronization
 
 /// What both the store and a transaction's handle offer: the workspaces and, through
 /// `workspace(_:)`, everything that belongs to one of them, and the host-wide
@@ -136,6 +137,53 @@ public enum CommitTiming: Sendable, Equatable {
     /// the next commit, 2 ms at most. At 500 messages/s a prompt write comes about every
     /// millisecond, so most ride along; what the inbox shows is at most that much later.
     public static let bookkeeping = CommitTiming.joinNext(within: .milliseconds(2))
+}
+
+/// A store whose commit can wait, briefly, for writes that follow from a transaction
+/// (SQLite: its one writer holds the group's transaction open). The ingress stores a
+/// message and hands it to a responder before the commit; when the responder answers
+/// at once, the answer joins the same commit: one commit (one fsync, one hand-over to the
+/// completion thread) for the message and its reply instead of two in a row. Optional: a
+/// caller asks `store as? any CommitHolding`; PostgreSQL (each connection commits its
+/// own) does not provide it.
+public protocol CommitHolding: AnyObject, Sendable {
+    /// `Store.transactionAsync`, and once `body` has run without error (its writes made,
+    /// not yet committed) `ran` is called on the writer's thread (quick; no store calls)
+    /// with `holds`: each `hold()` taken there makes the commit wait until it is released
+    /// or `StoreOptions.commitHoldLimit` has passed, whichever comes first. Writes queued
+    /// meanwhile (the answer) run in the same transaction. If the commit then fails,
+    /// what was handed on in `ran` refers to writes that were undone: the follow-up must
+    /// check (a job that is gone writes nothing).
+    func transactionAsync(_ body: @escaping @Sendable (any StoreTransaction) throws -> Void,
+                          timing: CommitTiming,
+                          ran: @escaping @Sendable (CommitHolds) -> Void,
+                          completion: @escaping @Sendable ((any Error)?) -> Void)
+}
+
+/// Takes holds on the commit of the transaction that just ran (`CommitHolding`).
+public struct CommitHolds: Sendable {
+    let take: @Sendable () -> CommitHold
+
+    init(take: @escaping @Sendable () -> CommitHold) { self.take = take }
+
+    /// A hold: the commit waits for its release (at most the store's hold limit).
+    public func hold() -> CommitHold { take() }
+}
+
+/// One hold on a pending commit. `release()` may be called from any thread, any number of
+/// times (only the first counts), also after the commit went ahead without it.
+public final class CommitHold: Sendable {
+    private let released = Atomic<Bool>(false)
+    private let onRelease: @Sendable () -> Void
+
+    init(onRelease: @escaping @Sendable () -> Void) { self.onRelease = onRelease }
+
+    public func release() {
+        if !released.exchange(true, ordering: .acquiringAndReleasing) { onRelease() }
+    }
+
+    /// Whether it was released (for tests and the worker's bookkeeping).
+    public var isReleased: Bool { released.load(ordering: .acquiring) }
 }
 
 /// What a store with a group-committing writer can tell about it (SQLite: one writer

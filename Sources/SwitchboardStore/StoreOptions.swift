@@ -37,6 +37,11 @@ public struct StoreOptions: Sendable {
     /// does not beat does not take other hosts' claims early either: it judges them by
     /// their leases.
     public var heartbeat: Bool = true
+    /// SQLite: the longest a commit waits for the follow-up writes a transaction asked
+    /// it to wait for (`CommitHolding`: the responder's answer to the message the
+    /// transaction stored, so that both commit together). Tests lengthen it to make the
+    /// wait certain.
+    public var commitHoldLimit: Duration = .milliseconds(1)
 
     public init() {}
 

@@ -142,4 +142,31 @@ import SwitchboardLog
             #expect(runOnCaller(one, "thread").verdict == .reply(text: "plugin", buttons: []), "\(name)")
         }
     }
+
+    /// The host's worker holds its message's commit while the chain only computes: the
+    /// chain says when it first waits on the pool (`beforeWaiting`), once, and never when
+    /// an inline plugin answers; a chain that begins inline says so (`beginsInline`).
+    @Test func theChainSaysBeforeItFirstWaitsOnThePool() throws {
+        try TestSupport.buildTestPlugin("inliner", in: dir, defines: [#"TEST_ID="inliner""#, "TEST_INLINE"])
+        try TestSupport.buildTestPlugin("pooled", in: dir, defines: [#"TEST_ID="pooled""#])
+        let c = try host().load(workspace: "ws-a", specs: [PluginSpec(name: "inliner"), PluginSpec(name: "pooled")])
+        #expect(c.beginsInline)
+        #expect(try !host().load(workspace: "ws-b", specs: [PluginSpec(name: "pooled"), PluginSpec(name: "inliner")]).beginsInline)
+        func run(_ text: String) -> (ChainResult, [String]) {
+            let said = Mutex<[String]>([])
+            let r = onThread(named: "sb-caller") {
+                c.runBlocking(message: TestSupport.message(text, conversation: "c1"),
+                              beforeWaiting: { said.withLock { $0.append("waiting") } })
+            }
+            return (r, said.withLock { $0 })
+        }
+        // The inline plugin answers: nothing was waited for.
+        let answered = run("thread")
+        #expect(answered.0.verdict == .reply(text: "sb-caller", buttons: []))
+        #expect(answered.1.isEmpty)
+        // It passes: the pooled plugin is called, after the chain said so, once.
+        let onward = run("no plugin knows this")
+        #expect(onward.0.verdict == .pass)
+        #expect(onward.1 == ["waiting"])
+    }
 }

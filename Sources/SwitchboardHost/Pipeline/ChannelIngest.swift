@@ -32,18 +32,26 @@ final class ChannelIngest: @unchecked Sendable {
     /// receipts (the workspaces that send them: `live`), and its own address at the
     /// provider (recorded with unrouted messages).
     private let transports: LiveTransports
-    private let onCommitted: @Sendable ([InboundJob], Set<ChannelID>) -> Void
+    /// Once a batch is committed: every job it queued, those of them not handed on yet
+    /// (for the workers), and the channels whose outboxes it added to.
+    private let onCommitted: @Sendable (_ jobs: [InboundJob], _ queue: [InboundJob], Set<ChannelID>) -> Void
+    /// Jobs handed to the workers before their commit, each holding that commit until
+    /// its answer joins it (`CommitHolding`; on the writer's thread: quick); nil, or a
+    /// store that cannot hold a commit: every job waits for its commit.
+    private let handOn: (@Sendable ([(job: InboundJob, hold: CommitHold)]) -> Void)?
     /// Receipts for sends not recorded yet (`applyHeldReceipts` once they are).
     let early = EarlyReceipts()
 
     init(live: LiveWorkspaces, store: any Store, logger: Logger, metrics: PipelineMetrics,
          transports: LiveTransports,
-         onCommitted: @escaping @Sendable ([InboundJob], Set<ChannelID>) -> Void) {
+         handOn: (@Sendable ([(job: InboundJob, hold: CommitHold)]) -> Void)? = nil,
+         onCommitted: @escaping @Sendable (_ jobs: [InboundJob], _ queue: [InboundJob], Set<ChannelID>) -> Void) {
         self.live = live
         self.store = store
         self.logger = logger
         self.metrics = metrics
         self.transports = transports
+        self.handOn = handOn
         self.onCommitted = onCommitted
     }
 
@@ -51,6 +59,10 @@ final class ChannelIngest: @unchecked Sendable {
     private final class Commit: @unchecked Sendable {
         let journal: Journal
         var jobs: [InboundJob] = []
+        /// Jobs whose workspace answers at once (`LiveWorkspaces.Snapshot.answersAtOnce`),
+        /// and those of them handed on before the commit.
+        var atOnce: Set<Int64> = []
+        var handedOn: Set<Int64> = []
         var outcomes: [Outcome] = []
         var outboxChannels: Set<ChannelID> = []
         var counts: [(MetricsCounterFamily, [String])] = []
@@ -72,7 +84,7 @@ final class ChannelIngest: @unchecked Sendable {
         // like the rest, but no reply waits for them: they join the next commit (Meta
         // sends about three receipts a reply, each its own webhook).
         let timing: CommitTiming = batch.messages.isEmpty && batch.echoes.isEmpty ? .bookkeeping : .prompt
-        store.transactionAsync({ [self] tx in
+        let body: @Sendable (any StoreTransaction) throws -> Void = { [self] tx in
             for unknown in batch.unknown {
                 for id in unknown.messageIDs {
                     if try tx.queue.holdUnrouted(
@@ -94,7 +106,8 @@ final class ChannelIngest: @unchecked Sendable {
             for receipt in batch.statuses {
                 try applyStatus(receipt, journal: c.journal, counts: &c.counts, tx)
             }
-        }, timing: timing, completion: { [self] error in
+        }
+        let completion: @Sendable ((any Error)?) -> Void = { [self] error in
             if let error {
                 c.journal.discard()
                 done(.failure(error))
@@ -102,9 +115,21 @@ final class ChannelIngest: @unchecked Sendable {
             }
             c.journal.flush()
             for (family, labels) in c.counts { family.labels(labels).increment() }
-            onCommitted(c.jobs, c.outboxChannels)
+            onCommitted(c.jobs, c.handedOn.isEmpty ? c.jobs : c.jobs.filter { !c.handedOn.contains($0.id) }, c.outboxChannels)
             done(.success(c.outcomes))
-        })
+        }
+        // A message whose workspace answers at once goes to its worker as soon as it is
+        // written, and the commit waits (briefly) for the answer: one commit for both.
+        if let handOn, !batch.messages.isEmpty, let holding = store as? any CommitHolding {
+            holding.transactionAsync(body, timing: timing, ran: { holds in
+                let held = c.jobs.filter { c.atOnce.contains($0.id) }.map { (job: $0, hold: holds.hold()) }
+                guard !held.isEmpty else { return }
+                c.handedOn = Set(held.map(\.job.id))
+                handOn(held)
+            }, completion: completion)
+        } else {
+            store.transactionAsync(body, timing: timing, completion: completion)
+        }
     }
 
     /// Applies the receipts that arrived before this send was recorded (`OutboxSettler`
@@ -165,8 +190,9 @@ final class ChannelIngest: @unchecked Sendable {
                 try c.journal.record(ws, .routed, conversation: conversation.id, message: stored.id, channel: channel,
                                      level: .debug, ["by": reason.rawValue])
                 var job = try ws.queue.enqueueInbound(conversation: conversation.id, message: stored.id, receivedAt: receivedAt)
-                job.stored = (stored, contact)
+                job.stored = (stored, contact, conversation)
                 c.jobs.append(job)
+                if now.answersAtOnce(workspaceID) { c.atOnce.insert(job.id) }
                 if now.markRead.contains(workspaceID), transports[channel]?.traits.marksRead == true {
                     _ = try ws.queue.enqueueOutbox(NewOutboxItem(
                         conversationID: conversation.id, messageID: stored.id, channelID: channel,

@@ -15,6 +15,13 @@ final class LiveWorkspaces: Sendable {
         var responders: [WorkspaceID: LeasedResponders]
         var routing: RoutingTable
         var markRead: Set<WorkspaceID>
+
+        /// Whether `workspace`'s chain answers a message at once (`Responders.answersAtOnce`),
+        /// with nothing to wait for first: configured, and no debounce window.
+        func answersAtOnce(_ workspace: WorkspaceID) -> Bool {
+            guard let config = configs[workspace], config.debounceMilliseconds == 0 else { return false }
+            return responders[workspace]?.responders.answersAtOnce ?? true
+        }
     }
 
     private let current: Mutex<Snapshot>
@@ -42,6 +49,7 @@ final class LiveWorkspaces: Sendable {
     }
 
     var snapshot: Snapshot { current.withLock { $0 } }
+
 
     /// Puts `new` in place; returns the snapshot it replaced.
     @discardableResult

@@ -118,8 +118,9 @@ final class Pipeline: @unchecked Sendable {
         let workers = self.workers
         let arrivals = self.arrivals
         let ingest = ChannelIngest(live: live, store: store, logger: logger, metrics: metrics,
-                                   transports: liveTransports) { jobs, channels in
-            if !jobs.isEmpty { workers.submit(jobs) }
+                                   transports: liveTransports,
+                                   handOn: { held in workers.submit(held: held) }) { jobs, queue, channels in
+            if !queue.isEmpty { workers.submit(queue) }
             for c in channels { notify(c) }
             arrivals.call(jobs)
         }

@@ -72,6 +72,10 @@ struct ChainResponders: Responders {
     /// Asked at each download, so reloaded credentials apply.
     var media: @Sendable () -> MediaFetcher? = { nil }
 
+    /// The first plugin is called inline (one overrunning its deadline is called on the
+    /// pool from then on); a later one that is not comes after `beforeWaiting`.
+    var answersAtOnce: Bool { chain.beginsInline }
+
     func respond(_ input: ResponderInput) -> ResponderOutcome {
         let ws = store.workspace(input.workspace)
         let conversation = input.conversation.id
@@ -87,7 +91,7 @@ struct ChainResponders: Responders {
                     PluginHistoryEntry(direction: $0.direction, kind: $0.kind, text: $0.text ?? "", timestamp: $0.createdAt)
                 }
             },
-            media: mediaSource(input)), savingUnansweredTurns: false)
+            media: mediaSource(input)), savingUnansweredTurns: false, beforeWaiting: input.beforeWaiting)
         let verdict: ResponderVerdict = switch result.verdict {
         case .pass: .pass
         case .reply(let text, let buttons): .reply(text: text, buttons: buttons)

@@ -25,7 +25,15 @@ final class ResponderWorkers: Service, @unchecked Sendable {
     let live: LiveWorkspaces
     private let onOutbox: @Sendable (ChannelID) -> Void
     private let handover: ReplyHandover?
-    private var queue: KeyedWorkQueue<ConversationID, InboundJob>!
+    private var queue: KeyedWorkQueue<ConversationID, Work>!
+
+    /// A job, and the hold on its message's commit when the ingress handed it on before
+    /// that commit (`CommitHolding`): released once the outcome is queued (it joins that
+    /// commit) or the job goes another way.
+    struct Work: Sendable {
+        var job: InboundJob
+        var hold: CommitHold?
+    }
     /// Jobs waiting for an earlier job of their conversation on another host: how many
     /// times each has looked (its pause grows with it).
     private let waiting = Mutex<[Int64: Int]>([:])
@@ -49,8 +57,8 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         self.live = live
         self.onOutbox = onOutbox
         self.handover = handover
-        queue = KeyedWorkQueue(workers: workers, name: "worker") { [unowned self] _, job, finished in
-            self.process(job, finished: finished)
+        queue = KeyedWorkQueue(workers: workers, name: "worker") { [unowned self] _, work, finished in
+            self.process(work.job, hold: work.hold, finished: finished)
         }
     }
 
@@ -64,7 +72,7 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         var reloaded = 0
         while true {
             let jobs = try store.queue.claimInbound(limit: 10_000)
-            for j in jobs { queue.submit(j.conversationID, j) }
+            submit(jobs)
             reloaded += jobs.count
             if jobs.count < 10_000 { break }
         }
@@ -73,7 +81,13 @@ final class ResponderWorkers: Service, @unchecked Sendable {
     }
 
     func submit(_ jobs: [InboundJob]) {
-        for j in jobs { queue.submit(j.conversationID, j) }
+        for j in jobs { queue.submit(j.conversationID, Work(job: j)) }
+    }
+
+    /// Jobs whose messages are not committed yet, each holding that commit until its
+    /// outcome is queued (the ingress, on the store's writer thread: quick).
+    func submit(held: [(job: InboundJob, hold: CommitHold)]) {
+        for h in held { queue.submit(h.job.conversationID, Work(job: h.job, hold: h.hold)) }
     }
 
     func stop(deadline: ContinuousClock.Instant) {
@@ -128,7 +142,11 @@ final class ResponderWorkers: Service, @unchecked Sendable {
     /// order of its messages whichever hosts received them. Giving the turn back matters:
     /// the job it waits for may come to this host's queue (taken over from a dead host),
     /// behind it. Each job checks for itself, so their order in this queue does not.
-    func process(_ job: InboundJob, attempt: Int = 1, finished: @escaping @Sendable () -> Void) {
+    ///
+    /// `hold`: the job was handed on before its message's commit (see `Work`); released
+    /// before this returns, whichever way the job went.
+    func process(_ job: InboundJob, hold: CommitHold? = nil, attempt: Int = 1, finished: @escaping @Sendable () -> Void) {
+        defer { hold?.release() }
         let ws = store.workspace(job.workspaceID)
         let log = logger.with([LogKey.workspace: job.workspaceID.rawValue, LogKey.conversation: job.conversationID.rawValue,
                                LogKey.message: job.messageID.rawValue])
@@ -143,7 +161,7 @@ final class ResponderWorkers: Service, @unchecked Sendable {
                 let pause = min(1, 0.02 * pow(2, Double(min(waits, 6))))
                 finished()
                 DispatchQueue.global().asyncAfter(deadline: .now() + pause) { [self] in
-                    queue.submit(job.conversationID, job)
+                    queue.submit(job.conversationID, Work(job: job))
                 }
                 return
             }
@@ -153,7 +171,7 @@ final class ResponderWorkers: Service, @unchecked Sendable {
             return
         }
         do {
-            try run(job, ws, log) { [self] error in
+            try run(job, ws, log, hold: hold) { [self] error in
                 if let error { retry(job, log, attempt: attempt, error: error, finished: finished) } else { finished() }
             }
         } catch {
@@ -177,17 +195,29 @@ final class ResponderWorkers: Service, @unchecked Sendable {
     /// committed, writes its journal lines, hands the outbox entry it returns to its
     /// sender (claimed) or tells the sender of its channel (queued), and calls
     /// `done(nil)`; `done(error)` if it was not.
-    private func commit(_ log: Logger, _ workspace: WorkspaceID, done: @escaping @Sendable ((any Error)?) -> Void,
+    ///
+    /// The job is completed first: one that is no longer pending (another host took it
+    /// over and completed it, or the commit of its message failed after the ingress had
+    /// handed it on) writes nothing, and the message is not answered twice.
+    private func commit(_ log: Logger, _ job: InboundJob, done: @escaping @Sendable ((any Error)?) -> Void,
                         _ body: @escaping @Sendable (Journal, any WorkspaceStore) throws -> OutboxItem?) {
         let journal = Journal(logger: log)
         let outcome = CommitOutcome()
         store.transactionAsync({ tx in
-            outcome.entry = try body(journal, tx.workspace(workspace))
+            let ws = tx.workspace(job.workspaceID)
+            guard try ws.queue.completeInbound(job.id) else {
+                outcome.gone = true
+                return
+            }
+            outcome.entry = try body(journal, ws)
         }, completion: { [onOutbox, handover] error in
             if let error {
                 journal.discard()
                 done(error)
                 return
+            }
+            if outcome.gone {
+                log.warn("the message's job is no longer pending (completed by another host, or its message was never committed); its outcome is not written")
             }
             journal.flush()
             if let entry = outcome.entry {
@@ -201,18 +231,26 @@ final class ResponderWorkers: Service, @unchecked Sendable {
     /// on the store's writer thread, the completion after it on the completion thread).
     private final class CommitOutcome: @unchecked Sendable {
         var entry: OutboxItem?
+        /// The job was not pending: nothing was written.
+        var gone = false
     }
 
-    private func run(_ job: InboundJob, _ ws: any WorkspaceStore, _ log: Logger,
+    /// `hold`: the job's message may not be committed yet; a conversation it began is
+    /// then not in the store, and the ingress's copy is used (nothing else can have
+    /// changed a conversation no commit has shown yet).
+    private func run(_ job: InboundJob, _ ws: any WorkspaceStore, _ log: Logger, hold: CommitHold? = nil,
                      done: @escaping @Sendable ((any Error)?) -> Void) throws {
+        let begun = hold == nil ? nil : job.stored?.conversation
         guard let message = try job.stored?.message ?? ws.messages.get(job.messageID),
-              var conversation = try ws.conversations.get(job.conversationID) else {
+              var conversation = try ws.conversations.get(job.conversationID) ?? begun else {
             log.error("queued message is gone; dropping its job")
             try ws.queue.completeInbound(job.id)
             done(nil)
             return
         }
         if conversation.state == .resolved {
+            // A write this thread waits for: not behind the hold on the message's commit.
+            hold?.release()
             try ws.transaction { ws in
                 conversation = try ws.conversations.transition(conversation.id, .inbound, extraDetail: ["message": message.id.rawValue]).conversation
             }
@@ -225,10 +263,9 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         if conversation.state == .human || config == nil {
             let why = config == nil ? "workspace is not configured" : "conversation is with a human"
             let conversation = conversation
-            commit(log, job.workspaceID, done: done) { journal, ws in
+            commit(log, job, done: done) { journal, ws in
                 try journal.record(ws, .verdict, conversation: conversation.id, message: message.id,
                                    channel: conversation.channelID, ["verdict": "none", "reason": why])
-                try ws.queue.completeInbound(job.id)
                 return nil
             }
             return
@@ -252,11 +289,10 @@ final class ResponderWorkers: Service, @unchecked Sendable {
                next.direction == .inbound, next.createdAt.timeIntervalSince(message.createdAt) <= window {
                 // The customer went on writing: this message is answered with the next.
                 let conversation = conversation
-                commit(log, job.workspaceID, done: done) { journal, ws in
+                commit(log, job, done: done) { journal, ws in
                     try journal.record(ws, .verdict, conversation: conversation.id, message: message.id,
                                        channel: conversation.channelID,
                                        ["verdict": "none", "reason": "debounced: answered with the customer's next message"])
-                    try ws.queue.completeInbound(job.id)
                     return nil
                 }
                 return
@@ -267,8 +303,12 @@ final class ResponderWorkers: Service, @unchecked Sendable {
             chainMessage.text = Self.burstText(ending: message, in: before + [message], window: window)
         }
         let contact = try job.stored.map(\.contact) ?? ws.contacts.get(conversation.contactID)
+        // A chain that comes to wait (an LLM call) lets the message's commit go first.
+        var beforeWaiting: (@Sendable () -> Void)?
+        if let hold { beforeWaiting = { hold.release() } }
         var outcome = responders.respond(ResponderInput(workspace: job.workspaceID, channel: conversation.channelID,
-                                                        conversation: conversation, message: chainMessage, contact: contact))
+                                                        conversation: conversation, message: chainMessage, contact: contact,
+                                                        beforeWaiting: beforeWaiting))
         release()
         released = true
         // Everything but the store calls is worked out here, on the worker thread: the
@@ -319,7 +359,7 @@ final class ResponderWorkers: Service, @unchecked Sendable {
         let handoff = handoffReason
         // Claimed in this transaction for a sender that takes it from memory.
         let claimLease = reply == nil ? nil : handover?.lease(channelID)
-        commit(log, job.workspaceID, done: done) { [outcome, reply] journal, ws in
+        commit(log, job, done: done) { [outcome, reply] journal, ws in
             // The chain's own state (the count of unanswered messages) commits with the
             // outcome: one commit per message, and never one without the other.
             try outcome.save?(ws)
@@ -353,7 +393,6 @@ final class ResponderWorkers: Service, @unchecked Sendable {
                 try journal.record(ws, .queued, conversation: conversationID, message: stored.id,
                                    channel: channelID, ["in_reply_to": message.id.rawValue])
             }
-            try ws.queue.completeInbound(job.id)
             return entry
         }
     }

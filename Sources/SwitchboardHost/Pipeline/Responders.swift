@@ -8,6 +8,9 @@ struct ResponderInput: Sendable {
     let conversation: Conversation
     let message: Message
     let contact: Contact?
+    /// Called before the chain first waits for something (a plugin call on the pool, an
+    /// LLM's): the worker lets the commit it holds go ahead then (`CommitHolding`).
+    var beforeWaiting: (@Sendable () -> Void)? = nil
 }
 
 /// The chain's answer. `reply` and `handoff` may carry text for the customer.
@@ -48,10 +51,21 @@ struct ResponderOutcome: Sendable {
 /// concurrently for the same conversation.
 protocol Responders: Sendable {
     func respond(_ input: ResponderInput) -> ResponderOutcome
+    /// Whether the chain may answer at once: it begins by computing, not waiting (its
+    /// first plugin is called inline, `SB_PLUGIN_FLAG_INLINE`: an FAQ). Then the ingress
+    /// hands a message to the worker before its commit, and an answer found before the
+    /// chain waits for anything (`ResponderInput.beforeWaiting`) joins that commit
+    /// (`CommitHolding`).
+    var answersAtOnce: Bool { get }
+}
+
+extension Responders {
+    var answersAtOnce: Bool { false }
 }
 
 /// A workspace without plugins: every message passes (and the workspace's fallback, if
 /// any, answers).
 struct NoResponders: Responders {
     func respond(_ input: ResponderInput) -> ResponderOutcome { ResponderOutcome(verdict: .pass) }
+    var answersAtOnce: Bool { true }
 }

@@ -22,9 +22,10 @@ struct PostgresQueueRepository: QueueRepository {
         }
     }
 
-    func completeInbound(_ jobID: Int64) throws {
+    @discardableResult
+    func completeInbound(_ jobID: Int64) throws -> Bool {
         try scope.write { db in
-            _ = try db.run("DELETE FROM inbound_jobs WHERE workspace_id = ? AND id = ?", [scope.workspaceID, jobID])
+            try db.run("DELETE FROM inbound_jobs WHERE workspace_id = ? AND id = ?", [scope.workspaceID, jobID]) > 0
         }
     }
 

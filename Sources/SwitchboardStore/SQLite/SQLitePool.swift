@@ -151,8 +151,12 @@ final class SQLitePool: @unchecked Sendable {
     /// `timing` `.joinNext(within:)`: the unit does not start a commit of its own until
     /// `within` has passed; a prompt write queued meanwhile (or a full group) takes it
     /// along in its commit. Units stay in the order they were queued either way.
+    ///
+    /// `ran`: called on the writer thread once the body has run without error, before
+    /// the commit, with the holds it may take on that commit (`CommitHolding`).
     func writeAsync(_ body: @escaping @Sendable (SQLiteConnection) throws -> Void,
                     timing: CommitTiming = .prompt,
+                    ran: (@Sendable (CommitHolds) -> Void)? = nil,
                     completion: @escaping @Sendable ((any Error)?) -> Void) {
         do {
             try refuseInsideTransaction()
@@ -166,6 +170,7 @@ final class SQLitePool: @unchecked Sendable {
             do { try unitSavepoint { try body(writer) } } catch { unit.bodyFailure = error }
         }
         unit.completion = completion
+        unit.ran = ran
         do {
             try enqueue(unit)
         } catch {
@@ -190,6 +195,8 @@ final class SQLitePool: @unchecked Sendable {
         /// When a unit that may join another's commit starts one itself
         /// (`CommitTiming.joinNext`); nil: as soon as the commit interval allows.
         var due: ContinuousClock.Instant?
+        /// Called once the body ran without error, before the commit (`writeAsync`).
+        var ran: (@Sendable (CommitHolds) -> Void)?
         init(_ run: (() -> Void)?) { self.run = run }
     }
 
@@ -207,6 +214,13 @@ final class SQLitePool: @unchecked Sendable {
     /// The writer waits for work, until `writerIdleUntil` (nil: until woken).
     private var writerIdle = false
     private var writerIdleUntil: ContinuousClock.Instant?
+    /// Holds on the commit of the group the writer is running (`CommitHolding`): how
+    /// many are open, and which group they belong to (a hold released after its group
+    /// committed without it counts for nothing).
+    private var holdsOpen = 0
+    private var holdGeneration = 0
+    /// The writer waits for holds on its group to be released, or for writes to join it.
+    private var writerHolding = false
 
     private func enqueue(_ unit: WriteUnit) throws(StoreError) {
         queueCondition.lock()
@@ -232,7 +246,7 @@ final class SQLitePool: @unchecked Sendable {
         // only when the writer would sleep past its due time. After unlocking: a thread
         // woken while the lock is still held wakes only to wait for the lock (one more
         // sleep and wake-up, measured as lock waits in perf).
-        var wake = queuedUnits.count >= Self.maxGroupMembers
+        var wake = queuedUnits.count >= Self.maxGroupMembers || writerHolding
         if let due = unit.due {
             wake = wake || (writerIdle && writerIdleUntil.map { due < $0 } ?? true)
         } else {
@@ -248,9 +262,9 @@ final class SQLitePool: @unchecked Sendable {
         promptQueued > 0 || queuedUnits.count >= Self.maxGroupMembers || earliestDue.map { $0 <= now } ?? false
     }
 
-    /// Takes the next group off the queue (queue lock held).
-    private func takeGroup() -> [WriteUnit] {
-        let batch = Array(queuedUnits.prefix(Self.maxGroupMembers))
+    /// Takes the next group off the queue, `limit` units at most (queue lock held).
+    private func takeGroup(limit: Int = SQLitePool.maxGroupMembers) -> [WriteUnit] {
+        let batch = Array(queuedUnits.prefix(limit))
         queuedUnits.removeFirst(batch.count)
         promptQueued = 0
         earliestDue = nil
@@ -300,10 +314,10 @@ final class SQLitePool: @unchecked Sendable {
                 queueCondition.unlock()
                 return
             }
-            let batch = takeGroup()
+            let taken = takeGroup()
             queueCondition.unlock()
             lastCommit = ContinuousClock.now
-            runGroup(batch)
+            let batch = runGroup(taken)
             for unit in batch { unit.run = nil }
             var completions: [Completion] = []
             for unit in batch {
@@ -391,21 +405,58 @@ final class SQLitePool: @unchecked Sendable {
         return try body()
     }
 
-    /// Runs a batch of bodies in one transaction with exclusive use of the writer.
-    private func runGroup(_ batch: [WriteUnit]) {
+    /// Runs a batch of bodies in one transaction with exclusive use of the writer; returns
+    /// every unit the transaction carried (those that joined while it was held too).
+    private func runGroup(_ batch: [WriteUnit]) -> [WriteUnit] {
         exclusively { runGroupExclusively(batch) }
     }
 
-    private func runGroupExclusively(_ batch: [WriteUnit]) {
+    private func runGroupExclusively(_ taken: [WriteUnit]) -> [WriteUnit] {
+        var batch = taken
         func failAll(_ error: StoreError) { for unit in batch { unit.commitFailure = error } }
-        guard writer.isOpen else { return failAll(StoreError(.misuse, "store is closed", path: path)) }
+        guard writer.isOpen else {
+            failAll(StoreError(.misuse, "store is closed", path: path))
+            return batch
+        }
         do {
             try writer.control("BEGIN IMMEDIATE")
         } catch {
-            return failAll(error)
+            failAll(error)
+            return batch
         }
         writerOwner.store(Self.currentThread, ordering: .releasing)
-        for unit in batch { unit.run?() }
+        let generation = holdGeneration
+        let holds = CommitHolds { [unowned self] in takeHold(generation) }
+        func run(_ unit: WriteUnit) {
+            unit.run?()
+            if let ran = unit.ran, unit.bodyFailure == nil { ran(holds) }
+            unit.ran = nil
+        }
+        for unit in batch { run(unit) }
+        // Held: writes queued meanwhile (the answers the holds wait for) join this
+        // transaction, until every hold is released or the limit has passed.
+        queueCondition.lock()
+        if holdsOpen > 0 {
+            let deadline = ContinuousClock.now + options.commitHoldLimit
+            while batch.count < Self.maxGroupMembers {
+                if !queuedUnits.isEmpty {
+                    let more = takeGroup(limit: Self.maxGroupMembers - batch.count)
+                    queueCondition.unlock()
+                    for unit in more { run(unit) }
+                    batch += more
+                    queueCondition.lock()
+                    continue
+                }
+                let now = ContinuousClock.now
+                if holdsOpen == 0 || now >= deadline || writerThreadStopping { break }
+                writerHolding = true
+                _ = queueCondition.wait(until: Date(timeIntervalSinceNow: (deadline - now).inSeconds))
+                writerHolding = false
+            }
+        }
+        holdsOpen = 0
+        holdGeneration &+= 1
+        queueCondition.unlock()
         writerOwner.store(0, ordering: .releasing)
         do {
             let putOff = try beforeCommit?(writer)
@@ -423,6 +474,26 @@ final class SQLitePool: @unchecked Sendable {
             writerThreadStopping = true
             queueCondition.unlock()
         }
+        return batch
+    }
+
+    /// A hold on the commit of group `generation` (the writer thread, in a unit's `ran`).
+    private func takeHold(_ generation: Int) -> CommitHold {
+        queueCondition.lock()
+        if generation == holdGeneration { holdsOpen += 1 }
+        queueCondition.unlock()
+        return CommitHold { [weak self] in self?.releaseHold(generation) }
+    }
+
+    private func releaseHold(_ generation: Int) {
+        queueCondition.lock()
+        var wake = false
+        if generation == holdGeneration && holdsOpen > 0 {
+            holdsOpen -= 1
+            wake = holdsOpen == 0 && writerHolding
+        }
+        queueCondition.unlock()
+        if wake { queueCondition.signal() }
     }
 
     /// Runs `body` on the writer connection with exclusive use of it but outside any
