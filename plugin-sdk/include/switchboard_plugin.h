@@ -205,7 +205,12 @@
  *     instance on the pool from then on and logs a warning. While it runs late, though,
  *     it holds a host worker: do not set the flag on a `handle` that can block.
  *     Everything else above (one call per conversation at a time, concurrency across
- *     conversations) holds for inline calls too.
+ *     conversations) holds for inline calls too. When the chain's first plugin is
+ *     inline, the host hands the message to it before the message's own commit and
+ *     commits the answer with the message (one disk sync for both; the webhook's 200
+ *     waits for it, at most 1 ms longer). A `state_set` or `state_add` made then joins
+ *     that commit and returns once it is done (at most that 1 ms later): fine, but
+ *     another reason to keep inline calls to computing.
  *   - Every host function is thread-safe. Functions taking `sb_host_ctx *` may be called
  *     from any thread between `create` and the start of `destroy`; functions taking
  *     `sb_call *` only during the `handle` call that received it (from any thread, while

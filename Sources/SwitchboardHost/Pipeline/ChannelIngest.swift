@@ -122,7 +122,11 @@ final class ChannelIngest: @unchecked Sendable {
         // written, and the commit waits (briefly) for the answer: one commit for both.
         if let handOn, !batch.messages.isEmpty, let holding = store as? any CommitHolding {
             holding.transactionAsync(body, timing: timing, ran: { holds in
-                let held = c.jobs.filter { c.atOnce.contains($0.id) }.map { (job: $0, hold: holds.hold()) }
+                // One job a conversation: a second waits for the first one's commit (this
+                // one), so holding it too would only make the commit wait out the limit.
+                var conversations = Set<ConversationID>()
+                let held = c.jobs.filter { c.atOnce.contains($0.id) && conversations.insert($0.conversationID).inserted }
+                    .map { (job: $0, hold: holds.hold()) }
                 guard !held.isEmpty else { return }
                 c.handedOn = Set(held.map(\.job.id))
                 handOn(held)
