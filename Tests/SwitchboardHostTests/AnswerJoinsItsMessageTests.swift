@@ -180,4 +180,35 @@ import SwitchboardLog
         #expect(try kinds(store).contains(.queued))
         #expect(try store.queue.outboxDepth()["wa-main"] == 1)
     }
+
+    /// A plugin asking for the history while the message it handles is not committed yet
+    /// (its commit waits for the chain's answer) gets the conversation's earlier messages,
+    /// as it would once committed; never the message itself or a later one.
+    @Test func theHistoryOfAMessageNotCommittedYetIsWhatCameBeforeIt() throws {
+        let dir = tempDir()
+        let (store, pipeline) = try pipeline(dir, config: config())
+        defer { pipeline.workers.stop(deadline: .now + .seconds(5)); store.close() }
+        let ws = store.workspace("demo")
+        let contact = try ws.contacts.upsert(address: .phone("+2348031234567"), rawPhone: nil, profileName: nil).contact
+        let conversation = try ws.conversations.findOrCreate(channel: "wa-main", contact: contact.id).conversation
+        func inbound(_ id: String, _ text: String) throws -> Message {
+            guard case .inserted(let m) = try ws.messages.insertInbound(NewInboundMessage(
+                conversationID: conversation.id, providerMessageID: id, kind: .text, text: text, payloadJSON: nil)) else {
+                throw CancellationError()
+            }
+            return m
+        }
+        _ = try inbound("wamid.h1", "when are you open?")
+        _ = try ws.messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text, text: "8am to 7pm."))
+        let committed = try inbound("wamid.h2", "and on sunday?")
+        // Committed: what came before it.
+        #expect(try ChainResponders.earlier(ws, conversation: conversation.id, than: committed, limit: 10).map(\.text)
+                == ["when are you open?", "8am to 7pm."])
+        // Not committed yet (a message the store does not show): everything the store shows.
+        var held = committed
+        held.id = MessageID("msg-not-committed-yet")
+        let all = try ChainResponders.earlier(ws, conversation: conversation.id, than: held, limit: 10).map(\.text)
+        #expect(all == ["when are you open?", "8am to 7pm.", "and on sunday?"])
+        #expect(try ChainResponders.earlier(ws, conversation: conversation.id, than: held, limit: 1).map(\.text) == ["and on sunday?"])
+    }
 }

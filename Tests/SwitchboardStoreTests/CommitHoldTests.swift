@@ -66,6 +66,41 @@ import SwitchboardCore
         #expect(try notes(store) == ["message", "answer"])
     }
 
+    /// The answer may be queued and its hold released before the writer has even looked
+    /// (a fast worker): it still joins the commit. (Queued as a write that would otherwise
+    /// wait a minute for a commit to join: only the held commit takes it at once.)
+    @Test func aFollowUpQueuedAndReleasedBeforeTheWriterLooksStillJoins() throws {
+        let dir = TempDir()
+        let store = try store(dir, holdLimit: .seconds(60))
+        let trail = Trail()
+        let done = DispatchSemaphore(value: 0)
+        let before = store.writeStatistics
+        let writesAtCommit = Mutex<Int?>(nil)
+        store.transactionAsync(note("message"), timing: .prompt, ran: { holds in
+            let hold = holds.hold()
+            let handedOn = DispatchSemaphore(value: 0)
+            Thread {
+                store.transactionAsync(self.note("answer"), timing: .joinNext(within: .seconds(60)), completion: { error in
+                    trail.add(error == nil ? "answer committed" : "answer failed")
+                    done.signal()
+                })
+                hold.release()
+                handedOn.signal()
+            }.start()
+            handedOn.wait()
+        }, completion: { error in
+            writesAtCommit.withLock { $0 = store.writeStatistics.writes - before.writes }
+            trail.add(error == nil ? "message committed" : "message failed")
+            done.signal()
+        })
+        #expect(done.wait(timeout: .now() + 20) == .success)
+        #expect(done.wait(timeout: .now() + 20) == .success)
+        // Both writes were in the commit the message's completion followed.
+        #expect(writesAtCommit.withLock { $0 } == 2)
+        #expect(trail.all == ["message committed", "answer committed"])
+        #expect(try notes(store) == ["message", "answer"])
+    }
+
     /// A hold never released: the commit goes ahead once the limit has passed, not
     /// before; releasing it afterwards does nothing, and the next write commits as usual.
     @Test func aHoldNeverReleasedDelaysTheCommitByTheLimitOnly() throws {

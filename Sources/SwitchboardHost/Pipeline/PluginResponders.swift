@@ -84,10 +84,10 @@ struct ChainResponders: Responders {
             senderE164: input.contact?.e164 ?? "", senderName: input.contact?.profileName ?? "",
             text: input.message.text ?? "", kind: input.message.kind, timestamp: input.message.createdAt,
             conversationState: input.conversation.state,
-            history: { [message = input.message.id] n in
+            history: { [message = input.message] n in
                 // The header's promise: earlier messages only, never the one handled (or
                 // later ones), and a read of at most n of them.
-                try ws.messages.tail(conversation: conversation, before: message, limit: max(0, n)).map {
+                try Self.earlier(ws, conversation: conversation, than: message, limit: max(0, n)).map {
                     PluginHistoryEntry(direction: $0.direction, kind: $0.kind, text: $0.text ?? "", timestamp: $0.createdAt)
                 }
             },
@@ -108,6 +108,21 @@ struct ChainResponders: Responders {
             }
         }
         return outcome
+    }
+
+    /// The conversation's messages before `message`, `limit` at most. A message the store
+    /// does not show is one whose commit waits for this very chain's answer
+    /// (`CommitHolding`): nothing can commit while that commit is open, so every message
+    /// the store shows came before it (its clock is the bound, should the commit go
+    /// through between the two reads).
+    static func earlier(_ ws: any WorkspaceStore, conversation: ConversationID, than message: Message,
+                        limit: Int) throws -> [Message] {
+        do {
+            return try ws.messages.tail(conversation: conversation, before: message.id, limit: limit)
+        } catch let error as StoreError where error.code == .notFound {
+            return try ws.messages.tail(conversation: conversation, before: nil, limit: limit)
+                .filter { $0.id != message.id && $0.createdAt <= message.createdAt }
+        }
     }
 
     /// The download of the message's media, for plugins that ask; nil when it has none.

@@ -218,6 +218,9 @@ final class SQLitePool: @unchecked Sendable {
     /// many are open, and which group they belong to (a hold released after its group
     /// committed without it counts for nothing).
     private var holdsOpen = 0
+    /// Holds taken on the group the writer is running, released or not: the writer takes
+    /// what was queued meanwhile even when every hold was let go before it looked.
+    private var holdsTaken = 0
     private var holdGeneration = 0
     /// The writer waits for holds on its group to be released, or for writes to join it.
     private var writerHolding = false
@@ -436,7 +439,7 @@ final class SQLitePool: @unchecked Sendable {
         // Held: writes queued meanwhile (the answers the holds wait for) join this
         // transaction, until every hold is released or the limit has passed.
         queueCondition.lock()
-        if holdsOpen > 0 {
+        if holdsTaken > 0 {
             let deadline = ContinuousClock.now + options.commitHoldLimit
             while batch.count < Self.maxGroupMembers {
                 if !queuedUnits.isEmpty {
@@ -455,6 +458,7 @@ final class SQLitePool: @unchecked Sendable {
             }
         }
         holdsOpen = 0
+        holdsTaken = 0
         holdGeneration &+= 1
         queueCondition.unlock()
         writerOwner.store(0, ordering: .releasing)
@@ -480,7 +484,10 @@ final class SQLitePool: @unchecked Sendable {
     /// A hold on the commit of group `generation` (the writer thread, in a unit's `ran`).
     private func takeHold(_ generation: Int) -> CommitHold {
         queueCondition.lock()
-        if generation == holdGeneration { holdsOpen += 1 }
+        if generation == holdGeneration {
+            holdsOpen += 1
+            holdsTaken += 1
+        }
         queueCondition.unlock()
         return CommitHold { [weak self] in self?.releaseHold(generation) }
     }
