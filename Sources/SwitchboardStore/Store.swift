@@ -182,7 +182,7 @@ public final class CommitHold: Sendable {
         if !released.exchange(true, ordering: .acquiringAndReleasing) { onRelease() }
     }
 
-    /// Whether it was released (for tests and the worker's bookkeeping).
+    /// Whether it was released.
     public var isReleased: Bool { released.load(ordering: .acquiring) }
 }
 

@@ -59,6 +59,23 @@ import SwitchboardLog
                        providerType: "text", text: "hello", rawJSON: "{}")
     }
 
+    /// A customer of workspace `ws` with a conversation on wa-main.
+    func customer(_ ws: any WorkspaceStore) throws -> (contact: Contact, conversation: Conversation) {
+        let contact = try ws.contacts.upsert(address: .phone("+2348031234567"), rawPhone: nil, profileName: nil).contact
+        return (contact, try ws.conversations.findOrCreate(channel: "wa-main", contact: contact.id).conversation)
+    }
+
+    struct NotInserted: Error { let providerMessageID: String }
+
+    /// An inbound text message stored (committed) in `conversation`.
+    func inbound(_ ws: any WorkspaceStore, _ conversation: Conversation, _ id: String, _ text: String) throws -> Message {
+        guard case .inserted(let m) = try ws.messages.insertInbound(NewInboundMessage(
+            conversationID: conversation.id, providerMessageID: id, kind: .text, text: text, payloadJSON: nil)) else {
+            throw NotInserted(providerMessageID: id)
+        }
+        return m
+    }
+
     func kinds(_ store: SQLiteStore) throws -> [EventKind] {
         try store.workspace("demo").events.list(conversation: nil, after: nil, limit: 100).map(\.kind)
     }
@@ -156,13 +173,8 @@ import SwitchboardLog
         let (store, pipeline) = try pipeline(dir, config: config())
         defer { pipeline.workers.stop(deadline: .now + .seconds(5)); store.close() }
         let ws = store.workspace("demo")
-        let contact = try ws.contacts.upsert(address: .phone("+2348031234567"), rawPhone: nil, profileName: nil).contact
-        let conversation = try ws.conversations.findOrCreate(channel: "wa-main", contact: contact.id).conversation
-        guard case .inserted(let stored) = try ws.messages.insertInbound(NewInboundMessage(
-            conversationID: conversation.id, providerMessageID: "wamid.three", kind: .text, text: "hello", payloadJSON: nil)) else {
-            Issue.record("message not inserted")
-            return
-        }
+        let (contact, conversation) = try customer(ws)
+        let stored = try inbound(ws, conversation, "wamid.three", "hello")
         func process(_ job: InboundJob) {
             let done = DispatchSemaphore(value: 0)
             pipeline.workers.process(job) { done.signal() }
@@ -189,18 +201,10 @@ import SwitchboardLog
         let (store, pipeline) = try pipeline(dir, config: config())
         defer { pipeline.workers.stop(deadline: .now + .seconds(5)); store.close() }
         let ws = store.workspace("demo")
-        let contact = try ws.contacts.upsert(address: .phone("+2348031234567"), rawPhone: nil, profileName: nil).contact
-        let conversation = try ws.conversations.findOrCreate(channel: "wa-main", contact: contact.id).conversation
-        func inbound(_ id: String, _ text: String) throws -> Message {
-            guard case .inserted(let m) = try ws.messages.insertInbound(NewInboundMessage(
-                conversationID: conversation.id, providerMessageID: id, kind: .text, text: text, payloadJSON: nil)) else {
-                throw CancellationError()
-            }
-            return m
-        }
-        _ = try inbound("wamid.h1", "when are you open?")
+        let conversation = try customer(ws).conversation
+        _ = try inbound(ws, conversation, "wamid.h1", "when are you open?")
         _ = try ws.messages.insertOutbound(NewOutboundMessage(conversationID: conversation.id, kind: .text, text: "8am to 7pm."))
-        let committed = try inbound("wamid.h2", "and on sunday?")
+        let committed = try inbound(ws, conversation, "wamid.h2", "and on sunday?")
         // Committed: what came before it.
         #expect(try ChainResponders.earlier(ws, conversation: conversation.id, than: committed, limit: 10).map(\.text)
                 == ["when are you open?", "8am to 7pm."])
